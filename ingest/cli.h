@@ -1,0 +1,29 @@
+/* cli.h - shiplog-ingest's options: parsed and checked before any work. */
+#ifndef INGEST_CLI_H
+#define INGEST_CLI_H
+
+#include <stddef.h>
+
+#include "sl_schema.h"
+
+enum input_format { FMT_AUTO, FMT_CSV, FMT_JSONL };
+
+struct ingest_params {
+	const char *store;
+	enum sl_kind kind; /* SL_KIND_NONE: detect from each file's header */
+	enum input_format format;
+	int reprocess;
+	int quiet;
+	int wait_lock;            /* seconds to wait for another run's lock */
+	size_t max_buffered_rows; /* memory bound of the partition buffers */
+	const char *dump;    /* --dump KIND[:DAY] */
+	int verify;          /* --verify */
+	char **files;
+	int nfiles;
+};
+
+/* Returns -1 to go on, or the exit status (0 after --help/--version, 2 on
+ * misuse, with the hint already printed). */
+int cli_parse(int argc, char **argv, struct ingest_params *p);
+
+#endif

@@ -1,0 +1,178 @@
+#include "dump.h"
+
+#include <csv.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_colfile.h"
+#include "sl_value.h"
+
+static void put_str(FILE *out, const char *s, size_t n)
+{
+	/* quote only when needed, so simple values stay readable */
+	if (n && !memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
+	    !memchr(s, '\r', n))
+		fwrite(s, 1, n, out);
+	else if (n)
+		csv_fwrite(out, s, n);
+}
+
+static void put_row(FILE *out, const struct sl_batch *b, size_t r)
+{
+	char buf[64];
+
+	for (int c = 0; c < b->ncols; c++) {
+		const struct sl_col *col = &b->cols[c];
+
+		if (c)
+			fputc(',', out);
+		if (sl_batch_is_null(b, c, r))
+			continue;
+		switch (col->type) {
+		case SL_STR: {
+			size_t n;
+			const char *s = sl_batch_get_str(b, c, r, &n);
+
+			put_str(out, s, n);
+			break;
+		}
+		case SL_I64:
+			fprintf(out, "%lld", (long long)col->v.i64[r]);
+			break;
+		case SL_F64:
+			fprintf(out, "%.17g", col->v.f64[r]);
+			break;
+		case SL_BOOL:
+			fputs(col->v.u8[r] ? "true" : "false", out);
+			break;
+		case SL_TIME:
+			sl_format_time(col->v.i64[r], buf);
+			fputs(buf, out);
+			break;
+		}
+	}
+	fputc('\n', out);
+}
+
+static int dump_file(struct sl_store *st, enum sl_kind kind, int64_t day,
+		     struct sl_batch *b, FILE *out, struct sl_errctx *err)
+{
+	char path[PATH_MAX];
+	struct sl_cfr *r;
+	int rc;
+
+	sl_store_partition_path(st, kind, day, path, sizeof(path));
+	if ((rc = sl_cfr_open(&r, path, err)))
+		return rc;
+	for (size_t g = 0; g < sl_cfr_ngroups(r) && !rc; g++) {
+		sl_batch_clear(b);
+		if ((rc = sl_cfr_read_group(r, g, NULL, b, err)))
+			break;
+		for (size_t i = 0; i < b->n; i++)
+			put_row(out, b, i);
+	}
+	sl_cfr_close(r);
+	return rc;
+}
+
+int dump_kind(struct sl_store *st, enum sl_kind kind, const char *day_s, FILE *out,
+	      struct sl_errctx *err)
+{
+	const struct sl_kind_def *k = sl_kind_def(kind);
+	struct sl_batch *b = sl_batch_new(kind, 65536);
+	int64_t *days = NULL, one;
+	size_t n;
+	int undated, rc;
+
+	if (!b)
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (int c = 0; c < k->ncols; c++)
+		fprintf(out, "%s%s", c ? "," : "", k->cols[c].name);
+	fputc('\n', out);
+	if (day_s) {
+		if (!strcmp(day_s, "undated"))
+			one = SL_DAY_NONE;
+		else if (sl_parse_day(day_s, strlen(day_s), &one)) {
+			sl_batch_free(b);
+			return sl_err_set(err, SL_EINVAL, NULL, 0, "bad day '%s'", day_s);
+		}
+		rc = dump_file(st, kind, one, b, out, err);
+		sl_batch_free(b);
+		return rc;
+	}
+	if ((rc = sl_store_list_days(st, kind, &days, &n, &undated, err))) {
+		sl_batch_free(b);
+		return rc;
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = dump_file(st, kind, days[i], b, out, err);
+	if (!rc && undated)
+		rc = dump_file(st, kind, SL_DAY_NONE, b, out, err);
+	free(days);
+	sl_batch_free(b);
+	return rc;
+}
+
+static int verify_file(const char *path, struct sl_errctx *err)
+{
+	struct sl_cfr *r;
+	struct sl_batch *b;
+	int rc;
+
+	if ((rc = sl_cfr_open(&r, path, err)))
+		return rc;
+	rc = sl_cfr_verify(r, err);
+	b = rc ? NULL : sl_batch_new(sl_cfr_kind(r), 65536);
+	for (size_t g = 0; b && g < sl_cfr_ngroups(r) && !rc; g++) {
+		sl_batch_clear(b);
+		rc = sl_cfr_read_group(r, g, NULL, b, err);
+	}
+	sl_batch_free(b);
+	sl_cfr_close(r);
+	return rc;
+}
+
+int verify_store(struct sl_store *st, int quiet, struct sl_errctx *err)
+{
+	int bad = 0;
+	unsigned long files = 0;
+	unsigned long long rows = 0;
+
+	for (int k = 0; k < SL_KIND_COUNT; k++) {
+		int64_t *days;
+		size_t n;
+		int undated, rc;
+
+		if ((rc = sl_store_list_days(st, (enum sl_kind)k, &days, &n, &undated, err)))
+			return rc;
+		for (size_t i = 0; i <= n; i++) {
+			char path[PATH_MAX];
+			struct sl_errctx e;
+
+			if (i == n && !undated)
+				break;
+			sl_store_partition_path(st, (enum sl_kind)k, i < n ? days[i] : SL_DAY_NONE,
+						path, sizeof(path));
+			sl_err_clear(&e);
+			files++;
+			if (verify_file(path, &e)) {
+				fprintf(stderr, "shiplog-ingest: error: '%s': %s\n", path,
+					e.msg[0] ? e.msg : sl_strerror(e.code));
+				bad++;
+			} else if (!quiet) {
+				struct sl_cfr *r;
+
+				if (!sl_cfr_open(&r, path, &e)) {
+					rows += sl_cfr_rows(r);
+					sl_cfr_close(r);
+				}
+			}
+		}
+		free(days);
+	}
+	if (!quiet)
+		fprintf(stderr, "shiplog-ingest: %lu partition files, %llu rows, %d bad\n", files,
+			rows, bad);
+	return bad;
+}

@@ -1,0 +1,837 @@
+#include "partset.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sl_buf.h"
+#include "sl_colfile.h"
+#include "sl_u64map.h"
+#include "sl_value.h"
+
+#define GROUP_ROWS 65536
+#define IN_BUFFER UINT32_MAX
+
+struct loc {
+	uint32_t group, row;
+};
+
+struct locs {
+	struct loc *v;
+	size_t n, cap;
+};
+
+struct part {
+	enum sl_kind kind;
+	int64_t day;
+	struct sl_batch *buf;
+	uint8_t *del; /* rows of buf superseded since they were added */
+	size_t del_cap, ndel;
+	struct sl_cfw *w; /* spilled row groups, NULL until the first spill */
+	char tmp[PATH_MAX];
+	uint32_t nspilled;
+	struct locs sdel; /* superseded rows in spilled groups */
+	struct locs odel; /* superseded rows in the old partition file */
+	uint32_t idx;     /* in partset.parts */
+	int touched;      /* received rows in this run */
+	int replace_old;  /* the old file's rows are not carried over */
+};
+
+/* The current winner among the rows of one deployment_id seen in this run. */
+struct dep {
+	uint64_t hash;
+	int64_t upd;
+	uint8_t has_upd, dead;
+	int64_t old_day; /* when dead: day of the stored row that won */
+	struct part *part;
+	uint32_t group, row;
+};
+
+struct partset {
+	struct sl_store *st;
+	int reprocess;
+	size_t max_buffered, buffered;
+	struct part **parts;
+	size_t nparts, parts_cap;
+	struct sl_u64map index; /* (kind, day) -> part */
+	struct dep *deps;
+	size_t ndeps, deps_cap;
+	struct sl_u64map depmap;  /* deployment key -> deps[] */
+	struct sl_u64map pipemap; /* pipeline run key -> parts[] of its day */
+	struct partset_stats stats;
+	struct sl_buf key;
+};
+
+/* ---- small helpers ---- */
+
+static int locs_add(struct locs *l, uint32_t group, uint32_t row)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct loc *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return SL_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].group = group;
+	l->v[l->n].row = row;
+	l->n++;
+	return SL_OK;
+}
+
+static int cmp_loc(const void *a, const void *b)
+{
+	const struct loc *x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
+static uint64_t part_key(enum sl_kind kind, int64_t day)
+{
+	unsigned char k[9];
+
+	k[0] = (unsigned char)kind;
+	memcpy(k + 1, &day, 8);
+	return sl_hash(k, sizeof(k));
+}
+
+/* Hash of the join key of row r (parent or child side): the key columns'
+ * bytes, strings NUL-terminated, integers as 8 bytes.  0 when a key
+ * column is null (the row cannot be joined). */
+static int row_key(struct partset *ps, const struct sl_batch *b, const char *const *cols,
+		   int ncols, size_t r, uint64_t *h)
+{
+	sl_buf_reset(&ps->key);
+	for (int i = 0; i < ncols; i++) {
+		int c = sl_kind_col(b->kind, cols[i]);
+		size_t n;
+
+		if (c < 0 || sl_batch_is_null(b, c, r))
+			return 0;
+		if (b->cols[c].type == SL_STR) {
+			const char *s = sl_batch_get_str(b, c, r, &n);
+
+			if (sl_buf_add(&ps->key, s, n) || sl_buf_addc(&ps->key, '\0'))
+				return 0;
+		} else if (sl_buf_add(&ps->key, &b->cols[c].v.i64[r], 8)) {
+			return 0;
+		}
+	}
+	*h = sl_hash(ps->key.data, ps->key.len);
+	return 1;
+}
+
+/* Key of a parent-kind row (deployments, pipeline_runs). */
+static int parent_key(struct partset *ps, const struct sl_batch *b, size_t r, uint64_t *h)
+{
+	for (int k = 0; k < SL_KIND_COUNT; k++) {
+		const struct sl_kind_def *d = sl_kind_def((enum sl_kind)k);
+
+		if (d->parent == b->kind)
+			return row_key(ps, b, d->parent_cols, d->nkeys, r, h);
+	}
+	return 0;
+}
+
+static int child_key(struct partset *ps, const struct sl_batch *b, size_t r, uint64_t *h)
+{
+	const struct sl_kind_def *d = sl_kind_def(b->kind);
+
+	return row_key(ps, b, d->key_cols, d->nkeys, r, h);
+}
+
+/* ---- partitions ---- */
+
+struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffered_rows)
+{
+	struct partset *ps = calloc(1, sizeof(*ps));
+
+	if (!ps)
+		return NULL;
+	ps->st = st;
+	ps->reprocess = reprocess;
+	ps->max_buffered = max_buffered_rows ? max_buffered_rows : 4 * GROUP_ROWS;
+	return ps;
+}
+
+static void part_free(struct part *p)
+{
+	if (!p)
+		return;
+	sl_batch_free(p->buf);
+	sl_cfw_abort(p->w);
+	free(p->del);
+	free(p->sdel.v);
+	free(p->odel.v);
+	free(p);
+}
+
+void partset_free(struct partset *ps)
+{
+	if (!ps)
+		return;
+	for (size_t i = 0; i < ps->nparts; i++)
+		part_free(ps->parts[i]);
+	free(ps->parts);
+	free(ps->deps);
+	sl_u64map_release(&ps->index);
+	sl_u64map_release(&ps->depmap);
+	sl_u64map_release(&ps->pipemap);
+	sl_buf_release(&ps->key);
+	free(ps);
+}
+
+static struct part *find_part(struct partset *ps, enum sl_kind kind, int64_t day)
+{
+	uint32_t *v = sl_u64map_get(&ps->index, part_key(kind, day));
+
+	if (v && ps->parts[*v]->kind == kind && ps->parts[*v]->day == day)
+		return ps->parts[*v];
+	return NULL;
+}
+
+static int get_part(struct partset *ps, enum sl_kind kind, int64_t day, struct part **out)
+{
+	struct part *p = find_part(ps, kind, day);
+	uint32_t *v;
+	int added;
+
+	if (p) {
+		*out = p;
+		return SL_OK;
+	}
+	if (ps->nparts == ps->parts_cap) {
+		size_t cap = ps->parts_cap ? ps->parts_cap * 2 : 64;
+		struct part **np = realloc(ps->parts, cap * sizeof(*np));
+
+		if (!np)
+			return SL_ENOMEM;
+		ps->parts = np;
+		ps->parts_cap = cap;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p || !(p->buf = sl_batch_new(kind, 1024))) {
+		free(p);
+		return SL_ENOMEM;
+	}
+	p->kind = kind;
+	p->day = day;
+	if (sl_u64map_put(&ps->index, part_key(kind, day), &v, &added)) {
+		part_free(p);
+		return SL_ENOMEM;
+	}
+	*v = p->idx = (uint32_t)ps->nparts;
+	ps->parts[ps->nparts++] = p;
+	*out = p;
+	return SL_OK;
+}
+
+int partset_target(struct partset *ps, enum sl_kind kind, int64_t day, struct part **p,
+		   struct sl_batch **b, struct sl_errctx *err)
+{
+	if (get_part(ps, kind, day, p))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	*b = (*p)->buf;
+	return SL_OK;
+}
+
+static int mark_deleted(struct part *p, uint32_t group, uint32_t row)
+{
+	if (group != IN_BUFFER)
+		return locs_add(&p->sdel, group, row);
+	if (p->del_cap < p->buf->cap) {
+		uint8_t *d = realloc(p->del, p->buf->cap);
+
+		if (!d)
+			return SL_ENOMEM;
+		memset(d + p->del_cap, 0, p->buf->cap - p->del_cap);
+		p->del = d;
+		p->del_cap = p->buf->cap;
+	}
+	if (!p->del[row]) {
+		p->del[row] = 1;
+		p->ndel++;
+	}
+	return SL_OK;
+}
+
+/* Writes p's buffer as one row group of its temporary file. */
+static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
+{
+	size_t n = p->buf->n;
+	int rc;
+
+	if (!n)
+		return SL_OK;
+	if (!p->w) {
+		if ((rc = sl_store_temp_path(ps->st, p->kind, p->tmp, sizeof(p->tmp), err)))
+			return rc;
+		rc = sl_cfw_open(&p->w, p->tmp, p->kind,
+				 p->day == PART_DAY_PENDING ? SL_DAY_NONE : p->day, err);
+		if (rc)
+			return rc;
+		sl_cfw_set_nosync(p->w);
+	}
+	if (p->ndel) {
+		for (size_t r = 0; r < n; r++)
+			p->del[r] = !p->del[r];
+		sl_batch_filter(p->buf, p->del);
+		memset(p->del, 0, n);
+		p->ndel = 0;
+	}
+	if (p->kind == SL_KIND_DEPLOYMENTS) {
+		/* the surviving rows are their ids' winners: record where they go */
+		for (size_t r = 0; r < p->buf->n; r++) {
+			uint64_t h;
+			uint32_t *v;
+
+			if (!parent_key(ps, p->buf, r, &h) || !(v = sl_u64map_get(&ps->depmap, h)))
+				continue;
+			if (ps->deps[*v].part == p && ps->deps[*v].group == IN_BUFFER) {
+				ps->deps[*v].group = p->nspilled;
+				ps->deps[*v].row = (uint32_t)r;
+			}
+		}
+	}
+	if (p->buf->n) {
+		if ((rc = sl_cfw_write_batch(p->w, p->buf, err)))
+			return rc;
+		p->nspilled++;
+	}
+	ps->buffered -= n;
+	sl_batch_clear(p->buf);
+	return SL_OK;
+}
+
+static int spill_largest(struct partset *ps, struct sl_errctx *err)
+{
+	struct part *big = NULL;
+
+	for (size_t i = 0; i < ps->nparts; i++)
+		if (!big || ps->parts[i]->buf->n > big->buf->n)
+			big = ps->parts[i];
+	return big ? spill(ps, big, err) : SL_OK;
+}
+
+/* Status updates: a later row of the same deployment supersedes. */
+static int add_deployment(struct partset *ps, struct part *p, size_t r)
+{
+	int c_upd = sl_kind_col(SL_KIND_DEPLOYMENTS, "updated_at");
+	uint64_t h;
+	uint32_t *v;
+	int added, has = !sl_batch_is_null(p->buf, c_upd, r);
+	int64_t upd = p->buf->cols[c_upd].v.i64[r];
+	struct dep *d;
+
+	if (!parent_key(ps, p->buf, r, &h))
+		return SL_OK;
+	if (sl_u64map_put(&ps->depmap, h, &v, &added))
+		return SL_ENOMEM;
+	if (added) {
+		if (ps->ndeps == ps->deps_cap) {
+			size_t cap = ps->deps_cap ? ps->deps_cap * 2 : 1024;
+			struct dep *nd = realloc(ps->deps, cap * sizeof(*nd));
+
+			if (!nd)
+				return SL_ENOMEM;
+			ps->deps = nd;
+			ps->deps_cap = cap;
+		}
+		*v = (uint32_t)ps->ndeps++;
+	} else {
+		d = &ps->deps[*v];
+		if (d->has_upd && has && d->upd > upd) {
+			/* the earlier row is the later update: this one loses */
+			sl_batch_drop_last(p->buf);
+			ps->buffered--;
+			ps->stats.superseded++;
+			return SL_OK;
+		}
+		if (mark_deleted(d->part, d->group, d->row))
+			return SL_ENOMEM;
+		ps->stats.superseded++;
+	}
+	d = &ps->deps[*v];
+	d->hash = h;
+	d->upd = upd;
+	d->has_upd = (uint8_t)has;
+	d->dead = 0;
+	d->part = p;
+	d->group = IN_BUFFER;
+	d->row = (uint32_t)r;
+	return SL_OK;
+}
+
+int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errctx *err)
+{
+	uint64_t h;
+	uint32_t *v;
+	int added;
+
+	p->touched = 1;
+	ps->buffered++;
+	if (p->kind == SL_KIND_DEPLOYMENTS && add_deployment(ps, p, r))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if (p->kind == SL_KIND_PIPELINE_RUNS && parent_key(ps, p->buf, r, &h)) {
+		if (sl_u64map_put(&ps->pipemap, h, &v, &added))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		*v = p->idx;
+	}
+	if (p->buf->n >= GROUP_ROWS)
+		return spill(ps, p, err);
+	if (ps->buffered > ps->max_buffered)
+		return spill_largest(ps, err);
+	return SL_OK;
+}
+
+/* ---- reading partitions back ---- */
+
+static int old_file(struct partset *ps, enum sl_kind kind, int64_t day, struct sl_cfr **r,
+		    struct sl_errctx *err)
+{
+	char path[PATH_MAX];
+
+	*r = NULL;
+	sl_store_partition_path(ps->st, kind, day, path, sizeof(path));
+	if (access(path, F_OK))
+		return SL_OK;
+	return sl_cfr_open(r, path, err);
+}
+
+/* 1. deployments already in the store that this run's rows supersede, or
+ * that supersede this run's rows. */
+static int resolve_stored_deployments(struct partset *ps, struct sl_errctx *err)
+{
+	int64_t *days = NULL;
+	size_t ndays;
+	int undated, rc;
+	uint8_t want[64] = {0};
+	struct sl_batch *b = NULL;
+	int c_id = sl_kind_col(SL_KIND_DEPLOYMENTS, "deployment_id");
+	int c_upd = sl_kind_col(SL_KIND_DEPLOYMENTS, "updated_at");
+
+	if (!ps->ndeps)
+		return SL_OK;
+	if ((rc = sl_store_list_days(ps->st, SL_KIND_DEPLOYMENTS, &days, &ndays, &undated, err)))
+		return rc;
+	want[c_id] = want[c_upd] = 1;
+	if (!(b = sl_batch_new(SL_KIND_DEPLOYMENTS, GROUP_ROWS))) {
+		free(days);
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	}
+	for (size_t i = 0; i < ndays && !rc; i++) {
+		struct part *own = find_part(ps, SL_KIND_DEPLOYMENTS, days[i]);
+		struct sl_cfr *r;
+
+		if (ps->reprocess && own && own->touched)
+			continue; /* replaced by this run */
+		if ((rc = old_file(ps, SL_KIND_DEPLOYMENTS, days[i], &r, err)) || !r)
+			continue;
+		for (size_t g = 0; g < sl_cfr_ngroups(r) && !rc; g++) {
+			sl_batch_clear(b);
+			if ((rc = sl_cfr_read_group(r, g, want, b, err)))
+				break;
+			for (size_t row = 0; row < b->n; row++) {
+				uint64_t h;
+				uint32_t *v;
+				struct dep *d;
+				int has = !sl_batch_is_null(b, c_upd, row);
+
+				if (!parent_key(ps, b, row, &h) ||
+				    !(v = sl_u64map_get(&ps->depmap, h)))
+					continue;
+				d = &ps->deps[*v];
+				if (d->dead)
+					continue;
+				ps->stats.superseded++;
+				if (has && d->has_upd && b->cols[c_upd].v.i64[row] > d->upd) {
+					/* the stored row is the later update */
+					if (mark_deleted(d->part, d->group, d->row)) {
+						rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+						break;
+					}
+					d->dead = 1;
+					d->old_day = days[i];
+					continue;
+				}
+				if (!own && (rc = get_part(ps, SL_KIND_DEPLOYMENTS, days[i], &own))) {
+					rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+					break;
+				}
+				if (locs_add(&own->odel, (uint32_t)g, (uint32_t)row)) {
+					rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+					break;
+				}
+			}
+		}
+		sl_cfr_close(r);
+	}
+	sl_batch_free(b);
+	free(days);
+	return rc;
+}
+
+/* Calls fn for every row group of a part's rows: spilled groups (the
+ * temporary file is finished and read back) and then the buffer. */
+typedef int (*group_fn)(struct partset *ps, void *ctx, struct sl_batch *b,
+			struct sl_errctx *err);
+
+static int each_group(struct partset *ps, struct sl_cfr *r, struct sl_batch *scratch,
+		      group_fn fn, void *ctx, struct sl_errctx *err)
+{
+	int rc = SL_OK;
+
+	for (size_t g = 0; r && g < sl_cfr_ngroups(r) && !rc; g++) {
+		sl_batch_clear(scratch);
+		if (!(rc = sl_cfr_read_group(r, g, NULL, scratch, err)))
+			rc = fn(ps, ctx, scratch, err);
+	}
+	return rc;
+}
+
+struct route_ctx {
+	enum sl_kind kind;
+	struct sl_u64map wanted; /* child key -> index into days[] + 1, 0 unknown */
+	int64_t *days;
+	size_t ndays, days_cap;
+	int collecting;
+};
+
+static int route_days_add(struct route_ctx *rc, int64_t day, uint32_t *idx)
+{
+	for (size_t i = 0; i < rc->ndays; i++)
+		if (rc->days[i] == day) {
+			*idx = (uint32_t)i + 1;
+			return SL_OK;
+		}
+	if (rc->ndays == rc->days_cap) {
+		size_t cap = rc->days_cap ? rc->days_cap * 2 : 64;
+		int64_t *d = realloc(rc->days, cap * sizeof(*d));
+
+		if (!d)
+			return SL_ENOMEM;
+		rc->days = d;
+		rc->days_cap = cap;
+	}
+	rc->days[rc->ndays++] = day;
+	*idx = (uint32_t)rc->ndays;
+	return SL_OK;
+}
+
+static int route_group(struct partset *ps, void *ctx, struct sl_batch *b,
+		       struct sl_errctx *err)
+{
+	struct route_ctx *rc = ctx;
+
+	for (size_t r = 0; r < b->n; r++) {
+		uint64_t h;
+		uint32_t *v = NULL;
+		int ok = child_key(ps, b, r, &h), added, e;
+		int64_t day = SL_DAY_NONE;
+		struct part *p;
+
+		if (rc->collecting) {
+			if (ok && sl_u64map_put(&rc->wanted, h, &v, &added))
+				return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			continue;
+		}
+		if (ok && (v = sl_u64map_get(&rc->wanted, h)) && *v)
+			day = rc->days[*v - 1];
+		else
+			ps->stats.undated++;
+		if (get_part(ps, rc->kind, day, &p) || sl_batch_copy_row(p->buf, b, r))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		if ((e = partset_add_row(ps, p, p->buf->n - 1, err)))
+			return e;
+	}
+	return SL_OK;
+}
+
+/* Looks the wanted keys up among this run's parent rows, then among the
+ * stored parent partitions. */
+static int resolve_parents(struct partset *ps, struct route_ctx *rc, enum sl_kind parent,
+			   struct sl_errctx *err)
+{
+	int64_t *days = NULL;
+	size_t ndays, unresolved = 0;
+	int undated, e = SL_OK;
+	struct sl_batch *b;
+	uint8_t want[64] = {0};
+	const struct sl_kind_def *cd = sl_kind_def(rc->kind);
+
+	for (size_t i = 0; i < rc->wanted.cap; i++) {
+		uint64_t h = rc->wanted.keys[i];
+		uint32_t *pv;
+		int64_t day;
+
+		if (!rc->wanted.used[i])
+			continue;
+		if (parent == SL_KIND_DEPLOYMENTS && (pv = sl_u64map_get(&ps->depmap, h))) {
+			const struct dep *d = &ps->deps[*pv];
+
+			day = d->dead ? d->old_day : d->part->day;
+		} else if (parent == SL_KIND_PIPELINE_RUNS &&
+			   (pv = sl_u64map_get(&ps->pipemap, h))) {
+			day = ps->parts[*pv]->day;
+		} else {
+			unresolved++;
+			continue;
+		}
+		if (route_days_add(rc, day, &rc->wanted.vals[i]))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	}
+	if (!unresolved)
+		return SL_OK;
+	if ((e = sl_store_list_days(ps->st, parent, &days, &ndays, &undated, err)))
+		return e;
+	for (int i = 0; i < cd->nkeys; i++)
+		want[sl_kind_col(parent, cd->parent_cols[i])] = 1;
+	if (!(b = sl_batch_new(parent, GROUP_ROWS))) {
+		free(days);
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	}
+	for (size_t i = 0; i < ndays && !e && unresolved; i++) {
+		struct sl_cfr *r;
+
+		if ((e = old_file(ps, parent, days[i], &r, err)) || !r)
+			continue;
+		for (size_t g = 0; g < sl_cfr_ngroups(r) && !e; g++) {
+			sl_batch_clear(b);
+			if ((e = sl_cfr_read_group(r, g, want, b, err)))
+				break;
+			for (size_t row = 0; row < b->n; row++) {
+				uint64_t h;
+				uint32_t *v;
+
+				if (!parent_key(ps, b, row, &h) ||
+				    !(v = sl_u64map_get(&rc->wanted, h)) || *v)
+					continue;
+				if (route_days_add(rc, days[i], v)) {
+					e = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+					break;
+				}
+				unresolved--;
+			}
+		}
+		sl_cfr_close(r);
+	}
+	sl_batch_free(b);
+	free(days);
+	return e;
+}
+
+/* 2. rows without a day of their own go to their parent's day. */
+static int route_children(struct partset *ps, enum sl_kind kind, struct sl_errctx *err)
+{
+	const struct sl_kind_def *kd = sl_kind_def(kind);
+	struct part *pend = find_part(ps, kind, PART_DAY_PENDING);
+	struct sl_cfr *spilled = NULL, *undated = NULL;
+	struct sl_batch *scratch = NULL;
+	struct route_ctx rc;
+	int e = SL_OK, parent_touched = 0;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.kind = kind;
+	for (size_t i = 0; i < ps->nparts; i++)
+		if (ps->parts[i]->kind == kd->parent && ps->parts[i]->touched)
+			parent_touched = 1;
+	if (!pend && !parent_touched)
+		return SL_OK;
+	if ((e = old_file(ps, kind, SL_DAY_NONE, &undated, err)))
+		return e;
+	if (!pend && !undated)
+		return SL_OK;
+	if (pend && pend->w) {
+		/* read the spilled groups back */
+		if ((e = sl_cfw_finish(pend->w, err)))
+			goto out;
+		pend->w = NULL;
+		if ((e = sl_cfr_open(&spilled, pend->tmp, err)))
+			goto out;
+	}
+	if (!(scratch = sl_batch_new(kind, GROUP_ROWS))) {
+		e = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	for (rc.collecting = 1; rc.collecting >= 0; rc.collecting--) {
+		if (!rc.collecting && (e = resolve_parents(ps, &rc, kd->parent, err)))
+			goto out;
+		if ((e = each_group(ps, spilled, scratch, route_group, &rc, err)))
+			goto out;
+		if (pend && pend->buf->n && (e = route_group(ps, &rc, pend->buf, err)))
+			goto out;
+		if ((e = each_group(ps, undated, scratch, route_group, &rc, err)))
+			goto out;
+	}
+	if (undated) {
+		struct part *u;
+
+		/* the old undated rows were routed again: none is carried over */
+		if (get_part(ps, kind, SL_DAY_NONE, &u)) {
+			e = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			goto out;
+		}
+		u->replace_old = 1;
+		u->touched = 1;
+	}
+out:
+	if (pend) {
+		ps->buffered -= pend->buf->n;
+		sl_batch_clear(pend->buf);
+		pend->touched = 0;
+	}
+	sl_cfr_close(spilled);
+	if (pend && !pend->w && pend->tmp[0])
+		unlink(pend->tmp);
+	sl_cfr_close(undated);
+	sl_batch_free(scratch);
+	sl_u64map_release(&rc.wanted);
+	free(rc.days);
+	return e;
+}
+
+/* ---- writing ---- */
+
+/* Appends every group of r to w, dropping the rows listed in dels (sorted),
+ * copying untouched groups verbatim. */
+static int append_groups(struct sl_cfw *w, const struct sl_cfr *r, struct locs *dels,
+			 struct sl_batch *scratch, struct sl_errctx *err)
+{
+	size_t di = 0;
+	uint8_t *keep = NULL;
+	int rc = SL_OK;
+
+	if (dels->n)
+		qsort(dels->v, dels->n, sizeof(*dels->v), cmp_loc);
+	for (size_t g = 0; g < sl_cfr_ngroups(r) && !rc; g++) {
+		size_t rows = sl_cfr_group_rows(r, g);
+
+		if ((di >= dels->n || dels->v[di].group != g) && sl_cfr_same_schema(r)) {
+			rc = sl_cfw_copy_group(w, r, g, err);
+			continue;
+		}
+		sl_batch_clear(scratch);
+		if ((rc = sl_cfr_read_group(r, g, NULL, scratch, err)))
+			break;
+		free(keep);
+		if (!(keep = malloc(rows ? rows : 1))) {
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			break;
+		}
+		memset(keep, 1, rows);
+		for (; di < dels->n && dels->v[di].group == g; di++)
+			if (dels->v[di].row < rows)
+				keep[dels->v[di].row] = 0;
+		sl_batch_filter(scratch, keep);
+		rc = sl_cfw_write_batch(w, scratch, err);
+	}
+	free(keep);
+	return rc;
+}
+
+static int write_part(struct partset *ps, struct part *p, struct sl_errctx *err)
+{
+	char final[PATH_MAX], tmp2[PATH_MAX];
+	struct sl_cfr *old = NULL, *spilled = NULL;
+	struct sl_cfw *w = NULL;
+	struct sl_batch *scratch = NULL;
+	int rc, old_exists;
+	int64_t fday = p->day;
+
+	if (!p->touched && !p->odel.n)
+		return SL_OK; /* nothing changes in this partition */
+	sl_store_partition_path(ps->st, p->kind, fday, final, sizeof(final));
+	old_exists = access(final, F_OK) == 0;
+	if (old_exists && !p->replace_old && !(ps->reprocess && p->touched) &&
+	    (rc = sl_cfr_open(&old, final, err)))
+		return rc;
+	if (!(scratch = sl_batch_new(p->kind, GROUP_ROWS))) {
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	if ((rc = spill(ps, p, err)))
+		goto out;
+	if (p->sdel.n) {
+		/* superseded rows among the spilled groups: rewrite them */
+		if ((rc = sl_cfw_finish(p->w, err))) {
+			p->w = NULL;
+			goto out;
+		}
+		p->w = NULL;
+		if ((rc = sl_cfr_open(&spilled, p->tmp, err)))
+			goto out;
+		if ((rc = sl_store_temp_path(ps->st, p->kind, tmp2, sizeof(tmp2), err)) ||
+		    (rc = sl_cfw_open(&w, tmp2, p->kind, fday, err)))
+			goto out;
+		sl_cfw_set_nosync(w);
+		if ((rc = append_groups(w, spilled, &p->sdel, scratch, err)))
+			goto out;
+	} else if (p->w) {
+		w = p->w;
+		p->w = NULL;
+		snprintf(tmp2, sizeof(tmp2), "%s", p->tmp);
+	} else {
+		if ((rc = sl_store_temp_path(ps->st, p->kind, tmp2, sizeof(tmp2), err)) ||
+		    (rc = sl_cfw_open(&w, tmp2, p->kind, fday, err)))
+			goto out;
+		sl_cfw_set_nosync(w);
+	}
+	if (old && (rc = append_groups(w, old, &p->odel, scratch, err)))
+		goto out;
+	ps->stats.partitions++;
+	if (!sl_cfw_rows(w)) {
+		sl_cfw_abort(w);
+		w = NULL;
+		if (old_exists)
+			rc = sl_store_stage_unlink(ps->st, final);
+		goto out;
+	}
+	ps->stats.rows_written += sl_cfw_rows(w);
+	rc = sl_cfw_finish(w, err);
+	w = NULL;
+	if (rc) {
+		unlink(tmp2);
+		goto out;
+	}
+	if (sl_store_stage_rename(ps->st, tmp2, final)) {
+		unlink(tmp2);
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	}
+out:
+	sl_cfw_abort(w);
+	if (spilled) {
+		sl_cfr_close(spilled);
+		unlink(p->tmp);
+	}
+	sl_cfr_close(old);
+	sl_batch_free(scratch);
+	return rc;
+}
+
+int partset_finish(struct partset *ps, struct partset_stats *stats, struct sl_errctx *err)
+{
+	int rc;
+
+	if ((rc = resolve_stored_deployments(ps, err)))
+		return rc;
+	for (int k = 0; k < SL_KIND_COUNT; k++)
+		if (sl_kind_def((enum sl_kind)k)->parent != SL_KIND_NONE &&
+		    (rc = route_children(ps, (enum sl_kind)k, err)))
+			return rc;
+	for (size_t i = 0; i < ps->nparts; i++) {
+		struct part *p = ps->parts[i];
+
+		if (p->day == PART_DAY_PENDING)
+			continue;
+		if ((rc = write_part(ps, p, err)))
+			return rc;
+	}
+	*stats = ps->stats;
+	return SL_OK;
+}

@@ -1,0 +1,48 @@
+/* partset.h - the partitions one ingest run writes.
+ *
+ * Rows are appended to a per-(kind, day) buffer; full buffers (a row group)
+ * and, when the run's memory budget is reached, the largest buffers are
+ * spilled as row groups to the partition's temporary file, so memory stays
+ * bounded however large the input.  partset_finish() then
+ *   1. resolves deployment status updates: the same deployment_id again
+ *      supersedes the earlier row (latest updated_at, else the later row),
+ *      within the run and against the rows already in the store;
+ *   2. gives artifacts and gate results (which have no time of their own)
+ *      the day of their deployment / pipeline run, or the undated partition;
+ *   3. writes each partition (new rows, then the old file's rows unless
+ *      reprocessing) and stages the renames in the store's commit. */
+#ifndef INGEST_PARTSET_H
+#define INGEST_PARTSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sl_batch.h"
+#include "sl_err.h"
+#include "sl_store.h"
+
+/* Day of rows whose day comes from their parent record (resolved later). */
+#define PART_DAY_PENDING (INT64_MIN + 1)
+
+struct partset;
+struct part;
+
+struct partset_stats {
+	uint64_t superseded;   /* rows that lost to a later status update */
+	uint64_t undated;      /* child rows whose parent is unknown */
+	uint64_t partitions;   /* partition files written or removed */
+	uint64_t rows_written; /* rows in the written partition files */
+};
+
+struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffered_rows);
+void partset_free(struct partset *ps);
+
+/* The buffer that takes the next row of kind for day. */
+int partset_target(struct partset *ps, enum sl_kind kind, int64_t day, struct part **p,
+		   struct sl_batch **b, struct sl_errctx *err);
+/* Registers row r just completed in p's buffer (status updates, parent
+ * keys) and spills if needed. */
+int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errctx *err);
+int partset_finish(struct partset *ps, struct partset_stats *stats, struct sl_errctx *err);
+
+#endif

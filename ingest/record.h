@@ -1,0 +1,38 @@
+/* record.h - one input record as the format readers (csvsrc.c, jsonsrc.c)
+ * hand it to the row mapper (rowmap.c).  Everything points into the
+ * reader's buffers and is valid only during the callback. */
+#ifndef INGEST_RECORD_H
+#define INGEST_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum field_kind {
+	F_TEXT,  /* p, n: text as written (CSV, JSON string) */
+	F_NULL,  /* empty unquoted CSV field, JSON null */
+	F_INT,   /* i: JSON integer */
+	F_REAL,  /* d: JSON real */
+	F_BOOL,  /* i: JSON true/false */
+	F_JSON,  /* p, n: compact JSON of a nested object */
+	F_LIST,  /* p, n: JSON array of scalars, joined with ';' */
+};
+
+struct field {
+	enum field_kind kind;
+	const char *p;
+	size_t n;
+	int64_t i;
+	double d;
+};
+
+struct record {
+	size_t nf;
+	const struct field *f;
+	const char *const *names; /* nf names */
+	const int *map;           /* CSV: column of each field (see rowmap), or NULL */
+	long line;                /* first line of the record in its file */
+	const char *raw;          /* the record as read, for the reject file */
+	size_t rawlen;
+};
+
+#endif

@@ -1,0 +1,39 @@
+/* src.h - the format readers: CSV (RFC 4180, through libcsv) and JSON Lines
+ * (through jansson).  A reader pulls decompressed blocks from an sl_input,
+ * splits them into records that remember their first line and raw text,
+ * and calls back.  Format-level damage (a runaway quoted field, invalid
+ * JSON, too many fields) is reported through reject(); I/O errors and
+ * callback failures stop the run. */
+#ifndef INGEST_SRC_H
+#define INGEST_SRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+#include "sl_err.h"
+#include "sl_input.h"
+
+#define SRC_MAX_FIELDS 4096
+#define SRC_MAX_RECORD (16u * 1024 * 1024) /* bytes of one record / line */
+
+struct src_ops {
+	/* The CSV header, or the keys of the first JSON object. */
+	int (*header)(void *ctx, const char *const *names, size_t n, struct sl_errctx *err);
+	int (*record)(void *ctx, const struct record *rec, struct sl_errctx *err);
+	int (*reject)(void *ctx, long line, const char *reason, const char *raw,
+		      size_t rawlen, struct sl_errctx *err);
+	void *ctx;
+	uint64_t utf8_replaced; /* out: invalid UTF-8 replaced by the reader */
+	long lines;             /* out: lines read */
+	uint64_t bytes;         /* out: decompressed bytes read */
+};
+
+/* Both start with the block already read (first, n) and continue with
+ * sl_input_read() until the end.  err->line is set on failure. */
+int csvsrc_run(struct sl_input *in, const char *path, const char *first, size_t n,
+	       struct src_ops *ops, struct sl_errctx *err);
+int jsonsrc_run(struct sl_input *in, const char *path, const char *first, size_t n,
+		struct src_ops *ops, struct sl_errctx *err);
+
+#endif

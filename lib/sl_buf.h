@@ -1,0 +1,35 @@
+/* sl_buf.h - a growable byte buffer (always NUL-terminated when len > 0
+ * or after sl_buf_cstr()).  The buffer owns its memory; sl_buf_release()
+ * frees it and leaves an empty buffer that may be reused. */
+#ifndef SL_BUF_H
+#define SL_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sl_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+#define SL_BUF_INIT {NULL, 0, 0}
+
+/* Ensure room for extra more bytes (+1 for the terminator).  0 or SL_ENOMEM. */
+int sl_buf_grow(struct sl_buf *b, size_t extra);
+int sl_buf_add(struct sl_buf *b, const void *p, size_t n);
+int sl_buf_addc(struct sl_buf *b, char c);
+int sl_buf_adds(struct sl_buf *b, const char *s);
+int sl_buf_printf(struct sl_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static inline void sl_buf_reset(struct sl_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+/* Always returns a valid C string ("" for an empty, unallocated buffer). */
+const char *sl_buf_cstr(const struct sl_buf *b);
+void sl_buf_release(struct sl_buf *b);
+
+#endif

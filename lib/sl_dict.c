@@ -1,0 +1,157 @@
+#include "sl_dict.h"
+#include "sl_err.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* Open addressing with linear probing over slots holding code + 1 (0 =
+ * empty) and the hash's high bits, so most probes never touch the string
+ * bytes.  Strings live in one growing arena, addressed by offset. */
+struct entry {
+	uint64_t off; /* into arena */
+	uint32_t len;
+};
+
+struct sl_dict {
+	char *arena;
+	size_t arena_len, arena_cap;
+	struct entry *ents;
+	uint32_t nents, ents_cap;
+	uint32_t *slots; /* code + 1, 0 = empty */
+	uint32_t *slot_tags;
+	uint32_t nslots; /* power of two */
+};
+
+uint64_t sl_hash(const void *p, size_t n)
+{
+	return XXH3_64bits(p, n);
+}
+
+struct sl_dict *sl_dict_new(void)
+{
+	return calloc(1, sizeof(struct sl_dict));
+}
+
+void sl_dict_free(struct sl_dict *d)
+{
+	if (!d)
+		return;
+	free(d->arena);
+	free(d->ents);
+	free(d->slots);
+	free(d->slot_tags);
+	free(d);
+}
+
+void sl_dict_clear(struct sl_dict *d)
+{
+	d->arena_len = 0;
+	d->nents = 0;
+	if (d->slots)
+		memset(d->slots, 0, d->nslots * sizeof(*d->slots));
+}
+
+static int rehash(struct sl_dict *d, uint32_t nslots)
+{
+	uint32_t *slots = calloc(nslots, sizeof(*slots));
+	uint32_t *tags = malloc(nslots * sizeof(*tags));
+
+	if (!slots || !tags) {
+		free(slots);
+		free(tags);
+		return SL_ENOMEM;
+	}
+	for (uint32_t c = 0; c < d->nents; c++) {
+		uint64_t h = sl_hash(d->arena + d->ents[c].off, d->ents[c].len);
+		uint32_t i = (uint32_t)h & (nslots - 1);
+
+		while (slots[i])
+			i = (i + 1) & (nslots - 1);
+		slots[i] = c + 1;
+		tags[i] = (uint32_t)(h >> 32);
+	}
+	free(d->slots);
+	free(d->slot_tags);
+	d->slots = slots;
+	d->slot_tags = tags;
+	d->nslots = nslots;
+	return SL_OK;
+}
+
+int sl_dict_intern(struct sl_dict *d, const char *s, size_t n, uint32_t *code)
+{
+	uint64_t h;
+	uint32_t i, tag;
+
+	if (n > UINT32_MAX)
+		return SL_ELIMIT;
+	if ((d->nents + 1) * 2 > d->nslots &&
+	    rehash(d, d->nslots ? d->nslots * 2 : 64))
+		return SL_ENOMEM;
+	h = sl_hash(s, n);
+	tag = (uint32_t)(h >> 32);
+	i = (uint32_t)h & (d->nslots - 1);
+	for (; d->slots[i]; i = (i + 1) & (d->nslots - 1)) {
+		const struct entry *e = &d->ents[d->slots[i] - 1];
+
+		if (d->slot_tags[i] == tag && e->len == n &&
+		    !memcmp(d->arena + e->off, s, n)) {
+			*code = d->slots[i] - 1;
+			return SL_OK;
+		}
+	}
+	if (d->nents == UINT32_MAX - 1)
+		return SL_ELIMIT;
+	if (d->nents == d->ents_cap) {
+		uint32_t cap = d->ents_cap ? d->ents_cap * 2 : 64;
+		struct entry *e = realloc(d->ents, cap * sizeof(*e));
+
+		if (!e)
+			return SL_ENOMEM;
+		d->ents = e;
+		d->ents_cap = cap;
+	}
+	if (d->arena_len + n > d->arena_cap) {
+		size_t cap = d->arena_cap ? d->arena_cap : 4096;
+		char *a;
+
+		while (cap < d->arena_len + n)
+			cap *= 2;
+		a = realloc(d->arena, cap);
+		if (!a)
+			return SL_ENOMEM;
+		d->arena = a;
+		d->arena_cap = cap;
+	}
+	if (n)
+		memcpy(d->arena + d->arena_len, s, n);
+	d->ents[d->nents].off = d->arena_len;
+	d->ents[d->nents].len = (uint32_t)n;
+	d->arena_len += n;
+	d->slots[i] = d->nents + 1;
+	d->slot_tags[i] = tag;
+	*code = d->nents++;
+	return SL_OK;
+}
+
+const char *sl_dict_get(const struct sl_dict *d, uint32_t code, size_t *n)
+{
+	if (code >= d->nents) {
+		*n = 0;
+		return "";
+	}
+	*n = d->ents[code].len;
+	return d->arena + d->ents[code].off;
+}
+
+uint32_t sl_dict_count(const struct sl_dict *d)
+{
+	return d->nents;
+}
+
+size_t sl_dict_bytes(const struct sl_dict *d)
+{
+	return d->arena_cap + (size_t)d->ents_cap * sizeof(struct entry) +
+	       (size_t)d->nslots * 8;
+}

@@ -1,0 +1,27 @@
+/* sl_u64map.h - open-addressing hash map from a uint64 key (usually a
+ * sl_hash() of a string key) to a uint32 value.  Keys are used as given:
+ * they should already be well mixed.  Grows at 50% load. */
+#ifndef SL_U64MAP_H
+#define SL_U64MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sl_u64map {
+	uint64_t *keys;
+	uint32_t *vals;
+	uint8_t *used;
+	size_t n, cap; /* cap: power of two or 0 */
+};
+
+#define SL_U64MAP_INIT {NULL, NULL, NULL, 0, 0}
+
+/* Pointer to the value of key, or NULL. Valid until the next insert. */
+uint32_t *sl_u64map_get(const struct sl_u64map *m, uint64_t key);
+/* Inserts key (value untouched if present) and returns a pointer to its
+ * value in *val; *added tells whether it is new.  0 or SL_ENOMEM. */
+int sl_u64map_put(struct sl_u64map *m, uint64_t key, uint32_t **val, int *added);
+void sl_u64map_release(struct sl_u64map *m);
+size_t sl_u64map_bytes(const struct sl_u64map *m);
+
+#endif

@@ -83,6 +83,7 @@ int cli_parse(int argc, char **argv, struct ingest_params *p)
 	long v;
 
 	memset(p, 0, sizeof(*p));
+	opterr = 0; /* our own messages, without the program's path */
 	p->kind = SL_KIND_NONE;
 	p->max_buffered_rows = 262144;
 	while ((c = getopt_long(argc, argv, "s:k:f:qhV", opts, NULL)) != -1) {
@@ -134,8 +135,11 @@ int cli_parse(int argc, char **argv, struct ingest_params *p)
 			printf("shiplog-ingest %s\n", SHIPLOG_VERSION);
 			return 0;
 		default:
-			fprintf(stderr, "Try 'shiplog-ingest --help' for more information.\n");
-			return 2;
+			if (optopt && strchr("skfDW", optopt))
+				return misuse("option '-%c' needs a value", optopt);
+			if (optopt)
+				return misuse("unknown option '-%c'", optopt);
+			return misuse("unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
 	if (!p->store)

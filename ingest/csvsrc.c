@@ -1,27 +1,67 @@
 #include "src.h"
 
 #include <csv.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sl_buf.h"
 
+/* The CSV reader runs libcsv in its own thread (the input's reader thread
+ * inflates in a third), handing batches of tokenized records to the
+ * caller's thread, which maps and stores them: tokenizing and mapping
+ * overlap on two cores, and libcsv still sees the stream in order. */
+
+#define BATCH_RECS 4096
+#define NBATCH 4
+
+struct fld {
+	size_t off, len;
+	int null;
+};
+
+struct rec {
+	size_t f0, nf;
+	long line;
+	size_t raw_off, raw_len;
+	enum { R_ROW, R_HEADER, R_REJECT } type;
+	size_t reason_off; /* R_REJECT: NUL-terminated reason in the arena */
+};
+
+struct batch {
+	struct sl_buf arena;
+	struct fld *f;
+	size_t nf, fcap;
+	struct rec *r;
+	size_t nr, rcap;
+	int overflow; /* the record being built has too many fields */
+	size_t cur_f0;
+};
+
 struct csvstate {
+	/* tokenizer side */
 	struct csv_parser p;
 	int p_init;
-	struct src_ops *ops;
+	struct sl_input *in;
 	const char *path;
-	struct sl_errctx *err;
-	int rc;
-	int header_done;
-	struct sl_buf fbuf; /* field bytes, back to back */
-	size_t *foff, *flen;
-	unsigned char *fnull;
-	size_t nf, fcap;
-	int overflow;
-	struct field *fields;
-	struct sl_buf raw;  /* the record's lines as read */
+	struct src_ops *ops;
+	struct sl_buf raw; /* the current record's lines as read */
 	long line, rec_line;
+	struct batch *cur;
+	int nomem;
+	/* hand-over */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch batches[NBATCH];
+	unsigned head, count;
+	int done, cancel;
+	int header_seen;        /* caller side */
+	int rc;                 /* tokenizer's result */
+	struct sl_errctx terr;  /* tokenizer's error */
+	uint64_t bytes;
+	long lines;
+	const char *first;
+	size_t nfirst;
 };
 
 static int no_space(unsigned char c)
@@ -30,52 +70,39 @@ static int no_space(unsigned char c)
 	return 0; /* RFC 4180: spaces are part of a field */
 }
 
-static void on_field(void *s, size_t len, void *data)
+static int batch_field(struct batch *b, const void *s, size_t len)
 {
-	struct csvstate *st = data;
+	if (b->nf == b->fcap) {
+		size_t cap = b->fcap ? b->fcap * 2 : 65536;
+		struct fld *f = realloc(b->f, cap * sizeof(*f));
 
-	if (st->rc)
-		return;
-	if (st->nf == SRC_MAX_FIELDS) {
-		st->overflow = 1;
-		return;
+		if (!f)
+			return SL_ENOMEM;
+		b->f = f;
+		b->fcap = cap;
 	}
-	if (st->nf == st->fcap) {
-		size_t cap = st->fcap ? st->fcap * 2 : 64;
-		size_t *o = realloc(st->foff, cap * sizeof(*o));
-		size_t *l = o ? realloc(st->flen, cap * sizeof(*l)) : NULL;
-		unsigned char *z = l ? realloc(st->fnull, cap) : NULL;
-		struct field *f = z ? realloc(st->fields, cap * sizeof(*f)) : NULL;
-
-		if (o)
-			st->foff = o;
-		if (l)
-			st->flen = l;
-		if (z)
-			st->fnull = z;
-		if (!f) {
-			st->rc = sl_err_set(st->err, SL_ENOMEM, st->path, st->line, NULL);
-			return;
-		}
-		st->fields = f;
-		st->fcap = cap;
-	}
-	st->foff[st->nf] = st->fbuf.len;
-	st->flen[st->nf] = len;
-	st->fnull[st->nf] = s == NULL;
-	if (s && sl_buf_add(&st->fbuf, s, len)) {
-		st->rc = sl_err_set(st->err, SL_ENOMEM, st->path, st->line, NULL);
-		return;
-	}
-	st->nf++;
+	b->f[b->nf].off = b->arena.len;
+	b->f[b->nf].len = len;
+	b->f[b->nf].null = s == NULL;
+	if (s && sl_buf_add(&b->arena, s, len))
+		return SL_ENOMEM;
+	b->nf++;
+	return SL_OK;
 }
 
-static void reset_record(struct csvstate *st)
+static struct rec *batch_rec(struct batch *b)
 {
-	st->nf = 0;
-	st->overflow = 0;
-	sl_buf_reset(&st->fbuf);
-	sl_buf_reset(&st->raw);
+	if (b->nr == b->rcap) {
+		size_t cap = b->rcap ? b->rcap * 2 : BATCH_RECS + 16;
+		struct rec *r = realloc(b->r, cap * sizeof(*r));
+
+		if (!r)
+			return NULL;
+		b->r = r;
+		b->rcap = cap;
+	}
+	memset(&b->r[b->nr], 0, sizeof(b->r[0]));
+	return &b->r[b->nr++];
 }
 
 static size_t raw_len(const struct csvstate *st)
@@ -87,74 +114,67 @@ static size_t raw_len(const struct csvstate *st)
 	return n;
 }
 
-static void deliver_header(struct csvstate *st)
+static void on_field(void *s, size_t len, void *data)
 {
-	char **names = calloc(st->nf ? st->nf : 1, sizeof(char *));
+	struct csvstate *st = data;
+	struct batch *b = st->cur;
 
-	if (!names) {
-		st->rc = sl_err_set(st->err, SL_ENOMEM, st->path, st->rec_line, NULL);
+	if (st->nomem)
+		return;
+	if (b->nf - b->cur_f0 >= SRC_MAX_FIELDS) {
+		b->overflow = 1;
 		return;
 	}
-	for (size_t i = 0; i < st->nf && !st->rc; i++) {
-		names[i] = malloc(st->flen[i] + 1);
-		if (!names[i]) {
-			st->rc = sl_err_set(st->err, SL_ENOMEM, st->path, st->rec_line, NULL);
-			break;
-		}
-		memcpy(names[i], st->fbuf.data + st->foff[i], st->flen[i]);
-		names[i][st->flen[i]] = '\0';
-		if (!st->flen[i] || memchr(names[i], '\0', st->flen[i]))
-			st->rc = sl_err_set(st->err, SL_EFORMAT, st->path, st->rec_line,
-					    "empty or invalid column name in header (column %zu)",
-					    i + 1);
+	if (batch_field(b, s, len))
+		st->nomem = 1;
+}
+
+/* Ends the record being built in the current batch. */
+static int close_rec(struct csvstate *st, int type, const char *reason, size_t rawmax)
+{
+	struct batch *b = st->cur;
+	struct rec *r = batch_rec(b);
+	size_t n = raw_len(st);
+
+	if (!r)
+		return SL_ENOMEM;
+	if (n > rawmax)
+		n = rawmax;
+	r->type = type;
+	r->f0 = b->cur_f0;
+	r->nf = b->nf - b->cur_f0;
+	r->line = st->rec_line;
+	r->raw_off = b->arena.len;
+	r->raw_len = n;
+	if (sl_buf_add(&b->arena, st->raw.data ? st->raw.data : "", n))
+		return SL_ENOMEM;
+	if (reason) {
+		r->reason_off = b->arena.len;
+		if (sl_buf_add(&b->arena, reason, strlen(reason) + 1))
+			return SL_ENOMEM;
+		r->nf = 0;
+		b->nf = b->cur_f0;
 	}
-	if (!st->rc && st->overflow)
-		st->rc = sl_err_set(st->err, SL_ELIMIT, st->path, st->rec_line,
-				    "header has more than %d columns", SRC_MAX_FIELDS);
-	if (!st->rc) {
-		st->rc = st->ops->header(st->ops->ctx, (const char *const *)names, st->nf,
-					 st->err);
-		if (st->rc && !st->err->line)
-			st->err->line = st->rec_line;
-	}
-	for (size_t i = 0; i < st->nf; i++)
-		free(names[i]);
-	free(names);
-	st->header_done = 1;
+	b->cur_f0 = b->nf;
+	b->overflow = 0;
+	return SL_OK;
 }
 
 static void on_record(int c, void *data)
 {
 	struct csvstate *st = data;
-	struct record rec;
+	struct batch *b = st->cur;
 
 	(void)c;
-	if (st->rc)
+	if (st->nomem)
 		return;
-	if (!st->header_done) {
-		deliver_header(st);
-		reset_record(st);
-		return;
+	if (b->overflow) {
+		if (close_rec(st, R_REJECT, "more than 4096 fields", SIZE_MAX))
+			st->nomem = 1;
+	} else if (close_rec(st, R_ROW, NULL, SIZE_MAX)) {
+		st->nomem = 1;
 	}
-	if (st->overflow) {
-		st->rc = st->ops->reject(st->ops->ctx, st->rec_line, "more than 4096 fields",
-					 st->raw.data, raw_len(st), st->err);
-		reset_record(st);
-		return;
-	}
-	for (size_t i = 0; i < st->nf; i++) {
-		st->fields[i].kind = st->fnull[i] ? F_NULL : F_TEXT;
-		st->fields[i].p = st->fbuf.data ? st->fbuf.data + st->foff[i] : "";
-		st->fields[i].n = st->flen[i];
-	}
-	memset(&rec, 0, sizeof(rec));
-	rec.nf = st->nf;
-	rec.f = st->fields;
-	rec.line = st->rec_line;
-	rec.raw = sl_buf_cstr(&st->raw);
-	rec.rawlen = raw_len(st);
-	st->rc = st->ops->record(st->ops->ctx, &rec, st->err);
-	reset_record(st);
+	sl_buf_reset(&st->raw);
 }
 
 static int parser_init(struct csvstate *st)
@@ -162,10 +182,36 @@ static int parser_init(struct csvstate *st)
 	if (st->p_init)
 		csv_free(&st->p);
 	if (csv_init(&st->p, CSV_EMPTY_IS_NULL | CSV_STRICT_FINI))
-		return sl_err_set(st->err, SL_ENOMEM, st->path, st->line, NULL);
+		return SL_ENOMEM;
 	csv_set_space_func(&st->p, no_space);
 	st->p_init = 1;
 	return SL_OK;
+}
+
+/* ---- hand-over between the tokenizer and the caller ---- */
+
+/* Tokenizer: publishes the current batch and takes a free one; 1 when
+ * the consumer has gone away. */
+static int publish(struct csvstate *st, int last)
+{
+	pthread_mutex_lock(&st->mu);
+	if (st->cur)
+		st->count++;
+	st->done = last;
+	pthread_cond_broadcast(&st->cv);
+	st->cur = NULL;
+	if (!last) {
+		while (st->count == NBATCH && !st->cancel)
+			pthread_cond_wait(&st->cv, &st->mu);
+		if (!st->cancel) {
+			st->cur = &st->batches[(st->head + st->count) % NBATCH];
+			sl_buf_reset(&st->cur->arena);
+			st->cur->nf = st->cur->nr = st->cur->cur_f0 = 0;
+			st->cur->overflow = 0;
+		}
+	}
+	pthread_mutex_unlock(&st->mu);
+	return st->cur == NULL && !last;
 }
 
 /* Feeds one line (or the tail of a block) to the parser. */
@@ -180,23 +226,26 @@ static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 		st->rec_line = st->line;
 	}
 	if (sl_buf_add(&st->raw, s, n))
-		return sl_err_set(st->err, SL_ENOMEM, st->path, st->line, NULL);
-	if (csv_parse(&st->p, s, n, on_field, on_record, st) != n && !st->rc)
-		st->rc = sl_err_set(st->err, SL_EFORMAT, st->path, st->line, "%s",
-				    csv_strerror(csv_error(&st->p)));
-	if (st->rc)
-		return st->rc;
+		return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+	if (csv_parse(&st->p, s, n, on_field, on_record, st) != n)
+		return sl_err_set(&st->terr, SL_EFORMAT, st->path, st->line, "%s",
+				  csv_strerror(csv_error(&st->p)));
+	if (st->nomem)
+		return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 	if (ends_line)
 		st->line++;
 	if (st->raw.len > SRC_MAX_RECORD) {
 		/* a runaway quoted field: give it up and resume at the next line */
-		int rc = st->ops->reject(st->ops->ctx, st->rec_line,
-					 "record longer than 16 MiB (unterminated quote?)",
-					 st->raw.data, 4096, st->err);
-
-		reset_record(st);
-		return rc ? rc : parser_init(st);
+		st->cur->nf = st->cur->cur_f0;
+		if (close_rec(st, R_REJECT, "record longer than 16 MiB (unterminated quote?)",
+			      4096))
+			return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+		sl_buf_reset(&st->raw);
+		if (parser_init(st))
+			return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 	}
+	if (st->cur->nr >= BATCH_RECS && !st->raw.len && publish(st, 0))
+		return SL_EINVAL; /* cancelled */
 	return SL_OK;
 }
 
@@ -204,7 +253,7 @@ static int feed_block(struct csvstate *st, const char *p, size_t n)
 {
 	const char *end = p + n;
 
-	st->ops->bytes += n;
+	st->bytes += n;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = nl ? nl + 1 : end;
@@ -217,55 +266,191 @@ static int feed_block(struct csvstate *st, const char *p, size_t n)
 	return SL_OK;
 }
 
+static void *tokenizer(void *arg)
+{
+	struct csvstate *st = arg;
+	const char *data = st->first;
+	ssize_t got = (ssize_t)st->nfirst;
+	int rc = SL_OK;
+
+	if (got >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
+		data += 3; /* a UTF-8 byte order mark is not part of the header */
+		got -= 3;
+		st->bytes += 3;
+	}
+	while (got > 0 && !rc) {
+		rc = feed_block(st, data, (size_t)got);
+		if (!rc)
+			got = sl_input_read(st->in, &data, &st->terr);
+	}
+	if (!rc && got < 0) {
+		rc = (int)got;
+		st->terr.line = st->line;
+	}
+	if (!rc && csv_fini(&st->p, on_field, on_record, st)) {
+		st->cur->nf = st->cur->cur_f0;
+		if (close_rec(st, R_REJECT, "unterminated quoted field at the end of the file",
+			      4096))
+			rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+	}
+	if (!rc && st->nomem)
+		rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+	st->lines = st->line - 1;
+	pthread_mutex_lock(&st->mu);
+	st->rc = rc;
+	pthread_mutex_unlock(&st->mu);
+	publish(st, 1);
+	return NULL;
+}
+
+/* ---- the caller's side ---- */
+
+static int deliver(struct csvstate *st, struct batch *b, struct field **fields,
+		   size_t *fcap, struct sl_errctx *err)
+{
+	struct src_ops *ops = st->ops;
+
+	for (size_t i = 0; i < b->nr; i++) {
+		const struct rec *r = &b->r[i];
+		const char *raw = b->arena.data ? b->arena.data + r->raw_off : "";
+		struct record rec;
+		int rc;
+
+		if (r->type == R_REJECT) {
+			rc = ops->reject(ops->ctx, r->line, b->arena.data + r->reason_off, raw,
+					 r->raw_len, err);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (r->nf > *fcap) {
+			size_t cap = r->nf * 2;
+			struct field *f = realloc(*fields, cap * sizeof(*f));
+
+			if (!f)
+				return sl_err_set(err, SL_ENOMEM, st->path, r->line, NULL);
+			*fields = f;
+			*fcap = cap;
+		}
+		for (size_t k = 0; k < r->nf; k++) {
+			const struct fld *fl = &b->f[r->f0 + k];
+			struct field *f = &(*fields)[k];
+
+			f->kind = fl->null ? F_NULL : F_TEXT;
+			f->p = b->arena.data ? b->arena.data + fl->off : "";
+			f->n = fl->len;
+		}
+		if (!st->header_seen) {
+			char **names = calloc(r->nf ? r->nf : 1, sizeof(char *));
+
+			st->header_seen = 1;
+			if (!names)
+				return sl_err_set(err, SL_ENOMEM, st->path, r->line, NULL);
+			rc = SL_OK;
+			for (size_t k = 0; k < r->nf && !rc; k++) {
+				const struct field *f = &(*fields)[k];
+
+				names[k] = strndup(f->p, f->n);
+				if (!names[k])
+					rc = sl_err_set(err, SL_ENOMEM, st->path, r->line, NULL);
+				else if (!f->n || strlen(names[k]) != f->n)
+					rc = sl_err_set(err, SL_EFORMAT, st->path, r->line,
+							"empty or invalid column name in header "
+							"(column %zu)", k + 1);
+			}
+			if (!rc)
+				rc = ops->header(ops->ctx, (const char *const *)names, r->nf, err);
+			for (size_t k = 0; k < r->nf; k++)
+				free(names[k]);
+			free(names);
+			if (rc) {
+				if (!err->line)
+					err->line = r->line;
+				return rc;
+			}
+			continue;
+		}
+		memset(&rec, 0, sizeof(rec));
+		rec.nf = r->nf;
+		rec.f = *fields;
+		rec.line = r->line;
+		rec.raw = raw;
+		rec.rawlen = r->raw_len;
+		if ((rc = ops->record(ops->ctx, &rec, err)))
+			return rc;
+	}
+	return SL_OK;
+}
+
 int csvsrc_run(struct sl_input *in, const char *path, const char *first, size_t n,
 	       struct src_ops *ops, struct sl_errctx *err)
 {
 	struct csvstate st;
-	const char *data = first;
-	ssize_t got = (ssize_t)n;
-	int rc;
+	pthread_t th;
+	struct field *fields = NULL;
+	size_t fcap = 0;
+	int rc = SL_OK, trc;
 
 	memset(&st, 0, sizeof(st));
-	st.ops = ops;
+	st.in = in;
 	st.path = path;
-	st.err = err;
+	st.ops = ops;
 	st.line = 1;
-	if ((rc = parser_init(&st)))
-		return rc;
-	if (n >= 3 && !memcmp(first, "\xEF\xBB\xBF", 3)) {
-		data += 3; /* a UTF-8 byte order mark is not part of the header */
-		got -= 3;
-		ops->bytes += 3;
-	}
-	while (got > 0) {
-		if ((rc = feed_block(&st, data, (size_t)got)))
-			goto out;
-		got = sl_input_read(in, &data, err);
-	}
-	if (got < 0) {
-		rc = (int)got;
-		err->line = st.line;
+	st.first = first;
+	st.nfirst = n;
+	if (parser_init(&st))
+		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
+	pthread_mutex_init(&st.mu, NULL);
+	pthread_cond_init(&st.cv, NULL);
+	st.cur = &st.batches[0];
+	if (pthread_create(&th, NULL, tokenizer, &st)) {
+		rc = sl_err_set(err, SL_ENOMEM, path, 0, "cannot start the CSV reader thread");
 		goto out;
 	}
-	if (csv_fini(&st.p, on_field, on_record, &st) && !st.rc) {
-		rc = ops->reject(ops->ctx, st.rec_line,
-				 "unterminated quoted field at the end of the file", st.raw.data,
-				 raw_len(&st) > 4096 ? 4096 : raw_len(&st), err);
+	for (;;) {
+		struct batch *b;
+		int done;
+
+		pthread_mutex_lock(&st.mu);
+		while (!st.count && !st.done)
+			pthread_cond_wait(&st.cv, &st.mu);
+		b = st.count ? &st.batches[st.head] : NULL;
+		done = st.done && !st.count;
+		pthread_mutex_unlock(&st.mu);
+		if (done)
+			break;
+		rc = deliver(&st, b, &fields, &fcap, err);
+		pthread_mutex_lock(&st.mu);
+		st.head = (st.head + 1) % NBATCH;
+		st.count--;
 		if (rc)
-			goto out;
+			st.cancel = 1;
+		pthread_cond_broadcast(&st.cv);
+		pthread_mutex_unlock(&st.mu);
+		if (rc)
+			break;
 	}
-	rc = st.rc;
-	if (!rc && !st.header_done)
+	pthread_join(th, NULL);
+	trc = st.rc;
+	if (!rc && trc && trc != SL_EINVAL) {
+		*err = st.terr;
+		rc = trc;
+	}
+	if (!rc && !st.header_seen)
 		rc = sl_err_set(err, SL_EFORMAT, path, 1, "empty input: no header row");
 out:
-	ops->lines = st.line - 1;
+	ops->bytes += st.bytes;
+	ops->lines = st.lines;
 	if (st.p_init)
 		csv_free(&st.p);
-	sl_buf_release(&st.fbuf);
+	for (int i = 0; i < NBATCH; i++) {
+		sl_buf_release(&st.batches[i].arena);
+		free(st.batches[i].f);
+		free(st.batches[i].r);
+	}
 	sl_buf_release(&st.raw);
-	free(st.foff);
-	free(st.flen);
-	free(st.fnull);
-	free(st.fields);
+	free(fields);
+	pthread_mutex_destroy(&st.mu);
+	pthread_cond_destroy(&st.cv);
 	return rc;
 }

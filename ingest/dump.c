@@ -40,9 +40,16 @@ static void put_row(FILE *out, const struct sl_batch *b, size_t r)
 		case SL_I64:
 			fprintf(out, "%lld", (long long)col->v.i64[r]);
 			break;
-		case SL_F64:
-			fprintf(out, "%.17g", col->v.f64[r]);
+		case SL_F64: {
+			/* the shortest of %.15g..%.17g that reads back exactly */
+			for (int prec = 15; prec <= 17; prec++) {
+				snprintf(buf, sizeof(buf), "%.*g", prec, col->v.f64[r]);
+				if (strtod(buf, NULL) == col->v.f64[r])
+					break;
+			}
+			fputs(buf, out);
 			break;
+		}
 		case SL_BOOL:
 			fputs(col->v.u8[r] ? "true" : "false", out);
 			break;

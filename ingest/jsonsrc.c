@@ -57,9 +57,21 @@ static int render_array(struct jsonstate *st, json_t *a, struct field *f)
 			return SL_OK;
 		}
 	}
-	f->kind = F_TEXT;
+	f->kind = F_LIST;
 	f->n = st->vals.len - start;
 	f->i = (int64_t)start; /* offset; pointers are fixed once vals stops growing */
+	{
+		char *s = json_dumps(a, JSON_COMPACT | JSON_ENCODE_ANY);
+		size_t js = st->vals.len;
+
+		if (!s || sl_buf_adds(&st->vals, s)) {
+			free(s);
+			return SL_ENOMEM;
+		}
+		free(s);
+		f->d = (double)js; /* offset of the JSON text */
+		f->json_n = st->vals.len - js;
+	}
 	return SL_OK;
 }
 
@@ -171,10 +183,14 @@ static int handle_line(struct jsonstate *st, const char *s, size_t n)
 		i++;
 	}
 	/* rendered values live in vals, which has stopped growing now */
-	for (size_t k = 0; k < i; k++)
-		if ((st->fields[k].kind == F_JSON || st->fields[k].kind == F_TEXT) &&
-		    !st->fields[k].p)
-			st->fields[k].p = st->vals.data ? st->vals.data + st->fields[k].i : "";
+	for (size_t k = 0; k < i; k++) {
+		struct field *f = &st->fields[k];
+
+		if ((f->kind == F_JSON || f->kind == F_LIST) && !f->p)
+			f->p = st->vals.data ? st->vals.data + f->i : "";
+		if (f->kind == F_LIST)
+			f->json = st->vals.data + (size_t)f->d;
+	}
 	if (rc) {
 		json_decref(obj);
 		return sl_err_set(st->err, SL_ENOMEM, st->path, st->lineno, NULL);

@@ -29,6 +29,8 @@ struct part {
 	struct sl_batch *buf;
 	uint8_t *del; /* rows of buf superseded since they were added */
 	size_t del_cap, ndel;
+	uint32_t *dep_of; /* deployments: buffer row -> deps[] index */
+	size_t dep_of_cap;
 	struct sl_cfw *w; /* spilled row groups, NULL until the first spill */
 	char tmp[PATH_MAX];
 	uint32_t nspilled;
@@ -62,6 +64,10 @@ struct partset {
 	struct sl_u64map pipemap; /* pipeline run key -> parts[] of its day */
 	struct partset_stats stats;
 	struct sl_buf key;
+	/* column indices of the join keys: [kind][0..1], parent and child side */
+	int parent_col[SL_KIND_COUNT][2], child_col[SL_KIND_COUNT][2];
+	int nparent[SL_KIND_COUNT], nchild[SL_KIND_COUNT];
+	int c_upd;
 };
 
 /* ---- small helpers ---- */
@@ -104,12 +110,12 @@ static uint64_t part_key(enum sl_kind kind, int64_t day)
 /* Hash of the join key of row r (parent or child side): the key columns'
  * bytes, strings NUL-terminated, integers as 8 bytes.  0 when a key
  * column is null (the row cannot be joined). */
-static int row_key(struct partset *ps, const struct sl_batch *b, const char *const *cols,
-		   int ncols, size_t r, uint64_t *h)
+static int row_key(struct partset *ps, const struct sl_batch *b, const int *cols, int ncols,
+		   size_t r, uint64_t *h)
 {
 	sl_buf_reset(&ps->key);
 	for (int i = 0; i < ncols; i++) {
-		int c = sl_kind_col(b->kind, cols[i]);
+		int c = cols[i];
 		size_t n;
 
 		if (c < 0 || sl_batch_is_null(b, c, r))
@@ -130,20 +136,13 @@ static int row_key(struct partset *ps, const struct sl_batch *b, const char *con
 /* Key of a parent-kind row (deployments, pipeline_runs). */
 static int parent_key(struct partset *ps, const struct sl_batch *b, size_t r, uint64_t *h)
 {
-	for (int k = 0; k < SL_KIND_COUNT; k++) {
-		const struct sl_kind_def *d = sl_kind_def((enum sl_kind)k);
-
-		if (d->parent == b->kind)
-			return row_key(ps, b, d->parent_cols, d->nkeys, r, h);
-	}
-	return 0;
+	return ps->nparent[b->kind] &&
+	       row_key(ps, b, ps->parent_col[b->kind], ps->nparent[b->kind], r, h);
 }
 
 static int child_key(struct partset *ps, const struct sl_batch *b, size_t r, uint64_t *h)
 {
-	const struct sl_kind_def *d = sl_kind_def(b->kind);
-
-	return row_key(ps, b, d->key_cols, d->nkeys, r, h);
+	return row_key(ps, b, ps->child_col[b->kind], ps->nchild[b->kind], r, h);
 }
 
 /* ---- partitions ---- */
@@ -156,6 +155,18 @@ struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffe
 		return NULL;
 	ps->st = st;
 	ps->reprocess = reprocess;
+	for (int k = 0; k < SL_KIND_COUNT; k++) {
+		const struct sl_kind_def *d = sl_kind_def((enum sl_kind)k);
+
+		if (d->parent == SL_KIND_NONE)
+			continue;
+		ps->nchild[k] = ps->nparent[d->parent] = d->nkeys;
+		for (int i = 0; i < d->nkeys; i++) {
+			ps->child_col[k][i] = sl_kind_col((enum sl_kind)k, d->key_cols[i]);
+			ps->parent_col[d->parent][i] = sl_kind_col(d->parent, d->parent_cols[i]);
+		}
+	}
+	ps->c_upd = sl_kind_col(SL_KIND_DEPLOYMENTS, "updated_at");
 	ps->max_buffered = max_buffered_rows ? max_buffered_rows : 4 * GROUP_ROWS;
 	return ps;
 }
@@ -167,6 +178,7 @@ static void part_free(struct part *p)
 	sl_batch_free(p->buf);
 	sl_cfw_abort(p->w);
 	free(p->del);
+	free(p->dep_of);
 	free(p->sdel.v);
 	free(p->odel.v);
 	free(p);
@@ -278,26 +290,29 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 			return rc;
 		sl_cfw_set_nosync(p->w);
 	}
+	if (p->kind == SL_KIND_DEPLOYMENTS) {
+		/* the surviving rows are their ids' winners: record where they go */
+		uint32_t w = 0;
+
+		for (size_t r = 0; r < n; r++) {
+			struct dep *d;
+
+			if (p->ndel && p->del[r])
+				continue;
+			d = &ps->deps[p->dep_of[r]];
+			if (d->part == p && d->group == IN_BUFFER && d->row == r) {
+				d->group = p->nspilled;
+				d->row = w;
+			}
+			w++;
+		}
+	}
 	if (p->ndel) {
 		for (size_t r = 0; r < n; r++)
 			p->del[r] = !p->del[r];
 		sl_batch_filter(p->buf, p->del);
 		memset(p->del, 0, n);
 		p->ndel = 0;
-	}
-	if (p->kind == SL_KIND_DEPLOYMENTS) {
-		/* the surviving rows are their ids' winners: record where they go */
-		for (size_t r = 0; r < p->buf->n; r++) {
-			uint64_t h;
-			uint32_t *v;
-
-			if (!parent_key(ps, p->buf, r, &h) || !(v = sl_u64map_get(&ps->depmap, h)))
-				continue;
-			if (ps->deps[*v].part == p && ps->deps[*v].group == IN_BUFFER) {
-				ps->deps[*v].group = p->nspilled;
-				ps->deps[*v].row = (uint32_t)r;
-			}
-		}
 	}
 	if (p->buf->n) {
 		if ((rc = sl_cfw_write_batch(p->w, p->buf, err)))
@@ -322,7 +337,7 @@ static int spill_largest(struct partset *ps, struct sl_errctx *err)
 /* Status updates: a later row of the same deployment supersedes. */
 static int add_deployment(struct partset *ps, struct part *p, size_t r)
 {
-	int c_upd = sl_kind_col(SL_KIND_DEPLOYMENTS, "updated_at");
+	int c_upd = ps->c_upd;
 	uint64_t h;
 	uint32_t *v;
 	int added, has = !sl_batch_is_null(p->buf, c_upd, r);
@@ -357,6 +372,15 @@ static int add_deployment(struct partset *ps, struct part *p, size_t r)
 			return SL_ENOMEM;
 		ps->stats.superseded++;
 	}
+	if (p->dep_of_cap < p->buf->cap) {
+		uint32_t *nd = realloc(p->dep_of, p->buf->cap * sizeof(*nd));
+
+		if (!nd)
+			return SL_ENOMEM;
+		p->dep_of = nd;
+		p->dep_of_cap = p->buf->cap;
+	}
+	p->dep_of[r] = *v;
 	d = &ps->deps[*v];
 	d->hash = h;
 	d->upd = upd;

@@ -23,6 +23,8 @@ struct field {
 	size_t n;
 	int64_t i;
 	double d;
+	const char *json; /* F_LIST: the array as compact JSON (for metadata) */
+	size_t json_n;
 };
 
 struct record {

@@ -21,6 +21,7 @@ struct rowmap {
 	char **hnames;            /* CSV header names (sanitized) */
 	size_t nh;
 	int *seen;                /* per column: field index in this record */
+	unsigned char *norm_col;  /* per column: enum norm */
 	struct rowmap_stats stats;
 	struct sl_buf text, reason, num, norm;
 	int c_start, c_end, c_dur;
@@ -113,6 +114,11 @@ struct rowmap *rowmap_new(enum sl_kind kind, struct partset *ps)
 			goto fail;
 		*v = (uint32_t)c + 1;
 	}
+	rm->norm_col = malloc((size_t)rm->def->ncols);
+	if (!rm->norm_col)
+		goto fail;
+	for (int c = 0; c < rm->def->ncols; c++)
+		rm->norm_col[c] = (unsigned char)norm_of(rm, c);
 	rm->c_start = sl_kind_col(kind, "start_time");
 	rm->c_end = sl_kind_col(kind, "end_time");
 	rm->c_dur = sl_kind_col(kind, "duration_ms");
@@ -131,6 +137,7 @@ void rowmap_free(struct rowmap *rm)
 	free(rm->hnames);
 	free(rm->hmap);
 	free(rm->seen);
+	free(rm->norm_col);
 	sl_u64map_release(&rm->names);
 	sl_buf_release(&rm->text);
 	sl_buf_release(&rm->reason);
@@ -318,7 +325,7 @@ static int set_value(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 		if (n > ROWMAP_MAX_FIELD)
 			return reject(rm, reason, "value of '%s' is longer than %u bytes",
 				      col->name, ROWMAP_MAX_FIELD);
-		nm = norm_of(rm, c);
+		nm = (enum norm)rm->norm_col[c];
 		if (nm != N_NONE) {
 			while (n && isspace((unsigned char)*s))
 				s++, n--;
@@ -407,6 +414,8 @@ static json_t *field_json(struct rowmap *rm, const struct field *f)
 		return json_boolean(f->i);
 	case F_JSON:
 		return json_loadb(f->p, f->n, JSON_ALLOW_NUL, NULL);
+	case F_LIST:
+		return json_loadb(f->json, f->json_n, JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL);
 	default:
 		if (field_text(rm, f, &s, &n))
 			return NULL;

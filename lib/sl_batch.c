@@ -173,28 +173,31 @@ size_t sl_batch_filter(struct sl_batch *b, const uint8_t *keep)
 {
 	size_t w = 0;
 
-	for (size_t r = 0; r < b->n; r++) {
-		if (!keep[r])
-			continue;
-		if (w != r) {
-			for (int c = 0; c < b->ncols; c++) {
-				struct sl_col *col = &b->cols[c];
-				size_t sz = type_size(col->type);
-				int isnull = sl_batch_is_null(b, c, r);
+	/* column by column: each pass is a tight copy over one array */
+	for (int c = 0; c < b->ncols; c++) {
+		struct sl_col *col = &b->cols[c];
+		size_t sz = type_size(col->type);
+		char *v = col->v.p;
 
-				memcpy((char *)col->v.p + w * sz,
-				       (char *)col->v.p + r * sz, sz);
-				if (isnull)
-					col->nulls[w >> 3] |= (uint8_t)(1u << (w & 7));
-				else
-					col->nulls[w >> 3] &= (uint8_t)~(1u << (w & 7));
-			}
+		w = 0;
+		for (size_t r = 0; r < b->n; r++) {
+			unsigned isnull;
+
+			if (!keep[r])
+				continue;
+			isnull = (col->nulls[r >> 3] >> (r & 7)) & 1;
+			if (w != r)
+				memcpy(v + w * sz, v + r * sz, sz);
+			col->nulls[w >> 3] = (uint8_t)((col->nulls[w >> 3] & ~(1u << (w & 7))) |
+						       (isnull << (w & 7)));
+			w++;
 		}
-		w++;
+		for (size_t r = w; r < b->n; r++)
+			col->nulls[r >> 3] |= (uint8_t)(1u << (r & 7));
 	}
-	for (size_t r = w; r < b->n; r++)
-		for (int c = 0; c < b->ncols; c++)
-			b->cols[c].nulls[r >> 3] |= (uint8_t)(1u << (r & 7));
+	if (!b->ncols)
+		for (size_t r = 0; r < b->n; r++)
+			w += keep[r] != 0;
 	b->n = w;
 	return w;
 }

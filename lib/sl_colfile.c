@@ -704,11 +704,14 @@ static int parse_footer(struct sl_cfr *r, const char *path, struct sl_errctx *er
 			uint64_t rows;
 
 			if (obj_u64(map_get(go, "rows"), &rows) || !ch ||
-			    ch->type != MSGPACK_OBJECT_ARRAY ||
-			    ch->via.array.size != (uint32_t)r->ncols) {
+			    ch->type != MSGPACK_OBJECT_ARRAY || ch->via.array.size == 0 ||
+			    ch->via.array.size > 4096 ||
+			    (g && ch->via.array.size != (uint32_t)r->ncols)) {
 				rc = BAD("bad row group %zu in footer", g);
 				goto out;
 			}
+			if (!g)
+				r->ncols = (int)ch->via.array.size; /* checked against the header */
 			r->groups[g].rows = (size_t)rows;
 			r->groups[g].has_time = !obj_i64(map_get(go, "min_time"), &r->groups[g].tmin) &&
 						!obj_i64(map_get(go, "max_time"), &r->groups[g].tmax);
@@ -805,8 +808,19 @@ int sl_cfr_open(struct sl_cfr **rp, const char *path, struct sl_errctx *err)
 		rc = sl_err_set(err, SL_ECHECKSUM, path, 0, "footer checksum mismatch");
 		goto fail;
 	}
-	if ((rc = parse_header(r, path, err)) || (rc = parse_footer(r, path, err)))
+	/* the footer first: its CRC is checked, and it covers the header's */
+	if ((rc = parse_footer(r, path, err)))
 		goto fail;
+	{
+		int ncols = r->ncols;
+
+		if ((rc = parse_header(r, path, err)))
+			goto fail;
+		if (r->ngroups && ncols != r->ncols) {
+			rc = BAD("footer and header disagree on the number of columns");
+			goto fail;
+		}
+	}
 	*rp = r;
 	return SL_OK;
 fail:

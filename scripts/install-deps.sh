@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs every build and test dependency of shiplog on Debian 12 / Ubuntu.
+# Idempotent and quiet when everything is already there.
+set -eu
+
+PKGS="build-essential pkg-config zlib1g-dev libcsv-dev libmsgpack-dev libgsl-dev
+check libjansson-dev libxxhash-dev libisal-dev gzip"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "install-deps: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,16 @@
+# gzip is detected by its magic bytes (not the name), concatenated members
+# are read, and a truncated stream fails naming the file, store unchanged.
+head -n 3 "$E2E_DATA/deploy_basic.csv" | gzip -c >part1
+{ head -n 1 "$E2E_DATA/deploy_basic.csv"; tail -n 3 "$E2E_DATA/deploy_basic.csv"; } |
+	tail -n 3 | gzip -c >part2
+cat part1 part2 >multi.data
+ingest --store s multi.data
+dump s deployments
+before=$(fingerprint s)
+gzip -c "$E2E_DATA/malformed.csv" >full.gz
+head -c 150 full.gz >cut.csv.gz
+ingest --store s cut.csv.gz
+[ "$before" = "$(fingerprint s)" ] && echo "store unchanged"
+printf 'not gzip at all' | gzip -c >junk.gz
+printf 'trailing' >>junk.gz
+ingest --store s junk.gz

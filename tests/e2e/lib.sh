@@ -1,0 +1,47 @@
+# Helpers for the e2e cases (sourced; the case runs in its own temp dir).
+
+# Runs shiplog-ingest, shows its exit status, and its stderr with the
+# parts that change from run to run (timings, reject file names, dates
+# of the run) replaced by fixed words.
+ingest() {
+	"$BIN/shiplog-ingest" "$@" 2>stderr.txt
+	echo "exit=$?"
+	norm <stderr.txt
+}
+
+norm() {
+	sed -e '/^shiplog-ingest: time: /d' \
+	    -e 's#rejects/[0-9TZ]*-[0-9]*\.csv#rejects/RUN.csv#g' \
+	    -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:.]*Z (as/DATE (as/g' \
+	    -e 's/pid [0-9]*/pid PID/g'
+}
+
+# The stored rows of a kind, as CSV.
+dump() {
+	"$BIN/shiplog-ingest" --store "$1" --dump "$2"
+	echo "dump exit=$?"
+}
+
+# Partition files with their row counts: the store's shape.
+layout() {
+	(cd "$1" && find . -name '*.msgpack' ! -name '.tmp-*' | sort)
+}
+
+# The rejects of a store (all runs), without the run-specific names.
+rejects() {
+	for f in "$1"/rejects/*.csv; do
+		[ -e "$f" ] || { echo "(no rejects)"; return; }
+		echo "--- rejects"
+		cat "$f"
+	done
+}
+
+# The manifest without the ingest times.
+manifest() {
+	cut -f1,2,4-9 "$1/manifest.tsv"
+}
+
+# A checksum of every partition file: equal before and after = unchanged.
+fingerprint() {
+	(cd "$1" && find . -name '*.msgpack' | sort | xargs -r cksum) | cksum
+}

@@ -1,0 +1,34 @@
+#!/bin/sh
+# End-to-end golden tests.  Each tests/e2e/cases/NAME.sh runs in a fresh
+# temporary directory (with lib.sh sourced) and its output - stdout and
+# stderr of the commands it runs, normalised by lib.sh - must equal
+# tests/e2e/cases/NAME.out exactly.  UPDATE=1 rewrites the .out files
+# (review the diff before committing).  ONLY=NAME runs one case.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+: "${BIN:?set BIN to the directory of the shiplog binaries}"
+export BIN E2E_DATA="$here/data" E2E_ROOT="$(cd "$here/../.." && pwd)"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/shiplog-e2e.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0 fail=0
+for t in "$here"/cases/*.sh; do
+	name=$(basename "$t" .sh)
+	[ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ] && continue
+	dir="$tmp/$name"
+	mkdir -p "$dir"
+	(cd "$dir" && . "$here/lib.sh" && . "$t") 2>&1 |
+		sed -e "s#$here/data#DATA#g" -e "s#$BIN/##g" >"$tmp/$name.got"
+	if [ "${UPDATE:-0}" = 1 ]; then
+		cp "$tmp/$name.got" "$here/cases/$name.out"
+		echo "updated $name"
+	elif cmp -s "$tmp/$name.got" "$here/cases/$name.out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $name"
+		diff -u "$here/cases/$name.out" "$tmp/$name.got" | head -40
+	fi
+done
+[ "${UPDATE:-0}" = 1 ] && exit 0
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -150,6 +150,8 @@ int verify_store(struct sl_store *st, int quiet, struct sl_errctx *err)
 		int64_t *days;
 		size_t n;
 		int undated, rc;
+		unsigned long kfiles = files;
+		unsigned long long krows = rows;
 
 		if ((rc = sl_store_list_days(st, (enum sl_kind)k, &days, &n, &undated, err)))
 			return rc;
@@ -177,6 +179,9 @@ int verify_store(struct sl_store *st, int quiet, struct sl_errctx *err)
 			}
 		}
 		free(days);
+		if (!quiet && files > kfiles)
+			fprintf(stderr, "shiplog-ingest: %-14s %6lu files %10llu rows\n",
+				sl_kind_name((enum sl_kind)k), files - kfiles, rows - krows);
 	}
 	if (!quiet)
 		fprintf(stderr, "shiplog-ingest: %lu partition files, %llu rows, %d bad\n", files,

@@ -327,11 +327,27 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 static int spill_largest(struct partset *ps, struct sl_errctx *err)
 {
 	struct part *big = NULL;
+	struct sl_batch *fresh;
+	int rc;
 
 	for (size_t i = 0; i < ps->nparts; i++)
 		if (!big || ps->parts[i]->buf->n > big->buf->n)
 			big = ps->parts[i];
-	return big ? spill(ps, big, err) : SL_OK;
+	if (!big || (rc = spill(ps, big, err)))
+		return big ? rc : SL_OK;
+	/* a partition pushed out by the budget is usually done (inputs come
+	 * roughly in time order): give its memory back */
+	if (big->buf->cap > 4096 && (fresh = sl_batch_new(big->kind, 1024))) {
+		sl_batch_free(big->buf);
+		big->buf = fresh;
+		free(big->del);
+		big->del = NULL;
+		big->del_cap = 0;
+		free(big->dep_of);
+		big->dep_of = NULL;
+		big->dep_of_cap = 0;
+	}
+	return SL_OK;
 }
 
 /* Status updates: a later row of the same deployment supersedes. */

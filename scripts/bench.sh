@@ -1,0 +1,59 @@
+#!/bin/sh
+# make bench: shiplog-ingest on generated gzipped CSV of 1M and 10M rows,
+# next to `zcat FILE > /dev/null` on the same file (the floor), with rows/s,
+# MB/s and peak RSS.  Inputs are generated once into build/bench/ (seeded).
+# Not part of `make check`.  BENCH_SIZES="1000000" to run fewer sizes.
+set -eu
+cd "$(dirname "$0")/.."
+BIN=${BIN:-bin}
+D=build/bench
+SIZES=${BENCH_SIZES:-"1000000 10000000"}
+KINDS=${BENCH_KINDS:-"deployments stage_runs"}
+mkdir -p "$D"
+command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (/usr/bin/time)" >&2; exit 1; }
+
+# runs a command, prints "seconds peakKB"
+measure() {
+	/usr/bin/time -f "%e %M" -o "$D/time.txt" "$@" >/dev/null 2>"$D/stderr.txt" || {
+		cat "$D/stderr.txt" >&2
+		exit 1
+	}
+	cat "$D/time.txt"
+}
+
+printf '%-12s %9s %8s | %7s %6s | %7s %6s %9s %7s %8s %6s\n' kind rows gz_MB \
+	zcat_s RSS_MB ingest_s RSS_MB rows/s MB/s "x zcat" inflater
+for kind in $KINDS; do
+	for n in $SIZES; do
+		dir="$D/$kind-$n"
+		f="$dir/$kind.csv.gz"
+		if [ ! -f "$f" ]; then
+			# stage_runs come ~8 per pipeline run
+			if [ "$kind" = stage_runs ]; then
+				args="--deployments 1000 --pipeline-runs $((n / 8))"
+			else
+				args="--deployments $n"
+			fi
+			# shellcheck disable=SC2086
+			"$BIN/shiplog-gen" --seed 7 $args --days 365 --kinds "$kind" --gzip=6 \
+				-o "$dir" >/dev/null
+		fi
+		gz=$(stat -c %s "$f")
+		raw=$(zcat "$f" | wc -c)
+		set -- $(measure zcat "$f")
+		zs=$1 zkb=$2
+		rm -rf "$D/store"
+		set -- $(measure "$BIN/shiplog-ingest" --store "$D/store" "$f")
+		is=$1 ikb=$2
+		rows=$(sed -n 's/.* \([0-9]*\) rows read.*/\1/p' "$D/stderr.txt")
+		infl=$(SHIPLOG_INFLATE= "$BIN/shiplog-ingest" --help >/dev/null 2>&1; \
+			pkg-config --exists libisal && echo isa-l || echo zlib)
+		awk -v k="$kind" -v n="$rows" -v gz="$gz" -v raw="$raw" -v zs="$zs" -v zkb="$zkb" \
+			-v is="$is" -v ikb="$ikb" -v infl="$infl" 'BEGIN {
+			printf "%-12s %9d %8.1f | %7.2f %6.1f | %7.2f %6.1f %9.0f %7.1f %8.2f %6s\n",
+				k, n, gz / 1e6, zs, zkb / 1024, is, ikb / 1024, n / is, raw / 1e6 / is,
+				is / zs, infl }'
+	done
+done
+echo "MB/s counts decompressed CSV bytes; x zcat = ingest wall time / zcat wall time."
+nproc | awk '{ print "cores: " $1 }'

@@ -1010,10 +1010,13 @@ int sl_cfr_read_group(const struct sl_cfr *r, size_t g, const uint8_t *want,
 int sl_cfw_copy_group(struct sl_cfw *w, const struct sl_cfr *r, size_t g,
 		      struct sl_errctx *err)
 {
-	const struct group_ref *src = &r->groups[g];
+	const struct group_ref *src;
 	struct chunk_ref *chunks;
 	int rc;
 
+	if (g >= r->ngroups)
+		return sl_err_set(err, SL_EINVAL, r->path, 0, "no row group %zu", g);
+	src = &r->groups[g];
 	if (r->kind != w->kind || !r->same_schema)
 		return sl_err_set(err, SL_EINVAL, r->path, 0, "schema differs; cannot copy");
 	if (add_group(w, src->rows, &chunks))

@@ -142,7 +142,7 @@ const char *sl_dict_get(const struct sl_dict *d, uint32_t code, size_t *n)
 		return "";
 	}
 	*n = d->ents[code].len;
-	return d->arena + d->ents[code].off;
+	return d->arena ? d->arena + d->ents[code].off : ""; /* only "" interned yet */
 }
 
 uint32_t sl_dict_count(const struct sl_dict *d)

@@ -3,11 +3,18 @@
 
 #include <stdlib.h>
 
+/* Fibonacci hashing: the slot comes from the high bits of key * 2^64/phi,
+ * so keys that differ only in their high bits still spread. */
+static inline size_t slot_of(uint64_t key, size_t cap)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - __builtin_ctzll(cap)));
+}
+
 uint32_t *sl_u64map_get(const struct sl_u64map *m, uint64_t key)
 {
 	if (!m->cap)
 		return NULL;
-	for (size_t i = (size_t)key & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+	for (size_t i = slot_of(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
 		if (!m->used[i])
 			return NULL;
 		if (m->keys[i] == key)
@@ -33,7 +40,7 @@ static int grow(struct sl_u64map *m)
 
 		if (!m->used[j])
 			continue;
-		for (i = (size_t)m->keys[j] & (cap - 1); used[i]; i = (i + 1) & (cap - 1))
+		for (i = slot_of(m->keys[j], cap); used[i]; i = (i + 1) & (cap - 1))
 			;
 		used[i] = 1;
 		keys[i] = m->keys[j];
@@ -55,7 +62,7 @@ int sl_u64map_put(struct sl_u64map *m, uint64_t key, uint32_t **val, int *added)
 
 	if ((m->n + 1) * 2 > m->cap && grow(m))
 		return SL_ENOMEM;
-	for (i = (size_t)key & (m->cap - 1); m->used[i]; i = (i + 1) & (m->cap - 1)) {
+	for (i = slot_of(key, m->cap); m->used[i]; i = (i + 1) & (m->cap - 1)) {
 		if (m->keys[i] == key) {
 			*val = &m->vals[i];
 			*added = 0;

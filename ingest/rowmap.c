@@ -247,7 +247,8 @@ static const char *quote_value(struct rowmap *rm, const struct field *f)
 		sl_buf_printf(&rm->num, "%.17g", f->d);
 		return sl_buf_cstr(&rm->num);
 	}
-	sl_utf8_sanitize(f->p, n, &rm->num);
+	if (sl_utf8_sanitize(f->p, n, &rm->num) < 0)
+		return "?"; /* out of memory: the reason loses its quote, not the row */
 	for (size_t i = 0; i < rm->num.len; i++)
 		if ((unsigned char)rm->num.data[i] < 0x20)
 			rm->num.data[i] = '?';

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sl_buf.h"
+#include "sl_value.h"
 
 /* The CSV reader runs libcsv in its own thread (the input's reader thread
  * inflates in a third), handing batches of tokenized records to the
@@ -17,7 +18,9 @@
 
 struct fld {
 	size_t off, len;
-	int null;
+	unsigned char null, pre;
+	int64_t i;
+	double d;
 };
 
 struct rec {
@@ -62,6 +65,11 @@ struct csvstate {
 	long lines;
 	const char *first;
 	size_t nfirst;
+	/* the tokenizer parses typed values too, to share the work: the type
+	 * of each field's column, from the header (-1: not a typed column) */
+	int *ftype;
+	size_t nftype;
+	int typed;
 };
 
 static int no_space(unsigned char c)
@@ -84,6 +92,7 @@ static int batch_field(struct batch *b, const void *s, size_t len)
 	b->f[b->nf].off = b->arena.len;
 	b->f[b->nf].len = len;
 	b->f[b->nf].null = s == NULL;
+	b->f[b->nf].pre = PRE_NONE;
 	if (s && sl_buf_add(&b->arena, s, len))
 		return SL_ENOMEM;
 	b->nf++;
@@ -160,6 +169,90 @@ static int close_rec(struct csvstate *st, int type, const char *reason, size_t r
 	return SL_OK;
 }
 
+/* The header tells each field's column type (with the kind forced or
+ * detected exactly as the mapper will). */
+static void learn_header(struct csvstate *st)
+{
+	struct batch *b = st->cur;
+	size_t n = b->nf - b->cur_f0;
+	char **names = calloc(n ? n : 1, sizeof(char *));
+	enum sl_kind kind;
+
+	st->typed = 1;
+	st->ftype = malloc((n ? n : 1) * sizeof(int));
+	if (!names || !st->ftype) {
+		free(names);
+		st->nftype = 0;
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const struct fld *f = &b->f[b->cur_f0 + k];
+
+		names[k] = strndup(b->arena.data + f->off, f->len);
+		if (names[k])
+			names[k][strcspn(names[k], " \t\r")] = '\0';
+	}
+	kind = st->ops->kind != SL_KIND_NONE ? st->ops->kind
+					     : sl_kind_detect((const char *const *)names, n);
+	for (size_t k = 0; k < n; k++) {
+		int c = kind == SL_KIND_NONE || !names[k] ? -1 : sl_kind_col(kind, names[k]);
+
+		st->ftype[k] = c < 0 ? -1 : (int)sl_kind_def(kind)->cols[c].type;
+		free(names[k]);
+	}
+	free(names);
+	st->nftype = n;
+}
+
+/* Null spellings, numbers, times and UTF-8 validity, done here so that the
+ * mapper in the other thread only stores the values. */
+static void pre_parse(struct csvstate *st)
+{
+	struct batch *b = st->cur;
+	size_t n = b->nf - b->cur_f0;
+
+	if (n != st->nftype)
+		return; /* a row the mapper will reject anyway */
+	for (size_t k = 0; k < n; k++) {
+		struct fld *f = &b->f[b->cur_f0 + k];
+		const char *s = b->arena.data + f->off;
+		bool bo;
+
+		if (f->null)
+			continue;
+		if (sl_value_is_null(s, f->len)) {
+			f->null = 1;
+			continue;
+		}
+		switch (st->ftype[k]) {
+		case SL_STR:
+			if (sl_utf8_valid(s, f->len))
+				f->pre = PRE_UTF8;
+			break;
+		case SL_I64:
+			if (!sl_parse_i64(s, f->len, &f->i))
+				f->pre = PRE_OK;
+			break;
+		case SL_TIME:
+			if (!sl_parse_time(s, f->len, &f->i))
+				f->pre = PRE_OK;
+			break;
+		case SL_F64:
+			if (!sl_parse_f64(s, f->len, &f->d))
+				f->pre = PRE_OK;
+			break;
+		case SL_BOOL:
+			if (!sl_parse_bool(s, f->len, &bo)) {
+				f->i = bo;
+				f->pre = PRE_OK;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static void on_record(int c, void *data)
 {
 	struct csvstate *st = data;
@@ -171,8 +264,13 @@ static void on_record(int c, void *data)
 	if (b->overflow) {
 		if (close_rec(st, R_REJECT, "more than 4096 fields", SIZE_MAX))
 			st->nomem = 1;
-	} else if (close_rec(st, R_ROW, NULL, SIZE_MAX)) {
-		st->nomem = 1;
+	} else {
+		if (!st->typed)
+			learn_header(st);
+		else if (st->nftype)
+			pre_parse(st);
+		if (close_rec(st, R_ROW, NULL, SIZE_MAX))
+			st->nomem = 1;
 	}
 	sl_buf_reset(&st->raw);
 }
@@ -337,8 +435,11 @@ static int deliver(struct csvstate *st, struct batch *b, struct field **fields,
 			struct field *f = &(*fields)[k];
 
 			f->kind = fl->null ? F_NULL : F_TEXT;
+			f->pre = (enum field_pre)fl->pre;
 			f->p = b->arena.data ? b->arena.data + fl->off : "";
 			f->n = fl->len;
+			f->i = fl->i;
+			f->d = fl->d;
 		}
 		if (!st->header_seen) {
 			char **names = calloc(r->nf ? r->nf : 1, sizeof(char *));
@@ -449,6 +550,7 @@ out:
 		free(st.batches[i].r);
 	}
 	sl_buf_release(&st.raw);
+	free(st.ftype);
 	free(fields);
 	pthread_mutex_destroy(&st.mu);
 	pthread_cond_destroy(&st.cv);

@@ -206,6 +206,7 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 	ops.record = on_record;
 	ops.reject = on_reject;
 	ops.ctx = r;
+	ops.kind = r->p->kind;
 	if (r->p->format == FMT_AUTO) {
 		size_t i = 0;
 

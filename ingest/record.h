@@ -17,8 +17,16 @@ enum field_kind {
 	F_LIST,  /* p, n: JSON array of scalars, joined with ';' */
 };
 
+/* What a reader already did with a field's text (CSV reader thread). */
+enum field_pre {
+	PRE_NONE = 0, /* nothing: the mapper parses p, n */
+	PRE_OK,       /* parsed for its column's type: i (int, time ms, bool) or d */
+	PRE_UTF8,     /* text for a string column, known to be valid UTF-8 */
+};
+
 struct field {
 	enum field_kind kind;
+	enum field_pre pre;
 	const char *p;
 	size_t n;
 	int64_t i;

@@ -290,7 +290,7 @@ static int field_text(struct rowmap *rm, const struct field *f, const char **s, 
 		sl_buf_adds(&rm->text, f->i ? "true" : "false");
 		break;
 	default:
-		if (sl_utf8_valid(f->p, f->n)) {
+		if (f->pre == PRE_UTF8 || sl_utf8_valid(f->p, f->n)) {
 			*s = f->p;
 			*n = f->n;
 			return SL_OK;
@@ -355,7 +355,9 @@ static int set_value(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 		return sl_batch_set_str(b, c, r, s, n) ? SL_ENOMEM : 0;
 	}
 	case SL_I64:
-		if (f->kind == F_INT) {
+		if (f->pre == PRE_OK) {
+			i64 = f->i;
+		} else if (f->kind == F_INT) {
 			i64 = f->i;
 		} else if (f->kind == F_REAL && f->d == (double)(int64_t)f->d) {
 			i64 = (int64_t)f->d;
@@ -366,7 +368,9 @@ static int set_value(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 		sl_batch_set_i64(b, c, r, i64);
 		return 0;
 	case SL_F64:
-		if (f->kind == F_INT)
+		if (f->pre == PRE_OK)
+			d = f->d;
+		else if (f->kind == F_INT)
 			d = (double)f->i;
 		else if (f->kind == F_REAL)
 			d = f->d;
@@ -376,7 +380,9 @@ static int set_value(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 		sl_batch_set_f64(b, c, r, d);
 		return 0;
 	case SL_BOOL:
-		if (f->kind == F_BOOL || (f->kind == F_INT && (f->i == 0 || f->i == 1)))
+		if (f->pre == PRE_OK)
+			bo = f->i != 0;
+		else if (f->kind == F_BOOL || (f->kind == F_INT && (f->i == 0 || f->i == 1)))
 			bo = f->i != 0;
 		else if (f->kind != F_TEXT || sl_parse_bool(f->p, f->n, &bo))
 			return reject(rm, reason, "cannot read '%s' as a boolean: '%s'",
@@ -384,6 +390,10 @@ static int set_value(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 		sl_batch_set_bool(b, c, r, bo);
 		return 0;
 	case SL_TIME:
+		if (f->pre == PRE_OK) {
+			sl_batch_set_i64(b, c, r, f->i);
+			return 0;
+		}
 		if (f->kind == F_INT)
 			i64 = epoch_to_ms((double)f->i);
 		else if (f->kind == F_REAL)
@@ -512,7 +522,9 @@ int rowmap_add(struct rowmap *rm, const struct record *rec, const char **reason,
 		if (!f || is_null(f))
 			return reject(rm, reason, "missing required value '%s'",
 				      d->cols[d->day_col].name);
-		if (f->kind == F_INT)
+		if (f->pre == PRE_OK)
+			day = sl_day_of_ms(f->i);
+		else if (f->kind == F_INT)
 			day = sl_day_of_ms(f->i > -100000000000LL && f->i < 100000000000LL
 						   ? f->i * 1000
 						   : f->i);

@@ -13,6 +13,7 @@
 #include "record.h"
 #include "sl_err.h"
 #include "sl_input.h"
+#include "sl_schema.h"
 
 #define SRC_MAX_FIELDS 4096
 #define SRC_MAX_RECORD (16u * 1024 * 1024) /* bytes of one record / line */
@@ -24,6 +25,7 @@ struct src_ops {
 	int (*reject)(void *ctx, long line, const char *reason, const char *raw,
 		      size_t rawlen, struct sl_errctx *err);
 	void *ctx;
+	enum sl_kind kind;      /* in: forced kind, or SL_KIND_NONE */
 	uint64_t utf8_replaced; /* out: invalid UTF-8 replaced by the reader */
 	long lines;             /* out: lines read */
 	uint64_t bytes;         /* out: decompressed bytes read */

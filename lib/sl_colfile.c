@@ -712,6 +712,12 @@ static int parse_footer(struct sl_cfr *r, const char *path, struct sl_errctx *er
 			}
 			if (!g)
 				r->ncols = (int)ch->via.array.size; /* checked against the header */
+			if (rows > (uint64_t)r->size * 8) {
+				/* every row takes at least a bit of some chunk: never
+				 * trust a count the bytes cannot hold */
+				rc = BAD("row group %zu claims %llu rows", g, (unsigned long long)rows);
+				goto out;
+			}
 			r->groups[g].rows = (size_t)rows;
 			r->groups[g].has_time = !obj_i64(map_get(go, "min_time"), &r->groups[g].tmin) &&
 						!obj_i64(map_get(go, "max_time"), &r->groups[g].tmax);
@@ -898,7 +904,8 @@ static int read_chunk(const struct sl_cfr *r, const msgpack_object *ch, int fc, 
 	enum sl_type t = r->col_types[fc];
 
 	if (obj_u64(map_get(ch, "rows"), &rows) || rows != n ||
-	    !obj_streq(map_get(ch, "col"), r->col_names[fc]))
+	    !obj_streq(map_get(ch, "col"), r->col_names[fc]) ||
+	    !obj_streq(map_get(ch, "type"), sl_type_name(t)))
 		return BAD("chunk does not match its index (column '%s')", r->col_names[fc]);
 	o = map_get(ch, "nulls");
 	if (o && o->type != MSGPACK_OBJECT_NIL && get_bin(o, (n + 7) / 8, &nulls))

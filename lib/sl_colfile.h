@@ -29,7 +29,8 @@ struct sl_cfw;
  * temporary name and renames on success (see sl_store.h). */
 int sl_cfw_open(struct sl_cfw **w, const char *path, enum sl_kind kind, int64_t day,
 		struct sl_errctx *err);
-/* Writes b as one row group (nothing when b is empty). */
+/* Writes b as one row group (nothing when b is empty).  After any error
+ * from a writer function the only valid call is sl_cfw_abort(). */
 int sl_cfw_write_batch(struct sl_cfw *w, const struct sl_batch *b,
 		       struct sl_errctx *err);
 struct sl_cfr;

@@ -112,7 +112,7 @@ int sl_dict_intern(struct sl_dict *d, const char *s, size_t n, uint32_t *code)
 		d->ents = e;
 		d->ents_cap = cap;
 	}
-	if (d->arena_len + n > d->arena_cap) {
+	if (!d->arena || d->arena_len + n > d->arena_cap) {
 		size_t cap = d->arena_cap ? d->arena_cap : 4096;
 		char *a;
 
@@ -142,7 +142,7 @@ const char *sl_dict_get(const struct sl_dict *d, uint32_t code, size_t *n)
 		return "";
 	}
 	*n = d->ents[code].len;
-	return d->arena ? d->arena + d->ents[code].off : ""; /* only "" interned yet */
+	return d->arena + d->ents[code].off;
 }
 
 uint32_t sl_dict_count(const struct sl_dict *d)

@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="build-essential pkg-config zlib1g-dev libcsv-dev libmsgpack-dev libgsl-dev
-check libjansson-dev libxxhash-dev libisal-dev gzip"
+check libjansson-dev libxxhash-dev libisal-dev gzip python3-msgpack"
 
 missing=""
 for p in $PKGS; do

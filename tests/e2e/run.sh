@@ -17,7 +17,7 @@ for t in "$here"/cases/*.sh; do
 	dir="$tmp/$name"
 	mkdir -p "$dir"
 	(cd "$dir" && . "$here/lib.sh" && . "$t") 2>&1 |
-		sed -e "s#$here/data#DATA#g" -e "s#$BIN/##g" >"$tmp/$name.got"
+		sed -e "s#$here/data#DATA#g" -e "s#$E2E_ROOT/#ROOT/#g" -e "s#$BIN/##g" >"$tmp/$name.got"
 	if [ "${UPDATE:-0}" = 1 ]; then
 		cp "$tmp/$name.got" "$here/cases/$name.out"
 		echo "updated $name"

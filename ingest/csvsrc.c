@@ -16,12 +16,11 @@
 #define BATCH_RECS 4096
 #define NBATCH 4
 
-struct fld {
-	size_t off, len;
-	unsigned char null, pre;
-	int64_t i;
-	double d;
-};
+/* Fields are built as struct field with p holding the offset into the
+ * batch's arena (which moves while it grows); deliver() turns offsets into
+ * pointers once, so records reach the mapper without copying. */
+#define fld field
+#define FLD_OFF(f) ((size_t)(uintptr_t)(f)->p)
 
 struct rec {
 	size_t f0, nf;
@@ -89,9 +88,10 @@ static int batch_field(struct batch *b, const void *s, size_t len)
 		b->f = f;
 		b->fcap = cap;
 	}
-	b->f[b->nf].off = b->arena.len;
-	b->f[b->nf].len = len;
-	b->f[b->nf].null = s == NULL;
+	memset(&b->f[b->nf], 0, sizeof(b->f[0]));
+	b->f[b->nf].p = (const char *)(uintptr_t)b->arena.len;
+	b->f[b->nf].n = len;
+	b->f[b->nf].kind = s == NULL ? F_NULL : F_TEXT;
 	b->f[b->nf].pre = PRE_NONE;
 	if (s && sl_buf_add(&b->arena, s, len))
 		return SL_ENOMEM;
@@ -188,7 +188,7 @@ static void learn_header(struct csvstate *st)
 	for (size_t k = 0; k < n; k++) {
 		const struct fld *f = &b->f[b->cur_f0 + k];
 
-		names[k] = strndup(b->arena.data + f->off, f->len);
+		names[k] = strndup(b->arena.data + FLD_OFF(f), f->n);
 		if (names[k])
 			names[k][strcspn(names[k], " \t\r")] = '\0';
 	}
@@ -215,34 +215,34 @@ static void pre_parse(struct csvstate *st)
 		return; /* a row the mapper will reject anyway */
 	for (size_t k = 0; k < n; k++) {
 		struct fld *f = &b->f[b->cur_f0 + k];
-		const char *s = b->arena.data + f->off;
+		const char *s = b->arena.data + FLD_OFF(f);
 		bool bo;
 
-		if (f->null)
+		if (f->kind == F_NULL)
 			continue;
-		if (sl_value_is_null(s, f->len)) {
-			f->null = 1;
+		if (sl_value_is_null(s, f->n)) {
+			f->kind = F_NULL;
 			continue;
 		}
 		switch (st->ftype[k]) {
 		case SL_STR:
-			if (sl_utf8_valid(s, f->len))
+			if (sl_utf8_valid(s, f->n))
 				f->pre = PRE_UTF8;
 			break;
 		case SL_I64:
-			if (!sl_parse_i64(s, f->len, &f->i))
+			if (!sl_parse_i64(s, f->n, &f->i))
 				f->pre = PRE_OK;
 			break;
 		case SL_TIME:
-			if (!sl_parse_time(s, f->len, &f->i))
+			if (!sl_parse_time(s, f->n, &f->i))
 				f->pre = PRE_OK;
 			break;
 		case SL_F64:
-			if (!sl_parse_f64(s, f->len, &f->d))
+			if (!sl_parse_f64(s, f->n, &f->d))
 				f->pre = PRE_OK;
 			break;
 		case SL_BOOL:
-			if (!sl_parse_bool(s, f->len, &bo)) {
+			if (!sl_parse_bool(s, f->n, &bo)) {
 				f->i = bo;
 				f->pre = PRE_OK;
 			}
@@ -403,43 +403,26 @@ static void *tokenizer(void *arg)
 
 /* ---- the caller's side ---- */
 
-static int deliver(struct csvstate *st, struct batch *b, struct field **fields,
-		   size_t *fcap, struct sl_errctx *err)
+static int deliver(struct csvstate *st, struct batch *b, struct sl_errctx *err)
 {
 	struct src_ops *ops = st->ops;
+	const char *base = b->arena.data ? b->arena.data : "";
 
+	for (size_t k = 0; k < b->nf; k++)
+		b->f[k].p = base + FLD_OFF(&b->f[k]);
 	for (size_t i = 0; i < b->nr; i++) {
 		const struct rec *r = &b->r[i];
-		const char *raw = b->arena.data ? b->arena.data + r->raw_off : "";
+		const char *raw = base + r->raw_off;
+		struct field *fields = b->f + r->f0;
 		struct record rec;
 		int rc;
 
 		if (r->type == R_REJECT) {
-			rc = ops->reject(ops->ctx, r->line, b->arena.data + r->reason_off, raw,
-					 r->raw_len, err);
+			rc = ops->reject(ops->ctx, r->line, base + r->reason_off, raw, r->raw_len,
+					 err);
 			if (rc)
 				return rc;
 			continue;
-		}
-		if (r->nf > *fcap) {
-			size_t cap = r->nf * 2;
-			struct field *f = realloc(*fields, cap * sizeof(*f));
-
-			if (!f)
-				return sl_err_set(err, SL_ENOMEM, st->path, r->line, NULL);
-			*fields = f;
-			*fcap = cap;
-		}
-		for (size_t k = 0; k < r->nf; k++) {
-			const struct fld *fl = &b->f[r->f0 + k];
-			struct field *f = &(*fields)[k];
-
-			f->kind = fl->null ? F_NULL : F_TEXT;
-			f->pre = (enum field_pre)fl->pre;
-			f->p = b->arena.data ? b->arena.data + fl->off : "";
-			f->n = fl->len;
-			f->i = fl->i;
-			f->d = fl->d;
 		}
 		if (!st->header_seen) {
 			char **names = calloc(r->nf ? r->nf : 1, sizeof(char *));
@@ -449,7 +432,7 @@ static int deliver(struct csvstate *st, struct batch *b, struct field **fields,
 				return sl_err_set(err, SL_ENOMEM, st->path, r->line, NULL);
 			rc = SL_OK;
 			for (size_t k = 0; k < r->nf && !rc; k++) {
-				const struct field *f = &(*fields)[k];
+				const struct field *f = &fields[k];
 
 				names[k] = strndup(f->p, f->n);
 				if (!names[k])
@@ -473,7 +456,7 @@ static int deliver(struct csvstate *st, struct batch *b, struct field **fields,
 		}
 		memset(&rec, 0, sizeof(rec));
 		rec.nf = r->nf;
-		rec.f = *fields;
+		rec.f = fields;
 		rec.line = r->line;
 		rec.raw = raw;
 		rec.rawlen = r->raw_len;
@@ -488,8 +471,6 @@ int csvsrc_run(struct sl_input *in, const char *path, const char *first, size_t 
 {
 	struct csvstate st;
 	pthread_t th;
-	struct field *fields = NULL;
-	size_t fcap = 0;
 	int rc = SL_OK, trc;
 
 	memset(&st, 0, sizeof(st));
@@ -520,7 +501,7 @@ int csvsrc_run(struct sl_input *in, const char *path, const char *first, size_t 
 		pthread_mutex_unlock(&st.mu);
 		if (done)
 			break;
-		rc = deliver(&st, b, &fields, &fcap, err);
+		rc = deliver(&st, b, err);
 		pthread_mutex_lock(&st.mu);
 		st.head = (st.head + 1) % NBATCH;
 		st.count--;
@@ -551,7 +532,6 @@ out:
 	}
 	sl_buf_release(&st.raw);
 	free(st.ftype);
-	free(fields);
 	pthread_mutex_destroy(&st.mu);
 	pthread_cond_destroy(&st.cv);
 	return rc;

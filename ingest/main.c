@@ -304,7 +304,7 @@ static int check_inputs(const struct ingest_params *p)
 }
 
 static void summary(const struct run *r, const struct partset_stats *ps, double secs,
-		    const char *rejects_path)
+		    const double phase[3], const char *rejects_path)
 {
 	if (r->p->quiet)
 		return;
@@ -324,10 +324,10 @@ static void summary(const struct run *r, const struct partset_stats *ps, double 
 	if (rejects_path[0])
 		fprintf(stderr, "shiplog-ingest: rejected rows are in '%s'\n", rejects_path);
 	fprintf(stderr,
-		"shiplog-ingest: time: %.2f s, %.1f MB read (%.1f MB decompressed), "
-		"%.0f rows/s, %.1f MB/s\n",
-		secs, (double)r->raw_bytes / 1e6, (double)r->bytes / 1e6,
-		secs > 0 ? (double)r->rows_read / secs : 0.0,
+		"shiplog-ingest: time: %.2f s (read %.2f, partitions %.2f, commit %.2f), "
+		"%.1f MB read (%.1f MB decompressed), %.0f rows/s, %.1f MB/s\n",
+		secs, phase[0], phase[1], phase[2], (double)r->raw_bytes / 1e6,
+		(double)r->bytes / 1e6, secs > 0 ? (double)r->rows_read / secs : 0.0,
 		secs > 0 ? (double)r->bytes / 1e6 / secs : 0.0);
 }
 
@@ -390,6 +390,7 @@ int main(int argc, char **argv)
 	struct sl_errctx err;
 	struct partset_stats ps = {0};
 	char rejects_path[PATH_MAX] = "";
+	double phase[3] = {0, 0, 0};
 	int rc, status = 1;
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
@@ -432,14 +433,21 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	sl_err_clear(&err);
+	phase[0] = now_s() - r.t0;
 	if ((rc = partset_finish(r.ps, &ps, &err)) ||
-	    (rc = rejects_finish(r.rj, rejects_path, sizeof(rejects_path), &err)) ||
-	    (rc = sl_store_commit(r.st, &err))) {
+	    (rc = rejects_finish(r.rj, rejects_path, sizeof(rejects_path), &err))) {
 		report(&err, NULL);
 		errorf("nothing was ingested; the store is unchanged");
 		goto out;
 	}
-	summary(&r, &ps, now_s() - r.t0, rejects_path);
+	phase[1] = now_s() - r.t0 - phase[0];
+	if ((rc = sl_store_commit(r.st, &err))) {
+		report(&err, NULL);
+		errorf("the store could not be committed; the next run completes or undoes it");
+		goto out;
+	}
+	phase[2] = now_s() - r.t0 - phase[0] - phase[1];
+	summary(&r, &ps, now_s() - r.t0, phase, rejects_path);
 	status = 0;
 out:
 	partset_free(r.ps);

@@ -261,7 +261,9 @@ static const char *quote_value(struct rowmap *rm, const struct field *f)
 
 static int is_null(const struct field *f)
 {
-	return f->kind == F_NULL || (f->kind == F_TEXT && sl_value_is_null(f->p, f->n));
+	/* a pre-parsed field was null-checked by the reader already */
+	return f->kind == F_NULL ||
+	       (f->kind == F_TEXT && f->pre == PRE_NONE && sl_value_is_null(f->p, f->n));
 }
 
 static int64_t epoch_to_ms(double v)

@@ -1,4 +1,5 @@
 #include "sl_colfile.h"
+#include "sl_hash.h"
 #include "sl_value.h"
 
 #include <errno.h>
@@ -9,7 +10,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the store format is little-endian; add byte swapping for this target"
@@ -89,7 +89,7 @@ static int cfw_flush(struct sl_cfw *w, struct sl_errctx *err)
  * running CRC covers the whole file. */
 static int cfw_emit(struct sl_cfw *w, const void *p, size_t n, struct sl_errctx *err)
 {
-	w->file_crc = (uint32_t)crc32_z(w->file_crc, p, n);
+	w->file_crc = sl_crc32(w->file_crc, p, n);
 	w->pos += n;
 	if (n >= OUTBUF) {
 		int rc = cfw_flush(w, err);
@@ -175,7 +175,7 @@ int sl_cfw_open(struct sl_cfw **wp, const char *path, enum sl_kind kind, int64_t
 		pack_cstr(&pk, "type");
 		pack_cstr(&pk, sl_type_name(k->cols[c].type));
 	}
-	w->header_crc = (uint32_t)crc32_z(0, (const Bytef *)w->sb.data, w->sb.size);
+	w->header_crc = sl_crc32(0, w->sb.data, w->sb.size);
 	rc = cfw_emit(w, w->sb.data, w->sb.size, err);
 	msgpack_sbuffer_clear(&w->sb);
 	if (rc) {
@@ -355,7 +355,7 @@ int sl_cfw_write_batch(struct sl_cfw *w, const struct sl_batch *b, struct sl_err
 		}
 		chunks[c].off = w->pos;
 		chunks[c].len = w->sb.size;
-		chunks[c].crc = (uint32_t)crc32_z(0, (const Bytef *)w->sb.data, w->sb.size);
+		chunks[c].crc = sl_crc32(0, w->sb.data, w->sb.size);
 		if ((rc = cfw_emit(w, w->sb.data, w->sb.size, err)))
 			return rc;
 		if (c == k->day_col) {
@@ -449,7 +449,7 @@ int sl_cfw_finish(struct sl_cfw *w, struct sl_errctx *err)
 			msgpack_pack_uint32(&pk, w->groups[g].chunks[c].crc);
 		}
 	}
-	footer_crc = (uint32_t)crc32_z(0, (const Bytef *)w->sb.data, w->sb.size);
+	footer_crc = sl_crc32(0, w->sb.data, w->sb.size);
 	if ((rc = cfw_emit(w, w->sb.data, w->sb.size, err)))
 		goto out;
 	file_crc = w->file_crc;
@@ -750,7 +750,7 @@ static int parse_footer(struct sl_cfr *r, const char *path, struct sl_errctx *er
 			goto out;
 		}
 		/* the header is every byte before the first chunk */
-		if ((uint32_t)crc32_z(0, r->map, hdr_end) != (uint32_t)hcrc) {
+		if (sl_crc32(0, r->map, hdr_end) != (uint32_t)hcrc) {
 			rc = sl_err_set(err, SL_ECHECKSUM, path, 0, "header checksum mismatch");
 			goto out;
 		}
@@ -809,7 +809,7 @@ int sl_cfr_open(struct sl_cfr **rp, const char *path, struct sl_errctx *err)
 		rc = BAD("footer offset out of range");
 		goto fail;
 	}
-	if ((uint32_t)crc32_z(0, r->map + r->footer_off,
+	if (sl_crc32(0, r->map + r->footer_off,
 			      r->size - TRAILER_LEN - r->footer_off) != footer_crc) {
 		rc = sl_err_set(err, SL_ECHECKSUM, path, 0, "footer checksum mismatch");
 		goto fail;
@@ -852,7 +852,7 @@ void sl_cfr_close(struct sl_cfr *r)
 
 int sl_cfr_verify(const struct sl_cfr *r, struct sl_errctx *err)
 {
-	if ((uint32_t)crc32_z(0, r->map, r->size - TRAILER_LEN) != r->file_crc)
+	if (sl_crc32(0, r->map, r->size - TRAILER_LEN) != r->file_crc)
 		return sl_err_set(err, SL_ECHECKSUM, r->path, 0, "file checksum mismatch");
 	return SL_OK;
 }
@@ -991,7 +991,7 @@ int sl_cfr_read_group(const struct sl_cfr *r, size_t g, const uint8_t *want,
 
 		if (sc < 0 || (want && !want[sc]))
 			continue;
-		if ((uint32_t)crc32_z(0, r->map + cr->off, cr->len) != cr->crc) {
+		if (sl_crc32(0, r->map + cr->off, cr->len) != cr->crc) {
 			rc = sl_err_set(err, SL_ECHECKSUM, r->path, 0,
 					"checksum mismatch in row group %zu, column '%s'", g,
 					r->col_names[fc]);
@@ -1031,7 +1031,7 @@ int sl_cfw_copy_group(struct sl_cfw *w, const struct sl_cfr *r, size_t g,
 	for (int c = 0; c < w->ncols; c++) {
 		const struct chunk_ref *cr = &src->chunks[c];
 
-		if ((uint32_t)crc32_z(0, r->map + cr->off, cr->len) != cr->crc)
+		if (sl_crc32(0, r->map + cr->off, cr->len) != cr->crc)
 			return sl_err_set(err, SL_ECHECKSUM, r->path, 0,
 					  "checksum mismatch in row group %zu", g);
 		chunks[c].off = w->pos;

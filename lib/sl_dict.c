@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 /* Open addressing with linear probing over slots holding code + 1 (0 =
  * empty) and the hash's high bits, so most probes never touch the string
@@ -22,11 +21,6 @@ struct sl_dict {
 	uint32_t *slot_tags;
 	uint32_t nslots; /* power of two */
 };
-
-uint64_t sl_hash(const void *p, size_t n)
-{
-	return XXH3_64bits(p, n);
-}
 
 struct sl_dict *sl_dict_new(void)
 {

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sl_hash.h"
+
 struct sl_dict;
 
 struct sl_dict *sl_dict_new(void);
@@ -24,6 +26,5 @@ uint32_t sl_dict_count(const struct sl_dict *d);
 /* Bytes held (strings + table), for memory budgets. */
 size_t sl_dict_bytes(const struct sl_dict *d);
 
-uint64_t sl_hash(const void *p, size_t n);
 
 #endif

@@ -253,19 +253,28 @@ int partset_target(struct partset *ps, enum sl_kind kind, int64_t day, struct pa
 	return SL_OK;
 }
 
+/* The deletion marks cover every row the buffer can hold (it grows). */
+static int ensure_del(struct part *p)
+{
+	uint8_t *d;
+
+	if (p->del_cap >= p->buf->cap)
+		return SL_OK;
+	d = realloc(p->del, p->buf->cap);
+	if (!d)
+		return SL_ENOMEM;
+	memset(d + p->del_cap, 0, p->buf->cap - p->del_cap);
+	p->del = d;
+	p->del_cap = p->buf->cap;
+	return SL_OK;
+}
+
 static int mark_deleted(struct part *p, uint32_t group, uint32_t row)
 {
 	if (group != IN_BUFFER)
 		return locs_add(&p->sdel, group, row);
-	if (p->del_cap < p->buf->cap) {
-		uint8_t *d = realloc(p->del, p->buf->cap);
-
-		if (!d)
-			return SL_ENOMEM;
-		memset(d + p->del_cap, 0, p->buf->cap - p->del_cap);
-		p->del = d;
-		p->del_cap = p->buf->cap;
-	}
+	if (ensure_del(p))
+		return SL_ENOMEM;
 	if (!p->del[row]) {
 		p->del[row] = 1;
 		p->ndel++;
@@ -281,6 +290,8 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 
 	if (!n)
 		return SL_OK;
+	if (p->ndel && ensure_del(p))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if (!p->w) {
 		if ((rc = sl_store_temp_path(ps->st, p->kind, p->tmp, sizeof(p->tmp), err)))
 			return rc;

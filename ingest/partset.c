@@ -13,6 +13,8 @@
 
 #define GROUP_ROWS 65536
 #define IN_BUFFER UINT32_MAX
+/* A buffer starts small: a year of daily partitions is 365 of them. */
+#define PART_INITIAL_ROWS 256
 
 struct loc {
 	uint32_t group, row;
@@ -41,14 +43,15 @@ struct part {
 	int replace_old;  /* the old file's rows are not carried over */
 };
 
-/* The current winner among the rows of one deployment_id seen in this run. */
+/* The current winner among the rows of one deployment_id seen in this run
+ * (32 bytes: one per distinct deployment of the run is what ingest's
+ * memory grows with). */
 struct dep {
-	uint64_t hash;
 	int64_t upd;
-	uint8_t has_upd, dead;
-	int64_t old_day; /* when dead: day of the stored row that won */
 	struct part *part;
+	int32_t old_day; /* when dead: day of the stored row that won */
 	uint32_t group, row;
+	uint8_t has_upd, dead;
 };
 
 struct partset {
@@ -228,7 +231,7 @@ static int get_part(struct partset *ps, enum sl_kind kind, int64_t day, struct p
 		ps->parts_cap = cap;
 	}
 	p = calloc(1, sizeof(*p));
-	if (!p || !(p->buf = sl_batch_new(kind, 1024))) {
+	if (!p || !(p->buf = sl_batch_new(kind, PART_INITIAL_ROWS))) {
 		free(p);
 		return SL_ENOMEM;
 	}
@@ -326,7 +329,7 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 		p->ndel = 0;
 	}
 	if (p->buf->n) {
-		if ((rc = sl_cfw_write_batch(p->w, p->buf, err)))
+		if ((rc = sl_cfw_write_batch(p->w, p->buf, err)) || (rc = sl_cfw_idle(p->w, err)))
 			return rc;
 		p->nspilled++;
 	}
@@ -348,7 +351,7 @@ static int spill_largest(struct partset *ps, struct sl_errctx *err)
 		return big ? rc : SL_OK;
 	/* a partition pushed out by the budget is usually done (inputs come
 	 * roughly in time order): give its memory back */
-	if (big->buf->cap > 4096 && (fresh = sl_batch_new(big->kind, 1024))) {
+	if (big->buf->cap > PART_INITIAL_ROWS && (fresh = sl_batch_new(big->kind, PART_INITIAL_ROWS))) {
 		sl_batch_free(big->buf);
 		big->buf = fresh;
 		free(big->del);
@@ -409,7 +412,6 @@ static int add_deployment(struct partset *ps, struct part *p, size_t r)
 	}
 	p->dep_of[r] = *v;
 	d = &ps->deps[*v];
-	d->hash = h;
 	d->upd = upd;
 	d->has_upd = (uint8_t)has;
 	d->dead = 0;
@@ -508,7 +510,7 @@ static int resolve_stored_deployments(struct partset *ps, struct sl_errctx *err)
 						break;
 					}
 					d->dead = 1;
-					d->old_day = days[i];
+					d->old_day = (int32_t)days[i];
 					continue;
 				}
 				if (!own && (rc = get_part(ps, SL_KIND_DEPLOYMENTS, days[i], &own))) {

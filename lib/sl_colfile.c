@@ -91,6 +91,8 @@ static int cfw_emit(struct sl_cfw *w, const void *p, size_t n, struct sl_errctx 
 {
 	w->file_crc = sl_crc32(w->file_crc, p, n);
 	w->pos += n;
+	if (!w->out && !(w->out = malloc(OUTBUF)))
+		return sl_err_set(err, SL_ENOMEM, w->path, 0, NULL);
 	if (n >= OUTBUF) {
 		int rc = cfw_flush(w, err);
 
@@ -133,9 +135,7 @@ int sl_cfw_open(struct sl_cfw **wp, const char *path, enum sl_kind kind, int64_t
 	if (!k)
 		return sl_err_set(err, SL_EINVAL, path, 0, "unknown record kind");
 	w = calloc(1, sizeof(*w));
-	if (!w || !(w->out = malloc(OUTBUF)) || !(w->path = strdup(path))) {
-		if (w)
-			free(w->out);
+	if (!w || !(w->path = strdup(path))) {
 		free(w);
 		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
 	}
@@ -145,7 +145,6 @@ int sl_cfw_open(struct sl_cfw **wp, const char *path, enum sl_kind kind, int64_t
 	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (w->fd < 0) {
 		rc = sl_err_set(err, SL_EIO, path, 0, "cannot create: %s", strerror(errno));
-		free(w->out);
 		free(w->path);
 		free(w);
 		return rc;
@@ -387,6 +386,21 @@ uint64_t sl_cfw_rows(const struct sl_cfw *w)
 void sl_cfw_set_nosync(struct sl_cfw *w)
 {
 	w->nosync = 1;
+}
+
+int sl_cfw_idle(struct sl_cfw *w, struct sl_errctx *err)
+{
+	int rc = cfw_flush(w, err);
+
+	free(w->out);
+	w->out = NULL;
+	free(w->remap);
+	free(w->order);
+	w->remap = w->order = NULL;
+	w->remap_cap = 0;
+	msgpack_sbuffer_destroy(&w->sb);
+	msgpack_sbuffer_init(&w->sb);
+	return rc;
 }
 
 static void free_groups(struct group_ref *g, size_t n)

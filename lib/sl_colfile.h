@@ -39,6 +39,9 @@ struct sl_cfr;
 int sl_cfw_copy_group(struct sl_cfw *w, const struct sl_cfr *r, size_t g,
 		      struct sl_errctx *err);
 uint64_t sl_cfw_rows(const struct sl_cfw *w);
+/* Writes out what is buffered and frees the writer's buffers until its
+ * next write: for callers that keep many writers open (one per partition). */
+int sl_cfw_idle(struct sl_cfw *w, struct sl_errctx *err);
 /* Skips the fsync in sl_cfw_finish(): for writers of many files that make
  * them durable at once (sl_store_commit() syncs the file system). */
 void sl_cfw_set_nosync(struct sl_cfw *w);

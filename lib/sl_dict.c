@@ -10,6 +10,7 @@
 struct entry {
 	uint64_t off; /* into arena */
 	uint32_t len;
+	uint64_t hash; /* kept so that growing the table hashes nothing again */
 };
 
 struct sl_dict {
@@ -57,7 +58,7 @@ static int rehash(struct sl_dict *d, uint32_t nslots)
 		return SL_ENOMEM;
 	}
 	for (uint32_t c = 0; c < d->nents; c++) {
-		uint64_t h = sl_hash(d->arena + d->ents[c].off, d->ents[c].len);
+		uint64_t h = d->ents[c].hash;
 		uint32_t i = (uint32_t)h & (nslots - 1);
 
 		while (slots[i])
@@ -122,6 +123,7 @@ int sl_dict_intern(struct sl_dict *d, const char *s, size_t n, uint32_t *code)
 		memcpy(d->arena + d->arena_len, s, n);
 	d->ents[d->nents].off = d->arena_len;
 	d->ents[d->nents].len = (uint32_t)n;
+	d->ents[d->nents].hash = h;
 	d->arena_len += n;
 	d->slots[i] = d->nents + 1;
 	d->slot_tags[i] = tag;

@@ -60,7 +60,7 @@ int sl_u64map_put(struct sl_u64map *m, uint64_t key, uint32_t **val, int *added)
 {
 	size_t i;
 
-	if ((m->n + 1) * 2 > m->cap && grow(m))
+	if ((m->n + 1) * 4 > m->cap * 3 && grow(m))
 		return SL_ENOMEM;
 	for (i = slot_of(key, m->cap); m->used[i]; i = (i + 1) & (m->cap - 1)) {
 		if (m->keys[i] == key) {

@@ -1,6 +1,6 @@
 /* sl_u64map.h - open-addressing hash map from a uint64 key (usually a
  * sl_hash() of a string key) to a uint32 value.  Keys are spread by
- * Fibonacci hashing, so structured keys are fine too.  Grows at 50% load. */
+ * Fibonacci hashing, so structured keys are fine too.  Grows at 75% load. */
 #ifndef SL_U64MAP_H
 #define SL_U64MAP_H
 

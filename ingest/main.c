@@ -91,9 +91,9 @@ static void progress(struct run *r, int final)
 	if (t - r->last_progress < 0.25)
 		return;
 	r->last_progress = t;
-	fprintf(stderr, "\r\033[K%s: %llu rows, %.1f MB/s", r->path,
-		(unsigned long long)(r->rows_read + r->rows),
-		(double)(r->bytes) / 1e6 / (t - r->t0 > 0 ? t - r->t0 : 1));
+	fprintf(stderr, "\r\033[K%s: %llu rows, %.0f rows/s", r->path,
+		(unsigned long long)r->rows,
+		(double)(r->rows_read + r->rows) / (t - r->t0 > 0 ? t - r->t0 : 1));
 }
 
 /* ---- reader callbacks ---- */

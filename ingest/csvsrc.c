@@ -79,15 +79,8 @@ static int no_space(unsigned char c)
 
 static int batch_field(struct batch *b, const void *s, size_t len)
 {
-	if (b->nf == b->fcap) {
-		size_t cap = b->fcap ? b->fcap * 2 : 65536;
-		struct fld *f = realloc(b->f, cap * sizeof(*f));
-
-		if (!f)
-			return SL_ENOMEM;
-		b->f = f;
-		b->fcap = cap;
-	}
+	if (sl_grow(&b->f, &b->fcap, b->nf + 1, sizeof(*b->f)))
+		return SL_ENOMEM;
 	memset(&b->f[b->nf], 0, sizeof(b->f[0]));
 	b->f[b->nf].p = (const char *)(uintptr_t)b->arena.len;
 	b->f[b->nf].n = len;
@@ -101,15 +94,8 @@ static int batch_field(struct batch *b, const void *s, size_t len)
 
 static struct rec *batch_rec(struct batch *b)
 {
-	if (b->nr == b->rcap) {
-		size_t cap = b->rcap ? b->rcap * 2 : BATCH_RECS + 16;
-		struct rec *r = realloc(b->r, cap * sizeof(*r));
-
-		if (!r)
-			return NULL;
-		b->r = r;
-		b->rcap = cap;
-	}
+	if (sl_grow(&b->r, &b->rcap, b->nr + 1, sizeof(*b->r)))
+		return NULL;
 	memset(&b->r[b->nr], 0, sizeof(b->r[0]));
 	return &b->r[b->nr++];
 }

@@ -77,15 +77,8 @@ struct partset {
 
 static int locs_add(struct locs *l, uint32_t group, uint32_t row)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct loc *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return SL_ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (sl_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+		return SL_ENOMEM;
 	l->v[l->n].group = group;
 	l->v[l->n].row = row;
 	l->n++;
@@ -221,15 +214,8 @@ static int get_part(struct partset *ps, enum sl_kind kind, int64_t day, struct p
 		*out = p;
 		return SL_OK;
 	}
-	if (ps->nparts == ps->parts_cap) {
-		size_t cap = ps->parts_cap ? ps->parts_cap * 2 : 64;
-		struct part **np = realloc(ps->parts, cap * sizeof(*np));
-
-		if (!np)
-			return SL_ENOMEM;
-		ps->parts = np;
-		ps->parts_cap = cap;
-	}
+	if (sl_grow(&ps->parts, &ps->parts_cap, ps->nparts + 1, sizeof(*ps->parts)))
+		return SL_ENOMEM;
 	p = calloc(1, sizeof(*p));
 	if (!p || !(p->buf = sl_batch_new(kind, PART_INITIAL_ROWS))) {
 		free(p);
@@ -379,15 +365,8 @@ static int add_deployment(struct partset *ps, struct part *p, size_t r)
 	if (sl_u64map_put(&ps->depmap, h, &v, &added))
 		return SL_ENOMEM;
 	if (added) {
-		if (ps->ndeps == ps->deps_cap) {
-			size_t cap = ps->deps_cap ? ps->deps_cap * 2 : 1024;
-			struct dep *nd = realloc(ps->deps, cap * sizeof(*nd));
-
-			if (!nd)
-				return SL_ENOMEM;
-			ps->deps = nd;
-			ps->deps_cap = cap;
-		}
+		if (sl_grow(&ps->deps, &ps->deps_cap, ps->ndeps + 1, sizeof(*ps->deps)))
+			return SL_ENOMEM;
 		*v = (uint32_t)ps->ndeps++;
 	} else {
 		d = &ps->deps[*v];
@@ -563,15 +542,8 @@ static int route_days_add(struct route_ctx *rc, int64_t day, uint32_t *idx)
 			*idx = (uint32_t)i + 1;
 			return SL_OK;
 		}
-	if (rc->ndays == rc->days_cap) {
-		size_t cap = rc->days_cap ? rc->days_cap * 2 : 64;
-		int64_t *d = realloc(rc->days, cap * sizeof(*d));
-
-		if (!d)
-			return SL_ENOMEM;
-		rc->days = d;
-		rc->days_cap = cap;
-	}
+	if (sl_grow(&rc->days, &rc->days_cap, rc->ndays + 1, sizeof(*rc->days)))
+		return SL_ENOMEM;
 	rc->days[rc->ndays++] = day;
 	*idx = (uint32_t)rc->ndays;
 	return SL_OK;

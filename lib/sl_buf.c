@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,4 +81,25 @@ void sl_buf_release(struct sl_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+int sl_grow(void *arrp, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 16;
+	void *arr;
+
+	if (need <= *cap)
+		return SL_OK;
+	while (c < need) {
+		if (c > SIZE_MAX / 2 / size)
+			return SL_ENOMEM;
+		c *= 2;
+	}
+	memcpy(&arr, arrp, sizeof(arr));
+	arr = realloc(arr, c * size);
+	if (!arr)
+		return SL_ENOMEM;
+	memcpy(arrp, &arr, sizeof(arr));
+	*cap = c;
+	return SL_OK;
 }

@@ -32,4 +32,9 @@ static inline void sl_buf_reset(struct sl_buf *b)
 const char *sl_buf_cstr(const struct sl_buf *b);
 void sl_buf_release(struct sl_buf *b);
 
+/* Makes room for need elements of size bytes in the array *arrp (a pointer
+ * to the array pointer) of capacity *cap, doubling from at least 16.
+ * 0 or SL_ENOMEM (then *arrp and *cap are unchanged). */
+int sl_grow(void *arrp, size_t *cap, size_t need, size_t size);
+
 #endif

@@ -1,4 +1,5 @@
 #include "sl_colfile.h"
+#include "sl_buf.h"
 #include "sl_hash.h"
 #include "sl_value.h"
 
@@ -187,15 +188,8 @@ int sl_cfw_open(struct sl_cfw **wp, const char *path, enum sl_kind kind, int64_t
 
 static int add_group(struct sl_cfw *w, size_t rows, struct chunk_ref **chunks)
 {
-	if (w->ngroups == w->groups_cap) {
-		size_t cap = w->groups_cap ? w->groups_cap * 2 : 16;
-		struct group_ref *g = realloc(w->groups, cap * sizeof(*g));
-
-		if (!g)
-			return SL_ENOMEM;
-		w->groups = g;
-		w->groups_cap = cap;
-	}
+	if (sl_grow(&w->groups, &w->groups_cap, w->ngroups + 1, sizeof(*w->groups)))
+		return SL_ENOMEM;
 	*chunks = calloc((size_t)w->ncols, sizeof(**chunks));
 	if (!*chunks)
 		return SL_ENOMEM;

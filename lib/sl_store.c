@@ -176,15 +176,8 @@ int sl_store_manifest_put(struct sl_store *st, const struct sl_manifest_entry *e
 	struct sl_manifest_entry *slot = (struct sl_manifest_entry *)sl_store_manifest_find(st, e->digest);
 
 	if (!slot) {
-		if (st->nman == st->man_cap) {
-			size_t cap = st->man_cap ? st->man_cap * 2 : 16;
-			struct sl_manifest_entry *m = realloc(st->man, cap * sizeof(*m));
-
-			if (!m)
-				return SL_ENOMEM;
-			st->man = m;
-			st->man_cap = cap;
-		}
+		if (sl_grow(&st->man, &st->man_cap, st->nman + 1, sizeof(*st->man)))
+			return SL_ENOMEM;
 		slot = &st->man[st->nman++];
 	}
 	*slot = *e;
@@ -534,18 +527,11 @@ int sl_store_list_days(const struct sl_store *st, enum sl_kind kind, int64_t **d
 		}
 		if (sl_parse_day(de->d_name, 10, &day))
 			continue;
-		if (*n == cap) {
-			int64_t *nd;
-
-			cap = cap ? cap * 2 : 64;
-			nd = realloc(*days, cap * sizeof(*nd));
-			if (!nd) {
-				closedir(d);
-				free(*days);
-				*days = NULL;
-				return sl_err_set(err, SL_ENOMEM, p, 0, NULL);
-			}
-			*days = nd;
+		if (sl_grow(days, &cap, *n + 1, sizeof(**days))) {
+			closedir(d);
+			free(*days);
+			*days = NULL;
+			return sl_err_set(err, SL_ENOMEM, p, 0, NULL);
 		}
 		(*days)[(*n)++] = day;
 	}
@@ -575,15 +561,8 @@ static int add_op(struct sl_store *st, const char *tmp, const char *final)
 {
 	struct op *o;
 
-	if (st->nops == st->ops_cap) {
-		size_t cap = st->ops_cap ? st->ops_cap * 2 : 32;
-
-		o = realloc(st->ops, cap * sizeof(*o));
-		if (!o)
-			return SL_ENOMEM;
-		st->ops = o;
-		st->ops_cap = cap;
-	}
+	if (sl_grow(&st->ops, &st->ops_cap, st->nops + 1, sizeof(*st->ops)))
+		return SL_ENOMEM;
 	o = &st->ops[st->nops];
 	o->tmp = tmp ? strdup(tmp) : NULL;
 	o->final = strdup(final);

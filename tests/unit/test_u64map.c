@@ -1,5 +1,6 @@
 /* sl_u64map and sl_buf: the small containers. */
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,29 @@ START_TEST(test_buf)
 }
 END_TEST
 
+START_TEST(test_grow)
+{
+	int *a = NULL;
+	size_t cap = 0;
+
+	ck_assert_int_eq(sl_grow(&a, &cap, 1, sizeof(*a)), 0);
+	ck_assert_uint_eq(cap, 16);
+	ck_assert_int_eq(sl_grow(&a, &cap, 16, sizeof(*a)), 0);
+	ck_assert_uint_eq(cap, 16); /* enough already: unchanged */
+	ck_assert_int_eq(sl_grow(&a, &cap, 1000, sizeof(*a)), 0);
+	ck_assert_uint_eq(cap, 1024);
+	for (int i = 0; i < 1000; i++)
+		a[i] = i;
+	ck_assert_int_eq(sl_grow(&a, &cap, 5000, sizeof(*a)), 0);
+	ck_assert_int_eq(a[999], 999); /* contents kept */
+	/* an impossible size fails and leaves the array as it was */
+	ck_assert_int_eq(sl_grow(&a, &cap, SIZE_MAX / 2, sizeof(*a)), SL_ENOMEM);
+	ck_assert_uint_eq(cap, 8192);
+	ck_assert_int_eq(a[999], 999);
+	free(a);
+}
+END_TEST
+
 START_TEST(test_err)
 {
 	struct sl_errctx e;
@@ -90,6 +114,7 @@ Suite *suite_u64map(void)
 
 	tcase_add_test(tc, test_map_many);
 	tcase_add_test(tc, test_buf);
+	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_err);
 	suite_add_tcase(s, tc);
 	return s;

@@ -14,3 +14,6 @@ ingest --store s cut.csv.gz
 printf 'not gzip at all' | gzip -c >junk.gz
 printf 'trailing' >>junk.gz
 ingest --store s junk.gz
+# standard input, gzip-compressed JSON Lines, kind detected from the keys
+gzip -c "$E2E_DATA/deploy.jsonl" | ingest --store s2 -
+"$BIN/shiplog-ingest" --store s2 --dump deployments | cut -d, -f1-5

@@ -79,7 +79,7 @@ static int no_space(unsigned char c)
 
 static int batch_field(struct batch *b, const void *s, size_t len)
 {
-	if (sl_grow(&b->f, &b->fcap, b->nf + 1, sizeof(*b->f)))
+	if (b->nf == b->fcap && sl_grow(&b->f, &b->fcap, b->nf + 1, sizeof(*b->f)))
 		return SL_ENOMEM;
 	memset(&b->f[b->nf], 0, sizeof(b->f[0]));
 	b->f[b->nf].p = (const char *)(uintptr_t)b->arena.len;
@@ -94,7 +94,7 @@ static int batch_field(struct batch *b, const void *s, size_t len)
 
 static struct rec *batch_rec(struct batch *b)
 {
-	if (sl_grow(&b->r, &b->rcap, b->nr + 1, sizeof(*b->r)))
+	if (b->nr == b->rcap && sl_grow(&b->r, &b->rcap, b->nr + 1, sizeof(*b->r)))
 		return NULL;
 	memset(&b->r[b->nr], 0, sizeof(b->r[0]));
 	return &b->r[b->nr++];

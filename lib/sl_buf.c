@@ -27,7 +27,7 @@ int sl_buf_grow(struct sl_buf *b, size_t extra)
 	return SL_OK;
 }
 
-int sl_buf_add(struct sl_buf *b, const void *p, size_t n)
+int sl_buf_add_slow_(struct sl_buf *b, const void *p, size_t n)
 {
 	if (sl_buf_grow(b, n))
 		return SL_ENOMEM;

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct sl_buf {
 	char *data;
@@ -17,7 +18,18 @@ struct sl_buf {
 
 /* Ensure room for extra more bytes (+1 for the terminator).  0 or SL_ENOMEM. */
 int sl_buf_grow(struct sl_buf *b, size_t extra);
-int sl_buf_add(struct sl_buf *b, const void *p, size_t n);
+int sl_buf_add_slow_(struct sl_buf *b, const void *p, size_t n);
+/* Appends n bytes; the common case (room left) is inline. */
+static inline int sl_buf_add(struct sl_buf *b, const void *p, size_t n)
+{
+	if (b->len + n < b->cap && n) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return sl_buf_add_slow_(b, p, n);
+}
 int sl_buf_addc(struct sl_buf *b, char c);
 int sl_buf_adds(struct sl_buf *b, const char *s);
 int sl_buf_printf(struct sl_buf *b, const char *fmt, ...)

@@ -6,3 +6,10 @@ dump s deployments
 ingest --store s "$E2E_DATA/updates_c.csv"
 layout s
 dump s deployments
+# the same files in separate runs give the same rows as in one run
+ingest --store s2 "$E2E_DATA/updates_a.csv"
+ingest --store s2 "$E2E_DATA/updates_b.csv"
+ingest --store s2 "$E2E_DATA/updates_c.csv"
+dump s deployments | sort >one.txt
+dump s2 deployments | sort >three.txt
+cmp -s one.txt three.txt && echo "one run = three runs"

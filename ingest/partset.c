@@ -71,6 +71,7 @@ struct partset {
 	int parent_col[SL_KIND_COUNT][2], child_col[SL_KIND_COUNT][2];
 	int nparent[SL_KIND_COUNT], nchild[SL_KIND_COUNT];
 	int c_upd;
+	int routing; /* pending rows are being routed: their buffers must stay */
 };
 
 /* ---- small helpers ---- */
@@ -330,9 +331,14 @@ static int spill_largest(struct partset *ps, struct sl_errctx *err)
 	struct sl_batch *fresh;
 	int rc;
 
-	for (size_t i = 0; i < ps->nparts; i++)
-		if (!big || ps->parts[i]->buf->n > big->buf->n)
-			big = ps->parts[i];
+	for (size_t i = 0; i < ps->nparts; i++) {
+		struct part *p = ps->parts[i];
+
+		if (ps->routing && p->day == PART_DAY_PENDING)
+			continue;
+		if (!big || p->buf->n > big->buf->n)
+			big = p;
+	}
 	if (!big || (rc = spill(ps, big, err)))
 		return big ? rc : SL_OK;
 	/* a partition pushed out by the budget is usually done (inputs come
@@ -684,6 +690,7 @@ static int route_children(struct partset *ps, enum sl_kind kind, struct sl_errct
 		e = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}
+	ps->routing = 1;
 	for (rc.collecting = 1; rc.collecting >= 0; rc.collecting--) {
 		if (!rc.collecting && (e = resolve_parents(ps, &rc, kd->parent, err)))
 			goto out;
@@ -706,6 +713,7 @@ static int route_children(struct partset *ps, enum sl_kind kind, struct sl_errct
 		u->touched = 1;
 	}
 out:
+	ps->routing = 0;
 	if (pend) {
 		ps->buffered -= pend->buf->n;
 		sl_batch_clear(pend->buf);

@@ -1,0 +1,151 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sl_scan.h"
+#include "sl_version.h"
+#include "window.h"
+
+static const char usage[] =
+	"usage: shiplog-analyze --store DIR [options] -o analysis.msgpack\n"
+	"\n"
+	"Computes the analyses of SPEC section 4 over the store DIR and writes them\n"
+	"to one analysis file.\n"
+	"\n"
+	"  -s, --store DIR        the store written by shiplog-ingest\n"
+	"  -o, --output FILE      the analysis file to write\n"
+	"      --from DATE        window start (YYYY-MM-DD = local midnight, or a time)\n"
+	"      --to DATE          window end, exclusive\n"
+	"      --since SPAN       the window ending at --now: 7d, 12h, 2w, 30m\n"
+	"      --now TIME         the time the analysis is run at (default: the clock);\n"
+	"                         with the same input and --now the file is the same\n"
+	"      --tz ZONE          day buckets in this IANA zone (default UTC)\n"
+	"      --env ENV          only deployments of this environment\n"
+	"      --agent AGENT      only deployments of this agent\n"
+	"      --seed N           seed of the randomised analyses (default 1)\n"
+	"      --print TABLE      also print one result table as CSV on standard output\n"
+	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
+	"  -h, --help             this help\n"
+	"  -V, --version          the version\n"
+	"\n"
+	"The window is half-open, [from, to), by start_time; default: all data.\n"
+	"Exit status: 0 success, 1 error, 2 misuse.\n";
+
+static const struct option opts[] = {
+	{"store", required_argument, NULL, 's'},
+	{"output", required_argument, NULL, 'o'},
+	{"from", required_argument, NULL, 'F'},
+	{"to", required_argument, NULL, 'T'},
+	{"since", required_argument, NULL, 'S'},
+	{"now", required_argument, NULL, 'N'},
+	{"tz", required_argument, NULL, 'Z'},
+	{"env", required_argument, NULL, 'E'},
+	{"agent", required_argument, NULL, 'A'},
+	{"seed", required_argument, NULL, 'D'},
+	{"print", required_argument, NULL, 'P'},
+	{"wait-lock", required_argument, NULL, 'W'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static int misuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int misuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "shiplog-analyze: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'shiplog-analyze --help' for more information.\n");
+	return 2;
+}
+
+int cli_parse(int argc, char **argv, struct analyze_params *p)
+{
+	int c;
+	char *end;
+
+	memset(p, 0, sizeof(*p));
+	p->from = SL_TIME_MIN;
+	p->to = SL_TIME_MAX;
+	p->seed = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "s:o:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': p->store = optarg; break;
+		case 'o': p->out = optarg; break;
+		case 'F': p->from_s = optarg; break;
+		case 'T': p->to_s = optarg; break;
+		case 'S': p->since_s = optarg; break;
+		case 'N': p->now_s = optarg; break;
+		case 'Z': p->tz = optarg; break;
+		case 'E': p->env = optarg; break;
+		case 'A': p->agent = optarg; break;
+		case 'D':
+			p->seed = strtoull(optarg, &end, 10);
+			if (!*optarg || *end)
+				return misuse("--seed wants a number, not '%s'", optarg);
+			break;
+		case 'P': p->print = optarg; break;
+		case 'W':
+			p->wait_lock = (int)strtol(optarg, &end, 10);
+			if (!*optarg || *end || p->wait_lock < 0)
+				return misuse("--wait-lock wants seconds, not '%s'", optarg);
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'V':
+			printf("shiplog-analyze %s\n", SHIPLOG_VERSION);
+			return 0;
+		default:
+			if (optopt)
+				return misuse("option '-%c' is unknown or needs a value", optopt);
+			return misuse("unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return misuse("unexpected argument '%s'", argv[optind]);
+	if (!p->store)
+		return misuse("%s", "no store given (--store DIR)");
+	if (!p->out && !p->print)
+		return misuse("%s", "no output given (-o FILE or --print TABLE)");
+	/* the zone first: dates are local midnights in it */
+	if (window_set_tz(p->tz))
+		return misuse("unknown time zone '%s'", p->tz);
+	if (p->now_s) {
+		if (window_parse_bound(p->now_s, &p->now))
+			return misuse("--now wants a date or time, not '%s'", p->now_s);
+		p->now_given = 1;
+	} else {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		p->now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	}
+	if (p->since_s && (p->from_s || p->to_s))
+		return misuse("%s", "--since excludes --from and --to");
+	if (p->since_s) {
+		int64_t span;
+
+		if (window_parse_span(p->since_s, &span))
+			return misuse("--since wants a span like 7d, 12h or 2w, not '%s'", p->since_s);
+		p->to = p->now;
+		p->from = p->now - span;
+	}
+	if (p->from_s && window_parse_bound(p->from_s, &p->from))
+		return misuse("--from wants a date or time, not '%s'", p->from_s);
+	if (p->to_s && window_parse_bound(p->to_s, &p->to))
+		return misuse("--to wants a date or time, not '%s'", p->to_s);
+	if (p->from != SL_TIME_MIN && p->to != SL_TIME_MAX && p->from >= p->to)
+		return misuse("%s", "the window is empty (--from must be before --to)");
+	return -1;
+}

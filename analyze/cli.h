@@ -1,0 +1,22 @@
+/* cli.h - shiplog-analyze's options, parsed and checked before any work. */
+#ifndef ANALYZE_CLI_H
+#define ANALYZE_CLI_H
+
+#include <stdint.h>
+
+struct analyze_params {
+	const char *store;
+	const char *out;     /* -o analysis.msgpack */
+	const char *print;   /* --print TABLE: CSV to stdout */
+	int64_t from, to;    /* window by start_time, ms; SL_TIME_MIN/MAX = open */
+	int64_t now;         /* --now, or the clock */
+	int now_given;
+	const char *from_s, *to_s, *since_s, *now_s, *tz, *env, *agent;
+	uint64_t seed;
+	int wait_lock;
+};
+
+/* -1 to go on, else the exit status (0 after --help/--version, 2 misuse). */
+int cli_parse(int argc, char **argv, struct analyze_params *p);
+
+#endif

@@ -1,0 +1,116 @@
+/* shiplog-analyze: the store into one analysis file of named result tables.
+ * main.c wires options (cli.c), the window (window.c) and the analyses;
+ * each analysis adds its tables (success.c: success rates and summary). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sl_result.h"
+#include "sl_scan.h"
+#include "sl_store.h"
+#include "sl_value.h"
+#include "sl_version.h"
+#include "success.h"
+
+static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("shiplog-analyze: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void report(const struct sl_errctx *e)
+{
+	const char *msg = e->msg[0] ? e->msg : sl_strerror(e->code);
+
+	if (e->path[0] && e->line)
+		errorf("'%s':%ld: %s", e->path, e->line, msg);
+	else if (e->path[0])
+		errorf("'%s': %s", e->path, msg);
+	else
+		errorf("%s", msg);
+}
+
+static int meta_time(struct sl_analysis *a, const char *key, int64_t t)
+{
+	char buf[32];
+
+	if (t == SL_TIME_MIN || t == SL_TIME_MAX)
+		return sl_analysis_meta_str(a, key, "");
+	sl_format_time(t, buf);
+	return sl_analysis_meta_str(a, key, buf);
+}
+
+/* Run metadata: what was analysed, how, and with which version. */
+static int add_meta(struct sl_analysis *a, const struct analyze_params *p,
+		    const struct success_counts *sc)
+{
+	return sl_analysis_meta_str(a, "shiplog_version", SHIPLOG_VERSION) ||
+	       meta_time(a, "window_from", p->from) || meta_time(a, "window_to", p->to) ||
+	       meta_time(a, "now", p->now) ||
+	       sl_analysis_meta_str(a, "tz", p->tz ? p->tz : "UTC") ||
+	       sl_analysis_meta_str(a, "env", p->env ? p->env : "") ||
+	       sl_analysis_meta_str(a, "agent", p->agent ? p->agent : "") ||
+	       sl_analysis_meta_i64(a, "seed", (int64_t)p->seed) ||
+	       sl_analysis_meta_i64(a, "input_deployments", (int64_t)sc->deployments) ||
+	       sl_analysis_meta_i64(a, "input_files", (int64_t)sc->files);
+}
+
+int main(int argc, char **argv)
+{
+	struct analyze_params p;
+	struct sl_store *st = NULL;
+	struct sl_analysis *a = NULL;
+	struct success_counts sc = {0, 0};
+	struct sl_errctx err;
+	int rc, status = 1;
+
+	if ((rc = cli_parse(argc, argv, &p)) >= 0)
+		return rc;
+	sl_err_clear(&err);
+	if (sl_store_open(&st, p.store, 0, SL_LOCK_SHARED, p.wait_lock, &err)) {
+		report(&err);
+		return 1;
+	}
+	if (!(a = sl_analysis_new())) {
+		errorf("out of memory");
+		goto out;
+	}
+	if ((rc = success_run(&p, st, a, &sc, &err))) {
+		report(&err);
+		goto out;
+	}
+	if (add_meta(a, &p, &sc)) {
+		errorf("out of memory");
+		goto out;
+	}
+	if (p.print) {
+		const struct sl_table *t = sl_analysis_table(a, p.print);
+
+		if (!t) {
+			errorf("no table '%s' (tables: success_rates, summary)", p.print);
+			goto out;
+		}
+		if (sl_table_write_csv(t, stdout) || fflush(stdout)) {
+			errorf("cannot write standard output: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (p.out && sl_analysis_write(a, p.out, &err)) {
+		report(&err);
+		goto out;
+	}
+	status = 0;
+out:
+	sl_analysis_free(a);
+	sl_store_close(st);
+	return status;
+}

@@ -1,0 +1,380 @@
+#include "success.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_dict.h"
+#include "sl_scan.h"
+#include "sl_u64map.h"
+#include "window.h"
+
+/* One row of the view: agent × environment × day. */
+struct group {
+	uint32_t agent, env; /* codes in the run's dictionary */
+	int64_t day;
+	uint64_t total, completed, failed, rollbacks;
+	int64_t dur_sum;     /* exact: durations are integers */
+	uint64_t dur_n;
+	double cov_sum, cov_err; /* Neumaier-compensated sum of coverages */
+	uint64_t cov_n;
+};
+
+/* Window totals for one environment (or overall), now and before. */
+struct totals {
+	uint64_t total, active, finished, completed, failed, rolled_back, dur_n;
+	int64_t dur_sum;
+};
+
+struct envsum {
+	uint32_t env;
+	struct totals cur, prev;
+};
+
+struct ctx {
+	struct sl_dict *names;
+	struct sl_u64map gmap;
+	struct group *groups;
+	size_t ngroups, gcap;
+	struct envsum *envs;
+	size_t nenvs, ecap;
+	struct totals all, all_prev;
+};
+
+enum { C_AGENT, C_ENV, C_PHASE, C_START, C_DUR, C_DEPLOYED, C_TARGET, C_ROLLBACK, NC };
+static const char *const colnames[NC] = {"agent_id", "environment", "phase", "start_time",
+					 "duration_ms", "deployed_instances",
+					 "target_instances", "rollback_triggered"};
+
+static void neumaier(double *sum, double *err, double x)
+{
+	double t = *sum + x;
+
+	if (fabs(*sum) >= fabs(x))
+		*err += (*sum - t) + x;
+	else
+		*err += (x - t) + *sum;
+	*sum = t;
+}
+
+static struct group *group_of(struct ctx *cx, uint32_t agent, uint32_t env, int64_t day)
+{
+	uint64_t key[2] = {(uint64_t)agent << 32 | env, (uint64_t)day};
+	uint32_t *v;
+	int added;
+	struct group *g;
+
+	if (sl_u64map_put(&cx->gmap, sl_hash(key, sizeof(key)), &v, &added))
+		return NULL;
+	if (!added) {
+		g = &cx->groups[*v];
+		if (g->agent == agent && g->env == env && g->day == day)
+			return g;
+		return NULL; /* a 64-bit hash collision: reported as out of memory */
+	}
+	if (sl_grow(&cx->groups, &cx->gcap, cx->ngroups + 1, sizeof(*cx->groups)))
+		return NULL;
+	*v = (uint32_t)cx->ngroups;
+	g = &cx->groups[cx->ngroups++];
+	memset(g, 0, sizeof(*g));
+	g->agent = agent;
+	g->env = env;
+	g->day = day;
+	return g;
+}
+
+static struct envsum *env_of(struct ctx *cx, uint32_t env)
+{
+	for (size_t i = 0; i < cx->nenvs; i++)
+		if (cx->envs[i].env == env)
+			return &cx->envs[i];
+	if (sl_grow(&cx->envs, &cx->ecap, cx->nenvs + 1, sizeof(*cx->envs)))
+		return NULL;
+	memset(&cx->envs[cx->nenvs], 0, sizeof(cx->envs[0]));
+	cx->envs[cx->nenvs].env = env;
+	return &cx->envs[cx->nenvs++];
+}
+
+static int is_phase(const char *s, size_t n, const char *want)
+{
+	return s && n == strlen(want) && !memcmp(s, want, n);
+}
+
+static void count(struct totals *t, const char *ph, size_t phn, int rollback, int has_dur,
+		  int64_t dur)
+{
+	int terminal = is_phase(ph, phn, "completed") || is_phase(ph, phn, "failed") ||
+		       is_phase(ph, phn, "rolled_back") || is_phase(ph, phn, "partial");
+
+	t->total++;
+	t->active += !terminal;
+	t->finished += terminal;
+	t->completed += is_phase(ph, phn, "completed");
+	t->failed += is_phase(ph, phn, "failed");
+	/* SPEC §4: rolled back = rollback_triggered or phase rolled_back */
+	t->rolled_back += rollback || is_phase(ph, phn, "rolled_back");
+	if (has_dur) {
+		t->dur_sum += dur;
+		t->dur_n++;
+	}
+}
+
+static int want_row(const struct analyze_params *p, const struct sl_batch *b, size_t r,
+		    const int *col)
+{
+	size_t n;
+	const char *s;
+
+	if (p->env) {
+		s = sl_batch_get_str(b, col[C_ENV], r, &n);
+		if (!s || n != strlen(p->env) || memcmp(s, p->env, n))
+			return 0;
+	}
+	if (p->agent) {
+		s = sl_batch_get_str(b, col[C_AGENT], r, &n);
+		if (!s || n != strlen(p->agent) || memcmp(s, p->agent, n))
+			return 0;
+	}
+	return 1;
+}
+
+static int add_row(struct ctx *cx, const struct sl_batch *b, size_t r, const int *col,
+		   int current)
+{
+	size_t an, en, phn;
+	const char *agent = sl_batch_get_str(b, col[C_AGENT], r, &an);
+	const char *env = sl_batch_get_str(b, col[C_ENV], r, &en);
+	const char *ph = sl_batch_get_str(b, col[C_PHASE], r, &phn);
+	uint32_t ac, ec;
+	int rollback = !sl_batch_is_null(b, col[C_ROLLBACK], r) &&
+		       b->cols[col[C_ROLLBACK]].v.u8[r];
+	int has_dur = !sl_batch_is_null(b, col[C_DUR], r);
+	int64_t dur = b->cols[col[C_DUR]].v.i64[r];
+	struct envsum *es;
+	struct group *g;
+
+	if (!agent || !env) /* required at ingest; a foreign file may lack them */
+		return SL_OK;
+	if (sl_dict_intern(cx->names, agent, an, &ac) || sl_dict_intern(cx->names, env, en, &ec) ||
+	    !(es = env_of(cx, ec)))
+		return SL_ENOMEM;
+	count(current ? &es->cur : &es->prev, ph, phn, rollback, has_dur, dur);
+	count(current ? &cx->all : &cx->all_prev, ph, phn, rollback, has_dur, dur);
+	if (!current)
+		return SL_OK;
+	g = group_of(cx, ac, ec, window_day(b->cols[col[C_START]].v.i64[r]));
+	if (!g)
+		return SL_ENOMEM;
+	/* the view: COUNT(*), FILTER on phase and rollback_triggered, AVG
+	 * ignoring nulls; coverage is NULL when target is 0 (NULLIF) */
+	g->total++;
+	g->completed += is_phase(ph, phn, "completed");
+	g->failed += is_phase(ph, phn, "failed");
+	g->rollbacks += rollback;
+	if (has_dur) {
+		g->dur_sum += dur;
+		g->dur_n++;
+	}
+	if (!sl_batch_is_null(b, col[C_DEPLOYED], r) && !sl_batch_is_null(b, col[C_TARGET], r) &&
+	    b->cols[col[C_TARGET]].v.i64[r] != 0) {
+		neumaier(&g->cov_sum, &g->cov_err,
+			 (double)b->cols[col[C_DEPLOYED]].v.i64[r] /
+				 (double)b->cols[col[C_TARGET]].v.i64[r]);
+		g->cov_n++;
+	}
+	return SL_OK;
+}
+
+static const struct sl_dict *sort_names;
+
+static int cmp_code(uint32_t a, uint32_t b)
+{
+	size_t na, nb;
+	const char *sa = sl_dict_get(sort_names, a, &na), *sb = sl_dict_get(sort_names, b, &nb);
+	int c = memcmp(sa, sb, na < nb ? na : nb);
+
+	return c ? c : (na > nb) - (na < nb);
+}
+
+static int cmp_group(const void *x, const void *y)
+{
+	const struct group *a = x, *b = y;
+	int c = cmp_code(a->agent, b->agent);
+
+	if (!c)
+		c = cmp_code(a->env, b->env);
+	return c ? c : (a->day > b->day) - (a->day < b->day);
+}
+
+static int cmp_env(const void *x, const void *y)
+{
+	return cmp_code(((const struct envsum *)x)->env, ((const struct envsum *)y)->env);
+}
+
+static int set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
+{
+	size_t n;
+	const char *s = sl_dict_get(d, code, &n);
+
+	return sl_table_set_str(t, c, s, n);
+}
+
+static double ratio(uint64_t a, uint64_t b)
+{
+	return b ? (double)a / (double)b : NAN; /* NaN is written as null */
+}
+
+static int rates_table(struct ctx *cx, struct sl_analysis *a)
+{
+	static const struct sl_rcol cols[] = {
+		{"agent_id", SL_R_STR},
+		{"environment", SL_R_STR},
+		{"deployment_date", SL_R_DAY},
+		{"total_deployments", SL_R_I64},
+		{"successful_deployments", SL_R_I64},
+		{"failed_deployments", SL_R_I64},
+		{"rollback_count", SL_R_I64},
+		{"avg_duration_ms", SL_R_F64},
+		{"avg_deployment_coverage", SL_R_F64},
+	};
+	struct sl_table *t = sl_table_new("success_rates", cols, 9);
+
+	if (!t)
+		return SL_ENOMEM;
+	sort_names = cx->names;
+	qsort(cx->groups, cx->ngroups, sizeof(*cx->groups), cmp_group);
+	for (size_t i = 0; i < cx->ngroups; i++) {
+		const struct group *g = &cx->groups[i];
+
+		if (sl_table_add_row(t) || set_name(t, 0, cx->names, g->agent) ||
+		    set_name(t, 1, cx->names, g->env)) {
+			sl_table_free(t);
+			return SL_ENOMEM;
+		}
+		sl_table_set_i64(t, 2, g->day);
+		sl_table_set_i64(t, 3, (int64_t)g->total);
+		sl_table_set_i64(t, 4, (int64_t)g->completed);
+		sl_table_set_i64(t, 5, (int64_t)g->failed);
+		sl_table_set_i64(t, 6, (int64_t)g->rollbacks);
+		if (g->dur_n)
+			sl_table_set_f64(t, 7, (double)g->dur_sum / (double)g->dur_n);
+		if (g->cov_n)
+			sl_table_set_f64(t, 8, (g->cov_sum + g->cov_err) / (double)g->cov_n);
+	}
+	return sl_analysis_add(a, t);
+}
+
+static int summary_row(struct sl_table *t, const char *scope, const struct sl_dict *d,
+		       const uint32_t *env, const struct totals *c, const struct totals *p,
+		       int has_prev)
+{
+	double sr = ratio(c->completed, c->finished), psr = ratio(p->completed, p->finished);
+
+	if (sl_table_add_row(t) || sl_table_set_str(t, 0, scope, strlen(scope)) ||
+	    (env && set_name(t, 1, d, *env)))
+		return SL_ENOMEM;
+	sl_table_set_i64(t, 2, (int64_t)c->total);
+	sl_table_set_i64(t, 3, (int64_t)c->active);
+	sl_table_set_i64(t, 4, (int64_t)c->finished);
+	sl_table_set_i64(t, 5, (int64_t)c->completed);
+	sl_table_set_i64(t, 6, (int64_t)c->failed);
+	sl_table_set_i64(t, 7, (int64_t)c->rolled_back);
+	sl_table_set_f64(t, 8, sr);
+	sl_table_set_f64(t, 9, ratio(c->rolled_back, c->finished));
+	if (c->dur_n)
+		sl_table_set_f64(t, 10, (double)c->dur_sum / (double)c->dur_n);
+	if (has_prev) {
+		sl_table_set_i64(t, 11, (int64_t)p->total);
+		sl_table_set_f64(t, 12, psr);
+		sl_table_set_f64(t, 13, sr - psr);
+	}
+	return SL_OK;
+}
+
+static int summary_table(struct ctx *cx, struct sl_analysis *a, int has_prev)
+{
+	static const struct sl_rcol cols[] = {
+		{"scope", SL_R_STR},
+		{"environment", SL_R_STR},
+		{"total_deployments", SL_R_I64},
+		{"active_deployments", SL_R_I64},
+		{"finished_deployments", SL_R_I64},
+		{"successful_deployments", SL_R_I64},
+		{"failed_deployments", SL_R_I64},
+		{"rolled_back_deployments", SL_R_I64},
+		{"success_rate", SL_R_F64},
+		{"rollback_rate", SL_R_F64},
+		{"avg_duration_ms", SL_R_F64},
+		{"prev_total_deployments", SL_R_I64},
+		{"prev_success_rate", SL_R_F64},
+		{"success_rate_change", SL_R_F64},
+	};
+	struct sl_table *t = sl_table_new("summary", cols, 14);
+
+	if (!t)
+		return SL_ENOMEM;
+	sort_names = cx->names;
+	qsort(cx->envs, cx->nenvs, sizeof(*cx->envs), cmp_env);
+	for (size_t i = 0; i < cx->nenvs; i++)
+		if (summary_row(t, "environment", cx->names, &cx->envs[i].env, &cx->envs[i].cur,
+				&cx->envs[i].prev, has_prev)) {
+			sl_table_free(t);
+			return SL_ENOMEM;
+		}
+	if (summary_row(t, "overall", cx->names, NULL, &cx->all, &cx->all_prev, has_prev)) {
+		sl_table_free(t);
+		return SL_ENOMEM;
+	}
+	return sl_analysis_add(a, t);
+}
+
+int success_run(const struct analyze_params *p, const struct sl_store *st,
+		struct sl_analysis *a, struct success_counts *counts, struct sl_errctx *err)
+{
+	struct ctx cx;
+	struct sl_scan *sc = NULL;
+	struct sl_batch *b;
+	uint8_t want[64] = {0};
+	int col[NC], rc;
+	/* the previous window of equal length, when the window is bounded */
+	int has_prev = p->from != SL_TIME_MIN && p->to != SL_TIME_MAX;
+	int64_t scan_from = has_prev ? p->from - (p->to - p->from) : p->from;
+
+	memset(&cx, 0, sizeof(cx));
+	if (!(cx.names = sl_dict_new()))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (int i = 0; i < NC; i++) {
+		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, colnames[i]);
+		want[col[i]] = 1;
+	}
+	if ((rc = sl_scan_open(&sc, st, SL_KIND_DEPLOYMENTS, scan_from, p->to, want, err)))
+		goto out;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0) {
+		for (size_t r = 0; r < b->n; r++) {
+			int64_t t;
+
+			if (!sl_scan_in_window(sc, b, r) || !want_row(p, b, r, col))
+				continue;
+			t = b->cols[col[C_START]].v.i64[r];
+			if (t >= p->from || p->from == SL_TIME_MIN)
+				counts->deployments++;
+			if (add_row(&cx, b, r, col, p->from == SL_TIME_MIN || t >= p->from)) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
+			}
+		}
+	}
+	if (rc < 0)
+		goto out;
+	counts->files += sl_scan_files(sc);
+	if ((rc = rates_table(&cx, a)) || (rc = summary_table(&cx, a, has_prev)))
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+out:
+	sl_scan_close(sc);
+	sl_dict_free(cx.names);
+	sl_u64map_release(&cx.gmap);
+	free(cx.groups);
+	free(cx.envs);
+	return rc;
+}

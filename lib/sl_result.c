@@ -1,0 +1,425 @@
+#include "sl_result.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <msgpack.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sl_buf.h"
+#include "sl_value.h"
+#include "sl_version.h"
+
+#define ANALYSIS_MAGIC "shiplog-analysis"
+#define ANALYSIS_FORMAT 1
+
+struct rcol {
+	char *name;
+	enum sl_rtype type;
+	union {
+		int64_t *i64;
+		double *f64;
+		char **str;
+		void *p;
+	} v;
+	uint8_t *isnull;
+};
+
+struct sl_table {
+	char *name;
+	int ncols;
+	struct rcol *cols;
+	size_t n, cap;
+};
+
+struct sl_table *sl_table_new(const char *name, const struct sl_rcol *cols, int ncols)
+{
+	struct sl_table *t = calloc(1, sizeof(*t));
+
+	if (!t || !(t->name = strdup(name)) || !(t->cols = calloc((size_t)ncols, sizeof(*t->cols))))
+		goto fail;
+	t->ncols = ncols;
+	for (int c = 0; c < ncols; c++) {
+		if (!(t->cols[c].name = strdup(cols[c].name)))
+			goto fail;
+		t->cols[c].type = cols[c].type;
+	}
+	return t;
+fail:
+	sl_table_free(t);
+	return NULL;
+}
+
+void sl_table_free(struct sl_table *t)
+{
+	if (!t)
+		return;
+	for (int c = 0; t->cols && c < t->ncols; c++) {
+		if (t->cols[c].type == SL_R_STR)
+			for (size_t r = 0; r < t->n; r++)
+				free(t->cols[c].v.str[r]);
+		free(t->cols[c].v.p);
+		free(t->cols[c].isnull);
+		free(t->cols[c].name);
+	}
+	free(t->cols);
+	free(t->name);
+	free(t);
+}
+
+const char *sl_table_name(const struct sl_table *t) { return t->name; }
+size_t sl_table_rows(const struct sl_table *t) { return t->n; }
+
+int sl_table_add_row(struct sl_table *t)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+
+		for (int c = 0; c < t->ncols; c++) {
+			struct rcol *col = &t->cols[c];
+			size_t sz = col->type == SL_R_STR ? sizeof(char *)
+				    : col->type == SL_R_F64 ? sizeof(double)
+							    : sizeof(int64_t);
+			void *p = realloc(col->v.p, cap * sz);
+			uint8_t *z;
+
+			if (!p)
+				return SL_ENOMEM;
+			col->v.p = p;
+			z = realloc(col->isnull, cap);
+			if (!z)
+				return SL_ENOMEM;
+			col->isnull = z;
+		}
+		t->cap = cap;
+	}
+	for (int c = 0; c < t->ncols; c++) {
+		t->cols[c].isnull[t->n] = 1;
+		if (t->cols[c].type == SL_R_STR)
+			t->cols[c].v.str[t->n] = NULL;
+		else if (t->cols[c].type == SL_R_F64)
+			t->cols[c].v.f64[t->n] = 0;
+		else
+			t->cols[c].v.i64[t->n] = 0;
+	}
+	t->n++;
+	return SL_OK;
+}
+
+int sl_table_set_str(struct sl_table *t, int c, const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	size_t r = t->n - 1;
+
+	if (!d)
+		return SL_ENOMEM;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	free(t->cols[c].v.str[r]);
+	t->cols[c].v.str[r] = d;
+	t->cols[c].isnull[r] = 0;
+	return SL_OK;
+}
+
+void sl_table_set_i64(struct sl_table *t, int c, int64_t v)
+{
+	t->cols[c].v.i64[t->n - 1] = v;
+	t->cols[c].isnull[t->n - 1] = 0;
+}
+
+void sl_table_set_f64(struct sl_table *t, int c, double v)
+{
+	if (!isfinite(v))
+		return; /* stays null: "no value", e.g. a rate over nothing */
+	t->cols[c].v.f64[t->n - 1] = v;
+	t->cols[c].isnull[t->n - 1] = 0;
+}
+
+void sl_table_set_bool(struct sl_table *t, int c, int v)
+{
+	sl_table_set_i64(t, c, v != 0);
+}
+
+static void shortest_double(double v, char *buf, size_t n)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+}
+
+static void csv_field(FILE *out, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n"))
+		csv_fwrite(out, s, strlen(s));
+	else
+		fputs(s, out);
+}
+
+int sl_table_write_csv(const struct sl_table *t, FILE *out)
+{
+	char buf[64];
+
+	for (int c = 0; c < t->ncols; c++) {
+		if (c)
+			fputc(',', out);
+		csv_field(out, t->cols[c].name);
+	}
+	fputc('\n', out);
+	for (size_t r = 0; r < t->n; r++) {
+		for (int c = 0; c < t->ncols; c++) {
+			const struct rcol *col = &t->cols[c];
+
+			if (c)
+				fputc(',', out);
+			if (col->isnull[r])
+				continue;
+			switch (col->type) {
+			case SL_R_STR:
+				csv_field(out, col->v.str[r]);
+				break;
+			case SL_R_I64:
+				fprintf(out, "%lld", (long long)col->v.i64[r]);
+				break;
+			case SL_R_F64:
+				shortest_double(col->v.f64[r], buf, sizeof(buf));
+				fputs(buf, out);
+				break;
+			case SL_R_BOOL:
+				fputs(col->v.i64[r] ? "true" : "false", out);
+				break;
+			case SL_R_TIME:
+				sl_format_time(col->v.i64[r], buf);
+				fputs(buf, out);
+				break;
+			case SL_R_DAY:
+				sl_format_day(col->v.i64[r], buf);
+				fputs(buf, out);
+				break;
+			}
+		}
+		fputc('\n', out);
+	}
+	return ferror(out) ? SL_EIO : SL_OK;
+}
+
+/* ---- the analysis ---- */
+
+struct meta {
+	char *key;
+	enum sl_rtype type;
+	char *s;
+	int64_t i;
+	double d;
+};
+
+struct sl_analysis {
+	struct meta *meta;
+	size_t nmeta, meta_cap;
+	struct sl_table **tables;
+	size_t ntables, tables_cap;
+};
+
+struct sl_analysis *sl_analysis_new(void)
+{
+	return calloc(1, sizeof(struct sl_analysis));
+}
+
+void sl_analysis_free(struct sl_analysis *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nmeta; i++) {
+		free(a->meta[i].key);
+		free(a->meta[i].s);
+	}
+	for (size_t i = 0; i < a->ntables; i++)
+		sl_table_free(a->tables[i]);
+	free(a->meta);
+	free(a->tables);
+	free(a);
+}
+
+static struct meta *add_meta(struct sl_analysis *a, const char *key, enum sl_rtype type)
+{
+	struct meta *m;
+
+	if (sl_grow(&a->meta, &a->meta_cap, a->nmeta + 1, sizeof(*a->meta)))
+		return NULL;
+	m = &a->meta[a->nmeta];
+	memset(m, 0, sizeof(*m));
+	if (!(m->key = strdup(key)))
+		return NULL;
+	m->type = type;
+	a->nmeta++;
+	return m;
+}
+
+int sl_analysis_meta_str(struct sl_analysis *a, const char *key, const char *value)
+{
+	struct meta *m = add_meta(a, key, SL_R_STR);
+
+	return m && (m->s = strdup(value)) ? SL_OK : SL_ENOMEM;
+}
+
+int sl_analysis_meta_i64(struct sl_analysis *a, const char *key, int64_t value)
+{
+	struct meta *m = add_meta(a, key, SL_R_I64);
+
+	if (!m)
+		return SL_ENOMEM;
+	m->i = value;
+	return SL_OK;
+}
+
+int sl_analysis_meta_f64(struct sl_analysis *a, const char *key, double value)
+{
+	struct meta *m = add_meta(a, key, SL_R_F64);
+
+	if (!m)
+		return SL_ENOMEM;
+	m->d = value;
+	return SL_OK;
+}
+
+int sl_analysis_add(struct sl_analysis *a, struct sl_table *t)
+{
+	if (sl_grow(&a->tables, &a->tables_cap, a->ntables + 1, sizeof(*a->tables))) {
+		sl_table_free(t);
+		return SL_ENOMEM;
+	}
+	a->tables[a->ntables++] = t;
+	return SL_OK;
+}
+
+const struct sl_table *sl_analysis_table(const struct sl_analysis *a, const char *name)
+{
+	for (size_t i = 0; i < a->ntables; i++)
+		if (!strcmp(a->tables[i]->name, name))
+			return a->tables[i];
+	return NULL;
+}
+
+static void pack_str(msgpack_packer *pk, const char *s)
+{
+	size_t n = strlen(s);
+
+	msgpack_pack_str(pk, n);
+	msgpack_pack_str_body(pk, s, n);
+}
+
+static const char *rtype_name(enum sl_rtype t)
+{
+	static const char *const names[] = {"str", "i64", "f64", "bool", "time", "day"};
+
+	return names[t];
+}
+
+static void pack_table(msgpack_packer *pk, const struct sl_table *t)
+{
+	char day[32];
+
+	msgpack_pack_map(pk, 3);
+	pack_str(pk, "columns");
+	msgpack_pack_array(pk, (size_t)t->ncols);
+	for (int c = 0; c < t->ncols; c++) {
+		msgpack_pack_map(pk, 2);
+		pack_str(pk, "name");
+		pack_str(pk, t->cols[c].name);
+		pack_str(pk, "type");
+		pack_str(pk, rtype_name(t->cols[c].type));
+	}
+	pack_str(pk, "rows");
+	msgpack_pack_uint64(pk, t->n);
+	/* column-major: each column is one array, nil for null */
+	pack_str(pk, "data");
+	msgpack_pack_array(pk, (size_t)t->ncols);
+	for (int c = 0; c < t->ncols; c++) {
+		const struct rcol *col = &t->cols[c];
+
+		msgpack_pack_array(pk, t->n);
+		for (size_t r = 0; r < t->n; r++) {
+			if (col->isnull[r]) {
+				msgpack_pack_nil(pk);
+				continue;
+			}
+			switch (col->type) {
+			case SL_R_STR:
+				pack_str(pk, col->v.str[r]);
+				break;
+			case SL_R_F64:
+				msgpack_pack_double(pk, col->v.f64[r]);
+				break;
+			case SL_R_BOOL:
+				if (col->v.i64[r])
+					msgpack_pack_true(pk);
+				else
+					msgpack_pack_false(pk);
+				break;
+			case SL_R_DAY:
+				sl_format_day(col->v.i64[r], day);
+				pack_str(pk, day);
+				break;
+			default:
+				msgpack_pack_int64(pk, col->v.i64[r]);
+				break;
+			}
+		}
+	}
+}
+
+int sl_analysis_write(const struct sl_analysis *a, const char *path, struct sl_errctx *err)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	char tmp[PATH_MAX];
+	FILE *f;
+	int fail, rc = SL_OK;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 4);
+	pack_str(&pk, "magic");
+	pack_str(&pk, ANALYSIS_MAGIC);
+	pack_str(&pk, "format");
+	msgpack_pack_int(&pk, ANALYSIS_FORMAT);
+	pack_str(&pk, "meta");
+	msgpack_pack_map(&pk, a->nmeta);
+	for (size_t i = 0; i < a->nmeta; i++) {
+		const struct meta *m = &a->meta[i];
+
+		pack_str(&pk, m->key);
+		if (m->type == SL_R_STR)
+			pack_str(&pk, m->s);
+		else if (m->type == SL_R_F64)
+			msgpack_pack_double(&pk, m->d);
+		else
+			msgpack_pack_int64(&pk, m->i);
+	}
+	pack_str(&pk, "tables");
+	msgpack_pack_map(&pk, a->ntables);
+	for (size_t i = 0; i < a->ntables; i++) {
+		pack_str(&pk, a->tables[i]->name);
+		pack_table(&pk, a->tables[i]);
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
+	f = fopen(tmp, "we");
+	if (!f) {
+		rc = sl_err_set(err, SL_EIO, path, 0, "cannot create: %s", strerror(errno));
+		goto out;
+	}
+	fail = fwrite(sb.data, 1, sb.size, f) != sb.size || fflush(f) || fsync(fileno(f));
+	if (fclose(f))
+		fail = 1;
+	if (fail || rename(tmp, path)) {
+		rc = sl_err_set(err, SL_EIO, path, 0, "cannot write: %s", strerror(errno));
+		unlink(tmp);
+	}
+out:
+	msgpack_sbuffer_destroy(&sb);
+	return rc;
+}

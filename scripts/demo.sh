@@ -11,7 +11,7 @@ echo "== ingest data/sample into out/store"
 "$BIN/shiplog-ingest" --store out/store --verify
 if [ -x "$BIN/shiplog-analyze" ]; then
 	echo "== analyze"
-	"$BIN/shiplog-analyze" --store out/store -o out/analysis.msgpack
+	"$BIN/shiplog-analyze" --store out/store -o out/analysis.msgpack --print summary
 fi
 if [ -x "$BIN/shiplog-report" ]; then
 	echo "== report"

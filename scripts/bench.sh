@@ -10,6 +10,7 @@ D=build/bench
 SIZES=${BENCH_SIZES:-"1000000 10000000"}
 KINDS=${BENCH_KINDS:-"deployments stage_runs"}
 mkdir -p "$D"
+rm -f "$D/analyze.txt"
 command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (/usr/bin/time)" >&2; exit 1; }
 
 # runs a command, prints "seconds peakKB"
@@ -53,7 +54,35 @@ for kind in $KINDS; do
 			printf "%-12s %9d %8.1f | %7.2f %6.1f | %7.2f %6.1f %9.0f %7.1f %8.2f %6s\n",
 				k, n, gz / 1e6, zs, zkb / 1024, is, ikb / 1024, n / is, raw / 1e6 / is,
 				is / zs, infl }'
+		if [ "$kind" = deployments ] && [ -x "$BIN/shiplog-analyze" ]; then
+			# the success-rate view over the store just built, and the
+			# same grouping by pandas from the CSV (when installed)
+			set -- $(measure "$BIN/shiplog-analyze" --store "$D/store" \
+				-o "$D/analysis.msgpack")
+			as=$1
+			ps=""
+			if /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
+				set -- $(measure /usr/bin/python3 scripts/ref-success-rates.py "$f")
+				ps=$1
+			fi
+			echo "$rows $as $is $ps" >>"$D/analyze.txt"
+		fi
 	done
 done
+if [ -f "$D/analyze.txt" ]; then
+	echo
+	printf '%-12s %9s | %10s %12s | %9s %8s\n' kind rows analyze_s "ingest+anl_s" pandas_s \
+		"pandas/x"
+	while read -r n as is ps; do
+		awk -v n="$n" -v as="$as" -v is="$is" -v ps="$ps" 'BEGIN {
+			if (ps == "") printf "%-12s %9d | %10.2f %12.2f | %9s %8s\n",
+				"deployments", n, as, as + is, "-", "-"
+			else printf "%-12s %9d | %10.2f %12.2f | %9.2f %8.1f\n",
+				"deployments", n, as, as + is, ps, ps / as }'
+	done <"$D/analyze.txt"
+	rm -f "$D/analyze.txt"
+	echo "analyze_s: success rates + summary over the store; pandas_s: read_csv of the .gz +"
+	echo "the same GROUP BY (scripts/ref-success-rates.py); pandas/x = pandas_s / analyze_s."
+fi
 echo "MB/s counts decompressed CSV bytes; x zcat = ingest wall time / zcat wall time."
 nproc | awk '{ print "cores: " $1 }'

@@ -33,7 +33,10 @@ def main():
     ap.add_argument("--to")
     a = ap.parse_args()
 
-    d = pd.read_csv(a.dump, dtype={"agent_id": str, "environment": str, "phase": str},
+    cols = ["agent_id", "environment", "phase", "start_time", "duration_ms",
+            "deployed_instances", "target_instances", "rollback_triggered"]
+    d = pd.read_csv(a.dump, usecols=cols,
+                    dtype={"agent_id": str, "environment": str, "phase": str},
                     keep_default_na=False, na_values={"duration_ms": [""],
                     "deployed_instances": [""], "target_instances": [""],
                     "rollback_triggered": [""]})

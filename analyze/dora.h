@@ -1,0 +1,15 @@
+/* dora.h - the DORA four keys for production (SPEC §4.2), rated against the
+ * DORA report's performance tiers. */
+#ifndef ANALYZE_DORA_H
+#define ANALYZE_DORA_H
+
+#include "cli.h"
+#include "sl_err.h"
+#include "sl_result.h"
+#include "sl_store.h"
+
+/* Adds the table "dora" to a. */
+int dora_run(const struct analyze_params *p, const struct sl_store *st, struct sl_analysis *a,
+	     struct sl_errctx *err);
+
+#endif

@@ -81,8 +81,8 @@ if [ -f "$D/analyze.txt" ]; then
 				"deployments", n, as, as + is, ps, ps / as }'
 	done <"$D/analyze.txt"
 	rm -f "$D/analyze.txt"
-	echo "analyze_s: success rates + summary over the store; pandas_s: read_csv of the .gz +"
-	echo "the same GROUP BY (scripts/ref-success-rates.py); pandas/x = pandas_s / analyze_s."
+	echo "analyze_s: the whole shiplog-analyze run over the store; pandas_s: read_csv of the .gz +"
+	echo "the success-rate GROUP BY alone (scripts/ref-success-rates.py); pandas/x = pandas_s / analyze_s."
 fi
 echo "MB/s counts decompressed CSV bytes; x zcat = ingest wall time / zcat wall time."
 nproc | awk '{ print "cores: " $1 }'

@@ -1,0 +1,303 @@
+#include "health.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_dict.h"
+#include "sl_scan.h"
+#include "sl_u64map.h"
+
+#define DAY_MS 86400000LL
+#define W_SUCCESS 0.30
+#define W_ROLLBACK 0.25
+#define W_VALIDATION 0.20
+#define W_PERFORMANCE 0.15
+#define W_SPEED 0.10
+
+struct row {
+	uint32_t id, agent, env, phase; /* codes in the run's dictionary */
+	int64_t start, dur;
+	uint8_t has_dur;
+	double success, no_rollback, performance, speed;
+	uint32_t vpassed, vtotal;
+	uint32_t group; /* agent × environment */
+};
+
+struct ctx {
+	struct sl_dict *names;
+	struct row *rows;
+	size_t n, cap;
+	struct sl_u64map byid; /* deployment id hash -> row */
+};
+
+static double clamp01(double x)
+{
+	return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+static int is_str(const char *s, size_t n, const char *want)
+{
+	return s && n == strlen(want) && !memcmp(s, want, n);
+}
+
+enum { C_ID, C_AGENT, C_ENV, C_PHASE, C_START, C_DUR, C_TARGET, C_HEALTHY, C_ROLLBACK,
+       C_LAT, C_ERR, NC };
+static const char *const colnames[NC] = {
+	"deployment_id", "agent_id", "environment", "phase", "start_time", "duration_ms",
+	"target_instances", "healthy_instances", "rollback_triggered", "latency_change",
+	"error_rate_change"};
+
+static int num(const struct sl_batch *b, int c, size_t r, double *v)
+{
+	if (sl_batch_is_null(b, c, r))
+		return 0;
+	*v = b->cols[c].type == SL_F64 ? b->cols[c].v.f64[r] : (double)b->cols[c].v.i64[r];
+	return 1;
+}
+
+static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_batch *b,
+		size_t r, const int *col)
+{
+	size_t n[4];
+	const char *s[4];
+	struct row *w;
+	double target, healthy, lat = 0, er = 0;
+	int rolled;
+	uint32_t *v;
+	int added;
+
+	for (int k = 0; k < 4; k++)
+		s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
+	if (!s[0] || !s[1] || !s[2] || !s[3])
+		return SL_OK;
+	if ((p->env && !is_str(s[2], n[2], p->env)) || (p->agent && !is_str(s[1], n[1], p->agent)))
+		return SL_OK;
+	if (sl_grow(&cx->rows, &cx->cap, cx->n + 1, sizeof(*cx->rows)))
+		return SL_ENOMEM;
+	w = &cx->rows[cx->n];
+	memset(w, 0, sizeof(*w));
+	if (sl_dict_intern(cx->names, s[0], n[0], &w->id) ||
+	    sl_dict_intern(cx->names, s[1], n[1], &w->agent) ||
+	    sl_dict_intern(cx->names, s[2], n[2], &w->env) ||
+	    sl_dict_intern(cx->names, s[3], n[3], &w->phase))
+		return SL_ENOMEM;
+	w->start = b->cols[col[C_START]].v.i64[r];
+	w->has_dur = !sl_batch_is_null(b, col[C_DUR], r);
+	w->dur = b->cols[col[C_DUR]].v.i64[r];
+	/* success: healthy / target, clamped; without a target, whether it
+	 * completed */
+	if (num(b, col[C_TARGET], r, &target) && target > 0 && num(b, col[C_HEALTHY], r, &healthy))
+		w->success = clamp01(healthy / target);
+	else
+		w->success = is_str(s[3], n[3], "completed");
+	rolled = is_str(s[3], n[3], "rolled_back") ||
+		 (!sl_batch_is_null(b, col[C_ROLLBACK], r) && b->cols[col[C_ROLLBACK]].v.u8[r]);
+	w->no_rollback = !rolled;
+	/* performance: a missing change counts as no change */
+	num(b, col[C_LAT], r, &lat);
+	num(b, col[C_ERR], r, &er);
+	w->performance = clamp01(1 - (lat > 0 ? lat : 0) - 10 * (er > 0 ? er : 0));
+	if (sl_u64map_put(&cx->byid, sl_hash(s[0], n[0]), &v, &added))
+		return SL_ENOMEM;
+	*v = (uint32_t)cx->n++;
+	return SL_OK;
+}
+
+static int scan_validations(const struct analyze_params *p, const struct sl_store *st,
+			    struct ctx *cx, struct sl_errctx *err)
+{
+	struct sl_scan *sc;
+	struct sl_batch *b;
+	uint8_t want[64] = {0};
+	int c_id = sl_kind_col(SL_KIND_VALIDATIONS, "deployment_id");
+	int c_st = sl_kind_col(SL_KIND_VALIDATIONS, "status"), rc;
+	/* validations run around their deployment: a day before the window
+	 * to a week after it is where they can be */
+	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
+	int64_t to = p->to == SL_TIME_MAX ? SL_TIME_MAX : p->to + 7 * DAY_MS;
+
+	want[c_id] = want[c_st] = 1;
+	if ((rc = sl_scan_open(&sc, st, SL_KIND_VALIDATIONS, from, to, want, err)))
+		return rc;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++) {
+			size_t n, sn;
+			const char *id = sl_batch_get_str(b, c_id, r, &n);
+			const char *status = sl_batch_get_str(b, c_st, r, &sn);
+			uint32_t *v;
+
+			if (!id || !sl_scan_in_window(sc, b, r) ||
+			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))) ||
+			    is_str(status, sn, "skipped"))
+				continue;
+			cx->rows[*v].vtotal++;
+			cx->rows[*v].vpassed += is_str(status, sn, "passed");
+		}
+	sl_scan_close(sc);
+	return rc < 0 ? rc : SL_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static const struct sl_dict *sort_names;
+
+static int cmp_row(const void *x, const void *y)
+{
+	const struct row *a = x, *b = y;
+	size_t na, nb;
+	const char *sa, *sb;
+	int c;
+
+	if (a->start != b->start)
+		return (a->start > b->start) - (a->start < b->start);
+	sa = sl_dict_get(sort_names, a->id, &na);
+	sb = sl_dict_get(sort_names, b->id, &nb);
+	c = memcmp(sa, sb, na < nb ? na : nb);
+	return c ? c : (na > nb) - (na < nb);
+}
+
+/* Lower median duration of each agent × environment, over deployments
+ * that have a duration. */
+static int group_medians(struct ctx *cx, double **medians)
+{
+	struct sl_u64map gm = SL_U64MAP_INIT;
+	size_t ng = 0, *cnt = NULL, cntcap = 0, *pos = NULL;
+	int64_t *vals = NULL;
+	int rc = SL_ENOMEM;
+
+	*medians = NULL;
+	for (size_t i = 0; i < cx->n; i++) {
+		uint32_t *v;
+		int added;
+
+		if (sl_u64map_put(&gm, (uint64_t)cx->rows[i].agent << 32 | cx->rows[i].env, &v,
+				  &added))
+			goto out;
+		if (added) {
+			if (sl_grow(&cnt, &cntcap, ng + 1, sizeof(*cnt)))
+				goto out;
+			cnt[ng] = 0;
+			*v = (uint32_t)ng++;
+		}
+		cx->rows[i].group = *v;
+		cnt[*v] += cx->rows[i].has_dur;
+	}
+	pos = calloc(ng + 1, sizeof(*pos));
+	vals = malloc((cx->n ? cx->n : 1) * sizeof(*vals));
+	*medians = calloc(ng ? ng : 1, sizeof(**medians));
+	if (!pos || !vals || !*medians)
+		goto out;
+	for (size_t g = 0; g < ng; g++)
+		pos[g + 1] = pos[g] + cnt[g];
+	memset(cnt, 0, ng * sizeof(*cnt));
+	for (size_t i = 0; i < cx->n; i++)
+		if (cx->rows[i].has_dur)
+			vals[pos[cx->rows[i].group] + cnt[cx->rows[i].group]++] = cx->rows[i].dur;
+	for (size_t g = 0; g < ng; g++) {
+		size_t k = pos[g + 1] - pos[g];
+
+		qsort(vals + pos[g], k, sizeof(*vals), cmp_i64);
+		(*medians)[g] = k ? (double)vals[pos[g] + (k - 1) / 2] : 0;
+	}
+	rc = SL_OK;
+out:
+	sl_u64map_release(&gm);
+	free(cnt);
+	free(pos);
+	free(vals);
+	return rc;
+}
+
+static int set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
+{
+	size_t n;
+	const char *s = sl_dict_get(d, code, &n);
+
+	return sl_table_set_str(t, c, s, n);
+}
+
+int health_run(const struct analyze_params *p, const struct sl_store *st,
+	       struct sl_analysis *a, struct sl_errctx *err)
+{
+	static const struct sl_rcol cols[] = {
+		{"deployment_id", SL_R_STR}, {"agent_id", SL_R_STR},   {"environment", SL_R_STR},
+		{"start_time", SL_R_TIME},   {"phase", SL_R_STR},      {"success", SL_R_F64},
+		{"no_rollback", SL_R_F64},   {"validation", SL_R_F64}, {"performance", SL_R_F64},
+		{"speed", SL_R_F64},         {"health_score", SL_R_F64},
+	};
+	struct ctx cx;
+	struct sl_scan *sc = NULL;
+	struct sl_batch *b;
+	struct sl_table *t = NULL;
+	uint8_t want[64] = {0};
+	double *med = NULL;
+	int col[NC], rc;
+
+	memset(&cx, 0, sizeof(cx));
+	if (!(cx.names = sl_dict_new()))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (int i = 0; i < NC; i++) {
+		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, colnames[i]);
+		want[col[i]] = 1;
+	}
+	if ((rc = sl_scan_open(&sc, st, SL_KIND_DEPLOYMENTS, p->from, p->to, want, err)))
+		goto out;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++)
+			if (sl_scan_in_window(sc, b, r) && take(&cx, p, b, r, col)) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
+			}
+	if (rc < 0 || (rc = scan_validations(p, st, &cx, err)))
+		goto out;
+	if (group_medians(&cx, &med) || !(t = sl_table_new("health_scores", cols, 11))) {
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	for (size_t i = 0; i < cx.n; i++) {
+		struct row *w = &cx.rows[i];
+
+		/* speed: the group's median over this duration, clamped to 1; a
+		 * deployment without a duration is not known to be slow */
+		w->speed = w->has_dur && w->dur > 0 ? clamp01(med[w->group] / (double)w->dur) : 1;
+	}
+	sort_names = cx.names;
+	qsort(cx.rows, cx.n, sizeof(*cx.rows), cmp_row);
+	for (size_t i = 0; i < cx.n; i++) {
+		const struct row *w = &cx.rows[i];
+		double validation = w->vtotal ? (double)w->vpassed / w->vtotal : 1;
+		double score = 100 * (W_SUCCESS * w->success + W_ROLLBACK * w->no_rollback +
+				      W_VALIDATION * validation + W_PERFORMANCE * w->performance +
+				      W_SPEED * w->speed);
+
+		if (sl_table_add_row(t) || set_name(t, 0, cx.names, w->id) ||
+		    set_name(t, 1, cx.names, w->agent) || set_name(t, 2, cx.names, w->env) ||
+		    set_name(t, 4, cx.names, w->phase)) {
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			goto out;
+		}
+		sl_table_set_i64(t, 3, w->start);
+		sl_table_set_f64(t, 5, w->success);
+		sl_table_set_f64(t, 6, w->no_rollback);
+		sl_table_set_f64(t, 7, validation);
+		sl_table_set_f64(t, 8, w->performance);
+		sl_table_set_f64(t, 9, w->speed);
+		sl_table_set_f64(t, 10, score);
+	}
+	rc = sl_analysis_add(a, t) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
+	t = NULL;
+out:
+	sl_scan_close(sc);
+	sl_table_free(t);
+	free(med);
+	sl_dict_free(cx.names);
+	sl_u64map_release(&cx.byid);
+	free(cx.rows);
+	return rc;
+}

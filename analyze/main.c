@@ -14,6 +14,7 @@
 #include "sl_version.h"
 #include "dora.h"
 #include "health.h"
+#include "strategy.h"
 #include "success.h"
 
 static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -87,7 +88,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if ((rc = success_run(&p, st, a, &sc, &err)) || (rc = dora_run(&p, st, a, &err)) ||
-	    (rc = health_run(&p, st, a, &err))) {
+	    (rc = health_run(&p, st, a, &err)) ||
+	    (rc = strategy_run(&p, st, a, &err))) {
 		report(&err);
 		goto out;
 	}
@@ -99,7 +101,7 @@ int main(int argc, char **argv)
 		const struct sl_table *t = sl_analysis_table(a, p.print);
 
 		if (!t) {
-			errorf("no table '%s' (tables: success_rates, summary, dora, health_scores)", p.print);
+			errorf("no table '%s' (tables: success_rates, summary, dora, health_scores, strategies)", p.print);
 			goto out;
 		}
 		if (sl_table_write_csv(t, stdout) || fflush(stdout)) {

@@ -1,0 +1,270 @@
+#include "strategy.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_dict.h"
+#include "sl_scan.h"
+
+/* One strategy in one scope (an environment, or overall: env = NONE). */
+struct cell {
+	uint32_t strategy, env;
+	uint64_t n, finished, completed, rolled_back;
+	int64_t *dur;
+	size_t ndur, durcap;
+	double lat, err, cpu, mem, perf; /* sums */
+	uint64_t nlat, nerr, ncpu, nmem;
+};
+
+#define NONE UINT32_MAX
+
+struct ctx {
+	struct sl_dict *names;
+	struct cell *cells;
+	size_t n, cap;
+};
+
+enum { C_AGENT, C_ENV, C_PHASE, C_STRATEGY, C_DUR, C_ROLLBACK, C_LAT, C_ERR, C_CPU, C_MEM, NC };
+static const char *const colnames[NC] = {"agent_id", "environment", "phase", "rollout_strategy",
+					 "duration_ms", "rollback_triggered", "latency_change",
+					 "error_rate_change", "cpu_change", "memory_change"};
+
+static int is_str(const char *s, size_t n, const char *want)
+{
+	return s && n == strlen(want) && !memcmp(s, want, n);
+}
+
+static struct cell *cell_of(struct ctx *cx, uint32_t strategy, uint32_t env)
+{
+	for (size_t i = 0; i < cx->n; i++)
+		if (cx->cells[i].strategy == strategy && cx->cells[i].env == env)
+			return &cx->cells[i];
+	if (sl_grow(&cx->cells, &cx->cap, cx->n + 1, sizeof(*cx->cells)))
+		return NULL;
+	memset(&cx->cells[cx->n], 0, sizeof(cx->cells[0]));
+	cx->cells[cx->n].strategy = strategy;
+	cx->cells[cx->n].env = env;
+	return &cx->cells[cx->n++];
+}
+
+static double get(const struct sl_batch *b, int c, size_t r, int *has)
+{
+	*has = !sl_batch_is_null(b, c, r);
+	return *has ? b->cols[c].v.f64[r] : 0;
+}
+
+static int add(struct cell *c, const struct sl_batch *b, size_t r, const int *col)
+{
+	size_t pn;
+	const char *ph = sl_batch_get_str(b, col[C_PHASE], r, &pn);
+	int terminal = is_str(ph, pn, "completed") || is_str(ph, pn, "failed") ||
+		       is_str(ph, pn, "rolled_back") || is_str(ph, pn, "partial");
+	int rolled = is_str(ph, pn, "rolled_back") ||
+		     (!sl_batch_is_null(b, col[C_ROLLBACK], r) && b->cols[col[C_ROLLBACK]].v.u8[r]);
+	int h;
+	double lat = get(b, col[C_LAT], r, &h), er, v;
+
+	c->n++;
+	c->finished += terminal;
+	c->completed += is_str(ph, pn, "completed");
+	c->rolled_back += terminal && rolled;
+	c->lat += lat;
+	c->nlat += h;
+	er = get(b, col[C_ERR], r, &h);
+	c->err += er;
+	c->nerr += h;
+	v = get(b, col[C_CPU], r, &h);
+	c->cpu += v;
+	c->ncpu += h;
+	v = get(b, col[C_MEM], r, &h);
+	c->mem += v;
+	c->nmem += h;
+	/* the health score's performance component (SPEC §4.3) */
+	v = 1 - (lat > 0 ? lat : 0) - 10 * (er > 0 ? er : 0);
+	c->perf += v < 0 ? 0 : v > 1 ? 1 : v;
+	if (!sl_batch_is_null(b, col[C_DUR], r)) {
+		if (sl_grow(&c->dur, &c->durcap, c->ndur + 1, sizeof(*c->dur)))
+			return SL_ENOMEM;
+		c->dur[c->ndur++] = b->cols[col[C_DUR]].v.i64[r];
+	}
+	return SL_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static const struct sl_dict *sort_names;
+
+static int cmp_name(uint32_t a, uint32_t b)
+{
+	size_t na, nb;
+	const char *sa, *sb;
+	int c;
+
+	if (a == NONE || b == NONE)
+		return (a == NONE) - (b == NONE); /* overall after the environments */
+	sa = sl_dict_get(sort_names, a, &na);
+	sb = sl_dict_get(sort_names, b, &nb);
+	c = memcmp(sa, sb, na < nb ? na : nb);
+	return c ? c : (na > nb) - (na < nb);
+}
+
+static int cmp_cell(const void *x, const void *y)
+{
+	const struct cell *a = x, *b = y;
+	int c = cmp_name(a->env, b->env);
+
+	return c ? c : cmp_name(a->strategy, b->strategy);
+}
+
+/* Lower bound of the 95% Wilson score interval of k successes in n: a
+ * success rate that small samples cannot inflate. */
+static double wilson_lower(uint64_t k, uint64_t n)
+{
+	const double z = 1.959963984540054;
+	double ph, den, centre, margin;
+
+	if (!n)
+		return NAN;
+	ph = (double)k / (double)n;
+	den = 1 + z * z / (double)n;
+	centre = ph + z * z / (2.0 * (double)n);
+	margin = z * sqrt(ph * (1 - ph) / (double)n + z * z / (4.0 * (double)n * (double)n));
+	return (centre - margin) / den;
+}
+
+static double mean(double sum, uint64_t n)
+{
+	return n ? sum / (double)n : NAN;
+}
+
+static int emit(struct sl_table *t, const struct cell *c, const struct sl_dict *names)
+{
+	size_t n;
+	const char *s;
+	double sr = c->finished ? (double)c->completed / (double)c->finished : NAN;
+	double rr = c->finished ? (double)c->rolled_back / (double)c->finished : NAN;
+	double perf = mean(c->perf, c->n), dsum = 0;
+	const char *scope = c->env == NONE ? "overall" : "environment";
+
+	if (sl_table_add_row(t) || sl_table_set_str(t, 0, scope, strlen(scope)))
+		return SL_ENOMEM;
+	if (c->env != NONE) {
+		s = sl_dict_get(names, c->env, &n);
+		if (sl_table_set_str(t, 1, s, n))
+			return SL_ENOMEM;
+	}
+	s = sl_dict_get(names, c->strategy, &n);
+	if (sl_table_set_str(t, 2, s, n))
+		return SL_ENOMEM;
+	sl_table_set_i64(t, 3, (int64_t)c->n);
+	sl_table_set_i64(t, 4, (int64_t)c->finished);
+	sl_table_set_f64(t, 5, sr);
+	for (size_t i = 0; i < c->ndur; i++)
+		dsum += (double)c->dur[i];
+	if (c->ndur) {
+		sl_table_set_f64(t, 6, dsum / (double)c->ndur);
+		/* nearest rank: the smallest duration with 95% at or below it */
+		sl_table_set_f64(t, 7, (double)c->dur[(size_t)ceil(0.95 * (double)c->ndur) - 1]);
+	}
+	sl_table_set_f64(t, 8, rr);
+	sl_table_set_f64(t, 9, mean(c->lat, c->nlat));
+	sl_table_set_f64(t, 10, mean(c->err, c->nerr));
+	sl_table_set_f64(t, 11, mean(c->cpu, c->ncpu));
+	sl_table_set_f64(t, 12, mean(c->mem, c->nmem));
+	sl_table_set_f64(t, 13, perf);
+	if (c->finished)
+		sl_table_set_f64(t, 14, 100 * (0.6 * wilson_lower(c->completed, c->finished) +
+					       0.2 * (1 - rr) + 0.2 * perf));
+	return SL_OK;
+}
+
+int strategy_run(const struct analyze_params *p, const struct sl_store *st,
+		 struct sl_analysis *a, struct sl_errctx *err)
+{
+	static const struct sl_rcol cols[] = {
+		{"scope", SL_R_STR},
+		{"environment", SL_R_STR},
+		{"strategy", SL_R_STR},
+		{"deployments", SL_R_I64},
+		{"finished", SL_R_I64},
+		{"success_rate", SL_R_F64},
+		{"avg_duration_ms", SL_R_F64},
+		{"p95_duration_ms", SL_R_F64},
+		{"rollback_rate", SL_R_F64},
+		{"avg_latency_change", SL_R_F64},
+		{"avg_error_rate_change", SL_R_F64},
+		{"avg_cpu_change", SL_R_F64},
+		{"avg_memory_change", SL_R_F64},
+		{"performance", SL_R_F64},
+		{"recommendation_score", SL_R_F64},
+	};
+	struct ctx cx;
+	struct sl_scan *sc = NULL;
+	struct sl_batch *b;
+	struct sl_table *t = NULL;
+	uint8_t want[64] = {0};
+	int col[NC], rc;
+
+	memset(&cx, 0, sizeof(cx));
+	if (!(cx.names = sl_dict_new()))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (int i = 0; i < NC; i++) {
+		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, colnames[i]);
+		want[col[i]] = 1;
+	}
+	if ((rc = sl_scan_open(&sc, st, SL_KIND_DEPLOYMENTS, p->from, p->to, want, err)))
+		goto out;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++) {
+			size_t an, en, sn;
+			const char *agent = sl_batch_get_str(b, col[C_AGENT], r, &an);
+			const char *env = sl_batch_get_str(b, col[C_ENV], r, &en);
+			const char *strat = sl_batch_get_str(b, col[C_STRATEGY], r, &sn);
+			uint32_t sc_, ec;
+			struct cell *c1, *c2;
+
+			if (!sl_scan_in_window(sc, b, r) || !strat || !env ||
+			    (p->env && !is_str(env, en, p->env)) ||
+			    (p->agent && !is_str(agent, an, p->agent)))
+				continue;
+			if (sl_dict_intern(cx.names, strat, sn, &sc_) ||
+			    sl_dict_intern(cx.names, env, en, &ec) || !(c1 = cell_of(&cx, sc_, ec)) ||
+			    add(c1, b, r, col) || !(c2 = cell_of(&cx, sc_, NONE)) ||
+			    add(c2, b, r, col)) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
+			}
+		}
+	if (rc < 0)
+		goto out;
+	if (!(t = sl_table_new("strategies", cols, 15))) {
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	sort_names = cx.names;
+	qsort(cx.cells, cx.n, sizeof(*cx.cells), cmp_cell);
+	for (size_t i = 0; i < cx.n; i++) {
+		qsort(cx.cells[i].dur, cx.cells[i].ndur, sizeof(int64_t), cmp_i64);
+		if (emit(t, &cx.cells[i], cx.names)) {
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			goto out;
+		}
+	}
+	rc = sl_analysis_add(a, t) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
+	t = NULL;
+out:
+	sl_scan_close(sc);
+	sl_table_free(t);
+	for (size_t i = 0; i < cx.n; i++)
+		free(cx.cells[i].dur);
+	free(cx.cells);
+	sl_dict_free(cx.names);
+	return rc;
+}

@@ -12,6 +12,7 @@
 #include "sl_store.h"
 #include "sl_value.h"
 #include "sl_version.h"
+#include "alerts.h"
 #include "dora.h"
 #include "health.h"
 #include "strategy.h"
@@ -89,7 +90,8 @@ int main(int argc, char **argv)
 	}
 	if ((rc = success_run(&p, st, a, &sc, &err)) || (rc = dora_run(&p, st, a, &err)) ||
 	    (rc = health_run(&p, st, a, &err)) ||
-	    (rc = strategy_run(&p, st, a, &err))) {
+	    (rc = strategy_run(&p, st, a, &err)) ||
+	    (rc = alerts_run(&p, st, a, &err))) {
 		report(&err);
 		goto out;
 	}
@@ -101,7 +103,7 @@ int main(int argc, char **argv)
 		const struct sl_table *t = sl_analysis_table(a, p.print);
 
 		if (!t) {
-			errorf("no table '%s' (tables: success_rates, summary, dora, health_scores, strategies)", p.print);
+			errorf("no table '%s' (tables: success_rates, summary, dora, health_scores, strategies, alerts, alert_precision)", p.print);
 			goto out;
 		}
 		if (sl_table_write_csv(t, stdout) || fflush(stdout)) {

@@ -1,0 +1,346 @@
+#include "alerts.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_dict.h"
+#include "sl_scan.h"
+#include "sl_u64map.h"
+
+#define DAY_MS 86400000LL
+
+struct dep {
+	uint32_t id, agent, env;
+	int64_t start, dur, failed, target;
+	uint8_t has_dur, has_failed, has_target, rolled_back, incident;
+	uint32_t vfailed;     /* failed validations */
+	uint32_t group;       /* agent × environment */
+	uint8_t slow;         /* duration above the group's p95 */
+	int64_t p95;
+};
+
+struct ctx {
+	struct sl_dict *names;
+	struct dep *d;
+	size_t n, cap;
+	struct sl_u64map byid;
+};
+
+enum { C_ID, C_AGENT, C_ENV, C_PHASE, C_START, C_DUR, C_FAILED, C_TARGET, C_ROLLBACK, NC };
+static const char *const colnames[NC] = {"deployment_id", "agent_id", "environment", "phase",
+					 "start_time", "duration_ms", "failed_instances",
+					 "target_instances", "rollback_triggered"};
+
+static int is_str(const char *s, size_t n, const char *want)
+{
+	return s && n == strlen(want) && !memcmp(s, want, n);
+}
+
+static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_batch *b,
+		size_t r, const int *col)
+{
+	size_t in, an, en, pn;
+	const char *id = sl_batch_get_str(b, col[C_ID], r, &in);
+	const char *agent = sl_batch_get_str(b, col[C_AGENT], r, &an);
+	const char *env = sl_batch_get_str(b, col[C_ENV], r, &en);
+	const char *ph = sl_batch_get_str(b, col[C_PHASE], r, &pn);
+	struct dep *d;
+	uint32_t *v;
+	int added;
+
+	if (!id || !agent || !env || (p->env && !is_str(env, en, p->env)) ||
+	    (p->agent && !is_str(agent, an, p->agent)))
+		return SL_OK;
+	if (sl_grow(&cx->d, &cx->cap, cx->n + 1, sizeof(*cx->d)))
+		return SL_ENOMEM;
+	d = &cx->d[cx->n];
+	memset(d, 0, sizeof(*d));
+	if (sl_dict_intern(cx->names, id, in, &d->id) ||
+	    sl_dict_intern(cx->names, agent, an, &d->agent) ||
+	    sl_dict_intern(cx->names, env, en, &d->env))
+		return SL_ENOMEM;
+	d->start = b->cols[col[C_START]].v.i64[r];
+	d->has_dur = !sl_batch_is_null(b, col[C_DUR], r);
+	d->dur = b->cols[col[C_DUR]].v.i64[r];
+	d->has_failed = !sl_batch_is_null(b, col[C_FAILED], r);
+	d->failed = b->cols[col[C_FAILED]].v.i64[r];
+	d->has_target = !sl_batch_is_null(b, col[C_TARGET], r);
+	d->target = b->cols[col[C_TARGET]].v.i64[r];
+	d->rolled_back = is_str(ph, pn, "rolled_back") ||
+			 (!sl_batch_is_null(b, col[C_ROLLBACK], r) && b->cols[col[C_ROLLBACK]].v.u8[r]);
+	if (sl_u64map_put(&cx->byid, sl_hash(id, in), &v, &added))
+		return SL_ENOMEM;
+	*v = (uint32_t)cx->n++;
+	return SL_OK;
+}
+
+/* Failed validations, and incidents naming a deployment: a child row's
+ * deployment_id looked up among the window's deployments. */
+static int scan_children(const struct analyze_params *p, const struct sl_store *st,
+			 struct ctx *cx, enum sl_kind kind, struct sl_errctx *err)
+{
+	struct sl_scan *sc;
+	struct sl_batch *b;
+	uint8_t want[64] = {0};
+	int c_id = sl_kind_col(kind, "deployment_id");
+	int c_st = kind == SL_KIND_VALIDATIONS ? sl_kind_col(kind, "status") : -1, rc;
+	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
+	/* validations come within the rollout; incidents may come much later */
+	int64_t to = kind == SL_KIND_INCIDENTS || p->to == SL_TIME_MAX ? SL_TIME_MAX
+								       : p->to + 7 * DAY_MS;
+
+	want[c_id] = 1;
+	if (c_st >= 0)
+		want[c_st] = 1;
+	if ((rc = sl_scan_open(&sc, st, kind, from, to, want, err)))
+		return rc;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++) {
+			size_t n, sn;
+			const char *id = sl_batch_get_str(b, c_id, r, &n);
+			uint32_t *v;
+
+			if (!id || !sl_scan_in_window(sc, b, r) ||
+			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))))
+				continue;
+			if (kind == SL_KIND_INCIDENTS) {
+				cx->d[*v].incident = 1;
+			} else {
+				const char *s = sl_batch_get_str(b, c_st, r, &sn);
+
+				cx->d[*v].vfailed += is_str(s, sn, "failed");
+			}
+		}
+	sl_scan_close(sc);
+	return rc < 0 ? rc : SL_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Nearest-rank p95 of the known durations of each agent × environment. */
+static int group_p95(struct ctx *cx, int64_t **p95, uint8_t **has)
+{
+	struct sl_u64map gm = SL_U64MAP_INIT;
+	size_t ng = 0, cap = 0, *cnt = NULL, *pos = NULL;
+	int64_t *vals = NULL;
+	int rc = SL_ENOMEM;
+
+	*p95 = NULL;
+	*has = NULL;
+	for (size_t i = 0; i < cx->n; i++) {
+		uint32_t *v;
+		int added;
+
+		if (sl_u64map_put(&gm, (uint64_t)cx->d[i].agent << 32 | cx->d[i].env, &v, &added))
+			goto out;
+		if (added) {
+			if (sl_grow(&cnt, &cap, ng + 1, sizeof(*cnt)))
+				goto out;
+			cnt[ng] = 0;
+			*v = (uint32_t)ng++;
+		}
+		cx->d[i].group = *v;
+		cnt[*v] += cx->d[i].has_dur;
+	}
+	pos = calloc(ng + 1, sizeof(*pos));
+	vals = malloc((cx->n ? cx->n : 1) * sizeof(*vals));
+	*p95 = calloc(ng ? ng : 1, sizeof(**p95));
+	*has = calloc(ng ? ng : 1, 1);
+	if (!pos || !vals || !*p95 || !*has)
+		goto out;
+	for (size_t g = 0; g < ng; g++)
+		pos[g + 1] = pos[g] + cnt[g];
+	memset(cnt, 0, ng * sizeof(*cnt));
+	for (size_t i = 0; i < cx->n; i++)
+		if (cx->d[i].has_dur)
+			vals[pos[cx->d[i].group] + cnt[cx->d[i].group]++] = cx->d[i].dur;
+	for (size_t g = 0; g < ng; g++) {
+		size_t k = pos[g + 1] - pos[g];
+
+		if (!k)
+			continue;
+		qsort(vals + pos[g], k, sizeof(*vals), cmp_i64);
+		(*p95)[g] = vals[pos[g] + (size_t)ceil(0.95 * (double)k) - 1];
+		(*has)[g] = 1;
+	}
+	rc = SL_OK;
+out:
+	sl_u64map_release(&gm);
+	free(cnt);
+	free(pos);
+	free(vals);
+	return rc;
+}
+
+static const struct sl_dict *sort_names;
+
+static int cmp_dep(const void *x, const void *y)
+{
+	const struct dep *a = x, *b = y;
+	size_t na, nb;
+	const char *sa, *sb;
+	int c;
+
+	if (a->start != b->start)
+		return (a->start > b->start) - (a->start < b->start);
+	sa = sl_dict_get(sort_names, a->id, &na);
+	sb = sl_dict_get(sort_names, b->id, &nb);
+	c = memcmp(sa, sb, na < nb ? na : nb);
+	return c ? c : (na > nb) - (na < nb);
+}
+
+enum { A_SLOW, A_FAIL, A_VALID, NTYPES };
+static const char *const type_names[NTYPES] = {"SLOW_DEPLOYMENT", "HIGH_FAILURE_RATE",
+					       "VALIDATION_FAILED"};
+static const char *const severities[NTYPES] = {"warning", "critical", "critical"};
+
+static int add_alert(struct sl_table *t, const struct dep *d, const struct sl_dict *names,
+		     int type, const char *msg)
+{
+	size_t n;
+	const char *s;
+
+	if (sl_table_add_row(t))
+		return SL_ENOMEM;
+	s = sl_dict_get(names, d->id, &n);
+	if (sl_table_set_str(t, 0, s, n))
+		return SL_ENOMEM;
+	s = sl_dict_get(names, d->agent, &n);
+	if (sl_table_set_str(t, 1, s, n))
+		return SL_ENOMEM;
+	s = sl_dict_get(names, d->env, &n);
+	if (sl_table_set_str(t, 2, s, n))
+		return SL_ENOMEM;
+	sl_table_set_i64(t, 3, d->start);
+	if (sl_table_set_str(t, 4, type_names[type], strlen(type_names[type])) ||
+	    sl_table_set_str(t, 5, severities[type], strlen(severities[type])) ||
+	    sl_table_set_str(t, 6, msg, strlen(msg)))
+		return SL_ENOMEM;
+	sl_table_set_bool(t, 7, d->rolled_back || d->incident);
+	return SL_OK;
+}
+
+int alerts_run(const struct analyze_params *p, const struct sl_store *st,
+	       struct sl_analysis *a, struct sl_errctx *err)
+{
+	static const struct sl_rcol acols[] = {
+		{"deployment_id", SL_R_STR}, {"agent_id", SL_R_STR}, {"environment", SL_R_STR},
+		{"start_time", SL_R_TIME},   {"type", SL_R_STR},     {"severity", SL_R_STR},
+		{"message", SL_R_STR},       {"confirmed", SL_R_BOOL},
+	};
+	static const struct sl_rcol pcols[] = {
+		{"type", SL_R_STR},      {"severity", SL_R_STR},     {"alerts", SL_R_I64},
+		{"confirmed", SL_R_I64}, {"precision", SL_R_F64},    {"false_positive_rate", SL_R_F64},
+	};
+	struct ctx cx;
+	struct sl_scan *sc = NULL;
+	struct sl_batch *b;
+	struct sl_table *t = NULL, *pt = NULL;
+	uint8_t want[64] = {0}, *has95 = NULL;
+	int64_t *p95 = NULL;
+	uint64_t nalert[NTYPES + 1] = {0}, nconf[NTYPES + 1] = {0};
+	int col[NC], rc;
+	char msg[160];
+
+	memset(&cx, 0, sizeof(cx));
+	if (!(cx.names = sl_dict_new()))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (int i = 0; i < NC; i++) {
+		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, colnames[i]);
+		want[col[i]] = 1;
+	}
+	if ((rc = sl_scan_open(&sc, st, SL_KIND_DEPLOYMENTS, p->from, p->to, want, err)))
+		goto out;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++)
+			if (sl_scan_in_window(sc, b, r) && take(&cx, p, b, r, col)) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
+			}
+	if (rc < 0 || (rc = scan_children(p, st, &cx, SL_KIND_VALIDATIONS, err)) ||
+	    (rc = scan_children(p, st, &cx, SL_KIND_INCIDENTS, err)))
+		goto out;
+	if (group_p95(&cx, &p95, &has95) || !(t = sl_table_new("alerts", acols, 8)) ||
+	    !(pt = sl_table_new("alert_precision", pcols, 6))) {
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	for (size_t i = 0; i < cx.n; i++) {
+		struct dep *d = &cx.d[i];
+
+		d->slow = has95[d->group] && d->has_dur && d->dur > p95[d->group];
+		d->p95 = p95[d->group];
+	}
+	sort_names = cx.names;
+	qsort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
+	for (size_t i = 0; i < cx.n; i++) {
+		const struct dep *d = &cx.d[i];
+		int fire[NTYPES];
+
+		fire[A_SLOW] = d->slow;
+		/* more than 10% of the target failed: failed * 10 > target, exactly */
+		fire[A_FAIL] = d->has_failed && d->has_target && d->failed * 10 > d->target;
+		fire[A_VALID] = d->vfailed > 0;
+		for (int k = 0; k < NTYPES; k++) {
+			if (!fire[k])
+				continue;
+			if (k == A_SLOW)
+				snprintf(msg, sizeof(msg),
+					 "duration %lld ms is above the p95 (%lld ms) of its agent "
+					 "and environment", (long long)d->dur, (long long)d->p95);
+			else if (k == A_FAIL)
+				snprintf(msg, sizeof(msg), "%lld of %lld target instances failed",
+					 (long long)d->failed, (long long)d->target);
+			else
+				snprintf(msg, sizeof(msg), "%u validation%s failed", d->vfailed,
+					 d->vfailed == 1 ? "" : "s");
+			if (add_alert(t, d, cx.names, k, msg)) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
+			}
+			nalert[k]++;
+			nconf[k] += d->rolled_back || d->incident;
+			nalert[NTYPES]++;
+			nconf[NTYPES] += d->rolled_back || d->incident;
+		}
+	}
+	for (int k = 0; k <= NTYPES; k++) {
+		const char *tn = k < NTYPES ? type_names[k] : "all";
+		double prec = nalert[k] ? (double)nconf[k] / (double)nalert[k] : NAN;
+
+		if (sl_table_add_row(pt) || sl_table_set_str(pt, 0, tn, strlen(tn)) ||
+		    (k < NTYPES && sl_table_set_str(pt, 1, severities[k], strlen(severities[k])))) {
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			goto out;
+		}
+		sl_table_set_i64(pt, 2, (int64_t)nalert[k]);
+		sl_table_set_i64(pt, 3, (int64_t)nconf[k]);
+		sl_table_set_f64(pt, 4, prec);
+		sl_table_set_f64(pt, 5, 1 - prec);
+	}
+	rc = sl_analysis_add(a, t);
+	t = NULL;
+	if (!rc)
+		rc = sl_analysis_add(a, pt);
+	pt = NULL;
+	if (rc)
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+out:
+	sl_scan_close(sc);
+	sl_table_free(t);
+	sl_table_free(pt);
+	free(p95);
+	free(has95);
+	free(cx.d);
+	sl_dict_free(cx.names);
+	sl_u64map_release(&cx.byid);
+	return rc;
+}

@@ -2,6 +2,7 @@
  * main.c wires options (cli.c), the window (window.c) and the analyses;
  * each analysis adds its tables (success.c: success rates and summary). */
 #include <errno.h>
+#include <gsl/gsl_errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "sl_value.h"
 #include "sl_version.h"
 #include "alerts.h"
+#include "canary.h"
 #include "dora.h"
 #include "health.h"
 #include "strategy.h"
@@ -79,6 +81,7 @@ int main(int argc, char **argv)
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
 		return rc;
+	gsl_set_error_handler_off(); /* GSL reports through return values */
 	sl_err_clear(&err);
 	if (sl_store_open(&st, p.store, 0, SL_LOCK_SHARED, p.wait_lock, &err)) {
 		report(&err);
@@ -91,7 +94,8 @@ int main(int argc, char **argv)
 	if ((rc = success_run(&p, st, a, &sc, &err)) || (rc = dora_run(&p, st, a, &err)) ||
 	    (rc = health_run(&p, st, a, &err)) ||
 	    (rc = strategy_run(&p, st, a, &err)) ||
-	    (rc = alerts_run(&p, st, a, &err))) {
+	    (rc = alerts_run(&p, st, a, &err)) ||
+	    (rc = canary_run(&p, st, a, &err))) {
 		report(&err);
 		goto out;
 	}
@@ -103,7 +107,7 @@ int main(int argc, char **argv)
 		const struct sl_table *t = sl_analysis_table(a, p.print);
 
 		if (!t) {
-			errorf("no table '%s' (tables: success_rates, summary, dora, health_scores, strategies, alerts, alert_precision)", p.print);
+			errorf("no table '%s' (tables: success_rates, summary, dora, health_scores, strategies, alerts, alert_precision, rollback_decisions, canary_metrics, canary_judgements)", p.print);
 			goto out;
 		}
 		if (sl_table_write_csv(t, stdout) || fflush(stdout)) {

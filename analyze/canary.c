@@ -1,0 +1,465 @@
+#include "canary.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_dict.h"
+#include "sl_scan.h"
+#include "sl_u64map.h"
+
+#define DAY_MS 86400000LL
+#define MIN_SAMPLES 3 /* per cohort, for a judgement */
+
+/* The seed's auto_rollback_decision thresholds. */
+#define MAX_ERROR_RATE 0.05
+#define MAX_LATENCY_INCREASE 0.5
+#define MAX_HEALTH_FAILURES 3
+
+enum metric { M_ERR, M_P50, M_P95, M_TPUT, M_HCF, NM };
+static const char *const metric_names[NM] = {"error_rate", "latency_p50_ms", "latency_p95_ms",
+					     "throughput_rps", "health_check_failures"};
+/* +1: higher is worse; -1: lower is worse */
+static const int bad_direction[NM] = {+1, +1, +1, -1, +1};
+
+struct vec {
+	double *v;
+	size_t n, cap;
+};
+
+enum cohort { K_CANARY, K_BASELINE, K_ALL, NK };
+
+struct dep {
+	uint32_t id;
+	int64_t start;
+	uint8_t rolled_back, has_latency_change;
+	double latency_change;
+	struct vec m[NK][NM];
+	size_t nsamples[NK];
+};
+
+struct ctx {
+	struct sl_dict *names;
+	struct dep *d;
+	size_t n, cap;
+	struct sl_u64map byid;
+};
+
+static int is_str(const char *s, size_t n, const char *want)
+{
+	return s && n == strlen(want) && !memcmp(s, want, n);
+}
+
+static int push(struct vec *v, double x)
+{
+	if (sl_grow(&v->v, &v->cap, v->n + 1, sizeof(*v->v)))
+		return SL_ENOMEM;
+	v->v[v->n++] = x;
+	return SL_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u, double *p)
+{
+	size_t n = nx + ny, i = 0, j = 0;
+	double rx = 0, ties = 0, mu, sigma, big, z;
+
+	if (!nx || !ny)
+		return -1;
+	qsort(x, nx, sizeof(*x), cmp_double);
+	qsort(y, ny, sizeof(*y), cmp_double);
+	/* walk the merged order; a run of equal values shares its mean rank */
+	while (i < nx || j < ny) {
+		double v = i < nx && (j >= ny || x[i] <= y[j]) ? x[i] : y[j];
+		size_t cx = 0, cy = 0, rank0 = i + j + 1;
+		double t, mean_rank;
+
+		while (i < nx && x[i] == v)
+			i++, cx++;
+		while (j < ny && y[j] == v)
+			j++, cy++;
+		t = (double)(cx + cy);
+		mean_rank = (double)rank0 + (t - 1) / 2;
+		rx += mean_rank * (double)cx;
+		ties += t * t * t - t;
+	}
+	*u = rx - (double)nx * ((double)nx + 1) / 2;
+	mu = (double)nx * (double)ny / 2;
+	sigma = sqrt((double)nx * (double)ny / 12 *
+		     (((double)n + 1) - ties / ((double)n * ((double)n - 1))));
+	if (!(sigma > 0)) {
+		*p = 1; /* every value tied: no evidence of a difference */
+		return 0;
+	}
+	big = *u > (double)nx * (double)ny - *u ? *u : (double)nx * (double)ny - *u;
+	z = (big - mu - 0.5) / sigma;
+	*p = 2 * gsl_cdf_ugaussian_Q(z);
+	if (*p > 1)
+		*p = 1;
+	return 0;
+}
+
+static double median(const struct vec *v)
+{
+	/* the usual median of a sorted sample (two middle values averaged) */
+	if (!v->n)
+		return NAN;
+	return v->n % 2 ? v->v[v->n / 2] : (v->v[v->n / 2 - 1] + v->v[v->n / 2]) / 2;
+}
+
+static double mean(const struct vec *v)
+{
+	double s = 0;
+
+	for (size_t i = 0; i < v->n; i++)
+		s += v->v[i];
+	return v->n ? s / (double)v->n : NAN;
+}
+
+static double max_of(const struct vec *v)
+{
+	double m = -INFINITY;
+
+	for (size_t i = 0; i < v->n; i++)
+		if (v->v[i] > m)
+			m = v->v[i];
+	return v->n ? m : NAN;
+}
+
+static int scan_deployments(const struct analyze_params *p, const struct sl_store *st,
+			    struct ctx *cx, struct sl_errctx *err)
+{
+	static const char *const names[] = {"deployment_id", "agent_id", "environment", "phase",
+					    "start_time", "rollback_triggered", "latency_change"};
+	struct sl_scan *sc;
+	struct sl_batch *b;
+	uint8_t want[64] = {0};
+	int col[7], rc;
+
+	for (int i = 0; i < 7; i++) {
+		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, names[i]);
+		want[col[i]] = 1;
+	}
+	if ((rc = sl_scan_open(&sc, st, SL_KIND_DEPLOYMENTS, p->from, p->to, want, err)))
+		return rc;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++) {
+			size_t n[4];
+			const char *s[4];
+			struct dep *d;
+			uint32_t *v;
+			int added;
+
+			for (int k = 0; k < 4; k++)
+				s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
+			if (!sl_scan_in_window(sc, b, r) || !s[0] ||
+			    (p->env && !is_str(s[2], n[2], p->env)) ||
+			    (p->agent && !is_str(s[1], n[1], p->agent)))
+				continue;
+			if (sl_grow(&cx->d, &cx->cap, cx->n + 1, sizeof(*cx->d)))
+				goto nomem;
+			d = &cx->d[cx->n];
+			memset(d, 0, sizeof(*d));
+			if (sl_dict_intern(cx->names, s[0], n[0], &d->id))
+				goto nomem;
+			d->start = b->cols[col[4]].v.i64[r];
+			d->rolled_back = is_str(s[3], n[3], "rolled_back") ||
+					 (!sl_batch_is_null(b, col[5], r) && b->cols[col[5]].v.u8[r]);
+			d->has_latency_change = !sl_batch_is_null(b, col[6], r);
+			d->latency_change = b->cols[col[6]].v.f64[r];
+			if (sl_u64map_put(&cx->byid, sl_hash(s[0], n[0]), &v, &added))
+				goto nomem;
+			*v = (uint32_t)cx->n++;
+		}
+	sl_scan_close(sc);
+	return rc < 0 ? rc : SL_OK;
+nomem:
+	sl_scan_close(sc);
+	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+}
+
+static int scan_samples(const struct analyze_params *p, const struct sl_store *st,
+			struct ctx *cx, struct sl_errctx *err)
+{
+	struct sl_scan *sc;
+	struct sl_batch *b;
+	uint8_t want[64] = {0};
+	int c_id = sl_kind_col(SL_KIND_METRIC_SAMPLES, "deployment_id");
+	int c_co = sl_kind_col(SL_KIND_METRIC_SAMPLES, "cohort"), c_m[NM], rc;
+	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
+	int64_t to = p->to == SL_TIME_MAX ? SL_TIME_MAX : p->to + 7 * DAY_MS;
+
+	want[c_id] = want[c_co] = 1;
+	for (int m = 0; m < NM; m++)
+		want[c_m[m] = sl_kind_col(SL_KIND_METRIC_SAMPLES, metric_names[m])] = 1;
+	if ((rc = sl_scan_open(&sc, st, SL_KIND_METRIC_SAMPLES, from, to, want, err)))
+		return rc;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++) {
+			size_t n, cn;
+			const char *id = sl_batch_get_str(b, c_id, r, &n);
+			const char *co = sl_batch_get_str(b, c_co, r, &cn);
+			uint32_t *v;
+			int k;
+			struct dep *d;
+
+			if (!id || !sl_scan_in_window(sc, b, r) ||
+			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))))
+				continue;
+			k = is_str(co, cn, "canary") ? K_CANARY
+			    : is_str(co, cn, "baseline") ? K_BASELINE : K_ALL;
+			d = &cx->d[*v];
+			d->nsamples[k]++;
+			for (int m = 0; m < NM; m++) {
+				double x;
+
+				if (sl_batch_is_null(b, c_m[m], r))
+					continue;
+				x = m == M_HCF ? (double)b->cols[c_m[m]].v.i64[r]
+					       : b->cols[c_m[m]].v.f64[r];
+				if (isnan(x))
+					continue;
+				if (push(&d->m[k][m], x)) {
+					sl_scan_close(sc);
+					return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				}
+			}
+		}
+	sl_scan_close(sc);
+	return rc < 0 ? rc : SL_OK;
+}
+
+static const struct sl_dict *sort_names;
+
+static int cmp_dep(const void *x, const void *y)
+{
+	const struct dep *a = x, *b = y;
+	size_t na, nb;
+	const char *sa, *sb;
+	int c;
+
+	if (a->start != b->start)
+		return (a->start > b->start) - (a->start < b->start);
+	sa = sl_dict_get(sort_names, a->id, &na);
+	sb = sl_dict_get(sort_names, b->id, &nb);
+	c = memcmp(sa, sb, na < nb ? na : nb);
+	return c ? c : (na > nb) - (na < nb);
+}
+
+static int set_id(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
+{
+	size_t n;
+	const char *s = sl_dict_get(d, code, &n);
+
+	return sl_table_set_str(t, c, s, n);
+}
+
+/* The seed's auto_rollback_decision over the rollout cohort (canary
+ * samples, else the samples of all instances). */
+static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict *names)
+{
+	int k = d->nsamples[K_CANARY] ? K_CANARY : K_ALL;
+	const struct vec *err = &d->m[k][M_ERR], *p95 = &d->m[k][M_P95], *hcf = &d->m[k][M_HCF];
+	double er = mean(err), base = mean(&d->m[K_BASELINE][M_P95]), lat = NAN;
+	double hc = max_of(hcf);
+	struct sl_buf reasons = SL_BUF_INIT;
+	size_t breach = 0, ns = d->nsamples[k];
+	int roll, rc = SL_OK;
+
+	/* latency increase against the baseline cohort when there is one,
+	 * else the deployment's own latency_change */
+	if (p95->n && base > 0)
+		lat = mean(p95) / base - 1;
+	else if (d->has_latency_change)
+		lat = d->latency_change;
+	if (er > MAX_ERROR_RATE)
+		sl_buf_adds(&reasons, "high_error_rate;");
+	if (lat > MAX_LATENCY_INCREASE)
+		sl_buf_adds(&reasons, "performance_degradation;");
+	if (hc > MAX_HEALTH_FAILURES)
+		sl_buf_adds(&reasons, "health_check_failures;");
+	roll = reasons.len > 0;
+	if (roll)
+		reasons.data[--reasons.len] = '\0';
+	/* confidence: the share of samples that agree with the decision (a
+	 * sample agrees with a rollback when it breaches a threshold itself) */
+	for (size_t i = 0; i < err->n; i++)
+		breach += err->v[i] > MAX_ERROR_RATE;
+	for (size_t i = 0; i < hcf->n; i++)
+		breach += hcf->v[i] > MAX_HEALTH_FAILURES;
+	for (size_t i = 0; base > 0 && i < p95->n; i++)
+		breach += p95->v[i] / base - 1 > MAX_LATENCY_INCREASE;
+	if (sl_table_add_row(t) || set_id(t, 0, names, d->id)) {
+		rc = SL_ENOMEM;
+		goto out;
+	}
+	sl_table_set_i64(t, 1, d->start);
+	sl_table_set_i64(t, 2, (int64_t)ns);
+	sl_table_set_f64(t, 3, er);
+	sl_table_set_f64(t, 4, lat);
+	sl_table_set_f64(t, 5, hc);
+	sl_table_set_bool(t, 6, roll);
+	if (sl_table_set_str(t, 7, sl_buf_cstr(&reasons), reasons.len)) {
+		rc = SL_ENOMEM;
+		goto out;
+	}
+	{
+		/* every check of every sample is a vote */
+		size_t votes = err->n + hcf->n + (base > 0 ? p95->n : 0);
+		double agree = roll ? (double)breach : (double)(votes - breach);
+
+		sl_table_set_f64(t, 8, votes ? agree / (double)votes : NAN);
+	}
+	if (sl_table_set_str(t, 9, roll ? "auto_rollback" : "continue_monitoring",
+			     strlen(roll ? "auto_rollback" : "continue_monitoring")))
+		rc = SL_ENOMEM;
+	sl_table_set_bool(t, 10, d->rolled_back);
+out:
+	sl_buf_release(&reasons);
+	return rc;
+}
+
+/* Kayenta-style: each metric High / Low / Pass by a two-sided Mann-Whitney
+ * test at 5%; a metric fails when it moved the bad way; the score is the
+ * share of metrics that pass: pass at 95 or more, marginal at 75. */
+static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
+		 const struct sl_dict *names)
+{
+	int judged = 0, passed = 0;
+	double score;
+	const char *result;
+
+	for (int m = 0; m < NM; m++) {
+		struct vec *c = &d->m[K_CANARY][m], *b = &d->m[K_BASELINE][m];
+		double u, pv, cm, bm;
+		const char *cls;
+		int ok;
+
+		if (c->n < MIN_SAMPLES || b->n < MIN_SAMPLES)
+			continue;
+		if (mann_whitney(c->v, c->n, b->v, b->n, &u, &pv))
+			continue;
+		cm = median(c);
+		bm = median(b);
+		cls = "Pass";
+		if (pv < 0.05) {
+			/* direction by the medians, by U when they are equal */
+			double side = cm != bm ? cm - bm : u - (double)c->n * (double)b->n / 2;
+
+			cls = side > 0 ? "High" : "Low";
+		}
+		ok = !strcmp(cls, "Pass") || (bad_direction[m] > 0 ? !strcmp(cls, "Low")
+								  : !strcmp(cls, "High"));
+		judged++;
+		passed += ok;
+		if (sl_table_add_row(mt) || set_id(mt, 0, names, d->id) ||
+		    sl_table_set_str(mt, 1, metric_names[m], strlen(metric_names[m])))
+			return SL_ENOMEM;
+		sl_table_set_i64(mt, 2, (int64_t)c->n);
+		sl_table_set_i64(mt, 3, (int64_t)b->n);
+		sl_table_set_f64(mt, 4, cm);
+		sl_table_set_f64(mt, 5, bm);
+		sl_table_set_f64(mt, 6, u);
+		sl_table_set_f64(mt, 7, pv);
+		if (sl_table_set_str(mt, 8, cls, strlen(cls)))
+			return SL_ENOMEM;
+		sl_table_set_bool(mt, 9, ok);
+	}
+	if (!judged)
+		return SL_OK;
+	score = 100.0 * passed / judged;
+	result = score >= 95 ? "pass" : score >= 75 ? "marginal" : "fail";
+	if (sl_table_add_row(jt) || set_id(jt, 0, names, d->id))
+		return SL_ENOMEM;
+	sl_table_set_i64(jt, 1, d->start);
+	sl_table_set_i64(jt, 2, judged);
+	sl_table_set_i64(jt, 3, passed);
+	sl_table_set_f64(jt, 4, score);
+	if (sl_table_set_str(jt, 5, result, strlen(result)))
+		return SL_ENOMEM;
+	sl_table_set_bool(jt, 6, d->rolled_back);
+	return SL_OK;
+}
+
+int canary_run(const struct analyze_params *p, const struct sl_store *st,
+	       struct sl_analysis *a, struct sl_errctx *err)
+{
+	static const struct sl_rcol rcols[] = {
+		{"deployment_id", SL_R_STR},
+		{"start_time", SL_R_TIME},
+		{"samples", SL_R_I64},
+		{"error_rate", SL_R_F64},
+		{"latency_increase", SL_R_F64},
+		{"health_check_failures", SL_R_F64},
+		{"should_rollback", SL_R_BOOL},
+		{"reasons", SL_R_STR},
+		{"confidence", SL_R_F64},
+		{"recommended_action", SL_R_STR},
+		{"rolled_back", SL_R_BOOL},
+	};
+	static const struct sl_rcol mcols[] = {
+		{"deployment_id", SL_R_STR},  {"metric", SL_R_STR},          {"canary_n", SL_R_I64},
+		{"baseline_n", SL_R_I64},     {"canary_median", SL_R_F64},   {"baseline_median", SL_R_F64},
+		{"u", SL_R_F64},              {"p_value", SL_R_F64},         {"classification", SL_R_STR},
+		{"passed", SL_R_BOOL},
+	};
+	static const struct sl_rcol jcols[] = {
+		{"deployment_id", SL_R_STR}, {"start_time", SL_R_TIME}, {"metrics", SL_R_I64},
+		{"passed", SL_R_I64},        {"score", SL_R_F64},       {"result", SL_R_STR},
+		{"rolled_back", SL_R_BOOL},
+	};
+	struct ctx cx;
+	struct sl_table *rt = NULL, *mt = NULL, *jt = NULL;
+	int rc;
+
+	memset(&cx, 0, sizeof(cx));
+	if (!(cx.names = sl_dict_new()))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if ((rc = scan_deployments(p, st, &cx, err)) || (rc = scan_samples(p, st, &cx, err)))
+		goto out;
+	if (!(rt = sl_table_new("rollback_decisions", rcols, 11)) ||
+	    !(mt = sl_table_new("canary_metrics", mcols, 10)) ||
+	    !(jt = sl_table_new("canary_judgements", jcols, 7)))
+		goto nomem;
+	sort_names = cx.names;
+	qsort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
+	for (size_t i = 0; i < cx.n; i++) {
+		struct dep *d = &cx.d[i];
+
+		if (!d->nsamples[K_CANARY] && !d->nsamples[K_ALL])
+			continue;
+		if (decide(rt, d, cx.names) || judge(mt, jt, d, cx.names))
+			goto nomem;
+	}
+	rc = sl_analysis_add(a, rt);
+	rt = NULL;
+	rc = rc ? rc : sl_analysis_add(a, mt);
+	mt = NULL;
+	rc = rc ? rc : sl_analysis_add(a, jt);
+	jt = NULL;
+	if (rc)
+		goto nomem;
+	goto out;
+nomem:
+	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+out:
+	sl_table_free(rt);
+	sl_table_free(mt);
+	sl_table_free(jt);
+	for (size_t i = 0; i < cx.n; i++)
+		for (int k = 0; k < NK; k++)
+			for (int m = 0; m < NM; m++)
+				free(cx.d[i].m[k][m].v);
+	free(cx.d);
+	sl_dict_free(cx.names);
+	sl_u64map_release(&cx.byid);
+	return rc;
+}

@@ -1,0 +1,25 @@
+/* canary.h - the auto-rollback decision from runtime metric samples, and a
+ * Kayenta-style canary judgement (Mann-Whitney U, canary vs baseline) where
+ * both cohorts were sampled (SPEC §4.12). */
+#ifndef ANALYZE_CANARY_H
+#define ANALYZE_CANARY_H
+
+#include <stddef.h>
+
+#include "cli.h"
+#include "sl_err.h"
+#include "sl_result.h"
+#include "sl_store.h"
+
+/* Two-sided Mann-Whitney U test of x against y, normal approximation with
+ * tie and continuity corrections (as scipy's method="asymptotic").  *u is
+ * x's U statistic; *p is 1 when every value is tied.  x and y are sorted
+ * in place.  0, or -1 when a sample is empty. */
+int mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u, double *p);
+
+/* Adds the tables "rollback_decisions", "canary_metrics" and
+ * "canary_judgements" to a. */
+int canary_run(const struct analyze_params *p, const struct sl_store *st,
+	       struct sl_analysis *a, struct sl_errctx *err);
+
+#endif

@@ -158,7 +158,8 @@ static int group_p95(struct ctx *cx, int64_t **p95, uint8_t **has)
 		goto out;
 	for (size_t g = 0; g < ng; g++)
 		pos[g + 1] = pos[g] + cnt[g];
-	memset(cnt, 0, ng * sizeof(*cnt));
+	if (ng)
+		memset(cnt, 0, ng * sizeof(*cnt));
 	for (size_t i = 0; i < cx->n; i++)
 		if (cx->d[i].has_dur)
 			vals[pos[cx->d[i].group] + cnt[cx->d[i].group]++] = cx->d[i].dur;
@@ -167,7 +168,7 @@ static int group_p95(struct ctx *cx, int64_t **p95, uint8_t **has)
 
 		if (!k)
 			continue;
-		qsort(vals + pos[g], k, sizeof(*vals), cmp_i64);
+		sl_sort(vals + pos[g], k, sizeof(*vals), cmp_i64);
 		(*p95)[g] = vals[pos[g] + (size_t)ceil(0.95 * (double)k) - 1];
 		(*has)[g] = 1;
 	}
@@ -280,7 +281,7 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 		d->p95 = p95[d->group];
 	}
 	sort_names = cx.names;
-	qsort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
+	sl_sort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
 	for (size_t i = 0; i < cx.n; i++) {
 		const struct dep *d = &cx.d[i];
 		int fire[NTYPES];

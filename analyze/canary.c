@@ -74,8 +74,8 @@ int mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u, double *
 
 	if (!nx || !ny)
 		return -1;
-	qsort(x, nx, sizeof(*x), cmp_double);
-	qsort(y, ny, sizeof(*y), cmp_double);
+	sl_sort(x, nx, sizeof(*x), cmp_double);
+	sl_sort(y, ny, sizeof(*y), cmp_double);
 	/* walk the merged order; a run of equal values shares its mean rank */
 	while (i < nx || j < ny) {
 		double v = i < nx && (j >= ny || x[i] <= y[j]) ? x[i] : y[j];
@@ -430,7 +430,7 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	    !(jt = sl_table_new("canary_judgements", jcols, 7)))
 		goto nomem;
 	sort_names = cx.names;
-	qsort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
+	sl_sort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
 	for (size_t i = 0; i < cx.n; i++) {
 		struct dep *d = &cx.d[i];
 

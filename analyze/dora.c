@@ -80,7 +80,7 @@ static int cmp_i64(const void *a, const void *b)
  * values (an observed value, never an average). */
 static int64_t lower_median(int64_t *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_i64);
+	sl_sort(v, n, sizeof(*v), cmp_i64);
 	return v[(n - 1) / 2];
 }
 
@@ -241,7 +241,7 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, struct s
 		goto out;
 	/* per agent in time order: recovery is the next completed deployment
 	 * of the same agent (and environment: production) after a failure */
-	qsort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
+	sl_sort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
 	for (size_t i = 0; i < cx.n; i++) {
 		const struct dep *d = &cx.d[i];
 		uint32_t *dv;

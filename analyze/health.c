@@ -195,14 +195,15 @@ static int group_medians(struct ctx *cx, double **medians)
 		goto out;
 	for (size_t g = 0; g < ng; g++)
 		pos[g + 1] = pos[g] + cnt[g];
-	memset(cnt, 0, ng * sizeof(*cnt));
+	if (ng)
+		memset(cnt, 0, ng * sizeof(*cnt));
 	for (size_t i = 0; i < cx->n; i++)
 		if (cx->rows[i].has_dur)
 			vals[pos[cx->rows[i].group] + cnt[cx->rows[i].group]++] = cx->rows[i].dur;
 	for (size_t g = 0; g < ng; g++) {
 		size_t k = pos[g + 1] - pos[g];
 
-		qsort(vals + pos[g], k, sizeof(*vals), cmp_i64);
+		sl_sort(vals + pos[g], k, sizeof(*vals), cmp_i64);
 		(*medians)[g] = k ? (double)vals[pos[g] + (k - 1) / 2] : 0;
 	}
 	rc = SL_OK;
@@ -268,7 +269,7 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 		w->speed = w->has_dur && w->dur > 0 ? clamp01(med[w->group] / (double)w->dur) : 1;
 	}
 	sort_names = cx.names;
-	qsort(cx.rows, cx.n, sizeof(*cx.rows), cmp_row);
+	sl_sort(cx.rows, cx.n, sizeof(*cx.rows), cmp_row);
 	for (size_t i = 0; i < cx.n; i++) {
 		const struct row *w = &cx.rows[i];
 		double validation = w->vtotal ? (double)w->vpassed / w->vtotal : 1;

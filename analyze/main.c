@@ -17,6 +17,7 @@
 #include "canary.h"
 #include "dora.h"
 #include "health.h"
+#include "scorecard.h"
 #include "strategy.h"
 #include "success.h"
 
@@ -95,7 +96,8 @@ int main(int argc, char **argv)
 	    (rc = health_run(&p, st, a, &err)) ||
 	    (rc = strategy_run(&p, st, a, &err)) ||
 	    (rc = alerts_run(&p, st, a, &err)) ||
-	    (rc = canary_run(&p, st, a, &err))) {
+	    (rc = canary_run(&p, st, a, &err)) ||
+	    (rc = scorecard_run(&p, st, a, &err))) {
 		report(&err);
 		goto out;
 	}
@@ -107,7 +109,7 @@ int main(int argc, char **argv)
 		const struct sl_table *t = sl_analysis_table(a, p.print);
 
 		if (!t) {
-			errorf("no table '%s' (tables: success_rates, summary, dora, health_scores, strategies, alerts, alert_precision, rollback_decisions, canary_metrics, canary_judgements)", p.print);
+			errorf("no table '%s' (tables: success_rates, summary, dora, health_scores, strategies, alerts, alert_precision, rollback_decisions, canary_metrics, canary_judgements, scorecard)", p.print);
 			goto out;
 		}
 		if (sl_table_write_csv(t, stdout) || fflush(stdout)) {

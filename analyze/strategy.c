@@ -249,9 +249,9 @@ int strategy_run(const struct analyze_params *p, const struct sl_store *st,
 		goto out;
 	}
 	sort_names = cx.names;
-	qsort(cx.cells, cx.n, sizeof(*cx.cells), cmp_cell);
+	sl_sort(cx.cells, cx.n, sizeof(*cx.cells), cmp_cell);
 	for (size_t i = 0; i < cx.n; i++) {
-		qsort(cx.cells[i].dur, cx.cells[i].ndur, sizeof(int64_t), cmp_i64);
+		sl_sort(cx.cells[i].dur, cx.cells[i].ndur, sizeof(int64_t), cmp_i64);
 		if (emit(t, &cx.cells[i], cx.names)) {
 			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 			goto out;

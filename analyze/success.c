@@ -243,7 +243,7 @@ static int rates_table(struct ctx *cx, struct sl_analysis *a)
 	if (!t)
 		return SL_ENOMEM;
 	sort_names = cx->names;
-	qsort(cx->groups, cx->ngroups, sizeof(*cx->groups), cmp_group);
+	sl_sort(cx->groups, cx->ngroups, sizeof(*cx->groups), cmp_group);
 	for (size_t i = 0; i < cx->ngroups; i++) {
 		const struct group *g = &cx->groups[i];
 
@@ -315,7 +315,7 @@ static int summary_table(struct ctx *cx, struct sl_analysis *a, int has_prev)
 	if (!t)
 		return SL_ENOMEM;
 	sort_names = cx->names;
-	qsort(cx->envs, cx->nenvs, sizeof(*cx->envs), cmp_env);
+	sl_sort(cx->envs, cx->nenvs, sizeof(*cx->envs), cmp_env);
 	for (size_t i = 0; i < cx->nenvs; i++)
 		if (summary_row(t, "environment", cx->names, &cx->envs[i].env, &cx->envs[i].cur,
 				&cx->envs[i].prev, has_prev)) {

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct sl_buf {
@@ -48,5 +49,13 @@ void sl_buf_release(struct sl_buf *b);
  * to the array pointer) of capacity *cap, doubling from at least 16.
  * 0 or SL_ENOMEM (then *arrp and *cap are unchanged). */
 int sl_grow(void *arrp, size_t *cap, size_t need, size_t size);
+
+/* qsort() that accepts an empty (possibly NULL) array. */
+static inline void sl_sort(void *base, size_t n, size_t size,
+			   int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 #endif

@@ -143,6 +143,35 @@ void sl_table_set_bool(struct sl_table *t, int c, int v)
 	sl_table_set_i64(t, c, v != 0);
 }
 
+int sl_table_col(const struct sl_table *t, const char *name)
+{
+	for (int c = 0; c < t->ncols; c++)
+		if (!strcmp(t->cols[c].name, name))
+			return c;
+	return -1;
+}
+
+int sl_table_get_f64(const struct sl_table *t, int c, size_t r, double *v)
+{
+	const struct rcol *col;
+
+	if (c < 0 || c >= t->ncols || r >= t->n || t->cols[c].isnull[r])
+		return -1;
+	col = &t->cols[c];
+	if (col->type == SL_R_STR)
+		return -1;
+	*v = col->type == SL_R_F64 ? col->v.f64[r] : (double)col->v.i64[r];
+	return 0;
+}
+
+const char *sl_table_get_str(const struct sl_table *t, int c, size_t r)
+{
+	if (c < 0 || c >= t->ncols || r >= t->n || t->cols[c].isnull[r] ||
+	    t->cols[c].type != SL_R_STR)
+		return NULL;
+	return t->cols[c].v.str[r];
+}
+
 static void shortest_double(double v, char *buf, size_t n)
 {
 	for (int prec = 15; prec <= 17; prec++) {

@@ -43,6 +43,13 @@ void sl_table_set_i64(struct sl_table *t, int c, int64_t v);
 void sl_table_set_f64(struct sl_table *t, int c, double v);
 void sl_table_set_bool(struct sl_table *t, int c, int v);
 
+/* Reading back: the index of the column called name (-1 when none), and
+ * a number of row r (0, or -1 when null or not a number column). */
+int sl_table_col(const struct sl_table *t, const char *name);
+int sl_table_get_f64(const struct sl_table *t, int c, size_t r, double *v);
+/* The text of row r of a string column, or NULL when null. */
+const char *sl_table_get_str(const struct sl_table *t, int c, size_t r);
+
 /* Writes the table as CSV (header row, RFC 4180 quoting where needed,
  * numbers in the shortest form that reads back exactly, days as
  * YYYY-MM-DD, times as ISO 8601 UTC, null as an empty field). */

@@ -1,0 +1,249 @@
+#include "scorecard.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_scan.h"
+#include "sl_u64map.h"
+
+#define DAY_MS 86400000LL
+
+/* A failed or rolled-back deployment and the first sign of its trouble. */
+struct trouble {
+	int64_t start, end, first_sign;
+	uint8_t has_end, rolled_back, has_sign;
+};
+
+struct ctx {
+	struct trouble *t;
+	size_t n, cap;
+	struct sl_u64map byid;
+};
+
+static int is_str(const char *s, size_t n, const char *want)
+{
+	return s && n == strlen(want) && !memcmp(s, want, n);
+}
+
+static int scan_troubles(const struct analyze_params *p, const struct sl_store *st,
+			 struct ctx *cx, struct sl_errctx *err)
+{
+	static const char *const names[] = {"deployment_id", "agent_id", "environment", "phase",
+					    "start_time", "end_time", "rollback_triggered"};
+	struct sl_scan *sc;
+	struct sl_batch *b;
+	uint8_t want[64] = {0};
+	int col[7], rc;
+
+	for (int i = 0; i < 7; i++) {
+		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, names[i]);
+		want[col[i]] = 1;
+	}
+	if ((rc = sl_scan_open(&sc, st, SL_KIND_DEPLOYMENTS, p->from, p->to, want, err)))
+		return rc;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++) {
+			size_t n[4];
+			const char *s[4];
+			int rolled, failed;
+			struct trouble *t;
+			uint32_t *v;
+			int added;
+
+			for (int k = 0; k < 4; k++)
+				s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
+			if (!sl_scan_in_window(sc, b, r) || !s[0] ||
+			    (p->env && !is_str(s[2], n[2], p->env)) ||
+			    (p->agent && !is_str(s[1], n[1], p->agent)))
+				continue;
+			rolled = is_str(s[3], n[3], "rolled_back") ||
+				 (!sl_batch_is_null(b, col[6], r) && b->cols[col[6]].v.u8[r]);
+			failed = is_str(s[3], n[3], "failed");
+			if (!rolled && !failed)
+				continue;
+			if (sl_grow(&cx->t, &cx->cap, cx->n + 1, sizeof(*cx->t)) ||
+			    sl_u64map_put(&cx->byid, sl_hash(s[0], n[0]), &v, &added)) {
+				sl_scan_close(sc);
+				return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			}
+			t = &cx->t[cx->n];
+			memset(t, 0, sizeof(*t));
+			t->start = b->cols[col[4]].v.i64[r];
+			t->has_end = !sl_batch_is_null(b, col[5], r);
+			t->end = b->cols[col[5]].v.i64[r];
+			t->rolled_back = (uint8_t)rolled;
+			*v = (uint32_t)cx->n++;
+		}
+	sl_scan_close(sc);
+	return rc < 0 ? rc : SL_OK;
+}
+
+/* The first failed validation or checkpoint of each troubled deployment:
+ * when its trouble could first be seen. */
+static int scan_signs(const struct analyze_params *p, const struct sl_store *st,
+		      struct ctx *cx, enum sl_kind kind, struct sl_errctx *err)
+{
+	struct sl_scan *sc;
+	struct sl_batch *b;
+	uint8_t want[64] = {0};
+	int c_id = sl_kind_col(kind, "deployment_id"), c_st = sl_kind_col(kind, "status");
+	int c_ts = sl_kind_col(kind, "timestamp"), rc;
+	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
+	int64_t to = p->to == SL_TIME_MAX ? SL_TIME_MAX : p->to + 7 * DAY_MS;
+
+	want[c_id] = want[c_st] = want[c_ts] = 1;
+	if ((rc = sl_scan_open(&sc, st, kind, from, to, want, err)))
+		return rc;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++) {
+			size_t n, sn;
+			const char *id = sl_batch_get_str(b, c_id, r, &n);
+			const char *s = sl_batch_get_str(b, c_st, r, &sn);
+			uint32_t *v;
+			struct trouble *t;
+			int64_t ts;
+
+			if (!id || !is_str(s, sn, "failed") || !sl_scan_in_window(sc, b, r) ||
+			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))))
+				continue;
+			t = &cx->t[*v];
+			ts = b->cols[c_ts].v.i64[r];
+			if (!t->has_sign || ts < t->first_sign)
+				t->first_sign = ts;
+			t->has_sign = 1;
+		}
+	sl_scan_close(sc);
+	return rc < 0 ? rc : SL_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double lower_median(int64_t *v, size_t n)
+{
+	if (!n)
+		return NAN;
+	sl_sort(v, n, sizeof(*v), cmp_i64);
+	return (double)v[(n - 1) / 2];
+}
+
+/* The value of column col of the row of table name whose first column is
+ * key ("overall", "all"). */
+static double lookup(const struct sl_analysis *a, const char *name, const char *key,
+		     const char *col)
+{
+	const struct sl_table *t = sl_analysis_table(a, name);
+	double v;
+
+	if (!t)
+		return NAN;
+	for (size_t r = 0; r < sl_table_rows(t); r++) {
+		const char *k = sl_table_get_str(t, 0, r);
+
+		if (k && !strcmp(k, key))
+			return sl_table_get_f64(t, sl_table_col(t, col), r, &v) ? NAN : v;
+	}
+	return NAN;
+}
+
+struct target {
+	const char *metric, *unit, *op;
+	double target;
+};
+
+static const struct target targets[] = {
+	{"deployment_success_rate", "fraction", ">", 0.95},
+	{"mean_time_to_deploy", "ms", "<", 30 * 60 * 1000.0},
+	{"rollback_rate", "fraction", "<", 0.05},
+	{"detection_time", "ms", "<", 2 * 60 * 1000.0},
+	{"recovery_time", "ms", "<", 10 * 60 * 1000.0},
+	{"version_adoption_48h", "fraction", ">=", 0.80},
+	{"alert_false_positive_rate", "fraction", "<", 0.10},
+};
+
+int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
+		  struct sl_analysis *a, struct sl_errctx *err)
+{
+	static const struct sl_rcol cols[] = {
+		{"metric", SL_R_STR}, {"value", SL_R_F64},   {"unit", SL_R_STR},
+		{"target", SL_R_STR}, {"samples", SL_R_I64}, {"met", SL_R_BOOL},
+	};
+	struct ctx cx;
+	struct sl_table *t = NULL;
+	int64_t *det = NULL, *rec = NULL;
+	size_t ndet = 0, nrec = 0;
+	double value[7], samples[7];
+	int rc;
+
+	memset(&cx, 0, sizeof(cx));
+	if ((rc = scan_troubles(p, st, &cx, err)) ||
+	    (rc = scan_signs(p, st, &cx, SL_KIND_VALIDATIONS, err)) ||
+	    (rc = scan_signs(p, st, &cx, SL_KIND_CHECKPOINTS, err)))
+		goto out;
+	det = malloc((cx.n ? cx.n : 1) * sizeof(*det));
+	rec = malloc((cx.n ? cx.n : 1) * sizeof(*rec));
+	if (!det || !rec)
+		goto nomem;
+	for (size_t i = 0; i < cx.n; i++) {
+		const struct trouble *tr = &cx.t[i];
+
+		if (!tr->has_sign || tr->first_sign < tr->start)
+			continue;
+		det[ndet++] = tr->first_sign - tr->start;
+		if (tr->rolled_back && tr->has_end && tr->end >= tr->first_sign)
+			rec[nrec++] = tr->end - tr->first_sign;
+	}
+	value[0] = lookup(a, "summary", "overall", "success_rate");
+	samples[0] = lookup(a, "summary", "overall", "finished_deployments");
+	value[1] = lookup(a, "summary", "overall", "avg_duration_ms");
+	samples[1] = lookup(a, "summary", "overall", "total_deployments");
+	value[2] = lookup(a, "summary", "overall", "rollback_rate");
+	samples[2] = samples[0];
+	value[3] = lower_median(det, ndet);
+	samples[3] = (double)ndet;
+	value[4] = lower_median(rec, nrec);
+	samples[4] = (double)nrec;
+	value[5] = NAN; /* version adoption comes with the versions analysis */
+	samples[5] = 0;
+	value[6] = lookup(a, "alert_precision", "all", "false_positive_rate");
+	samples[6] = lookup(a, "alert_precision", "all", "alerts");
+	if (!(t = sl_table_new("scorecard", cols, 6)))
+		goto nomem;
+	for (int k = 0; k < 7; k++) {
+		const struct target *tg = &targets[k];
+		char tgt[48];
+		double v = value[k];
+		int met = !strcmp(tg->op, ">")	  ? v > tg->target
+			  : !strcmp(tg->op, ">=") ? v >= tg->target
+						  : v < tg->target;
+
+		snprintf(tgt, sizeof(tgt), "%s %.15g", tg->op, tg->target); /* exact for these */
+		if (sl_table_add_row(t) || sl_table_set_str(t, 0, tg->metric, strlen(tg->metric)) ||
+		    sl_table_set_str(t, 2, tg->unit, strlen(tg->unit)) ||
+		    sl_table_set_str(t, 3, tgt, strlen(tgt)))
+			goto nomem;
+		sl_table_set_f64(t, 1, v);
+		if (!isnan(samples[k]))
+			sl_table_set_i64(t, 4, (int64_t)samples[k]);
+		if (!isnan(v))
+			sl_table_set_bool(t, 5, met); /* unknown stays null */
+	}
+	rc = sl_analysis_add(a, t) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
+	t = NULL;
+	goto out;
+nomem:
+	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+out:
+	sl_table_free(t);
+	free(det);
+	free(rec);
+	free(cx.t);
+	sl_u64map_release(&cx.byid);
+	return rc;
+}

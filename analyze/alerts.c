@@ -1,4 +1,5 @@
 #include "alerts.h"
+#include "common.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -118,66 +119,29 @@ static int scan_children(const struct analyze_params *p, const struct sl_store *
 	return rc < 0 ? rc : SL_OK;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Nearest-rank p95 of the known durations of each agent × environment. */
 static int group_p95(struct ctx *cx, int64_t **p95, uint8_t **has)
 {
-	struct sl_u64map gm = SL_U64MAP_INIT;
-	size_t ng = 0, cap = 0, *cnt = NULL, *pos = NULL;
-	int64_t *vals = NULL;
+	uint64_t *key = malloc((cx->n ? cx->n : 1) * sizeof(*key));
+	int64_t *val = malloc((cx->n ? cx->n : 1) * sizeof(*val));
+	uint8_t *hv = malloc(cx->n ? cx->n : 1);
+	uint32_t *grp = malloc((cx->n ? cx->n : 1) * sizeof(*grp));
 	int rc = SL_ENOMEM;
 
-	*p95 = NULL;
-	*has = NULL;
-	for (size_t i = 0; i < cx->n; i++) {
-		uint32_t *v;
-		int added;
-
-		if (sl_u64map_put(&gm, (uint64_t)cx->d[i].agent << 32 | cx->d[i].env, &v, &added))
-			goto out;
-		if (added) {
-			if (sl_grow(&cnt, &cap, ng + 1, sizeof(*cnt)))
-				goto out;
-			cnt[ng] = 0;
-			*v = (uint32_t)ng++;
+	if (key && val && hv && grp) {
+		for (size_t i = 0; i < cx->n; i++) {
+			key[i] = (uint64_t)cx->d[i].agent << 32 | cx->d[i].env;
+			val[i] = cx->d[i].dur;
+			hv[i] = cx->d[i].has_dur;
 		}
-		cx->d[i].group = *v;
-		cnt[*v] += cx->d[i].has_dur;
+		rc = group_rank(cx->n, key, val, hv, RANK_P95_NEAREST, grp, p95, has);
+		for (size_t i = 0; !rc && i < cx->n; i++)
+			cx->d[i].group = grp[i];
 	}
-	pos = calloc(ng + 1, sizeof(*pos));
-	vals = malloc((cx->n ? cx->n : 1) * sizeof(*vals));
-	*p95 = calloc(ng ? ng : 1, sizeof(**p95));
-	*has = calloc(ng ? ng : 1, 1);
-	if (!pos || !vals || !*p95 || !*has)
-		goto out;
-	for (size_t g = 0; g < ng; g++)
-		pos[g + 1] = pos[g] + cnt[g];
-	if (ng)
-		memset(cnt, 0, ng * sizeof(*cnt));
-	for (size_t i = 0; i < cx->n; i++)
-		if (cx->d[i].has_dur)
-			vals[pos[cx->d[i].group] + cnt[cx->d[i].group]++] = cx->d[i].dur;
-	for (size_t g = 0; g < ng; g++) {
-		size_t k = pos[g + 1] - pos[g];
-
-		if (!k)
-			continue;
-		sl_sort(vals + pos[g], k, sizeof(*vals), cmp_i64);
-		(*p95)[g] = vals[pos[g] + (size_t)ceil(0.95 * (double)k) - 1];
-		(*has)[g] = 1;
-	}
-	rc = SL_OK;
-out:
-	sl_u64map_release(&gm);
-	free(cnt);
-	free(pos);
-	free(vals);
+	free(key);
+	free(val);
+	free(hv);
+	free(grp);
 	return rc;
 }
 
@@ -186,16 +150,10 @@ static const struct sl_dict *sort_names;
 static int cmp_dep(const void *x, const void *y)
 {
 	const struct dep *a = x, *b = y;
-	size_t na, nb;
-	const char *sa, *sb;
-	int c;
 
 	if (a->start != b->start)
 		return (a->start > b->start) - (a->start < b->start);
-	sa = sl_dict_get(sort_names, a->id, &na);
-	sb = sl_dict_get(sort_names, b->id, &nb);
-	c = memcmp(sa, sb, na < nb ? na : nb);
-	return c ? c : (na > nb) - (na < nb);
+	return names_cmp(sort_names, a->id, b->id);
 }
 
 enum { A_SLOW, A_FAIL, A_VALID, NTYPES };
@@ -206,19 +164,8 @@ static const char *const severities[NTYPES] = {"warning", "critical", "critical"
 static int add_alert(struct sl_table *t, const struct dep *d, const struct sl_dict *names,
 		     int type, const char *msg)
 {
-	size_t n;
-	const char *s;
-
-	if (sl_table_add_row(t))
-		return SL_ENOMEM;
-	s = sl_dict_get(names, d->id, &n);
-	if (sl_table_set_str(t, 0, s, n))
-		return SL_ENOMEM;
-	s = sl_dict_get(names, d->agent, &n);
-	if (sl_table_set_str(t, 1, s, n))
-		return SL_ENOMEM;
-	s = sl_dict_get(names, d->env, &n);
-	if (sl_table_set_str(t, 2, s, n))
+	if (sl_table_add_row(t) || table_set_name(t, 0, names, d->id) ||
+	    table_set_name(t, 1, names, d->agent) || table_set_name(t, 2, names, d->env))
 		return SL_ENOMEM;
 	sl_table_set_i64(t, 3, d->start);
 	if (sl_table_set_str(t, 4, type_names[type], strlen(type_names[type])) ||

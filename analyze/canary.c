@@ -1,4 +1,5 @@
 #include "canary.h"
+#include "common.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -242,24 +243,10 @@ static const struct sl_dict *sort_names;
 static int cmp_dep(const void *x, const void *y)
 {
 	const struct dep *a = x, *b = y;
-	size_t na, nb;
-	const char *sa, *sb;
-	int c;
 
 	if (a->start != b->start)
 		return (a->start > b->start) - (a->start < b->start);
-	sa = sl_dict_get(sort_names, a->id, &na);
-	sb = sl_dict_get(sort_names, b->id, &nb);
-	c = memcmp(sa, sb, na < nb ? na : nb);
-	return c ? c : (na > nb) - (na < nb);
-}
-
-static int set_id(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
-{
-	size_t n;
-	const char *s = sl_dict_get(d, code, &n);
-
-	return sl_table_set_str(t, c, s, n);
+	return names_cmp(sort_names, a->id, b->id);
 }
 
 /* The seed's auto_rollback_decision over the rollout cohort (canary
@@ -297,7 +284,7 @@ static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict 
 		breach += hcf->v[i] > MAX_HEALTH_FAILURES;
 	for (size_t i = 0; base > 0 && i < p95->n; i++)
 		breach += p95->v[i] / base - 1 > MAX_LATENCY_INCREASE;
-	if (sl_table_add_row(t) || set_id(t, 0, names, d->id)) {
+	if (sl_table_add_row(t) || table_set_name(t, 0, names, d->id)) {
 		rc = SL_ENOMEM;
 		goto out;
 	}
@@ -360,7 +347,7 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 								  : !strcmp(cls, "High"));
 		judged++;
 		passed += ok;
-		if (sl_table_add_row(mt) || set_id(mt, 0, names, d->id) ||
+		if (sl_table_add_row(mt) || table_set_name(mt, 0, names, d->id) ||
 		    sl_table_set_str(mt, 1, metric_names[m], strlen(metric_names[m])))
 			return SL_ENOMEM;
 		sl_table_set_i64(mt, 2, (int64_t)c->n);
@@ -377,7 +364,7 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 		return SL_OK;
 	score = 100.0 * passed / judged;
 	result = score >= 95 ? "pass" : score >= 75 ? "marginal" : "fail";
-	if (sl_table_add_row(jt) || set_id(jt, 0, names, d->id))
+	if (sl_table_add_row(jt) || table_set_name(jt, 0, names, d->id))
 		return SL_ENOMEM;
 	sl_table_set_i64(jt, 1, d->start);
 	sl_table_set_i64(jt, 2, judged);

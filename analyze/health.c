@@ -1,4 +1,5 @@
 #include "health.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -138,89 +139,42 @@ static int scan_validations(const struct analyze_params *p, const struct sl_stor
 	return rc < 0 ? rc : SL_OK;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static const struct sl_dict *sort_names;
 
 static int cmp_row(const void *x, const void *y)
 {
 	const struct row *a = x, *b = y;
-	size_t na, nb;
-	const char *sa, *sb;
-	int c;
 
 	if (a->start != b->start)
 		return (a->start > b->start) - (a->start < b->start);
-	sa = sl_dict_get(sort_names, a->id, &na);
-	sb = sl_dict_get(sort_names, b->id, &nb);
-	c = memcmp(sa, sb, na < nb ? na : nb);
-	return c ? c : (na > nb) - (na < nb);
+	return names_cmp(sort_names, a->id, b->id);
 }
 
 /* Lower median duration of each agent × environment, over deployments
- * that have a duration. */
-static int group_medians(struct ctx *cx, double **medians)
+ * that have a duration; each row learns its group. */
+static int group_medians(struct ctx *cx, int64_t **medians, uint8_t **has)
 {
-	struct sl_u64map gm = SL_U64MAP_INIT;
-	size_t ng = 0, *cnt = NULL, cntcap = 0, *pos = NULL;
-	int64_t *vals = NULL;
+	uint64_t *key = malloc((cx->n ? cx->n : 1) * sizeof(*key));
+	int64_t *val = malloc((cx->n ? cx->n : 1) * sizeof(*val));
+	uint8_t *hv = malloc(cx->n ? cx->n : 1);
+	uint32_t *grp = malloc((cx->n ? cx->n : 1) * sizeof(*grp));
 	int rc = SL_ENOMEM;
 
-	*medians = NULL;
-	for (size_t i = 0; i < cx->n; i++) {
-		uint32_t *v;
-		int added;
-
-		if (sl_u64map_put(&gm, (uint64_t)cx->rows[i].agent << 32 | cx->rows[i].env, &v,
-				  &added))
-			goto out;
-		if (added) {
-			if (sl_grow(&cnt, &cntcap, ng + 1, sizeof(*cnt)))
-				goto out;
-			cnt[ng] = 0;
-			*v = (uint32_t)ng++;
+	if (key && val && hv && grp) {
+		for (size_t i = 0; i < cx->n; i++) {
+			key[i] = (uint64_t)cx->rows[i].agent << 32 | cx->rows[i].env;
+			val[i] = cx->rows[i].dur;
+			hv[i] = cx->rows[i].has_dur;
 		}
-		cx->rows[i].group = *v;
-		cnt[*v] += cx->rows[i].has_dur;
+		rc = group_rank(cx->n, key, val, hv, RANK_LOWER_MEDIAN, grp, medians, has);
+		for (size_t i = 0; !rc && i < cx->n; i++)
+			cx->rows[i].group = grp[i];
 	}
-	pos = calloc(ng + 1, sizeof(*pos));
-	vals = malloc((cx->n ? cx->n : 1) * sizeof(*vals));
-	*medians = calloc(ng ? ng : 1, sizeof(**medians));
-	if (!pos || !vals || !*medians)
-		goto out;
-	for (size_t g = 0; g < ng; g++)
-		pos[g + 1] = pos[g] + cnt[g];
-	if (ng)
-		memset(cnt, 0, ng * sizeof(*cnt));
-	for (size_t i = 0; i < cx->n; i++)
-		if (cx->rows[i].has_dur)
-			vals[pos[cx->rows[i].group] + cnt[cx->rows[i].group]++] = cx->rows[i].dur;
-	for (size_t g = 0; g < ng; g++) {
-		size_t k = pos[g + 1] - pos[g];
-
-		sl_sort(vals + pos[g], k, sizeof(*vals), cmp_i64);
-		(*medians)[g] = k ? (double)vals[pos[g] + (k - 1) / 2] : 0;
-	}
-	rc = SL_OK;
-out:
-	sl_u64map_release(&gm);
-	free(cnt);
-	free(pos);
-	free(vals);
+	free(key);
+	free(val);
+	free(hv);
+	free(grp);
 	return rc;
-}
-
-static int set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
-{
-	size_t n;
-	const char *s = sl_dict_get(d, code, &n);
-
-	return sl_table_set_str(t, c, s, n);
 }
 
 int health_run(const struct analyze_params *p, const struct sl_store *st,
@@ -237,7 +191,8 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 	struct sl_batch *b;
 	struct sl_table *t = NULL;
 	uint8_t want[64] = {0};
-	double *med = NULL;
+	int64_t *med = NULL;
+	uint8_t *has_med = NULL;
 	int col[NC], rc;
 
 	memset(&cx, 0, sizeof(cx));
@@ -257,7 +212,7 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 			}
 	if (rc < 0 || (rc = scan_validations(p, st, &cx, err)))
 		goto out;
-	if (group_medians(&cx, &med) || !(t = sl_table_new("health_scores", cols, 11))) {
+	if (group_medians(&cx, &med, &has_med) || !(t = sl_table_new("health_scores", cols, 11))) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}
@@ -266,7 +221,9 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 
 		/* speed: the group's median over this duration, clamped to 1; a
 		 * deployment without a duration is not known to be slow */
-		w->speed = w->has_dur && w->dur > 0 ? clamp01(med[w->group] / (double)w->dur) : 1;
+		w->speed = w->has_dur && w->dur > 0 && has_med[w->group]
+				   ? clamp01((double)med[w->group] / (double)w->dur)
+				   : 1;
 	}
 	sort_names = cx.names;
 	sl_sort(cx.rows, cx.n, sizeof(*cx.rows), cmp_row);
@@ -277,9 +234,9 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 				      W_VALIDATION * validation + W_PERFORMANCE * w->performance +
 				      W_SPEED * w->speed);
 
-		if (sl_table_add_row(t) || set_name(t, 0, cx.names, w->id) ||
-		    set_name(t, 1, cx.names, w->agent) || set_name(t, 2, cx.names, w->env) ||
-		    set_name(t, 4, cx.names, w->phase)) {
+		if (sl_table_add_row(t) || table_set_name(t, 0, cx.names, w->id) ||
+		    table_set_name(t, 1, cx.names, w->agent) || table_set_name(t, 2, cx.names, w->env) ||
+		    table_set_name(t, 4, cx.names, w->phase)) {
 			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 			goto out;
 		}
@@ -297,6 +254,7 @@ out:
 	sl_scan_close(sc);
 	sl_table_free(t);
 	free(med);
+	free(has_med);
 	sl_dict_free(cx.names);
 	sl_u64map_release(&cx.byid);
 	free(cx.rows);

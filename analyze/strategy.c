@@ -1,4 +1,5 @@
 #include "strategy.h"
+#include "common.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -103,16 +104,9 @@ static const struct sl_dict *sort_names;
 
 static int cmp_name(uint32_t a, uint32_t b)
 {
-	size_t na, nb;
-	const char *sa, *sb;
-	int c;
-
 	if (a == NONE || b == NONE)
 		return (a == NONE) - (b == NONE); /* overall after the environments */
-	sa = sl_dict_get(sort_names, a, &na);
-	sb = sl_dict_get(sort_names, b, &nb);
-	c = memcmp(sa, sb, na < nb ? na : nb);
-	return c ? c : (na > nb) - (na < nb);
+	return names_cmp(sort_names, a, b);
 }
 
 static int cmp_cell(const void *x, const void *y)

@@ -1,4 +1,5 @@
 #include "success.h"
+#include "common.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -190,11 +191,7 @@ static const struct sl_dict *sort_names;
 
 static int cmp_code(uint32_t a, uint32_t b)
 {
-	size_t na, nb;
-	const char *sa = sl_dict_get(sort_names, a, &na), *sb = sl_dict_get(sort_names, b, &nb);
-	int c = memcmp(sa, sb, na < nb ? na : nb);
-
-	return c ? c : (na > nb) - (na < nb);
+	return names_cmp(sort_names, a, b);
 }
 
 static int cmp_group(const void *x, const void *y)
@@ -210,14 +207,6 @@ static int cmp_group(const void *x, const void *y)
 static int cmp_env(const void *x, const void *y)
 {
 	return cmp_code(((const struct envsum *)x)->env, ((const struct envsum *)y)->env);
-}
-
-static int set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
-{
-	size_t n;
-	const char *s = sl_dict_get(d, code, &n);
-
-	return sl_table_set_str(t, c, s, n);
 }
 
 static double ratio(uint64_t a, uint64_t b)
@@ -247,8 +236,8 @@ static int rates_table(struct ctx *cx, struct sl_analysis *a)
 	for (size_t i = 0; i < cx->ngroups; i++) {
 		const struct group *g = &cx->groups[i];
 
-		if (sl_table_add_row(t) || set_name(t, 0, cx->names, g->agent) ||
-		    set_name(t, 1, cx->names, g->env)) {
+		if (sl_table_add_row(t) || table_set_name(t, 0, cx->names, g->agent) ||
+		    table_set_name(t, 1, cx->names, g->env)) {
 			sl_table_free(t);
 			return SL_ENOMEM;
 		}
@@ -272,7 +261,7 @@ static int summary_row(struct sl_table *t, const char *scope, const struct sl_di
 	double sr = ratio(c->completed, c->finished), psr = ratio(p->completed, p->finished);
 
 	if (sl_table_add_row(t) || sl_table_set_str(t, 0, scope, strlen(scope)) ||
-	    (env && set_name(t, 1, d, *env)))
+	    (env && table_set_name(t, 1, d, *env)))
 		return SL_ENOMEM;
 	sl_table_set_i64(t, 2, (int64_t)c->total);
 	sl_table_set_i64(t, 3, (int64_t)c->active);

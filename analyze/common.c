@@ -1,0 +1,98 @@
+#include "common.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_err.h"
+#include "sl_u64map.h"
+
+int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b)
+{
+	size_t na, nb;
+	const char *sa = sl_dict_get(d, a, &na), *sb = sl_dict_get(d, b, &nb);
+	int c = memcmp(sa, sb, na < nb ? na : nb);
+
+	return c ? c : (na > nb) - (na < nb);
+}
+
+int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
+{
+	size_t n;
+	const char *s = sl_dict_get(d, code, &n);
+
+	return sl_table_set_str(t, c, s, n);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int group_rank(size_t n, const uint64_t *key, const int64_t *val, const uint8_t *has,
+	       enum rank_rule rule, uint32_t *group, int64_t **stat, uint8_t **has_stat)
+{
+	struct sl_u64map gm = SL_U64MAP_INIT;
+	size_t ng = 0, cap = 0, *cnt = NULL, *pos = NULL;
+	int64_t *vals = NULL;
+	int rc = SL_ENOMEM;
+
+	*stat = NULL;
+	*has_stat = NULL;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t *v;
+		int added;
+
+		if (sl_u64map_put(&gm, key[i], &v, &added))
+			goto out;
+		if (added) {
+			if (sl_grow(&cnt, &cap, ng + 1, sizeof(*cnt)))
+				goto out;
+			cnt[ng] = 0;
+			*v = (uint32_t)ng++;
+		}
+		group[i] = *v;
+		cnt[*v] += has[i] != 0;
+	}
+	/* counting sort of the values into one array, group by group */
+	pos = calloc(ng + 1, sizeof(*pos));
+	vals = malloc((n ? n : 1) * sizeof(*vals));
+	*stat = calloc(ng ? ng : 1, sizeof(**stat));
+	*has_stat = calloc(ng ? ng : 1, 1);
+	if (!pos || !vals || !*stat || !*has_stat)
+		goto out;
+	for (size_t g = 0; g < ng; g++)
+		pos[g + 1] = pos[g] + cnt[g];
+	if (ng)
+		memset(cnt, 0, ng * sizeof(*cnt));
+	for (size_t i = 0; i < n; i++)
+		if (has[i])
+			vals[pos[group[i]] + cnt[group[i]]++] = val[i];
+	for (size_t g = 0; g < ng; g++) {
+		size_t k = pos[g + 1] - pos[g];
+
+		if (!k)
+			continue;
+		sl_sort(vals + pos[g], k, sizeof(*vals), cmp_i64);
+		(*stat)[g] = vals[pos[g] + (rule == RANK_LOWER_MEDIAN
+						    ? (k - 1) / 2
+						    : (size_t)ceil(0.95 * (double)k) - 1)];
+		(*has_stat)[g] = 1;
+	}
+	rc = SL_OK;
+out:
+	if (rc) {
+		free(*stat);
+		free(*has_stat);
+		*stat = NULL;
+		*has_stat = NULL;
+	}
+	sl_u64map_release(&gm);
+	free(cnt);
+	free(pos);
+	free(vals);
+	return rc;
+}

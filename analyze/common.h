@@ -1,0 +1,31 @@
+/* common.h - small pieces the analyses share: names from the run's
+ * dictionary in sorted output, and order statistics per group. */
+#ifndef ANALYZE_COMMON_H
+#define ANALYZE_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sl_dict.h"
+#include "sl_result.h"
+
+/* Byte order of the strings behind two codes of d (shorter first on a tie). */
+int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b);
+/* Sets column c of t's last row to the string behind code. */
+int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code);
+
+/* Which order statistic of a group's sorted values to take. */
+enum rank_rule {
+	RANK_LOWER_MEDIAN, /* element (k - 1) / 2: an observed value */
+	RANK_P95_NEAREST,  /* element ceil(0.95 k) - 1 */
+};
+
+/* Groups n rows by key[i] (rows with has[i] == 0 take part in the grouping
+ * but not in the statistic), writes each row's group index to group[i],
+ * and returns per group the statistic of its values (*stat, *has_stat:
+ * malloc'ed, one per group; has_stat 0 when the group has no value).
+ * 0 or SL_ENOMEM. */
+int group_rank(size_t n, const uint64_t *key, const int64_t *val, const uint8_t *has,
+	       enum rank_rule rule, uint32_t *group, int64_t **stat, uint8_t **has_stat);
+
+#endif

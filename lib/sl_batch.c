@@ -128,6 +128,22 @@ int sl_batch_add_row(struct sl_batch *b, size_t *row)
 	return SL_OK;
 }
 
+int sl_batch_add_rows(struct sl_batch *b, size_t n)
+{
+	size_t cap = b->cap;
+
+	while (cap < b->n + n)
+		cap *= 2;
+	if (reserve(b, cap))
+		return SL_ENOMEM;
+	/* null bits of rows >= b->n are already set; zero the values */
+	for (int c = 0; c < b->ncols; c++)
+		memset((char *)b->cols[c].v.p + b->n * type_size(b->cols[c].type), 0,
+		       n * type_size(b->cols[c].type));
+	b->n += n;
+	return SL_OK;
+}
+
 void sl_batch_set_null(struct sl_batch *b, int c, size_t r)
 {
 	b->cols[c].nulls[r >> 3] |= (uint8_t)(1u << (r & 7));

@@ -43,6 +43,8 @@ void sl_batch_clear(struct sl_batch *b);
 
 /* Appends an all-null row; returns its index in *row.  0 or SL_ENOMEM. */
 int sl_batch_add_row(struct sl_batch *b, size_t *row);
+/* Appends n all-null rows at once (rows n0 .. n0+n-1, n0 = the old count). */
+int sl_batch_add_rows(struct sl_batch *b, size_t n);
 /* Removes the last row (a row rejected after it was partly filled). */
 void sl_batch_drop_last(struct sl_batch *b);
 

@@ -981,16 +981,15 @@ static int read_chunk(const struct sl_cfr *r, const msgpack_object *ch, int fc, 
 int sl_cfr_read_group(const struct sl_cfr *r, size_t g, const uint8_t *want,
 		      struct sl_batch *out, struct sl_errctx *err)
 {
-	size_t n, base = out->n, row;
+	size_t n, base = out->n;
 	msgpack_unpacked u;
 	int rc = SL_OK;
 
 	if (g >= r->ngroups || out->kind != r->kind)
 		return sl_err_set(err, SL_EINVAL, r->path, 0, "bad row group request");
 	n = r->groups[g].rows;
-	for (size_t i = 0; i < n; i++)
-		if (sl_batch_add_row(out, &row))
-			return sl_err_set(err, SL_ENOMEM, r->path, 0, NULL);
+	if (sl_batch_add_rows(out, n))
+		return sl_err_set(err, SL_ENOMEM, r->path, 0, NULL);
 	msgpack_unpacked_init(&u);
 	for (int fc = 0; fc < r->ncols; fc++) {
 		const struct chunk_ref *cr = &r->groups[g].chunks[fc];

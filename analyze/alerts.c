@@ -234,8 +234,10 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 		int fire[NTYPES];
 
 		fire[A_SLOW] = d->slow;
-		/* more than 10% of the target failed: failed * 10 > target, exactly */
-		fire[A_FAIL] = d->has_failed && d->has_target && d->failed * 10 > d->target;
+		/* more than the configured share (10%) of the target failed; a
+		 * double 0.1 is a hair above 1/10, so exactly 10% never fires */
+		fire[A_FAIL] = d->has_failed && d->has_target &&
+			       (double)d->failed > p->cfg.alert_failure_fraction * (double)d->target;
 		fire[A_VALID] = d->vfailed > 0;
 		for (int k = 0; k < NTYPES; k++) {
 			if (!fire[k])

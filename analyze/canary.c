@@ -12,12 +12,6 @@
 #include "sl_u64map.h"
 
 #define DAY_MS 86400000LL
-#define MIN_SAMPLES 3 /* per cohort, for a judgement */
-
-/* The seed's auto_rollback_decision thresholds. */
-#define MAX_ERROR_RATE 0.05
-#define MAX_LATENCY_INCREASE 0.5
-#define MAX_HEALTH_FAILURES 3
 
 enum metric { M_ERR, M_P50, M_P95, M_TPUT, M_HCF, NM };
 static const char *const metric_names[NM] = {"error_rate", "latency_p50_ms", "latency_p95_ms",
@@ -251,7 +245,8 @@ static int cmp_dep(const void *x, const void *y)
 
 /* The seed's auto_rollback_decision over the rollout cohort (canary
  * samples, else the samples of all instances). */
-static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict *names)
+static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict *names,
+		  const struct analyze_config *cf)
 {
 	int k = d->nsamples[K_CANARY] ? K_CANARY : K_ALL;
 	const struct vec *err = &d->m[k][M_ERR], *p95 = &d->m[k][M_P95], *hcf = &d->m[k][M_HCF];
@@ -267,11 +262,11 @@ static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict 
 		lat = mean(p95) / base - 1;
 	else if (d->has_latency_change)
 		lat = d->latency_change;
-	if (er > MAX_ERROR_RATE)
+	if (er > cf->rollback_max_error_rate)
 		sl_buf_adds(&reasons, "high_error_rate;");
-	if (lat > MAX_LATENCY_INCREASE)
+	if (lat > cf->rollback_max_latency_increase)
 		sl_buf_adds(&reasons, "performance_degradation;");
-	if (hc > MAX_HEALTH_FAILURES)
+	if (hc > cf->rollback_max_health_failures)
 		sl_buf_adds(&reasons, "health_check_failures;");
 	roll = reasons.len > 0;
 	if (roll)
@@ -279,11 +274,11 @@ static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict 
 	/* confidence: the share of samples that agree with the decision (a
 	 * sample agrees with a rollback when it breaches a threshold itself) */
 	for (size_t i = 0; i < err->n; i++)
-		breach += err->v[i] > MAX_ERROR_RATE;
+		breach += err->v[i] > cf->rollback_max_error_rate;
 	for (size_t i = 0; i < hcf->n; i++)
-		breach += hcf->v[i] > MAX_HEALTH_FAILURES;
+		breach += hcf->v[i] > cf->rollback_max_health_failures;
 	for (size_t i = 0; base > 0 && i < p95->n; i++)
-		breach += p95->v[i] / base - 1 > MAX_LATENCY_INCREASE;
+		breach += p95->v[i] / base - 1 > cf->rollback_max_latency_increase;
 	if (sl_table_add_row(t) || table_set_name(t, 0, names, d->id)) {
 		rc = SL_ENOMEM;
 		goto out;
@@ -318,7 +313,7 @@ out:
  * test at 5%; a metric fails when it moved the bad way; the score is the
  * share of metrics that pass: pass at 95 or more, marginal at 75. */
 static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
-		 const struct sl_dict *names)
+		 const struct sl_dict *names, const struct analyze_config *cf)
 {
 	int judged = 0, passed = 0;
 	double score;
@@ -330,14 +325,14 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 		const char *cls;
 		int ok;
 
-		if (c->n < MIN_SAMPLES || b->n < MIN_SAMPLES)
+		if (c->n < (size_t)cf->canary_min_samples || b->n < (size_t)cf->canary_min_samples)
 			continue;
 		if (mann_whitney(c->v, c->n, b->v, b->n, &u, &pv))
 			continue;
 		cm = median(c);
 		bm = median(b);
 		cls = "Pass";
-		if (pv < 0.05) {
+		if (pv < cf->canary_alpha) {
 			/* direction by the medians, by U when they are equal */
 			double side = cm != bm ? cm - bm : u - (double)c->n * (double)b->n / 2;
 
@@ -363,7 +358,9 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 	if (!judged)
 		return SL_OK;
 	score = 100.0 * passed / judged;
-	result = score >= 95 ? "pass" : score >= 75 ? "marginal" : "fail";
+	result = score >= cf->canary_pass_score	      ? "pass"
+		 : score >= cf->canary_marginal_score ? "marginal"
+						      : "fail";
 	if (sl_table_add_row(jt) || table_set_name(jt, 0, names, d->id))
 		return SL_ENOMEM;
 	sl_table_set_i64(jt, 1, d->start);
@@ -423,7 +420,7 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 
 		if (!d->nsamples[K_CANARY] && !d->nsamples[K_ALL])
 			continue;
-		if (decide(rt, d, cx.names) || judge(mt, jt, d, cx.names))
+		if (decide(rt, d, cx.names, &p->cfg) || judge(mt, jt, d, cx.names, &p->cfg))
 			goto nomem;
 	}
 	rc = sl_analysis_add(a, rt);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sl_err.h"
 #include "sl_scan.h"
 #include "sl_version.h"
 #include "window.h"
@@ -28,6 +29,7 @@ static const char usage[] =
 	"      --env ENV          only deployments of this environment\n"
 	"      --agent AGENT      only deployments of this agent\n"
 	"      --seed N           seed of the randomised analyses (default 1)\n"
+	"      --config FILE      thresholds, weights and tiers (docs/ANALYZE.md)\n"
 	"      --print TABLE      also print one result table as CSV on standard output\n"
 	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
 	"  -h, --help             this help\n"
@@ -47,6 +49,7 @@ static const struct option opts[] = {
 	{"env", required_argument, NULL, 'E'},
 	{"agent", required_argument, NULL, 'A'},
 	{"seed", required_argument, NULL, 'D'},
+	{"config", required_argument, NULL, 'C'},
 	{"print", required_argument, NULL, 'P'},
 	{"wait-lock", required_argument, NULL, 'W'},
 	{"help", no_argument, NULL, 'h'},
@@ -95,6 +98,7 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 				return misuse("--seed wants a number, not '%s'", optarg);
 			break;
 		case 'P': p->print = optarg; break;
+		case 'C': p->config_path = optarg; break;
 		case 'W':
 			p->wait_lock = (int)strtol(optarg, &end, 10);
 			if (!*optarg || *end || p->wait_lock < 0)
@@ -118,6 +122,20 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 		return misuse("%s", "no store given (--store DIR)");
 	if (!p->out && !p->print)
 		return misuse("%s", "no output given (-o FILE or --print TABLE)");
+	config_defaults(&p->cfg);
+	if (p->config_path) {
+		struct sl_errctx err;
+
+		sl_err_clear(&err);
+		if (config_load(p->config_path, &p->cfg, &err)) {
+			if (err.line)
+				fprintf(stderr, "shiplog-analyze: error: '%s':%ld: %s\n", err.path,
+					err.line, err.msg);
+			else
+				fprintf(stderr, "shiplog-analyze: error: '%s': %s\n", err.path, err.msg);
+			return 1;
+		}
+	}
 	/* the zone first: dates are local midnights in it */
 	if (window_set_tz(p->tz))
 		return misuse("unknown time zone '%s'", p->tz);

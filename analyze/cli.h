@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "config.h"
+
 struct analyze_params {
 	const char *store;
 	const char *out;     /* -o analysis.msgpack */
@@ -14,6 +16,8 @@ struct analyze_params {
 	const char *from_s, *to_s, *since_s, *now_s, *tz, *env, *agent;
 	uint64_t seed;
 	int wait_lock;
+	const char *config_path;   /* --config FILE */
+	struct analyze_config cfg; /* defaults, then the config file */
 };
 
 /* -1 to go on, else the exit status (0 after --help/--version, 2 misuse). */

@@ -14,41 +14,18 @@
 #define DAY_MS (24 * HOUR_MS)
 #define WEEK_MS (7 * DAY_MS)
 
-/* The DORA tiers (State of DevOps 2023).  For "higher is better" metrics a
- * value at or above a bound earns the tier; for the others, at or below. */
-struct tiers {
-	const char *metric;
-	int higher_better;
-	double elite, high, medium;
-};
-
-static const struct tiers tier_table[] = {
-	/* successful production deployments per week: daily or more, weekly,
-	 * monthly (52/12/7 ≈ 0.23 a week) */
-	{"deployment_frequency", 1, 7.0, 1.0, 52.0 / 12.0 / 7.0},
-	/* commit to production: a day, a week, a month (30 days) */
-	{"lead_time_for_changes", 0, 1.0 * DAY_MS, 7.0 * DAY_MS, 30.0 * DAY_MS},
-	{"change_failure_rate", 0, 0.05, 0.10, 0.15},
-	/* failure to the next good deployment: an hour, a day, a week */
-	{"failed_deployment_recovery_time", 0, 1.0 * HOUR_MS, 1.0 * DAY_MS, 7.0 * DAY_MS},
-};
-
-static const char *tier_of(const char *metric, double v)
+/* Tiers (config.c: the DORA 2023 bounds by default).  For "higher is
+ * better" metrics a value at or above a bound earns the tier; for the
+ * others, at or below. */
+static const char *tier_of(const struct analyze_config *cf, int metric, double v)
 {
-	for (size_t i = 0; i < sizeof(tier_table) / sizeof(tier_table[0]); i++) {
-		const struct tiers *t = &tier_table[i];
+	const double *t = cf->dora[metric];
 
-		if (strcmp(t->metric, metric))
-			continue;
-		if (isnan(v))
-			return NULL;
-		if (t->higher_better)
-			return v >= t->elite ? "elite" : v >= t->high ? "high"
-					      : v >= t->medium ? "medium" : "low";
-		return v <= t->elite ? "elite" : v <= t->high ? "high"
-			: v <= t->medium ? "medium" : "low";
-	}
-	return NULL;
+	if (isnan(v))
+		return NULL;
+	if (metric == DORA_FREQUENCY)
+		return v >= t[0] ? "elite" : v >= t[1] ? "high" : v >= t[2] ? "medium" : "low";
+	return v <= t[0] ? "elite" : v <= t[1] ? "high" : v <= t[2] ? "medium" : "low";
 }
 
 /* One finished or completed production deployment, in time order. */
@@ -292,18 +269,18 @@ table:
 		weeks = NAN;
 	v = (double)success / weeks;
 	rc = add_metric(t, "deployment_frequency", v, "deployments_per_week", success,
-			tier_of("deployment_frequency", v));
+			tier_of(&p->cfg, DORA_FREQUENCY, v));
 	rc = rc ? rc : add_metric(t, "deployment_days", (double)days / weeks, "days_per_week",
 				  days, NULL);
 	v = cx.nlead ? (double)lower_median(cx.lead, cx.nlead) : NAN;
 	rc = rc ? rc : add_metric(t, "lead_time_for_changes", v, "ms", cx.nlead,
-				  tier_of("lead_time_for_changes", v));
+				  tier_of(&p->cfg, DORA_LEAD_TIME, v));
 	v = finished ? (double)cfr_fail / (double)finished : NAN;
 	rc = rc ? rc : add_metric(t, "change_failure_rate", v, "fraction", finished,
-				  tier_of("change_failure_rate", v));
+				  tier_of(&p->cfg, DORA_CHANGE_FAILURE, v));
 	v = nrec ? (double)lower_median(rec, nrec) : NAN;
 	rc = rc ? rc : add_metric(t, "failed_deployment_recovery_time", v, "ms", nrec,
-				  tier_of("failed_deployment_recovery_time", v));
+				  tier_of(&p->cfg, DORA_RECOVERY, v));
 	rc = rc ? rc : add_metric(t, "unrecovered_failures", (double)(nfail - nrec), "count",
 				  nfail, NULL);
 	if (rc) {

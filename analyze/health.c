@@ -10,11 +10,6 @@
 #include "sl_u64map.h"
 
 #define DAY_MS 86400000LL
-#define W_SUCCESS 0.30
-#define W_ROLLBACK 0.25
-#define W_VALIDATION 0.20
-#define W_PERFORMANCE 0.15
-#define W_SPEED 0.10
 
 struct row {
 	uint32_t id, agent, env, phase; /* codes in the run's dictionary */
@@ -230,9 +225,9 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 	for (size_t i = 0; i < cx.n; i++) {
 		const struct row *w = &cx.rows[i];
 		double validation = w->vtotal ? (double)w->vpassed / w->vtotal : 1;
-		double score = 100 * (W_SUCCESS * w->success + W_ROLLBACK * w->no_rollback +
-				      W_VALIDATION * validation + W_PERFORMANCE * w->performance +
-				      W_SPEED * w->speed);
+		const double *wt = p->cfg.health_weight;
+		double score = 100 * (wt[0] * w->success + wt[1] * w->no_rollback +
+				      wt[2] * validation + wt[3] * w->performance + wt[4] * w->speed);
 
 		if (sl_table_add_row(t) || table_set_name(t, 0, cx.names, w->id) ||
 		    table_set_name(t, 1, cx.names, w->agent) || table_set_name(t, 2, cx.names, w->env) ||

@@ -154,17 +154,17 @@ static double lookup(const struct sl_analysis *a, const char *name, const char *
 
 struct target {
 	const char *metric, *unit, *op;
-	double target;
 };
 
-static const struct target targets[] = {
-	{"deployment_success_rate", "fraction", ">", 0.95},
-	{"mean_time_to_deploy", "ms", "<", 30 * 60 * 1000.0},
-	{"rollback_rate", "fraction", "<", 0.05},
-	{"detection_time", "ms", "<", 2 * 60 * 1000.0},
-	{"recovery_time", "ms", "<", 10 * 60 * 1000.0},
-	{"version_adoption_48h", "fraction", ">=", 0.80},
-	{"alert_false_positive_rate", "fraction", "<", 0.10},
+/* in the order of config.h's SC_*; the bounds come from the config */
+static const struct target targets[SC_NTARGETS] = {
+	{"deployment_success_rate", "fraction", ">"},
+	{"mean_time_to_deploy", "ms", "<"},
+	{"rollback_rate", "fraction", "<"},
+	{"detection_time", "ms", "<"},
+	{"recovery_time", "ms", "<"},
+	{"version_adoption_48h", "fraction", ">="},
+	{"alert_false_positive_rate", "fraction", "<"},
 };
 
 int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
@@ -217,13 +217,14 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 		goto nomem;
 	for (int k = 0; k < 7; k++) {
 		const struct target *tg = &targets[k];
+		double bound = p->cfg.scorecard[k];
 		char tgt[48];
 		double v = value[k];
-		int met = !strcmp(tg->op, ">")	  ? v > tg->target
-			  : !strcmp(tg->op, ">=") ? v >= tg->target
-						  : v < tg->target;
+		int met = !strcmp(tg->op, ">")	  ? v > bound
+			  : !strcmp(tg->op, ">=") ? v >= bound
+						  : v < bound;
 
-		snprintf(tgt, sizeof(tgt), "%s %.15g", tg->op, tg->target); /* exact for these */
+		snprintf(tgt, sizeof(tgt), "%s %.15g", tg->op, bound);
 		if (sl_table_add_row(t) || sl_table_set_str(t, 0, tg->metric, strlen(tg->metric)) ||
 		    sl_table_set_str(t, 2, tg->unit, strlen(tg->unit)) ||
 		    sl_table_set_str(t, 3, tgt, strlen(tgt)))

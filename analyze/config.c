@@ -1,0 +1,184 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_value.h"
+
+#define HOUR_MS 3600000.0
+#define DAY_MS (24 * HOUR_MS)
+
+void config_defaults(struct analyze_config *c)
+{
+	static const double w[5] = {0.30, 0.25, 0.20, 0.15, 0.10};
+	/* the DORA 2023 tiers: a week has 7 days, a month 30 */
+	static const double dora[DORA_NMETRICS][3] = {
+		{7.0, 1.0, 52.0 / 12.0 / 7.0},
+		{1 * DAY_MS, 7 * DAY_MS, 30 * DAY_MS},
+		{0.05, 0.10, 0.15},
+		{1 * HOUR_MS, 1 * DAY_MS, 7 * DAY_MS},
+	};
+	static const double sc[SC_NTARGETS] = {0.95, 30 * 60 * 1000.0, 0.05, 2 * 60 * 1000.0,
+					       10 * 60 * 1000.0, 0.80, 0.10};
+
+	memcpy(c->health_weight, w, sizeof(w));
+	c->alert_failure_fraction = 0.10;
+	c->rollback_max_error_rate = 0.05;
+	c->rollback_max_latency_increase = 0.5;
+	c->rollback_max_health_failures = 3;
+	c->canary_alpha = 0.05;
+	c->canary_min_samples = 3;
+	c->canary_pass_score = 95;
+	c->canary_marginal_score = 75;
+	memcpy(c->dora, dora, sizeof(dora));
+	memcpy(c->scorecard, sc, sizeof(sc));
+}
+
+struct setting {
+	const char *key;
+	int n;     /* numbers it takes */
+	size_t off; /* offset of the first double (or int) in the config */
+	int is_int;
+	double min, max;
+};
+
+#define OFF(f) offsetof(struct analyze_config, f)
+
+static const struct setting settings[] = {
+	{"health.weight.success", 1, OFF(health_weight[0]), 0, 0, 1},
+	{"health.weight.no_rollback", 1, OFF(health_weight[1]), 0, 0, 1},
+	{"health.weight.validation", 1, OFF(health_weight[2]), 0, 0, 1},
+	{"health.weight.performance", 1, OFF(health_weight[3]), 0, 0, 1},
+	{"health.weight.speed", 1, OFF(health_weight[4]), 0, 0, 1},
+	{"alerts.high_failure_rate", 1, OFF(alert_failure_fraction), 0, 0, 1},
+	{"rollback.max_error_rate", 1, OFF(rollback_max_error_rate), 0, 0, 1},
+	{"rollback.max_latency_increase", 1, OFF(rollback_max_latency_increase), 0, 0, 1e9},
+	{"rollback.max_health_check_failures", 1, OFF(rollback_max_health_failures), 0, 0, 1e9},
+	{"canary.alpha", 1, OFF(canary_alpha), 0, 0, 1},
+	{"canary.min_samples", 1, OFF(canary_min_samples), 1, 1, 1e6},
+	{"canary.pass_score", 1, OFF(canary_pass_score), 0, 0, 100},
+	{"canary.marginal_score", 1, OFF(canary_marginal_score), 0, 0, 100},
+	{"dora.deployment_frequency", 3, OFF(dora[DORA_FREQUENCY]), 0, 0, 1e9},
+	{"dora.lead_time_for_changes", 3, OFF(dora[DORA_LEAD_TIME]), 0, 0, 1e15},
+	{"dora.change_failure_rate", 3, OFF(dora[DORA_CHANGE_FAILURE]), 0, 0, 1},
+	{"dora.failed_deployment_recovery_time", 3, OFF(dora[DORA_RECOVERY]), 0, 0, 1e15},
+	{"scorecard.deployment_success_rate", 1, OFF(scorecard[SC_SUCCESS]), 0, 0, 1},
+	{"scorecard.mean_time_to_deploy", 1, OFF(scorecard[SC_MTTD]), 0, 0, 1e15},
+	{"scorecard.rollback_rate", 1, OFF(scorecard[SC_ROLLBACK]), 0, 0, 1},
+	{"scorecard.detection_time", 1, OFF(scorecard[SC_DETECTION]), 0, 0, 1e15},
+	{"scorecard.recovery_time", 1, OFF(scorecard[SC_RECOVERY]), 0, 0, 1e15},
+	{"scorecard.version_adoption_48h", 1, OFF(scorecard[SC_ADOPTION]), 0, 0, 1},
+	{"scorecard.alert_false_positive_rate", 1, OFF(scorecard[SC_ALERT_FP]), 0, 0, 1},
+};
+
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int apply(struct analyze_config *c, const struct setting *st, char *val, const char *path,
+		 long line, struct sl_errctx *err)
+{
+	double v[3];
+	int n = 0;
+	char *tok, *save;
+
+	for (tok = strtok_r(val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (n == st->n || sl_parse_f64(tok, strlen(tok), &v[n]) || !isfinite(v[n]))
+			return sl_err_set(err, SL_EPARSE, path, line, "'%s' takes %d number%s",
+					  st->key, st->n, st->n == 1 ? "" : "s");
+		if (v[n] < st->min || v[n] > st->max || (st->is_int && v[n] != floor(v[n])))
+			return sl_err_set(err, SL_EPARSE, path, line,
+					  "'%s': %s is out of range (%g to %g%s)", st->key, tok,
+					  st->min, st->max, st->is_int ? ", whole numbers" : "");
+		n++;
+	}
+	if (n != st->n)
+		return sl_err_set(err, SL_EPARSE, path, line, "'%s' takes %d number%s", st->key,
+				  st->n, st->n == 1 ? "" : "s");
+	if (st->n == 3 && !(v[0] != v[1] && v[1] != v[2] &&
+			    ((v[0] > v[1] && v[1] > v[2]) || (v[0] < v[1] && v[1] < v[2]))))
+		return sl_err_set(err, SL_EPARSE, path, line,
+				  "'%s': the elite, high and medium bounds must be in order",
+				  st->key);
+	for (int i = 0; i < n; i++) {
+		char *field = (char *)c + st->off;
+
+		if (st->is_int)
+			((int *)(void *)field)[i] = (int)v[i];
+		else
+			((double *)(void *)field)[i] = v[i];
+	}
+	return SL_OK;
+}
+
+int config_load(const char *path, struct analyze_config *c, struct sl_errctx *err)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0;
+	long line = 0;
+	int rc = SL_OK, seen[NSETTINGS] = {0};
+	double sum = 0;
+
+	if (!f)
+		return sl_err_set(err, SL_EIO, path, 0, "cannot open: %s", strerror(errno));
+	while (getline(&buf, &cap, f) >= 0) {
+		char *s, *eq, *key, *val;
+		size_t k;
+
+		line++;
+		if (strchr(buf, '#'))
+			*strchr(buf, '#') = '\0';
+		s = trim(buf);
+		if (!*s)
+			continue;
+		if (!(eq = strchr(s, '='))) {
+			rc = sl_err_set(err, SL_EPARSE, path, line, "expected 'setting = value'");
+			break;
+		}
+		*eq = '\0';
+		key = trim(s);
+		val = trim(eq + 1);
+		for (k = 0; k < NSETTINGS; k++)
+			if (!strcmp(settings[k].key, key))
+				break;
+		if (k == NSETTINGS) {
+			rc = sl_err_set(err, SL_EPARSE, path, line, "unknown setting '%.100s'", key);
+			break;
+		}
+		if (seen[k]++) {
+			rc = sl_err_set(err, SL_EPARSE, path, line, "'%s' is set twice", key);
+			break;
+		}
+		if ((rc = apply(c, &settings[k], val, path, line, err)))
+			break;
+	}
+	free(buf);
+	fclose(f);
+	if (rc)
+		return rc;
+	for (int i = 0; i < 5; i++)
+		sum += c->health_weight[i];
+	if (fabs(sum - 1) > 1e-9)
+		return sl_err_set(err, SL_EPARSE, path, 0,
+				  "the health weights add up to %g, not 1", sum);
+	if (c->canary_marginal_score > c->canary_pass_score)
+		return sl_err_set(err, SL_EPARSE, path, 0,
+				  "canary.marginal_score is above canary.pass_score");
+	return SL_OK;
+}

@@ -1,0 +1,30 @@
+# The config file: the bundled example (every default) changes nothing;
+# settings change the results; bad lines are errors naming file and line.
+"$BIN/shiplog-ingest" -q --store s "$E2E_DATA/dora_hand.csv" "$E2E_DATA/dora_incidents.csv"
+"$BIN/shiplog-analyze" --store s --now 2026-06-01 -o plain.msgpack
+"$BIN/shiplog-analyze" --store s --now 2026-06-01 --config "$E2E_ROOT/data/analyze.conf" \
+	-o conf.msgpack
+cmp -s plain.msgpack conf.msgpack && echo "the example config equals the defaults"
+# stricter tiers and scorecard, other weights
+cat >c.conf <<'CONF'
+dora.lead_time_for_changes = 60000 3600000 86400000  # a minute, an hour, a day
+scorecard.deployment_success_rate = 0.5
+health.weight.success = 0.5
+health.weight.no_rollback = 0.5
+health.weight.validation = 0
+health.weight.performance = 0
+health.weight.speed = 0
+CONF
+"$BIN/shiplog-analyze" --store s --config c.conf --print dora | grep lead_time
+"$BIN/shiplog-analyze" --store s --config c.conf --print scorecard | grep success_rate
+"$BIN/shiplog-analyze" --store s --config c.conf --print health_scores | cut -d, -f1,5,11
+for bad in "nonsense = 1" "canary.alpha" "canary.alpha = 2" "canary.min_samples = 2.5" \
+	"dora.change_failure_rate = 0.1 0.05" "dora.change_failure_rate = 0.2 0.1 0.3" \
+	"health.weight.speed = 0.5"; do
+	printf '# a comment\n\n%s\n' "$bad" >bad.conf
+	"$BIN/shiplog-analyze" --store s --config bad.conf --print dora >/dev/null
+	echo "exit=$?"
+done
+printf 'canary.alpha = 0.01\ncanary.alpha = 0.02\n' >twice.conf
+"$BIN/shiplog-analyze" --store s --config twice.conf --print dora >/dev/null; echo "exit=$?"
+"$BIN/shiplog-analyze" --store s --config missing.conf --print dora; echo "exit=$?"

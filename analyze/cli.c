@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "query.h"
 #include "sl_err.h"
 #include "sl_scan.h"
 #include "sl_version.h"
@@ -31,6 +32,10 @@ static const char usage[] =
 	"      --seed N           seed of the randomised analyses (default 1)\n"
 	"      --config FILE      thresholds, weights and tiers (docs/ANALYZE.md)\n"
 	"      --print TABLE      also print one result table as CSV on standard output\n"
+	"      --query NAME       answer one query instead (docs/ANALYZE.md): deployment,\n"
+	"                         checkpoints, artifacts, validations (with --id ID),\n"
+	"                         agent-history (--agent, --env, --limit N: 50, <= 200),\n"
+	"                         success-rates (the window, --env); CSV, or --json\n"
 	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          the version\n"
@@ -50,6 +55,10 @@ static const struct option opts[] = {
 	{"agent", required_argument, NULL, 'A'},
 	{"seed", required_argument, NULL, 'D'},
 	{"config", required_argument, NULL, 'C'},
+	{"query", required_argument, NULL, 'Q'},
+	{"id", required_argument, NULL, 'I'},
+	{"limit", required_argument, NULL, 'L'},
+	{"json", no_argument, NULL, 'J'},
 	{"print", required_argument, NULL, 'P'},
 	{"wait-lock", required_argument, NULL, 'W'},
 	{"help", no_argument, NULL, 'h'},
@@ -99,6 +108,14 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 			break;
 		case 'P': p->print = optarg; break;
 		case 'C': p->config_path = optarg; break;
+		case 'Q': p->query = optarg; break;
+		case 'I': p->query_id = optarg; break;
+		case 'J': p->json = 1; break;
+		case 'L':
+			p->limit = (int)strtol(optarg, &end, 10);
+			if (!*optarg || *end || p->limit < 1 || p->limit > 200)
+				return misuse("--limit wants a number from 1 to 200, not '%s'", optarg);
+			break;
 		case 'W':
 			p->wait_lock = (int)strtol(optarg, &end, 10);
 			if (!*optarg || *end || p->wait_lock < 0)
@@ -120,8 +137,18 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 		return misuse("unexpected argument '%s'", argv[optind]);
 	if (!p->store)
 		return misuse("%s", "no store given (--store DIR)");
-	if (!p->out && !p->print)
-		return misuse("%s", "no output given (-o FILE or --print TABLE)");
+	if (p->query) {
+		if (!query_known(p->query))
+			return misuse("unknown query '%s'", p->query);
+		if (!strcmp(p->query, "agent-history") ? !p->agent
+		    : strcmp(p->query, "success-rates") && !p->query_id)
+			return misuse("query '%s' needs %s", p->query,
+				      !strcmp(p->query, "agent-history") ? "--agent" : "--id");
+		if (!p->limit)
+			p->limit = 50;
+	} else if (!p->out && !p->print) {
+		return misuse("%s", "no output given (-o FILE, --print TABLE or --query NAME)");
+	}
 	config_defaults(&p->cfg);
 	if (p->config_path) {
 		struct sl_errctx err;

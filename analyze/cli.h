@@ -17,6 +17,10 @@ struct analyze_params {
 	uint64_t seed;
 	int wait_lock;
 	const char *config_path;   /* --config FILE */
+	const char *query;         /* --query NAME (query.h) */
+	const char *query_id;      /* --id */
+	int limit;                 /* --limit, agent-history */
+	int json;                  /* --json */
 	struct analyze_config cfg; /* defaults, then the config file */
 };
 

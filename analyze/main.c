@@ -17,6 +17,7 @@
 #include "canary.h"
 #include "dora.h"
 #include "health.h"
+#include "query.h"
 #include "scorecard.h"
 #include "strategy.h"
 #include "success.h"
@@ -87,6 +88,13 @@ int main(int argc, char **argv)
 	if (sl_store_open(&st, p.store, 0, SL_LOCK_SHARED, p.wait_lock, &err)) {
 		report(&err);
 		return 1;
+	}
+	if (p.query) {
+		rc = query_run(&p, st, &err);
+		if (rc < 0)
+			report(&err);
+		status = rc ? 1 : 0;
+		goto out;
 	}
 	if (!(a = sl_analysis_new())) {
 		errorf("out of memory");

@@ -6,61 +6,8 @@
 #include <string.h>
 
 #include "sl_colfile.h"
+#include "sl_rowfmt.h"
 #include "sl_value.h"
-
-static void put_str(FILE *out, const char *s, size_t n)
-{
-	/* quote only when needed, so simple values stay readable */
-	if (n && !memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
-	    !memchr(s, '\r', n))
-		fwrite(s, 1, n, out);
-	else if (n)
-		csv_fwrite(out, s, n);
-}
-
-static void put_row(FILE *out, const struct sl_batch *b, size_t r)
-{
-	char buf[64];
-
-	for (int c = 0; c < b->ncols; c++) {
-		const struct sl_col *col = &b->cols[c];
-
-		if (c)
-			fputc(',', out);
-		if (sl_batch_is_null(b, c, r))
-			continue;
-		switch (col->type) {
-		case SL_STR: {
-			size_t n;
-			const char *s = sl_batch_get_str(b, c, r, &n);
-
-			put_str(out, s, n);
-			break;
-		}
-		case SL_I64:
-			fprintf(out, "%lld", (long long)col->v.i64[r]);
-			break;
-		case SL_F64: {
-			/* the shortest of %.15g..%.17g that reads back exactly */
-			for (int prec = 15; prec <= 17; prec++) {
-				snprintf(buf, sizeof(buf), "%.*g", prec, col->v.f64[r]);
-				if (strtod(buf, NULL) == col->v.f64[r])
-					break;
-			}
-			fputs(buf, out);
-			break;
-		}
-		case SL_BOOL:
-			fputs(col->v.u8[r] ? "true" : "false", out);
-			break;
-		case SL_TIME:
-			sl_format_time(col->v.i64[r], buf);
-			fputs(buf, out);
-			break;
-		}
-	}
-	fputc('\n', out);
-}
 
 static int dump_file(struct sl_store *st, enum sl_kind kind, int64_t day,
 		     struct sl_batch *b, FILE *out, struct sl_errctx *err)
@@ -77,7 +24,7 @@ static int dump_file(struct sl_store *st, enum sl_kind kind, int64_t day,
 		if ((rc = sl_cfr_read_group(r, g, NULL, b, err)))
 			break;
 		for (size_t i = 0; i < b->n; i++)
-			put_row(out, b, i);
+			sl_rowfmt_csv_row(out, b, i);
 	}
 	sl_cfr_close(r);
 	return rc;
@@ -86,7 +33,6 @@ static int dump_file(struct sl_store *st, enum sl_kind kind, int64_t day,
 int dump_kind(struct sl_store *st, enum sl_kind kind, const char *day_s, FILE *out,
 	      struct sl_errctx *err)
 {
-	const struct sl_kind_def *k = sl_kind_def(kind);
 	struct sl_batch *b = sl_batch_new(kind, 65536);
 	int64_t *days = NULL, one;
 	size_t n;
@@ -94,9 +40,7 @@ int dump_kind(struct sl_store *st, enum sl_kind kind, const char *day_s, FILE *o
 
 	if (!b)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	for (int c = 0; c < k->ncols; c++)
-		fprintf(out, "%s%s", c ? "," : "", k->cols[c].name);
-	fputc('\n', out);
+	sl_rowfmt_csv_header(out, kind);
 	if (day_s) {
 		if (!strcmp(day_s, "undated"))
 			one = SL_DAY_NONE;

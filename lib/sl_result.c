@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sl_buf.h"
+#include "sl_rowfmt.h"
 #include "sl_value.h"
 #include "sl_version.h"
 
@@ -151,6 +152,10 @@ int sl_table_col(const struct sl_table *t, const char *name)
 	return -1;
 }
 
+int sl_table_ncols(const struct sl_table *t) { return t->ncols; }
+const char *sl_table_col_name(const struct sl_table *t, int c) { return t->cols[c].name; }
+enum sl_rtype sl_table_col_type(const struct sl_table *t, int c) { return t->cols[c].type; }
+
 int sl_table_get_f64(const struct sl_table *t, int c, size_t r, double *v)
 {
 	const struct rcol *col;
@@ -172,14 +177,6 @@ const char *sl_table_get_str(const struct sl_table *t, int c, size_t r)
 	return t->cols[c].v.str[r];
 }
 
-static void shortest_double(double v, char *buf, size_t n)
-{
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, n, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
-	}
-}
 
 static void csv_field(FILE *out, const char *s)
 {
@@ -215,7 +212,7 @@ int sl_table_write_csv(const struct sl_table *t, FILE *out)
 				fprintf(out, "%lld", (long long)col->v.i64[r]);
 				break;
 			case SL_R_F64:
-				shortest_double(col->v.f64[r], buf, sizeof(buf));
+				sl_fmt_double(col->v.f64[r], buf, sizeof(buf));
 				fputs(buf, out);
 				break;
 			case SL_R_BOOL:

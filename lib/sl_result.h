@@ -46,6 +46,9 @@ void sl_table_set_bool(struct sl_table *t, int c, int v);
 /* Reading back: the index of the column called name (-1 when none), and
  * a number of row r (0, or -1 when null or not a number column). */
 int sl_table_col(const struct sl_table *t, const char *name);
+int sl_table_ncols(const struct sl_table *t);
+const char *sl_table_col_name(const struct sl_table *t, int c);
+enum sl_rtype sl_table_col_type(const struct sl_table *t, int c);
 int sl_table_get_f64(const struct sl_table *t, int c, size_t r, double *v);
 /* The text of row r of a string column, or NULL when null. */
 const char *sl_table_get_str(const struct sl_table *t, int c, size_t r);

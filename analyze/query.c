@@ -1,0 +1,294 @@
+#include "query.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_result.h"
+#include "sl_rowfmt.h"
+#include "sl_scan.h"
+#include "sl_value.h"
+#include "success.h"
+
+#define DAY_MS 86400000LL
+
+static const char *const queries[] = {"deployment", "checkpoints", "artifacts", "validations",
+				      "agent-history", "success-rates", NULL};
+
+int query_known(const char *name)
+{
+	for (int i = 0; queries[i]; i++)
+		if (!strcmp(queries[i], name))
+			return 1;
+	return 0;
+}
+
+static int str_is(const struct sl_batch *b, int c, size_t r, const char *want)
+{
+	size_t n;
+	const char *s = sl_batch_get_str(b, c, r, &n);
+
+	return s && n == strlen(want) && !memcmp(s, want, n);
+}
+
+/* Rows of kind in [from, to) whose column col equals value (and, when
+ * col2 >= 0, whose col2 equals value2), copied into *out. */
+static int collect(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
+		   const char *colname, const char *value, const char *col2name,
+		   const char *value2, struct sl_batch **out, struct sl_errctx *err)
+{
+	struct sl_scan *sc;
+	struct sl_batch *b;
+	int col = sl_kind_col(kind, colname), col2 = col2name ? sl_kind_col(kind, col2name) : -1;
+	int rc;
+
+	*out = sl_batch_new(kind, 64);
+	if (!*out)
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if ((rc = sl_scan_open(&sc, st, kind, from, to, NULL, err)))
+		return rc;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++)
+			if (sl_scan_in_window(sc, b, r) && str_is(b, col, r, value) &&
+			    (col2 < 0 || str_is(b, col2, r, value2)) &&
+			    sl_batch_copy_row(*out, b, r)) {
+				sl_scan_close(sc);
+				return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			}
+	sl_scan_close(sc);
+	return rc < 0 ? rc : SL_OK;
+}
+
+/* The stored row of a deployment: the ids first (cheap), then its day. */
+static int find_deployment(const struct sl_store *st, const char *id, struct sl_batch **out,
+			   struct sl_errctx *err)
+{
+	struct sl_scan *sc;
+	struct sl_batch *b;
+	uint8_t want[64] = {0};
+	int c_id = sl_kind_col(SL_KIND_DEPLOYMENTS, "deployment_id");
+	int c_start = sl_kind_col(SL_KIND_DEPLOYMENTS, "start_time"), rc, found = 0;
+	int64_t start = 0;
+
+	*out = NULL;
+	want[c_id] = 1;
+	if ((rc = sl_scan_open(&sc, st, SL_KIND_DEPLOYMENTS, SL_TIME_MIN, SL_TIME_MAX, want, err)))
+		return rc;
+	while (!found && (rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n && !found; r++)
+			if (str_is(b, c_id, r, id)) {
+				found = 1;
+				start = b->cols[c_start].v.i64[r];
+			}
+	sl_scan_close(sc);
+	if (rc < 0)
+		return rc;
+	if (!found)
+		return SL_OK;
+	return collect(st, SL_KIND_DEPLOYMENTS, start, start + 1, "deployment_id", id, NULL, NULL,
+		       out, err);
+}
+
+static void print_csv(const struct sl_batch *b)
+{
+	sl_rowfmt_csv_header(stdout, b->kind);
+	for (size_t r = 0; r < b->n; r++)
+		sl_rowfmt_csv_row(stdout, b, r);
+}
+
+static json_t *json_rows(const struct sl_batch *b)
+{
+	json_t *a = json_array();
+
+	for (size_t r = 0; a && r < b->n; r++)
+		if (json_array_append_new(a, sl_rowfmt_json(b, r))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static int print_json(json_t *j)
+{
+	int rc = j && json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
+
+	if (!rc)
+		fputc('\n', stdout);
+	json_decref(j);
+	return rc ? SL_ENOMEM : SL_OK;
+}
+
+static int deployment_query(const struct analyze_params *p, const struct sl_store *st,
+			    const char *what, struct sl_errctx *err)
+{
+	static const enum sl_kind kids[] = {SL_KIND_CHECKPOINTS, SL_KIND_ARTIFACTS,
+					    SL_KIND_VALIDATIONS};
+	struct sl_batch *d = NULL, *k = NULL;
+	int rc, c_start = sl_kind_col(SL_KIND_DEPLOYMENTS, "start_time");
+	int64_t start, day0;
+	json_t *obj = NULL;
+
+	if ((rc = find_deployment(st, p->query_id, &d, err)))
+		goto out;
+	if (!d || !d->n) {
+		fprintf(stderr, "shiplog-analyze: no deployment '%s'\n", p->query_id);
+		rc = 1;
+		goto out;
+	}
+	start = d->cols[c_start].v.i64[0];
+	day0 = sl_day_of_ms(start) * DAY_MS;
+	if (!strcmp(what, "deployment") && !p->json) {
+		print_csv(d);
+		goto out;
+	}
+	if (!strcmp(what, "deployment") && !(obj = sl_rowfmt_json(d, 0))) {
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(kids) / sizeof(kids[0]); i++) {
+		const char *name = sl_kind_name(kids[i]);
+		/* checkpoints and validations by their time around the rollout;
+		 * artifacts live on their deployment's day */
+		int64_t from = kids[i] == SL_KIND_ARTIFACTS ? day0 : start - DAY_MS;
+		int64_t to = kids[i] == SL_KIND_ARTIFACTS ? day0 + DAY_MS : start + 7 * DAY_MS;
+
+		if (obj == NULL && strcmp(what, name))
+			continue;
+		sl_batch_free(k);
+		if ((rc = collect(st, kids[i], from, to, "deployment_id", p->query_id, NULL, NULL,
+				  &k, err)))
+			goto out;
+		if (obj) {
+			if (json_object_set_new(obj, name, json_rows(k))) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
+			}
+		} else if (p->json) {
+			rc = print_json(json_rows(k));
+		} else {
+			print_csv(k);
+		}
+	}
+	if (obj) {
+		rc = print_json(obj);
+		obj = NULL;
+	}
+out:
+	json_decref(obj);
+	sl_batch_free(d);
+	sl_batch_free(k);
+	return rc;
+}
+
+static const struct sl_batch *sort_batch;
+static int sort_col;
+
+static int newest_first(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	int64_t ta = sort_batch->cols[sort_col].v.i64[a], tb = sort_batch->cols[sort_col].v.i64[b];
+
+	if (ta != tb)
+		return ta < tb ? 1 : -1;
+	return (a > b) - (a < b);
+}
+
+static int history_query(const struct analyze_params *p, const struct sl_store *st,
+			 struct sl_errctx *err)
+{
+	struct sl_batch *d = NULL;
+	size_t *idx = NULL, n;
+	int rc;
+	json_t *arr = NULL;
+
+	if ((rc = collect(st, SL_KIND_DEPLOYMENTS, p->from, p->to, "agent_id", p->agent,
+			  p->env ? "environment" : NULL, p->env, &d, err)))
+		goto out;
+	idx = malloc((d->n ? d->n : 1) * sizeof(*idx));
+	if (!idx || (p->json && !(arr = json_array()))) {
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	for (size_t i = 0; i < d->n; i++)
+		idx[i] = i;
+	sort_batch = d;
+	sort_col = sl_kind_col(SL_KIND_DEPLOYMENTS, "start_time");
+	sl_sort(idx, d->n, sizeof(*idx), newest_first);
+	n = d->n < (size_t)p->limit ? d->n : (size_t)p->limit;
+	if (!p->json)
+		sl_rowfmt_csv_header(stdout, SL_KIND_DEPLOYMENTS);
+	for (size_t i = 0; i < n; i++) {
+		if (!p->json)
+			sl_rowfmt_csv_row(stdout, d, idx[i]);
+		else if (json_array_append_new(arr, sl_rowfmt_json(d, idx[i]))) {
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			goto out;
+		}
+	}
+	if (arr) {
+		rc = print_json(arr);
+		arr = NULL;
+	}
+out:
+	json_decref(arr);
+	free(idx);
+	sl_batch_free(d);
+	return rc;
+}
+
+static int rates_query(const struct analyze_params *p, const struct sl_store *st,
+		       struct sl_errctx *err)
+{
+	struct sl_analysis *a = sl_analysis_new();
+	struct success_counts sc = {0, 0};
+	const struct sl_table *t;
+	int rc;
+
+	if (!a)
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if ((rc = success_run(p, st, a, &sc, err)))
+		goto out;
+	t = sl_analysis_table(a, "summary");
+	if (!p->json) {
+		rc = sl_table_write_csv(t, stdout);
+	} else {
+		json_t *arr = json_array();
+
+		for (size_t r = 0; arr && r < sl_table_rows(t); r++) {
+			json_t *o = json_object();
+
+			for (int c = 0; o && c < sl_table_ncols(t); c++) {
+				const char *s = sl_table_get_str(t, c, r);
+				double v;
+				json_t *jv = s ? json_string(s)
+					     : sl_table_get_f64(t, c, r, &v) ? json_null()
+					     : sl_table_col_type(t, c) == SL_R_I64 ? json_integer((json_int_t)v)
+										      : json_real(v);
+
+				json_object_set_new(o, sl_table_col_name(t, c), jv);
+			}
+			json_array_append_new(arr, o);
+		}
+		rc = print_json(arr);
+	}
+out:
+	sl_analysis_free(a);
+	return rc;
+}
+
+int query_run(const struct analyze_params *p, const struct sl_store *st, struct sl_errctx *err)
+{
+	int rc;
+
+	if (!strcmp(p->query, "agent-history"))
+		rc = history_query(p, st, err);
+	else if (!strcmp(p->query, "success-rates"))
+		rc = rates_query(p, st, err);
+	else
+		rc = deployment_query(p, st, p->query, err);
+	if (fflush(stdout) && !rc)
+		rc = sl_err_set(err, SL_EIO, "<stdout>", 0, "cannot write");
+	return rc;
+}

@@ -1,0 +1,119 @@
+#include "sl_rowfmt.h"
+
+#include <csv.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_value.h"
+
+void sl_fmt_double(double v, char *buf, size_t n)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+}
+
+static void put_str(FILE *out, const char *s, size_t n)
+{
+	/* quote only when needed, so simple values stay readable */
+	if (n && !memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
+	    !memchr(s, '\r', n))
+		fwrite(s, 1, n, out);
+	else if (n)
+		csv_fwrite(out, s, n);
+}
+
+void sl_rowfmt_csv_header(FILE *out, enum sl_kind kind)
+{
+	const struct sl_kind_def *k = sl_kind_def(kind);
+
+	for (int c = 0; c < k->ncols; c++)
+		fprintf(out, "%s%s", c ? "," : "", k->cols[c].name);
+	fputc('\n', out);
+}
+
+void sl_rowfmt_csv_row(FILE *out, const struct sl_batch *b, size_t r)
+{
+	char buf[64];
+
+	for (int c = 0; c < b->ncols; c++) {
+		const struct sl_col *col = &b->cols[c];
+
+		if (c)
+			fputc(',', out);
+		if (sl_batch_is_null(b, c, r))
+			continue;
+		switch (col->type) {
+		case SL_STR: {
+			size_t n;
+			const char *s = sl_batch_get_str(b, c, r, &n);
+
+			put_str(out, s, n);
+			break;
+		}
+		case SL_I64:
+			fprintf(out, "%lld", (long long)col->v.i64[r]);
+			break;
+		case SL_F64:
+			sl_fmt_double(col->v.f64[r], buf, sizeof(buf));
+			fputs(buf, out);
+			break;
+		case SL_BOOL:
+			fputs(col->v.u8[r] ? "true" : "false", out);
+			break;
+		case SL_TIME:
+			sl_format_time(col->v.i64[r], buf);
+			fputs(buf, out);
+			break;
+		}
+	}
+	fputc('\n', out);
+}
+
+json_t *sl_rowfmt_json(const struct sl_batch *b, size_t r)
+{
+	const struct sl_kind_def *k = sl_kind_def(b->kind);
+	json_t *o = json_object();
+	char buf[64];
+
+	if (!o)
+		return NULL;
+	for (int c = 0; c < b->ncols; c++) {
+		const struct sl_col *col = &b->cols[c];
+		json_t *v = NULL;
+		size_t n;
+		const char *s;
+
+		if (sl_batch_is_null(b, c, r)) {
+			v = json_null();
+		} else {
+			switch (col->type) {
+			case SL_STR:
+				s = sl_batch_get_str(b, c, r, &n);
+				v = json_stringn(s, n);
+				break;
+			case SL_I64:
+				v = json_integer(col->v.i64[r]);
+				break;
+			case SL_F64:
+				v = isfinite(col->v.f64[r]) ? json_real(col->v.f64[r]) : json_null();
+				break;
+			case SL_BOOL:
+				v = json_boolean(col->v.u8[r]);
+				break;
+			case SL_TIME:
+				sl_format_time(col->v.i64[r], buf);
+				v = json_string(buf);
+				break;
+			}
+		}
+		if (!v || json_object_set_new(o, k->cols[c].name, v)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}

@@ -55,34 +55,39 @@ for kind in $KINDS; do
 				k, n, gz / 1e6, zs, zkb / 1024, is, ikb / 1024, n / is, raw / 1e6 / is,
 				is / zs, infl }'
 		if [ "$kind" = deployments ] && [ -x "$BIN/shiplog-analyze" ]; then
-			# the success-rate view over the store just built, and the
-			# same grouping by pandas from the CSV (when installed)
+			# the success-rate view over the store just built (the
+			# success-rates query computes only it and the summary), every
+			# analysis, and the same grouping by pandas from the CSV
+			set -- $(measure "$BIN/shiplog-analyze" --store "$D/store" \
+				--query success-rates)
+			as=$1
 			set -- $(measure "$BIN/shiplog-analyze" --store "$D/store" \
 				-o "$D/analysis.msgpack")
-			as=$1
+			fs=$1 fkb=$2
 			ps=""
 			if /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
 				set -- $(measure /usr/bin/python3 scripts/ref-success-rates.py "$f")
 				ps=$1
 			fi
-			echo "$rows $as $is $ps" >>"$D/analyze.txt"
+			echo "$rows $as $is $fs $fkb $ps" >>"$D/analyze.txt"
 		fi
 	done
 done
 if [ -f "$D/analyze.txt" ]; then
 	echo
-	printf '%-12s %9s | %10s %12s | %9s %8s\n' kind rows analyze_s "ingest+anl_s" pandas_s \
-		"pandas/x"
-	while read -r n as is ps; do
-		awk -v n="$n" -v as="$as" -v is="$is" -v ps="$ps" 'BEGIN {
-			if (ps == "") printf "%-12s %9d | %10.2f %12.2f | %9s %8s\n",
-				"deployments", n, as, as + is, "-", "-"
-			else printf "%-12s %9d | %10.2f %12.2f | %9.2f %8.1f\n",
-				"deployments", n, as, as + is, ps, ps / as }'
+	printf '%-12s %9s | %8s %12s | %8s %7s | %9s %8s\n' kind rows rates_s "ingest+rates" \
+		all_s RSS_MB pandas_s "pandas/x"
+	while read -r n as is fs fkb ps; do
+		awk -v n="$n" -v as="$as" -v is="$is" -v fs="$fs" -v fkb="$fkb" -v ps="$ps" 'BEGIN {
+			if (ps == "") printf "%-12s %9d | %8.2f %12.2f | %8.2f %7.0f | %9s %8s\n",
+				"deployments", n, as, as + is, fs, fkb / 1024, "-", "-"
+			else printf "%-12s %9d | %8.2f %12.2f | %8.2f %7.0f | %9.2f %8.1f\n",
+				"deployments", n, as, as + is, fs, fkb / 1024, ps, ps / as }'
 	done <"$D/analyze.txt"
 	rm -f "$D/analyze.txt"
-	echo "analyze_s: the whole shiplog-analyze run over the store; pandas_s: read_csv of the .gz +"
-	echo "the success-rate GROUP BY alone (scripts/ref-success-rates.py); pandas/x = pandas_s / analyze_s."
+	echo "rates_s: the success-rate view and summary over the store (--query success-rates);"
+	echo "all_s: every analysis into an analysis file; pandas_s: read_csv of the .gz + the"
+	echo "success-rate GROUP BY (scripts/ref-success-rates.py); pandas/x = pandas_s / rates_s."
 fi
 echo "MB/s counts decompressed CSV bytes; x zcat = ingest wall time / zcat wall time."
 nproc | awk '{ print "cores: " $1 }'

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sl_buf.h"
+#include "sl_dict.h"
 #include "sl_rowfmt.h"
 #include "sl_value.h"
 #include "sl_version.h"
@@ -17,16 +18,20 @@
 #define ANALYSIS_MAGIC "shiplog-analysis"
 #define ANALYSIS_FORMAT 1
 
+/* String cells are codes into a dictionary per column (names repeat; a
+ * table of ten million deployments must not hold ten million mallocs); the
+ * strings are interned with their NUL so they read back as C strings. */
 struct rcol {
 	char *name;
 	enum sl_rtype type;
 	union {
 		int64_t *i64;
 		double *f64;
-		char **str;
+		uint32_t *code;
 		void *p;
 	} v;
 	uint8_t *isnull;
+	struct sl_dict *dict; /* SL_R_STR */
 };
 
 struct sl_table {
@@ -34,6 +39,7 @@ struct sl_table {
 	int ncols;
 	struct rcol *cols;
 	size_t n, cap;
+	struct sl_buf scratch;
 };
 
 struct sl_table *sl_table_new(const char *name, const struct sl_rcol *cols, int ncols)
@@ -47,6 +53,8 @@ struct sl_table *sl_table_new(const char *name, const struct sl_rcol *cols, int 
 		if (!(t->cols[c].name = strdup(cols[c].name)))
 			goto fail;
 		t->cols[c].type = cols[c].type;
+		if (cols[c].type == SL_R_STR && !(t->cols[c].dict = sl_dict_new()))
+			goto fail;
 	}
 	return t;
 fail:
@@ -59,15 +67,14 @@ void sl_table_free(struct sl_table *t)
 	if (!t)
 		return;
 	for (int c = 0; t->cols && c < t->ncols; c++) {
-		if (t->cols[c].type == SL_R_STR)
-			for (size_t r = 0; r < t->n; r++)
-				free(t->cols[c].v.str[r]);
+		sl_dict_free(t->cols[c].dict);
 		free(t->cols[c].v.p);
 		free(t->cols[c].isnull);
 		free(t->cols[c].name);
 	}
 	free(t->cols);
 	free(t->name);
+	sl_buf_release(&t->scratch);
 	free(t);
 }
 
@@ -81,7 +88,7 @@ int sl_table_add_row(struct sl_table *t)
 
 		for (int c = 0; c < t->ncols; c++) {
 			struct rcol *col = &t->cols[c];
-			size_t sz = col->type == SL_R_STR ? sizeof(char *)
+			size_t sz = col->type == SL_R_STR ? sizeof(uint32_t)
 				    : col->type == SL_R_F64 ? sizeof(double)
 							    : sizeof(int64_t);
 			void *p = realloc(col->v.p, cap * sz);
@@ -100,7 +107,7 @@ int sl_table_add_row(struct sl_table *t)
 	for (int c = 0; c < t->ncols; c++) {
 		t->cols[c].isnull[t->n] = 1;
 		if (t->cols[c].type == SL_R_STR)
-			t->cols[c].v.str[t->n] = NULL;
+			t->cols[c].v.code[t->n] = 0;
 		else if (t->cols[c].type == SL_R_F64)
 			t->cols[c].v.f64[t->n] = 0;
 		else
@@ -112,17 +119,23 @@ int sl_table_add_row(struct sl_table *t)
 
 int sl_table_set_str(struct sl_table *t, int c, const char *s, size_t n)
 {
-	char *d = malloc(n + 1);
 	size_t r = t->n - 1;
+	uint32_t code;
 
-	if (!d)
+	sl_buf_reset(&t->scratch);
+	if (sl_buf_add(&t->scratch, s, n) || sl_buf_addc(&t->scratch, '\0') ||
+	    sl_dict_intern(t->cols[c].dict, t->scratch.data, n + 1, &code))
 		return SL_ENOMEM;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	free(t->cols[c].v.str[r]);
-	t->cols[c].v.str[r] = d;
+	t->cols[c].v.code[r] = code;
 	t->cols[c].isnull[r] = 0;
 	return SL_OK;
+}
+
+static const char *cell_str(const struct rcol *col, size_t r)
+{
+	size_t n;
+
+	return sl_dict_get(col->dict, col->v.code[r], &n);
 }
 
 void sl_table_set_i64(struct sl_table *t, int c, int64_t v)
@@ -174,7 +187,7 @@ const char *sl_table_get_str(const struct sl_table *t, int c, size_t r)
 	if (c < 0 || c >= t->ncols || r >= t->n || t->cols[c].isnull[r] ||
 	    t->cols[c].type != SL_R_STR)
 		return NULL;
-	return t->cols[c].v.str[r];
+	return cell_str(&t->cols[c], r);
 }
 
 
@@ -206,7 +219,7 @@ int sl_table_write_csv(const struct sl_table *t, FILE *out)
 				continue;
 			switch (col->type) {
 			case SL_R_STR:
-				csv_field(out, col->v.str[r]);
+				csv_field(out, cell_str(col, r));
 				break;
 			case SL_R_I64:
 				fprintf(out, "%lld", (long long)col->v.i64[r]);
@@ -375,7 +388,7 @@ static void pack_table(msgpack_packer *pk, const struct sl_table *t)
 			}
 			switch (col->type) {
 			case SL_R_STR:
-				pack_str(pk, col->v.str[r]);
+				pack_str(pk, cell_str(col, r));
 				break;
 			case SL_R_F64:
 				msgpack_pack_double(pk, col->v.f64[r]);
@@ -398,16 +411,24 @@ static void pack_table(msgpack_packer *pk, const struct sl_table *t)
 	}
 }
 
+static int write_cb(void *data, const char *buf, size_t len)
+{
+	return fwrite(buf, 1, len, data) == len ? 0 : -1;
+}
+
 int sl_analysis_write(const struct sl_analysis *a, const char *path, struct sl_errctx *err)
 {
-	msgpack_sbuffer sb;
 	msgpack_packer pk;
 	char tmp[PATH_MAX];
 	FILE *f;
-	int fail, rc = SL_OK;
+	int fail;
 
-	msgpack_sbuffer_init(&sb);
-	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
+	f = fopen(tmp, "we");
+	if (!f)
+		return sl_err_set(err, SL_EIO, path, 0, "cannot create: %s", strerror(errno));
+	/* streamed to the file: the analysis is never held twice in memory */
+	msgpack_packer_init(&pk, f, write_cb);
 	msgpack_pack_map(&pk, 4);
 	pack_str(&pk, "magic");
 	pack_str(&pk, ANALYSIS_MAGIC);
@@ -432,20 +453,14 @@ int sl_analysis_write(const struct sl_analysis *a, const char *path, struct sl_e
 		pack_str(&pk, a->tables[i]->name);
 		pack_table(&pk, a->tables[i]);
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
-	f = fopen(tmp, "we");
-	if (!f) {
-		rc = sl_err_set(err, SL_EIO, path, 0, "cannot create: %s", strerror(errno));
-		goto out;
-	}
-	fail = fwrite(sb.data, 1, sb.size, f) != sb.size || fflush(f) || fsync(fileno(f));
+	fail = ferror(f) || fflush(f) || fsync(fileno(f));
 	if (fclose(f))
 		fail = 1;
 	if (fail || rename(tmp, path)) {
-		rc = sl_err_set(err, SL_EIO, path, 0, "cannot write: %s", strerror(errno));
+		int rc = sl_err_set(err, SL_EIO, path, 0, "cannot write: %s", strerror(errno));
+
 		unlink(tmp);
+		return rc;
 	}
-out:
-	msgpack_sbuffer_destroy(&sb);
-	return rc;
+	return SL_OK;
 }

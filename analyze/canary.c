@@ -26,13 +26,19 @@ struct vec {
 
 enum cohort { K_CANARY, K_BASELINE, K_ALL, NK };
 
+/* The samples of one deployment, by cohort and metric: allocated only for
+ * the deployments that have samples (most have none). */
+struct samples {
+	struct vec m[NK][NM];
+	size_t nsamples[NK];
+};
+
 struct dep {
 	uint32_t id;
 	int64_t start;
 	uint8_t rolled_back, has_latency_change;
 	double latency_change;
-	struct vec m[NK][NM];
-	size_t nsamples[NK];
+	struct samples *s;
 };
 
 struct ctx {
@@ -212,7 +218,11 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 			k = is_str(co, cn, "canary") ? K_CANARY
 			    : is_str(co, cn, "baseline") ? K_BASELINE : K_ALL;
 			d = &cx->d[*v];
-			d->nsamples[k]++;
+			if (!d->s && !(d->s = calloc(1, sizeof(*d->s)))) {
+				sl_scan_close(sc);
+				return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			}
+			d->s->nsamples[k]++;
 			for (int m = 0; m < NM; m++) {
 				double x;
 
@@ -222,7 +232,7 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 					       : b->cols[c_m[m]].v.f64[r];
 				if (isnan(x))
 					continue;
-				if (push(&d->m[k][m], x)) {
+				if (push(&d->s->m[k][m], x)) {
 					sl_scan_close(sc);
 					return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 				}
@@ -248,12 +258,13 @@ static int cmp_dep(const void *x, const void *y)
 static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict *names,
 		  const struct analyze_config *cf)
 {
-	int k = d->nsamples[K_CANARY] ? K_CANARY : K_ALL;
-	const struct vec *err = &d->m[k][M_ERR], *p95 = &d->m[k][M_P95], *hcf = &d->m[k][M_HCF];
-	double er = mean(err), base = mean(&d->m[K_BASELINE][M_P95]), lat = NAN;
+	const struct samples *sm = d->s;
+	int k = sm->nsamples[K_CANARY] ? K_CANARY : K_ALL;
+	const struct vec *err = &sm->m[k][M_ERR], *p95 = &sm->m[k][M_P95], *hcf = &sm->m[k][M_HCF];
+	double er = mean(err), base = mean(&sm->m[K_BASELINE][M_P95]), lat = NAN;
 	double hc = max_of(hcf);
 	struct sl_buf reasons = SL_BUF_INIT;
-	size_t breach = 0, ns = d->nsamples[k];
+	size_t breach = 0, ns = sm->nsamples[k];
 	int roll, rc = SL_OK;
 
 	/* latency increase against the baseline cohort when there is one,
@@ -320,7 +331,7 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 	const char *result;
 
 	for (int m = 0; m < NM; m++) {
-		struct vec *c = &d->m[K_CANARY][m], *b = &d->m[K_BASELINE][m];
+		struct vec *c = &d->s->m[K_CANARY][m], *b = &d->s->m[K_BASELINE][m];
 		double u, pv, cm, bm;
 		const char *cls;
 		int ok;
@@ -418,7 +429,7 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	for (size_t i = 0; i < cx.n; i++) {
 		struct dep *d = &cx.d[i];
 
-		if (!d->nsamples[K_CANARY] && !d->nsamples[K_ALL])
+		if (!d->s || (!d->s->nsamples[K_CANARY] && !d->s->nsamples[K_ALL]))
 			continue;
 		if (decide(rt, d, cx.names, &p->cfg) || judge(mt, jt, d, cx.names, &p->cfg))
 			goto nomem;
@@ -438,10 +449,12 @@ out:
 	sl_table_free(rt);
 	sl_table_free(mt);
 	sl_table_free(jt);
-	for (size_t i = 0; i < cx.n; i++)
-		for (int k = 0; k < NK; k++)
+	for (size_t i = 0; i < cx.n; i++) {
+		for (int k = 0; cx.d[i].s && k < NK; k++)
 			for (int m = 0; m < NM; m++)
-				free(cx.d[i].m[k][m].v);
+				free(cx.d[i].s->m[k][m].v);
+		free(cx.d[i].s);
+	}
 	free(cx.d);
 	sl_dict_free(cx.names);
 	sl_u64map_release(&cx.byid);

@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,27 +123,12 @@ static int scan_children(const struct analyze_params *p, const struct sl_store *
 /* Nearest-rank p95 of the known durations of each agent × environment. */
 static int group_p95(struct ctx *cx, int64_t **p95, uint8_t **has)
 {
-	uint64_t *key = malloc((cx->n ? cx->n : 1) * sizeof(*key));
-	int64_t *val = malloc((cx->n ? cx->n : 1) * sizeof(*val));
-	uint8_t *hv = malloc(cx->n ? cx->n : 1);
-	uint32_t *grp = malloc((cx->n ? cx->n : 1) * sizeof(*grp));
-	int rc = SL_ENOMEM;
+	static const struct row_fields f = {
+		sizeof(struct dep), offsetof(struct dep, agent), offsetof(struct dep, env),
+		offsetof(struct dep, dur), offsetof(struct dep, has_dur), offsetof(struct dep, group),
+	};
 
-	if (key && val && hv && grp) {
-		for (size_t i = 0; i < cx->n; i++) {
-			key[i] = (uint64_t)cx->d[i].agent << 32 | cx->d[i].env;
-			val[i] = cx->d[i].dur;
-			hv[i] = cx->d[i].has_dur;
-		}
-		rc = group_rank(cx->n, key, val, hv, RANK_P95_NEAREST, grp, p95, has);
-		for (size_t i = 0; !rc && i < cx->n; i++)
-			cx->d[i].group = grp[i];
-	}
-	free(key);
-	free(val);
-	free(hv);
-	free(grp);
-	return rc;
+	return group_rank_rows(cx->d, cx->n, &f, RANK_P95_NEAREST, p95, has);
 }
 
 static const struct sl_dict *sort_names;

@@ -96,3 +96,35 @@ out:
 	free(vals);
 	return rc;
 }
+
+int group_rank_rows(void *rows, size_t n, const struct row_fields *f, enum rank_rule rule,
+		    int64_t **stat, uint8_t **has_stat)
+{
+	uint64_t *key = malloc((n ? n : 1) * sizeof(*key));
+	int64_t *val = malloc((n ? n : 1) * sizeof(*val));
+	uint8_t *hv = malloc(n ? n : 1);
+	uint32_t *grp = malloc((n ? n : 1) * sizeof(*grp));
+	char *base = rows;
+	int rc = SL_ENOMEM;
+
+	if (key && val && hv && grp) {
+		for (size_t i = 0; i < n; i++) {
+			char *row = base + i * f->stride;
+			uint32_t agent, env;
+
+			memcpy(&agent, row + f->agent, sizeof(agent));
+			memcpy(&env, row + f->env, sizeof(env));
+			memcpy(&val[i], row + f->val, sizeof(val[i]));
+			hv[i] = *(uint8_t *)(row + f->has);
+			key[i] = (uint64_t)agent << 32 | env;
+		}
+		rc = group_rank(n, key, val, hv, rule, grp, stat, has_stat);
+		for (size_t i = 0; !rc && i < n; i++)
+			memcpy(base + i * f->stride + f->group, &grp[i], sizeof(grp[i]));
+	}
+	free(key);
+	free(val);
+	free(hv);
+	free(grp);
+	return rc;
+}

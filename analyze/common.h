@@ -28,4 +28,14 @@ enum rank_rule {
 int group_rank(size_t n, const uint64_t *key, const int64_t *val, const uint8_t *has,
 	       enum rank_rule rule, uint32_t *group, int64_t **stat, uint8_t **has_stat);
 
+/* The same over an array of row structs: n rows of stride bytes, with the
+ * uint32 agent and env codes, the int64 value, its uint8 has-flag and the
+ * uint32 group (written) at the given offsets (offsetof). */
+struct row_fields {
+	size_t stride, agent, env, val, has, group;
+};
+
+int group_rank_rows(void *rows, size_t n, const struct row_fields *f, enum rank_rule rule,
+		    int64_t **stat, uint8_t **has_stat);
+
 #endif

@@ -1,6 +1,7 @@
 #include "health.h"
 #include "common.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,27 +150,12 @@ static int cmp_row(const void *x, const void *y)
  * that have a duration; each row learns its group. */
 static int group_medians(struct ctx *cx, int64_t **medians, uint8_t **has)
 {
-	uint64_t *key = malloc((cx->n ? cx->n : 1) * sizeof(*key));
-	int64_t *val = malloc((cx->n ? cx->n : 1) * sizeof(*val));
-	uint8_t *hv = malloc(cx->n ? cx->n : 1);
-	uint32_t *grp = malloc((cx->n ? cx->n : 1) * sizeof(*grp));
-	int rc = SL_ENOMEM;
+	static const struct row_fields f = {
+		sizeof(struct row), offsetof(struct row, agent), offsetof(struct row, env),
+		offsetof(struct row, dur), offsetof(struct row, has_dur), offsetof(struct row, group),
+	};
 
-	if (key && val && hv && grp) {
-		for (size_t i = 0; i < cx->n; i++) {
-			key[i] = (uint64_t)cx->rows[i].agent << 32 | cx->rows[i].env;
-			val[i] = cx->rows[i].dur;
-			hv[i] = cx->rows[i].has_dur;
-		}
-		rc = group_rank(cx->n, key, val, hv, RANK_LOWER_MEDIAN, grp, medians, has);
-		for (size_t i = 0; !rc && i < cx->n; i++)
-			cx->rows[i].group = grp[i];
-	}
-	free(key);
-	free(val);
-	free(hv);
-	free(grp);
-	return rc;
+	return group_rank_rows(cx->rows, cx->n, &f, RANK_LOWER_MEDIAN, medians, has);
 }
 
 int health_run(const struct analyze_params *p, const struct sl_store *st,

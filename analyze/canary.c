@@ -142,14 +142,10 @@ static int scan_deployments(const struct analyze_params *p, const struct sl_stor
 					    "start_time", "rollback_triggered", "latency_change"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
 	int col[7], rc;
 
-	for (int i = 0; i < 7; i++) {
-		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, names[i]);
-		want[col[i]] = 1;
-	}
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_DEPLOYMENTS, p->from, p->to, want, err)))
+	if ((rc = scan_deployments_cols(st, p->from, p->to, names, 7, col, &sc,
+					  err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {

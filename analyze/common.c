@@ -25,6 +25,19 @@ int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t 
 	return sl_table_set_str(t, c, s, n);
 }
 
+int scan_deployments_cols(const struct sl_store *st, int64_t from, int64_t to,
+			  const char *const *names, int n, int *col, struct sl_scan **sc,
+			  struct sl_errctx *err)
+{
+	uint8_t want[64] = {0};
+
+	for (int i = 0; i < n; i++) {
+		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, names[i]);
+		want[col[i]] = 1;
+	}
+	return sl_scan_open(sc, st, SL_KIND_DEPLOYMENTS, from, to, want, err);
+}
+
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;

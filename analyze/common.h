@@ -7,12 +7,19 @@
 #include <stdint.h>
 
 #include "sl_dict.h"
+#include "sl_scan.h"
 #include "sl_result.h"
 
 /* Byte order of the strings behind two codes of d (shorter first on a tie). */
 int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b);
 /* Sets column c of t's last row to the string behind code. */
 int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code);
+
+/* Opens a scan of the deployments in [from, to) reading the n columns
+ * named, whose indices it writes to col[]. */
+int scan_deployments_cols(const struct sl_store *st, int64_t from, int64_t to,
+			  const char *const *names, int n, int *col, struct sl_scan **sc,
+			  struct sl_errctx *err);
 
 /* Which order statistic of a group's sorted values to take. */
 enum rank_rule {

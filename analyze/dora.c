@@ -1,4 +1,5 @@
 #include "dora.h"
+#include "common.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -106,14 +107,10 @@ static int scan_deployments(const struct analyze_params *p, const struct sl_stor
 {
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
 	int col[NC], rc;
 
-	for (int i = 0; i < NC; i++) {
-		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, colnames[i]);
-		want[col[i]] = 1;
-	}
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_DEPLOYMENTS, p->from, p->to, want, err)))
+	if ((rc = scan_deployments_cols(st, p->from, p->to, colnames, NC, col, &sc,
+					  err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0) {
 		for (size_t r = 0; r < b->n; r++) {

@@ -171,7 +171,6 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 	struct sl_scan *sc = NULL;
 	struct sl_batch *b;
 	struct sl_table *t = NULL;
-	uint8_t want[64] = {0};
 	int64_t *med = NULL;
 	uint8_t *has_med = NULL;
 	int col[NC], rc;
@@ -179,11 +178,8 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 	memset(&cx, 0, sizeof(cx));
 	if (!(cx.names = sl_dict_new()))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	for (int i = 0; i < NC; i++) {
-		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, colnames[i]);
-		want[col[i]] = 1;
-	}
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_DEPLOYMENTS, p->from, p->to, want, err)))
+	if ((rc = scan_deployments_cols(st, p->from, p->to, colnames, NC, col, &sc,
+					  err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++)

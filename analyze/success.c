@@ -324,7 +324,6 @@ int success_run(const struct analyze_params *p, const struct sl_store *st,
 	struct ctx cx;
 	struct sl_scan *sc = NULL;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
 	int col[NC], rc;
 	/* the previous window of equal length, when the window is bounded */
 	int has_prev = p->from != SL_TIME_MIN && p->to != SL_TIME_MAX;
@@ -333,11 +332,8 @@ int success_run(const struct analyze_params *p, const struct sl_store *st,
 	memset(&cx, 0, sizeof(cx));
 	if (!(cx.names = sl_dict_new()))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	for (int i = 0; i < NC; i++) {
-		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, colnames[i]);
-		want[col[i]] = 1;
-	}
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_DEPLOYMENTS, scan_from, p->to, want, err)))
+	if ((rc = scan_deployments_cols(st, scan_from, p->to, colnames, NC, col, &sc,
+					  err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0) {
 		for (size_t r = 0; r < b->n; r++) {

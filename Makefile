@@ -107,9 +107,12 @@ $(B)/tests/unit/suites.h: $(UNIT_SRC)
 $(B)/tests/unit/runner.o: $(B)/tests/unit/suites.h
 $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_CFLAGS) $(CHECK_CFLAGS) -I$(B)/tests/unit $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(SL_CFLAGS) $(CHECK_CFLAGS) -Ianalyze -I$(B)/tests/unit $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(LIB_A)
+# The unit tests also reach the analyses (every analyze/ object but main).
+ANALYZE_TESTED = $(filter-out $(B)/analyze/main.o,$(ANALYZE_SRC:%.c=$(B)/%.o))
+
+$(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(ANALYZE_TESTED) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
 check: unit e2e

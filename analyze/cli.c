@@ -36,6 +36,7 @@ static const char usage[] =
 	"                         checkpoints, artifacts, validations (with --id ID),\n"
 	"                         agent-history (--agent, --env, --limit N: 50, <= 200),\n"
 	"                         success-rates (the window, --env); CSV, or --json\n"
+	"      --arg KEY=VALUE    a further input of a query (repeatable)\n"
 	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          the version\n"
@@ -58,6 +59,7 @@ static const struct option opts[] = {
 	{"query", required_argument, NULL, 'Q'},
 	{"id", required_argument, NULL, 'I'},
 	{"limit", required_argument, NULL, 'L'},
+	{"arg", required_argument, NULL, 'R'},
 	{"json", no_argument, NULL, 'J'},
 	{"print", required_argument, NULL, 'P'},
 	{"wait-lock", required_argument, NULL, 'W'},
@@ -78,6 +80,16 @@ static int misuse(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'shiplog-analyze --help' for more information.\n");
 	return 2;
+}
+
+const char *query_arg(const struct analyze_params *p, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (int i = p->nqargs - 1; i >= 0; i--)
+		if (!strncmp(p->qargs[i], key, n) && p->qargs[i][n] == '=')
+			return p->qargs[i] + n + 1;
+	return NULL;
 }
 
 int cli_parse(int argc, char **argv, struct analyze_params *p)
@@ -111,6 +123,12 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 		case 'Q': p->query = optarg; break;
 		case 'I': p->query_id = optarg; break;
 		case 'J': p->json = 1; break;
+		case 'R':
+			if (p->nqargs == QUERY_MAX_ARGS || !strchr(optarg, '=') || *optarg == '=')
+				return misuse("--arg wants KEY=VALUE (at most %d), not '%s'",
+					      QUERY_MAX_ARGS, optarg);
+			p->qargs[p->nqargs++] = optarg;
+			break;
 		case 'L':
 			p->limit = (int)strtol(optarg, &end, 10);
 			if (!*optarg || *end || p->limit < 1 || p->limit > 200)
@@ -138,12 +156,14 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 	if (!p->store)
 		return misuse("%s", "no store given (--store DIR)");
 	if (p->query) {
-		if (!query_known(p->query))
+		const struct query_def *q = query_find(p->query);
+
+		if (!q)
 			return misuse("unknown query '%s'", p->query);
-		if (!strcmp(p->query, "agent-history") ? !p->agent
-		    : strcmp(p->query, "success-rates") && !p->query_id)
+		if (((q->needs & QUERY_NEEDS_ID) && !p->query_id) ||
+		    ((q->needs & QUERY_NEEDS_AGENT) && !p->agent))
 			return misuse("query '%s' needs %s", p->query,
-				      !strcmp(p->query, "agent-history") ? "--agent" : "--id");
+				      (q->needs & QUERY_NEEDS_ID) ? "--id" : "--agent");
 		if (!p->limit)
 			p->limit = 50;
 	} else if (!p->out && !p->print) {

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#define QUERY_MAX_ARGS 16
+
 struct analyze_params {
 	const char *store;
 	const char *out;     /* -o analysis.msgpack */
@@ -21,8 +23,13 @@ struct analyze_params {
 	const char *query_id;      /* --id */
 	int limit;                 /* --limit, agent-history */
 	int json;                  /* --json */
+	const char *qargs[QUERY_MAX_ARGS]; /* --arg KEY=VALUE, as given */
+	int nqargs;
 	struct analyze_config cfg; /* defaults, then the config file */
 };
+
+/* The value of --arg KEY=VALUE for key (the last one given), or NULL. */
+const char *query_arg(const struct analyze_params *p, const char *key);
 
 /* -1 to go on, else the exit status (0 after --help/--version, 2 misuse). */
 int cli_parse(int argc, char **argv, struct analyze_params *p);

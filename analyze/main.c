@@ -47,6 +47,28 @@ static void report(const struct sl_errctx *e)
 		errorf("%s", msg);
 }
 
+/* The analyses after the success rates, in the order their tables are
+ * written; an analysis may read the tables of those before it. */
+typedef int (*analysis_fn)(const struct analyze_params *, const struct sl_store *,
+			   struct sl_analysis *, struct sl_errctx *);
+
+static const analysis_fn analyses[] = {
+	dora_run,
+	health_run,
+	strategy_run,
+	alerts_run,
+	canary_run,
+	scorecard_run,
+};
+
+static void print_no_table(const struct sl_analysis *a, const char *name)
+{
+	fprintf(stderr, "shiplog-analyze: error: no table '%s' (tables:", name);
+	for (size_t i = 0; i < sl_analysis_ntables(a); i++)
+		fprintf(stderr, "%s %s", i ? "," : "", sl_table_name(sl_analysis_table_at(a, i)));
+	fputs(")\n", stderr);
+}
+
 static int meta_time(struct sl_analysis *a, const char *key, int64_t t)
 {
 	char buf[32];
@@ -100,15 +122,15 @@ int main(int argc, char **argv)
 		errorf("out of memory");
 		goto out;
 	}
-	if ((rc = success_run(&p, st, a, &sc, &err)) || (rc = dora_run(&p, st, a, &err)) ||
-	    (rc = health_run(&p, st, a, &err)) ||
-	    (rc = strategy_run(&p, st, a, &err)) ||
-	    (rc = alerts_run(&p, st, a, &err)) ||
-	    (rc = canary_run(&p, st, a, &err)) ||
-	    (rc = scorecard_run(&p, st, a, &err))) {
+	if ((rc = success_run(&p, st, a, &sc, &err))) {
 		report(&err);
 		goto out;
 	}
+	for (size_t i = 0; i < sizeof(analyses) / sizeof(analyses[0]); i++)
+		if ((rc = analyses[i](&p, st, a, &err))) {
+			report(&err);
+			goto out;
+		}
 	if (add_meta(a, &p, &sc)) {
 		errorf("out of memory");
 		goto out;
@@ -117,7 +139,7 @@ int main(int argc, char **argv)
 		const struct sl_table *t = sl_analysis_table(a, p.print);
 
 		if (!t) {
-			errorf("no table '%s' (tables: success_rates, summary, dora, health_scores, strategies, alerts, alert_precision, rollback_decisions, canary_metrics, canary_judgements, scorecard)", p.print);
+			print_no_table(a, p.print);
 			goto out;
 		}
 		if (sl_table_write_csv(t, stdout) || fflush(stdout)) {

@@ -14,16 +14,6 @@
 
 #define DAY_MS 86400000LL
 
-static const char *const queries[] = {"deployment", "checkpoints", "artifacts", "validations",
-				      "agent-history", "success-rates", NULL};
-
-int query_known(const char *name)
-{
-	for (int i = 0; queries[i]; i++)
-		if (!strcmp(queries[i], name))
-			return 1;
-	return 0;
-}
 
 static int str_is(const struct sl_batch *b, int c, size_t r, const char *want)
 {
@@ -238,56 +228,78 @@ out:
 	return rc;
 }
 
+int query_print_table(const struct analyze_params *p, const struct sl_table *t)
+{
+	json_t *arr;
+
+	if (!p->json)
+		return sl_table_write_csv(t, stdout) ? SL_EIO : SL_OK;
+	arr = json_array();
+	for (size_t r = 0; arr && r < sl_table_rows(t); r++) {
+		json_t *o = json_object();
+
+		for (int c = 0; o && c < sl_table_ncols(t); c++) {
+			const char *s = sl_table_get_str(t, c, r);
+			double v;
+			json_t *jv = s ? json_string(s)
+				     : sl_table_get_f64(t, c, r, &v) ? json_null()
+				     : sl_table_col_type(t, c) == SL_R_I64 ? json_integer((json_int_t)v)
+									      : json_real(v);
+
+			json_object_set_new(o, sl_table_col_name(t, c), jv);
+		}
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			return SL_ENOMEM;
+		}
+	}
+	return print_json(arr);
+}
+
 static int rates_query(const struct analyze_params *p, const struct sl_store *st,
 		       struct sl_errctx *err)
 {
 	struct sl_analysis *a = sl_analysis_new();
 	struct success_counts sc = {0, 0};
-	const struct sl_table *t;
 	int rc;
 
 	if (!a)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = success_run(p, st, a, &sc, err)))
-		goto out;
-	t = sl_analysis_table(a, "summary");
-	if (!p->json) {
-		rc = sl_table_write_csv(t, stdout);
-	} else {
-		json_t *arr = json_array();
-
-		for (size_t r = 0; arr && r < sl_table_rows(t); r++) {
-			json_t *o = json_object();
-
-			for (int c = 0; o && c < sl_table_ncols(t); c++) {
-				const char *s = sl_table_get_str(t, c, r);
-				double v;
-				json_t *jv = s ? json_string(s)
-					     : sl_table_get_f64(t, c, r, &v) ? json_null()
-					     : sl_table_col_type(t, c) == SL_R_I64 ? json_integer((json_int_t)v)
-										      : json_real(v);
-
-				json_object_set_new(o, sl_table_col_name(t, c), jv);
-			}
-			json_array_append_new(arr, o);
-		}
-		rc = print_json(arr);
-	}
-out:
+	if (!(rc = success_run(p, st, a, &sc, err)))
+		rc = query_print_table(p, sl_analysis_table(a, "summary"));
 	sl_analysis_free(a);
 	return rc;
 }
 
+static int one_of_deployment(const struct analyze_params *p, const struct sl_store *st,
+			     struct sl_errctx *err)
+{
+	return deployment_query(p, st, p->query, err);
+}
+
+/* Every query: its name, what it cannot do without, and its function.
+ * Add a query by adding a line. */
+static const struct query_def queries[] = {
+	{"deployment", QUERY_NEEDS_ID, one_of_deployment},
+	{"checkpoints", QUERY_NEEDS_ID, one_of_deployment},
+	{"artifacts", QUERY_NEEDS_ID, one_of_deployment},
+	{"validations", QUERY_NEEDS_ID, one_of_deployment},
+	{"agent-history", QUERY_NEEDS_AGENT, history_query},
+	{"success-rates", 0, rates_query},
+};
+
+const struct query_def *query_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+		if (!strcmp(queries[i].name, name))
+			return &queries[i];
+	return NULL;
+}
+
 int query_run(const struct analyze_params *p, const struct sl_store *st, struct sl_errctx *err)
 {
-	int rc;
+	int rc = query_find(p->query)->run(p, st, err);
 
-	if (!strcmp(p->query, "agent-history"))
-		rc = history_query(p, st, err);
-	else if (!strcmp(p->query, "success-rates"))
-		rc = rates_query(p, st, err);
-	else
-		rc = deployment_query(p, st, p->query, err);
 	if (fflush(stdout) && !rc)
 		rc = sl_err_set(err, SL_EIO, "<stdout>", 0, "cannot write");
 	return rc;

@@ -343,6 +343,16 @@ const struct sl_table *sl_analysis_table(const struct sl_analysis *a, const char
 	return NULL;
 }
 
+size_t sl_analysis_ntables(const struct sl_analysis *a)
+{
+	return a->ntables;
+}
+
+const struct sl_table *sl_analysis_table_at(const struct sl_analysis *a, size_t i)
+{
+	return i < a->ntables ? a->tables[i] : NULL;
+}
+
 static void pack_str(msgpack_packer *pk, const char *s)
 {
 	size_t n = strlen(s);

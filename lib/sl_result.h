@@ -69,6 +69,9 @@ int sl_analysis_meta_f64(struct sl_analysis *a, const char *key, double value);
 /* The analysis takes ownership of t. */
 int sl_analysis_add(struct sl_analysis *a, struct sl_table *t);
 const struct sl_table *sl_analysis_table(const struct sl_analysis *a, const char *name);
+/* The tables in the order they were added (NULL past the end). */
+size_t sl_analysis_ntables(const struct sl_analysis *a);
+const struct sl_table *sl_analysis_table_at(const struct sl_analysis *a, size_t i);
 /* Writes path atomically (temporary file, fsync, rename). */
 int sl_analysis_write(const struct sl_analysis *a, const char *path, struct sl_errctx *err);
 

@@ -35,6 +35,9 @@ OPT = -O2 -g
 ifeq ($(SANITIZE),1)
 OPT = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 B = build-san
+else ifeq ($(FUZZ),1)
+OPT = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+B = build-fuzz
 else
 B = build
 endif
@@ -43,7 +46,7 @@ SL_LDFLAGS = $(OPT) -pthread
 LIBS = $(PKG_LIBS) -lcsv $(GSL_LIBS) -lm
 
 # Binaries go to bin/ (normal build) or build-san/bin/ (sanitizer build).
-ifeq ($(SANITIZE),1)
+ifneq ($(SANITIZE)$(FUZZ),)
 BIN = $(B)/bin
 else
 BIN = bin
@@ -115,7 +118,37 @@ ANALYZE_TESTED = $(filter-out $(B)/analyze/main.o,$(ANALYZE_SRC:%.c=$(B)/%.o))
 $(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(ANALYZE_TESTED) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
-check: unit e2e
+# Fuzz harnesses (tests/fuzz/fuzz_NAME.c): `make check` replays each over
+# its regression corpus tests/fuzz/corpus/NAME/ with the plain driver
+# replay.c; `make fuzz` runs them under libFuzzer (clang) for FUZZ_TIME s.
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+INGEST_TESTED = $(filter-out $(B)/ingest/main.o $(B)/ingest/cli.o,$(INGEST_SRC:%.c=$(B)/%.o))
+FUZZ_LINK = $(B)/tests/fuzz/util.o $(INGEST_TESTED) $(ANALYZE_TESTED) $(LIB_A)
+
+$(B)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SL_CFLAGS) -Iingest -Ianalyze $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/replay-%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(FUZZ_LINK)
+	@mkdir -p $(dir $@)
+	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# libFuzzer binaries (make FUZZ=1 CC=clang, as tests/fuzz/run.sh does)
+$(B)/fuzz/fuzz-%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_LINK)
+	@mkdir -p $(dir $@)
+	$(CC) $(SL_LDFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LIBS)
+
+replay: $(FUZZ_NAMES:%=$(B)/fuzz/replay-%)
+	@for n in $(FUZZ_NAMES); do \
+		mkdir -p tests/fuzz/corpus/$$n; \
+		$(B)/fuzz/replay-$$n tests/fuzz/corpus/$$n || exit 1; done
+
+FUZZ_TIME ?= 60
+fuzz:
+	sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_NAMES)
+
+check: unit e2e replay
 
 unit: $(B)/tests/unit-runner
 	cd tests/unit && CK_FORK=yes ../../$(B)/tests/unit-runner
@@ -141,8 +174,8 @@ install: $(PROGS)
 	for p in $(PROGS); do cp $$p $(DESTDIR)$(BINDIR_INSTALL)/; done
 
 clean:
-	rm -rf build build-san bin out
+	rm -rf build build-san build-fuzz bin out
 
-.PHONY: all check unit e2e golden demo bench sample install clean
+.PHONY: all check unit e2e replay fuzz golden demo bench sample install clean
 
--include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/tests/unit/*.d $(B)/analyze/*.d $(B)/report/*.d)
+-include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)

@@ -40,7 +40,7 @@ const char *sl_strerror(int code);
 int sl_err_set(struct sl_errctx *ctx, int code, const char *path, long line,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int sl_err_vset(struct sl_errctx *ctx, int code, const char *path, long line,
-		const char *fmt, va_list ap);
+		const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 void sl_err_clear(struct sl_errctx *ctx);
 
 #endif

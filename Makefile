@@ -144,14 +144,32 @@ replay: $(FUZZ_NAMES:%=$(B)/fuzz/replay-%)
 		mkdir -p tests/fuzz/corpus/$$n; \
 		$(B)/fuzz/replay-$$n tests/fuzz/corpus/$$n || exit 1; done
 
+# Crash consistency: the kill test and write faults (tests/crash/).
+$(B)/tests/faultfs.so: tests/crash/faultfs.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -fPIC -shared -o $@ $< -ldl
+
+crash: all $(B)/tests/faultfs.so
+	BIN=$(CURDIR)/$(BIN) sh tests/crash/kill.sh
+	BIN=$(CURDIR)/$(BIN) FAULTFS=$(B)/tests/faultfs.so sh tests/crash/faults.sh
+
+# The long version: every commit step, a bigger store, more timed kills.
+check-crash: all $(B)/tests/faultfs.so
+	BIN=$(CURDIR)/$(BIN) sh tests/crash/kill.sh 20000 10 all
+	BIN=$(CURDIR)/$(BIN) FAULTFS=$(B)/tests/faultfs.so sh tests/crash/faults.sh
+
 FUZZ_TIME ?= 60
 fuzz:
 	sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_NAMES)
 
-check: unit e2e replay
+check: unit e2e replay crash
+
+# The end-to-end tests under valgrind (slow; not part of check).
+check-valgrind: all
+	BIN=$(CURDIR)/$(BIN) sh tests/valgrind.sh
 
 unit: $(B)/tests/unit-runner
-	cd tests/unit && CK_FORK=yes ../../$(B)/tests/unit-runner
+	cd tests/unit && CK_FORK=yes CK_DEFAULT_TIMEOUT=120 ../../$(B)/tests/unit-runner
 
 e2e: all
 	BIN=$(CURDIR)/$(BIN) sh tests/e2e/run.sh
@@ -176,6 +194,6 @@ install: $(PROGS)
 clean:
 	rm -rf build build-san build-fuzz bin out
 
-.PHONY: all check unit e2e replay fuzz golden demo bench sample install clean
+.PHONY: all check unit e2e replay crash check-crash check-valgrind fuzz golden demo bench sample install clean
 
 -include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)

@@ -58,6 +58,7 @@ struct csvstate {
 	unsigned head, count;
 	int done, cancel;
 	int header_seen;        /* caller side */
+	int skip_line;          /* dropping the rest of an overlong record's line */
 	int rc;                 /* tokenizer's result */
 	struct sl_errctx terr;  /* tokenizer's error */
 	uint64_t bytes;
@@ -301,6 +302,13 @@ static int publish(struct csvstate *st, int last)
 /* Feeds one line (or the tail of a block) to the parser. */
 static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 {
+	if (st->skip_line) { /* the rest of a line given up on */
+		if (ends_line) {
+			st->skip_line = 0;
+			st->line++;
+		}
+		return SL_OK;
+	}
 	if (!st->raw.len) {
 		/* blank lines between records are not records */
 		if (ends_line && (n == 1 || (n == 2 && s[0] == '\r'))) {
@@ -327,6 +335,7 @@ static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 		sl_buf_reset(&st->raw);
 		if (parser_init(st))
 			return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+		st->skip_line = !ends_line;
 	}
 	if (st->cur->nr >= BATCH_RECS && !st->raw.len && publish(st, 0))
 		return SL_EINVAL; /* cancelled */
@@ -403,6 +412,9 @@ static int deliver(struct csvstate *st, struct batch *b, struct sl_errctx *err)
 		struct record rec;
 		int rc;
 
+		if (r->type == R_REJECT && !st->header_seen) /* no header, no file */
+			return sl_err_set(err, SL_EFORMAT, st->path, r->line, "header row: %s",
+					  base + r->reason_off);
 		if (r->type == R_REJECT) {
 			rc = ops->reject(ops->ctx, r->line, base + r->reason_off, raw, r->raw_len,
 					 err);

@@ -14,7 +14,7 @@
 #define GROUP_ROWS 65536
 #define IN_BUFFER UINT32_MAX
 /* A buffer starts small: a year of daily partitions is 365 of them. */
-#define PART_INITIAL_ROWS 256
+#define PART_INITIAL_ROWS 16
 
 struct loc {
 	uint32_t group, row;
@@ -215,6 +215,8 @@ static int get_part(struct partset *ps, enum sl_kind kind, int64_t day, struct p
 		*out = p;
 		return SL_OK;
 	}
+	if (ps->nparts == PARTSET_MAX_PARTS)
+		return SL_ELIMIT;
 	if (sl_grow(&ps->parts, &ps->parts_cap, ps->nparts + 1, sizeof(*ps->parts)))
 		return SL_ENOMEM;
 	p = calloc(1, sizeof(*p));
@@ -237,7 +239,14 @@ static int get_part(struct partset *ps, enum sl_kind kind, int64_t day, struct p
 int partset_target(struct partset *ps, enum sl_kind kind, int64_t day, struct part **p,
 		   struct sl_batch **b, struct sl_errctx *err)
 {
-	if (get_part(ps, kind, day, p))
+	int rc = get_part(ps, kind, day, p);
+
+	if (rc == SL_ELIMIT)
+		return sl_err_set(err, SL_ELIMIT, NULL, 0,
+				  "the input spans more than %d partitions (kinds x days) in one "
+				  "run; ingest it in parts (e.g. a year at a time)",
+				  PARTSET_MAX_PARTS);
+	if (rc)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	*b = (*p)->buf;
 	return SL_OK;

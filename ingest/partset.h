@@ -21,6 +21,12 @@
 #include "sl_err.h"
 #include "sl_store.h"
 
+/* Partitions one run may touch: each holds a small buffer (~15 KB) and,
+ * once spilled, an open temporary file, so memory and descriptors stay
+ * bounded however many days an input spans.  20,000 is 5 years of every
+ * kind, or 55 years of one. */
+#define PARTSET_MAX_PARTS 20000
+
 /* Day of rows whose day comes from their parent record (resolved later). */
 #define PART_DAY_PENDING (INT64_MIN + 1)
 

@@ -82,7 +82,7 @@ int sl_dict_intern(struct sl_dict *d, const char *s, size_t n, uint32_t *code)
 	if (n > UINT32_MAX)
 		return SL_ELIMIT;
 	if ((d->nents + 1) * 2 > d->nslots &&
-	    rehash(d, d->nslots ? d->nslots * 2 : 64))
+	    rehash(d, d->nslots ? d->nslots * 2 : 32))
 		return SL_ENOMEM;
 	h = sl_hash(s, n);
 	tag = (uint32_t)(h >> 32);
@@ -99,7 +99,7 @@ int sl_dict_intern(struct sl_dict *d, const char *s, size_t n, uint32_t *code)
 	if (d->nents == UINT32_MAX - 1)
 		return SL_ELIMIT;
 	if (d->nents == d->ents_cap) {
-		uint32_t cap = d->ents_cap ? d->ents_cap * 2 : 64;
+		uint32_t cap = d->ents_cap ? d->ents_cap * 2 : 16;
 		struct entry *e = realloc(d->ents, cap * sizeof(*e));
 
 		if (!e)
@@ -108,7 +108,7 @@ int sl_dict_intern(struct sl_dict *d, const char *s, size_t n, uint32_t *code)
 		d->ents_cap = cap;
 	}
 	if (!d->arena || d->arena_len + n > d->arena_cap) {
-		size_t cap = d->arena_cap ? d->arena_cap : 4096;
+		size_t cap = d->arena_cap ? d->arena_cap : 256;
 		char *a;
 
 		while (cap < d->arena_len + n)

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,6 +222,23 @@ static int write_manifest(struct sl_store *st, struct sl_errctx *err)
 	return sl_store_stage_rename(st, tmp, final);
 }
 
+/* Test hook of the kill test (tests/crash/): with SHIPLOG_CRASH_AT=N in
+ * the environment, the process kills itself with SIGKILL at the N-th
+ * step of its commits, so that every step between two durable states is
+ * tried.  Without the variable it costs one getenv per process. */
+static void crashpoint(void)
+{
+	static long at = -1, seen;
+
+	if (at < 0) {
+		const char *s = getenv("SHIPLOG_CRASH_AT");
+
+		at = s ? strtol(s, NULL, 10) : 0;
+	}
+	if (at > 0 && ++seen == at)
+		raise(SIGKILL);
+}
+
 /* ---- journal ---- */
 
 static const char *rel(const struct sl_store *st, const char *path)
@@ -296,6 +314,7 @@ static int replay(struct sl_store *st, const char *jpath, struct sl_errctx *err)
 						strerror(errno));
 				break;
 			}
+			crashpoint(); /* part of the renames done */
 			dir_of(b, d, sizeof(d));
 			if ((rc = note_dir(&dirs, d)))
 				break;
@@ -319,6 +338,7 @@ static int replay(struct sl_store *st, const char *jpath, struct sl_errctx *err)
 	sl_buf_release(&dirs);
 	if (rc)
 		return rc;
+	crashpoint(); /* every rename done, journal still there */
 	if (unlink(jpath) && errno != ENOENT)
 		return sl_err_set(err, SL_EIO, jpath, 0, "cannot remove: %s", strerror(errno));
 	return sl_fsync_dir(st->dir, err);
@@ -616,6 +636,7 @@ int sl_store_commit(struct sl_store *st, struct sl_errctx *err)
 	 * writers of many partitions skip their own fsync and rely on this */
 	if ((rc = sync_store(st, err)))
 		return rc;
+	crashpoint(); /* new files durable, no journal */
 	snprintf(tmp, sizeof(tmp), "%s/.tmp-%ld-journal", st->dir, (long)getpid());
 	join(jpath, sizeof(jpath), st->dir, JOURNAL);
 	f = fopen(tmp, "we");
@@ -637,13 +658,16 @@ int sl_store_commit(struct sl_store *st, struct sl_errctx *err)
 		unlink(tmp);
 		return rc;
 	}
+	crashpoint(); /* journal written under its temporary name */
 	if (rename(tmp, jpath)) {
 		rc = sl_err_set(err, SL_EIO, jpath, 0, "cannot rename: %s", strerror(errno));
 		unlink(tmp);
 		return rc;
 	}
+	crashpoint(); /* journal in place, directory not yet synced */
 	if ((rc = sl_fsync_dir(st->dir, err)))
 		return rc;
+	crashpoint(); /* journal durable, nothing renamed */
 	/* from here on the new state is decided: replay() completes it, now or
 	 * at the next open if we die */
 	rc = replay(st, jpath, err);

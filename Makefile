@@ -190,6 +190,8 @@ sample: $(BIN)/shiplog-gen
 install: $(PROGS)
 	mkdir -p $(DESTDIR)$(BINDIR_INSTALL)
 	for p in $(PROGS); do cp $$p $(DESTDIR)$(BINDIR_INSTALL)/; done
+	cp scripts/shiplog-nightly $(DESTDIR)$(BINDIR_INSTALL)/
+	chmod 755 $(DESTDIR)$(BINDIR_INSTALL)/shiplog-nightly
 
 clean:
 	rm -rf build build-san build-fuzz bin out

@@ -325,6 +325,45 @@ int sl_analysis_meta_f64(struct sl_analysis *a, const char *key, double value)
 	return SL_OK;
 }
 
+size_t sl_analysis_nmeta(const struct sl_analysis *a)
+{
+	return a->nmeta;
+}
+
+const char *sl_analysis_meta_key(const struct sl_analysis *a, size_t i, enum sl_rtype *type)
+{
+	if (i >= a->nmeta)
+		return NULL;
+	if (type)
+		*type = a->meta[i].type;
+	return a->meta[i].key;
+}
+
+static const struct meta *find_meta(const struct sl_analysis *a, const char *key)
+{
+	for (size_t i = 0; i < a->nmeta; i++)
+		if (!strcmp(a->meta[i].key, key))
+			return &a->meta[i];
+	return NULL;
+}
+
+const char *sl_analysis_get_meta_str(const struct sl_analysis *a, const char *key)
+{
+	const struct meta *m = find_meta(a, key);
+
+	return m && m->type == SL_R_STR ? m->s : NULL;
+}
+
+int sl_analysis_get_meta_f64(const struct sl_analysis *a, const char *key, double *v)
+{
+	const struct meta *m = find_meta(a, key);
+
+	if (!m || m->type == SL_R_STR)
+		return -1;
+	*v = m->type == SL_R_F64 ? m->d : (double)m->i;
+	return 0;
+}
+
 int sl_analysis_add(struct sl_analysis *a, struct sl_table *t)
 {
 	if (sl_grow(&a->tables, &a->tables_cap, a->ntables + 1, sizeof(*a->tables))) {

@@ -66,6 +66,14 @@ void sl_analysis_free(struct sl_analysis *a);
 int sl_analysis_meta_str(struct sl_analysis *a, const char *key, const char *value);
 int sl_analysis_meta_i64(struct sl_analysis *a, const char *key, int64_t value);
 int sl_analysis_meta_f64(struct sl_analysis *a, const char *key, double value);
+/* Metadata read back, in the order it was added: the number of keys, the
+ * key and type of entry i, and a value by key: the string (NULL when
+ * absent or not a string) or the number (0, or -1 when absent or a
+ * string).  Pointers stay valid while the analysis lives. */
+size_t sl_analysis_nmeta(const struct sl_analysis *a);
+const char *sl_analysis_meta_key(const struct sl_analysis *a, size_t i, enum sl_rtype *type);
+const char *sl_analysis_get_meta_str(const struct sl_analysis *a, const char *key);
+int sl_analysis_get_meta_f64(const struct sl_analysis *a, const char *key, double *v);
 /* The analysis takes ownership of t. */
 int sl_analysis_add(struct sl_analysis *a, struct sl_table *t);
 const struct sl_table *sl_analysis_table(const struct sl_analysis *a, const char *name);

@@ -199,7 +199,46 @@ static void csv_field(FILE *out, const char *s)
 		fputs(s, out);
 }
 
+/* A plain decimal number ("-12", "+3.5", "-1e-3"): left as it is. */
+static int is_number(const char *s)
+{
+	char *end;
+
+	if (!strchr("+-.0123456789", s[0]) || strpbrk(s, "xXnNiI"))
+		return 0;
+	errno = 0;
+	strtod(s, &end);
+	return end != s && !*end && !errno;
+}
+
+static void csv_text(FILE *out, const char *s, unsigned flags)
+{
+	if (!(flags & SL_CSV_NEUTRALISE) || !s[0] || !strchr("=+-@\t\r", s[0]) || is_number(s)) {
+		csv_field(out, s);
+		return;
+	}
+	/* the apostrophe goes inside the quotes, where a spreadsheet reads it
+	 * as "text follows" */
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputc('\'', out);
+		fputs(s, out);
+		return;
+	}
+	fputs("\"'", out);
+	for (; *s; s++)
+		if (*s == '"')
+			fputs("\"\"", out);
+		else
+			fputc(*s, out);
+	fputc('"', out);
+}
+
 int sl_table_write_csv(const struct sl_table *t, FILE *out)
+{
+	return sl_table_write_csv_flags(t, out, 0);
+}
+
+int sl_table_write_csv_flags(const struct sl_table *t, FILE *out, unsigned flags)
 {
 	char buf[64];
 
@@ -219,7 +258,7 @@ int sl_table_write_csv(const struct sl_table *t, FILE *out)
 				continue;
 			switch (col->type) {
 			case SL_R_STR:
-				csv_field(out, cell_str(col, r));
+				csv_text(out, cell_str(col, r), flags);
 				break;
 			case SL_R_I64:
 				fprintf(out, "%lld", (long long)col->v.i64[r]);

@@ -57,6 +57,12 @@ const char *sl_table_get_str(const struct sl_table *t, int c, size_t r);
  * numbers in the shortest form that reads back exactly, days as
  * YYYY-MM-DD, times as ISO 8601 UTC, null as an empty field). */
 int sl_table_write_csv(const struct sl_table *t, FILE *out);
+/* The same with flags: SL_CSV_NEUTRALISE prefixes an apostrophe to a text
+ * field that begins with = + - @, tab or CR and is not a number, so that a
+ * spreadsheet does not run it as a formula (OWASP's CSV injection advice);
+ * number columns are never touched. */
+#define SL_CSV_NEUTRALISE 1u
+int sl_table_write_csv_flags(const struct sl_table *t, FILE *out, unsigned flags);
 
 struct sl_analysis;
 

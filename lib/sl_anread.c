@@ -337,6 +337,10 @@ int sl_anread_buf(const char *buf, size_t n, const char *path, struct sl_analysi
 		rc = sl_err_set(err, SL_EFORMAT, path, 0, "not msgpack");
 		goto out;
 	}
+	if (res.data.type != MSGPACK_OBJECT_MAP) {
+		rc = sl_err_set(err, SL_EFORMAT, path, 0, "not an analysis file (not a map)");
+		goto out;
+	}
 	if (off != n) {
 		rc = sl_err_set(err, SL_EFORMAT, path, 0, "%zu bytes after the analysis", n - off);
 		goto out;

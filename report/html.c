@@ -220,7 +220,19 @@ static void table_view(struct ctx *cx, const struct sl_table *t, const size_t *i
 
 	cx->shown[table_index(cx, t)] = 1;
 	out_puts(o, "<h3>");
-	out_esc(o, what ? what : sl_table_name(t), 100);
+	if (what) {
+		out_esc(o, what, 100);
+	} else {
+		/* "rollback_decisions" -> "Rollback decisions" */
+		const char *nm = sl_table_name(t);
+
+		for (size_t i = 0; nm[i] && i < 100; i++) {
+			char ch = nm[i] == '_' ? ' ' : i == 0 && nm[i] >= 'a' && nm[i] <= 'z'
+							  ? (char)(nm[i] - 'a' + 'A') : nm[i];
+
+			out_putn(o, &ch, 1);
+		}
+	}
 	out_puts(o, " <span class=\"src\">(");
 	out_esc(o, sl_table_name(t), 100);
 	out_puts(o, ".csv)</span></h3>\n");
@@ -396,6 +408,8 @@ void html_value(struct out *o, double v, const char *unit)
 		unit = "";
 	if (!strcmp(unit, "ms")) {
 		out_duration(o, v);
+	} else if (!strcmp(unit, "count")) {
+		out_num(o, v, 4);
 	} else if (!strcmp(unit, "fraction")) {
 		pct(o, v);
 	} else if (!strcmp(unit, "deployments_per_week")) {
@@ -979,7 +993,7 @@ static void sec_other(struct ctx *cx, const struct section *s)
 }
 
 static const struct section sections[] = {
-	{"overview", "Overview", {"summary", NULL}, sec_overview},
+	{"overview", "Overview", {"summary", "success_rates", NULL}, sec_overview},
 	{"dora", "DORA four keys", {"dora", NULL}, sec_dora},
 	{"timeline", "Deployment timeline", {"timeline", NULL}, sec_timeline},
 	{"strategies", "Rollout strategies", {"strategies", NULL}, sec_strategies},

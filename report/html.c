@@ -252,7 +252,10 @@ static void table_view(struct ctx *cx, const struct sl_table *t, const size_t *i
 
 		out_puts(o, "<tr>");
 		for (int c = 0; c < shown_c; c++) {
-			out_puts(o, numeric(t, c) ? "<td class=\"n\">" : "<td>");
+			const char *sv = sl_table_get_str(t, c, r);
+
+			out_puts(o, numeric(t, c) ? "<td class=\"n\">"
+				    : sv && strlen(sv) > 40 ? "<td class=\"w\">" : "<td>");
 			cell(o, t, c, r);
 			out_puts(o, "</td>");
 		}
@@ -498,15 +501,15 @@ static void sec_timeline(struct ctx *cx, const struct section *s)
 	}
 	{
 		struct svg_series st[3] = {
-			{"completed", v + m}, {"failed", v + 2 * m},
-			{"other (rolled back, partial, still running)", v + 3 * m},
+			{"completed", v + m, "#4477aa"}, {"failed", v + 2 * m, "#cc3311"},
+			{"rolled back, partial or running", v + 3 * m, "#bbbbbb"},
 		};
 		struct svg_chart c = {"Deployments per day by outcome", "day",
 				      "deployments per day", 0, 0, 0, 0};
-		struct svg_series ln[2] = {{"mean duration", v + 4 * m}, {"", NULL}};
+		struct svg_series ln[2] = {{"mean duration", v + 4 * m, NULL}, {"", NULL, NULL}};
 		struct svg_chart c2 = {"Mean deployment duration per day", "day",
 				       "mean duration (minutes)", 0, 260, 0, 1};
-		struct svg_series rb[1] = {{"rolled back", v + 5 * m}};
+		struct svg_series rb[1] = {{"rolled back", v + 5 * m, "#cc3311"}};
 		struct svg_chart c3 = {"Rollbacks per day", "day", "rollbacks per day", 0, 220, 0, 1};
 
 		svg_bars(o, &c, labels, m, st, 3, 1);
@@ -554,10 +557,10 @@ static void sec_strategies(struct ctx *cx, const struct section *s)
 		goto out;
 	}
 	{
-		struct svg_series sr[2] = {{"success rate", v}, {"rollback rate", v + nr}};
+		struct svg_series sr[2] = {{"success rate", v, "#4477aa"}, {"rollback rate", v + nr, "#cc3311"}};
 		struct svg_chart c = {"Success and rollback rate by rollout strategy",
 				      "rollout strategy", "share of finished deployments", 0, 0, 1, 0};
-		struct svg_series sc[1] = {{"recommendation score", v + 2 * nr}};
+		struct svg_series sc[1] = {{"recommendation score", v + 2 * nr, NULL}};
 		struct svg_chart c2 = {"Recommendation score by rollout strategy",
 				       "rollout strategy", "score (0\xe2\x80\x93" "100)", 0, 240, 0, 0};
 
@@ -715,7 +718,7 @@ static void sec_health(struct ctx *cx, const struct section *s)
 	out_puts(o, " deployments (0\xe2\x80\x93" "100: 30% instances healthy, 25% no rollback, "
 		    "20% validations passed, 15% performance, 10% speed).</p>\n");
 	{
-		struct svg_series sr[1] = {{"", bins}};
+		struct svg_series sr[1] = {{"", bins, NULL}};
 		struct svg_chart c = {"Deployments by health score", "health score",
 				      "deployments", 0, 260, 0, 0};
 
@@ -819,8 +822,9 @@ static void sec_alerts(struct ctx *cx, const struct section *s)
 	if (!nr) {
 		out_puts(o, "<p class=\"nodata\">No alerts in this window.</p>\n");
 	} else {
-		struct svg_series sr[3] = {{"critical", cnt[0]}, {"warning", cnt[1]},
-					   {"other", cnt[2]}};
+		struct svg_series sr[3] = {{"critical", cnt[0], "#cc3311"},
+					   {"warning", cnt[1], "#ddaa33"},
+					   {"other", cnt[2], "#bbbbbb"}};
 		struct svg_chart c = {"Alerts by type and severity", "alert type", "alerts", 0, 260,
 				      0, 0};
 
@@ -847,6 +851,27 @@ static void sec_alerts(struct ctx *cx, const struct section *s)
 		}
 	}
 	rest(cx, s);
+}
+
+/* The rows of t whose column col is true (want NULL) or equals want,
+ * latest (last) first, in the generic view. */
+static void latest_where(struct ctx *cx, const struct sl_table *t, const char *col,
+			 const char *want, const char *what)
+{
+	size_t nr = sl_table_rows(t), n = 0, *idx = malloc((nr + 1) * sizeof(*idx));
+
+	if (!idx) {
+		cx->o->err = SL_ENOMEM;
+		return;
+	}
+	for (size_t r = nr; r-- > 0;) {
+		const char *v = str(t, col, r);
+
+		if (want ? v && !strcmp(v, want) : num(t, col, r) == 1)
+			idx[n++] = r;
+	}
+	table_view(cx, t, idx, n, what);
+	free(idx);
 }
 
 static void sec_rollbacks(struct ctx *cx, const struct section *s)
@@ -878,7 +903,7 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 	if (j && sl_table_col(j, "result") >= 0) {
 		static const char *const res[3] = {"pass", "marginal", "fail"};
 		double cnt[3] = {0, 0, 0};
-		struct svg_series sr[1] = {{"", cnt}};
+		struct svg_series sr[1] = {{"", cnt, NULL}};
 		struct svg_chart c = {"Canary judgements by result", "judgement", "deployments", 0,
 				      220, 0, 0};
 
@@ -891,6 +916,10 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 		}
 		svg_bars(o, &c, res, 3, sr, 1, 0);
 	}
+	if (d && sl_table_col(d, "should_rollback") >= 0)
+		latest_where(cx, d, "should_rollback", NULL, "Latest deployments the rule would roll back");
+	if (j && sl_table_col(j, "result") >= 0)
+		latest_where(cx, j, "result", "fail", "Latest failed canary judgements");
 	rest(cx, s);
 }
 
@@ -993,12 +1022,13 @@ static void sec_other(struct ctx *cx, const struct section *s)
 }
 
 static const struct section sections[] = {
-	{"overview", "Overview", {"summary", "success_rates", NULL}, sec_overview},
+	{"overview", "Overview", {"summary", NULL}, sec_overview},
 	{"dora", "DORA four keys", {"dora", NULL}, sec_dora},
 	{"timeline", "Deployment timeline", {"timeline", NULL}, sec_timeline},
 	{"strategies", "Rollout strategies", {"strategies", NULL}, sec_strategies},
 	{"heatmap", "When deployments happen", {"heatmap", NULL}, sec_heatmap},
 	{"active", "Active deployments", {"active_deployments", NULL}, sec_active},
+	{"agents", "Success rates per agent and day", {"success_rates", NULL}, sec_generic},
 	{"health", "Health scores", {"health_scores", NULL}, sec_health},
 	{"pipelines", "Pipelines",
 	 {"pipelines", "stages", "critical_path*", "pipeline*", "stage*", "gate*", NULL},
@@ -1024,9 +1054,11 @@ static const char css[] =
 	"padding-bottom:3px;margin:34px 0 10px}h3{font-size:15px;margin:18px 0 6px}\n"
 	".meta{color:#444;margin:2px 0}.src,.note,.more{color:#666;font-size:12px}\n"
 	"nav ol{columns:3;margin:8px 0;padding-left:22px}nav a{color:#2a5d8f}\n"
-	".cards{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0}\n"
-	".card{border:1px solid #ccd3dc;border-radius:6px;padding:10px 14px;flex:1 1 200px}\n"
-	".card .k{color:#444;font-size:13px}.card .v{font-size:26px;font-weight:bold;margin:2px 0}"
+	".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px;"
+	"margin:8px 0}\n"
+	".card{border:1px solid #ccd3dc;border-radius:6px;padding:10px 14px}\n"
+	".card .k{color:#444;font-size:13px}.card .v{font-size:24px;font-weight:bold;margin:2px 0;"
+	"white-space:nowrap}"
 	".card .sub{font-size:12px;color:#555}\n"
 	".up,.ok{color:#1b7a2b}.down,.bad{color:#c0392b}.flat,.unk{color:#666}"
 	".ok,.bad{font-weight:bold}\n"
@@ -1035,12 +1067,13 @@ static const char css[] =
 	".tier.medium{background:#b7791f}.tier.low{background:#c0392b}\n"
 	"table{border-collapse:collapse;font-size:13px;margin:6px 0}"
 	"th,td{border:1px solid #d5dae0;padding:3px 8px;text-align:left;vertical-align:top}"
-	"th{background:#eef2f6}.n{text-align:right;font-variant-numeric:tabular-nums;"
+	"td{white-space:nowrap}td.w{white-space:normal;min-width:240px}th{background:#eef2f6}.n{text-align:right;font-variant-numeric:tabular-nums;"
 	"white-space:nowrap}\n"
 	".scroll{overflow-x:auto}.nodata{color:#666;font-style:italic}\n"
 	".bar{display:inline-block;width:90px;height:10px;background:#e3e6ea;"
 	"vertical-align:middle}.bar span{display:block;height:10px;background:#4477aa}\n"
-	"svg{display:block;max-width:100%;height:auto;margin:8px 0}\n"
+	"figure{margin:14px 0}figcaption{font-weight:bold;font-size:14px;color:#333}\n"
+	"svg{display:block;max-width:100%;height:auto;margin:4px 0}\n"
 	"footer{margin-top:40px;color:#666;font-size:12px}\n"
 	"@media print{body{max-width:none;padding:0}h2{break-after:avoid}"
 	"svg,table,.card{break-inside:avoid}nav{columns:2}}\n";

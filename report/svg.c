@@ -65,6 +65,9 @@ static void dims(const struct svg_chart *c, int *w, int *h)
 
 static void open_svg(struct out *o, const struct svg_chart *c, int w, int h)
 {
+	out_puts(o, "<figure><figcaption>");
+	out_esc(o, c->title ? c->title : "chart", 200);
+	out_puts(o, "</figcaption>\n");
 	out_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
 		      "width=\"%d\" height=\"%d\" role=\"img\"><title>", w, h, w, h);
 	out_esc(o, c->title ? c->title : "chart", 200);
@@ -184,13 +187,18 @@ static void x_axis(struct out *o, const struct svg_chart *c, struct frame *f, do
 	}
 }
 
+static const char *colour(const struct svg_series *s, int k)
+{
+	return s[k].colour ? s[k].colour : svg_palette[k];
+}
+
 static void legend(struct out *o, const struct svg_series *s, int ns, double x)
 {
 	for (int i = 0; i < ns && i < SVG_MAX_SERIES; i++) {
 		size_t len = s[i].name ? strlen(s[i].name) : 0;
 
 		out_printf(o, "<rect x=\"%.1f\" y=\"10\" width=\"12\" height=\"12\" fill=\"%s\"/>",
-			   x, svg_palette[i]);
+			   x, colour(s, i));
 		out_printf(o, "<text x=\"%.1f\" y=\"20\" " TEXT ">", x + 16);
 		out_esc(o, s[i].name ? s[i].name : "", 40);
 		out_puts(o, "</text>\n");
@@ -233,7 +241,7 @@ void svg_line(struct out *o, const struct svg_chart *c, const double *x, size_t 
 			}
 	if (!n || !isfinite(min)) {
 		no_values(o, w, h);
-		out_puts(o, "</svg>\n");
+		out_puts(o, "</svg></figure>\n");
 		return;
 	}
 	if (min > 0)
@@ -252,7 +260,7 @@ void svg_line(struct out *o, const struct svg_chart *c, const double *x, size_t 
 			}
 			if (!open)
 				out_printf(o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
-					      "points=\"", svg_palette[k]);
+					      "points=\"", colour(s, k));
 			out_printf(o, "%s%.1f,%.1f", open ? " " : "", xpos(&f, x[i]),
 				   ypos(&f, s[k].v[i]));
 			open = 1;
@@ -264,11 +272,11 @@ void svg_line(struct out *o, const struct svg_chart *c, const double *x, size_t 
 				if (isfinite(s[k].v[i]))
 					out_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
 						      "fill=\"%s\"/>", xpos(&f, x[i]),
-						   ypos(&f, s[k].v[i]), svg_palette[k]);
+						   ypos(&f, s[k].v[i]), colour(s, k));
 	}
 	legend(o, s, ns, f.x0);
 	x_title(o, c, &f, h);
-	out_puts(o, "</svg>\n");
+	out_puts(o, "</svg></figure>\n");
 }
 
 void svg_bars(struct out *o, const struct svg_chart *c, const char *const *labels, size_t n,
@@ -300,7 +308,7 @@ void svg_bars(struct out *o, const struct svg_chart *c, const char *const *label
 	}
 	if (!n || !isfinite(max)) {
 		no_values(o, w, h);
-		out_puts(o, "</svg>\n");
+		out_puts(o, "</svg></figure>\n");
 		return;
 	}
 	y_axis(o, c, &f, min, max);
@@ -321,7 +329,7 @@ void svg_bars(struct out *o, const struct svg_chart *c, const char *const *label
 			out_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 				      "fill=\"%s\"/>",
 				   stacked ? x : x + bw * k, fmin(y0, y1), bw > 1 ? bw - 0.5 : bw,
-				   fabs(y0 - y1), svg_palette[k]);
+				   fabs(y0 - y1), colour(s, k));
 			if (stacked)
 				base += v;
 		}
@@ -342,7 +350,7 @@ void svg_bars(struct out *o, const struct svg_chart *c, const char *const *label
 		legend(o, s, ns, f.x0);
 	if (n <= 8)
 		x_title(o, c, &f, h);
-	out_puts(o, "</svg>\n");
+	out_puts(o, "</svg></figure>\n");
 }
 
 /* White to dark blue. */
@@ -367,7 +375,7 @@ void svg_heatmap(struct out *o, const struct svg_chart *c, const char *const *ro
 
 	dims(c, &w, &h);
 	frame_init(&f, w, h);
-	f.x0 = 56;
+	f.x0 = 84;
 	f.y0 = h - 64; /* room for the legend below the x axis title */
 	open_svg(o, c, w, h);
 	for (size_t i = 0; i < nr * nc; i++)
@@ -375,7 +383,7 @@ void svg_heatmap(struct out *o, const struct svg_chart *c, const char *const *ro
 			max = fmax(max, v[i]);
 	if (!nr || !nc) {
 		no_values(o, w, h);
-		out_puts(o, "</svg>\n");
+		out_puts(o, "</svg></figure>\n");
 		return;
 	}
 	cw = (f.x1 - f.x0) / (double)nc;
@@ -434,7 +442,7 @@ void svg_heatmap(struct out *o, const struct svg_chart *c, const char *const *ro
 		out_num(o, max * i / 5.0, 2);
 		out_puts(o, "</text>");
 	}
-	out_puts(o, "\n</svg>\n");
+	out_puts(o, "\n</svg></figure>\n");
 }
 
 void svg_scatter(struct out *o, const struct svg_chart *c, const double *x, const double *y,
@@ -456,7 +464,7 @@ void svg_scatter(struct out *o, const struct svg_chart *c, const double *x, cons
 		}
 	if (!isfinite(xmin)) {
 		no_values(o, w, h);
-		out_puts(o, "</svg>\n");
+		out_puts(o, "</svg></figure>\n");
 		return;
 	}
 	if (diagonal) {
@@ -480,5 +488,5 @@ void svg_scatter(struct out *o, const struct svg_chart *c, const double *x, cons
 				   svg_palette[0]);
 	out_puts(o, "\n");
 	x_title(o, c, &f, h);
-	out_puts(o, "</svg>\n");
+	out_puts(o, "</svg></figure>\n");
 }

@@ -1,8 +1,10 @@
 /* svg.h - shiplog's small inline SVG charts: line, bars (grouped or
  * stacked), heatmap and scatter, with axes, nice tick values, axis titles
- * (which carry the units), a legend, and a <title> for screen readers.
+ * (which carry the units), a legend, a visible caption and a <title> for
+ * screen readers.
  *
- * Charts are drawn into a struct out as one <svg> element with a fixed
+ * Charts are drawn into a struct out as a <figure> holding the caption
+ * and one <svg> element with a fixed
  * viewBox (CSS scales it); no scripts, no ids, no external references, so
  * any number of charts can share a page or a mail.  Every text is
  * HTML-escaped.  Values that are NaN are left out (a gap in a line, no
@@ -19,6 +21,7 @@
 struct svg_series {
 	const char *name;  /* legend text */
 	const double *v;   /* one value per point or category */
+	const char *colour; /* "#rrggbb", or NULL for the palette's */
 };
 
 struct svg_chart {

@@ -107,12 +107,16 @@ $(B)/tests/unit/suites.h: $(UNIT_SRC)
 $(B)/tests/unit/runner.o: $(B)/tests/unit/suites.h
 $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_CFLAGS) $(CHECK_CFLAGS) -Ianalyze -I$(B)/tests/unit $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(SL_CFLAGS) $(CHECK_CFLAGS) -Ianalyze -Ireport -I$(B)/tests/unit $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # The unit tests also reach the analyses (every analyze/ object but main).
 ANALYZE_TESTED = $(filter-out $(B)/analyze/main.o,$(ANALYZE_SRC:%.c=$(B)/%.o))
 
-$(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(ANALYZE_TESTED) $(LIB_A)
+# And the report's output and chart modules (the rest would clash with
+# analyze's cli_parse).
+REPORT_TESTED = $(if $(REPORT_SRC),$(B)/report/out.o $(B)/report/svg.o)
+
+$(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(ANALYZE_TESTED) $(REPORT_TESTED) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
 check: unit e2e
@@ -130,6 +134,11 @@ golden: all
 demo: all
 	sh scripts/demo.sh
 
+# Renders the sample's report in headless Chromium and checks the screenshot
+# is not blank (skips when Chromium is not installed); out/report.png.
+check-browser: all
+	BIN=$(BIN) sh scripts/check-browser.sh
+
 bench: all
 	sh scripts/bench.sh
 
@@ -143,6 +152,6 @@ install: $(PROGS)
 clean:
 	rm -rf build build-san bin out
 
-.PHONY: all check unit e2e golden demo bench sample install clean
+.PHONY: all check unit e2e golden demo check-browser bench sample install clean
 
 -include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/tests/unit/*.d $(B)/analyze/*.d $(B)/report/*.d)

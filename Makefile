@@ -112,9 +112,9 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 # The unit tests also reach the analyses (every analyze/ object but main).
 ANALYZE_TESTED = $(filter-out $(B)/analyze/main.o,$(ANALYZE_SRC:%.c=$(B)/%.o))
 
-# And the report's output and chart modules (the rest would clash with
+# And the report's output, chart, page and mail modules (cli.o would clash with
 # analyze's cli_parse).
-REPORT_TESTED = $(if $(REPORT_SRC),$(B)/report/out.o $(B)/report/svg.o)
+REPORT_TESTED = $(if $(REPORT_SRC),$(addprefix $(B)/report/,out.o svg.o html.o mail.o))
 
 $(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(ANALYZE_TESTED) $(REPORT_TESTED) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)

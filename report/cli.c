@@ -104,6 +104,7 @@ int cli_parse(int argc, char **argv, struct report_params *p)
 	p->title = "Deployment report";
 	p->mail_from = "shiplog@localhost";
 	p->rows = REPORT_ROWS_DEFAULT;
+	opterr = 0; /* our own message, without the program's path */
 	while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H': p->html = optarg; break;
@@ -122,7 +123,7 @@ int cli_parse(int argc, char **argv, struct report_params *p)
 			break;
 		case 'h': fputs(usage, stdout); return 0;
 		case 'V': printf("shiplog-report %s\n", SHIPLOG_VERSION); return 0;
-		default: return misuse("bad usage", NULL);
+		default: return misuse("unknown option or missing value:", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)

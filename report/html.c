@@ -822,9 +822,20 @@ static void sec_alerts(struct ctx *cx, const struct section *s)
 	if (!nr) {
 		out_puts(o, "<p class=\"nodata\">No alerts in this window.</p>\n");
 	} else {
-		struct svg_series sr[3] = {{"critical", cnt[0], "#cc3311"},
-					   {"warning", cnt[1], "#ddaa33"},
-					   {"other", cnt[2], "#bbbbbb"}};
+		struct svg_series all[3] = {{"critical", cnt[0], "#cc3311"},
+					    {"warning", cnt[1], "#ddaa33"},
+					    {"other", cnt[2], "#bbbbbb"}};
+		struct svg_series sr[3];
+		int nsr = 0;
+
+		for (int i = 0; i < 3; i++) {
+			double tot = 0;
+
+			for (size_t k = 0; k < nt; k++)
+				tot += cnt[i][k];
+			if (tot > 0)
+				sr[nsr++] = all[i];
+		}
 		struct svg_chart c = {"Alerts by type and severity", "alert type", "alerts", 0, 260,
 				      0, 0};
 
@@ -833,7 +844,7 @@ static void sec_alerts(struct ctx *cx, const struct section *s)
 		out_puts(o, " alerts, ");
 		out_num(o, (double)crit, 10);
 		out_puts(o, " of them critical.</p>\n");
-		svg_bars(o, &c, types, nt, sr, 3, 1);
+		svg_bars(o, &c, types, nt, sr, nsr, 1);
 		/* the latest critical alerts first */
 		if ((idx = malloc((nr + 1) * sizeof(*idx)))) {
 			size_t n = 0;
@@ -965,6 +976,32 @@ static void sec_predictions(struct ctx *cx, const struct section *s)
 	rest(cx, s);
 }
 
+void html_target(struct out *o, const char *target, const char *unit)
+{
+	size_t k = strspn(target, "<>=! ");
+	char *end;
+	double v;
+
+	if (!target[k] || k > 3) {
+		out_esc(o, target, MAXCELL);
+		return;
+	}
+	v = strtod(target + k, &end);
+	if (end == target + k || *end) {
+		out_esc(o, target, MAXCELL);
+		return;
+	}
+	/* "< 1800000" in ms reads as "< 30.0 min", "> 0.95" as "> 95%" */
+	{
+		char op[4];
+
+		memcpy(op, target, k);
+		op[k] = '\0';
+		out_esc(o, op, sizeof(op));
+	}
+	html_value(o, v, unit);
+}
+
 static void sec_scorecard(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
@@ -983,9 +1020,7 @@ static void sec_scorecard(struct ctx *cx, const struct section *s)
 		out_puts(o, "</td><td class=\"n\">");
 		html_value(o, num(t, "value", r), unit);
 		out_puts(o, "</td><td>");
-		out_esc(o, target ? target : "", MAXCELL);
-		if (unit && !strcmp(unit, "ms"))
-			out_puts(o, " ms");
+		html_target(o, target ? target : "", unit);
 		out_puts(o, "</td><td class=\"n\">");
 		out_num(o, num(t, "samples", r), 10);
 		out_puts(o, "</td><td>");

@@ -19,6 +19,9 @@ void html_time(struct out *o, const char *iso);
 /* A value with the unit of a dora or scorecard row: "12.5 min", "92.7%",
  * "150 / week". */
 void html_value(struct out *o, double v, const char *unit);
+/* A scorecard target ("< 1800000") in the unit of its value ("< 30.0 min");
+ * as it is when it is not an operator and a number. */
+void html_target(struct out *o, const char *target, const char *unit);
 /* A percentage of a share ("92.7%"), "–" for NaN. */
 void html_pct(struct out *o, double v);
 

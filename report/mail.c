@@ -151,8 +151,8 @@ void mail_summary(struct out *o, const struct sl_analysis *a, const struct repor
 				out_puts(o, ": ");
 				VIA_HTML(o, html_value(h_, num(sc, "value", i), str(sc, "unit", i)));
 				out_puts(o, " (target ");
-				text(o, str(sc, "target", i), 40);
-				out_puts(o, !strcmp(str(sc, "unit", i), "ms") ? " ms)\n" : ")\n");
+				VIA_HTML(o, html_target(h_, str(sc, "target", i), str(sc, "unit", i)));
+				out_puts(o, ")\n");
 			}
 		out_puts(o, "\n");
 	}

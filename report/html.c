@@ -1108,7 +1108,7 @@ static const char css[] =
 	".bar{display:inline-block;width:90px;height:10px;background:#e3e6ea;"
 	"vertical-align:middle}.bar span{display:block;height:10px;background:#4477aa}\n"
 	"figure{margin:14px 0}figcaption{font-weight:bold;font-size:14px;color:#333}\n"
-	"svg{display:block;max-width:100%;height:auto;margin:4px 0}\n"
+	"svg{display:block;width:100%;max-width:1100px;height:auto;margin:4px 0}\n"
 	"footer{margin-top:40px;color:#666;font-size:12px}\n"
 	"@media print{body{max-width:none;padding:0}h2{break-after:avoid}"
 	"svg,table,.card{break-inside:avoid}nav{columns:2}}\n";
@@ -1142,9 +1142,9 @@ static void header(struct ctx *cx)
 	html_time(o, sl_analysis_get_meta_str(cx->a, "now"));
 	out_puts(o, " &middot; <b>Data:</b> ");
 	out_num(o, deps, 10);
-	out_puts(o, " deployments read from ");
+	out_puts(o, " deployments in the window (");
 	out_num(o, files, 10);
-	out_puts(o, " row groups &middot; ");
+	out_puts(o, " store row groups read) &middot; ");
 	out_num(o, (double)sl_analysis_ntables(cx->a), 10);
 	out_puts(o, " result tables");
 	if (ver) {

@@ -11,8 +11,8 @@ grep -o '<section id="[a-z]*">' r.html
 grep -c '<li><a href="#' r.html
 grep -o '<h1>[^<]*</h1>' r.html
 grep -o '<b>Window:</b> [^&]*' r.html
-grep -o '<b>Generated:</b> [^grep -o '<b>Generated:</b> [^&]*' r.html]*' r.html
-grep -o '<b>Data:</b> [^grep -o '<b>Generated:</b> [^&]*' r.html]*' r.html
+grep -o '<b>Generated:</b> [^&]*' r.html
+grep -o '<b>Data:</b> [^&]*' r.html
 echo "--- charts: svg elements, with axis titles"
 grep -c '<svg ' r.html
 grep -o '<title>[^<]*</title>' r.html | sort | uniq -c

@@ -17,3 +17,7 @@
 "$BIN/shiplog-analyze" --store s --from 2030-01-01 --to 2030-02-01 --print heatmap | wc -l
 "$BIN/shiplog-analyze" --store s --from 2030-01-01 --to 2030-02-01 --print timeline
 "$BIN/shiplog-analyze" --store s --agent b --print active_deployments
+# progress = deployed / target (3/4 = 0.75; target 0: none); a completed
+# deployment is not active; equal start times are ordered by id
+"$BIN/shiplog-ingest" -q --store s2 "$E2E_DATA/activity_active.csv"
+"$BIN/shiplog-analyze" --store s2 --print active_deployments

@@ -110,12 +110,16 @@ $(B)/tests/unit/suites.h: $(UNIT_SRC)
 $(B)/tests/unit/runner.o: $(B)/tests/unit/suites.h
 $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_CFLAGS) $(CHECK_CFLAGS) -Ianalyze -I$(B)/tests/unit $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(SL_CFLAGS) $(CHECK_CFLAGS) -Ianalyze -Ireport -I$(B)/tests/unit $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # The unit tests also reach the analyses (every analyze/ object but main).
 ANALYZE_TESTED = $(filter-out $(B)/analyze/main.o,$(ANALYZE_SRC:%.c=$(B)/%.o))
 
-$(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(ANALYZE_TESTED) $(LIB_A)
+# And the report's output, chart, page and mail modules (cli.o would clash with
+# analyze's cli_parse).
+REPORT_TESTED = $(if $(REPORT_SRC),$(addprefix $(B)/report/,out.o svg.o html.o mail.o))
+
+$(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(ANALYZE_TESTED) $(REPORT_TESTED) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
 # Fuzz harnesses (tests/fuzz/fuzz_NAME.c): `make check` replays each over
@@ -181,6 +185,11 @@ golden: all
 demo: all
 	sh scripts/demo.sh
 
+# Renders the sample's report in headless Chromium and checks the screenshot
+# is not blank (skips when Chromium is not installed); out/report.png.
+check-browser: all
+	BIN=$(BIN) sh scripts/check-browser.sh
+
 bench: all
 	sh scripts/bench.sh
 
@@ -196,6 +205,7 @@ install: $(PROGS)
 clean:
 	rm -rf build build-san build-fuzz bin out
 
-.PHONY: all check unit e2e replay crash check-crash check-valgrind fuzz golden demo bench sample install clean
+.PHONY: all check unit e2e replay crash check-crash check-valgrind check-browser fuzz golden \
+	demo bench sample install clean
 
 -include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)

@@ -13,6 +13,7 @@
 #include "sl_store.h"
 #include "sl_value.h"
 #include "sl_version.h"
+#include "activity.h"
 #include "alerts.h"
 #include "canary.h"
 #include "dora.h"
@@ -58,6 +59,7 @@ static const analysis_fn analyses[] = {
 	strategy_run,
 	alerts_run,
 	canary_run,
+	activity_run,
 	scorecard_run,
 };
 

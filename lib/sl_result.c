@@ -199,7 +199,46 @@ static void csv_field(FILE *out, const char *s)
 		fputs(s, out);
 }
 
+/* A plain decimal number ("-12", "+3.5", "-1e-3"): left as it is. */
+static int is_number(const char *s)
+{
+	char *end;
+
+	if (!strchr("+-.0123456789", s[0]) || strpbrk(s, "xXnNiI"))
+		return 0;
+	errno = 0;
+	strtod(s, &end);
+	return end != s && !*end && !errno;
+}
+
+static void csv_text(FILE *out, const char *s, unsigned flags)
+{
+	if (!(flags & SL_CSV_NEUTRALISE) || !s[0] || !strchr("=+-@\t\r", s[0]) || is_number(s)) {
+		csv_field(out, s);
+		return;
+	}
+	/* the apostrophe goes inside the quotes, where a spreadsheet reads it
+	 * as "text follows" */
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputc('\'', out);
+		fputs(s, out);
+		return;
+	}
+	fputs("\"'", out);
+	for (; *s; s++)
+		if (*s == '"')
+			fputs("\"\"", out);
+		else
+			fputc(*s, out);
+	fputc('"', out);
+}
+
 int sl_table_write_csv(const struct sl_table *t, FILE *out)
+{
+	return sl_table_write_csv_flags(t, out, 0);
+}
+
+int sl_table_write_csv_flags(const struct sl_table *t, FILE *out, unsigned flags)
 {
 	char buf[64];
 
@@ -219,7 +258,7 @@ int sl_table_write_csv(const struct sl_table *t, FILE *out)
 				continue;
 			switch (col->type) {
 			case SL_R_STR:
-				csv_field(out, cell_str(col, r));
+				csv_text(out, cell_str(col, r), flags);
 				break;
 			case SL_R_I64:
 				fprintf(out, "%lld", (long long)col->v.i64[r]);
@@ -323,6 +362,45 @@ int sl_analysis_meta_f64(struct sl_analysis *a, const char *key, double value)
 		return SL_ENOMEM;
 	m->d = value;
 	return SL_OK;
+}
+
+size_t sl_analysis_nmeta(const struct sl_analysis *a)
+{
+	return a->nmeta;
+}
+
+const char *sl_analysis_meta_key(const struct sl_analysis *a, size_t i, enum sl_rtype *type)
+{
+	if (i >= a->nmeta)
+		return NULL;
+	if (type)
+		*type = a->meta[i].type;
+	return a->meta[i].key;
+}
+
+static const struct meta *find_meta(const struct sl_analysis *a, const char *key)
+{
+	for (size_t i = 0; i < a->nmeta; i++)
+		if (!strcmp(a->meta[i].key, key))
+			return &a->meta[i];
+	return NULL;
+}
+
+const char *sl_analysis_get_meta_str(const struct sl_analysis *a, const char *key)
+{
+	const struct meta *m = find_meta(a, key);
+
+	return m && m->type == SL_R_STR ? m->s : NULL;
+}
+
+int sl_analysis_get_meta_f64(const struct sl_analysis *a, const char *key, double *v)
+{
+	const struct meta *m = find_meta(a, key);
+
+	if (!m || m->type == SL_R_STR)
+		return -1;
+	*v = m->type == SL_R_F64 ? m->d : (double)m->i;
+	return 0;
 }
 
 int sl_analysis_add(struct sl_analysis *a, struct sl_table *t)

@@ -57,6 +57,12 @@ const char *sl_table_get_str(const struct sl_table *t, int c, size_t r);
  * numbers in the shortest form that reads back exactly, days as
  * YYYY-MM-DD, times as ISO 8601 UTC, null as an empty field). */
 int sl_table_write_csv(const struct sl_table *t, FILE *out);
+/* The same with flags: SL_CSV_NEUTRALISE prefixes an apostrophe to a text
+ * field that begins with = + - @, tab or CR and is not a number, so that a
+ * spreadsheet does not run it as a formula (OWASP's CSV injection advice);
+ * number columns are never touched. */
+#define SL_CSV_NEUTRALISE 1u
+int sl_table_write_csv_flags(const struct sl_table *t, FILE *out, unsigned flags);
 
 struct sl_analysis;
 
@@ -66,6 +72,14 @@ void sl_analysis_free(struct sl_analysis *a);
 int sl_analysis_meta_str(struct sl_analysis *a, const char *key, const char *value);
 int sl_analysis_meta_i64(struct sl_analysis *a, const char *key, int64_t value);
 int sl_analysis_meta_f64(struct sl_analysis *a, const char *key, double value);
+/* Metadata read back, in the order it was added: the number of keys, the
+ * key and type of entry i, and a value by key: the string (NULL when
+ * absent or not a string) or the number (0, or -1 when absent or a
+ * string).  Pointers stay valid while the analysis lives. */
+size_t sl_analysis_nmeta(const struct sl_analysis *a);
+const char *sl_analysis_meta_key(const struct sl_analysis *a, size_t i, enum sl_rtype *type);
+const char *sl_analysis_get_meta_str(const struct sl_analysis *a, const char *key);
+int sl_analysis_get_meta_f64(const struct sl_analysis *a, const char *key, double *v);
 /* The analysis takes ownership of t. */
 int sl_analysis_add(struct sl_analysis *a, struct sl_table *t);
 const struct sl_table *sl_analysis_table(const struct sl_analysis *a, const char *name);

@@ -15,6 +15,7 @@ if [ -x "$BIN/shiplog-analyze" ]; then
 fi
 if [ -x "$BIN/shiplog-report" ]; then
 	echo "== report"
-	"$BIN/shiplog-report" out/analysis.msgpack --html out/report.html --csv-dir out/csv
-	echo "report: out/report.html"
+	"$BIN/shiplog-report" out/analysis.msgpack --html out/report.html --csv-dir out/csv \
+		--mail-to team@example.com --mail-out out/report.eml
+	echo "report: out/report.html, out/csv/, out/report.eml (for sendmail -t)"
 fi

@@ -5,6 +5,8 @@ set -eu
 
 PKGS="build-essential pkg-config zlib1g-dev libcsv-dev libmsgpack-dev libgsl-dev
 check libjansson-dev libxxhash-dev libisal-dev gzip python3-msgpack"
+# Chromium only for `make check-browser` (large; CI goes without it).
+[ "${INSTALL_CHROMIUM:-0}" = 1 ] && PKGS="$PKGS chromium"
 
 missing=""
 for p in $PKGS; do

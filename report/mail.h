@@ -1,0 +1,29 @@
+/* mail.h - the report as a MIME message for sendmail -t: a plain-text
+ * summary (headline numbers, missed targets, critical alerts) and the HTML
+ * report attached in base64.
+ *
+ * Headers are built only from checked values (cli.c refuses CR, LF and
+ * other controls in addresses and the subject); a non-ASCII subject is
+ * RFC 2047-encoded.  Date comes from the analysis' "now" and the
+ * Message-ID and boundary from a hash of the content, so the same
+ * analysis gives the same message.  Lines end in LF, as sendmail expects
+ * on its standard input. */
+#ifndef REPORT_MAIL_H
+#define REPORT_MAIL_H
+
+#include <stddef.h>
+
+#include "cli.h"
+#include "out.h"
+#include "sl_result.h"
+
+/* Appends the message to o; html[0..nhtml) is the report.  0 or SL_ENOMEM. */
+int mail_render(struct out *o, const struct sl_analysis *a, const struct report_params *p,
+		const char *html, size_t nhtml);
+/* The plain-text summary alone (the message's first part). */
+void mail_summary(struct out *o, const struct sl_analysis *a, const struct report_params *p);
+/* RFC 5322 date of an ISO 8601 UTC time ("Sun, 01 Nov 2026 00:00:00 +0000");
+ * -1 when iso is not one. */
+int mail_date(const char *iso, char *buf, size_t cap);
+
+#endif

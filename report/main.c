@@ -1,0 +1,98 @@
+/* shiplog-report: an analysis file into an HTML report, CSV files and a
+ * mail.  main.c wires options (cli.c), the reader (lib/sl_anread.c) and
+ * the outputs: html.c (with svg.c), csvout.c, mail.c. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "csvout.h"
+#include "files.h"
+#include "html.h"
+#include "mail.h"
+#include "out.h"
+#include "sl_anread.h"
+
+static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("shiplog-report: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void report(const struct sl_errctx *e)
+{
+	const char *msg = e->msg[0] ? e->msg : sl_strerror(e->code);
+
+	if (e->path[0] && e->line)
+		errorf("'%s':%ld: %s", e->path, e->line, msg);
+	else if (e->path[0])
+		errorf("'%s': %s", e->path, msg);
+	else
+		errorf("%s", msg);
+}
+
+int main(int argc, char **argv)
+{
+	struct report_params p;
+	struct sl_analysis *a = NULL;
+	struct sl_errctx err;
+	struct out html = {SL_BUF_INIT, 0}, mail = {SL_BUF_INIT, 0};
+	int rc, status = 1;
+
+	if ((rc = cli_parse(argc, argv, &p)) >= 0)
+		return rc;
+	sl_err_clear(&err);
+	if (sl_anread_file(p.input, &a, &err)) {
+		report(&err);
+		goto out;
+	}
+	if (p.csv_dir && csvout_write(a, p.csv_dir, &err)) {
+		report(&err);
+		goto out;
+	}
+	if ((p.html || p.mail_to) && html_render(&html, a, &p)) {
+		errorf("out of memory");
+		goto out;
+	}
+	if (p.html && afile_write(p.html, html.b.data, html.b.len, &err)) {
+		report(&err);
+		goto out;
+	}
+	if (p.mail_to) {
+		if (mail_render(&mail, a, &p, html.b.data ? html.b.data : "", html.b.len)) {
+			errorf("out of memory");
+			goto out;
+		}
+		if (p.mail_out) {
+			if (afile_write(p.mail_out, mail.b.data, mail.b.len, &err)) {
+				report(&err);
+				goto out;
+			}
+		} else if (fwrite(mail.b.data, 1, mail.b.len, stdout) != mail.b.len ||
+			   fflush(stdout)) {
+			errorf("cannot write standard output: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (!p.quiet)
+		fprintf(stderr, "shiplog-report: %zu tables%s%s%s%s%s\n", sl_analysis_ntables(a),
+			p.html ? ", HTML in " : "", p.html ? p.html : "",
+			p.csv_dir ? ", CSV files in " : "", p.csv_dir ? p.csv_dir : "",
+			p.mail_to ? (p.mail_out ? ", mail in a file" : ", mail on standard output")
+				  : "");
+	status = 0;
+out:
+	out_release(&html);
+	out_release(&mail);
+	sl_analysis_free(a);
+	return status;
+}

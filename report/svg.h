@@ -1,0 +1,57 @@
+/* svg.h - shiplog's small inline SVG charts: line, bars (grouped or
+ * stacked), heatmap and scatter, with axes, nice tick values, axis titles
+ * (which carry the units), a legend, a visible caption and a <title> for
+ * screen readers.
+ *
+ * Charts are drawn into a struct out as a <figure> holding the caption
+ * and one <svg> element with a fixed
+ * viewBox (CSS scales it); no scripts, no ids, no external references, so
+ * any number of charts can share a page or a mail.  Every text is
+ * HTML-escaped.  Values that are NaN are left out (a gap in a line, no
+ * bar, an empty cell). */
+#ifndef REPORT_SVG_H
+#define REPORT_SVG_H
+
+#include <stddef.h>
+
+#include "out.h"
+
+#define SVG_MAX_SERIES 8
+
+struct svg_series {
+	const char *name;  /* legend text */
+	const double *v;   /* one value per point or category */
+	const char *colour; /* "#rrggbb", or NULL for the palette's */
+};
+
+struct svg_chart {
+	const char *title;  /* what the chart shows (the <title>) */
+	const char *xlabel; /* axis titles, with their units */
+	const char *ylabel;
+	int width, height;  /* viewBox; 0 = 960 × 300 */
+	int percent;        /* y values are shares: ticks as 0% .. 100% */
+	int xdays;          /* line/scatter: x values are day numbers */
+};
+
+/* Lines over x[0..n) (ascending). */
+void svg_line(struct out *o, const struct svg_chart *c, const double *x, size_t n,
+	      const struct svg_series *s, int ns);
+/* Bars for n categories: ns series side by side, or stacked. */
+void svg_bars(struct out *o, const struct svg_chart *c, const char *const *labels, size_t n,
+	      const struct svg_series *s, int ns, int stacked);
+/* nr × nc cells, v[r * nc + col], shaded from white (0) to dark blue (the
+ * largest value), with a legend of the shades. */
+void svg_heatmap(struct out *o, const struct svg_chart *c, const char *const *rows, size_t nr,
+		 const char *const *cols, size_t nc, const double *v);
+/* Points (x[i], y[i]); diagonal draws the line y = x (predicted = actual). */
+void svg_scatter(struct out *o, const struct svg_chart *c, const double *x, const double *y,
+		 size_t n, int diagonal);
+
+/* Nice axis: ticks lo, lo + step, ... hi covering [min, max] in about
+ * want steps of 1, 2 or 5 × 10^k.  Exposed for the tests. */
+void svg_nice_ticks(double min, double max, int want, double *lo, double *hi, double *step);
+
+/* The palette, for legends drawn outside a chart (HTML cards). */
+extern const char *const svg_palette[SVG_MAX_SERIES];
+
+#endif

@@ -1,0 +1,157 @@
+/* report/out.c and report/svg.c: escaping, numbers, nice ticks, and charts
+ * that stay well formed on hostile labels and empty data. */
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "out.h"
+#include "svg.h"
+
+static const char *text(struct out *o)
+{
+	ck_assert_int_eq(o->err, 0);
+	return o->b.data ? o->b.data : "";
+}
+
+START_TEST(test_escape)
+{
+	struct out o = {SL_BUF_INIT, 0};
+
+	out_esc(&o, "<script>&\"'\n", 100);
+	ck_assert_str_eq(text(&o), "&lt;script&gt;&amp;&quot;&#39; ");
+	out_release(&o);
+	/* cut to 3 bytes inside "é" (2 bytes at 2..3): stops before it */
+	out_esc(&o, "abécd", 3);
+	ck_assert_str_eq(text(&o), "ab\xe2\x80\xa6");
+	out_release(&o);
+	out_esc(&o, "abc", 3);
+	ck_assert_str_eq(text(&o), "abc");
+	out_release(&o);
+}
+END_TEST
+
+START_TEST(test_numbers)
+{
+	struct out o = {SL_BUF_INIT, 0};
+
+	out_num(&o, 1234567, 3);
+	out_puts(&o, " ");
+	out_num(&o, -42, 3);
+	out_puts(&o, " ");
+	out_num(&o, 0.123456, 3);
+	out_puts(&o, " ");
+	out_num(&o, NAN, 3);
+	out_puts(&o, " ");
+	out_num(&o, 123, 3);
+	ck_assert_str_eq(text(&o), "1,234,567 \xe2\x88\x92" "42 0.123 \xe2\x80\x93 123");
+	out_release(&o);
+	out_duration(&o, 850);
+	out_puts(&o, ",");
+	out_duration(&o, 42000);
+	out_puts(&o, ",");
+	out_duration(&o, 750000);
+	out_puts(&o, ",");
+	out_duration(&o, 3 * 86400000.0);
+	ck_assert_str_eq(text(&o), "850 ms,42.0 s,12.5 min,3.0 d");
+	out_release(&o);
+}
+END_TEST
+
+START_TEST(test_ticks)
+{
+	double lo, hi, step;
+
+	svg_nice_ticks(0, 97, 6, &lo, &hi, &step);
+	ck_assert(lo == 0 && hi == 100 && step == 20);
+	svg_nice_ticks(0, 0.93, 6, &lo, &hi, &step);
+	ck_assert(lo == 0 && fabs(hi - 1) < 1e-12 && fabs(step - 0.2) < 1e-12);
+	svg_nice_ticks(-3.2, 7.9, 6, &lo, &hi, &step);
+	ck_assert(lo == -5 && hi == 10 && step == 5);
+	/* one value: an axis from zero to it */
+	svg_nice_ticks(5, 5, 6, &lo, &hi, &step);
+	ck_assert(lo == 0 && hi >= 5 && step > 0);
+	svg_nice_ticks(0, 0, 6, &lo, &hi, &step);
+	ck_assert(lo == 0 && hi == 1);
+	svg_nice_ticks(NAN, NAN, 6, &lo, &hi, &step);
+	ck_assert(lo == 0 && hi == 1);
+}
+END_TEST
+
+static int count(const char *h, const char *what)
+{
+	int n = 0;
+
+	for (const char *p = h; (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+START_TEST(test_charts)
+{
+	struct out o = {SL_BUF_INIT, 0};
+	double v[3] = {1, NAN, 3}, x[3] = {20000, 20001, 20002};
+	const char *labels[3] = {"<b>", "a&b", "\"q\""};
+	struct svg_series s[1] = {{"<i>n</i>", v, NULL}};
+	struct svg_chart c = {"t<", "x&", "y\"", 0, 0, 0, 0};
+	const char *h;
+
+	svg_bars(&o, &c, labels, 3, s, 1, 0);
+	h = text(&o);
+	ck_assert_ptr_null(strstr(h, "<b>"));
+	ck_assert_ptr_null(strstr(h, "<i>"));
+	ck_assert_ptr_nonnull(strstr(h, "&lt;b&gt;"));
+	ck_assert_ptr_nonnull(strstr(h, "<figcaption>t&lt;</figcaption>"));
+	ck_assert_ptr_null(strstr(h, "nan"));
+	/* two bars (the NaN one is left out) and the legend's swatch */
+	ck_assert_int_eq(count(h, "<rect"), 3);
+	out_release(&o);
+	c.xdays = 1;
+	svg_line(&o, &c, x, 3, s, 1);
+	h = text(&o);
+	ck_assert_ptr_nonnull(strstr(h, ">2024-10-04<")); /* day 20000 */
+	ck_assert_int_eq(strstr(h, "<polyline") != NULL, 1);
+	out_release(&o);
+	/* nothing to draw is said, not drawn */
+	v[0] = v[2] = NAN;
+	svg_line(&o, &c, x, 3, s, 1);
+	ck_assert_ptr_nonnull(strstr(text(&o), "no values"));
+	out_release(&o);
+	svg_scatter(&o, &c, v, v, 3, 1);
+	ck_assert_ptr_nonnull(strstr(text(&o), "no values"));
+	out_release(&o);
+}
+END_TEST
+
+START_TEST(test_heatmap)
+{
+	struct out o = {SL_BUF_INIT, 0};
+	const char *rows[2] = {"Mon", "Tue"}, *cols[2] = {"0", "1"};
+	double v[4] = {0, 10, 5, 0};
+	struct svg_chart c = {"h", "hour", "deployments", 0, 0, 0, 0};
+	const char *h;
+
+	svg_heatmap(&o, &c, rows, 2, cols, 2, v);
+	h = text(&o);
+	/* the largest cell is the darkest shade, zero is white-ish */
+	ck_assert_ptr_nonnull(strstr(h, "fill=\"#08306b\""));
+	ck_assert_ptr_nonnull(strstr(h, "fill=\"#f7fbff\""));
+	ck_assert_ptr_nonnull(strstr(h, ">10</text>"));
+	out_release(&o);
+}
+END_TEST
+
+Suite *suite_svg(void);
+
+Suite *suite_svg(void)
+{
+	Suite *s = suite_create("svg");
+	TCase *tc = tcase_create("svg");
+
+	tcase_add_test(tc, test_escape);
+	tcase_add_test(tc, test_numbers);
+	tcase_add_test(tc, test_ticks);
+	tcase_add_test(tc, test_charts);
+	tcase_add_test(tc, test_heatmap);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -32,6 +32,9 @@ static const char usage[] =
 	"      --seed N           seed of the randomised analyses (default 1)\n"
 	"      --config FILE      thresholds, weights and tiers (docs/ANALYZE.md)\n"
 	"      --print TABLE      also print one result table as CSV on standard output\n"
+	"      --only A[,A...]    run only these analyses (after the success rates and\n"
+	"                         summary, which always run): dora, health, strategies,\n"
+	"                         alerts, canary, activity, scorecard, ... (docs/ANALYZE.md)\n"
 	"      --query NAME       answer one query instead (docs/ANALYZE.md): deployment,\n"
 	"                         checkpoints, artifacts, validations (with --id ID),\n"
 	"                         agent-history (--agent, --env, --limit N: 50, <= 200),\n"
@@ -62,6 +65,7 @@ static const struct option opts[] = {
 	{"arg", required_argument, NULL, 'R'},
 	{"json", no_argument, NULL, 'J'},
 	{"print", required_argument, NULL, 'P'},
+	{"only", required_argument, NULL, 'O'},
 	{"wait-lock", required_argument, NULL, 'W'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -119,6 +123,7 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 				return misuse("--seed wants a number, not '%s'", optarg);
 			break;
 		case 'P': p->print = optarg; break;
+		case 'O': p->only = optarg; break;
 		case 'C': p->config_path = optarg; break;
 		case 'Q': p->query = optarg; break;
 		case 'I': p->query_id = optarg; break;

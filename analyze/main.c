@@ -53,15 +53,51 @@ static void report(const struct sl_errctx *e)
 typedef int (*analysis_fn)(const struct analyze_params *, const struct sl_store *,
 			   struct sl_analysis *, struct sl_errctx *);
 
-static const analysis_fn analyses[] = {
-	dora_run,
-	health_run,
-	strategy_run,
-	alerts_run,
-	canary_run,
-	activity_run,
-	scorecard_run,
+static const struct analysis {
+	const char *name; /* for --only */
+	analysis_fn run;
+} analyses[] = {
+	{"dora", dora_run},
+	{"health", health_run},
+	{"strategies", strategy_run},
+	{"alerts", alerts_run},
+	{"canary", canary_run},
+	{"activity", activity_run},
+	{"scorecard", scorecard_run},
 };
+
+#define NANALYSES (sizeof(analyses) / sizeof(analyses[0]))
+
+/* Is name in the comma-separated list (NULL: every name is)? */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return 1;
+	return !list;
+}
+
+/* Every name of --only must be an analysis. */
+static int check_only(const char *list)
+{
+	for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < NANALYSES; i++)
+			if (strlen(analyses[i].name) == n && !strncmp(p, analyses[i].name, n))
+				break;
+		if (i == NANALYSES) {
+			fprintf(stderr, "shiplog-analyze: --only: no analysis '%.*s' (analyses:", (int)n, p);
+			for (i = 0; i < NANALYSES; i++)
+				fprintf(stderr, "%s %s", i ? "," : "", analyses[i].name);
+			fputs(")\n", stderr);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 static void print_no_table(const struct sl_analysis *a, const char *name)
 {
@@ -107,6 +143,8 @@ int main(int argc, char **argv)
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
 		return rc;
+	if (p.only && check_only(p.only))
+		return 2;
 	gsl_set_error_handler_off(); /* GSL reports through return values */
 	sl_err_clear(&err);
 	if (sl_store_open(&st, p.store, 0, SL_LOCK_SHARED, p.wait_lock, &err)) {
@@ -128,8 +166,8 @@ int main(int argc, char **argv)
 		report(&err);
 		goto out;
 	}
-	for (size_t i = 0; i < sizeof(analyses) / sizeof(analyses[0]); i++)
-		if ((rc = analyses[i](&p, st, a, &err))) {
+	for (size_t i = 0; i < NANALYSES; i++)
+		if (listed(p.only, analyses[i].name) && (rc = analyses[i].run(&p, st, a, &err))) {
 			report(&err);
 			goto out;
 		}

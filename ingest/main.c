@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apisrc.h"
 #include "cli.h"
 #include "dump.h"
 #include "partset.h"
@@ -154,6 +155,15 @@ static int on_record(void *ctx, const struct record *rec, struct sl_errctx *err)
 	return SL_OK;
 }
 
+static int on_explain(void *ctx, long line, const char *text, struct sl_errctx *err)
+{
+	struct run *r = ctx;
+
+	if (printf("'%s':%ld: %s\n", r->path, line, text) < 0)
+		return sl_err_set(err, SL_EIO, NULL, 0, "cannot write standard output");
+	return SL_OK;
+}
+
 /* ---- one input ---- */
 
 static void iso_now(char *buf, size_t n)
@@ -207,7 +217,11 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 	ops.reject = on_reject;
 	ops.ctx = r;
 	ops.kind = r->p->kind;
-	if (r->p->format == FMT_AUTO) {
+	if (r->p->explain)
+		ops.explain = on_explain;
+	if (r->p->format == FMT_ADAPTER) {
+		r->is_csv = 0;
+	} else if (r->p->format == FMT_AUTO) {
 		size_t i = 0;
 
 		if (n >= 3 && !memcmp(first, "\xEF\xBB\xBF", 3))
@@ -227,8 +241,16 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 		rc = sl_err_set(err, SL_EFORMAT, r->path, 0, "empty input");
 		goto out;
 	}
-	rc = r->is_csv ? csvsrc_run(in, r->path, first, (size_t)n, &ops, err)
-		       : jsonsrc_run(in, r->path, first, (size_t)n, &ops, err);
+	if (r->p->format == FMT_ADAPTER) {
+		struct adapter *ad = adapter_new(r->p->adapter, &r->p->rules);
+
+		rc = ad ? apisrc_run(in, r->path, first, (size_t)n, &ops, ad, r->p->explain, err)
+			: sl_err_set(err, SL_ENOMEM, r->path, 0, NULL);
+		adapter_free(ad);
+	} else {
+		rc = r->is_csv ? csvsrc_run(in, r->path, first, (size_t)n, &ops, err)
+			       : jsonsrc_run(in, r->path, first, (size_t)n, &ops, err);
+	}
 	if (rc) {
 		if (!err->path[0])
 			snprintf(err->path, sizeof(err->path), "%s", r->path);
@@ -383,6 +405,13 @@ static int inspect(const struct ingest_params *p)
 	return rc ? 1 : 0;
 }
 
+static struct ingest_params *atexit_params;
+
+static void release_params(void)
+{
+	cli_release(atexit_params);
+}
+
 int main(int argc, char **argv)
 {
 	struct ingest_params p;
@@ -395,6 +424,8 @@ int main(int argc, char **argv)
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
 		return rc;
+	atexit_params = &p;
+	atexit(release_params);
 	if (p.dump || p.verify)
 		return inspect(&p);
 	if (check_inputs(&p))

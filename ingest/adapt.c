@@ -452,6 +452,8 @@ static int map_github_status(struct adapter *ad, json_t *o, const char **status,
 	const char *st = jstr(o, "status"), *co = jstr(o, "conclusion");
 
 	*status = sl_cimap_github(st, co);
+	if (!st && !co)
+		return refuse(ad, reason, "no 'status' and no 'conclusion'");
 	if (!*status) {
 		if (st && !strcasecmp(st, "completed") && !co)
 			return refuse(ad, reason, "completed without a conclusion");

@@ -169,6 +169,8 @@ static int cut_value(struct apistate *st, const char *why)
 	snprintf(reason, sizeof(reason), "JSON value cut off: %s", why);
 	st->in_value = st->in_str = st->esc = st->depth = 0;
 	st->too_long = 0;
+	while (st->val.len && strchr(" \t\r\n", st->val.data[st->val.len - 1]))
+		st->val.len--;
 	rc = reject(st, st->vline, reason, st->val.data, st->val.len);
 	sl_buf_reset(&st->val);
 	return rc;

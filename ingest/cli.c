@@ -34,6 +34,8 @@ static const char usage[] =
 	"                         'production = RE'); the options above win\n"
 	"      --explain          adapters: print on standard output, per record, the\n"
 	"                         rule that classified it\n"
+	"      --map FILE         read any CSV or JSON Lines export through a column\n"
+	"                         mapping file (docs/ADAPTERS.md; examples in data/maps/)\n"
 	"      --reprocess        ingest inputs again even if the manifest has them;\n"
 	"                         the partitions they touch are rebuilt from them\n"
 	"      --wait-lock SECS   wait up to SECS for a concurrent run (default 0:\n"
@@ -58,6 +60,7 @@ static const struct option opts[] = {
 	{"prod-regex", required_argument, NULL, 'P'},
 	{"rules", required_argument, NULL, 'L'},
 	{"explain", no_argument, NULL, 'X'},
+	{"map", required_argument, NULL, 'M'},
 	{"wait-lock", required_argument, NULL, 'W'},
 	{"buffer-rows", required_argument, NULL, 'B'},
 	{"dump", required_argument, NULL, 'D'},
@@ -167,6 +170,10 @@ static int rules_load(const char *path, char *deploy, char *prod)
 
 void cli_release(struct ingest_params *p)
 {
+	if (p) {
+		sl_mapfile_free(p->map);
+		p->map = NULL;
+	}
 	if (p && p->rules.compiled) {
 		regfree(&p->rules.deploy);
 		regfree(&p->rules.prod);
@@ -222,6 +229,9 @@ int cli_parse(int argc, char **argv, struct ingest_params *p)
 		case 'X':
 			p->explain = 1;
 			break;
+		case 'M':
+			p->map_path = optarg;
+			break;
 		case 'W':
 			if (parse_count(optarg, 0, 86400, &v))
 				return misuse("--wait-lock wants seconds from 0 to 86400, not '%s'",
@@ -250,7 +260,7 @@ int cli_parse(int argc, char **argv, struct ingest_params *p)
 			printf("shiplog-ingest %s\n", SHIPLOG_VERSION);
 			return 0;
 		default:
-			if (optopt && strchr("skfDWEPLB", optopt))
+			if (optopt && strchr("skfDWEPLBM", optopt))
 				return misuse("option '-%c' needs a value", optopt);
 			if (optopt)
 				return misuse("unknown option '-%c'", optopt);
@@ -259,6 +269,31 @@ int cli_parse(int argc, char **argv, struct ingest_params *p)
 	}
 	if (!p->store)
 		return misuse("%s", "no store given (--store DIR)");
+	if (p->map_path) {
+		struct sl_errctx err;
+
+		if (p->format == FMT_ADAPTER)
+			return misuse("%s", "--map reads CSV or JSON Lines, not an adapter's format");
+		sl_err_clear(&err);
+		if (sl_mapfile_load(p->map_path, &p->map, &err)) {
+			if (err.line)
+				fprintf(stderr, "shiplog-ingest: error: '%s':%ld: %s\n", p->map_path,
+					err.line, err.msg[0] ? err.msg : sl_strerror(err.code));
+			else
+				fprintf(stderr, "shiplog-ingest: error: '%s': %s\n", p->map_path,
+					err.msg[0] ? err.msg : sl_strerror(err.code));
+			return 1;
+		}
+		if (p->kind != SL_KIND_NONE && p->kind != p->map->kind) {
+			enum sl_kind mk = p->map->kind;
+
+			sl_mapfile_free(p->map);
+			p->map = NULL;
+			return misuse("the map reads %s, not --kind %s", sl_kind_name(mk),
+				      sl_kind_name(p->kind));
+		}
+		p->kind = p->map->kind;
+	}
 	if (p->format == FMT_ADAPTER) {
 		enum sl_kind k = adapter_kind(p->adapter);
 

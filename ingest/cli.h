@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "adapt.h"
+#include "sl_mapfile.h"
 #include "sl_schema.h"
 
 enum input_format { FMT_AUTO, FMT_CSV, FMT_JSONL, FMT_ADAPTER };
@@ -17,6 +18,8 @@ struct ingest_params {
 	struct adapt_rules rules; /* deployment and production rules, compiled */
 	const char *rules_path;   /* --rules FILE */
 	int explain;              /* --explain */
+	const char *map_path;     /* --map FILE */
+	struct sl_mapfile *map;   /* its contents (cli_release frees) */
 	int reprocess;
 	int quiet;
 	int wait_lock;            /* seconds to wait for another run's lock */

@@ -165,6 +165,8 @@ static void learn_header(struct csvstate *st)
 	enum sl_kind kind;
 
 	st->typed = 1;
+	if (st->ops->raw_fields)
+		return; /* names of another schema (--map): the mapper types them */
 	st->ftype = malloc((n ? n : 1) * sizeof(int));
 	if (!names || !st->ftype) {
 		free(names);

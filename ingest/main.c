@@ -15,6 +15,7 @@
 
 #include "apisrc.h"
 #include "cli.h"
+#include "mapply.h"
 #include "dump.h"
 #include "partset.h"
 #include "rejects.h"
@@ -34,6 +35,7 @@ struct run {
 	int is_csv;
 	enum sl_kind kind;
 	struct rowmap *rm;
+	struct mapply *ma; /* --map */
 	uint64_t rows;
 	/* totals */
 	int files, skipped;
@@ -111,6 +113,16 @@ static int on_header(void *ctx, const char *const *names, size_t n, struct sl_er
 	r->rm = rowmap_new(r->kind, r->ps);
 	if (!r->rm)
 		return sl_err_set(err, SL_ENOMEM, r->path, 0, NULL);
+	if (r->p->map) {
+		int rc;
+
+		if (!(r->ma = mapply_new(r->p->map)))
+			return sl_err_set(err, SL_ENOMEM, r->path, 0, NULL);
+		rc = mapply_header(r->ma, names, n, r->is_csv, err);
+		if (rc && !err->path[0])
+			snprintf(err->path, sizeof(err->path), "%s", r->path);
+		return rc;
+	}
 	if (r->is_csv) {
 		int rc = rowmap_set_header(r->rm, names, n, err);
 
@@ -140,7 +152,21 @@ static int on_record(void *ctx, const struct record *rec, struct sl_errctx *err)
 	r->rows++;
 	if ((r->rows & 0xffff) == 0)
 		progress(r, 0);
-	rc = rowmap_add(r->rm, rec, &reason, err);
+	if (r->ma) {
+		struct record mapped;
+
+		rc = mapply_record(r->ma, rec, &mapped, &reason);
+		if (rc < 0)
+			return sl_err_set(err, rc, r->path, rec->line, NULL);
+		if (rc == 1) {
+			r->rejected++;
+			return rejects_add(r->rj, r->path, rec->line, reason, rec->raw, rec->rawlen,
+					   err);
+		}
+		rc = rowmap_add(r->rm, &mapped, &reason, err);
+	} else {
+		rc = rowmap_add(r->rm, rec, &reason, err);
+	}
 	if (rc < 0) {
 		if (!err->path[0])
 			snprintf(err->path, sizeof(err->path), "%s", r->path);
@@ -219,6 +245,7 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 	ops.kind = r->p->kind;
 	if (r->p->explain)
 		ops.explain = on_explain;
+	ops.raw_fields = r->p->map != NULL;
 	if (r->p->format == FMT_ADAPTER) {
 		r->is_csv = 0;
 	} else if (r->p->format == FMT_AUTO) {
@@ -295,6 +322,8 @@ out:
 	sl_input_close(in);
 	rowmap_free(r->rm);
 	r->rm = NULL;
+	mapply_free(r->ma);
+	r->ma = NULL;
 	return rc;
 }
 

@@ -112,9 +112,25 @@ void adapter_free(struct adapter *ad)
 	free(ad);
 }
 
-/* ---- reading the API object: keys compared case-insensitively, as the
- * same API comes as REST (snake_case) and GraphQL (camelCase, or Go's
+/* ---- reading the API object: keys compared ignoring case and '_', as
+ * the same API comes as REST (snake_case) and GraphQL (camelCase, or Go's
  * CamelCase in DevLake's raw tables) ---- */
+
+/* Equal ignoring case and '_': created_at, createdAt, CreatedAt. */
+static int key_eq(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == '_')
+			a++;
+		while (*b == '_')
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++, b++;
+	}
+}
 
 static json_t *jget(json_t *o, const char *key)
 {
@@ -126,7 +142,7 @@ static json_t *jget(json_t *o, const char *key)
 	if ((v = json_object_get(o, key)))
 		return v;
 	json_object_foreach(o, k, v)
-		if (!strcasecmp(k, key))
+		if (key_eq(k, key))
 			return v;
 	return NULL;
 }
@@ -907,6 +923,9 @@ static int github_deployments(struct adapter *ad, json_t *o, const char **reason
 		st = jstr(o, "state");
 	if (!st)
 		st = jstr(o, "status");
+	if (!st)
+		return refuse(ad, reason, "no deployment status (latestStatus, statuses or state): "
+			      "the REST list has none; add each deployment's statuses");
 	if (deploy_phase(ad, SL_MAP_GITHUB_DEPLOY, "GitHub", st, &phase, reason))
 		return 1;
 	out_str(ad, "deployment_id", jid(ad, o, "id"));

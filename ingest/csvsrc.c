@@ -162,10 +162,13 @@ static void learn_header(struct csvstate *st)
 {
 	struct batch *b = st->cur;
 	size_t n = b->nf - b->cur_f0;
-	char **names = calloc(n ? n : 1, sizeof(char *));
+	char **names;
 	enum sl_kind kind;
 
 	st->typed = 1;
+	if (st->ops->raw_fields)
+		return; /* names of another schema (--map): the mapper types them */
+	names = calloc(n ? n : 1, sizeof(char *));
 	st->ftype = malloc((n ? n : 1) * sizeof(int));
 	if (!names || !st->ftype) {
 		free(names);

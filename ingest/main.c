@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apisrc.h"
 #include "cli.h"
+#include "mapply.h"
 #include "dump.h"
 #include "partset.h"
 #include "rejects.h"
@@ -33,6 +35,7 @@ struct run {
 	int is_csv;
 	enum sl_kind kind;
 	struct rowmap *rm;
+	struct mapply *ma; /* --map */
 	uint64_t rows;
 	/* totals */
 	int files, skipped;
@@ -110,6 +113,16 @@ static int on_header(void *ctx, const char *const *names, size_t n, struct sl_er
 	r->rm = rowmap_new(r->kind, r->ps);
 	if (!r->rm)
 		return sl_err_set(err, SL_ENOMEM, r->path, 0, NULL);
+	if (r->p->map) {
+		int rc;
+
+		if (!(r->ma = mapply_new(r->p->map)))
+			return sl_err_set(err, SL_ENOMEM, r->path, 0, NULL);
+		rc = mapply_header(r->ma, names, n, r->is_csv, err);
+		if (rc && !err->path[0])
+			snprintf(err->path, sizeof(err->path), "%s", r->path);
+		return rc;
+	}
 	if (r->is_csv) {
 		int rc = rowmap_set_header(r->rm, names, n, err);
 
@@ -139,7 +152,21 @@ static int on_record(void *ctx, const struct record *rec, struct sl_errctx *err)
 	r->rows++;
 	if ((r->rows & 0xffff) == 0)
 		progress(r, 0);
-	rc = rowmap_add(r->rm, rec, &reason, err);
+	if (r->ma) {
+		struct record mapped;
+
+		rc = mapply_record(r->ma, rec, &mapped, &reason);
+		if (rc < 0)
+			return sl_err_set(err, rc, r->path, rec->line, NULL);
+		if (rc == 1) {
+			r->rejected++;
+			return rejects_add(r->rj, r->path, rec->line, reason, rec->raw, rec->rawlen,
+					   err);
+		}
+		rc = rowmap_add(r->rm, &mapped, &reason, err);
+	} else {
+		rc = rowmap_add(r->rm, rec, &reason, err);
+	}
 	if (rc < 0) {
 		if (!err->path[0])
 			snprintf(err->path, sizeof(err->path), "%s", r->path);
@@ -151,6 +178,15 @@ static int on_record(void *ctx, const struct record *rec, struct sl_errctx *err)
 		r->rejected++;
 		return rejects_add(r->rj, r->path, rec->line, reason, rec->raw, rec->rawlen, err);
 	}
+	return SL_OK;
+}
+
+static int on_explain(void *ctx, long line, const char *text, struct sl_errctx *err)
+{
+	struct run *r = ctx;
+
+	if (printf("'%s':%ld: %s\n", r->path, line, text) < 0)
+		return sl_err_set(err, SL_EIO, NULL, 0, "cannot write standard output");
 	return SL_OK;
 }
 
@@ -207,7 +243,12 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 	ops.reject = on_reject;
 	ops.ctx = r;
 	ops.kind = r->p->kind;
-	if (r->p->format == FMT_AUTO) {
+	if (r->p->explain)
+		ops.explain = on_explain;
+	ops.raw_fields = r->p->map != NULL;
+	if (r->p->format == FMT_ADAPTER) {
+		r->is_csv = 0;
+	} else if (r->p->format == FMT_AUTO) {
 		size_t i = 0;
 
 		if (n >= 3 && !memcmp(first, "\xEF\xBB\xBF", 3))
@@ -227,8 +268,16 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 		rc = sl_err_set(err, SL_EFORMAT, r->path, 0, "empty input");
 		goto out;
 	}
-	rc = r->is_csv ? csvsrc_run(in, r->path, first, (size_t)n, &ops, err)
-		       : jsonsrc_run(in, r->path, first, (size_t)n, &ops, err);
+	if (r->p->format == FMT_ADAPTER) {
+		struct adapter *ad = adapter_new(r->p->adapter, &r->p->rules);
+
+		rc = ad ? apisrc_run(in, r->path, first, (size_t)n, &ops, ad, r->p->explain, err)
+			: sl_err_set(err, SL_ENOMEM, r->path, 0, NULL);
+		adapter_free(ad);
+	} else {
+		rc = r->is_csv ? csvsrc_run(in, r->path, first, (size_t)n, &ops, err)
+			       : jsonsrc_run(in, r->path, first, (size_t)n, &ops, err);
+	}
 	if (rc) {
 		if (!err->path[0])
 			snprintf(err->path, sizeof(err->path), "%s", r->path);
@@ -273,6 +322,8 @@ out:
 	sl_input_close(in);
 	rowmap_free(r->rm);
 	r->rm = NULL;
+	mapply_free(r->ma);
+	r->ma = NULL;
 	return rc;
 }
 
@@ -383,6 +434,13 @@ static int inspect(const struct ingest_params *p)
 	return rc ? 1 : 0;
 }
 
+static struct ingest_params *atexit_params;
+
+static void release_params(void)
+{
+	cli_release(atexit_params);
+}
+
 int main(int argc, char **argv)
 {
 	struct ingest_params p;
@@ -395,6 +453,8 @@ int main(int argc, char **argv)
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
 		return rc;
+	atexit_params = &p;
+	atexit(release_params);
 	if (p.dump || p.verify)
 		return inspect(&p);
 	if (check_inputs(&p))

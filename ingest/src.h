@@ -24,7 +24,10 @@ struct src_ops {
 	int (*record)(void *ctx, const struct record *rec, struct sl_errctx *err);
 	int (*reject)(void *ctx, long line, const char *reason, const char *raw,
 		      size_t rawlen, struct sl_errctx *err);
+	/* --explain: how an adapter classified the record at line (or NULL). */
+	int (*explain)(void *ctx, long line, const char *text, struct sl_errctx *err);
 	void *ctx;
+	int raw_fields;         /* in: CSV fields as text, not typed by the header (--map) */
 	enum sl_kind kind;      /* in: forced kind, or SL_KIND_NONE */
 	uint64_t utf8_replaced; /* out: invalid UTF-8 replaced by the reader */
 	long lines;             /* out: lines read */

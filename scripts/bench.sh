@@ -90,4 +90,26 @@ if [ -f "$D/analyze.txt" ]; then
 	echo "success-rate GROUP BY (scripts/ref-success-rates.py); pandas/x = pandas_s / rates_s."
 fi
 echo "MB/s counts decompressed CSV bytes; x zcat = ingest wall time / zcat wall time."
+
+# The JSON API reader (--format github-runs): GitHub Actions pages of 100
+# realdata runs concatenated as `gh api --paginate` writes them
+# (scripts/gen-api-export.py).  Peak RSS must not grow with the file: one
+# page is held at a time.  BENCH_JSON_MB="100" to run fewer sizes.
+echo
+printf '%-12s %9s %8s | %7s %7s %9s %7s %7s\n' format rows MB wall_s user_s rows/s MB/s RSS_MB
+for mb in ${BENCH_JSON_MB:-"100 1000"}; do
+	f="$D/github-runs-$mb.json"
+	[ -f "$f" ] || /usr/bin/python3 scripts/gen-api-export.py \
+		tests/e2e/data/realdata/github-actions/runs-ants.jsonl.gz "$mb" "$f"
+	rm -rf "$D/store"
+	/usr/bin/time -f "%e %U %M" -o "$D/time.txt" "$BIN/shiplog-ingest" --store "$D/store" \
+		--format github-runs "$f" >/dev/null 2>"$D/stderr.txt" || { cat "$D/stderr.txt" >&2; exit 1; }
+	rows=$(sed -n 's/.* \([0-9]*\) rows read.*/\1/p' "$D/stderr.txt")
+	read -r ws us kb <"$D/time.txt"
+	awk -v n="$rows" -v sz="$(stat -c %s "$f")" -v ws="$ws" -v us="$us" -v kb="$kb" 'BEGIN {
+		printf "%-12s %9d %8.0f | %7.2f %7.2f %9.0f %7.1f %7.1f\n", "github-runs", n,
+			sz / 1e6, ws, us, n / ws, sz / 1e6 / ws, kb / 1024 }'
+done
+rm -rf "$D/store"
+echo "github-runs: realdata runs are ~12 kB of JSON each (repository objects included)."
 nproc | awk '{ print "cores: " $1 }'

@@ -17,10 +17,12 @@
 #include "canary.h"
 #include "dora.h"
 #include "health.h"
+#include "pipeline.h"
 #include "query.h"
 #include "scorecard.h"
 #include "strategy.h"
 #include "success.h"
+#include "versions.h"
 
 static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -58,6 +60,8 @@ static const analysis_fn analyses[] = {
 	strategy_run,
 	alerts_run,
 	canary_run,
+	pipeline_run,
+	versions_run,
 	scorecard_run,
 };
 

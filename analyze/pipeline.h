@@ -109,8 +109,6 @@ int pipeline_run(const struct analyze_params *p, const struct sl_store *st,
 
 /* Queries (query.c): pipeline-executions, pipeline-optimization and
  * evaluate-gate.  0, 1 when the pipeline or gate is unknown, < 0 on error. */
-int pipeline_query_executions(const struct analyze_params *p, const struct sl_store *st,
-			      struct sl_errctx *err);
 int pipeline_query_optimization(const struct analyze_params *p, const struct sl_store *st,
 				struct sl_errctx *err);
 int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *st,

@@ -492,7 +492,7 @@ static int stage_advice(size_t ns, const struct pl_config *cfg, struct pl_result
 	for (uint32_t s = 0; s < ns; s++) {
 		const struct pl_stage_stats *x = &res->st[s];
 
-		if (x->on_critical_path && res->cp_ms > 0 && x->cp_share >= cfg->bottleneck_share &&
+		if (x->on_critical_path && res->cp_ms > 0 && x->cp_share > cfg->bottleneck_share &&
 		    add_sug(res, cap, PL_S_BOTTLENECK, s, UINT32_MAX, x->cp_share, 0))
 			return SL_ENOMEM;
 	}

@@ -303,10 +303,23 @@ int query_print_table(const struct analyze_params *p, const struct sl_table *t)
 		for (int c = 0; o && c < sl_table_ncols(t); c++) {
 			const char *s = sl_table_get_str(t, c, r);
 			double v;
-			json_t *jv = s ? json_string(s)
-				     : sl_table_get_f64(t, c, r, &v) ? json_null()
-				     : sl_table_col_type(t, c) == SL_R_I64 ? json_integer((json_int_t)v)
-									      : json_real(v);
+			enum sl_rtype ty = sl_table_col_type(t, c);
+			char tb[32];
+			json_t *jv;
+
+			if (s)
+				jv = json_string(s);
+			else if (sl_table_get_f64(t, c, r, &v))
+				jv = json_null();
+			else if (ty == SL_R_I64)
+				jv = json_integer((json_int_t)v);
+			else if (ty == SL_R_BOOL)
+				jv = json_boolean(v != 0);
+			else if (ty == SL_R_TIME) {
+				sl_format_time((int64_t)v, tb);
+				jv = json_string(tb);
+			} else
+				jv = json_real(v);
 
 			json_object_set_new(o, sl_table_col_name(t, c), jv);
 		}

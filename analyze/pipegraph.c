@@ -393,13 +393,15 @@ static int schedules(size_t ns, const struct graph *g, const struct pl_run *runs
 	int64_t *mk = malloc((nruns ? nruns : 1) * sizeof(*mk));
 	int64_t *s0 = malloc(ns * sizeof(*s0)), *e0 = malloc(ns * sizeof(*e0));
 	uint8_t *in = malloc(ns);
+	uint32_t *present = malloc(ns * sizeof(*present));
+	size_t np;
 	uint32_t *together = g->anc ? calloc(ns * ns, sizeof(*together)) : NULL;
 	uint32_t *seq = g->anc ? calloc(ns * ns, sizeof(*seq)) : NULL;
 	size_t nmk = 0;
 	int64_t saved = 0;
 	int rc = SL_ENOMEM;
 
-	if (!mk || !s0 || !e0 || !in || (g->anc && (!together || !seq)))
+	if (!mk || !s0 || !e0 || !in || !present || (g->anc && (!together || !seq)))
 		goto out;
 	for (size_t i0 = 0, i1; i0 < nruns; i0 = i1) {
 		int ok = 1, any = 0;
@@ -434,9 +436,16 @@ static int schedules(size_t ns, const struct graph *g, const struct pl_run *runs
 			mk[nmk++] = hi - lo;
 		if (!g->anc)
 			continue;
-		for (size_t a = 0; a < ns; a++)
-			for (size_t b = a + 1; in[a] && b < ns; b++) {
-				if (!in[b] || g->anc[a * ns + b] || g->anc[b * ns + a])
+		/* only the stages this execution ran: k^2 for k of them */
+		np = 0;
+		for (size_t s = 0; s < ns; s++)
+			if (in[s])
+				present[np++] = (uint32_t)s;
+		for (size_t ia = 0; ia < np; ia++)
+			for (size_t ib = ia + 1; ib < np; ib++) {
+				size_t a = present[ia], b = present[ib];
+
+				if (g->anc[a * ns + b] || g->anc[b * ns + a])
 					continue;
 				together[a * ns + b]++;
 				seq[a * ns + b] += s0[b] >= e0[a] || s0[a] >= e0[b];
@@ -481,6 +490,7 @@ out:
 	free(s0);
 	free(e0);
 	free(in);
+	free(present);
 	free(together);
 	free(seq);
 	return rc;

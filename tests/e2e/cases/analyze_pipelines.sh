@@ -71,3 +71,13 @@ echo "exit=$?"
 $A --query evaluate-gate --id soak-time; echo "exit=$?"
 $A --query evaluate-gate --id nope --arg x=1; echo "exit=$?"
 $A --query evaluate-gate; echo "exit=$?"
+echo "--- the sample against pandas (scripts/ref-stages.py, committed under data/ref/)"
+"$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
+S="$BIN/shiplog-analyze --store sample --now 2026-11-01"
+{
+	echo stages
+	$S --print stages 2>/dev/null | cut -d, -f1-12
+	echo pipelines
+	$S --print pipelines 2>/dev/null | cut -d, -f1-8
+} >st.txt
+cmp st.txt "$E2E_DATA/ref/stages_pipelines_all.txt" && echo "stages and pipelines: same"

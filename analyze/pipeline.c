@@ -96,7 +96,8 @@ static int scan_execs(const struct analyze_params *p, const struct sl_store *st,
 			x->end = b->cols[col[4]].v.i64[r];
 			x->has_dur = !sl_batch_is_null(b, col[5], r);
 			x->dur = x->has_dur ? b->cols[col[5]].v.i64[r] : x->end - x->start;
-			x->has_dur = x->has_dur || x->has_end;
+			/* a negative duration is broken data, not a duration */
+			x->has_dur = (x->has_dur || x->has_end) && x->dur >= 0;
 			s = sl_batch_get_str(b, col[6], r, &n);
 			x->status = (uint8_t)pipeline_status(s, n);
 			if (sl_u64map_put(&A->execmap, exec_key(x->pipe, x->exec), &v, &added))
@@ -155,7 +156,7 @@ static int scan_stages(const struct analyze_params *p, const struct sl_store *st
 			w->end = b->cols[col[C_END]].v.i64[r];
 			w->has_dur = !sl_batch_is_null(b, col[C_DUR], r);
 			w->dur = w->has_dur ? b->cols[col[C_DUR]].v.i64[r] : w->end - w->start;
-			w->has_dur = w->has_dur || w->has_end;
+			w->has_dur = (w->has_dur || w->has_end) && w->dur >= 0;
 			if (!sl_batch_is_null(b, col[C_TIMEOUT], r)) {
 				int64_t t = b->cols[col[C_TIMEOUT]].v.i64[r];
 

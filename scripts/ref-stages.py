@@ -8,7 +8,7 @@ it (docs/ANALYZE.md):
   stages: per pipeline_id x stage_id (byte order): runs, finished (success,
   failed, cancelled), failed (failed, cancelled), failure_rate, nearest-rank
   p50/p95/p99 of the finished runs' durations (duration_ms, else end -
-  start), retries (attempt > 1), retry_rate, retry_success_rate;
+  start; negative ones left out), retries (attempt > 1), retry_rate, retry_success_rate;
   pipelines: per pipeline_id of pipeline_runs (one row per execution, the
   first): executions, finished, successful, failed, success_rate, p50/p95
   duration of the finished runs.
@@ -44,7 +44,7 @@ def durations(g):
     end = pd.to_datetime(g["end_time"].replace("", None), utc=True, format="%Y-%m-%dT%H:%M:%S.%fZ")
     alt = (end - start).dt.total_seconds() * 1000
     dur = pd.to_numeric(g["duration_ms"].replace("", None), errors="coerce")
-    return [int(round(x)) for x in dur.fillna(alt) if not math.isnan(x)]
+    return [int(round(x)) for x in dur.fillna(alt) if not math.isnan(x) and x >= 0]
 
 
 def main():

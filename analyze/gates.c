@@ -217,7 +217,7 @@ int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *s
 	struct sl_table *t = NULL;
 	const char *dur_s = query_arg(p, "duration"), *held_s = query_arg(p, "held");
 	double dur = 0, held = 0;
-	int rc, all = 1, found = 0;
+	int rc, all = 1, found = 0, decided = 0;
 	size_t idn = strlen(p->query_id);
 
 	if ((dur_s && parse_num(dur_s, &dur)) || (held_s && parse_num(held_s, &held))) {
@@ -236,7 +236,7 @@ int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *s
 		const struct grow *mid;
 		char ops[8] = "", met[128] = "", reason[200] = "";
 		double v = NAN;
-		int ok;
+		int ok, usable = 1;
 
 		for (i1 = i0; i1 < g.n && same_group(&g.g[i0], &g.g[i1]); i1++)
 			;
@@ -251,8 +251,10 @@ int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *s
 		snprintf(met, sizeof(met), "%.*s", (int)(mn > 100 ? 100 : mn), metric);
 		snprintf(ops, sizeof(ops), "%.*s", (int)(on > 5 ? 5 : on), op);
 		if (!mid->has_threshold || gate_compare(ops, 0, 0) < 0) {
-			ok = 0;
-			snprintf(reason, sizeof(reason), "the gate has no usable criterion");
+			/* a damaged row (no threshold, an unknown operator) is
+			 * shown but does not decide */
+			ok = usable = 0;
+			snprintf(reason, sizeof(reason), "ignored: no threshold or an unknown operator");
 		} else if (parse_num(query_arg(p, met), &v)) {
 			ok = 0;
 			snprintf(reason, sizeof(reason), "no value given (--arg %s=VALUE)", met);
@@ -265,7 +267,8 @@ int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *s
 				 dur);
 		}
 		if (!pass) {
-			all = all && ok;
+			all = all && (ok || !usable);
+			decided += usable;
 			continue;
 		}
 		if (sl_table_add_row(t) || set_code(t, 0, g.names, g.g[i0].gate) ||
@@ -276,8 +279,9 @@ int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *s
 		if (mid->has_threshold)
 			sl_table_set_f64(t, 3, mid->threshold);
 		sl_table_set_f64(t, 4, v);
-		sl_table_set_bool(t, 5, ok);
-		sl_table_set_bool(t, 7, all);
+		if (usable)
+			sl_table_set_bool(t, 5, ok);
+		sl_table_set_bool(t, 7, all && decided); /* nothing usable passes nothing */
 	}
 	if (!found) {
 		fprintf(stderr, "shiplog-analyze: no gate '%s'\n", p->query_id);

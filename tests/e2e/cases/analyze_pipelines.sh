@@ -49,6 +49,7 @@ app,1,b,coverage-threshold,automated,coverage,gte,0.8,0.85,passed
 app,2,b,coverage-threshold,automated,coverage,gte,0.8,0.75,failed
 app,3,b,coverage-threshold,automated,coverage,gte,0.8,0.9,passed
 app,3,d,soak-time,time_based,soak_minutes,gte,30,45,passed
+app,3,b,coverage-threshold,automated,coverage,gte?,0.8,0.9,passed
 CSV
 "$BIN/shiplog-ingest" -q --store s p.csv s.csv g.csv
 A="$BIN/shiplog-analyze --store s --now 2026-06-02"

@@ -1,7 +1,6 @@
 #include "canary.h"
 #include "common.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "sl_buf.h"
 #include "sl_dict.h"
 #include "sl_scan.h"
+#include "sl_stats.h"
 #include "sl_u64map.h"
 
 #define DAY_MS 86400000LL
@@ -59,53 +59,6 @@ static int push(struct vec *v, double x)
 		return SL_ENOMEM;
 	v->v[v->n++] = x;
 	return SL_OK;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-int mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u, double *p)
-{
-	size_t n = nx + ny, i = 0, j = 0;
-	double rx = 0, ties = 0, mu, sigma, big, z;
-
-	if (!nx || !ny)
-		return -1;
-	sl_sort(x, nx, sizeof(*x), cmp_double);
-	sl_sort(y, ny, sizeof(*y), cmp_double);
-	/* walk the merged order; a run of equal values shares its mean rank */
-	while (i < nx || j < ny) {
-		double v = i < nx && (j >= ny || x[i] <= y[j]) ? x[i] : y[j];
-		size_t cx = 0, cy = 0, rank0 = i + j + 1;
-		double t, mean_rank;
-
-		while (i < nx && x[i] == v)
-			i++, cx++;
-		while (j < ny && y[j] == v)
-			j++, cy++;
-		t = (double)(cx + cy);
-		mean_rank = (double)rank0 + (t - 1) / 2;
-		rx += mean_rank * (double)cx;
-		ties += t * t * t - t;
-	}
-	*u = rx - (double)nx * ((double)nx + 1) / 2;
-	mu = (double)nx * (double)ny / 2;
-	sigma = sqrt((double)nx * (double)ny / 12 *
-		     (((double)n + 1) - ties / ((double)n * ((double)n - 1))));
-	if (!(sigma > 0)) {
-		*p = 1; /* every value tied: no evidence of a difference */
-		return 0;
-	}
-	big = *u > (double)nx * (double)ny - *u ? *u : (double)nx * (double)ny - *u;
-	z = (big - mu - 0.5) / sigma;
-	*p = 2 * gsl_cdf_ugaussian_Q(z);
-	if (*p > 1)
-		*p = 1;
-	return 0;
 }
 
 static double median(const struct vec *v)
@@ -334,7 +287,7 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 
 		if (c->n < (size_t)cf->canary_min_samples || b->n < (size_t)cf->canary_min_samples)
 			continue;
-		if (mann_whitney(c->v, c->n, b->v, b->n, &u, &pv))
+		if (sl_stats_mann_whitney(c->v, c->n, b->v, b->n, &u, &pv))
 			continue;
 		cm = median(c);
 		bm = median(b);

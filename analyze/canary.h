@@ -11,12 +11,6 @@
 #include "sl_result.h"
 #include "sl_store.h"
 
-/* Two-sided Mann-Whitney U test of x against y, normal approximation with
- * tie and continuity corrections (as scipy's method="asymptotic").  *u is
- * x's U statistic; *p is 1 when every value is tied.  x and y are sorted
- * in place.  0, or -1 when a sample is empty. */
-int mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u, double *p);
-
 /* Adds the tables "rollback_decisions", "canary_metrics" and
  * "canary_judgements" to a. */
 int canary_run(const struct analyze_params *p, const struct sl_store *st,

@@ -37,6 +37,17 @@ void config_defaults(struct analyze_config *c)
 	c->canary_marginal_score = 75;
 	memcpy(c->dora, dora, sizeof(dora));
 	memcpy(c->scorecard, sc, sizeof(sc));
+	c->pipe_bottleneck_share = 0.25;
+	c->pipe_redundant_min_runs = 50;
+	c->pipe_timeout_factor = 1.5;
+	c->pipe_timeout_loose = 10;
+	c->pipe_retry_min = 5;
+	c->pipe_retry_low = 0.2;
+	c->pipe_retry_high = 0.8;
+	c->pipe_parallel_share = 0.5;
+	c->version_alpha = 0.05;
+	c->version_adoption_share = 0.8;
+	c->version_adoption_hours = 48;
 }
 
 struct setting {
@@ -74,6 +85,17 @@ static const struct setting settings[] = {
 	{"scorecard.recovery_time", 1, OFF(scorecard[SC_RECOVERY]), 0, 0, 1e15},
 	{"scorecard.version_adoption_48h", 1, OFF(scorecard[SC_ADOPTION]), 0, 0, 1},
 	{"scorecard.alert_false_positive_rate", 1, OFF(scorecard[SC_ALERT_FP]), 0, 0, 1},
+	{"pipeline.bottleneck_share", 1, OFF(pipe_bottleneck_share), 0, 0, 1},
+	{"pipeline.redundant_min_runs", 1, OFF(pipe_redundant_min_runs), 1, 1, 1e9},
+	{"pipeline.timeout_factor", 1, OFF(pipe_timeout_factor), 0, 1, 1e6},
+	{"pipeline.timeout_loose_factor", 1, OFF(pipe_timeout_loose), 0, 1, 1e6},
+	{"pipeline.retry_min", 1, OFF(pipe_retry_min), 1, 1, 1e9},
+	{"pipeline.retry_low", 1, OFF(pipe_retry_low), 0, 0, 1},
+	{"pipeline.retry_high", 1, OFF(pipe_retry_high), 0, 0, 1},
+	{"pipeline.parallel_share", 1, OFF(pipe_parallel_share), 0, 0, 1},
+	{"versions.alpha", 1, OFF(version_alpha), 0, 0, 1},
+	{"versions.adoption_share", 1, OFF(version_adoption_share), 0, 0, 1},
+	{"versions.adoption_hours", 1, OFF(version_adoption_hours), 0, 0, 1e6},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -20,6 +20,18 @@ struct analyze_config {
 	int canary_min_samples;
 	double dora[DORA_NMETRICS][3]; /* elite, high, medium bounds */
 	double scorecard[SC_NTARGETS];
+	/* pipelines (pipeline.c) */
+	double pipe_bottleneck_share;	/* a critical-path stage with this share of it */
+	int pipe_redundant_min_runs;	/* never failed in at least this many runs */
+	double pipe_timeout_factor;	/* recommended timeout = p99 x this */
+	double pipe_timeout_loose;	/* a timeout above p99 x this is too loose */
+	int pipe_retry_min;		/* retries needed before advising on them */
+	double pipe_retry_low, pipe_retry_high; /* retry success shares */
+	double pipe_parallel_share;	/* run one after another in this share */
+	/* versions (versions.c) */
+	double version_alpha;		/* regression tests' significance level */
+	double version_adoption_share;	/* the adoption mark (time to 80%) */
+	double version_adoption_hours;	/* ... within this many hours */
 };
 
 void config_defaults(struct analyze_config *c);

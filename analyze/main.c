@@ -18,10 +18,12 @@
 #include "canary.h"
 #include "dora.h"
 #include "health.h"
+#include "pipeline.h"
 #include "query.h"
 #include "scorecard.h"
 #include "strategy.h"
 #include "success.h"
+#include "versions.h"
 
 static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -62,6 +64,8 @@ static const struct analysis {
 	{"strategies", strategy_run},
 	{"alerts", alerts_run},
 	{"canary", canary_run},
+	{"pipelines", pipeline_run},
+	{"versions", versions_run},
 	{"activity", activity_run},
 	{"scorecard", scorecard_run},
 };

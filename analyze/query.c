@@ -10,7 +10,9 @@
 #include "sl_rowfmt.h"
 #include "sl_scan.h"
 #include "sl_value.h"
+#include "pipeline.h"
 #include "success.h"
+#include "versions.h"
 
 #define DAY_MS 86400000LL
 
@@ -185,17 +187,15 @@ static int newest_first(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static int history_query(const struct analyze_params *p, const struct sl_store *st,
-			 struct sl_errctx *err)
+/* Prints the rows of d (kind's columns) newest first by time column
+ * tcol, at most p->limit; d is freed. */
+static int print_newest(const struct analyze_params *p, struct sl_batch *d, const char *tcol,
+			struct sl_errctx *err)
 {
-	struct sl_batch *d = NULL;
 	size_t *idx = NULL, n;
-	int rc;
+	int rc = SL_OK;
 	json_t *arr = NULL;
 
-	if ((rc = collect(st, SL_KIND_DEPLOYMENTS, p->from, p->to, "agent_id", p->agent,
-			  p->env ? "environment" : NULL, p->env, &d, err)))
-		goto out;
 	idx = malloc((d->n ? d->n : 1) * sizeof(*idx));
 	if (!idx || (p->json && !(arr = json_array()))) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
@@ -204,11 +204,11 @@ static int history_query(const struct analyze_params *p, const struct sl_store *
 	for (size_t i = 0; i < d->n; i++)
 		idx[i] = i;
 	sort_batch = d;
-	sort_col = sl_kind_col(SL_KIND_DEPLOYMENTS, "start_time");
+	sort_col = sl_kind_col(d->kind, tcol);
 	sl_sort(idx, d->n, sizeof(*idx), newest_first);
 	n = d->n < (size_t)p->limit ? d->n : (size_t)p->limit;
 	if (!p->json)
-		sl_rowfmt_csv_header(stdout, SL_KIND_DEPLOYMENTS);
+		sl_rowfmt_csv_header(stdout, d->kind);
 	for (size_t i = 0; i < n; i++) {
 		if (!p->json)
 			sl_rowfmt_csv_row(stdout, d, idx[i]);
@@ -228,6 +228,68 @@ out:
 	return rc;
 }
 
+static int history_query(const struct analyze_params *p, const struct sl_store *st,
+			 struct sl_errctx *err)
+{
+	struct sl_batch *d = NULL;
+	int rc;
+
+	if ((rc = collect(st, SL_KIND_DEPLOYMENTS, p->from, p->to, "agent_id", p->agent,
+			  p->env ? "environment" : NULL, p->env, &d, err))) {
+		sl_batch_free(d);
+		return rc;
+	}
+	return print_newest(p, d, "start_time", err);
+}
+
+/* GET /pipelines/{id}/executions: the pipeline's runs, newest first. */
+static int executions_query(const struct analyze_params *p, const struct sl_store *st,
+			    struct sl_errctx *err)
+{
+	struct sl_batch *d = NULL;
+	const char *status = query_arg(p, "status");
+	int rc;
+
+	if ((rc = collect(st, SL_KIND_PIPELINE_RUNS, p->from, p->to, "pipeline_id", p->query_id,
+			  status ? "status" : NULL, status, &d, err))) {
+		sl_batch_free(d);
+		return rc;
+	}
+	return print_newest(p, d, "start_time", err);
+}
+
+/* GET /versions/agent/{id}: the agent's version history, newest first;
+ * deprecated and retired versions only with include_deprecated=true. */
+static int versions_query(const struct analyze_params *p, const struct sl_store *st,
+			  struct sl_errctx *err)
+{
+	struct sl_batch *d = NULL;
+	const char *inc = query_arg(p, "include_deprecated");
+	int all = inc && (!strcmp(inc, "true") || !strcmp(inc, "1") || !strcmp(inc, "yes"));
+	int rc, c_st = sl_kind_col(SL_KIND_VERSIONS, "status");
+	uint8_t *keep;
+
+	if (inc && !all && strcmp(inc, "false") && strcmp(inc, "0") && strcmp(inc, "no")) {
+		fprintf(stderr, "shiplog-analyze: include_deprecated wants true or false, not '%s'\n",
+			inc);
+		return 1;
+	}
+	if ((rc = collect(st, SL_KIND_VERSIONS, p->from, p->to, "agent_id", p->agent,
+			  p->env ? "environment" : NULL, p->env, &d, err))) {
+		sl_batch_free(d);
+		return rc;
+	}
+	if (!(keep = malloc(d->n ? d->n : 1))) {
+		sl_batch_free(d);
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	}
+	for (size_t r = 0; r < d->n; r++)
+		keep[r] = all || !(str_is(d, c_st, r, "deprecated") || str_is(d, c_st, r, "retired"));
+	sl_batch_filter(d, keep);
+	free(keep);
+	return print_newest(p, d, "deployed_at", err);
+}
+
 int query_print_table(const struct analyze_params *p, const struct sl_table *t)
 {
 	json_t *arr;
@@ -241,10 +303,23 @@ int query_print_table(const struct analyze_params *p, const struct sl_table *t)
 		for (int c = 0; o && c < sl_table_ncols(t); c++) {
 			const char *s = sl_table_get_str(t, c, r);
 			double v;
-			json_t *jv = s ? json_string(s)
-				     : sl_table_get_f64(t, c, r, &v) ? json_null()
-				     : sl_table_col_type(t, c) == SL_R_I64 ? json_integer((json_int_t)v)
-									      : json_real(v);
+			enum sl_rtype ty = sl_table_col_type(t, c);
+			char tb[32];
+			json_t *jv;
+
+			if (s)
+				jv = json_string(s);
+			else if (sl_table_get_f64(t, c, r, &v))
+				jv = json_null();
+			else if (ty == SL_R_I64)
+				jv = json_integer((json_int_t)v);
+			else if (ty == SL_R_BOOL)
+				jv = json_boolean(v != 0);
+			else if (ty == SL_R_TIME) {
+				sl_format_time((int64_t)v, tb);
+				jv = json_string(tb);
+			} else
+				jv = json_real(v);
 
 			json_object_set_new(o, sl_table_col_name(t, c), jv);
 		}
@@ -286,6 +361,13 @@ static const struct query_def queries[] = {
 	{"validations", QUERY_NEEDS_ID, one_of_deployment},
 	{"agent-history", QUERY_NEEDS_AGENT, history_query},
 	{"success-rates", 0, rates_query},
+	{"pipeline-executions", QUERY_NEEDS_ID, executions_query},
+	{"pipeline-optimization", QUERY_NEEDS_ID, pipeline_query_optimization},
+	{"evaluate-gate", QUERY_NEEDS_ID, pipeline_query_gate},
+	{"agent-versions", QUERY_NEEDS_AGENT, versions_query},
+	{"version-compatibility", QUERY_NEEDS_AGENT, versions_query_compatibility},
+	{"version-adoption", QUERY_NEEDS_AGENT, versions_query_adoption},
+	{"promotion-readiness", QUERY_NEEDS_AGENT, versions_query_promotion},
 };
 
 const struct query_def *query_find(const char *name)

@@ -6,6 +6,10 @@
  *   checkpoints --id ID, artifacts --id ID, validations --id ID
  *   agent-history --agent A [--env E] [--limit N]   newest first (50, <= 200)
  *   success-rates [window] [--env E]                 the summary with its trend
+ *   pipeline-executions, pipeline-optimization, evaluate-gate --id ...
+ *                             (pipeline.h)
+ *   agent-versions, version-compatibility, version-adoption,
+ *   promotion-readiness --agent A ...               (versions.h)
  *
  * Queries take further named inputs as --arg KEY=VALUE (query_arg()). */
 #ifndef ANALYZE_QUERY_H

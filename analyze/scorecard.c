@@ -1,5 +1,6 @@
 #include "scorecard.h"
 #include "common.h"
+#include "versions.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -206,8 +207,7 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 	samples[3] = (double)ndet;
 	value[4] = lower_median(rec, nrec);
 	samples[4] = (double)nrec;
-	value[5] = NAN; /* version adoption comes with the versions analysis */
-	samples[5] = 0;
+	value[5] = versions_adoption_score(a, &samples[5]);
 	value[6] = lookup(a, "alert_precision", "all", "false_positive_rate");
 	samples[6] = lookup(a, "alert_precision", "all", "alerts");
 	if (!(t = sl_table_new("scorecard", cols, 6)))

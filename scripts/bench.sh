@@ -10,7 +10,7 @@ D=build/bench
 SIZES=${BENCH_SIZES:-"1000000 10000000"}
 KINDS=${BENCH_KINDS:-"deployments stage_runs"}
 mkdir -p "$D"
-rm -f "$D/analyze.txt"
+rm -f "$D/analyze.txt" "$D/pipelines.txt"
 command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (/usr/bin/time)" >&2; exit 1; }
 
 # runs a command, prints "seconds peakKB"
@@ -71,6 +71,21 @@ for kind in $KINDS; do
 			fi
 			echo "$rows $as $is $fs $fkb $ps" >>"$D/analyze.txt"
 		fi
+		if [ "$kind" = stage_runs ] && [ -x "$BIN/shiplog-analyze" ]; then
+			# the pipeline analysis (stages, critical paths, suggestions,
+			# the duration model, gates): every analysis over a store of
+			# these stage runs and their pipeline runs (same world)
+			pr="$dir/pipeline_runs.csv.gz"
+			if [ ! -f "$pr" ]; then
+				# shellcheck disable=SC2086
+				"$BIN/shiplog-gen" --seed 7 $args --days 365 --kinds pipeline_runs \
+					--gzip=6 -o "$dir" >/dev/null
+			fi
+			"$BIN/shiplog-ingest" -q --store "$D/store" "$pr"
+			set -- $(measure "$BIN/shiplog-analyze" --store "$D/store" --now 2027-01-01 \
+				-o "$D/pipelines.msgpack")
+			echo "$rows $1 $2" >>"$D/pipelines.txt"
+		fi
 	done
 done
 if [ -f "$D/analyze.txt" ]; then
@@ -84,10 +99,21 @@ if [ -f "$D/analyze.txt" ]; then
 			else printf "%-12s %9d | %8.2f %12.2f | %8.2f %7.0f | %9.2f %8.1f\n",
 				"deployments", n, as, as + is, fs, fkb / 1024, ps, ps / as }'
 	done <"$D/analyze.txt"
-	rm -f "$D/analyze.txt"
+	rm -f "$D/analyze.txt" "$D/pipelines.txt"
 	echo "rates_s: the success-rate view and summary over the store (--query success-rates);"
 	echo "all_s: every analysis into an analysis file; pandas_s: read_csv of the .gz + the"
 	echo "success-rate GROUP BY (scripts/ref-success-rates.py); pandas/x = pandas_s / rates_s."
+fi
+if [ -f "$D/pipelines.txt" ]; then
+	echo
+	printf '%-12s %9s | %10s %7s\n' kind rows pipeline_s RSS_MB
+	while read -r n s kb; do
+		awk -v n="$n" -v s="$s" -v kb="$kb" 'BEGIN {
+			printf "%-12s %9d | %10.2f %7.0f\n", "stage_runs", n, s, kb / 1024 }'
+	done <"$D/pipelines.txt"
+	rm -f "$D/pipelines.txt"
+	echo "pipeline_s: every analysis over the stage_runs store (pipelines, stages,"
+	echo "suggestions, duration model, gates; the deployment analyses find nothing)."
 fi
 echo "MB/s counts decompressed CSV bytes; x zcat = ingest wall time / zcat wall time."
 

@@ -6,7 +6,7 @@ sample github_deployments github-deployments github-deployments/deployments-grap
 sample bitbucket_deployments bitbucket-deployments bitbucket/deployments.jsonl deployments
 echo "--- the rolled-back one"
 dump s_bitbucket_deployments deployments | sed -n '1p;/,rolled_back,/p'
-rejects s_bitbucket_deployments | cut -c1-160
+rejects s_bitbucket_deployments | sed "s#$E2E_DATA#DATA#g" | cut -c1-160
 echo "--- GitHub REST deployments as 'gh api' writes them: a top-level array,"
 echo "--- each with its statuses (newest first) joined in; written for this test"
 cat >rest.json <<'JSON'

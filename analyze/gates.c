@@ -1,0 +1,299 @@
+/* gates.c - quality gates (SPEC §4.10): pass rates per gate, metric and
+ * operator from gate_results, gates that never fail, and the gate
+ * evaluator query. */
+#include "pipeline_int.h"
+#include "common.h"
+#include "query.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_scan.h"
+
+struct grow {
+	uint32_t gate, type, metric, op; /* codes; type UINT32_MAX when null */
+	double threshold;
+	uint8_t has_threshold, passed, failed;
+};
+
+struct gctx {
+	struct sl_dict *names;
+	struct grow *g;
+	size_t n, cap;
+};
+
+static const struct sl_dict *sort_names;
+
+static int cmp_code(uint32_t a, uint32_t b)
+{
+	if (a == b)
+		return 0;
+	if (a == UINT32_MAX || b == UINT32_MAX)
+		return a == UINT32_MAX ? -1 : 1;
+	return names_cmp(sort_names, a, b);
+}
+
+static int cmp_grow(const void *x, const void *y)
+{
+	const struct grow *a = x, *b = y;
+	int c;
+
+	if ((c = cmp_code(a->gate, b->gate)) || (c = cmp_code(a->metric, b->metric)) ||
+	    (c = cmp_code(a->op, b->op)))
+		return c;
+	if (a->has_threshold != b->has_threshold)
+		return a->has_threshold - b->has_threshold;
+	return (a->threshold > b->threshold) - (a->threshold < b->threshold);
+}
+
+static int intern(struct gctx *g, const struct sl_batch *b, int c, size_t r, uint32_t *code)
+{
+	size_t n;
+	const char *s = sl_batch_get_str(b, c, r, &n);
+
+	*code = UINT32_MAX;
+	return s ? sl_dict_intern(g->names, s, n, code) : SL_OK;
+}
+
+static int scan_gates(const struct analyze_params *p, const struct sl_store *st, struct gctx *g,
+		      struct sl_errctx *err)
+{
+	static const char *const cn[] = {"gate_name", "gate_type", "metric",
+					 "operator",  "threshold", "status"};
+	uint8_t want[64] = {0};
+	int col[6], rc;
+	struct sl_scan *sc;
+	struct sl_batch *b;
+
+	if (!(g->names = sl_dict_new()))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (int i = 0; i < 6; i++)
+		want[col[i] = sl_kind_col(SL_KIND_GATE_RESULTS, cn[i])] = 1;
+	if ((rc = sl_scan_open(&sc, st, SL_KIND_GATE_RESULTS, p->from, p->to, want, err)))
+		return rc;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++) {
+			struct grow *w;
+			size_t n;
+			const char *s = sl_batch_get_str(b, col[5], r, &n);
+			/* the generator writes success, the seed says passed */
+			int pass = s && ((n == 6 && !memcmp(s, "passed", 6)) ||
+					 (n == 7 && !memcmp(s, "success", 7)));
+			int fail = s && n == 6 && !memcmp(s, "failed", 6);
+
+			if (!sl_scan_in_window(sc, b, r) || sl_batch_is_null(b, col[0], r))
+				continue;
+			if (sl_grow(&g->g, &g->cap, g->n + 1, sizeof(*g->g)))
+				goto nomem;
+			w = &g->g[g->n];
+			memset(w, 0, sizeof(*w));
+			if (intern(g, b, col[0], r, &w->gate) || intern(g, b, col[1], r, &w->type) ||
+			    intern(g, b, col[2], r, &w->metric) || intern(g, b, col[3], r, &w->op))
+				goto nomem;
+			w->has_threshold = !sl_batch_is_null(b, col[4], r);
+			w->threshold = w->has_threshold ? b->cols[col[4]].v.f64[r] : 0;
+			w->passed = (uint8_t)pass;
+			w->failed = (uint8_t)fail;
+			g->n++;
+		}
+	sl_scan_close(sc);
+	if (rc >= 0) {
+		sort_names = g->names;
+		sl_sort(g->g, g->n, sizeof(*g->g), cmp_grow);
+	}
+	return rc < 0 ? rc : SL_OK;
+nomem:
+	sl_scan_close(sc);
+	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+}
+
+static void gctx_release(struct gctx *g)
+{
+	sl_dict_free(g->names);
+	free(g->g);
+}
+
+static int same_group(const struct grow *a, const struct grow *b)
+{
+	return a->gate == b->gate && a->metric == b->metric && a->op == b->op;
+}
+
+static int set_code(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
+{
+	return code == UINT32_MAX ? SL_OK : table_set_name(t, c, d, code);
+}
+
+int gates_run(const struct analyze_params *p, const struct sl_store *st, struct sl_analysis *a,
+	      struct sl_errctx *err)
+{
+	static const struct sl_rcol cols[] = {
+		{"gate_name", SL_R_STR},   {"gate_type", SL_R_STR},   {"metric", SL_R_STR},
+		{"operator", SL_R_STR},	   {"threshold", SL_R_F64},   {"evaluations", SL_R_I64},
+		{"passed", SL_R_I64},	   {"failed", SL_R_I64},      {"pass_rate", SL_R_F64},
+		{"never_fails", SL_R_BOOL},
+	};
+	struct gctx g = {0};
+	struct sl_table *t = NULL;
+	int rc;
+
+	if ((rc = scan_gates(p, st, &g, err)))
+		goto out;
+	if (!(t = sl_table_new("gates", cols, 10)))
+		goto nomem;
+	for (size_t i0 = 0, i1; i0 < g.n; i0 = i1) {
+		uint64_t pass = 0, fail = 0;
+		const struct grow *mid;
+
+		for (i1 = i0; i1 < g.n && same_group(&g.g[i0], &g.g[i1]); i1++) {
+			pass += g.g[i1].passed;
+			fail += g.g[i1].failed;
+		}
+		/* rows sort by threshold within the group: the lower median */
+		mid = &g.g[i0 + (i1 - i0 - 1) / 2];
+		if (sl_table_add_row(t) || set_code(t, 0, g.names, g.g[i0].gate) ||
+		    set_code(t, 1, g.names, g.g[i0].type) || set_code(t, 2, g.names, g.g[i0].metric) ||
+		    set_code(t, 3, g.names, g.g[i0].op))
+			goto nomem;
+		if (mid->has_threshold)
+			sl_table_set_f64(t, 4, mid->threshold);
+		sl_table_set_i64(t, 5, (int64_t)(i1 - i0));
+		sl_table_set_i64(t, 6, (int64_t)pass);
+		sl_table_set_i64(t, 7, (int64_t)fail);
+		if (pass + fail)
+			sl_table_set_f64(t, 8, (double)pass / (double)(pass + fail));
+		sl_table_set_bool(t, 9, pass + fail >= (uint64_t)p->cfg.pipe_redundant_min_runs &&
+					      !fail);
+	}
+	rc = sl_analysis_add(a, t) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
+	t = NULL;
+	goto out;
+nomem:
+	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+out:
+	sl_table_free(t);
+	gctx_release(&g);
+	return rc;
+}
+
+/* op applied to observed and threshold; eq within a relative 1e-9. */
+static int gate_compare(const char *op, double v, double thr)
+{
+	if (!strcmp(op, "gt"))
+		return v > thr;
+	if (!strcmp(op, "gte"))
+		return v >= thr;
+	if (!strcmp(op, "lt"))
+		return v < thr;
+	if (!strcmp(op, "lte"))
+		return v <= thr;
+	if (!strcmp(op, "eq"))
+		return fabs(v - thr) <= 1e-9 * fmax(1, fabs(thr));
+	return -1;
+}
+
+static int parse_num(const char *s, double *v)
+{
+	char *end;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	*v = strtod(s, &end);
+	return *end || errno || !isfinite(*v) ? -1 : 0;
+}
+
+int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *st,
+			struct sl_errctx *err)
+{
+	static const struct sl_rcol cols[] = {
+		{"gate_name", SL_R_STR}, {"metric", SL_R_STR},	{"operator", SL_R_STR},
+		{"threshold", SL_R_F64}, {"observed", SL_R_F64}, {"passed", SL_R_BOOL},
+		{"reason", SL_R_STR},	 {"gate_passed", SL_R_BOOL},
+	};
+	struct gctx g = {0};
+	struct sl_table *t = NULL;
+	const char *dur_s = query_arg(p, "duration"), *held_s = query_arg(p, "held");
+	double dur = 0, held = 0;
+	int rc, all = 1, found = 0, decided = 0;
+	size_t idn = strlen(p->query_id);
+
+	if ((dur_s && parse_num(dur_s, &dur)) || (held_s && parse_num(held_s, &held))) {
+		fprintf(stderr, "shiplog-analyze: --arg duration and held want minutes\n");
+		return 1;
+	}
+	if ((rc = scan_gates(p, st, &g, err)))
+		goto out;
+	if (!(t = sl_table_new("gate_evaluation", cols, 8)))
+		goto nomem;
+	/* the first pass finds the verdict, the second writes the rows */
+	for (int pass = 0; pass < 2; pass++)
+	for (size_t i0 = 0, i1; i0 < g.n; i0 = i1) {
+		size_t n, mn = 0, on = 0;
+		const char *name = sl_dict_get(g.names, g.g[i0].gate, &n), *metric = "", *op = "";
+		const struct grow *mid;
+		char ops[8] = "", met[128] = "", reason[200] = "";
+		double v = NAN;
+		int ok, usable = 1;
+
+		for (i1 = i0; i1 < g.n && same_group(&g.g[i0], &g.g[i1]); i1++)
+			;
+		if (n != idn || memcmp(name, p->query_id, n))
+			continue;
+		found = 1;
+		mid = &g.g[i0 + (i1 - i0 - 1) / 2];
+		if (g.g[i0].metric != UINT32_MAX)
+			metric = sl_dict_get(g.names, g.g[i0].metric, &mn);
+		if (g.g[i0].op != UINT32_MAX)
+			op = sl_dict_get(g.names, g.g[i0].op, &on);
+		snprintf(met, sizeof(met), "%.*s", (int)(mn > 100 ? 100 : mn), metric);
+		snprintf(ops, sizeof(ops), "%.*s", (int)(on > 5 ? 5 : on), op);
+		if (!mid->has_threshold || gate_compare(ops, 0, 0) < 0) {
+			/* a damaged row (no threshold, an unknown operator) is
+			 * shown but does not decide */
+			ok = usable = 0;
+			snprintf(reason, sizeof(reason), "ignored: no threshold or an unknown operator");
+		} else if (parse_num(query_arg(p, met), &v)) {
+			ok = 0;
+			snprintf(reason, sizeof(reason), "no value given (--arg %s=VALUE)", met);
+		} else if (!(ok = gate_compare(ops, v, mid->threshold))) {
+			snprintf(reason, sizeof(reason), "%s %g is not %s %g", met, v, ops,
+				 mid->threshold);
+		} else if (dur_s && held < dur) {
+			ok = 0;
+			snprintf(reason, sizeof(reason), "held %g of the %g minutes required", held,
+				 dur);
+		}
+		if (!pass) {
+			all = all && (ok || !usable);
+			decided += usable;
+			continue;
+		}
+		if (sl_table_add_row(t) || set_code(t, 0, g.names, g.g[i0].gate) ||
+		    sl_table_set_str(t, 1, met, strlen(met)) ||
+		    sl_table_set_str(t, 2, ops, strlen(ops)) ||
+		    (*reason && sl_table_set_str(t, 6, reason, strlen(reason))))
+			goto nomem;
+		if (mid->has_threshold)
+			sl_table_set_f64(t, 3, mid->threshold);
+		sl_table_set_f64(t, 4, v);
+		if (usable)
+			sl_table_set_bool(t, 5, ok);
+		sl_table_set_bool(t, 7, all && decided); /* nothing usable passes nothing */
+	}
+	if (!found) {
+		fprintf(stderr, "shiplog-analyze: no gate '%s'\n", p->query_id);
+		rc = 1;
+		goto out;
+	}
+	rc = query_print_table(p, t);
+	goto out;
+nomem:
+	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+out:
+	sl_table_free(t);
+	gctx_release(&g);
+	return rc;
+}

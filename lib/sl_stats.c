@@ -1,0 +1,79 @@
+#include "sl_stats.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+
+#include "sl_buf.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int sl_stats_mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u, double *p)
+{
+	size_t n = nx + ny, i = 0, j = 0;
+	double rx = 0, ties = 0, mu, sigma, big, z;
+
+	if (!nx || !ny)
+		return -1;
+	sl_sort(x, nx, sizeof(*x), cmp_double);
+	sl_sort(y, ny, sizeof(*y), cmp_double);
+	/* walk the merged order; a run of equal values shares its mean rank */
+	while (i < nx || j < ny) {
+		double v = i < nx && (j >= ny || x[i] <= y[j]) ? x[i] : y[j];
+		size_t cx = 0, cy = 0, rank0 = i + j + 1;
+		double t, mean_rank;
+
+		while (i < nx && x[i] == v)
+			i++, cx++;
+		while (j < ny && y[j] == v)
+			j++, cy++;
+		t = (double)(cx + cy);
+		mean_rank = (double)rank0 + (t - 1) / 2;
+		rx += mean_rank * (double)cx;
+		ties += t * t * t - t;
+	}
+	*u = rx - (double)nx * ((double)nx + 1) / 2;
+	mu = (double)nx * (double)ny / 2;
+	sigma = sqrt((double)nx * (double)ny / 12 *
+		     (((double)n + 1) - ties / ((double)n * ((double)n - 1))));
+	if (!(sigma > 0)) {
+		*p = 1; /* every value tied: no evidence of a difference */
+		return 0;
+	}
+	big = *u > (double)nx * (double)ny - *u ? *u : (double)nx * (double)ny - *u;
+	z = (big - mu - 0.5) / sigma;
+	*p = 2 * gsl_cdf_ugaussian_Q(z);
+	if (*p > 1)
+		*p = 1;
+	return 0;
+}
+
+int sl_stats_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d, double *odds,
+			  double *p)
+{
+	/* the table's first column (a + c of the r1 = a + b and r2 = c + d
+	 * rows) fixes the support of a: [max(0, k - r2), min(k, r1)] */
+	uint64_t r1 = a + b, r2 = c + d, k = a + c, lo, hi;
+	double pobs, sum = 0;
+
+	if (r1 > INT32_MAX || r2 > INT32_MAX || !r1 || !r2)
+		return -1;
+	*odds = (double)a * (double)d / ((double)b * (double)c);
+	lo = k > r2 ? k - r2 : 0;
+	hi = k < r1 ? k : r1;
+	pobs = gsl_ran_hypergeometric_pdf((unsigned)a, (unsigned)r1, (unsigned)r2, (unsigned)k);
+	for (uint64_t x = lo; x <= hi; x++) {
+		double px = gsl_ran_hypergeometric_pdf((unsigned)x, (unsigned)r1, (unsigned)r2,
+							(unsigned)k);
+
+		if (px <= pobs * (1 + 1e-7))
+			sum += px;
+	}
+	*p = sum > 1 ? 1 : sum;
+	return 0;
+}

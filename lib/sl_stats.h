@@ -1,0 +1,26 @@
+/* sl_stats.h - two-sample tests shared by the analyses: Mann-Whitney U
+ * (the canary judgement, latency regressions) and Fisher's exact test
+ * (failure-rate regressions).  p-values come from GSL's distributions; the
+ * results match scipy.stats (scripts/ref-stats.py). */
+#ifndef SL_STATS_H
+#define SL_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Two-sided Mann-Whitney U test of x against y, normal approximation with
+ * tie and continuity corrections (as scipy's method="asymptotic").  *u is
+ * x's U statistic; *p is 1 when every value is tied.  x and y are sorted
+ * in place.  0, or -1 when a sample is empty. */
+int sl_stats_mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u, double *p);
+
+/* Two-sided Fisher exact test of the 2x2 table [[a, b], [c, d]]: the sum
+ * of the hypergeometric probabilities (with the margins fixed) of every
+ * table no more likely than the observed one, within a relative 1e-7 (R's
+ * fisher.test; scipy agrees).  *odds is a·d / (b·c) (infinite or NaN as
+ * the counts make it).  0, or -1 when a margin is empty or a count is
+ * beyond 2^31 (GSL's hypergeometric takes unsigned ints). */
+int sl_stats_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d, double *odds,
+			  double *p);
+
+#endif

@@ -1,0 +1,117 @@
+/* sl_stats: Fisher's exact test and the Mann-Whitney U test against scipy
+ * (data/ref-stats.csv, written once by scripts/ref-stats.py), plus
+ * hand-worked tables. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_stats.h"
+
+static int close_to(double got, double want, double rel)
+{
+	if (isnan(want))
+		return isnan(got);
+	if (isinf(want))
+		return got == want;
+	return fabs(got - want) <= rel * fabs(want) + 1e-300;
+}
+
+static size_t parse_list(char *s, double *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (char *tok = strtok(s, ";"); tok && n < cap; tok = strtok(NULL, ";"))
+		out[n++] = strtod(tok, NULL);
+	return n;
+}
+
+START_TEST(test_against_scipy)
+{
+	FILE *f = fopen("data/ref-stats.csv", "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int nf = 0, nm = 0;
+	static double x[1000], y[1000];
+
+	ck_assert_ptr_nonnull(f);
+	while (getline(&line, &cap, f) > 0) {
+		char *fields[8];
+		int k = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		for (char *s = line, *c; k < 8; s = c + 1) {
+			fields[k++] = s;
+			if (!(c = strchr(s, ',')))
+				break;
+			*c = '\0';
+		}
+		if (!strcmp(fields[0], "fisher")) {
+			double odds, p;
+
+			ck_assert_int_eq(k, 7);
+			ck_assert_int_eq(sl_stats_fisher_exact(strtoull(fields[1], NULL, 10),
+							       strtoull(fields[2], NULL, 10),
+							       strtoull(fields[3], NULL, 10),
+							       strtoull(fields[4], NULL, 10), &odds, &p),
+					 0);
+			ck_assert_msg(close_to(p, strtod(fields[6], NULL), 1e-9),
+				      "fisher %s %s %s %s: p %.17g, scipy %s", fields[1], fields[2],
+				      fields[3], fields[4], p, fields[6]);
+			ck_assert_msg(close_to(odds, strtod(fields[5], NULL), 1e-12),
+				      "fisher odds %.17g, scipy %s", odds, fields[5]);
+			nf++;
+		} else {
+			double u, p;
+			size_t n1, n2;
+
+			ck_assert_int_eq(k, 5);
+			n1 = parse_list(fields[1], x, 1000);
+			n2 = parse_list(fields[2], y, 1000);
+			ck_assert_int_eq(sl_stats_mann_whitney(x, n1, y, n2, &u, &p), 0);
+			ck_assert_msg(close_to(u, strtod(fields[3], NULL), 1e-12), "U %.17g, scipy %s",
+				      u, fields[3]);
+			ck_assert_msg(close_to(p, strtod(fields[4], NULL), 1e-9), "p %.17g, scipy %s",
+				      p, fields[4]);
+			nm++;
+		}
+	}
+	free(line);
+	fclose(f);
+	ck_assert_int_eq(nf, 16);
+	ck_assert_int_eq(nm, 9);
+}
+END_TEST
+
+/* [[3, 1], [1, 3]]: with margins 4, 4, 4 the tables a = 0..4 have
+ * probabilities 1, 16, 36, 16, 1 (/70); a = 3 is 16/70, and as likely or
+ * less are a = 0, 1, 3, 4: 34/70. */
+START_TEST(test_fisher_hand)
+{
+	double odds, p;
+
+	ck_assert_int_eq(sl_stats_fisher_exact(3, 1, 1, 3, &odds, &p), 0);
+	ck_assert(fabs(p - 34.0 / 70) < 1e-14);
+	ck_assert(fabs(odds - 9) < 1e-14);
+	/* no failures anywhere: nothing to tell apart */
+	ck_assert_int_eq(sl_stats_fisher_exact(0, 10, 0, 12, &odds, &p), 0);
+	ck_assert(p == 1);
+	/* an empty row is no test */
+	ck_assert_int_eq(sl_stats_fisher_exact(0, 0, 3, 4, &odds, &p), -1);
+	ck_assert_int_eq(sl_stats_fisher_exact(1ULL << 32, 0, 3, 4, &odds, &p), -1);
+}
+END_TEST
+
+Suite *suite_stats(void);
+
+Suite *suite_stats(void)
+{
+	Suite *s = suite_create("stats");
+	TCase *tc = tcase_create("stats");
+
+	tcase_add_test(tc, test_against_scipy);
+	tcase_add_test(tc, test_fisher_hand);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -35,7 +35,9 @@ static const char usage[] =
 	"      --query NAME       answer one query instead (docs/ANALYZE.md): deployment,\n"
 	"                         checkpoints, artifacts, validations (with --id ID),\n"
 	"                         agent-history (--agent, --env, --limit N: 50, <= 200),\n"
-	"                         success-rates (the window, --env); CSV, or --json\n"
+	"                         success-rates (the window, --env), predict (--agent,\n"
+	"                         --env, --arg strategy=S --arg instances=N ...); CSV,\n"
+	"                         or --json\n"
 	"      --arg KEY=VALUE    a further input of a query (repeatable)\n"
 	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
 	"  -h, --help             this help\n"
@@ -161,9 +163,12 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 		if (!q)
 			return misuse("unknown query '%s'", p->query);
 		if (((q->needs & QUERY_NEEDS_ID) && !p->query_id) ||
-		    ((q->needs & QUERY_NEEDS_AGENT) && !p->agent))
+		    ((q->needs & QUERY_NEEDS_AGENT) && !p->agent) ||
+		    ((q->needs & QUERY_NEEDS_ENV) && !p->env))
 			return misuse("query '%s' needs %s", p->query,
-				      (q->needs & QUERY_NEEDS_ID) ? "--id" : "--agent");
+				      (q->needs & QUERY_NEEDS_ID)      ? "--id"
+				      : (q->needs & QUERY_NEEDS_AGENT) ? "--agent and --env"
+								       : "--env");
 		if (!p->limit)
 			p->limit = 50;
 	} else if (!p->out && !p->print) {

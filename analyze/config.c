@@ -37,6 +37,8 @@ void config_defaults(struct analyze_config *c)
 	c->canary_marginal_score = 75;
 	memcpy(c->dora, dora, sizeof(dora));
 	memcpy(c->scorecard, sc, sizeof(sc));
+	c->predict_min_similar = 20;
+	c->predict_agent_min = 30;
 }
 
 struct setting {
@@ -74,6 +76,8 @@ static const struct setting settings[] = {
 	{"scorecard.recovery_time", 1, OFF(scorecard[SC_RECOVERY]), 0, 0, 1e15},
 	{"scorecard.version_adoption_48h", 1, OFF(scorecard[SC_ADOPTION]), 0, 0, 1},
 	{"scorecard.alert_false_positive_rate", 1, OFF(scorecard[SC_ALERT_FP]), 0, 0, 1},
+	{"predict.min_similar", 1, OFF(predict_min_similar), 1, 1, 1e6},
+	{"predict.agent_min_deployments", 1, OFF(predict_agent_min), 1, 1, 1e9},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -20,6 +20,8 @@ struct analyze_config {
 	int canary_min_samples;
 	double dora[DORA_NMETRICS][3]; /* elite, high, medium bounds */
 	double scorecard[SC_NTARGETS];
+	int predict_min_similar; /* widen the similar deployments below this */
+	int predict_agent_min;   /* an agent's own duration term from this many */
 };
 
 void config_defaults(struct analyze_config *c);

@@ -17,7 +17,9 @@
 #include "canary.h"
 #include "dora.h"
 #include "health.h"
+#include "predict.h"
 #include "query.h"
+#include "rollback.h"
 #include "scorecard.h"
 #include "strategy.h"
 #include "success.h"
@@ -58,6 +60,8 @@ static const analysis_fn analyses[] = {
 	strategy_run,
 	alerts_run,
 	canary_run,
+	predict_run,
+	rollback_run,
 	scorecard_run,
 };
 
@@ -115,7 +119,7 @@ int main(int argc, char **argv)
 		rc = query_run(&p, st, &err);
 		if (rc < 0)
 			report(&err);
-		status = rc ? 1 : 0;
+		status = rc == 2 ? 2 : rc ? 1 : 0;
 		goto out;
 	}
 	if (!(a = sl_analysis_new())) {

@@ -10,6 +10,7 @@
 #include "sl_rowfmt.h"
 #include "sl_scan.h"
 #include "sl_value.h"
+#include "predict.h"
 #include "success.h"
 
 #define DAY_MS 86400000LL
@@ -286,6 +287,7 @@ static const struct query_def queries[] = {
 	{"validations", QUERY_NEEDS_ID, one_of_deployment},
 	{"agent-history", QUERY_NEEDS_AGENT, history_query},
 	{"success-rates", 0, rates_query},
+	{"predict", QUERY_NEEDS_AGENT | QUERY_NEEDS_ENV, predict_query},
 };
 
 const struct query_def *query_find(const char *name)

@@ -22,14 +22,36 @@
 #define PRIOR_A 0.5
 #define PRIOR_B 0.5
 
+/* GSL's beta quantile gives up (NaN) for large, lopsided parameters
+ * (99990.5, 10.5); its distribution function still works there, so the
+ * quantile is then found by bisection on it, to the last bit. */
+static double beta_quantile(double q, double a, double b)
+{
+	double x = gsl_cdf_beta_Pinv(q, a, b), lo = 0, hi = 1;
+
+	if (isfinite(x))
+		return x;
+	for (int i = 0; i < 2000 && hi - lo > 0; i++) {
+		double mid = lo + (hi - lo) / 2;
+
+		if (mid <= lo || mid >= hi)
+			break;
+		if (gsl_cdf_beta_P(mid, a, b) < q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo + (hi - lo) / 2;
+}
+
 void predict_beta(uint64_t k, uint64_t n, double prior_a, double prior_b, double *mean,
 		  double *lo, double *hi)
 {
 	double a = prior_a + (double)k, b = prior_b + (double)(n - k);
 
 	*mean = a / (a + b);
-	*lo = gsl_cdf_beta_Pinv(0.05, a, b);
-	*hi = gsl_cdf_beta_Pinv(0.95, a, b);
+	*lo = beta_quantile(0.05, a, b);
+	*hi = beta_quantile(0.95, a, b);
 }
 
 /* ---- the duration model ---- */

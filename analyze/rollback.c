@@ -773,6 +773,24 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 		lv = level_index(score);
 		sl_buf_reset(&fac);
 		sl_buf_reset(&mit);
+		if (s.global.n == 0) {
+			/* nothing had ended yet: no score, only the prior */
+			if (sl_table_add_row(t) || table_set_name(t, 0, h->names, w->id) ||
+			    table_set_name(t, 1, h->names, w->agent) ||
+			    table_set_name(t, 2, h->names, w->env) ||
+			    (w->strategy != HIST_NONE && table_set_name(t, 4, h->names, w->strategy)) ||
+			    sl_table_set_str(t, 6, "unknown", 7) ||
+			    sl_table_set_str(t, 7, "no_history", 10) ||
+			    sl_table_set_str(t, 8, "deploy to a lower environment first", 35) ||
+			    sl_table_set_str(t, 9, validation_for(1), strlen(validation_for(1))))
+				goto out;
+			sl_table_set_i64(t, 3, w->start);
+			if (w->finished) {
+				sl_table_set_bool(t, 10, w->rolled_back);
+				seen++;
+			}
+			continue;
+		}
 		for (int k = 0; k < F_N + 2; k++) {
 			const char *name = k < F_N ? cond_names[k] : hist_factors[k - F_N];
 			const char *m = k < F_N ? cond_mitigations[k] : hist_mitigations[k - F_N];

@@ -130,7 +130,11 @@ golden: all
 demo: all
 	sh scripts/demo.sh
 
-bench: all
+# The least-squares fit next to gsl_multifit_linear (and numpy in bench.sh).
+$(B)/bench-ols: $(B)/scripts/bench/ols.o $(LIB_A)
+	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: all $(B)/bench-ols
 	sh scripts/bench.sh
 
 sample: $(BIN)/shiplog-gen
@@ -145,4 +149,4 @@ clean:
 
 .PHONY: all check unit e2e golden demo bench sample install clean
 
--include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/tests/unit/*.d $(B)/analyze/*.d $(B)/report/*.d)
+-include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/scripts/bench/*.d $(B)/tests/unit/*.d $(B)/analyze/*.d $(B)/report/*.d)

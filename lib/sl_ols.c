@@ -80,6 +80,18 @@ void sl_ols_add(struct sl_ols *o, const double *x, double y)
 			o->nz[m++] = j;
 		}
 	}
+	if (m == q) { /* a dense row: direct indices, which the compiler vectorises */
+		const double *v = o->v;
+
+		for (int a = 0; a < q; a++) {
+			double va = v[a], *row = o->sxx + (size_t)a * (size_t)q;
+
+			o->sx[a] += va;
+			for (int b = a; b < q; b++)
+				row[b] += va * v[b];
+		}
+		return;
+	}
 	for (int a = 0; a < m; a++) {
 		double va = o->v[a];
 		double *row = o->sxx + (size_t)o->nz[a] * (size_t)q;

@@ -19,7 +19,6 @@
 #include "health.h"
 #include "predict.h"
 #include "query.h"
-#include "rollback.h"
 #include "scorecard.h"
 #include "strategy.h"
 #include "success.h"
@@ -60,8 +59,7 @@ static const analysis_fn analyses[] = {
 	strategy_run,
 	alerts_run,
 	canary_run,
-	predict_run,
-	rollback_run,
+	predict_run, /* and the rollback tables */
 	scorecard_run,
 };
 

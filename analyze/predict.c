@@ -700,8 +700,8 @@ int predict_run(const struct analyze_params *p, const struct sl_store *st,
 
 	if ((rc = history_load(p, st, 1, &h, err)))
 		return rc;
-	if (!(rc = duration_run(p, &h, a, err)))
-		rc = success_backtest(p, &h, a, err);
+	if (!(rc = duration_run(p, &h, a, err)) && !(rc = success_backtest(p, &h, a, err)))
+		rc = rollback_tables(&h, a, err);
 	history_release(&h);
 	return rc;
 }

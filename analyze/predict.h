@@ -12,8 +12,9 @@
 #include "sl_result.h"
 #include "sl_store.h"
 
-/* Adds the tables predictions, duration_model, duration_backtest and
- * success_backtest to a. */
+/* Adds the tables predictions, duration_model, duration_backtest,
+ * success_backtest and (rollback.h) rollback_causes, rollback_risk and
+ * rollback_risk_backtest to a, from one load of the window's history. */
 int predict_run(const struct analyze_params *p, const struct sl_store *st,
 		struct sl_analysis *a, struct sl_errctx *err);
 

@@ -886,16 +886,9 @@ int rollback_plan(const struct history *h, uint32_t agent, uint32_t env, uint32_
 	return rc;
 }
 
-int rollback_run(const struct analyze_params *p, const struct sl_store *st,
-		 struct sl_analysis *a, struct sl_errctx *err)
+int rollback_tables(const struct history *h, struct sl_analysis *a, struct sl_errctx *err)
 {
-	struct history h;
-	int rc;
-
-	if ((rc = history_load(p, st, 1, &h, err)))
-		return rc;
-	if (causes_table(&h, a) || risk_tables(&h, a))
-		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	history_release(&h);
-	return rc;
+	if (causes_table(h, a) || risk_tables(h, a))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	return SL_OK;
 }

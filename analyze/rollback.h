@@ -15,9 +15,9 @@
 #include "sl_result.h"
 #include "sl_store.h"
 
-/* Adds the tables rollback_causes, rollback_risk and rollback_risk_backtest. */
-int rollback_run(const struct analyze_params *p, const struct sl_store *st,
-		 struct sl_analysis *a, struct sl_errctx *err);
+/* Adds the tables rollback_causes, rollback_risk and rollback_risk_backtest
+ * for the deployments of h (predict_run loads them once for both). */
+int rollback_tables(const struct history *h, struct sl_analysis *a, struct sl_errctx *err);
 
 /* The template of a reason text (appended to out): numbers <num>, sizes
  * <size>, durations <duration>, versions <version>, hex hashes <hash>,

@@ -64,8 +64,15 @@ struct levels {
 	uint64_t *count;
 	size_t n, cap;
 	int ref;
-	size_t pooled_agents; /* agents: those below the minimum */
+	size_t pooled;        /* levels without a column that are not the reference */
+	struct sl_u64map map; /* code -> index while adding; then code -> LV_* or column */
 };
+
+#define LV_REF UINT32_MAX
+#define LV_POOLED (UINT32_MAX - 1)
+/* At most this many environments and strategies get a column (the most
+ * frequent); agents get what is left of SL_OLS_MAX_P. */
+#define MAX_FACTOR_LEVELS 64
 
 /* The design: one column per non-reference level of environment and
  * strategy, six numeric terms, one per non-reference agent level. */
@@ -91,24 +98,28 @@ static void levels_release(struct levels *l)
 {
 	free(l->code);
 	free(l->count);
+	sl_u64map_release(&l->map);
 	memset(l, 0, sizeof(*l));
 }
 
-static int level_add(struct levels *l, uint32_t code)
+static int level_add(struct levels *l, uint32_t code, uint64_t k)
 {
 	size_t cap = l->cap;
+	uint32_t *v;
+	int added;
 
-	for (size_t i = 0; i < l->n; i++)
-		if (l->code[i] == code) {
-			l->count[i]++;
-			return SL_OK;
-		}
-	if (sl_grow(&l->code, &l->cap, l->n + 1, sizeof(*l->code)))
+	if (sl_u64map_put(&l->map, code, &v, &added))
 		return SL_ENOMEM;
-	if (sl_grow(&l->count, &cap, l->n + 1, sizeof(*l->count)))
+	if (!added) {
+		l->count[*v] += k;
+		return SL_OK;
+	}
+	if (sl_grow(&l->code, &l->cap, l->n + 1, sizeof(*l->code)) ||
+	    sl_grow(&l->count, &cap, l->n + 1, sizeof(*l->count)))
 		return SL_ENOMEM;
+	*v = (uint32_t)l->n;
 	l->code[l->n] = code;
-	l->count[l->n++] = 1;
+	l->count[l->n++] = k;
 	return SL_OK;
 }
 
@@ -126,42 +137,85 @@ static int name_cmp(uint32_t a, uint32_t b)
 	return c ? c : (na > nb) - (na < nb);
 }
 
-/* Sorts the levels by name and picks the most frequent as the reference
- * (the first by name on a tie). */
-static void levels_finish(struct levels *l, const struct history *h)
-{
-	sort_hist = h;
-	for (size_t i = 1; i < l->n; i++) /* insertion sort: a few dozen levels */
-		for (size_t j = i; j > 0 && name_cmp(l->code[j - 1], l->code[j]) > 0; j--) {
-			uint32_t c = l->code[j];
-			uint64_t k = l->count[j];
+struct level_pair {
+	uint32_t code;
+	uint64_t count;
+};
 
-			l->code[j] = l->code[j - 1];
-			l->count[j] = l->count[j - 1];
-			l->code[j - 1] = c;
-			l->count[j - 1] = k;
+static int cmp_by_name(const void *x, const void *y)
+{
+	return name_cmp(((const struct level_pair *)x)->code, ((const struct level_pair *)y)->code);
+}
+
+static int cmp_by_count(const void *x, const void *y)
+{
+	const struct level_pair *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count < b->count ? 1 : -1;
+	return name_cmp(a->code, b->code);
+}
+
+/* Keeps the levels with at least min rows, at most max of them (the most
+ * frequent, then by name), in name order; the rest are pooled.  The most
+ * frequent kept level is the reference (the first by name on a tie)
+ * unless some are pooled and pooled_is_ref: then the pooled levels are
+ * the reference.  Then the map tells each code's column. */
+static int levels_finish(struct levels *l, const struct history *h, uint64_t min, size_t max,
+			 int pooled_is_ref)
+{
+	struct level_pair *v = malloc((l->n ? l->n : 1) * sizeof(*v));
+	size_t k = 0, all = l->n;
+	int col = 0;
+
+	if (!v)
+		return SL_ENOMEM;
+	sort_hist = h;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->count[i] >= min) {
+			v[k].code = l->code[i];
+			v[k++].count = l->count[i];
 		}
-	l->ref = l->n ? 0 : -1;
-	for (size_t i = 1; i < l->n; i++)
-		if (l->count[i] > l->count[l->ref])
+	sl_sort(v, k, sizeof(*v), cmp_by_count);
+	if (k > max)
+		k = max;
+	l->pooled = all - k;
+	sl_sort(v, k, sizeof(*v), cmp_by_name);
+	sl_u64map_release(&l->map);
+	for (size_t i = 0; i < all; i++) {
+		uint32_t *m;
+		int added;
+
+		if (sl_u64map_put(&l->map, l->code[i], &m, &added)) {
+			free(v);
+			return SL_ENOMEM;
+		}
+		*m = LV_POOLED;
+	}
+	l->n = k;
+	l->ref = k ? 0 : -1;
+	for (size_t i = 0; i < k; i++) {
+		l->code[i] = v[i].code;
+		l->count[i] = v[i].count;
+		if (v[i].count > l->count[l->ref])
 			l->ref = (int)i;
+	}
+	if (l->pooled && pooled_is_ref)
+		l->ref = -1;
+	for (size_t i = 0; i < k; i++)
+		*sl_u64map_get(&l->map, l->code[i]) = (int)i == l->ref ? LV_REF : (uint32_t)col++;
+	free(v);
+	return SL_OK;
 }
 
 /* Column of code within a factor's block, -1 for the reference, an
  * unseen or a pooled level; *seen says whether the level was known. */
 static int level_col(const struct levels *l, uint32_t code, int *seen)
 {
-	int c = 0;
+	uint32_t *v = sl_u64map_get(&l->map, code);
 
-	for (size_t i = 0; i < l->n; i++) {
-		if (l->code[i] == code) {
-			*seen = 1;
-			return (int)i == l->ref ? -1 : c;
-		}
-		c += (int)i != l->ref;
-	}
-	*seen = 0;
-	return -1;
+	*seen = v != NULL;
+	return !v || *v == LV_REF || *v == LV_POOLED ? -1 : (int)*v;
 }
 
 static size_t level_cols(const struct levels *l)
@@ -240,7 +294,6 @@ static void dmodel_release(struct dmodel *m)
 static int dmodel_fit(struct dmodel *m, const struct history *h, const size_t *idx, size_t n,
 		      int agent_min, struct sl_errctx *err)
 {
-	struct levels all_agents = {0};
 	struct sl_ols *o = NULL;
 	double *x = NULL;
 	int rc = SL_ENOMEM;
@@ -249,35 +302,21 @@ static int dmodel_fit(struct dmodel *m, const struct history *h, const size_t *i
 	for (size_t i = 0; i < n; i++) {
 		const struct hist_row *w = &h->rows[idx[i]];
 
-		if (level_add(&m->env, w->env) || level_add(&m->strat, w->strategy) ||
-		    level_add(&all_agents, w->agent))
+		if (level_add(&m->env, w->env, 1) || level_add(&m->strat, w->strategy, 1) ||
+		    level_add(&m->agent, w->agent, 1))
 			goto out;
 	}
-	levels_finish(&m->env, h);
-	levels_finish(&m->strat, h);
 	/* Per-agent effects only where the data supports them: an agent with
-	 * at least agent_min training deployments gets its own column; the
-	 * others are pooled into the reference.  When no agent is pooled, the
-	 * most frequent one is the reference. */
-	for (size_t i = 0; i < all_agents.n; i++) {
-		if (all_agents.count[i] < (uint64_t)agent_min) {
-			m->agent.pooled_agents++;
-			continue;
-		}
-		if (level_add(&m->agent, all_agents.code[i]))
-			goto out;
-		m->agent.count[m->agent.n - 1] = all_agents.count[i];
-	}
-	levels_finish(&m->agent, h);
-	if (m->agent.pooled_agents)
-		m->agent.ref = -1;
-	m->p = (int)(level_cols(&m->env) + level_cols(&m->strat) + T_NUM + level_cols(&m->agent));
-	if (m->p > SL_OLS_MAX_P) {
-		rc = sl_err_set(err, SL_ELIMIT, NULL, 0,
-				"the duration model would have %d terms (at most %d)", m->p,
-				SL_OLS_MAX_P);
+	 * at least agent_min training deployments gets its own column (the
+	 * most frequent ones while columns are left); the others are pooled
+	 * into the reference.  When no agent is pooled, the most frequent one
+	 * is the reference. */
+	if (levels_finish(&m->env, h, 1, MAX_FACTOR_LEVELS, 0) ||
+	    levels_finish(&m->strat, h, 1, MAX_FACTOR_LEVELS, 0) ||
+	    levels_finish(&m->agent, h, (uint64_t)agent_min,
+			  SL_OLS_MAX_P - T_NUM - level_cols(&m->env) - level_cols(&m->strat), 1))
 		goto out;
-	}
+	m->p = (int)(level_cols(&m->env) + level_cols(&m->strat) + T_NUM + level_cols(&m->agent));
 	if (!n) {
 		rc = SL_OK;
 		goto out;
@@ -306,7 +345,6 @@ out:
 		sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	else if (rc == SL_EINVAL)
 		rc = sl_err_set(err, SL_EINVAL, NULL, 0, "the duration model cannot be solved");
-	levels_release(&all_agents);
 	sl_ols_free(o);
 	free(x);
 	return rc;
@@ -368,6 +406,13 @@ static int model_factor(struct sl_table *t, const struct dmodel *m, const struct
 			return SL_ENOMEM;
 		(*col)++;
 	}
+	if (l->pooled && strcmp(factor, "agent")) {
+		sl_buf_reset(b);
+		if (sl_buf_printf(b, "%s=(others)", factor) ||
+		    add_model_row(t, sl_buf_cstr(b), 0, NAN, 1,
+				  "taken as the reference level: past the limit of 64 levels"))
+			return SL_ENOMEM;
+	}
 	return SL_OK;
 }
 
@@ -395,12 +440,11 @@ static int model_table(struct sl_analysis *a, const struct dmodel *m, const stru
 				goto out;
 		if (model_factor(t, m, &m->agent, h, "agent", &col, &b))
 			goto out;
-		if (m->agent.pooled_agents) {
+		if (m->agent.pooled) {
 			sl_buf_reset(&b);
 			if (sl_buf_printf(&b, "pooled into the reference: %zu agent%s with fewer than "
-					      "%d finished deployments",
-					  m->agent.pooled_agents, m->agent.pooled_agents == 1 ? "" : "s",
-					  agent_min) ||
+					      "%d finished deployments or past the column limit",
+					  m->agent.pooled, m->agent.pooled == 1 ? "" : "s", agent_min) ||
 			    add_model_row(t, "agent=(others)", 0, NAN, 1, sl_buf_cstr(&b)))
 				goto out;
 		}

@@ -32,3 +32,9 @@ echo "== predict"
 echo "exit=$?"
 "$BIN/shiplog-analyze" --store s --query predict --agent api
 echo "exit=$?"
+echo "== agents with their own term (predict.agent_min_deployments = 5): api, the most frequent, is the reference; similar deployments by hand: h12 and h13 by agent+environment+strategy (4 and 3), h14 (shadow) by agent+environment"
+printf 'predict.agent_min_deployments = 5\npredict.min_similar = 3\n' >c.conf
+"$BIN/shiplog-analyze" --store s --now 2026-05-03 --config c.conf --print duration_model |
+	grep '^agent' | /usr/bin/python3 "$E2E_ROOT/tests/e2e/round.py"
+"$BIN/shiplog-analyze" --store s --now 2026-05-03 --config c.conf --print success_backtest |
+	grep similar_by

@@ -38,3 +38,8 @@ printf 'predict.agent_min_deployments = 5\npredict.min_similar = 3\n' >c.conf
 	grep '^agent' | /usr/bin/python3 "$E2E_ROOT/tests/e2e/round.py"
 "$BIN/shiplog-analyze" --store s --now 2026-05-03 --config c.conf --print success_backtest |
 	grep similar_by
+echo "== the sample's duration backtest against numpy (scripts/ref-predict.py, data/ref/)"
+"$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
+"$BIN/shiplog-analyze" --store sample --print predictions >p.csv
+/usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" p.csv "$E2E_DATA/ref/predictions_all.csv" 1e-9
+wc -l <p.csv

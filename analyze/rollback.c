@@ -365,20 +365,18 @@ static int cmp_stat(const void *x, const void *y)
 	return names_cmp(sort_tmpl, a->cause, b->cause);
 }
 
-static int cmp_i64(const void *x, const void *y)
-{
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+struct cause_value {
+	uint32_t cause;
+	int64_t v;
+};
 
-	return (a > b) - (a < b);
-}
-
-/* Lower median of v[0..n) (sorted in place), -1 when n is 0. */
-static int64_t lower_median(int64_t *v, size_t n)
+static int cmp_pair(const void *x, const void *y)
 {
-	if (!n)
-		return -1;
-	sl_sort(v, n, sizeof(*v), cmp_i64);
-	return v[(n - 1) / 2];
+	const struct cause_value *a = x, *b = y;
+
+	if (a->cause != b->cause)
+		return (a->cause > b->cause) - (a->cause < b->cause);
+	return (a->v > b->v) - (a->v < b->v);
 }
 
 static int causes_table(const struct history *h, struct sl_analysis *a)
@@ -401,7 +399,8 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 	struct sl_buf b = SL_BUF_INIT;
 	struct sl_u64map pairs = SL_U64MAP_INIT;
 	struct sl_table *t = NULL;
-	int64_t *rec = malloc((h->n ? h->n : 1) * sizeof(*rec)), *vals = NULL;
+	int64_t *rec = malloc((h->n ? h->n : 1) * sizeof(*rec));
+	struct cause_value *pairs_v = NULL;
 	uint32_t *cause = malloc((h->n ? h->n : 1) * sizeof(*cause));
 	struct cause_stat *cs = NULL;
 	uint64_t total = 0;
@@ -428,7 +427,7 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 	}
 	nc = sl_dict_count(tmpl);
 	if (!(cs = calloc(nc ? nc : 1, sizeof(*cs))) ||
-	    !(vals = malloc((h->n ? h->n : 1) * sizeof(*vals))))
+	    !(pairs_v = malloc((h->n ? h->n : 1) * sizeof(*pairs_v))))
 		goto out;
 	for (size_t c = 0; c < nc; c++) {
 		cs[c].cause = (uint32_t)c;
@@ -464,18 +463,29 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 		}
 		c->unrecovered += rec[i] < 0;
 	}
-	/* medians per cause: the rows of one cause at a time */
-	for (size_t c = 0; c < nc; c++) {
+	/* lower medians per cause: (cause, value) pairs sorted, one run per cause */
+	for (int which = 0; which < 2; which++) {
 		nv = 0;
-		for (size_t i = 0; i < h->n; i++)
-			if (cause[i] == c && h->rows[i].has_end)
-				vals[nv++] = h->rows[i].end - h->rows[i].start;
-		cs[c].ttr_med = lower_median(vals, nv);
-		nv = 0;
-		for (size_t i = 0; i < h->n; i++)
-			if (cause[i] == c && rec[i] >= 0)
-				vals[nv++] = rec[i];
-		cs[c].rec_med = lower_median(vals, nv);
+		for (size_t i = 0; i < h->n; i++) {
+			int64_t v = which ? rec[i] : h->rows[i].end - h->rows[i].start;
+
+			if (cause[i] != UINT32_MAX && (which ? rec[i] >= 0 : h->rows[i].has_end)) {
+				pairs_v[nv].cause = cause[i];
+				pairs_v[nv++].v = v;
+			}
+		}
+		sl_sort(pairs_v, nv, sizeof(*pairs_v), cmp_pair);
+		for (size_t c = 0; c < nc; c++)
+			*(which ? &cs[c].rec_med : &cs[c].ttr_med) = -1;
+		for (size_t a0 = 0; a0 < nv;) {
+			size_t b0 = a0;
+
+			while (b0 < nv && pairs_v[b0].cause == pairs_v[a0].cause)
+				b0++;
+			*(which ? &cs[pairs_v[a0].cause].rec_med : &cs[pairs_v[a0].cause].ttr_med) =
+				pairs_v[a0 + (b0 - a0 - 1) / 2].v;
+			a0 = b0;
+		}
 	}
 	sort_tmpl = tmpl;
 	sl_sort(cs, nc, sizeof(*cs), cmp_stat);
@@ -525,7 +535,7 @@ out:
 	free(rec);
 	free(cause);
 	free(cs);
-	free(vals);
+	free(pairs_v);
 	return rc;
 }
 

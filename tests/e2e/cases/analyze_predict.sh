@@ -43,3 +43,6 @@ echo "== the sample's duration backtest against numpy (scripts/ref-predict.py, d
 "$BIN/shiplog-analyze" --store sample --print predictions >p.csv
 /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" p.csv "$E2E_DATA/ref/predictions_all.csv" 1e-9
 wc -l <p.csv
+echo "== the sample's success backtest against scipy (scripts/ref-success.py, data/ref/)"
+"$BIN/shiplog-analyze" --store sample --print success_backtest >sb.csv
+/usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" sb.csv "$E2E_DATA/ref/success_backtest_all.csv"

@@ -889,8 +889,8 @@ int rollback_plan(const struct history *h, uint32_t agent, uint32_t env, uint32_
 	free(ends);
 	if (!rc) {
 		risk_score(&s, &in, &o);
-		out->score = 100 * o.p;
-		out->level = risk_level(out->score);
+		out->score = s.global.n ? 100 * o.p : NAN;
+		out->level = s.global.n ? risk_level(out->score) : "unknown";
 	}
 	risk_release(&s);
 	return rc;

@@ -32,8 +32,8 @@ const char *rollback_category(const char *tmpl);
 
 /* The rollback risk of a planned deployment from the whole history. */
 struct rollback_plan_risk {
-	double score;      /* 0-100 */
-	const char *level; /* low, medium, high, critical (static) */
+	double score;      /* 0-100; NaN with no history */
+	const char *level; /* low, medium, high, critical, unknown (static) */
 };
 
 int rollback_plan(const struct history *h, uint32_t agent, uint32_t env, uint32_t strategy,

@@ -8,7 +8,11 @@
 # lower median 150000; recovery to the next completed api deployment,
 # h04 at 12:02:10 and h12 at 12:02:15: 21580000 and 21580000 ms); h06
 # failed with a rollback, OOMKilled, deployed 3, recovered by h08 after
-# 21650000 ms.
+# 21650000 ms.  Rollback risk of h01 by hand: only h00 had ended (not
+# rolled back): overall (0 + 1/2) / (1 + 1) = 0.25; no web or canary
+# history, so 0.25 at every smoothing step; h01 starts at 03:00 (off
+# hours) with no validations, as did h00: each ratio (0 + 10 x 0.25) / (1 +
+# 10) / 0.25 = 0.909; 0.25 x 0.909^2 = 20.661157%.  h00 has no score.
 "$BIN/shiplog-ingest" -q --store s "$E2E_DATA/predict_hand.csv" "$E2E_DATA/predict_artifacts.csv"
 "$BIN/shiplog-analyze" --store s --now 2026-05-03 -o a.msgpack
 for t in duration_model duration_backtest predictions success_backtest rollback_causes \
@@ -32,6 +36,9 @@ echo "== predict"
 echo "exit=$?"
 "$BIN/shiplog-analyze" --store s --query predict --agent api
 echo "exit=$?"
+echo "== predict over an empty window: no model, the prior, no risk score"
+"$BIN/shiplog-analyze" --store s --query predict --agent api --env production --from 2027-01-01 \
+	--to 2027-02-01 --now 2027-02-01
 echo "== agents with their own term (predict.agent_min_deployments = 5): api, the most frequent, is the reference; similar deployments by hand: h12 and h13 by agent+environment+strategy (4 and 3), h14 (shadow) by agent+environment"
 printf 'predict.agent_min_deployments = 5\npredict.min_similar = 3\n' >c.conf
 "$BIN/shiplog-analyze" --store s --now 2026-05-03 --config c.conf --print duration_model |

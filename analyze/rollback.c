@@ -172,6 +172,23 @@ static int word(const char *s, size_t n, struct sl_buf *out)
 	return SL_OK;
 }
 
+/* Whether the template so far ends in "requested by" (or triggered,
+ * initiated, approved, rolled back by). */
+static int by_person(const struct sl_buf *out)
+{
+	static const char *const ends[] = {"requested by", "triggered by", "initiated by",
+					   "approved by", "back by"};
+
+	for (size_t k = 0; k < sizeof(ends) / sizeof(ends[0]); k++) {
+		size_t m = strlen(ends[k]);
+
+		if (out->len >= m && !strncasecmp(out->data + out->len - m, ends[k], m) &&
+		    (out->len == m || out->data[out->len - m - 1] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
 int rollback_template(const char *s, size_t n, struct sl_buf *out)
 {
 	size_t i = 0;
@@ -211,6 +228,19 @@ int rollback_template(const char *s, size_t n, struct sl_buf *out)
 			if (word(s + i, end - i, out) || sl_buf_add(out, s + end, j - end))
 				return SL_ENOMEM;
 			i = j;
+			/* "requested by José Müller (INC-1)": who asked is not the cause */
+			if (by_person(out)) {
+				size_t k = i;
+
+				while (k < n && !strchr("(,;[", s[k]))
+					k++;
+				while (k > i && isspace((unsigned char)s[k - 1]))
+					k--;
+				if (k > i + 1 && (sl_buf_adds(out, " <user>")))
+					return SL_ENOMEM;
+				if (k > i + 1)
+					i = k;
+			}
 			continue;
 		}
 		if (sl_buf_addc(out, (char)c))

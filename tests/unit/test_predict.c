@@ -77,7 +77,11 @@ START_TEST(test_templates)
 	tmpl_is("Connection refused to dependency kafka-broker-2:6432 (17 failures in 60s)",
 		"Connection refused to dependency kafka-broker-<num>:<num> (<num> failures in <duration>)");
 	tmpl_is("Manual rollback requested by José Müller (INC-45123)",
-		"Manual rollback requested by José Müller (INC-<num>)");
+		"Manual rollback requested by <user> (INC-<num>)");
+	tmpl_is("Manual rollback requested by fatima.el-amin (INC-5001)",
+		"Manual rollback requested by <user> (INC-<num>)");
+	tmpl_is("rolled back by ops-bot", "rolled back by <user>");
+	tmpl_is("caused by dependency 3", "caused by dependency <num>");
 	/* uuids, addresses, hashes, versions, single quotes, apostrophes, spaces */
 	tmpl_is("request 3f2b8c1e-9a4d-4e7b-8c2a-1b2c3d4e5f60 to 10.0.12.7:8080 timed out",
 		"request <uuid> to <ip>:<num> timed out");

@@ -190,7 +190,11 @@ demo: all
 check-browser: all
 	BIN=$(BIN) sh scripts/check-browser.sh
 
-bench: all
+# The least-squares fit next to gsl_multifit_linear (and numpy in bench.sh).
+$(B)/bench-ols: $(B)/scripts/bench/ols.o $(LIB_A)
+	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: all $(B)/bench-ols
 	sh scripts/bench.sh
 
 sample: $(BIN)/shiplog-gen
@@ -208,4 +212,4 @@ clean:
 .PHONY: all check unit e2e replay crash check-crash check-valgrind check-browser fuzz golden \
 	demo bench sample install clean
 
--include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)
+-include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/scripts/bench/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)

@@ -41,7 +41,8 @@ static const char usage[] =
 	"                         success-rates (the window, --env), pipeline-executions,\n"
 	"                         pipeline-optimization, evaluate-gate (--id), agent-versions,\n"
 	"                         version-compatibility, version-adoption,\n"
-	"                         promotion-readiness (--agent); CSV, or --json\n"
+	"                         promotion-readiness (--agent), predict (--agent, --env,\n"
+	"                         --arg strategy=S --arg instances=N ...); CSV, or --json\n"
 	"      --arg KEY=VALUE    a further input of a query (repeatable)\n"
 	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
 	"  -h, --help             this help\n"
@@ -169,9 +170,12 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 		if (!q)
 			return misuse("unknown query '%s'", p->query);
 		if (((q->needs & QUERY_NEEDS_ID) && !p->query_id) ||
-		    ((q->needs & QUERY_NEEDS_AGENT) && !p->agent))
+		    ((q->needs & QUERY_NEEDS_AGENT) && !p->agent) ||
+		    ((q->needs & QUERY_NEEDS_ENV) && !p->env))
 			return misuse("query '%s' needs %s", p->query,
-				      (q->needs & QUERY_NEEDS_ID) ? "--id" : "--agent");
+				      (q->needs & QUERY_NEEDS_ID)      ? "--id"
+				      : (q->needs & QUERY_NEEDS_AGENT) ? "--agent and --env"
+								       : "--env");
 		if (!p->limit)
 			p->limit = 50;
 	} else if (!p->out && !p->print) {

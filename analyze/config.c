@@ -48,6 +48,8 @@ void config_defaults(struct analyze_config *c)
 	c->version_alpha = 0.05;
 	c->version_adoption_share = 0.8;
 	c->version_adoption_hours = 48;
+	c->predict_min_similar = 20;
+	c->predict_agent_min = 30;
 }
 
 struct setting {
@@ -96,6 +98,8 @@ static const struct setting settings[] = {
 	{"versions.alpha", 1, OFF(version_alpha), 0, 0, 1},
 	{"versions.adoption_share", 1, OFF(version_adoption_share), 0, 0, 1},
 	{"versions.adoption_hours", 1, OFF(version_adoption_hours), 0, 0, 1e6},
+	{"predict.min_similar", 1, OFF(predict_min_similar), 1, 1, 1e6},
+	{"predict.agent_min_deployments", 1, OFF(predict_agent_min), 1, 1, 1e9},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

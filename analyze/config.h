@@ -32,6 +32,8 @@ struct analyze_config {
 	double version_alpha;		/* regression tests' significance level */
 	double version_adoption_share;	/* the adoption mark (time to 80%) */
 	double version_adoption_hours;	/* ... within this many hours */
+	int predict_min_similar; /* widen the similar deployments below this */
+	int predict_agent_min;   /* an agent's own duration term from this many */
 };
 
 void config_defaults(struct analyze_config *c);

@@ -19,6 +19,7 @@
 #include "dora.h"
 #include "health.h"
 #include "pipeline.h"
+#include "predict.h"
 #include "query.h"
 #include "scorecard.h"
 #include "strategy.h"
@@ -64,6 +65,7 @@ static const struct analysis {
 	{"strategies", strategy_run},
 	{"alerts", alerts_run},
 	{"canary", canary_run},
+	{"predict", predict_run}, /* and the rollback tables */
 	{"pipelines", pipeline_run},
 	{"versions", versions_run},
 	{"activity", activity_run},
@@ -159,7 +161,7 @@ int main(int argc, char **argv)
 		rc = query_run(&p, st, &err);
 		if (rc < 0)
 			report(&err);
-		status = rc ? 1 : 0;
+		status = rc == 2 ? 2 : rc ? 1 : 0;
 		goto out;
 	}
 	if (!(a = sl_analysis_new())) {

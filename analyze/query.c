@@ -11,6 +11,7 @@
 #include "sl_scan.h"
 #include "sl_value.h"
 #include "pipeline.h"
+#include "predict.h"
 #include "success.h"
 #include "versions.h"
 
@@ -368,6 +369,7 @@ static const struct query_def queries[] = {
 	{"version-compatibility", QUERY_NEEDS_AGENT, versions_query_compatibility},
 	{"version-adoption", QUERY_NEEDS_AGENT, versions_query_adoption},
 	{"promotion-readiness", QUERY_NEEDS_AGENT, versions_query_promotion},
+	{"predict", QUERY_NEEDS_AGENT | QUERY_NEEDS_ENV, predict_query},
 };
 
 const struct query_def *query_find(const char *name)

@@ -10,6 +10,8 @@
  *                             (pipeline.h)
  *   agent-versions, version-compatibility, version-adoption,
  *   promotion-readiness --agent A ...               (versions.h)
+ *   predict --agent A --env E [--arg strategy=S instances=N ...]
+ *                             duration, success and rollback risk of a plan
  *
  * Queries take further named inputs as --arg KEY=VALUE (query_arg()). */
 #ifndef ANALYZE_QUERY_H
@@ -21,10 +23,10 @@
 #include "sl_store.h"
 
 /* Returns 0, 1 when the thing asked for does not exist (message printed),
- * or < 0 with err set. */
+ * 2 for a bad --arg (message printed), or < 0 with err set. */
 int query_run(const struct analyze_params *p, const struct sl_store *st, struct sl_errctx *err);
 
-enum { QUERY_NEEDS_ID = 1, QUERY_NEEDS_AGENT = 2 };
+enum { QUERY_NEEDS_ID = 1, QUERY_NEEDS_AGENT = 2, QUERY_NEEDS_ENV = 4 };
 
 struct query_def {
 	const char *name;

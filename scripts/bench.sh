@@ -138,4 +138,21 @@ for mb in ${BENCH_JSON_MB:-"100 1000"}; do
 done
 rm -rf "$D/store"
 echo "github-runs: realdata runs are ~12 kB of JSON each (repository objects included)."
+
+# The duration model's least-squares fit (lib/sl_ols: one streaming pass,
+# Cholesky) on 1M x 10 next to gsl_multifit_linear's SVD on the same rows
+# and numpy's lstsq on rows drawn the same way.
+OLSB=${OLS_BIN:-build/bench-ols}
+if [ -x "$OLSB" ]; then
+	echo
+	printf '%-10s %3s | %9s %11s %9s | %12s\n' rows k stream_s multifit_s numpy_s max_coef_diff
+	set -- $("$OLSB" 1000000 10)
+	np=-
+	if /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+		np=$(/usr/bin/python3 scripts/bench/ols.py 1000000 10)
+	fi
+	printf '%-10s %3s | %9s %11s %9s | %12s\n' "$1" "$2" "$3" "$4" "$np" "$5"
+	echo "stream_s: sl_ols accumulate + solve; multifit_s: gsl_multifit_linear (SVD);"
+	echo "numpy_s: np.linalg.lstsq on the same shape; max_coef_diff: stream vs multifit."
+fi
 nproc | awk '{ print "cores: " $1 }'

@@ -1,0 +1,47 @@
+/* history.h - the deployments of the window as the predictions see them:
+ * one compact row per deployment with its outcome, its artifact bytes
+ * (artifacts joined by deployment_id; they are stored on their
+ * deployment's day) and its number of validations (looked for from a day
+ * before the window to a week after it), sorted by start time, then id. */
+#ifndef ANALYZE_HISTORY_H
+#define ANALYZE_HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "sl_dict.h"
+#include "sl_err.h"
+#include "sl_store.h"
+
+#define HIST_NONE UINT32_MAX /* a code that is not there (null) */
+
+struct hist_row {
+	uint32_t id, agent, env; /* codes in names */
+	uint32_t strategy;       /* HIST_NONE: no strategy */
+	uint32_t reason;         /* rollback reason; HIST_NONE when null or not rolled back */
+	int64_t start, end, dur; /* end/dur valid when has_end/has_dur */
+	int64_t target, deployed; /* -1 when unknown */
+	double artifact_bytes;   /* sum of size_bytes, 0 when none */
+	uint32_t validations;    /* rows of validations */
+	uint8_t has_end, has_dur;
+	uint8_t finished;        /* terminal phase */
+	uint8_t completed;       /* phase completed */
+	uint8_t rolled_back;     /* rollback_triggered or phase rolled_back */
+};
+
+struct history {
+	struct sl_dict *names; /* ids, agents, environments, strategies, reasons */
+	struct hist_row *rows;
+	size_t n, cap;
+};
+
+/* Loads the window of p (and its --env/--agent filters when filter is
+ * set).  The history owns everything; history_release() frees it. */
+int history_load(const struct analyze_params *p, const struct sl_store *st, int filter,
+		 struct history *h, struct sl_errctx *err);
+void history_release(struct history *h);
+/* The string behind a code (HIST_NONE: NULL). */
+const char *history_name(const struct history *h, uint32_t code, size_t *n);
+
+#endif

@@ -1,0 +1,944 @@
+#include "predict.h"
+#include "common.h"
+#include "history.h"
+#include "query.h"
+#include "rollback.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_hash.h"
+#include "sl_ols.h"
+#include "sl_u64map.h"
+#include "sl_value.h"
+
+#define DAY_MS 86400000LL
+#define CODE_UNKNOWN (UINT32_MAX - 1) /* a name the history never saw */
+/* The prior of the success probability: Jeffreys' Beta(1/2, 1/2). */
+#define PRIOR_A 0.5
+#define PRIOR_B 0.5
+
+/* GSL's beta quantile gives up (NaN) for large, lopsided parameters
+ * (99990.5, 10.5); its distribution function still works there, so the
+ * quantile is then found by bisection on it, to the last bit. */
+static double beta_quantile(double q, double a, double b)
+{
+	double x = gsl_cdf_beta_Pinv(q, a, b), lo = 0, hi = 1;
+
+	if (isfinite(x))
+		return x;
+	for (int i = 0; i < 2000 && hi - lo > 0; i++) {
+		double mid = lo + (hi - lo) / 2;
+
+		if (mid <= lo || mid >= hi)
+			break;
+		if (gsl_cdf_beta_P(mid, a, b) < q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo + (hi - lo) / 2;
+}
+
+void predict_beta(uint64_t k, uint64_t n, double prior_a, double prior_b, double *mean,
+		  double *lo, double *hi)
+{
+	double a = prior_a + (double)k, b = prior_b + (double)(n - k);
+
+	*mean = a / (a + b);
+	*lo = beta_quantile(0.05, a, b);
+	*hi = beta_quantile(0.95, a, b);
+}
+
+/* ---- the duration model ---- */
+
+/* The levels of a factor seen in the training rows, in name order; ref is
+ * the level without a column (-1: none of them, as for the agents when
+ * some are pooled). */
+struct levels {
+	uint32_t *code;
+	uint64_t *count;
+	size_t n, cap;
+	int ref;
+	size_t pooled;        /* levels without a column that are not the reference */
+	struct sl_u64map map; /* code -> index while adding; then code -> LV_* or column */
+};
+
+#define LV_REF UINT32_MAX
+#define LV_POOLED (UINT32_MAX - 1)
+/* At most this many environments and strategies get a column (the most
+ * frequent); agents get what is left of SL_OLS_MAX_P. */
+#define MAX_FACTOR_LEVELS 64
+
+/* The design: one column per non-reference level of environment and
+ * strategy, six numeric terms, one per non-reference agent level. */
+enum { T_LOG_TARGET, T_LOG_BYTES, T_VALIDATIONS, T_HOUR_SIN, T_HOUR_COS, T_WEEKEND, T_NUM };
+static const char *const num_terms[T_NUM] = {"log_target_instances", "log_artifact_bytes",
+					     "validations", "hour_sin", "hour_cos", "weekend"};
+
+struct dmodel {
+	struct levels env, strat, agent;
+	int p; /* regressors */
+	struct sl_ols_fit *fit;
+	double smear;
+};
+
+/* What a deployment (past or planned) looks like to the model. */
+struct plan {
+	uint32_t agent, env, strategy; /* codes, HIST_NONE (no strategy) or CODE_UNKNOWN */
+	double target, bytes, validations;
+	int64_t start;
+};
+
+static void levels_release(struct levels *l)
+{
+	free(l->code);
+	free(l->count);
+	sl_u64map_release(&l->map);
+	memset(l, 0, sizeof(*l));
+}
+
+static int level_add(struct levels *l, uint32_t code, uint64_t k)
+{
+	size_t cap = l->cap;
+	uint32_t *v;
+	int added;
+
+	if (sl_u64map_put(&l->map, code, &v, &added))
+		return SL_ENOMEM;
+	if (!added) {
+		l->count[*v] += k;
+		return SL_OK;
+	}
+	if (sl_grow(&l->code, &l->cap, l->n + 1, sizeof(*l->code)) ||
+	    sl_grow(&l->count, &cap, l->n + 1, sizeof(*l->count)))
+		return SL_ENOMEM;
+	*v = (uint32_t)l->n;
+	l->code[l->n] = code;
+	l->count[l->n++] = k;
+	return SL_OK;
+}
+
+static const struct history *sort_hist;
+
+static int name_cmp(uint32_t a, uint32_t b)
+{
+	size_t na, nb;
+	const char *sa = history_name(sort_hist, a, &na), *sb = history_name(sort_hist, b, &nb);
+	int c;
+
+	if (!sa || !sb) /* no strategy sorts first */
+		return (sa != NULL) - (sb != NULL);
+	c = memcmp(sa, sb, na < nb ? na : nb);
+	return c ? c : (na > nb) - (na < nb);
+}
+
+struct level_pair {
+	uint32_t code;
+	uint64_t count;
+};
+
+static int cmp_by_name(const void *x, const void *y)
+{
+	return name_cmp(((const struct level_pair *)x)->code, ((const struct level_pair *)y)->code);
+}
+
+static int cmp_by_count(const void *x, const void *y)
+{
+	const struct level_pair *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count < b->count ? 1 : -1;
+	return name_cmp(a->code, b->code);
+}
+
+/* Keeps the levels with at least min rows, at most max of them (the most
+ * frequent, then by name), in name order; the rest are pooled.  The most
+ * frequent kept level is the reference (the first by name on a tie)
+ * unless some are pooled and pooled_is_ref: then the pooled levels are
+ * the reference.  Then the map tells each code's column. */
+static int levels_finish(struct levels *l, const struct history *h, uint64_t min, size_t max,
+			 int pooled_is_ref)
+{
+	struct level_pair *v = malloc((l->n ? l->n : 1) * sizeof(*v));
+	size_t k = 0, all = l->n;
+	int col = 0;
+
+	if (!v)
+		return SL_ENOMEM;
+	sort_hist = h;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->count[i] >= min) {
+			v[k].code = l->code[i];
+			v[k++].count = l->count[i];
+		}
+	sl_sort(v, k, sizeof(*v), cmp_by_count);
+	if (k > max)
+		k = max;
+	l->pooled = all - k;
+	sl_sort(v, k, sizeof(*v), cmp_by_name);
+	sl_u64map_release(&l->map);
+	for (size_t i = 0; i < all; i++) {
+		uint32_t *m;
+		int added;
+
+		if (sl_u64map_put(&l->map, l->code[i], &m, &added)) {
+			free(v);
+			return SL_ENOMEM;
+		}
+		*m = LV_POOLED;
+	}
+	l->n = k;
+	l->ref = k ? 0 : -1;
+	for (size_t i = 0; i < k; i++) {
+		l->code[i] = v[i].code;
+		l->count[i] = v[i].count;
+		if (v[i].count > l->count[l->ref])
+			l->ref = (int)i;
+	}
+	if (l->pooled && pooled_is_ref)
+		l->ref = -1;
+	for (size_t i = 0; i < k; i++)
+		*sl_u64map_get(&l->map, l->code[i]) = (int)i == l->ref ? LV_REF : (uint32_t)col++;
+	free(v);
+	return SL_OK;
+}
+
+/* Column of code within a factor's block, -1 for the reference, an
+ * unseen or a pooled level; *seen says whether the level was known. */
+static int level_col(const struct levels *l, uint32_t code, int *seen)
+{
+	uint32_t *v = sl_u64map_get(&l->map, code);
+
+	*seen = v != NULL;
+	return !v || *v == LV_REF || *v == LV_POOLED ? -1 : (int)*v;
+}
+
+static size_t level_cols(const struct levels *l)
+{
+	return l->n - (l->ref >= 0);
+}
+
+static void plan_of(const struct hist_row *w, struct plan *pl)
+{
+	pl->agent = w->agent;
+	pl->env = w->env;
+	pl->strategy = w->strategy;
+	pl->target = w->target > 0 ? (double)w->target : 0;
+	pl->bytes = w->artifact_bytes;
+	pl->validations = w->validations;
+	pl->start = w->start;
+}
+
+static int64_t weekday(int64_t t, int64_t *ms);
+
+/* The regressors of a plan; returns how many of its factor levels the
+ * model had not seen (they count as the reference level). */
+static int design(const struct dmodel *m, const struct plan *pl, double *x)
+{
+	int seen, unseen = 0, c, off = 0;
+	int64_t ms, wd = weekday(pl->start, &ms);
+	double ang = 2 * M_PI * (double)ms / (double)DAY_MS;
+
+	memset(x, 0, (size_t)m->p * sizeof(*x));
+	if ((c = level_col(&m->env, pl->env, &seen)) >= 0)
+		x[off + c] = 1;
+	unseen += !seen;
+	off += (int)level_cols(&m->env);
+	if ((c = level_col(&m->strat, pl->strategy, &seen)) >= 0)
+		x[off + c] = 1;
+	unseen += !seen;
+	off += (int)level_cols(&m->strat);
+	x[off + T_LOG_TARGET] = log1p(pl->target);
+	x[off + T_LOG_BYTES] = log1p(pl->bytes);
+	x[off + T_VALIDATIONS] = pl->validations;
+	x[off + T_HOUR_SIN] = sin(ang);
+	x[off + T_HOUR_COS] = cos(ang);
+	x[off + T_WEEKEND] = wd >= 5;
+	off += T_NUM;
+	/* an agent below the minimum is pooled, not unseen */
+	if ((c = level_col(&m->agent, pl->agent, &seen)) >= 0)
+		x[off + c] = 1;
+	return unseen;
+}
+
+/* Day of the week of a UTC time (0 = Monday) and its ms since midnight. */
+static int64_t weekday(int64_t t, int64_t *ms)
+{
+	int64_t day = sl_day_of_ms(t);
+
+	*ms = t - day * DAY_MS;
+	return ((day % 7) + 7 + 3) % 7; /* 1970-01-01 was a Thursday */
+}
+
+static int usable(const struct hist_row *w)
+{
+	return w->finished && w->has_dur && w->dur > 0;
+}
+
+static void dmodel_release(struct dmodel *m)
+{
+	levels_release(&m->env);
+	levels_release(&m->strat);
+	levels_release(&m->agent);
+	sl_ols_fit_free(m->fit);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Fits the model on the usable rows among idx[0..n).  An empty training
+ * set leaves m->fit NULL. */
+static int dmodel_fit(struct dmodel *m, const struct history *h, const size_t *idx, size_t n,
+		      int agent_min, struct sl_errctx *err)
+{
+	struct sl_ols *o = NULL;
+	double *x = NULL;
+	int rc = SL_ENOMEM;
+
+	memset(m, 0, sizeof(*m));
+	for (size_t i = 0; i < n; i++) {
+		const struct hist_row *w = &h->rows[idx[i]];
+
+		if (level_add(&m->env, w->env, 1) || level_add(&m->strat, w->strategy, 1) ||
+		    level_add(&m->agent, w->agent, 1))
+			goto out;
+	}
+	/* Per-agent effects only where the data supports them: an agent with
+	 * at least agent_min training deployments gets its own column (the
+	 * most frequent ones while columns are left); the others are pooled
+	 * into the reference.  When no agent is pooled, the most frequent one
+	 * is the reference. */
+	if (levels_finish(&m->env, h, 1, MAX_FACTOR_LEVELS, 0) ||
+	    levels_finish(&m->strat, h, 1, MAX_FACTOR_LEVELS, 0) ||
+	    levels_finish(&m->agent, h, (uint64_t)agent_min,
+			  SL_OLS_MAX_P - T_NUM - level_cols(&m->env) - level_cols(&m->strat), 1))
+		goto out;
+	m->p = (int)(level_cols(&m->env) + level_cols(&m->strat) + T_NUM + level_cols(&m->agent));
+	if (!n) {
+		rc = SL_OK;
+		goto out;
+	}
+	if (!(o = sl_ols_new(m->p)) || !(x = malloc((size_t)m->p * sizeof(*x))))
+		goto out;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct hist_row *w = &h->rows[idx[i]];
+			struct plan pl;
+
+			plan_of(w, &pl);
+			design(m, &pl, x);
+			if (pass == 0)
+				sl_ols_add(o, x, log((double)w->dur));
+			else
+				sl_ols_smear_add(m->fit, x, log((double)w->dur));
+		}
+		if (pass == 0 && (rc = sl_ols_solve(o, 0.90, &m->fit)))
+			goto out;
+	}
+	m->smear = sl_ols_smear(m->fit);
+	rc = SL_OK;
+out:
+	if (rc == SL_ENOMEM)
+		sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	else if (rc == SL_EINVAL)
+		rc = sl_err_set(err, SL_EINVAL, NULL, 0, "the duration model cannot be solved");
+	sl_ols_free(o);
+	free(x);
+	return rc;
+}
+
+/* Predicted duration (ms, Duan-corrected mean) and the 90% interval
+ * (the log-scale interval back-transformed: quantiles need no
+ * correction).  Returns the number of unseen levels. */
+static int dmodel_predict(const struct dmodel *m, const struct plan *pl, double *x, double *pred,
+			  double *lo, double *hi)
+{
+	int unseen = design(m, pl, x);
+	double half, yhat = sl_ols_predict(m->fit, x, &half);
+
+	*pred = exp(yhat) * m->smear;
+	*lo = exp(yhat - half);
+	*hi = exp(yhat + half);
+	return unseen;
+}
+
+static int add_model_row(struct sl_table *t, const char *term, double coef, double se,
+			 int dropped, const char *why)
+{
+	if (sl_table_add_row(t) || sl_table_set_str(t, 0, term, strlen(term)))
+		return SL_ENOMEM;
+	sl_table_set_f64(t, 1, coef);
+	sl_table_set_f64(t, 2, se);
+	sl_table_set_bool(t, 3, dropped);
+	return sl_table_set_str(t, 4, why, strlen(why));
+}
+
+static const char *drop_why(enum sl_ols_drop d)
+{
+	return d == SL_OLS_CONSTANT    ? "constant in the training data"
+	       : d == SL_OLS_COLLINEAR ? "collinear with earlier terms"
+				       : "";
+}
+
+/* The rows of one factor's block; *col advances over its columns. */
+static int model_factor(struct sl_table *t, const struct dmodel *m, const struct levels *l,
+			const struct history *h, const char *factor, int *col, struct sl_buf *b)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		size_t n;
+		const char *s = history_name(h, l->code[i], &n);
+
+		sl_buf_reset(b);
+		if (sl_buf_printf(b, "%s=%.*s", factor, s ? (int)n : 6, s ? s : "(none)"))
+			return SL_ENOMEM;
+		if ((int)i == l->ref) {
+			if (add_model_row(t, sl_buf_cstr(b), 0, NAN, 1,
+					  l->n == 1 ? "reference level (the only level)"
+						    : "reference level"))
+				return SL_ENOMEM;
+			continue;
+		}
+		if (add_model_row(t, sl_buf_cstr(b), m->fit->coef[*col], m->fit->se[*col],
+				  m->fit->drop[*col] != SL_OLS_KEPT, drop_why(m->fit->drop[*col])))
+			return SL_ENOMEM;
+		(*col)++;
+	}
+	if (l->pooled && strcmp(factor, "agent")) {
+		sl_buf_reset(b);
+		if (sl_buf_printf(b, "%s=(others)", factor) ||
+		    add_model_row(t, sl_buf_cstr(b), 0, NAN, 1,
+				  "taken as the reference level: past the limit of 64 levels"))
+			return SL_ENOMEM;
+	}
+	return SL_OK;
+}
+
+static int model_table(struct sl_analysis *a, const struct dmodel *m, const struct history *h,
+		       int agent_min)
+{
+	static const struct sl_rcol cols[] = {
+		{"term", SL_R_STR},   {"coefficient", SL_R_F64}, {"std_error", SL_R_F64},
+		{"dropped", SL_R_BOOL}, {"why", SL_R_STR},
+	};
+	struct sl_table *t = sl_table_new("duration_model", cols, 5);
+	struct sl_buf b = SL_BUF_INIT;
+	int col = 0, rc = SL_ENOMEM;
+
+	if (!t)
+		return SL_ENOMEM;
+	if (m->fit) {
+		if (add_model_row(t, "(intercept)", m->fit->intercept, m->fit->intercept_se, 0, "") ||
+		    model_factor(t, m, &m->env, h, "environment", &col, &b) ||
+		    model_factor(t, m, &m->strat, h, "strategy", &col, &b))
+			goto out;
+		for (int k = 0; k < T_NUM; k++, col++)
+			if (add_model_row(t, num_terms[k], m->fit->coef[col], m->fit->se[col],
+					  m->fit->drop[col] != SL_OLS_KEPT, drop_why(m->fit->drop[col])))
+				goto out;
+		if (model_factor(t, m, &m->agent, h, "agent", &col, &b))
+			goto out;
+		if (m->agent.pooled) {
+			sl_buf_reset(&b);
+			if (sl_buf_printf(&b, "pooled into the reference: %zu agent%s with fewer than "
+					      "%d finished deployments or past the column limit",
+					  m->agent.pooled, m->agent.pooled == 1 ? "" : "s", agent_min) ||
+			    add_model_row(t, "agent=(others)", 0, NAN, 1, sl_buf_cstr(&b)))
+				goto out;
+		}
+	}
+	rc = SL_OK;
+out:
+	sl_buf_release(&b);
+	if (rc || sl_analysis_add(a, t)) {
+		if (rc)
+			sl_table_free(t);
+		return SL_ENOMEM;
+	}
+	return SL_OK;
+}
+
+static int add_metric(struct sl_table *t, const char *name, double v)
+{
+	if (sl_table_add_row(t) || sl_table_set_str(t, 0, name, strlen(name)))
+		return SL_ENOMEM;
+	sl_table_set_f64(t, 1, v);
+	return SL_OK;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+static double median(double *v, size_t n)
+{
+	if (!n)
+		return NAN;
+	sl_sort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The duration backtest: fit on the first 80% of the usable deployments
+ * (start time, then id), predict the last 20%. */
+static int duration_run(const struct analyze_params *p, const struct history *h,
+			struct sl_analysis *a, struct sl_errctx *err)
+{
+	static const struct sl_rcol pcols[] = {
+		{"deployment_id", SL_R_STR},     {"actual_duration_ms", SL_R_I64},
+		{"predicted_duration_ms", SL_R_F64}, {"lower_90_ms", SL_R_F64},
+		{"upper_90_ms", SL_R_F64},
+	};
+	static const struct sl_rcol mcols[] = {{"metric", SL_R_STR}, {"value", SL_R_F64}};
+	struct dmodel train = {0}, full = {0};
+	struct sl_table *pt = NULL, *mt = NULL;
+	size_t *idx = NULL, n = 0, ntrain, nhold;
+	double *x = NULL, *ape = NULL, *base = NULL, abs_sum = 0, base_sum = 0, base_med = NAN;
+	size_t covered = 0, unseen = 0;
+	int rc = SL_ENOMEM;
+
+	if (!(idx = malloc((h->n ? h->n : 1) * sizeof(*idx))))
+		goto nomem;
+	for (size_t i = 0; i < h->n; i++)
+		if (usable(&h->rows[i]))
+			idx[n++] = i;
+	nhold = n / 5;
+	ntrain = n - nhold;
+	if ((rc = dmodel_fit(&train, h, idx, ntrain, p->cfg.predict_agent_min, err)) ||
+	    (rc = dmodel_fit(&full, h, idx, n, p->cfg.predict_agent_min, err)))
+		goto out;
+	rc = SL_ENOMEM;
+	if (!(pt = sl_table_new("predictions", pcols, 5)) ||
+	    !(x = malloc(((size_t)train.p + 1) * sizeof(*x))) ||
+	    !(ape = malloc((nhold + 1) * sizeof(*ape))) ||
+	    !(base = malloc((ntrain + 1) * sizeof(*base))))
+		goto nomem;
+	for (size_t i = 0; i < ntrain; i++)
+		base[i] = (double)h->rows[idx[i]].dur;
+	base_med = median(base, ntrain);
+	for (size_t i = ntrain; i < n && train.fit; i++) {
+		const struct hist_row *w = &h->rows[idx[i]];
+		struct plan pl;
+		double pred, lo, hi, act = (double)w->dur;
+
+		plan_of(w, &pl);
+		unseen += dmodel_predict(&train, &pl, x, &pred, &lo, &hi) > 0;
+		abs_sum += fabs(pred - act);
+		base_sum += fabs(base_med - act);
+		ape[i - ntrain] = fabs(pred - act) / act;
+		covered += lo <= act && act <= hi;
+		if (sl_table_add_row(pt) || table_set_name(pt, 0, h->names, w->id))
+			goto nomem;
+		sl_table_set_i64(pt, 1, w->dur);
+		sl_table_set_f64(pt, 2, pred);
+		sl_table_set_f64(pt, 3, lo);
+		sl_table_set_f64(pt, 4, hi);
+	}
+	if (sl_analysis_add(a, pt))
+		goto nomem;
+	pt = NULL;
+	if (model_table(a, &full, h, p->cfg.predict_agent_min))
+		goto nomem;
+	if (!(mt = sl_table_new("duration_backtest", mcols, 2)))
+		goto nomem;
+	{
+		double hn = (double)nhold;
+		int ok = nhold && train.fit;
+
+		if (add_metric(mt, "train_deployments", (double)ntrain) ||
+		    add_metric(mt, "holdout_deployments", hn) ||
+		    add_metric(mt, "mae_ms", ok ? abs_sum / hn : NAN) ||
+		    add_metric(mt, "mae_ms_train_median", ok ? base_sum / hn : NAN) ||
+		    add_metric(mt, "median_ape", ok ? median(ape, nhold) : NAN) ||
+		    add_metric(mt, "coverage_90", ok ? (double)covered / hn : NAN) ||
+		    add_metric(mt, "holdout_unseen_levels", (double)unseen) ||
+		    add_metric(mt, "train_rank", train.fit ? train.fit->rank : NAN) ||
+		    add_metric(mt, "train_terms", train.fit ? train.p : NAN) ||
+		    add_metric(mt, "train_r2", train.fit ? train.fit->r2 : NAN) ||
+		    add_metric(mt, "train_s_log", train.fit ? train.fit->s : NAN) ||
+		    add_metric(mt, "train_smearing", train.fit ? train.smear : NAN) ||
+		    add_metric(mt, "train_svd", train.fit ? train.fit->svd : NAN) ||
+		    add_metric(mt, "model_deployments", (double)n) ||
+		    add_metric(mt, "model_rank", full.fit ? full.fit->rank : NAN) ||
+		    add_metric(mt, "model_r2", full.fit ? full.fit->r2 : NAN) ||
+		    add_metric(mt, "model_s_log", full.fit ? full.fit->s : NAN) ||
+		    add_metric(mt, "model_smearing", full.fit ? full.smear : NAN) ||
+		    add_metric(mt, "model_svd", full.fit ? full.fit->svd : NAN))
+			goto nomem;
+	}
+	if (sl_analysis_add(a, mt))
+		goto nomem;
+	mt = NULL;
+	rc = SL_OK;
+	goto out;
+nomem:
+	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+out:
+	dmodel_release(&train);
+	dmodel_release(&full);
+	sl_table_free(pt);
+	sl_table_free(mt);
+	free(idx);
+	free(x);
+	free(ape);
+	free(base);
+	return rc;
+}
+
+/* ---- success prediction ---- */
+
+/* Similar past deployments, widened step by step while fewer than the
+ * minimum finished ones are found. */
+enum { SIM_AGENT_ENV_STRATEGY, SIM_AGENT_ENV, SIM_ENV_STRATEGY, SIM_ENV, SIM_ALL, SIM_N };
+static const char *const sim_names[SIM_N] = {"agent+environment+strategy", "agent+environment",
+					     "environment+strategy", "environment", "all"};
+
+struct sim_counts {
+	uint64_t finished, completed, rolled_back;
+};
+
+struct sim_index {
+	struct sl_u64map map;
+	struct sim_counts *c;
+	size_t n, cap;
+};
+
+static uint64_t sim_key(int level, uint32_t agent, uint32_t env, uint32_t strat)
+{
+	uint32_t k[4] = {(uint32_t)level, 0, 0, 0};
+
+	if (level == SIM_AGENT_ENV_STRATEGY || level == SIM_AGENT_ENV)
+		k[1] = agent;
+	if (level != SIM_ALL)
+		k[2] = env;
+	if (level == SIM_AGENT_ENV_STRATEGY || level == SIM_ENV_STRATEGY)
+		k[3] = strat;
+	return sl_hash(k, sizeof(k));
+}
+
+static int sim_add(struct sim_index *s, const struct hist_row *w)
+{
+	for (int l = 0; l < SIM_N; l++) {
+		uint32_t *v;
+		int added;
+
+		if (sl_u64map_put(&s->map, sim_key(l, w->agent, w->env, w->strategy), &v, &added))
+			return SL_ENOMEM;
+		if (added) {
+			if (sl_grow(&s->c, &s->cap, s->n + 1, sizeof(*s->c)))
+				return SL_ENOMEM;
+			memset(&s->c[s->n], 0, sizeof(*s->c));
+			*v = (uint32_t)s->n++;
+		}
+		s->c[*v].finished++;
+		s->c[*v].completed += w->completed;
+		s->c[*v].rolled_back += w->rolled_back;
+	}
+	return SL_OK;
+}
+
+/* The narrowest level with at least min finished deployments (all, the
+ * last, whatever its count). */
+static int sim_find(const struct sim_index *s, uint32_t agent, uint32_t env, uint32_t strat,
+		    int min, struct sim_counts *out)
+{
+	for (int l = 0; l < SIM_N; l++) {
+		uint32_t *v = sl_u64map_get(&s->map, sim_key(l, agent, env, strat));
+
+		if (v && (s->c[*v].finished >= (uint64_t)min || l == SIM_ALL)) {
+			*out = s->c[*v];
+			return l;
+		}
+	}
+	memset(out, 0, sizeof(*out));
+	return SIM_ALL;
+}
+
+static void sim_release(struct sim_index *s)
+{
+	sl_u64map_release(&s->map);
+	free(s->c);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Time-ordered backtest of the success probability: counts from the first
+ * 80% of the finished deployments, Brier score on the last 20% next to the
+ * training base rate's. */
+static int success_backtest(const struct analyze_params *p, const struct history *h,
+			    struct sl_analysis *a, struct sl_errctx *err)
+{
+	static const struct sl_rcol mcols[] = {{"metric", SL_R_STR}, {"value", SL_R_F64}};
+	struct sim_index s = {SL_U64MAP_INIT, NULL, 0, 0};
+	struct sl_table *t = NULL;
+	size_t nf = 0, ntrain, seen = 0, levels[SIM_N] = {0};
+	uint64_t done = 0;
+	double brier = 0, brier_base = 0, base;
+	int rc = SL_ENOMEM;
+
+	for (size_t i = 0; i < h->n; i++)
+		nf += h->rows[i].finished;
+	ntrain = nf - nf / 5;
+	for (size_t i = 0; i < h->n && seen < ntrain; i++)
+		if (h->rows[i].finished) {
+			if (sim_add(&s, &h->rows[i]))
+				goto out;
+			done += h->rows[i].completed;
+			seen++;
+		}
+	base = ntrain ? (double)done / (double)ntrain : NAN;
+	seen = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hist_row *w = &h->rows[i];
+		struct sim_counts c;
+		double mean, lo, hi, y = w->completed;
+		int l;
+
+		if (!w->finished || seen++ < ntrain)
+			continue;
+		l = sim_find(&s, w->agent, w->env, w->strategy, p->cfg.predict_min_similar, &c);
+		levels[l]++;
+		predict_beta(c.completed, c.finished, PRIOR_A, PRIOR_B, &mean, &lo, &hi);
+		brier += (mean - y) * (mean - y);
+		brier_base += (base - y) * (base - y);
+	}
+	if (!(t = sl_table_new("success_backtest", mcols, 2)))
+		goto out;
+	{
+		double hn = (double)(nf / 5);
+		int ok = nf / 5 && ntrain;
+
+		if (add_metric(t, "train_deployments", (double)ntrain) ||
+		    add_metric(t, "holdout_deployments", hn) ||
+		    add_metric(t, "base_rate", base) ||
+		    add_metric(t, "brier", ok ? brier / hn : NAN) ||
+		    add_metric(t, "brier_base_rate", ok ? brier_base / hn : NAN) ||
+		    add_metric(t, "brier_skill", ok && brier_base > 0 ? 1 - brier / brier_base : NAN))
+			goto out;
+		for (int l = 0; l < SIM_N; l++) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "similar_by_%s", sim_names[l]);
+			if (add_metric(t, name, (double)levels[l]))
+				goto out;
+		}
+	}
+	if (sl_analysis_add(a, t))
+		goto out;
+	t = NULL;
+	rc = SL_OK;
+out:
+	sl_table_free(t);
+	sim_release(&s);
+	return rc ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
+}
+
+int predict_run(const struct analyze_params *p, const struct sl_store *st,
+		struct sl_analysis *a, struct sl_errctx *err)
+{
+	struct history h;
+	int rc;
+
+	if ((rc = history_load(p, st, 1, &h, err)))
+		return rc;
+	if (!(rc = duration_run(p, &h, a, err)) && !(rc = success_backtest(p, &h, a, err)))
+		rc = rollback_tables(&h, a, err);
+	history_release(&h);
+	return rc;
+}
+
+/* ---- the predict query ---- */
+
+static uint32_t code_of(const struct history *h, const char *s)
+{
+	uint32_t c = sl_dict_count(h->names);
+
+	/* the dictionary has no lookup without interning: look at the codes
+	 * the rows use (few distinct agents, environments, strategies) */
+	for (uint32_t i = 0; i < c; i++) {
+		size_t n;
+		const char *v = sl_dict_get(h->names, i, &n);
+
+		if (n == strlen(s) && !memcmp(v, s, n))
+			return i;
+	}
+	return CODE_UNKNOWN;
+}
+
+static int arg_num(const struct analyze_params *p, const char *key, double def, double max,
+		   double *out)
+{
+	const char *s = query_arg(p, key);
+
+	*out = def;
+	if (!s)
+		return 0;
+	if (sl_parse_f64(s, strlen(s), out) || !isfinite(*out) || *out < 0 || *out > max) {
+		fprintf(stderr, "shiplog-analyze: error: --arg %s: '%s' is not a number from 0 to %g\n",
+			key, s, max);
+		return -1;
+	}
+	return 0;
+}
+
+static int add_factor(struct sl_buf *f, struct sl_buf *r, const char *factor, const char *rec)
+{
+	return (f->len && sl_buf_addc(f, ';')) || sl_buf_adds(f, factor) ||
+	       (r->len && sl_buf_addc(r, ';')) || sl_buf_adds(r, rec);
+}
+
+int predict_query(const struct analyze_params *p, const struct sl_store *st,
+		  struct sl_errctx *err)
+{
+	static const struct sl_rcol cols[] = {
+		{"agent_id", SL_R_STR},           {"environment", SL_R_STR},
+		{"strategy", SL_R_STR},           {"target_instances", SL_R_F64},
+		{"predicted_duration_ms", SL_R_F64}, {"lower_90_ms", SL_R_F64},
+		{"upper_90_ms", SL_R_F64},        {"duration_note", SL_R_STR},
+		{"similar_deployments", SL_R_I64}, {"similar_by", SL_R_STR},
+		{"success_probability", SL_R_F64}, {"success_lower_90", SL_R_F64},
+		{"success_upper_90", SL_R_F64},   {"confidence", SL_R_STR},
+		{"risk_factors", SL_R_STR},       {"recommendations", SL_R_STR},
+		{"rollback_risk_score", SL_R_F64}, {"rollback_risk_level", SL_R_STR},
+	};
+	struct history h;
+	struct dmodel m = {0};
+	struct sim_index s = {SL_U64MAP_INIT, NULL, 0, 0};
+	struct sl_table *t = NULL;
+	struct sl_buf note = SL_BUF_INIT, fac = SL_BUF_INIT, rec = SL_BUF_INIT;
+	struct plan pl;
+	struct sim_counts c;
+	struct rollback_plan_risk rr;
+	size_t *idx = NULL, n = 0, recent = 0, recent_fail = 0;
+	double *x = NULL, pred = NAN, lo = NAN, hi = NAN, mean, slo, shi;
+	const char *strat = query_arg(p, "strategy"), *at = query_arg(p, "at");
+	int rc, level;
+
+	memset(&pl, 0, sizeof(pl));
+	if (arg_num(p, "instances", 1, 1e9, &pl.target) ||
+	    arg_num(p, "artifact_bytes", 0, 1e18, &pl.bytes) ||
+	    arg_num(p, "validations", 0, 1e6, &pl.validations))
+		return 2;
+	pl.start = p->now;
+	if (at && sl_parse_time(at, strlen(at), &pl.start)) {
+		fprintf(stderr, "shiplog-analyze: error: --arg at: '%s' is not a time\n", at);
+		return 2;
+	}
+	if ((rc = history_load(p, st, 0, &h, err)))
+		return rc;
+	pl.agent = code_of(&h, p->agent);
+	pl.env = code_of(&h, p->env);
+	pl.strategy = strat ? code_of(&h, strat) : HIST_NONE;
+	rc = SL_ENOMEM;
+	if (!(idx = malloc((h.n ? h.n : 1) * sizeof(*idx))))
+		goto out;
+	for (size_t i = 0; i < h.n; i++) {
+		if (usable(&h.rows[i]))
+			idx[n++] = i;
+		if (h.rows[i].finished && sim_add(&s, &h.rows[i]))
+			goto out;
+	}
+	if ((rc = dmodel_fit(&m, &h, idx, n, p->cfg.predict_agent_min, err)))
+		goto out;
+	rc = SL_ENOMEM;
+	if (!(x = malloc(((size_t)m.p + 1) * sizeof(*x))))
+		goto out;
+	if (!m.fit) {
+		if (sl_buf_adds(&note, "no finished deployments with a duration to fit"))
+			goto out;
+	} else if (dmodel_predict(&m, &pl, x, &pred, &lo, &hi)) {
+		int seen;
+
+		level_col(&m.env, pl.env, &seen);
+		if (!seen && sl_buf_adds(&note, "environment not seen: taken as the reference level"))
+			goto out;
+		level_col(&m.strat, pl.strategy, &seen);
+		if (!seen && ((note.len && sl_buf_adds(&note, "; ")) ||
+			      sl_buf_adds(&note, "strategy not seen: taken as the reference level")))
+			goto out;
+	}
+	/* success: the similar deployments, their posterior, the risks */
+	level = sim_find(&s, pl.agent, pl.env, pl.strategy, p->cfg.predict_min_similar, &c);
+	predict_beta(c.completed, c.finished, PRIOR_A, PRIOR_B, &mean, &slo, &shi);
+	for (size_t i = h.n; i-- > 0 && recent < 10;) {
+		const struct hist_row *w = &h.rows[i];
+
+		if (!w->finished || w->agent != pl.agent || w->env != pl.env)
+			continue;
+		recent++;
+		recent_fail += !w->completed;
+	}
+	if (level >= SIM_ENV_STRATEGY &&
+	    add_factor(&fac, &rec, "insufficient_historical_data",
+		       "deploy to a lower environment first to build a history"))
+		goto out;
+	if (c.finished && mean < 0.9 &&
+	    add_factor(&fac, &rec, "low_success_rate",
+		       "review the failures of similar deployments before deploying"))
+		goto out;
+	if (recent_fail >= 2 &&
+	    add_factor(&fac, &rec, "recent_failures",
+		       "confirm the causes of the agent's recent failures are fixed"))
+		goto out;
+	if (c.finished && (double)c.rolled_back > 0.1 * (double)c.finished &&
+	    add_factor(&fac, &rec, "high_rollback_rate",
+		       "use a canary rollout with automated analysis and rollback"))
+		goto out;
+	if (pl.target >= 50 && add_factor(&fac, &rec, "large_fleet",
+					  "roll out in batches of at most 10% of the instances"))
+		goto out;
+	if (strat && !strcmp(strat, "recreate") && p->env && !strcmp(p->env, "production") &&
+	    add_factor(&fac, &rec, "downtime_strategy_in_production",
+		       "prefer rolling or blue_green in production (recreate has downtime)"))
+		goto out;
+	{
+		int64_t ms, wd = weekday(pl.start, &ms);
+
+		if ((wd >= 5 || ms < 8 * 3600000LL || ms >= 18 * 3600000LL) &&
+		    add_factor(&fac, &rec, "off_hours", "deploy during staffed hours (08-18 UTC, weekdays)"))
+			goto out;
+	}
+	if ((rc = rollback_plan(&h, pl.agent, pl.env, pl.strategy, pl.target, pl.validations,
+				pl.start, &rr)))
+		goto out;
+	rc = SL_ENOMEM;
+	if (!(t = sl_table_new("prediction", cols, 18)) || sl_table_add_row(t) ||
+	    sl_table_set_str(t, 0, p->agent, strlen(p->agent)) ||
+	    sl_table_set_str(t, 1, p->env, strlen(p->env)) ||
+	    (strat && sl_table_set_str(t, 2, strat, strlen(strat))) ||
+	    sl_table_set_str(t, 7, sl_buf_cstr(&note), note.len) ||
+	    sl_table_set_str(t, 9, sim_names[level], strlen(sim_names[level])) ||
+	    sl_table_set_str(t, 13,
+			     c.finished >= 100 ? "high" : c.finished >= 30 ? "medium" : "low",
+			     c.finished >= 100 ? 4 : c.finished >= 30 ? 6 : 3) ||
+	    sl_table_set_str(t, 14, sl_buf_cstr(&fac), fac.len) ||
+	    sl_table_set_str(t, 15, sl_buf_cstr(&rec), rec.len) ||
+	    sl_table_set_str(t, 17, rr.level, strlen(rr.level)))
+		goto out;
+	sl_table_set_f64(t, 3, pl.target);
+	sl_table_set_f64(t, 4, pred);
+	sl_table_set_f64(t, 5, lo);
+	sl_table_set_f64(t, 6, hi);
+	sl_table_set_i64(t, 8, (int64_t)c.finished);
+	sl_table_set_f64(t, 10, mean);
+	sl_table_set_f64(t, 11, slo);
+	sl_table_set_f64(t, 12, shi);
+	sl_table_set_f64(t, 16, rr.score);
+	rc = query_print_table(p, t);
+out:
+	if (rc == SL_ENOMEM)
+		sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	sl_table_free(t);
+	sl_buf_release(&note);
+	sl_buf_release(&fac);
+	sl_buf_release(&rec);
+	sim_release(&s);
+	dmodel_release(&m);
+	free(idx);
+	free(x);
+	history_release(&h);
+	return rc;
+}

@@ -1,0 +1,934 @@
+#include "rollback.h"
+#include "common.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_hash.h"
+#include "sl_u64map.h"
+#include "sl_value.h"
+
+#define DAY_MS 86400000LL
+#define HOUR_MS 3600000LL
+#define PRIOR_M 10.0 /* strength of each smoothing step, in deployments */
+
+/* ---- templates ---- */
+
+static int is_tok(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == '-' || c >= 0x80;
+}
+
+static int all_of(const char *s, size_t n, const char *set)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(set, s[i]))
+			return 0;
+	return n > 0;
+}
+
+static int is_uuid(const char *s, size_t n)
+{
+	if (n != 36)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int is_ipv4(const char *s, size_t n)
+{
+	int parts = 0, digits = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || s[i] == '.') {
+			if (!digits || digits > 3)
+				return 0;
+			parts++;
+			digits = 0;
+		} else if (isdigit((unsigned char)s[i])) {
+			digits++;
+		} else {
+			return 0;
+		}
+	}
+	return parts == 4;
+}
+
+/* Go-style durations after the number: 30s, 1500ms, 2m0s, 1h30m. */
+static int is_duration_suffix(const char *s, size_t n)
+{
+	static const char *const units[] = {"ms", "us", "ns", "min", "s", "m", "h", "d"};
+	size_t i = 0;
+
+	if (!n)
+		return 0;
+	while (i < n) {
+		size_t k, len = 0;
+
+		for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
+			len = strlen(units[k]);
+			if (i + len <= n && !memcmp(s + i, units[k], len) &&
+			    (i + len == n || isdigit((unsigned char)s[i + len])))
+				break;
+		}
+		if (k == sizeof(units) / sizeof(units[0]))
+			return 0;
+		i += len;
+		while (i < n && (isdigit((unsigned char)s[i]) || s[i] == '.'))
+			i++;
+	}
+	return 1;
+}
+
+static int is_size_suffix(const char *s, size_t n)
+{
+	static const char *const units[] = {"B",  "KB", "MB", "GB",  "TB",  "Ki",  "Mi", "Gi",
+					    "Ti", "KiB", "MiB", "GiB", "TiB", "k",  "K",  "M", "G"};
+
+	for (size_t k = 0; k < sizeof(units) / sizeof(units[0]); k++)
+		if (n == strlen(units[k]) && !memcmp(s, units[k], n))
+			return 1;
+	return 0;
+}
+
+/* A piece of a word that looks generated: hex of 5+ with digits and
+ * letters (7f9c4d), or 4+ letters and digits alternating at least twice
+ * (x2k1, a12b); p95, v2, e2e and utf8 are words. */
+static int is_id_piece(const char *s, size_t n)
+{
+	int digits = 0, alpha = 0, turns = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!isalnum(c))
+			return 0;
+		digits += isdigit(c) != 0;
+		alpha += isalpha(c) != 0;
+		if (i && (isdigit(c) != 0) != (isdigit((unsigned char)s[i - 1]) != 0))
+			turns++;
+	}
+	if (n >= 5 && digits && alpha && all_of(s, n, "0123456789abcdefABCDEF"))
+		return 1;
+	return n >= 4 && turns >= 2;
+}
+
+/* One word of the text (a run of letters, digits, _ . -). */
+static int word(const char *s, size_t n, struct sl_buf *out)
+{
+	size_t i = 0, dots = 0;
+
+	if (is_uuid(s, n))
+		return sl_buf_adds(out, "<uuid>");
+	if (is_ipv4(s, n))
+		return sl_buf_adds(out, "<ip>");
+	if (isdigit((unsigned char)s[0]) || (s[0] == 'v' && n > 1 && isdigit((unsigned char)s[1]))) {
+		i = s[0] == 'v';
+		while (i < n && (isdigit((unsigned char)s[i]) || s[i] == '.'))
+			dots += s[i++] == '.';
+		if (i == n)
+			return sl_buf_adds(out, dots >= 2 || s[0] == 'v' ? "<version>" : "<num>");
+		if (s[0] != 'v' && dots <= 1) {
+			if (is_duration_suffix(s + i, n - i))
+				return sl_buf_adds(out, "<duration>");
+			if (is_size_suffix(s + i, n - i))
+				return sl_buf_adds(out, "<size>");
+			if (n - i == 1 && s[i] == 'x')
+				return sl_buf_adds(out, "<num>x");
+		}
+	}
+	if (n >= 7 && all_of(s, n, "0123456789abcdef") && strpbrk(s, "0123456789") &&
+	    !all_of(s, n, "0123456789"))
+		return sl_buf_adds(out, "<hash>");
+	/* pieces between - and _: a generated-looking piece makes the whole
+	 * word an id (pod names); numbers among words are masked alone
+	 * (kafka-broker-2, INC-40012, 20250312_1030_add_index) */
+	for (size_t a = 0; a < n;) {
+		size_t b = a;
+
+		while (b < n && s[b] != '-' && s[b] != '_')
+			b++;
+		if (is_id_piece(s + a, b - a))
+			return sl_buf_adds(out, "<id>");
+		a = b + 1;
+	}
+	for (size_t a = 0; a < n;) {
+		size_t b = a;
+		int rc;
+
+		while (b < n && s[b] != '-' && s[b] != '_')
+			b++;
+		rc = all_of(s + a, b - a, "0123456789") ? sl_buf_adds(out, "<num>")
+							: sl_buf_add(out, s + a, b - a);
+		if (rc || (b < n && sl_buf_addc(out, s[b])))
+			return SL_ENOMEM;
+		a = b + 1;
+	}
+	return SL_OK;
+}
+
+/* Whether the template so far ends in "requested by" (or triggered,
+ * initiated, approved, rolled back by). */
+static int by_person(const struct sl_buf *out)
+{
+	static const char *const ends[] = {"requested by", "triggered by", "initiated by",
+					   "approved by", "back by"};
+
+	for (size_t k = 0; k < sizeof(ends) / sizeof(ends[0]); k++) {
+		size_t m = strlen(ends[k]);
+
+		if (out->len >= m && !strncasecmp(out->data + out->len - m, ends[k], m) &&
+		    (out->len == m || out->data[out->len - m - 1] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+int rollback_template(const char *s, size_t n, struct sl_buf *out)
+{
+	size_t i = 0;
+	int space = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isspace(c)) {
+			space = 1;
+			i++;
+			continue;
+		}
+		if (space && out->len && sl_buf_addc(out, ' '))
+			return SL_ENOMEM;
+		space = 0;
+		if ((c == '"' || c == '\'') && (i == 0 || !isalnum((unsigned char)s[i - 1]))) {
+			const char *e = memchr(s + i + 1, c, n - i - 1);
+
+			if (e) {
+				if (sl_buf_addc(out, (char)c) || sl_buf_adds(out, "<value>") ||
+				    sl_buf_addc(out, (char)c))
+					return SL_ENOMEM;
+				i = (size_t)(e - s) + 1;
+				continue;
+			}
+		}
+		if (is_tok(c)) {
+			size_t j = i, end;
+
+			while (j < n && is_tok((unsigned char)s[j]))
+				j++;
+			end = j;
+			/* a sentence's full stop or a dangling dash is not part of the word */
+			while (end > i + 1 && (s[end - 1] == '.' || s[end - 1] == '-'))
+				end--;
+			if (word(s + i, end - i, out) || sl_buf_add(out, s + end, j - end))
+				return SL_ENOMEM;
+			i = j;
+			/* "requested by José Müller (INC-1)": who asked is not the cause */
+			if (by_person(out)) {
+				size_t k = i;
+
+				while (k < n && !strchr("(,;[", s[k]))
+					k++;
+				while (k > i && isspace((unsigned char)s[k - 1]))
+					k--;
+				if (k > i + 1 && (sl_buf_adds(out, " <user>")))
+					return SL_ENOMEM;
+				if (k > i + 1)
+					i = k;
+			}
+			continue;
+		}
+		if (sl_buf_addc(out, (char)c))
+			return SL_ENOMEM;
+		i++;
+	}
+	return SL_OK;
+}
+
+static int has_ci(const char *s, const char *word_)
+{
+	size_t n = strlen(word_);
+
+	for (; *s; s++)
+		if (!strncasecmp(s, word_, n))
+			return 1;
+	return 0;
+}
+
+const char *rollback_category(const char *t)
+{
+	static const struct {
+		const char *key, *category;
+	} rules[] = {
+		{"canary", "canary_analysis"},   {"migration", "database_migration"},
+		{"error rate", "error_rate"},    {"5xx", "error_rate"},
+		{"slo", "error_rate"},           {"latency", "latency"},
+		{"oom", "resources"},            {"memory", "resources"},
+		{"cpu", "resources"},            {"crashloop", "crash"},
+		{"crash", "crash"},              {"health check", "health_check"},
+		{"readiness", "health_check"},   {"liveness", "health_check"},
+		{"imagepull", "artifact"},       {"manifest", "artifact"},
+		{"image", "artifact"},           {"deadline", "timeout"},
+		{"timeout", "timeout"},          {"timed out", "timeout"},
+		{"config", "configuration"},     {"connection refused", "dependency"},
+		{"dependency", "dependency"},    {"unreachable", "dependency"},
+		{"manual", "manual"},            {"requested by", "manual"},
+	};
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (has_ci(t, rules[i].key))
+			return rules[i].category;
+	return "other";
+}
+
+static const char *prevention(const char *category)
+{
+	static const struct {
+		const char *category, *text;
+	} p[] = {
+		{"error_rate", "canary with automated error-rate analysis; contract and integration tests before rollout"},
+		{"latency", "load and performance tests in staging; latency gates on the canary"},
+		{"resources", "set memory and CPU limits from load tests; watch resource usage in staging"},
+		{"crash", "start-up smoke tests; readiness probes that gate traffic"},
+		{"health_check", "readiness probes and pre-traffic health checks; smaller rollout batches"},
+		{"canary_analysis", "tighter pre-production validation so the canary is not the first test"},
+		{"database_migration", "dry-run migrations on a production-sized copy; online schema changes"},
+		{"artifact", "verify the image exists and is signed before the rollout starts"},
+		{"timeout", "right-size progress deadlines; smaller batches; check capacity first"},
+		{"configuration", "validate configuration against its schema in CI"},
+		{"dependency", "check dependencies' health before deploying; retries with backoff"},
+		{"manual", "record the reason; turn recurring manual rollbacks into automated checks"},
+	};
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+		if (!strcmp(p[i].category, category))
+			return p[i].text;
+	return "review the rollback and add a validation that would have caught it";
+}
+
+/* ---- causes ---- */
+
+
+static const struct history *sort_h;
+
+/* agent, environment, then start order */
+static int cmp_group(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	const struct hist_row *ra = &sort_h->rows[a], *rb = &sort_h->rows[b];
+
+	if (ra->agent != rb->agent)
+		return (ra->agent > rb->agent) - (ra->agent < rb->agent);
+	if (ra->env != rb->env)
+		return (ra->env > rb->env) - (ra->env < rb->env);
+	return (a > b) - (a < b);
+}
+
+/* Recovery time of each rolled-back deployment: from its end to the end
+ * of the next completed deployment of the same agent and environment (in
+ * start order) that ends later; -1 when there is none. */
+static int recovery_times(const struct history *h, int64_t *rec)
+{
+	size_t *idx = malloc((h->n ? h->n : 1) * sizeof(*idx)), *pend = NULL;
+	size_t np = 0, cap = 0;
+
+	if (!idx)
+		return SL_ENOMEM;
+	for (size_t i = 0; i < h->n; i++) {
+		idx[i] = i;
+		rec[i] = -1;
+	}
+	sort_h = h;
+	sl_sort(idx, h->n, sizeof(*idx), cmp_group);
+	for (size_t k = 0; k < h->n; k++) {
+		const struct hist_row *w = &h->rows[idx[k]];
+
+		if (k && (w->agent != h->rows[idx[k - 1]].agent || w->env != h->rows[idx[k - 1]].env))
+			np = 0;
+		if (w->completed && w->has_end) {
+			size_t keep = 0;
+
+			for (size_t q = 0; q < np; q++) {
+				const struct hist_row *f = &h->rows[pend[q]];
+
+				if (w->end > f->end)
+					rec[pend[q]] = w->end - f->end;
+				else
+					pend[keep++] = pend[q];
+			}
+			np = keep;
+		}
+		if (w->rolled_back && w->has_end) {
+			if (sl_grow(&pend, &cap, np + 1, sizeof(*pend))) {
+				free(idx);
+				return SL_ENOMEM;
+			}
+			pend[np++] = idx[k];
+		}
+	}
+	free(idx);
+	free(pend);
+	return SL_OK;
+}
+
+struct cause_stat {
+	uint32_t cause;
+	uint64_t count, agents, envs, instances_n, unrecovered, example_row;
+	double instances;
+	int64_t ttr_med, rec_med; /* -1: none */
+	int has_ttr, has_rec;
+};
+
+static const struct sl_dict *sort_tmpl;
+
+static int cmp_stat(const void *x, const void *y)
+{
+	const struct cause_stat *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count < b->count ? 1 : -1;
+	return names_cmp(sort_tmpl, a->cause, b->cause);
+}
+
+struct cause_value {
+	uint32_t cause;
+	int64_t v;
+};
+
+static int cmp_pair(const void *x, const void *y)
+{
+	const struct cause_value *a = x, *b = y;
+
+	if (a->cause != b->cause)
+		return (a->cause > b->cause) - (a->cause < b->cause);
+	return (a->v > b->v) - (a->v < b->v);
+}
+
+static int causes_table(const struct history *h, struct sl_analysis *a)
+{
+	static const struct sl_rcol cols[] = {
+		{"cause", SL_R_STR},
+		{"category", SL_R_STR},
+		{"rollbacks", SL_R_I64},
+		{"share", SL_R_F64},
+		{"agents", SL_R_I64},
+		{"environments", SL_R_I64},
+		{"median_time_to_rollback_ms", SL_R_I64},
+		{"avg_instances_affected", SL_R_F64},
+		{"median_recovery_ms", SL_R_I64},
+		{"unrecovered", SL_R_I64},
+		{"prevention", SL_R_STR},
+		{"example", SL_R_STR},
+	};
+	struct sl_dict *tmpl = sl_dict_new();
+	struct sl_buf b = SL_BUF_INIT;
+	struct sl_u64map pairs = SL_U64MAP_INIT;
+	struct sl_table *t = NULL;
+	int64_t *rec = malloc((h->n ? h->n : 1) * sizeof(*rec));
+	struct cause_value *pairs_v = NULL;
+	uint32_t *cause = malloc((h->n ? h->n : 1) * sizeof(*cause));
+	struct cause_stat *cs = NULL;
+	uint64_t total = 0;
+	size_t nc = 0, nv = 0;
+	int rc = SL_ENOMEM;
+
+	if (!tmpl || !rec || !cause || recovery_times(h, rec))
+		goto out;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hist_row *w = &h->rows[i];
+		size_t n;
+		const char *s;
+
+		cause[i] = UINT32_MAX;
+		if (!w->rolled_back)
+			continue;
+		sl_buf_reset(&b);
+		s = history_name(h, w->reason, &n);
+		if (s ? rollback_template(s, n, &b) : sl_buf_adds(&b, "(no reason given)"))
+			goto out;
+		if (sl_dict_intern(tmpl, b.data ? b.data : "", b.len, &cause[i]))
+			goto out;
+		total++;
+	}
+	nc = sl_dict_count(tmpl);
+	if (!(cs = calloc(nc ? nc : 1, sizeof(*cs))) ||
+	    !(pairs_v = malloc((h->n ? h->n : 1) * sizeof(*pairs_v))))
+		goto out;
+	for (size_t c = 0; c < nc; c++) {
+		cs[c].cause = (uint32_t)c;
+		cs[c].example_row = UINT64_MAX;
+	}
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hist_row *w = &h->rows[i];
+		struct cause_stat *c;
+		uint32_t *v;
+		int added;
+		uint32_t key[3];
+
+		if (cause[i] == UINT32_MAX)
+			continue;
+		c = &cs[cause[i]];
+		c->count++;
+		if (c->example_row == UINT64_MAX && w->reason != HIST_NONE)
+			c->example_row = i;
+		key[0] = cause[i];
+		key[1] = 0;
+		key[2] = w->agent;
+		if (sl_u64map_put(&pairs, sl_hash(key, sizeof(key)), &v, &added))
+			goto out;
+		c->agents += added;
+		key[1] = 1;
+		key[2] = w->env;
+		if (sl_u64map_put(&pairs, sl_hash(key, sizeof(key)), &v, &added))
+			goto out;
+		c->envs += added;
+		if (w->deployed >= 0) {
+			c->instances += (double)w->deployed;
+			c->instances_n++;
+		}
+		c->unrecovered += rec[i] < 0;
+	}
+	/* lower medians per cause: (cause, value) pairs sorted, one run per cause */
+	for (int which = 0; which < 2; which++) {
+		nv = 0;
+		for (size_t i = 0; i < h->n; i++) {
+			int64_t v = which ? rec[i] : h->rows[i].end - h->rows[i].start;
+
+			if (cause[i] != UINT32_MAX && (which ? rec[i] >= 0 : h->rows[i].has_end)) {
+				pairs_v[nv].cause = cause[i];
+				pairs_v[nv++].v = v;
+			}
+		}
+		sl_sort(pairs_v, nv, sizeof(*pairs_v), cmp_pair);
+		for (size_t c = 0; c < nc; c++)
+			*(which ? &cs[c].rec_med : &cs[c].ttr_med) = -1;
+		for (size_t a0 = 0; a0 < nv;) {
+			size_t b0 = a0;
+
+			while (b0 < nv && pairs_v[b0].cause == pairs_v[a0].cause)
+				b0++;
+			*(which ? &cs[pairs_v[a0].cause].rec_med : &cs[pairs_v[a0].cause].ttr_med) =
+				pairs_v[a0 + (b0 - a0 - 1) / 2].v;
+			a0 = b0;
+		}
+	}
+	sort_tmpl = tmpl;
+	sl_sort(cs, nc, sizeof(*cs), cmp_stat);
+	if (!(t = sl_table_new("rollback_causes", cols, 12)))
+		goto out;
+	for (size_t c = 0; c < nc; c++) {
+		size_t n;
+		const char *s = sl_dict_get(tmpl, cs[c].cause, &n), *cat, *prev;
+
+		/* the dictionary's strings are not NUL-terminated */
+		sl_buf_reset(&b);
+		if (sl_buf_add(&b, s, n))
+			goto out;
+		cat = rollback_category(sl_buf_cstr(&b));
+		prev = prevention(cat);
+		if (sl_table_add_row(t) || sl_table_set_str(t, 0, s, n) ||
+		    sl_table_set_str(t, 1, cat, strlen(cat)) ||
+		    sl_table_set_str(t, 10, prev, strlen(prev)))
+			goto out;
+		if (cs[c].example_row != UINT64_MAX) {
+			const char *ex = history_name(h, h->rows[cs[c].example_row].reason, &n);
+
+			if (sl_table_set_str(t, 11, ex, n))
+				goto out;
+		}
+		sl_table_set_i64(t, 2, (int64_t)cs[c].count);
+		sl_table_set_f64(t, 3, (double)cs[c].count / (double)total);
+		sl_table_set_i64(t, 4, (int64_t)cs[c].agents);
+		sl_table_set_i64(t, 5, (int64_t)cs[c].envs);
+		if (cs[c].ttr_med >= 0)
+			sl_table_set_i64(t, 6, cs[c].ttr_med);
+		if (cs[c].instances_n)
+			sl_table_set_f64(t, 7, cs[c].instances / (double)cs[c].instances_n);
+		if (cs[c].rec_med >= 0)
+			sl_table_set_i64(t, 8, cs[c].rec_med);
+		sl_table_set_i64(t, 9, (int64_t)cs[c].unrecovered);
+	}
+	if (sl_analysis_add(a, t))
+		goto out;
+	t = NULL;
+	rc = SL_OK;
+out:
+	sl_table_free(t);
+	sl_dict_free(tmpl);
+	sl_buf_release(&b);
+	sl_u64map_release(&pairs);
+	free(rec);
+	free(cause);
+	free(cs);
+	free(pairs_v);
+	return rc;
+}
+
+/* ---- risk ---- */
+
+/* Conditions of a deployment that may raise its risk. */
+enum { F_OFF_HOURS, F_LARGE_FLEET, F_NO_VALIDATIONS, F_RECENT_ROLLBACK, F_N };
+static const char *const cond_names[F_N] = {"off_hours", "large_fleet", "no_validations",
+					    "recent_rollback"};
+static const char *const cond_mitigations[F_N] = {
+	"deploy during staffed hours (08-18 UTC, weekdays)",
+	"roll out in batches of at most 10% of the instances",
+	"add pre-deployment validations (tests, migration dry-run)",
+	"confirm the cause of the last rollback is fixed before deploying",
+};
+
+struct counts {
+	double n, r;
+};
+
+/* Counts of the finished deployments that have ended so far. */
+struct risk_state {
+	struct sl_u64map map; /* key -> index in c */
+	struct counts *c;
+	size_t nc, cap;
+	struct counts global, cond[F_N];
+};
+
+enum { K_AES, K_ES, K_AE, K_LAST };
+
+static uint64_t rkey(int kind, uint32_t agent, uint32_t env, uint32_t strat)
+{
+	uint32_t k[4] = {(uint32_t)kind, kind == K_ES ? 0 : agent, env, kind == K_AES || kind == K_ES ? strat : 0};
+
+	return sl_hash(k, sizeof(k));
+}
+
+static struct counts *rget(struct risk_state *s, uint64_t key, int create)
+{
+	uint32_t *v;
+	int added;
+
+	if (!create)
+		return (v = sl_u64map_get(&s->map, key)) ? &s->c[*v] : NULL;
+	if (sl_u64map_put(&s->map, key, &v, &added))
+		return NULL;
+	if (added) {
+		if (sl_grow(&s->c, &s->cap, s->nc + 1, sizeof(*s->c)))
+			return NULL;
+		memset(&s->c[s->nc], 0, sizeof(*s->c));
+		*v = (uint32_t)s->nc++;
+	}
+	return &s->c[*v];
+}
+
+struct risk_in {
+	uint32_t agent, env, strategy;
+	double target, validations;
+	int64_t start;
+};
+
+static void conditions(const struct risk_state *s, const struct risk_in *in, int *f)
+{
+	int64_t day = sl_day_of_ms(in->start), ms = in->start - day * DAY_MS;
+	int64_t wd = ((day % 7) + 7 + 3) % 7; /* 0 = Monday */
+	struct counts *last = rget((struct risk_state *)s, rkey(K_LAST, in->agent, in->env, 0), 0);
+
+	f[F_OFF_HOURS] = wd >= 5 || ms < 8 * HOUR_MS || ms >= 18 * HOUR_MS;
+	f[F_LARGE_FLEET] = in->target >= 50;
+	f[F_NO_VALIDATIONS] = in->validations == 0;
+	f[F_RECENT_ROLLBACK] = last && last->r > 0;
+}
+
+static int risk_ingest(struct risk_state *s, const struct hist_row *w)
+{
+	struct risk_in in = {w->agent, w->env, w->strategy, w->target > 0 ? (double)w->target : 0,
+			     w->validations, w->start};
+	int f[F_N], kinds[3] = {K_AES, K_ES, K_AE};
+	struct counts *last;
+
+	conditions(s, &in, f);
+	for (int k = 0; k < 3; k++) {
+		struct counts *c = rget(s, rkey(kinds[k], w->agent, w->env, w->strategy), 1);
+
+		if (!c)
+			return SL_ENOMEM;
+		c->n++;
+		c->r += w->rolled_back;
+	}
+	for (int k = 0; k < F_N; k++)
+		if (f[k]) {
+			s->cond[k].n++;
+			s->cond[k].r += w->rolled_back;
+		}
+	s->global.n++;
+	s->global.r += w->rolled_back;
+	/* the latest outcome of the agent x environment (n unused) */
+	if (!(last = rget(s, rkey(K_LAST, w->agent, w->env, 0), 1)))
+		return SL_ENOMEM;
+	last->r = w->rolled_back;
+	return SL_OK;
+}
+
+static double smooth(const struct counts *c, double prior)
+{
+	return c ? (c->r + PRIOR_M * prior) / (c->n + PRIOR_M) : prior;
+}
+
+struct risk_out {
+	double p, base; /* probability and the base rate at the time */
+	int factors[F_N + 2];
+};
+
+/* The scoring model: the Beta-smoothed rollback rate of the agent x
+ * environment x strategy (shrunk towards environment x strategy, that
+ * towards the overall rate), times the smoothed rate ratio of each
+ * condition present (a naive-Bayes-style product), at most 0.99. */
+static void risk_score(struct risk_state *s, const struct risk_in *in, struct risk_out *o)
+{
+	double pg = (s->global.r + 0.5) / (s->global.n + 1);
+	double pes = smooth(rget(s, rkey(K_ES, in->agent, in->env, in->strategy), 0), pg);
+	double paes = smooth(rget(s, rkey(K_AES, in->agent, in->env, in->strategy), 0), pes);
+	double pae = smooth(rget(s, rkey(K_AE, in->agent, in->env, in->strategy), 0), pg);
+	double p = paes;
+	int f[F_N];
+
+	conditions(s, in, f);
+	memset(o->factors, 0, sizeof(o->factors));
+	for (int k = 0; k < F_N; k++)
+		if (f[k]) {
+			double ratio = smooth(&s->cond[k], pg) / pg;
+
+			p *= ratio;
+			o->factors[k] = ratio > 1.2;
+		}
+	o->factors[F_N] = pae > 2 * pg;      /* agent_rollback_history */
+	o->factors[F_N + 1] = pes > 1.5 * pg; /* strategy_rollback_rate */
+	o->p = p > 0.99 ? 0.99 : p;
+	o->base = pg;
+}
+
+static const char *risk_level(double score)
+{
+	return score < 5 ? "low" : score < 15 ? "medium" : score < 30 ? "high" : "critical";
+}
+
+static int level_index(double score)
+{
+	return score < 5 ? 0 : score < 15 ? 1 : score < 30 ? 2 : 3;
+}
+
+static const char *validation_for(int level)
+{
+	static const char *const v[4] = {
+		"standard health checks",
+		"smoke tests after the rollout",
+		"canary analysis with automatic rollback",
+		"manual approval, then a staged canary with soak time and automatic rollback",
+	};
+	return v[level];
+}
+
+static void risk_release(struct risk_state *s)
+{
+	sl_u64map_release(&s->map);
+	free(s->c);
+	memset(s, 0, sizeof(*s));
+}
+
+static int add_sep(struct sl_buf *b)
+{
+	return b->len ? sl_buf_addc(b, ';') : SL_OK;
+}
+
+static int add_metric_r(struct sl_table *t, const char *name, double v)
+{
+	if (sl_table_add_row(t) || sl_table_set_str(t, 0, name, strlen(name)))
+		return SL_ENOMEM;
+	sl_table_set_f64(t, 1, v);
+	return SL_OK;
+}
+
+static const struct history *end_h;
+
+static int cmp_end(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	int64_t ea = end_h->rows[a].end, eb = end_h->rows[b].end;
+
+	if (ea != eb)
+		return (ea > eb) - (ea < eb);
+	return (a > b) - (a < b);
+}
+
+static int risk_tables(const struct history *h, struct sl_analysis *a)
+{
+	static const struct sl_rcol cols[] = {
+		{"deployment_id", SL_R_STR},    {"agent_id", SL_R_STR},
+		{"environment", SL_R_STR},      {"start_time", SL_R_TIME},
+		{"rollout_strategy", SL_R_STR}, {"risk_score", SL_R_F64},
+		{"risk_level", SL_R_STR},       {"risk_factors", SL_R_STR},
+		{"mitigations", SL_R_STR},      {"recommended_validation", SL_R_STR},
+		{"rolled_back", SL_R_BOOL},
+	};
+	static const struct sl_rcol mcols[] = {{"metric", SL_R_STR}, {"value", SL_R_F64}};
+	static const char *const hist_factors[2] = {"agent_rollback_history", "strategy_rollback_rate"};
+	static const char *const hist_mitigations[2] = {
+		"review the agent's recent rollbacks in this environment first",
+		"use a strategy with a smaller blast radius (canary) or add a canary step",
+	};
+	struct risk_state s;
+	struct sl_table *t = NULL, *mt = NULL;
+	struct sl_buf fac = SL_BUF_INIT, mit = SL_BUF_INIT;
+	size_t *ends = NULL, ne = 0, next = 0, nf = 0, seen = 0, hold_from;
+	double brier = 0, brier_base = 0, lv_n[4] = {0}, lv_r[4] = {0}, hn = 0;
+	int rc = SL_ENOMEM;
+
+	memset(&s, 0, sizeof(s));
+	if (!(ends = malloc((h->n ? h->n : 1) * sizeof(*ends))))
+		goto out;
+	for (size_t i = 0; i < h->n; i++) {
+		if (h->rows[i].finished && h->rows[i].has_end)
+			ends[ne++] = i;
+		nf += h->rows[i].finished;
+	}
+	end_h = h;
+	sl_sort(ends, ne, sizeof(*ends), cmp_end);
+	hold_from = nf - nf / 5; /* the last 20% of the finished deployments */
+	if (!(t = sl_table_new("rollback_risk", cols, 11)))
+		goto out;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hist_row *w = &h->rows[i];
+		struct risk_in in = {w->agent, w->env, w->strategy,
+				     w->target > 0 ? (double)w->target : 0, w->validations, w->start};
+		struct risk_out o;
+		double score;
+		int lv;
+
+		/* what had ended before this deployment started */
+		while (next < ne && h->rows[ends[next]].end <= w->start)
+			if (risk_ingest(&s, &h->rows[ends[next++]]))
+				goto out;
+		risk_score(&s, &in, &o);
+		score = 100 * o.p;
+		lv = level_index(score);
+		sl_buf_reset(&fac);
+		sl_buf_reset(&mit);
+		if (s.global.n == 0) {
+			/* nothing had ended yet: no score, only the prior */
+			if (sl_table_add_row(t) || table_set_name(t, 0, h->names, w->id) ||
+			    table_set_name(t, 1, h->names, w->agent) ||
+			    table_set_name(t, 2, h->names, w->env) ||
+			    (w->strategy != HIST_NONE && table_set_name(t, 4, h->names, w->strategy)) ||
+			    sl_table_set_str(t, 6, "unknown", 7) ||
+			    sl_table_set_str(t, 7, "no_history", 10) ||
+			    sl_table_set_str(t, 8, "deploy to a lower environment first", 35) ||
+			    sl_table_set_str(t, 9, validation_for(1), strlen(validation_for(1))))
+				goto out;
+			sl_table_set_i64(t, 3, w->start);
+			if (w->finished) {
+				sl_table_set_bool(t, 10, w->rolled_back);
+				seen++;
+			}
+			continue;
+		}
+		for (int k = 0; k < F_N + 2; k++) {
+			const char *name = k < F_N ? cond_names[k] : hist_factors[k - F_N];
+			const char *m = k < F_N ? cond_mitigations[k] : hist_mitigations[k - F_N];
+
+			if (o.factors[k] && (add_sep(&fac) || sl_buf_adds(&fac, name) ||
+					     add_sep(&mit) || sl_buf_adds(&mit, m)))
+				goto out;
+		}
+		if (sl_table_add_row(t) || table_set_name(t, 0, h->names, w->id) ||
+		    table_set_name(t, 1, h->names, w->agent) || table_set_name(t, 2, h->names, w->env) ||
+		    (w->strategy != HIST_NONE && table_set_name(t, 4, h->names, w->strategy)) ||
+		    sl_table_set_str(t, 6, risk_level(score), strlen(risk_level(score))) ||
+		    sl_table_set_str(t, 7, sl_buf_cstr(&fac), fac.len) ||
+		    sl_table_set_str(t, 8, sl_buf_cstr(&mit), mit.len) ||
+		    sl_table_set_str(t, 9, validation_for(lv), strlen(validation_for(lv))))
+			goto out;
+		sl_table_set_i64(t, 3, w->start);
+		sl_table_set_f64(t, 5, score);
+		if (w->finished)
+			sl_table_set_bool(t, 10, w->rolled_back);
+		if (w->finished && seen++ >= hold_from) {
+			double y = w->rolled_back;
+
+			brier += (o.p - y) * (o.p - y);
+			brier_base += (o.base - y) * (o.base - y);
+			lv_n[lv]++;
+			lv_r[lv] += y;
+			hn++;
+		}
+	}
+	if (sl_analysis_add(a, t))
+		goto out;
+	t = NULL;
+	if (!(mt = sl_table_new("rollback_risk_backtest", mcols, 2)) ||
+	    add_metric_r(mt, "holdout_deployments", hn) ||
+	    add_metric_r(mt, "brier", hn ? brier / hn : NAN) ||
+	    add_metric_r(mt, "brier_base_rate", hn ? brier_base / hn : NAN) ||
+	    add_metric_r(mt, "brier_skill", hn && brier_base > 0 ? 1 - brier / brier_base : NAN))
+		goto out;
+	for (int l = 0; l < 4; l++) {
+		static const char *const names[4][2] = {
+			{"holdout_low", "rollback_rate_low"},
+			{"holdout_medium", "rollback_rate_medium"},
+			{"holdout_high", "rollback_rate_high"},
+			{"holdout_critical", "rollback_rate_critical"},
+		};
+
+		if (add_metric_r(mt, names[l][0], lv_n[l]) ||
+		    add_metric_r(mt, names[l][1], lv_n[l] ? lv_r[l] / lv_n[l] : NAN))
+			goto out;
+	}
+	if (sl_analysis_add(a, mt))
+		goto out;
+	mt = NULL;
+	rc = SL_OK;
+out:
+	sl_table_free(t);
+	sl_table_free(mt);
+	sl_buf_release(&fac);
+	sl_buf_release(&mit);
+	free(ends);
+	risk_release(&s);
+	return rc;
+}
+
+int rollback_plan(const struct history *h, uint32_t agent, uint32_t env, uint32_t strategy,
+		  double target, double validations, int64_t start, struct rollback_plan_risk *out)
+{
+	struct risk_state s;
+	struct risk_in in = {agent, env, strategy, target, validations, start};
+	struct risk_out o;
+	int rc = SL_OK;
+
+	size_t *ends = malloc((h->n ? h->n : 1) * sizeof(*ends)), ne = 0;
+
+	memset(&s, 0, sizeof(s));
+	if (!ends)
+		return SL_ENOMEM;
+	for (size_t i = 0; i < h->n; i++)
+		if (h->rows[i].finished && h->rows[i].has_end)
+			ends[ne++] = i;
+	end_h = h;
+	sl_sort(ends, ne, sizeof(*ends), cmp_end);
+	for (size_t i = 0; i < ne && !rc; i++)
+		rc = risk_ingest(&s, &h->rows[ends[i]]);
+	free(ends);
+	if (!rc) {
+		risk_score(&s, &in, &o);
+		out->score = s.global.n ? 100 * o.p : NAN;
+		out->level = s.global.n ? risk_level(out->score) : "unknown";
+	}
+	risk_release(&s);
+	return rc;
+}
+
+int rollback_tables(const struct history *h, struct sl_analysis *a, struct sl_errctx *err)
+{
+	if (causes_table(h, a) || risk_tables(h, a))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	return SL_OK;
+}

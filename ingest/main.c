@@ -443,7 +443,7 @@ static void release_params(void)
 
 int main(int argc, char **argv)
 {
-	struct ingest_params p;
+	static struct ingest_params p; /* static: release_params() runs after main returns */
 	struct run r;
 	struct sl_errctx err;
 	struct partset_stats ps = {0};

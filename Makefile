@@ -128,7 +128,7 @@ $(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(ANALYZE_TESTED) $(REPORT_TEST
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 INGEST_TESTED = $(filter-out $(B)/ingest/main.o $(B)/ingest/cli.o,$(INGEST_SRC:%.c=$(B)/%.o))
-FUZZ_LINK = $(B)/tests/fuzz/util.o $(INGEST_TESTED) $(ANALYZE_TESTED) $(LIB_A)
+FUZZ_LINK = $(B)/tests/fuzz/util.o $(B)/tests/fuzz/glue.o $(INGEST_TESTED) $(ANALYZE_TESTED) $(LIB_A)
 
 $(B)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)

@@ -1,0 +1,23 @@
+/* glue.h - what the ingest harnesses share: a scratch store and the
+ * callbacks that take records from a format reader through the row mapper
+ * into a partition set, touching every byte handed over. */
+#ifndef FUZZ_GLUE_H
+#define FUZZ_GLUE_H
+
+#include "partset.h"
+#include "rowmap.h"
+#include "src.h"
+
+struct fuzz_sink {
+	enum sl_kind kind; /* forced, or SL_KIND_NONE to detect */
+	int is_csv;        /* rowmap_set_header() on the header */
+	struct rowmap *rm;
+	struct partset *ps;
+};
+
+/* Sets up sink and ops for one input (the partition set lives in a
+ * scratch store removed at exit); 0, or -1 when out of memory. */
+int fuzz_sink_open(struct fuzz_sink *sink, struct src_ops *ops);
+void fuzz_sink_close(struct fuzz_sink *sink);
+
+#endif

@@ -1,4 +1,5 @@
 #include "sl_anread.h"
+#include "sl_mpcheck.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -309,77 +310,6 @@ static int read_root(const msgpack_object *root, struct sl_analysis *a, const ch
 	return SL_OK;
 }
 
-static uint64_t be(const unsigned char *p, int k)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < k; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/* Walks the msgpack tokens of buf before msgpack-c sees them: every
- * container must announce no more elements than there are bytes left
- * (each takes at least one), every payload must fit.  msgpack-c allocates
- * a container's elements from its header, so a five-byte file claiming
- * four billion of them would otherwise ask for 96 GB.  0 or -1. */
-static int prescan(const unsigned char *b, size_t n)
-{
-	size_t pos = 0;
-
-	while (pos < n) {
-		unsigned c = b[pos++];
-		uint64_t len = 0, count = 0;
-		int hdr = 0;
-
-		if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3)
-			continue;
-		if (c >= 0x80 && c <= 0x8f)
-			count = 2 * (uint64_t)(c & 0x0f);
-		else if (c >= 0x90 && c <= 0x9f)
-			count = c & 0x0f;
-		else if (c >= 0xa0 && c <= 0xbf)
-			len = c & 0x1f;
-		else
-			switch (c) {
-			case 0xc4: case 0xd9: hdr = 1; break;
-			case 0xc5: case 0xda: hdr = 2; break;
-			case 0xc6: case 0xdb: hdr = 4; break;
-			case 0xc7: hdr = 1; len = 1; break; /* ext: length, then the type */
-			case 0xc8: hdr = 2; len = 1; break;
-			case 0xc9: hdr = 4; len = 1; break;
-			case 0xca: len = 4; break;
-			case 0xcb: len = 8; break;
-			case 0xcc: case 0xd0: len = 1; break;
-			case 0xcd: case 0xd1: len = 2; break;
-			case 0xce: case 0xd2: len = 4; break;
-			case 0xcf: case 0xd3: len = 8; break;
-			case 0xd4: len = 2; break;
-			case 0xd5: len = 3; break;
-			case 0xd6: len = 5; break;
-			case 0xd7: len = 9; break;
-			case 0xd8: len = 17; break;
-			case 0xdc: case 0xde: hdr = 2; break;
-			case 0xdd: case 0xdf: hdr = 4; break;
-			default: return -1; /* 0xc1 */
-			}
-		if (hdr) {
-			if (n - pos < (size_t)hdr)
-				return -1;
-			if (c >= 0xdc) {
-				count = be(b + pos, hdr) * (c >= 0xde ? 2 : 1);
-			} else {
-				len += be(b + pos, hdr);
-			}
-			pos += (size_t)hdr;
-		}
-		if (count > n - pos || len > n - pos)
-			return -1;
-		pos += (size_t)len;
-	}
-	return 0;
-}
-
 int sl_anread_buf(const char *buf, size_t n, const char *path, struct sl_analysis **out,
 		  struct sl_errctx *err)
 {
@@ -392,7 +322,9 @@ int sl_anread_buf(const char *buf, size_t n, const char *path, struct sl_analysi
 	if (n > SL_ANREAD_MAX_BYTES)
 		return sl_err_set(err, SL_ELIMIT, path, 0, "larger than %zu bytes",
 				  SL_ANREAD_MAX_BYTES);
-	if (prescan((const unsigned char *)buf, n))
+	/* msgpack-c allocates a container's elements from its header: the
+	 * lengths are checked against the bytes first (lib/sl_mpcheck.h) */
+	if (!sl_mp_check(buf, n))
 		return sl_err_set(err, SL_ETRUNC, path, 0,
 				  "truncated analysis file (a length runs past its end)");
 	if (!(a = sl_analysis_new()))

@@ -296,7 +296,7 @@ int query_print_table(const struct analyze_params *p, const struct sl_table *t)
 	json_t *arr;
 
 	if (!p->json)
-		return sl_table_write_csv(t, stdout) ? SL_EIO : SL_OK;
+		return sl_table_write_csv_flags(t, stdout, SL_CSV_NEUTRALISE) ? SL_EIO : SL_OK;
 	arr = json_array();
 	for (size_t r = 0; arr && r < sl_table_rows(t); r++) {
 		json_t *o = json_object();

@@ -123,8 +123,14 @@ int sl_table_set_str(struct sl_table *t, int c, const char *s, size_t n)
 	uint32_t code;
 
 	sl_buf_reset(&t->scratch);
+	/* cells are C strings (and the analysis file forbids NUL): a NUL from
+	 * a log becomes U+FFFD, so "a\0b" stays distinct from "a" */
+	for (const char *nul; n && (nul = memchr(s, '\0', n)); n -= (size_t)(nul - s) + 1, s = nul + 1)
+		if (sl_buf_add(&t->scratch, s, (size_t)(nul - s)) ||
+		    sl_buf_add(&t->scratch, "\xEF\xBF\xBD", 3))
+			return SL_ENOMEM;
 	if (sl_buf_add(&t->scratch, s, n) || sl_buf_addc(&t->scratch, '\0') ||
-	    sl_dict_intern(t->cols[c].dict, t->scratch.data, n + 1, &code))
+	    sl_dict_intern(t->cols[c].dict, t->scratch.data, t->scratch.len, &code))
 		return SL_ENOMEM;
 	t->cols[c].v.code[r] = code;
 	t->cols[c].isnull[r] = 0;
@@ -211,8 +217,40 @@ static int is_number(const char *s)
 	return end != s && !*end && !errno;
 }
 
+/* A control character other than tab, CR and LF (which quoting handles):
+ * written as U+FFFD in neutralised CSV, so no escape sequence reaches a
+ * terminal or a spreadsheet cell. */
+static int is_ctl(unsigned char c)
+{
+	return (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f;
+}
+
+static void csv_text(FILE *out, const char *s, unsigned flags);
+
+static void csv_text_clean(FILE *out, const char *s, unsigned flags)
+{
+	struct sl_buf b = SL_BUF_INIT;
+
+	for (; *s; s++)
+		if (is_ctl((unsigned char)*s) ? sl_buf_add(&b, "\xEF\xBF\xBD", 3)
+					      : sl_buf_addc(&b, *s)) {
+			sl_buf_release(&b);
+			return;
+		}
+	if (!sl_buf_addc(&b, '\0'))
+		csv_text(out, b.data, flags);
+	sl_buf_release(&b);
+}
+
 static void csv_text(FILE *out, const char *s, unsigned flags)
 {
+	if (flags & SL_CSV_NEUTRALISE) {
+		for (const char *p = s; *p; p++)
+			if (is_ctl((unsigned char)*p)) {
+				csv_text_clean(out, s, flags);
+				return;
+			}
+	}
 	if (!(flags & SL_CSV_NEUTRALISE) || !s[0] || !strchr("=+-@\t\r", s[0]) || is_number(s)) {
 		csv_field(out, s);
 		return;

@@ -37,7 +37,8 @@ size_t sl_table_rows(const struct sl_table *t);
 
 /* Appends an all-null row; 0 or SL_ENOMEM. */
 int sl_table_add_row(struct sl_table *t);
-/* Setters for the last row.  set_str copies s. */
+/* Setters for the last row.  set_str copies s (a NUL byte in it becomes
+ * U+FFFD: cells are text). */
 int sl_table_set_str(struct sl_table *t, int c, const char *s, size_t n);
 void sl_table_set_i64(struct sl_table *t, int c, int64_t v);
 void sl_table_set_f64(struct sl_table *t, int c, double v);
@@ -59,7 +60,8 @@ const char *sl_table_get_str(const struct sl_table *t, int c, size_t r);
 int sl_table_write_csv(const struct sl_table *t, FILE *out);
 /* The same with flags: SL_CSV_NEUTRALISE prefixes an apostrophe to a text
  * field that begins with = + - @, tab or CR and is not a number, so that a
- * spreadsheet does not run it as a formula (OWASP's CSV injection advice);
+ * spreadsheet does not run it as a formula (OWASP's CSV injection advice),
+ * and writes control characters other than tab, CR and LF as U+FFFD;
  * number columns are never touched. */
 #define SL_CSV_NEUTRALISE 1u
 int sl_table_write_csv_flags(const struct sl_table *t, FILE *out, unsigned flags);

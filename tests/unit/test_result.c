@@ -65,6 +65,41 @@ START_TEST(test_csv)
 }
 END_TEST
 
+/* A NUL from a log becomes U+FFFD (cells are C strings); neutralised CSV
+ * prefixes formulas and writes control characters as U+FFFD, leaving
+ * numbers, tab and line breaks alone. */
+START_TEST(test_hostile_text)
+{
+	static const struct sl_rcol c1[] = {{"s", SL_R_STR}};
+	static const char *const in[] = {"a\0b", "=SUM(A1)", "-5", "-x", "esc\033[31m\177", "t\tab",
+					 "@me,\"q\""};
+	static const size_t len[] = {3, 8, 2, 2, 9, 4, 7};
+	struct sl_table *t = sl_table_new("t", c1, 1);
+	FILE *f = tmpfile();
+	size_t n;
+	char *s;
+
+	for (int i = 0; i < 7; i++) {
+		ck_assert_int_eq(sl_table_add_row(t), 0);
+		ck_assert_int_eq(sl_table_set_str(t, 0, in[i], len[i]), 0);
+	}
+	ck_assert_str_eq(sl_table_get_str(t, 0, 0), "a\xEF\xBF\xBD" "b");
+	ck_assert_int_eq(sl_table_write_csv_flags(t, f, SL_CSV_NEUTRALISE), 0);
+	s = slurp(f, &n);
+	ck_assert_str_eq(s, "s\n"
+			    "a\xEF\xBF\xBD" "b\n"
+			    "'=SUM(A1)\n"
+			    "-5\n"
+			    "'-x\n"
+			    "esc\xEF\xBF\xBD[31m\xEF\xBF\xBD\n"
+			    "t\tab\n"
+			    "\"'@me,\"\"q\"\"\"\n");
+	free(s);
+	fclose(f);
+	sl_table_free(t);
+}
+END_TEST
+
 START_TEST(test_many_rows)
 {
 	struct sl_table *t = sl_table_new("big", cols, 6);
@@ -147,6 +182,7 @@ Suite *suite_result(void)
 	TCase *tc = tcase_create("result");
 
 	tcase_add_test(tc, test_csv);
+	tcase_add_test(tc, test_hostile_text);
 	tcase_add_test(tc, test_many_rows);
 	tcase_add_test(tc, test_analysis_file);
 	suite_add_tcase(s, tc);

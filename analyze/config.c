@@ -37,6 +37,12 @@ void config_defaults(struct analyze_config *c)
 	c->canary_marginal_score = 75;
 	memcpy(c->dora, dora, sizeof(dora));
 	memcpy(c->scorecard, sc, sizeof(sc));
+	c->anomaly_trees = 100;
+	c->anomaly_subsample = 256;
+	c->anomaly_contamination = 0.1;
+	c->anomaly_reason_sigma = 2;
+	c->pattern_eps = 0.3;
+	c->pattern_min_samples = 5;
 }
 
 struct setting {
@@ -74,6 +80,12 @@ static const struct setting settings[] = {
 	{"scorecard.recovery_time", 1, OFF(scorecard[SC_RECOVERY]), 0, 0, 1e15},
 	{"scorecard.version_adoption_48h", 1, OFF(scorecard[SC_ADOPTION]), 0, 0, 1},
 	{"scorecard.alert_false_positive_rate", 1, OFF(scorecard[SC_ALERT_FP]), 0, 0, 1},
+	{"anomalies.trees", 1, OFF(anomaly_trees), 1, 1, 10000},
+	{"anomalies.subsample", 1, OFF(anomaly_subsample), 1, 2, 65536},
+	{"anomalies.contamination", 1, OFF(anomaly_contamination), 0, 0, 0.5},
+	{"anomalies.reason_sigma", 1, OFF(anomaly_reason_sigma), 0, 0, 1e6},
+	{"patterns.eps", 1, OFF(pattern_eps), 0, 1e-9, 1e6},
+	{"patterns.min_samples", 1, OFF(pattern_min_samples), 1, 1, 1e6},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

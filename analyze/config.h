@@ -20,6 +20,11 @@ struct analyze_config {
 	int canary_min_samples;
 	double dora[DORA_NMETRICS][3]; /* elite, high, medium bounds */
 	double scorecard[SC_NTARGETS];
+	/* isolation forest (anomalies) and DBSCAN (patterns) */
+	int anomaly_trees, anomaly_subsample;
+	double anomaly_contamination, anomaly_reason_sigma;
+	double pattern_eps;
+	int pattern_min_samples;
 };
 
 void config_defaults(struct analyze_config *c);

@@ -16,6 +16,7 @@
 #include "alerts.h"
 #include "canary.h"
 #include "dora.h"
+#include "features.h"
 #include "health.h"
 #include "query.h"
 #include "scorecard.h"
@@ -58,6 +59,7 @@ static const analysis_fn analyses[] = {
 	strategy_run,
 	alerts_run,
 	canary_run,
+	features_run,
 	scorecard_run,
 };
 

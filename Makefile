@@ -130,7 +130,16 @@ golden: all
 demo: all
 	sh scripts/demo.sh
 
-bench: all
+# The isolation forest and DBSCAN timed on a store's feature matrix.
+$(B)/bench/mlbench: $(B)/tests/bench/mlbench.o $(ANALYZE_TESTED) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/bench/%.o: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SL_CFLAGS) -Ianalyze $(CFLAGS) -MMD -MP -c -o $@ $<
+
+bench: all $(B)/bench/mlbench
 	sh scripts/bench.sh
 
 sample: $(BIN)/shiplog-gen
@@ -145,4 +154,4 @@ clean:
 
 .PHONY: all check unit e2e golden demo bench sample install clean
 
--include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/tests/unit/*.d $(B)/analyze/*.d $(B)/report/*.d)
+-include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/tests/bench/*.d $(B)/scripts/gen/*.d $(B)/tests/unit/*.d $(B)/analyze/*.d $(B)/report/*.d)

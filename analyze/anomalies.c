@@ -1,6 +1,6 @@
 /* anomalies.c - the isolation forest over the feature matrix (SPEC §4.4):
  * every deployment's score, the top share flagged, reasons in words. */
-#include "features.h"
+#include "featureset.h"
 #include "common.h"
 
 #include <math.h>

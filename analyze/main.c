@@ -16,7 +16,7 @@
 #include "alerts.h"
 #include "canary.h"
 #include "dora.h"
-#include "features.h"
+#include "featureset.h"
 #include "health.h"
 #include "query.h"
 #include "scorecard.h"

@@ -1,6 +1,6 @@
 /* patterns.c - DBSCAN over the feature matrix (SPEC §4.5): every
  * deployment's cluster, and a summary of each cluster in words. */
-#include "features.h"
+#include "featureset.h"
 #include "common.h"
 
 #include <math.h>

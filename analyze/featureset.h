@@ -1,8 +1,8 @@
-/* features.h - the deployment feature matrix of SPEC §4.4 that the
+/* featureset.h - the deployment feature matrix of SPEC §4.4 that the
  * isolation forest (anomalies.c) and DBSCAN (patterns.c) see, one row per
  * deployment of the window, and the analysis that runs them both. */
-#ifndef ANALYZE_FEATURES_H
-#define ANALYZE_FEATURES_H
+#ifndef ANALYZE_FEATURESET_H
+#define ANALYZE_FEATURESET_H
 
 #include <stddef.h>
 #include <stdint.h>

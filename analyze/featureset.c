@@ -1,4 +1,4 @@
-#include "features.h"
+#include "featureset.h"
 #include "common.h"
 
 #include <math.h>

@@ -15,10 +15,11 @@
 struct node {
 	uint32_t start, end; /* rows [start, end) in tree order */
 	int32_t left, right; /* -1 for a leaf */
-	uint32_t ncore;      /* core points below */
-	uint32_t rep;        /* a core point below (when ncore > 0) */
+	int32_t up;          /* parent node; -1 for the root */
+	uint32_t unlabelled; /* core points below not in a cluster yet */
 	int32_t mincl;       /* lowest cluster of a core point below */
-	uint8_t tight;       /* every two rows below are neighbours */
+	uint8_t dim;         /* split column: rows of the left child have */
+	double split;        /* x[dim] <= split, those of the right >= split */
 };
 
 struct tree {
@@ -31,11 +32,16 @@ struct tree {
 	double *lo, *hi; /* per node, d each */
 	size_t nn, cap;
 	uint8_t *core;  /* tree order */
-	uint32_t *parent; /* union-find over tree positions */
+	int32_t *leaf;  /* tree position -> its leaf */
+	uint32_t *stack; /* core points of the growing cluster to expand */
+	size_t top;
 	int32_t *cl;    /* cluster per tree position */
 };
 
-static double rdist(const double *a, const double *b, size_t d)
+/* The squared distance, summed in column order as scikit-learn's k-d tree
+ * does, or some partial sum above r2 once it is clear it will be (the
+ * terms are >= 0, so a partial sum only grows). */
+static double rdist_to(const double *a, const double *b, size_t d, double r2)
 {
 	double s = 0;
 
@@ -43,6 +49,8 @@ static double rdist(const double *a, const double *b, size_t d)
 		double t = a[j] - b[j];
 
 		s += t * t;
+		if (s > r2)
+			break;
 	}
 	return s;
 }
@@ -62,6 +70,10 @@ static double lower(const struct tree *t, int32_t k, const double *q)
 			s += a * a;
 		else if (b > 0)
 			s += b * b;
+		else
+			continue;
+		if (s > t->r2)
+			return s; /* the terms are >= 0: it only grows */
 	}
 	return s;
 }
@@ -75,29 +87,43 @@ static double upper(const struct tree *t, int32_t k, const double *q)
 		double a = fabs(q[j] - lo[j]), b = fabs(q[j] - hi[j]), m = a > b ? a : b;
 
 		s += m * m;
+		if (s > t->r2)
+			return s;
 	}
 	return s;
 }
 
-/* Reorders perm[from..to) so that position m holds the row of rank m by
- * column j (quickselect). */
-static void select_nth(const double *x, size_t d, uint32_t *perm, size_t from, size_t to,
-		       size_t m, size_t j)
+static void swap_rows(struct tree *t, size_t a, size_t b)
 {
+	double tmp[MAX_D], *ra = t->y + a * t->d, *rb = t->y + b * t->d;
+	uint32_t p = t->perm[a];
+
+	memcpy(tmp, ra, t->d * sizeof(double));
+	memcpy(ra, rb, t->d * sizeof(double));
+	memcpy(rb, tmp, t->d * sizeof(double));
+	t->perm[a] = t->perm[b];
+	t->perm[b] = p;
+}
+
+/* Reorders the rows [from, to) of y (and perm with them) so that position
+ * m holds the row of rank m by column j (quickselect).  Moving the rows
+ * themselves keeps every later pass over a node sequential in memory. */
+static void select_nth(struct tree *t, size_t from, size_t to, size_t m, size_t j)
+{
+	const double *y = t->y;
+	size_t d = t->d;
+
 	while (to - from > 1) {
-		double pv = x[(size_t)perm[from + (to - from) / 2] * d + j];
+		double pv = y[(from + (to - from) / 2) * d + j];
 		size_t i = from, k = to - 1;
 
 		while (i <= k) {
-			while (x[(size_t)perm[i] * d + j] < pv)
+			while (y[i * d + j] < pv)
 				i++;
-			while (x[(size_t)perm[k] * d + j] > pv)
+			while (y[k * d + j] > pv)
 				k--;
 			if (i <= k) {
-				uint32_t tmp = perm[i];
-
-				perm[i] = perm[k];
-				perm[k] = tmp;
+				swap_rows(t, i, k);
 				i++;
 				if (k == 0)
 					break;
@@ -114,10 +140,10 @@ static void select_nth(const double *x, size_t d, uint32_t *perm, size_t from, s
 	}
 }
 
-static int32_t build(struct tree *t, const double *x, uint32_t start, uint32_t end)
+static int32_t build(struct tree *t, uint32_t start, uint32_t end)
 {
 	int32_t k;
-	double *lo, *hi, best = 0, diam = 0;
+	double *lo, *hi, best = 0;
 	size_t bj = 0;
 
 	if (sl_grow(&t->nd, &t->cap, t->nn + 1, sizeof(*t->nd)))
@@ -138,9 +164,9 @@ static int32_t build(struct tree *t, const double *x, uint32_t start, uint32_t e
 	lo = t->lo + (size_t)k * t->d;
 	hi = t->hi + (size_t)k * t->d;
 	for (size_t j = 0; j < t->d; j++)
-		lo[j] = hi[j] = x[(size_t)t->perm[start] * t->d + j];
+		lo[j] = hi[j] = t->y[(size_t)start * t->d + j];
 	for (uint32_t i = start + 1; i < end; i++) {
-		const double *r = x + (size_t)t->perm[i] * t->d;
+		const double *r = t->y + (size_t)i * t->d;
 
 		for (size_t j = 0; j < t->d; j++) {
 			if (r[j] < lo[j])
@@ -152,7 +178,6 @@ static int32_t build(struct tree *t, const double *x, uint32_t start, uint32_t e
 	for (size_t j = 0; j < t->d; j++) {
 		double w = hi[j] - lo[j];
 
-		diam += w * w;
 		if (w > best) {
 			best = w;
 			bj = j;
@@ -161,19 +186,30 @@ static int32_t build(struct tree *t, const double *x, uint32_t start, uint32_t e
 	t->nd[k].start = start;
 	t->nd[k].end = end;
 	t->nd[k].left = t->nd[k].right = -1;
-	t->nd[k].tight = diam <= t->r2;
+	t->nd[k].up = -1;
 	if (end - start > LEAF && best > 0) {
 		uint32_t mid = start + (end - start) / 2;
 		int32_t l, r;
 
-		select_nth(x, t->d, t->perm, start, end, mid, bj);
-		if ((l = build(t, x, start, mid)) < 0 || (r = build(t, x, mid, end)) < 0)
+		select_nth(t, start, end, mid, bj);
+		t->nd[k].dim = (uint8_t)bj;
+		t->nd[k].split = t->y[(size_t)mid * t->d + bj];
+		if ((l = build(t, start, mid)) < 0 || (r = build(t, mid, end)) < 0)
 			return -1;
 		t->nd[k].left = l;
 		t->nd[k].right = r;
+		t->nd[l].up = t->nd[r].up = k;
+	} else {
+		for (uint32_t i = start; i < end; i++)
+			t->leaf[i] = k;
 	}
 	return k;
 }
+
+/* The child on q's side of the split first: neighbours are found sooner,
+ * so the early stops come sooner. */
+#define NEAR(nd, q) ((q)[(nd)->dim] < (nd)->split ? (nd)->left : (nd)->right)
+#define FAR(nd, q) ((q)[(nd)->dim] < (nd)->split ? (nd)->right : (nd)->left)
 
 /* Phase 1: neighbours of q, counted up to need. */
 static void count_rec(const struct tree *t, int32_t k, const double *q, size_t need, size_t *c)
@@ -188,11 +224,11 @@ static void count_rec(const struct tree *t, int32_t k, const double *q, size_t n
 	}
 	if (nd->left < 0) {
 		for (uint32_t i = nd->start; i < nd->end && *c < need; i++)
-			*c += rdist(q, t->y + (size_t)i * t->d, t->d) <= t->r2;
+			*c += rdist_to(q, t->y + (size_t)i * t->d, t->d, t->r2) <= t->r2;
 		return;
 	}
-	count_rec(t, nd->left, q, need, c);
-	count_rec(t, nd->right, q, need, c);
+	count_rec(t, NEAR(nd, q), q, need, c);
+	count_rec(t, FAR(nd, q), q, need, c);
 }
 
 /* Phase 4: the lowest cluster among q's core neighbours, below *best. */
@@ -209,12 +245,12 @@ static void border_rec(const struct tree *t, int32_t k, const double *q, int32_t
 	if (nd->left < 0) {
 		for (uint32_t i = nd->start; i < nd->end; i++)
 			if (t->core[i] && t->cl[i] < *best &&
-			    rdist(q, t->y + (size_t)i * t->d, t->d) <= t->r2)
+			    rdist_to(q, t->y + (size_t)i * t->d, t->d, t->r2) <= t->r2)
 				*best = t->cl[i];
 		return;
 	}
-	border_rec(t, nd->left, q, best);
-	border_rec(t, nd->right, q, best);
+	border_rec(t, NEAR(nd, q), q, best);
+	border_rec(t, FAR(nd, q), q, best);
 }
 
 struct job {
@@ -287,73 +323,68 @@ static int run_phase(struct tree *t, int phase, int nt)
 	return rc;
 }
 
-static uint32_t find(uint32_t *p, uint32_t i)
-{
-	while (p[i] != i) {
-		p[i] = p[p[i]];
-		i = p[i];
-	}
-	return i;
-}
-
-static void unite(uint32_t *p, uint32_t a, uint32_t b)
-{
-	a = find(p, a);
-	b = find(p, b);
-	if (a != b) {
-		if (a < b)
-			p[b] = a;
-		else
-			p[a] = b;
-	}
-}
-
-/* Core counts and representatives bottom-up; the cores of a tight node
- * are all neighbours of each other, so they form one component at once. */
-static void prepare(struct tree *t, int32_t k, int parent_tight)
+/* Core counts bottom-up. */
+static uint32_t count_cores(struct tree *t, int32_t k)
 {
 	struct node *nd = &t->nd[k];
 
 	if (nd->left >= 0) {
-		prepare(t, nd->left, parent_tight || nd->tight);
-		prepare(t, nd->right, parent_tight || nd->tight);
-		nd->ncore = t->nd[nd->left].ncore + t->nd[nd->right].ncore;
-		nd->rep = t->nd[nd->left].ncore ? t->nd[nd->left].rep : t->nd[nd->right].rep;
+		nd->unlabelled = count_cores(t, nd->left);
+		nd->unlabelled += count_cores(t, nd->right);
 	} else {
-		nd->ncore = 0;
+		nd->unlabelled = 0;
 		for (uint32_t i = nd->start; i < nd->end; i++)
-			if (t->core[i] && !nd->ncore++)
-				nd->rep = i;
+			nd->unlabelled += t->core[i];
 	}
-	if (nd->tight && !parent_tight && nd->ncore)
-		for (uint32_t i = nd->start; i < nd->end; i++)
-			if (t->core[i])
-				unite(t->parent, nd->rep, i);
+	return nd->unlabelled;
 }
 
-/* Phase 2: joins core point i with the core points within reach. */
-static void join_rec(struct tree *t, int32_t k, uint32_t i, const double *q)
+/* Puts core point i in cluster c and on the stack. */
+static void take(struct tree *t, uint32_t i, int32_t c)
+{
+	t->cl[i] = c;
+	t->stack[t->top++] = i;
+	for (int32_t k = t->leaf[i]; k >= 0; k = t->nd[k].up)
+		t->nd[k].unlabelled--;
+}
+
+/* Phase 2: the unlabelled core points within reach of q join cluster c.
+ * A labelled core point next to a core point of c is in c already (else
+ * their clusters would be one), so only unlabelled ones are looked for,
+ * and subtrees without any are skipped: a region is searched little more
+ * than once, as the cluster grows through it (depth first, which keeps
+ * the search where the last core points were found).  inside: the whole
+ * box is within reach. */
+static void expand(struct tree *t, int32_t k, const double *q, int32_t c, int inside)
 {
 	const struct node *nd = &t->nd[k];
 
-	if (!nd->ncore)
+	if (!nd->unlabelled)
 		return;
-	if (nd->tight && find(t->parent, nd->rep) == find(t->parent, i))
-		return;
-	if (lower(t, k, q) > t->r2)
-		return;
-	if (nd->tight && upper(t, k, q) <= t->r2) {
-		unite(t->parent, i, nd->rep);
-		return;
+	if (!inside) {
+		if (lower(t, k, q) > t->r2)
+			return;
+		inside = upper(t, k, q) <= t->r2;
 	}
 	if (nd->left < 0) {
 		for (uint32_t j = nd->start; j < nd->end; j++)
-			if (t->core[j] && rdist(q, t->y + (size_t)j * t->d, t->d) <= t->r2)
-				unite(t->parent, i, j);
+			if (t->core[j] && t->cl[j] < 0 &&
+			    (inside || rdist_to(q, t->y + (size_t)j * t->d, t->d, t->r2) <= t->r2))
+				take(t, j, c);
 		return;
 	}
-	join_rec(t, nd->left, i, q);
-	join_rec(t, nd->right, i, q);
+	expand(t, NEAR(nd, q), q, c, inside);
+	expand(t, FAR(nd, q), q, c, inside);
+}
+
+/* Grows cluster c from the core points on the stack. */
+static void grow(struct tree *t, int32_t c)
+{
+	while (t->top) {
+		uint32_t i = t->stack[--t->top];
+
+		expand(t, 0, t->y + (size_t)i * t->d, c, 0);
+	}
 }
 
 static int32_t set_mincl(struct tree *t, int32_t k)
@@ -396,36 +427,32 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	t.r2 = p->eps * p->eps;
 	t.min_samples = p->min_samples;
 	if (!(t.perm = malloc(n * sizeof(*t.perm))) || !(t.y = malloc(n * d * sizeof(*t.y))) ||
-	    !(t.core = calloc(n, 1)) || !(t.parent = malloc(n * sizeof(*t.parent))) ||
+	    !(t.core = calloc(n, 1)) || !(t.leaf = malloc(n * sizeof(*t.leaf))) ||
+	    !(t.stack = malloc(n * sizeof(*t.stack))) ||
 	    !(t.cl = malloc(n * sizeof(*t.cl))) || !(inv = malloc(n * sizeof(*inv))))
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		t.perm[i] = (uint32_t)i;
-	if (build(&t, x, 0, (uint32_t)n) < 0)
+	memcpy(t.y, x, n * d * sizeof(double));
+	if (build(&t, 0, (uint32_t)n) < 0)
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		memcpy(t.y + i * d, x + (size_t)t.perm[i] * d, d * sizeof(double));
+	for (size_t i = 0; i < n; i++)
 		inv[t.perm[i]] = (uint32_t)i;
-		t.parent[i] = (uint32_t)i;
-	}
 	if ((rc = run_phase(&t, 1, p->threads)))
 		goto out;
-	prepare(&t, 0, 0);
-	for (size_t i = 0; i < n; i++)
-		if (t.core[i])
-			join_rec(&t, 0, (uint32_t)i, t.y + i * d);
-	/* clusters numbered by their lowest row index */
+	/* clusters grown one after another from the unlabelled core point
+	 * of lowest row index, as scikit-learn does */
+	count_cores(&t, 0);
 	for (size_t i = 0; i < n; i++)
 		t.cl[i] = -1;
 	for (size_t r = 0; r < n; r++) {
-		uint32_t k = inv[r], root;
+		uint32_t k = inv[r];
 
-		if (!t.core[k])
+		if (!t.core[k] || t.cl[k] >= 0)
 			continue;
-		root = find(t.parent, k);
-		if (t.cl[root] < 0)
-			t.cl[root] = next++;
-		t.cl[k] = t.cl[root];
+		take(&t, k, next);
+		grow(&t, next);
+		next++;
 	}
 	set_mincl(&t, 0);
 	if ((rc = run_phase(&t, 4, p->threads)))
@@ -441,7 +468,8 @@ out:
 	free(t.perm);
 	free(t.y);
 	free(t.core);
-	free(t.parent);
+	free(t.leaf);
+	free(t.stack);
 	free(t.cl);
 	free(t.nd);
 	free(t.lo);

@@ -29,8 +29,8 @@ struct tree {
 	double *y;     /* rows in tree order */
 	uint32_t *perm; /* tree position -> row */
 	struct node *nd;
-	double *lo, *hi; /* per node, d each */
-	size_t nn, cap;
+	double *box; /* per node: d lows then d highs, together in memory */
+	size_t nn, cap, boxcap;
 	uint8_t *core;  /* tree order */
 	int32_t *leaf;  /* tree position -> its leaf */
 	uint32_t *stack; /* core points of the growing cluster to expand */
@@ -60,7 +60,7 @@ static double rdist_to(const double *a, const double *b, size_t d, double r2)
  * order. */
 static double lower(const struct tree *t, int32_t k, const double *q)
 {
-	const double *lo = t->lo + (size_t)k * t->d, *hi = t->hi + (size_t)k * t->d;
+	const double *lo = t->box + (size_t)k * 2 * t->d, *hi = lo + t->d;
 	double s = 0;
 
 	for (size_t j = 0; j < t->d; j++) {
@@ -80,7 +80,7 @@ static double lower(const struct tree *t, int32_t k, const double *q)
 
 static double upper(const struct tree *t, int32_t k, const double *q)
 {
-	const double *lo = t->lo + (size_t)k * t->d, *hi = t->hi + (size_t)k * t->d;
+	const double *lo = t->box + (size_t)k * 2 * t->d, *hi = lo + t->d;
 	double s = 0;
 
 	for (size_t j = 0; j < t->d; j++) {
@@ -149,20 +149,17 @@ static int32_t build(struct tree *t, uint32_t start, uint32_t end)
 	if (sl_grow(&t->nd, &t->cap, t->nn + 1, sizeof(*t->nd)))
 		return -1;
 	k = (int32_t)t->nn++;
-	{
-		/* lo and hi grow with the node array */
-		double *nl = realloc(t->lo, t->cap * t->d * sizeof(double));
+	if (t->boxcap < t->cap) {
+		/* the boxes grow with the node array */
+		double *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(double));
 
-		if (!nl)
+		if (!nb)
 			return -1;
-		t->lo = nl;
-		nl = realloc(t->hi, t->cap * t->d * sizeof(double));
-		if (!nl)
-			return -1;
-		t->hi = nl;
+		t->box = nb;
+		t->boxcap = t->cap;
 	}
-	lo = t->lo + (size_t)k * t->d;
-	hi = t->hi + (size_t)k * t->d;
+	lo = t->box + (size_t)k * 2 * t->d;
+	hi = lo + t->d;
 	for (size_t j = 0; j < t->d; j++)
 		lo[j] = hi[j] = t->y[(size_t)start * t->d + j];
 	for (uint32_t i = start + 1; i < end; i++) {
@@ -472,8 +469,7 @@ out:
 	free(t.stack);
 	free(t.cl);
 	free(t.nd);
-	free(t.lo);
-	free(t.hi);
+	free(t.box);
 	free(inv);
 	return rc;
 }

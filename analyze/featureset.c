@@ -188,9 +188,15 @@ static int standardize(struct feature_set *fs)
 			ss += d * d;
 		}
 		fs->sd[f] = sqrt(ss / (double)n);
-		for (size_t i = 0; i < n; i++)
-			fs->x[i * F_N + f] =
-				fs->sd[f] > 0 ? (fs->x[i * F_N + f] - fs->mean[f]) / fs->sd[f] : 0;
+		/* values so large that the sums overflow make no usable column:
+		 * it counts as constant rather than poisoning the matrix */
+		if (!isfinite(fs->mean[f]) || !isfinite(fs->sd[f]))
+			fs->sd[f] = 0;
+		for (size_t i = 0; i < n; i++) {
+			double z = fs->sd[f] > 0 ? (fs->x[i * F_N + f] - fs->mean[f]) / fs->sd[f] : 0;
+
+			fs->x[i * F_N + f] = isfinite(z) ? z : 0;
+		}
 	}
 	free(tmp);
 	return SL_OK;

@@ -50,3 +50,12 @@ awk -F, 'NR == FNR { for (i = 1; i <= NF; i++) ref[FNR, i] = $i; nf[FNR] = NF; n
 cmp p.csv "$E2E_DATA/ref/patterns_all.csv" && echo "patterns: same as scikit-learn"
 "$BIN/shiplog-analyze" --store sample --print anomalies | awk -F, 'NR > 1 { n++; f += $3 == "true" }
 	END { print n " deployments, " f " flagged" }'
+# absurd values: sums that overflow make the column constant (0), never NaN;
+# cpu: 0.1, 0.3 and a null imputed with their median 0.2: z = -/+sqrt(1.5), 0
+printf '%s\n' 'deployment_id,agent_id,environment,phase,start_time,latency_change,cpu_change' \
+	'h1,a,production,completed,2026-06-01T10:00:00Z,1e308,0.1' \
+	'h2,a,production,completed,2026-06-01T11:00:00Z,1e308,0.3' \
+	'h3,a,production,failed,2026-06-01T12:00:00Z,-1e308,' >huge.csv
+"$BIN/shiplog-ingest" -q --store huge huge.csv
+"$BIN/shiplog-analyze" --store huge --print features | cut -d, -f1,6,8
+"$BIN/shiplog-analyze" --store huge --print clusters | cut -d, -f1,2; echo "exit=$?"

@@ -194,7 +194,16 @@ check-browser: all
 $(B)/bench-ols: $(B)/scripts/bench/ols.o $(LIB_A)
 	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-bench: all $(B)/bench-ols
+# The isolation forest and DBSCAN timed on a store's feature matrix.
+$(B)/bench/mlbench: $(B)/tests/bench/mlbench.o $(ANALYZE_TESTED) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/bench/%.o: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SL_CFLAGS) -Ianalyze $(CFLAGS) -MMD -MP -c -o $@ $<
+
+bench: all $(B)/bench-ols $(B)/bench/mlbench
 	sh scripts/bench.sh
 
 sample: $(BIN)/shiplog-gen
@@ -212,4 +221,4 @@ clean:
 .PHONY: all check unit e2e replay crash check-crash check-valgrind check-browser fuzz golden \
 	demo bench sample install clean
 
--include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/scripts/bench/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)
+-include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/scripts/bench/*.d $(B)/tests/bench/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)

@@ -50,6 +50,12 @@ void config_defaults(struct analyze_config *c)
 	c->version_adoption_hours = 48;
 	c->predict_min_similar = 20;
 	c->predict_agent_min = 30;
+	c->anomaly_trees = 100;
+	c->anomaly_subsample = 256;
+	c->anomaly_contamination = 0.1;
+	c->anomaly_reason_sigma = 2;
+	c->pattern_eps = 0.3;
+	c->pattern_min_samples = 5;
 }
 
 struct setting {
@@ -100,6 +106,12 @@ static const struct setting settings[] = {
 	{"versions.adoption_hours", 1, OFF(version_adoption_hours), 0, 0, 1e6},
 	{"predict.min_similar", 1, OFF(predict_min_similar), 1, 1, 1e6},
 	{"predict.agent_min_deployments", 1, OFF(predict_agent_min), 1, 1, 1e9},
+	{"anomalies.trees", 1, OFF(anomaly_trees), 1, 1, 10000},
+	{"anomalies.subsample", 1, OFF(anomaly_subsample), 1, 2, 65536},
+	{"anomalies.contamination", 1, OFF(anomaly_contamination), 0, 0, 0.5},
+	{"anomalies.reason_sigma", 1, OFF(anomaly_reason_sigma), 0, 0, 1e6},
+	{"patterns.eps", 1, OFF(pattern_eps), 0, 1e-9, 1e6},
+	{"patterns.min_samples", 1, OFF(pattern_min_samples), 1, 1, 1e6},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

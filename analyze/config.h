@@ -34,6 +34,11 @@ struct analyze_config {
 	double version_adoption_hours;	/* ... within this many hours */
 	int predict_min_similar; /* widen the similar deployments below this */
 	int predict_agent_min;   /* an agent's own duration term from this many */
+	/* isolation forest (anomalies) and DBSCAN (patterns) */
+	int anomaly_trees, anomaly_subsample;
+	double anomaly_contamination, anomaly_reason_sigma;
+	double pattern_eps;
+	int pattern_min_samples;
 };
 
 void config_defaults(struct analyze_config *c);

@@ -17,6 +17,7 @@
 #include "alerts.h"
 #include "canary.h"
 #include "dora.h"
+#include "featureset.h"
 #include "health.h"
 #include "pipeline.h"
 #include "predict.h"
@@ -68,6 +69,7 @@ static const struct analysis {
 	{"predict", predict_run}, /* and the rollback tables */
 	{"pipelines", pipeline_run},
 	{"versions", versions_run},
+	{"features", features_run}, /* anomalies, patterns, clusters */
 	{"activity", activity_run},
 	{"scorecard", scorecard_run},
 };

@@ -154,5 +154,46 @@ if [ -x "$OLSB" ]; then
 	printf '%-10s %3s | %9s %11s %9s | %12s\n' "$1" "$2" "$3" "$4" "$np" "$5"
 	echo "stream_s: sl_ols accumulate + solve; multifit_s: gsl_multifit_linear (SVD);"
 	echo "numpy_s: np.linalg.lstsq on the same shape; max_coef_diff: stream vs multifit."
+
+# The isolation forest and DBSCAN on the feature matrix of the generator's
+# deployments (build/bench/mlbench, which reads a store), with scikit-learn
+# on the same matrix beside them (its DBSCAN at 100k only: at 1M its
+# neighbour lists do not fit in memory).  BENCH_ML=0 skips this part;
+# BENCH_ML_SIZES="100000" runs fewer sizes; BENCH_SKLEARN=0 skips sklearn.
+if [ "${BENCH_ML:-1}" = 1 ] && [ -x build/bench/mlbench ]; then
+	ML=build/bench/mlbench
+	big=$D/ml-deployments-1000000
+	if [ ! -d "$big/store" ]; then
+		"$BIN/shiplog-gen" --seed 7 --deployments 1000000 --days 365 \
+			--kinds deployments --gzip=1 -o "$big" >/dev/null
+		"$BIN/shiplog-ingest" -q --store "$big/store" "$big/deployments.csv.gz"
+	fi
+	sk=0
+	[ "${BENCH_SKLEARN:-1}" = 1 ] && /usr/bin/python3 -c 'import sklearn' 2>/dev/null && sk=1
+	echo
+	printf '%-8s %8s | %8s %7s %9s | %10s %8s %s\n' algo rows shiplog_s RSS_MB result \
+		sklearn_s "x faster" "sklearn result"
+	for n in ${BENCH_ML_SIZES:-"100000 1000000"}; do
+		for algo in iforest dbscan; do
+			set -- $(/usr/bin/time -f "%M" -o "$D/time.txt" $ML "$big/store" "$n" \
+				$algo "$D/labels.bin")
+			rows=$1 s=$2 res=$3 kb=$(cat "$D/time.txt")
+			ss="-" sres="-"
+			if [ $sk = 1 ] && { [ $algo = iforest ] || [ "$n" -le 100000 ]; }; then
+				$ML "$big/store" "$n" export "$D/matrix.bin" >/dev/null
+				set -- $(/usr/bin/python3 scripts/bench-ml.py $algo "$D/matrix.bin" \
+					"$D/labels.bin")
+				ss=$2 sres="$3 ${4:-}"
+				rm -f "$D/matrix.bin"
+			fi
+			awk -v a=$algo -v n="$rows" -v s="$s" -v kb="$kb" -v r="$res" -v ss="$ss" \
+				-v sr="$sres" 'BEGIN {
+				printf "%-8s %8d | %8.2f %7.0f %9s | %10s %8s %s\n", a, n, s, kb / 1024,
+					r, ss, ss == "-" ? "-" : sprintf("%.1f", ss / s), sr }'
+		done
+	done
+	rm -f "$D/labels.bin"
+	echo "shiplog_s: the algorithm alone (2 threads); RSS_MB: the whole mlbench process"
+	echo "(store read, feature rows, matrix, algorithm); result: flagged / clusters."
 fi
 nproc | awk '{ print "cores: " $1 }'

@@ -1,0 +1,69 @@
+/* featureset.h - the deployment feature matrix of SPEC §4.4 that the
+ * isolation forest (anomalies.c) and DBSCAN (patterns.c) see, one row per
+ * deployment of the window, and the analysis that runs them both. */
+#ifndef ANALYZE_FEATURESET_H
+#define ANALYZE_FEATURESET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "sl_dict.h"
+#include "sl_err.h"
+#include "sl_result.h"
+#include "sl_store.h"
+
+enum {
+	F_LOG_DURATION, /* ln(1 + duration_ms) */
+	F_FAILED,       /* failed_instances / target_instances */
+	F_UNHEALTHY,    /* (target - healthy) / target, clamped to [0, 1] */
+	F_COVERAGE,     /* deployed_instances / target_instances */
+	F_LATENCY,      /* latency_change */
+	F_ERROR_RATE,   /* error_rate_change */
+	F_CPU,          /* cpu_change */
+	F_MEMORY,       /* memory_change */
+	F_ROLLBACK,     /* 1 when rolled back, else 0 (never null) */
+	F_N
+};
+
+extern const char *const feature_names[F_N];
+
+#define NO_CODE UINT32_MAX
+
+struct feature_row {
+	uint32_t id, env, strategy, phase; /* codes in names; strategy may be NO_CODE */
+	int64_t start;
+	int64_t duration_ms;
+	double raw[F_N];  /* original units; meaningful where known */
+	uint16_t known;   /* bit f: raw[f] was in the data (else imputed) */
+};
+
+/* Rows sorted by start time, then deployment id (byte order).  x is the
+ * n x F_N standardized matrix in the same order: nulls replaced by the
+ * column's median (of the known values; 0 when none), then (v - mean) / sd
+ * with the population sd; a column with sd 0 is all 0. */
+struct feature_set {
+	struct sl_dict *names;
+	size_t n, cap;
+	struct feature_row *rows;
+	double *x;
+	double median[F_N], mean[F_N], sd[F_N];
+};
+
+/* Reads the deployments of the window (--env, --agent apply) into fs,
+ * which the caller releases with features_release(). */
+int features_load(const struct analyze_params *p, const struct sl_store *st,
+		  struct feature_set *fs, struct sl_errctx *err);
+void features_release(struct feature_set *fs);
+
+/* Adds the tables "features", "anomalies", "patterns" and "clusters". */
+int features_run(const struct analyze_params *p, const struct sl_store *st,
+		 struct sl_analysis *a, struct sl_errctx *err);
+
+/* anomalies.c and patterns.c: one table each (two for patterns). */
+int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
+		  struct sl_analysis *a, struct sl_errctx *err);
+int patterns_add(const struct analyze_params *p, const struct feature_set *fs,
+		 struct sl_analysis *a, struct sl_errctx *err);
+
+#endif

@@ -1,0 +1,274 @@
+/* patterns.c - DBSCAN over the feature matrix (SPEC §4.5): every
+ * deployment's cluster, and a summary of each cluster in words. */
+#include "featureset.h"
+#include "common.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_dbscan.h"
+
+struct acc {
+	size_t size, finished, completed, dur_n;
+	size_t known[F_N];
+	double sum[F_N], zsum[F_N], dur_sum;
+	uint32_t env, strategy; /* dominant; NO_CODE when none */
+};
+
+static int is_name(const struct sl_dict *d, uint32_t code, const char *want)
+{
+	size_t n;
+	const char *s = sl_dict_get(d, code, &n);
+
+	return n == strlen(want) && !memcmp(s, want, n);
+}
+
+/* (cluster + 1) << 32 | code, sorted: runs are counts. */
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* The most frequent code per cluster (ties: the smaller name). */
+static int dominant(const struct feature_set *fs, const int32_t *label, struct acc *acc,
+		    size_t nacc, int strategy)
+{
+	uint64_t *k = malloc((fs->n + 1) * sizeof(*k));
+	size_t m = 0, *best = calloc(nacc, sizeof(*best));
+
+	if (!k || !best) {
+		free(k);
+		free(best);
+		return SL_ENOMEM;
+	}
+	for (size_t i = 0; i < fs->n; i++) {
+		uint32_t c = strategy ? fs->rows[i].strategy : fs->rows[i].env;
+
+		if (c != NO_CODE)
+			k[m++] = (uint64_t)(label[i] + 1) << 32 | c;
+	}
+	qsort(k, m, sizeof(*k), cmp_u64);
+	for (size_t i = 0; i < m;) {
+		size_t j = i, g = (size_t)(k[i] >> 32);
+		uint32_t code = (uint32_t)k[i], *dom = strategy ? &acc[g].strategy : &acc[g].env;
+
+		while (j < m && k[j] == k[i])
+			j++;
+		if (j - i > best[g] ||
+		    (j - i == best[g] && names_cmp(fs->names, code, *dom) < 0)) {
+			best[g] = j - i;
+			*dom = code;
+		}
+		i = j;
+	}
+	free(k);
+	free(best);
+	return SL_OK;
+}
+
+static void fmt_duration(char *buf, size_t n, double ms)
+{
+	if (ms < 60000)
+		snprintf(buf, n, "%.1f s", ms / 1000);
+	else if (ms < 3600000)
+		snprintf(buf, n, "%.1f min", ms / 60000);
+	else
+		snprintf(buf, n, "%.1f h", ms / 3600000);
+}
+
+/* A feature's mean over the cluster in its units. */
+static int fmt_mean(struct sl_buf *b, const struct acc *c, int f)
+{
+	double v = c->known[f] ? c->sum[f] / (double)c->known[f] : NAN;
+	char d[32];
+
+	switch (f) {
+	case F_LOG_DURATION:
+		fmt_duration(d, sizeof(d), c->dur_n ? c->dur_sum / (double)c->dur_n : NAN);
+		return sl_buf_printf(b, "mean duration %s", d);
+	case F_FAILED:
+		return sl_buf_printf(b, "%.0f%% of instances failed on average", 100 * v);
+	case F_UNHEALTHY:
+		return sl_buf_printf(b, "%.0f%% of instances unhealthy on average", 100 * v);
+	case F_COVERAGE:
+		return sl_buf_printf(b, "coverage %.0f%% on average", 100 * v);
+	case F_LATENCY:
+		return sl_buf_printf(b, "latency %+.0f%% on average", 100 * v);
+	case F_ERROR_RATE:
+		return sl_buf_printf(b, "error rate %+.3f on average", v);
+	case F_CPU:
+		return sl_buf_printf(b, "cpu %+.0f%% on average", 100 * v);
+	case F_MEMORY:
+		return sl_buf_printf(b, "memory %+.0f%% on average", 100 * v);
+	default:
+		return sl_buf_printf(b, "%.0f%% rolled back", 100 * v);
+	}
+}
+
+static int describe(const struct feature_set *fs, int32_t cl, const struct acc *c,
+		    struct sl_buf *b)
+{
+	int far = -1;
+	double zbest = 0;
+	int rc;
+
+	sl_buf_reset(b);
+	if (cl < 0)
+		rc = sl_buf_printf(b, "Noise: %zu deployment%s in no dense pattern", c->size,
+				   c->size == 1 ? "" : "s");
+	else
+		rc = sl_buf_printf(b, "Pattern %d: %zu deployments", cl, c->size);
+	if (!rc && c->env != NO_CODE) {
+		size_t n;
+		const char *s = sl_dict_get(fs->names, c->env, &n);
+
+		rc = sl_buf_printf(b, ", mostly in %.*s", (int)n, s);
+		if (!rc && c->strategy != NO_CODE) {
+			s = sl_dict_get(fs->names, c->strategy, &n);
+			rc = sl_buf_printf(b, " with %.*s", (int)n, s);
+		}
+	}
+	if (!rc)
+		rc = c->finished ? sl_buf_printf(b, "; %.0f%% of the finished succeeded",
+						 100.0 * (double)c->completed / (double)c->finished)
+				 : sl_buf_adds(b, "; none finished");
+	for (int f = 0; f < F_N; f++) {
+		double z = c->zsum[f] / (double)c->size;
+
+		if (fabs(z) > fabs(zbest)) {
+			zbest = z;
+			far = f;
+		}
+	}
+	if (rc)
+		return rc;
+	if (far < 0 || fabs(zbest) < 0.5)
+		return sl_buf_adds(b, "; close to the overall average on every feature");
+	if (sl_buf_adds(b, "; stands out by ") || fmt_mean(b, c, far))
+		return SL_ENOMEM;
+	return sl_buf_printf(b, " (%.1f\xcf\x83 %s the mean)", fabs(zbest),
+			     zbest > 0 ? "above" : "below");
+}
+
+static int clusters_table(const struct feature_set *fs, const int32_t *label, int32_t nc,
+			  struct sl_analysis *a)
+{
+	static const char *const mean_names[F_N] = {
+		"mean_duration_ms",	 "mean_failed_share", "mean_unhealthy_share",
+		"mean_coverage",	 "mean_latency_change", "mean_error_rate_change",
+		"mean_cpu_change",	 "mean_memory_change", "rollback_rate"};
+	struct sl_rcol cols[2 + F_N + 4];
+	size_t nacc = (size_t)nc + 1;
+	struct acc *acc = calloc(nacc, sizeof(*acc));
+	struct sl_table *t = NULL;
+	struct sl_buf b = SL_BUF_INIT;
+	int rc = SL_ENOMEM, nc_cols = 0;
+
+	if (!acc)
+		return SL_ENOMEM;
+	cols[nc_cols++] = (struct sl_rcol){"cluster", SL_R_I64};
+	cols[nc_cols++] = (struct sl_rcol){"size", SL_R_I64};
+	for (int f = 0; f < F_N; f++)
+		cols[nc_cols++] = (struct sl_rcol){mean_names[f], SL_R_F64};
+	cols[nc_cols++] = (struct sl_rcol){"success_rate", SL_R_F64};
+	cols[nc_cols++] = (struct sl_rcol){"dominant_strategy", SL_R_STR};
+	cols[nc_cols++] = (struct sl_rcol){"dominant_environment", SL_R_STR};
+	cols[nc_cols++] = (struct sl_rcol){"description", SL_R_STR};
+	for (size_t g = 0; g < nacc; g++)
+		acc[g].env = acc[g].strategy = NO_CODE;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct feature_row *w = &fs->rows[i];
+		struct acc *c = &acc[label[i] + 1];
+		uint32_t ph = w->phase;
+
+		c->size++;
+		for (int f = 0; f < F_N; f++) {
+			c->zsum[f] += fs->x[i * F_N + f];
+			if (w->known >> f & 1) {
+				c->sum[f] += w->raw[f];
+				c->known[f]++;
+			}
+		}
+		if (w->duration_ms >= 0) {
+			c->dur_sum += (double)w->duration_ms;
+			c->dur_n++;
+		}
+		if (is_name(fs->names, ph, "completed") || is_name(fs->names, ph, "failed") ||
+		    is_name(fs->names, ph, "rolled_back") || is_name(fs->names, ph, "partial")) {
+			c->finished++;
+			c->completed += is_name(fs->names, ph, "completed");
+		}
+	}
+	if (dominant(fs, label, acc, nacc, 0) || dominant(fs, label, acc, nacc, 1) ||
+	    !(t = sl_table_new("clusters", cols, nc_cols)))
+		goto out;
+	for (size_t g = 0; g < nacc; g++) {
+		const struct acc *c = &acc[g];
+
+		if (!c->size)
+			continue; /* no noise */
+		if (sl_table_add_row(t))
+			goto out;
+		sl_table_set_i64(t, 0, (int64_t)g - 1);
+		sl_table_set_i64(t, 1, (int64_t)c->size);
+		for (int f = 0; f < F_N; f++) {
+			double v = f == F_LOG_DURATION
+					   ? (c->dur_n ? c->dur_sum / (double)c->dur_n : NAN)
+					   : (c->known[f] ? c->sum[f] / (double)c->known[f] : NAN);
+
+			sl_table_set_f64(t, 2 + f, v);
+		}
+		sl_table_set_f64(t, 2 + F_N,
+				 c->finished ? (double)c->completed / (double)c->finished : NAN);
+		if ((c->strategy != NO_CODE && table_set_name(t, 3 + F_N, fs->names, c->strategy)) ||
+		    (c->env != NO_CODE && table_set_name(t, 4 + F_N, fs->names, c->env)) ||
+		    describe(fs, (int32_t)g - 1, c, &b) ||
+		    sl_table_set_str(t, 5 + F_N, b.data, b.len))
+			goto out;
+	}
+	rc = sl_analysis_add(a, t) ? SL_ENOMEM : SL_OK;
+	t = NULL;
+out:
+	sl_table_free(t);
+	sl_buf_release(&b);
+	free(acc);
+	return rc;
+}
+
+int patterns_add(const struct analyze_params *p, const struct feature_set *fs,
+		 struct sl_analysis *a, struct sl_errctx *err)
+{
+	static const struct sl_rcol cols[] = {{"deployment_id", SL_R_STR}, {"cluster", SL_R_I64}};
+	struct sl_dbscan_params dp = {p->cfg.pattern_eps, p->cfg.pattern_min_samples, 2};
+	struct sl_table *t = NULL;
+	int32_t *label = malloc((fs->n + 1) * sizeof(*label)), nc = 0;
+	int rc = SL_ENOMEM;
+
+	if (!label || !(t = sl_table_new("patterns", cols, 2)))
+		goto out;
+	if ((rc = sl_dbscan(fs->x, fs->n, F_N, &dp, label, NULL, &nc)))
+		goto out;
+	rc = SL_ENOMEM;
+	for (size_t i = 0; i < fs->n; i++) {
+		if (sl_table_add_row(t) || table_set_name(t, 0, fs->names, fs->rows[i].id))
+			goto out;
+		sl_table_set_i64(t, 1, label[i]);
+	}
+	if (sl_analysis_add(a, t)) {
+		t = NULL;
+		goto out;
+	}
+	t = NULL;
+	rc = clusters_table(fs, label, nc, a);
+out:
+	if (rc)
+		rc = sl_err_set(err, rc, NULL, 0, rc == SL_EINVAL ? "bad DBSCAN settings" : NULL);
+	sl_table_free(t);
+	free(label);
+	return rc;
+}

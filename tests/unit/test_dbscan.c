@@ -1,0 +1,202 @@
+/* sl_dbscan: labels equal scikit-learn's on committed fixtures
+ * (scripts/ref-dbscan.py), and a brute-force DBSCAN written here on a
+ * larger lattice; the same labels on one thread or two. */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_dbscan.h"
+#include "sl_err.h"
+
+struct fixture {
+	double eps;
+	int ms;
+	size_t n, d;
+	double *x;
+	int32_t *label;
+};
+
+static void load(const char *name, struct fixture *f)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "data/dbscan_%s.txt", name);
+	fp = fopen(path, "r");
+	ck_assert_msg(fp != NULL, "cannot open %s", path);
+	ck_assert_int_eq(fscanf(fp, "%lf %d %zu %zu", &f->eps, &f->ms, &f->n, &f->d), 4);
+	ck_assert(f->n < 100000 && f->d <= 64);
+	f->x = malloc((f->n * f->d + 1) * sizeof(double));
+	f->label = malloc((f->n + 1) * sizeof(int32_t));
+	for (size_t i = 0; i < f->n; i++) {
+		for (size_t j = 0; j < f->d; j++)
+			ck_assert_int_eq(fscanf(fp, "%lf", &f->x[i * f->d + j]), 1);
+		ck_assert_int_eq(fscanf(fp, "%d", &f->label[i]), 1);
+	}
+	fclose(fp);
+}
+
+static void check_fixture(const char *name)
+{
+	struct fixture f;
+	int32_t *got = NULL, nc, want_nc = 0;
+
+	load(name, &f);
+	got = malloc((f.n + 1) * sizeof(*got));
+	for (int threads = 1; threads <= 2; threads++) {
+		struct sl_dbscan_params p = {f.eps, f.ms, threads};
+
+		ck_assert_int_eq(sl_dbscan(f.x, f.n, f.d, &p, got, NULL, &nc), 0);
+		want_nc = 0;
+		for (size_t i = 0; i < f.n; i++) {
+			ck_assert_msg(got[i] == f.label[i], "%s: row %zu: label %d, sklearn %d", name,
+				      i, got[i], f.label[i]);
+			if (f.label[i] + 1 > want_nc)
+				want_nc = f.label[i] + 1;
+		}
+		ck_assert_int_eq(nc, want_nc);
+	}
+	free(got);
+	free(f.x);
+	free(f.label);
+}
+
+START_TEST(test_sklearn_fixtures)
+{
+	static const char *const names[] = {"blobs",	  "noise",	"border",
+					    "border2",	  "lattice",	"lattice_ms3",
+					    "duplicates", "single",	"single_ms1",
+					    "allnoise",	  "nine"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		check_fixture(names[i]);
+}
+END_TEST
+
+/* DBSCAN as scikit-learn's _dbscan_inner runs it, over all pairs. */
+static void brute(const double *x, size_t n, size_t d, double eps, int ms, int32_t *label)
+{
+	uint8_t *core = calloc(n, 1);
+	size_t *stack = malloc(n * n * sizeof(*stack) + 1), top = 0;
+	int32_t next = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int c = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			double s = 0;
+
+			for (size_t k = 0; k < d; k++)
+				s += (x[i * d + k] - x[j * d + k]) * (x[i * d + k] - x[j * d + k]);
+			c += s <= eps * eps;
+		}
+		core[i] = c >= ms;
+		label[i] = -1;
+	}
+	for (size_t i0 = 0; i0 < n; i0++) {
+		size_t i = i0;
+
+		if (label[i] != -1 || !core[i])
+			continue;
+		for (;;) {
+			if (label[i] == -1) {
+				label[i] = next;
+				if (core[i])
+					for (size_t j = 0; j < n; j++) {
+						double s = 0;
+
+						for (size_t k = 0; k < d; k++)
+							s += (x[i * d + k] - x[j * d + k]) *
+							     (x[i * d + k] - x[j * d + k]);
+						if (s <= eps * eps && label[j] == -1)
+							stack[top++] = j;
+					}
+			}
+			if (!top)
+				break;
+			i = stack[--top];
+		}
+		next++;
+	}
+	free(core);
+	free(stack);
+}
+
+START_TEST(test_brute_lattice)
+{
+	/* 4-D lattice of step 0.1 with repeats: many pairs at exactly eps */
+	size_t n = 1500, d = 4;
+	double *x = malloc(n * d * sizeof(double));
+	int32_t *a = malloc(n * sizeof(int32_t)), *b = malloc(n * sizeof(int32_t)), nc;
+	uint64_t s = 12345;
+	struct sl_dbscan_params p = {0.2, 4, 2};
+
+	for (size_t i = 0; i < n * d; i++) {
+		s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+		x[i] = (double)((s >> 33) % 7) * 0.1;
+	}
+	brute(x, n, d, 0.2, 4, a);
+	ck_assert_int_eq(sl_dbscan(x, n, d, &p, b, NULL, &nc), 0);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(a[i] == b[i], "row %zu: %d, brute force %d", i, b[i], a[i]);
+	free(x);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_threads_and_errors)
+{
+	/* enough rows for two threads: the labels do not depend on them */
+	size_t n = 30000, d = 3;
+	double *x = malloc(n * d * sizeof(double));
+	int32_t *a = malloc(n * sizeof(int32_t)), *b = malloc(n * sizeof(int32_t)), na, nb;
+	uint8_t *core = malloc(n);
+	uint64_t s = 99;
+	struct sl_dbscan_params p1 = {0.03, 5, 1}, p2 = {0.03, 5, 2};
+
+	for (size_t i = 0; i < n * d; i++) {
+		s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+		x[i] = (double)(s >> 11) / 9007199254740992.0;
+	}
+	ck_assert_int_eq(sl_dbscan(x, n, d, &p1, a, core, &na), 0);
+	ck_assert_int_eq(sl_dbscan(x, n, d, &p2, b, NULL, &nb), 0);
+	ck_assert_int_eq(na, nb);
+	ck_assert_int_gt(na, 1);
+	ck_assert_mem_eq(a, b, n * sizeof(int32_t));
+	for (size_t i = 0; i < n; i++)
+		ck_assert(!core[i] || a[i] >= 0);
+	/* bad arguments */
+	p1.eps = 0;
+	ck_assert_int_eq(sl_dbscan(x, n, d, &p1, a, NULL, &na), SL_EINVAL);
+	p1.eps = 0.1;
+	p1.min_samples = 0;
+	ck_assert_int_eq(sl_dbscan(x, n, d, &p1, a, NULL, &na), SL_EINVAL);
+	p1.min_samples = 5;
+	x[7] = 0.0 / 0.0;
+	ck_assert_int_eq(sl_dbscan(x, n, d, &p1, a, NULL, &na), SL_EINVAL);
+	ck_assert_int_eq(sl_dbscan(x, 0, d, &p1, a, NULL, &na), 0);
+	ck_assert_int_eq(na, 0);
+	free(x);
+	free(a);
+	free(b);
+	free(core);
+}
+END_TEST
+
+Suite *suite_dbscan(void);
+
+Suite *suite_dbscan(void)
+{
+	Suite *s = suite_create("dbscan");
+	TCase *tc = tcase_create("dbscan");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_sklearn_fixtures);
+	tcase_add_test(tc, test_brute_lattice);
+	tcase_add_test(tc, test_threads_and_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -27,7 +27,7 @@ static struct sl_analysis *sample(void)
 	ck_assert_int_eq(sl_analysis_meta_i64(a, "seed", -7), 0);
 	ck_assert_int_eq(sl_analysis_meta_f64(a, "x", 0.25), 0);
 	ck_assert_int_eq(sl_table_add_row(t), 0);
-	sl_table_set_str(t, 0, "<b>&\"é\"", 9);
+	sl_table_set_str(t, 0, "<b>&\"é\"", 8);
 	sl_table_set_i64(t, 1, INT64_MIN);
 	sl_table_set_f64(t, 2, 0.1);
 	sl_table_set_bool(t, 3, 0);
@@ -35,7 +35,7 @@ static struct sl_analysis *sample(void)
 	sl_table_set_i64(t, 5, -1);
 	ck_assert_int_eq(sl_table_add_row(t), 0); /* all null */
 	ck_assert_int_eq(sl_table_add_row(t), 0);
-	sl_table_set_str(t, 0, "<b>&\"é\"", 9); /* a repeated string */
+	sl_table_set_str(t, 0, "<b>&\"é\"", 8); /* a repeated string */
 	sl_table_set_i64(t, 1, INT64_MAX);
 	sl_table_set_f64(t, 2, -1e300);
 	sl_table_set_bool(t, 3, 1);

@@ -154,6 +154,7 @@ if [ -x "$OLSB" ]; then
 	printf '%-10s %3s | %9s %11s %9s | %12s\n' "$1" "$2" "$3" "$4" "$np" "$5"
 	echo "stream_s: sl_ols accumulate + solve; multifit_s: gsl_multifit_linear (SVD);"
 	echo "numpy_s: np.linalg.lstsq on the same shape; max_coef_diff: stream vs multifit."
+fi
 
 # The isolation forest and DBSCAN on the feature matrix of the generator's
 # deployments (build/bench/mlbench, which reads a store), with scikit-learn
@@ -196,4 +197,54 @@ if [ "${BENCH_ML:-1}" = 1 ] && [ -x build/bench/mlbench ]; then
 	echo "shiplog_s: the algorithm alone (2 threads); RSS_MB: the whole mlbench process"
 	echo "(store read, feature rows, matrix, algorithm); result: flagged / clusters."
 fi
+# A year of history and the per-minute check (docs/OPERATIONS.md): one
+# ingest of a year's logs (BENCH_YEAR_DEPLOYMENTS deployments, default 5M,
+# and ~8 stage runs for each of half as many pipeline runs: ~20M), the
+# nightly analysis of the last 7 days, every analysis over the whole year,
+# then the per-minute job (shiplog-nightly --alerts-only: an ingest of one
+# new file and the alerts of the last hour) on that store.  BENCH_OPS=0
+# skips it.
+if [ "${BENCH_OPS:-1}" = 1 ]; then
+	yd=${BENCH_YEAR_DEPLOYMENTS:-5000000}
+	y=$D/year-$yd
+	if [ ! -f "$y/logs/stage_runs.csv.gz" ]; then
+		"$BIN/shiplog-gen" --seed 11 --deployments "$yd" --pipeline-runs $((yd / 2)) \
+			--start 2025-01-01 --days 365 --gzip=1 \
+			--kinds deployments,pipeline_runs,stage_runs,validations,artifacts \
+			-o "$y/logs" >/dev/null
+	fi
+	echo
+	printf '%-40s %9s %8s\n' step seconds RSS_MB
+	step() { # name command...
+		name=$1
+		shift
+		/usr/bin/time -f "%e %M" -o "$D/time.txt" "$@" >/dev/null 2>"$D/stderr.txt" || {
+			cat "$D/stderr.txt" >&2
+			exit 1
+		}
+		read -r s kb <"$D/time.txt"
+		awk -v n="$name" -v s="$s" -v kb="$kb" 'BEGIN { printf "%-40s %9.2f %8.0f\n", n, s, kb / 1024 }'
+	}
+	rows=$(for f in "$y"/logs/*.csv.gz; do zcat "$f" | tail -n +2 | wc -l; done |
+		awk '{ n += $1 } END { print n }')
+	rm -rf "$y/store"
+	step "ingest a year: $rows rows" "$BIN/shiplog-ingest" -q --store "$y/store" "$y"/logs/*.csv.gz
+	step "nightly analysis (7 days)" "$BIN/shiplog-analyze" --store "$y/store" \
+		--now 2026-01-01 --since 7d -o "$D/night.msgpack"
+	step "every analysis over the year" "$BIN/shiplog-analyze" --store "$y/store" \
+		--now 2026-01-01 -o "$D/year.msgpack"
+	step "report of the year" "$BIN/shiplog-report" -q "$D/year.msgpack" \
+		--html "$D/year.html" --csv-dir "$D/year-csv"
+	rm -rf "$y/inbox" "$D/year.msgpack" "$D/year.html" "$D/year-csv" "$D/night.msgpack"
+	"$BIN/shiplog-gen" --seed 12 --deployments 60 --start 2025-12-31 --days 1 \
+		--kinds deployments -o "$y/inbox" >/dev/null
+	step "per-minute: new file + last hour's alerts" scripts/shiplog-nightly --bin "$BIN" \
+		--store "$y/store" --inbox "$y/inbox" --alerts-only --window 1h \
+		--now 2025-12-31T23:59:00Z --critical-exit 0
+	step "per-minute again, nothing new" scripts/shiplog-nightly --bin "$BIN" \
+		--store "$y/store" --inbox "$y/inbox" --alerts-only --window 1h \
+		--now 2025-12-31T23:59:00Z --critical-exit 0
+	rm -rf "$y/store" "$y/inbox" "$y/store.nightly-alerts.lock"
+fi
+
 nproc | awk '{ print "cores: " $1 }'

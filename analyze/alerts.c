@@ -12,7 +12,6 @@
 #include "sl_scan.h"
 #include "sl_u64map.h"
 
-#define DAY_MS 86400000LL
 
 struct dep {
 	uint32_t id, agent, env;
@@ -84,34 +83,27 @@ static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_
 static int scan_children(const struct analyze_params *p, const struct sl_store *st,
 			 struct ctx *cx, enum sl_kind kind, struct sl_errctx *err)
 {
+	static const char *const names[] = {"deployment_id", "status"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
-	int c_id = sl_kind_col(kind, "deployment_id");
-	int c_st = kind == SL_KIND_VALIDATIONS ? sl_kind_col(kind, "status") : -1, rc;
-	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
-	/* validations come within the rollout; incidents may come much later */
-	int64_t to = kind == SL_KIND_INCIDENTS || p->to == SL_TIME_MAX ? SL_TIME_MAX
-								       : p->to + 7 * DAY_MS;
+	int col[2], rc;
 
-	want[c_id] = 1;
-	if (c_st >= 0)
-		want[c_st] = 1;
-	if ((rc = sl_scan_open(&sc, st, kind, from, to, want, err)))
+	/* validations come within the rollout; incidents may come much later */
+	if ((rc = scan_follow_cols(st, kind, p->from,
+				   kind == SL_KIND_INCIDENTS ? SL_TIME_MAX : p->to, names,
+				   kind == SL_KIND_VALIDATIONS ? 2 : 1, col, &sc, err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			size_t n, sn;
-			const char *id = sl_batch_get_str(b, c_id, r, &n);
-			uint32_t *v;
+			uint32_t *v = scan_row_index(sc, b, r, col[0], &cx->byid);
 
-			if (!id || !sl_scan_in_window(sc, b, r) ||
-			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))))
+			if (!v)
 				continue;
 			if (kind == SL_KIND_INCIDENTS) {
 				cx->d[*v].incident = 1;
 			} else {
-				const char *s = sl_batch_get_str(b, c_st, r, &sn);
+				size_t sn;
+				const char *s = sl_batch_get_str(b, col[1], r, &sn);
 
 				cx->d[*v].vfailed += is_str(s, sn, "failed");
 			}

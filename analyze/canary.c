@@ -11,7 +11,6 @@
 #include "sl_stats.h"
 #include "sl_u64map.h"
 
-#define DAY_MS 86400000LL
 
 enum metric { M_ERR, M_P50, M_P95, M_TPUT, M_HCF, NM };
 static const char *const metric_names[NM] = {"error_rate", "latency_p50_ms", "latency_p95_ms",
@@ -139,30 +138,26 @@ nomem:
 static int scan_samples(const struct analyze_params *p, const struct sl_store *st,
 			struct ctx *cx, struct sl_errctx *err)
 {
+	const char *names[2 + NM] = {"deployment_id", "cohort"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
-	int c_id = sl_kind_col(SL_KIND_METRIC_SAMPLES, "deployment_id");
-	int c_co = sl_kind_col(SL_KIND_METRIC_SAMPLES, "cohort"), c_m[NM], rc;
-	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
-	int64_t to = p->to == SL_TIME_MAX ? SL_TIME_MAX : p->to + 7 * DAY_MS;
+	int col[2 + NM], rc;
+	const int *c_m = col + 2;
 
-	want[c_id] = want[c_co] = 1;
 	for (int m = 0; m < NM; m++)
-		want[c_m[m] = sl_kind_col(SL_KIND_METRIC_SAMPLES, metric_names[m])] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_METRIC_SAMPLES, from, to, want, err)))
+		names[2 + m] = metric_names[m];
+	if ((rc = scan_follow_cols(st, SL_KIND_METRIC_SAMPLES, p->from, p->to, names, 2 + NM, col,
+				   &sc, err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			size_t n, cn;
-			const char *id = sl_batch_get_str(b, c_id, r, &n);
-			const char *co = sl_batch_get_str(b, c_co, r, &cn);
-			uint32_t *v;
+			size_t cn;
+			const char *co = sl_batch_get_str(b, col[1], r, &cn);
+			uint32_t *v = scan_row_index(sc, b, r, col[0], &cx->byid);
 			int k;
 			struct dep *d;
 
-			if (!id || !sl_scan_in_window(sc, b, r) ||
-			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))))
+			if (!v)
 				continue;
 			k = is_str(co, cn, "canary") ? K_CANARY
 			    : is_str(co, cn, "baseline") ? K_BASELINE : K_ALL;

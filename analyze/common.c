@@ -6,6 +6,7 @@
 
 #include "sl_buf.h"
 #include "sl_err.h"
+#include "sl_hash.h"
 #include "sl_u64map.h"
 
 int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b)
@@ -25,17 +26,42 @@ int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t 
 	return sl_table_set_str(t, c, s, n);
 }
 
-int scan_deployments_cols(const struct sl_store *st, int64_t from, int64_t to,
-			  const char *const *names, int n, int *col, struct sl_scan **sc,
-			  struct sl_errctx *err)
+int scan_kind_cols(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
+		   const char *const *names, int n, int *col, struct sl_scan **sc,
+		   struct sl_errctx *err)
 {
 	uint8_t want[64] = {0};
 
 	for (int i = 0; i < n; i++) {
-		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, names[i]);
+		col[i] = sl_kind_col(kind, names[i]);
 		want[col[i]] = 1;
 	}
-	return sl_scan_open(sc, st, SL_KIND_DEPLOYMENTS, from, to, want, err);
+	return sl_scan_open(sc, st, kind, from, to, want, err);
+}
+
+int scan_deployments_cols(const struct sl_store *st, int64_t from, int64_t to,
+			  const char *const *names, int n, int *col, struct sl_scan **sc,
+			  struct sl_errctx *err)
+{
+	return scan_kind_cols(st, SL_KIND_DEPLOYMENTS, from, to, names, n, col, sc, err);
+}
+
+int scan_follow_cols(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
+		     const char *const *names, int n, int *col, struct sl_scan **sc,
+		     struct sl_errctx *err)
+{
+	from = from == SL_TIME_MIN ? SL_TIME_MIN : from - FOLLOW_BEFORE_MS;
+	to = to == SL_TIME_MAX ? SL_TIME_MAX : to + FOLLOW_AFTER_MS;
+	return scan_kind_cols(st, kind, from, to, names, n, col, sc, err);
+}
+
+uint32_t *scan_row_index(const struct sl_scan *sc, const struct sl_batch *b, size_t r, int c_id,
+			 const struct sl_u64map *byid)
+{
+	size_t n;
+	const char *id = sl_batch_get_str(b, c_id, r, &n);
+
+	return id && sl_scan_in_window(sc, b, r) ? sl_u64map_get(byid, sl_hash(id, n)) : NULL;
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -9,17 +9,39 @@
 #include "sl_dict.h"
 #include "sl_scan.h"
 #include "sl_result.h"
+#include "sl_u64map.h"
 
 /* Byte order of the strings behind two codes of d (shorter first on a tie). */
 int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b);
 /* Sets column c of t's last row to the string behind code. */
 int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code);
 
-/* Opens a scan of the deployments in [from, to) reading the n columns
+/* Opens a scan of the records of kind in [from, to) reading the n columns
  * named, whose indices it writes to col[]. */
+int scan_kind_cols(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
+		   const char *const *names, int n, int *col, struct sl_scan **sc,
+		   struct sl_errctx *err);
+/* The same over the deployments. */
 int scan_deployments_cols(const struct sl_store *st, int64_t from, int64_t to,
 			  const char *const *names, int n, int *col, struct sl_scan **sc,
 			  struct sl_errctx *err);
+
+/* Records that follow a deployment (validations, checkpoints, metric
+ * samples) can be from a day before it to a week after it. */
+#define FOLLOW_BEFORE_MS 86400000LL
+#define FOLLOW_AFTER_MS (7 * 86400000LL)
+
+/* scan_kind_cols over [from, to) widened by FOLLOW_BEFORE_MS and
+ * FOLLOW_AFTER_MS (an unbounded end stays unbounded). */
+int scan_follow_cols(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
+		     const char *const *names, int n, int *col, struct sl_scan **sc,
+		     struct sl_errctx *err);
+
+/* The value byid maps the hash of row r's id (column c_id) to, or NULL when
+ * the row is outside the scan's window, has no id or an id not in byid.
+ * Points into byid. */
+uint32_t *scan_row_index(const struct sl_scan *sc, const struct sl_batch *b, size_t r, int c_id,
+			 const struct sl_u64map *byid);
 
 /* Which order statistic of a group's sorted values to take. */
 enum rank_rule {

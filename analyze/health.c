@@ -10,7 +10,6 @@
 #include "sl_scan.h"
 #include "sl_u64map.h"
 
-#define DAY_MS 86400000LL
 
 struct row {
 	uint32_t id, agent, env, phase; /* codes in the run's dictionary */
@@ -104,29 +103,21 @@ static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_
 static int scan_validations(const struct analyze_params *p, const struct sl_store *st,
 			    struct ctx *cx, struct sl_errctx *err)
 {
+	static const char *const names[] = {"deployment_id", "status"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
-	int c_id = sl_kind_col(SL_KIND_VALIDATIONS, "deployment_id");
-	int c_st = sl_kind_col(SL_KIND_VALIDATIONS, "status"), rc;
-	/* validations run around their deployment: a day before the window
-	 * to a week after it is where they can be */
-	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
-	int64_t to = p->to == SL_TIME_MAX ? SL_TIME_MAX : p->to + 7 * DAY_MS;
+	int col[2], rc;
 
-	want[c_id] = want[c_st] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_VALIDATIONS, from, to, want, err)))
+	if ((rc = scan_follow_cols(st, SL_KIND_VALIDATIONS, p->from, p->to, names, 2, col, &sc,
+				   err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			size_t n, sn;
-			const char *id = sl_batch_get_str(b, c_id, r, &n);
-			const char *status = sl_batch_get_str(b, c_st, r, &sn);
-			uint32_t *v;
+			size_t sn;
+			const char *status = sl_batch_get_str(b, col[1], r, &sn);
+			uint32_t *v = scan_row_index(sc, b, r, col[0], &cx->byid);
 
-			if (!id || !sl_scan_in_window(sc, b, r) ||
-			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))) ||
-			    is_str(status, sn, "skipped"))
+			if (!v || is_str(status, sn, "skipped"))
 				continue;
 			cx->rows[*v].vtotal++;
 			cx->rows[*v].vpassed += is_str(status, sn, "passed");

@@ -10,7 +10,6 @@
 #include "sl_scan.h"
 #include "sl_u64map.h"
 
-#define DAY_MS 86400000LL
 
 /* A failed or rolled-back deployment and the first sign of its trouble. */
 struct trouble {
@@ -83,31 +82,26 @@ static int scan_troubles(const struct analyze_params *p, const struct sl_store *
 static int scan_signs(const struct analyze_params *p, const struct sl_store *st,
 		      struct ctx *cx, enum sl_kind kind, struct sl_errctx *err)
 {
+	static const char *const names[] = {"deployment_id", "status", "timestamp"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
-	int c_id = sl_kind_col(kind, "deployment_id"), c_st = sl_kind_col(kind, "status");
-	int c_ts = sl_kind_col(kind, "timestamp"), rc;
-	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
-	int64_t to = p->to == SL_TIME_MAX ? SL_TIME_MAX : p->to + 7 * DAY_MS;
+	int col[3], rc;
 
-	want[c_id] = want[c_st] = want[c_ts] = 1;
-	if ((rc = sl_scan_open(&sc, st, kind, from, to, want, err)))
+	if ((rc = scan_follow_cols(st, kind, p->from, p->to, names, 3, col, &sc, err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			size_t n, sn;
-			const char *id = sl_batch_get_str(b, c_id, r, &n);
-			const char *s = sl_batch_get_str(b, c_st, r, &sn);
+			size_t sn;
+			const char *s = sl_batch_get_str(b, col[1], r, &sn);
 			uint32_t *v;
 			struct trouble *t;
 			int64_t ts;
 
-			if (!id || !is_str(s, sn, "failed") || !sl_scan_in_window(sc, b, r) ||
-			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))))
+			if (!is_str(s, sn, "failed") ||
+			    !(v = scan_row_index(sc, b, r, col[0], &cx->byid)))
 				continue;
 			t = &cx->t[*v];
-			ts = b->cols[c_ts].v.i64[r];
+			ts = b->cols[col[2]].v.i64[r];
 			if (!t->has_sign || ts < t->first_sign)
 				t->first_sign = ts;
 			t->has_sign = 1;

@@ -932,32 +932,34 @@ struct gate_tally {
 static int tally_gates(const struct analyze_params *p, const struct sl_store *st, int64_t t0,
 		       int64_t t1, const char *env, struct gate_tally *g, struct sl_errctx *err)
 {
+	static const char *const run_cols[] = {"pipeline_id", "execution_number", "agent_ids"};
+	static const char *const stage_cols[] = {"pipeline_id", "execution_number", "stage_id",
+						 "environment"};
+	static const char *const gate_cols[] = {"pipeline_id", "execution_number", "stage_id",
+						"status"};
 	struct sl_u64map runs = SL_U64MAP_INIT, stages = SL_U64MAP_INIT;
 	struct sl_scan *sc = NULL;
 	struct sl_batch *b;
-	uint8_t want[64];
-	int rc, c0, c1, c2, c3;
+	/* stages start after their run: a day of slack for long runs */
+	int64_t t1s = t1 == SL_TIME_MAX ? t1 : t1 + 24 * HOUR_MS;
+	int rc, c[4];
 
 	memset(g, 0, sizeof(*g));
-	memset(want, 0, sizeof(want));
-	want[c0 = sl_kind_col(SL_KIND_PIPELINE_RUNS, "pipeline_id")] = 1;
-	want[c1 = sl_kind_col(SL_KIND_PIPELINE_RUNS, "execution_number")] = 1;
-	want[c2 = sl_kind_col(SL_KIND_PIPELINE_RUNS, "agent_ids")] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_PIPELINE_RUNS, t0, t1, want, err)))
+	if ((rc = scan_kind_cols(st, SL_KIND_PIPELINE_RUNS, t0, t1, run_cols, 3, c, &sc, err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
 			size_t pn, an;
-			const char *pipe = sl_batch_get_str(b, c0, r, &pn);
-			const char *agents = sl_batch_get_str(b, c2, r, &an);
+			const char *pipe = sl_batch_get_str(b, c[0], r, &pn);
+			const char *agents = sl_batch_get_str(b, c[2], r, &an);
 			uint32_t *v;
 			int added;
 
 			if (!sl_scan_in_window(sc, b, r) || !pipe || !agents ||
 			    !list_has(agents, an, p->agent))
 				continue;
-			if (sl_u64map_put(&runs, run_key(pipe, pn, b->cols[c1].v.i64[r], NULL, 0), &v,
-					  &added))
+			if (sl_u64map_put(&runs, run_key(pipe, pn, b->cols[c[1]].v.i64[r], NULL, 0),
+					  &v, &added))
 				goto nomem;
 			g->executions += (uint64_t)added;
 		}
@@ -965,22 +967,15 @@ static int tally_gates(const struct analyze_params *p, const struct sl_store *st
 	sc = NULL;
 	if (rc < 0)
 		goto out;
-	/* stages start after their run: a day of slack for long runs */
-	memset(want, 0, sizeof(want));
-	want[c0 = sl_kind_col(SL_KIND_STAGE_RUNS, "pipeline_id")] = 1;
-	want[c1 = sl_kind_col(SL_KIND_STAGE_RUNS, "execution_number")] = 1;
-	want[c2 = sl_kind_col(SL_KIND_STAGE_RUNS, "stage_id")] = 1;
-	want[c3 = sl_kind_col(SL_KIND_STAGE_RUNS, "environment")] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_STAGE_RUNS, t0,
-			       t1 == SL_TIME_MAX ? t1 : t1 + 24 * HOUR_MS, want, err)))
+	if ((rc = scan_kind_cols(st, SL_KIND_STAGE_RUNS, t0, t1s, stage_cols, 4, c, &sc, err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
 			size_t pn, sn, en;
-			const char *pipe = sl_batch_get_str(b, c0, r, &pn);
-			const char *stage = sl_batch_get_str(b, c2, r, &sn);
-			const char *e = sl_batch_get_str(b, c3, r, &en);
-			int64_t x = b->cols[c1].v.i64[r];
+			const char *pipe = sl_batch_get_str(b, c[0], r, &pn);
+			const char *stage = sl_batch_get_str(b, c[2], r, &sn);
+			const char *e = sl_batch_get_str(b, c[3], r, &en);
+			int64_t x = b->cols[c[1]].v.i64[r];
 			uint32_t *v;
 			int added;
 
@@ -995,24 +990,18 @@ static int tally_gates(const struct analyze_params *p, const struct sl_store *st
 	sc = NULL;
 	if (rc < 0)
 		goto out;
-	memset(want, 0, sizeof(want));
-	want[c0 = sl_kind_col(SL_KIND_GATE_RESULTS, "pipeline_id")] = 1;
-	want[c1 = sl_kind_col(SL_KIND_GATE_RESULTS, "execution_number")] = 1;
-	want[c2 = sl_kind_col(SL_KIND_GATE_RESULTS, "stage_id")] = 1;
-	want[c3 = sl_kind_col(SL_KIND_GATE_RESULTS, "status")] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_GATE_RESULTS, t0,
-			       t1 == SL_TIME_MAX ? t1 : t1 + 24 * HOUR_MS, want, err)))
+	if ((rc = scan_kind_cols(st, SL_KIND_GATE_RESULTS, t0, t1s, gate_cols, 4, c, &sc, err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
 			size_t pn, sn, zn;
-			const char *pipe = sl_batch_get_str(b, c0, r, &pn);
-			const char *stage = sl_batch_get_str(b, c2, r, &sn);
-			const char *z = sl_batch_get_str(b, c3, r, &zn);
+			const char *pipe = sl_batch_get_str(b, c[0], r, &pn);
+			const char *stage = sl_batch_get_str(b, c[2], r, &sn);
+			const char *z = sl_batch_get_str(b, c[3], r, &zn);
 
 			if (!pipe || !stage ||
 			    !sl_u64map_get(&stages,
-					   run_key(pipe, pn, b->cols[c1].v.i64[r], stage, sn)))
+					   run_key(pipe, pn, b->cols[c[1]].v.i64[r], stage, sn)))
 				continue;
 			g->evaluated++;
 			g->failed += !(is_str(z, zn, "passed") || is_str(z, zn, "success"));

@@ -2,6 +2,7 @@
 #include "common.h"
 #include "window.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -147,17 +148,6 @@ static int cmp_day(const void *x, const void *y)
 	return (a->day > b->day) - (a->day < b->day);
 }
 
-static const struct sl_dict *sort_names;
-
-static int cmp_active(const void *x, const void *y)
-{
-	const struct active *a = x, *b = y;
-
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return names_cmp(sort_names, a->id, b->id);
-}
-
 static struct sl_table *heatmap_table(const struct ctx *cx)
 {
 	static const struct sl_rcol cols[] = {
@@ -276,8 +266,8 @@ int activity_run(const struct analyze_params *p, const struct sl_store *st,
 	if (rc < 0)
 		goto out;
 	sl_sort(cx.days, cx.ndays, sizeof(*cx.days), cmp_day);
-	sort_names = cx.names;
-	sl_sort(cx.act, cx.nact, sizeof(*cx.act), cmp_active);
+	sort_by_start_id(cx.act, cx.nact, sizeof(*cx.act), offsetof(struct active, start),
+			 offsetof(struct active, id), cx.names);
 	if (!(t[0] = heatmap_table(&cx)) || !(t[1] = timeline_table(&cx)) ||
 	    !(t[2] = active_table(&cx))) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);

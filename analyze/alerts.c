@@ -123,17 +123,6 @@ static int group_p95(struct ctx *cx, int64_t **p95, uint8_t **has)
 	return group_rank_rows(cx->d, cx->n, &f, RANK_P95_NEAREST, p95, has);
 }
 
-static const struct sl_dict *sort_names;
-
-static int cmp_dep(const void *x, const void *y)
-{
-	const struct dep *a = x, *b = y;
-
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return names_cmp(sort_names, a->id, b->id);
-}
-
 enum { A_SLOW, A_FAIL, A_VALID, NTYPES };
 static const char *const type_names[NTYPES] = {"SLOW_DEPLOYMENT", "HIGH_FAILURE_RATE",
 					       "VALIDATION_FAILED"};
@@ -202,8 +191,8 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 		d->slow = has95[d->group] && d->has_dur && d->dur > p95[d->group];
 		d->p95 = p95[d->group];
 	}
-	sort_names = cx.names;
-	sl_sort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
+	sort_by_start_id(cx.d, cx.n, sizeof(*cx.d), offsetof(struct dep, start),
+			 offsetof(struct dep, id), cx.names);
 	for (size_t i = 0; i < cx.n; i++) {
 		const struct dep *d = &cx.d[i];
 		int fire[NTYPES];

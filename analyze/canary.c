@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,17 +187,6 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 	return rc < 0 ? rc : SL_OK;
 }
 
-static const struct sl_dict *sort_names;
-
-static int cmp_dep(const void *x, const void *y)
-{
-	const struct dep *a = x, *b = y;
-
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return names_cmp(sort_names, a->id, b->id);
-}
-
 /* The seed's auto_rollback_decision over the rollout cohort (canary
  * samples, else the samples of all instances). */
 static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict *names,
@@ -368,8 +358,8 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	    !(mt = sl_table_new("canary_metrics", mcols, 10)) ||
 	    !(jt = sl_table_new("canary_judgements", jcols, 7)))
 		goto nomem;
-	sort_names = cx.names;
-	sl_sort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
+	sort_by_start_id(cx.d, cx.n, sizeof(*cx.d), offsetof(struct dep, start),
+			 offsetof(struct dep, id), cx.names);
 	for (size_t i = 0; i < cx.n; i++) {
 		struct dep *d = &cx.d[i];
 

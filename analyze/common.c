@@ -64,6 +64,49 @@ uint32_t *scan_row_index(const struct sl_scan *sc, const struct sl_batch *b, siz
 	return id && sl_scan_in_window(sc, b, r) ? sl_u64map_get(byid, sl_hash(id, n)) : NULL;
 }
 
+/* what sort_by_start_id's comparison reads: qsort passes no context */
+static const struct sl_dict *by_start_names;
+static size_t by_start_start, by_start_id;
+
+static int cmp_start_id(const void *x, const void *y)
+{
+	const char *a = x, *b = y;
+	int64_t sa, sb;
+	uint32_t ia, ib;
+
+	memcpy(&sa, a + by_start_start, sizeof(sa));
+	memcpy(&sb, b + by_start_start, sizeof(sb));
+	if (sa != sb)
+		return (sa > sb) - (sa < sb);
+	memcpy(&ia, a + by_start_id, sizeof(ia));
+	memcpy(&ib, b + by_start_id, sizeof(ib));
+	return names_cmp(by_start_names, ia, ib);
+}
+
+void sort_by_start_id(void *rows, size_t n, size_t stride, size_t start, size_t id,
+		      const struct sl_dict *d)
+{
+	by_start_names = d;
+	by_start_start = start;
+	by_start_id = id;
+	sl_sort(rows, n, stride, cmp_start_id);
+}
+
+struct sl_table *metric_table_new(const char *name)
+{
+	static const struct sl_rcol cols[] = {{"metric", SL_R_STR}, {"value", SL_R_F64}};
+
+	return sl_table_new(name, cols, 2);
+}
+
+int metric_add(struct sl_table *t, const char *name, double v)
+{
+	if (sl_table_add_row(t) || sl_table_set_str(t, 0, name, strlen(name)))
+		return SL_ENOMEM;
+	sl_table_set_f64(t, 1, v);
+	return SL_OK;
+}
+
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;

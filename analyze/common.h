@@ -16,6 +16,12 @@ int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b);
 /* Sets column c of t's last row to the string behind code. */
 int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code);
 
+/* Sorts n rows of stride bytes by their int64 start time (at offset
+ * start), then by the name in d of their uint32 id code (at offset id).
+ * Not reentrant: the comparison reads these from static storage. */
+void sort_by_start_id(void *rows, size_t n, size_t stride, size_t start, size_t id,
+		      const struct sl_dict *d);
+
 /* Opens a scan of the records of kind in [from, to) reading the n columns
  * named, whose indices it writes to col[]. */
 int scan_kind_cols(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
@@ -42,6 +48,12 @@ int scan_follow_cols(const struct sl_store *st, enum sl_kind kind, int64_t from,
  * Points into byid. */
 uint32_t *scan_row_index(const struct sl_scan *sc, const struct sl_batch *b, size_t r, int c_id,
 			 const struct sl_u64map *byid);
+
+/* A new table name of (metric, value) rows, as the backtests write; NULL
+ * when out of memory.  The caller frees it (or hands it to an analysis). */
+struct sl_table *metric_table_new(const char *name);
+/* Adds the row (name, v) to such a table.  0 or SL_ENOMEM. */
+int metric_add(struct sl_table *t, const char *name, double v);
 
 /* Which order statistic of a group's sorted values to take. */
 enum rank_rule {

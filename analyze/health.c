@@ -126,17 +126,6 @@ static int scan_validations(const struct analyze_params *p, const struct sl_stor
 	return rc < 0 ? rc : SL_OK;
 }
 
-static const struct sl_dict *sort_names;
-
-static int cmp_row(const void *x, const void *y)
-{
-	const struct row *a = x, *b = y;
-
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return names_cmp(sort_names, a->id, b->id);
-}
-
 /* Lower median duration of each agent × environment, over deployments
  * that have a duration; each row learns its group. */
 static int group_medians(struct ctx *cx, int64_t **medians, uint8_t **has)
@@ -193,8 +182,8 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 				   ? clamp01((double)med[w->group] / (double)w->dur)
 				   : 1;
 	}
-	sort_names = cx.names;
-	sl_sort(cx.rows, cx.n, sizeof(*cx.rows), cmp_row);
+	sort_by_start_id(cx.rows, cx.n, sizeof(*cx.rows), offsetof(struct row, start),
+			 offsetof(struct row, id), cx.names);
 	for (size_t i = 0; i < cx.n; i++) {
 		const struct row *w = &cx.rows[i];
 		double validation = w->vtotal ? (double)w->vpassed / w->vtotal : 1;

@@ -1,6 +1,7 @@
 #include "history.h"
 #include "common.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,17 +115,6 @@ static int join(struct history *h, const struct analyze_params *p, const struct 
 	return rc < 0 ? rc : SL_OK;
 }
 
-static const struct sl_dict *sort_names;
-
-static int cmp_row(const void *x, const void *y)
-{
-	const struct hist_row *a = x, *b = y;
-
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return names_cmp(sort_names, a->id, b->id);
-}
-
 int history_load(const struct analyze_params *p, const struct sl_store *st, int filter,
 		 struct history *h, struct sl_errctx *err)
 {
@@ -147,8 +137,8 @@ int history_load(const struct analyze_params *p, const struct sl_store *st, int 
 	if (rc < 0 || (rc = join(h, p, st, SL_KIND_ARTIFACTS, &byid, err)) ||
 	    (rc = join(h, p, st, SL_KIND_VALIDATIONS, &byid, err)))
 		goto out;
-	sort_names = h->names;
-	sl_sort(h->rows, h->n, sizeof(*h->rows), cmp_row);
+	sort_by_start_id(h->rows, h->n, sizeof(*h->rows), offsetof(struct hist_row, start),
+			 offsetof(struct hist_row, id), h->names);
 	rc = SL_OK;
 out:
 	sl_scan_close(sc);

@@ -273,14 +273,7 @@ int activity_run(const struct analyze_params *p, const struct sl_store *st,
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}
-	rc = SL_OK;
-	for (int i = 0; i < 3; i++) {
-		if (!rc && sl_analysis_add(a, t[i]))
-			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-		else if (rc)
-			sl_table_free(t[i]);
-		t[i] = NULL;
-	}
+	rc = analysis_add_tables(a, t, 3, err);
 out:
 	sl_scan_close(sc);
 	for (int i = 0; i < 3; i++)

@@ -240,13 +240,12 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 		sl_table_set_f64(pt, 4, prec);
 		sl_table_set_f64(pt, 5, 1 - prec);
 	}
-	rc = sl_analysis_add(a, t);
-	t = NULL;
-	if (!rc)
-		rc = sl_analysis_add(a, pt);
-	pt = NULL;
-	if (rc)
-		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	{
+		struct sl_table *all[] = {t, pt};
+
+		t = pt = NULL;
+		rc = analysis_add_tables(a, all, 2, err);
+	}
 out:
 	sl_scan_close(sc);
 	sl_table_free(t);

@@ -368,14 +368,12 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 		if (decide(rt, d, cx.names, &p->cfg) || judge(mt, jt, d, cx.names, &p->cfg))
 			goto nomem;
 	}
-	rc = sl_analysis_add(a, rt);
-	rt = NULL;
-	rc = rc ? rc : sl_analysis_add(a, mt);
-	mt = NULL;
-	rc = rc ? rc : sl_analysis_add(a, jt);
-	jt = NULL;
-	if (rc)
-		goto nomem;
+	{
+		struct sl_table *all[] = {rt, mt, jt};
+
+		rt = mt = jt = NULL;
+		rc = analysis_add_tables(a, all, 3, err);
+	}
 	goto out;
 nomem:
 	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);

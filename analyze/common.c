@@ -92,6 +92,21 @@ void sort_by_start_id(void *rows, size_t n, size_t stride, size_t start, size_t 
 	sl_sort(rows, n, stride, cmp_start_id);
 }
 
+int analysis_add_tables(struct sl_analysis *a, struct sl_table **t, size_t n,
+			struct sl_errctx *err)
+{
+	int rc = SL_OK;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!rc && sl_analysis_add(a, t[i]))
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		else if (rc)
+			sl_table_free(t[i]);
+		t[i] = NULL;
+	}
+	return rc;
+}
+
 struct sl_table *metric_table_new(const char *name)
 {
 	static const struct sl_rcol cols[] = {{"metric", SL_R_STR}, {"value", SL_R_F64}};

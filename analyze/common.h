@@ -49,6 +49,11 @@ int scan_follow_cols(const struct sl_store *st, enum sl_kind kind, int64_t from,
 uint32_t *scan_row_index(const struct sl_scan *sc, const struct sl_batch *b, size_t r, int c_id,
 			 const struct sl_u64map *byid);
 
+/* Adds the n tables t[] to a in order; a takes them all (those after a
+ * failure are freed) and t[] is set to NULL.  0, or SL_ENOMEM set in err. */
+int analysis_add_tables(struct sl_analysis *a, struct sl_table **t, size_t n,
+			struct sl_errctx *err);
+
 /* A new table name of (metric, value) rows, as the backtests write; NULL
  * when out of memory.  The caller frees it (or hands it to an analysis). */
 struct sl_table *metric_table_new(const char *name);

@@ -990,7 +990,7 @@ static int conditions(const struct analyze_params *p, int64_t *start, const char
 	int wd = 0;
 	char *end;
 
-	*trigger = query_arg(p, "trigger") ? query_arg(p, "trigger") : "push";
+	*trigger = query_arg_or(p, "trigger", "push");
 	if (h) {
 		hour = strtol(h, &end, 10);
 		if (!*h || *end || hour < 0 || hour > 23) {

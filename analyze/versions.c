@@ -568,18 +568,12 @@ static int build(const struct analyze_params *p, const struct sl_store *st, stru
 	    per_version(&cx) || write_regressions(p, &cx, tr) || write_versions(p, &cx, tv) ||
 	    write_adoption(&cx, ta))
 		goto nomem;
-	if (sl_analysis_add(a, tv)) {
-		tv = NULL;
-		goto nomem;
+	{
+		struct sl_table *all[] = {tv, ta, tr};
+
+		tv = ta = tr = NULL;
+		rc = analysis_add_tables(a, all, 3, err);
 	}
-	tv = NULL;
-	if (sl_analysis_add(a, ta)) {
-		ta = NULL;
-		goto nomem;
-	}
-	ta = NULL;
-	rc = sl_analysis_add(a, tr) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
-	tr = NULL;
 	goto out;
 nomem:
 	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
@@ -827,8 +821,7 @@ int versions_query_compatibility(const struct analyze_params *p, const struct sl
 		{"compatible", SL_R_BOOL},	  {"reasons", SL_R_STR},
 	};
 	const char *version = need_arg(p, "version");
-	const char *target = query_arg(p, "target_environment") ? query_arg(p, "target_environment")
-								 : p->env;
+	const char *target = query_arg_or(p, "target_environment", p->env);
 	struct vrow *v = NULL;
 	size_t n = 0;
 	const struct vrow *me = NULL, *cur = NULL;

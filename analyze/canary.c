@@ -61,14 +61,6 @@ static int push(struct vec *v, double x)
 	return SL_OK;
 }
 
-static double median(const struct vec *v)
-{
-	/* the usual median of a sorted sample (two middle values averaged) */
-	if (!v->n)
-		return NAN;
-	return v->n % 2 ? v->v[v->n / 2] : (v->v[v->n / 2 - 1] + v->v[v->n / 2]) / 2;
-}
-
 static double mean(const struct vec *v)
 {
 	double s = 0;
@@ -274,8 +266,8 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 			continue;
 		if (sl_stats_mann_whitney(c->v, c->n, b->v, b->n, &u, &pv))
 			continue;
-		cm = median(c);
-		bm = median(b);
+		cm = median_sorted(c->v, c->n);
+		bm = median_sorted(b->v, b->n);
 		cls = "Pass";
 		if (pv < cf->canary_alpha) {
 			/* direction by the medians, by U when they are equal */

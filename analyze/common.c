@@ -122,11 +122,22 @@ int metric_add(struct sl_table *t, const char *name, double v)
 	return SL_OK;
 }
 
-static int cmp_i64(const void *a, const void *b)
+int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+int64_t lower_median(int64_t *v, size_t n)
+{
+	sl_sort(v, n, sizeof(*v), cmp_i64);
+	return v[(n - 1) / 2];
+}
+
+double median_sorted(const double *v, size_t n)
+{
+	return !n ? NAN : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int group_rank(size_t n, const uint64_t *key, const int64_t *val, const uint8_t *has,

@@ -60,6 +60,15 @@ struct sl_table *metric_table_new(const char *name);
 /* Adds the row (name, v) to such a table.  0 or SL_ENOMEM. */
 int metric_add(struct sl_table *t, const char *name, double v);
 
+/* qsort order of int64_t values. */
+int cmp_i64(const void *a, const void *b);
+/* The lower median of v[0..n), n > 0: for an even count the smaller of the
+ * two middle values (an observed value, never an average).  Sorts v. */
+int64_t lower_median(int64_t *v, size_t n);
+/* The usual median of the sorted v[0..n) (the two middle values averaged
+ * for an even count); NaN when n is 0. */
+double median_sorted(const double *v, size_t n);
+
 /* Which order statistic of a group's sorted values to take. */
 enum rank_rule {
 	RANK_LOWER_MEDIAN, /* element (k - 1) / 2: an observed value */

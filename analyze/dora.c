@@ -47,21 +47,6 @@ struct ctx {
 	struct sl_u64map days;   /* distinct days with a successful deployment */
 };
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The lower median: for an even count, the smaller of the two middle
- * values (an observed value, never an average). */
-static int64_t lower_median(int64_t *v, size_t n)
-{
-	sl_sort(v, n, sizeof(*v), cmp_i64);
-	return v[(n - 1) / 2];
-}
-
 static int is_phase(const char *s, size_t n, const char *want)
 {
 	return s && n == strlen(want) && !memcmp(s, want, n);

@@ -637,13 +637,6 @@ void pipeline_all_release(struct pl_all *A)
 	memset(A, 0, sizeof(*A));
 }
 
-static int cmp_i64(const void *x, const void *y)
-{
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-
-	return (a > b) - (a < b);
-}
-
 static int64_t nearest_rank(const int64_t *v, size_t n, double q)
 {
 	size_t k = (size_t)ceil(q * (double)n);

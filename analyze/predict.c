@@ -469,10 +469,8 @@ static int cmp_double(const void *x, const void *y)
 
 static double median(double *v, size_t n)
 {
-	if (!n)
-		return NAN;
 	sl_sort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return median_sorted(v, n);
 }
 
 /* The duration backtest: fit on the first 80% of the usable deployments

@@ -110,21 +110,6 @@ static int scan_signs(const struct analyze_params *p, const struct sl_store *st,
 	return rc < 0 ? rc : SL_OK;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double lower_median(int64_t *v, size_t n)
-{
-	if (!n)
-		return NAN;
-	sl_sort(v, n, sizeof(*v), cmp_i64);
-	return (double)v[(n - 1) / 2];
-}
-
 /* The value of column col of the row of table name whose first column is
  * key ("overall", "all"). */
 static double lookup(const struct sl_analysis *a, const char *name, const char *key,
@@ -197,9 +182,9 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 	samples[1] = lookup(a, "summary", "overall", "total_deployments");
 	value[2] = lookup(a, "summary", "overall", "rollback_rate");
 	samples[2] = samples[0];
-	value[3] = lower_median(det, ndet);
+	value[3] = ndet ? (double)lower_median(det, ndet) : NAN;
 	samples[3] = (double)ndet;
-	value[4] = lower_median(rec, nrec);
+	value[4] = nrec ? (double)lower_median(rec, nrec) : NAN;
 	samples[4] = (double)nrec;
 	value[5] = versions_adoption_score(a, &samples[5]);
 	value[6] = lookup(a, "alert_precision", "all", "false_positive_rate");

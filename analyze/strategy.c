@@ -93,13 +93,6 @@ static int add(struct cell *c, const struct sl_batch *b, size_t r, const int *co
 	return SL_OK;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static const struct sl_dict *sort_names;
 
 static int cmp_name(uint32_t a, uint32_t b)

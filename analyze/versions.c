@@ -160,13 +160,6 @@ static int cmp_u32(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static int cmp_i64(const void *x, const void *y)
-{
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-
-	return (a > b) - (a < b);
-}
-
 static int cmp_adopt(const void *x, const void *y)
 {
 	const struct adopt *a = x, *b = y;
@@ -326,11 +319,6 @@ static int per_version(struct vctx *cx)
 	}
 	sl_sort(cx->v, cx->nv, sizeof(*cx->v), cmp_ver);
 	return SL_OK;
-}
-
-static double median_sorted(const double *v, size_t n)
-{
-	return !n ? NAN : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static int set_name(struct sl_table *t, int c, const struct vctx *cx, uint32_t code)

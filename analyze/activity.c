@@ -47,11 +47,6 @@ static const char *const colnames[NC] = {"deployment_id", "agent_id", "environme
 					 "rollback_triggered", "deployed_instances",
 					 "target_instances"};
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));

@@ -35,11 +35,6 @@ static const char *const colnames[NC] = {"deployment_id", "agent_id", "environme
 					 "start_time", "duration_ms", "failed_instances",
 					 "target_instances", "rollback_triggered"};
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_batch *b,
 		size_t r, const int *col)
 {

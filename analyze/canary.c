@@ -48,11 +48,6 @@ struct ctx {
 	struct sl_u64map byid;
 };
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static int push(struct vec *v, double x)
 {
 	if (sl_grow(&v->v, &v->cap, v->n + 1, sizeof(*v->v)))

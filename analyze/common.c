@@ -18,6 +18,11 @@ int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b)
 	return c ? c : (na > nb) - (na < nb);
 }
 
+int is_str(const char *s, size_t n, const char *want)
+{
+	return s && n == strlen(want) && !memcmp(s, want, n);
+}
+
 int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
 {
 	size_t n;

@@ -11,6 +11,8 @@
 #include "sl_result.h"
 #include "sl_u64map.h"
 
+/* Whether the n bytes at s (NULL: a null value) are the string want. */
+int is_str(const char *s, size_t n, const char *want);
 /* Byte order of the strings behind two codes of d (shorter first on a tie). */
 int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b);
 /* Sets column c of t's last row to the string behind code. */

@@ -32,11 +32,6 @@ static double clamp01(double x)
 	return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 enum { C_ID, C_AGENT, C_ENV, C_PHASE, C_START, C_DUR, C_TARGET, C_HEALTHY, C_ROLLBACK,
        C_LAT, C_ERR, NC };
 static const char *const colnames[NC] = {

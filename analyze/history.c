@@ -18,11 +18,6 @@ static const char *const colnames[NC] = {
 	"duration_ms", "rollout_strategy", "target_instances", "deployed_instances",
 	"rollback_triggered", "rollback_reason"};
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 const char *history_name(const struct history *h, uint32_t code, size_t *n)
 {
 	if (code == HIST_NONE) {

@@ -24,11 +24,6 @@
 #define DAY_MS 86400000LL
 #define HOUR_MS 3600000LL
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static uint64_t exec_key(uint32_t pipe, int64_t exec)
 {
 	return ((uint64_t)pipe << 32 | (uint32_t)pipe) * 0x9E3779B97F4A7C15ULL ^

@@ -23,11 +23,6 @@ struct ctx {
 	struct sl_u64map byid;
 };
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static int scan_troubles(const struct analyze_params *p, const struct sl_store *st,
 			 struct ctx *cx, struct sl_errctx *err)
 {

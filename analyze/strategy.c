@@ -32,11 +32,6 @@ static const char *const colnames[NC] = {"agent_id", "environment", "phase", "ro
 					 "duration_ms", "rollback_triggered", "latency_change",
 					 "error_rate_change", "cpu_change", "memory_change"};
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static struct cell *cell_of(struct ctx *cx, uint32_t strategy, uint32_t env)
 {
 	for (size_t i = 0; i < cx->n; i++)

@@ -61,11 +61,6 @@ struct vctx {
 
 static const int adoption_hours[5] = {1, 6, 24, 48, 168};
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static int scan_deps(const struct analyze_params *p, const struct sl_store *st, struct vctx *cx,
 		     struct sl_errctx *err)
 {

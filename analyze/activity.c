@@ -250,8 +250,7 @@ int activity_run(const struct analyze_params *p, const struct sl_store *st,
 			const char *agent = sl_batch_get_str(b, col[C_AGENT], r, &an);
 			const char *env = sl_batch_get_str(b, col[C_ENV], r, &en);
 
-			if (!sl_scan_in_window(sc, b, r) || (p->env && !is_str(env, en, p->env)) ||
-			    (p->agent && !is_str(agent, an, p->agent)))
+			if (!sl_scan_in_window(sc, b, r) || !agent_env_wanted(p, agent, an, env, en))
 				continue;
 			if (add_row(&cx, b, r, col)) {
 				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);

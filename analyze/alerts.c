@@ -47,8 +47,7 @@ static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_
 	uint32_t *v;
 	int added;
 
-	if (!id || !agent || !env || (p->env && !is_str(env, en, p->env)) ||
-	    (p->agent && !is_str(agent, an, p->agent)))
+	if (!id || !agent || !env || !agent_env_wanted(p, agent, an, env, en))
 		return SL_OK;
 	if (sl_grow(&cx->d, &cx->cap, cx->n + 1, sizeof(*cx->d)))
 		return SL_ENOMEM;

@@ -1,4 +1,5 @@
 #include "common.h"
+#include "cli.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -21,6 +22,12 @@ int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b)
 int is_str(const char *s, size_t n, const char *want)
 {
 	return s && n == strlen(want) && !memcmp(s, want, n);
+}
+
+int agent_env_wanted(const struct analyze_params *p, const char *agent, size_t an,
+		     const char *env, size_t en)
+{
+	return (!p->env || is_str(env, en, p->env)) && (!p->agent || is_str(agent, an, p->agent));
 }
 
 int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)

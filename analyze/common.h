@@ -11,8 +11,14 @@
 #include "sl_result.h"
 #include "sl_u64map.h"
 
+struct analyze_params;
+
 /* Whether the n bytes at s (NULL: a null value) are the string want. */
 int is_str(const char *s, size_t n, const char *want);
+/* Whether a row of agent and env (n bytes each, NULL: null) passes the
+ * --agent and --env filters of p. */
+int agent_env_wanted(const struct analyze_params *p, const char *agent, size_t an,
+		     const char *env, size_t en);
 /* Byte order of the strings behind two codes of d (shorter first on a tie). */
 int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b);
 /* Sets column c of t's last row to the string behind code. */

@@ -62,7 +62,7 @@ static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_
 		s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
 	if (!s[0] || !s[1] || !s[2] || !s[3])
 		return SL_OK;
-	if ((p->env && !is_str(s[2], n[2], p->env)) || (p->agent && !is_str(s[1], n[1], p->agent)))
+	if (!agent_env_wanted(p, s[1], n[1], s[2], n[2]))
 		return SL_OK;
 	if (sl_grow(&cx->rows, &cx->cap, cx->n + 1, sizeof(*cx->rows)))
 		return SL_ENOMEM;

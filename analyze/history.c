@@ -40,8 +40,7 @@ static int take(struct history *h, const struct analyze_params *p, int filter,
 		s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
 	if (!s[0] || !s[1] || !s[2] || !s[3])
 		return SL_OK;
-	if (filter && ((p->env && !is_str(s[2], n[2], p->env)) ||
-		       (p->agent && !is_str(s[1], n[1], p->agent))))
+	if (filter && !agent_env_wanted(p, s[1], n[1], s[2], n[2]))
 		return SL_OK;
 	if (sl_grow(&h->rows, &h->cap, h->n + 1, sizeof(*h->rows)))
 		return SL_ENOMEM;

@@ -47,8 +47,7 @@ static int scan_troubles(const struct analyze_params *p, const struct sl_store *
 			for (int k = 0; k < 4; k++)
 				s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
 			if (!sl_scan_in_window(sc, b, r) || !s[0] ||
-			    (p->env && !is_str(s[2], n[2], p->env)) ||
-			    (p->agent && !is_str(s[1], n[1], p->agent)))
+			    !agent_env_wanted(p, s[1], n[1], s[2], n[2]))
 				continue;
 			rolled = is_str(s[3], n[3], "rolled_back") ||
 				 (!sl_batch_is_null(b, col[6], r) && b->cols[col[6]].v.u8[r]);

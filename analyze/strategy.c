@@ -209,8 +209,7 @@ int strategy_run(const struct analyze_params *p, const struct sl_store *st,
 			struct cell *c1, *c2;
 
 			if (!sl_scan_in_window(sc, b, r) || !strat || !env ||
-			    (p->env && !is_str(env, en, p->env)) ||
-			    (p->agent && !is_str(agent, an, p->agent)))
+			    !agent_env_wanted(p, agent, an, env, en))
 				continue;
 			if (sl_dict_intern(cx.names, strat, sn, &sc_) ||
 			    sl_dict_intern(cx.names, env, en, &ec) || !(c1 = cell_of(&cx, sc_, ec)) ||

@@ -83,8 +83,7 @@ static int scan_deps(const struct analyze_params *p, const struct sl_store *st, 
 			for (int k = 0; k < 4; k++)
 				s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
 			if (!sl_scan_in_window(sc, b, r) || !s[0] || !s[1] || !s[2] || !s[3] ||
-			    (p->env && !is_str(s[1], n[1], p->env)) ||
-			    (p->agent && !is_str(s[0], n[0], p->agent)))
+			    !agent_env_wanted(p, s[0], n[0], s[1], n[1]))
 				continue;
 			if (sl_grow(&cx->d, &cx->cap, cx->n + 1, sizeof(*cx->d)))
 				goto nomem;

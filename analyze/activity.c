@@ -2,6 +2,7 @@
 #include "common.h"
 #include "window.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,11 +46,6 @@ static const char *const colnames[NC] = {"deployment_id", "agent_id", "environme
 					 "phase", "rollout_strategy", "start_time", "duration_ms",
 					 "rollback_triggered", "deployed_instances",
 					 "target_instances"};
-
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -145,17 +141,6 @@ static int cmp_day(const void *x, const void *y)
 	const struct day *a = x, *b = y;
 
 	return (a->day > b->day) - (a->day < b->day);
-}
-
-static const struct sl_dict *sort_names;
-
-static int cmp_active(const void *x, const void *y)
-{
-	const struct active *a = x, *b = y;
-
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return names_cmp(sort_names, a->id, b->id);
 }
 
 static struct sl_table *heatmap_table(const struct ctx *cx)
@@ -265,8 +250,7 @@ int activity_run(const struct analyze_params *p, const struct sl_store *st,
 			const char *agent = sl_batch_get_str(b, col[C_AGENT], r, &an);
 			const char *env = sl_batch_get_str(b, col[C_ENV], r, &en);
 
-			if (!sl_scan_in_window(sc, b, r) || (p->env && !is_str(env, en, p->env)) ||
-			    (p->agent && !is_str(agent, an, p->agent)))
+			if (!sl_scan_in_window(sc, b, r) || !agent_env_wanted(p, agent, an, env, en))
 				continue;
 			if (add_row(&cx, b, r, col)) {
 				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
@@ -276,21 +260,14 @@ int activity_run(const struct analyze_params *p, const struct sl_store *st,
 	if (rc < 0)
 		goto out;
 	sl_sort(cx.days, cx.ndays, sizeof(*cx.days), cmp_day);
-	sort_names = cx.names;
-	sl_sort(cx.act, cx.nact, sizeof(*cx.act), cmp_active);
+	sort_by_start_id(cx.act, cx.nact, sizeof(*cx.act), offsetof(struct active, start),
+			 offsetof(struct active, id), cx.names);
 	if (!(t[0] = heatmap_table(&cx)) || !(t[1] = timeline_table(&cx)) ||
 	    !(t[2] = active_table(&cx))) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}
-	rc = SL_OK;
-	for (int i = 0; i < 3; i++) {
-		if (!rc && sl_analysis_add(a, t[i]))
-			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-		else if (rc)
-			sl_table_free(t[i]);
-		t[i] = NULL;
-	}
+	rc = analysis_add_tables(a, t, 3, err);
 out:
 	sl_scan_close(sc);
 	for (int i = 0; i < 3; i++)

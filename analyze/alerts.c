@@ -12,7 +12,6 @@
 #include "sl_scan.h"
 #include "sl_u64map.h"
 
-#define DAY_MS 86400000LL
 
 struct dep {
 	uint32_t id, agent, env;
@@ -36,11 +35,6 @@ static const char *const colnames[NC] = {"deployment_id", "agent_id", "environme
 					 "start_time", "duration_ms", "failed_instances",
 					 "target_instances", "rollback_triggered"};
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_batch *b,
 		size_t r, const int *col)
 {
@@ -53,8 +47,7 @@ static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_
 	uint32_t *v;
 	int added;
 
-	if (!id || !agent || !env || (p->env && !is_str(env, en, p->env)) ||
-	    (p->agent && !is_str(agent, an, p->agent)))
+	if (!id || !agent || !env || !agent_env_wanted(p, agent, an, env, en))
 		return SL_OK;
 	if (sl_grow(&cx->d, &cx->cap, cx->n + 1, sizeof(*cx->d)))
 		return SL_ENOMEM;
@@ -84,34 +77,27 @@ static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_
 static int scan_children(const struct analyze_params *p, const struct sl_store *st,
 			 struct ctx *cx, enum sl_kind kind, struct sl_errctx *err)
 {
+	static const char *const names[] = {"deployment_id", "status"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
-	int c_id = sl_kind_col(kind, "deployment_id");
-	int c_st = kind == SL_KIND_VALIDATIONS ? sl_kind_col(kind, "status") : -1, rc;
-	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
-	/* validations come within the rollout; incidents may come much later */
-	int64_t to = kind == SL_KIND_INCIDENTS || p->to == SL_TIME_MAX ? SL_TIME_MAX
-								       : p->to + 7 * DAY_MS;
+	int col[2], rc;
 
-	want[c_id] = 1;
-	if (c_st >= 0)
-		want[c_st] = 1;
-	if ((rc = sl_scan_open(&sc, st, kind, from, to, want, err)))
+	/* validations come within the rollout; incidents may come much later */
+	if ((rc = scan_follow_cols(st, kind, p->from,
+				   kind == SL_KIND_INCIDENTS ? SL_TIME_MAX : p->to, names,
+				   kind == SL_KIND_VALIDATIONS ? 2 : 1, col, &sc, err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			size_t n, sn;
-			const char *id = sl_batch_get_str(b, c_id, r, &n);
-			uint32_t *v;
+			uint32_t *v = scan_row_index(sc, b, r, col[0], &cx->byid);
 
-			if (!id || !sl_scan_in_window(sc, b, r) ||
-			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))))
+			if (!v)
 				continue;
 			if (kind == SL_KIND_INCIDENTS) {
 				cx->d[*v].incident = 1;
 			} else {
-				const char *s = sl_batch_get_str(b, c_st, r, &sn);
+				size_t sn;
+				const char *s = sl_batch_get_str(b, col[1], r, &sn);
 
 				cx->d[*v].vfailed += is_str(s, sn, "failed");
 			}
@@ -129,17 +115,6 @@ static int group_p95(struct ctx *cx, int64_t **p95, uint8_t **has)
 	};
 
 	return group_rank_rows(cx->d, cx->n, &f, RANK_P95_NEAREST, p95, has);
-}
-
-static const struct sl_dict *sort_names;
-
-static int cmp_dep(const void *x, const void *y)
-{
-	const struct dep *a = x, *b = y;
-
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return names_cmp(sort_names, a->id, b->id);
 }
 
 enum { A_SLOW, A_FAIL, A_VALID, NTYPES };
@@ -210,8 +185,8 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 		d->slow = has95[d->group] && d->has_dur && d->dur > p95[d->group];
 		d->p95 = p95[d->group];
 	}
-	sort_names = cx.names;
-	sl_sort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
+	sort_by_start_id(cx.d, cx.n, sizeof(*cx.d), offsetof(struct dep, start),
+			 offsetof(struct dep, id), cx.names);
 	for (size_t i = 0; i < cx.n; i++) {
 		const struct dep *d = &cx.d[i];
 		int fire[NTYPES];
@@ -259,13 +234,12 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 		sl_table_set_f64(pt, 4, prec);
 		sl_table_set_f64(pt, 5, 1 - prec);
 	}
-	rc = sl_analysis_add(a, t);
-	t = NULL;
-	if (!rc)
-		rc = sl_analysis_add(a, pt);
-	pt = NULL;
-	if (rc)
-		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	{
+		struct sl_table *all[] = {t, pt};
+
+		t = pt = NULL;
+		rc = analysis_add_tables(a, all, 2, err);
+	}
 out:
 	sl_scan_close(sc);
 	sl_table_free(t);

@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,6 @@
 #include "sl_stats.h"
 #include "sl_u64map.h"
 
-#define DAY_MS 86400000LL
 
 enum metric { M_ERR, M_P50, M_P95, M_TPUT, M_HCF, NM };
 static const char *const metric_names[NM] = {"error_rate", "latency_p50_ms", "latency_p95_ms",
@@ -48,25 +48,12 @@ struct ctx {
 	struct sl_u64map byid;
 };
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static int push(struct vec *v, double x)
 {
 	if (sl_grow(&v->v, &v->cap, v->n + 1, sizeof(*v->v)))
 		return SL_ENOMEM;
 	v->v[v->n++] = x;
 	return SL_OK;
-}
-
-static double median(const struct vec *v)
-{
-	/* the usual median of a sorted sample (two middle values averaged) */
-	if (!v->n)
-		return NAN;
-	return v->n % 2 ? v->v[v->n / 2] : (v->v[v->n / 2 - 1] + v->v[v->n / 2]) / 2;
 }
 
 static double mean(const struct vec *v)
@@ -111,8 +98,7 @@ static int scan_deployments(const struct analyze_params *p, const struct sl_stor
 			for (int k = 0; k < 4; k++)
 				s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
 			if (!sl_scan_in_window(sc, b, r) || !s[0] ||
-			    (p->env && !is_str(s[2], n[2], p->env)) ||
-			    (p->agent && !is_str(s[1], n[1], p->agent)))
+			    !agent_env_wanted(p, s[1], n[1], s[2], n[2]))
 				continue;
 			if (sl_grow(&cx->d, &cx->cap, cx->n + 1, sizeof(*cx->d)))
 				goto nomem;
@@ -139,30 +125,26 @@ nomem:
 static int scan_samples(const struct analyze_params *p, const struct sl_store *st,
 			struct ctx *cx, struct sl_errctx *err)
 {
+	const char *names[2 + NM] = {"deployment_id", "cohort"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
-	int c_id = sl_kind_col(SL_KIND_METRIC_SAMPLES, "deployment_id");
-	int c_co = sl_kind_col(SL_KIND_METRIC_SAMPLES, "cohort"), c_m[NM], rc;
-	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
-	int64_t to = p->to == SL_TIME_MAX ? SL_TIME_MAX : p->to + 7 * DAY_MS;
+	int col[2 + NM], rc;
+	const int *c_m = col + 2;
 
-	want[c_id] = want[c_co] = 1;
 	for (int m = 0; m < NM; m++)
-		want[c_m[m] = sl_kind_col(SL_KIND_METRIC_SAMPLES, metric_names[m])] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_METRIC_SAMPLES, from, to, want, err)))
+		names[2 + m] = metric_names[m];
+	if ((rc = scan_follow_cols(st, SL_KIND_METRIC_SAMPLES, p->from, p->to, names, 2 + NM, col,
+				   &sc, err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			size_t n, cn;
-			const char *id = sl_batch_get_str(b, c_id, r, &n);
-			const char *co = sl_batch_get_str(b, c_co, r, &cn);
-			uint32_t *v;
+			size_t cn;
+			const char *co = sl_batch_get_str(b, col[1], r, &cn);
+			uint32_t *v = scan_row_index(sc, b, r, col[0], &cx->byid);
 			int k;
 			struct dep *d;
 
-			if (!id || !sl_scan_in_window(sc, b, r) ||
-			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))))
+			if (!v)
 				continue;
 			k = is_str(co, cn, "canary") ? K_CANARY
 			    : is_str(co, cn, "baseline") ? K_BASELINE : K_ALL;
@@ -189,17 +171,6 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 		}
 	sl_scan_close(sc);
 	return rc < 0 ? rc : SL_OK;
-}
-
-static const struct sl_dict *sort_names;
-
-static int cmp_dep(const void *x, const void *y)
-{
-	const struct dep *a = x, *b = y;
-
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return names_cmp(sort_names, a->id, b->id);
 }
 
 /* The seed's auto_rollback_decision over the rollout cohort (canary
@@ -289,8 +260,8 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 			continue;
 		if (sl_stats_mann_whitney(c->v, c->n, b->v, b->n, &u, &pv))
 			continue;
-		cm = median(c);
-		bm = median(b);
+		cm = median_sorted(c->v, c->n);
+		bm = median_sorted(b->v, b->n);
 		cls = "Pass";
 		if (pv < cf->canary_alpha) {
 			/* direction by the medians, by U when they are equal */
@@ -373,8 +344,8 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	    !(mt = sl_table_new("canary_metrics", mcols, 10)) ||
 	    !(jt = sl_table_new("canary_judgements", jcols, 7)))
 		goto nomem;
-	sort_names = cx.names;
-	sl_sort(cx.d, cx.n, sizeof(*cx.d), cmp_dep);
+	sort_by_start_id(cx.d, cx.n, sizeof(*cx.d), offsetof(struct dep, start),
+			 offsetof(struct dep, id), cx.names);
 	for (size_t i = 0; i < cx.n; i++) {
 		struct dep *d = &cx.d[i];
 
@@ -383,14 +354,12 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 		if (decide(rt, d, cx.names, &p->cfg) || judge(mt, jt, d, cx.names, &p->cfg))
 			goto nomem;
 	}
-	rc = sl_analysis_add(a, rt);
-	rt = NULL;
-	rc = rc ? rc : sl_analysis_add(a, mt);
-	mt = NULL;
-	rc = rc ? rc : sl_analysis_add(a, jt);
-	jt = NULL;
-	if (rc)
-		goto nomem;
+	{
+		struct sl_table *all[] = {rt, mt, jt};
+
+		rt = mt = jt = NULL;
+		rc = analysis_add_tables(a, all, 3, err);
+	}
 	goto out;
 nomem:
 	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);

@@ -100,6 +100,13 @@ const char *query_arg(const struct analyze_params *p, const char *key)
 	return NULL;
 }
 
+const char *query_arg_or(const struct analyze_params *p, const char *key, const char *def)
+{
+	const char *v = query_arg(p, key);
+
+	return v ? v : def;
+}
+
 int cli_parse(int argc, char **argv, struct analyze_params *p)
 {
 	int c;

@@ -31,6 +31,8 @@ struct analyze_params {
 
 /* The value of --arg KEY=VALUE for key (the last one given), or NULL. */
 const char *query_arg(const struct analyze_params *p, const char *key);
+/* The same, or def when the key was not given. */
+const char *query_arg_or(const struct analyze_params *p, const char *key, const char *def);
 
 /* -1 to go on, else the exit status (0 after --help/--version, 2 misuse). */
 int cli_parse(int argc, char **argv, struct analyze_params *p);

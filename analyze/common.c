@@ -1,4 +1,5 @@
 #include "common.h"
+#include "cli.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 
 #include "sl_buf.h"
 #include "sl_err.h"
+#include "sl_hash.h"
 #include "sl_u64map.h"
 
 int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b)
@@ -17,6 +19,17 @@ int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b)
 	return c ? c : (na > nb) - (na < nb);
 }
 
+int is_str(const char *s, size_t n, const char *want)
+{
+	return s && n == strlen(want) && !memcmp(s, want, n);
+}
+
+int agent_env_wanted(const struct analyze_params *p, const char *agent, size_t an,
+		     const char *env, size_t en)
+{
+	return (!p->env || is_str(env, en, p->env)) && (!p->agent || is_str(agent, an, p->agent));
+}
+
 int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
 {
 	size_t n;
@@ -25,24 +38,118 @@ int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t 
 	return sl_table_set_str(t, c, s, n);
 }
 
-int scan_deployments_cols(const struct sl_store *st, int64_t from, int64_t to,
-			  const char *const *names, int n, int *col, struct sl_scan **sc,
-			  struct sl_errctx *err)
+int scan_kind_cols(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
+		   const char *const *names, int n, int *col, struct sl_scan **sc,
+		   struct sl_errctx *err)
 {
 	uint8_t want[64] = {0};
 
 	for (int i = 0; i < n; i++) {
-		col[i] = sl_kind_col(SL_KIND_DEPLOYMENTS, names[i]);
+		col[i] = sl_kind_col(kind, names[i]);
 		want[col[i]] = 1;
 	}
-	return sl_scan_open(sc, st, SL_KIND_DEPLOYMENTS, from, to, want, err);
+	return sl_scan_open(sc, st, kind, from, to, want, err);
 }
 
-static int cmp_i64(const void *a, const void *b)
+int scan_deployments_cols(const struct sl_store *st, int64_t from, int64_t to,
+			  const char *const *names, int n, int *col, struct sl_scan **sc,
+			  struct sl_errctx *err)
+{
+	return scan_kind_cols(st, SL_KIND_DEPLOYMENTS, from, to, names, n, col, sc, err);
+}
+
+int scan_follow_cols(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
+		     const char *const *names, int n, int *col, struct sl_scan **sc,
+		     struct sl_errctx *err)
+{
+	from = from == SL_TIME_MIN ? SL_TIME_MIN : from - FOLLOW_BEFORE_MS;
+	to = to == SL_TIME_MAX ? SL_TIME_MAX : to + FOLLOW_AFTER_MS;
+	return scan_kind_cols(st, kind, from, to, names, n, col, sc, err);
+}
+
+uint32_t *scan_row_index(const struct sl_scan *sc, const struct sl_batch *b, size_t r, int c_id,
+			 const struct sl_u64map *byid)
+{
+	size_t n;
+	const char *id = sl_batch_get_str(b, c_id, r, &n);
+
+	return id && sl_scan_in_window(sc, b, r) ? sl_u64map_get(byid, sl_hash(id, n)) : NULL;
+}
+
+/* what sort_by_start_id's comparison reads: qsort passes no context */
+static const struct sl_dict *by_start_names;
+static size_t by_start_start, by_start_id;
+
+static int cmp_start_id(const void *x, const void *y)
+{
+	const char *a = x, *b = y;
+	int64_t sa, sb;
+	uint32_t ia, ib;
+
+	memcpy(&sa, a + by_start_start, sizeof(sa));
+	memcpy(&sb, b + by_start_start, sizeof(sb));
+	if (sa != sb)
+		return (sa > sb) - (sa < sb);
+	memcpy(&ia, a + by_start_id, sizeof(ia));
+	memcpy(&ib, b + by_start_id, sizeof(ib));
+	return names_cmp(by_start_names, ia, ib);
+}
+
+void sort_by_start_id(void *rows, size_t n, size_t stride, size_t start, size_t id,
+		      const struct sl_dict *d)
+{
+	by_start_names = d;
+	by_start_start = start;
+	by_start_id = id;
+	sl_sort(rows, n, stride, cmp_start_id);
+}
+
+int analysis_add_tables(struct sl_analysis *a, struct sl_table **t, size_t n,
+			struct sl_errctx *err)
+{
+	int rc = SL_OK;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!rc && sl_analysis_add(a, t[i]))
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		else if (rc)
+			sl_table_free(t[i]);
+		t[i] = NULL;
+	}
+	return rc;
+}
+
+struct sl_table *metric_table_new(const char *name)
+{
+	static const struct sl_rcol cols[] = {{"metric", SL_R_STR}, {"value", SL_R_F64}};
+
+	return sl_table_new(name, cols, 2);
+}
+
+int metric_add(struct sl_table *t, const char *name, double v)
+{
+	if (sl_table_add_row(t) || sl_table_set_str(t, 0, name, strlen(name)))
+		return SL_ENOMEM;
+	sl_table_set_f64(t, 1, v);
+	return SL_OK;
+}
+
+int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+int64_t lower_median(int64_t *v, size_t n)
+{
+	sl_sort(v, n, sizeof(*v), cmp_i64);
+	return v[(n - 1) / 2];
+}
+
+double median_sorted(const double *v, size_t n)
+{
+	return !n ? NAN : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int group_rank(size_t n, const uint64_t *key, const int64_t *val, const uint8_t *has,

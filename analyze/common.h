@@ -9,17 +9,73 @@
 #include "sl_dict.h"
 #include "sl_scan.h"
 #include "sl_result.h"
+#include "sl_u64map.h"
 
+struct analyze_params;
+
+/* Whether the n bytes at s (NULL: a null value) are the string want. */
+int is_str(const char *s, size_t n, const char *want);
+/* Whether a row of agent and env (n bytes each, NULL: null) passes the
+ * --agent and --env filters of p. */
+int agent_env_wanted(const struct analyze_params *p, const char *agent, size_t an,
+		     const char *env, size_t en);
 /* Byte order of the strings behind two codes of d (shorter first on a tie). */
 int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b);
 /* Sets column c of t's last row to the string behind code. */
 int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code);
 
-/* Opens a scan of the deployments in [from, to) reading the n columns
+/* Sorts n rows of stride bytes by their int64 start time (at offset
+ * start), then by the name in d of their uint32 id code (at offset id).
+ * Not reentrant: the comparison reads these from static storage. */
+void sort_by_start_id(void *rows, size_t n, size_t stride, size_t start, size_t id,
+		      const struct sl_dict *d);
+
+/* Opens a scan of the records of kind in [from, to) reading the n columns
  * named, whose indices it writes to col[]. */
+int scan_kind_cols(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
+		   const char *const *names, int n, int *col, struct sl_scan **sc,
+		   struct sl_errctx *err);
+/* The same over the deployments. */
 int scan_deployments_cols(const struct sl_store *st, int64_t from, int64_t to,
 			  const char *const *names, int n, int *col, struct sl_scan **sc,
 			  struct sl_errctx *err);
+
+/* Records that follow a deployment (validations, checkpoints, metric
+ * samples) can be from a day before it to a week after it. */
+#define FOLLOW_BEFORE_MS 86400000LL
+#define FOLLOW_AFTER_MS (7 * 86400000LL)
+
+/* scan_kind_cols over [from, to) widened by FOLLOW_BEFORE_MS and
+ * FOLLOW_AFTER_MS (an unbounded end stays unbounded). */
+int scan_follow_cols(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
+		     const char *const *names, int n, int *col, struct sl_scan **sc,
+		     struct sl_errctx *err);
+
+/* The value byid maps the hash of row r's id (column c_id) to, or NULL when
+ * the row is outside the scan's window, has no id or an id not in byid.
+ * Points into byid. */
+uint32_t *scan_row_index(const struct sl_scan *sc, const struct sl_batch *b, size_t r, int c_id,
+			 const struct sl_u64map *byid);
+
+/* Adds the n tables t[] to a in order; a takes them all (those after a
+ * failure are freed) and t[] is set to NULL.  0, or SL_ENOMEM set in err. */
+int analysis_add_tables(struct sl_analysis *a, struct sl_table **t, size_t n,
+			struct sl_errctx *err);
+
+/* A new table name of (metric, value) rows, as the backtests write; NULL
+ * when out of memory.  The caller frees it (or hands it to an analysis). */
+struct sl_table *metric_table_new(const char *name);
+/* Adds the row (name, v) to such a table.  0 or SL_ENOMEM. */
+int metric_add(struct sl_table *t, const char *name, double v);
+
+/* qsort order of int64_t values. */
+int cmp_i64(const void *a, const void *b);
+/* The lower median of v[0..n), n > 0: for an even count the smaller of the
+ * two middle values (an observed value, never an average).  Sorts v. */
+int64_t lower_median(int64_t *v, size_t n);
+/* The usual median of the sorted v[0..n) (the two middle values averaged
+ * for an even count); NaN when n is 0. */
+double median_sorted(const double *v, size_t n);
 
 /* Which order statistic of a group's sorted values to take. */
 enum rank_rule {

@@ -47,26 +47,6 @@ struct ctx {
 	struct sl_u64map days;   /* distinct days with a successful deployment */
 };
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The lower median: for an even count, the smaller of the two middle
- * values (an observed value, never an average). */
-static int64_t lower_median(int64_t *v, size_t n)
-{
-	sl_sort(v, n, sizeof(*v), cmp_i64);
-	return v[(n - 1) / 2];
-}
-
-static int is_phase(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static int scan_incidents(const struct analyze_params *p, const struct sl_store *st,
 			  struct ctx *cx, struct sl_errctx *err)
 {
@@ -119,18 +99,18 @@ static int scan_deployments(const struct analyze_params *p, const struct sl_stor
 			const char *agent = sl_batch_get_str(b, col[C_AGENT], r, &an);
 			const char *ph = sl_batch_get_str(b, col[C_PHASE], r, &pn);
 			const char *id = sl_batch_get_str(b, col[C_ID], r, &idn);
-			int completed = is_phase(ph, pn, "completed");
-			int rolled = is_phase(ph, pn, "rolled_back") ||
+			int completed = is_str(ph, pn, "completed");
+			int rolled = is_str(ph, pn, "rolled_back") ||
 				     (!sl_batch_is_null(b, col[C_ROLLBACK], r) &&
 				      b->cols[col[C_ROLLBACK]].v.u8[r]);
-			int failed = is_phase(ph, pn, "failed");
-			int terminal = completed || failed || is_phase(ph, pn, "rolled_back") ||
-				       is_phase(ph, pn, "partial");
+			int failed = is_str(ph, pn, "failed");
+			int terminal = completed || failed || is_str(ph, pn, "rolled_back") ||
+				       is_str(ph, pn, "partial");
 			struct dep *d;
 			uint32_t ac;
 
 			if (!sl_scan_in_window(sc, b, r) || !env || !agent ||
-			    !is_phase(env, en, "production") || !terminal)
+			    !is_str(env, en, "production") || !terminal)
 				continue;
 			if (p->agent && (an != strlen(p->agent) || memcmp(agent, p->agent, an)))
 				continue;

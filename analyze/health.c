@@ -10,7 +10,6 @@
 #include "sl_scan.h"
 #include "sl_u64map.h"
 
-#define DAY_MS 86400000LL
 
 struct row {
 	uint32_t id, agent, env, phase; /* codes in the run's dictionary */
@@ -31,11 +30,6 @@ struct ctx {
 static double clamp01(double x)
 {
 	return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
 }
 
 enum { C_ID, C_AGENT, C_ENV, C_PHASE, C_START, C_DUR, C_TARGET, C_HEALTHY, C_ROLLBACK,
@@ -68,7 +62,7 @@ static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_
 		s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
 	if (!s[0] || !s[1] || !s[2] || !s[3])
 		return SL_OK;
-	if ((p->env && !is_str(s[2], n[2], p->env)) || (p->agent && !is_str(s[1], n[1], p->agent)))
+	if (!agent_env_wanted(p, s[1], n[1], s[2], n[2]))
 		return SL_OK;
 	if (sl_grow(&cx->rows, &cx->cap, cx->n + 1, sizeof(*cx->rows)))
 		return SL_ENOMEM;
@@ -104,46 +98,27 @@ static int take(struct ctx *cx, const struct analyze_params *p, const struct sl_
 static int scan_validations(const struct analyze_params *p, const struct sl_store *st,
 			    struct ctx *cx, struct sl_errctx *err)
 {
+	static const char *const names[] = {"deployment_id", "status"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
-	int c_id = sl_kind_col(SL_KIND_VALIDATIONS, "deployment_id");
-	int c_st = sl_kind_col(SL_KIND_VALIDATIONS, "status"), rc;
-	/* validations run around their deployment: a day before the window
-	 * to a week after it is where they can be */
-	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
-	int64_t to = p->to == SL_TIME_MAX ? SL_TIME_MAX : p->to + 7 * DAY_MS;
+	int col[2], rc;
 
-	want[c_id] = want[c_st] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_VALIDATIONS, from, to, want, err)))
+	if ((rc = scan_follow_cols(st, SL_KIND_VALIDATIONS, p->from, p->to, names, 2, col, &sc,
+				   err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			size_t n, sn;
-			const char *id = sl_batch_get_str(b, c_id, r, &n);
-			const char *status = sl_batch_get_str(b, c_st, r, &sn);
-			uint32_t *v;
+			size_t sn;
+			const char *status = sl_batch_get_str(b, col[1], r, &sn);
+			uint32_t *v = scan_row_index(sc, b, r, col[0], &cx->byid);
 
-			if (!id || !sl_scan_in_window(sc, b, r) ||
-			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))) ||
-			    is_str(status, sn, "skipped"))
+			if (!v || is_str(status, sn, "skipped"))
 				continue;
 			cx->rows[*v].vtotal++;
 			cx->rows[*v].vpassed += is_str(status, sn, "passed");
 		}
 	sl_scan_close(sc);
 	return rc < 0 ? rc : SL_OK;
-}
-
-static const struct sl_dict *sort_names;
-
-static int cmp_row(const void *x, const void *y)
-{
-	const struct row *a = x, *b = y;
-
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return names_cmp(sort_names, a->id, b->id);
 }
 
 /* Lower median duration of each agent × environment, over deployments
@@ -202,8 +177,8 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 				   ? clamp01((double)med[w->group] / (double)w->dur)
 				   : 1;
 	}
-	sort_names = cx.names;
-	sl_sort(cx.rows, cx.n, sizeof(*cx.rows), cmp_row);
+	sort_by_start_id(cx.rows, cx.n, sizeof(*cx.rows), offsetof(struct row, start),
+			 offsetof(struct row, id), cx.names);
 	for (size_t i = 0; i < cx.n; i++) {
 		const struct row *w = &cx.rows[i];
 		double validation = w->vtotal ? (double)w->vpassed / w->vtotal : 1;

@@ -1,6 +1,7 @@
 #include "history.h"
 #include "common.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +10,6 @@
 #include "sl_scan.h"
 #include "sl_u64map.h"
 
-#define DAY_MS 86400000LL
 
 enum { C_ID, C_AGENT, C_ENV, C_PHASE, C_START, C_END, C_DUR, C_STRAT, C_TARGET, C_DEPLOYED,
        C_RB, C_REASON, NC };
@@ -17,11 +17,6 @@ static const char *const colnames[NC] = {
 	"deployment_id", "agent_id", "environment", "phase", "start_time", "end_time",
 	"duration_ms", "rollout_strategy", "target_instances", "deployed_instances",
 	"rollback_triggered", "rollback_reason"};
-
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
 
 const char *history_name(const struct history *h, uint32_t code, size_t *n)
 {
@@ -45,8 +40,7 @@ static int take(struct history *h, const struct analyze_params *p, int filter,
 		s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
 	if (!s[0] || !s[1] || !s[2] || !s[3])
 		return SL_OK;
-	if (filter && ((p->env && !is_str(s[2], n[2], p->env)) ||
-		       (p->agent && !is_str(s[1], n[1], p->agent))))
+	if (filter && !agent_env_wanted(p, s[1], n[1], s[2], n[2]))
 		return SL_OK;
 	if (sl_grow(&h->rows, &h->cap, h->n + 1, sizeof(*h->rows)))
 		return SL_ENOMEM;
@@ -82,29 +76,29 @@ static int take(struct history *h, const struct analyze_params *p, int filter,
 	return SL_OK;
 }
 
-/* Adds the artifacts' bytes or counts the validations of each known
- * deployment. */
-static int join(struct history *h, const struct sl_store *st, enum sl_kind kind, int64_t from,
-		int64_t to, const struct sl_u64map *byid, struct sl_errctx *err)
+/* Adds the artifacts' bytes (of the window) or counts the validations
+ * (around it) of each known deployment. */
+static int join(struct history *h, const struct analyze_params *p, const struct sl_store *st,
+		enum sl_kind kind, const struct sl_u64map *byid, struct sl_errctx *err)
 {
+	static const char *const names[] = {"deployment_id", "size_bytes"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
-	int c_id = sl_kind_col(kind, "deployment_id");
-	int c_size = kind == SL_KIND_ARTIFACTS ? sl_kind_col(kind, "size_bytes") : -1, rc;
+	int col[2], rc, c_size = -1;
 
-	want[c_id] = 1;
-	if (c_size >= 0)
-		want[c_size] = 1;
-	if ((rc = sl_scan_open(&sc, st, kind, from, to, want, err)))
+	if (kind == SL_KIND_ARTIFACTS)
+		rc = scan_kind_cols(st, kind, p->from, p->to, names, 2, col, &sc, err);
+	else
+		rc = scan_follow_cols(st, kind, p->from, p->to, names, 1, col, &sc, err);
+	if (rc)
 		return rc;
+	if (kind == SL_KIND_ARTIFACTS)
+		c_size = col[1];
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			size_t n;
-			const char *id = sl_batch_get_str(b, c_id, r, &n);
-			uint32_t *v;
+			uint32_t *v = scan_row_index(sc, b, r, col[0], byid);
 
-			if (!id || !sl_scan_in_window(sc, b, r) || !(v = sl_u64map_get(byid, sl_hash(id, n))))
+			if (!v)
 				continue;
 			if (c_size < 0)
 				h->rows[*v].validations++;
@@ -115,17 +109,6 @@ static int join(struct history *h, const struct sl_store *st, enum sl_kind kind,
 	return rc < 0 ? rc : SL_OK;
 }
 
-static const struct sl_dict *sort_names;
-
-static int cmp_row(const void *x, const void *y)
-{
-	const struct hist_row *a = x, *b = y;
-
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return names_cmp(sort_names, a->id, b->id);
-}
-
 int history_load(const struct analyze_params *p, const struct sl_store *st, int filter,
 		 struct history *h, struct sl_errctx *err)
 {
@@ -133,8 +116,6 @@ int history_load(const struct analyze_params *p, const struct sl_store *st, int 
 	struct sl_scan *sc = NULL;
 	struct sl_batch *b;
 	int col[NC], rc;
-	int64_t vfrom = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
-	int64_t vto = p->to == SL_TIME_MAX ? SL_TIME_MAX : p->to + 7 * DAY_MS;
 
 	memset(h, 0, sizeof(*h));
 	if (!(h->names = sl_dict_new()))
@@ -147,11 +128,11 @@ int history_load(const struct analyze_params *p, const struct sl_store *st, int 
 				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 				goto out;
 			}
-	if (rc < 0 || (rc = join(h, st, SL_KIND_ARTIFACTS, p->from, p->to, &byid, err)) ||
-	    (rc = join(h, st, SL_KIND_VALIDATIONS, vfrom, vto, &byid, err)))
+	if (rc < 0 || (rc = join(h, p, st, SL_KIND_ARTIFACTS, &byid, err)) ||
+	    (rc = join(h, p, st, SL_KIND_VALIDATIONS, &byid, err)))
 		goto out;
-	sort_names = h->names;
-	sl_sort(h->rows, h->n, sizeof(*h->rows), cmp_row);
+	sort_by_start_id(h->rows, h->n, sizeof(*h->rows), offsetof(struct hist_row, start),
+			 offsetof(struct hist_row, id), h->names);
 	rc = SL_OK;
 out:
 	sl_scan_close(sc);

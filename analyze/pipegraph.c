@@ -3,6 +3,7 @@
  * Everything here is a function of its arguments; pipeline.c feeds it from
  * the store. */
 #include "pipeline.h"
+#include "common.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -37,13 +38,6 @@ static int cmp_run(const void *x, const void *y)
 	if (a->attempt != b->attempt)
 		return (a->attempt > b->attempt) - (a->attempt < b->attempt);
 	return (a->start > b->start) - (a->start < b->start);
-}
-
-static int cmp_i64(const void *x, const void *y)
-{
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-
-	return (a > b) - (a < b);
 }
 
 /* Nearest rank: the smallest value with at least q of the sorted n at or

@@ -24,11 +24,6 @@
 #define DAY_MS 86400000LL
 #define HOUR_MS 3600000LL
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static uint64_t exec_key(uint32_t pipe, int64_t exec)
 {
 	return ((uint64_t)pipe << 32 | (uint32_t)pipe) * 0x9E3779B97F4A7C15ULL ^
@@ -637,13 +632,6 @@ void pipeline_all_release(struct pl_all *A)
 	memset(A, 0, sizeof(*A));
 }
 
-static int cmp_i64(const void *x, const void *y)
-{
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-
-	return (a > b) - (a < b);
-}
-
 static int64_t nearest_rank(const int64_t *v, size_t n, double q)
 {
 	size_t k = (size_t)ceil(q * (double)n);
@@ -990,7 +978,7 @@ static int conditions(const struct analyze_params *p, int64_t *start, const char
 	int wd = 0;
 	char *end;
 
-	*trigger = query_arg(p, "trigger") ? query_arg(p, "trigger") : "push";
+	*trigger = query_arg_or(p, "trigger", "push");
 	if (h) {
 		hour = strtol(h, &end, 10);
 		if (!*h || *end || hour < 0 || hour > 23) {

@@ -460,14 +460,6 @@ out:
 	return SL_OK;
 }
 
-static int add_metric(struct sl_table *t, const char *name, double v)
-{
-	if (sl_table_add_row(t) || sl_table_set_str(t, 0, name, strlen(name)))
-		return SL_ENOMEM;
-	sl_table_set_f64(t, 1, v);
-	return SL_OK;
-}
-
 static int cmp_double(const void *x, const void *y)
 {
 	double a = *(const double *)x, b = *(const double *)y;
@@ -477,10 +469,8 @@ static int cmp_double(const void *x, const void *y)
 
 static double median(double *v, size_t n)
 {
-	if (!n)
-		return NAN;
 	sl_sort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return median_sorted(v, n);
 }
 
 /* The duration backtest: fit on the first 80% of the usable deployments
@@ -493,7 +483,6 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 		{"predicted_duration_ms", SL_R_F64}, {"lower_90_ms", SL_R_F64},
 		{"upper_90_ms", SL_R_F64},
 	};
-	static const struct sl_rcol mcols[] = {{"metric", SL_R_STR}, {"value", SL_R_F64}};
 	struct dmodel train = {0}, full = {0};
 	struct sl_table *pt = NULL, *mt = NULL;
 	size_t *idx = NULL, n = 0, ntrain, nhold;
@@ -543,31 +532,31 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 	pt = NULL;
 	if (model_table(a, &full, h, p->cfg.predict_agent_min))
 		goto nomem;
-	if (!(mt = sl_table_new("duration_backtest", mcols, 2)))
+	if (!(mt = metric_table_new("duration_backtest")))
 		goto nomem;
 	{
 		double hn = (double)nhold;
 		int ok = nhold && train.fit;
 
-		if (add_metric(mt, "train_deployments", (double)ntrain) ||
-		    add_metric(mt, "holdout_deployments", hn) ||
-		    add_metric(mt, "mae_ms", ok ? abs_sum / hn : NAN) ||
-		    add_metric(mt, "mae_ms_train_median", ok ? base_sum / hn : NAN) ||
-		    add_metric(mt, "median_ape", ok ? median(ape, nhold) : NAN) ||
-		    add_metric(mt, "coverage_90", ok ? (double)covered / hn : NAN) ||
-		    add_metric(mt, "holdout_unseen_levels", (double)unseen) ||
-		    add_metric(mt, "train_rank", train.fit ? train.fit->rank : NAN) ||
-		    add_metric(mt, "train_terms", train.fit ? train.p : NAN) ||
-		    add_metric(mt, "train_r2", train.fit ? train.fit->r2 : NAN) ||
-		    add_metric(mt, "train_s_log", train.fit ? train.fit->s : NAN) ||
-		    add_metric(mt, "train_smearing", train.fit ? train.smear : NAN) ||
-		    add_metric(mt, "train_svd", train.fit ? train.fit->svd : NAN) ||
-		    add_metric(mt, "model_deployments", (double)n) ||
-		    add_metric(mt, "model_rank", full.fit ? full.fit->rank : NAN) ||
-		    add_metric(mt, "model_r2", full.fit ? full.fit->r2 : NAN) ||
-		    add_metric(mt, "model_s_log", full.fit ? full.fit->s : NAN) ||
-		    add_metric(mt, "model_smearing", full.fit ? full.smear : NAN) ||
-		    add_metric(mt, "model_svd", full.fit ? full.fit->svd : NAN))
+		if (metric_add(mt, "train_deployments", (double)ntrain) ||
+		    metric_add(mt, "holdout_deployments", hn) ||
+		    metric_add(mt, "mae_ms", ok ? abs_sum / hn : NAN) ||
+		    metric_add(mt, "mae_ms_train_median", ok ? base_sum / hn : NAN) ||
+		    metric_add(mt, "median_ape", ok ? median(ape, nhold) : NAN) ||
+		    metric_add(mt, "coverage_90", ok ? (double)covered / hn : NAN) ||
+		    metric_add(mt, "holdout_unseen_levels", (double)unseen) ||
+		    metric_add(mt, "train_rank", train.fit ? train.fit->rank : NAN) ||
+		    metric_add(mt, "train_terms", train.fit ? train.p : NAN) ||
+		    metric_add(mt, "train_r2", train.fit ? train.fit->r2 : NAN) ||
+		    metric_add(mt, "train_s_log", train.fit ? train.fit->s : NAN) ||
+		    metric_add(mt, "train_smearing", train.fit ? train.smear : NAN) ||
+		    metric_add(mt, "train_svd", train.fit ? train.fit->svd : NAN) ||
+		    metric_add(mt, "model_deployments", (double)n) ||
+		    metric_add(mt, "model_rank", full.fit ? full.fit->rank : NAN) ||
+		    metric_add(mt, "model_r2", full.fit ? full.fit->r2 : NAN) ||
+		    metric_add(mt, "model_s_log", full.fit ? full.fit->s : NAN) ||
+		    metric_add(mt, "model_smearing", full.fit ? full.smear : NAN) ||
+		    metric_add(mt, "model_svd", full.fit ? full.fit->svd : NAN))
 			goto nomem;
 	}
 	if (sl_analysis_add(a, mt))
@@ -671,7 +660,6 @@ static void sim_release(struct sim_index *s)
 static int success_backtest(const struct analyze_params *p, const struct history *h,
 			    struct sl_analysis *a, struct sl_errctx *err)
 {
-	static const struct sl_rcol mcols[] = {{"metric", SL_R_STR}, {"value", SL_R_F64}};
 	struct sim_index s = {SL_U64MAP_INIT, NULL, 0, 0};
 	struct sl_table *t = NULL;
 	size_t nf = 0, ntrain, seen = 0, levels[SIM_N] = {0};
@@ -705,24 +693,24 @@ static int success_backtest(const struct analyze_params *p, const struct history
 		brier += (mean - y) * (mean - y);
 		brier_base += (base - y) * (base - y);
 	}
-	if (!(t = sl_table_new("success_backtest", mcols, 2)))
+	if (!(t = metric_table_new("success_backtest")))
 		goto out;
 	{
 		double hn = (double)(nf / 5);
 		int ok = nf / 5 && ntrain;
 
-		if (add_metric(t, "train_deployments", (double)ntrain) ||
-		    add_metric(t, "holdout_deployments", hn) ||
-		    add_metric(t, "base_rate", base) ||
-		    add_metric(t, "brier", ok ? brier / hn : NAN) ||
-		    add_metric(t, "brier_base_rate", ok ? brier_base / hn : NAN) ||
-		    add_metric(t, "brier_skill", ok && brier_base > 0 ? 1 - brier / brier_base : NAN))
+		if (metric_add(t, "train_deployments", (double)ntrain) ||
+		    metric_add(t, "holdout_deployments", hn) ||
+		    metric_add(t, "base_rate", base) ||
+		    metric_add(t, "brier", ok ? brier / hn : NAN) ||
+		    metric_add(t, "brier_base_rate", ok ? brier_base / hn : NAN) ||
+		    metric_add(t, "brier_skill", ok && brier_base > 0 ? 1 - brier / brier_base : NAN))
 			goto out;
 		for (int l = 0; l < SIM_N; l++) {
 			char name[64];
 
 			snprintf(name, sizeof(name), "similar_by_%s", sim_names[l]);
-			if (add_metric(t, name, (double)levels[l]))
+			if (metric_add(t, name, (double)levels[l]))
 				goto out;
 		}
 	}

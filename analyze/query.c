@@ -27,12 +27,13 @@ static int str_is(const struct sl_batch *b, int c, size_t r, const char *want)
 }
 
 /* Rows of kind in [from, to) whose column col equals value (and, when
- * col2 >= 0, whose col2 equals value2), copied into *out. */
+ * col2 >= 0, whose col2 equals value2), copied into *out (the caller frees
+ * it; NULL on failure). */
 static int collect(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
 		   const char *colname, const char *value, const char *col2name,
 		   const char *value2, struct sl_batch **out, struct sl_errctx *err)
 {
-	struct sl_scan *sc;
+	struct sl_scan *sc = NULL;
 	struct sl_batch *b;
 	int col = sl_kind_col(kind, colname), col2 = col2name ? sl_kind_col(kind, col2name) : -1;
 	int rc;
@@ -41,17 +42,23 @@ static int collect(const struct sl_store *st, enum sl_kind kind, int64_t from, i
 	if (!*out)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if ((rc = sl_scan_open(&sc, st, kind, from, to, NULL, err)))
-		return rc;
+		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++)
 			if (sl_scan_in_window(sc, b, r) && str_is(b, col, r, value) &&
 			    (col2 < 0 || str_is(b, col2, r, value2)) &&
 			    sl_batch_copy_row(*out, b, r)) {
-				sl_scan_close(sc);
-				return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
 			}
+	rc = rc < 0 ? rc : SL_OK;
+out:
 	sl_scan_close(sc);
-	return rc < 0 ? rc : SL_OK;
+	if (rc) {
+		sl_batch_free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 /* The stored row of a deployment: the ids first (cheap), then its day. */
@@ -236,10 +243,8 @@ static int history_query(const struct analyze_params *p, const struct sl_store *
 	int rc;
 
 	if ((rc = collect(st, SL_KIND_DEPLOYMENTS, p->from, p->to, "agent_id", p->agent,
-			  p->env ? "environment" : NULL, p->env, &d, err))) {
-		sl_batch_free(d);
+			  p->env ? "environment" : NULL, p->env, &d, err)))
 		return rc;
-	}
 	return print_newest(p, d, "start_time", err);
 }
 
@@ -252,10 +257,8 @@ static int executions_query(const struct analyze_params *p, const struct sl_stor
 	int rc;
 
 	if ((rc = collect(st, SL_KIND_PIPELINE_RUNS, p->from, p->to, "pipeline_id", p->query_id,
-			  status ? "status" : NULL, status, &d, err))) {
-		sl_batch_free(d);
+			  status ? "status" : NULL, status, &d, err)))
 		return rc;
-	}
 	return print_newest(p, d, "start_time", err);
 }
 
@@ -276,10 +279,8 @@ static int versions_query(const struct analyze_params *p, const struct sl_store 
 		return 1;
 	}
 	if ((rc = collect(st, SL_KIND_VERSIONS, p->from, p->to, "agent_id", p->agent,
-			  p->env ? "environment" : NULL, p->env, &d, err))) {
-		sl_batch_free(d);
+			  p->env ? "environment" : NULL, p->env, &d, err)))
 		return rc;
-	}
 	if (!(keep = malloc(d->n ? d->n : 1))) {
 		sl_batch_free(d);
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);

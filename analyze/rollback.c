@@ -740,14 +740,6 @@ static int add_sep(struct sl_buf *b)
 	return b->len ? sl_buf_addc(b, ';') : SL_OK;
 }
 
-static int add_metric_r(struct sl_table *t, const char *name, double v)
-{
-	if (sl_table_add_row(t) || sl_table_set_str(t, 0, name, strlen(name)))
-		return SL_ENOMEM;
-	sl_table_set_f64(t, 1, v);
-	return SL_OK;
-}
-
 static const struct history *end_h;
 
 static int cmp_end(const void *x, const void *y)
@@ -770,7 +762,6 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 		{"mitigations", SL_R_STR},      {"recommended_validation", SL_R_STR},
 		{"rolled_back", SL_R_BOOL},
 	};
-	static const struct sl_rcol mcols[] = {{"metric", SL_R_STR}, {"value", SL_R_F64}};
 	static const char *const hist_factors[2] = {"agent_rollback_history", "strategy_rollback_rate"};
 	static const char *const hist_mitigations[2] = {
 		"review the agent's recent rollbacks in this environment first",
@@ -864,11 +855,11 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 	if (sl_analysis_add(a, t))
 		goto out;
 	t = NULL;
-	if (!(mt = sl_table_new("rollback_risk_backtest", mcols, 2)) ||
-	    add_metric_r(mt, "holdout_deployments", hn) ||
-	    add_metric_r(mt, "brier", hn ? brier / hn : NAN) ||
-	    add_metric_r(mt, "brier_base_rate", hn ? brier_base / hn : NAN) ||
-	    add_metric_r(mt, "brier_skill", hn && brier_base > 0 ? 1 - brier / brier_base : NAN))
+	if (!(mt = metric_table_new("rollback_risk_backtest")) ||
+	    metric_add(mt, "holdout_deployments", hn) ||
+	    metric_add(mt, "brier", hn ? brier / hn : NAN) ||
+	    metric_add(mt, "brier_base_rate", hn ? brier_base / hn : NAN) ||
+	    metric_add(mt, "brier_skill", hn && brier_base > 0 ? 1 - brier / brier_base : NAN))
 		goto out;
 	for (int l = 0; l < 4; l++) {
 		static const char *const names[4][2] = {
@@ -878,8 +869,8 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 			{"holdout_critical", "rollback_rate_critical"},
 		};
 
-		if (add_metric_r(mt, names[l][0], lv_n[l]) ||
-		    add_metric_r(mt, names[l][1], lv_n[l] ? lv_r[l] / lv_n[l] : NAN))
+		if (metric_add(mt, names[l][0], lv_n[l]) ||
+		    metric_add(mt, names[l][1], lv_n[l] ? lv_r[l] / lv_n[l] : NAN))
 			goto out;
 	}
 	if (sl_analysis_add(a, mt))

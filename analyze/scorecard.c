@@ -10,7 +10,6 @@
 #include "sl_scan.h"
 #include "sl_u64map.h"
 
-#define DAY_MS 86400000LL
 
 /* A failed or rolled-back deployment and the first sign of its trouble. */
 struct trouble {
@@ -23,11 +22,6 @@ struct ctx {
 	size_t n, cap;
 	struct sl_u64map byid;
 };
-
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
 
 static int scan_troubles(const struct analyze_params *p, const struct sl_store *st,
 			 struct ctx *cx, struct sl_errctx *err)
@@ -53,8 +47,7 @@ static int scan_troubles(const struct analyze_params *p, const struct sl_store *
 			for (int k = 0; k < 4; k++)
 				s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
 			if (!sl_scan_in_window(sc, b, r) || !s[0] ||
-			    (p->env && !is_str(s[2], n[2], p->env)) ||
-			    (p->agent && !is_str(s[1], n[1], p->agent)))
+			    !agent_env_wanted(p, s[1], n[1], s[2], n[2]))
 				continue;
 			rolled = is_str(s[3], n[3], "rolled_back") ||
 				 (!sl_batch_is_null(b, col[6], r) && b->cols[col[6]].v.u8[r]);
@@ -83,52 +76,32 @@ static int scan_troubles(const struct analyze_params *p, const struct sl_store *
 static int scan_signs(const struct analyze_params *p, const struct sl_store *st,
 		      struct ctx *cx, enum sl_kind kind, struct sl_errctx *err)
 {
+	static const char *const names[] = {"deployment_id", "status", "timestamp"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	uint8_t want[64] = {0};
-	int c_id = sl_kind_col(kind, "deployment_id"), c_st = sl_kind_col(kind, "status");
-	int c_ts = sl_kind_col(kind, "timestamp"), rc;
-	int64_t from = p->from == SL_TIME_MIN ? SL_TIME_MIN : p->from - DAY_MS;
-	int64_t to = p->to == SL_TIME_MAX ? SL_TIME_MAX : p->to + 7 * DAY_MS;
+	int col[3], rc;
 
-	want[c_id] = want[c_st] = want[c_ts] = 1;
-	if ((rc = sl_scan_open(&sc, st, kind, from, to, want, err)))
+	if ((rc = scan_follow_cols(st, kind, p->from, p->to, names, 3, col, &sc, err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			size_t n, sn;
-			const char *id = sl_batch_get_str(b, c_id, r, &n);
-			const char *s = sl_batch_get_str(b, c_st, r, &sn);
+			size_t sn;
+			const char *s = sl_batch_get_str(b, col[1], r, &sn);
 			uint32_t *v;
 			struct trouble *t;
 			int64_t ts;
 
-			if (!id || !is_str(s, sn, "failed") || !sl_scan_in_window(sc, b, r) ||
-			    !(v = sl_u64map_get(&cx->byid, sl_hash(id, n))))
+			if (!is_str(s, sn, "failed") ||
+			    !(v = scan_row_index(sc, b, r, col[0], &cx->byid)))
 				continue;
 			t = &cx->t[*v];
-			ts = b->cols[c_ts].v.i64[r];
+			ts = b->cols[col[2]].v.i64[r];
 			if (!t->has_sign || ts < t->first_sign)
 				t->first_sign = ts;
 			t->has_sign = 1;
 		}
 	sl_scan_close(sc);
 	return rc < 0 ? rc : SL_OK;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double lower_median(int64_t *v, size_t n)
-{
-	if (!n)
-		return NAN;
-	sl_sort(v, n, sizeof(*v), cmp_i64);
-	return (double)v[(n - 1) / 2];
 }
 
 /* The value of column col of the row of table name whose first column is
@@ -203,9 +176,9 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 	samples[1] = lookup(a, "summary", "overall", "total_deployments");
 	value[2] = lookup(a, "summary", "overall", "rollback_rate");
 	samples[2] = samples[0];
-	value[3] = lower_median(det, ndet);
+	value[3] = ndet ? (double)lower_median(det, ndet) : NAN;
 	samples[3] = (double)ndet;
-	value[4] = lower_median(rec, nrec);
+	value[4] = nrec ? (double)lower_median(rec, nrec) : NAN;
 	samples[4] = (double)nrec;
 	value[5] = versions_adoption_score(a, &samples[5]);
 	value[6] = lookup(a, "alert_precision", "all", "false_positive_rate");

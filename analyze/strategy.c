@@ -32,11 +32,6 @@ static const char *const colnames[NC] = {"agent_id", "environment", "phase", "ro
 					 "duration_ms", "rollback_triggered", "latency_change",
 					 "error_rate_change", "cpu_change", "memory_change"};
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static struct cell *cell_of(struct ctx *cx, uint32_t strategy, uint32_t env)
 {
 	for (size_t i = 0; i < cx->n; i++)
@@ -91,13 +86,6 @@ static int add(struct cell *c, const struct sl_batch *b, size_t r, const int *co
 		c->dur[c->ndur++] = b->cols[col[C_DUR]].v.i64[r];
 	}
 	return SL_OK;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 static const struct sl_dict *sort_names;
@@ -221,8 +209,7 @@ int strategy_run(const struct analyze_params *p, const struct sl_store *st,
 			struct cell *c1, *c2;
 
 			if (!sl_scan_in_window(sc, b, r) || !strat || !env ||
-			    (p->env && !is_str(env, en, p->env)) ||
-			    (p->agent && !is_str(agent, an, p->agent)))
+			    !agent_env_wanted(p, agent, an, env, en))
 				continue;
 			if (sl_dict_intern(cx.names, strat, sn, &sc_) ||
 			    sl_dict_intern(cx.names, env, en, &ec) || !(c1 = cell_of(&cx, sc_, ec)) ||

@@ -61,11 +61,6 @@ struct vctx {
 
 static const int adoption_hours[5] = {1, 6, 24, 48, 168};
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static int scan_deps(const struct analyze_params *p, const struct sl_store *st, struct vctx *cx,
 		     struct sl_errctx *err)
 {
@@ -88,8 +83,7 @@ static int scan_deps(const struct analyze_params *p, const struct sl_store *st, 
 			for (int k = 0; k < 4; k++)
 				s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
 			if (!sl_scan_in_window(sc, b, r) || !s[0] || !s[1] || !s[2] || !s[3] ||
-			    (p->env && !is_str(s[1], n[1], p->env)) ||
-			    (p->agent && !is_str(s[0], n[0], p->agent)))
+			    !agent_env_wanted(p, s[0], n[0], s[1], n[1]))
 				continue;
 			if (sl_grow(&cx->d, &cx->cap, cx->n + 1, sizeof(*cx->d)))
 				goto nomem;
@@ -156,13 +150,6 @@ static int cmp_dep_ver(const void *x, const void *y)
 static int cmp_u32(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-
-	return (a > b) - (a < b);
-}
-
-static int cmp_i64(const void *x, const void *y)
-{
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
 
 	return (a > b) - (a < b);
 }
@@ -326,11 +313,6 @@ static int per_version(struct vctx *cx)
 	}
 	sl_sort(cx->v, cx->nv, sizeof(*cx->v), cmp_ver);
 	return SL_OK;
-}
-
-static double median_sorted(const double *v, size_t n)
-{
-	return !n ? NAN : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static int set_name(struct sl_table *t, int c, const struct vctx *cx, uint32_t code)
@@ -568,18 +550,12 @@ static int build(const struct analyze_params *p, const struct sl_store *st, stru
 	    per_version(&cx) || write_regressions(p, &cx, tr) || write_versions(p, &cx, tv) ||
 	    write_adoption(&cx, ta))
 		goto nomem;
-	if (sl_analysis_add(a, tv)) {
-		tv = NULL;
-		goto nomem;
+	{
+		struct sl_table *all[] = {tv, ta, tr};
+
+		tv = ta = tr = NULL;
+		rc = analysis_add_tables(a, all, 3, err);
 	}
-	tv = NULL;
-	if (sl_analysis_add(a, ta)) {
-		ta = NULL;
-		goto nomem;
-	}
-	ta = NULL;
-	rc = sl_analysis_add(a, tr) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
-	tr = NULL;
 	goto out;
 nomem:
 	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
@@ -827,8 +803,7 @@ int versions_query_compatibility(const struct analyze_params *p, const struct sl
 		{"compatible", SL_R_BOOL},	  {"reasons", SL_R_STR},
 	};
 	const char *version = need_arg(p, "version");
-	const char *target = query_arg(p, "target_environment") ? query_arg(p, "target_environment")
-								 : p->env;
+	const char *target = query_arg_or(p, "target_environment", p->env);
 	struct vrow *v = NULL;
 	size_t n = 0;
 	const struct vrow *me = NULL, *cur = NULL;
@@ -932,32 +907,34 @@ struct gate_tally {
 static int tally_gates(const struct analyze_params *p, const struct sl_store *st, int64_t t0,
 		       int64_t t1, const char *env, struct gate_tally *g, struct sl_errctx *err)
 {
+	static const char *const run_cols[] = {"pipeline_id", "execution_number", "agent_ids"};
+	static const char *const stage_cols[] = {"pipeline_id", "execution_number", "stage_id",
+						 "environment"};
+	static const char *const gate_cols[] = {"pipeline_id", "execution_number", "stage_id",
+						"status"};
 	struct sl_u64map runs = SL_U64MAP_INIT, stages = SL_U64MAP_INIT;
 	struct sl_scan *sc = NULL;
 	struct sl_batch *b;
-	uint8_t want[64];
-	int rc, c0, c1, c2, c3;
+	/* stages start after their run: a day of slack for long runs */
+	int64_t t1s = t1 == SL_TIME_MAX ? t1 : t1 + 24 * HOUR_MS;
+	int rc, c[4];
 
 	memset(g, 0, sizeof(*g));
-	memset(want, 0, sizeof(want));
-	want[c0 = sl_kind_col(SL_KIND_PIPELINE_RUNS, "pipeline_id")] = 1;
-	want[c1 = sl_kind_col(SL_KIND_PIPELINE_RUNS, "execution_number")] = 1;
-	want[c2 = sl_kind_col(SL_KIND_PIPELINE_RUNS, "agent_ids")] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_PIPELINE_RUNS, t0, t1, want, err)))
+	if ((rc = scan_kind_cols(st, SL_KIND_PIPELINE_RUNS, t0, t1, run_cols, 3, c, &sc, err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
 			size_t pn, an;
-			const char *pipe = sl_batch_get_str(b, c0, r, &pn);
-			const char *agents = sl_batch_get_str(b, c2, r, &an);
+			const char *pipe = sl_batch_get_str(b, c[0], r, &pn);
+			const char *agents = sl_batch_get_str(b, c[2], r, &an);
 			uint32_t *v;
 			int added;
 
 			if (!sl_scan_in_window(sc, b, r) || !pipe || !agents ||
 			    !list_has(agents, an, p->agent))
 				continue;
-			if (sl_u64map_put(&runs, run_key(pipe, pn, b->cols[c1].v.i64[r], NULL, 0), &v,
-					  &added))
+			if (sl_u64map_put(&runs, run_key(pipe, pn, b->cols[c[1]].v.i64[r], NULL, 0),
+					  &v, &added))
 				goto nomem;
 			g->executions += (uint64_t)added;
 		}
@@ -965,22 +942,15 @@ static int tally_gates(const struct analyze_params *p, const struct sl_store *st
 	sc = NULL;
 	if (rc < 0)
 		goto out;
-	/* stages start after their run: a day of slack for long runs */
-	memset(want, 0, sizeof(want));
-	want[c0 = sl_kind_col(SL_KIND_STAGE_RUNS, "pipeline_id")] = 1;
-	want[c1 = sl_kind_col(SL_KIND_STAGE_RUNS, "execution_number")] = 1;
-	want[c2 = sl_kind_col(SL_KIND_STAGE_RUNS, "stage_id")] = 1;
-	want[c3 = sl_kind_col(SL_KIND_STAGE_RUNS, "environment")] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_STAGE_RUNS, t0,
-			       t1 == SL_TIME_MAX ? t1 : t1 + 24 * HOUR_MS, want, err)))
+	if ((rc = scan_kind_cols(st, SL_KIND_STAGE_RUNS, t0, t1s, stage_cols, 4, c, &sc, err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
 			size_t pn, sn, en;
-			const char *pipe = sl_batch_get_str(b, c0, r, &pn);
-			const char *stage = sl_batch_get_str(b, c2, r, &sn);
-			const char *e = sl_batch_get_str(b, c3, r, &en);
-			int64_t x = b->cols[c1].v.i64[r];
+			const char *pipe = sl_batch_get_str(b, c[0], r, &pn);
+			const char *stage = sl_batch_get_str(b, c[2], r, &sn);
+			const char *e = sl_batch_get_str(b, c[3], r, &en);
+			int64_t x = b->cols[c[1]].v.i64[r];
 			uint32_t *v;
 			int added;
 
@@ -995,24 +965,18 @@ static int tally_gates(const struct analyze_params *p, const struct sl_store *st
 	sc = NULL;
 	if (rc < 0)
 		goto out;
-	memset(want, 0, sizeof(want));
-	want[c0 = sl_kind_col(SL_KIND_GATE_RESULTS, "pipeline_id")] = 1;
-	want[c1 = sl_kind_col(SL_KIND_GATE_RESULTS, "execution_number")] = 1;
-	want[c2 = sl_kind_col(SL_KIND_GATE_RESULTS, "stage_id")] = 1;
-	want[c3 = sl_kind_col(SL_KIND_GATE_RESULTS, "status")] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_GATE_RESULTS, t0,
-			       t1 == SL_TIME_MAX ? t1 : t1 + 24 * HOUR_MS, want, err)))
+	if ((rc = scan_kind_cols(st, SL_KIND_GATE_RESULTS, t0, t1s, gate_cols, 4, c, &sc, err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
 			size_t pn, sn, zn;
-			const char *pipe = sl_batch_get_str(b, c0, r, &pn);
-			const char *stage = sl_batch_get_str(b, c2, r, &sn);
-			const char *z = sl_batch_get_str(b, c3, r, &zn);
+			const char *pipe = sl_batch_get_str(b, c[0], r, &pn);
+			const char *stage = sl_batch_get_str(b, c[2], r, &sn);
+			const char *z = sl_batch_get_str(b, c[3], r, &zn);
 
 			if (!pipe || !stage ||
 			    !sl_u64map_get(&stages,
-					   run_key(pipe, pn, b->cols[c1].v.i64[r], stage, sn)))
+					   run_key(pipe, pn, b->cols[c[1]].v.i64[r], stage, sn)))
 				continue;
 			g->evaluated++;
 			g->failed += !(is_str(z, zn, "passed") || is_str(z, zn, "success"));

@@ -17,6 +17,7 @@
 #include "src.h"
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,8 +202,27 @@ static void start_value(struct apistate *st, char c)
 	(void)c;
 }
 
-static int feed(struct apistate *st, const char *p, size_t n)
+/* Rejects the value from vstart to p (not included) as cut off, for the
+ * reason fmt formats. */
+static int cut_at(struct apistate *st, const char *vstart, const char *p, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int cut_at(struct apistate *st, const char *vstart, const char *p, const char *fmt, ...)
 {
+	char why[80];
+	va_list ap;
+	int rc = add_span(st, vstart, (size_t)(p - vstart));
+
+	if (rc)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return cut_value(st, why);
+}
+
+static int feed(void *arg, const char *p, size_t n)
+{
+	struct apistate *st = arg;
 	const char *end = p + n, *vstart = NULL;
 	int rc;
 
@@ -235,13 +255,8 @@ static int feed(struct apistate *st, const char *p, size_t n)
 				} else if (c == '"') {
 					st->in_str = 0;
 				} else if (c == '\n') {
-					char why[80];
-
-					if ((rc = add_span(st, vstart, (size_t)(p - vstart))))
-						return rc;
-					snprintf(why, sizeof(why), "line %ld ends inside a string",
-						 st->lineno);
-					if ((rc = cut_value(st, why)))
+					if ((rc = cut_at(st, vstart, p, "line %ld ends inside a string",
+							 st->lineno)))
 						return rc;
 					st->lineno++;
 					st->col0 = 1;
@@ -259,13 +274,8 @@ static int feed(struct apistate *st, const char *p, size_t n)
 			case '[':
 				if (st->col0) {
 					/* a new value in column 0: the last one never closed */
-					char why[80];
-
-					if ((rc = add_span(st, vstart, (size_t)(p - vstart))))
-						return rc;
-					snprintf(why, sizeof(why), "a new value starts at line %ld",
-						 st->lineno);
-					if ((rc = cut_value(st, why)))
+					if ((rc = cut_at(st, vstart, p, "a new value starts at line %ld",
+							 st->lineno)))
 						return rc;
 					start_value(st, c);
 					vstart = p;
@@ -358,9 +368,7 @@ int apisrc_run(struct sl_input *in, const char *path, const char *first, size_t 
 	       struct src_ops *ops, struct adapter *ad, int explain, struct sl_errctx *err)
 {
 	struct apistate st;
-	const char *data = first;
-	ssize_t got = (ssize_t)n;
-	int rc = SL_OK;
+	int rc;
 
 	memset(&st, 0, sizeof(st));
 	st.ops = ops;
@@ -370,21 +378,8 @@ int apisrc_run(struct sl_input *in, const char *path, const char *first, size_t 
 	st.explain = explain;
 	st.lineno = 1;
 	st.col0 = 1;
-	if (n >= 3 && !memcmp(first, "\xEF\xBB\xBF", 3)) {
-		data += 3;
-		got -= 3;
-		ops->bytes += 3;
-	}
-	while (got > 0) {
-		if ((rc = feed(&st, data, (size_t)got)))
-			goto out;
-		got = sl_input_read(in, &data, err);
-	}
-	if (got < 0) {
-		rc = (int)got;
-		err->line = st.lineno;
+	if ((rc = src_feed_json(in, first, n, ops, feed, &st, &st.lineno, err)))
 		goto out;
-	}
 	if (st.in_value)
 		rc = cut_value(&st, "the input ends inside it");
 	else if (st.garbage)

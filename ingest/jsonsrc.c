@@ -217,8 +217,9 @@ static int handle_line(struct jsonstate *st, const char *s, size_t n)
 	return rc;
 }
 
-static int feed_block(struct jsonstate *st, const char *p, size_t n)
+static int feed_block(void *arg, const char *p, size_t n)
 {
+	struct jsonstate *st = arg;
 	const char *end = p + n;
 	int rc;
 
@@ -261,34 +262,44 @@ static int feed_block(struct jsonstate *st, const char *p, size_t n)
 	return SL_OK;
 }
 
-int jsonsrc_run(struct sl_input *in, const char *path, const char *first, size_t n,
-		struct src_ops *ops, struct sl_errctx *err)
+int src_feed_json(struct sl_input *in, const char *first, size_t n, struct src_ops *ops,
+		  int (*feed)(void *st, const char *p, size_t n), void *st, const long *lineno,
+		  struct sl_errctx *err)
 {
-	struct jsonstate st;
 	const char *data = first;
 	ssize_t got = (ssize_t)n;
-	int rc = SL_OK;
+	int rc;
 
-	memset(&st, 0, sizeof(st));
-	st.ops = ops;
-	st.path = path;
-	st.err = err;
-	st.lineno = 1;
 	if (n >= 3 && !memcmp(first, "\xEF\xBB\xBF", 3)) {
 		data += 3;
 		got -= 3;
 		ops->bytes += 3;
 	}
 	while (got > 0) {
-		if ((rc = feed_block(&st, data, (size_t)got)))
-			goto out;
+		if ((rc = feed(st, data, (size_t)got)))
+			return rc;
 		got = sl_input_read(in, &data, err);
 	}
 	if (got < 0) {
-		rc = (int)got;
-		err->line = st.lineno;
-		goto out;
+		err->line = *lineno;
+		return (int)got;
 	}
+	return SL_OK;
+}
+
+int jsonsrc_run(struct sl_input *in, const char *path, const char *first, size_t n,
+		struct src_ops *ops, struct sl_errctx *err)
+{
+	struct jsonstate st;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	st.ops = ops;
+	st.path = path;
+	st.err = err;
+	st.lineno = 1;
+	if ((rc = src_feed_json(in, first, n, ops, feed_block, &st, &st.lineno, err)))
+		goto out;
 	if (st.line.len && !st.skipping)
 		rc = handle_line(&st, st.line.data, st.line.len);
 	if (!rc && !st.header_done)

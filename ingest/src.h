@@ -41,4 +41,12 @@ int csvsrc_run(struct sl_input *in, const char *path, const char *first, size_t 
 int jsonsrc_run(struct sl_input *in, const char *path, const char *first, size_t n,
 		struct src_ops *ops, struct sl_errctx *err);
 
+/* The JSON readers' loop: passes the input, from the block already read
+ * (first, n) and past a UTF-8 byte order mark (counted in ops->bytes), to
+ * feed(st, block, len) until the end.  0, feed's error, or the input's
+ * (with err->line set to *lineno). */
+int src_feed_json(struct sl_input *in, const char *first, size_t n, struct src_ops *ops,
+		  int (*feed)(void *st, const char *p, size_t n), void *st, const long *lineno,
+		  struct sl_errctx *err);
+
 #endif

@@ -20,11 +20,6 @@ static const char *const colnames[NC] = {
 	"deployed_instances", "healthy_instances", "failed_instances", "rollback_triggered",
 	"latency_change",     "error_rate_change", "cpu_change",	 "memory_change"};
 
-static int is_str(const char *s, size_t n, const char *want)
-{
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
 static int num(const struct sl_batch *b, int c, size_t r, double *v)
 {
 	if (sl_batch_is_null(b, c, r))

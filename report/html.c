@@ -781,6 +781,67 @@ static void td_str(struct out *o, const char *s, size_t max)
 	out_puts(o, "</td>");
 }
 
+/* A ';'-joined list, one item a line (each escaped and cut), so long
+ * lists wrap where they should. */
+static void td_list(struct out *o, const char *s, size_t max)
+{
+	char *copy = s ? strdup(s) : NULL, *item, *next;
+	int k = 0;
+
+	out_puts(o, "<td class=\"w\">");
+	if (s && !copy)
+		o->err = SL_ENOMEM;
+	for (item = copy; item && k < 16; item = next, k++) {
+		next = strchr(item, ';');
+		if (next)
+			*next++ = '\0';
+		out_puts(o, k ? "<br>" : "");
+		out_esc(o, item, max);
+	}
+	if (item)
+		out_puts(o, "<br>\xe2\x80\xa6");
+	out_puts(o, "</td>");
+	free(copy);
+}
+
+/* Two ';'-joined lists of the same length side by side, one pair a line
+ * ("off_hours: deploy during staffed hours"); else one after the other. */
+static void td_pairs(struct out *o, const char *a, const char *b, size_t max)
+{
+	char *ca = a ? strdup(a) : NULL, *cb = b ? strdup(b) : NULL;
+	size_t na = 0, nb = 0;
+
+	if ((a && !ca) || (b && !cb)) {
+		o->err = SL_ENOMEM;
+		goto out;
+	}
+	for (const char *q = a; q && *q; q++)
+		na += *q == ';';
+	for (const char *q = b; q && *q; q++)
+		nb += *q == ';';
+	if (!a || !b || !a[0] || na != nb) {
+		td_list(o, a && a[0] && b && b[0] ? a : a && a[0] ? a : b, max);
+		goto out;
+	}
+	out_puts(o, "<td class=\"w\">");
+	for (char *x = ca, *y = cb, *nx, *ny; x && y; x = nx, y = ny) {
+		nx = strchr(x, ';');
+		ny = strchr(y, ';');
+		if (nx)
+			*nx++ = '\0';
+		if (ny)
+			*ny++ = '\0';
+		out_puts(o, x == ca ? "<b>" : "<br><b>");
+		out_esc(o, x, MAXCELL);
+		out_puts(o, "</b>: ");
+		out_esc(o, y, max);
+	}
+	out_puts(o, "</td>");
+out:
+	free(ca);
+	free(cb);
+}
+
 static void td_num(struct out *o, double v, int digits)
 {
 	td_open(o, 1);
@@ -1453,8 +1514,7 @@ static void rollback_risk(struct ctx *cx, const struct sl_table *t)
 {
 	struct out *o = cx->o;
 	static const char *const heads[] = {"deployment", "agent", "environment", "strategy",
-		"#score", "level", "factors", "mitigations", "recommended validation",
-		"rolled back", NULL};
+		"#score", "level", "factors: mitigations", "rolled back", NULL};
 	size_t n = 0, *idx = sorted_rows(t, "risk_score", NULL, &n);
 	size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
 	double lv[4] = {0, 0, 0, 0};
@@ -1478,6 +1538,19 @@ static void rollback_risk(struct ctx *cx, const struct sl_table *t)
 		out_num(o, lv[k], 10);
 	}
 	out_puts(o, " (each scored only from what had ended before it started).</p>\n");
+	/* the recommended validation goes with the level: said once each */
+	out_puts(o, "<ul>\n");
+	for (int k = 3; k >= 0; k--) {
+		size_t r = find_row(t, "risk_level", levels[k]);
+		const char *rv = r == (size_t)-1 ? NULL : str(t, "recommended_validation", r);
+
+		if (!rv)
+			continue;
+		out_printf(o, "<li>Recommended validation at <b>%s</b> risk: ", levels[k]);
+		out_esc(o, rv, 240);
+		out_puts(o, "</li>\n");
+	}
+	out_puts(o, "</ul>\n");
 	if (n) {
 		th_row(o, heads);
 		for (size_t i = 0; i < shown; i++) {
@@ -1491,9 +1564,7 @@ static void rollback_risk(struct ctx *cx, const struct sl_table *t)
 			td_str(o, str(t, "rollout_strategy", r), MAXCELL);
 			td_num(o, num(t, "risk_score", r), 3);
 			td_str(o, str(t, "risk_level", r), 20);
-			td_str(o, str(t, "risk_factors", r), 160);
-			td_str(o, str(t, "mitigations", r), 240);
-			td_str(o, str(t, "recommended_validation", r), 160);
+			td_pairs(o, str(t, "risk_factors", r), str(t, "mitigations", r), 160);
 			out_printf(o, "<td>%s</td></tr>\n", rb == 1 ? "yes" : rb == 0 ? "no" : "active");
 		}
 		more_rows(o, n, shown, "rollback_risk");

@@ -18,6 +18,7 @@ const char *const svg_palette[SVG_MAX_SERIES] = {
 #define MB 58
 #define TEXT "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" fill=\"#222\""
 #define MAXLAB 48 /* bytes of a label shown */
+#define HLAB 52   /* bytes of a horizontal bar's label shown */
 
 static double nicenum(double x, int round_)
 {
@@ -627,7 +628,8 @@ void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labe
 {
 	static const char *const col[3] = {"#bbbbbb", "#4477aa", "#cc3311"};
 	double max = -INFINITY, step, lo, hi_v, row;
-	int w = c->width > 0 ? c->width : 960, lm = 230, h;
+	int w = c->width > 0 ? c->width : 960, lm, h;
+	size_t longest = 4;
 	struct frame f;
 	struct svg_series lg[3];
 	int nl = 0;
@@ -647,6 +649,13 @@ void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labe
 	}
 	if (c->percent)
 		max = fmax(max, 1);
+	/* the labels' column as wide as the longest needs, within limits */
+	for (size_t i = 0; labels && i < n; i++)
+		if (labels[i] && strlen(labels[i]) > longest)
+			longest = strlen(labels[i]);
+	if (longest > HLAB)
+		longest = HLAB;
+	lm = 24 + (int)(6.8 * (double)longest);
 	memset(&f, 0, sizeof(f));
 	f.x0 = lm;
 	f.x1 = w - MR - 8;
@@ -675,7 +684,7 @@ void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labe
 
 		out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" " TEXT "%s>",
 			   f.x0 - 6, y + row / 2 + 4, k ? " font-weight=\"bold\"" : "");
-		out_esc(o, labels && labels[i] ? labels[i] : "", 32);
+		out_esc(o, labels && labels[i] ? labels[i] : "", HLAB);
 		out_puts(o, "</text>");
 		if (isfinite(v[i]))
 			out_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "

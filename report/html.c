@@ -1076,8 +1076,8 @@ static void pipeline_gates(struct ctx *cx, const struct sl_table *t)
 			   *op = str(t, "operator", r);
 
 		off[r] = labs.b.len;
-		out_printf(&labs, "%s (%s %s ", g ? g : "", m ? m : "", op ? op : "");
-		out_num(&labs, num(t, "threshold", r), 4);
+		out_printf(&labs, "%s (%s %s %.4g", g ? g : "", m ? m : "", op ? op : "",
+			   num(t, "threshold", r));
 		out_putn(&labs, ")", 2); /* with its NUL */
 		v[r] = num(t, "pass_rate", r);
 	}

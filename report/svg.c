@@ -658,7 +658,7 @@ void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labe
 	lm = 24 + (int)(6.8 * (double)longest);
 	memset(&f, 0, sizeof(f));
 	f.x0 = lm;
-	f.x1 = w - MR - 8;
+	f.x1 = w - MR - 40;
 	f.y1 = MT;
 	f.y0 = h - 44;
 	svg_nice_ticks(0, max, 7, &lo, &hi_v, &step);
@@ -696,6 +696,35 @@ void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labe
 			out_printf(o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 				      "stroke=\"%s\" stroke-width=\"3\"/>", mx, y + (row - bh) / 2 - 2,
 				   mx, y + (row + bh) / 2 + 2, col[2]);
+		}
+		if (isfinite(v[i])) {
+			/* the bar's value, past its end (and its tick): bars of
+			 * 97% and 99% look alike */
+			double end = xpos(&f, fmax(v[i], lo)), tw = 40;
+			int both = mark && isfinite(mark[i]), left;
+
+			if (both) {
+				end = fmax(end, xpos(&f, mark[i]));
+				tw = 120;
+			}
+			/* past the end when it fits, else before it, with a halo */
+			left = end + 5 + tw > w;
+			out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" "
+				      "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"11\" "
+				      "fill=\"#333\" stroke=\"#fff\" stroke-width=\"3\" "
+				      "paint-order=\"stroke\">", left ? end - 5 : end + 5,
+				   y + row / 2 + 4, left ? "end" : "start");
+			if (both && names && names[2])
+				out_puts(o, "p50 ");
+			out_num(o, c->percent ? 100 * v[i] : v[i], 3);
+			out_puts(o, c->percent ? "%" : "");
+			if (both && names && names[2]) {
+				out_puts(o, ", ");
+				out_esc(o, names[2], 20);
+				out_puts(o, " ");
+				out_num(o, mark[i], 3);
+			}
+			out_puts(o, "</text>");
 		}
 		out_puts(o, "\n");
 	}

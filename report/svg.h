@@ -50,7 +50,8 @@ void svg_line_ref(struct out *o, const struct svg_chart *c, const double *x,
  * from zero, a red tick at mark[i] (NULL: none).  With names[1], bars
  * where hi[i] is set are blue and named names[1], the others grey and
  * named names[0]; else every bar is blue and named names[0].  names[2]
- * names the marks.  A height of 0 grows with n (22 px a row). */
+ * names the marks.  Each bar is labelled with its value (and its mark's,
+ * "p50 7.94, p95 15.2").  A height of 0 grows with n (22 px a row). */
 void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labels, size_t n,
 	       const double *v, const double *mark, const unsigned char *hi,
 	       const char *const names[3]);

@@ -162,7 +162,10 @@ START_TEST(test_hbars_ref)
 	/* two bars (one NaN), two p95 ticks (one NaN), three legend swatches;
 	 * the highlighted bar blue, the other grey, its label bold */
 	ck_assert_int_eq(count(h, "<rect"), 5);
-	ck_assert_int_eq(count(h, "stroke-width=\"3\""), 2);
+	ck_assert_int_eq(count(h, "stroke-width=\"3\"/>"), 2);
+	/* each bar labelled with its value and its mark's */
+	ck_assert_ptr_nonnull(strstr(h, ">p50 2, p95 4<"));
+	ck_assert_ptr_nonnull(strstr(h, ">8<")); /* no mark: the value alone */
 	ck_assert_int_eq(count(h, "fill=\"#4477aa\""), 2);
 	ck_assert_int_eq(count(h, "font-weight=\"bold\""), 1);
 	/* rows grow the height: 34 + 50 + 3 × 22 */

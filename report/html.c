@@ -1323,7 +1323,9 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t)
 		out_num(o, known, 10);
 		out_puts(o, " rollouts (agent \xc3\x97 environment \xc3\x97 version, every "
 			    "environment) whose 48 hours are over reached 80% of their target groups "
-			    "within 48 h (the seed's target: 80%); drawn: the latest of them.</p>\n");
+			    "within 48 h (the seed's target: 80%).  Drawn: the latest rollouts whose 48 h "
+			    "are over; lines that coincide hide one another, the table below has "
+			    "every value.</p>\n");
 	}
 	th_row(o, heads);
 	for (size_t k = 0; k < ns; k++) {

@@ -767,6 +767,839 @@ static size_t *sorted_rows(const struct sl_table *t, const char *by, const char 
 	return idx;
 }
 
+/* ---- cells of the specific tables ---- */
+
+static void td_open(struct out *o, int numeric_)
+{
+	out_puts(o, numeric_ ? "<td class=\"n\">" : "<td>");
+}
+
+static void td_str(struct out *o, const char *s, size_t max)
+{
+	out_puts(o, max > MAXCELL ? "<td class=\"w\">" : "<td>");
+	out_esc(o, s ? s : "", max);
+	out_puts(o, "</td>");
+}
+
+/* A ';'-joined list, one item a line (each escaped and cut), so long
+ * lists wrap where they should. */
+static void td_list(struct out *o, const char *s, size_t max)
+{
+	char *copy = s ? strdup(s) : NULL, *item, *next;
+	int k = 0;
+
+	out_puts(o, "<td class=\"w\">");
+	if (s && !copy)
+		o->err = SL_ENOMEM;
+	for (item = copy; item && k < 16; item = next, k++) {
+		next = strchr(item, ';');
+		if (next)
+			*next++ = '\0';
+		out_puts(o, k ? "<br>" : "");
+		out_esc(o, item, max);
+	}
+	if (item)
+		out_puts(o, "<br>\xe2\x80\xa6");
+	out_puts(o, "</td>");
+	free(copy);
+}
+
+/* Two ';'-joined lists of the same length side by side, one pair a line
+ * ("off_hours: deploy during staffed hours"); else one after the other. */
+static void td_pairs(struct out *o, const char *a, const char *b, size_t max)
+{
+	char *ca = a ? strdup(a) : NULL, *cb = b ? strdup(b) : NULL;
+	size_t na = 0, nb = 0;
+
+	if ((a && !ca) || (b && !cb)) {
+		o->err = SL_ENOMEM;
+		goto out;
+	}
+	for (const char *q = a; q && *q; q++)
+		na += *q == ';';
+	for (const char *q = b; q && *q; q++)
+		nb += *q == ';';
+	if (!a || !b || !a[0] || na != nb) {
+		td_list(o, a && a[0] && b && b[0] ? a : a && a[0] ? a : b, max);
+		goto out;
+	}
+	out_puts(o, "<td class=\"w\">");
+	for (char *x = ca, *y = cb, *nx, *ny; x && y; x = nx, y = ny) {
+		nx = strchr(x, ';');
+		ny = strchr(y, ';');
+		if (nx)
+			*nx++ = '\0';
+		if (ny)
+			*ny++ = '\0';
+		out_puts(o, x == ca ? "<b>" : "<br><b>");
+		out_esc(o, x, MAXCELL);
+		out_puts(o, "</b>: ");
+		out_esc(o, y, max);
+	}
+	out_puts(o, "</td>");
+out:
+	free(ca);
+	free(cb);
+}
+
+static void td_num(struct out *o, double v, int digits)
+{
+	td_open(o, 1);
+	out_num(o, v, digits);
+	out_puts(o, "</td>");
+}
+
+static void td_pct(struct out *o, double v)
+{
+	td_open(o, 1);
+	pct(o, v);
+	out_puts(o, "</td>");
+}
+
+static void td_dur(struct out *o, double ms)
+{
+	td_open(o, 1);
+	out_duration(o, ms);
+	out_puts(o, "</td>");
+}
+
+static void th_row(struct out *o, const char *const *heads)
+{
+	out_puts(o, "<div class=\"scroll\"><table>\n<tr>");
+	for (; *heads; heads++)
+		out_printf(o, "%s%s</th>", (*heads)[0] == '#' ? "<th class=\"n\">" : "<th>",
+			   (*heads)[0] == '#' ? *heads + 1 : *heads);
+	out_puts(o, "</tr>\n");
+}
+
+static void more_rows(struct out *o, size_t total, size_t shown, const char *table)
+{
+	out_puts(o, "</table></div>\n");
+	if (shown < total) {
+		out_puts(o, "<p class=\"more\">");
+		out_num(o, (double)(total - shown), 10);
+		out_printf(o, " more row%s in <code>", total - shown == 1 ? "" : "s");
+		out_esc(o, table, 100);
+		out_puts(o, ".csv</code>.</p>\n");
+	}
+}
+
+static int is_true(const struct sl_table *t, const char *col, size_t r)
+{
+	return num(t, col, r) == 1;
+}
+
+/* ---- pipelines ---- */
+
+#define NPIPECHARTS 4  /* pipelines whose stages are drawn (most executions) */
+#define MAXBARS 20     /* bars of one horizontal bar chart */
+
+static void pipeline_summary(struct ctx *cx, const struct sl_table *t, const size_t *idx,
+			     size_t n)
+{
+	struct out *o = cx->o;
+	static const char *const heads[] = {"pipeline", "#executions", "#success rate",
+		"#p50 duration", "#p95 duration", "critical path", "#path length",
+		"#efficiency now", "#potential", "#time saved", NULL};
+	size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
+
+	out_puts(o, "<h3>Pipelines by executions <span class=\"src\">(pipelines.csv)</span></h3>\n");
+	th_row(o, heads);
+	for (size_t i = 0; i < shown; i++) {
+		size_t r = idx[i];
+
+		out_puts(o, "<tr>");
+		td_str(o, str(t, "pipeline_id", r), MAXCELL);
+		td_num(o, num(t, "executions", r), 10);
+		td_pct(o, num(t, "success_rate", r));
+		td_dur(o, num(t, "p50_duration_ms", r));
+		td_dur(o, num(t, "p95_duration_ms", r));
+		td_str(o, str(t, "critical_path", r) ? str(t, "critical_path", r) : "(none: a cycle)",
+		       240);
+		td_dur(o, num(t, "critical_path_ms", r));
+		td_pct(o, num(t, "current_efficiency", r));
+		td_pct(o, num(t, "potential_efficiency", r));
+		td_dur(o, num(t, "estimated_time_saved_ms", r));
+		out_puts(o, "</tr>\n");
+	}
+	more_rows(o, n, shown, "pipelines");
+	note(o, "Success rate over finished runs (cancelled counts as failed); the critical "
+		"path is the longest chain of the stage graph by median stage duration; "
+		"efficiency = critical path / median run time, potential = with the parallel "
+		"opportunities below taken.");
+}
+
+/* One chart per busy pipeline: its stages' p50 bars (critical path in
+ * blue), p95 as a red tick, slowest first. */
+static void stage_chart(struct ctx *cx, const struct sl_table *st, const char *pid)
+{
+	struct out *o = cx->o;
+	size_t nr = sl_table_rows(st), n = 0;
+	size_t *idx = malloc((nr + 1) * sizeof(*idx));
+	double *v = malloc((MAXBARS + 1) * sizeof(double)), *m = malloc((MAXBARS + 1) * sizeof(double));
+	const char **lab = malloc((MAXBARS + 1) * sizeof(*lab));
+	unsigned char hi[MAXBARS];
+	struct out title = {SL_BUF_INIT, 0};
+	static const char *const names[3] = {"median (p50), off the critical path",
+					     "median (p50), on the critical path", "p95"};
+
+	if (!idx || !v || !m || !lab) {
+		o->err = SL_ENOMEM;
+		goto out;
+	}
+	for (size_t r = 0; r < nr; r++) {
+		const char *p = str(st, "pipeline_id", r);
+
+		if (p && !strcmp(p, pid))
+			idx[n++] = r;
+	}
+	sort_t = st;
+	sort_c = sl_table_col(st, "p50_ms");
+	sl_sort(idx, n, sizeof(*idx), cmp_desc);
+	if (n > MAXBARS)
+		n = MAXBARS;
+	for (size_t i = 0; i < n; i++) {
+		lab[i] = str(st, "stage_id", idx[i]);
+		v[i] = num(st, "p50_ms", idx[i]) / 60000.0;
+		m[i] = num(st, "p95_ms", idx[i]) / 60000.0;
+		hi[i] = is_true(st, "on_critical_path", idx[i]);
+	}
+	out_puts(&title, "Stage durations of ");
+	out_puts(&title, pid);
+	{
+		struct svg_chart c = {title.err ? "Stage durations" : title.b.data,
+				      "duration (minutes)", NULL, 0, 0, 0, 0};
+
+		svg_hbars(o, &c, lab, n, v, m, hi, names);
+	}
+out:
+	out_release(&title);
+	free(idx);
+	free(v);
+	free(m);
+	free(lab);
+}
+
+static const struct {
+	const char *title, *kinds[2];
+} suggestion_groups[] = {
+	{"Bottlenecks", {"bottleneck", NULL}},
+	{"Stages that could run in parallel", {"parallel", NULL}},
+	{"Redundant candidates (never failed)", {"redundant", NULL}},
+	{"Timeouts", {"timeout_too_tight", "timeout_too_loose"}},
+	{"Retries", {"retry_rarely_succeeds", "flaky_passes_on_retry"}},
+};
+
+static int kind_in(const char *k, const char *const *kinds)
+{
+	for (int i = 0; i < 2; i++)
+		if (k && kinds[i] && !strcmp(k, kinds[i]))
+			return 1;
+	return 0;
+}
+
+static void pipeline_suggestions(struct ctx *cx, const struct sl_table *t)
+{
+	struct out *o = cx->o;
+	size_t nr = sl_table_rows(t);
+	static const char *const heads[] = {"pipeline", "stage", "suggestion", "#saving", NULL};
+	static const char *const heads3[] = {"pipeline", "stage", "suggestion", NULL};
+
+	out_puts(o, "<h3>Optimisation suggestions <span class=\"src\">(pipeline_suggestions.csv)"
+		    "</span></h3>\n");
+	if (!nr) {
+		out_puts(o, "<p class=\"nodata\">No suggestions in this window.</p>\n");
+		return;
+	}
+	for (size_t g = 0; g < sizeof(suggestion_groups) / sizeof(suggestion_groups[0]); g++) {
+		size_t n = 0, shown = 0;
+		double saving = 0;
+
+		for (size_t r = 0; r < nr; r++)
+			if (kind_in(str(t, "kind", r), suggestion_groups[g].kinds)) {
+				double s = num(t, "saving_ms", r);
+
+				n++;
+				saving += isfinite(s) ? s : 0;
+			}
+		out_printf(o, "<h4>%s: ", suggestion_groups[g].title);
+		out_num(o, (double)n, 10);
+		if (saving > 0) {
+			out_puts(o, " (savings per run add up to ");
+			out_duration(o, saving);
+			out_puts(o, " over the pipelines)");
+		}
+		out_puts(o, "</h4>\n");
+		if (!n)
+			continue;
+		/* only the parallel opportunities have a saving */
+		th_row(o, saving > 0 ? heads : heads3);
+		for (size_t r = 0; r < nr && shown < (size_t)cx->p->rows; r++) {
+			if (!kind_in(str(t, "kind", r), suggestion_groups[g].kinds))
+				continue;
+			out_puts(o, "<tr>");
+			td_str(o, str(t, "pipeline_id", r), MAXCELL);
+			td_str(o, str(t, "stage_id", r), MAXCELL);
+			td_str(o, str(t, "message", r), 240);
+			if (saving > 0)
+				td_dur(o, num(t, "saving_ms", r));
+			out_puts(o, "</tr>\n");
+			shown++;
+		}
+		more_rows(o, n, shown, "pipeline_suggestions");
+	}
+}
+
+static void pipeline_gates(struct ctx *cx, const struct sl_table *t)
+{
+	struct out *o = cx->o;
+	size_t nr = sl_table_rows(t), n = nr < MAXBARS ? nr : MAXBARS, never = 0;
+	double *v = malloc((n + 1) * sizeof(double));
+	const char **lab = malloc((n + 1) * sizeof(*lab));
+	struct out labs = {SL_BUF_INIT, 0};
+	size_t *off = malloc((n + 1) * sizeof(*off));
+	static const char *const names[3] = {"pass rate", NULL, NULL};
+
+	out_puts(o, "<h3>Quality gates <span class=\"src\">(gates.csv)</span></h3>\n");
+	if (!v || !lab || !off) {
+		o->err = SL_ENOMEM;
+		goto out;
+	}
+	if (!nr) {
+		out_puts(o, "<p class=\"nodata\">No gate results in this window.</p>\n");
+		goto out;
+	}
+	/* "gate (metric op threshold)": a gate name may come with several
+	 * metrics or operators */
+	for (size_t r = 0; r < n; r++) {
+		const char *g = str(t, "gate_name", r), *m = str(t, "metric", r),
+			   *op = str(t, "operator", r);
+
+		off[r] = labs.b.len;
+		out_printf(&labs, "%s (%s %s %.4g", g ? g : "", m ? m : "", op ? op : "",
+			   num(t, "threshold", r));
+		out_putn(&labs, ")", 2); /* with its NUL */
+		v[r] = num(t, "pass_rate", r);
+	}
+	for (size_t r = 0; r < n && !labs.err; r++)
+		lab[r] = labs.b.data + off[r];
+	if (!labs.err) {
+		struct svg_chart c = {"Pass rate per quality gate", "share of evaluations passed",
+				      NULL, 0, 0, 1, 0};
+
+		svg_hbars(o, &c, lab, n, v, NULL, NULL, names);
+	}
+	if (nr > n)
+		note(o, "Only the first 20 gates are drawn; every gate is in gates.csv.");
+	out_puts(o, "<p><b>Gates that never fail</b> (at least 50 evaluations, none failed): ");
+	for (size_t r = 0; r < nr; r++)
+		if (is_true(t, "never_fails", r) && never++ < 20) {
+			out_puts(o, never > 1 ? ", " : "");
+			out_puts(o, "<code>");
+			out_esc(o, str(t, "gate_name", r) ? str(t, "gate_name", r) : "", MAXCELL);
+			out_puts(o, "</code>");
+		}
+	if (!never)
+		out_puts(o, "none");
+	else if (never > 20)
+		out_printf(o, " and %zu more", never - 20);
+	out_puts(o, ".</p>\n");
+out:
+	out_release(&labs);
+	free(v);
+	free(lab);
+	free(off);
+}
+
+static void sec_pipelines(struct ctx *cx, const struct section *s)
+{
+	struct out *o = cx->o;
+	static const char *const pneed[] = {"pipeline_id", "executions", "success_rate",
+		"p50_duration_ms", "p95_duration_ms", "critical_path", "critical_path_ms",
+		"current_efficiency", "potential_efficiency", "estimated_time_saved_ms", NULL};
+	static const char *const sneed[] = {"pipeline_id", "stage_id", "p50_ms", "p95_ms",
+					    "on_critical_path", NULL};
+	static const char *const gneed[] = {"pipeline_id", "kind", "stage_id", "saving_ms",
+					    "message", NULL};
+	static const char *const qneed[] = {"gate_name", "metric", "operator", "threshold",
+					    "pass_rate", "never_fails", NULL};
+	const struct sl_table *p = sl_analysis_table(cx->a, "pipelines");
+	const struct sl_table *st = sl_analysis_table(cx->a, "stages");
+	const struct sl_table *sg = sl_analysis_table(cx->a, "pipeline_suggestions");
+	const struct sl_table *g = sl_analysis_table(cx->a, "gates");
+	size_t n = 0, *idx = NULL;
+
+	if (p && has_cols(p, pneed) && (idx = sorted_rows(p, "executions", NULL, &n))) {
+		take(cx, "pipelines");
+		if (!n) {
+			out_puts(o, "<p class=\"nodata\">No pipeline runs in this window.</p>\n");
+		} else {
+			pipeline_summary(cx, p, idx, n);
+			if (st && has_cols(st, sneed)) {
+				take(cx, "stages");
+				out_puts(o, "<h3>Stage durations <span class=\"src\">(stages.csv)"
+					    "</span></h3>\n");
+				for (size_t i = 0; i < n && i < NPIPECHARTS; i++)
+					if (str(p, "pipeline_id", idx[i]))
+						stage_chart(cx, st, str(p, "pipeline_id", idx[i]));
+				note(o, "The pipelines with the most executions; bars are the "
+					"median stage duration, bold labels and blue bars the "
+					"critical path, the red tick the 95th percentile. Every "
+					"stage is in stages.csv.");
+			}
+		}
+		/* warnings: cycles, unknown stages, runs without an end */
+		{
+			size_t nw = 0;
+
+			for (size_t r = 0; r < sl_table_rows(p); r++) {
+				const char *w = str(p, "warning", r);
+
+				if (!w || !w[0])
+					continue;
+				if (!nw++)
+					out_puts(o, "<h3>Warnings</h3>\n<ul>\n");
+				if (nw > (size_t)cx->p->rows)
+					continue;
+				out_puts(o, "<li><code>");
+				out_esc(o, str(p, "pipeline_id", r), MAXCELL);
+				out_puts(o, "</code>: ");
+				out_esc(o, w, 240);
+				out_puts(o, "</li>\n");
+			}
+			if (nw)
+				out_puts(o, "</ul>\n");
+		}
+	} else if (p && has_cols(p, pneed)) {
+		o->err = SL_ENOMEM;
+	}
+	free(idx);
+	if (sg && has_cols(sg, gneed)) {
+		take(cx, "pipeline_suggestions");
+		pipeline_suggestions(cx, sg);
+	}
+	if (g && has_cols(g, qneed)) {
+		take(cx, "gates");
+		pipeline_gates(cx, g);
+	}
+	rest(cx, s);
+}
+
+/* ---- versions ---- */
+
+#define NADOPT 6 /* versions drawn on the adoption chart (the latest) */
+
+static void versions_cadence(struct ctx *cx, const struct sl_table *t)
+{
+	struct out *o = cx->o;
+	static const char *const heads[] = {"agent", "#releases", "#per week",
+		"#median interval", "stability trend", "#regressions", "#optimal rollout",
+		"last release", NULL};
+	size_t nr = sl_table_rows(t), n = 0, *idx = sorted_rows(t, "releases_per_week", NULL, &n);
+	size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
+
+	out_puts(o, "<h3>Release cadence per agent <span class=\"src\">(versions.csv)</span></h3>\n");
+	if (!idx) {
+		o->err = SL_ENOMEM;
+		return;
+	}
+	if (!nr) {
+		out_puts(o, "<p class=\"nodata\">No versioned deployments in this window.</p>\n");
+		free(idx);
+		return;
+	}
+	th_row(o, heads);
+	for (size_t i = 0; i < shown; i++) {
+		size_t r = idx[i];
+		const char *tr = str(t, "stability_trend", r);
+		double lr = num(t, "last_release", r);
+		char buf[32];
+
+		out_puts(o, "<tr>");
+		td_str(o, str(t, "agent_id", r), MAXCELL);
+		td_num(o, num(t, "releases", r), 10);
+		td_num(o, num(t, "releases_per_week", r), 3);
+		td_dur(o, num(t, "median_release_interval_h", r) * 3600e3);
+		out_printf(o, "<td class=\"%s\">", tr && !strcmp(tr, "degrading") ? "bad"
+					       : tr && !strcmp(tr, "improving") ? "ok" : "flat");
+		out_esc(o, tr ? tr : "", 20);
+		out_puts(o, "</td>");
+		td_num(o, num(t, "regressions", r), 10);
+		td_dur(o, num(t, "optimal_rollout_h", r) * 3600e3);
+		out_puts(o, "<td>");
+		if (isfinite(lr)) {
+			sl_format_time((int64_t)lr, buf);
+			html_time(o, buf);
+		}
+		out_puts(o, "</td></tr>\n");
+	}
+	more_rows(o, n, shown, "versions");
+	note(o, "Most releases per week first; the stability trend is the slope of the "
+		"versions' failure rates; the optimal rollout is the median time to 80% of the "
+		"target groups in production of the versions that were not regressions.");
+	free(idx);
+}
+
+/* The latest versions' adoption (production when there is any): one line
+ * each over the checkpoints, the 80% target dashed. */
+static void versions_adoption(struct ctx *cx, const struct sl_table *t)
+{
+	struct out *o = cx->o;
+	static const char *const shares[5] = {"share_1h", "share_6h", "share_24h", "share_48h",
+					      "share_168h"};
+	static const char *const ticks[5] = {"1 h", "6 h", "24 h", "48 h", "168 h"};
+	static const double x[5] = {0, 1, 2, 3, 4};
+	static const char *const heads[] = {"agent", "environment", "version",
+		"first deployment", "#groups", "#24 h", "#48 h", "#final", "#time to 80%",
+		"80% within 48 h", NULL};
+	size_t nr = sl_table_rows(t), n = 0, *idx = sorted_rows(t, "first_deployment", NULL, &n);
+	size_t sel[NADOPT], ns = 0;
+	double v[NADOPT][5];
+	struct svg_series sr[NADOPT];
+	struct out names = {SL_BUF_INIT, 0};
+	size_t off[NADOPT];
+	int prod = 0;
+	double met = 0, known = 0;
+
+	out_puts(o, "<h3>Adoption of the latest rollouts <span class=\"src\">(adoption.csv)"
+		    "</span></h3>\n");
+	if (!idx) {
+		o->err = SL_ENOMEM;
+		return;
+	}
+	if (!nr) {
+		out_puts(o, "<p class=\"nodata\">No agent with target groups in this window.</p>\n");
+		free(idx);
+		return;
+	}
+	for (size_t r = 0; r < nr; r++) {
+		const char *e = str(t, "environment", r);
+		double w = num(t, "within_48h", r);
+
+		if (e && !strcmp(e, "production"))
+			prod = 1;
+		if (isfinite(w)) {
+			known++;
+			met += w == 1;
+		}
+	}
+	/* idx is latest first; the latest whose 48 hours are over show a
+	 * curve worth reading, the ones just started only their first hours */
+	for (int pass = 0; pass < 2 && !ns; pass++)
+		for (size_t i = 0; i < n && ns < NADOPT; i++) {
+			const char *e = str(t, "environment", idx[i]);
+
+			if ((!prod || (e && !strcmp(e, "production"))) &&
+			    (pass || isfinite(num(t, "within_48h", idx[i]))))
+				sel[ns++] = idx[i];
+		}
+	for (size_t k = 0; k < ns; k++) {
+		const char *a = str(t, "agent_id", sel[k]), *ver = str(t, "version", sel[k]);
+
+		for (int j = 0; j < 5; j++)
+			v[k][j] = num(t, shares[j], sel[k]);
+		off[k] = names.b.len;
+		/* the version first: the legend shows 40 bytes */
+		out_printf(&names, "%s %s", ver ? ver : "?", a ? a : "?");
+		out_putn(&names, "", 1);
+	}
+	if (!names.err) {
+		struct svg_chart c = {prod ? "Adoption curves of the latest production versions"
+					   : "Adoption curves of the latest versions",
+				      "hours since the version's first deployment (checkpoints)",
+				      "share of target groups reached", 0, 320, 1, 0};
+
+		for (size_t k = 0; k < ns; k++)
+			sr[k] = (struct svg_series){names.b.data + off[k], v[k], NULL};
+		svg_line_ref(o, &c, x, ticks, 5, sr, (int)ns, 0.8, "80% target");
+	} else {
+		o->err = SL_ENOMEM;
+	}
+	out_release(&names);
+	if (known) {
+		out_puts(o, "<p>");
+		pct(o, met / known);
+		out_puts(o, " of the ");
+		out_num(o, known, 10);
+		out_puts(o, " rollouts (agent \xc3\x97 environment \xc3\x97 version, every "
+			    "environment) whose 48 hours are over reached 80% of their target groups "
+			    "within 48 h (the seed's target: 80%).  Drawn: the latest rollouts whose 48 h "
+			    "are over; lines that coincide hide one another, the table below has "
+			    "every value.</p>\n");
+	}
+	th_row(o, heads);
+	for (size_t k = 0; k < ns; k++) {
+		size_t r = sel[k];
+		double w = num(t, "within_48h", r), fd = num(t, "first_deployment", r);
+		char buf[32];
+
+		out_puts(o, "<tr>");
+		td_str(o, str(t, "agent_id", r), MAXCELL);
+		td_str(o, str(t, "environment", r), MAXCELL);
+		td_str(o, str(t, "version", r), MAXCELL);
+		out_puts(o, "<td>");
+		if (isfinite(fd)) {
+			sl_format_time((int64_t)fd, buf);
+			html_time(o, buf);
+		}
+		out_puts(o, "</td>");
+		td_num(o, num(t, "target_groups", r), 10);
+		td_pct(o, num(t, "share_24h", r));
+		td_pct(o, num(t, "share_48h", r));
+		td_pct(o, num(t, "final_share", r));
+		td_dur(o, num(t, "time_to_80_h", r) * 3600e3);
+		out_printf(o, "<td>%s</td></tr>\n", w == 1 ? "<span class=\"ok\">yes</span>"
+						    : w == 0 ? "<span class=\"bad\">no</span>"
+							     : "not yet known");
+	}
+	more_rows(o, n, ns, "adoption");
+	free(idx);
+}
+
+/* Regressions first, then the smallest p-value. */
+static int cmp_regr(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	double ra = num(sort_t, "regression", a), rb = num(sort_t, "regression", b);
+	double pa = fmin(num(sort_t, "failure_p_value", a), num(sort_t, "latency_p_value", a));
+	double pb = fmin(num(sort_t, "failure_p_value", b), num(sort_t, "latency_p_value", b));
+
+	ra = ra == 1;
+	rb = rb == 1;
+	if (ra != rb)
+		return ra ? -1 : 1;
+	if (isnan(pa) || isnan(pb) || pa != pb)
+		return isnan(pa) || isnan(pb) ? isnan(pa) - isnan(pb) : pa < pb ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
+static void versions_regressions(struct ctx *cx, const struct sl_table *t)
+{
+	struct out *o = cx->o;
+	static const char *const heads[] = {"agent", "version", "previous", "#failure rate",
+		"#previous", "#Fisher p", "#latency change (median)", "#previous",
+		"#Mann-Whitney p", "regression", NULL};
+	size_t nr = sl_table_rows(t), nreg = 0, *idx = malloc((nr + 1) * sizeof(*idx));
+	size_t shown = nr < (size_t)cx->p->rows ? nr : (size_t)cx->p->rows;
+
+	out_puts(o, "<h3>Regressions: each version against the one before <span class=\"src\">"
+		    "(regressions.csv)</span></h3>\n");
+	if (!idx) {
+		o->err = SL_ENOMEM;
+		return;
+	}
+	for (size_t r = 0; r < nr; r++) {
+		idx[r] = r;
+		nreg += is_true(t, "regression", r);
+	}
+	sort_t = t;
+	sl_sort(idx, nr, sizeof(*idx), cmp_regr);
+	out_puts(o, "<p>");
+	out_num(o, (double)nreg, 10);
+	out_puts(o, " of ");
+	out_num(o, (double)nr, 10);
+	out_puts(o, " version changes were significant regressions (p &lt; 0.05 and worse: "
+		    "failure rate by Fisher's exact test, latency change by the Mann-Whitney "
+		    "test); they are listed first.</p>\n");
+	if (!nr) {
+		free(idx);
+		return;
+	}
+	th_row(o, heads);
+	for (size_t i = 0; i < shown; i++) {
+		size_t r = idx[i];
+		int fr = is_true(t, "failure_regression", r), lr = is_true(t, "latency_regression", r);
+
+		out_puts(o, "<tr>");
+		td_str(o, str(t, "agent_id", r), MAXCELL);
+		td_str(o, str(t, "version", r), MAXCELL);
+		td_str(o, str(t, "previous_version", r), MAXCELL);
+		td_pct(o, num(t, "failure_rate", r));
+		td_pct(o, num(t, "previous_failure_rate", r));
+		td_num(o, num(t, "failure_p_value", r), 2);
+		td_pct(o, num(t, "median_latency_change", r));
+		td_pct(o, num(t, "previous_median_latency_change", r));
+		td_num(o, num(t, "latency_p_value", r), 2);
+		out_printf(o, "<td>%s</td></tr>\n",
+			   fr && lr ? "<span class=\"bad\">failures and latency</span>"
+			   : fr ? "<span class=\"bad\">failures</span>"
+			   : lr ? "<span class=\"bad\">latency</span>" : "no");
+	}
+	more_rows(o, nr, shown, "regressions");
+	free(idx);
+}
+
+static void sec_versions(struct ctx *cx, const struct section *s)
+{
+	static const char *const vneed[] = {"agent_id", "releases", "releases_per_week",
+		"median_release_interval_h", "stability_trend", "regressions",
+		"optimal_rollout_h", "last_release", NULL};
+	static const char *const aneed[] = {"agent_id", "environment", "version",
+		"first_deployment", "target_groups", "share_1h", "share_6h", "share_24h",
+		"share_48h", "share_168h", "final_share", "time_to_80_h", "within_48h", NULL};
+	static const char *const rneed[] = {"agent_id", "version", "previous_version",
+		"failure_rate", "previous_failure_rate", "failure_p_value",
+		"median_latency_change", "previous_median_latency_change", "latency_p_value",
+		"failure_regression", "latency_regression", "regression", NULL};
+	const struct sl_table *v = sl_analysis_table(cx->a, "versions");
+	const struct sl_table *ad = sl_analysis_table(cx->a, "adoption");
+	const struct sl_table *rg = sl_analysis_table(cx->a, "regressions");
+
+	if (v && has_cols(v, vneed)) {
+		take(cx, "versions");
+		versions_cadence(cx, v);
+	}
+	if (ad && has_cols(ad, aneed)) {
+		take(cx, "adoption");
+		versions_adoption(cx, ad);
+	}
+	if (rg && has_cols(rg, rneed)) {
+		take(cx, "regressions");
+		versions_regressions(cx, rg);
+	}
+	rest(cx, s);
+}
+
+/* ---- rollbacks: causes and risk ---- */
+
+static void rollback_causes(struct ctx *cx, const struct sl_table *t)
+{
+	struct out *o = cx->o;
+	static const char *const heads[] = {"cause", "category", "#rollbacks", "#share",
+		"#time to rollback", "#recovery", "prevention", NULL};
+	static const char *const names[3] = {"rollbacks", NULL, NULL};
+	size_t nr = sl_table_rows(t), n = nr < 15 ? nr : 15;
+	size_t shown = nr < (size_t)cx->p->rows ? nr : (size_t)cx->p->rows;
+	double *v = malloc((n + 1) * sizeof(double));
+	const char **lab = malloc((n + 1) * sizeof(*lab));
+
+	out_puts(o, "<h3>Rollback causes <span class=\"src\">(rollback_causes.csv)</span></h3>\n");
+	if (!v || !lab) {
+		o->err = SL_ENOMEM;
+		goto out;
+	}
+	if (!nr) {
+		out_puts(o, "<p class=\"nodata\">No rollbacks in this window.</p>\n");
+		goto out;
+	}
+	for (size_t r = 0; r < n; r++) {
+		lab[r] = str(t, "cause", r);
+		v[r] = num(t, "rollbacks", r);
+	}
+	{
+		struct svg_chart c = {"Rollbacks by cause (the most frequent)", "rollbacks", NULL,
+				      0, 0, 0, 0};
+
+		svg_hbars(o, &c, lab, n, v, NULL, NULL, names);
+	}
+	th_row(o, heads);
+	for (size_t r = 0; r < shown; r++) {
+		out_puts(o, "<tr>");
+		td_str(o, str(t, "cause", r), 160);
+		td_str(o, str(t, "category", r), MAXCELL);
+		td_num(o, num(t, "rollbacks", r), 10);
+		td_pct(o, num(t, "share", r));
+		td_dur(o, num(t, "median_time_to_rollback_ms", r));
+		td_dur(o, num(t, "median_recovery_ms", r));
+		td_str(o, str(t, "prevention", r), 160);
+		out_puts(o, "</tr>\n");
+	}
+	more_rows(o, nr, shown, "rollback_causes");
+	note(o, "Reasons normalised to templates (numbers, ids, hashes masked); time to rollback "
+		"and recovery are medians.");
+out:
+	free(v);
+	free(lab);
+}
+
+static void rollback_risk(struct ctx *cx, const struct sl_table *t)
+{
+	struct out *o = cx->o;
+	static const char *const heads[] = {"deployment", "agent", "environment", "strategy",
+		"#score", "level", "factors: mitigations", "rolled back", NULL};
+	size_t n = 0, *idx = sorted_rows(t, "risk_score", NULL, &n);
+	size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
+	double lv[4] = {0, 0, 0, 0};
+	static const char *const levels[4] = {"low", "medium", "high", "critical"};
+
+	out_puts(o, "<h3>Highest-risk deployments <span class=\"src\">(rollback_risk.csv)"
+		    "</span></h3>\n");
+	if (!idx) {
+		o->err = SL_ENOMEM;
+		return;
+	}
+	for (size_t r = 0; r < sl_table_rows(t); r++) {
+		const char *l = str(t, "risk_level", r);
+
+		for (int k = 0; k < 4; k++)
+			lv[k] += l && !strcmp(l, levels[k]);
+	}
+	out_puts(o, "<p>Deployments by risk level: ");
+	for (int k = 0; k < 4; k++) {
+		out_printf(o, "%s%s ", k ? ", " : "", levels[k]);
+		out_num(o, lv[k], 10);
+	}
+	out_puts(o, " (each scored only from what had ended before it started).</p>\n");
+	/* the recommended validation goes with the level: said once each */
+	out_puts(o, "<ul>\n");
+	for (int k = 3; k >= 0; k--) {
+		size_t r = find_row(t, "risk_level", levels[k]);
+		const char *rv = r == (size_t)-1 ? NULL : str(t, "recommended_validation", r);
+
+		if (!rv)
+			continue;
+		out_printf(o, "<li>Recommended validation at <b>%s</b> risk: ", levels[k]);
+		out_esc(o, rv, 240);
+		out_puts(o, "</li>\n");
+	}
+	out_puts(o, "</ul>\n");
+	if (n) {
+		th_row(o, heads);
+		for (size_t i = 0; i < shown; i++) {
+			size_t r = idx[i];
+			double rb = num(t, "rolled_back", r);
+
+			out_puts(o, "<tr>");
+			td_str(o, str(t, "deployment_id", r), MAXCELL);
+			td_str(o, str(t, "agent_id", r), MAXCELL);
+			td_str(o, str(t, "environment", r), MAXCELL);
+			td_str(o, str(t, "rollout_strategy", r), MAXCELL);
+			td_num(o, num(t, "risk_score", r), 3);
+			td_str(o, str(t, "risk_level", r), 20);
+			td_pairs(o, str(t, "risk_factors", r), str(t, "mitigations", r), 160);
+			out_printf(o, "<td>%s</td></tr>\n", rb == 1 ? "yes" : rb == 0 ? "no" : "active");
+		}
+		more_rows(o, n, shown, "rollback_risk");
+	}
+	free(idx);
+}
+
+/* The value of a metric,value table's row, NaN when absent. */
+static double metric(const struct sl_table *t, const char *name)
+{
+	size_t r = find_row(t, "metric", name);
+
+	return r == (size_t)-1 ? NAN : num(t, "value", r);
+}
+
+/* A Brier score against the base rate's, as a card. */
+static void brier_card(struct out *o, const char *title, const struct sl_table *t)
+{
+	double b = metric(t, "brier"), base = metric(t, "brier_base_rate");
+
+	card_open(o, title);
+	out_num(o, b, 3);
+	out_puts(o, "</div><div class=\"sub\">Brier score (lower is better); always the base "
+		    "rate: ");
+	out_num(o, base, 3);
+	if (isfinite(b) && isfinite(base))
+		out_printf(o, ", <span class=\"%s\">%s</span>", b < base ? "up" : "down",
+			   b < base ? "better" : "no better");
+	out_puts(o, " over ");
+	out_num(o, metric(t, "holdout_deployments"), 10);
+	out_puts(o, " held-out deployments</div></div>\n");
+}
+
 static void sec_anomalies(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
@@ -890,6 +1723,15 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 	struct out *o = cx->o;
 	const struct sl_table *d = sl_analysis_table(cx->a, "rollback_decisions");
 	const struct sl_table *j = sl_analysis_table(cx->a, "canary_judgements");
+	const struct sl_table *rc = sl_analysis_table(cx->a, "rollback_causes");
+	const struct sl_table *rk = sl_analysis_table(cx->a, "rollback_risk");
+	const struct sl_table *bt = sl_analysis_table(cx->a, "rollback_risk_backtest");
+	static const char *const cneed[] = {"cause", "category", "rollbacks", "share",
+		"median_time_to_rollback_ms", "median_recovery_ms", "prevention", NULL};
+	static const char *const kneed[] = {"deployment_id", "agent_id", "environment",
+		"rollout_strategy", "risk_score", "risk_level", "risk_factors", "mitigations",
+		"recommended_validation", "rolled_back", NULL};
+	static const char *const mneed[] = {"metric", "value", NULL};
 
 	if (d) {
 		double should = 0, did = 0, both = 0;
@@ -931,6 +1773,20 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 		latest_where(cx, d, "should_rollback", NULL, "Latest deployments the rule would roll back");
 	if (j && sl_table_col(j, "result") >= 0)
 		latest_where(cx, j, "result", "fail", "Latest failed canary judgements");
+	if (rc && has_cols(rc, cneed)) {
+		take(cx, "rollback_causes");
+		rollback_causes(cx, rc);
+	}
+	if (rk && has_cols(rk, kneed)) {
+		take(cx, "rollback_risk");
+		rollback_risk(cx, rk);
+	}
+	if (bt && has_cols(bt, mneed)) {
+		take(cx, "rollback_risk_backtest");
+		out_puts(o, "<div class=\"cards\">\n");
+		brier_card(o, "Rollback risk backtest", bt);
+		out_puts(o, "</div>\n");
+	}
 	rest(cx, s);
 }
 
@@ -939,7 +1795,40 @@ static void sec_predictions(struct ctx *cx, const struct section *s)
 	struct out *o = cx->o;
 	const struct sl_table *t = sl_analysis_table(cx->a, "predictions");
 	static const char *const need[] = {"actual_duration_ms", "predicted_duration_ms", NULL};
+	static const char *const mneed[] = {"metric", "value", NULL};
+	const struct sl_table *db = sl_analysis_table(cx->a, "duration_backtest");
+	const struct sl_table *sb = sl_analysis_table(cx->a, "success_backtest");
 
+	if ((db && has_cols(db, mneed)) || (sb && has_cols(sb, mneed)))
+		out_puts(o, "<div class=\"cards\">\n");
+	if (db && has_cols(db, mneed)) {
+		double mae = metric(db, "mae_ms"), base = metric(db, "mae_ms_train_median");
+
+		take(cx, "duration_backtest");
+		card_open(o, "Duration: mean absolute error");
+		out_duration(o, mae);
+		out_puts(o, "</div><div class=\"sub\">always the training median: ");
+		out_duration(o, base);
+		out_puts(o, "</div></div>\n");
+		card_open(o, "Duration: median relative error");
+		pct(o, metric(db, "median_ape"));
+		out_puts(o, "</div><div class=\"sub\">MdAPE over ");
+		out_num(o, metric(db, "holdout_deployments"), 10);
+		out_puts(o, " held-out deployments</div></div>\n");
+		card_open(o, "Duration: 90% interval coverage");
+		pct(o, metric(db, "coverage_90"));
+		out_puts(o, "</div><div class=\"sub\">share of the held-out deployments inside "
+			    "their interval (90% expected)</div></div>\n");
+	}
+	if (sb && has_cols(sb, mneed)) {
+		take(cx, "success_backtest");
+		brier_card(o, "Success probability backtest", sb);
+	}
+	if ((db && has_cols(db, mneed)) || (sb && has_cols(sb, mneed))) {
+		out_puts(o, "</div>\n");
+		note(o, "Backtests: trained on the first 80% of the finished deployments in time "
+			"order, judged on the last 20%.");
+	}
 	if (t && has_cols(t, need) && sl_table_rows(t)) {
 		size_t n = sl_table_rows(t), in = 0, known = 0;
 		double *x = malloc((n + 1) * sizeof(double)), *y = malloc((n + 1) * sizeof(double));
@@ -1067,9 +1956,9 @@ static const struct section sections[] = {
 	{"health", "Health scores", {"health_scores", NULL}, sec_health},
 	{"pipelines", "Pipelines",
 	 {"pipelines", "stages", "critical_path*", "pipeline*", "stage*", "gate*", NULL},
-	 sec_generic},
+	 sec_pipelines},
 	{"versions", "Versions", {"versions", "adoption*", "regressions", "version*", NULL},
-	 sec_generic},
+	 sec_versions},
 	{"anomalies", "Anomalies", {"anomalies", "anomal*", NULL}, sec_anomalies},
 	{"clusters", "Clusters and patterns", {"clusters", "cluster*", "patterns", NULL},
 	 sec_generic},
@@ -1078,7 +1967,8 @@ static const struct section sections[] = {
 	 sec_rollbacks},
 	{"alerts", "Alerts", {"alerts", "alert*", NULL}, sec_alerts},
 	{"predictions", "Predictions",
-	 {"predictions", "prediction*", "model*", "backtest*", NULL}, sec_predictions},
+	 {"predictions", "duration_backtest", "success_backtest", "duration_model", "prediction*",
+	  "model*", "backtest*", NULL}, sec_predictions},
 	{"scorecard", "Success-metric scorecard", {"scorecard", NULL}, sec_scorecard},
 };
 
@@ -1107,6 +1997,7 @@ static const char css[] =
 	".scroll{overflow-x:auto}.nodata{color:#666;font-style:italic}\n"
 	".bar{display:inline-block;width:90px;height:10px;background:#e3e6ea;"
 	"vertical-align:middle}.bar span{display:block;height:10px;background:#4477aa}\n"
+	"h4{font-size:14px;margin:14px 0 4px;color:#333}\n"
 	"figure{margin:14px 0}figcaption{font-weight:bold;font-size:14px;color:#333}\n"
 	"svg{display:block;width:100%;max-width:1100px;height:auto;margin:4px 0}\n"
 	"footer{margin-top:40px;color:#666;font-size:12px}\n"

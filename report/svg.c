@@ -18,6 +18,7 @@ const char *const svg_palette[SVG_MAX_SERIES] = {
 #define MB 58
 #define TEXT "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" fill=\"#222\""
 #define MAXLAB 48 /* bytes of a label shown */
+#define HLAB 52   /* bytes of a horizontal bar's label shown */
 
 static double nicenum(double x, int round_)
 {
@@ -192,18 +193,50 @@ static const char *colour(const struct svg_series *s, int k)
 	return s[k].colour ? s[k].colour : svg_palette[k];
 }
 
-static void legend(struct out *o, const struct svg_series *s, int ns, double x)
+static double legend_width(const struct svg_series *s, int i)
 {
-	for (int i = 0; i < ns && i < SVG_MAX_SERIES; i++) {
-		size_t len = s[i].name ? strlen(s[i].name) : 0;
+	size_t len = s[i].name ? strlen(s[i].name) : 0;
 
-		out_printf(o, "<rect x=\"%.1f\" y=\"10\" width=\"12\" height=\"12\" fill=\"%s\"/>",
-			   x, colour(s, i));
-		out_printf(o, "<text x=\"%.1f\" y=\"20\" " TEXT ">", x + 16);
+	return 16 + 7.0 * (double)(len < 40 ? len : 40) + 18;
+}
+
+/* The legend's rows when it wraps at x1 (18 px each, the first in MT). */
+static int legend_rows(const struct svg_series *s, int ns, double x0, double x1)
+{
+	double x = x0;
+	int rows = 1;
+
+	for (int i = 0; i < ns && i < SVG_MAX_SERIES; i++) {
+		if (x > x0 && x + legend_width(s, i) > x1) {
+			rows++;
+			x = x0;
+		}
+		x += legend_width(s, i);
+	}
+	return rows;
+}
+
+static void legend_wrap(struct out *o, const struct svg_series *s, int ns, double x0, double x1)
+{
+	double x = x0, y = 10;
+
+	for (int i = 0; i < ns && i < SVG_MAX_SERIES; i++) {
+		if (x > x0 && x + legend_width(s, i) > x1) {
+			x = x0;
+			y += 18;
+		}
+		out_printf(o, "<rect x=\"%.1f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>",
+			   x, y, colour(s, i));
+		out_printf(o, "<text x=\"%.1f\" y=\"%.0f\" " TEXT ">", x + 16, y + 10);
 		out_esc(o, s[i].name ? s[i].name : "", 40);
 		out_puts(o, "</text>\n");
-		x += 16 + 7.0 * (double)(len < 40 ? len : 40) + 18;
+		x += legend_width(s, i);
 	}
+}
+
+static void legend(struct out *o, const struct svg_series *s, int ns, double x)
+{
+	legend_wrap(o, s, ns, x, INFINITY);
 }
 
 static void frame_init(struct frame *f, int w, int h)
@@ -487,6 +520,223 @@ void svg_scatter(struct out *o, const struct svg_chart *c, const double *x, cons
 				      "fill-opacity=\"0.55\"/>", xpos(&f, x[i]), ypos(&f, y[i]),
 				   svg_palette[0]);
 	out_puts(o, "\n");
+	x_title(o, c, &f, h);
+	out_puts(o, "</svg></figure>\n");
+}
+
+/* A dashed horizontal reference line across the plot, labelled at its
+ * right end (a target: "80% of the target groups"). */
+static void ref_line(struct out *o, const struct frame *f, double ref, const char *label)
+{
+	double y;
+
+	if (!isfinite(ref) || ref < f->vlo || ref > f->vhi)
+		return;
+	y = ypos(f, ref);
+	out_printf(o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#cc3311\" "
+		      "stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>", f->x0, y, f->x1, y);
+	if (label) {
+		out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" " TEXT ">",
+			   f->x1 - 4, y - 5);
+		out_esc(o, label, 60);
+		out_puts(o, "</text>\n");
+	}
+}
+
+void svg_line_ref(struct out *o, const struct svg_chart *c, const double *x,
+		  const char *const *xticks, size_t n, const struct svg_series *s, int ns,
+		  double ref, const char *ref_label)
+{
+	double min = INFINITY, max = -INFINITY;
+	struct frame f;
+	int w, h;
+
+	dims(c, &w, &h);
+	frame_init(&f, w, h);
+	open_svg(o, c, w, h);
+	if (ns > SVG_MAX_SERIES)
+		ns = SVG_MAX_SERIES;
+	for (int k = 0; k < ns; k++)
+		for (size_t i = 0; i < n; i++)
+			if (isfinite(s[k].v[i])) {
+				min = fmin(min, s[k].v[i]);
+				max = fmax(max, s[k].v[i]);
+			}
+	if (!n || !isfinite(min)) {
+		no_values(o, w, h);
+		out_puts(o, "</svg></figure>\n");
+		return;
+	}
+	if (min > 0)
+		min = 0;
+	if (isfinite(ref))
+		max = fmax(max, ref);
+	f.y1 = MT + 18 * (legend_rows(s, ns, f.x0, f.x1) - 1);
+	y_axis(o, c, &f, min, max);
+	if (xticks) {
+		/* ticks only at the points, labelled by the caller */
+		f.xlo = x[0];
+		f.xhi = x[n - 1] > x[0] ? x[n - 1] : x[0] + 1;
+		for (size_t i = 0; i < n; i++) {
+			double px = xpos(&f, x[i]);
+
+			out_printf(o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+				      "stroke=\"#888\"/>", px, f.y0, px, f.y0 + 5);
+			out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" " TEXT ">",
+				   px, f.y0 + 19);
+			out_esc(o, xticks[i] ? xticks[i] : "", 16);
+			out_puts(o, "</text>\n");
+		}
+	} else {
+		x_axis(o, c, &f, x[0], x[n - 1]);
+	}
+	ref_line(o, &f, ref, ref_label);
+	for (int k = 0; k < ns; k++) {
+		int open = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (!isfinite(s[k].v[i])) {
+				if (open)
+					out_puts(o, "\"/>\n");
+				open = 0;
+				continue;
+			}
+			if (!open)
+				out_printf(o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+					      "points=\"", colour(s, k));
+			out_printf(o, "%s%.1f,%.1f", open ? " " : "", xpos(&f, x[i]),
+				   ypos(&f, s[k].v[i]));
+			open = 1;
+		}
+		if (open)
+			out_puts(o, "\"/>\n");
+		if (n <= 60)
+			for (size_t i = 0; i < n; i++)
+				if (isfinite(s[k].v[i]))
+					out_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+						      "fill=\"%s\"/>", xpos(&f, x[i]),
+						   ypos(&f, s[k].v[i]), colour(s, k));
+	}
+	legend_wrap(o, s, ns, f.x0, f.x1);
+	x_title(o, c, &f, h);
+	out_puts(o, "</svg></figure>\n");
+}
+
+void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labels, size_t n,
+	       const double *v, const double *mark, const unsigned char *hi,
+	       const char *const names[3])
+{
+	static const char *const col[3] = {"#bbbbbb", "#4477aa", "#cc3311"};
+	double max = -INFINITY, step, lo, hi_v, row;
+	int w = c->width > 0 ? c->width : 960, lm, h;
+	size_t longest = 4;
+	struct frame f;
+	struct svg_series lg[3];
+	int nl = 0;
+
+	h = c->height > 0 ? c->height : MT + 50 + 22 * (int)(n ? n : 1);
+	open_svg(o, c, w, h);
+	for (size_t i = 0; i < n; i++) {
+		if (isfinite(v[i]))
+			max = fmax(max, v[i]);
+		if (mark && isfinite(mark[i]))
+			max = fmax(max, mark[i]);
+	}
+	if (!n || !isfinite(max)) {
+		no_values(o, w, h);
+		out_puts(o, "</svg></figure>\n");
+		return;
+	}
+	if (c->percent)
+		max = fmax(max, 1);
+	/* the labels' column as wide as the longest needs, within limits */
+	for (size_t i = 0; labels && i < n; i++)
+		if (labels[i] && strlen(labels[i]) > longest)
+			longest = strlen(labels[i]);
+	if (longest > HLAB)
+		longest = HLAB;
+	lm = 24 + (int)(6.8 * (double)longest);
+	memset(&f, 0, sizeof(f));
+	f.x0 = lm;
+	f.x1 = w - MR - 40;
+	f.y1 = MT;
+	f.y0 = h - 44;
+	svg_nice_ticks(0, max, 7, &lo, &hi_v, &step);
+	f.xlo = lo;
+	f.xhi = hi_v;
+	for (int i = 0; i <= 64; i++) {
+		double t = lo + step * i, x;
+
+		if (t > hi_v + step * 1e-6)
+			break;
+		x = xpos(&f, t);
+		out_printf(o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
+			   x, f.y1, x, f.y0, i ? "#e3e3e3" : "#888");
+		out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" " TEXT ">", x,
+			   f.y0 + 16);
+		tick_label(o, t, step, c->percent, 0);
+		out_puts(o, "</text>\n");
+	}
+	row = (f.y0 - f.y1) / (double)n;
+	for (size_t i = 0; i < n; i++) {
+		double y = f.y1 + row * (double)i, bh = row * 0.7;
+		int k = hi && hi[i] ? 1 : 0;
+
+		out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" " TEXT "%s>",
+			   f.x0 - 6, y + row / 2 + 4, k ? " font-weight=\"bold\"" : "");
+		out_esc(o, labels && labels[i] ? labels[i] : "", HLAB);
+		out_puts(o, "</text>");
+		if (isfinite(v[i]))
+			out_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+				      "fill=\"%s\"/>", f.x0, y + (row - bh) / 2,
+				   xpos(&f, fmax(v[i], lo)) - f.x0, bh, names && names[1] ? col[k] : col[1]);
+		if (mark && isfinite(mark[i])) {
+			double mx = xpos(&f, mark[i]);
+
+			out_printf(o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+				      "stroke=\"%s\" stroke-width=\"3\"/>", mx, y + (row - bh) / 2 - 2,
+				   mx, y + (row + bh) / 2 + 2, col[2]);
+		}
+		if (isfinite(v[i])) {
+			/* the bar's value, past its end (and its tick): bars of
+			 * 97% and 99% look alike */
+			double end = xpos(&f, fmax(v[i], lo)), tw = 40;
+			int both = mark && isfinite(mark[i]), left;
+
+			if (both) {
+				end = fmax(end, xpos(&f, mark[i]));
+				tw = 120;
+			}
+			/* past the end when it fits, else before it, with a halo */
+			left = end + 5 + tw > w;
+			out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" "
+				      "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"11\" "
+				      "fill=\"#333\" stroke=\"#fff\" stroke-width=\"3\" "
+				      "paint-order=\"stroke\">", left ? end - 5 : end + 5,
+				   y + row / 2 + 4, left ? "end" : "start");
+			if (both && names && names[2])
+				out_puts(o, "p50 ");
+			out_num(o, c->percent ? 100 * v[i] : v[i], 3);
+			out_puts(o, c->percent ? "%" : "");
+			if (both && names && names[2]) {
+				out_puts(o, ", ");
+				out_esc(o, names[2], 20);
+				out_puts(o, " ");
+				out_num(o, mark[i], 3);
+			}
+			out_puts(o, "</text>");
+		}
+		out_puts(o, "\n");
+	}
+	if (names && names[1]) {
+		lg[nl++] = (struct svg_series){names[0], NULL, col[0]};
+		lg[nl++] = (struct svg_series){names[1], NULL, col[1]};
+	} else if (names && names[0]) {
+		lg[nl++] = (struct svg_series){names[0], NULL, col[1]};
+	}
+	if (mark && names && names[2])
+		lg[nl++] = (struct svg_series){names[2], NULL, col[2]};
+	legend_wrap(o, lg, nl, f.x0, f.x1);
 	x_title(o, c, &f, h);
 	out_puts(o, "</svg></figure>\n");
 }

@@ -39,6 +39,22 @@ void svg_line(struct out *o, const struct svg_chart *c, const double *x, size_t 
 /* Bars for n categories: ns series side by side, or stacked. */
 void svg_bars(struct out *o, const struct svg_chart *c, const char *const *labels, size_t n,
 	      const struct svg_series *s, int ns, int stacked);
+/* svg_line with a dashed reference line at y = ref (NaN: none) labelled
+ * ref_label; with xticks, the x axis is ticked only at the points, with
+ * those labels (checkpoints such as "1 h", "6 h", "24 h").  The legend
+ * wraps onto more rows when it is wider than the plot. */
+void svg_line_ref(struct out *o, const struct svg_chart *c, const double *x,
+		  const char *const *xticks, size_t n, const struct svg_series *s, int ns,
+		  double ref, const char *ref_label);
+/* Horizontal bars, one row per label (long labels fit on the left): v[i]
+ * from zero, a red tick at mark[i] (NULL: none).  With names[1], bars
+ * where hi[i] is set are blue and named names[1], the others grey and
+ * named names[0]; else every bar is blue and named names[0].  names[2]
+ * names the marks.  Each bar is labelled with its value (and its mark's,
+ * "p50 7.94, p95 15.2").  A height of 0 grows with n (22 px a row). */
+void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labels, size_t n,
+	       const double *v, const double *mark, const unsigned char *hi,
+	       const char *const names[3]);
 /* nr × nc cells, v[r * nc + col], shaded from white (0) to dark blue (the
  * largest value), with a legend of the shades. */
 void svg_heatmap(struct out *o, const struct svg_chart *c, const char *const *rows, size_t nr,

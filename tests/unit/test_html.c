@@ -5,6 +5,7 @@
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "html.h"
@@ -117,6 +118,163 @@ START_TEST(test_future_tables)
 }
 END_TEST
 
+/* A table from a spec: columns "name:t" (s text, i integer, f float, b
+ * bool, t time), rows of '|'-separated cells, an empty cell is null. */
+static void add_table(struct sl_analysis *a, const char *name, const char *const *cols,
+		      int nc, const char *const *rows, int nr)
+{
+	struct sl_rcol rc[32];
+	struct sl_table *t;
+
+	ck_assert_int_le(nc, 32);
+	for (int c = 0; c < nc; c++) {
+		const char *colon = strchr(cols[c], ':');
+		static char names[32][64];
+
+		snprintf(names[c], sizeof(names[c]), "%.*s", (int)(colon - cols[c]), cols[c]);
+		rc[c].name = names[c];
+		rc[c].type = colon[1] == 's' ? SL_R_STR : colon[1] == 'i' ? SL_R_I64
+			     : colon[1] == 'b' ? SL_R_BOOL : colon[1] == 't' ? SL_R_TIME : SL_R_F64;
+	}
+	t = sl_table_new(name, rc, nc);
+	for (int r = 0; r < nr; r++) {
+		const char *p = rows[r];
+
+		ck_assert_int_eq(sl_table_add_row(t), 0);
+		for (int c = 0; c < nc; c++) {
+			const char *e = strchr(p, '|');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			char buf[256];
+
+			snprintf(buf, sizeof(buf), "%.*s", (int)n, p);
+			if (n && rc[c].type == SL_R_STR)
+				sl_table_set_str(t, c, buf, n);
+			else if (n && rc[c].type == SL_R_BOOL)
+				sl_table_set_bool(t, c, buf[0] == '1');
+			else if (n && rc[c].type == SL_R_F64)
+				sl_table_set_f64(t, c, strtod(buf, NULL));
+			else if (n)
+				sl_table_set_i64(t, c, strtoll(buf, NULL, 10));
+			p = e ? e + 1 : p + n;
+		}
+	}
+	ck_assert_int_eq(sl_analysis_add(a, t), 0);
+}
+
+/* The pipeline, version and rollback views over hostile names; a table
+ * with other columns than expected falls back to the generic view. */
+START_TEST(test_specific_views)
+{
+	static const char *const pc[] = {"pipeline_id:s", "executions:i", "success_rate:f",
+		"p50_duration_ms:f", "p95_duration_ms:f", "critical_path:s",
+		"critical_path_ms:f", "current_efficiency:f", "potential_efficiency:f",
+		"estimated_time_saved_ms:f", "warning:s"};
+	static const char *const pr[] = {
+		"<b>p</b>|10|0.5|60000|120000|<i>a</i> > b|50000|0.8|1|10000|stage 'b' depends on unknown stage '<u>x</u>'",
+		"q|20|1|1000|2000||||||"};
+	static const char *const sc[] = {"pipeline_id:s", "stage_id:s", "p50_ms:f", "p95_ms:f",
+					 "on_critical_path:b"};
+	static const char *const sr[] = {"<b>p</b>|<i>a</i>|1000|2000|1",
+					 "<b>p</b>|b|3000|4000|0", "q|z|10|20|0"};
+	static const char *const gc[] = {"pipeline_id:s", "kind:s", "stage_id:s",
+					 "saving_ms:f", "message:s"};
+	static const char *const gr[] = {
+		"<b>p</b>|parallel|<i>a</i>|5000|'<i>a</i>' and 'b' <script>",
+		"<b>p</b>|timeout_too_tight|b||raise 'b'",
+		"<b>p</b>|flaky_passes_on_retry|b||flaky"};
+	static const char *const qc[] = {"gate_name:s", "metric:s", "operator:s", "threshold:f",
+					 "pass_rate:f", "never_fails:b"};
+	static const char *const qr[] = {"<u>g</u>|m|gte|0.8|0.5|0", "ok-gate|m|lt|1|1|1"};
+	static const char *const ac[] = {"agent_id:s", "environment:s", "version:s",
+		"first_deployment:t", "target_groups:i", "share_1h:f", "share_6h:f",
+		"share_24h:f", "share_48h:f", "share_168h:f", "final_share:f",
+		"time_to_80_h:f", "within_48h:b"};
+	static const char *const ar[] = {
+		"<em>ag</em>|production|<s>1</s>|1000|4|0.25|0.5|0.75|1|1|1|20|1",
+		"<em>ag</em>|staging|2|2000|4|0.25|0.25|0.25|0.25|0.25|0.25||"};
+	static const char *const rgc[] = {"agent_id:s", "version:s", "previous_version:s",
+		"failure_rate:f", "previous_failure_rate:f", "failure_p_value:f",
+		"median_latency_change:f", "previous_median_latency_change:f",
+		"latency_p_value:f", "failure_regression:b", "latency_regression:b",
+		"regression:b"};
+	static const char *const rgr[] = {"a|2|1|0.1|0.1|1|0|0|0.9|0|0|0",
+					  "a|3|2|0.5|0.1|0.001|0|0|0.9|1|0|1"};
+	static const char *const kc[] = {"deployment_id:s", "agent_id:s", "environment:s",
+		"rollout_strategy:s", "risk_score:f", "risk_level:s", "risk_factors:s",
+		"mitigations:s", "recommended_validation:s", "rolled_back:b"};
+	static const char *const kr[] = {
+		"d1|a|prod|canary|50|critical|off_hours;<b>f</b>|staff it;<i>m</i>|approve|",
+		"d2|a|prod|canary|1|low|||checks|0"};
+	static const char *const vc[] = {"agent_id:s", "wrong:i"};
+	static const char *const vr[] = {"<em>v</em>|1"};
+	static const char *const bc[] = {"metric:s", "value:f"};
+	static const char *const br[] = {"mae_ms:f"}; /* unused */
+	static const char *const dbr[] = {"mae_ms|60000", "mae_ms_train_median|120000",
+					  "median_ape|0.25", "coverage_90|0.9",
+					  "holdout_deployments|10"};
+	struct sl_analysis *a = sl_analysis_new();
+	struct report_params p = params();
+	struct out o = {SL_BUF_INIT, 0};
+	const char *h;
+
+	(void)br;
+	add_table(a, "pipelines", pc, 11, pr, 2);
+	add_table(a, "stages", sc, 5, sr, 3);
+	add_table(a, "pipeline_suggestions", gc, 5, gr, 3);
+	add_table(a, "gates", qc, 6, qr, 2);
+	add_table(a, "adoption", ac, 13, ar, 2);
+	add_table(a, "regressions", rgc, 12, rgr, 2);
+	add_table(a, "rollback_risk", kc, 10, kr, 2);
+	add_table(a, "versions", vc, 2, vr, 1);
+	add_table(a, "duration_backtest", bc, 2, dbr, 5);
+	ck_assert_int_eq(html_render(&o, a, &p), 0);
+	h = o.b.data;
+	/* nothing from the tables is markup */
+	ck_assert_int_eq(count(h, "<script"), 0);
+	ck_assert_int_eq(count(h, "<i>"), 0);
+	ck_assert_int_eq(count(h, "<u>"), 0);
+	ck_assert_int_eq(count(h, "<em>"), 0);
+	ck_assert_int_eq(count(h, "<s>"), 0);
+	ck_assert_int_eq(count(h, "<b>p</b>") + count(h, "<b>f</b>"), 0);
+	/* pipelines: most executions first, the path as text, one stage chart
+	 * per pipeline, the warning, suggestions by kind, gates */
+	ck_assert(strstr(h, "<td>q</td>") < strstr(h, "<td>&lt;b&gt;p&lt;/b&gt;</td>"));
+	ck_assert_ptr_nonnull(strstr(h, "&lt;i&gt;a&lt;/i&gt; &gt; b"));
+	ck_assert_ptr_nonnull(strstr(h, "(none: a cycle)"));
+	ck_assert_ptr_nonnull(strstr(h, "<title>Stage durations of &lt;b&gt;p&lt;/b&gt;</title>"));
+	ck_assert_ptr_nonnull(strstr(h, "unknown stage &#39;&lt;u&gt;x&lt;/u&gt;&#39;"));
+	ck_assert_ptr_nonnull(strstr(h, "<h4>Stages that could run in parallel: 1 (savings per "
+					"run add up to 5.0 s"));
+	ck_assert_ptr_nonnull(strstr(h, "<h4>Timeouts: 1</h4>"));
+	ck_assert_ptr_nonnull(strstr(h, "<h4>Retries: 1</h4>"));
+	ck_assert_ptr_nonnull(strstr(h, "<h4>Bottlenecks: 0</h4>"));
+	ck_assert_ptr_nonnull(strstr(h, "Pass rate per quality gate"));
+	ck_assert_ptr_nonnull(strstr(h, "&lt;u&gt;g&lt;/u&gt; (m gte 0.8)"));
+	ck_assert_ptr_nonnull(strstr(h, "(at least 50 evaluations, none failed): <code>ok-gate"));
+	/* versions: the production rollout drawn with the 80% line; the
+	 * regression first; the versions table with other columns is generic */
+	ck_assert_ptr_nonnull(strstr(h, "Adoption curves of the latest production versions"));
+	ck_assert_ptr_nonnull(strstr(h, "&lt;s&gt;1&lt;/s&gt; &lt;em&gt;ag&lt;/em&gt;"));
+	ck_assert_ptr_nonnull(strstr(h, ">80% target<"));
+	ck_assert_ptr_nonnull(strstr(h, "100% of the 1 rollouts"));
+	ck_assert_ptr_nonnull(strstr(h, "1 of 2 version changes were significant regressions"));
+	ck_assert(strstr(h, "<td>3</td><td>2</td>") < strstr(h, "<td>2</td><td>1</td>"));
+	ck_assert_ptr_nonnull(strstr(h, "<h3>Versions <span class=\"src\">(versions.csv)"));
+	/* rollback risk: highest first, factor: mitigation pairs escaped */
+	ck_assert(strstr(h, "<td>d1</td>") < strstr(h, "<td>d2</td>"));
+	ck_assert_ptr_nonnull(strstr(h, "<b>off_hours</b>: staff it<br><b>&lt;b&gt;f&lt;/b&gt;"
+					"</b>: &lt;i&gt;m&lt;/i&gt;"));
+	ck_assert_ptr_nonnull(strstr(h, "Recommended validation at <b>critical</b> risk: approve"));
+	ck_assert_ptr_null(strstr(h, "<h3>Rollback causes"));
+	/* backtest cards */
+	ck_assert_ptr_nonnull(strstr(h, "Duration: mean absolute error</div><div class=\"v\">"
+					"60.0 s"));
+	ck_assert_ptr_nonnull(strstr(h, "<div class=\"v\">25%"));
+	out_release(&o);
+	sl_analysis_free(a);
+}
+END_TEST
+
 START_TEST(test_mail)
 {
 	struct sl_analysis *a = future();
@@ -146,6 +304,7 @@ Suite *suite_html(void)
 	TCase *tc = tcase_create("html");
 
 	tcase_add_test(tc, test_future_tables);
+	tcase_add_test(tc, test_specific_views);
 	tcase_add_test(tc, test_mail);
 	suite_add_tcase(s, tc);
 	return s;

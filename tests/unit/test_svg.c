@@ -140,6 +140,60 @@ START_TEST(test_heatmap)
 }
 END_TEST
 
+START_TEST(test_hbars_ref)
+{
+	struct out o = {SL_BUF_INIT, 0};
+	double v[3] = {2, NAN, 8}, m[3] = {4, 5, NAN}, x[3] = {0, 1, 2};
+	double a[3] = {0.2, 0.5, NAN}, b[3] = {0.1, 0.9, 1};
+	unsigned char hi[3] = {1, 0, 0};
+	const char *labels[3] = {"<script>s</script>", "a&b", "\"q\""};
+	const char *ticks[3] = {"1 h", "<6 h>", "24 h"};
+	static const char *const names[3] = {"off path", "<b>on</b> path", "p95"};
+	struct svg_series s[2] = {{"<i>v1</i>", a, NULL}, {"v2", b, NULL}};
+	struct svg_chart c = {"t<", "minutes", NULL, 0, 0, 0, 0};
+	const char *h;
+
+	svg_hbars(&o, &c, labels, 3, v, m, hi, names);
+	h = text(&o);
+	ck_assert_ptr_null(strstr(h, "<script"));
+	ck_assert_ptr_null(strstr(h, "<b>"));
+	ck_assert_ptr_nonnull(strstr(h, "&lt;script&gt;s&lt;/script&gt;"));
+	ck_assert_ptr_null(strstr(h, "nan"));
+	/* two bars (one NaN), two p95 ticks (one NaN), three legend swatches;
+	 * the highlighted bar blue, the other grey, its label bold */
+	ck_assert_int_eq(count(h, "<rect"), 5);
+	ck_assert_int_eq(count(h, "stroke-width=\"3\"/>"), 2);
+	/* each bar labelled with its value and its mark's */
+	ck_assert_ptr_nonnull(strstr(h, ">p50 2, p95 4<"));
+	ck_assert_ptr_nonnull(strstr(h, ">8<")); /* no mark: the value alone */
+	ck_assert_int_eq(count(h, "fill=\"#4477aa\""), 2);
+	ck_assert_int_eq(count(h, "font-weight=\"bold\""), 1);
+	/* rows grow the height: 34 + 50 + 3 × 22 */
+	ck_assert_ptr_nonnull(strstr(h, "viewBox=\"0 0 960 150\""));
+	out_release(&o);
+	v[0] = v[2] = m[0] = m[1] = NAN;
+	svg_hbars(&o, &c, labels, 3, v, m, hi, names);
+	ck_assert_ptr_nonnull(strstr(text(&o), "no values"));
+	out_release(&o);
+	/* a line with the 80% line and checkpoint ticks, shares as percent */
+	c.percent = 1;
+	svg_line_ref(&o, &c, x, ticks, 3, s, 2, 0.8, "80% <target>");
+	h = text(&o);
+	ck_assert_ptr_nonnull(strstr(h, "stroke-dasharray=\"6 4\""));
+	ck_assert_ptr_nonnull(strstr(h, ">80% &lt;target&gt;<"));
+	ck_assert_ptr_nonnull(strstr(h, ">&lt;6 h&gt;<"));
+	ck_assert_ptr_nonnull(strstr(h, ">100%<"));
+	ck_assert_ptr_null(strstr(h, "<i>"));
+	ck_assert_int_eq(count(h, "<polyline"), 2);
+	out_release(&o);
+	/* a reference outside the values still shows: the axis reaches it */
+	a[0] = a[1] = b[0] = b[1] = b[2] = 0.1;
+	svg_line_ref(&o, &c, x, NULL, 3, s, 2, 0.8, "target");
+	ck_assert_ptr_nonnull(strstr(text(&o), ">target<"));
+	out_release(&o);
+}
+END_TEST
+
 Suite *suite_svg(void);
 
 Suite *suite_svg(void)
@@ -152,6 +206,7 @@ Suite *suite_svg(void)
 	tcase_add_test(tc, test_ticks);
 	tcase_add_test(tc, test_charts);
 	tcase_add_test(tc, test_heatmap);
+	tcase_add_test(tc, test_hbars_ref);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,6 +16,13 @@ grep -o '<b>Data:</b> [^&]*' r.html
 echo "--- charts: svg elements, with axis titles"
 grep -c '<svg ' r.html
 grep -o '<title>[^<]*</title>' r.html | sort | uniq -c
+echo "--- the views' headings (pipelines, versions, rollbacks, predictions ...)"
+grep -o '<h[34]>[^<]*' r.html
+echo "--- the adoption chart's 80% line, the critical path highlighted, backtest cards"
+grep -c 'stroke-dasharray="6 4"' r.html
+grep -o '>80% target<' r.html
+grep -c 'font-weight="bold">' r.html
+grep -o '<div class="k">[^<]*backtest</div>' r.html
 echo "--- sections without data say so in one line"
 grep -o '<p class="nodata">[^<]*<code>[a-z_]*</code>' r.html
 echo "--- self-contained: no scripts, no links out, no external resources"

@@ -1604,20 +1604,123 @@ static void sec_anomalies(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
 	const struct sl_table *t = sl_analysis_table(cx->a, "anomalies");
-	static const char *const need[] = {"deployment_id", "anomaly_score", "is_anomaly", NULL};
+	static const char *const need[] = {"deployment_id", "anomaly_score", "is_anomaly",
+					   "reasons", NULL};
+	static const char *const heads[] = {"deployment", "#score", "why it stands out", NULL};
 	size_t n, *idx;
 
 	if (t && has_cols(t, need) && (idx = sorted_rows(t, "anomaly_score", "is_anomaly", &n))) {
+		size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
+
+		take(cx, "anomalies");
 		out_puts(o, "<p>");
 		out_num(o, (double)n, 10);
 		out_puts(o, " of ");
 		out_num(o, (double)sl_table_rows(t), 10);
 		out_puts(o, " deployments flagged as anomalies (isolation forest); the highest "
 			    "scores first, with the features that stood out.</p>\n");
-		table_view(cx, t, idx, n, "Flagged deployments");
+		out_puts(o, "<h3>Flagged deployments <span class=\"src\">(anomalies.csv)</span></h3>\n");
+		th_row(o, heads);
+		for (size_t i = 0; i < shown; i++) {
+			out_puts(o, "<tr>");
+			td_str(o, str(t, "deployment_id", idx[i]), MAXCELL);
+			td_num(o, num(t, "anomaly_score", idx[i]), 4);
+			td_str(o, str(t, "reasons", idx[i]), 600);
+			out_puts(o, "</tr>\n");
+		}
+		more_rows(o, n, shown, "anomalies");
+		note(o, "Scores from 0 to 1 (Liu et al. 2008): above 0.5 a deployment is easier to "
+			"isolate than most; every deployment's score is in anomalies.csv.");
 		free(idx);
 	} else if (t && has_cols(t, need)) {
 		o->err = SL_ENOMEM;
+	}
+	rest(cx, s);
+}
+
+/* The clusters DBSCAN found: their sizes as bars (noise apart), then each
+ * with its rates, dominant strategy and environment and its sentence. */
+static void clusters_view(struct ctx *cx, const struct sl_table *t)
+{
+	struct out *o = cx->o;
+	static const char *const heads[] = {"#cluster", "#deployments", "#success", "#rolled back",
+		"#mean duration", "strategy", "environment", "pattern", NULL};
+	static const char *const names[3] = {"deployments", NULL, NULL};
+	size_t nr = sl_table_rows(t), n = 0, noise = 0;
+	size_t shown = nr < (size_t)cx->p->rows ? nr : (size_t)cx->p->rows;
+	double *v = malloc((nr + 1) * sizeof(double));
+	const char **lab = malloc((nr + 1) * sizeof(*lab));
+	char *names_buf = malloc((nr + 1) * 24);
+
+	out_puts(o, "<h3>Clusters <span class=\"src\">(clusters.csv)</span></h3>\n");
+	if (!v || !lab || !names_buf) {
+		o->err = SL_ENOMEM;
+		goto out;
+	}
+	for (size_t r = 0; r < nr; r++) {
+		double c = num(t, "cluster", r);
+
+		if (c < 0) {
+			noise = (size_t)num(t, "size", r);
+			continue;
+		}
+		if (n == 20)
+			continue;
+		snprintf(names_buf + 24 * n, 24, "cluster %.0f", c);
+		lab[n] = names_buf + 24 * n;
+		v[n++] = num(t, "size", r);
+	}
+	out_puts(o, "<p>");
+	out_num(o, (double)(nr - (noise ? 1 : 0)), 10);
+	out_puts(o, " clusters of deployments alike in their standardized features (DBSCAN); ");
+	out_num(o, (double)noise, 10);
+	out_puts(o, " deployments belong to none (noise).</p>\n");
+	if (n) {
+		struct svg_chart c = {"Deployments per cluster (the first 20)", "deployments", NULL,
+				      0, 0, 0, 0};
+
+		svg_hbars(o, &c, lab, n, v, NULL, NULL, names);
+	}
+	th_row(o, heads);
+	for (size_t r = 0; r < shown; r++) {
+		double c = num(t, "cluster", r);
+
+		out_puts(o, "<tr>");
+		if (c < 0)
+			td_str(o, "noise", MAXCELL);
+		else
+			td_num(o, c, 10);
+		td_num(o, num(t, "size", r), 10);
+		td_pct(o, num(t, "success_rate", r));
+		td_pct(o, num(t, "rollback_rate", r));
+		td_dur(o, num(t, "mean_duration_ms", r));
+		td_str(o, str(t, "dominant_strategy", r), MAXCELL);
+		td_str(o, str(t, "dominant_environment", r), MAXCELL);
+		td_str(o, str(t, "description", r), 240);
+		out_puts(o, "</tr>\n");
+	}
+	more_rows(o, nr, shown, "clusters");
+	note(o, "Each deployment's cluster is in patterns.csv, and the standardized feature matrix "
+		"the isolation forest and DBSCAN saw in features.csv (same rows, same order), so "
+		"every result can be reproduced.");
+out:
+	free(v);
+	free(lab);
+	free(names_buf);
+}
+
+static void sec_clusters(struct ctx *cx, const struct section *s)
+{
+	const struct sl_table *t = sl_analysis_table(cx->a, "clusters");
+	static const char *const need[] = {"cluster", "size", "success_rate", "rollback_rate",
+		"mean_duration_ms", "dominant_strategy", "dominant_environment", "description", NULL};
+
+	if (t && has_cols(t, need)) {
+		take(cx, "clusters");
+		clusters_view(cx, t);
+		/* one row per deployment: in their CSV files, not on the page */
+		take(cx, "patterns");
+		take(cx, "features");
 	}
 	rest(cx, s);
 }
@@ -1960,8 +2063,8 @@ static const struct section sections[] = {
 	{"versions", "Versions", {"versions", "adoption*", "regressions", "version*", NULL},
 	 sec_versions},
 	{"anomalies", "Anomalies", {"anomalies", "anomal*", NULL}, sec_anomalies},
-	{"clusters", "Clusters and patterns", {"clusters", "cluster*", "patterns", NULL},
-	 sec_generic},
+	{"clusters", "Clusters and patterns",
+	 {"clusters", "cluster*", "patterns", "features", NULL}, sec_clusters},
 	{"rollbacks", "Rollbacks and canaries",
 	 {"rollback_causes", "rollback_risk", "rollback*", "canary_judgements", "canary*", NULL},
 	 sec_rollbacks},

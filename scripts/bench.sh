@@ -28,13 +28,13 @@ for kind in $KINDS; do
 	for n in $SIZES; do
 		dir="$D/$kind-$n"
 		f="$dir/$kind.csv.gz"
+		# stage_runs come ~8 per pipeline run
+		if [ "$kind" = stage_runs ]; then
+			args="--deployments 1000 --pipeline-runs $((n / 8))"
+		else
+			args="--deployments $n"
+		fi
 		if [ ! -f "$f" ]; then
-			# stage_runs come ~8 per pipeline run
-			if [ "$kind" = stage_runs ]; then
-				args="--deployments 1000 --pipeline-runs $((n / 8))"
-			else
-				args="--deployments $n"
-			fi
 			# shellcheck disable=SC2086
 			"$BIN/shiplog-gen" --seed 7 $args --days 365 --kinds "$kind" --gzip=6 \
 				-o "$dir" >/dev/null

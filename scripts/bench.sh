@@ -123,7 +123,7 @@ echo "MB/s counts decompressed CSV bytes; x zcat = ingest wall time / zcat wall 
 # page is held at a time.  BENCH_JSON_MB="100" to run fewer sizes.
 echo
 printf '%-12s %9s %8s | %7s %7s %9s %7s %7s\n' format rows MB wall_s user_s rows/s MB/s RSS_MB
-for mb in ${BENCH_JSON_MB:-"100 1000"}; do
+for mb in ${BENCH_JSON_MB:-100 1000}; do
 	f="$D/github-runs-$mb.json"
 	[ -f "$f" ] || /usr/bin/python3 scripts/gen-api-export.py \
 		tests/e2e/data/realdata/github-actions/runs-ants.jsonl.gz "$mb" "$f"
@@ -174,7 +174,7 @@ if [ "${BENCH_ML:-1}" = 1 ] && [ -x build/bench/mlbench ]; then
 	echo
 	printf '%-8s %8s | %8s %7s %9s | %10s %8s %s\n' algo rows shiplog_s RSS_MB result \
 		sklearn_s "x faster" "sklearn result"
-	for n in ${BENCH_ML_SIZES:-"100000 1000000"}; do
+	for n in ${BENCH_ML_SIZES:-100000 1000000}; do
 		for algo in iforest dbscan; do
 			set -- $(/usr/bin/time -f "%M" -o "$D/time.txt" $ML "$big/store" "$n" \
 				$algo "$D/labels.bin")

@@ -1429,6 +1429,60 @@ static void versions_regressions(struct ctx *cx, const struct sl_table *t)
 	free(idx);
 }
 
+/* The version timeline: rollouts of new versions started per week, in
+ * production and elsewhere, from the adoption rows (one per agent,
+ * environment and version, with its first deployment). */
+static void versions_timeline(struct ctx *cx, const struct sl_table *t)
+{
+	struct out *o = cx->o;
+	size_t nr = sl_table_rows(t), m;
+	double lo = INFINITY, hi = -INFINITY, *v = NULL;
+
+	for (size_t r = 0; r < nr; r++) {
+		double fd = num(t, "first_deployment", r);
+
+		if (isfinite(fd)) {
+			lo = fmin(lo, fd);
+			hi = fmax(hi, fd);
+		}
+	}
+	if (!(lo <= hi))
+		return;
+	/* weeks from Monday: day 0 (1970-01-01) was a Thursday */
+	lo = floor((floor(lo / 86400000.0) + 3) / 7);
+	hi = floor((floor(hi / 86400000.0) + 3) / 7);
+	m = (size_t)(hi - lo) + 1;
+	if (m > 520)
+		m = 520; /* ten years; later weeks are cut */
+	if (!(v = calloc(3 * m, sizeof(double)))) {
+		o->err = SL_ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < m; i++)
+		v[i] = (lo + (double)i) * 7 - 3; /* x: the Monday, as a day number */
+	for (size_t r = 0; r < nr; r++) {
+		double fd = num(t, "first_deployment", r);
+		const char *env = str(t, "environment", r);
+		size_t w;
+
+		if (!isfinite(fd))
+			continue;
+		w = (size_t)(floor((floor(fd / 86400000.0) + 3) / 7) - lo);
+		if (w < m)
+			v[(env && !strcmp(env, "production") ? 1 : 2) * m + w] += 1;
+	}
+	{
+		struct svg_series sr[2] = {{"to production", v + m, "#4477aa"},
+					   {"to other environments", v + 2 * m, "#bbbbbb"}};
+		struct svg_chart c = {"Rollouts of new versions per week", "week",
+				      "rollouts started", 0, 240, 0, 1};
+
+		out_puts(o, "<h3>Version timeline <span class=\"src\">(adoption.csv)</span></h3>\n");
+		svg_line(o, &c, v, m, sr, 2);
+	}
+	free(v);
+}
+
 static void sec_versions(struct ctx *cx, const struct section *s)
 {
 	static const char *const vneed[] = {"agent_id", "releases", "releases_per_week",
@@ -1451,6 +1505,7 @@ static void sec_versions(struct ctx *cx, const struct section *s)
 	}
 	if (ad && has_cols(ad, aneed)) {
 		take(cx, "adoption");
+		versions_timeline(cx, ad);
 		versions_adoption(cx, ad);
 	}
 	if (rg && has_cols(rg, rneed)) {

@@ -13,7 +13,7 @@ const char *const svg_palette[SVG_MAX_SERIES] = {
 };
 
 #define ML 72 /* margins: room for tick labels and axis titles */
-#define MR 24
+#define MR 40
 #define MT 34 /* the legend */
 #define MB 58
 #define TEXT "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" fill=\"#222\""

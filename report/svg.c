@@ -254,6 +254,39 @@ static void no_values(struct out *o, int w, int h)
 		   w / 2, h / 2);
 }
 
+/* The series as polylines over x (a gap where a value is missing), with a
+ * dot on each point when there are few. */
+static void polylines(struct out *o, const struct frame *fp, const double *x, size_t n,
+		      const struct svg_series *s, int ns)
+{
+	for (int k = 0; k < ns; k++) {
+		int open = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (!isfinite(s[k].v[i])) {
+				if (open)
+					out_puts(o, "\"/>\n");
+				open = 0;
+				continue;
+			}
+			if (!open)
+				out_printf(o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+					      "points=\"", colour(s, k));
+			out_printf(o, "%s%.1f,%.1f", open ? " " : "", xpos(fp, x[i]),
+				   ypos(fp, s[k].v[i]));
+			open = 1;
+		}
+		if (open)
+			out_puts(o, "\"/>\n");
+		if (n <= 60)
+			for (size_t i = 0; i < n; i++)
+				if (isfinite(s[k].v[i]))
+					out_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+						      "fill=\"%s\"/>", xpos(fp, x[i]),
+						   ypos(fp, s[k].v[i]), colour(s, k));
+	}
+}
+
 void svg_line(struct out *o, const struct svg_chart *c, const double *x, size_t n,
 	      const struct svg_series *s, int ns)
 {
@@ -281,32 +314,7 @@ void svg_line(struct out *o, const struct svg_chart *c, const double *x, size_t 
 		min = 0; /* counts and durations read from zero */
 	y_axis(o, c, &f, min, max);
 	x_axis(o, c, &f, x[0], x[n - 1]);
-	for (int k = 0; k < ns; k++) {
-		int open = 0;
-
-		for (size_t i = 0; i < n; i++) {
-			if (!isfinite(s[k].v[i])) {
-				if (open)
-					out_puts(o, "\"/>\n");
-				open = 0;
-				continue;
-			}
-			if (!open)
-				out_printf(o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
-					      "points=\"", colour(s, k));
-			out_printf(o, "%s%.1f,%.1f", open ? " " : "", xpos(&f, x[i]),
-				   ypos(&f, s[k].v[i]));
-			open = 1;
-		}
-		if (open)
-			out_puts(o, "\"/>\n");
-		if (n <= 60)
-			for (size_t i = 0; i < n; i++)
-				if (isfinite(s[k].v[i]))
-					out_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
-						      "fill=\"%s\"/>", xpos(&f, x[i]),
-						   ypos(&f, s[k].v[i]), colour(s, k));
-	}
+	polylines(o, &f, x, n, s, ns);
 	legend(o, s, ns, f.x0);
 	x_title(o, c, &f, h);
 	out_puts(o, "</svg></figure>\n");
@@ -591,32 +599,7 @@ void svg_line_ref(struct out *o, const struct svg_chart *c, const double *x,
 		x_axis(o, c, &f, x[0], x[n - 1]);
 	}
 	ref_line(o, &f, ref, ref_label);
-	for (int k = 0; k < ns; k++) {
-		int open = 0;
-
-		for (size_t i = 0; i < n; i++) {
-			if (!isfinite(s[k].v[i])) {
-				if (open)
-					out_puts(o, "\"/>\n");
-				open = 0;
-				continue;
-			}
-			if (!open)
-				out_printf(o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
-					      "points=\"", colour(s, k));
-			out_printf(o, "%s%.1f,%.1f", open ? " " : "", xpos(&f, x[i]),
-				   ypos(&f, s[k].v[i]));
-			open = 1;
-		}
-		if (open)
-			out_puts(o, "\"/>\n");
-		if (n <= 60)
-			for (size_t i = 0; i < n; i++)
-				if (isfinite(s[k].v[i]))
-					out_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
-						      "fill=\"%s\"/>", xpos(&f, x[i]),
-						   ypos(&f, s[k].v[i]), colour(s, k));
-	}
+	polylines(o, &f, x, n, s, ns);
 	legend_wrap(o, s, ns, f.x0, f.x1);
 	x_title(o, c, &f, h);
 	out_puts(o, "</svg></figure>\n");

@@ -287,29 +287,44 @@ static void polylines(struct out *o, const struct frame *fp, const double *x, si
 	}
 }
 
+/* What the two line charts start with: the frame, the opening tag, at
+ * most SVG_MAX_SERIES series and their range.  0 when there is no value
+ * (the chart is then closed with a note). */
+static int line_open(struct out *o, const struct svg_chart *c, const struct svg_series *s,
+		     int *ns, size_t n, struct frame *f, int *h, double *min, double *max)
+{
+	int w;
+
+	dims(c, &w, h);
+	frame_init(f, w, *h);
+	open_svg(o, c, w, *h);
+	if (*ns > SVG_MAX_SERIES)
+		*ns = SVG_MAX_SERIES;
+	*min = INFINITY;
+	*max = -INFINITY;
+	for (int k = 0; k < *ns; k++)
+		for (size_t i = 0; i < n; i++)
+			if (isfinite(s[k].v[i])) {
+				*min = fmin(*min, s[k].v[i]);
+				*max = fmax(*max, s[k].v[i]);
+			}
+	if (!n || !isfinite(*min)) {
+		no_values(o, w, *h);
+		out_puts(o, "</svg></figure>\n");
+		return 0;
+	}
+	return 1;
+}
+
 void svg_line(struct out *o, const struct svg_chart *c, const double *x, size_t n,
 	      const struct svg_series *s, int ns)
 {
-	double min = INFINITY, max = -INFINITY;
+	double min, max;
 	struct frame f;
-	int w, h;
+	int h;
 
-	dims(c, &w, &h);
-	frame_init(&f, w, h);
-	open_svg(o, c, w, h);
-	if (ns > SVG_MAX_SERIES)
-		ns = SVG_MAX_SERIES;
-	for (int k = 0; k < ns; k++)
-		for (size_t i = 0; i < n; i++)
-			if (isfinite(s[k].v[i])) {
-				min = fmin(min, s[k].v[i]);
-				max = fmax(max, s[k].v[i]);
-			}
-	if (!n || !isfinite(min)) {
-		no_values(o, w, h);
-		out_puts(o, "</svg></figure>\n");
+	if (!line_open(o, c, s, &ns, n, &f, &h, &min, &max))
 		return;
-	}
 	if (min > 0)
 		min = 0; /* counts and durations read from zero */
 	y_axis(o, c, &f, min, max);
@@ -555,26 +570,12 @@ void svg_line_ref(struct out *o, const struct svg_chart *c, const double *x,
 		  const char *const *xticks, size_t n, const struct svg_series *s, int ns,
 		  double ref, const char *ref_label)
 {
-	double min = INFINITY, max = -INFINITY;
+	double min, max;
 	struct frame f;
-	int w, h;
+	int h;
 
-	dims(c, &w, &h);
-	frame_init(&f, w, h);
-	open_svg(o, c, w, h);
-	if (ns > SVG_MAX_SERIES)
-		ns = SVG_MAX_SERIES;
-	for (int k = 0; k < ns; k++)
-		for (size_t i = 0; i < n; i++)
-			if (isfinite(s[k].v[i])) {
-				min = fmin(min, s[k].v[i]);
-				max = fmax(max, s[k].v[i]);
-			}
-	if (!n || !isfinite(min)) {
-		no_values(o, w, h);
-		out_puts(o, "</svg></figure>\n");
+	if (!line_open(o, c, s, &ns, n, &f, &h, &min, &max))
 		return;
-	}
 	if (min > 0)
 		min = 0;
 	if (isfinite(ref))

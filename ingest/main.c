@@ -70,15 +70,10 @@ static void errorf(const char *fmt, ...)
 /* "'path':line: message" — the data first, as users grep for it. */
 static void report(const struct sl_errctx *e, const char *fallback_path)
 {
-	const char *path = e->path[0] ? e->path : fallback_path;
-	const char *msg = e->msg[0] ? e->msg : sl_strerror(e->code);
+	char text[SL_ERR_TEXT];
 
-	if (path && e->line)
-		errorf("'%s':%ld: %s", path, e->line, msg);
-	else if (path)
-		errorf("'%s': %s", path, msg);
-	else
-		errorf("%s", msg);
+	sl_err_format(e, fallback_path, text, sizeof(text));
+	errorf("%s", text);
 }
 
 static void progress(struct run *r, int final)

@@ -58,3 +58,16 @@ void sl_err_clear(struct sl_errctx *ctx)
 	if (ctx)
 		memset(ctx, 0, sizeof(*ctx));
 }
+
+void sl_err_format(const struct sl_errctx *ctx, const char *fallback_path, char *buf, size_t n)
+{
+	const char *path = ctx->path[0] ? ctx->path : fallback_path;
+	const char *msg = ctx->msg[0] ? ctx->msg : sl_strerror(ctx->code);
+
+	if (path && ctx->line)
+		snprintf(buf, n, "'%s':%ld: %s", path, ctx->line, msg);
+	else if (path)
+		snprintf(buf, n, "'%s': %s", path, msg);
+	else
+		snprintf(buf, n, "%s", msg);
+}

@@ -7,6 +7,8 @@
 #ifndef SL_ERR_H
 #define SL_ERR_H
 
+#include <stddef.h>
+
 #include <stdarg.h>
 
 enum sl_err {
@@ -42,5 +44,13 @@ int sl_err_set(struct sl_errctx *ctx, int code, const char *path, long line,
 int sl_err_vset(struct sl_errctx *ctx, int code, const char *path, long line,
 		const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 void sl_err_clear(struct sl_errctx *ctx);
+
+/* The error as the stages print it: "'path':line: message", "'path':
+ * message" or "message" (the path of the context, else fallback_path,
+ * which may be NULL).  Writes at most n bytes, NUL included; a buffer of
+ * SL_ERR_TEXT bytes always holds it. */
+#define SL_ERR_TEXT (sizeof(((struct sl_errctx *)0)->path) + \
+		     sizeof(((struct sl_errctx *)0)->msg) + 32)
+void sl_err_format(const struct sl_errctx *ctx, const char *fallback_path, char *buf, size_t n);
 
 #endif

@@ -30,14 +30,10 @@ static void errorf(const char *fmt, ...)
 
 static void report(const struct sl_errctx *e)
 {
-	const char *msg = e->msg[0] ? e->msg : sl_strerror(e->code);
+	char text[SL_ERR_TEXT];
 
-	if (e->path[0] && e->line)
-		errorf("'%s':%ld: %s", e->path, e->line, msg);
-	else if (e->path[0])
-		errorf("'%s': %s", e->path, msg);
-	else
-		errorf("%s", msg);
+	sl_err_format(e, NULL, text, sizeof(text));
+	errorf("%s", text);
 }
 
 int main(int argc, char **argv)

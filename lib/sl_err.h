@@ -7,9 +7,8 @@
 #ifndef SL_ERR_H
 #define SL_ERR_H
 
-#include <stddef.h>
-
 #include <stdarg.h>
+#include <stddef.h>
 
 enum sl_err {
 	SL_OK = 0,

@@ -14,6 +14,8 @@
  * overlap on two cores, and libcsv still sees the stream in order. */
 
 #define BATCH_RECS 4096
+
+int csvsrc_fast_lines = 1;
 #define NBATCH 4
 
 /* Fields are built as struct field with p holding the offset into the
@@ -57,6 +59,7 @@ struct csvstate {
 	struct batch batches[NBATCH];
 	unsigned head, count;
 	int done, cancel;
+	int clean;              /* libcsv is between records (see feed) */
 	int header_seen;        /* caller side */
 	int skip_line;          /* dropping the rest of an overlong record's line */
 	int rc;                 /* tokenizer's result */
@@ -125,12 +128,15 @@ static void on_field(void *s, size_t len, void *data)
 		st->nomem = 1;
 }
 
-/* Ends the record being built in the current batch. */
-static int close_rec(struct csvstate *st, int type, const char *reason, size_t rawmax)
+/* Ends the record being built in the current batch.  Its raw text is the
+ * current record's lines (st->raw), or, when raw_off != SIZE_MAX, already
+ * in the arena at raw_off (the fast path's line). */
+static int close_rec(struct csvstate *st, int type, const char *reason, size_t rawmax,
+		     size_t raw_off, size_t raw_n)
 {
 	struct batch *b = st->cur;
 	struct rec *r = batch_rec(b);
-	size_t n = raw_len(st);
+	size_t n = raw_off == SIZE_MAX ? raw_len(st) : raw_n;
 
 	if (!r)
 		return SL_ENOMEM;
@@ -140,10 +146,14 @@ static int close_rec(struct csvstate *st, int type, const char *reason, size_t r
 	r->f0 = b->cur_f0;
 	r->nf = b->nf - b->cur_f0;
 	r->line = st->rec_line;
-	r->raw_off = b->arena.len;
+	if (raw_off == SIZE_MAX) {
+		r->raw_off = b->arena.len;
+		if (sl_buf_add(&b->arena, st->raw.data ? st->raw.data : "", n))
+			return SL_ENOMEM;
+	} else {
+		r->raw_off = raw_off;
+	}
 	r->raw_len = n;
-	if (sl_buf_add(&b->arena, st->raw.data ? st->raw.data : "", n))
-		return SL_ENOMEM;
 	if (reason) {
 		r->reason_off = b->arena.len;
 		if (sl_buf_add(&b->arena, reason, strlen(reason) + 1))
@@ -243,25 +253,27 @@ static void pre_parse(struct csvstate *st)
 	}
 }
 
+/* A record is complete: typed, or the header learnt, then closed. */
+static int end_record(struct csvstate *st, size_t raw_off, size_t raw_n)
+{
+	if (st->cur->overflow)
+		return close_rec(st, R_REJECT, "more than 4096 fields", SIZE_MAX, raw_off, raw_n);
+	if (!st->typed)
+		learn_header(st);
+	else if (st->nftype)
+		pre_parse(st);
+	return close_rec(st, R_ROW, NULL, SIZE_MAX, raw_off, raw_n);
+}
+
 static void on_record(int c, void *data)
 {
 	struct csvstate *st = data;
-	struct batch *b = st->cur;
 
 	(void)c;
 	if (st->nomem)
 		return;
-	if (b->overflow) {
-		if (close_rec(st, R_REJECT, "more than 4096 fields", SIZE_MAX))
-			st->nomem = 1;
-	} else {
-		if (!st->typed)
-			learn_header(st);
-		else if (st->nftype)
-			pre_parse(st);
-		if (close_rec(st, R_ROW, NULL, SIZE_MAX))
-			st->nomem = 1;
-	}
+	if (end_record(st, SIZE_MAX, 0))
+		st->nomem = 1;
 	sl_buf_reset(&st->raw);
 }
 
@@ -302,9 +314,58 @@ static int publish(struct csvstate *st, int last)
 	return st->cur == NULL && !last;
 }
 
+/* 1 when a whole line (s[n-1] == '\n') holds no quote and no carriage
+ * return but its ending: libcsv would split it at every comma, and so
+ * does split_line(). */
+static int plain_line(const char *s, size_t n)
+{
+	const char *cr;
+
+	if (memchr(s, '"', n))
+		return 0;
+	cr = memchr(s, '\r', n);
+	return !cr || cr == s + n - 2;
+}
+
+/* The fast path for a plain line between records: the line goes to the
+ * arena once, as the record's raw text, and its fields point into it. */
+static int split_line(struct csvstate *st, const char *s, size_t n)
+{
+	struct batch *b = st->cur;
+	size_t len = n - 1 - (n >= 2 && s[n - 2] == '\r');
+	size_t off = b->arena.len, pos = 0;
+
+	st->rec_line = st->line;
+	if (sl_buf_add(&b->arena, s, len))
+		return SL_ENOMEM;
+	for (;;) {
+		const char *comma = memchr(s + pos, ',', len - pos);
+		size_t end = comma ? (size_t)(comma - s) : len;
+		struct fld *f;
+
+		if (b->nf - b->cur_f0 >= SRC_MAX_FIELDS) {
+			b->overflow = 1;
+			break;
+		}
+		if (b->nf == b->fcap && sl_grow(&b->f, &b->fcap, b->nf + 1, sizeof(*b->f)))
+			return SL_ENOMEM;
+		f = &b->f[b->nf++];
+		memset(f, 0, sizeof(*f));
+		f->p = (const char *)(uintptr_t)(off + pos);
+		f->n = end - pos;
+		f->kind = end == pos ? F_NULL : F_TEXT; /* CSV_EMPTY_IS_NULL */
+		if (!comma)
+			break;
+		pos = end + 1;
+	}
+	return end_record(st, off, len);
+}
+
 /* Feeds one line (or the tail of a block) to the parser. */
 static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 {
+	const char *cr;
+
 	if (st->skip_line) { /* the rest of a line given up on */
 		if (ends_line) {
 			st->skip_line = 0;
@@ -318,6 +379,13 @@ static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 			st->line++;
 			return SL_OK;
 		}
+		if (st->clean && ends_line && csvsrc_fast_lines && n <= SRC_MAX_RECORD &&
+		    plain_line(s, n)) {
+			if (split_line(st, s, n))
+				return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+			st->line++;
+			goto next;
+		}
 		st->rec_line = st->line;
 	}
 	if (sl_buf_add(&st->raw, s, n))
@@ -327,19 +395,24 @@ static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 				  csv_strerror(csv_error(&st->p)));
 	if (st->nomem)
 		return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+	/* libcsv ends records only at '\r' or '\n': with no '\r' before the
+	 * line's end, a record that ended in this line ended at its end */
+	st->clean = ends_line && !st->raw.len && (!(cr = memchr(s, '\r', n)) || cr == s + n - 2);
 	if (ends_line)
 		st->line++;
 	if (st->raw.len > SRC_MAX_RECORD) {
 		/* a runaway quoted field: give it up and resume at the next line */
 		st->cur->nf = st->cur->cur_f0;
 		if (close_rec(st, R_REJECT, "record longer than 16 MiB (unterminated quote?)",
-			      4096))
+			      4096, SIZE_MAX, 0))
 			return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 		sl_buf_reset(&st->raw);
 		if (parser_init(st))
 			return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 		st->skip_line = !ends_line;
+		st->clean = 1;
 	}
+next:
 	if (st->cur->nr >= BATCH_RECS && !st->raw.len && publish(st, 0))
 		return SL_EINVAL; /* cancelled */
 	return SL_OK;
@@ -386,7 +459,7 @@ static void *tokenizer(void *arg)
 	if (!rc && csv_fini(&st->p, on_field, on_record, st)) {
 		st->cur->nf = st->cur->cur_f0;
 		if (close_rec(st, R_REJECT, "unterminated quoted field at the end of the file",
-			      4096))
+			      4096, SIZE_MAX, 0))
 			rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 	}
 	if (!rc && st->nomem)

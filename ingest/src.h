@@ -36,6 +36,11 @@ struct src_ops {
 
 /* Both start with the block already read (first, n) and continue with
  * sl_input_read() until the end.  err->line is set on failure. */
+/* CSV lines with no quote and no inner carriage return are split at their
+ * commas without libcsv (what libcsv would do with them); 0 sends every
+ * line through libcsv (tests compare the two). */
+extern int csvsrc_fast_lines;
+
 int csvsrc_run(struct sl_input *in, const char *path, const char *first, size_t n,
 	       struct src_ops *ops, struct sl_errctx *err);
 int jsonsrc_run(struct sl_input *in, const char *path, const char *first, size_t n,

@@ -20,6 +20,12 @@ static size_t type_size(enum sl_type t)
 	return 8;
 }
 
+/* Rows >= n read as null, and their values are 0 (the filler a file
+ * holds for a null) up to b->zeroed: the functions that shrink or clear a
+ * batch keep it so, and adding a row is only counting it, but for the
+ * first use of a block of rows, zeroed a block at a time. */
+#define ZERO_BLOCK 512
+
 static int reserve(struct sl_batch *b, size_t cap)
 {
 	if (cap <= b->cap)
@@ -41,6 +47,39 @@ static int reserve(struct sl_batch *b, size_t cap)
 	}
 	b->cap = cap;
 	return SL_OK;
+}
+
+/* Zeroes the values of rows up to (at least) to, a block at a time. */
+static void zero_upto(struct sl_batch *b, size_t to)
+{
+	size_t end;
+
+	if (to <= b->zeroed)
+		return;
+	end = to + ZERO_BLOCK < b->cap ? to + ZERO_BLOCK : b->cap;
+	for (int c = 0; c < b->ncols; c++) {
+		size_t sz = type_size(b->cols[c].type);
+
+		memset((char *)b->cols[c].v.p + b->zeroed * sz, 0, (end - b->zeroed) * sz);
+	}
+	b->zeroed = end;
+}
+
+/* Rows [from, to) back to null and 0. */
+static void reset_rows(struct sl_batch *b, size_t from, size_t to)
+{
+	if (from >= to)
+		return;
+	for (int c = 0; c < b->ncols; c++) {
+		struct sl_col *col = &b->cols[c];
+		size_t sz = type_size(col->type), r = from;
+
+		memset((char *)col->v.p + from * sz, 0, (to - from) * sz);
+		for (; r < to && (r & 7); r++)
+			col->nulls[r >> 3] |= (uint8_t)(1u << (r & 7));
+		if (r < to)
+			memset(col->nulls + (r >> 3), 0xff, (to - r + 7) / 8);
+	}
 }
 
 struct sl_batch *sl_batch_new(enum sl_kind kind, size_t cap)
@@ -86,45 +125,19 @@ void sl_batch_free(struct sl_batch *b)
 
 void sl_batch_clear(struct sl_batch *b)
 {
-	size_t nb = (b->n + 7) / 8;
-
-	for (int c = 0; c < b->ncols; c++) {
-		memset(b->cols[c].nulls, 0xff, nb);
+	reset_rows(b, 0, b->n);
+	for (int c = 0; c < b->ncols; c++)
 		if (b->cols[c].dict)
 			sl_dict_clear(b->cols[c].dict);
-	}
 	b->n = 0;
 }
 
 int sl_batch_add_row(struct sl_batch *b, size_t *row)
 {
-	size_t r = b->n;
-
-	if (r == b->cap && reserve(b, b->cap * 2))
+	if (b->n == b->cap && reserve(b, b->cap * 2))
 		return SL_ENOMEM;
-	/* Bits of rows >= n are kept set (null) by reserve/clear/drop, and the
-	 * values zeroed here so that null slots hold 0 in the file. */
-	for (int c = 0; c < b->ncols; c++) {
-		struct sl_col *col = &b->cols[c];
-
-		switch (col->type) {
-		case SL_I64:
-		case SL_TIME:
-			col->v.i64[r] = 0;
-			break;
-		case SL_F64:
-			col->v.f64[r] = 0;
-			break;
-		case SL_BOOL:
-			col->v.u8[r] = 0;
-			break;
-		case SL_STR:
-			col->v.code[r] = 0;
-			break;
-		}
-	}
-	b->n++;
-	*row = r;
+	zero_upto(b, b->n + 1);
+	*row = b->n++;
 	return SL_OK;
 }
 
@@ -136,10 +149,7 @@ int sl_batch_add_rows(struct sl_batch *b, size_t n)
 		cap *= 2;
 	if (reserve(b, cap))
 		return SL_ENOMEM;
-	/* null bits of rows >= b->n are already set; zero the values */
-	for (int c = 0; c < b->ncols; c++)
-		memset((char *)b->cols[c].v.p + b->n * type_size(b->cols[c].type), 0,
-		       n * type_size(b->cols[c].type));
+	zero_upto(b, b->n + n);
 	b->n += n;
 	return SL_OK;
 }
@@ -160,8 +170,7 @@ void sl_batch_drop_last(struct sl_batch *b)
 	if (!b->n)
 		return;
 	b->n--;
-	for (int c = 0; c < b->ncols; c++)
-		b->cols[c].nulls[b->n >> 3] |= (uint8_t)(1u << (b->n & 7));
+	reset_rows(b, b->n, b->n + 1);
 }
 
 int sl_batch_set_str(struct sl_batch *b, int c, size_t r, const char *s, size_t n)
@@ -185,35 +194,67 @@ const char *sl_batch_get_str(const struct sl_batch *b, int c, size_t r, size_t *
 	return sl_dict_get(b->cols[c].dict, b->cols[c].v.code[r], n);
 }
 
+/* Moves the rows listed in idx (ascending) to rows first, first + 1, ...:
+ * one tight loop per column and width. */
+#define GATHER(T, v)                                                                    \
+	do {                                                                            \
+		T *a_ = (T *)(v);                                                       \
+		for (size_t k = 0; k < nidx; k++)                                       \
+			a_[first + k] = a_[idx[k]];                                     \
+	} while (0)
+
+static void gather_col(struct sl_col *col, size_t first, const uint32_t *idx, size_t nidx)
+{
+	switch (type_size(col->type)) {
+	case 8:
+		GATHER(uint64_t, col->v.p);
+		break;
+	case 4:
+		GATHER(uint32_t, col->v.p);
+		break;
+	default:
+		GATHER(uint8_t, col->v.p);
+		break;
+	}
+	/* null bits gathered a byte at a time; byte w / 8 is stored once its
+	 * last bit is known, and r >= w, so no bit is stored before it is read
+	 * (the bits after the last row are left to reset_rows()) */
+	uint8_t *nb = col->nulls;
+	unsigned acc = nb[first >> 3] & ((1u << (first & 7)) - 1);
+	size_t w = first;
+
+	for (size_t k = 0; k < nidx; k++, w++) {
+		size_t r = idx[k];
+
+		acc |= ((nb[r >> 3] >> (r & 7)) & 1u) << (w & 7);
+		if ((w & 7) == 7) {
+			nb[w >> 3] = (uint8_t)acc;
+			acc = 0;
+		}
+	}
+	if (w & 7) /* rows from w on keep their bits for now */
+		nb[w >> 3] = (uint8_t)(acc | (nb[w >> 3] & ~((1u << (w & 7)) - 1)));
+}
+
 size_t sl_batch_filter(struct sl_batch *b, const uint8_t *keep)
 {
-	size_t w = 0;
+	uint32_t idx[1024];
+	size_t w = 0, r = 0;
 
-	/* column by column: each pass is a tight copy over one array */
-	for (int c = 0; c < b->ncols; c++) {
-		struct sl_col *col = &b->cols[c];
-		size_t sz = type_size(col->type);
-		char *v = col->v.p;
+	while (r < b->n && keep[r])
+		r++; /* rows before the first dropped one stay where they are */
+	w = r;
+	while (r < b->n) {
+		size_t nidx = 0;
 
-		w = 0;
-		for (size_t r = 0; r < b->n; r++) {
-			unsigned isnull;
-
-			if (!keep[r])
-				continue;
-			isnull = (col->nulls[r >> 3] >> (r & 7)) & 1;
-			if (w != r)
-				memcpy(v + w * sz, v + r * sz, sz);
-			col->nulls[w >> 3] = (uint8_t)((col->nulls[w >> 3] & ~(1u << (w & 7))) |
-						       (isnull << (w & 7)));
-			w++;
-		}
-		for (size_t r = w; r < b->n; r++)
-			col->nulls[r >> 3] |= (uint8_t)(1u << (r & 7));
+		for (; r < b->n && nidx < sizeof(idx) / sizeof(idx[0]); r++)
+			if (keep[r])
+				idx[nidx++] = (uint32_t)r;
+		for (int c = 0; c < b->ncols; c++)
+			gather_col(&b->cols[c], w, idx, nidx);
+		w += nidx;
 	}
-	if (!b->ncols)
-		for (size_t r = 0; r < b->n; r++)
-			w += keep[r] != 0;
+	reset_rows(b, w, b->n);
 	b->n = w;
 	return w;
 }

@@ -32,6 +32,7 @@ struct sl_batch {
 	enum sl_kind kind;
 	int ncols;
 	size_t n, cap;
+	size_t zeroed; /* values of rows below are 0 unless set (see sl_batch.c) */
 	struct sl_col *cols;
 };
 

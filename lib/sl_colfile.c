@@ -383,9 +383,22 @@ void sl_cfw_set_nosync(struct sl_cfw *w)
 	w->nosync = 1;
 }
 
+/* A writer that leaves durability to a later sync of the whole store
+ * starts the write-out of what it wrote now, so the disk works while the
+ * run goes on and the final sync has little left to wait for.  Only a
+ * hint: errors show at that sync. */
+static void start_writeback(const struct sl_cfw *w)
+{
+	if (w->nosync)
+		(void)sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 int sl_cfw_idle(struct sl_cfw *w, struct sl_errctx *err)
 {
 	int rc = cfw_flush(w, err);
+
+	if (!rc)
+		start_writeback(w);
 
 	free(w->out);
 	w->out = NULL;
@@ -474,6 +487,7 @@ int sl_cfw_finish(struct sl_cfw *w, struct sl_errctx *err)
 		t[16 + i] = (unsigned char)(file_crc >> (24 - 8 * i));
 	if ((rc = cfw_emit(w, t, sizeof(t), err)) || (rc = cfw_flush(w, err)))
 		goto out;
+	start_writeback(w);
 	if (!w->nosync && fsync(w->fd)) {
 		rc = sl_err_set(err, SL_EIO, w->path, 0, "cannot sync: %s", strerror(errno));
 		goto out;

@@ -41,10 +41,18 @@ static size_t add_row(struct sl_batch *b)
 	return r;
 }
 
+/* Null, and holding 0 (what a file stores for a null). */
 static void assert_row_null(const struct sl_batch *b, size_t r)
 {
-	for (int c = 0; c < b->ncols; c++)
+	for (int c = 0; c < b->ncols; c++) {
+		const struct sl_col *col = &b->cols[c];
+
 		REQUIRE_MSG(sl_batch_is_null(b, c, r), "row %zu column %d not null", r, c);
+		REQUIRE_MSG(col->type == SL_BOOL ? col->v.u8[r] == 0
+			    : col->type == SL_STR ? col->v.code[r] == 0
+						  : col->v.i64[r] == 0,
+			    "row %zu column %d: null slot does not hold 0", r, c);
+	}
 }
 
 static void assert_str(const struct sl_batch *b, int c, size_t r, const char *want)
@@ -277,14 +285,18 @@ static void assert_pattern_row(const struct sl_batch *b, size_t r, size_t orig)
 
 START_TEST(filter_keeps_order_and_nulls)
 {
-	enum { N = 1000 };
+	/* more rows than the filter gathers at a time, a kept run at the
+	 * start, long kept and dropped runs, and a kept tail */
+	enum { N = 5000 };
 	struct sl_batch *b = sl_batch_new(SL_KIND_STAGE_RUNS, 0);
 	uint8_t *keep = malloc(N);
 	size_t w = 0;
 
 	fill_pattern(b, N);
 	for (size_t r = 0; r < N; r++)
-		keep[r] = (r % 7 == 2 || r % 11 == 0 || r > 990);
+		keep[r] = (r < 13 || r % 7 == 2 || r % 11 == 0 || (r >= 2000 && r < 3100) ||
+			   r > 4990) &&
+			  !(r >= 3500 && r < 4200);
 	for (size_t r = 0; r < N; r++)
 		w += keep[r];
 	ck_assert_uint_eq(sl_batch_filter(b, keep), w);

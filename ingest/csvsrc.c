@@ -1,6 +1,7 @@
 #include "src.h"
 
 #include <csv.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #define BATCH_RECS 4096
 
 int csvsrc_fast_lines = 1;
+int csvsrc_canon = 1;
 #define NBATCH 4
 
 /* Fields are built as struct field with p holding the offset into the
@@ -73,6 +75,7 @@ struct csvstate {
 	int *ftype;
 	size_t nftype;
 	int typed;
+	long meta_field; /* the metadata column's field, or -1 */
 };
 
 static int no_space(unsigned char c)
@@ -198,6 +201,8 @@ static void learn_header(struct csvstate *st)
 		int c = kind == SL_KIND_NONE || !names[k] ? -1 : sl_kind_col(kind, names[k]);
 
 		st->ftype[k] = c < 0 ? -1 : (int)sl_kind_def(kind)->cols[c].type;
+		if (c >= 0 && c == sl_kind_def(kind)->meta_col)
+			st->meta_field = (long)k;
 		free(names[k]);
 	}
 	free(names);
@@ -286,6 +291,52 @@ static int parser_init(struct csvstate *st)
 	csv_set_space_func(&st->p, no_space);
 	st->p_init = 1;
 	return SL_OK;
+}
+
+/* The metadata objects of the current batch in their stored form (jansson
+ * parses and dumps them: the costliest step of a row), done here when the
+ * caller's thread is behind so that the two threads share the work. */
+static void canon_metadata(struct csvstate *st)
+{
+	struct batch *b = st->cur;
+
+	for (size_t i = 0; i < b->nr && !st->nomem && st->meta_field >= 0; i++) {
+		const struct rec *r = &b->r[i];
+		struct fld *f;
+		json_t *v;
+		char *text;
+
+		if (r->type != R_ROW || r->nf != st->nftype)
+			continue;
+		f = &b->f[r->f0 + (size_t)st->meta_field];
+		if (f->kind != F_TEXT || (f->pre != PRE_NONE && f->pre != PRE_UTF8) || !f->n ||
+		    b->arena.data[FLD_OFF(f)] != '{')
+			continue;
+		v = json_loadb(b->arena.data + FLD_OFF(f), f->n, JSON_ALLOW_NUL, NULL);
+		text = json_is_object(v) && json_object_size(v)
+			       ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)
+			       : NULL;
+		json_decref(v);
+		if (!text)
+			continue; /* left to the mapper, which says what is wrong */
+		f->p = (const char *)(uintptr_t)b->arena.len;
+		f->n = strlen(text);
+		f->pre = PRE_JSON;
+		if (sl_buf_add(&b->arena, text, f->n))
+			st->nomem = 1;
+		free(text);
+	}
+}
+
+/* 1 when the caller's thread has batches waiting. */
+static int consumer_behind(struct csvstate *st)
+{
+	int behind;
+
+	pthread_mutex_lock(&st->mu);
+	behind = st->count > 0;
+	pthread_mutex_unlock(&st->mu);
+	return behind;
 }
 
 /* ---- hand-over between the tokenizer and the caller ---- */
@@ -413,6 +464,11 @@ static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 		st->clean = 1;
 	}
 next:
+	if (st->cur->nr >= BATCH_RECS && !st->raw.len && csvsrc_canon &&
+	    (csvsrc_canon == 2 || consumer_behind(st)))
+		canon_metadata(st);
+	if (st->nomem)
+		return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 	if (st->cur->nr >= BATCH_RECS && !st->raw.len && publish(st, 0))
 		return SL_EINVAL; /* cancelled */
 	return SL_OK;
@@ -462,6 +518,8 @@ static void *tokenizer(void *arg)
 			      4096, SIZE_MAX, 0))
 			rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 	}
+	if (!rc && st->cur && csvsrc_canon == 2)
+		canon_metadata(st);
 	if (!rc && st->nomem)
 		rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 	st->lines = st->line - 1;
@@ -554,6 +612,8 @@ int csvsrc_run(struct sl_input *in, const char *path, const char *first, size_t 
 	st.line = 1;
 	st.first = first;
 	st.nfirst = n;
+	st.clean = 1;
+	st.meta_field = -1;
 	if (parser_init(&st))
 		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
 	pthread_mutex_init(&st.mu, NULL);

@@ -25,6 +25,7 @@ struct rowmap {
 	struct rowmap_stats stats;
 	struct sl_buf text, reason, num, norm;
 	int c_start, c_end, c_dur;
+	int all_known; /* CSV header: every column is of the kind (no metadata keys) */
 };
 
 /* ---- value normalisation ---- */
@@ -186,6 +187,9 @@ int rowmap_set_header(struct rowmap *rm, const char *const *names, size_t n,
 						  "duplicate column '%s' in header",
 						  rm->hnames[i]);
 	}
+	rm->all_known = 1;
+	for (size_t i = 0; i < n; i++)
+		rm->all_known &= rm->hmap[i] >= 0;
 	for (int c = 0; c < rm->def->ncols; c++) {
 		int found = 0;
 
@@ -551,6 +555,15 @@ int rowmap_add(struct rowmap *rm, const struct record *rec, const char **reason,
 
 		if (is_null(f))
 			continue;
+		if (c >= 0 && c == d->meta_col && f->pre == PRE_JSON && rm->all_known) {
+			/* the reader stored it as the code below would, alone */
+			if (f->n > ROWMAP_MAX_METADATA)
+				rc = reject(rm, reason, "metadata is longer than %u bytes",
+					    ROWMAP_MAX_METADATA);
+			else if (sl_batch_set_str(b, c, r, f->p, f->n))
+				rc = SL_ENOMEM;
+			continue;
+		}
 		if (c < 0 || c == d->meta_col) {
 			const char *nm = c < 0 ? (rm->hmap ? rm->hnames[i] : rec->names[i]) : NULL;
 

@@ -40,6 +40,9 @@ struct src_ops {
  * commas without libcsv (what libcsv would do with them); 0 sends every
  * line through libcsv (tests compare the two). */
 extern int csvsrc_fast_lines;
+/* When the reader puts metadata objects in their stored form itself:
+ * 1 when the caller's thread is behind (the default), 2 always, 0 never. */
+extern int csvsrc_canon;
 
 int csvsrc_run(struct sl_input *in, const char *path, const char *first, size_t n,
 	       struct src_ops *ops, struct sl_errctx *err);

@@ -365,51 +365,91 @@ static int publish(struct csvstate *st, int last)
 	return st->cur == NULL && !last;
 }
 
-/* 1 when a whole line (s[n-1] == '\n') holds no quote and no carriage
- * return but its ending: libcsv would split it at every comma, and so
- * does split_line(). */
-static int plain_line(const char *s, size_t n)
-{
-	const char *cr;
-
-	if (memchr(s, '"', n))
-		return 0;
-	cr = memchr(s, '\r', n);
-	return !cr || cr == s + n - 2;
-}
-
-/* The fast path for a plain line between records: the line goes to the
- * arena once, as the record's raw text, and its fields point into it. */
+/* The fast path for a line that starts a record: a whole line (s[n-1] ==
+ * '\n') with no carriage return but its ending, whose fields are plain
+ * or quoted the regular way ("..." with "" for a quote, then a comma or
+ * the end).  Everything else -- a quote inside a plain field, anything
+ * but a comma after a closing quote, a quoted field that goes on past the
+ * line, more fields than allowed -- is libcsv's to read, and the line is
+ * given back untouched (1).  What this path makes of a line is what
+ * libcsv makes of it (tests/fuzz/fuzz_csvpaths.c checks): the line goes
+ * to the arena once, as the record's raw text, and the fields point into
+ * it (a quoted field with "" in it is unescaped after it). */
 static int split_line(struct csvstate *st, const char *s, size_t n)
 {
 	struct batch *b = st->cur;
-	size_t len = n - 1 - (n >= 2 && s[n - 2] == '\r');
-	size_t off = b->arena.len, pos = 0;
+	size_t len = n - 1, off = b->arena.len, nf0 = b->nf, pos = 0;
+	const char *cr = memchr(s, '\r', n), *q = memchr(s, '"', n);
+	size_t nextq = q ? (size_t)(q - s) : SIZE_MAX; /* the next quote at or after pos */
 
-	st->rec_line = st->line;
+	if (cr && cr != s + n - 2)
+		return 1;
+	len -= cr != NULL;
 	if (sl_buf_add(&b->arena, s, len))
 		return SL_ENOMEM;
 	for (;;) {
-		const char *comma = memchr(s + pos, ',', len - pos);
-		size_t end = comma ? (size_t)(comma - s) : len;
+		size_t fstart = pos, flen, end, unq = SIZE_MAX;
 		struct fld *f;
 
-		if (b->nf - b->cur_f0 >= SRC_MAX_FIELDS) {
-			b->overflow = 1;
-			break;
+		if (b->nf - b->cur_f0 >= SRC_MAX_FIELDS)
+			goto give_back;
+		if (pos == nextq) { /* a quoted field */
+			size_t k = pos + 1, nq = 0;
+
+			for (;;) {
+				q = memchr(s + k, '"', len - k);
+				if (!q)
+					goto give_back; /* goes on past the line */
+				k = (size_t)(q - s);
+				if (k + 1 < len && s[k + 1] == '"') {
+					nq++;
+					k += 2;
+					continue;
+				}
+				break;
+			}
+			if (k + 1 < len && s[k + 1] != ',')
+				goto give_back;
+			fstart = pos + 1;
+			flen = k - fstart;
+			end = k + 1;
+			if (nq) { /* "" to " */
+				unq = b->arena.len;
+				for (size_t i = fstart; i < k; i++) {
+					if (sl_buf_addc(&b->arena, s[i]))
+						return SL_ENOMEM;
+					i += s[i] == '"';
+				}
+				flen -= nq;
+			}
+			q = end < len ? memchr(s + end, '"', len - end) : NULL;
+			nextq = q ? (size_t)(q - s) : SIZE_MAX;
+		} else {
+			const char *comma = memchr(s + pos, ',', len - pos);
+
+			end = comma ? (size_t)(comma - s) : len;
+			if (nextq < end)
+				goto give_back; /* a quote inside a plain field */
+			flen = end - pos;
 		}
 		if (b->nf == b->fcap && sl_grow(&b->f, &b->fcap, b->nf + 1, sizeof(*b->f)))
 			return SL_ENOMEM;
 		f = &b->f[b->nf++];
 		memset(f, 0, sizeof(*f));
-		f->p = (const char *)(uintptr_t)(off + pos);
-		f->n = end - pos;
-		f->kind = end == pos ? F_NULL : F_TEXT; /* CSV_EMPTY_IS_NULL */
-		if (!comma)
+		f->p = (const char *)(uintptr_t)(unq != SIZE_MAX ? unq : off + fstart);
+		f->n = flen;
+		/* CSV_EMPTY_IS_NULL: an empty plain field is null, "" is text */
+		f->kind = flen == 0 && fstart == pos ? F_NULL : F_TEXT;
+		if (end >= len)
 			break;
 		pos = end + 1;
 	}
+	st->rec_line = st->line;
 	return end_record(st, off, len);
+give_back:
+	b->nf = nf0;
+	b->arena.len = off;
+	return 1;
 }
 
 /* Feeds one line (or the tail of a block) to the parser. */
@@ -430,12 +470,15 @@ static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 			st->line++;
 			return SL_OK;
 		}
-		if (st->clean && ends_line && csvsrc_fast_lines && n <= SRC_MAX_RECORD &&
-		    plain_line(s, n)) {
-			if (split_line(st, s, n))
+		if (st->clean && ends_line && csvsrc_fast_lines && n <= SRC_MAX_RECORD) {
+			int rc = split_line(st, s, n);
+
+			if (rc < 0)
 				return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
-			st->line++;
-			goto next;
+			if (rc == 0) {
+				st->line++;
+				goto next;
+			}
 		}
 		st->rec_line = st->line;
 	}

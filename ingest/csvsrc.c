@@ -78,6 +78,11 @@ struct csvstate {
 	long meta_field; /* the metadata column's field, or -1 */
 };
 
+static inline int is_blank_byte(char c)
+{
+	return (unsigned char)c <= ' '; /* covers what sl_value.c trims */
+}
+
 static int no_space(unsigned char c)
 {
 	(void)c;
@@ -97,6 +102,12 @@ static int batch_field(struct batch *b, const void *s, size_t len)
 		return SL_ENOMEM;
 	b->nf++;
 	return SL_OK;
+}
+
+/* A field's bytes while the batch is built (the arena may be empty). */
+static const char *fld_text(const struct batch *b, const struct fld *f)
+{
+	return b->arena.data ? b->arena.data + FLD_OFF(f) : "";
 }
 
 static struct rec *batch_rec(struct batch *b)
@@ -191,7 +202,7 @@ static void learn_header(struct csvstate *st)
 	for (size_t k = 0; k < n; k++) {
 		const struct fld *f = &b->f[b->cur_f0 + k];
 
-		names[k] = strndup(b->arena.data + FLD_OFF(f), f->n);
+		names[k] = strndup(fld_text(b, f), f->n);
 		if (names[k])
 			names[k][strcspn(names[k], " \t\r")] = '\0';
 	}
@@ -220,12 +231,14 @@ static void pre_parse(struct csvstate *st)
 		return; /* a row the mapper will reject anyway */
 	for (size_t k = 0; k < n; k++) {
 		struct fld *f = &b->f[b->cur_f0 + k];
-		const char *s = b->arena.data + FLD_OFF(f);
+		const char *s = fld_text(b, f);
 		bool bo;
 
 		if (f->kind == F_NULL)
 			continue;
-		if (sl_value_is_null(s, f->n)) {
+		/* longer than every null spelling, with nothing to trim */
+		if ((f->n <= 4 || is_blank_byte(s[0]) || is_blank_byte(s[f->n - 1])) &&
+		    sl_value_is_null(s, f->n)) {
 			f->kind = F_NULL;
 			continue;
 		}
@@ -310,9 +323,9 @@ static void canon_metadata(struct csvstate *st)
 			continue;
 		f = &b->f[r->f0 + (size_t)st->meta_field];
 		if (f->kind != F_TEXT || (f->pre != PRE_NONE && f->pre != PRE_UTF8) || !f->n ||
-		    b->arena.data[FLD_OFF(f)] != '{')
+		    *fld_text(b, f) != '{')
 			continue;
-		v = json_loadb(b->arena.data + FLD_OFF(f), f->n, JSON_ALLOW_NUL, NULL);
+		v = json_loadb(fld_text(b, f), f->n, JSON_ALLOW_NUL, NULL);
 		text = json_is_object(v) && json_object_size(v)
 			       ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)
 			       : NULL;
@@ -413,12 +426,17 @@ static int split_line(struct csvstate *st, const char *s, size_t n)
 			fstart = pos + 1;
 			flen = k - fstart;
 			end = k + 1;
-			if (nq) { /* "" to " */
+			if (nq) { /* "" to ", a run at a time */
+				size_t i = fstart;
+
 				unq = b->arena.len;
-				for (size_t i = fstart; i < k; i++) {
-					if (sl_buf_addc(&b->arena, s[i]))
+				while (i < k) {
+					const char *dq = memchr(s + i, '"', k - i);
+					size_t stop = dq ? (size_t)(dq - s) + 1 : k;
+
+					if (sl_buf_add(&b->arena, s + i, stop - i))
 						return SL_ENOMEM;
-					i += s[i] == '"';
+					i = stop + (dq != NULL); /* past the pair */
 				}
 				flen -= nq;
 			}

@@ -26,6 +26,8 @@ struct rowmap {
 	struct sl_buf text, reason, num, norm;
 	int c_start, c_end, c_dur;
 	int all_known; /* CSV header: every column is of the kind (no metadata keys) */
+	int *req; /* the required columns */
+	int nreq;
 };
 
 /* ---- value normalisation ---- */
@@ -115,6 +117,12 @@ struct rowmap *rowmap_new(enum sl_kind kind, struct partset *ps)
 			goto fail;
 		*v = (uint32_t)c + 1;
 	}
+	rm->req = malloc((size_t)rm->def->ncols * sizeof(int));
+	if (!rm->req)
+		goto fail;
+	for (int c = 0; c < rm->def->ncols; c++)
+		if (rm->def->cols[c].flags & SL_COL_REQUIRED)
+			rm->req[rm->nreq++] = c;
 	rm->norm_col = malloc((size_t)rm->def->ncols);
 	if (!rm->norm_col)
 		goto fail;
@@ -138,6 +146,7 @@ void rowmap_free(struct rowmap *rm)
 	free(rm->hnames);
 	free(rm->hmap);
 	free(rm->seen);
+	free(rm->req);
 	free(rm->norm_col);
 	sl_u64map_release(&rm->names);
 	sl_buf_release(&rm->text);
@@ -155,6 +164,20 @@ static int column_of(const struct rowmap *rm, const char *name, size_t n)
 	    memcmp(rm->def->cols[*v - 1].name, name, n))
 		return -1;
 	return (int)*v - 1;
+}
+
+/* seen[c]: the first field naming column c, or -1 (names NULL: the CSV
+ * header's). */
+static void see_columns(struct rowmap *rm, int *seen, size_t nf, const char *const *names)
+{
+	for (int c = 0; c < rm->def->ncols; c++)
+		seen[c] = -1;
+	for (size_t i = 0; i < nf; i++) {
+		int c = names ? column_of(rm, names[i], strlen(names[i])) : rm->hmap[i];
+
+		if (c >= 0 && seen[c] < 0)
+			seen[c] = (int)i;
+	}
 }
 
 int rowmap_set_header(struct rowmap *rm, const char *const *names, size_t n,
@@ -190,6 +213,7 @@ int rowmap_set_header(struct rowmap *rm, const char *const *names, size_t n,
 	rm->all_known = 1;
 	for (size_t i = 0; i < n; i++)
 		rm->all_known &= rm->hmap[i] >= 0;
+	see_columns(rm, rm->seen, n, NULL); /* the same for every record */
 	for (int c = 0; c < rm->def->ncols; c++) {
 		int found = 0;
 
@@ -498,6 +522,7 @@ static int store_metadata(struct rowmap *rm, struct sl_batch *b, size_t r, json_
 
 /* ---- the record ---- */
 
+
 int rowmap_add(struct rowmap *rm, const struct record *rec, const char **reason,
 	       struct sl_errctx *err)
 {
@@ -511,15 +536,8 @@ int rowmap_add(struct rowmap *rm, const struct record *rec, const char **reason,
 
 	if (rm->hmap && rec->nf != rm->nh)
 		return reject(rm, reason, "expected %zu fields, got %zu", rm->nh, rec->nf);
-	for (int c = 0; c < d->ncols; c++)
-		rm->seen[c] = -1;
-	for (size_t i = 0; i < rec->nf; i++) {
-		int c = rm->hmap ? rm->hmap[i]
-				 : column_of(rm, rec->names[i], strlen(rec->names[i]));
-
-		if (c >= 0 && rm->seen[c] < 0)
-			rm->seen[c] = (int)i;
-	}
+	if (!rm->hmap) /* JSON: the names differ from record to record */
+		see_columns(rm, rm->seen, rec->nf, rec->names);
 	/* the day first: it chooses the partition */
 	if (d->day_col >= 0) {
 		int i = rm->seen[d->day_col];
@@ -577,9 +595,10 @@ int rowmap_add(struct rowmap *rm, const struct record *rec, const char **reason,
 	if (rc == 0 && meta)
 		rc = store_metadata(rm, b, r, meta, reason);
 	json_decref(meta);
-	for (int c = 0; rc == 0 && c < d->ncols; c++)
-		if ((d->cols[c].flags & SL_COL_REQUIRED) && sl_batch_is_null(b, c, r))
-			rc = reject(rm, reason, "missing required value '%s'", d->cols[c].name);
+	for (int k = 0; rc == 0 && k < rm->nreq; k++)
+		if (sl_batch_is_null(b, rm->req[k], r))
+			rc = reject(rm, reason, "missing required value '%s'",
+				    d->cols[rm->req[k]].name);
 	if (rc == 0 && rm->c_start >= 0 && rm->c_end >= 0 && !sl_batch_is_null(b, rm->c_end, r) &&
 	    !sl_batch_is_null(b, rm->c_start, r)) {
 		int64_t s = b->cols[rm->c_start].v.i64[r], e = b->cols[rm->c_end].v.i64[r];

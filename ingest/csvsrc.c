@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sl_buf.h"
+#include "sl_hash.h"
 #include "sl_value.h"
 
 /* The CSV reader runs libcsv in its own thread (the input's reader thread
@@ -21,7 +22,7 @@ int csvsrc_canon = 1;
 #define NBATCH 4
 
 /* Fields are built as struct field with p holding the offset into the
- * batch's arena (which moves while it grows); deliver() turns offsets into
+ * batch's arena (which moves while it grows); publish() turns offsets into
  * pointers once, so records reach the mapper without copying. */
 #define fld field
 #define FLD_OFF(f) ((size_t)(uintptr_t)(f)->p)
@@ -244,8 +245,10 @@ static void pre_parse(struct csvstate *st)
 		}
 		switch (st->ftype[k]) {
 		case SL_STR:
-			if (sl_utf8_valid(s, f->n))
+			if (sl_utf8_valid(s, f->n)) {
 				f->pre = PRE_UTF8;
+				f->i = (int64_t)sl_hash(s, f->n); /* for the mapper's dictionary */
+			}
 			break;
 		case SL_I64:
 			if (!sl_parse_i64(s, f->n, &f->i))
@@ -358,6 +361,14 @@ static int consumer_behind(struct csvstate *st)
  * the consumer has gone away. */
 static int publish(struct csvstate *st, int last)
 {
+	if (st->cur) {
+		/* the arena has stopped moving: offsets become pointers here,
+		 * on the tokenizer's side, which has time to spare */
+		const char *base = st->cur->arena.data ? st->cur->arena.data : "";
+
+		for (size_t k = 0; k < st->cur->nf; k++)
+			st->cur->f[k].p = base + FLD_OFF(&st->cur->f[k]);
+	}
 	pthread_mutex_lock(&st->mu);
 	if (st->cur)
 		st->count++;
@@ -598,8 +609,6 @@ static int deliver(struct csvstate *st, struct batch *b, struct sl_errctx *err)
 	struct src_ops *ops = st->ops;
 	const char *base = b->arena.data ? b->arena.data : "";
 
-	for (size_t k = 0; k < b->nf; k++)
-		b->f[k].p = base + FLD_OFF(&b->f[k]);
 	for (size_t i = 0; i < b->nr; i++) {
 		const struct rec *r = &b->r[i];
 		const char *raw = base + r->raw_off;

@@ -606,11 +606,11 @@ static int resolve_parents(struct partset *ps, struct route_ctx *rc, enum sl_kin
 	const struct sl_kind_def *cd = sl_kind_def(rc->kind);
 
 	for (size_t i = 0; i < rc->wanted.cap; i++) {
-		uint64_t h = rc->wanted.keys[i];
+		uint64_t h = rc->wanted.slots[i].key;
 		uint32_t *pv;
 		int64_t day;
 
-		if (!rc->wanted.used[i])
+		if (!rc->wanted.slots[i].used)
 			continue;
 		if (parent == SL_KIND_DEPLOYMENTS && (pv = sl_u64map_get(&ps->depmap, h))) {
 			const struct dep *d = &ps->deps[*pv];
@@ -623,7 +623,7 @@ static int resolve_parents(struct partset *ps, struct route_ctx *rc, enum sl_kin
 			unresolved++;
 			continue;
 		}
-		if (route_days_add(rc, day, &rc->wanted.vals[i]))
+		if (route_days_add(rc, day, &rc->wanted.slots[i].val))
 			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	}
 	if (!unresolved)

@@ -21,7 +21,8 @@ enum field_kind {
 enum field_pre {
 	PRE_NONE = 0, /* nothing: the mapper parses p, n */
 	PRE_OK,       /* parsed for its column's type: i (int, time ms, bool) or d */
-	PRE_UTF8,     /* text for a string column, known to be valid UTF-8 */
+	PRE_UTF8,     /* text for a string column, known to be valid UTF-8,
+		       * with i = sl_hash() of it */
 	PRE_JSON,     /* the metadata column: a non-empty object, as rowmap_add
 		       * would store it alone (compact, keys sorted) */
 };

@@ -382,6 +382,9 @@ static int set_value(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 				n = strlen(s);
 			}
 		}
+		if (nm == N_NONE && f->pre == PRE_UTF8) /* hashed by the reader */
+			return sl_batch_set_str_hashed(b, c, r, s, n, (uint64_t)f->i) ? SL_ENOMEM
+											: 0;
 		return sl_batch_set_str(b, c, r, s, n) ? SL_ENOMEM : 0;
 	}
 	case SL_I64:

@@ -175,8 +175,14 @@ void sl_batch_drop_last(struct sl_batch *b)
 
 int sl_batch_set_str(struct sl_batch *b, int c, size_t r, const char *s, size_t n)
 {
+	return sl_batch_set_str_hashed(b, c, r, s, n, sl_hash(s, n));
+}
+
+int sl_batch_set_str_hashed(struct sl_batch *b, int c, size_t r, const char *s, size_t n,
+			    uint64_t h)
+{
 	uint32_t code;
-	int rc = sl_dict_intern(b->cols[c].dict, s, n, &code);
+	int rc = sl_dict_intern_hashed(b->cols[c].dict, s, n, h, &code);
 
 	if (rc)
 		return rc;

@@ -74,6 +74,9 @@ static inline void sl_batch_set_bool(struct sl_batch *b, int c, size_t r, bool x
 }
 /* Interns s[0..n) into the column's dictionary. 0 or SL_ENOMEM. */
 int sl_batch_set_str(struct sl_batch *b, int c, size_t r, const char *s, size_t n);
+/* The same, with h = sl_hash(s, n) already known. */
+int sl_batch_set_str_hashed(struct sl_batch *b, int c, size_t r, const char *s, size_t n,
+			    uint64_t h);
 /* Makes a value null again. */
 void sl_batch_set_null(struct sl_batch *b, int c, size_t r);
 

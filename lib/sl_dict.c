@@ -76,7 +76,12 @@ static int rehash(struct sl_dict *d, uint32_t nslots)
 
 int sl_dict_intern(struct sl_dict *d, const char *s, size_t n, uint32_t *code)
 {
-	uint64_t h;
+	return sl_dict_intern_hashed(d, s, n, sl_hash(s, n), code);
+}
+
+int sl_dict_intern_hashed(struct sl_dict *d, const char *s, size_t n, uint64_t h,
+			  uint32_t *code)
+{
 	uint32_t i, tag;
 
 	if (n > UINT32_MAX)
@@ -84,7 +89,6 @@ int sl_dict_intern(struct sl_dict *d, const char *s, size_t n, uint32_t *code)
 	if ((d->nents + 1) * 2 > d->nslots &&
 	    rehash(d, d->nslots ? d->nslots * 2 : 32))
 		return SL_ENOMEM;
-	h = sl_hash(s, n);
 	tag = (uint32_t)(h >> 32);
 	i = (uint32_t)h & (d->nslots - 1);
 	for (; d->slots[i]; i = (i + 1) & (d->nslots - 1)) {

@@ -20,6 +20,9 @@ void sl_dict_clear(struct sl_dict *d);
 
 /* Interns s[0..n); stores its code in *code.  0 or SL_ENOMEM. */
 int sl_dict_intern(struct sl_dict *d, const char *s, size_t n, uint32_t *code);
+/* The same, with h = sl_hash(s, n) already known (another thread's work). */
+int sl_dict_intern_hashed(struct sl_dict *d, const char *s, size_t n, uint64_t h,
+			  uint32_t *code);
 /* Returns the string for code (not NUL-terminated; length in *n). */
 const char *sl_dict_get(const struct sl_dict *d, uint32_t code, size_t *n);
 uint32_t sl_dict_count(const struct sl_dict *d);

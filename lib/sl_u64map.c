@@ -15,43 +15,33 @@ uint32_t *sl_u64map_get(const struct sl_u64map *m, uint64_t key)
 	if (!m->cap)
 		return NULL;
 	for (size_t i = slot_of(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
-		if (!m->used[i])
+		struct sl_u64slot *s = &m->slots[i];
+
+		if (!s->used)
 			return NULL;
-		if (m->keys[i] == key)
-			return &m->vals[i];
+		if (s->key == key)
+			return &s->val;
 	}
 }
 
 static int grow(struct sl_u64map *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024;
-	uint64_t *keys = malloc(cap * sizeof(*keys));
-	uint32_t *vals = malloc(cap * sizeof(*vals));
-	uint8_t *used = calloc(cap, 1);
+	struct sl_u64slot *slots = calloc(cap, sizeof(*slots));
 
-	if (!keys || !vals || !used) {
-		free(keys);
-		free(vals);
-		free(used);
+	if (!slots)
 		return SL_ENOMEM;
-	}
 	for (size_t j = 0; j < m->cap; j++) {
 		size_t i;
 
-		if (!m->used[j])
+		if (!m->slots[j].used)
 			continue;
-		for (i = slot_of(m->keys[j], cap); used[i]; i = (i + 1) & (cap - 1))
+		for (i = slot_of(m->slots[j].key, cap); slots[i].used; i = (i + 1) & (cap - 1))
 			;
-		used[i] = 1;
-		keys[i] = m->keys[j];
-		vals[i] = m->vals[j];
+		slots[i] = m->slots[j];
 	}
-	free(m->keys);
-	free(m->vals);
-	free(m->used);
-	m->keys = keys;
-	m->vals = vals;
-	m->used = used;
+	free(m->slots);
+	m->slots = slots;
 	m->cap = cap;
 	return SL_OK;
 }
@@ -62,34 +52,30 @@ int sl_u64map_put(struct sl_u64map *m, uint64_t key, uint32_t **val, int *added)
 
 	if ((m->n + 1) * 4 > m->cap * 3 && grow(m))
 		return SL_ENOMEM;
-	for (i = slot_of(key, m->cap); m->used[i]; i = (i + 1) & (m->cap - 1)) {
-		if (m->keys[i] == key) {
-			*val = &m->vals[i];
+	for (i = slot_of(key, m->cap); m->slots[i].used; i = (i + 1) & (m->cap - 1)) {
+		if (m->slots[i].key == key) {
+			*val = &m->slots[i].val;
 			*added = 0;
 			return SL_OK;
 		}
 	}
-	m->used[i] = 1;
-	m->keys[i] = key;
-	m->vals[i] = 0;
+	m->slots[i].used = 1;
+	m->slots[i].key = key;
+	m->slots[i].val = 0;
 	m->n++;
-	*val = &m->vals[i];
+	*val = &m->slots[i].val;
 	*added = 1;
 	return SL_OK;
 }
 
 void sl_u64map_release(struct sl_u64map *m)
 {
-	free(m->keys);
-	free(m->vals);
-	free(m->used);
-	m->keys = NULL;
-	m->vals = NULL;
-	m->used = NULL;
+	free(m->slots);
+	m->slots = NULL;
 	m->n = m->cap = 0;
 }
 
 size_t sl_u64map_bytes(const struct sl_u64map *m)
 {
-	return m->cap * (sizeof(uint64_t) + sizeof(uint32_t) + 1);
+	return m->cap * sizeof(struct sl_u64slot);
 }

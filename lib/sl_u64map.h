@@ -7,14 +7,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A slot holds its key and value together: one cache line visited per
+ * probe on a map much larger than the cache. */
+struct sl_u64slot {
+	uint64_t key;
+	uint32_t val;
+	uint32_t used;
+};
+
 struct sl_u64map {
-	uint64_t *keys;
-	uint32_t *vals;
-	uint8_t *used;
+	struct sl_u64slot *slots;
 	size_t n, cap; /* cap: power of two or 0 */
 };
 
-#define SL_U64MAP_INIT {NULL, NULL, NULL, 0, 0}
+#define SL_U64MAP_INIT {NULL, 0, 0}
 
 /* Pointer to the value of key, or NULL. Valid until the next insert. */
 uint32_t *sl_u64map_get(const struct sl_u64map *m, uint64_t key);

@@ -72,6 +72,7 @@ struct partset {
 	int nparent[SL_KIND_COUNT], nchild[SL_KIND_COUNT];
 	int c_upd;
 	int routing; /* pending rows are being routed: their buffers must stay */
+	struct part *last; /* the partition of the last partset_target() */
 };
 
 /* ---- small helpers ---- */
@@ -110,6 +111,13 @@ static uint64_t part_key(enum sl_kind kind, int64_t day)
 static int row_key(struct partset *ps, const struct sl_batch *b, const int *cols, int ncols,
 		   size_t r, uint64_t *h)
 {
+	if (ncols == 1 && cols[0] >= 0 && b->cols[cols[0]].type == SL_STR) {
+		/* one string: its hash, which the dictionary keeps */
+		if (sl_batch_is_null(b, cols[0], r))
+			return 0;
+		*h = sl_dict_hash(b->cols[cols[0]].dict, b->cols[cols[0]].v.code[r]);
+		return 1;
+	}
 	sl_buf_reset(&ps->key);
 	for (int i = 0; i < ncols; i++) {
 		int c = cols[i];
@@ -239,7 +247,16 @@ static int get_part(struct partset *ps, enum sl_kind kind, int64_t day, struct p
 int partset_target(struct partset *ps, enum sl_kind kind, int64_t day, struct part **p,
 		   struct sl_batch **b, struct sl_errctx *err)
 {
-	int rc = get_part(ps, kind, day, p);
+	int rc;
+
+	if (ps->last && ps->last->kind == kind && ps->last->day == day) {
+		*p = ps->last; /* rows come mostly in time order */
+		*b = ps->last->buf;
+		return SL_OK;
+	}
+	rc = get_part(ps, kind, day, p);
+	if (!rc)
+		ps->last = *p;
 
 	if (rc == SL_ELIMIT)
 		return sl_err_set(err, SL_ELIMIT, NULL, 0,

@@ -145,6 +145,11 @@ const char *sl_dict_get(const struct sl_dict *d, uint32_t code, size_t *n)
 	return d->arena + d->ents[code].off;
 }
 
+uint64_t sl_dict_hash(const struct sl_dict *d, uint32_t code)
+{
+	return code < d->nents ? d->ents[code].hash : 0;
+}
+
 uint32_t sl_dict_count(const struct sl_dict *d)
 {
 	return d->nents;

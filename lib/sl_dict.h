@@ -25,6 +25,8 @@ int sl_dict_intern_hashed(struct sl_dict *d, const char *s, size_t n, uint64_t h
 			  uint32_t *code);
 /* Returns the string for code (not NUL-terminated; length in *n). */
 const char *sl_dict_get(const struct sl_dict *d, uint32_t code, size_t *n);
+/* sl_hash() of the string for code (0 for an unknown code). */
+uint64_t sl_dict_hash(const struct sl_dict *d, uint32_t code);
 uint32_t sl_dict_count(const struct sl_dict *d);
 /* Bytes held (strings + table), for memory budgets. */
 size_t sl_dict_bytes(const struct sl_dict *d);

@@ -1,6 +1,7 @@
 #include "partset.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +55,38 @@ struct dep {
 	uint8_t has_upd, dead;
 };
 
+/* Row groups spilled while the input is read are filtered, encoded and
+ * written by a thread of their own, so that the mapping goes on meanwhile.
+ * Jobs are written in the order given (a file's groups stay in order);
+ * at most WRITER_DEPTH wait, which bounds the memory they hold.  The first
+ * error stops the writing and is returned by the next submit or drain. */
+#define WRITER_DEPTH 4
+
+struct wjob {
+	struct sl_cfw *w;
+	struct sl_batch *b; /* owned by the job */
+	uint8_t *keep;      /* rows to write, or NULL for all; owned */
+	struct wjob *next;
+};
+
+struct writer {
+	pthread_t th;
+	int started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct wjob *head, *tail;
+	int njobs;
+	int stop, discard;
+	int rc;
+	struct sl_errctx err;
+};
+
+static int writer_stop(struct writer *wr, int discard, struct sl_errctx *err);
+
 struct partset {
 	struct sl_store *st;
+	struct writer wr;
+	int async; /* spills go to the writer thread (until partset_finish) */
 	int reprocess;
 	size_t max_buffered, buffered;
 	struct part **parts;
@@ -173,6 +204,7 @@ struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffe
 	}
 	ps->c_upd = sl_kind_col(SL_KIND_DEPLOYMENTS, "updated_at");
 	ps->max_buffered = max_buffered_rows ? max_buffered_rows : 4 * GROUP_ROWS;
+	ps->async = 1;
 	return ps;
 }
 
@@ -193,6 +225,7 @@ void partset_free(struct partset *ps)
 {
 	if (!ps)
 		return;
+	writer_stop(&ps->wr, 1, NULL); /* before the files it writes go */
 	for (size_t i = 0; i < ps->nparts; i++)
 		part_free(ps->parts[i]);
 	free(ps->parts);
@@ -298,6 +331,114 @@ static int mark_deleted(struct part *p, uint32_t group, uint32_t row)
 	return SL_OK;
 }
 
+static void job_free(struct wjob *j)
+{
+	sl_batch_free(j->b);
+	free(j->keep);
+	free(j);
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer *wr = arg;
+
+	for (;;) {
+		struct wjob *j;
+		struct sl_errctx err;
+		int rc = SL_OK, skip;
+
+		pthread_mutex_lock(&wr->mu);
+		while (!wr->head && !wr->stop)
+			pthread_cond_wait(&wr->cv, &wr->mu);
+		if (!wr->head) {
+			pthread_mutex_unlock(&wr->mu);
+			return NULL;
+		}
+		j = wr->head;
+		wr->head = j->next;
+		if (!wr->head)
+			wr->tail = NULL;
+		skip = wr->rc || wr->discard;
+		pthread_mutex_unlock(&wr->mu);
+		sl_err_clear(&err);
+		if (!skip) {
+			if (j->keep)
+				sl_batch_filter(j->b, j->keep);
+			if (j->b->n && !(rc = sl_cfw_write_batch(j->w, j->b, &err)))
+				rc = sl_cfw_idle(j->w, &err);
+		}
+		job_free(j);
+		pthread_mutex_lock(&wr->mu);
+		wr->njobs--;
+		if (rc && !wr->rc) {
+			wr->rc = rc;
+			wr->err = err;
+		}
+		pthread_cond_broadcast(&wr->cv);
+		pthread_mutex_unlock(&wr->mu);
+	}
+}
+
+/* Hands j to the writer (started on first use); waits while WRITER_DEPTH
+ * jobs are queued.  A job not taken is freed. */
+static int writer_submit(struct writer *wr, struct wjob *j, struct sl_errctx *err)
+{
+	int rc;
+
+	if (!wr->started) {
+		pthread_mutex_init(&wr->mu, NULL);
+		pthread_cond_init(&wr->cv, NULL);
+		if (pthread_create(&wr->th, NULL, writer_main, wr)) {
+			pthread_mutex_destroy(&wr->mu);
+			pthread_cond_destroy(&wr->cv);
+			job_free(j);
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, "cannot start the writer thread");
+		}
+		wr->started = 1;
+	}
+	pthread_mutex_lock(&wr->mu);
+	while (wr->njobs >= WRITER_DEPTH && !wr->rc)
+		pthread_cond_wait(&wr->cv, &wr->mu);
+	if ((rc = wr->rc)) {
+		*err = wr->err;
+		pthread_mutex_unlock(&wr->mu);
+		job_free(j);
+		return rc;
+	}
+	j->next = NULL;
+	if (wr->tail)
+		wr->tail->next = j;
+	else
+		wr->head = j;
+	wr->tail = j;
+	wr->njobs++;
+	pthread_cond_broadcast(&wr->cv);
+	pthread_mutex_unlock(&wr->mu);
+	return SL_OK;
+}
+
+/* Waits for the queued jobs (written, or freed when discard), stops the
+ * thread and returns the first error. */
+static int writer_stop(struct writer *wr, int discard, struct sl_errctx *err)
+{
+	int rc;
+
+	if (!wr->started)
+		return SL_OK;
+	pthread_mutex_lock(&wr->mu);
+	wr->discard |= discard;
+	wr->stop = 1;
+	pthread_cond_broadcast(&wr->cv);
+	pthread_mutex_unlock(&wr->mu);
+	pthread_join(wr->th, NULL);
+	wr->started = 0;
+	pthread_mutex_destroy(&wr->mu);
+	pthread_cond_destroy(&wr->cv);
+	if ((rc = wr->rc) && err)
+		*err = wr->err;
+	return rc;
+}
+
 /* Writes p's buffer as one row group of its temporary file. */
 static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 {
@@ -333,6 +474,33 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 			}
 			w++;
 		}
+	}
+	if (ps->async) {
+		/* the buffer goes to the writer thread with its keep mask; the
+		 * partition starts a new one */
+		struct wjob *j = calloc(1, sizeof(*j));
+		struct sl_batch *fresh = sl_batch_new(p->kind, PART_INITIAL_ROWS);
+
+		if (!j || !fresh) {
+			free(j);
+			sl_batch_free(fresh);
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		}
+		if (p->ndel) {
+			for (size_t r = 0; r < n; r++)
+				p->del[r] = !p->del[r];
+			j->keep = p->del;
+			p->del = NULL;
+			p->del_cap = 0;
+		}
+		if (p->ndel < n)
+			p->nspilled++;
+		p->ndel = 0;
+		j->w = p->w;
+		j->b = p->buf;
+		p->buf = fresh;
+		ps->buffered -= n;
+		return writer_submit(&ps->wr, j, err);
 	}
 	if (p->ndel) {
 		for (size_t r = 0; r < n; r++)
@@ -877,6 +1045,10 @@ int partset_finish(struct partset *ps, struct partset_stats *stats, struct sl_er
 {
 	int rc;
 
+	/* what was spilled is written before the partitions are read back */
+	ps->async = 0;
+	if ((rc = writer_stop(&ps->wr, 0, err)))
+		return rc;
 	if ((rc = resolve_stored_deployments(ps, err)))
 		return rc;
 	for (int k = 0; k < SL_KIND_COUNT; k++)

@@ -43,16 +43,24 @@ cp -a "$tmp/base" "$tmp/ref"
 "$BIN/shiplog-ingest" -q --store "$tmp/ref" "$tmp"/in2/*.csv || exit 1
 state "$tmp/ref" >"$tmp/after.txt"
 
-run() { # fault-spec: the ingest of in2 into a copy of base, with the fault
+run() { # fault-spec [options]: the ingest of in2 into a copy of base, with the fault
 	rm -rf "$tmp/s"; cp -a "$tmp/base" "$tmp/s"
-	SHIPLOG_FAULT=$1 LD_PRELOAD=$FAULTFS "$BIN/shiplog-ingest" -q --store "$tmp/s" \
+	fault=$1
+	shift
+	SHIPLOG_FAULT=$fault LD_PRELOAD=$FAULTFS "$BIN/shiplog-ingest" -q "$@" --store "$tmp/s" \
 		"$tmp"/in2/*.csv 2>"$tmp/err.txt"
 }
 
+# spill:SPEC: the same with small buffers, so that row groups are spilled
+# (by the writer thread) while the input is read, and the fault hits there
 for spec in write:1:ENOSPC write:5:EIO write:12:ENOSPC write:25:EDQUOT \
 	    fsync:1:EIO fsync:3:EIO syncfs:1:EIO fflush:1:ENOSPC fflush:2:ENOSPC \
-	    fclose:2:EIO fclose:4:EIO rename:1:EIO rename:2:EIO rename:12:EIO; do
-	run "$spec"
+	    fclose:2:EIO fclose:4:EIO rename:1:EIO rename:2:EIO rename:12:EIO \
+	    spill:write:3:EIO spill:write:9:ENOSPC; do
+	case $spec in
+	spill:*) run "${spec#spill:}" --buffer-rows 1024 ;;
+	*) run "$spec" ;;
+	esac
 	rc=$?
 	msg=$(grep -m1 'error' "$tmp/err.txt")
 	if [ $rc -eq 0 ]; then

@@ -600,6 +600,11 @@ static int add_deployment(struct partset *ps, struct part *p, size_t r)
 	return SL_OK;
 }
 
+void partset_prefetch_deployment(struct partset *ps, uint64_t h)
+{
+	sl_u64map_prefetch(&ps->depmap, h); /* row_key() of a one-string key */
+}
+
 int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errctx *err)
 {
 	uint64_t h;

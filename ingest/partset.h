@@ -49,6 +49,9 @@ int partset_target(struct partset *ps, enum sl_kind kind, int64_t day, struct pa
 /* Registers row r just completed in p's buffer (status updates, parent
  * keys) and spills if needed. */
 int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errctx *err);
+/* A deployment whose deployment_id hashes (sl_hash) to h is coming: its
+ * entry in the status-update map starts loading. */
+void partset_prefetch_deployment(struct partset *ps, uint64_t h);
 int partset_finish(struct partset *ps, struct partset_stats *stats, struct sl_errctx *err);
 
 #endif

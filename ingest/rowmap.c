@@ -25,6 +25,7 @@ struct rowmap {
 	struct rowmap_stats stats;
 	struct sl_buf text, reason, num, norm;
 	int c_start, c_end, c_dur;
+	int c_id; /* deployments: deployment_id, whose map entry is prefetched */
 	int all_known; /* CSV header: every column is of the kind (no metadata keys) */
 	int *req; /* the required columns */
 	int nreq;
@@ -131,6 +132,7 @@ struct rowmap *rowmap_new(enum sl_kind kind, struct partset *ps)
 	rm->c_start = sl_kind_col(kind, "start_time");
 	rm->c_end = sl_kind_col(kind, "end_time");
 	rm->c_dur = sl_kind_col(kind, "duration_ms");
+	rm->c_id = kind == SL_KIND_DEPLOYMENTS ? sl_kind_col(kind, "deployment_id") : -1;
 	return rm;
 fail:
 	rowmap_free(rm);
@@ -541,6 +543,8 @@ int rowmap_add(struct rowmap *rm, const struct record *rec, const char **reason,
 		return reject(rm, reason, "expected %zu fields, got %zu", rm->nh, rec->nf);
 	if (!rm->hmap) /* JSON: the names differ from record to record */
 		see_columns(rm, rm->seen, rec->nf, rec->names);
+	if (rm->c_id >= 0 && rm->seen[rm->c_id] >= 0 && rec->f[rm->seen[rm->c_id]].pre == PRE_UTF8)
+		partset_prefetch_deployment(rm->ps, (uint64_t)rec->f[rm->seen[rm->c_id]].i);
 	/* the day first: it chooses the partition */
 	if (d->day_col >= 0) {
 		int i = rm->seen[d->day_col];

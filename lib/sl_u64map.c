@@ -68,6 +68,12 @@ int sl_u64map_put(struct sl_u64map *m, uint64_t key, uint32_t **val, int *added)
 	return SL_OK;
 }
 
+void sl_u64map_prefetch(const struct sl_u64map *m, uint64_t key)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[slot_of(key, m->cap)], 1);
+}
+
 void sl_u64map_release(struct sl_u64map *m)
 {
 	free(m->slots);

@@ -355,34 +355,31 @@ static int parse_epoch(const unsigned char *p, const unsigned char *end,
  * (parse_iso() gives the same for it); false for anything else. */
 static bool parse_iso_ms_z(const unsigned char *p, int64_t *out_ms)
 {
-	static const unsigned char digit_at[17] = {0,  1,  2,  3,  5,  6,  8,  9, 11,
-						   12, 14, 15, 17, 18, 20, 21, 22};
-	unsigned v[23], bad = 0;
-	int y, m, d, hh, mi, ss;
+#define D(i) ((unsigned)p[i] - '0')
+	unsigned bad, y, m, d, hh, mi, ss;
 
 	if (p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' || p[16] != ':' ||
 	    p[19] != '.' || p[23] != 'Z')
 		return false;
-	for (int i = 0; i < 23; i++)
-		v[i] = (unsigned)p[i] - '0';
-	for (int k = 0; k < 17; k++)
-		bad |= v[digit_at[k]] > 9;
+	bad = (D(0) > 9) | (D(1) > 9) | (D(2) > 9) | (D(3) > 9) | (D(5) > 9) | (D(6) > 9) |
+	      (D(8) > 9) | (D(9) > 9) | (D(11) > 9) | (D(12) > 9) | (D(14) > 9) | (D(15) > 9) |
+	      (D(17) > 9) | (D(18) > 9) | (D(20) > 9) | (D(21) > 9) | (D(22) > 9);
 	if (bad)
 		return false;
-	y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]);
-	m = (int)(v[5] * 10 + v[6]);
-	d = (int)(v[8] * 10 + v[9]);
-	hh = (int)(v[11] * 10 + v[12]);
-	mi = (int)(v[14] * 10 + v[15]);
-	ss = (int)(v[17] * 10 + v[18]);
+	y = D(0) * 1000 + D(1) * 100 + D(2) * 10 + D(3);
+	m = D(5) * 10 + D(6);
+	d = D(8) * 10 + D(9);
+	hh = D(11) * 10 + D(12);
+	mi = D(14) * 10 + D(15);
+	ss = D(17) * 10 + D(18);
 	if (y < 1 || m < 1 || m > 12 || d < 1 || hh > 23 || mi > 59 || ss > 59)
 		return false;
-	if (d > month_days[m] && !(m == 2 && d == 29 && is_leap(y)))
+	if (d > month_days[m] && !(m == 2 && d == 29 && is_leap((int)y)))
 		return false;
-	*out_ms = sl_days_from_civil(y, (unsigned)m, (unsigned)d) * MS_PER_DAY +
-		  (((int64_t)hh * 60 + mi) * 60 + ss) * 1000 +
-		  (int64_t)(v[20] * 100 + v[21] * 10 + v[22]);
+	*out_ms = sl_days_from_civil(y, m, d) * MS_PER_DAY +
+		  (((int64_t)hh * 60 + mi) * 60 + ss) * 1000 + D(20) * 100 + D(21) * 10 + D(22);
 	return true;
+#undef D
 }
 
 int sl_parse_time(const char *s, size_t n, int64_t *out_ms)

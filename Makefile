@@ -35,6 +35,9 @@ OPT = -O2 -g
 ifeq ($(SANITIZE),1)
 OPT = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 B = build-san
+else ifeq ($(SANITIZE),thread)
+OPT = -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+B = build-tsan
 else ifeq ($(FUZZ),1)
 OPT = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 B = build-fuzz
@@ -172,6 +175,11 @@ check: unit e2e replay crash
 check-valgrind: all
 	BIN=$(CURDIR)/$(BIN) sh tests/valgrind.sh
 
+# The ingest's threads under ThreadSanitizer (its own build in build-tsan/).
+check-threads:
+	$(MAKE) SANITIZE=thread build-tsan/bin/shiplog-ingest build-tsan/bin/shiplog-gen
+	BIN=$(CURDIR)/build-tsan/bin sh tests/threads/run.sh
+
 unit: $(B)/tests/unit-runner
 	cd tests/unit && CK_FORK=yes CK_DEFAULT_TIMEOUT=120 ../../$(B)/tests/unit-runner
 
@@ -218,7 +226,7 @@ install: $(PROGS)
 clean:
 	rm -rf build build-san build-fuzz bin out
 
-.PHONY: all check unit e2e replay crash check-crash check-valgrind check-browser fuzz golden \
+.PHONY: all check unit e2e replay crash check-crash check-valgrind check-threads check-browser fuzz golden \
 	demo bench sample install clean
 
 -include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/scripts/bench/*.d $(B)/tests/bench/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)

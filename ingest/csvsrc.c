@@ -80,6 +80,7 @@ struct csvstate {
 	size_t nftype;
 	int typed;
 	long meta_field; /* the metadata column's field, or -1 */
+	struct canon_cache *canon; /* see canon_text() */
 };
 
 static inline int is_blank_byte(char c)
@@ -312,6 +313,86 @@ static int parser_init(struct csvstate *st)
 	return SL_OK;
 }
 
+/* Metadata objects repeat (the same trigger, the same labels): the stored
+ * form of recent ones is remembered, keyed by the text as read, in a
+ * direct-mapped table whose texts live in one buffer (emptied when full). */
+#define CANON_SLOTS 4096
+#define CANON_BYTES (4u << 20)
+#define CANON_NONE UINT32_MAX /* not an object the reader rewrites */
+
+struct canon_slot {
+	uint64_t h;
+	uint32_t off, n;   /* the text as read, in canon_buf */
+	uint32_t cof, cn;  /* its stored form, or cn == CANON_NONE */
+};
+
+struct canon_cache {
+	struct canon_slot slot[CANON_SLOTS];
+	struct sl_buf buf;
+};
+
+/* The stored form of the metadata text s[0, n): a pointer into the cache
+ * (length in *cn), NULL when the mapper is left to deal with it, or NULL
+ * with *cn == 0 when out of memory. */
+static const char *canon_text(struct canon_cache *cc, const char *s, size_t n, size_t *cn)
+{
+	uint64_t h = sl_hash(s, n);
+	struct canon_slot *sl = &cc->slot[h & (CANON_SLOTS - 1)];
+	json_t *v;
+	char *text;
+	size_t tn;
+
+	*cn = 1;
+	if (sl->n && sl->h == h && sl->n == n && !memcmp(cc->buf.data + sl->off, s, n)) {
+		if (sl->cn == CANON_NONE)
+			return NULL;
+		*cn = sl->cn;
+		return cc->buf.data + sl->cof;
+	}
+	v = json_loadb(s, n, JSON_ALLOW_NUL, NULL);
+	text = json_is_object(v) && json_object_size(v)
+		       ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)
+		       : NULL;
+	json_decref(v);
+	tn = text ? strlen(text) : 0;
+	if (n + tn > CANON_BYTES / 4) { /* too big to keep */
+		sl->n = 0;
+		if (!text)
+			return NULL;
+		/* the caller copies it before the next call */
+		sl_buf_reset(&cc->buf);
+		memset(cc->slot, 0, sizeof(cc->slot));
+		if (sl_buf_add(&cc->buf, text, tn)) {
+			free(text);
+			*cn = 0;
+			return NULL;
+		}
+		free(text);
+		*cn = tn;
+		return cc->buf.data;
+	}
+	if (cc->buf.len + n + tn > CANON_BYTES) {
+		sl_buf_reset(&cc->buf);
+		memset(cc->slot, 0, sizeof(cc->slot));
+	}
+	sl->h = h;
+	sl->off = (uint32_t)cc->buf.len;
+	sl->n = (uint32_t)n;
+	sl->cof = (uint32_t)(cc->buf.len + n);
+	sl->cn = text ? (uint32_t)tn : CANON_NONE;
+	if (sl_buf_add(&cc->buf, s, n) || (text && sl_buf_add(&cc->buf, text, tn))) {
+		sl->n = 0;
+		free(text);
+		*cn = 0;
+		return NULL;
+	}
+	free(text);
+	if (sl->cn == CANON_NONE)
+		return NULL;
+	*cn = tn;
+	return cc->buf.data + sl->cof;
+}
+
 /* The metadata objects of the current batch in their stored form (jansson
  * parses and dumps them: the costliest step of a row), done here when the
  * caller's thread is behind so that the two threads share the work. */
@@ -319,11 +400,17 @@ static void canon_metadata(struct csvstate *st)
 {
 	struct batch *b = st->cur;
 
-	for (size_t i = 0; i < b->nr && !st->nomem && st->meta_field >= 0; i++) {
+	if (st->meta_field < 0)
+		return;
+	if (!st->canon && !(st->canon = calloc(1, sizeof(*st->canon)))) {
+		st->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < b->nr && !st->nomem; i++) {
 		const struct rec *r = &b->r[i];
 		struct fld *f;
-		json_t *v;
-		char *text;
+		const char *text;
+		size_t tn;
 
 		if (r->type != R_ROW || r->nf != st->nftype)
 			continue;
@@ -331,19 +418,16 @@ static void canon_metadata(struct csvstate *st)
 		if (f->kind != F_TEXT || (f->pre != PRE_NONE && f->pre != PRE_UTF8) || !f->n ||
 		    *fld_text(b, f) != '{')
 			continue;
-		v = json_loadb(fld_text(b, f), f->n, JSON_ALLOW_NUL, NULL);
-		text = json_is_object(v) && json_object_size(v)
-			       ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)
-			       : NULL;
-		json_decref(v);
-		if (!text)
+		text = canon_text(st->canon, fld_text(b, f), f->n, &tn);
+		if (!text) {
+			st->nomem = !tn;
 			continue; /* left to the mapper, which says what is wrong */
+		}
 		f->p = (const char *)(uintptr_t)b->arena.len;
-		f->n = strlen(text);
+		f->n = tn;
 		f->pre = PRE_JSON;
-		if (sl_buf_add(&b->arena, text, f->n))
+		if (sl_buf_add(&b->arena, text, tn))
 			st->nomem = 1;
-		free(text);
 	}
 }
 
@@ -799,6 +883,9 @@ out:
 		free(st.batches[i].r);
 	}
 	sl_buf_release(&st.raw);
+	if (st.canon)
+		sl_buf_release(&st.canon->buf);
+	free(st.canon);
 	free(st.ftype);
 	pthread_mutex_destroy(&st.mu);
 	pthread_cond_destroy(&st.cv);

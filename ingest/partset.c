@@ -40,6 +40,11 @@ struct part {
 	struct locs sdel; /* superseded rows in spilled groups */
 	struct locs odel; /* superseded rows in the old partition file */
 	uint32_t idx;     /* in partset.parts */
+	int tmp_given;    /* tmp was given out for the final spill */
+	char *tmp2;       /* the final file's temporary path (write_part) */
+	int outcome;      /* enum part_outcome, from write_part */
+	int counted;      /* a partition file written or removed */
+	uint64_t rows_out;
 	int touched;      /* received rows in this run */
 	int replace_old;  /* the old file's rows are not carried over */
 };
@@ -87,6 +92,7 @@ struct partset {
 	struct sl_store *st;
 	struct writer wr;
 	int async; /* spills go to the writer thread (until partset_finish) */
+	int finishing; /* write_parts(): several threads write partitions */
 	int reprocess;
 	size_t max_buffered, buffered;
 	struct part **parts;
@@ -218,6 +224,7 @@ static void part_free(struct part *p)
 	free(p->dep_of);
 	free(p->sdel.v);
 	free(p->odel.v);
+	free(p->tmp2);
 	free(p);
 }
 
@@ -450,8 +457,10 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 	if (p->ndel && ensure_del(p))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if (!p->w) {
-		if ((rc = sl_store_temp_path(ps->st, p->kind, p->tmp, sizeof(p->tmp), err)))
+		if (!p->tmp_given &&
+		    (rc = sl_store_temp_path(ps->st, p->kind, p->tmp, sizeof(p->tmp), err)))
 			return rc;
+		p->tmp_given = 0;
 		rc = sl_cfw_open(&p->w, p->tmp, p->kind,
 				 p->day == PART_DAY_PENDING ? SL_DAY_NONE : p->day, err);
 		if (rc)
@@ -514,7 +523,8 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 			return rc;
 		p->nspilled++;
 	}
-	ps->buffered -= n;
+	if (!ps->finishing) /* partitions are written by two threads then */
+		ps->buffered -= n;
 	sl_batch_clear(p->buf);
 	return SL_OK;
 }
@@ -967,15 +977,25 @@ static int append_groups(struct sl_cfw *w, const struct sl_cfr *r, struct locs *
 	return rc;
 }
 
+/* What write_part() decided for a partition, staged in the commit
+ * afterwards in partition order. */
+enum part_outcome { OUT_NONE, OUT_RENAME, OUT_UNLINK };
+
+/* Writes p's final file under p->tmp2 (new rows, then the old file's
+ * unless reprocessing), or decides that the partition is removed.  Runs on
+ * several partitions at once (partset_finish): it touches only p, its
+ * deployments' places, and files of its own; temporary paths were given
+ * out before. */
 static int write_part(struct partset *ps, struct part *p, struct sl_errctx *err)
 {
-	char final[PATH_MAX], tmp2[PATH_MAX];
+	char final[PATH_MAX];
 	struct sl_cfr *old = NULL, *spilled = NULL;
 	struct sl_cfw *w = NULL;
 	struct sl_batch *scratch = NULL;
 	int rc, old_exists;
 	int64_t fday = p->day;
 
+	p->outcome = OUT_NONE;
 	if (!p->touched && !p->odel.n)
 		return SL_OK; /* nothing changes in this partition */
 	sl_store_partition_path(ps->st, p->kind, fday, final, sizeof(final));
@@ -998,43 +1018,42 @@ static int write_part(struct partset *ps, struct part *p, struct sl_errctx *err)
 		p->w = NULL;
 		if ((rc = sl_cfr_open(&spilled, p->tmp, err)))
 			goto out;
-		if ((rc = sl_store_temp_path(ps->st, p->kind, tmp2, sizeof(tmp2), err)) ||
-		    (rc = sl_cfw_open(&w, tmp2, p->kind, fday, err)))
+		if ((rc = sl_cfw_open(&w, p->tmp2, p->kind, fday, err)))
 			goto out;
 		sl_cfw_set_nosync(w);
 		if ((rc = append_groups(w, spilled, &p->sdel, scratch, err)))
 			goto out;
 	} else if (p->w) {
-		w = p->w;
+		w = p->w; /* the spilled file is the final one */
 		p->w = NULL;
-		snprintf(tmp2, sizeof(tmp2), "%s", p->tmp);
+		free(p->tmp2);
+		if (!(p->tmp2 = strdup(p->tmp))) {
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			goto out;
+		}
 	} else {
-		if ((rc = sl_store_temp_path(ps->st, p->kind, tmp2, sizeof(tmp2), err)) ||
-		    (rc = sl_cfw_open(&w, tmp2, p->kind, fday, err)))
+		if ((rc = sl_cfw_open(&w, p->tmp2, p->kind, fday, err)))
 			goto out;
 		sl_cfw_set_nosync(w);
 	}
 	if (old && (rc = append_groups(w, old, &p->odel, scratch, err)))
 		goto out;
-	ps->stats.partitions++;
+	p->counted = 1;
 	if (!sl_cfw_rows(w)) {
 		sl_cfw_abort(w);
 		w = NULL;
 		if (old_exists)
-			rc = sl_store_stage_unlink(ps->st, final);
+			p->outcome = OUT_UNLINK;
 		goto out;
 	}
-	ps->stats.rows_written += sl_cfw_rows(w);
+	p->rows_out = sl_cfw_rows(w);
 	rc = sl_cfw_finish(w, err);
 	w = NULL;
 	if (rc) {
-		unlink(tmp2);
+		unlink(p->tmp2);
 		goto out;
 	}
-	if (sl_store_stage_rename(ps->st, tmp2, final)) {
-		unlink(tmp2);
-		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	}
+	p->outcome = OUT_RENAME;
 out:
 	sl_cfw_abort(w);
 	if (spilled) {
@@ -1044,6 +1063,113 @@ out:
 	sl_cfr_close(old);
 	sl_batch_free(scratch);
 	return rc;
+}
+
+/* write_part() over the partitions, on two threads (each takes the next
+ * partition not yet taken). */
+struct finish_job {
+	struct partset *ps;
+	pthread_mutex_t mu;
+	size_t next;
+	int failed;
+	size_t err_at; /* the lowest partition that failed */
+	struct sl_errctx err;
+};
+
+static void *finish_worker(void *arg)
+{
+	struct finish_job *fj = arg;
+	struct partset *ps = fj->ps;
+
+	for (;;) {
+		struct sl_errctx err;
+		size_t i;
+		int rc;
+
+		pthread_mutex_lock(&fj->mu);
+		i = fj->failed ? ps->nparts : fj->next++;
+		pthread_mutex_unlock(&fj->mu);
+		if (i >= ps->nparts)
+			return NULL;
+		if (ps->parts[i]->day == PART_DAY_PENDING)
+			continue;
+		sl_err_clear(&err);
+		if ((rc = write_part(ps, ps->parts[i], &err))) {
+			pthread_mutex_lock(&fj->mu);
+			if (!fj->failed || i < fj->err_at) {
+				fj->err_at = i;
+				fj->err = err;
+			}
+			fj->failed = 1;
+			pthread_mutex_unlock(&fj->mu);
+		}
+	}
+}
+
+/* Temporary paths for what write_part() may create, given out here, in
+ * one thread and in partition order. */
+static int give_paths(struct partset *ps, struct part *p, struct sl_errctx *err)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (p->day == PART_DAY_PENDING || (!p->touched && !p->odel.n))
+		return SL_OK;
+	if (!p->w && p->buf->n) {
+		/* the final spill opens its file at p->tmp */
+		if ((rc = sl_store_temp_path(ps->st, p->kind, p->tmp, sizeof(p->tmp), err)))
+			return rc;
+		p->tmp_given = 1;
+	}
+	if ((rc = sl_store_temp_path(ps->st, p->kind, path, sizeof(path), err)))
+		return rc;
+	if (!(p->tmp2 = strdup(path)))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	return SL_OK;
+}
+
+static int write_parts(struct partset *ps, struct sl_errctx *err)
+{
+	struct finish_job fj;
+	pthread_t th;
+	int rc, helper;
+
+	for (size_t i = 0; i < ps->nparts; i++)
+		if ((rc = give_paths(ps, ps->parts[i], err)))
+			return rc;
+	memset(&fj, 0, sizeof(fj));
+	fj.ps = ps;
+	pthread_mutex_init(&fj.mu, NULL);
+	helper = pthread_create(&th, NULL, finish_worker, &fj) == 0;
+	finish_worker(&fj);
+	if (helper)
+		pthread_join(th, NULL);
+	pthread_mutex_destroy(&fj.mu);
+	if (fj.failed) {
+		/* files finished by the other thread are not staged: remove them */
+		for (size_t i = 0; i < ps->nparts; i++)
+			if (ps->parts[i]->outcome == OUT_RENAME)
+				unlink(ps->parts[i]->tmp2);
+		*err = fj.err;
+		return fj.err.code ? fj.err.code : SL_EIO;
+	}
+	for (size_t i = 0; i < ps->nparts; i++) {
+		struct part *p = ps->parts[i];
+		char final[PATH_MAX];
+
+		ps->stats.partitions += (uint64_t)p->counted;
+		ps->stats.rows_written += p->rows_out;
+		if (p->outcome == OUT_NONE)
+			continue;
+		sl_store_partition_path(ps->st, p->kind, p->day, final, sizeof(final));
+		if (p->outcome == OUT_RENAME && sl_store_stage_rename(ps->st, p->tmp2, final)) {
+			unlink(p->tmp2);
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		}
+		if (p->outcome == OUT_UNLINK && sl_store_stage_unlink(ps->st, final))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	}
+	return SL_OK;
 }
 
 int partset_finish(struct partset *ps, struct partset_stats *stats, struct sl_errctx *err)
@@ -1060,14 +1186,9 @@ int partset_finish(struct partset *ps, struct partset_stats *stats, struct sl_er
 		if (sl_kind_def((enum sl_kind)k)->parent != SL_KIND_NONE &&
 		    (rc = route_children(ps, (enum sl_kind)k, err)))
 			return rc;
-	for (size_t i = 0; i < ps->nparts; i++) {
-		struct part *p = ps->parts[i];
-
-		if (p->day == PART_DAY_PENDING)
-			continue;
-		if ((rc = write_part(ps, p, err)))
-			return rc;
-	}
+	ps->finishing = 1;
+	if ((rc = write_parts(ps, err)))
+		return rc;
 	*stats = ps->stats;
 	return SL_OK;
 }

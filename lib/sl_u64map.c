@@ -2,6 +2,7 @@
 #include "sl_err.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 /* Fibonacci hashing: the slot comes from the high bits of key * 2^64/phi,
  * so keys that differ only in their high bits still spread. */
@@ -24,10 +25,40 @@ uint32_t *sl_u64map_get(const struct sl_u64map *m, uint64_t key)
 	}
 }
 
+/* Tables of 2 MB and more come straight from mmap, zeroed, and ask for
+ * huge pages: a lookup in a table of millions of keys then misses the TLB
+ * far less often (status updates of 10M deployments spend most of their
+ * time there). */
+#define BIG_TABLE (2u << 20)
+
+static struct sl_u64slot *slots_alloc(size_t cap)
+{
+	size_t bytes = cap * sizeof(struct sl_u64slot);
+	void *p;
+
+	if (bytes < BIG_TABLE)
+		return calloc(cap, sizeof(struct sl_u64slot));
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint; fine without */
+	return p;
+}
+
+static void slots_free(struct sl_u64slot *slots, size_t cap)
+{
+	if (!slots)
+		return;
+	if (cap * sizeof(struct sl_u64slot) < BIG_TABLE)
+		free(slots);
+	else
+		munmap(slots, cap * sizeof(struct sl_u64slot));
+}
+
 static int grow(struct sl_u64map *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024;
-	struct sl_u64slot *slots = calloc(cap, sizeof(*slots));
+	struct sl_u64slot *slots = slots_alloc(cap);
 
 	if (!slots)
 		return SL_ENOMEM;
@@ -40,7 +71,7 @@ static int grow(struct sl_u64map *m)
 			;
 		slots[i] = m->slots[j];
 	}
-	free(m->slots);
+	slots_free(m->slots, m->cap);
 	m->slots = slots;
 	m->cap = cap;
 	return SL_OK;
@@ -76,7 +107,7 @@ void sl_u64map_prefetch(const struct sl_u64map *m, uint64_t key)
 
 void sl_u64map_release(struct sl_u64map *m)
 {
-	free(m->slots);
+	slots_free(m->slots, m->cap);
 	m->slots = NULL;
 	m->n = m->cap = 0;
 }

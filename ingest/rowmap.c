@@ -7,10 +7,22 @@
 #include <string.h>
 
 #include "sl_buf.h"
+#include "sl_hash.h"
 #include "sl_u64map.h"
 #include "sl_value.h"
 
 #define MAX_HEADER 4096
+
+/* A normalised column's last value as read and as stored (statuses,
+ * phases and types repeat from row to row). */
+#define LAST_NORM_MAX 32
+
+struct last_norm {
+	char raw[LAST_NORM_MAX], out[LAST_NORM_MAX];
+	size_t n, outn;
+	uint64_t h;
+	int ok;
+};
 
 struct rowmap {
 	enum sl_kind kind;
@@ -28,6 +40,7 @@ struct rowmap {
 	int c_id; /* deployments: deployment_id, whose map entry is prefetched */
 	int all_known; /* CSV header: every column is of the kind (no metadata keys) */
 	int *req; /* the required columns */
+	struct last_norm *last; /* per column */
 	int nreq;
 };
 
@@ -119,7 +132,8 @@ struct rowmap *rowmap_new(enum sl_kind kind, struct partset *ps)
 		*v = (uint32_t)c + 1;
 	}
 	rm->req = malloc((size_t)rm->def->ncols * sizeof(int));
-	if (!rm->req)
+	rm->last = calloc((size_t)rm->def->ncols, sizeof(*rm->last));
+	if (!rm->req || !rm->last)
 		goto fail;
 	for (int c = 0; c < rm->def->ncols; c++)
 		if (rm->def->cols[c].flags & SL_COL_REQUIRED)
@@ -149,6 +163,7 @@ void rowmap_free(struct rowmap *rm)
 	free(rm->hmap);
 	free(rm->seen);
 	free(rm->req);
+	free(rm->last);
 	free(rm->norm_col);
 	sl_u64map_release(&rm->names);
 	sl_buf_release(&rm->text);
@@ -359,7 +374,18 @@ static int set_value(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 			return reject(rm, reason, "value of '%s' is longer than %u bytes",
 				      col->name, ROWMAP_MAX_FIELD);
 		nm = (enum norm)rm->norm_col[c];
+		if (nm != N_NONE && rm->last[c].ok && n == rm->last[c].n &&
+		    !memcmp(s, rm->last[c].raw, n)) {
+			/* the same text as this column's last value: its result */
+			const struct last_norm *ln = &rm->last[c];
+
+			return sl_batch_set_str_hashed(b, c, r, ln->out, ln->outn, ln->h) ? SL_ENOMEM
+											   : 0;
+		}
 		if (nm != N_NONE) {
+			const char *raw = s;
+			size_t rawn = n;
+
 			while (n && isspace((unsigned char)*s))
 				s++, n--;
 			while (n && isspace((unsigned char)s[n - 1]))
@@ -382,6 +408,18 @@ static int set_value(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 						      quote_value(rm, f));
 				s = ci_synonyms[k][1];
 				n = strlen(s);
+			}
+			if (rawn <= LAST_NORM_MAX && n <= LAST_NORM_MAX) {
+				struct last_norm *ln = &rm->last[c];
+
+				memcpy(ln->raw, raw, rawn);
+				ln->n = rawn;
+				memcpy(ln->out, s, n);
+				ln->outn = n;
+				ln->h = sl_hash(s, n);
+				ln->ok = 1;
+				return sl_batch_set_str_hashed(b, c, r, ln->out, n, ln->h) ? SL_ENOMEM
+											  : 0;
 			}
 		}
 		if (nm == N_NONE && f->pre == PRE_UTF8) /* hashed by the reader */

@@ -35,7 +35,7 @@ struct part {
 	uint32_t *dep_of; /* deployments: buffer row -> deps[] index */
 	size_t dep_of_cap;
 	struct sl_cfw *w; /* spilled row groups, NULL until the first spill */
-	char tmp[PATH_MAX];
+	char *tmp;        /* the spill file's path, once given (set_tmp) */
 	uint32_t nspilled;
 	struct locs sdel; /* superseded rows in spilled groups */
 	struct locs odel; /* superseded rows in the old partition file */
@@ -224,6 +224,7 @@ static void part_free(struct part *p)
 	free(p->dep_of);
 	free(p->sdel.v);
 	free(p->odel.v);
+	free(p->tmp);
 	free(p->tmp2);
 	free(p);
 }
@@ -446,6 +447,21 @@ static int writer_stop(struct writer *wr, int discard, struct sl_errctx *err)
 	return rc;
 }
 
+/* Gives p a new temporary path for its spill file (a path of its own, not
+ * PATH_MAX bytes held by each of up to 20,000 partitions). */
+static int set_tmp(struct partset *ps, struct part *p, struct sl_errctx *err)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if ((rc = sl_store_temp_path(ps->st, p->kind, path, sizeof(path), err)))
+		return rc;
+	free(p->tmp);
+	if (!(p->tmp = strdup(path)))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	return SL_OK;
+}
+
 /* Writes p's buffer as one row group of its temporary file. */
 static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 {
@@ -457,8 +473,7 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 	if (p->ndel && ensure_del(p))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if (!p->w) {
-		if (!p->tmp_given &&
-		    (rc = sl_store_temp_path(ps->st, p->kind, p->tmp, sizeof(p->tmp), err)))
+		if (!p->tmp_given && (rc = set_tmp(ps, p, err)))
 			return rc;
 		p->tmp_given = 0;
 		rc = sl_cfw_open(&p->w, p->tmp, p->kind,
@@ -929,7 +944,7 @@ out:
 		pend->touched = 0;
 	}
 	sl_cfr_close(spilled);
-	if (pend && !pend->w && pend->tmp[0])
+	if (pend && !pend->w && pend->tmp)
 		unlink(pend->tmp);
 	sl_cfr_close(undated);
 	sl_batch_free(scratch);
@@ -1117,7 +1132,7 @@ static int give_paths(struct partset *ps, struct part *p, struct sl_errctx *err)
 		return SL_OK;
 	if (!p->w && p->buf->n) {
 		/* the final spill opens its file at p->tmp */
-		if ((rc = sl_store_temp_path(ps->st, p->kind, p->tmp, sizeof(p->tmp), err)))
+		if ((rc = set_tmp(ps, p, err)))
 			return rc;
 		p->tmp_given = 1;
 	}

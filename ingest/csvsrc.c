@@ -476,9 +476,9 @@ static int publish(struct csvstate *st, int last)
 	return st->cur == NULL && !last;
 }
 
-/* Appends the field s[from, to) of a plain line (at off in the arena):
+/* Appends a field of the fast path: n bytes at offset at in the arena.
  * 0, 1 when there are more fields than allowed, or SL_ENOMEM. */
-static inline int plain_field(struct batch *b, size_t off, size_t from, size_t to)
+static inline int line_field(struct batch *b, size_t at, size_t n, enum field_kind kind)
 {
 	struct fld *f;
 
@@ -488,10 +488,17 @@ static inline int plain_field(struct batch *b, size_t off, size_t from, size_t t
 		return SL_ENOMEM;
 	f = &b->f[b->nf++];
 	memset(f, 0, sizeof(*f));
-	f->p = (const char *)(uintptr_t)(off + from);
-	f->n = to - from;
-	f->kind = to == from ? F_NULL : F_TEXT; /* CSV_EMPTY_IS_NULL */
+	f->p = (const char *)(uintptr_t)at;
+	f->n = n;
+	f->kind = kind;
 	return 0;
+}
+
+/* The plain field s[from, to) of a line at off in the arena; empty is
+ * null (CSV_EMPTY_IS_NULL). */
+static inline int plain_field(struct batch *b, size_t off, size_t from, size_t to)
+{
+	return line_field(b, off + from, to - from, to == from ? F_NULL : F_TEXT);
 }
 
 /* The fields of a line with no quote, s[0, len) at off in the arena: they
@@ -560,13 +567,11 @@ static int split_line(struct csvstate *st, const char *s, size_t n)
 		return end_record(st, off, len);
 	}
 	for (;;) {
-		size_t fstart = pos, flen, end, unq = SIZE_MAX;
-		struct fld *f;
+		size_t end;
+		int rc;
 
-		if (b->nf - b->cur_f0 >= SRC_MAX_FIELDS)
-			goto give_back;
-		if (pos == nextq) { /* a quoted field */
-			size_t k = pos + 1, nq = 0;
+		if (pos == nextq) { /* a quoted field: text, even when empty */
+			size_t fstart = pos + 1, at = off + fstart, k = fstart, nq = 0, flen;
 
 			for (;;) {
 				q = memchr(s + k, '"', len - k);
@@ -582,13 +587,12 @@ static int split_line(struct csvstate *st, const char *s, size_t n)
 			}
 			if (k + 1 < len && s[k + 1] != ',')
 				goto give_back;
-			fstart = pos + 1;
 			flen = k - fstart;
 			end = k + 1;
 			if (nq) { /* "" to ", a run at a time */
 				size_t i = fstart;
 
-				unq = b->arena.len;
+				at = b->arena.len;
 				while (i < k) {
 					const char *dq = memchr(s + i, '"', k - i);
 					size_t stop = dq ? (size_t)(dq - s) + 1 : k;
@@ -601,22 +605,19 @@ static int split_line(struct csvstate *st, const char *s, size_t n)
 			}
 			q = end < len ? memchr(s + end, '"', len - end) : NULL;
 			nextq = q ? (size_t)(q - s) : SIZE_MAX;
+			rc = line_field(b, at, flen, F_TEXT);
 		} else {
 			const char *comma = memchr(s + pos, ',', len - pos);
 
 			end = comma ? (size_t)(comma - s) : len;
 			if (nextq < end)
 				goto give_back; /* a quote inside a plain field */
-			flen = end - pos;
+			rc = plain_field(b, off, pos, end);
 		}
-		if (b->nf == b->fcap && sl_grow(&b->f, &b->fcap, b->nf + 1, sizeof(*b->f)))
-			return SL_ENOMEM;
-		f = &b->f[b->nf++];
-		memset(f, 0, sizeof(*f));
-		f->p = (const char *)(uintptr_t)(unq != SIZE_MAX ? unq : off + fstart);
-		f->n = flen;
-		/* CSV_EMPTY_IS_NULL: an empty plain field is null, "" is text */
-		f->kind = flen == 0 && fstart == pos ? F_NULL : F_TEXT;
+		if (rc < 0)
+			return rc;
+		if (rc)
+			goto give_back;
 		if (end >= len)
 			break;
 		pos = end + 1;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "deplog.h"
 #include "sl_buf.h"
 #include "sl_colfile.h"
 #include "sl_u64map.h"
@@ -50,14 +51,14 @@ struct part {
 };
 
 /* The current winner among the rows of one deployment_id seen in this run
- * (32 bytes: one per distinct deployment of the run is what ingest's
- * memory grows with). */
+ * since the map was last flushed to the status-update log (32 bytes). */
 struct dep {
 	int64_t upd;
 	struct part *part;
 	int32_t old_day; /* when dead: day of the stored row that won */
 	uint32_t group, row;
 	uint8_t has_upd, dead;
+	uint8_t had_null; /* a row of it had no updated_at */
 };
 
 /* Row groups spilled while the input is read are filtered, encoded and
@@ -101,6 +102,11 @@ struct partset {
 	struct dep *deps;
 	size_t ndeps, deps_cap;
 	struct sl_u64map depmap;  /* deployment key -> deps[] */
+	size_t dep_budget;        /* deps[] entries before a flush to the log */
+	struct deplog log;        /* deps flushed (docs/INGEST.md) */
+	struct deprec *recs;      /* a run being made */
+	size_t nrecs, recs_cap;
+	size_t winners;           /* log mode, once resolved: the run of winners */
 	struct sl_u64map pipemap; /* pipeline run key -> parts[] of its day */
 	struct partset_stats stats;
 	struct sl_buf key;
@@ -210,6 +216,10 @@ struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffe
 	}
 	ps->c_upd = sl_kind_col(SL_KIND_DEPLOYMENTS, "updated_at");
 	ps->max_buffered = max_buffered_rows ? max_buffered_rows : 4 * GROUP_ROWS;
+	/* at most max_buffered + 1 entries are of rows still in a buffer,
+	 * which a flush keeps: it frees at least three quarters */
+	ps->dep_budget = 4 * (ps->max_buffered + 1);
+	deplog_init(&ps->log, st);
 	ps->async = 1;
 	return ps;
 }
@@ -238,6 +248,8 @@ void partset_free(struct partset *ps)
 		part_free(ps->parts[i]);
 	free(ps->parts);
 	free(ps->deps);
+	deplog_release(&ps->log);
+	free(ps->recs);
 	sl_u64map_release(&ps->index);
 	sl_u64map_release(&ps->depmap);
 	sl_u64map_release(&ps->pipemap);
@@ -491,6 +503,10 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 
 			if (p->ndel && p->del[r])
 				continue;
+			if (p->dep_of[r] == UINT32_MAX) {
+				w++; /* a row without a deployment_id */
+				continue;
+			}
 			d = &ps->deps[p->dep_of[r]];
 			if (d->part == p && d->group == IN_BUFFER && d->row == r) {
 				d->group = p->nspilled;
@@ -575,24 +591,131 @@ static int spill_largest(struct partset *ps, struct sl_errctx *err)
 	return SL_OK;
 }
 
-/* Status updates: a later row of the same deployment supersedes. */
-static int add_deployment(struct partset *ps, struct part *p, size_t r)
+/* ---- status updates ---- */
+
+/* The log record of dep d of key h. */
+static void dep_rec(const struct dep *d, uint64_t h, struct deprec *r)
+{
+	r->h = h;
+	r->upd = d->upd;
+	r->where = d->part->idx;
+	r->group = d->group;
+	r->row = d->row;
+	r->flags = (d->has_upd ? DR_UPD : 0u) | (d->had_null ? DR_NULL : 0u);
+}
+
+/* Writes the map's entries to the log as a run: all of them (the last
+ * run), or those whose rows have left the buffers, keeping the others (at
+ * most the buffered rows), so that the map's memory stays within the
+ * budget.  A key flushed and seen again starts a new entry; the runs are
+ * merged in partset_finish(). */
+static int flush_deps(struct partset *ps, int all, struct sl_errctx *err)
+{
+	struct sl_u64map kept = SL_U64MAP_INIT;
+	uint32_t *remap = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (sl_grow(&ps->recs, &ps->recs_cap, ps->ndeps ? ps->ndeps : 1, sizeof(*ps->recs)) ||
+	    !(remap = malloc((ps->ndeps ? ps->ndeps : 1) * sizeof(*remap))))
+		goto nomem;
+	ps->nrecs = 0;
+	for (size_t i = 0; i < ps->depmap.cap; i++) {
+		const struct sl_u64slot *s = &ps->depmap.slots[i];
+		const struct dep *d;
+
+		if (!s->used)
+			continue;
+		d = &ps->deps[s->val];
+		remap[s->val] = 0;
+		if (all || d->group != IN_BUFFER) {
+			dep_rec(d, s->key, &ps->recs[ps->nrecs++]);
+			remap[s->val] = UINT32_MAX;
+		}
+	}
+	if ((rc = deplog_write_run(&ps->log, ps->recs, ps->nrecs, err))) {
+		free(remap);
+		return rc;
+	}
+	if (all) {
+		free(remap);
+		return SL_OK;
+	}
+	/* the kept entries, in their order, and the map anew (sized at once:
+	 * they come in the order of the old map's slots) */
+	for (size_t i = 0; i < ps->ndeps; i++)
+		if (remap[i] != UINT32_MAX) {
+			ps->deps[n] = ps->deps[i];
+			remap[i] = (uint32_t)n++;
+		}
+	if (sl_u64map_reserve(&kept, n))
+		goto nomem;
+	for (size_t i = 0; i < ps->depmap.cap; i++) {
+		const struct sl_u64slot *s = &ps->depmap.slots[i];
+		uint32_t *v;
+		int added;
+
+		if (!s->used || remap[s->val] == UINT32_MAX)
+			continue;
+		if (sl_u64map_put(&kept, s->key, &v, &added))
+			goto nomem;
+		*v = remap[s->val];
+	}
+	sl_u64map_release(&ps->depmap);
+	ps->depmap = kept;
+	ps->ndeps = n;
+	/* a buffered row that is not superseded is its key's entry */
+	for (size_t i = 0; i < ps->nparts; i++) {
+		struct part *p = ps->parts[i];
+
+		if (p->kind != SL_KIND_DEPLOYMENTS)
+			continue;
+		if (p->ndel && ensure_del(p))
+			goto nomem;
+		for (size_t r = 0; r < p->buf->n; r++)
+			if (p->dep_of[r] != UINT32_MAX)
+				p->dep_of[r] = p->ndel && p->del[r] ? UINT32_MAX
+								    : remap[p->dep_of[r]];
+	}
+	free(remap);
+	return SL_OK;
+nomem:
+	free(remap);
+	sl_u64map_release(&kept);
+	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+}
+
+/* A later row of the same deployment supersedes (the latest updated_at,
+ * else the later row). */
+static int add_deployment(struct partset *ps, struct part *p, size_t r, struct sl_errctx *err)
 {
 	int c_upd = ps->c_upd;
 	uint64_t h;
 	uint32_t *v;
-	int added, has = !sl_batch_is_null(p->buf, c_upd, r);
+	int added, rc, has = !sl_batch_is_null(p->buf, c_upd, r);
 	int64_t upd = p->buf->cols[c_upd].v.i64[r];
 	struct dep *d;
 
+	if (p->dep_of_cap < p->buf->cap) {
+		uint32_t *nd = realloc(p->dep_of, p->buf->cap * sizeof(*nd));
+
+		if (!nd)
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		p->dep_of = nd;
+		p->dep_of_cap = p->buf->cap;
+	}
+	p->dep_of[r] = UINT32_MAX;
 	if (!parent_key(ps, p->buf, r, &h))
 		return SL_OK;
+	if (ps->ndeps >= ps->dep_budget && (rc = flush_deps(ps, 0, err)))
+		return rc;
 	if (sl_u64map_put(&ps->depmap, h, &v, &added))
-		return SL_ENOMEM;
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if (added) {
 		if (sl_grow(&ps->deps, &ps->deps_cap, ps->ndeps + 1, sizeof(*ps->deps)))
-			return SL_ENOMEM;
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		*v = (uint32_t)ps->ndeps++;
+		ps->deps[*v].had_null = 0;
 	} else {
 		d = &ps->deps[*v];
 		if (d->has_upd && has && d->upd > upd) {
@@ -603,21 +726,14 @@ static int add_deployment(struct partset *ps, struct part *p, size_t r)
 			return SL_OK;
 		}
 		if (mark_deleted(d->part, d->group, d->row))
-			return SL_ENOMEM;
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		ps->stats.superseded++;
-	}
-	if (p->dep_of_cap < p->buf->cap) {
-		uint32_t *nd = realloc(p->dep_of, p->buf->cap * sizeof(*nd));
-
-		if (!nd)
-			return SL_ENOMEM;
-		p->dep_of = nd;
-		p->dep_of_cap = p->buf->cap;
 	}
 	p->dep_of[r] = *v;
 	d = &ps->deps[*v];
 	d->upd = upd;
 	d->has_upd = (uint8_t)has;
+	d->had_null |= (uint8_t)!has;
 	d->dead = 0;
 	d->part = p;
 	d->group = IN_BUFFER;
@@ -634,12 +750,12 @@ int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errc
 {
 	uint64_t h;
 	uint32_t *v;
-	int added;
+	int added, e;
 
 	p->touched = 1;
 	ps->buffered++;
-	if (p->kind == SL_KIND_DEPLOYMENTS && add_deployment(ps, p, r))
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if (p->kind == SL_KIND_DEPLOYMENTS && (e = add_deployment(ps, p, r, err)))
+		return e;
 	if (p->kind == SL_KIND_PIPELINE_RUNS && parent_key(ps, p->buf, r, &h)) {
 		if (sl_u64map_put(&ps->pipemap, h, &v, &added))
 			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
@@ -666,6 +782,166 @@ static int old_file(struct partset *ps, enum sl_kind kind, int64_t day, struct s
 	return sl_cfr_open(r, path, err);
 }
 
+/* Log mode: the key's rows of one run are folded into w, the winner so
+ * far.  A run's entry wins over the earlier runs' winner when a row of
+ * its had no updated_at (that row superseded whatever came before it, and
+ * the entry is the winner of the rows after it), and otherwise unless
+ * both have updated_at and the earlier is later: the rule of
+ * add_deployment(), applied to runs in their order. */
+static int fold_run_rec(struct partset *ps, struct deprec *w, const struct deprec *r)
+{
+	const struct deprec *loser = r;
+
+	if ((r->flags & DR_NULL) ||
+	    !((w->flags & DR_UPD) && (r->flags & DR_UPD) && w->upd > r->upd))
+		loser = w;
+	ps->stats.superseded++;
+	if (mark_deleted(ps->parts[loser->where], loser->group, loser->row))
+		return SL_ENOMEM;
+	if (loser == w)
+		*w = *r;
+	return SL_OK;
+}
+
+/* Log mode, a stored row s of the key whose run winner is w: the rule of
+ * resolve_stored_deployments(). */
+static int fold_stored_rec(struct partset *ps, struct deprec *w, int *dead, int64_t *old_day,
+			   const struct deprec *s)
+{
+	int64_t day = (int32_t)s->where;
+	struct part *own;
+
+	ps->stats.superseded++;
+	if ((s->flags & DR_UPD) && (w->flags & DR_UPD) && s->upd > w->upd) {
+		*dead = 1;
+		*old_day = day;
+		return mark_deleted(ps->parts[w->where], w->group, w->row);
+	}
+	if (get_part(ps, SL_KIND_DEPLOYMENTS, day, &own))
+		return SL_ENOMEM;
+	return locs_add(&own->odel, s->group, s->row);
+}
+
+/* The stored deployments as runs of the log, after this run's. */
+static int log_stored_deployments(struct partset *ps, struct sl_errctx *err)
+{
+	int64_t *days = NULL;
+	size_t ndays;
+	int undated, rc;
+	uint8_t want[64] = {0};
+	struct sl_batch *b = NULL;
+	int c_id = sl_kind_col(SL_KIND_DEPLOYMENTS, "deployment_id");
+	int c_upd = ps->c_upd;
+
+	if ((rc = sl_store_list_days(ps->st, SL_KIND_DEPLOYMENTS, &days, &ndays, &undated, err)))
+		return rc;
+	want[c_id] = want[c_upd] = 1;
+	if (!(b = sl_batch_new(SL_KIND_DEPLOYMENTS, GROUP_ROWS)) ||
+	    sl_grow(&ps->recs, &ps->recs_cap, ps->dep_budget, sizeof(*ps->recs))) {
+		sl_batch_free(b);
+		free(days);
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	}
+	ps->nrecs = 0;
+	for (size_t i = 0; i < ndays && !rc; i++) {
+		struct part *own = find_part(ps, SL_KIND_DEPLOYMENTS, days[i]);
+		struct sl_cfr *r;
+
+		if (ps->reprocess && own && own->touched)
+			continue; /* replaced by this run */
+		if ((rc = old_file(ps, SL_KIND_DEPLOYMENTS, days[i], &r, err)) || !r)
+			continue;
+		for (size_t g = 0; g < sl_cfr_ngroups(r) && !rc; g++) {
+			sl_batch_clear(b);
+			if ((rc = sl_cfr_read_group(r, g, want, b, err)))
+				break;
+			for (size_t row = 0; row < b->n && !rc; row++) {
+				struct deprec *d = &ps->recs[ps->nrecs];
+
+				if (!parent_key(ps, b, row, &d->h))
+					continue;
+				d->flags = DR_STORED;
+				if (!sl_batch_is_null(b, c_upd, row)) {
+					d->flags |= DR_UPD;
+					d->upd = b->cols[c_upd].v.i64[row];
+				} else {
+					d->upd = 0;
+				}
+				d->where = (uint32_t)(int32_t)days[i];
+				d->group = (uint32_t)g;
+				d->row = (uint32_t)row;
+				if (++ps->nrecs == ps->dep_budget) {
+					rc = deplog_write_run(&ps->log, ps->recs, ps->nrecs, err);
+					ps->nrecs = 0;
+				}
+			}
+		}
+		sl_cfr_close(r);
+	}
+	if (!rc && ps->nrecs)
+		rc = deplog_write_run(&ps->log, ps->recs, ps->nrecs, err);
+	sl_batch_free(b);
+	free(days);
+	return rc;
+}
+
+/* Log mode: the runs merged, key by key: this run's entries in their
+ * order, then the stored rows.  The winners' days make one more run, for
+ * the routing of artifacts and validations. */
+static int resolve_logged(struct partset *ps, struct sl_errctx *err)
+{
+	struct deplog_merge *m = NULL;
+	struct deplog_writer *out = NULL;
+	struct deprec r, w, win;
+	int rc, have = 0, dead = 0;
+	int64_t old_day = 0;
+
+	if ((rc = flush_deps(ps, 1, err)) || (rc = log_stored_deployments(ps, err)))
+		return rc;
+	if ((rc = deplog_merge_open(&ps->log, 0, ps->log.nruns, &m, err)) ||
+	    (rc = deplog_open_run(&ps->log, &out, err)))
+		goto out;
+	memset(&w, 0, sizeof(w));
+	memset(&win, 0, sizeof(win));
+	for (;;) {
+		int got = deplog_next(m, &r, err);
+
+		if (got < 0) {
+			rc = got;
+			goto out;
+		}
+		if (have && (!got || r.h != w.h)) {
+			win.h = w.h;
+			win.upd = dead ? old_day : ps->parts[w.where]->day;
+			if ((rc = deplog_append(out, &win, err)))
+				goto out;
+			have = dead = 0;
+		}
+		if (!got)
+			break;
+		if (!(r.flags & DR_STORED)) {
+			if (!have) {
+				w = r;
+				have = 1;
+			} else if (fold_run_rec(ps, &w, &r)) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
+			}
+		} else if (have && !dead && fold_stored_rec(ps, &w, &dead, &old_day, &r)) {
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			goto out;
+		}
+	}
+	ps->winners = ps->log.nruns;
+	rc = deplog_close_run(&ps->log, out, err);
+	out = NULL;
+out:
+	deplog_merge_close(m);
+	if (out)
+		deplog_close_run(&ps->log, out, NULL);
+	return rc;
+}
+
 /* 1. deployments already in the store that this run's rows supersede, or
  * that supersede this run's rows. */
 static int resolve_stored_deployments(struct partset *ps, struct sl_errctx *err)
@@ -678,6 +954,8 @@ static int resolve_stored_deployments(struct partset *ps, struct sl_errctx *err)
 	int c_id = sl_kind_col(SL_KIND_DEPLOYMENTS, "deployment_id");
 	int c_upd = sl_kind_col(SL_KIND_DEPLOYMENTS, "updated_at");
 
+	if (ps->log.nruns)
+		return resolve_logged(ps, err);
 	if (!ps->ndeps)
 		return SL_OK;
 	if ((rc = sl_store_list_days(ps->st, SL_KIND_DEPLOYMENTS, &days, &ndays, &undated, err)))
@@ -808,6 +1086,27 @@ static int route_group(struct partset *ps, void *ctx, struct sl_batch *b,
 	return SL_OK;
 }
 
+/* Log mode: the wanted keys among the winners' days. */
+static int wanted_winners(struct partset *ps, struct route_ctx *rc, struct sl_errctx *err)
+{
+	struct deplog_merge *m;
+	struct deprec r;
+	int got;
+
+	if ((got = deplog_merge_open(&ps->log, ps->winners, ps->winners + 1, &m, err)))
+		return got;
+	while ((got = deplog_next(m, &r, err)) == 1) {
+		uint32_t *v = sl_u64map_get(&rc->wanted, r.h);
+
+		if (v && route_days_add(rc, r.upd, v)) {
+			got = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			break;
+		}
+	}
+	deplog_merge_close(m);
+	return got;
+}
+
 /* Looks the wanted keys up among this run's parent rows, then among the
  * stored parent partitions. */
 static int resolve_parents(struct partset *ps, struct route_ctx *rc, enum sl_kind parent,
@@ -819,7 +1118,10 @@ static int resolve_parents(struct partset *ps, struct route_ctx *rc, enum sl_kin
 	struct sl_batch *b;
 	uint8_t want[64] = {0};
 	const struct sl_kind_def *cd = sl_kind_def(rc->kind);
+	int logged = parent == SL_KIND_DEPLOYMENTS && ps->log.nruns;
 
+	if (logged && (e = wanted_winners(ps, rc, err)))
+		return e;
 	for (size_t i = 0; i < rc->wanted.cap; i++) {
 		uint64_t h = rc->wanted.slots[i].key;
 		uint32_t *pv;
@@ -827,6 +1129,10 @@ static int resolve_parents(struct partset *ps, struct route_ctx *rc, enum sl_kin
 
 		if (!rc->wanted.slots[i].used)
 			continue;
+		if (logged) {
+			unresolved += !rc->wanted.slots[i].val;
+			continue;
+		}
 		if (parent == SL_KIND_DEPLOYMENTS && (pv = sl_u64map_get(&ps->depmap, h))) {
 			const struct dep *d = &ps->deps[*pv];
 

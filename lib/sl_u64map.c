@@ -55,9 +55,8 @@ static void slots_free(struct sl_u64slot *slots, size_t cap)
 		munmap(slots, cap * sizeof(struct sl_u64slot));
 }
 
-static int grow(struct sl_u64map *m)
+static int resize(struct sl_u64map *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 1024;
 	struct sl_u64slot *slots = slots_alloc(cap);
 
 	if (!slots)
@@ -75,6 +74,20 @@ static int grow(struct sl_u64map *m)
 	m->slots = slots;
 	m->cap = cap;
 	return SL_OK;
+}
+
+static int grow(struct sl_u64map *m)
+{
+	return resize(m, m->cap ? m->cap * 2 : 1024);
+}
+
+int sl_u64map_reserve(struct sl_u64map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 1024;
+
+	while (n * 4 > cap * 3)
+		cap *= 2;
+	return cap == m->cap ? SL_OK : resize(m, cap);
 }
 
 int sl_u64map_put(struct sl_u64map *m, uint64_t key, uint32_t **val, int *added)

@@ -27,6 +27,10 @@ uint32_t *sl_u64map_get(const struct sl_u64map *m, uint64_t key);
 /* Inserts key (value untouched if present) and returns a pointer to its
  * value in *val; *added tells whether it is new.  0 or SL_ENOMEM. */
 int sl_u64map_put(struct sl_u64map *m, uint64_t key, uint32_t **val, int *added);
+/* Makes room for n keys in all without growing.  Call it before inserting
+ * many keys in the order of another map's slots: into a small table that
+ * grows, such keys all start from the same few slots. */
+int sl_u64map_reserve(struct sl_u64map *m, size_t n);
 /* Starts loading the slot where key would be (a hint for a map much
  * larger than the cache, given well before the get or put). */
 void sl_u64map_prefetch(const struct sl_u64map *m, uint64_t key);

@@ -1,7 +1,9 @@
 /* faultfs.c - an LD_PRELOAD shim that makes one file-system call fail, for
  * tests/crash/faults.sh.  SHIPLOG_FAULT=OP:N:ERR makes the N-th call of OP
  * (write, fsync, syncfs, rename, fflush, fclose) fail with errno ERR
- * (ENOSPC, EIO, EDQUOT); SHIPLOG_FAULT=short makes every write(2) write at
+ * (ENOSPC, EIO, EDQUOT); with SHIPLOG_FAULT_DELETED=1 only writes to files
+ * already removed from their directory count (ingest's status-update
+ * log, docs/INGEST.md); SHIPLOG_FAULT=short makes every write(2) write at
  * most half of what it is asked (at least 1 byte), which correct code
  * must absorb by writing the rest. */
 #ifndef _GNU_SOURCE
@@ -17,7 +19,7 @@
 
 static char op[16];
 static long nth = -1;
-static int err_no, shorten;
+static int err_no, shorten, deleted_only;
 static atomic_long calls[6];
 
 static const char *const ops[] = {"write", "fsync", "syncfs", "rename", "fflush", "fclose"};
@@ -31,6 +33,7 @@ static void setup(void)
 	if (done)
 		return;
 	done = 1;
+	deleted_only = (s = getenv("SHIPLOG_FAULT_DELETED")) && !strcmp(s, "1");
 	if (!(s = getenv("SHIPLOG_FAULT")))
 		return;
 	if (!strcmp(s, "short")) {
@@ -64,10 +67,24 @@ typedef int (*file_fn)(FILE *);
 #define REAL(name, type) static type real_##name; \
 	if (!real_##name) real_##name = (type)dlsym(RTLD_NEXT, #name)
 
+/* Is fd a file removed from its directory? */
+static int is_deleted(int fd)
+{
+	char link[64], target[4096];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if ((n = readlink(link, target, sizeof(target) - 1)) < 0)
+		return 0;
+	target[n] = '\0';
+	return n > 10 && !strcmp(target + n - 10, " (deleted)");
+}
+
 ssize_t write(int fd, const void *buf, size_t n)
 {
 	REAL(write, write_fn);
-	if (fd > 2 && fault(0))
+	setup();
+	if (fd > 2 && (!deleted_only || is_deleted(fd)) && fault(0))
 		return -1;
 	if (shorten && fd > 2 && n > 1)
 		n /= 2;

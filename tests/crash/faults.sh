@@ -51,6 +51,38 @@ run() { # fault-spec [options]: the ingest of in2 into a copy of base, with the 
 		"$tmp"/in2/*.csv 2>"$tmp/err.txt"
 }
 
+# check SPEC INPUT AFTER: the verdict on the last run, whose state must be
+# that before it or AFTER; a plain rerun of INPUT must then reach AFTER
+check() {
+	spec=$1 rc=$2 input=$3 after=$4
+	msg=$(grep -m1 'error' "$tmp/err.txt")
+	if [ "$rc" -eq 0 ]; then
+		echo "$spec: not reached (the run made fewer calls)"
+		return
+	fi
+	if [ "$rc" -ne 1 ] || ! printf '%s' "$msg" | grep -q "'.*'.*\(No space left\|Input/output\|quota\)"; then
+		echo "$spec: exit $rc, message: $msg"; fail=1; return
+	fi
+	if ! "$BIN/shiplog-ingest" --store "$tmp/s" --verify >/dev/null 2>&1; then
+		echo "$spec: verify FAILED"; fail=1; return
+	fi
+	state "$tmp/s" >"$tmp/got.txt"
+	if cmp -s "$tmp/got.txt" "$tmp/before.txt"; then
+		was="store as before"
+	elif cmp -s "$tmp/got.txt" "$after"; then
+		was="commit decided, completed on reopen"
+	else
+		echo "$spec: store is NEITHER the state before nor after"; fail=1; return
+	fi
+	"$BIN/shiplog-ingest" -q --store "$tmp/s" "$input"/*.csv 2>/dev/null
+	state "$tmp/s" >"$tmp/got.txt"
+	if cmp -s "$tmp/got.txt" "$after"; then
+		echo "$spec: exit 1, $was; rerun complete"
+	else
+		echo "$spec: rerun DIFFERS from a clean run"; fail=1
+	fi
+}
+
 # spill:SPEC: the same with small buffers, so that row groups are spilled
 # (by the writer thread) while the input is read, and the fault hits there
 for spec in write:1:ENOSPC write:5:EIO write:12:ENOSPC write:25:EDQUOT \
@@ -61,33 +93,21 @@ for spec in write:1:ENOSPC write:5:EIO write:12:ENOSPC write:25:EDQUOT \
 	spill:*) run "${spec#spill:}" --buffer-rows 1024 ;;
 	*) run "$spec" ;;
 	esac
-	rc=$?
-	msg=$(grep -m1 'error' "$tmp/err.txt")
-	if [ $rc -eq 0 ]; then
-		echo "$spec: not reached (the run made fewer calls)"
-		continue
-	fi
-	if [ $rc -ne 1 ] || ! printf '%s' "$msg" | grep -q "'.*'.*\(No space left\|Input/output\|quota\)"; then
-		echo "$spec: exit $rc, message: $msg"; fail=1; continue
-	fi
-	if ! "$BIN/shiplog-ingest" --store "$tmp/s" --verify >/dev/null 2>&1; then
-		echo "$spec: verify FAILED"; fail=1; continue
-	fi
-	state "$tmp/s" >"$tmp/got.txt"
-	if cmp -s "$tmp/got.txt" "$tmp/before.txt"; then
-		was="store as before"
-	elif cmp -s "$tmp/got.txt" "$tmp/after.txt"; then
-		was="commit decided, completed on reopen"
-	else
-		echo "$spec: store is NEITHER the state before nor after"; fail=1; continue
-	fi
-	"$BIN/shiplog-ingest" -q --store "$tmp/s" "$tmp"/in2/*.csv 2>/dev/null
-	state "$tmp/s" >"$tmp/got.txt"
-	if cmp -s "$tmp/got.txt" "$tmp/after.txt"; then
-		echo "$spec: exit 1, $was; rerun complete"
-	else
-		echo "$spec: rerun DIFFERS from a clean run"; fail=1
-	fi
+	check "$spec" $? "$tmp/in2" "$tmp/after.txt"
+done
+
+# log:SPEC: more deployment_ids than --buffer-rows 1024 keeps in memory, so
+# that they go to the status-update log, and the fault hits a write there
+"$BIN/shiplog-gen" --seed 3 --deployments 6000 --start 2026-01-04 --days 6 --updates 0.2 \
+	--kinds deployments -o "$tmp/in3" >/dev/null
+cp -a "$tmp/base" "$tmp/ref3"
+"$BIN/shiplog-ingest" -q --store "$tmp/ref3" "$tmp"/in3/*.csv || exit 1
+state "$tmp/ref3" >"$tmp/after3.txt"
+for spec in write:1:ENOSPC write:3:EIO; do
+	rm -rf "$tmp/s"; cp -a "$tmp/base" "$tmp/s"
+	SHIPLOG_FAULT=$spec SHIPLOG_FAULT_DELETED=1 LD_PRELOAD=$FAULTFS "$BIN/shiplog-ingest" -q \
+		--buffer-rows 1024 --store "$tmp/s" "$tmp"/in3/*.csv 2>"$tmp/err.txt"
+	check "log:$spec" $? "$tmp/in3" "$tmp/after3.txt"
 done
 
 run short

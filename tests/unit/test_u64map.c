@@ -105,6 +105,44 @@ START_TEST(test_err)
 }
 END_TEST
 
+/* Keys copied in the order of another map's slots into a reserved map:
+ * no growth on the way, every key found with its value. */
+START_TEST(test_map_reserve)
+{
+	struct sl_u64map a = SL_U64MAP_INIT, b = SL_U64MAP_INIT;
+	uint32_t *v;
+	int added;
+	size_t cap;
+
+	for (uint64_t i = 0; i < 100000; i++) {
+		ck_assert_int_eq(sl_u64map_put(&a, i * 0x9E3779B97F4A7C15ull + 1, &v, &added), 0);
+		*v = (uint32_t)i;
+	}
+	ck_assert_int_eq(sl_u64map_reserve(&b, a.n), 0);
+	cap = b.cap;
+	ck_assert_uint_ge(cap * 3, a.n * 4);
+	for (size_t i = 0; i < a.cap; i++) {
+		if (!a.slots[i].used)
+			continue;
+		ck_assert_int_eq(sl_u64map_put(&b, a.slots[i].key, &v, &added), 0);
+		ck_assert_int_eq(added, 1);
+		*v = a.slots[i].val;
+	}
+	ck_assert_uint_eq(b.cap, cap);
+	ck_assert_uint_eq(b.n, a.n);
+	for (uint64_t i = 0; i < 100000; i++) {
+		v = sl_u64map_get(&b, i * 0x9E3779B97F4A7C15ull + 1);
+		ck_assert_ptr_nonnull(v);
+		ck_assert_uint_eq(*v, (uint32_t)i);
+	}
+	/* a smaller reservation keeps what is there */
+	ck_assert_int_eq(sl_u64map_reserve(&b, 10), 0);
+	ck_assert_uint_eq(b.cap, cap);
+	sl_u64map_release(&a);
+	sl_u64map_release(&b);
+}
+END_TEST
+
 Suite *suite_u64map(void);
 
 Suite *suite_u64map(void)
@@ -113,6 +151,7 @@ Suite *suite_u64map(void)
 	TCase *tc = tcase_create("containers");
 
 	tcase_add_test(tc, test_map_many);
+	tcase_add_test(tc, test_map_reserve);
 	tcase_add_test(tc, test_buf);
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_err);

@@ -28,7 +28,6 @@ void deplog_release(struct deplog *l)
 		free(l->runs[i].path);
 	}
 	free(l->runs);
-	free(l->scratch);
 	free(l->count);
 	memset(l, 0, sizeof(*l));
 }
@@ -100,46 +99,68 @@ static int add_run(struct deplog *l, int fd, char *path, uint64_t n)
 
 /* ---- sorting ---- */
 
-/* Counting sort on the top SORT_BITS bits of the hash (stable), then an
- * insertion sort within each bucket: hashes are uniform, so a bucket holds
- * a handful of records even for millions. */
-static int sort_recs(struct deplog *l, const struct deprec *v, size_t n)
+/* The order of a run: by key hash, and records of one key (rows of the
+ * store) by day, group and row. */
+static int rec_before(const struct deprec *a, const struct deprec *b)
+{
+	if (a->h != b->h)
+		return a->h < b->h;
+	if (a->where != b->where)
+		return (int32_t)a->where < (int32_t)b->where;
+	if (a->group != b->group)
+		return a->group < b->group;
+	return a->row < b->row;
+}
+
+/* In place: records are dealt into buckets by the top SORT_BITS bits of
+ * the hash (American flag sort: each record is swapped straight to its
+ * bucket), then each bucket is sorted by insertion; hashes are uniform, so
+ * a bucket holds a handful of records even for millions. */
+static int sort_recs(struct deplog *l, struct deprec *v, size_t n)
 {
 	const size_t nb = (size_t)1 << SORT_BITS;
-	struct deprec *out;
+	uint32_t *next, *end;
 	size_t sum = 0;
 
-	if (sl_grow(&l->scratch, &l->scratch_cap, n, sizeof(*l->scratch)))
+	if (!l->count && !(l->count = malloc(2 * nb * sizeof(*l->count))))
 		return SL_ENOMEM;
-	if (!l->count && !(l->count = malloc(nb * sizeof(*l->count))))
-		return SL_ENOMEM;
-	out = l->scratch;
-	memset(l->count, 0, nb * sizeof(*l->count));
+	next = l->count;
+	end = l->count + nb;
+	memset(end, 0, nb * sizeof(*end));
 	for (size_t i = 0; i < n; i++)
-		l->count[v[i].h >> (64 - SORT_BITS)]++;
+		end[v[i].h >> (64 - SORT_BITS)]++;
 	for (size_t b = 0; b < nb; b++) {
-		uint32_t c = l->count[b];
-
-		l->count[b] = (uint32_t)sum;
-		sum += c;
+		next[b] = (uint32_t)sum;
+		sum += end[b];
+		end[b] = (uint32_t)sum;
 	}
-	for (size_t i = 0; i < n; i++)
-		out[l->count[v[i].h >> (64 - SORT_BITS)]++] = v[i];
-	/* count[b] is now the end of bucket b */
-	for (size_t b = 0, start = 0; b < nb; start = l->count[b++])
-		for (size_t i = start + 1; i < l->count[b]; i++) {
-			struct deprec x = out[i];
+	for (size_t b = 0; b < nb; b++)
+		while (next[b] < end[b]) {
+			struct deprec *x = &v[next[b]];
+			size_t d = x->h >> (64 - SORT_BITS);
+
+			if (d == b) {
+				next[b]++;
+			} else {
+				struct deprec t = v[next[d]];
+
+				v[next[d]++] = *x;
+				*x = t;
+			}
+		}
+	for (size_t b = 0, start = 0; b < nb; start = end[b++])
+		for (size_t i = start + 1; i < end[b]; i++) {
+			struct deprec x = v[i];
 			size_t j = i;
 
-			for (; j > start && out[j - 1].h > x.h; j--)
-				out[j] = out[j - 1];
-			out[j] = x;
+			for (; j > start && rec_before(&x, &v[j - 1]); j--)
+				v[j] = v[j - 1];
+			v[j] = x;
 		}
 	return SL_OK;
 }
 
-int deplog_write_run(struct deplog *l, const struct deprec *v, size_t n,
-		     struct sl_errctx *err)
+int deplog_write_run(struct deplog *l, struct deprec *v, size_t n, struct sl_errctx *err)
 {
 	char *path;
 	int fd, rc;
@@ -150,7 +171,7 @@ int deplog_write_run(struct deplog *l, const struct deprec *v, size_t n,
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if ((rc = anon_file(l, &fd, &path, err)))
 		return rc;
-	if (write_all(fd, l->scratch, n * sizeof(*v))) {
+	if (write_all(fd, v, n * sizeof(*v))) {
 		rc = io_error(err, path, "write");
 		close(fd);
 		free(path);

@@ -39,19 +39,16 @@ struct deplog {
 	struct sl_store *st;
 	struct deplog_run *runs;
 	size_t nruns, runs_cap;
-	struct deprec *scratch; /* the sort's output */
-	size_t scratch_cap;
-	uint32_t *count;        /* the sort's histogram */
+	uint32_t *count; /* the sort's bucket bounds */
 	uint64_t records;       /* written in all */
 };
 
 void deplog_init(struct deplog *l, struct sl_store *st);
 void deplog_release(struct deplog *l);
 
-/* Sorts v[0..n) by key hash (stably: records of one key keep their order)
- * and writes them as a new run.  v is left as it was. */
-int deplog_write_run(struct deplog *l, const struct deprec *v, size_t n,
-		     struct sl_errctx *err);
+/* Sorts v[0..n) in place by key hash (records of one key by where, group
+ * and row) and writes them as a new run. */
+int deplog_write_run(struct deplog *l, struct deprec *v, size_t n, struct sl_errctx *err);
 
 /* A run written record by record, in key order already (a merge's
  * output): deplog_append() then deplog_close_run(). */

@@ -220,6 +220,7 @@ struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffe
 	 * which a flush keeps: it frees at least three quarters */
 	ps->dep_budget = 4 * (ps->max_buffered + 1);
 	deplog_init(&ps->log, st);
+	ps->winners = SIZE_MAX;
 	ps->async = 1;
 	return ps;
 }
@@ -885,6 +886,24 @@ static int log_stored_deployments(struct partset *ps, struct sl_errctx *err)
 	return rc;
 }
 
+/* Will route_children() look deployments up: are there rows of a child
+ * kind waiting for their day, or stored ones without a day? */
+static int winners_wanted(struct partset *ps)
+{
+	char path[PATH_MAX];
+
+	for (int k = 0; k < SL_KIND_COUNT; k++) {
+		if (sl_kind_def((enum sl_kind)k)->parent != SL_KIND_DEPLOYMENTS)
+			continue;
+		if (find_part(ps, (enum sl_kind)k, PART_DAY_PENDING))
+			return 1;
+		sl_store_partition_path(ps->st, (enum sl_kind)k, SL_DAY_NONE, path, sizeof(path));
+		if (!access(path, F_OK))
+			return 1;
+	}
+	return 0;
+}
+
 /* Log mode: the runs merged, key by key: this run's entries in their
  * order, then the stored rows.  The winners' days make one more run, for
  * the routing of artifacts and validations. */
@@ -899,7 +918,7 @@ static int resolve_logged(struct partset *ps, struct sl_errctx *err)
 	if ((rc = flush_deps(ps, 1, err)) || (rc = log_stored_deployments(ps, err)))
 		return rc;
 	if ((rc = deplog_merge_open(&ps->log, 0, ps->log.nruns, &m, err)) ||
-	    (rc = deplog_open_run(&ps->log, &out, err)))
+	    (winners_wanted(ps) && (rc = deplog_open_run(&ps->log, &out, err))))
 		goto out;
 	memset(&w, 0, sizeof(w));
 	memset(&win, 0, sizeof(win));
@@ -913,7 +932,7 @@ static int resolve_logged(struct partset *ps, struct sl_errctx *err)
 		if (have && (!got || r.h != w.h)) {
 			win.h = w.h;
 			win.upd = dead ? old_day : ps->parts[w.where]->day;
-			if ((rc = deplog_append(out, &win, err)))
+			if (out && (rc = deplog_append(out, &win, err)))
 				goto out;
 			have = dead = 0;
 		}
@@ -932,8 +951,10 @@ static int resolve_logged(struct partset *ps, struct sl_errctx *err)
 			goto out;
 		}
 	}
-	ps->winners = ps->log.nruns;
-	rc = deplog_close_run(&ps->log, out, err);
+	if (out)
+		ps->winners = ps->log.nruns;
+	if (out)
+		rc = deplog_close_run(&ps->log, out, err);
 	out = NULL;
 out:
 	deplog_merge_close(m);
@@ -1093,6 +1114,8 @@ static int wanted_winners(struct partset *ps, struct route_ctx *rc, struct sl_er
 	struct deprec r;
 	int got;
 
+	if (ps->winners >= ps->log.nruns) /* winners_wanted() said no */
+		return sl_err_set(err, SL_EINVAL, NULL, 0, "internal error: no winners' days");
 	if ((got = deplog_merge_open(&ps->log, ps->winners, ps->winners + 1, &m, err)))
 		return got;
 	while ((got = deplog_next(m, &r, err)) == 1) {
@@ -1507,6 +1530,9 @@ int partset_finish(struct partset *ps, struct partset_stats *stats, struct sl_er
 		if (sl_kind_def((enum sl_kind)k)->parent != SL_KIND_NONE &&
 		    (rc = route_children(ps, (enum sl_kind)k, err)))
 			return rc;
+	/* the log's files go before the partitions are written and synced:
+	 * their pages are dropped rather than written back */
+	deplog_release(&ps->log);
 	ps->finishing = 1;
 	if ((rc = write_parts(ps, err)))
 		return rc;

@@ -4,7 +4,6 @@
  * (partset.c), rejects (rejects.c) and the store's atomic commit. */
 #include <errno.h>
 #include <limits.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -447,12 +446,6 @@ int main(int argc, char **argv)
 	double phase[3] = {0, 0, 0};
 	int rc, status = 1;
 
-	/* Blocks of 1 MB and more (row groups, the status-update log's runs)
-	 * come from mmap and go back when freed.  glibc would otherwise raise
-	 * that bound to the largest block freed so far and serve the next ones
-	 * from the heap, which then only grows: a long run's peak memory crept
-	 * up with the input. */
-	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
 		return rc;
 	atexit_params = &p;

@@ -99,12 +99,12 @@ static int add_run(struct deplog *l, int fd, char *path, uint64_t n)
 
 /* ---- sorting ---- */
 
-/* The order of a run: by key hash, and records of one key (rows of the
- * store) by day, group and row. */
+/* The order of a run: by deplog_order() of the key hash, and records of
+ * one key (rows of the store) by day, group and row. */
 static int rec_before(const struct deprec *a, const struct deprec *b)
 {
 	if (a->h != b->h)
-		return a->h < b->h;
+		return deplog_order(a->h) < deplog_order(b->h);
 	if (a->where != b->where)
 		return (int32_t)a->where < (int32_t)b->where;
 	if (a->group != b->group)
@@ -113,9 +113,11 @@ static int rec_before(const struct deprec *a, const struct deprec *b)
 }
 
 /* In place: records are dealt into buckets by the top SORT_BITS bits of
- * the hash (American flag sort: each record is swapped straight to its
+ * their order (American flag sort: each record is swapped straight to its
  * bucket), then each bucket is sorted by insertion; hashes are uniform, so
- * a bucket holds a handful of records even for millions. */
+ * a bucket holds a handful of records even for millions.  Records taken
+ * from a sl_u64map in slot order are nearly sorted already, and then
+ * hardly any is swapped. */
 static int sort_recs(struct deplog *l, struct deprec *v, size_t n)
 {
 	const size_t nb = (size_t)1 << SORT_BITS;
@@ -128,7 +130,7 @@ static int sort_recs(struct deplog *l, struct deprec *v, size_t n)
 	end = l->count + nb;
 	memset(end, 0, nb * sizeof(*end));
 	for (size_t i = 0; i < n; i++)
-		end[v[i].h >> (64 - SORT_BITS)]++;
+		end[deplog_order(v[i].h) >> (64 - SORT_BITS)]++;
 	for (size_t b = 0; b < nb; b++) {
 		next[b] = (uint32_t)sum;
 		sum += end[b];
@@ -137,7 +139,7 @@ static int sort_recs(struct deplog *l, struct deprec *v, size_t n)
 	for (size_t b = 0; b < nb; b++)
 		while (next[b] < end[b]) {
 			struct deprec *x = &v[next[b]];
-			size_t d = x->h >> (64 - SORT_BITS);
+			size_t d = deplog_order(x->h) >> (64 - SORT_BITS);
 
 			if (d == b) {
 				next[b]++;
@@ -283,7 +285,7 @@ static int fill(struct source *s, struct sl_errctx *err)
 static int before(const struct deplog_merge *m, size_t a, size_t b)
 {
 	const struct source *x = &m->src[a], *y = &m->src[b];
-	uint64_t hx = x->buf[x->pos].h, hy = y->buf[y->pos].h;
+	uint64_t hx = deplog_order(x->buf[x->pos].h), hy = deplog_order(y->buf[y->pos].h);
 
 	return hx != hy ? hx < hy : x->rank < y->rank;
 }

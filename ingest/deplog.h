@@ -1,7 +1,7 @@
 /* deplog.h - the status-update log: what an ingest run knows of its
  * deployment_ids once that outgrows the memory budget.
  *
- * Records of a fixed size are written as runs sorted by key hash, each to
+ * Records of a fixed size are written as runs sorted by key, each to
  * an anonymous file in the store (created and unlinked at once: a crash
  * leaves nothing behind), and read back merged in (key, run) order, so
  * memory stays bounded by the budget and a read buffer per run however
@@ -29,6 +29,14 @@ struct deprec {
 	uint32_t flags;
 };
 
+/* Runs are sorted by this bijection of the key hash: the order of a
+ * sl_u64map's slots (Fibonacci hashing), so that records taken from a map
+ * slot by slot are nearly in order already.  Equal keys, equal orders. */
+static inline uint64_t deplog_order(uint64_t h)
+{
+	return h * 0x9E3779B97F4A7C15ull;
+}
+
 struct deplog_run {
 	int fd;
 	uint64_t n; /* records */
@@ -46,8 +54,8 @@ struct deplog {
 void deplog_init(struct deplog *l, struct sl_store *st);
 void deplog_release(struct deplog *l);
 
-/* Sorts v[0..n) in place by key hash (records of one key by where, group
- * and row) and writes them as a new run. */
+/* Sorts v[0..n) in place by deplog_order() of the key hash (records of
+ * one key by where, group and row) and writes them as a new run. */
 int deplog_write_run(struct deplog *l, struct deprec *v, size_t n, struct sl_errctx *err);
 
 /* A run written record by record, in key order already (a merge's
@@ -58,7 +66,8 @@ int deplog_append(struct deplog_writer *w, const struct deprec *r, struct sl_err
 /* Flushes and adds the run to l; frees w (also on error). */
 int deplog_close_run(struct deplog *l, struct deplog_writer *w, struct sl_errctx *err);
 
-/* The records of runs [first, end) in (key, run) order: deplog_next()
+/* The records of runs [first, end) in (deplog_order(key), run) order:
+ * deplog_next()
  * returns 1 with a record, 0 at the end, or an error. */
 struct deplog_merge;
 int deplog_merge_open(struct deplog *l, size_t first, size_t end, struct deplog_merge **m,

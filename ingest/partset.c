@@ -103,11 +103,13 @@ struct partset {
 	size_t ndeps, deps_cap;
 	struct sl_u64map depmap;  /* deployment key -> deps[] */
 	size_t dep_budget;        /* deps[] entries before a flush to the log */
+	size_t pipe_budget;       /* pipemap entries before a flush */
 	struct deplog log;        /* deps flushed (docs/INGEST.md) */
 	struct deprec *recs;      /* a run being made */
 	size_t nrecs, recs_cap;
 	size_t winners;           /* log mode, once resolved: the run of winners */
 	struct sl_u64map pipemap; /* pipeline run key -> parts[] of its day */
+	struct deplog pipelog;    /* pipemap flushed: (key, day) runs */
 	struct partset_stats stats;
 	struct sl_buf key;
 	/* column indices of the join keys: [kind][0..1], parent and child side */
@@ -217,9 +219,12 @@ struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffe
 	ps->c_upd = sl_kind_col(SL_KIND_DEPLOYMENTS, "updated_at");
 	ps->max_buffered = max_buffered_rows ? max_buffered_rows : 4 * GROUP_ROWS;
 	/* at most max_buffered + 1 entries are of rows still in a buffer,
-	 * which a flush keeps: it frees at least three quarters */
-	ps->dep_budget = 4 * (ps->max_buffered + 1);
+	 * which a flush keeps: it frees at least half; the pipeline runs'
+	 * map is flushed whole */
+	ps->dep_budget = 2 * (ps->max_buffered + 1);
+	ps->pipe_budget = ps->max_buffered + 1;
 	deplog_init(&ps->log, st);
+	deplog_init(&ps->pipelog, st);
 	ps->winners = SIZE_MAX;
 	ps->async = 1;
 	return ps;
@@ -250,6 +255,7 @@ void partset_free(struct partset *ps)
 	free(ps->parts);
 	free(ps->deps);
 	deplog_release(&ps->log);
+	deplog_release(&ps->pipelog);
 	free(ps->recs);
 	sl_u64map_release(&ps->index);
 	sl_u64map_release(&ps->depmap);
@@ -625,6 +631,9 @@ static int flush_deps(struct partset *ps, int all, struct sl_errctx *err)
 		const struct sl_u64slot *s = &ps->depmap.slots[i];
 		const struct dep *d;
 
+		/* the entries are visited in the map's order, not theirs */
+		if (i + 16 < ps->depmap.cap && s[16].used)
+			__builtin_prefetch(&ps->deps[s[16].val]);
 		if (!s->used)
 			continue;
 		d = &ps->deps[s->val];
@@ -742,6 +751,34 @@ static int add_deployment(struct partset *ps, struct part *p, size_t r, struct s
 	return SL_OK;
 }
 
+/* The pipeline runs' days (for their gate results) are bounded the same
+ * way: beyond the budget the map goes to a log of (key, day) runs, and
+ * resolve_parents() merges them; a key's latest entry is its day. */
+static int flush_pipemap(struct partset *ps, struct sl_errctx *err)
+{
+	size_t n = 0;
+	int rc;
+
+	if (sl_grow(&ps->recs, &ps->recs_cap, ps->pipemap.n ? ps->pipemap.n : 1,
+		    sizeof(*ps->recs)))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (size_t i = 0; i < ps->pipemap.cap; i++) {
+		const struct sl_u64slot *s = &ps->pipemap.slots[i];
+
+		if (!s->used)
+			continue;
+		memset(&ps->recs[n], 0, sizeof(ps->recs[n]));
+		ps->recs[n].h = s->key;
+		ps->recs[n].upd = ps->parts[s->val]->day;
+		ps->recs[n].where = s->val;
+		n++;
+	}
+	if ((rc = deplog_write_run(&ps->pipelog, ps->recs, n, err)))
+		return rc;
+	sl_u64map_release(&ps->pipemap);
+	return SL_OK;
+}
+
 void partset_prefetch_deployment(struct partset *ps, uint64_t h)
 {
 	sl_u64map_prefetch(&ps->depmap, h); /* row_key() of a one-string key */
@@ -758,6 +795,8 @@ int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errc
 	if (p->kind == SL_KIND_DEPLOYMENTS && (e = add_deployment(ps, p, r, err)))
 		return e;
 	if (p->kind == SL_KIND_PIPELINE_RUNS && parent_key(ps, p->buf, r, &h)) {
+		if (ps->pipemap.n >= ps->pipe_budget && (e = flush_pipemap(ps, err)))
+			return e;
 		if (sl_u64map_put(&ps->pipemap, h, &v, &added))
 			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		*v = p->idx;
@@ -1107,16 +1146,16 @@ static int route_group(struct partset *ps, void *ctx, struct sl_batch *b,
 	return SL_OK;
 }
 
-/* Log mode: the wanted keys among the winners' days. */
-static int wanted_winners(struct partset *ps, struct route_ctx *rc, struct sl_errctx *err)
+/* The wanted keys' days from runs [first, end) of l, whose records hold
+ * (key, day); of a key's records the last merged (its latest run) counts. */
+static int wanted_days(struct deplog *l, size_t first, size_t end, struct route_ctx *rc,
+		       struct sl_errctx *err)
 {
 	struct deplog_merge *m;
 	struct deprec r;
 	int got;
 
-	if (ps->winners >= ps->log.nruns) /* winners_wanted() said no */
-		return sl_err_set(err, SL_EINVAL, NULL, 0, "internal error: no winners' days");
-	if ((got = deplog_merge_open(&ps->log, ps->winners, ps->winners + 1, &m, err)))
+	if ((got = deplog_merge_open(l, first, end, &m, err)))
 		return got;
 	while ((got = deplog_next(m, &r, err)) == 1) {
 		uint32_t *v = sl_u64map_get(&rc->wanted, r.h);
@@ -1130,6 +1169,24 @@ static int wanted_winners(struct partset *ps, struct route_ctx *rc, struct sl_er
 	return got;
 }
 
+/* Log mode: the wanted keys among the winners' days, or among the
+ * pipeline runs' days (the map's last entries flushed first). */
+static int wanted_logged(struct partset *ps, struct route_ctx *rc, enum sl_kind parent,
+			 struct sl_errctx *err)
+{
+	int e;
+
+	if (parent == SL_KIND_DEPLOYMENTS) {
+		if (ps->winners >= ps->log.nruns) /* winners_wanted() said no */
+			return sl_err_set(err, SL_EINVAL, NULL, 0,
+					  "internal error: no winners' days");
+		return wanted_days(&ps->log, ps->winners, ps->winners + 1, rc, err);
+	}
+	if (ps->pipemap.n && (e = flush_pipemap(ps, err)))
+		return e;
+	return wanted_days(&ps->pipelog, 0, ps->pipelog.nruns, rc, err);
+}
+
 /* Looks the wanted keys up among this run's parent rows, then among the
  * stored parent partitions. */
 static int resolve_parents(struct partset *ps, struct route_ctx *rc, enum sl_kind parent,
@@ -1141,9 +1198,10 @@ static int resolve_parents(struct partset *ps, struct route_ctx *rc, enum sl_kin
 	struct sl_batch *b;
 	uint8_t want[64] = {0};
 	const struct sl_kind_def *cd = sl_kind_def(rc->kind);
-	int logged = parent == SL_KIND_DEPLOYMENTS && ps->log.nruns;
+	int logged = (parent == SL_KIND_DEPLOYMENTS && ps->log.nruns) ||
+		     (parent == SL_KIND_PIPELINE_RUNS && ps->pipelog.nruns);
 
-	if (logged && (e = wanted_winners(ps, rc, err)))
+	if (logged && (e = wanted_logged(ps, rc, parent, err)))
 		return e;
 	for (size_t i = 0; i < rc->wanted.cap; i++) {
 		uint64_t h = rc->wanted.slots[i].key;
@@ -1533,6 +1591,7 @@ int partset_finish(struct partset *ps, struct partset_stats *stats, struct sl_er
 	/* the log's files go before the partitions are written and synced:
 	 * their pages are dropped rather than written back */
 	deplog_release(&ps->log);
+	deplog_release(&ps->pipelog);
 	ps->finishing = 1;
 	if ((rc = write_parts(ps, err)))
 		return rc;

@@ -59,28 +59,6 @@ static int anon_file(struct deplog *l, int *fd, char **path, struct sl_errctx *e
 	return SL_OK;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (w == 0) {
-			errno = ENOSPC;
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Adds the run (its path is then l's), or closes it and frees the path. */
 static int add_run(struct deplog *l, int fd, char *path, uint64_t n)
 {
@@ -173,7 +151,7 @@ int deplog_write_run(struct deplog *l, struct deprec *v, size_t n, struct sl_err
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if ((rc = anon_file(l, &fd, &path, err)))
 		return rc;
-	if (write_all(fd, v, n * sizeof(*v))) {
+	if (sl_write_all(fd, v, n * sizeof(*v))) {
 		rc = io_error(err, path, "write");
 		close(fd);
 		free(path);
@@ -209,7 +187,7 @@ int deplog_open_run(struct deplog *l, struct deplog_writer **w, struct sl_errctx
 
 static int writer_flush(struct deplog_writer *w, struct sl_errctx *err)
 {
-	if (w->used && write_all(w->fd, w->buf, w->used * sizeof(*w->buf)))
+	if (w->used && sl_write_all(w->fd, w->buf, w->used * sizeof(*w->buf)))
 		return io_error(err, w->path, "write");
 	w->used = 0;
 	return SL_OK;

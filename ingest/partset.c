@@ -862,27 +862,35 @@ static int fold_stored_rec(struct partset *ps, struct deprec *w, int *dead, int6
 	return locs_add(&own->odel, s->group, s->row);
 }
 
-/* The stored deployments as runs of the log, after this run's. */
-static int log_stored_deployments(struct partset *ps, struct sl_errctx *err)
+/* A stored deployment row with a key. */
+struct stored_dep {
+	uint64_t h;
+	int64_t upd, day;
+	int has_upd;
+	uint32_t group, row;
+};
+
+typedef int (*stored_fn)(struct partset *ps, const struct stored_dep *s, struct sl_errctx *err);
+
+/* Calls fn for every stored deployment with a key, in the order of the
+ * days, their groups and rows, except on days this run replaces
+ * (--reprocess). */
+static int each_stored_deployment(struct partset *ps, stored_fn fn, struct sl_errctx *err)
 {
 	int64_t *days = NULL;
 	size_t ndays;
 	int undated, rc;
 	uint8_t want[64] = {0};
 	struct sl_batch *b = NULL;
-	int c_id = sl_kind_col(SL_KIND_DEPLOYMENTS, "deployment_id");
 	int c_upd = ps->c_upd;
 
 	if ((rc = sl_store_list_days(ps->st, SL_KIND_DEPLOYMENTS, &days, &ndays, &undated, err)))
 		return rc;
-	want[c_id] = want[c_upd] = 1;
-	if (!(b = sl_batch_new(SL_KIND_DEPLOYMENTS, GROUP_ROWS)) ||
-	    sl_grow(&ps->recs, &ps->recs_cap, ps->dep_budget, sizeof(*ps->recs))) {
-		sl_batch_free(b);
+	want[sl_kind_col(SL_KIND_DEPLOYMENTS, "deployment_id")] = want[c_upd] = 1;
+	if (!(b = sl_batch_new(SL_KIND_DEPLOYMENTS, GROUP_ROWS))) {
 		free(days);
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	}
-	ps->nrecs = 0;
 	for (size_t i = 0; i < ndays && !rc; i++) {
 		struct part *own = find_part(ps, SL_KIND_DEPLOYMENTS, days[i]);
 		struct sl_cfr *r;
@@ -896,32 +904,54 @@ static int log_stored_deployments(struct partset *ps, struct sl_errctx *err)
 			if ((rc = sl_cfr_read_group(r, g, want, b, err)))
 				break;
 			for (size_t row = 0; row < b->n && !rc; row++) {
-				struct deprec *d = &ps->recs[ps->nrecs];
+				struct stored_dep sd;
 
-				if (!parent_key(ps, b, row, &d->h))
+				if (!parent_key(ps, b, row, &sd.h))
 					continue;
-				d->flags = DR_STORED;
-				if (!sl_batch_is_null(b, c_upd, row)) {
-					d->flags |= DR_UPD;
-					d->upd = b->cols[c_upd].v.i64[row];
-				} else {
-					d->upd = 0;
-				}
-				d->where = (uint32_t)(int32_t)days[i];
-				d->group = (uint32_t)g;
-				d->row = (uint32_t)row;
-				if (++ps->nrecs == ps->dep_budget) {
-					rc = deplog_write_run(&ps->log, ps->recs, ps->nrecs, err);
-					ps->nrecs = 0;
-				}
+				sd.has_upd = !sl_batch_is_null(b, c_upd, row);
+				sd.upd = sd.has_upd ? b->cols[c_upd].v.i64[row] : 0;
+				sd.day = days[i];
+				sd.group = (uint32_t)g;
+				sd.row = (uint32_t)row;
+				rc = fn(ps, &sd, err);
 			}
 		}
 		sl_cfr_close(r);
 	}
-	if (!rc && ps->nrecs)
-		rc = deplog_write_run(&ps->log, ps->recs, ps->nrecs, err);
 	sl_batch_free(b);
 	free(days);
+	return rc;
+}
+
+/* A stored deployment's record in the log. */
+static int stored_to_log(struct partset *ps, const struct stored_dep *s, struct sl_errctx *err)
+{
+	struct deprec *d = &ps->recs[ps->nrecs];
+	int rc = SL_OK;
+
+	d->h = s->h;
+	d->upd = s->upd;
+	d->flags = DR_STORED | (s->has_upd ? DR_UPD : 0u);
+	d->where = (uint32_t)(int32_t)s->day;
+	d->group = s->group;
+	d->row = s->row;
+	if (++ps->nrecs == ps->dep_budget) {
+		rc = deplog_write_run(&ps->log, ps->recs, ps->nrecs, err);
+		ps->nrecs = 0;
+	}
+	return rc;
+}
+
+/* The stored deployments as runs of the log, after this run's. */
+static int log_stored_deployments(struct partset *ps, struct sl_errctx *err)
+{
+	int rc;
+
+	if (sl_grow(&ps->recs, &ps->recs_cap, ps->dep_budget, sizeof(*ps->recs)))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	ps->nrecs = 0;
+	if (!(rc = each_stored_deployment(ps, stored_to_log, err)) && ps->nrecs)
+		rc = deplog_write_run(&ps->log, ps->recs, ps->nrecs, err);
 	return rc;
 }
 
@@ -1002,79 +1032,39 @@ out:
 	return rc;
 }
 
+/* A stored row against this run's winner of its key (in memory). */
+static int stored_vs_run(struct partset *ps, const struct stored_dep *s, struct sl_errctx *err)
+{
+	uint32_t *v = sl_u64map_get(&ps->depmap, s->h);
+	struct dep *d;
+	struct part *own;
+
+	if (!v || (d = &ps->deps[*v])->dead)
+		return SL_OK;
+	ps->stats.superseded++;
+	if (s->has_upd && d->has_upd && s->upd > d->upd) {
+		/* the stored row is the later update */
+		d->dead = 1;
+		d->old_day = (int32_t)s->day;
+		if (mark_deleted(d->part, d->group, d->row))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		return SL_OK;
+	}
+	if (get_part(ps, SL_KIND_DEPLOYMENTS, s->day, &own) ||
+	    locs_add(&own->odel, s->group, s->row))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	return SL_OK;
+}
+
 /* 1. deployments already in the store that this run's rows supersede, or
  * that supersede this run's rows. */
 static int resolve_stored_deployments(struct partset *ps, struct sl_errctx *err)
 {
-	int64_t *days = NULL;
-	size_t ndays;
-	int undated, rc;
-	uint8_t want[64] = {0};
-	struct sl_batch *b = NULL;
-	int c_id = sl_kind_col(SL_KIND_DEPLOYMENTS, "deployment_id");
-	int c_upd = sl_kind_col(SL_KIND_DEPLOYMENTS, "updated_at");
-
 	if (ps->log.nruns)
 		return resolve_logged(ps, err);
 	if (!ps->ndeps)
 		return SL_OK;
-	if ((rc = sl_store_list_days(ps->st, SL_KIND_DEPLOYMENTS, &days, &ndays, &undated, err)))
-		return rc;
-	want[c_id] = want[c_upd] = 1;
-	if (!(b = sl_batch_new(SL_KIND_DEPLOYMENTS, GROUP_ROWS))) {
-		free(days);
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	}
-	for (size_t i = 0; i < ndays && !rc; i++) {
-		struct part *own = find_part(ps, SL_KIND_DEPLOYMENTS, days[i]);
-		struct sl_cfr *r;
-
-		if (ps->reprocess && own && own->touched)
-			continue; /* replaced by this run */
-		if ((rc = old_file(ps, SL_KIND_DEPLOYMENTS, days[i], &r, err)) || !r)
-			continue;
-		for (size_t g = 0; g < sl_cfr_ngroups(r) && !rc; g++) {
-			sl_batch_clear(b);
-			if ((rc = sl_cfr_read_group(r, g, want, b, err)))
-				break;
-			for (size_t row = 0; row < b->n; row++) {
-				uint64_t h;
-				uint32_t *v;
-				struct dep *d;
-				int has = !sl_batch_is_null(b, c_upd, row);
-
-				if (!parent_key(ps, b, row, &h) ||
-				    !(v = sl_u64map_get(&ps->depmap, h)))
-					continue;
-				d = &ps->deps[*v];
-				if (d->dead)
-					continue;
-				ps->stats.superseded++;
-				if (has && d->has_upd && b->cols[c_upd].v.i64[row] > d->upd) {
-					/* the stored row is the later update */
-					if (mark_deleted(d->part, d->group, d->row)) {
-						rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-						break;
-					}
-					d->dead = 1;
-					d->old_day = (int32_t)days[i];
-					continue;
-				}
-				if (!own && (rc = get_part(ps, SL_KIND_DEPLOYMENTS, days[i], &own))) {
-					rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-					break;
-				}
-				if (locs_add(&own->odel, (uint32_t)g, (uint32_t)row)) {
-					rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-					break;
-				}
-			}
-		}
-		sl_cfr_close(r);
-	}
-	sl_batch_free(b);
-	free(days);
-	return rc;
+	return each_stored_deployment(ps, stored_vs_run, err);
 }
 
 /* Calls fn for every row group of a part's rows: spilled groups (the

@@ -1,11 +1,13 @@
 #include "sl_buf.h"
 #include "sl_err.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int sl_buf_grow(struct sl_buf *b, size_t extra)
 {
@@ -102,4 +104,26 @@ int sl_grow(void *arrp, size_t *cap, size_t need, size_t size)
 	memcpy(arrp, &arr, sizeof(arr));
 	*cap = c;
 	return SL_OK;
+}
+
+int sl_write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t w = write(fd, c, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }

@@ -50,6 +50,10 @@ void sl_buf_release(struct sl_buf *b);
  * 0 or SL_ENOMEM (then *arrp and *cap are unchanged). */
 int sl_grow(void *arrp, size_t *cap, size_t need, size_t size);
 
+/* Writes all n bytes of p to fd, again after a short write or EINTR.  0, or
+ * -1 with errno set (ENOSPC when the system wrote nothing). */
+int sl_write_all(int fd, const void *p, size_t n);
+
 /* qsort() that accepts an empty (possibly NULL) array. */
 static inline void sl_sort(void *base, size_t n, size_t size,
 			   int (*cmp)(const void *, const void *))

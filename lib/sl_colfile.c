@@ -56,31 +56,9 @@ struct sl_cfw {
 	size_t remap_cap;
 };
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (w == 0) {
-			errno = ENOSPC;
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int cfw_flush(struct sl_cfw *w, struct sl_errctx *err)
 {
-	if (w->outlen && write_all(w->fd, w->out, w->outlen))
+	if (w->outlen && sl_write_all(w->fd, w->out, w->outlen))
 		return sl_err_set(err, SL_EIO, w->path, 0, "cannot write: %s",
 				  strerror(errno));
 	w->outlen = 0;
@@ -100,7 +78,7 @@ static int cfw_emit(struct sl_cfw *w, const void *p, size_t n, struct sl_errctx 
 
 		if (rc)
 			return rc;
-		if (write_all(w->fd, p, n))
+		if (sl_write_all(w->fd, p, n))
 			return sl_err_set(err, SL_EIO, w->path, 0, "cannot write: %s",
 					  strerror(errno));
 		return SL_OK;

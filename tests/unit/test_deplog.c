@@ -82,7 +82,8 @@ static void check_merge(size_t nruns, size_t maxn, uint64_t pool)
 		free(v);
 	}
 	ck_assert_uint_eq(l.nruns, nruns);
-	qsort(all, nall, sizeof(*all), cmp_tagged);
+	if (nall)
+		qsort(all, nall, sizeof(*all), cmp_tagged);
 	ck_assert_int_eq(deplog_merge_open(&l, 0, l.nruns, &m, &err), SL_OK);
 	while ((rc = deplog_next(m, &r, &err)) == 1) {
 		ck_assert_uint_lt(got, nall);

@@ -71,7 +71,6 @@ static int add_run(struct deplog *l, int fd, char *path, uint64_t n)
 	l->runs[l->nruns].path = path;
 	l->runs[l->nruns].n = n;
 	l->nruns++;
-	l->records += n;
 	return SL_OK;
 }
 

@@ -48,7 +48,6 @@ struct deplog {
 	struct deplog_run *runs;
 	size_t nruns, runs_cap;
 	uint32_t *count; /* the sort's bucket bounds */
-	uint64_t records;       /* written in all */
 };
 
 void deplog_init(struct deplog *l, struct sl_store *st);

@@ -600,6 +600,13 @@ static int spill_largest(struct partset *ps, struct sl_errctx *err)
 
 /* ---- status updates ---- */
 
+/* Does the earlier of two rows of a deployment stay, against the later?
+ * Only when both have updated_at and the earlier's is later. */
+static inline int earlier_stays(int has_a, int64_t a, int has_b, int64_t b)
+{
+	return has_a && has_b && a > b;
+}
+
 /* The log record of dep d of key h. */
 static void dep_rec(const struct dep *d, uint64_t h, struct deprec *r)
 {
@@ -728,7 +735,7 @@ static int add_deployment(struct partset *ps, struct part *p, size_t r, struct s
 		ps->deps[*v].had_null = 0;
 	} else {
 		d = &ps->deps[*v];
-		if (d->has_upd && has && d->upd > upd) {
+		if (earlier_stays(d->has_upd, d->upd, has, upd)) {
 			/* the earlier row is the later update: this one loses */
 			sl_batch_drop_last(p->buf);
 			ps->buffered--;
@@ -833,7 +840,7 @@ static int fold_run_rec(struct partset *ps, struct deprec *w, const struct depre
 	const struct deprec *loser = r;
 
 	if ((r->flags & DR_NULL) ||
-	    !((w->flags & DR_UPD) && (r->flags & DR_UPD) && w->upd > r->upd))
+	    !earlier_stays(w->flags & DR_UPD, w->upd, r->flags & DR_UPD, r->upd))
 		loser = w;
 	ps->stats.superseded++;
 	if (mark_deleted(ps->parts[loser->where], loser->group, loser->row))
@@ -843,8 +850,9 @@ static int fold_run_rec(struct partset *ps, struct deprec *w, const struct depre
 	return SL_OK;
 }
 
-/* Log mode, a stored row s of the key whose run winner is w: the rule of
- * resolve_stored_deployments(). */
+/* A stored row s of the key whose run winner is w: the stored row wins
+ * only when both have updated_at and its is later (*dead is then set and
+ * *old_day is its day); otherwise it is removed from its file. */
 static int fold_stored_rec(struct partset *ps, struct deprec *w, int *dead, int64_t *old_day,
 			   const struct deprec *s)
 {
@@ -852,7 +860,8 @@ static int fold_stored_rec(struct partset *ps, struct deprec *w, int *dead, int6
 	struct part *own;
 
 	ps->stats.superseded++;
-	if ((s->flags & DR_UPD) && (w->flags & DR_UPD) && s->upd > w->upd) {
+	if (earlier_stays(s->flags & DR_UPD, s->upd, w->flags & DR_UPD, w->upd)) {
+		/* the stored row is the later update */
 		*dead = 1;
 		*old_day = day;
 		return mark_deleted(ps->parts[w->where], w->group, w->row);
@@ -862,19 +871,11 @@ static int fold_stored_rec(struct partset *ps, struct deprec *w, int *dead, int6
 	return locs_add(&own->odel, s->group, s->row);
 }
 
-/* A stored deployment row with a key. */
-struct stored_dep {
-	uint64_t h;
-	int64_t upd, day;
-	int has_upd;
-	uint32_t group, row;
-};
+typedef int (*stored_fn)(struct partset *ps, const struct deprec *s, struct sl_errctx *err);
 
-typedef int (*stored_fn)(struct partset *ps, const struct stored_dep *s, struct sl_errctx *err);
-
-/* Calls fn for every stored deployment with a key, in the order of the
- * days, their groups and rows, except on days this run replaces
- * (--reprocess). */
+/* Calls fn with the record (DR_STORED) of every stored deployment with a
+ * key, in the order of the days, their groups and rows, except on days
+ * this run replaces (--reprocess). */
 static int each_stored_deployment(struct partset *ps, stored_fn fn, struct sl_errctx *err)
 {
 	int64_t *days = NULL;
@@ -904,13 +905,14 @@ static int each_stored_deployment(struct partset *ps, stored_fn fn, struct sl_er
 			if ((rc = sl_cfr_read_group(r, g, want, b, err)))
 				break;
 			for (size_t row = 0; row < b->n && !rc; row++) {
-				struct stored_dep sd;
+				struct deprec sd;
+				int has = !sl_batch_is_null(b, c_upd, row);
 
 				if (!parent_key(ps, b, row, &sd.h))
 					continue;
-				sd.has_upd = !sl_batch_is_null(b, c_upd, row);
-				sd.upd = sd.has_upd ? b->cols[c_upd].v.i64[row] : 0;
-				sd.day = days[i];
+				sd.upd = has ? b->cols[c_upd].v.i64[row] : 0;
+				sd.flags = DR_STORED | (has ? DR_UPD : 0u);
+				sd.where = (uint32_t)(int32_t)days[i];
 				sd.group = (uint32_t)g;
 				sd.row = (uint32_t)row;
 				rc = fn(ps, &sd, err);
@@ -924,17 +926,11 @@ static int each_stored_deployment(struct partset *ps, stored_fn fn, struct sl_er
 }
 
 /* A stored deployment's record in the log. */
-static int stored_to_log(struct partset *ps, const struct stored_dep *s, struct sl_errctx *err)
+static int stored_to_log(struct partset *ps, const struct deprec *s, struct sl_errctx *err)
 {
-	struct deprec *d = &ps->recs[ps->nrecs];
 	int rc = SL_OK;
 
-	d->h = s->h;
-	d->upd = s->upd;
-	d->flags = DR_STORED | (s->has_upd ? DR_UPD : 0u);
-	d->where = (uint32_t)(int32_t)s->day;
-	d->group = s->group;
-	d->row = s->row;
+	ps->recs[ps->nrecs] = *s;
 	if (++ps->nrecs == ps->dep_budget) {
 		rc = deplog_write_run(&ps->log, ps->recs, ps->nrecs, err);
 		ps->nrecs = 0;
@@ -1033,26 +1029,21 @@ out:
 }
 
 /* A stored row against this run's winner of its key (in memory). */
-static int stored_vs_run(struct partset *ps, const struct stored_dep *s, struct sl_errctx *err)
+static int stored_vs_run(struct partset *ps, const struct deprec *s, struct sl_errctx *err)
 {
 	uint32_t *v = sl_u64map_get(&ps->depmap, s->h);
+	struct deprec w;
 	struct dep *d;
-	struct part *own;
+	int dead = 0;
+	int64_t old_day = 0;
 
 	if (!v || (d = &ps->deps[*v])->dead)
 		return SL_OK;
-	ps->stats.superseded++;
-	if (s->has_upd && d->has_upd && s->upd > d->upd) {
-		/* the stored row is the later update */
-		d->dead = 1;
-		d->old_day = (int32_t)s->day;
-		if (mark_deleted(d->part, d->group, d->row))
-			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-		return SL_OK;
-	}
-	if (get_part(ps, SL_KIND_DEPLOYMENTS, s->day, &own) ||
-	    locs_add(&own->odel, s->group, s->row))
+	dep_rec(d, s->h, &w);
+	if (fold_stored_rec(ps, &w, &dead, &old_day, s))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	d->dead = (uint8_t)dead;
+	d->old_day = (int32_t)old_day;
 	return SL_OK;
 }
 

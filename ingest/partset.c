@@ -17,6 +17,9 @@
 #define IN_BUFFER UINT32_MAX
 /* A buffer starts small: a year of daily partitions is 365 of them. */
 #define PART_INITIAL_ROWS 16
+/* spill_cold(): how often it looks, and the least rows it writes */
+#define COLD_CHECK_ROWS 4096
+#define COLD_MIN_ROWS 1024
 
 struct loc {
 	uint32_t group, row;
@@ -47,6 +50,7 @@ struct part {
 	int counted;      /* a partition file written or removed */
 	uint64_t rows_out;
 	int touched;      /* received rows in this run */
+	uint64_t last_row; /* partset.rows when it last received a row */
 	int replace_old;  /* the old file's rows are not carried over */
 };
 
@@ -96,6 +100,8 @@ struct partset {
 	int finishing; /* write_parts(): several threads write partitions */
 	int reprocess;
 	size_t max_buffered, buffered;
+	uint64_t rows;       /* rows added so far */
+	uint64_t cold_after; /* rows after which a silent partition is spilled */
 	struct part **parts;
 	size_t nparts, parts_cap;
 	struct sl_u64map index; /* (kind, day) -> part */
@@ -223,6 +229,7 @@ struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffe
 	 * map is flushed whole */
 	ps->dep_budget = 2 * (ps->max_buffered + 1);
 	ps->pipe_budget = ps->max_buffered + 1;
+	ps->cold_after = ps->max_buffered / 4 + 1;
 	deplog_init(&ps->log, st);
 	deplog_init(&ps->pipelog, st);
 	ps->winners = SIZE_MAX;
@@ -547,6 +554,9 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 		j->b = p->buf;
 		p->buf = fresh;
 		ps->buffered -= n;
+		/* rows are written while the input is read: the disk takes
+		 * them as they come (sl_store.h) */
+		sl_store_flusher_start(ps->st);
 		return writer_submit(&ps->wr, j, err);
 	}
 	if (p->ndel) {
@@ -567,11 +577,31 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 	return SL_OK;
 }
 
+/* Spills a partition that is probably done (it was pushed out by the
+ * budget, or has gone quiet) and gives its buffer's memory back. */
+static int spill_done(struct partset *ps, struct part *p, struct sl_errctx *err)
+{
+	struct sl_batch *fresh;
+	int rc;
+
+	if ((rc = spill(ps, p, err)))
+		return rc;
+	if (p->buf->cap > PART_INITIAL_ROWS && (fresh = sl_batch_new(p->kind, PART_INITIAL_ROWS))) {
+		sl_batch_free(p->buf);
+		p->buf = fresh;
+		free(p->del);
+		p->del = NULL;
+		p->del_cap = 0;
+		free(p->dep_of);
+		p->dep_of = NULL;
+		p->dep_of_cap = 0;
+	}
+	return SL_OK;
+}
+
 static int spill_largest(struct partset *ps, struct sl_errctx *err)
 {
 	struct part *big = NULL;
-	struct sl_batch *fresh;
-	int rc;
 
 	for (size_t i = 0; i < ps->nparts; i++) {
 		struct part *p = ps->parts[i];
@@ -581,19 +611,27 @@ static int spill_largest(struct partset *ps, struct sl_errctx *err)
 		if (!big || p->buf->n > big->buf->n)
 			big = p;
 	}
-	if (!big || (rc = spill(ps, big, err)))
-		return big ? rc : SL_OK;
-	/* a partition pushed out by the budget is usually done (inputs come
-	 * roughly in time order): give its memory back */
-	if (big->buf->cap > PART_INITIAL_ROWS && (fresh = sl_batch_new(big->kind, PART_INITIAL_ROWS))) {
-		sl_batch_free(big->buf);
-		big->buf = fresh;
-		free(big->del);
-		big->del = NULL;
-		big->del_cap = 0;
-		free(big->dep_of);
-		big->dep_of = NULL;
-		big->dep_of_cap = 0;
+	return big ? spill_done(ps, big, err) : SL_OK;
+}
+
+/* Spills the partitions of at least COLD_MIN_ROWS buffered rows that have
+ * received none in the last cold_after rows.  Inputs come roughly in time
+ * order, so a day that has gone quiet is usually complete: written now, by
+ * the writer thread while the input is read, its rows are not left for the
+ * end of the run, where they would be encoded and then wait for the disk.
+ * A late row for it starts a new buffer (and row group). */
+static int spill_cold(struct partset *ps, struct sl_errctx *err)
+{
+	int rc;
+
+	for (size_t i = 0; i < ps->nparts; i++) {
+		struct part *p = ps->parts[i];
+
+		if (p->day == PART_DAY_PENDING || p->buf->n < COLD_MIN_ROWS ||
+		    p->last_row + ps->cold_after > ps->rows)
+			continue;
+		if ((rc = spill_done(ps, p, err)))
+			return rc;
 	}
 	return SL_OK;
 }
@@ -799,6 +837,7 @@ int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errc
 
 	p->touched = 1;
 	ps->buffered++;
+	p->last_row = ++ps->rows;
 	if (p->kind == SL_KIND_DEPLOYMENTS && (e = add_deployment(ps, p, r, err)))
 		return e;
 	if (p->kind == SL_KIND_PIPELINE_RUNS && parent_key(ps, p->buf, r, &h)) {
@@ -812,6 +851,8 @@ int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errc
 		return spill(ps, p, err);
 	if (ps->buffered > ps->max_buffered)
 		return spill_largest(ps, err);
+	if (!(ps->rows % COLD_CHECK_ROWS) && ps->async)
+		return spill_cold(ps, err);
 	return SL_OK;
 }
 

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,24 @@ struct op {
 	char *final;
 };
 
+/* See sl_store_flusher_start(). */
+#define FLUSH_INTERVAL_MS 250
+
+struct flusher {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int started, stop;
+	int fd; /* its own: a sync's error is left for the commit to see */
+};
+
+static void flusher_stop(struct sl_store *st);
+
 struct sl_store {
 	char *dir;
-	int lock_fd;
+	int lock_fd; /* open from sl_store_open() on: its syncfs() sees every
+		      * write-back error since */
+	struct flusher fl;
 	unsigned tmp_seq;
 	unsigned kind_dirs; /* bit per kind: its directory exists */
 	struct sl_manifest_entry *man;
@@ -470,6 +486,7 @@ void sl_store_close(struct sl_store *st)
 {
 	if (!st)
 		return;
+	flusher_stop(st);
 	sl_store_rollback(st);
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);
@@ -563,17 +580,80 @@ int sl_store_list_days(const struct sl_store *st, enum sl_kind kind, int64_t **d
 
 /* ---- commit ---- */
 
+static void *flusher_main(void *arg)
+{
+	struct flusher *fl = arg;
+	struct timespec at;
+
+	pthread_mutex_lock(&fl->mu);
+	while (!fl->stop) {
+		clock_gettime(CLOCK_MONOTONIC, &at);
+		at.tv_nsec += FLUSH_INTERVAL_MS * 1000000L;
+		at.tv_sec += at.tv_nsec / 1000000000L;
+		at.tv_nsec %= 1000000000L;
+		while (!fl->stop && pthread_cond_timedwait(&fl->cv, &fl->mu, &at) != ETIMEDOUT)
+			;
+		if (fl->stop)
+			break;
+		pthread_mutex_unlock(&fl->mu);
+		(void)syncfs(fl->fd); /* a hint: the commit's sync reports errors */
+		pthread_mutex_lock(&fl->mu);
+	}
+	pthread_mutex_unlock(&fl->mu);
+	return NULL;
+}
+
+void sl_store_flusher_start(struct sl_store *st)
+{
+	struct flusher *fl = &st->fl;
+	pthread_condattr_t ca;
+
+	if (fl->started || (fl->fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	pthread_mutex_init(&fl->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&fl->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	fl->stop = 0;
+	if (pthread_create(&fl->th, NULL, flusher_main, fl)) {
+		pthread_mutex_destroy(&fl->mu);
+		pthread_cond_destroy(&fl->cv);
+		close(fl->fd);
+		return;
+	}
+	fl->started = 1;
+}
+
+static void flusher_stop(struct sl_store *st)
+{
+	struct flusher *fl = &st->fl;
+
+	if (!fl->started)
+		return;
+	pthread_mutex_lock(&fl->mu);
+	fl->stop = 1;
+	pthread_cond_signal(&fl->cv);
+	pthread_mutex_unlock(&fl->mu);
+	pthread_join(fl->th, NULL);
+	pthread_mutex_destroy(&fl->mu);
+	pthread_cond_destroy(&fl->cv);
+	close(fl->fd);
+	fl->started = 0;
+}
+
 static int sync_store(struct sl_store *st, struct sl_errctx *err)
 {
-	int fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = st->lock_fd;
 	int rc = SL_OK;
 
-	if (fd < 0)
+	if (fd < 0 && (fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return sl_err_set(err, SL_EIO, st->dir, 0, "cannot open directory: %s",
 				  strerror(errno));
 	if (syncfs(fd))
 		rc = sl_err_set(err, SL_EIO, st->dir, 0, "cannot sync: %s", strerror(errno));
-	close(fd);
+	if (fd != st->lock_fd)
+		close(fd);
 	return rc;
 }
 
@@ -628,6 +708,7 @@ int sl_store_commit(struct sl_store *st, struct sl_errctx *err)
 	FILE *f;
 	int rc, fail;
 
+	flusher_stop(st);
 	if (st->man_dirty && (rc = write_manifest(st, err)))
 		return rc;
 	if (!st->nops)

@@ -69,6 +69,11 @@ int sl_store_manifest_put(struct sl_store *st, const struct sl_manifest_entry *e
 int sl_store_stage_rename(struct sl_store *st, const char *tmp, const char *final);
 /* Stages the removal of a file (e.g. a partition that became empty). */
 int sl_store_stage_unlink(struct sl_store *st, const char *path);
+/* For a run that writes much: until the commit, a thread syncs the file
+ * system every quarter second, so that what is written reaches stable
+ * storage while the run goes on and the commit's sync has little left to
+ * wait for.  Only a hint (nothing if it cannot start). */
+void sl_store_flusher_start(struct sl_store *st);
 /* Writes the manifest (if changed) and performs every staged operation
  * atomically as described above. */
 int sl_store_commit(struct sl_store *st, struct sl_errctx *err);

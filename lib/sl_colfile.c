@@ -210,6 +210,9 @@ static int nulls_any(const uint8_t *nulls, size_t n)
 	return 0;
 }
 
+/* Rows of string codes packed per call (pack_str_chunk). */
+#define CODE_BLOCK 1024
+
 static int ensure_remap(struct sl_cfw *w, size_t n)
 {
 	if (n <= w->remap_cap)
@@ -261,12 +264,20 @@ static int pack_str_chunk(struct sl_cfw *w, msgpack_packer *pk, const struct sl_
 	msgpack_pack_uint32(pk, width);
 	pack_cstr(pk, "codes");
 	msgpack_pack_bin(pk, n * width);
-	for (size_t r = 0; r < n; r++) {
-		uint32_t c = ((col->nulls[r >> 3] >> (r & 7)) & 1) ? 0 : w->remap[col->v.code[r]];
-		unsigned char b[4] = {(unsigned char)c, (unsigned char)(c >> 8),
-				      (unsigned char)(c >> 16), (unsigned char)(c >> 24)};
+	/* little-endian codes, a block at a time */
+	for (size_t r0 = 0; r0 < n; r0 += CODE_BLOCK) {
+		unsigned char b[CODE_BLOCK * 4];
+		size_t m = n - r0 < CODE_BLOCK ? n - r0 : CODE_BLOCK;
 
-		msgpack_pack_bin_body(pk, b, width);
+		for (size_t i = 0; i < m; i++) {
+			size_t r = r0 + i;
+			uint32_t c = ((col->nulls[r >> 3] >> (r & 7)) & 1) ? 0
+									   : w->remap[col->v.code[r]];
+
+			for (uint32_t k = 0; k < width; k++)
+				b[i * width + k] = (unsigned char)(c >> (8 * k));
+		}
+		msgpack_pack_bin_body(pk, b, m * width);
 	}
 	return SL_OK;
 }

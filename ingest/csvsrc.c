@@ -25,6 +25,7 @@
 
 int csvsrc_fast_lines = 1;
 int csvsrc_canon = 1;
+int csvsrc_same = 1;
 #define NBATCH 4
 
 /* Fields are built as struct field with p holding the offset into the
@@ -83,6 +84,8 @@ struct csvstate {
 	size_t nftype;
 	int typed;
 	long meta_field; /* the metadata column's field, or -1 */
+	size_t prev_f0;  /* the last record's first field, if it was a typed
+			  * row of this batch (pre_parse()), else SIZE_MAX */
 	struct canon_cache *canon; /* see canon_text() */
 };
 
@@ -165,6 +168,8 @@ static int close_rec(struct csvstate *st, int type, const char *reason, size_t r
 	if (n > rawmax)
 		n = rawmax;
 	r->type = type;
+	if (type != R_ROW)
+		st->prev_f0 = SIZE_MAX;
 	r->f0 = b->cur_f0;
 	r->nf = b->nf - b->cur_f0;
 	r->line = st->rec_line;
@@ -234,7 +239,9 @@ static void pre_parse(struct csvstate *st)
 {
 	struct batch *b = st->cur;
 	size_t n = b->nf - b->cur_f0;
+	const struct fld *prev = st->prev_f0 != SIZE_MAX ? &b->f[st->prev_f0] : NULL;
 
+	st->prev_f0 = SIZE_MAX;
 	if (n != st->nftype)
 		return; /* a row the mapper will reject anyway */
 	for (size_t k = 0; k < n; k++) {
@@ -252,7 +259,13 @@ static void pre_parse(struct csvstate *st)
 		}
 		switch (st->ftype[k]) {
 		case SL_STR:
-			if (sl_utf8_valid(s, f->n)) {
+			if (prev && pre_utf8(prev[k].pre) && prev[k].n == f->n &&
+			    !memcmp(fld_text(b, &prev[k]), s, f->n)) {
+				/* as in the row before (an id, a status): checked and
+				 * hashed already, and its code may serve again */
+				f->pre = PRE_SAME;
+				f->i = prev[k].i;
+			} else if (sl_utf8_valid(s, f->n)) {
 				f->pre = PRE_UTF8;
 				f->i = (int64_t)sl_hash(s, f->n); /* for the mapper's dictionary */
 			}
@@ -279,6 +292,8 @@ static void pre_parse(struct csvstate *st)
 			break;
 		}
 	}
+	if (csvsrc_same)
+		st->prev_f0 = b->cur_f0;
 }
 
 /* A record is complete: typed, or the header learnt, then closed. */
@@ -418,7 +433,7 @@ static void canon_metadata(struct csvstate *st)
 		if (r->type != R_ROW || r->nf != st->nftype)
 			continue;
 		f = &b->f[r->f0 + (size_t)st->meta_field];
-		if (f->kind != F_TEXT || (f->pre != PRE_NONE && f->pre != PRE_UTF8) || !f->n ||
+		if (f->kind != F_TEXT || (f->pre != PRE_NONE && !pre_utf8(f->pre)) || !f->n ||
 		    *fld_text(b, f) != '{')
 			continue;
 		text = canon_text(st->canon, fld_text(b, f), f->n, &tn);
@@ -471,6 +486,7 @@ static int publish(struct csvstate *st, int last)
 		if (!st->cancel) {
 			st->cur = &st->batches[(st->head + st->count) % NBATCH];
 			sl_buf_reset(&st->cur->arena);
+			st->prev_f0 = SIZE_MAX;
 			st->cur->nf = st->cur->nr = st->cur->cur_f0 = 0;
 			st->cur->overflow = 0;
 		}
@@ -826,7 +842,10 @@ int csvsrc_run(struct sl_input *in, const char *path, const char *first, size_t 
 	struct csvstate st;
 	pthread_t th;
 	int rc = SL_OK, trc;
+	const char *e = getenv("SHIPLOG_CSV_SHORTCUTS");
 
+	if (e && !strcmp(e, "0")) /* docs/INGEST.md: for tests and diagnosis */
+		csvsrc_fast_lines = csvsrc_canon = csvsrc_same = 0;
 	memset(&st, 0, sizeof(st));
 	st.in = in;
 	st.path = path;
@@ -836,6 +855,7 @@ int csvsrc_run(struct sl_input *in, const char *path, const char *first, size_t 
 	st.nfirst = n;
 	st.clean = 1;
 	st.meta_field = -1;
+	st.prev_f0 = SIZE_MAX;
 	if (parser_init(&st))
 		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
 	pthread_mutex_init(&st.mu, NULL);

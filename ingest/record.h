@@ -25,7 +25,16 @@ enum field_pre {
 		       * with i = sl_hash() of it */
 	PRE_JSON,     /* the metadata column: a non-empty object, as rowmap_add
 		       * would store it alone (compact, keys sorted) */
+	PRE_SAME,     /* as PRE_UTF8 (i the hash), and the same bytes as this
+		       * field in the record handed over just before, in the
+		       * same batch (so the mapper may reuse that one's code) */
 };
+
+/* Text known to be valid UTF-8, with i = sl_hash() of it. */
+static inline int pre_utf8(enum field_pre pre)
+{
+	return pre == PRE_UTF8 || pre == PRE_SAME;
+}
 
 struct field {
 	enum field_kind kind;

@@ -24,6 +24,15 @@ struct last_norm {
 	int ok;
 };
 
+/* A string column's code in the record before: what a PRE_SAME field
+ * (record.h) takes, if the row went to the same batch, unchanged since. */
+struct last_code {
+	uint64_t rec; /* rowmap.nrec of the record that set it */
+	uint64_t gen; /* the batch's gen then */
+	const struct sl_batch *b;
+	uint32_t code;
+};
+
 struct rowmap {
 	enum sl_kind kind;
 	const struct sl_kind_def *def;
@@ -41,6 +50,8 @@ struct rowmap {
 	int all_known; /* CSV header: every column is of the kind (no metadata keys) */
 	int *req; /* the required columns */
 	struct last_norm *last; /* per column */
+	struct last_code *lcode; /* per column */
+	uint64_t nrec; /* rowmap_add() calls */
 	int nreq;
 };
 
@@ -133,7 +144,8 @@ struct rowmap *rowmap_new(enum sl_kind kind, struct partset *ps)
 	}
 	rm->req = malloc((size_t)rm->def->ncols * sizeof(int));
 	rm->last = calloc((size_t)rm->def->ncols, sizeof(*rm->last));
-	if (!rm->req || !rm->last)
+	rm->lcode = calloc((size_t)rm->def->ncols, sizeof(*rm->lcode));
+	if (!rm->req || !rm->last || !rm->lcode)
 		goto fail;
 	for (int c = 0; c < rm->def->ncols; c++)
 		if (rm->def->cols[c].flags & SL_COL_REQUIRED)
@@ -164,6 +176,7 @@ void rowmap_free(struct rowmap *rm)
 	free(rm->seen);
 	free(rm->req);
 	free(rm->last);
+	free(rm->lcode);
 	free(rm->norm_col);
 	sl_u64map_release(&rm->names);
 	sl_buf_release(&rm->text);
@@ -337,7 +350,7 @@ static int field_text(struct rowmap *rm, const struct field *f, const char **s, 
 		sl_buf_adds(&rm->text, f->i ? "true" : "false");
 		break;
 	default:
-		if (f->pre == PRE_UTF8 || sl_utf8_valid(f->p, f->n)) {
+		if (pre_utf8(f->pre) || sl_utf8_valid(f->p, f->n)) {
 			*s = f->p;
 			*n = f->n;
 			return SL_OK;
@@ -354,8 +367,8 @@ static int field_text(struct rowmap *rm, const struct field *f, const char **s, 
 }
 
 /* Stores field f in column c of row r.  Returns 0, 1 (rejected) or < 0. */
-static int set_value(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
-		     const struct field *f, const char **reason)
+static int set_value_(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
+		      const struct field *f, const char **reason)
 {
 	const struct sl_column *col = &rm->def->cols[c];
 	int64_t i64;
@@ -422,7 +435,7 @@ static int set_value(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 											  : 0;
 			}
 		}
-		if (nm == N_NONE && f->pre == PRE_UTF8) /* hashed by the reader */
+		if (nm == N_NONE && pre_utf8(f->pre)) /* hashed by the reader */
 			return sl_batch_set_str_hashed(b, c, r, s, n, (uint64_t)f->i) ? SL_ENOMEM
 											: 0;
 		return sl_batch_set_str(b, c, r, s, n) ? SL_ENOMEM : 0;
@@ -566,6 +579,31 @@ static int store_metadata(struct rowmap *rm, struct sl_batch *b, size_t r, json_
 /* ---- the record ---- */
 
 
+/* set_value_(), but a string the reader found the same as in the record
+ * before takes that one's code when it can (no dictionary lookup). */
+static int set_value(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
+		     const struct field *f, const char **reason)
+{
+	struct last_code *lc = &rm->lcode[c];
+	int rc;
+
+	if (rm->def->cols[c].type != SL_STR)
+		return set_value_(rm, b, c, r, f, reason);
+	if (f->pre == PRE_SAME && lc->rec + 1 == rm->nrec && lc->b == b && lc->gen == b->gen) {
+		sl_batch_set_code(b, c, r, lc->code);
+		lc->rec = rm->nrec;
+		return 0;
+	}
+	rc = set_value_(rm, b, c, r, f, reason);
+	if (rc == 0 && !sl_batch_is_null(b, c, r)) {
+		lc->rec = rm->nrec;
+		lc->b = b;
+		lc->gen = b->gen;
+		lc->code = b->cols[c].v.code[r];
+	}
+	return rc;
+}
+
 int rowmap_add(struct rowmap *rm, const struct record *rec, const char **reason,
 	       struct sl_errctx *err)
 {
@@ -577,11 +615,12 @@ int rowmap_add(struct rowmap *rm, const struct record *rec, const char **reason,
 	json_t *meta = NULL;
 	int rc = 0;
 
+	rm->nrec++;
 	if (rm->hmap && rec->nf != rm->nh)
 		return reject(rm, reason, "expected %zu fields, got %zu", rm->nh, rec->nf);
 	if (!rm->hmap) /* JSON: the names differ from record to record */
 		see_columns(rm, rm->seen, rec->nf, rec->names);
-	if (rm->c_id >= 0 && rm->seen[rm->c_id] >= 0 && rec->f[rm->seen[rm->c_id]].pre == PRE_UTF8)
+	if (rm->c_id >= 0 && rm->seen[rm->c_id] >= 0 && pre_utf8(rec->f[rm->seen[rm->c_id]].pre))
 		partset_prefetch_deployment(rm->ps, (uint64_t)rec->f[rm->seen[rm->c_id]].i);
 	/* the day first: it chooses the partition */
 	if (d->day_col >= 0) {

@@ -43,6 +43,10 @@ extern int csvsrc_fast_lines;
 /* When the reader puts metadata objects in their stored form itself:
  * 1 when the caller's thread is behind (the default), 2 always, 0 never. */
 extern int csvsrc_canon;
+/* A string field with the same bytes as the record's before is marked
+ * PRE_SAME (record.h); 0 never (tests compare).  SHIPLOG_CSV_SHORTCUTS=0
+ * in the environment sets all three to 0. */
+extern int csvsrc_same;
 
 int csvsrc_run(struct sl_input *in, const char *path, const char *first, size_t n,
 	       struct src_ops *ops, struct sl_errctx *err);

@@ -1,6 +1,7 @@
 #include "sl_batch.h"
 #include "sl_err.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,8 @@ static void reset_rows(struct sl_batch *b, size_t from, size_t to)
 	}
 }
 
+static _Atomic uint64_t last_gen;
+
 struct sl_batch *sl_batch_new(enum sl_kind kind, size_t cap)
 {
 	const struct sl_kind_def *k = sl_kind_def(kind);
@@ -94,6 +97,7 @@ struct sl_batch *sl_batch_new(enum sl_kind kind, size_t cap)
 		return NULL;
 	b->kind = kind;
 	b->ncols = k->ncols;
+	b->gen = atomic_fetch_add(&last_gen, 1) + 1;
 	b->cols = calloc((size_t)k->ncols, sizeof(*b->cols));
 	if (!b->cols)
 		goto fail;
@@ -130,6 +134,7 @@ void sl_batch_clear(struct sl_batch *b)
 		if (b->cols[c].dict)
 			sl_dict_clear(b->cols[c].dict);
 	b->n = 0;
+	b->gen = atomic_fetch_add(&last_gen, 1) + 1;
 }
 
 int sl_batch_add_row(struct sl_batch *b, size_t *row)

@@ -31,6 +31,9 @@ struct sl_col {
 struct sl_batch {
 	enum sl_kind kind;
 	int ncols;
+	uint64_t gen; /* new at every sl_batch_new() and sl_batch_clear(), in
+		       * the whole process: a dictionary code taken from the
+		       * batch holds while the batch and gen are the same */
 	size_t n, cap;
 	size_t zeroed; /* values of rows below are 0 unless set (see sl_batch.c) */
 	struct sl_col *cols;
@@ -77,6 +80,13 @@ int sl_batch_set_str(struct sl_batch *b, int c, size_t r, const char *s, size_t 
 /* The same, with h = sl_hash(s, n) already known. */
 int sl_batch_set_str_hashed(struct sl_batch *b, int c, size_t r, const char *s, size_t n,
 			    uint64_t h);
+/* Sets a string value by its code in the column's dictionary (a code the
+ * batch gave out, with the same gen). */
+static inline void sl_batch_set_code(struct sl_batch *b, int c, size_t r, uint32_t code)
+{
+	b->cols[c].v.code[r] = code;
+	sl_batch_set_valid_(b, c, r);
+}
 /* Makes a value null again. */
 void sl_batch_set_null(struct sl_batch *b, int c, size_t r);
 

@@ -396,6 +396,42 @@ START_TEST(clear_and_reuse)
 }
 END_TEST
 
+/* A code taken from a batch holds while (batch, gen) stays: a new batch
+ * and every clear get a gen no batch had, even at a reused address. */
+START_TEST(generations)
+{
+	struct sl_batch *a = sl_batch_new(SL_KIND_STAGE_RUNS, 0);
+	struct sl_batch *b = sl_batch_new(SL_KIND_STAGE_RUNS, 0);
+	int cs = col(SL_KIND_STAGE_RUNS, "stage_id");
+	uint64_t ga = a->gen, gb = b->gen, g;
+	size_t r, n;
+	const char *s;
+
+	ck_assert_uint_ne(ga, 0);
+	ck_assert_uint_ne(ga, gb);
+	r = add_row(a);
+	ck_assert_int_eq(sl_batch_set_str(a, cs, r, "build", 5), 0);
+	/* set by code: the same value as set by text */
+	r = add_row(a);
+	sl_batch_set_code(a, cs, r, a->cols[cs].v.code[0]);
+	s = sl_batch_get_str(a, cs, r, &n);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_int_eq(memcmp(s, "build", 5), 0);
+	ck_assert_uint_eq(a->gen, ga); /* rows and values leave it */
+	sl_batch_clear(a);
+	ck_assert_uint_ne(a->gen, ga);
+	ck_assert_uint_ne(a->gen, gb);
+	g = a->gen;
+	sl_batch_free(a);
+	a = sl_batch_new(SL_KIND_STAGE_RUNS, 0);
+	ck_assert_uint_ne(a->gen, g);
+	ck_assert_uint_ne(a->gen, ga);
+	ck_assert_uint_ne(a->gen, gb);
+	sl_batch_free(a);
+	sl_batch_free(b);
+}
+END_TEST
+
 Suite *suite_batch(void);
 
 Suite *suite_batch(void)
@@ -415,6 +451,7 @@ Suite *suite_batch(void)
 	tcase_add_test(tc, copy_row);
 	tcase_add_test(tc, growth_past_capacity);
 	tcase_add_test(tc, clear_and_reuse);
+	tcase_add_test(tc, generations);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,7 +18,7 @@
  * caller's thread, which maps and stores them: tokenizing and mapping
  * overlap on two cores, and libcsv still sees the stream in order. */
 
-/* Records per hand-over: a batch's fields (56 bytes each) and text stay
+/* Records per hand-over: a batch's fields (32 bytes each) and text stay
  * within the caches between the two threads (4096 missed the last-level
  * cache half again as often under cachegrind). */
 #define BATCH_RECS 1024

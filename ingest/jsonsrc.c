@@ -61,6 +61,7 @@ static int render_array(struct jsonstate *st, json_t *a, struct field *f)
 	f->n = st->vals.len - start;
 	f->i = (int64_t)start; /* offset; pointers are fixed once vals stops growing */
 	{
+		/* the JSON text follows the joined one: at start + n */
 		char *s = json_dumps(a, JSON_COMPACT | JSON_ENCODE_ANY);
 		size_t js = st->vals.len;
 
@@ -69,8 +70,7 @@ static int render_array(struct jsonstate *st, json_t *a, struct field *f)
 			return SL_ENOMEM;
 		}
 		free(s);
-		f->d = (double)js; /* offset of the JSON text */
-		f->json_n = st->vals.len - js;
+		f->json_n = (uint32_t)(st->vals.len - js); /* a line < SRC_MAX_RECORD */
 	}
 	return SL_OK;
 }
@@ -186,10 +186,13 @@ static int handle_line(struct jsonstate *st, const char *s, size_t n)
 	for (size_t k = 0; k < i; k++) {
 		struct field *f = &st->fields[k];
 
-		if ((f->kind == F_JSON || f->kind == F_LIST) && !f->p)
-			f->p = st->vals.data ? st->vals.data + f->i : "";
-		if (f->kind == F_LIST)
-			f->json = st->vals.data + (size_t)f->d;
+		if ((f->kind == F_JSON || f->kind == F_LIST) && !f->p) {
+			size_t off = (size_t)f->i;
+
+			f->p = st->vals.data ? st->vals.data + off : "";
+			if (f->kind == F_LIST) /* the JSON text right after (render) */
+				f->json = f->p + f->n;
+		}
 	}
 	if (rc) {
 		json_decref(obj);

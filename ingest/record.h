@@ -36,15 +36,19 @@ static inline int pre_utf8(enum field_pre pre)
 	return pre == PRE_UTF8 || pre == PRE_SAME;
 }
 
+/* 32 bytes: the CSV reader hands over a batch of them per 1024 records,
+ * and they pass between two cores. */
 struct field {
-	enum field_kind kind;
-	enum field_pre pre;
+	uint8_t kind;    /* enum field_kind */
+	uint8_t pre;     /* enum field_pre */
+	uint32_t json_n; /* F_LIST: length of json */
 	const char *p;
 	size_t n;
-	int64_t i;
-	double d;
-	const char *json; /* F_LIST: the array as compact JSON (for metadata) */
-	size_t json_n;
+	union {
+		int64_t i;
+		double d;
+		const char *json; /* F_LIST: the array as compact JSON (for metadata) */
+	};
 };
 
 struct record {

@@ -642,19 +642,13 @@ static void flusher_stop(struct sl_store *st)
 	fl->started = 0;
 }
 
+/* Through the lock's descriptor, open since sl_store_open() (which fails
+ * without it): a write-back error from any time since is reported. */
 static int sync_store(struct sl_store *st, struct sl_errctx *err)
 {
-	int fd = st->lock_fd;
-	int rc = SL_OK;
-
-	if (fd < 0 && (fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return sl_err_set(err, SL_EIO, st->dir, 0, "cannot open directory: %s",
-				  strerror(errno));
-	if (syncfs(fd))
-		rc = sl_err_set(err, SL_EIO, st->dir, 0, "cannot sync: %s", strerror(errno));
-	if (fd != st->lock_fd)
-		close(fd);
-	return rc;
+	if (syncfs(st->lock_fd))
+		return sl_err_set(err, SL_EIO, st->dir, 0, "cannot sync: %s", strerror(errno));
+	return SL_OK;
 }
 
 static int add_op(struct sl_store *st, const char *tmp, const char *final)

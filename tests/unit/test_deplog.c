@@ -10,6 +10,7 @@
 
 #include "deplog.h"
 #include "sl_store.h"
+#include "xorshift.h"
 
 struct tagged {
 	struct deprec r;
@@ -27,14 +28,11 @@ static int cmp_tagged(const void *a, const void *b)
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-static uint64_t rng = 88172645463325252ull;
+static uint64_t rng = XORSHIFT_SEED;
 
 static uint64_t next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 static struct sl_store *open_store(char *dir)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sl_mpcheck.h"
+#include "xorshift.h"
 
 #define REQUIRE(cond)                                                  \
 	do {                                                           \
@@ -13,14 +14,11 @@
 			ck_abort_msg("Assertion '%s' failed", #cond); \
 	} while (0)
 
-static uint64_t rng = 88172645463325252ULL;
+static uint64_t rng = XORSHIFT_SEED;
 
 static uint64_t next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 /* A random object of every msgpack type, nested up to depth. */

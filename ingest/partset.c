@@ -17,7 +17,9 @@
 #define IN_BUFFER UINT32_MAX
 /* A buffer starts small: a year of daily partitions is 365 of them. */
 #define PART_INITIAL_ROWS 16
-/* spill_cold(): how often it looks, and the least rows it writes */
+/* spill_cold(): how often it looks at most (every cold_after rows when
+ * that is less), and the least rows it writes to a file it has written
+ * before (a day's late rows) */
 #define COLD_CHECK_ROWS 4096
 #define COLD_MIN_ROWS 1024
 
@@ -76,6 +78,7 @@ struct wjob {
 	struct sl_cfw *w;
 	struct sl_batch *b; /* owned by the job */
 	uint8_t *keep;      /* rows to write, or NULL for all; owned */
+	int seal;           /* then footer and trailer (sl_cfw_seal()) */
 	struct wjob *next;
 };
 
@@ -102,6 +105,7 @@ struct partset {
 	size_t max_buffered, buffered;
 	uint64_t rows;       /* rows added so far */
 	uint64_t cold_after; /* rows after which a silent partition is spilled */
+	uint64_t cold_every, cold_left; /* spill_cold() every cold_every rows */
 	struct part **parts;
 	size_t nparts, parts_cap;
 	struct sl_u64map index; /* (kind, day) -> part */
@@ -229,7 +233,9 @@ struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffe
 	 * map is flushed whole */
 	ps->dep_budget = 2 * (ps->max_buffered + 1);
 	ps->pipe_budget = ps->max_buffered + 1;
-	ps->cold_after = ps->max_buffered / 4 + 1;
+	ps->cold_after = ps->max_buffered / 16 + 1;
+	ps->cold_every = ps->cold_after < COLD_CHECK_ROWS ? ps->cold_after : COLD_CHECK_ROWS;
+	ps->cold_left = ps->cold_every;
 	deplog_init(&ps->log, st);
 	deplog_init(&ps->pipelog, st);
 	ps->winners = SIZE_MAX;
@@ -398,7 +404,11 @@ static void *writer_main(void *arg)
 		if (!skip) {
 			if (j->keep)
 				sl_batch_filter(j->b, j->keep);
-			if (j->b->n && !(rc = sl_cfw_write_batch(j->w, j->b, &err)))
+			if (j->b->n)
+				rc = sl_cfw_write_batch(j->w, j->b, &err);
+			if (!rc && j->seal)
+				rc = sl_cfw_seal(j->w, &err);
+			if (!rc && (j->b->n || j->seal))
 				rc = sl_cfw_idle(j->w, &err);
 		}
 		job_free(j);
@@ -488,8 +498,11 @@ static int set_tmp(struct partset *ps, struct part *p, struct sl_errctx *err)
 	return SL_OK;
 }
 
-/* Writes p's buffer as one row group of its temporary file. */
-static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
+/* Writes p's buffer as one row group of its temporary file; with seal,
+ * the file is made complete too (footer and trailer), for a partition
+ * that is probably done: if it is, the end of the run has nothing left to
+ * write for it. */
+static int spill(struct partset *ps, struct part *p, int seal, struct sl_errctx *err)
 {
 	size_t n = p->buf->n;
 	int rc;
@@ -552,6 +565,7 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 		p->ndel = 0;
 		j->w = p->w;
 		j->b = p->buf;
+		j->seal = seal;
 		p->buf = fresh;
 		ps->buffered -= n;
 		/* rows are written while the input is read: the disk takes
@@ -567,10 +581,14 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 		p->ndel = 0;
 	}
 	if (p->buf->n) {
-		if ((rc = sl_cfw_write_batch(p->w, p->buf, err)) || (rc = sl_cfw_idle(p->w, err)))
+		if ((rc = sl_cfw_write_batch(p->w, p->buf, err)))
 			return rc;
 		p->nspilled++;
 	}
+	if (seal && (rc = sl_cfw_seal(p->w, err)))
+		return rc;
+	if ((p->buf->n || seal) && (rc = sl_cfw_idle(p->w, err)))
+		return rc;
 	if (!ps->finishing) /* partitions are written by two threads then */
 		ps->buffered -= n;
 	sl_batch_clear(p->buf);
@@ -578,13 +596,13 @@ static int spill(struct partset *ps, struct part *p, struct sl_errctx *err)
 }
 
 /* Spills a partition that is probably done (it was pushed out by the
- * budget, or has gone quiet) and gives its buffer's memory back. */
-static int spill_done(struct partset *ps, struct part *p, struct sl_errctx *err)
+ * budget, or has gone quiet: seal) and gives its buffer's memory back. */
+static int spill_done(struct partset *ps, struct part *p, int seal, struct sl_errctx *err)
 {
 	struct sl_batch *fresh;
 	int rc;
 
-	if ((rc = spill(ps, p, err)))
+	if ((rc = spill(ps, p, seal, err)))
 		return rc;
 	if (p->buf->cap > PART_INITIAL_ROWS && (fresh = sl_batch_new(p->kind, PART_INITIAL_ROWS))) {
 		sl_batch_free(p->buf);
@@ -611,15 +629,17 @@ static int spill_largest(struct partset *ps, struct sl_errctx *err)
 		if (!big || p->buf->n > big->buf->n)
 			big = p;
 	}
-	return big ? spill_done(ps, big, err) : SL_OK;
+	return big ? spill_done(ps, big, 0, err) : SL_OK;
 }
 
-/* Spills the partitions of at least COLD_MIN_ROWS buffered rows that have
- * received none in the last cold_after rows.  Inputs come roughly in time
- * order, so a day that has gone quiet is usually complete: written now, by
- * the writer thread while the input is read, its rows are not left for the
- * end of the run, where they would be encoded and then wait for the disk.
- * A late row for it starts a new buffer (and row group). */
+/* Spills and seals the partitions that have received no row in the last
+ * cold_after rows.  Inputs come roughly in time order, so a day that has
+ * gone quiet is usually complete: written now, by the writer thread while
+ * the input is read, its file is not left for the end of the run, where it
+ * would be encoded and then wait for the disk.  A late row for it starts a
+ * new buffer, which goes to the file as a new row group when it holds
+ * COLD_MIN_ROWS rows (a few stragglers wait for the end of the run rather
+ * than make a row group each). */
 static int spill_cold(struct partset *ps, struct sl_errctx *err)
 {
 	int rc;
@@ -627,10 +647,10 @@ static int spill_cold(struct partset *ps, struct sl_errctx *err)
 	for (size_t i = 0; i < ps->nparts; i++) {
 		struct part *p = ps->parts[i];
 
-		if (p->day == PART_DAY_PENDING || p->buf->n < COLD_MIN_ROWS ||
-		    p->last_row + ps->cold_after > ps->rows)
+		if (p->day == PART_DAY_PENDING || !p->buf->n ||
+		    (p->w && p->buf->n < COLD_MIN_ROWS) || p->last_row + ps->cold_after > ps->rows)
 			continue;
-		if ((rc = spill_done(ps, p, err)))
+		if ((rc = spill_done(ps, p, 1, err)))
 			return rc;
 	}
 	return SL_OK;
@@ -848,11 +868,14 @@ int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errc
 		*v = p->idx;
 	}
 	if (p->buf->n >= GROUP_ROWS)
-		return spill(ps, p, err);
+		return spill(ps, p, 0, err);
 	if (ps->buffered > ps->max_buffered)
 		return spill_largest(ps, err);
-	if (!(ps->rows % COLD_CHECK_ROWS) && ps->async)
-		return spill_cold(ps, err);
+	if (!--ps->cold_left) {
+		ps->cold_left = ps->cold_every;
+		if (ps->async)
+			return spill_cold(ps, err);
+	}
 	return SL_OK;
 }
 
@@ -1431,7 +1454,7 @@ static int write_part(struct partset *ps, struct part *p, struct sl_errctx *err)
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}
-	if ((rc = spill(ps, p, err)))
+	if ((rc = spill(ps, p, 0, err)))
 		goto out;
 	if (p->sdel.n) {
 		/* superseded rows among the spilled groups: rewrite them */

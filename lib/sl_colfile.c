@@ -50,6 +50,12 @@ struct sl_cfw {
 	int64_t tmin, tmax;
 	int has_time;
 	int nosync;
+	int unstarted; /* bytes written since the last start_writeback() */
+	/* sl_cfw_seal(): footer and trailer are written from seal_off on, and
+	 * the file's CRC before them was seal_crc */
+	int sealed;
+	uint64_t seal_off;
+	uint32_t seal_crc;
 	msgpack_sbuffer sb;
 	uint32_t *remap;   /* STR code -> output code, per chunk */
 	uint32_t *order;   /* output code -> input code */
@@ -58,10 +64,13 @@ struct sl_cfw {
 
 static int cfw_flush(struct sl_cfw *w, struct sl_errctx *err)
 {
-	if (w->outlen && sl_write_all(w->fd, w->out, w->outlen))
+	if (!w->outlen)
+		return SL_OK;
+	if (sl_write_all(w->fd, w->out, w->outlen))
 		return sl_err_set(err, SL_EIO, w->path, 0, "cannot write: %s",
 				  strerror(errno));
 	w->outlen = 0;
+	w->unstarted = 1;
 	return SL_OK;
 }
 
@@ -81,6 +90,7 @@ static int cfw_emit(struct sl_cfw *w, const void *p, size_t n, struct sl_errctx 
 		if (sl_write_all(w->fd, p, n))
 			return sl_err_set(err, SL_EIO, w->path, 0, "cannot write: %s",
 					  strerror(errno));
+		w->unstarted = 1;
 		return SL_OK;
 	}
 	if (w->outlen + n > OUTBUF) {
@@ -91,6 +101,22 @@ static int cfw_emit(struct sl_cfw *w, const void *p, size_t n, struct sl_errctx 
 	}
 	memcpy(w->out + w->outlen, p, n);
 	w->outlen += n;
+	return SL_OK;
+}
+
+/* Takes back the footer and trailer of a sealed file before more row
+ * groups are written: the file is cut where they began. */
+static int cfw_unseal(struct sl_cfw *w, struct sl_errctx *err)
+{
+	if (!w->sealed)
+		return SL_OK;
+	if (ftruncate(w->fd, (off_t)w->seal_off) ||
+	    lseek(w->fd, (off_t)w->seal_off, SEEK_SET) < 0)
+		return sl_err_set(err, SL_EIO, w->path, 0, "cannot truncate: %s",
+				  strerror(errno));
+	w->pos = w->seal_off;
+	w->file_crc = w->seal_crc;
+	w->sealed = 0;
 	return SL_OK;
 }
 
@@ -298,6 +324,8 @@ int sl_cfw_write_batch(struct sl_cfw *w, const struct sl_batch *b, struct sl_err
 		return SL_OK;
 	if (b->kind != w->kind)
 		return sl_err_set(err, SL_EINVAL, w->path, 0, "batch of another kind");
+	if ((rc = cfw_unseal(w, err)))
+		return rc;
 	if (add_group(w, n, &chunks))
 		return sl_err_set(err, SL_ENOMEM, w->path, 0, NULL);
 	for (int c = 0; c < w->ncols; c++) {
@@ -376,10 +404,11 @@ void sl_cfw_set_nosync(struct sl_cfw *w)
  * starts the write-out of what it wrote now, so the disk works while the
  * run goes on and the final sync has little left to wait for.  Only a
  * hint: errors show at that sync. */
-static void start_writeback(const struct sl_cfw *w)
+static void start_writeback(struct sl_cfw *w)
 {
-	if (w->nosync)
+	if (w->nosync && w->unstarted)
 		(void)sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	w->unstarted = 0;
 }
 
 int sl_cfw_idle(struct sl_cfw *w, struct sl_errctx *err)
@@ -422,7 +451,7 @@ static void cfw_free(struct sl_cfw *w)
 	free(w);
 }
 
-int sl_cfw_finish(struct sl_cfw *w, struct sl_errctx *err)
+int sl_cfw_seal(struct sl_cfw *w, struct sl_errctx *err)
 {
 	msgpack_packer pk;
 	unsigned char t[TRAILER_LEN];
@@ -430,6 +459,10 @@ int sl_cfw_finish(struct sl_cfw *w, struct sl_errctx *err)
 	uint32_t footer_crc, file_crc;
 	int rc;
 
+	if (w->sealed)
+		return SL_OK;
+	w->seal_off = w->pos;
+	w->seal_crc = w->file_crc;
 	msgpack_sbuffer_clear(&w->sb);
 	msgpack_packer_init(&pk, &w->sb, msgpack_sbuffer_write);
 	msgpack_pack_map(&pk, 5);
@@ -462,7 +495,7 @@ int sl_cfw_finish(struct sl_cfw *w, struct sl_errctx *err)
 	}
 	footer_crc = sl_crc32(0, w->sb.data, w->sb.size);
 	if ((rc = cfw_emit(w, w->sb.data, w->sb.size, err)))
-		goto out;
+		return rc;
 	file_crc = w->file_crc;
 	t[0] = 0x93;
 	t[1] = 0xcf;
@@ -474,7 +507,17 @@ int sl_cfw_finish(struct sl_cfw *w, struct sl_errctx *err)
 	t[15] = 0xce;
 	for (int i = 0; i < 4; i++)
 		t[16 + i] = (unsigned char)(file_crc >> (24 - 8 * i));
-	if ((rc = cfw_emit(w, t, sizeof(t), err)) || (rc = cfw_flush(w, err)))
+	if ((rc = cfw_emit(w, t, sizeof(t), err)))
+		return rc;
+	w->sealed = 1;
+	return SL_OK;
+}
+
+int sl_cfw_finish(struct sl_cfw *w, struct sl_errctx *err)
+{
+	int rc;
+
+	if ((rc = sl_cfw_seal(w, err)) || (rc = cfw_flush(w, err)))
 		goto out;
 	start_writeback(w);
 	if (!w->nosync && fsync(w->fd)) {
@@ -1055,6 +1098,8 @@ int sl_cfw_copy_group(struct sl_cfw *w, const struct sl_cfr *r, size_t g,
 	src = &r->groups[g];
 	if (r->kind != w->kind || !r->same_schema)
 		return sl_err_set(err, SL_EINVAL, r->path, 0, "schema differs; cannot copy");
+	if ((rc = cfw_unseal(w, err)))
+		return rc;
 	if (add_group(w, src->rows, &chunks))
 		return sl_err_set(err, SL_ENOMEM, w->path, 0, NULL);
 	for (int c = 0; c < w->ncols; c++) {

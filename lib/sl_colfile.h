@@ -45,7 +45,12 @@ int sl_cfw_idle(struct sl_cfw *w, struct sl_errctx *err);
 /* Skips the fsync in sl_cfw_finish(): for writers of many files that make
  * them durable at once (sl_store_commit() syncs the file system). */
 void sl_cfw_set_nosync(struct sl_cfw *w);
-/* Writes footer and trailer, fsyncs and closes; frees w in every case. */
+/* Writes footer and trailer (buffered until sl_cfw_idle() or the finish),
+ * so that the file is complete as it stands, while the writer stays open:
+ * a later row group takes them back (the file is cut where they began). */
+int sl_cfw_seal(struct sl_cfw *w, struct sl_errctx *err);
+/* Writes footer and trailer unless sealed, fsyncs and closes; frees w in
+ * every case. */
 int sl_cfw_finish(struct sl_cfw *w, struct sl_errctx *err);
 /* Closes, unlinks the file and frees w.  Accepts NULL. */
 void sl_cfw_abort(struct sl_cfw *w);

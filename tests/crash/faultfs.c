@@ -1,6 +1,6 @@
 /* faultfs.c - an LD_PRELOAD shim that makes one file-system call fail, for
  * tests/crash/faults.sh.  SHIPLOG_FAULT=OP:N:ERR makes the N-th call of OP
- * (write, fsync, syncfs, rename, fflush, fclose) fail with errno ERR
+ * (write, fsync, syncfs, rename, fflush, fclose, ftruncate) fail with errno ERR
  * (ENOSPC, EIO, EDQUOT); with SHIPLOG_FAULT_DELETED=1 only writes to files
  * already removed from their directory count (ingest's status-update
  * log, docs/INGEST.md); SHIPLOG_FAULT=short makes every write(2) write at
@@ -20,9 +20,10 @@
 static char op[16];
 static long nth = -1;
 static int err_no, shorten, deleted_only;
-static atomic_long calls[6];
+static atomic_long calls[7];
 
-static const char *const ops[] = {"write", "fsync", "syncfs", "rename", "fflush", "fclose"};
+static const char *const ops[] = {"write",  "fsync",  "syncfs",   "rename",
+				   "fflush", "fclose", "ftruncate"};
 
 static void setup(void)
 {
@@ -63,6 +64,7 @@ typedef ssize_t (*write_fn)(int, const void *, size_t);
 typedef int (*fd_fn)(int);
 typedef int (*rename_fn)(const char *, const char *);
 typedef int (*file_fn)(FILE *);
+typedef int (*trunc_fn)(int, off_t);
 
 #define REAL(name, type) static type real_##name; \
 	if (!real_##name) real_##name = (type)dlsym(RTLD_NEXT, #name)
@@ -127,4 +129,10 @@ int fclose(FILE *f)
 		return EOF;
 	}
 	return real_fclose(f);
+}
+
+int ftruncate(int fd, off_t len)
+{
+	REAL(ftruncate, trunc_fn);
+	return fault(6) ? -1 : real_ftruncate(fd, len);
 }

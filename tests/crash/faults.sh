@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/crash/faults.sh - write faults during shiplog-ingest (SPEC §7,
 # docs/RELIABILITY.md).  With the shim faultfs.so preloaded, one call of
-# write, fsync, syncfs, rename, fflush or fclose fails with ENOSPC or EIO.
+# write, fsync, syncfs, rename, fflush, fclose or ftruncate fails with
+# ENOSPC or EIO.
 # Each faulty run must exit 1 with a message naming a file and the
 # system's reason; the store must then hold exactly the state before the
 # run, or (when the fault came after the commit was decided: its journal
@@ -108,6 +109,28 @@ for spec in write:1:ENOSPC write:3:EIO; do
 	SHIPLOG_FAULT=$spec SHIPLOG_FAULT_DELETED=1 LD_PRELOAD=$FAULTFS "$BIN/shiplog-ingest" -q \
 		--buffer-rows 1024 --store "$tmp/s" "$tmp"/in3/*.csv 2>"$tmp/err.txt"
 	check "log:$spec" $? "$tmp/in3" "$tmp/after3.txt"
+done
+
+# late:SPEC: two inputs of overlapping days in one run with small buffers:
+# the days the first one ends with are sealed while it is read (quiet
+# partitions, docs/INGEST.md), and the second one's rows for them take the
+# footers back (ftruncate; the first one is of the lock file), where the
+# fault hits
+mkdir -p "$tmp/in4"
+"$BIN/shiplog-gen" --seed 4 --deployments 1500 --start 2026-01-10 --days 6 \
+	--kinds deployments -o "$tmp/in4/a" >/dev/null
+"$BIN/shiplog-gen" --seed 5 --deployments 1500 --start 2026-01-12 --days 6 \
+	--kinds deployments -o "$tmp/in4/b" >/dev/null
+mv "$tmp/in4/a/deployments.csv" "$tmp/in4/1.csv"
+mv "$tmp/in4/b/deployments.csv" "$tmp/in4/2.csv"
+cp -a "$tmp/base" "$tmp/ref4"
+"$BIN/shiplog-ingest" -q --store "$tmp/ref4" "$tmp"/in4/*.csv || exit 1
+state "$tmp/ref4" >"$tmp/after4.txt"
+for spec in ftruncate:2:EIO ftruncate:5:EIO write:20:ENOSPC; do
+	rm -rf "$tmp/s"; cp -a "$tmp/base" "$tmp/s"
+	SHIPLOG_FAULT=$spec LD_PRELOAD=$FAULTFS "$BIN/shiplog-ingest" -q \
+		--buffer-rows 1024 --store "$tmp/s" "$tmp"/in4/*.csv 2>"$tmp/err.txt"
+	check "late:$spec" $? "$tmp/in4" "$tmp/after4.txt"
 done
 
 run short

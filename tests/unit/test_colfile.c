@@ -704,6 +704,71 @@ START_TEST(copy_group_identical)
 }
 END_TEST
 
+/* A sealed file is complete as it stands (a reader takes it while the
+ * writer stays open); sealing twice changes nothing; row groups written
+ * or copied after a seal take the footer back; and the finished file is
+ * byte for byte the one written without seals. */
+START_TEST(seal_and_reopen)
+{
+	struct sl_batch *groups[4];
+	struct gen gn = {0.2, 30, DAY_2024_03_10};
+	struct sl_errctx err = {0};
+	struct walk_stats st;
+	struct sl_cfw *w;
+	struct sl_cfr *r;
+	const char *plain = tpath("plain.msgpack"), *sealed = tpath("sealed.msgpack");
+	unsigned char *a, *b;
+	size_t na, nb;
+
+	rng = SEED + 31;
+	for (int g = 0; g < 4; g++) {
+		groups[g] = sl_batch_new(SL_KIND_STAGE_RUNS, 0);
+		fill_random(groups[g], 40 + 300 * (size_t)g, &gn);
+	}
+	write_file(plain, SL_KIND_STAGE_RUNS, DAY_2024_03_10, groups, 4);
+
+	ck_assert_int_eq(sl_cfw_open(&w, sealed, SL_KIND_STAGE_RUNS, DAY_2024_03_10, &err), SL_OK);
+	ck_assert_int_eq(sl_cfw_write_batch(w, groups[0], &err), SL_OK);
+	ck_assert_int_eq(sl_cfw_seal(w, &err), SL_OK);
+	ck_assert_int_eq(sl_cfw_idle(w, &err), SL_OK);
+	check_file(sealed, SL_KIND_STAGE_RUNS, DAY_2024_03_10, groups, 1, NULL);
+	walk_file(sealed, &st);
+	ck_assert_uint_eq(st.groups, 1);
+	a = slurp(sealed, &na);
+	ck_assert_int_eq(sl_cfw_seal(w, &err), SL_OK);
+	ck_assert_int_eq(sl_cfw_idle(w, &err), SL_OK);
+	b = slurp(sealed, &nb);
+	ck_assert_uint_eq(na, nb);
+	ck_assert_mem_eq(a, b, na);
+	free(a);
+	free(b);
+
+	/* two more groups, one of them copied from the plain file */
+	ck_assert_int_eq(sl_cfw_write_batch(w, groups[1], &err), SL_OK);
+	ck_assert_int_eq(sl_cfw_seal(w, &err), SL_OK);
+	ck_assert_int_eq(sl_cfw_idle(w, &err), SL_OK);
+	r = open_ok(plain);
+	ck_assert_int_eq(sl_cfw_copy_group(w, r, 2, &err), SL_OK);
+	sl_cfr_close(r);
+	ck_assert_int_eq(sl_cfw_seal(w, &err), SL_OK);
+	ck_assert_int_eq(sl_cfw_idle(w, &err), SL_OK);
+	check_file(sealed, SL_KIND_STAGE_RUNS, DAY_2024_03_10, groups, 3, NULL);
+	walk_file(sealed, &st);
+	ck_assert_uint_eq(st.groups, 3);
+
+	ck_assert_int_eq(sl_cfw_write_batch(w, groups[3], &err), SL_OK);
+	ck_assert_uint_eq(sl_cfw_rows(w), 40 + 340 + 640 + 940);
+	ck_assert_int_eq(sl_cfw_finish(w, &err), SL_OK);
+	a = slurp(plain, &na);
+	b = slurp(sealed, &nb);
+	ck_assert_uint_eq(na, nb);
+	ck_assert_mem_eq(a, b, na);
+	free(a);
+	free(b);
+	free_groups(groups, 4);
+}
+END_TEST
+
 START_TEST(copy_group_other_kind)
 {
 	struct sl_batch *b = sl_batch_new(SL_KIND_INCIDENTS, 0);
@@ -1547,6 +1612,7 @@ Suite *suite_colfile(void)
 	tcase_add_test(tc, read_group_bad_requests);
 	tcase_add_test(tc, write_batch_of_other_kind);
 	tcase_add_test(tc, copy_group_identical);
+	tcase_add_test(tc, seal_and_reopen);
 	tcase_add_test(tc, copy_group_other_kind);
 	tcase_add_test(tc, copy_group_bad_index);
 	tcase_add_test(tc, format_walk);

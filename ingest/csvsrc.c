@@ -264,7 +264,7 @@ static void pre_parse(struct csvstate *st)
 		switch (st->ftype[k]) {
 		case SL_STR:
 			if (prev && pre_utf8(prev[k].pre) && prev[k].n == f->n &&
-			    !memcmp(fld_text(b, &prev[k]), s, f->n)) {
+			    sl_same_bytes(fld_text(b, &prev[k]), s, f->n)) {
 				/* as in the row before (an id, a status): checked and
 				 * hashed already, and its code may serve again */
 				f->pre = PRE_SAME;
@@ -524,20 +524,25 @@ static inline int plain_field(struct batch *b, size_t off, size_t from, size_t t
 	return line_field(b, off + from, to - from, to == from ? F_NULL : F_TEXT);
 }
 
-/* The fields of a line with no quote, s[0, len) at off in the arena: they
- * end at the commas, found 16 bytes at a time where SSE2 is there. */
+/* The fields of the line s[0, len) at off in the arena when it has no
+ * quote and no carriage return (else 2, and no field is added): they end
+ * at the commas, found 16 bytes at a time where SSE2 is there, with the
+ * quotes and carriage returns in the same pass. */
 static int split_plain(struct batch *b, const char *s, size_t len, size_t off)
 {
-	size_t pos = 0, i = 0;
+	size_t pos = 0, i = 0, nf0 = b->nf;
 	int rc;
 
 #ifdef __SSE2__
-	const __m128i comma = _mm_set1_epi8(',');
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'),
+		      cr = _mm_set1_epi8('\r');
 
 	for (; i + 16 <= len; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
 
+		if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr))))
+			goto special;
 		while (m) {
 			size_t e = i + (size_t)__builtin_ctz(m);
 
@@ -548,13 +553,19 @@ static int split_plain(struct batch *b, const char *s, size_t len, size_t off)
 		}
 	}
 #endif
-	for (; i < len; i++)
+	for (; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\r')
+			goto special;
 		if (s[i] == ',') {
 			if ((rc = plain_field(b, off, pos, i)))
 				return rc;
 			pos = i + 1;
 		}
+	}
 	return plain_field(b, off, pos, len);
+special:
+	b->nf = nf0;
+	return 2;
 }
 
 /* The fast path for a line that starts a record: a whole line (s[n-1] ==
@@ -570,28 +581,29 @@ static int split_plain(struct batch *b, const char *s, size_t len, size_t off)
 static int split_line(struct csvstate *st, const char *s, size_t n)
 {
 	struct batch *b = st->cur;
-	size_t len = n - 1, off = b->arena.len, nf0 = b->nf, pos = 0;
-	const char *cr = memchr(s, '\r', n), *q = memchr(s, '"', n);
-	size_t nextq = q ? (size_t)(q - s) : SIZE_MAX; /* the next quote at or after pos */
+	size_t len = n - 1, off = b->arena.len, nf0 = b->nf, pos = 0, nextq;
+	const char *q;
+	int rc;
 
-	if (cr && cr != s + n - 2)
-		return 1;
-	len -= cr != NULL;
+	if (len && s[len - 1] == '\r')
+		len--; /* a CRLF ending */
 	if (sl_buf_add(&b->arena, s, len))
 		return SL_ENOMEM;
-	if (!q) { /* no quote at all: fields end at the commas */
-		int rc = split_plain(b, s, len, off);
-
-		if (rc < 0)
-			return rc;
-		if (rc)
-			goto give_back;
+	rc = split_plain(b, s, len, off);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		goto give_back;
+	if (rc == 0) { /* no quote, no carriage return: fields end at the commas */
 		st->rec_line = st->line;
 		return end_record(st, off, len);
 	}
+	if (memchr(s, '\r', len))
+		goto give_back; /* a carriage return inside the line */
+	q = memchr(s, '"', len);
+	nextq = q ? (size_t)(q - s) : SIZE_MAX; /* the next quote at or after pos */
 	for (;;) {
 		size_t end;
-		int rc;
 
 		if (pos == nextq) { /* a quoted field: text, even when empty */
 			size_t fstart = pos + 1, at = off + fstart, k = fstart, nq = 0, flen;

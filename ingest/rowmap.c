@@ -13,9 +13,11 @@
 
 #define MAX_HEADER 4096
 
-/* A normalised column's last value as read and as stored (statuses,
- * phases and types repeat from row to row). */
+/* A normalised column's recent values as read and as stored (statuses,
+ * phases and types repeat from row to row): NORM_WAYS of them per column,
+ * in slots chosen by a few bytes of the value (norm_slot()). */
 #define LAST_NORM_MAX 32
+#define NORM_WAYS 8
 
 struct last_norm {
 	char raw[LAST_NORM_MAX], out[LAST_NORM_MAX];
@@ -49,7 +51,7 @@ struct rowmap {
 	int c_id; /* deployments: deployment_id, whose map entry is prefetched */
 	int all_known; /* CSV header: every column is of the kind (no metadata keys) */
 	int *req; /* the required columns */
-	struct last_norm *last; /* per column */
+	struct last_norm *last; /* NORM_WAYS per column */
 	struct last_code *lcode; /* per column */
 	uint64_t nrec; /* rowmap_add() calls */
 	int nreq;
@@ -119,6 +121,13 @@ static void lower_ident(char *s, size_t n)
 	}
 }
 
+/* The cache slot of a value to normalise (the cache checks the bytes). */
+static inline size_t norm_slot(const char *s, size_t n)
+{
+	return n ? ((size_t)(unsigned char)s[0] * 3 + (unsigned char)s[n - 1] + n) % NORM_WAYS
+		 : 0;
+}
+
 /* ---- construction ---- */
 
 struct rowmap *rowmap_new(enum sl_kind kind, struct partset *ps)
@@ -143,7 +152,7 @@ struct rowmap *rowmap_new(enum sl_kind kind, struct partset *ps)
 		*v = (uint32_t)c + 1;
 	}
 	rm->req = malloc((size_t)rm->def->ncols * sizeof(int));
-	rm->last = calloc((size_t)rm->def->ncols, sizeof(*rm->last));
+	rm->last = calloc((size_t)rm->def->ncols * NORM_WAYS, sizeof(*rm->last));
 	rm->lcode = calloc((size_t)rm->def->ncols, sizeof(*rm->lcode));
 	if (!rm->req || !rm->last || !rm->lcode)
 		goto fail;
@@ -380,6 +389,7 @@ static int set_value_(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 		const char *s;
 		size_t n;
 		enum norm nm;
+		struct last_norm *ln;
 
 		if (field_text(rm, f, &s, &n))
 			return SL_ENOMEM;
@@ -387,17 +397,16 @@ static int set_value_(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 			return reject(rm, reason, "value of '%s' is longer than %u bytes",
 				      col->name, ROWMAP_MAX_FIELD);
 		nm = (enum norm)rm->norm_col[c];
-		if (nm != N_NONE && rm->last[c].ok && n == rm->last[c].n &&
-		    !memcmp(s, rm->last[c].raw, n)) {
-			/* the same text as this column's last value: its result */
-			const struct last_norm *ln = &rm->last[c];
-
-			return sl_batch_set_str_hashed(b, c, r, ln->out, ln->outn, ln->h) ? SL_ENOMEM
-											   : 0;
-		}
 		if (nm != N_NONE) {
 			const char *raw = s;
 			size_t rawn = n;
+
+			ln = &rm->last[(size_t)c * NORM_WAYS + norm_slot(s, n)];
+			if (ln->ok && n == ln->n && sl_same_bytes(s, ln->raw, n))
+				/* a text this column had lately: its result */
+				return sl_batch_set_str_hashed(b, c, r, ln->out, ln->outn, ln->h)
+					       ? SL_ENOMEM
+					       : 0;
 
 			while (n && isspace((unsigned char)*s))
 				s++, n--;
@@ -423,8 +432,6 @@ static int set_value_(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 				n = strlen(s);
 			}
 			if (rawn <= LAST_NORM_MAX && n <= LAST_NORM_MAX) {
-				struct last_norm *ln = &rm->last[c];
-
 				memcpy(ln->raw, raw, rawn);
 				ln->n = rawn;
 				memcpy(ln->out, s, n);

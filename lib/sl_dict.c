@@ -1,12 +1,14 @@
 #include "sl_dict.h"
 #include "sl_err.h"
+#include "sl_hash.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* Open addressing with linear probing over slots holding code + 1 (0 =
- * empty) and the hash's high bits, so most probes never touch the string
- * bytes.  Strings live in one growing arena, addressed by offset. */
+ * empty) in the low half and the hash's high bits in the high half, so a
+ * probe reads one word and most never touch the string bytes.  Strings
+ * live in one growing arena, addressed by offset. */
 struct entry {
 	uint64_t off; /* into arena */
 	uint32_t len;
@@ -18,8 +20,7 @@ struct sl_dict {
 	size_t arena_len, arena_cap;
 	struct entry *ents;
 	uint32_t nents, ents_cap;
-	uint32_t *slots; /* code + 1, 0 = empty */
-	uint32_t *slot_tags;
+	uint64_t *slots; /* hash >> 32 << 32 | (code + 1); 0 = empty */
 	uint32_t nslots; /* power of two */
 };
 
@@ -35,7 +36,6 @@ void sl_dict_free(struct sl_dict *d)
 	free(d->arena);
 	free(d->ents);
 	free(d->slots);
-	free(d->slot_tags);
 	free(d);
 }
 
@@ -47,29 +47,25 @@ void sl_dict_clear(struct sl_dict *d)
 		memset(d->slots, 0, d->nslots * sizeof(*d->slots));
 }
 
+#define SLOT_CODE(v) ((uint32_t)(v)) /* code + 1 */
+#define SLOT_TAG(h) ((h) & 0xffffffff00000000ull)
+
 static int rehash(struct sl_dict *d, uint32_t nslots)
 {
-	uint32_t *slots = calloc(nslots, sizeof(*slots));
-	uint32_t *tags = malloc(nslots * sizeof(*tags));
+	uint64_t *slots = calloc(nslots, sizeof(*slots));
 
-	if (!slots || !tags) {
-		free(slots);
-		free(tags);
+	if (!slots)
 		return SL_ENOMEM;
-	}
 	for (uint32_t c = 0; c < d->nents; c++) {
 		uint64_t h = d->ents[c].hash;
 		uint32_t i = (uint32_t)h & (nslots - 1);
 
 		while (slots[i])
 			i = (i + 1) & (nslots - 1);
-		slots[i] = c + 1;
-		tags[i] = (uint32_t)(h >> 32);
+		slots[i] = SLOT_TAG(h) | (c + 1);
 	}
 	free(d->slots);
-	free(d->slot_tags);
 	d->slots = slots;
-	d->slot_tags = tags;
 	d->nslots = nslots;
 	return SL_OK;
 }
@@ -82,21 +78,23 @@ int sl_dict_intern(struct sl_dict *d, const char *s, size_t n, uint32_t *code)
 int sl_dict_intern_hashed(struct sl_dict *d, const char *s, size_t n, uint64_t h,
 			  uint32_t *code)
 {
-	uint32_t i, tag;
+	uint64_t tag = SLOT_TAG(h), v;
+	uint32_t i;
 
 	if (n > UINT32_MAX)
 		return SL_ELIMIT;
 	if ((d->nents + 1) * 2 > d->nslots &&
 	    rehash(d, d->nslots ? d->nslots * 2 : 32))
 		return SL_ENOMEM;
-	tag = (uint32_t)(h >> 32);
 	i = (uint32_t)h & (d->nslots - 1);
-	for (; d->slots[i]; i = (i + 1) & (d->nslots - 1)) {
-		const struct entry *e = &d->ents[d->slots[i] - 1];
+	for (; (v = d->slots[i]); i = (i + 1) & (d->nslots - 1)) {
+		const struct entry *e;
 
-		if (d->slot_tags[i] == tag && e->len == n &&
-		    !memcmp(d->arena + e->off, s, n)) {
-			*code = d->slots[i] - 1;
+		if (SLOT_TAG(v) != tag)
+			continue;
+		e = &d->ents[SLOT_CODE(v) - 1];
+		if (e->len == n && sl_same_bytes(d->arena + e->off, s, n)) {
+			*code = SLOT_CODE(v) - 1;
 			return SL_OK;
 		}
 	}
@@ -129,8 +127,7 @@ int sl_dict_intern_hashed(struct sl_dict *d, const char *s, size_t n, uint64_t h
 	d->ents[d->nents].len = (uint32_t)n;
 	d->ents[d->nents].hash = h;
 	d->arena_len += n;
-	d->slots[i] = d->nents + 1;
-	d->slot_tags[i] = tag;
+	d->slots[i] = tag | (d->nents + 1);
 	*code = d->nents++;
 	return SL_OK;
 }

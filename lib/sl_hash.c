@@ -1,5 +1,9 @@
 #include "sl_hash.h"
 
+/* XXH3 compiled in here (the library's own code, from its header): most
+ * keys are short, and the library's entry point and dispatch cost as much
+ * as hashing them */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 #include <zlib.h>
 #ifdef SL_HAVE_ISAL

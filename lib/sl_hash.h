@@ -1,15 +1,47 @@
 /* sl_hash.h - the two checksums shiplog uses: a fast 64-bit hash for keys
  * and dictionaries (XXH3), and CRC-32 (the zlib/gzip polynomial, so that
  * Python's zlib.crc32 checks store files) computed with ISA-L when the
- * build has it. */
+ * build has it; and the equality test of keys. */
 #ifndef SL_HASH_H
 #define SL_HASH_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 uint64_t sl_hash(const void *p, size_t n);
 /* crc32 of p[0..n) continuing from crc (0 to start), as zlib's crc32(). */
 uint32_t sl_crc32(uint32_t crc, const void *p, size_t n);
+
+/* a[0, n) == b[0, n).  Keys are mostly short, and a call of memcmp costs
+ * more than comparing them: up to 16 bytes take two loads per side, the
+ * second overlapping the first. */
+static inline int sl_same_bytes(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	uint64_t p, q, r, t;
+	uint32_t u, v, w, z;
+
+	if (n > 16)
+		return !memcmp(x, y, n);
+	if (n >= 8) {
+		memcpy(&p, x, 8);
+		memcpy(&q, y, 8);
+		memcpy(&r, x + n - 8, 8);
+		memcpy(&t, y + n - 8, 8);
+		return ((p ^ q) | (r ^ t)) == 0;
+	}
+	if (n >= 4) {
+		memcpy(&u, x, 4);
+		memcpy(&v, y, 4);
+		memcpy(&w, x + n - 4, 4);
+		memcpy(&z, y + n - 4, 4);
+		return ((u ^ v) | (w ^ z)) == 0;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (x[k] != y[k])
+			return 0;
+	return 1;
+}
 
 #endif

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "sl_dict.h"
+#include "sl_hash.h"
 #include "sl_err.h"
 
 /* ck_assert reports every passing check to the runner (a write each time);
@@ -136,6 +139,42 @@ START_TEST(binary_strings_with_nul)
 }
 END_TEST
 
+/* Every string gets the same hash here, so the bytes alone tell strings
+ * apart: for each length up to 40 (the short ones are compared word-wise,
+ * with overlapping loads), a string and its copies with one byte changed
+ * at each position get codes of their own, and each finds its own again. */
+START_TEST(colliding_hashes_one_byte_apart)
+{
+	char base[41], s[41];
+
+	for (size_t n = 0; n <= 40; n++) {
+		struct sl_dict *d = sl_dict_new();
+		uint32_t code;
+
+		for (size_t k = 0; k < n; k++)
+			base[k] = (char)('a' + (k * 7) % 26);
+		REQUIRE(sl_dict_intern_hashed(d, base, n, 42, &code) == SL_OK);
+		REQUIRE(code == 0);
+		for (size_t pos = 0; pos < n; pos++) {
+			memcpy(s, base, n);
+			s[pos] ^= 0x20;
+			REQUIRE(sl_dict_intern_hashed(d, s, n, 42, &code) == SL_OK);
+			REQUIRE(code == pos + 1);
+		}
+		REQUIRE(sl_dict_count(d) == n + 1);
+		REQUIRE(sl_dict_intern_hashed(d, base, n, 42, &code) == SL_OK && code == 0);
+		for (size_t pos = 0; pos < n; pos++) {
+			memcpy(s, base, n);
+			s[pos] ^= 0x20;
+			REQUIRE(sl_dict_intern_hashed(d, s, n, 42, &code) == SL_OK);
+			REQUIRE(code == pos + 1);
+			assert_get(d, code, s, n);
+		}
+		sl_dict_free(d);
+	}
+}
+END_TEST
+
 START_TEST(get_out_of_range)
 {
 	struct sl_dict *d = sl_dict_new();
@@ -213,6 +252,24 @@ START_TEST(clear_and_reuse)
 }
 END_TEST
 
+/* sl_hash compiles XXH3 in (lib/sl_hash.c): it must give what the
+ * library gives, for every length class of XXH3 (0, 1-3, 4-8, 9-16,
+ * 17-128, 129-240, longer) and any alignment. */
+START_TEST(hash_is_the_library_xxh3)
+{
+	static unsigned char buf[1100];
+	uint64_t x = 88172645463325252ull;
+
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		buf[i] = (unsigned char)x;
+	}
+	for (size_t n = 0; n <= 1024; n += n < 260 ? 1 : 37)
+		for (size_t at = 0; at < 4; at++)
+			REQUIRE(sl_hash(buf + at, n) == XXH3_64bits(buf + at, n));
+}
+END_TEST
+
 START_TEST(hash_is_stable)
 {
 	/* sl_hash is used for partitioning decisions; it must not depend on
@@ -238,10 +295,12 @@ Suite *suite_dict(void)
 	tcase_add_test(tc, empty_string_first);
 	tcase_add_test(tc, empty_string_later);
 	tcase_add_test(tc, binary_strings_with_nul);
+	tcase_add_test(tc, colliding_hashes_one_byte_apart);
 	tcase_add_test(tc, get_out_of_range);
 	tcase_add_test(tc, million_distinct);
 	tcase_add_test(tc, clear_and_reuse);
 	tcase_add_test(tc, hash_is_stable);
+	tcase_add_test(tc, hash_is_the_library_xxh3);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -681,6 +681,22 @@ int rowmap_add(struct rowmap *rm, const struct record *rec, const char **reason,
 		}
 		if (rm->seen[c] != (int)i)
 			continue; /* a repeated JSON key: the first one counts */
+		if (f->pre == PRE_OK) { /* parsed by the reader as the column's type */
+			switch (d->cols[c].type) {
+			case SL_I64:
+			case SL_TIME:
+				sl_batch_set_i64(b, c, r, f->i);
+				continue;
+			case SL_F64:
+				sl_batch_set_f64(b, c, r, f->d);
+				continue;
+			case SL_BOOL:
+				sl_batch_set_bool(b, c, r, f->i != 0);
+				continue;
+			case SL_STR:
+				break;
+			}
+		}
 		rc = set_value(rm, b, c, r, f, reason);
 	}
 	if (rc == 0 && meta)

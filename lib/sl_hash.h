@@ -14,23 +14,29 @@ uint64_t sl_hash(const void *p, size_t n);
 uint32_t sl_crc32(uint32_t crc, const void *p, size_t n);
 
 /* a[0, n) == b[0, n).  Keys are mostly short, and a call of memcmp costs
- * more than comparing them: up to 16 bytes take two loads per side, the
- * second overlapping the first. */
+ * more than comparing them: up to 32 bytes are compared a word at a time,
+ * the last words overlapping the first ones. */
+static inline uint64_t sl_word_diff_(const unsigned char *x, const unsigned char *y)
+{
+	uint64_t p, q;
+
+	memcpy(&p, x, 8);
+	memcpy(&q, y, 8);
+	return p ^ q;
+}
+
 static inline int sl_same_bytes(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
-	uint64_t p, q, r, t;
 	uint32_t u, v, w, z;
 
-	if (n > 16)
+	if (n > 32)
 		return !memcmp(x, y, n);
-	if (n >= 8) {
-		memcpy(&p, x, 8);
-		memcpy(&q, y, 8);
-		memcpy(&r, x + n - 8, 8);
-		memcpy(&t, y + n - 8, 8);
-		return ((p ^ q) | (r ^ t)) == 0;
-	}
+	if (n > 16)
+		return (sl_word_diff_(x, y) | sl_word_diff_(x + 8, y + 8) |
+			sl_word_diff_(x + n - 16, y + n - 16) | sl_word_diff_(x + n - 8, y + n - 8)) == 0;
+	if (n >= 8)
+		return (sl_word_diff_(x, y) | sl_word_diff_(x + n - 8, y + n - 8)) == 0;
 	if (n >= 4) {
 		memcpy(&u, x, 4);
 		memcpy(&v, y, 4);

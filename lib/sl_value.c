@@ -353,10 +353,15 @@ static int parse_epoch(const unsigned char *p, const unsigned char *end,
 
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ", the form most logs write, read in one go
  * (parse_iso() gives the same for it); false for anything else. */
+/* The date of this thread's last parse_iso_ms_z() (y << 9 | m << 5 | d,
+ * 0 for none) and its day number. */
+static _Thread_local unsigned last_date;
+static _Thread_local int64_t last_days;
+
 static bool parse_iso_ms_z(const unsigned char *p, int64_t *out_ms)
 {
 #define D(i) ((unsigned)p[i] - '0')
-	unsigned bad, y, m, d, hh, mi, ss;
+	unsigned bad, y, m, d, hh, mi, ss, key;
 
 	if (p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' || p[16] != ':' ||
 	    p[19] != '.' || p[23] != 'Z')
@@ -376,7 +381,11 @@ static bool parse_iso_ms_z(const unsigned char *p, int64_t *out_ms)
 		return false;
 	if (d > month_days[m] && !(m == 2 && d == 29 && is_leap((int)y)))
 		return false;
-	*out_ms = sl_days_from_civil(y, m, d) * MS_PER_DAY +
+	if ((key = y << 9 | m << 5 | d) != last_date) { /* times come day after day */
+		last_date = key;
+		last_days = sl_days_from_civil(y, m, d);
+	}
+	*out_ms = last_days * MS_PER_DAY +
 		  (((int64_t)hh * 60 + mi) * 60 + ss) * 1000 + D(20) * 100 + D(21) * 10 + D(22);
 	return true;
 #undef D
@@ -603,6 +612,17 @@ int sl_parse_i64(const char *s, size_t n, int64_t *out)
 		neg = *p++ == '-';
 	if (p == end)
 		return SL_EPARSE;
+	if (end - p <= 18) { /* below 10^18: no overflow to watch for */
+		for (q = p; q < end; q++) {
+			unsigned d = (unsigned)*q - '0';
+
+			if (d > 9)
+				return i64_general(p, end, neg, out);
+			v = v * 10 + d;
+		}
+		*out = i64_signed(v, neg);
+		return SL_OK;
+	}
 	lim = i64_limit(neg);
 	for (q = p; q < end; q++) {
 		unsigned d = (unsigned)*q - '0';

@@ -115,14 +115,14 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SL_CFLAGS) $(CHECK_CFLAGS) -Iingest -Ianalyze -Ireport -I$(B)/tests/unit $(CFLAGS) -MMD -MP -c -o $@ $<
 
-# The unit tests also reach ingest's status-update log, and the analyses (every analyze/ object but main).
+# The unit tests also reach ingest's status-update log and metadata fast path, and the analyses (every analyze/ object but main).
 ANALYZE_TESTED = $(filter-out $(B)/analyze/main.o,$(ANALYZE_SRC:%.c=$(B)/%.o))
 
 # And the report's output, chart, page and mail modules (cli.o would clash with
 # analyze's cli_parse).
 REPORT_TESTED = $(if $(REPORT_SRC),$(addprefix $(B)/report/,out.o svg.o html.o mail.o))
 
-$(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(B)/ingest/deplog.o $(ANALYZE_TESTED) $(REPORT_TESTED) $(LIB_A)
+$(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(B)/ingest/deplog.o $(B)/ingest/jcanon.o $(ANALYZE_TESTED) $(REPORT_TESTED) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
 # Fuzz harnesses (tests/fuzz/fuzz_NAME.c): `make check` replays each over

@@ -13,6 +13,8 @@
 #include "sl_hash.h"
 #include "sl_value.h"
 
+#include "jcanon.h"
+
 /* The CSV reader runs libcsv in its own thread (the input's reader thread
  * inflates in a third), handing batches of tokenized records to the
  * caller's thread, which maps and stores them: tokenizing and mapping
@@ -415,16 +417,18 @@ static const char *canon_text(struct canon_cache *cc, const char *s, size_t n, s
 	return cc->buf.data + sl->cof;
 }
 
-/* The metadata objects of the current batch in their stored form (jansson
- * parses and dumps them: the costliest step of a row), done here when the
- * caller's thread is behind so that the two threads share the work. */
-static void canon_metadata(struct csvstate *st)
+/* The metadata objects of the current batch in their stored form: the
+ * flat ones that jcanon_object() takes, always (a fraction of jansson's
+ * cost), and with full the others too, through jansson and a cache (the
+ * costliest step of a row): done here when the caller's thread is behind,
+ * so that the two threads share the work. */
+static void canon_metadata(struct csvstate *st, int full)
 {
 	struct batch *b = st->cur;
 
 	if (st->meta_field < 0)
 		return;
-	if (!st->canon && !(st->canon = calloc(1, sizeof(*st->canon)))) {
+	if (full && !st->canon && !(st->canon = calloc(1, sizeof(*st->canon)))) {
 		st->nomem = 1;
 		return;
 	}
@@ -439,6 +443,20 @@ static void canon_metadata(struct csvstate *st)
 		f = &b->f[r->f0 + (size_t)st->meta_field];
 		if (f->kind != F_TEXT || (f->pre != PRE_NONE && !pre_utf8(f->pre)) || !f->n ||
 		    *fld_text(b, f) != '{')
+			continue;
+		if (sl_buf_grow(&b->arena, f->n)) {
+			st->nomem = 1;
+			break;
+		}
+		if (jcanon_object(fld_text(b, f), f->n, b->arena.data + b->arena.len, &tn)) {
+			f->p = (const char *)(uintptr_t)b->arena.len;
+			f->n = tn;
+			f->pre = PRE_JSON;
+			b->arena.len += tn;
+			b->arena.data[b->arena.len] = '\0';
+			continue;
+		}
+		if (!full)
 			continue;
 		text = canon_text(st->canon, fld_text(b, f), f->n, &tn);
 		if (!text) {
@@ -720,9 +738,8 @@ static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 		st->clean = 1;
 	}
 next:
-	if (st->cur->nr >= BATCH_RECS && !st->raw.len && csvsrc_canon &&
-	    (csvsrc_canon == 2 || consumer_behind(st)))
-		canon_metadata(st);
+	if (st->cur->nr >= BATCH_RECS && !st->raw.len && csvsrc_canon)
+		canon_metadata(st, csvsrc_canon == 2 || consumer_behind(st));
 	if (st->nomem)
 		return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 	if (st->cur->nr >= BATCH_RECS && !st->raw.len && publish(st, 0))
@@ -774,8 +791,8 @@ static void *tokenizer(void *arg)
 			      4096, SIZE_MAX, 0))
 			rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 	}
-	if (!rc && st->cur && csvsrc_canon == 2)
-		canon_metadata(st);
+	if (!rc && st->cur && csvsrc_canon)
+		canon_metadata(st, csvsrc_canon == 2);
 	if (!rc && st->nomem)
 		rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 	st->lines = st->line - 1;

@@ -203,7 +203,8 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 	struct sl_input *in = NULL;
 	const char *first;
 	ssize_t n;
-	int rc, seekable;
+	int rc, hashed = 0;
+	struct stat sb;
 	struct src_ops ops;
 	struct sl_manifest_entry e;
 	const struct sl_manifest_entry *old;
@@ -212,18 +213,25 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 	r->path = strcmp(path, "-") ? path : "<stdin>";
 	r->rows = 0;
 	r->kind = SL_KIND_NONE;
-	/* a regular file is identified before it is read: a re-run is a no-op */
-	rc = strcmp(path, "-") ? sl_input_digest_file(path, digest, &size, err) : SL_EINVAL;
-	seekable = rc == SL_OK;
-	if (rc && rc != SL_EINVAL)
-		return rc;
-	if (seekable && !r->p->reprocess && (old = sl_store_manifest_find(r->st, digest))) {
-		if (!r->p->quiet)
-			fprintf(stderr,
-				"shiplog-ingest: '%s': already ingested on %s (as '%s'), skipped\n",
-				path, old->ingested_at, old->source);
-		r->skipped++;
-		return SL_OK;
+	/* A regular file of the size of an input already ingested is identified
+	 * before it is read, so that a re-run is a no-op.  One of a size never
+	 * ingested is new (the manifest keeps each input's size with its
+	 * digest); its digest is taken as it is read, and it is not read twice. */
+	if (strcmp(path, "-") && !r->p->reprocess && !stat(path, &sb) && S_ISREG(sb.st_mode) &&
+	    sl_store_manifest_has_size(r->st, (uint64_t)sb.st_size)) {
+		rc = sl_input_digest_file(path, digest, &size, err);
+		if (rc && rc != SL_EINVAL)
+			return rc;
+		hashed = rc == SL_OK;
+		if (hashed && (old = sl_store_manifest_find(r->st, digest))) {
+			if (!r->p->quiet)
+				fprintf(stderr,
+					"shiplog-ingest: '%s': already ingested on %s (as '%s'), "
+					"skipped\n",
+					path, old->ingested_at, old->source);
+			r->skipped++;
+			return SL_OK;
+		}
 	}
 	if ((rc = sl_input_open(&in, path, err)))
 		return rc;
@@ -278,9 +286,11 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 			snprintf(err->path, sizeof(err->path), "%s", r->path);
 		goto out;
 	}
-	if (!seekable) {
+	if (!hashed) {
 		sl_input_digest(in, digest);
 		size = sl_input_raw_bytes(in);
+	}
+	if (!strcmp(path, "-")) {
 		if (!r->p->reprocess && (old = sl_store_manifest_find(r->st, digest))) {
 			fprintf(stderr, "shiplog-ingest: '%s': already ingested on %s (as '%s')\n",
 				r->path, old->ingested_at, old->source);

@@ -178,6 +178,14 @@ const struct sl_manifest_entry *sl_store_manifest_find(const struct sl_store *st
 	return NULL;
 }
 
+int sl_store_manifest_has_size(const struct sl_store *st, uint64_t size)
+{
+	for (size_t i = 0; i < st->nman; i++)
+		if (st->man[i].size == size)
+			return 1;
+	return 0;
+}
+
 size_t sl_store_manifest_count(const struct sl_store *st)
 {
 	return st->nman;

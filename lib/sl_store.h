@@ -59,6 +59,8 @@ struct sl_manifest_entry {
 /* The entry for digest, or NULL. */
 const struct sl_manifest_entry *sl_store_manifest_find(const struct sl_store *st,
 							const char *digest);
+/* 1 when an input of size bytes was ingested (no other can have its digest). */
+int sl_store_manifest_has_size(const struct sl_store *st, uint64_t size);
 size_t sl_store_manifest_count(const struct sl_store *st);
 const struct sl_manifest_entry *sl_store_manifest_get(const struct sl_store *st, size_t i);
 /* Adds or replaces (same digest) an entry in memory; written by the commit. */

@@ -135,6 +135,10 @@ START_TEST(test_commit_and_manifest)
 	ck_assert_uint_eq(got->rejected, 1);
 	ck_assert_str_eq(got->source, "a b c.csv");
 	ck_assert_ptr_null(sl_store_manifest_find(st, "ffffffffffffffffffffffffffffffff"));
+	/* the size read back, for the ingest's test before hashing a file */
+	ck_assert(sl_store_manifest_has_size(st, 42));
+	ck_assert(!sl_store_manifest_has_size(st, 41));
+	ck_assert(!sl_store_manifest_has_size(st, 0));
 	sl_store_close(st);
 }
 END_TEST

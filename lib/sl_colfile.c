@@ -105,15 +105,25 @@ static int cfw_emit(struct sl_cfw *w, const void *p, size_t n, struct sl_errctx 
 }
 
 /* Takes back the footer and trailer of a sealed file before more row
- * groups are written: the file is cut where they began. */
+ * groups are written: dropped from the buffer if they are all still there,
+ * else the file is cut where they began. */
 static int cfw_unseal(struct sl_cfw *w, struct sl_errctx *err)
 {
+	uint64_t tail = w->pos - w->seal_off;
+	int rc;
+
 	if (!w->sealed)
 		return SL_OK;
-	if (ftruncate(w->fd, (off_t)w->seal_off) ||
-	    lseek(w->fd, (off_t)w->seal_off, SEEK_SET) < 0)
-		return sl_err_set(err, SL_EIO, w->path, 0, "cannot truncate: %s",
-				  strerror(errno));
+	if (w->outlen >= tail) {
+		w->outlen -= (size_t)tail;
+	} else {
+		if ((rc = cfw_flush(w, err)))
+			return rc;
+		if (ftruncate(w->fd, (off_t)w->seal_off) ||
+		    lseek(w->fd, (off_t)w->seal_off, SEEK_SET) < 0)
+			return sl_err_set(err, SL_EIO, w->path, 0, "cannot truncate: %s",
+					  strerror(errno));
+	}
 	w->pos = w->seal_off;
 	w->file_crc = w->seal_crc;
 	w->sealed = 0;

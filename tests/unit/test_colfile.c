@@ -422,6 +422,18 @@ static void spit(const char *path, const void *p, size_t n)
 	REQUIRE(fclose(f) == 0);
 }
 
+/* The two files hold the same bytes. */
+static void assert_same_file(const char *pa, const char *pb)
+{
+	size_t na, nb;
+	unsigned char *a = slurp(pa, &na), *b = slurp(pb, &nb);
+
+	ck_assert_uint_eq(na, nb);
+	ck_assert_mem_eq(a, b, na);
+	free(a);
+	free(b);
+}
+
 struct walk_stats {
 	int width_seen[5]; /* count of string chunks by code width */
 	size_t groups;
@@ -664,8 +676,6 @@ START_TEST(copy_group_identical)
 	struct sl_cfr *r;
 	const char *src = tpath("src.msgpack"), *dst = tpath("dst.msgpack");
 	const char *same = tpath("same.msgpack");
-	unsigned char *a, *b;
-	size_t na, nb;
 	static const size_t order[4] = {2, 0, 3, 1};
 
 	rng = SEED + 11;
@@ -682,12 +692,7 @@ START_TEST(copy_group_identical)
 		ck_assert_msg(sl_cfw_copy_group(w, r, g, &err) == SL_OK, "%s", err.msg);
 	ck_assert_uint_eq(sl_cfw_rows(w), sl_cfr_rows(r));
 	ck_assert_int_eq(sl_cfw_finish(w, &err), SL_OK);
-	a = slurp(src, &na);
-	b = slurp(same, &nb);
-	ck_assert_uint_eq(na, nb);
-	ck_assert_mem_eq(a, b, na);
-	free(a);
-	free(b);
+	assert_same_file(src, same);
 
 	/* reordered, mixed with a freshly written batch */
 	ck_assert_int_eq(sl_cfw_open(&w, dst, SL_KIND_STAGE_RUNS, DAY_2024_03_10, &err), SL_OK);
@@ -762,12 +767,7 @@ START_TEST(seal_and_reopen)
 	ck_assert_int_eq(sl_cfw_write_batch(w, groups[4], &err), SL_OK);
 	ck_assert_uint_eq(sl_cfw_rows(w), 40 + 340 + 640 + 940 + 1240);
 	ck_assert_int_eq(sl_cfw_finish(w, &err), SL_OK);
-	a = slurp(plain, &na);
-	b = slurp(sealed, &nb);
-	ck_assert_uint_eq(na, nb);
-	ck_assert_mem_eq(a, b, na);
-	free(a);
-	free(b);
+	assert_same_file(plain, sealed);
 	free_groups(groups, 5);
 }
 END_TEST

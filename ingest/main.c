@@ -286,11 +286,9 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 			snprintf(err->path, sizeof(err->path), "%s", r->path);
 		goto out;
 	}
-	if (!hashed) {
+	if (!hashed) { /* a stream, or a file of a new size, or --reprocess */
 		sl_input_digest(in, digest);
 		size = sl_input_raw_bytes(in);
-	}
-	if (!strcmp(path, "-")) {
 		if (!r->p->reprocess && (old = sl_store_manifest_find(r->st, digest))) {
 			fprintf(stderr, "shiplog-ingest: '%s': already ingested on %s (as '%s')\n",
 				r->path, old->ingested_at, old->source);

@@ -351,13 +351,13 @@ static int parse_epoch(const unsigned char *p, const unsigned char *end,
 	return SL_OK;
 }
 
-/* "YYYY-MM-DDTHH:MM:SS.mmmZ", the form most logs write, read in one go
- * (parse_iso() gives the same for it); false for anything else. */
 /* The date of this thread's last parse_iso_ms_z() (y << 9 | m << 5 | d,
  * 0 for none) and its day number. */
 static _Thread_local unsigned last_date;
 static _Thread_local int64_t last_days;
 
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ", the form most logs write, read in one go
+ * (parse_iso() gives the same for it); false for anything else. */
 static bool parse_iso_ms_z(const unsigned char *p, int64_t *out_ms)
 {
 #define D(i) ((unsigned)p[i] - '0')
@@ -602,7 +602,7 @@ static int i64_general(const unsigned char *p, const unsigned char *end,
 int sl_parse_i64(const char *s, size_t n, int64_t *out)
 {
 	const unsigned char *p, *q, *end;
-	uint64_t v = 0, lim;
+	uint64_t v = 0;
 	bool neg = false;
 
 	trim(&s, &n);
@@ -612,22 +612,12 @@ int sl_parse_i64(const char *s, size_t n, int64_t *out)
 		neg = *p++ == '-';
 	if (p == end)
 		return SL_EPARSE;
-	if (end - p <= 18) { /* below 10^18: no overflow to watch for */
-		for (q = p; q < end; q++) {
-			unsigned d = (unsigned)*q - '0';
-
-			if (d > 9)
-				return i64_general(p, end, neg, out);
-			v = v * 10 + d;
-		}
-		*out = i64_signed(v, neg);
-		return SL_OK;
-	}
-	lim = i64_limit(neg);
-	for (q = p; q < end; q++) {
+	if (end - p > 18) /* near the limits: the general reader checks them */
+		return i64_general(p, end, neg, out);
+	for (q = p; q < end; q++) { /* below 10^18: nothing can overflow */
 		unsigned d = (unsigned)*q - '0';
 
-		if (d > 9 || v > (lim - d) / 10)
+		if (d > 9)
 			return i64_general(p, end, neg, out);
 		v = v * 10 + d;
 	}

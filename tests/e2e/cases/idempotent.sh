@@ -9,6 +9,11 @@ ingest --store s "$E2E_DATA/deploy_basic.csv"
 [ "$before" = "$(fingerprint s)" ] && echo "store unchanged"
 cat "$E2E_DATA/deploy_basic.csv" | ingest --store s
 [ "$before" = "$(fingerprint s)" ] && echo "store unchanged after stdin"
+mkfifo pipe.csv # a named pipe: hashed as it is read, like standard input
+cat "$E2E_DATA/deploy_basic.csv" >pipe.csv &
+ingest --store s pipe.csv
+wait
+[ "$before" = "$(fingerprint s)" ] && echo "store unchanged after a named pipe"
 ingest --store s --reprocess "$E2E_DATA/deploy_basic.csv"
 dump s deployments | wc -l
 manifest s

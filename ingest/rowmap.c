@@ -375,7 +375,9 @@ static int field_text(struct rowmap *rm, const struct field *f, const char **s, 
 	return SL_OK;
 }
 
-/* Stores field f in column c of row r.  Returns 0, 1 (rejected) or < 0. */
+/* Stores field f in column c of row r.  Returns 0, 1 (rejected) or < 0.
+ * A value parsed already (PRE_OK) for a column that is not a string is
+ * stored by rowmap_add() and never comes here. */
 static int set_value_(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 		      const struct field *f, const char **reason)
 {
@@ -448,9 +450,7 @@ static int set_value_(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 		return sl_batch_set_str(b, c, r, s, n) ? SL_ENOMEM : 0;
 	}
 	case SL_I64:
-		if (f->pre == PRE_OK) {
-			i64 = f->i;
-		} else if (f->kind == F_INT) {
+		if (f->kind == F_INT) {
 			i64 = f->i;
 		} else if (f->kind == F_REAL && f->d == (double)(int64_t)f->d) {
 			i64 = (int64_t)f->d;
@@ -461,9 +461,7 @@ static int set_value_(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 		sl_batch_set_i64(b, c, r, i64);
 		return 0;
 	case SL_F64:
-		if (f->pre == PRE_OK)
-			d = f->d;
-		else if (f->kind == F_INT)
+		if (f->kind == F_INT)
 			d = (double)f->i;
 		else if (f->kind == F_REAL)
 			d = f->d;
@@ -473,9 +471,7 @@ static int set_value_(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 		sl_batch_set_f64(b, c, r, d);
 		return 0;
 	case SL_BOOL:
-		if (f->pre == PRE_OK)
-			bo = f->i != 0;
-		else if (f->kind == F_BOOL || (f->kind == F_INT && (f->i == 0 || f->i == 1)))
+		if (f->kind == F_BOOL || (f->kind == F_INT && (f->i == 0 || f->i == 1)))
 			bo = f->i != 0;
 		else if (f->kind != F_TEXT || sl_parse_bool(f->p, f->n, &bo))
 			return reject(rm, reason, "cannot read '%s' as a boolean: '%s'",
@@ -483,10 +479,6 @@ static int set_value_(struct rowmap *rm, struct sl_batch *b, int c, size_t r,
 		sl_batch_set_bool(b, c, r, bo);
 		return 0;
 	case SL_TIME:
-		if (f->pre == PRE_OK) {
-			sl_batch_set_i64(b, c, r, f->i);
-			return 0;
-		}
 		if (f->kind == F_INT)
 			i64 = epoch_to_ms((double)f->i);
 		else if (f->kind == F_REAL)
@@ -681,7 +673,7 @@ int rowmap_add(struct rowmap *rm, const struct record *rec, const char **reason,
 		}
 		if (rm->seen[c] != (int)i)
 			continue; /* a repeated JSON key: the first one counts */
-		if (f->pre == PRE_OK) { /* parsed by the reader as the column's type */
+		if (f->pre == PRE_OK) { /* parsed as the column's type: only here */
 			switch (d->cols[c].type) {
 			case SL_I64:
 			case SL_TIME:

@@ -230,6 +230,7 @@ static struct sl_table *active_table(const struct ctx *cx)
 }
 
 int activity_run(const struct analyze_params *p, const struct sl_store *st,
+		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err)
 {
 	struct ctx cx;
@@ -237,6 +238,8 @@ int activity_run(const struct analyze_params *p, const struct sl_store *st,
 	struct sl_batch *b;
 	struct sl_table *t[3] = {NULL, NULL, NULL};
 	int col[NC], rc;
+
+	(void)f; /* not read from the frame yet */
 
 	memset(&cx, 0, sizeof(cx));
 	cx.utc = !p->tz || !strcmp(p->tz, "UTC") || !strcmp(p->tz, "Etc/UTC");

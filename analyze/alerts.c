@@ -138,6 +138,7 @@ static int add_alert(struct sl_table *t, const struct dep *d, const struct sl_di
 }
 
 int alerts_run(const struct analyze_params *p, const struct sl_store *st,
+	       const struct frame *f,
 	       struct sl_analysis *a, struct sl_errctx *err)
 {
 	static const struct sl_rcol acols[] = {
@@ -158,6 +159,8 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 	uint64_t nalert[NTYPES + 1] = {0}, nconf[NTYPES + 1] = {0};
 	int col[NC], rc;
 	char msg[160];
+
+	(void)f; /* not read from the frame yet */
 
 	memset(&cx, 0, sizeof(cx));
 	if (!(cx.names = sl_dict_new()))

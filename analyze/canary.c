@@ -305,6 +305,7 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 }
 
 int canary_run(const struct analyze_params *p, const struct sl_store *st,
+	       const struct frame *f,
 	       struct sl_analysis *a, struct sl_errctx *err)
 {
 	static const struct sl_rcol rcols[] = {
@@ -334,6 +335,8 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	struct ctx cx;
 	struct sl_table *rt = NULL, *mt = NULL, *jt = NULL;
 	int rc;
+
+	(void)f; /* not read from the frame yet */
 
 	memset(&cx, 0, sizeof(cx));
 	if (!(cx.names = sl_dict_new()))

@@ -9,11 +9,13 @@
 #include "cli.h"
 #include "sl_err.h"
 #include "sl_result.h"
+struct frame;
 #include "sl_store.h"
 
 /* Adds the tables "rollback_decisions", "canary_metrics" and
  * "canary_judgements" to a. */
 int canary_run(const struct analyze_params *p, const struct sl_store *st,
+	       const struct frame *f,
 	       struct sl_analysis *a, struct sl_errctx *err);
 
 #endif

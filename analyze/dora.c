@@ -171,7 +171,7 @@ static int add_metric(struct sl_table *t, const char *metric, double value, cons
 	return SL_OK;
 }
 
-int dora_run(const struct analyze_params *p, const struct sl_store *st, struct sl_analysis *a,
+int dora_run(const struct analyze_params *p, const struct sl_store *st, const struct frame *f, struct sl_analysis *a,
 	     struct sl_errctx *err)
 {
 	static const struct sl_rcol cols[] = {
@@ -185,6 +185,8 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, struct s
 	uint64_t days = 0, success = 0, finished = 0, cfr_fail = 0;
 	double weeks, v;
 	int rc;
+
+	(void)f; /* not read from the frame yet */
 
 	memset(&cx, 0, sizeof(cx));
 	if (!(cx.names = sl_dict_new()))

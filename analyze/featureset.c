@@ -258,10 +258,13 @@ static int features_table(const struct feature_set *fs, struct sl_analysis *a)
 }
 
 int features_run(const struct analyze_params *p, const struct sl_store *st,
+		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err)
 {
 	struct feature_set fs;
 	int rc;
+
+	(void)f; /* not read from the frame yet */
 
 	if ((rc = features_load(p, st, &fs, err)))
 		goto out;

@@ -11,6 +11,7 @@
 #include "sl_dict.h"
 #include "sl_err.h"
 #include "sl_result.h"
+struct frame;
 #include "sl_store.h"
 
 enum {
@@ -58,6 +59,7 @@ void features_release(struct feature_set *fs);
 
 /* Adds the tables "features", "anomalies", "patterns" and "clusters". */
 int features_run(const struct analyze_params *p, const struct sl_store *st,
+		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err);
 
 /* anomalies.c and patterns.c: one table each (two for patterns). */

@@ -134,6 +134,7 @@ static int group_medians(struct ctx *cx, int64_t **medians, uint8_t **has)
 }
 
 int health_run(const struct analyze_params *p, const struct sl_store *st,
+	       const struct frame *f,
 	       struct sl_analysis *a, struct sl_errctx *err)
 {
 	static const struct sl_rcol cols[] = {
@@ -149,6 +150,8 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 	int64_t *med = NULL;
 	uint8_t *has_med = NULL;
 	int col[NC], rc;
+
+	(void)f; /* not read from the frame yet */
 
 	memset(&cx, 0, sizeof(cx));
 	if (!(cx.names = sl_dict_new()))

@@ -6,10 +6,12 @@
 #include "cli.h"
 #include "sl_err.h"
 #include "sl_result.h"
+struct frame;
 #include "sl_store.h"
 
 /* Adds the table "health_scores" to a. */
 int health_run(const struct analyze_params *p, const struct sl_store *st,
+	       const struct frame *f,
 	       struct sl_analysis *a, struct sl_errctx *err);
 
 #endif

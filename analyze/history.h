@@ -24,20 +24,29 @@ struct hist_row {
 	int64_t target, deployed; /* -1 when unknown */
 	double artifact_bytes;   /* sum of size_bytes, 0 when none */
 	uint32_t validations;    /* rows of validations */
+	int64_t recovery;        /* frame_recovery(): -1 when unrecovered or none */
 	uint8_t has_end, has_dur;
 	uint8_t finished;        /* terminal phase */
 	uint8_t completed;       /* phase completed */
 	uint8_t rolled_back;     /* rollback_triggered or phase rolled_back */
 };
 
+struct frame;
+
 struct history {
-	struct sl_dict *names; /* ids, agents, environments, strategies, reasons */
+	const struct sl_dict *names; /* the frame's: ids, agents, environments, ... */
 	struct hist_row *rows;
 	size_t n, cap;
+	struct frame *own; /* the frame history_load() read, else NULL */
 };
 
-/* Loads the window of p (and its --env/--agent filters when filter is
- * set).  The history owns everything; history_release() frees it. */
+/* The rows of f (only those passing --env/--agent when filter is set).
+ * names points into f, which must outlive h; history_release() frees the
+ * rows. */
+int history_from_frame(const struct frame *f, int filter, struct history *h,
+		       struct sl_errctx *err);
+/* The same from a frame of the window of p read here (for the queries,
+ * which have none); the history then owns that frame. */
 int history_load(const struct analyze_params *p, const struct sl_store *st, int filter,
 		 struct history *h, struct sl_errctx *err);
 void history_release(struct history *h);

@@ -18,6 +18,7 @@
 #include "canary.h"
 #include "dora.h"
 #include "featureset.h"
+#include "frame.h"
 #include "health.h"
 #include "pipeline.h"
 #include "predict.h"
@@ -51,7 +52,7 @@ static void report(const struct sl_errctx *e)
 /* The analyses after the success rates, in the order their tables are
  * written; an analysis may read the tables of those before it. */
 typedef int (*analysis_fn)(const struct analyze_params *, const struct sl_store *,
-			   struct sl_analysis *, struct sl_errctx *);
+			   const struct frame *, struct sl_analysis *, struct sl_errctx *);
 
 static const struct analysis {
 	const char *name; /* for --only */
@@ -142,6 +143,7 @@ int main(int argc, char **argv)
 	struct sl_store *st = NULL;
 	struct sl_analysis *a = NULL;
 	struct success_counts sc = {0, 0};
+	struct frame f = {0};
 	struct sl_errctx err;
 	int rc, status = 1;
 
@@ -170,8 +172,13 @@ int main(int argc, char **argv)
 		report(&err);
 		goto out;
 	}
+	/* the window's deployments, read once for every analysis */
+	if (frame_load(&p, st, &f, &err)) {
+		report(&err);
+		goto out;
+	}
 	for (size_t i = 0; i < NANALYSES; i++)
-		if (listed(p.only, analyses[i].name) && (rc = analyses[i].run(&p, st, a, &err))) {
+		if (listed(p.only, analyses[i].name) && (rc = analyses[i].run(&p, st, &f, a, &err))) {
 			report(&err);
 			goto out;
 		}
@@ -197,6 +204,7 @@ int main(int argc, char **argv)
 	}
 	status = 0;
 out:
+	frame_release(&f);
 	sl_analysis_free(a);
 	sl_store_close(st);
 	return status;

@@ -940,10 +940,13 @@ static int write_factors(const struct pl_all *A, struct sl_analysis *a)
 }
 
 int pipeline_run(const struct analyze_params *p, const struct sl_store *st,
+		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err)
 {
 	struct pl_all A;
 	int rc = pipeline_build(p, st, &A, 0, err);
+
+	(void)f; /* not read from the frame yet */
 
 	if (rc)
 		goto out;

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "sl_err.h"
 #include "sl_result.h"
+struct frame;
 #include "sl_store.h"
 
 /* A pipeline has at most this many distinct stages; more is reported and
@@ -105,6 +106,7 @@ int pipeline_status(const char *s, size_t n);
 /* Adds the pipeline tables to a; warnings (cycles, unknown stages, missing
  * end times) go to stderr naming the pipeline, and into the tables. */
 int pipeline_run(const struct analyze_params *p, const struct sl_store *st,
+		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err);
 
 /* Queries (query.c): pipeline-executions, pipeline-optimization and

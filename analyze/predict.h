@@ -10,12 +10,14 @@
 #include "cli.h"
 #include "sl_err.h"
 #include "sl_result.h"
+struct frame;
 #include "sl_store.h"
 
 /* Adds the tables predictions, duration_model, duration_backtest,
  * success_backtest and (rollback.h) rollback_causes, rollback_risk and
  * rollback_risk_backtest to a, from one load of the window's history. */
 int predict_run(const struct analyze_params *p, const struct sl_store *st,
+		const struct frame *f,
 		struct sl_analysis *a, struct sl_errctx *err);
 
 /* `--query predict --agent A --env E [--arg strategy=S] [--arg

@@ -314,66 +314,13 @@ static const char *prevention(const char *category)
 /* ---- causes ---- */
 
 
-static const struct history *sort_h;
-
-/* agent, environment, then start order */
-static int cmp_group(const void *x, const void *y)
+/* Recovery time of each rolled-back deployment (the frame's recovery:
+ * from its end to the end of the next completed deployment of the same
+ * agent and environment that ends later); -1 when there is none. */
+static void recovery_times(const struct history *h, int64_t *rec)
 {
-	size_t a = *(const size_t *)x, b = *(const size_t *)y;
-	const struct hist_row *ra = &sort_h->rows[a], *rb = &sort_h->rows[b];
-
-	if (ra->agent != rb->agent)
-		return (ra->agent > rb->agent) - (ra->agent < rb->agent);
-	if (ra->env != rb->env)
-		return (ra->env > rb->env) - (ra->env < rb->env);
-	return (a > b) - (a < b);
-}
-
-/* Recovery time of each rolled-back deployment: from its end to the end
- * of the next completed deployment of the same agent and environment (in
- * start order) that ends later; -1 when there is none. */
-static int recovery_times(const struct history *h, int64_t *rec)
-{
-	size_t *idx = malloc((h->n ? h->n : 1) * sizeof(*idx)), *pend = NULL;
-	size_t np = 0, cap = 0;
-
-	if (!idx)
-		return SL_ENOMEM;
-	for (size_t i = 0; i < h->n; i++) {
-		idx[i] = i;
-		rec[i] = -1;
-	}
-	sort_h = h;
-	sl_sort(idx, h->n, sizeof(*idx), cmp_group);
-	for (size_t k = 0; k < h->n; k++) {
-		const struct hist_row *w = &h->rows[idx[k]];
-
-		if (k && (w->agent != h->rows[idx[k - 1]].agent || w->env != h->rows[idx[k - 1]].env))
-			np = 0;
-		if (w->completed && w->has_end) {
-			size_t keep = 0;
-
-			for (size_t q = 0; q < np; q++) {
-				const struct hist_row *f = &h->rows[pend[q]];
-
-				if (w->end > f->end)
-					rec[pend[q]] = w->end - f->end;
-				else
-					pend[keep++] = pend[q];
-			}
-			np = keep;
-		}
-		if (w->rolled_back && w->has_end) {
-			if (sl_grow(&pend, &cap, np + 1, sizeof(*pend))) {
-				free(idx);
-				return SL_ENOMEM;
-			}
-			pend[np++] = idx[k];
-		}
-	}
-	free(idx);
-	free(pend);
-	return SL_OK;
+	for (size_t i = 0; i < h->n; i++)
+		rec[i] = h->rows[i].rolled_back && h->rows[i].has_end ? h->rows[i].recovery : -1;
 }
 
 struct cause_stat {
@@ -437,8 +384,9 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 	size_t nc = 0, nv = 0;
 	int rc = SL_ENOMEM;
 
-	if (!tmpl || !rec || !cause || recovery_times(h, rec))
+	if (!tmpl || !rec || !cause)
 		goto out;
+	recovery_times(h, rec);
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hist_row *w = &h->rows[i];
 		size_t n;

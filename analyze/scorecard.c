@@ -139,6 +139,7 @@ static const struct target targets[SC_NTARGETS] = {
 };
 
 int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
+		  const struct frame *f,
 		  struct sl_analysis *a, struct sl_errctx *err)
 {
 	static const struct sl_rcol cols[] = {
@@ -151,6 +152,8 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 	size_t ndet = 0, nrec = 0;
 	double value[7], samples[7];
 	int rc;
+
+	(void)f; /* not read from the frame yet */
 
 	memset(&cx, 0, sizeof(cx));
 	if ((rc = scan_troubles(p, st, &cx, err)) ||

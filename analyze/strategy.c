@@ -168,6 +168,7 @@ static int emit(struct sl_table *t, const struct cell *c, const struct sl_dict *
 }
 
 int strategy_run(const struct analyze_params *p, const struct sl_store *st,
+		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err)
 {
 	static const struct sl_rcol cols[] = {
@@ -192,6 +193,8 @@ int strategy_run(const struct analyze_params *p, const struct sl_store *st,
 	struct sl_batch *b;
 	struct sl_table *t = NULL;
 	int col[NC], rc;
+
+	(void)f; /* not read from the frame yet */
 
 	memset(&cx, 0, sizeof(cx));
 	if (!(cx.names = sl_dict_new()))

@@ -568,8 +568,10 @@ out:
 }
 
 int versions_run(const struct analyze_params *p, const struct sl_store *st,
+		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err)
 {
+	(void)f; /* not read from the frame yet */
 	return build(p, st, a, err);
 }
 

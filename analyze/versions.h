@@ -8,10 +8,12 @@
 #include "cli.h"
 #include "sl_err.h"
 #include "sl_result.h"
+struct frame;
 #include "sl_store.h"
 
 /* Adds the tables "adoption", "regressions" and "versions" to a. */
 int versions_run(const struct analyze_params *p, const struct sl_store *st,
+		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err);
 
 /* The scorecard's version_adoption_48h from a's "adoption" table: the

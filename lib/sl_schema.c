@@ -285,14 +285,28 @@ static int in_set(const char *s, const char *const *set)
 	return 0;
 }
 
-static const char *const terminal_phases[] = {"completed", "failed", "rolled_back",
-					      "partial", NULL};
+/* in the order of enum sl_phase */
 static const char *const all_phases[] = {"pending", "in_progress", "rolling_out",
 					 "validating", "completed", "failed",
 					 "rolled_back", "partial", NULL};
 static const char *const ci_statuses[] = {"success", "failed", "cancelled", "skipped",
 					  "running", "pending", NULL};
 
-int sl_phase_is_known(const char *s) { return in_set(s, all_phases); }
-int sl_phase_is_terminal(const char *s) { return in_set(s, terminal_phases); }
+int sl_phase_is_known(const char *s) { return sl_phase_of(s, strlen(s)) != SL_PHASE_OTHER; }
+int sl_phase_is_terminal(const char *s) { return sl_phase_finished(sl_phase_of(s, strlen(s))); }
+
+enum sl_phase sl_phase_of(const char *s, size_t n)
+{
+	if (!s)
+		return SL_PHASE_OTHER;
+	for (int k = 0; k < SL_PHASE_OTHER; k++)
+		if (strlen(all_phases[k]) == n && !memcmp(s, all_phases[k], n))
+			return (enum sl_phase)k;
+	return SL_PHASE_OTHER;
+}
+
+const char *sl_phase_name(enum sl_phase p)
+{
+	return p >= SL_PHASE_PENDING && p < SL_PHASE_OTHER ? all_phases[p] : "other";
+}
 int sl_ci_status_is_known(const char *s) { return in_set(s, ci_statuses); }

@@ -77,4 +77,46 @@ int sl_phase_is_known(const char *s);
 int sl_phase_is_terminal(const char *s);
 int sl_ci_status_is_known(const char *s);
 
+/* A deployment's phase as a code: the eight known phases in their order
+ * of life, then SL_PHASE_OTHER for any other text (kept as given in the
+ * store, but neither active nor finished).  The rules built on it are the
+ * only definitions of these words in shiplog:
+ *   active    pending, in_progress, rolling_out or validating;
+ *   finished  a terminal phase: completed, failed, rolled_back or partial;
+ *   success   completed;  failure  failed;
+ *   rolled back  phase rolled_back, or the rollback_triggered flag set
+ *             (sl_rolled_back(), which takes the flag: 1, 0 or -1 null). */
+enum sl_phase {
+	SL_PHASE_PENDING = 0,
+	SL_PHASE_IN_PROGRESS,
+	SL_PHASE_ROLLING_OUT,
+	SL_PHASE_VALIDATING,
+	SL_PHASE_COMPLETED,
+	SL_PHASE_FAILED,
+	SL_PHASE_ROLLED_BACK,
+	SL_PHASE_PARTIAL,
+	SL_PHASE_OTHER,
+};
+
+/* The code of the n bytes at s (NULL: SL_PHASE_OTHER); exact, lowercase
+ * as the store holds them. */
+enum sl_phase sl_phase_of(const char *s, size_t n);
+/* The phase's name ("other" for SL_PHASE_OTHER). */
+const char *sl_phase_name(enum sl_phase p);
+
+static inline int sl_phase_active(enum sl_phase p)
+{
+	return p <= SL_PHASE_VALIDATING;
+}
+
+static inline int sl_phase_finished(enum sl_phase p)
+{
+	return p >= SL_PHASE_COMPLETED && p <= SL_PHASE_PARTIAL;
+}
+
+static inline int sl_rolled_back(enum sl_phase p, int rollback_flag)
+{
+	return p == SL_PHASE_ROLLED_BACK || rollback_flag == 1;
+}
+
 #endif

@@ -1,0 +1,344 @@
+#include "frame.h"
+#include "common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_hash.h"
+#include "sl_scan.h"
+#include "sl_u64map.h"
+
+/* Every per-row array of struct frame, for growing, ordering and freeing
+ * them together. */
+#define FRAME_COLUMNS(X)                                                                     \
+	X(id) X(agent) X(env) X(strategy) X(version) X(target_group) X(reason) X(phase)     \
+	X(rb_flag) X(wanted) X(start) X(end) X(dur) X(commit) X(target) X(deployed)           \
+	X(healthy) X(failed) X(latency) X(error_rate) X(cpu) X(memory) X(artifact_bytes)      \
+	X(validations) X(val_passed) X(val_failed) X(val_skipped) X(incident) X(recovery)
+
+enum { C_ID, C_AGENT, C_ENV, C_PHASE, C_START, C_END, C_DUR, C_STRAT, C_VERSION, C_GROUP,
+       C_REASON, C_RB, C_COMMIT, C_TARGET, C_DEPLOYED, C_HEALTHY, C_FAILED, C_LAT, C_ERR,
+       C_CPU, C_MEM, NC };
+static const char *const colnames[NC] = {
+	"deployment_id", "agent_id", "environment", "phase", "start_time", "end_time",
+	"duration_ms", "rollout_strategy", "version", "target_group", "rollback_reason",
+	"rollback_triggered", "commit_time", "target_instances", "deployed_instances",
+	"healthy_instances", "failed_instances", "latency_change", "error_rate_change",
+	"cpu_change", "memory_change"};
+
+const char *frame_name(const struct frame *f, uint32_t code, size_t *n)
+{
+	if (code == FRAME_NONE) {
+		*n = 0;
+		return NULL;
+	}
+	return sl_dict_get(f->names, code, n);
+}
+
+int frame_names_cmp(const struct frame *f, uint32_t a, uint32_t b)
+{
+	if (a == b)
+		return 0;
+	if (a == FRAME_NONE || b == FRAME_NONE)
+		return a == FRAME_NONE ? -1 : 1;
+	return names_cmp(f->names, a, b);
+}
+
+/* Room for one more row in every column. */
+static int grow(struct frame *f, size_t *cap)
+{
+	size_t want;
+
+	if (f->n < *cap)
+		return SL_OK;
+	want = *cap ? *cap * 2 : 4096;
+#define GROW(c)                                                                              \
+	{                                                                                     \
+		void *p = realloc(f->c, want * sizeof(*f->c));                                \
+		if (!p)                                                                       \
+			return SL_ENOMEM;                                                     \
+		f->c = p;                                                                     \
+	}
+	FRAME_COLUMNS(GROW)
+#undef GROW
+	*cap = want;
+	return SL_OK;
+}
+
+static uint32_t code_of(struct frame *f, const struct sl_batch *b, int c, size_t r, int *nomem)
+{
+	size_t n;
+	const char *s = sl_batch_get_str(b, c, r, &n);
+	uint32_t code;
+
+	if (!s)
+		return FRAME_NONE;
+	if (sl_dict_intern(f->names, s, n, &code)) {
+		*nomem = 1;
+		return FRAME_NONE;
+	}
+	return code;
+}
+
+static int64_t int_of(const struct sl_batch *b, int c, size_t r)
+{
+	return sl_batch_is_null(b, c, r) ? FRAME_NULL : b->cols[c].v.i64[r];
+}
+
+static double real_of(const struct sl_batch *b, int c, size_t r)
+{
+	return sl_batch_is_null(b, c, r) ? NAN : b->cols[c].v.f64[r];
+}
+
+static int take(struct frame *f, const struct analyze_params *p, const struct sl_batch *b,
+		size_t r, const int *col, size_t *cap, struct sl_u64map *byid)
+{
+	size_t n[4];
+	const char *s[4];
+	size_t i = f->n;
+	uint32_t *v;
+	int nomem = 0, added;
+
+	for (int k = 0; k < 4; k++)
+		if (!(s[k] = sl_batch_get_str(b, col[k], r, &n[k])))
+			return SL_OK; /* required: the ingest never stores such a row */
+	if (grow(f, cap))
+		return SL_ENOMEM;
+	f->id[i] = code_of(f, b, col[C_ID], r, &nomem);
+	f->agent[i] = code_of(f, b, col[C_AGENT], r, &nomem);
+	f->env[i] = code_of(f, b, col[C_ENV], r, &nomem);
+	f->strategy[i] = code_of(f, b, col[C_STRAT], r, &nomem);
+	f->version[i] = code_of(f, b, col[C_VERSION], r, &nomem);
+	f->target_group[i] = code_of(f, b, col[C_GROUP], r, &nomem);
+	f->phase[i] = (uint8_t)sl_phase_of(s[C_PHASE], n[C_PHASE]);
+	f->rb_flag[i] = sl_batch_is_null(b, col[C_RB], r) ? -1 : b->cols[col[C_RB]].v.u8[r] != 0;
+	/* a reason only for what was rolled back (and said) */
+	f->reason[i] = FRAME_NONE;
+	if (frame_rolled_back(f, i)) {
+		size_t rn;
+		const char *reason = sl_batch_get_str(b, col[C_REASON], r, &rn);
+
+		if (reason && rn && sl_dict_intern(f->names, reason, rn, &f->reason[i]))
+			nomem = 1;
+	}
+	f->wanted[i] = (uint8_t)agent_env_wanted(p, s[C_AGENT], n[C_AGENT], s[C_ENV], n[C_ENV]);
+	f->start[i] = b->cols[col[C_START]].v.i64[r];
+	f->end[i] = int_of(b, col[C_END], r);
+	f->dur[i] = int_of(b, col[C_DUR], r);
+	f->commit[i] = int_of(b, col[C_COMMIT], r);
+	f->target[i] = int_of(b, col[C_TARGET], r);
+	f->deployed[i] = int_of(b, col[C_DEPLOYED], r);
+	f->healthy[i] = int_of(b, col[C_HEALTHY], r);
+	f->failed[i] = int_of(b, col[C_FAILED], r);
+	f->latency[i] = real_of(b, col[C_LAT], r);
+	f->error_rate[i] = real_of(b, col[C_ERR], r);
+	f->cpu[i] = real_of(b, col[C_CPU], r);
+	f->memory[i] = real_of(b, col[C_MEM], r);
+	f->artifact_bytes[i] = 0;
+	f->validations[i] = f->val_passed[i] = f->val_failed[i] = f->val_skipped[i] = 0;
+	f->incident[i] = 0;
+	f->recovery[i] = FRAME_NULL;
+	if (nomem || sl_u64map_put(byid, sl_hash(s[C_ID], n[C_ID]), &v, &added))
+		return SL_ENOMEM;
+	*v = (uint32_t)i;
+	f->n++;
+	return SL_OK;
+}
+
+/* The frame's order: start time, then id. */
+static const struct frame *order_f;
+
+static int cmp_order(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	if (order_f->start[a] != order_f->start[b])
+		return (order_f->start[a] > order_f->start[b]) -
+		       (order_f->start[a] < order_f->start[b]);
+	return frame_names_cmp(order_f, order_f->id[a], order_f->id[b]);
+}
+
+/* Puts every column in the frame's order. */
+static int put_in_order(struct frame *f)
+{
+	uint32_t *perm = malloc((f->n ? f->n : 1) * sizeof(*perm));
+	uint64_t *tmp = malloc((f->n ? f->n : 1) * sizeof(*tmp));
+
+	if (!perm || !tmp) {
+		free(perm);
+		free(tmp);
+		return SL_ENOMEM;
+	}
+	for (size_t i = 0; i < f->n; i++)
+		perm[i] = (uint32_t)i;
+	order_f = f;
+	sl_sort(perm, f->n, sizeof(*perm), cmp_order);
+#define PERMUTE(c)                                                                           \
+	{                                                                                     \
+		size_t w = sizeof(*f->c);                                                     \
+		for (size_t i = 0; i < f->n; i++)                                             \
+			memcpy((char *)tmp + i * w, (char *)f->c + (size_t)perm[i] * w, w);  \
+		memcpy(f->c, tmp, f->n * w);                                                  \
+	}
+	FRAME_COLUMNS(PERMUTE)
+#undef PERMUTE
+	free(perm);
+	free(tmp);
+	return SL_OK;
+}
+
+/* What other kinds say of the deployments: artifacts' bytes, validations'
+ * statuses, incidents. */
+static int join(struct frame *f, const struct analyze_params *p, const struct sl_store *st,
+		enum sl_kind kind, const struct sl_u64map *byid, struct sl_errctx *err)
+{
+	static const char *const art[] = {"deployment_id", "size_bytes"};
+	static const char *const val[] = {"deployment_id", "status"};
+	struct sl_scan *sc;
+	struct sl_batch *b;
+	int col[2], rc;
+
+	if (kind == SL_KIND_ARTIFACTS) /* stored on their deployment's day */
+		rc = scan_kind_cols(st, kind, p->from, p->to, art, 2, col, &sc, err);
+	else if (kind == SL_KIND_VALIDATIONS) /* within the rollout */
+		rc = scan_follow_cols(st, kind, p->from, p->to, val, 2, col, &sc, err);
+	else /* incidents: may come long after */
+		rc = scan_follow_cols(st, kind, p->from, SL_TIME_MAX, val, 1, col, &sc, err);
+	if (rc)
+		return rc;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++) {
+			uint32_t *v = scan_row_index(sc, b, r, col[0], byid);
+			size_t sn;
+			const char *s;
+
+			if (!v)
+				continue;
+			switch (kind) {
+			case SL_KIND_ARTIFACTS:
+				if (!sl_batch_is_null(b, col[1], r) && b->cols[col[1]].v.i64[r] > 0)
+					f->artifact_bytes[*v] += (double)b->cols[col[1]].v.i64[r];
+				break;
+			case SL_KIND_VALIDATIONS:
+				s = sl_batch_get_str(b, col[1], r, &sn);
+				f->validations[*v]++;
+				f->val_passed[*v] += is_str(s, sn, "passed");
+				f->val_failed[*v] += is_str(s, sn, "failed");
+				f->val_skipped[*v] += is_str(s, sn, "skipped");
+				break;
+			default:
+				f->incident[*v] = 1;
+				break;
+			}
+		}
+	sl_scan_close(sc);
+	return rc < 0 ? rc : SL_OK;
+}
+
+/* frame_recovery(): per agent × environment in frame order, each failure
+ * with an end waits for the first later completed deployment that ends
+ * after it. */
+static const struct frame *group_f;
+
+static int cmp_group(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	if (group_f->agent[a] != group_f->agent[b])
+		return (group_f->agent[a] > group_f->agent[b]) -
+		       (group_f->agent[a] < group_f->agent[b]);
+	if (group_f->env[a] != group_f->env[b])
+		return (group_f->env[a] > group_f->env[b]) - (group_f->env[a] < group_f->env[b]);
+	return (a > b) - (a < b);
+}
+
+static int recoveries(struct frame *f)
+{
+	uint32_t *idx = malloc((f->n ? f->n : 1) * sizeof(*idx)), *pend = NULL;
+	size_t np = 0, cap = 0;
+
+	if (!idx)
+		return SL_ENOMEM;
+	for (size_t i = 0; i < f->n; i++)
+		idx[i] = (uint32_t)i;
+	group_f = f;
+	sl_sort(idx, f->n, sizeof(*idx), cmp_group);
+	for (size_t k = 0; k < f->n; k++) {
+		uint32_t i = idx[k];
+
+		if (k && (f->agent[i] != f->agent[idx[k - 1]] || f->env[i] != f->env[idx[k - 1]]))
+			np = 0;
+		if (frame_completed(f, i) && f->end[i] != FRAME_NULL) {
+			size_t keep = 0;
+
+			for (size_t q = 0; q < np; q++)
+				if (f->end[i] > f->end[pend[q]])
+					f->recovery[pend[q]] = f->end[i] - f->end[pend[q]];
+				else
+					pend[keep++] = pend[q];
+			np = keep;
+		}
+		if (frame_failure(f, i) && f->end[i] != FRAME_NULL) {
+			if (sl_grow(&pend, &cap, np + 1, sizeof(*pend))) {
+				free(idx);
+				return SL_ENOMEM;
+			}
+			pend[np++] = i;
+		}
+	}
+	free(idx);
+	free(pend);
+	return SL_OK;
+}
+
+int frame_load(const struct analyze_params *p, const struct sl_store *st, struct frame *f,
+	       struct sl_errctx *err)
+{
+	struct sl_u64map byid = SL_U64MAP_INIT;
+	struct sl_scan *sc = NULL;
+	struct sl_batch *b;
+	size_t cap = 0;
+	int col[NC], rc;
+
+	memset(f, 0, sizeof(*f));
+	if (!(f->names = sl_dict_new()))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if ((rc = scan_deployments_cols(st, p->from, p->to, colnames, NC, col, &sc, err)))
+		goto out;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++)
+			if (sl_scan_in_window(sc, b, r) && take(f, p, b, r, col, &cap, &byid)) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
+			}
+	if (rc < 0)
+		goto out;
+	f->files = sl_scan_files(sc);
+	if ((rc = join(f, p, st, SL_KIND_ARTIFACTS, &byid, err)) ||
+	    (rc = join(f, p, st, SL_KIND_VALIDATIONS, &byid, err)) ||
+	    (rc = join(f, p, st, SL_KIND_INCIDENTS, &byid, err)))
+		goto out;
+	if (put_in_order(f) || recoveries(f)) {
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	rc = SL_OK;
+out:
+	sl_scan_close(sc);
+	sl_u64map_release(&byid);
+	if (rc)
+		frame_release(f);
+	return rc;
+}
+
+void frame_release(struct frame *f)
+{
+	if (!f)
+		return;
+	sl_dict_free(f->names);
+#define FREE(c) free(f->c);
+	FRAME_COLUMNS(FREE)
+#undef FREE
+	memset(f, 0, sizeof(*f));
+}

@@ -1,0 +1,130 @@
+/* frame.h - the window's deployments, read from the store once, as typed
+ * columns every analysis reads.
+ *
+ * Row i of every column is one deployment that started in the window
+ * [from, to) and has its required fields (id, agent, environment, phase);
+ * rows are in the frame's one order: start_time, then deployment_id (byte
+ * order).  That order does not depend on how the rows were stored, so a
+ * sum taken over the rows in frame order is a function of the set of rows.
+ *
+ * Beside the deployment's own fields the frame holds what other kinds say
+ * of it, joined by deployment_id: the bytes of its artifacts (stored on
+ * its day), its validations (from a day before the window to a week after
+ * it) and whether an incident names it (from a day before the window on).
+ *
+ * The domain's words are defined here and in lib/sl_schema.h, once:
+ * finished, success, failure, rolled back (frame_*() below), the duration
+ * (duration_ms as stored; a deployment without one has no duration) and
+ * the recovery time (frame_recovery()).
+ *
+ * The frame owns every array; frame_release() frees them. */
+#ifndef ANALYZE_FRAME_H
+#define ANALYZE_FRAME_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "sl_dict.h"
+#include "sl_err.h"
+#include "sl_schema.h"
+#include "sl_store.h"
+
+#define FRAME_NONE UINT32_MAX /* a string code: null */
+#define FRAME_NULL INT64_MIN  /* an integer or time: null */
+
+struct frame {
+	size_t n;
+	struct sl_dict *names; /* every string below: ids, agents, environments, ... */
+	/* strings, as codes into names (FRAME_NONE: null) */
+	uint32_t *id, *agent, *env, *strategy, *version, *target_group, *reason;
+	uint8_t *phase;  /* enum sl_phase */
+	int8_t *rb_flag; /* rollback_triggered: 1, 0, or -1 when null */
+	uint8_t *wanted; /* 1 when the row passes --agent and --env */
+	/* times (epoch ms) and integers; FRAME_NULL when null */
+	int64_t *start, *end, *dur, *commit;
+	int64_t *target, *deployed, *healthy, *failed;
+	/* changes measured after the rollout; NaN when null */
+	double *latency, *error_rate, *cpu, *memory;
+	/* joined */
+	double *artifact_bytes;  /* sum of the artifacts' positive size_bytes, 0 when none */
+	uint32_t *validations;   /* validation rows, whatever their status */
+	uint32_t *val_passed, *val_failed, *val_skipped; /* by status */
+	uint8_t *incident;       /* named by an incident */
+	int64_t *recovery;       /* see frame_recovery() */
+	uint64_t files;          /* deployment row groups read */
+};
+
+/* Loads the window of p: one scan of the deployments and one of each
+ * joined kind.  0 or a negative code with err set; on failure f is empty. */
+int frame_load(const struct analyze_params *p, const struct sl_store *st, struct frame *f,
+	       struct sl_errctx *err);
+void frame_release(struct frame *f);
+
+/* The string behind a code, *n its length (FRAME_NONE: NULL, 0). */
+const char *frame_name(const struct frame *f, uint32_t code, size_t *n);
+/* Byte order of the strings behind two codes (FRAME_NONE first). */
+int frame_names_cmp(const struct frame *f, uint32_t a, uint32_t b);
+
+/* The rules. */
+static inline int frame_finished(const struct frame *f, size_t i)
+{
+	return sl_phase_finished((enum sl_phase)f->phase[i]);
+}
+
+static inline int frame_completed(const struct frame *f, size_t i)
+{
+	return f->phase[i] == SL_PHASE_COMPLETED;
+}
+
+static inline int frame_rolled_back(const struct frame *f, size_t i)
+{
+	return sl_rolled_back((enum sl_phase)f->phase[i], f->rb_flag[i]);
+}
+
+/* A failure, as change failure rate and recovery count it: phase failed,
+ * or rolled back. */
+static inline int frame_failure(const struct frame *f, size_t i)
+{
+	return f->phase[i] == SL_PHASE_FAILED || frame_rolled_back(f, i);
+}
+
+/* The duration: duration_ms as stored (1 and *ms set), else 0. */
+static inline int frame_duration(const struct frame *f, size_t i, int64_t *ms)
+{
+	*ms = f->dur[i];
+	return f->dur[i] != FRAME_NULL;
+}
+
+/* The recovery time of a failure that has an end: from its end to the end
+ * of the next completed deployment of the same agent and environment (in
+ * frame order) that ends later.  Returns 1 with *ms set, 0 when it was not
+ * recovered within the window, -1 when the row is not a failure with an
+ * end (nothing to recover from). */
+static inline int frame_recovery(const struct frame *f, size_t i, int64_t *ms)
+{
+	if (!frame_failure(f, i) || f->end[i] == FRAME_NULL)
+		return -1;
+	*ms = f->recovery[i];
+	return f->recovery[i] != FRAME_NULL;
+}
+
+/* A number column's value as a double: 1 and *v set, 0 when null. */
+static inline int frame_num(const int64_t *col, size_t i, double *v)
+{
+	if (col[i] == FRAME_NULL)
+		return 0;
+	*v = (double)col[i];
+	return 1;
+}
+
+static inline int frame_real(const double *col, size_t i, double *v)
+{
+	if (isnan(col[i]))
+		return 0;
+	*v = col[i];
+	return 1;
+}
+
+#endif

@@ -292,6 +292,31 @@ static int recoveries(struct frame *f)
 	return SL_OK;
 }
 
+int frame_group_durations(const struct frame *f, enum rank_rule rule, uint32_t *group,
+			  int64_t **stat, uint8_t **has)
+{
+	uint64_t *key = malloc((f->n ? f->n : 1) * sizeof(*key));
+	uint8_t *known = malloc(f->n ? f->n : 1);
+	int rc;
+
+	if (!key || !known) {
+		free(key);
+		free(known);
+		return SL_ENOMEM;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		int64_t d;
+
+		/* unwanted rows share one group of their own, never read */
+		key[i] = f->wanted[i] ? (uint64_t)f->agent[i] << 32 | f->env[i] : UINT64_MAX;
+		known[i] = (uint8_t)(f->wanted[i] && frame_duration(f, i, &d));
+	}
+	rc = group_rank(f->n, key, f->dur, known, rule, group, stat, has);
+	free(key);
+	free(known);
+	return rc;
+}
+
 int frame_load(const struct analyze_params *p, const struct sl_store *st, struct frame *f,
 	       struct sl_errctx *err)
 {

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "common.h"
 #include "sl_dict.h"
 #include "sl_err.h"
 #include "sl_schema.h"
@@ -66,6 +67,13 @@ void frame_release(struct frame *f);
 const char *frame_name(const struct frame *f, uint32_t code, size_t *n);
 /* Byte order of the strings behind two codes (FRAME_NONE first). */
 int frame_names_cmp(const struct frame *f, uint32_t a, uint32_t b);
+
+/* Groups the wanted rows by agent × environment (group[i]: row i's group)
+ * and gives per group the order statistic rule of its durations (*stat,
+ * *has: malloc'ed, one per group; has 0 when no row of the group has a
+ * duration).  0 or SL_ENOMEM. */
+int frame_group_durations(const struct frame *f, enum rank_rule rule, uint32_t *group,
+			  int64_t **stat, uint8_t **has);
 
 /* The rules. */
 static inline int frame_finished(const struct frame *f, size_t i)

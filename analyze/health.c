@@ -17,33 +17,6 @@ static double clamp01(double x)
 	return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
-/* Lower median duration of each agent × environment of the wanted rows,
- * over those that have a duration; group[i] is row i's group. */
-static int group_medians(const struct frame *f, uint32_t *group, int64_t **medians,
-			 uint8_t **has)
-{
-	uint64_t *key = malloc((f->n ? f->n : 1) * sizeof(*key));
-	uint8_t *known = malloc(f->n ? f->n : 1);
-	int rc;
-
-	if (!key || !known) {
-		free(key);
-		free(known);
-		return SL_ENOMEM;
-	}
-	for (size_t i = 0; i < f->n; i++) {
-		int64_t d;
-
-		/* unwanted rows form groups of their own, never read */
-		key[i] = f->wanted[i] ? (uint64_t)f->agent[i] << 32 | f->env[i] : UINT64_MAX;
-		known[i] = (uint8_t)(f->wanted[i] && frame_duration(f, i, &d));
-	}
-	rc = group_rank(f->n, key, f->dur, known, RANK_LOWER_MEDIAN, group, medians, has);
-	free(key);
-	free(known);
-	return rc;
-}
-
 int health_run(const struct analyze_params *p, const struct sl_store *st,
 	       const struct frame *f,
 	       struct sl_analysis *a, struct sl_errctx *err)
@@ -61,7 +34,7 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 	int rc;
 
 	(void)st;
-	if (!group || group_medians(f, group, &med, &has_med) ||
+	if (!group || frame_group_durations(f, RANK_LOWER_MEDIAN, group, &med, &has_med) ||
 	    !(t = sl_table_new("health_scores", cols, 11)))
 		goto nomem;
 	for (size_t i = 0; i < f->n; i++) {

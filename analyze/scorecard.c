@@ -1,5 +1,6 @@
 #include "scorecard.h"
 #include "common.h"
+#include "frame.h"
 #include "versions.h"
 
 #include <math.h>
@@ -7,14 +8,15 @@
 #include <string.h>
 
 #include "sl_buf.h"
+#include "sl_hash.h"
 #include "sl_scan.h"
 #include "sl_u64map.h"
 
 
 /* A failed or rolled-back deployment and the first sign of its trouble. */
 struct trouble {
-	int64_t start, end, first_sign;
-	uint8_t has_end, rolled_back, has_sign;
+	int64_t start, first_sign;
+	uint8_t has_sign;
 };
 
 struct ctx {
@@ -23,52 +25,28 @@ struct ctx {
 	struct sl_u64map byid;
 };
 
-static int scan_troubles(const struct analyze_params *p, const struct sl_store *st,
-			 struct ctx *cx, struct sl_errctx *err)
+/* The window's failures (failed or rolled back) of the --agent/--env. */
+static int take_troubles(const struct frame *f, struct ctx *cx, struct sl_errctx *err)
 {
-	static const char *const names[] = {"deployment_id", "agent_id", "environment", "phase",
-					    "start_time", "end_time", "rollback_triggered"};
-	struct sl_scan *sc;
-	struct sl_batch *b;
-	int col[7], rc;
+	for (size_t i = 0; i < f->n; i++) {
+		struct trouble *t;
+		uint32_t *v;
+		size_t n;
+		const char *id;
+		int added;
 
-	if ((rc = scan_deployments_cols(st, p->from, p->to, names, 7, col, &sc,
-					  err)))
-		return rc;
-	while ((rc = sl_scan_next(sc, &b, err)) > 0)
-		for (size_t r = 0; r < b->n; r++) {
-			size_t n[4];
-			const char *s[4];
-			int rolled, failed;
-			struct trouble *t;
-			uint32_t *v;
-			int added;
-
-			for (int k = 0; k < 4; k++)
-				s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
-			if (!sl_scan_in_window(sc, b, r) || !s[0] ||
-			    !agent_env_wanted(p, s[1], n[1], s[2], n[2]))
-				continue;
-			rolled = is_str(s[3], n[3], "rolled_back") ||
-				 (!sl_batch_is_null(b, col[6], r) && b->cols[col[6]].v.u8[r]);
-			failed = is_str(s[3], n[3], "failed");
-			if (!rolled && !failed)
-				continue;
-			if (sl_grow(&cx->t, &cx->cap, cx->n + 1, sizeof(*cx->t)) ||
-			    sl_u64map_put(&cx->byid, sl_hash(s[0], n[0]), &v, &added)) {
-				sl_scan_close(sc);
-				return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-			}
-			t = &cx->t[cx->n];
-			memset(t, 0, sizeof(*t));
-			t->start = b->cols[col[4]].v.i64[r];
-			t->has_end = !sl_batch_is_null(b, col[5], r);
-			t->end = b->cols[col[5]].v.i64[r];
-			t->rolled_back = (uint8_t)rolled;
-			*v = (uint32_t)cx->n++;
-		}
-	sl_scan_close(sc);
-	return rc < 0 ? rc : SL_OK;
+		if (!f->wanted[i] || !frame_failure(f, i))
+			continue;
+		id = frame_name(f, f->id[i], &n);
+		if (sl_grow(&cx->t, &cx->cap, cx->n + 1, sizeof(*cx->t)) ||
+		    sl_u64map_put(&cx->byid, sl_hash(id, n), &v, &added))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		t = &cx->t[cx->n];
+		memset(t, 0, sizeof(*t));
+		t->start = f->start[i];
+		*v = (uint32_t)cx->n++;
+	}
+	return SL_OK;
 }
 
 /* The first failed validation or checkpoint of each troubled deployment:
@@ -148,21 +126,18 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 	};
 	struct ctx cx;
 	struct sl_table *t = NULL;
-	int64_t *det = NULL, *rec = NULL;
-	size_t ndet = 0, nrec = 0;
+	int64_t *det = NULL;
+	size_t ndet = 0;
 	double value[7], samples[7];
 	int rc;
 
-	(void)f; /* not read from the frame yet */
 
 	memset(&cx, 0, sizeof(cx));
-	if ((rc = scan_troubles(p, st, &cx, err)) ||
+	if ((rc = take_troubles(f, &cx, err)) ||
 	    (rc = scan_signs(p, st, &cx, SL_KIND_VALIDATIONS, err)) ||
 	    (rc = scan_signs(p, st, &cx, SL_KIND_CHECKPOINTS, err)))
 		goto out;
-	det = malloc((cx.n ? cx.n : 1) * sizeof(*det));
-	rec = malloc((cx.n ? cx.n : 1) * sizeof(*rec));
-	if (!det || !rec)
+	if (!(det = malloc((cx.n ? cx.n : 1) * sizeof(*det))))
 		goto nomem;
 	for (size_t i = 0; i < cx.n; i++) {
 		const struct trouble *tr = &cx.t[i];
@@ -170,8 +145,6 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 		if (!tr->has_sign || tr->first_sign < tr->start)
 			continue;
 		det[ndet++] = tr->first_sign - tr->start;
-		if (tr->rolled_back && tr->has_end && tr->end >= tr->first_sign)
-			rec[nrec++] = tr->end - tr->first_sign;
 	}
 	value[0] = lookup(a, "summary", "overall", "success_rate");
 	samples[0] = lookup(a, "summary", "overall", "finished_deployments");
@@ -181,8 +154,9 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 	samples[2] = samples[0];
 	value[3] = ndet ? (double)lower_median(det, ndet) : NAN;
 	samples[3] = (double)ndet;
-	value[4] = nrec ? (double)lower_median(rec, nrec) : NAN;
-	samples[4] = (double)nrec;
+	/* recovery: the DORA key (production), one number on the page */
+	value[4] = lookup(a, "dora", "failed_deployment_recovery_time", "value");
+	samples[4] = lookup(a, "dora", "failed_deployment_recovery_time", "samples");
 	value[5] = versions_adoption_score(a, &samples[5]);
 	value[6] = lookup(a, "alert_precision", "all", "false_positive_rate");
 	samples[6] = lookup(a, "alert_precision", "all", "alerts");
@@ -216,7 +190,6 @@ nomem:
 out:
 	sl_table_free(t);
 	free(det);
-	free(rec);
 	free(cx.t);
 	sl_u64map_release(&cx.byid);
 	return rc;

@@ -1,10 +1,12 @@
 # The success-metric scorecard, hand-worked.  z1 (rolled back) started 10:00,
 # its validation failed at 10:01:30 (detected after 90 s), a checkpoint
-# failed at 10:03, it ended 10:05: recovered 210 s after the first sign.  z2
+# failed at 10:03, it ended 10:05; z3, the next completed deployment of its
+# agent and environment, ended 12:01: recovered 6960 s after z1 ended.  z2
 # (failed) started 11:00, a checkpoint failed at 11:04: detected after 240 s.
 # z3 completed in 60 s.  Success 1/3 and rollbacks 1/3: missed; mean time to
 # deploy (z1 took 300 s, z3 60 s) 180 s: met; detection (lower median of 90 and 240 s) 90 s: met;
-# recovery 210 s: met; z1's VALIDATION_FAILED alert was confirmed by the
+# recovery (the DORA key; z2 has no end, so no recovery to measure) 6960 s:
+# missed; z1's VALIDATION_FAILED alert was confirmed by the
 # rollback: false positives 0: met; adoption is not measured yet: null.
 cat >d.csv <<'CSV'
 deployment_id,agent_id,environment,phase,start_time,end_time,rollback_triggered

@@ -1,5 +1,6 @@
 #include "strategy.h"
 #include "common.h"
+#include "frame.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -19,18 +20,13 @@ struct cell {
 	uint64_t nlat, nerr, ncpu, nmem;
 };
 
-#define NONE UINT32_MAX
+#define NONE UINT32_MAX /* overall; FRAME_NONE strategies are left out */
 
 struct ctx {
-	struct sl_dict *names;
+	const struct sl_dict *names; /* the frame's */
 	struct cell *cells;
 	size_t n, cap;
 };
-
-enum { C_AGENT, C_ENV, C_PHASE, C_STRATEGY, C_DUR, C_ROLLBACK, C_LAT, C_ERR, C_CPU, C_MEM, NC };
-static const char *const colnames[NC] = {"agent_id", "environment", "phase", "rollout_strategy",
-					 "duration_ms", "rollback_triggered", "latency_change",
-					 "error_rate_change", "cpu_change", "memory_change"};
 
 static struct cell *cell_of(struct ctx *cx, uint32_t strategy, uint32_t env)
 {
@@ -45,45 +41,44 @@ static struct cell *cell_of(struct ctx *cx, uint32_t strategy, uint32_t env)
 	return &cx->cells[cx->n++];
 }
 
-static double get(const struct sl_batch *b, int c, size_t r, int *has)
+/* A change as a term of a sum: 0 when null (not counted). */
+static double get(const double *col, size_t i, int *has)
 {
-	*has = !sl_batch_is_null(b, c, r);
-	return *has ? b->cols[c].v.f64[r] : 0;
+	double v = 0;
+
+	*has = frame_real(col, i, &v);
+	return v;
 }
 
-static int add(struct cell *c, const struct sl_batch *b, size_t r, const int *col)
+static int add(struct cell *c, const struct frame *f, size_t i)
 {
-	size_t pn;
-	const char *ph = sl_batch_get_str(b, col[C_PHASE], r, &pn);
-	int terminal = is_str(ph, pn, "completed") || is_str(ph, pn, "failed") ||
-		       is_str(ph, pn, "rolled_back") || is_str(ph, pn, "partial");
-	int rolled = is_str(ph, pn, "rolled_back") ||
-		     (!sl_batch_is_null(b, col[C_ROLLBACK], r) && b->cols[col[C_ROLLBACK]].v.u8[r]);
+	int terminal = frame_finished(f, i);
 	int h;
-	double lat = get(b, col[C_LAT], r, &h), er, v;
+	double lat = get(f->latency, i, &h), er, v;
+	int64_t d;
 
 	c->n++;
 	c->finished += terminal;
-	c->completed += is_str(ph, pn, "completed");
-	c->rolled_back += terminal && rolled;
+	c->completed += frame_completed(f, i);
+	c->rolled_back += terminal && frame_rolled_back(f, i);
 	c->lat += lat;
 	c->nlat += h;
-	er = get(b, col[C_ERR], r, &h);
+	er = get(f->error_rate, i, &h);
 	c->err += er;
 	c->nerr += h;
-	v = get(b, col[C_CPU], r, &h);
+	v = get(f->cpu, i, &h);
 	c->cpu += v;
 	c->ncpu += h;
-	v = get(b, col[C_MEM], r, &h);
+	v = get(f->memory, i, &h);
 	c->mem += v;
 	c->nmem += h;
-	/* the health score's performance component (SPEC §4.3) */
+	/* the health score's performance component */
 	v = 1 - (lat > 0 ? lat : 0) - 10 * (er > 0 ? er : 0);
 	c->perf += v < 0 ? 0 : v > 1 ? 1 : v;
-	if (!sl_batch_is_null(b, col[C_DUR], r)) {
+	if (frame_duration(f, i, &d)) {
 		if (sl_grow(&c->dur, &c->durcap, c->ndur + 1, sizeof(*c->dur)))
 			return SL_ENOMEM;
-		c->dur[c->ndur++] = b->cols[col[C_DUR]].v.i64[r];
+		c->dur[c->ndur++] = d;
 	}
 	return SL_OK;
 }
@@ -189,41 +184,25 @@ int strategy_run(const struct analyze_params *p, const struct sl_store *st,
 		{"recommendation_score", SL_R_F64},
 	};
 	struct ctx cx;
-	struct sl_scan *sc = NULL;
-	struct sl_batch *b;
 	struct sl_table *t = NULL;
-	int col[NC], rc;
+	int rc;
 
-	(void)f; /* not read from the frame yet */
-
+	(void)p; /* the filters are the frame's wanted rows */
+	(void)st;
 	memset(&cx, 0, sizeof(cx));
-	if (!(cx.names = sl_dict_new()))
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = scan_deployments_cols(st, p->from, p->to, colnames, NC, col, &sc,
-					  err)))
-		goto out;
-	while ((rc = sl_scan_next(sc, &b, err)) > 0)
-		for (size_t r = 0; r < b->n; r++) {
-			size_t an, en, sn;
-			const char *agent = sl_batch_get_str(b, col[C_AGENT], r, &an);
-			const char *env = sl_batch_get_str(b, col[C_ENV], r, &en);
-			const char *strat = sl_batch_get_str(b, col[C_STRATEGY], r, &sn);
-			uint32_t sc_, ec;
-			struct cell *c1, *c2;
+	cx.names = f->names;
+	/* in frame order, so that every sum is a function of the rows */
+	for (size_t i = 0; i < f->n; i++) {
+		struct cell *c1, *c2;
 
-			if (!sl_scan_in_window(sc, b, r) || !strat || !env ||
-			    !agent_env_wanted(p, agent, an, env, en))
-				continue;
-			if (sl_dict_intern(cx.names, strat, sn, &sc_) ||
-			    sl_dict_intern(cx.names, env, en, &ec) || !(c1 = cell_of(&cx, sc_, ec)) ||
-			    add(c1, b, r, col) || !(c2 = cell_of(&cx, sc_, NONE)) ||
-			    add(c2, b, r, col)) {
-				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-				goto out;
-			}
+		if (!f->wanted[i] || f->strategy[i] == FRAME_NONE)
+			continue;
+		if (!(c1 = cell_of(&cx, f->strategy[i], f->env[i])) || add(c1, f, i) ||
+		    !(c2 = cell_of(&cx, f->strategy[i], NONE)) || add(c2, f, i)) {
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			goto out;
 		}
-	if (rc < 0)
-		goto out;
+	}
 	if (!(t = sl_table_new("strategies", cols, 15))) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
@@ -240,11 +219,9 @@ int strategy_run(const struct analyze_params *p, const struct sl_store *st,
 	rc = sl_analysis_add(a, t) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
 	t = NULL;
 out:
-	sl_scan_close(sc);
 	sl_table_free(t);
 	for (size_t i = 0; i < cx.n; i++)
 		free(cx.cells[i].dur);
 	free(cx.cells);
-	sl_dict_free(cx.names);
 	return rc;
 }

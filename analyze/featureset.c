@@ -1,32 +1,15 @@
 #include "featureset.h"
 #include "common.h"
+#include "frame.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sl_buf.h"
-#include "sl_scan.h"
 
 const char *const feature_names[F_N] = {
 	"log_duration", "failed_share", "unhealthy_share", "coverage", "latency_change",
 	"error_rate_change", "cpu_change", "memory_change", "rollback"};
-
-enum { C_ID, C_AGENT, C_ENV, C_PHASE, C_START, C_DUR, C_STRATEGY, C_TARGET, C_DEPLOYED,
-       C_HEALTHY, C_FAILED, C_ROLLBACK, C_LAT, C_ERR, C_CPU, C_MEM, NC };
-static const char *const colnames[NC] = {
-	"deployment_id",      "agent_id",	  "environment",       "phase",
-	"start_time",	      "duration_ms",	  "rollout_strategy",  "target_instances",
-	"deployed_instances", "healthy_instances", "failed_instances", "rollback_triggered",
-	"latency_change",     "error_rate_change", "cpu_change",	 "memory_change"};
-
-static int num(const struct sl_batch *b, int c, size_t r, double *v)
-{
-	if (sl_batch_is_null(b, c, r))
-		return 0;
-	*v = b->cols[c].type == SL_F64 ? b->cols[c].v.f64[r] : (double)b->cols[c].v.i64[r];
-	return isfinite(*v);
-}
 
 static void set(struct feature_row *w, int f, double v)
 {
@@ -34,71 +17,52 @@ static void set(struct feature_row *w, int f, double v)
 	w->known |= (uint16_t)(1u << f);
 }
 
-static int take(struct feature_set *fs, const struct analyze_params *p, const struct sl_batch *b,
-		size_t r, const int *col)
+/* A frame number that is known and finite. */
+static int num(const int64_t *col, size_t i, double *v)
 {
-	size_t n[4], sn;
-	const char *s[4], *strategy;
-	struct feature_row *w;
-	double target, v, dur;
+	return frame_num(col, i, v) && isfinite(*v);
+}
+
+static int real(const double *col, size_t i, double *v)
+{
+	return frame_real(col, i, v) && isfinite(*v);
+}
+
+static void take(struct feature_row *w, const struct frame *f, size_t i)
+{
+	double target, v;
+	int64_t dur;
 	int has_target;
 
-	for (int k = 0; k < 4; k++)
-		s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
-	if (!s[0] || !s[1] || !s[2] || !s[3])
-		return SL_OK;
-	if ((p->env && !is_str(s[2], n[2], p->env)) || (p->agent && !is_str(s[1], n[1], p->agent)))
-		return SL_OK;
-	if (sl_grow(&fs->rows, &fs->cap, fs->n + 1, sizeof(*fs->rows)))
-		return SL_ENOMEM;
-	w = &fs->rows[fs->n];
 	memset(w, 0, sizeof(*w));
-	w->strategy = NO_CODE;
-	strategy = sl_batch_get_str(b, col[C_STRATEGY], r, &sn);
-	if (sl_dict_intern(fs->names, s[0], n[0], &w->id) ||
-	    sl_dict_intern(fs->names, s[2], n[2], &w->env) ||
-	    sl_dict_intern(fs->names, s[3], n[3], &w->phase) ||
-	    (strategy && sl_dict_intern(fs->names, strategy, sn, &w->strategy)))
-		return SL_ENOMEM;
-	w->start = b->cols[col[C_START]].v.i64[r];
+	w->id = f->id[i];
+	w->env = f->env[i];
+	w->strategy = f->strategy[i] == FRAME_NONE ? NO_CODE : f->strategy[i];
+	w->phase = f->phase[i];
+	w->start = f->start[i];
 	w->duration_ms = -1;
-	if (num(b, col[C_DUR], r, &dur) && dur >= 0) {
-		w->duration_ms = b->cols[col[C_DUR]].v.i64[r];
-		set(w, F_LOG_DURATION, log1p(dur));
+	if (frame_duration(f, i, &dur) && dur >= 0) {
+		w->duration_ms = dur;
+		set(w, F_LOG_DURATION, log1p((double)dur));
 	}
-	has_target = num(b, col[C_TARGET], r, &target) && target > 0;
-	if (has_target && num(b, col[C_FAILED], r, &v))
+	has_target = num(f->target, i, &target) && target > 0;
+	if (has_target && num(f->failed, i, &v))
 		set(w, F_FAILED, v / target);
-	if (has_target && num(b, col[C_HEALTHY], r, &v)) {
+	if (has_target && num(f->healthy, i, &v)) {
 		v = (target - v) / target;
 		set(w, F_UNHEALTHY, v < 0 ? 0 : v > 1 ? 1 : v);
 	}
-	if (has_target && num(b, col[C_DEPLOYED], r, &v))
+	if (has_target && num(f->deployed, i, &v))
 		set(w, F_COVERAGE, v / target);
-	if (num(b, col[C_LAT], r, &v))
+	if (real(f->latency, i, &v))
 		set(w, F_LATENCY, v);
-	if (num(b, col[C_ERR], r, &v))
+	if (real(f->error_rate, i, &v))
 		set(w, F_ERROR_RATE, v);
-	if (num(b, col[C_CPU], r, &v))
+	if (real(f->cpu, i, &v))
 		set(w, F_CPU, v);
-	if (num(b, col[C_MEM], r, &v))
+	if (real(f->memory, i, &v))
 		set(w, F_MEMORY, v);
-	set(w, F_ROLLBACK,
-	    is_str(s[3], n[3], "rolled_back") ||
-		    (!sl_batch_is_null(b, col[C_ROLLBACK], r) && b->cols[col[C_ROLLBACK]].v.u8[r]));
-	fs->n++;
-	return SL_OK;
-}
-
-static const struct sl_dict *sort_names;
-
-static int cmp_row(const void *x, const void *y)
-{
-	const struct feature_row *a = x, *b = y;
-
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return names_cmp(sort_names, a->id, b->id);
+	set(w, F_ROLLBACK, frame_rolled_back(f, i));
 }
 
 /* The k-th smallest of v[0..n) (v is reordered). */
@@ -197,29 +161,17 @@ static int standardize(struct feature_set *fs)
 	return SL_OK;
 }
 
-int features_load(const struct analyze_params *p, const struct sl_store *st,
-		  struct feature_set *fs, struct sl_errctx *err)
+int features_from_frame(const struct frame *f, struct feature_set *fs, struct sl_errctx *err)
 {
-	struct sl_scan *sc = NULL;
-	struct sl_batch *b;
-	int col[NC], rc;
-
 	memset(fs, 0, sizeof(*fs));
-	if (!(fs->names = sl_dict_new()))
+	fs->names = f->names;
+	if (!(fs->rows = malloc((f->n ? f->n : 1) * sizeof(*fs->rows))))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = scan_deployments_cols(st, p->from, p->to, colnames, NC, col, &sc, err)))
-		return rc;
-	while ((rc = sl_scan_next(sc, &b, err)) > 0)
-		for (size_t r = 0; r < b->n; r++)
-			if (sl_scan_in_window(sc, b, r) && take(fs, p, b, r, col)) {
-				sl_scan_close(sc);
-				return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-			}
-	sl_scan_close(sc);
-	if (rc < 0)
-		return rc;
-	sort_names = fs->names;
-	sl_sort(fs->rows, fs->n, sizeof(*fs->rows), cmp_row);
+	fs->cap = f->n;
+	/* in frame order: start time, then id */
+	for (size_t i = 0; i < f->n; i++)
+		if (f->wanted[i])
+			take(&fs->rows[fs->n++], f, i);
 	if (standardize(fs))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	return SL_OK;
@@ -227,7 +179,6 @@ int features_load(const struct analyze_params *p, const struct sl_store *st,
 
 void features_release(struct feature_set *fs)
 {
-	sl_dict_free(fs->names);
 	free(fs->rows);
 	free(fs->x);
 	memset(fs, 0, sizeof(*fs));
@@ -264,9 +215,8 @@ int features_run(const struct analyze_params *p, const struct sl_store *st,
 	struct feature_set fs;
 	int rc;
 
-	(void)f; /* not read from the frame yet */
-
-	if ((rc = features_load(p, st, &fs, err)))
+	(void)st;
+	if ((rc = features_from_frame(f, &fs, err)))
 		goto out;
 	if (features_table(&fs, a)) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);

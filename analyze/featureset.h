@@ -32,29 +32,29 @@ extern const char *const feature_names[F_N];
 #define NO_CODE UINT32_MAX
 
 struct feature_row {
-	uint32_t id, env, strategy, phase; /* codes in names; strategy may be NO_CODE */
+	uint32_t id, env, strategy; /* codes in names; strategy may be NO_CODE */
+	uint8_t phase;              /* enum sl_phase */
 	int64_t start;
 	int64_t duration_ms;
 	double raw[F_N];  /* original units; meaningful where known */
 	uint16_t known;   /* bit f: raw[f] was in the data (else imputed) */
 };
 
-/* Rows sorted by start time, then deployment id (byte order).  x is the
+/* Rows in frame order: start time, then deployment id (byte order).  x is the
  * n x F_N standardized matrix in the same order: nulls replaced by the
  * column's median (of the known values; 0 when none), then (v - mean) / sd
  * with the population sd; a column with sd 0 is all 0. */
 struct feature_set {
-	struct sl_dict *names;
+	const struct sl_dict *names; /* the frame's */
 	size_t n, cap;
 	struct feature_row *rows;
 	double *x;
 	double median[F_N], mean[F_N], sd[F_N];
 };
 
-/* Reads the deployments of the window (--env, --agent apply) into fs,
- * which the caller releases with features_release(). */
-int features_load(const struct analyze_params *p, const struct sl_store *st,
-		  struct feature_set *fs, struct sl_errctx *err);
+/* The frame's wanted rows (--env, --agent apply) into fs, which the
+ * caller releases with features_release(); f must outlive fs. */
+int features_from_frame(const struct frame *f, struct feature_set *fs, struct sl_errctx *err);
 void features_release(struct feature_set *fs);
 
 /* Adds the tables "features", "anomalies", "patterns" and "clusters". */

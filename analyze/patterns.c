@@ -18,14 +18,6 @@ struct acc {
 	uint32_t env, strategy; /* dominant; NO_CODE when none */
 };
 
-static int is_name(const struct sl_dict *d, uint32_t code, const char *want)
-{
-	size_t n;
-	const char *s = sl_dict_get(d, code, &n);
-
-	return n == strlen(want) && !memcmp(s, want, n);
-}
-
 /* (cluster + 1) << 32 | code, sorted: runs are counts. */
 static int cmp_u64(const void *x, const void *y)
 {
@@ -184,7 +176,7 @@ static int clusters_table(const struct feature_set *fs, const int32_t *label, in
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct feature_row *w = &fs->rows[i];
 		struct acc *c = &acc[label[i] + 1];
-		uint32_t ph = w->phase;
+		enum sl_phase ph = (enum sl_phase)w->phase;
 
 		c->size++;
 		for (int f = 0; f < F_N; f++) {
@@ -198,10 +190,9 @@ static int clusters_table(const struct feature_set *fs, const int32_t *label, in
 			c->dur_sum += (double)w->duration_ms;
 			c->dur_n++;
 		}
-		if (is_name(fs->names, ph, "completed") || is_name(fs->names, ph, "failed") ||
-		    is_name(fs->names, ph, "rolled_back") || is_name(fs->names, ph, "partial")) {
+		if (sl_phase_finished(ph)) {
 			c->finished++;
-			c->completed += is_name(fs->names, ph, "completed");
+			c->completed += ph == SL_PHASE_COMPLETED;
 		}
 	}
 	if (dominant(fs, label, acc, nacc, 0) || dominant(fs, label, acc, nacc, 1) ||

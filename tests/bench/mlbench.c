@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "config.h"
 #include "featureset.h"
+#include "frame.h"
 #include "sl_dbscan.h"
 #include "sl_iforest.h"
 #include "sl_scan.h"
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
 	struct analyze_params p;
 	struct sl_store *st = NULL;
 	struct feature_set fs;
+	struct frame fr;
 	struct sl_errctx err;
 	size_t n;
 	double t0;
@@ -49,7 +51,7 @@ int main(int argc, char **argv)
 	config_defaults(&p.cfg);
 	sl_err_clear(&err);
 	if (sl_store_open(&st, argv[1], 0, SL_LOCK_SHARED, 0, &err) ||
-	    features_load(&p, st, &fs, &err)) {
+	    frame_load(&p, st, &fr, &err) || features_from_frame(&fr, &fs, &err)) {
 		fprintf(stderr, "mlbench: error: '%s': %s\n", argv[1],
 			err.msg[0] ? err.msg : sl_strerror(err.code));
 		return 1;
@@ -99,6 +101,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	features_release(&fs);
+	frame_release(&fr);
 	sl_store_close(st);
 	return 0;
 }

@@ -1,5 +1,6 @@
 #include "activity.h"
 #include "common.h"
+#include "frame.h"
 #include "window.h"
 
 #include <stddef.h>
@@ -8,7 +9,6 @@
 #include <time.h>
 
 #include "sl_buf.h"
-#include "sl_dict.h"
 #include "sl_scan.h"
 
 #define HOUR_MS 3600000LL
@@ -20,32 +20,15 @@ struct day {
 	double dur; /* sum */
 };
 
-/* A deployment in an active phase: codes into the run's dictionary
- * (NONE when null). */
-struct active {
-	uint32_t id, agent, env, version, phase, strategy;
-	int64_t start, deployed, target;
-	uint8_t has_deployed, has_target;
-};
-
-#define NONE UINT32_MAX
-
 struct ctx {
 	uint64_t heat[7][24][2]; /* Monday first: deployments, failures */
 	struct day *days;
 	size_t ndays, dcap;
-	struct active *act;
-	size_t nact, acap;
-	struct sl_dict *names;
+	uint32_t *act; /* frame rows in an active phase, in frame order */
+	size_t nact;
+	const struct frame *f;
 	int utc;
 };
-
-enum { C_ID, C_AGENT, C_ENV, C_VERSION, C_PHASE, C_STRATEGY, C_START, C_DUR, C_ROLLBACK,
-       C_DEPLOYED, C_TARGET, NC };
-static const char *const colnames[NC] = {"deployment_id", "agent_id", "environment", "version",
-					 "phase", "rollout_strategy", "start_time", "duration_ms",
-					 "rollback_triggered", "deployed_instances",
-					 "target_instances"};
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -79,23 +62,11 @@ static struct day *day_of(struct ctx *cx, int64_t d)
 	return &cx->days[cx->ndays++];
 }
 
-static int intern(struct ctx *cx, const struct sl_batch *b, int c, size_t r, uint32_t *code)
+static int add_row(struct ctx *cx, size_t i)
 {
-	size_t n;
-	const char *s = sl_batch_get_str(b, c, r, &n);
-
-	*code = NONE;
-	return s ? sl_dict_intern(cx->names, s, n, code) : SL_OK;
-}
-
-static int add_row(struct ctx *cx, const struct sl_batch *b, size_t r, const int *col)
-{
-	size_t pn;
-	const char *ph = sl_batch_get_str(b, col[C_PHASE], r, &pn);
-	int64_t t = b->cols[col[C_START]].v.i64[r], d = window_day(t);
-	int failed = is_str(ph, pn, "failed");
-	int rolled = is_str(ph, pn, "rolled_back") ||
-		     (!sl_batch_is_null(b, col[C_ROLLBACK], r) && b->cols[col[C_ROLLBACK]].v.u8[r]);
+	const struct frame *f = cx->f;
+	int64_t t = f->start[i], d = window_day(t), dur;
+	int failed = f->phase[i] == SL_PHASE_FAILED;
 	/* 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday */
 	int wd = (int)(((d % 7) + 7 + 3) % 7), h = local_hour(cx, t);
 	struct day *dy;
@@ -105,34 +76,15 @@ static int add_row(struct ctx *cx, const struct sl_batch *b, size_t r, const int
 	if (!(dy = day_of(cx, d)))
 		return SL_ENOMEM;
 	dy->n++;
-	dy->completed += is_str(ph, pn, "completed");
+	dy->completed += frame_completed(f, i);
 	dy->failed += failed;
-	dy->rolled_back += rolled;
-	if (!sl_batch_is_null(b, col[C_DUR], r)) {
-		dy->dur += (double)b->cols[col[C_DUR]].v.i64[r];
+	dy->rolled_back += frame_rolled_back(f, i);
+	if (frame_duration(f, i, &dur)) {
+		dy->dur += (double)dur;
 		dy->ndur++;
 	}
-	if (is_str(ph, pn, "pending") || is_str(ph, pn, "in_progress") ||
-	    is_str(ph, pn, "rolling_out") || is_str(ph, pn, "validating")) {
-		struct active *w;
-
-		if (sl_grow(&cx->act, &cx->acap, cx->nact + 1, sizeof(*cx->act)))
-			return SL_ENOMEM;
-		w = &cx->act[cx->nact];
-		memset(w, 0, sizeof(*w));
-		if (intern(cx, b, col[C_ID], r, &w->id) || intern(cx, b, col[C_AGENT], r, &w->agent) ||
-		    intern(cx, b, col[C_ENV], r, &w->env) ||
-		    intern(cx, b, col[C_VERSION], r, &w->version) ||
-		    intern(cx, b, col[C_PHASE], r, &w->phase) ||
-		    intern(cx, b, col[C_STRATEGY], r, &w->strategy))
-			return SL_ENOMEM;
-		w->start = t;
-		w->has_deployed = !sl_batch_is_null(b, col[C_DEPLOYED], r);
-		w->deployed = b->cols[col[C_DEPLOYED]].v.i64[r];
-		w->has_target = !sl_batch_is_null(b, col[C_TARGET], r);
-		w->target = b->cols[col[C_TARGET]].v.i64[r];
-		cx->nact++;
-	}
+	if (sl_phase_active((enum sl_phase)f->phase[i]))
+		cx->act[cx->nact++] = (uint32_t)i;
 	return SL_OK;
 }
 
@@ -192,9 +144,9 @@ static struct sl_table *timeline_table(const struct ctx *cx)
 	return t;
 }
 
-static int set_code(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
+static int set_code(struct sl_table *t, int c, const struct frame *f, uint32_t code)
 {
-	return code == NONE ? SL_OK : table_set_name(t, c, d, code);
+	return code == FRAME_NONE ? SL_OK : table_set_name(t, c, f->names, code);
 }
 
 static struct sl_table *active_table(const struct ctx *cx)
@@ -205,26 +157,28 @@ static struct sl_table *active_table(const struct ctx *cx)
 		{"start_time", SL_R_TIME}, {"deployed_instances", SL_R_I64},
 		{"target_instances", SL_R_I64}, {"progress", SL_R_F64},
 	};
+	const struct frame *f = cx->f;
 	struct sl_table *t = sl_table_new("active_deployments", cols, 10);
 
-	for (size_t i = 0; t && i < cx->nact; i++) {
-		const struct active *w = &cx->act[i];
+	for (size_t k = 0; t && k < cx->nact; k++) {
+		uint32_t i = cx->act[k];
+		const char *ph = sl_phase_name((enum sl_phase)f->phase[i]);
 
-		if (sl_table_add_row(t) || set_code(t, 0, cx->names, w->id) ||
-		    set_code(t, 1, cx->names, w->agent) || set_code(t, 2, cx->names, w->env) ||
-		    set_code(t, 3, cx->names, w->version) || set_code(t, 4, cx->names, w->phase) ||
-		    set_code(t, 5, cx->names, w->strategy)) {
+		if (sl_table_add_row(t) || set_code(t, 0, f, f->id[i]) ||
+		    set_code(t, 1, f, f->agent[i]) || set_code(t, 2, f, f->env[i]) ||
+		    set_code(t, 3, f, f->version[i]) || sl_table_set_str(t, 4, ph, strlen(ph)) ||
+		    set_code(t, 5, f, f->strategy[i])) {
 			sl_table_free(t);
 			return NULL;
 		}
-		sl_table_set_i64(t, 6, w->start);
-		if (w->has_deployed)
-			sl_table_set_i64(t, 7, w->deployed);
-		if (w->has_target)
-			sl_table_set_i64(t, 8, w->target);
+		sl_table_set_i64(t, 6, f->start[i]);
+		if (f->deployed[i] != FRAME_NULL)
+			sl_table_set_i64(t, 7, f->deployed[i]);
+		if (f->target[i] != FRAME_NULL)
+			sl_table_set_i64(t, 8, f->target[i]);
 		/* progress = deployed / target, null without a positive target */
-		if (w->has_deployed && w->has_target && w->target > 0)
-			sl_table_set_f64(t, 9, (double)w->deployed / (double)w->target);
+		if (f->deployed[i] != FRAME_NULL && f->target[i] != FRAME_NULL && f->target[i] > 0)
+			sl_table_set_f64(t, 9, (double)f->deployed[i] / (double)f->target[i]);
 	}
 	return t;
 }
@@ -234,37 +188,21 @@ int activity_run(const struct analyze_params *p, const struct sl_store *st,
 		 struct sl_analysis *a, struct sl_errctx *err)
 {
 	struct ctx cx;
-	struct sl_scan *sc = NULL;
-	struct sl_batch *b;
 	struct sl_table *t[3] = {NULL, NULL, NULL};
-	int col[NC], rc;
+	int rc;
 
-	(void)f; /* not read from the frame yet */
-
+	(void)st;
 	memset(&cx, 0, sizeof(cx));
+	cx.f = f;
 	cx.utc = !p->tz || !strcmp(p->tz, "UTC") || !strcmp(p->tz, "Etc/UTC");
-	if (!(cx.names = sl_dict_new()))
+	if (!(cx.act = malloc((f->n ? f->n : 1) * sizeof(*cx.act))))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = scan_deployments_cols(st, p->from, p->to, colnames, NC, col, &sc, err)))
-		goto out;
-	while ((rc = sl_scan_next(sc, &b, err)) > 0)
-		for (size_t r = 0; r < b->n; r++) {
-			size_t an, en;
-			const char *agent = sl_batch_get_str(b, col[C_AGENT], r, &an);
-			const char *env = sl_batch_get_str(b, col[C_ENV], r, &en);
-
-			if (!sl_scan_in_window(sc, b, r) || !agent_env_wanted(p, agent, an, env, en))
-				continue;
-			if (add_row(&cx, b, r, col)) {
-				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-				goto out;
-			}
+	for (size_t i = 0; i < f->n; i++)
+		if (f->wanted[i] && add_row(&cx, i)) {
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			goto out;
 		}
-	if (rc < 0)
-		goto out;
 	sl_sort(cx.days, cx.ndays, sizeof(*cx.days), cmp_day);
-	sort_by_start_id(cx.act, cx.nact, sizeof(*cx.act), offsetof(struct active, start),
-			 offsetof(struct active, id), cx.names);
 	if (!(t[0] = heatmap_table(&cx)) || !(t[1] = timeline_table(&cx)) ||
 	    !(t[2] = active_table(&cx))) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
@@ -272,11 +210,9 @@ int activity_run(const struct analyze_params *p, const struct sl_store *st,
 	}
 	rc = analysis_add_tables(a, t, 3, err);
 out:
-	sl_scan_close(sc);
 	for (int i = 0; i < 3; i++)
 		sl_table_free(t[i]);
 	free(cx.days);
 	free(cx.act);
-	sl_dict_free(cx.names);
 	return rc;
 }

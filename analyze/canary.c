@@ -1,5 +1,6 @@
 #include "canary.h"
 #include "common.h"
+#include "frame.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -42,7 +43,7 @@ struct dep {
 };
 
 struct ctx {
-	struct sl_dict *names;
+	const struct sl_dict *names; /* the frame's */
 	struct dep *d;
 	size_t n, cap;
 	struct sl_u64map byid;
@@ -75,51 +76,30 @@ static double max_of(const struct vec *v)
 	return v->n ? m : NAN;
 }
 
-static int scan_deployments(const struct analyze_params *p, const struct sl_store *st,
-			    struct ctx *cx, struct sl_errctx *err)
+/* The window's deployments of the --agent/--env, in frame order. */
+static int take_deployments(const struct frame *f, struct ctx *cx, struct sl_errctx *err)
 {
-	static const char *const names[] = {"deployment_id", "agent_id", "environment", "phase",
-					    "start_time", "rollback_triggered", "latency_change"};
-	struct sl_scan *sc;
-	struct sl_batch *b;
-	int col[7], rc;
+	if (!(cx->d = calloc(f->n ? f->n : 1, sizeof(*cx->d))))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (size_t i = 0; i < f->n; i++) {
+		struct dep *d = &cx->d[cx->n];
+		uint32_t *v;
+		size_t n;
+		const char *id;
+		int added;
 
-	if ((rc = scan_deployments_cols(st, p->from, p->to, names, 7, col, &sc,
-					  err)))
-		return rc;
-	while ((rc = sl_scan_next(sc, &b, err)) > 0)
-		for (size_t r = 0; r < b->n; r++) {
-			size_t n[4];
-			const char *s[4];
-			struct dep *d;
-			uint32_t *v;
-			int added;
-
-			for (int k = 0; k < 4; k++)
-				s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
-			if (!sl_scan_in_window(sc, b, r) || !s[0] ||
-			    !agent_env_wanted(p, s[1], n[1], s[2], n[2]))
-				continue;
-			if (sl_grow(&cx->d, &cx->cap, cx->n + 1, sizeof(*cx->d)))
-				goto nomem;
-			d = &cx->d[cx->n];
-			memset(d, 0, sizeof(*d));
-			if (sl_dict_intern(cx->names, s[0], n[0], &d->id))
-				goto nomem;
-			d->start = b->cols[col[4]].v.i64[r];
-			d->rolled_back = is_str(s[3], n[3], "rolled_back") ||
-					 (!sl_batch_is_null(b, col[5], r) && b->cols[col[5]].v.u8[r]);
-			d->has_latency_change = !sl_batch_is_null(b, col[6], r);
-			d->latency_change = b->cols[col[6]].v.f64[r];
-			if (sl_u64map_put(&cx->byid, sl_hash(s[0], n[0]), &v, &added))
-				goto nomem;
-			*v = (uint32_t)cx->n++;
-		}
-	sl_scan_close(sc);
-	return rc < 0 ? rc : SL_OK;
-nomem:
-	sl_scan_close(sc);
-	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		if (!f->wanted[i])
+			continue;
+		d->id = f->id[i];
+		d->start = f->start[i];
+		d->rolled_back = (uint8_t)frame_rolled_back(f, i);
+		d->has_latency_change = (uint8_t)frame_real(f->latency, i, &d->latency_change);
+		id = frame_name(f, f->id[i], &n);
+		if (sl_u64map_put(&cx->byid, sl_hash(id, n), &v, &added))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		*v = (uint32_t)cx->n++;
+	}
+	return SL_OK;
 }
 
 static int scan_samples(const struct analyze_params *p, const struct sl_store *st,
@@ -336,19 +316,14 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	struct sl_table *rt = NULL, *mt = NULL, *jt = NULL;
 	int rc;
 
-	(void)f; /* not read from the frame yet */
-
 	memset(&cx, 0, sizeof(cx));
-	if (!(cx.names = sl_dict_new()))
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = scan_deployments(p, st, &cx, err)) || (rc = scan_samples(p, st, &cx, err)))
+	cx.names = f->names;
+	if ((rc = take_deployments(f, &cx, err)) || (rc = scan_samples(p, st, &cx, err)))
 		goto out;
 	if (!(rt = sl_table_new("rollback_decisions", rcols, 11)) ||
 	    !(mt = sl_table_new("canary_metrics", mcols, 10)) ||
 	    !(jt = sl_table_new("canary_judgements", jcols, 7)))
 		goto nomem;
-	sort_by_start_id(cx.d, cx.n, sizeof(*cx.d), offsetof(struct dep, start),
-			 offsetof(struct dep, id), cx.names);
 	for (size_t i = 0; i < cx.n; i++) {
 		struct dep *d = &cx.d[i];
 
@@ -377,7 +352,6 @@ out:
 		free(cx.d[i].s);
 	}
 	free(cx.d);
-	sl_dict_free(cx.names);
 	sl_u64map_release(&cx.byid);
 	return rc;
 }

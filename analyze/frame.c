@@ -188,6 +188,70 @@ static int put_in_order(struct frame *f)
 	return SL_OK;
 }
 
+/* Codes that do not depend on the order rows were stored in: a new
+ * dictionary takes the strings of the small columns (agents,
+ * environments, strategies, versions, target groups, reasons) first, in
+ * byte order, then the ids in frame order.  Comparing two codes of a small
+ * column then compares their strings, and a sort by code gives the same
+ * order whatever the storage order was. */
+static const struct sl_dict *canon_d;
+
+static int cmp_code(const void *x, const void *y)
+{
+	return names_cmp(canon_d, *(const uint32_t *)x, *(const uint32_t *)y);
+}
+
+static int canonical_codes(struct frame *f)
+{
+	uint32_t *const cols[] = {f->agent, f->env, f->strategy, f->version, f->target_group,
+				  f->reason};
+	uint32_t count = sl_dict_count(f->names), nsmall = 0;
+	uint32_t *map = malloc((count ? count : 1) * sizeof(*map));
+	uint32_t *small = malloc((count ? count : 1) * sizeof(*small));
+	struct sl_dict *d = sl_dict_new();
+	int rc = SL_ENOMEM;
+
+	if (!map || !small || !d)
+		goto out;
+	for (uint32_t c = 0; c < count; c++)
+		map[c] = FRAME_NONE;
+	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
+		for (size_t i = 0; i < f->n; i++)
+			if (cols[k][i] != FRAME_NONE && map[cols[k][i]] == FRAME_NONE) {
+				map[cols[k][i]] = 0;
+				small[nsmall++] = cols[k][i];
+			}
+	canon_d = f->names;
+	sl_sort(small, nsmall, sizeof(*small), cmp_code);
+	for (uint32_t j = 0; j < nsmall; j++) {
+		size_t n;
+		const char *s = sl_dict_get(f->names, small[j], &n);
+
+		if (sl_dict_intern(d, s, n, &map[small[j]]))
+			goto out;
+	}
+	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
+		for (size_t i = 0; i < f->n; i++)
+			if (cols[k][i] != FRAME_NONE)
+				cols[k][i] = map[cols[k][i]];
+	for (size_t i = 0; i < f->n; i++) {
+		size_t n;
+		const char *s = sl_dict_get(f->names, f->id[i], &n);
+
+		if (sl_dict_intern(d, s, n, &f->id[i]))
+			goto out;
+	}
+	sl_dict_free(f->names);
+	f->names = d;
+	d = NULL;
+	rc = SL_OK;
+out:
+	sl_dict_free(d);
+	free(map);
+	free(small);
+	return rc;
+}
+
 /* What other kinds say of the deployments: artifacts' bytes, validations'
  * statuses, incidents. */
 static int join(struct frame *f, const struct analyze_params *p, const struct sl_store *st,
@@ -344,7 +408,7 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	    (rc = join(f, p, st, SL_KIND_VALIDATIONS, &byid, err)) ||
 	    (rc = join(f, p, st, SL_KIND_INCIDENTS, &byid, err)))
 		goto out;
-	if (put_in_order(f) || recoveries(f)) {
+	if (put_in_order(f) || canonical_codes(f) || recoveries(f)) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}

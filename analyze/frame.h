@@ -17,6 +17,11 @@
  * (duration_ms as stored; a deployment without one has no duration) and
  * the recovery time (frame_recovery()).
  *
+ * Codes do not depend on the order rows were stored in: the codes of the
+ * small columns (agent, environment, strategy, version, target group,
+ * reason) are in the byte order of their strings, so a sort by code is a
+ * sort by name; ids are numbered after them in frame order.
+ *
  * The frame owns every array; frame_release() frees them. */
 #ifndef ANALYZE_FRAME_H
 #define ANALYZE_FRAME_H

@@ -1,5 +1,6 @@
 #include "versions.h"
 #include "common.h"
+#include "frame.h"
 #include "query.h"
 
 #include <gsl/gsl_fit.h>
@@ -49,7 +50,7 @@ struct ver {
 };
 
 struct vctx {
-	struct sl_dict *names;
+	const struct sl_dict *names; /* the frame's */
 	struct dep *d;
 	size_t n, cap;
 	struct adopt *ad;
@@ -61,59 +62,30 @@ struct vctx {
 
 static const int adoption_hours[5] = {1, 6, 24, 48, 168};
 
-static int scan_deps(const struct analyze_params *p, const struct sl_store *st, struct vctx *cx,
-		     struct sl_errctx *err)
+/* The window's deployments of the --agent/--env that name their version. */
+static int take_deps(const struct frame *f, struct vctx *cx, struct sl_errctx *err)
 {
-	enum { C_AGENT, C_ENV, C_VERSION, C_PHASE, C_START, C_END, C_GROUP, C_LAT, NC };
-	static const char *const names[NC] = {"agent_id",   "environment", "version",
-					      "phase",	    "start_time",  "end_time",
-					      "target_group", "latency_change"};
-	struct sl_scan *sc;
-	struct sl_batch *b;
-	int col[NC], rc;
+	if (!(cx->d = malloc((f->n ? f->n : 1) * sizeof(*cx->d))))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (size_t i = 0; i < f->n; i++) {
+		struct dep *w = &cx->d[cx->n];
 
-	if ((rc = scan_deployments_cols(st, p->from, p->to, names, NC, col, &sc, err)))
-		return rc;
-	while ((rc = sl_scan_next(sc, &b, err)) > 0)
-		for (size_t r = 0; r < b->n; r++) {
-			size_t n[4], gn;
-			const char *s[4], *g;
-			struct dep *w;
-
-			for (int k = 0; k < 4; k++)
-				s[k] = sl_batch_get_str(b, col[k], r, &n[k]);
-			if (!sl_scan_in_window(sc, b, r) || !s[0] || !s[1] || !s[2] || !s[3] ||
-			    !agent_env_wanted(p, s[0], n[0], s[1], n[1]))
-				continue;
-			if (sl_grow(&cx->d, &cx->cap, cx->n + 1, sizeof(*cx->d)))
-				goto nomem;
-			w = &cx->d[cx->n];
-			memset(w, 0, sizeof(*w));
-			if (sl_dict_intern(cx->names, s[0], n[0], &w->agent) ||
-			    sl_dict_intern(cx->names, s[1], n[1], &w->env) ||
-			    sl_dict_intern(cx->names, s[2], n[2], &w->version))
-				goto nomem;
-			w->group = NONE;
-			if ((g = sl_batch_get_str(b, col[C_GROUP], r, &gn)) &&
-			    sl_dict_intern(cx->names, g, gn, &w->group))
-				goto nomem;
-			w->start = b->cols[col[C_START]].v.i64[r];
-			w->has_end = !sl_batch_is_null(b, col[C_END], r);
-			w->end = b->cols[col[C_END]].v.i64[r];
-			w->completed = is_str(s[3], n[3], "completed");
-			w->finished = w->completed || is_str(s[3], n[3], "failed") ||
-				      is_str(s[3], n[3], "rolled_back") || is_str(s[3], n[3], "partial");
-			if (!sl_batch_is_null(b, col[C_LAT], r)) {
-				w->has_lat = 1;
-				w->lat = b->cols[col[C_LAT]].v.f64[r];
-			}
-			cx->n++;
-		}
-	sl_scan_close(sc);
-	return rc < 0 ? rc : SL_OK;
-nomem:
-	sl_scan_close(sc);
-	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		if (!f->wanted[i] || f->version[i] == FRAME_NONE)
+			continue;
+		memset(w, 0, sizeof(*w));
+		w->agent = f->agent[i];
+		w->env = f->env[i];
+		w->version = f->version[i];
+		w->group = f->target_group[i] == FRAME_NONE ? NONE : f->target_group[i];
+		w->start = f->start[i];
+		w->has_end = f->end[i] != FRAME_NULL;
+		w->end = w->has_end ? f->end[i] : 0;
+		w->completed = (uint8_t)frame_completed(f, i);
+		w->finished = (uint8_t)frame_finished(f, i);
+		w->has_lat = (uint8_t)frame_real(f->latency, i, &w->lat);
+		cx->n++;
+	}
+	return SL_OK;
 }
 
 static const struct sl_dict *sort_names;
@@ -505,7 +477,6 @@ static const struct sl_rcol adoption_cols[] = {
 
 static void vctx_release(struct vctx *cx)
 {
-	sl_dict_free(cx->names);
 	free(cx->d);
 	free(cx->ad);
 	free(cx->v);
@@ -513,7 +484,7 @@ static void vctx_release(struct vctx *cx)
 }
 
 /* The three tables into a (query: adoption only when regressions is 0). */
-static int build(const struct analyze_params *p, const struct sl_store *st, struct sl_analysis *a,
+static int build(const struct analyze_params *p, const struct frame *f, struct sl_analysis *a,
 		 struct sl_errctx *err)
 {
 	static const struct sl_rcol reg_cols[] = {
@@ -540,9 +511,8 @@ static int build(const struct analyze_params *p, const struct sl_store *st, stru
 	int rc;
 
 	memset(&cx, 0, sizeof(cx));
-	if (!(cx.names = sl_dict_new()))
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = scan_deps(p, st, &cx, err)))
+	cx.names = f->names;
+	if ((rc = take_deps(f, &cx, err)))
 		goto out;
 	if (!(ta = sl_table_new("adoption", adoption_cols, 15)) ||
 	    !(tr = sl_table_new("regressions", reg_cols, 18)) ||
@@ -571,8 +541,22 @@ int versions_run(const struct analyze_params *p, const struct sl_store *st,
 		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err)
 {
-	(void)f; /* not read from the frame yet */
-	return build(p, st, a, err);
+	(void)st;
+	return build(p, f, a, err);
+}
+
+/* build() for the queries, which read the window's frame here. */
+static int build_store(const struct analyze_params *p, const struct sl_store *st,
+		       struct sl_analysis *a, struct sl_errctx *err)
+{
+	struct frame f;
+	int rc;
+
+	if ((rc = frame_load(p, st, &f, err)))
+		return rc;
+	rc = build(p, &f, a, err);
+	frame_release(&f);
+	return rc;
 }
 
 double versions_adoption_score(const struct sl_analysis *a, double *samples)
@@ -656,7 +640,7 @@ int versions_query_adoption(const struct analyze_params *p, const struct sl_stor
 
 	if (!a)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if (!(rc = build(p, st, a, err)))
+	if (!(rc = build_store(p, st, a, err)))
 		rc = print_rows(p, sl_analysis_table(a, "adoption"), query_arg(p, "version"),
 				"adoption", err);
 	sl_analysis_free(a);
@@ -1005,7 +989,7 @@ static int open_regression(const struct analyze_params *p, const struct sl_store
 	*yes = 0;
 	if (!a)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if (!(rc = build(p, st, a, err)) && (t = sl_analysis_table(a, "regressions")))
+	if (!(rc = build_store(p, st, a, err)) && (t = sl_analysis_table(a, "regressions")))
 		for (size_t r = 0; r < sl_table_rows(t); r++) {
 			const char *v = sl_table_get_str(t, 1, r);
 			double x;

@@ -97,24 +97,17 @@ static struct envsum *env_of(struct ctx *cx, uint32_t env)
 	return &cx->envs[cx->nenvs++];
 }
 
-static int is_phase(const char *s, size_t n, const char *want)
+/* The rules are lib/sl_schema.h's, as the frame's (frame.h). */
+static void count(struct totals *t, enum sl_phase ph, int rollback, int has_dur, int64_t dur)
 {
-	return s && n == strlen(want) && !memcmp(s, want, n);
-}
-
-static void count(struct totals *t, const char *ph, size_t phn, int rollback, int has_dur,
-		  int64_t dur)
-{
-	int terminal = is_phase(ph, phn, "completed") || is_phase(ph, phn, "failed") ||
-		       is_phase(ph, phn, "rolled_back") || is_phase(ph, phn, "partial");
+	int terminal = sl_phase_finished(ph);
 
 	t->total++;
-	t->active += !terminal;
+	t->active += sl_phase_active(ph);
 	t->finished += terminal;
-	t->completed += is_phase(ph, phn, "completed");
-	t->failed += is_phase(ph, phn, "failed");
-	/* SPEC §4: rolled back = rollback_triggered or phase rolled_back */
-	t->rolled_back += rollback || is_phase(ph, phn, "rolled_back");
+	t->completed += ph == SL_PHASE_COMPLETED;
+	t->failed += ph == SL_PHASE_FAILED;
+	t->rolled_back += sl_rolled_back(ph, rollback);
 	if (has_dur) {
 		t->dur_sum += dur;
 		t->dur_n++;
@@ -146,7 +139,8 @@ static int add_row(struct ctx *cx, const struct sl_batch *b, size_t r, const int
 	size_t an, en, phn;
 	const char *agent = sl_batch_get_str(b, col[C_AGENT], r, &an);
 	const char *env = sl_batch_get_str(b, col[C_ENV], r, &en);
-	const char *ph = sl_batch_get_str(b, col[C_PHASE], r, &phn);
+	const char *phs = sl_batch_get_str(b, col[C_PHASE], r, &phn);
+	enum sl_phase ph = sl_phase_of(phs, phn);
 	uint32_t ac, ec;
 	int rollback = !sl_batch_is_null(b, col[C_ROLLBACK], r) &&
 		       b->cols[col[C_ROLLBACK]].v.u8[r];
@@ -160,8 +154,8 @@ static int add_row(struct ctx *cx, const struct sl_batch *b, size_t r, const int
 	if (sl_dict_intern(cx->names, agent, an, &ac) || sl_dict_intern(cx->names, env, en, &ec) ||
 	    !(es = env_of(cx, ec)))
 		return SL_ENOMEM;
-	count(current ? &es->cur : &es->prev, ph, phn, rollback, has_dur, dur);
-	count(current ? &cx->all : &cx->all_prev, ph, phn, rollback, has_dur, dur);
+	count(current ? &es->cur : &es->prev, ph, rollback, has_dur, dur);
+	count(current ? &cx->all : &cx->all_prev, ph, rollback, has_dur, dur);
 	if (!current)
 		return SL_OK;
 	g = group_of(cx, ac, ec, window_day(b->cols[col[C_START]].v.i64[r]));
@@ -170,9 +164,9 @@ static int add_row(struct ctx *cx, const struct sl_batch *b, size_t r, const int
 	/* the view: COUNT(*), FILTER on phase and rollback_triggered, AVG
 	 * ignoring nulls; coverage is NULL when target is 0 (NULLIF) */
 	g->total++;
-	g->completed += is_phase(ph, phn, "completed");
-	g->failed += is_phase(ph, phn, "failed");
-	g->rollbacks += rollback;
+	g->completed += ph == SL_PHASE_COMPLETED;
+	g->failed += ph == SL_PHASE_FAILED;
+	g->rollbacks += rollback; /* the view counts the flag alone */
 	if (has_dur) {
 		g->dur_sum += dur;
 		g->dur_n++;

@@ -13,18 +13,12 @@
 
 int pipeline_status(const char *s, size_t n)
 {
-	static const char *const words[] = {"success", "failed", "cancelled",
-					    "skipped", "running", "pending"};
-
-	for (int i = 0; i < PL_OTHER; i++)
-		if (s && n == strlen(words[i]) && !memcmp(s, words[i], n))
-			return i;
-	return PL_OTHER;
+	return (int)sl_ci_status_of(s, n);
 }
 
 static int finished(int st)
 {
-	return st == PL_SUCCESS || st == PL_FAILED || st == PL_CANCELLED;
+	return sl_ci_finished((enum sl_ci_status)st);
 }
 
 static int cmp_run(const void *x, const void *y)

@@ -736,8 +736,7 @@ static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 
 		for (size_t k = 0; k < pp->nexec; k++) {
 			const struct pl_exec *e = &A->execs[pp->exec_idx[k]];
-			int f = e->status == PL_SUCCESS || e->status == PL_FAILED ||
-				e->status == PL_CANCELLED;
+			int f = sl_ci_finished((enum sl_ci_status)e->status);
 
 			fin += f;
 			ok += e->status == PL_SUCCESS;

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "sl_err.h"
 #include "sl_result.h"
+#include "sl_schema.h"
 struct frame;
 #include "sl_store.h"
 
@@ -24,8 +25,16 @@ struct frame;
  * the graph is not analysed (the pair checks are quadratic). */
 #define PL_MAX_STAGES 256
 
-enum pl_status { PL_SUCCESS, PL_FAILED, PL_CANCELLED, PL_SKIPPED, PL_RUNNING, PL_PENDING,
-		 PL_OTHER };
+/* lib's CI statuses (sl_schema.h) under the pipeline analysis' names */
+enum pl_status {
+	PL_SUCCESS = SL_CI_SUCCESS,
+	PL_FAILED = SL_CI_FAILED,
+	PL_CANCELLED = SL_CI_CANCELLED,
+	PL_SKIPPED = SL_CI_SKIPPED,
+	PL_RUNNING = SL_CI_RUNNING,
+	PL_PENDING = SL_CI_PENDING,
+	PL_OTHER = SL_CI_OTHER,
+};
 
 /* One stage_runs row of the pipeline; stage indexes the pipeline's stages. */
 struct pl_run {

@@ -289,6 +289,7 @@ static int in_set(const char *s, const char *const *set)
 static const char *const all_phases[] = {"pending", "in_progress", "rolling_out",
 					 "validating", "completed", "failed",
 					 "rolled_back", "partial", NULL};
+/* in the order of enum sl_ci_status */
 static const char *const ci_statuses[] = {"success", "failed", "cancelled", "skipped",
 					  "running", "pending", NULL};
 
@@ -310,3 +311,13 @@ const char *sl_phase_name(enum sl_phase p)
 	return p >= SL_PHASE_PENDING && p < SL_PHASE_OTHER ? all_phases[p] : "other";
 }
 int sl_ci_status_is_known(const char *s) { return in_set(s, ci_statuses); }
+
+enum sl_ci_status sl_ci_status_of(const char *s, size_t n)
+{
+	if (!s)
+		return SL_CI_OTHER;
+	for (int k = 0; k < SL_CI_OTHER; k++)
+		if (strlen(ci_statuses[k]) == n && !memcmp(s, ci_statuses[k], n))
+			return (enum sl_ci_status)k;
+	return SL_CI_OTHER;
+}

@@ -119,4 +119,25 @@ static inline int sl_rolled_back(enum sl_phase p, int rollback_flag)
 	return p == SL_PHASE_ROLLED_BACK || rollback_flag == 1;
 }
 
+/* A CI status (pipeline and stage runs) as a code, in the order of the
+ * store's closed set; SL_CI_OTHER for any other text.  Finished: success,
+ * failed or cancelled (skipped runs did not run; running and pending ones
+ * have not ended). */
+enum sl_ci_status {
+	SL_CI_SUCCESS = 0,
+	SL_CI_FAILED,
+	SL_CI_CANCELLED,
+	SL_CI_SKIPPED,
+	SL_CI_RUNNING,
+	SL_CI_PENDING,
+	SL_CI_OTHER,
+};
+
+enum sl_ci_status sl_ci_status_of(const char *s, size_t n);
+
+static inline int sl_ci_finished(enum sl_ci_status st)
+{
+	return st == SL_CI_SUCCESS || st == SL_CI_FAILED || st == SL_CI_CANCELLED;
+}
+
 #endif

@@ -45,14 +45,19 @@ int frame_names_cmp(const struct frame *f, uint32_t a, uint32_t b)
 	return names_cmp(f->names, a, b);
 }
 
-/* Room for one more row in every column. */
-static int grow(struct frame *f, size_t *cap)
+int frame_begin(struct frame *f)
 {
-	size_t want;
+	memset(f, 0, sizeof(*f));
+	return (f->names = sl_dict_new()) ? SL_OK : SL_ENOMEM;
+}
 
-	if (f->n < *cap)
-		return SL_OK;
-	want = *cap ? *cap * 2 : 4096;
+int frame_append(struct frame *f, size_t *cap, size_t *row)
+{
+	size_t i = f->n;
+
+	if (f->n == *cap) {
+		size_t want = *cap ? *cap * 2 : 4096;
+
 #define GROW(c)                                                                              \
 	{                                                                                     \
 		void *p = realloc(f->c, want * sizeof(*f->c));                                \
@@ -60,9 +65,24 @@ static int grow(struct frame *f, size_t *cap)
 			return SL_ENOMEM;                                                     \
 		f->c = p;                                                                     \
 	}
-	FRAME_COLUMNS(GROW)
+		FRAME_COLUMNS(GROW)
 #undef GROW
-	*cap = want;
+		*cap = want;
+	}
+	f->id[i] = f->agent[i] = f->env[i] = f->strategy[i] = f->version[i] = FRAME_NONE;
+	f->target_group[i] = f->reason[i] = FRAME_NONE;
+	f->phase[i] = SL_PHASE_OTHER;
+	f->rb_flag[i] = -1;
+	f->wanted[i] = 1;
+	f->start[i] = f->end[i] = f->dur[i] = f->commit[i] = FRAME_NULL;
+	f->target[i] = f->deployed[i] = f->healthy[i] = f->failed[i] = FRAME_NULL;
+	f->latency[i] = f->error_rate[i] = f->cpu[i] = f->memory[i] = NAN;
+	f->artifact_bytes[i] = 0;
+	f->validations[i] = f->val_passed[i] = f->val_failed[i] = f->val_skipped[i] = 0;
+	f->incident[i] = 0;
+	f->recovery[i] = FRAME_NULL;
+	f->n++;
+	*row = i;
 	return SL_OK;
 }
 
@@ -96,14 +116,14 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 {
 	size_t n[4];
 	const char *s[4];
-	size_t i = f->n;
+	size_t i;
 	uint32_t *v;
 	int nomem = 0, added;
 
 	for (int k = 0; k < 4; k++)
 		if (!(s[k] = sl_batch_get_str(b, col[k], r, &n[k])))
 			return SL_OK; /* required: the ingest never stores such a row */
-	if (grow(f, cap))
+	if (frame_append(f, cap, &i))
 		return SL_ENOMEM;
 	f->id[i] = code_of(f, b, col[C_ID], r, &nomem);
 	f->agent[i] = code_of(f, b, col[C_AGENT], r, &nomem);
@@ -135,14 +155,9 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 	f->error_rate[i] = real_of(b, col[C_ERR], r);
 	f->cpu[i] = real_of(b, col[C_CPU], r);
 	f->memory[i] = real_of(b, col[C_MEM], r);
-	f->artifact_bytes[i] = 0;
-	f->validations[i] = f->val_passed[i] = f->val_failed[i] = f->val_skipped[i] = 0;
-	f->incident[i] = 0;
-	f->recovery[i] = FRAME_NULL;
 	if (nomem || sl_u64map_put(byid, sl_hash(s[C_ID], n[C_ID]), &v, &added))
 		return SL_ENOMEM;
 	*v = (uint32_t)i;
-	f->n++;
 	return SL_OK;
 }
 
@@ -381,6 +396,11 @@ int frame_group_durations(const struct frame *f, enum rank_rule rule, uint32_t *
 	return rc;
 }
 
+int frame_finish(struct frame *f)
+{
+	return put_in_order(f) || canonical_codes(f) || recoveries(f) ? SL_ENOMEM : SL_OK;
+}
+
 int frame_load(const struct analyze_params *p, const struct sl_store *st, struct frame *f,
 	       struct sl_errctx *err)
 {
@@ -390,8 +410,7 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	size_t cap = 0;
 	int col[NC], rc;
 
-	memset(f, 0, sizeof(*f));
-	if (!(f->names = sl_dict_new()))
+	if (frame_begin(f))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if ((rc = scan_deployments_cols(st, p->from, p->to, colnames, NC, col, &sc, err)))
 		goto out;
@@ -408,7 +427,7 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	    (rc = join(f, p, st, SL_KIND_VALIDATIONS, &byid, err)) ||
 	    (rc = join(f, p, st, SL_KIND_INCIDENTS, &byid, err)))
 		goto out;
-	if (put_in_order(f) || canonical_codes(f) || recoveries(f)) {
+	if (frame_finish(f)) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}

@@ -68,6 +68,14 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	       struct sl_errctx *err);
 void frame_release(struct frame *f);
 
+/* A frame made by hand (tests; frame_load() is these three): begin, then
+ * append rows and set their fields (strings interned into f->names;
+ * append sets every field null, wanted 1), then finish: the frame's order,
+ * codes and recovery times.  0 or SL_ENOMEM. */
+int frame_begin(struct frame *f);
+int frame_append(struct frame *f, size_t *cap, size_t *row);
+int frame_finish(struct frame *f);
+
 /* The string behind a code, *n its length (FRAME_NONE: NULL, 0). */
 const char *frame_name(const struct frame *f, uint32_t code, size_t *n);
 /* Byte order of the strings behind two codes (FRAME_NONE first). */

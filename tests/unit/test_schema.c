@@ -370,6 +370,45 @@ START_TEST(value_domains)
 }
 END_TEST
 
+/* The codes and the rules built on them: every phase in its class, the
+ * rolled-back rule with the flag's three states, CI statuses. */
+START_TEST(phase_and_status_codes)
+{
+	static const char *const phases[] = {"pending", "in_progress", "rolling_out",
+					     "validating", "completed", "failed",
+					     "rolled_back", "partial"};
+	static const char *const ci[] = {"success", "failed", "cancelled", "skipped",
+					 "running", "pending"};
+
+	for (int k = 0; k < 8; k++) {
+		enum sl_phase p = sl_phase_of(phases[k], strlen(phases[k]));
+
+		ck_assert_int_eq(p, k);
+		ck_assert_str_eq(sl_phase_name(p), phases[k]);
+		ck_assert_int_eq(sl_phase_active(p), k < 4);
+		ck_assert_int_eq(sl_phase_finished(p), k >= 4);
+		ck_assert_int_eq(sl_phase_finished(p), sl_phase_is_terminal(phases[k]));
+		/* rolled back: the phase, or the flag set (null and 0 do not) */
+		ck_assert_int_eq(sl_rolled_back(p, -1), p == SL_PHASE_ROLLED_BACK);
+		ck_assert_int_eq(sl_rolled_back(p, 0), p == SL_PHASE_ROLLED_BACK);
+		ck_assert(sl_rolled_back(p, 1));
+	}
+	ck_assert_int_eq(sl_phase_of("complete", 8), SL_PHASE_OTHER);
+	ck_assert_int_eq(sl_phase_of("completed", 8), SL_PHASE_OTHER); /* a prefix */
+	ck_assert_int_eq(sl_phase_of(NULL, 0), SL_PHASE_OTHER);
+	ck_assert(!sl_phase_active(SL_PHASE_OTHER) && !sl_phase_finished(SL_PHASE_OTHER));
+	ck_assert_str_eq(sl_phase_name(SL_PHASE_OTHER), "other");
+	for (int k = 0; k < 6; k++) {
+		enum sl_ci_status st = sl_ci_status_of(ci[k], strlen(ci[k]));
+
+		ck_assert_int_eq(st, k);
+		ck_assert_int_eq(sl_ci_finished(st), k < 3);
+	}
+	ck_assert_int_eq(sl_ci_status_of("canceled", 8), SL_CI_OTHER);
+	ck_assert(!sl_ci_finished(SL_CI_OTHER));
+}
+END_TEST
+
 Suite *suite_schema(void);
 
 Suite *suite_schema(void)
@@ -387,6 +426,7 @@ Suite *suite_schema(void)
 	tcase_add_loop_test(tc, detect_missing_required, 0, SL_KIND_COUNT);
 	tcase_add_test(tc, detect_garbage_and_ties);
 	tcase_add_test(tc, value_domains);
+	tcase_add_test(tc, phase_and_status_codes);
 	suite_add_tcase(s, tc);
 	return s;
 }

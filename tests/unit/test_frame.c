@@ -1,0 +1,255 @@
+/* analyze/frame: a frame made by hand — its order, codes and recovery
+ * times worked out by hand — and analyses run on it: the DORA keys
+ * computed by hand, and tables that do not depend on the order the rows
+ * were appended in. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts.h"
+#include "config.h"
+#include "dora.h"
+#include "frame.h"
+#include "health.h"
+#include "strategy.h"
+#include "window.h"
+
+#define MIN_MS 60000LL
+
+/* One hand-written deployment: times in minutes after t0. */
+struct in {
+	const char *id, *agent, *env, *phase, *strategy;
+	int64_t start, end; /* minutes; -1: null */
+	int rb;             /* rollback_triggered: 1, 0, -1 null */
+	double latency;     /* NaN: null */
+};
+
+static const int64_t t0 = 1780000000000LL; /* 2026-05-28 */
+
+/* a (production): d1 fails, d3 completes after it ends, d4 rolls back
+ * (the flag), nothing after it; b (production): d5 rolled back (phase),
+ * d6 completed but ends before d5 does, d7 ends after it.  a in staging:
+ * d8 fails, d9 completes.  d2 is still rolling out. */
+static const struct in rows[] = {
+	{"d1", "a", "production", "failed", "canary", 0, 10, 0, 0.2},
+	{"d2", "a", "production", "rolling_out", "canary", 5, -1, -1, NAN},
+	{"d3", "a", "production", "completed", "rolling", 20, 50, 0, 0.1},
+	{"d4", "a", "production", "completed", "rolling", 60, 70, 1, NAN},
+	{"d5", "b", "production", "rolled_back", "blue_green", 0, 30, -1, 0.5},
+	{"d6", "b", "production", "completed", "blue_green", 10, 20, 0, -0.1},
+	{"d7", "b", "production", "completed", "canary", 25, 45, 0, 0},
+	{"d8", "a", "staging", "failed", "canary", 0, 5, 0, NAN},
+	{"d9", "a", "staging", "completed", "canary", 30, 40, 0, 0.3},
+};
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+static uint32_t code(struct frame *f, const char *s)
+{
+	uint32_t c;
+
+	ck_assert_int_eq(sl_dict_intern(f->names, s, strlen(s), &c), 0);
+	return c;
+}
+
+/* The frame of rows[], appended in the order perm gives. */
+static void make(struct frame *f, const size_t *perm)
+{
+	size_t cap = 0, i;
+
+	ck_assert_int_eq(frame_begin(f), 0);
+	for (size_t k = 0; k < NROWS; k++) {
+		size_t src = perm ? perm[k] : k;
+		const struct in *r = &rows[src];
+
+		ck_assert_int_eq(frame_append(f, &cap, &i), 0);
+		f->id[i] = code(f, r->id);
+		f->agent[i] = code(f, r->agent);
+		f->env[i] = code(f, r->env);
+		f->strategy[i] = code(f, r->strategy);
+		f->phase[i] = (uint8_t)sl_phase_of(r->phase, strlen(r->phase));
+		f->rb_flag[i] = (int8_t)r->rb;
+		f->start[i] = t0 + r->start * MIN_MS;
+		if (r->end >= 0) {
+			f->end[i] = t0 + r->end * MIN_MS;
+			f->dur[i] = (r->end - r->start) * MIN_MS;
+		}
+		f->latency[i] = r->latency;
+		f->target[i] = 10;
+		f->healthy[i] = 10 - (int64_t)(src % 3);
+	}
+	ck_assert_int_eq(frame_finish(f), 0);
+}
+
+static size_t row_of(const struct frame *f, const char *id)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		size_t n;
+		const char *s = frame_name(f, f->id[i], &n);
+
+		if (n == strlen(id) && !memcmp(s, id, n))
+			return i;
+	}
+	ck_abort_msg("no row %s", id);
+	return 0;
+}
+
+START_TEST(test_order_codes_recovery)
+{
+	static const size_t rev[NROWS] = {8, 7, 6, 5, 4, 3, 2, 1, 0};
+	struct frame f;
+	int64_t ms;
+
+	make(&f, rev);
+	ck_assert_uint_eq(f.n, NROWS);
+	/* start time, then id: d1 d5 d8 (t0), d2, d6, d3, d7, d9, d4 */
+	{
+		static const char *const want[] = {"d1", "d5", "d8", "d2", "d6",
+						   "d3", "d7", "d9", "d4"};
+
+		for (size_t i = 0; i < NROWS; i++)
+			ck_assert_uint_eq(row_of(&f, want[i]), i);
+	}
+	/* codes of the small columns follow byte order */
+	ck_assert_uint_lt(f.agent[row_of(&f, "d1")], f.agent[row_of(&f, "d5")]); /* a < b */
+	ck_assert_uint_lt(f.env[row_of(&f, "d1")], f.env[row_of(&f, "d8")]); /* prod < staging */
+	ck_assert_uint_lt(f.strategy[row_of(&f, "d5")], f.strategy[row_of(&f, "d1")]);
+	/* rules */
+	ck_assert(frame_rolled_back(&f, row_of(&f, "d4")));  /* the flag */
+	ck_assert(frame_rolled_back(&f, row_of(&f, "d5")));  /* the phase, flag null */
+	ck_assert(!frame_rolled_back(&f, row_of(&f, "d1")));
+	ck_assert(frame_failure(&f, row_of(&f, "d1")) && frame_failure(&f, row_of(&f, "d4")));
+	ck_assert(!frame_finished(&f, row_of(&f, "d2")));
+	ck_assert(!frame_duration(&f, row_of(&f, "d2"), &ms));
+	/* recovery: d1 ended 10, d3 (completed) ended 50: 40 min */
+	ck_assert_int_eq(frame_recovery(&f, row_of(&f, "d1"), &ms), 1);
+	ck_assert_int_eq(ms, 40 * MIN_MS);
+	/* d4 rolled back by the flag; nothing of a/production after it */
+	ck_assert_int_eq(frame_recovery(&f, row_of(&f, "d4"), &ms), 0);
+	/* d5 ended 30: d6 ended 20 (not later), d7 ended 45: 15 min */
+	ck_assert_int_eq(frame_recovery(&f, row_of(&f, "d5"), &ms), 1);
+	ck_assert_int_eq(ms, 15 * MIN_MS);
+	/* d8 (staging) ended 5: d9 of a/staging ended 40, not a production one */
+	ck_assert_int_eq(frame_recovery(&f, row_of(&f, "d8"), &ms), 1);
+	ck_assert_int_eq(ms, 35 * MIN_MS);
+	/* not failures */
+	ck_assert_int_eq(frame_recovery(&f, row_of(&f, "d3"), &ms), -1);
+	ck_assert_int_eq(frame_recovery(&f, row_of(&f, "d2"), &ms), -1);
+	frame_release(&f);
+}
+END_TEST
+
+static void params(struct analyze_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->from = INT64_MIN;
+	p->to = INT64_MAX;
+	config_defaults(&p->cfg);
+	ck_assert_int_eq(window_set_tz(NULL), 0);
+}
+
+static double metric(const struct sl_analysis *a, const char *name, int col)
+{
+	const struct sl_table *t = sl_analysis_table(a, "dora");
+	double v;
+
+	ck_assert_ptr_nonnull(t);
+	for (size_t r = 0; r < sl_table_rows(t); r++)
+		if (!strcmp(sl_table_get_str(t, 0, r), name))
+			return sl_table_get_f64(t, col, r, &v) ? NAN : v;
+	ck_abort_msg("no metric %s", name);
+	return NAN;
+}
+
+START_TEST(test_dora_by_hand)
+{
+	struct analyze_params p;
+	struct frame f;
+	struct sl_analysis *a = sl_analysis_new();
+	struct sl_errctx err;
+
+	params(&p);
+	make(&f, NULL);
+	ck_assert_int_eq(dora_run(&p, NULL, &f, a, &err), 0);
+	/* finished production: d1 d3 d4 d5 d6 d7 (d2 is rolling out); failures
+	 * d1 (failed), d4 (flag), d5 (phase): 3 of 6 */
+	ck_assert_double_eq_tol(metric(a, "change_failure_rate", 1), 0.5, 1e-15);
+	ck_assert_double_eq(metric(a, "change_failure_rate", 4), 6);
+	/* recoveries of production failures: d1 40 min, d5 15 min; d4 none.
+	 * Lower median of {15, 40}: 15 min */
+	ck_assert_double_eq(metric(a, "failed_deployment_recovery_time", 1), 15 * MIN_MS);
+	ck_assert_double_eq(metric(a, "failed_deployment_recovery_time", 4), 2);
+	ck_assert_double_eq(metric(a, "unrecovered_failures", 1), 1);
+	/* completed: d3 d4 d6 d7, one day of the window's data: 4 per 1/7 week */
+	ck_assert_double_eq_tol(metric(a, "deployment_frequency", 1), 28, 1e-12);
+	sl_analysis_free(a);
+	frame_release(&f);
+}
+END_TEST
+
+/* Every table of the analyses as CSV text. */
+static char *tables_text(const struct frame *f)
+{
+	struct analyze_params p;
+	struct sl_analysis *a = sl_analysis_new();
+	struct sl_errctx err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	params(&p);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(dora_run(&p, NULL, f, a, &err), 0);
+	ck_assert_int_eq(health_run(&p, NULL, f, a, &err), 0);
+	ck_assert_int_eq(strategy_run(&p, NULL, f, a, &err), 0);
+	ck_assert_int_eq(alerts_run(&p, NULL, f, a, &err), 0);
+	for (size_t i = 0; i < sl_analysis_ntables(a); i++)
+		ck_assert_int_eq(sl_table_write_csv(sl_analysis_table_at(a, i), out), 0);
+	fclose(out);
+	sl_analysis_free(a);
+	return buf;
+}
+
+/* The same rows appended in any order give the same tables, byte for
+ * byte (sums in frame order, codes from byte order). */
+START_TEST(test_any_append_order)
+{
+	static const size_t orders[][NROWS] = {
+		{8, 7, 6, 5, 4, 3, 2, 1, 0},
+		{4, 0, 8, 2, 6, 1, 5, 3, 7},
+		{1, 3, 5, 7, 0, 2, 4, 6, 8},
+	};
+	struct frame f;
+	char *want, *got;
+
+	make(&f, NULL);
+	want = tables_text(&f);
+	frame_release(&f);
+	ck_assert_ptr_nonnull(strstr(want, "health_score"));
+	for (size_t k = 0; k < sizeof(orders) / sizeof(orders[0]); k++) {
+		make(&f, orders[k]);
+		got = tables_text(&f);
+		frame_release(&f);
+		if (strcmp(want, got))
+			ck_abort_msg("append order %zu changes the tables:\n%s\n---\n%s", k, want,
+				     got);
+		free(got);
+	}
+	free(want);
+}
+END_TEST
+
+Suite *suite_frame(void);
+
+Suite *suite_frame(void)
+{
+	Suite *s = suite_create("frame");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_order_codes_recovery);
+	tcase_add_test(tc, test_dora_by_hand);
+	tcase_add_test(tc, test_any_append_order);
+	suite_add_tcase(s, tc);
+	return s;
+}

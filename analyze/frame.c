@@ -427,6 +427,7 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	    (rc = join(f, p, st, SL_KIND_VALIDATIONS, &byid, err)) ||
 	    (rc = join(f, p, st, SL_KIND_INCIDENTS, &byid, err)))
 		goto out;
+	sl_u64map_release(&byid); /* before the peak of frame_finish() */
 	if (frame_finish(f)) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;

@@ -143,6 +143,12 @@ if [ -f "$D/pipelines.txt" ]; then
 fi
 echo "MB/s counts decompressed CSV bytes; x zcat = ingest wall time / zcat wall time."
 
+# The analyses at scale: each analysis alone, every analysis and the report
+# over 1M and 10M deployments of every kind, next to their targets.
+if [ -x "$BIN/shiplog-analyze" ] && [ "${BENCH_ANALYZE:-1}" = 1 ]; then
+	BIN="$BIN" sh scripts/bench-analyze.sh
+fi
+
 # The JSON API reader (--format github-runs): GitHub Actions pages of 100
 # realdata runs concatenated as `gh api --paginate` writes them
 # (scripts/gen-api-export.py).  Peak RSS must not grow with the file: one

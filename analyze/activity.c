@@ -144,9 +144,9 @@ static struct sl_table *timeline_table(const struct ctx *cx)
 	return t;
 }
 
-static int set_code(struct sl_table *t, int c, const struct frame *f, uint32_t code)
+static int set_code(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
 {
-	return code == FRAME_NONE ? SL_OK : table_set_name(t, c, f->names, code);
+	return code == FRAME_NONE ? SL_OK : table_set_name(t, c, d, code);
 }
 
 static struct sl_table *active_table(const struct ctx *cx)
@@ -164,10 +164,11 @@ static struct sl_table *active_table(const struct ctx *cx)
 		uint32_t i = cx->act[k];
 		const char *ph = sl_phase_name((enum sl_phase)f->phase[i]);
 
-		if (sl_table_add_row(t) || set_code(t, 0, f, f->id[i]) ||
-		    set_code(t, 1, f, f->agent[i]) || set_code(t, 2, f, f->env[i]) ||
-		    set_code(t, 3, f, f->version[i]) || sl_table_set_str(t, 4, ph, strlen(ph)) ||
-		    set_code(t, 5, f, f->strategy[i])) {
+		if (sl_table_add_row(t) || set_code(t, 0, f->ids, f->id[i]) ||
+		    set_code(t, 1, f->names, f->agent[i]) || set_code(t, 2, f->names, f->env[i]) ||
+		    set_code(t, 3, f->names, f->version[i]) ||
+		    sl_table_set_str(t, 4, ph, strlen(ph)) ||
+		    set_code(t, 5, f->names, f->strategy[i])) {
 			sl_table_free(t);
 			return NULL;
 		}

@@ -43,7 +43,7 @@ struct dep {
 };
 
 struct ctx {
-	const struct sl_dict *names; /* the frame's */
+	const struct sl_dict *names; /* the frame's ids */
 	struct dep *d;
 	size_t n, cap;
 	struct sl_u64map byid;
@@ -94,7 +94,7 @@ static int take_deployments(const struct frame *f, struct ctx *cx, struct sl_err
 		d->start = f->start[i];
 		d->rolled_back = (uint8_t)frame_rolled_back(f, i);
 		d->has_latency_change = (uint8_t)frame_real(f->latency, i, &d->latency_change);
-		id = frame_name(f, f->id[i], &n);
+		id = frame_id(f, i, &n);
 		if (sl_u64map_put(&cx->byid, sl_hash(id, n), &v, &added))
 			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		*v = (uint32_t)cx->n++;
@@ -317,7 +317,7 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	int rc;
 
 	memset(&cx, 0, sizeof(cx));
-	cx.names = f->names;
+	cx.names = f->ids;
 	if ((rc = take_deployments(f, &cx, err)) || (rc = scan_samples(p, st, &cx, err)))
 		goto out;
 	if (!(rt = sl_table_new("rollback_decisions", rcols, 11)) ||

@@ -45,7 +45,8 @@ struct feature_row {
  * column's median (of the known values; 0 when none), then (v - mean) / sd
  * with the population sd; a column with sd 0 is all 0. */
 struct feature_set {
-	const struct sl_dict *names; /* the frame's */
+	const struct sl_dict *names; /* the frame's: environments, strategies */
+	const struct sl_dict *ids;   /* the frame's deployment ids */
 	size_t n, cap;
 	struct feature_row *rows;
 	double *x;

@@ -38,17 +38,19 @@ const char *frame_name(const struct frame *f, uint32_t code, size_t *n)
 
 int frame_names_cmp(const struct frame *f, uint32_t a, uint32_t b)
 {
-	if (a == b)
-		return 0;
-	if (a == FRAME_NONE || b == FRAME_NONE)
-		return a == FRAME_NONE ? -1 : 1;
-	return names_cmp(f->names, a, b);
+	(void)f;
+	return a == b ? 0 : (a > b) - (a < b); /* codes in byte order */
+}
+
+const char *frame_id(const struct frame *f, size_t i, size_t *n)
+{
+	return sl_dict_get(f->ids, f->id[i], n);
 }
 
 int frame_begin(struct frame *f)
 {
 	memset(f, 0, sizeof(*f));
-	return (f->names = sl_dict_new()) ? SL_OK : SL_ENOMEM;
+	return (f->names = sl_dict_new()) && (f->ids = sl_dict_new()) ? SL_OK : SL_ENOMEM;
 }
 
 int frame_append(struct frame *f, size_t *cap, size_t *row)
@@ -125,7 +127,8 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 			return SL_OK; /* required: the ingest never stores such a row */
 	if (frame_append(f, cap, &i))
 		return SL_ENOMEM;
-	f->id[i] = code_of(f, b, col[C_ID], r, &nomem);
+	if (sl_dict_intern(f->ids, s[C_ID], n[C_ID], &f->id[i]))
+		nomem = 1;
 	f->agent[i] = code_of(f, b, col[C_AGENT], r, &nomem);
 	f->env[i] = code_of(f, b, col[C_ENV], r, &nomem);
 	f->strategy[i] = code_of(f, b, col[C_STRAT], r, &nomem);
@@ -171,7 +174,7 @@ static int cmp_order(const void *x, const void *y)
 	if (order_f->start[a] != order_f->start[b])
 		return (order_f->start[a] > order_f->start[b]) -
 		       (order_f->start[a] < order_f->start[b]);
-	return frame_names_cmp(order_f, order_f->id[a], order_f->id[b]);
+	return names_cmp(order_f->ids, order_f->id[a], order_f->id[b]);
 }
 
 /* Puts every column in the frame's order. */
@@ -205,10 +208,9 @@ static int put_in_order(struct frame *f)
 
 /* Codes that do not depend on the order rows were stored in: a new
  * dictionary takes the strings of the small columns (agents,
- * environments, strategies, versions, target groups, reasons) first, in
- * byte order, then the ids in frame order.  Comparing two codes of a small
- * column then compares their strings, and a sort by code gives the same
- * order whatever the storage order was. */
+ * environments, strategies, versions, target groups, reasons) in byte
+ * order.  Comparing two codes then compares their strings, and a sort by
+ * code gives the same order whatever the storage order was. */
 static const struct sl_dict *canon_d;
 
 static int cmp_code(const void *x, const void *y)
@@ -249,13 +251,6 @@ static int canonical_codes(struct frame *f)
 		for (size_t i = 0; i < f->n; i++)
 			if (cols[k][i] != FRAME_NONE)
 				cols[k][i] = map[cols[k][i]];
-	for (size_t i = 0; i < f->n; i++) {
-		size_t n;
-		const char *s = sl_dict_get(f->names, f->id[i], &n);
-
-		if (sl_dict_intern(d, s, n, &f->id[i]))
-			goto out;
-	}
 	sl_dict_free(f->names);
 	f->names = d;
 	d = NULL;
@@ -446,6 +441,7 @@ void frame_release(struct frame *f)
 	if (!f)
 		return;
 	sl_dict_free(f->names);
+	sl_dict_free(f->ids);
 #define FREE(c) free(f->c);
 	FRAME_COLUMNS(FREE)
 #undef FREE

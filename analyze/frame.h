@@ -17,10 +17,11 @@
  * (duration_ms as stored; a deployment without one has no duration) and
  * the recovery time (frame_recovery()).
  *
- * Codes do not depend on the order rows were stored in: the codes of the
- * small columns (agent, environment, strategy, version, target group,
- * reason) are in the byte order of their strings, so a sort by code is a
- * sort by name; ids are numbered after them in frame order.
+ * The codes of the small columns (agent, environment, strategy, version,
+ * target group, reason) do not depend on the order rows were stored in:
+ * they are in the byte order of their strings, so a sort by code is a sort
+ * by name.  Ids have a dictionary of their own, in the order they were
+ * read: an id code only names; ids compare by their strings.
  *
  * The frame owns every array; frame_release() frees them. */
 #ifndef ANALYZE_FRAME_H
@@ -42,8 +43,9 @@
 
 struct frame {
 	size_t n;
-	struct sl_dict *names; /* every string below: ids, agents, environments, ... */
-	/* strings, as codes into names (FRAME_NONE: null) */
+	struct sl_dict *names; /* agents, environments, strategies, versions, groups, reasons */
+	struct sl_dict *ids;   /* deployment ids */
+	/* strings, as codes into names (id: into ids; FRAME_NONE: null) */
 	uint32_t *id, *agent, *env, *strategy, *version, *target_group, *reason;
 	uint8_t *phase;  /* enum sl_phase */
 	int8_t *rb_flag; /* rollback_triggered: 1, 0, or -1 when null */
@@ -76,10 +78,12 @@ int frame_begin(struct frame *f);
 int frame_append(struct frame *f, size_t *cap, size_t *row);
 int frame_finish(struct frame *f);
 
-/* The string behind a code, *n its length (FRAME_NONE: NULL, 0). */
+/* The string behind a code of names, *n its length (FRAME_NONE: NULL, 0). */
 const char *frame_name(const struct frame *f, uint32_t code, size_t *n);
-/* Byte order of the strings behind two codes (FRAME_NONE first). */
+/* Byte order of the strings behind two codes of names (FRAME_NONE last). */
 int frame_names_cmp(const struct frame *f, uint32_t a, uint32_t b);
+/* The deployment id of row i. */
+const char *frame_id(const struct frame *f, size_t i, size_t *n);
 
 /* Groups the wanted rows by agent × environment (group[i]: row i's group)
  * and gives per group the order statistic rule of its durations (*stat,

@@ -18,6 +18,7 @@ int history_from_frame(const struct frame *f, int filter, struct history *h,
 {
 	memset(h, 0, sizeof(*h));
 	h->names = f->names;
+	h->ids = f->ids;
 	if (!(h->rows = malloc((f->n ? f->n : 1) * sizeof(*h->rows))))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	h->cap = f->n;

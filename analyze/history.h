@@ -34,7 +34,8 @@ struct hist_row {
 struct frame;
 
 struct history {
-	const struct sl_dict *names; /* the frame's: ids, agents, environments, ... */
+	const struct sl_dict *names; /* the frame's: agents, environments, strategies, reasons */
+	const struct sl_dict *ids;   /* the frame's deployment ids */
 	struct hist_row *rows;
 	size_t n, cap;
 	struct frame *own; /* the frame history_load() read, else NULL */

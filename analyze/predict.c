@@ -520,7 +520,7 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 		base_sum += fabs(base_med - act);
 		ape[i - ntrain] = fabs(pred - act) / act;
 		covered += lo <= act && act <= hi;
-		if (sl_table_add_row(pt) || table_set_name(pt, 0, h->names, w->id))
+		if (sl_table_add_row(pt) || table_set_name(pt, 0, h->ids, w->id))
 			goto nomem;
 		sl_table_set_i64(pt, 1, w->dur);
 		sl_table_set_f64(pt, 2, pred);

@@ -37,7 +37,7 @@ static int take_troubles(const struct frame *f, struct ctx *cx, struct sl_errctx
 
 		if (!f->wanted[i] || !frame_failure(f, i))
 			continue;
-		id = frame_name(f, f->id[i], &n);
+		id = frame_id(f, i, &n);
 		if (sl_grow(&cx->t, &cx->cap, cx->n + 1, sizeof(*cx->t)) ||
 		    sl_u64map_put(&cx->byid, sl_hash(id, n), &v, &added))
 			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);

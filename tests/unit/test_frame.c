@@ -64,7 +64,7 @@ static void make(struct frame *f, const size_t *perm)
 		const struct in *r = &rows[src];
 
 		ck_assert_int_eq(frame_append(f, &cap, &i), 0);
-		f->id[i] = code(f, r->id);
+		ck_assert_int_eq(sl_dict_intern(f->ids, r->id, strlen(r->id), &f->id[i]), 0);
 		f->agent[i] = code(f, r->agent);
 		f->env[i] = code(f, r->env);
 		f->strategy[i] = code(f, r->strategy);
@@ -86,7 +86,7 @@ static size_t row_of(const struct frame *f, const char *id)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		size_t n;
-		const char *s = frame_name(f, f->id[i], &n);
+		const char *s = frame_id(f, i, &n);
 
 		if (n == strlen(id) && !memcmp(s, id, n))
 			return i;

@@ -1,5 +1,6 @@
 # An analysis is a function of the set of stored rows.  The same generated
-# rows of every kind (with status updates and stage retries) go into three
+# rows of every kind (with status updates, stage retries and a few rows
+# that repeat a pipeline execution or a stage attempt) go into three
 # stores: (a) each kind's file as generated; (b) per-day files with their
 # rows shuffled, ingested latest days first in three runs (children often
 # before their parents); (c) two stores from two halves of the rows (split
@@ -8,6 +9,14 @@
 # files the same bytes; on a difference, the tables that differ are shown.
 "$BIN/shiplog-gen" --seed 11 --deployments 3000 --agents 24 --days 30 \
 	--updates 0.15 -o g >/dev/null || echo "gen failed"
+# rows that repeat a key with other values: executions stored twice (the
+# second failed and slower), stage runs twice (the same attempt, failed)
+awk -F, -v OFS=, 'NR > 1 && NR <= 30 && $9 == "success" { $9 = "failed"; $8 += 1000; print }' \
+	g/pipeline_runs.csv >rep.csv
+awk -F, -v OFS=, 'NR > 1 && NR <= 60 && $11 == "success" { $11 = "failed"; print }' \
+	g/stage_runs.csv >rep2.csv
+cat rep.csv >>g/pipeline_runs.csv
+cat rep2.csv >>g/stage_runs.csv
 python3 "$E2E_ROOT/tests/e2e/order-split.py" 11 g parts || echo "split failed"
 kinds="deployments checkpoints artifacts validations pipeline_runs stage_runs
 gate_results versions incidents metric_samples"

@@ -1,6 +1,7 @@
 # An analysis is a function of the set of stored rows.  The same generated
 # rows of every kind (with status updates, stage retries and a few rows
-# that repeat a pipeline execution or a stage attempt) go into three
+# that repeat a pipeline execution, a stage attempt or a gate with another
+# type) go into three
 # stores: (a) each kind's file as generated; (b) per-day files with their
 # rows shuffled, ingested latest days first in three runs (children often
 # before their parents); (c) two stores from two halves of the rows (split
@@ -15,8 +16,12 @@ awk -F, -v OFS=, 'NR > 1 && NR <= 30 && $9 == "success" { $9 = "failed"; $8 += 1
 	g/pipeline_runs.csv >rep.csv
 awk -F, -v OFS=, 'NR > 1 && NR <= 60 && $11 == "success" { $11 = "failed"; print }' \
 	g/stage_runs.csv >rep2.csv
+# and gate results of one gate with another gate_type
+awk -F, -v OFS=, 'NR > 1 && NR <= 40 && $5 == "automated" { $5 = "policy"; print }' \
+	g/gate_results.csv >rep3.csv
 cat rep.csv >>g/pipeline_runs.csv
 cat rep2.csv >>g/stage_runs.csv
+cat rep3.csv >>g/gate_results.csv
 python3 "$E2E_ROOT/tests/e2e/order-split.py" 11 g parts || echo "split failed"
 kinds="deployments checkpoints artifacts validations pipeline_runs stage_runs
 gate_results versions incidents metric_samples"

@@ -28,25 +28,29 @@ static void add_word(struct sl_fsum *s, size_t i, uint64_t v, int sub)
 
 void sl_fsum_add(struct sl_fsum *s, double x)
 {
-	int e, sub;
-	uint64_t m;
+	uint64_t bits, m;
+	unsigned ex;
 	size_t pos;
+	int sub;
 
-	if (!isfinite(x)) {
-		s->special |= isnan(x) ? 1 : x > 0 ? 2 : 4;
+	memcpy(&bits, &x, sizeof(bits));
+	ex = (unsigned)(bits >> 52) & 0x7ff;
+	m = bits & ((1ULL << 52) - 1);
+	sub = (int)(bits >> 63);
+	if (ex == 0x7ff) {
+		s->special |= m ? 1 : sub ? 4 : 2;
 		return;
 	}
-	if (x == 0)
-		return;
-	sub = x < 0;
-	/* x = m * 2^(e - 53) with m < 2^53 an integer */
-	m = (uint64_t)ldexp(fabs(frexp(x, &e)), 53);
-	e -= 53;
-	if (e < -1074) { /* a subnormal: the bits below 2^-1074 are zero */
-		m >>= -1074 - e;
-		e = -1074;
+	/* x = ±m * 2^(pos - 1074): a subnormal (ex 0) has no hidden bit and
+	 * the exponent of ex 1 */
+	if (ex) {
+		m |= 1ULL << 52;
+		pos = ex - 1;
+	} else {
+		pos = 0;
 	}
-	pos = (size_t)(e + 1074);
+	if (!m)
+		return;
 	add_word(s, pos / 64, m << (pos % 64), sub);
 	if (pos % 64)
 		add_word(s, pos / 64 + 1, m >> (64 - pos % 64), sub);

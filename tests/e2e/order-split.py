@@ -18,7 +18,6 @@ Same SEED and input, same files.
 """
 import csv
 import hashlib
-import io
 import os
 import random
 import sys
@@ -51,22 +50,20 @@ def main():
     header, lines, days = {}, {}, {}
     for kind in kinds:
         with open(os.path.join(gendir, kind + ".csv"), newline="") as f:
-            text = f.read().splitlines()
+            text = f.read().split("\n")  # not splitlines(): U+2028 is data
+        if text[-1] == "":
+            text.pop()
         header[kind], lines[kind] = text[0], text[1:]
-        cols = next(csv.reader([text[0]]))
-        days[kind] = [dict(zip(cols, next(csv.reader([ln]))))
-                      for ln in text[1:]]
-    # day of each row
+    rows = {k: parse(header[k], lines[k]) for k in kinds}
+    # each row's day: its own, or its parent's ("none" for an orphan)
     parentday = {}
-    for kind in kinds:
-        if kind in TIME:
-            days[kind] = [r[TIME[kind]][:10] for r in days[kind]]
+    for kind in TIME:
+        days[kind] = [r[TIME[kind]][:10] for r in rows[kind]]
     for kind in ("deployments", "pipeline_runs"):
-        cols = next(csv.reader([header[kind]]))
-        for ln, day in zip(lines[kind], days[kind]):
-            parentday[key(kind, dict(zip(cols, next(csv.reader([ln])))))] = day
-    for kind, parent in PARENT.items():
-        days[kind] = [parentday.get(key(kind, r), "none") for r in days[kind]]
+        for r, day in zip(rows[kind], days[kind]):
+            parentday[key(kind, r)] = day
+    for kind in PARENT:
+        days[kind] = [parentday.get(key(kind, r), "none") for r in rows[kind]]
 
     # (b) per-day files, shuffled rows, latest days first
     byday = {}
@@ -100,8 +97,13 @@ def main():
                   header[kind], half[h])
 
 
+def parse(header, lines):
+    cols = next(csv.reader([header]))
+    return [dict(zip(cols, next(csv.reader([ln])))) for ln in lines]
+
+
 def write(path, header, rows):
-    with io.open(path, "w", newline="") as f:
+    with open(path, "w", newline="") as f:
         f.write(header + "\n")
         for ln in rows:
             f.write(ln + "\n")

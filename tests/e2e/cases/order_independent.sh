@@ -22,7 +22,7 @@ awk -F, -v OFS=, 'NR > 1 && NR <= 40 && $5 == "automated" { $5 = "policy"; print
 cat rep.csv >>g/pipeline_runs.csv
 cat rep2.csv >>g/stage_runs.csv
 cat rep3.csv >>g/gate_results.csv
-python3 "$E2E_ROOT/tests/e2e/order-split.py" 11 g parts || echo "split failed"
+/usr/bin/python3 "$E2E_ROOT/tests/e2e/order-split.py" 11 g parts || echo "split failed"
 kinds="deployments checkpoints artifacts validations pipeline_runs stage_runs
 gate_results versions incidents metric_samples"
 

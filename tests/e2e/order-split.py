@@ -4,7 +4,8 @@ e2e case order_independent (standard library only).
 
     order-split.py SEED GENDIR OUTDIR
 
-GENDIR holds the generator's OUTDIR/<kind>.csv (one record per line).  Writes
+GENDIR holds a CSV file per kind, GENDIR/<kind>.csv (the generator's
+output, or what shiplog-ingest --dump prints).  Writes
 
   OUTDIR/b/runN/NNN-<kind>-<day>.csv   every row once, in per-day files
         (artifacts and gate results on their parent's day), rows shuffled,
@@ -49,10 +50,9 @@ def main():
     kinds = sorted(k for k in list(TIME) + list(PARENT))
     header, lines, days = {}, {}, {}
     for kind in kinds:
-        with open(os.path.join(gendir, kind + ".csv"), newline="") as f:
-            text = f.read().split("\n")  # not splitlines(): U+2028 is data
-        if text[-1] == "":
-            text.pop()
+        with open(os.path.join(gendir, kind + ".csv"), newline="",
+                  errors="surrogateescape") as f:
+            text = records(f.read())
         header[kind], lines[kind] = text[0], text[1:]
     rows = {k: parse(header[k], lines[k]) for k in kinds}
     # each row's day: its own, or its parent's ("none" for an orphan)
@@ -90,11 +90,26 @@ def main():
     for kind in kinds:
         half = ([], [])
         for ln in lines[kind]:
-            b = hashlib.sha256(("%d:%s" % (seed, ln)).encode()).digest()[0]
+            b = hashlib.sha256(("%d:%s" % (seed, ln)).encode(errors="surrogateescape")).digest()[0]
             half[b & 1].append(ln)
         for h in (0, 1):
             write(os.path.join(outdir, "c", "h%d" % h, kind + ".csv"),
                   header[kind], half[h])
+
+
+def records(text):
+    """The CSV records of text, each without its final newline: a newline
+    inside quotes is data (and so are U+2028 and the like)."""
+    out, start, quoted = [], 0, False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "\n" and not quoted:
+            out.append(text[start:i])
+            start = i + 1
+    if start < len(text):
+        out.append(text[start:])
+    return out
 
 
 def parse(header, lines):
@@ -103,7 +118,7 @@ def parse(header, lines):
 
 
 def write(path, header, rows):
-    with open(path, "w", newline="") as f:
+    with open(path, "w", newline="", errors="surrogateescape") as f:
         f.write(header + "\n")
         for ln in rows:
             f.write(ln + "\n")

@@ -90,3 +90,4 @@ compare() { # NAME ARGS...
 }
 compare all
 compare window --since 9d --tz Europe/Berlin --seed 3
+compare filtered --env production --from 2026-01-10 --to 2026-01-24 --seed 7

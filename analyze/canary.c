@@ -9,6 +9,7 @@
 
 #include "sl_buf.h"
 #include "sl_dict.h"
+#include "sl_fsum.h"
 #include "sl_scan.h"
 #include "sl_stats.h"
 #include "sl_u64map.h"
@@ -57,13 +58,10 @@ static int push(struct vec *v, double x)
 	return SL_OK;
 }
 
+/* An exact sum: the samples come in the order they were stored. */
 static double mean(const struct vec *v)
 {
-	double s = 0;
-
-	for (size_t i = 0; i < v->n; i++)
-		s += v->v[i];
-	return v->n ? s / (double)v->n : NAN;
+	return v->n ? sl_fsum_array(v->v, v->n) / (double)v->n : NAN;
 }
 
 static double max_of(const struct vec *v)

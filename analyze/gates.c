@@ -46,7 +46,13 @@ static int cmp_grow(const void *x, const void *y)
 		return c;
 	if (a->has_threshold != b->has_threshold)
 		return a->has_threshold - b->has_threshold;
-	return (a->threshold > b->threshold) - (a->threshold < b->threshold);
+	if (a->threshold != b->threshold)
+		return (a->threshold > b->threshold) - (a->threshold < b->threshold);
+	/* then the rest: a group's first row (its gate_type) is one row
+	 * whatever order the rows were stored in */
+	if ((c = cmp_code(a->type, b->type)))
+		return c;
+	return a->passed != b->passed ? a->passed - b->passed : a->failed - b->failed;
 }
 
 static int intern(struct gctx *g, const struct sl_batch *b, int c, size_t r, uint32_t *code)

@@ -73,8 +73,6 @@ static int scan_execs(const struct analyze_params *p, const struct sl_store *st,
 			uint8_t has;
 			size_t n;
 			const char *s;
-			uint32_t *v;
-			int added;
 
 			if (!sl_scan_in_window(sc, b, r) || sl_batch_is_null(b, col[0], r))
 				continue;
@@ -95,11 +93,6 @@ static int scan_execs(const struct analyze_params *p, const struct sl_store *st,
 			x->has_dur = (x->has_dur || x->has_end) && x->dur >= 0;
 			s = sl_batch_get_str(b, col[6], r, &n);
 			x->status = (uint8_t)pipeline_status(s, n);
-			if (sl_u64map_put(&A->execmap, exec_key(x->pipe, x->exec), &v, &added))
-				goto nomem;
-			/* a repeated execution keeps its first row */
-			if (added)
-				*v = (uint32_t)A->nexec;
 			A->nexec++;
 		}
 	sl_scan_close(sc);
@@ -180,13 +173,51 @@ nomem:
 
 static const struct sl_dict *sort_names;
 
+#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+
+/* Names, a null (UINT32_MAX) last. */
+static int cmp_opt_name(uint32_t a, uint32_t b)
+{
+	if (a == UINT32_MAX || b == UINT32_MAX)
+		return CMP(a == UINT32_MAX, b == UINT32_MAX);
+	return names_cmp(sort_names, a, b);
+}
+
+/* By pipeline and execution, then by every other field: the rows of an
+ * execution come in one order whatever order they were stored in. */
 static int cmp_srow(const void *x, const void *y)
 {
 	const struct pl_srow *a = x, *b = y;
+	int c;
 
 	if (a->pipe != b->pipe)
 		return names_cmp(sort_names, a->pipe, b->pipe);
-	return (a->exec > b->exec) - (a->exec < b->exec);
+	if ((c = CMP(a->exec, b->exec)) || (c = cmp_opt_name(a->stage, b->stage)) ||
+	    (c = CMP(a->attempt, b->attempt)) || (c = CMP(a->start, b->start)) ||
+	    (c = CMP(a->has_end, b->has_end)) || (c = CMP(a->end, b->end)) ||
+	    (c = CMP(a->has_dur, b->has_dur)) || (c = CMP(a->dur, b->dur)) ||
+	    (c = CMP(a->status, b->status)) || (c = cmp_opt_name(a->deps, b->deps)) ||
+	    (c = CMP(a->has_timeout, b->has_timeout)))
+		return c;
+	return CMP(a->timeout_ms, b->timeout_ms);
+}
+
+/* The same for the pipeline runs: the duration model sees its samples in
+ * one order, and of the rows of a repeated execution the first in this
+ * order is kept. */
+static int cmp_exec(const void *x, const void *y)
+{
+	const struct pl_exec *a = x, *b = y;
+	int c;
+
+	if (a->pipe != b->pipe)
+		return names_cmp(sort_names, a->pipe, b->pipe);
+	if ((c = CMP(a->exec, b->exec)) || (c = CMP(a->start, b->start)) ||
+	    (c = CMP(a->has_end, b->has_end)) || (c = CMP(a->end, b->end)) ||
+	    (c = CMP(a->has_dur, b->has_dur)) || (c = CMP(a->dur, b->dur)) ||
+	    (c = CMP(a->status, b->status)) || (c = CMP(a->has_trigger, b->has_trigger)))
+		return c;
+	return a->has_trigger ? names_cmp(sort_names, a->trigger, b->trigger) : 0;
 }
 
 static int cmp_code(const void *x, const void *y)
@@ -523,6 +554,18 @@ int pipeline_build(const struct analyze_params *p, const struct sl_store *st, st
 		return rc;
 	sort_names = A->names;
 	sl_sort(A->rows, A->nrows, sizeof(*A->rows), cmp_srow);
+	sl_sort(A->execs, A->nexec, sizeof(*A->execs), cmp_exec);
+	for (size_t i = 0; i < A->nexec; i++) {
+		uint32_t *v;
+		int added;
+
+		if (sl_u64map_put(&A->execmap, exec_key(A->execs[i].pipe, A->execs[i].exec), &v,
+				  &added))
+			goto nomem;
+		/* a repeated execution keeps its first row */
+		if (added)
+			*v = (uint32_t)i;
+	}
 	/* every pipeline named by a run or a stage run, by name */
 	A->npipe_by_code = sl_dict_count(A->names);
 	{

@@ -8,6 +8,7 @@
 
 #include "sl_buf.h"
 #include "sl_dict.h"
+#include "sl_fsum.h"
 #include "sl_scan.h"
 
 /* One strategy in one scope (an environment, or overall: env = NONE). */
@@ -16,7 +17,8 @@ struct cell {
 	uint64_t n, finished, completed, rolled_back;
 	int64_t *dur;
 	size_t ndur, durcap;
-	double lat, err, cpu, mem, perf; /* sums */
+	/* sums: exact, so that the means do not follow the rows' order */
+	struct sl_fsum lat, err, cpu, mem, perf;
 	uint64_t nlat, nerr, ncpu, nmem;
 };
 
@@ -61,20 +63,20 @@ static int add(struct cell *c, const struct frame *f, size_t i)
 	c->finished += terminal;
 	c->completed += frame_completed(f, i);
 	c->rolled_back += terminal && frame_rolled_back(f, i);
-	c->lat += lat;
+	sl_fsum_add(&c->lat, lat);
 	c->nlat += h;
 	er = get(f->error_rate, i, &h);
-	c->err += er;
+	sl_fsum_add(&c->err, er);
 	c->nerr += h;
 	v = get(f->cpu, i, &h);
-	c->cpu += v;
+	sl_fsum_add(&c->cpu, v);
 	c->ncpu += h;
 	v = get(f->memory, i, &h);
-	c->mem += v;
+	sl_fsum_add(&c->mem, v);
 	c->nmem += h;
 	/* the health score's performance component */
 	v = 1 - (lat > 0 ? lat : 0) - 10 * (er > 0 ? er : 0);
-	c->perf += v < 0 ? 0 : v > 1 ? 1 : v;
+	sl_fsum_add(&c->perf, v < 0 ? 0 : v > 1 ? 1 : v);
 	if (frame_duration(f, i, &d)) {
 		if (sl_grow(&c->dur, &c->durcap, c->ndur + 1, sizeof(*c->dur)))
 			return SL_ENOMEM;
@@ -116,9 +118,9 @@ static double wilson_lower(uint64_t k, uint64_t n)
 	return (centre - margin) / den;
 }
 
-static double mean(double sum, uint64_t n)
+static double mean(const struct sl_fsum *sum, uint64_t n)
 {
-	return n ? sum / (double)n : NAN;
+	return n ? sl_fsum_value(sum) / (double)n : NAN;
 }
 
 static int emit(struct sl_table *t, const struct cell *c, const struct sl_dict *names)
@@ -127,7 +129,7 @@ static int emit(struct sl_table *t, const struct cell *c, const struct sl_dict *
 	const char *s;
 	double sr = c->finished ? (double)c->completed / (double)c->finished : NAN;
 	double rr = c->finished ? (double)c->rolled_back / (double)c->finished : NAN;
-	double perf = mean(c->perf, c->n), dsum = 0;
+	double perf = mean(&c->perf, c->n), dsum = 0;
 	const char *scope = c->env == NONE ? "overall" : "environment";
 
 	if (sl_table_add_row(t) || sl_table_set_str(t, 0, scope, strlen(scope)))
@@ -151,10 +153,10 @@ static int emit(struct sl_table *t, const struct cell *c, const struct sl_dict *
 		sl_table_set_f64(t, 7, (double)c->dur[(size_t)ceil(0.95 * (double)c->ndur) - 1]);
 	}
 	sl_table_set_f64(t, 8, rr);
-	sl_table_set_f64(t, 9, mean(c->lat, c->nlat));
-	sl_table_set_f64(t, 10, mean(c->err, c->nerr));
-	sl_table_set_f64(t, 11, mean(c->cpu, c->ncpu));
-	sl_table_set_f64(t, 12, mean(c->mem, c->nmem));
+	sl_table_set_f64(t, 9, mean(&c->lat, c->nlat));
+	sl_table_set_f64(t, 10, mean(&c->err, c->nerr));
+	sl_table_set_f64(t, 11, mean(&c->cpu, c->ncpu));
+	sl_table_set_f64(t, 12, mean(&c->mem, c->nmem));
 	sl_table_set_f64(t, 13, perf);
 	if (c->finished)
 		sl_table_set_f64(t, 14, 100 * (0.6 * wilson_lower(c->completed, c->finished) +

@@ -7,6 +7,7 @@
 
 #include "sl_buf.h"
 #include "sl_dict.h"
+#include "sl_fsum.h"
 #include "sl_scan.h"
 #include "sl_u64map.h"
 #include "window.h"
@@ -18,7 +19,7 @@ struct group {
 	uint64_t total, completed, failed, rollbacks;
 	int64_t dur_sum;     /* exact: durations are integers */
 	uint64_t dur_n;
-	double cov_sum, cov_err; /* Neumaier-compensated sum of coverages */
+	struct sl_fsum cov_sum; /* exact: the mean does not follow the rows' order */
 	uint64_t cov_n;
 };
 
@@ -47,17 +48,6 @@ enum { C_AGENT, C_ENV, C_PHASE, C_START, C_DUR, C_DEPLOYED, C_TARGET, C_ROLLBACK
 static const char *const colnames[NC] = {"agent_id", "environment", "phase", "start_time",
 					 "duration_ms", "deployed_instances",
 					 "target_instances", "rollback_triggered"};
-
-static void neumaier(double *sum, double *err, double x)
-{
-	double t = *sum + x;
-
-	if (fabs(*sum) >= fabs(x))
-		*err += (*sum - t) + x;
-	else
-		*err += (x - t) + *sum;
-	*sum = t;
-}
 
 static struct group *group_of(struct ctx *cx, uint32_t agent, uint32_t env, int64_t day)
 {
@@ -173,9 +163,8 @@ static int add_row(struct ctx *cx, const struct sl_batch *b, size_t r, const int
 	}
 	if (!sl_batch_is_null(b, col[C_DEPLOYED], r) && !sl_batch_is_null(b, col[C_TARGET], r) &&
 	    b->cols[col[C_TARGET]].v.i64[r] != 0) {
-		neumaier(&g->cov_sum, &g->cov_err,
-			 (double)b->cols[col[C_DEPLOYED]].v.i64[r] /
-				 (double)b->cols[col[C_TARGET]].v.i64[r]);
+		sl_fsum_add(&g->cov_sum, (double)b->cols[col[C_DEPLOYED]].v.i64[r] /
+						 (double)b->cols[col[C_TARGET]].v.i64[r]);
 		g->cov_n++;
 	}
 	return SL_OK;
@@ -243,7 +232,7 @@ static int rates_table(struct ctx *cx, struct sl_analysis *a)
 		if (g->dur_n)
 			sl_table_set_f64(t, 7, (double)g->dur_sum / (double)g->dur_n);
 		if (g->cov_n)
-			sl_table_set_f64(t, 8, (g->cov_sum + g->cov_err) / (double)g->cov_n);
+			sl_table_set_f64(t, 8, sl_fsum_value(&g->cov_sum) / (double)g->cov_n);
 	}
 	return sl_analysis_add(a, t);
 }

@@ -682,13 +682,31 @@ static void vrows_free(struct vrow *v, size_t n)
 	free(v);
 }
 
+/* Strings, a null first. */
+static int cmp_opt_str(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) : (a != NULL) - (b != NULL);
+}
+
+/* By time and version, then by every other field: "the latest row" of a
+ * version is the same whatever order the rows were stored in. */
 static int cmp_vrow(const void *x, const void *y)
 {
 	const struct vrow *a = x, *b = y;
+	int c;
 
 	if (a->at != b->at)
 		return (a->at > b->at) - (a->at < b->at);
-	return strcmp(a->version ? a->version : "", b->version ? b->version : "");
+	if ((c = cmp_opt_str(a->version, b->version)) || (c = cmp_opt_str(a->env, b->env)) ||
+	    (c = cmp_opt_str(a->status, b->status)) || (c = cmp_opt_str(a->api, b->api)) ||
+	    (c = cmp_opt_str(a->breaking, b->breaking)))
+		return c;
+	if (a->has_backward != b->has_backward || a->backward != b->backward)
+		return a->has_backward != b->has_backward ? a->has_backward - b->has_backward
+							    : a->backward - b->backward;
+	if (a->has_migration != b->has_migration)
+		return a->has_migration - b->has_migration;
+	return a->migration - b->migration;
 }
 
 /* Every versions row of p->agent (all time), oldest first. */

@@ -319,13 +319,19 @@ static void dmodel_release(struct dmodel *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* What a training row gives every model: its numeric terms and log
+ * duration, computed once (the logarithms and the sine and cosine cost
+ * more than the rest of a row's work). */
+struct rterms {
+	double num[T_NUM], y;
+};
+
 /* Fits nm models at once, model j on the usable rows among idx[0..n[j]):
- * one pass over the rows feeds them all, so that the numeric terms of a
- * row are computed once a pass.  An empty training set leaves m[j].fit
- * NULL. */
+ * one pass over the rows feeds them all.  rt (the largest n[j] entries)
+ * gets the rows' terms.  An empty training set leaves m[j].fit NULL. */
 #define DMODEL_MAX 2
 static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const size_t *idx,
-		      const size_t *n, int agent_min, struct sl_errctx *err)
+		      const size_t *n, struct rterms *rt, int agent_min, struct sl_errctx *err)
 {
 	struct sl_ols *o[DMODEL_MAX] = {NULL};
 	size_t nmax = 0;
@@ -368,18 +374,21 @@ static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const s
 			const struct hist_row *w = &h->rows[idx[i]];
 			struct plan pl;
 			int xi[DESIGN_NZ], k;
-			double num[T_NUM], xv[DESIGN_NZ], y = log((double)w->dur);
+			double xv[DESIGN_NZ];
 
 			plan_of(w, &pl);
-			plan_terms(&pl, num);
+			if (pass == 0) {
+				plan_terms(&pl, rt[i].num);
+				rt[i].y = log((double)w->dur);
+			}
 			for (int j = 0; j < nm; j++) {
 				if (i >= n[j])
 					continue;
-				design(&m[j], &pl, num, xi, xv, &k);
+				design(&m[j], &pl, rt[i].num, xi, xv, &k);
 				if (pass == 0)
-					sl_ols_add_sparse(o[j], xi, xv, k, y);
+					sl_ols_add_sparse(o[j], xi, xv, k, rt[i].y);
 				else
-					sl_ols_smear_add_sparse(m[j].fit, xi, xv, k, y);
+					sl_ols_smear_add_sparse(m[j].fit, xi, xv, k, rt[i].y);
 			}
 		}
 		for (int j = 0; j < nm && pass == 0; j++)
@@ -412,14 +421,14 @@ out:
 
 /* Predicted duration (ms, Duan-corrected mean) and the 90% interval
  * (the log-scale interval back-transformed: quantiles need no
- * correction).  Returns the number of unseen levels. */
-static int dmodel_predict(const struct dmodel *m, const struct plan *pl, double *pred, double *lo,
-			  double *hi)
+ * correction) of a plan with numeric terms num (plan_terms()).  Returns
+ * the number of unseen levels. */
+static int dmodel_predict(const struct dmodel *m, const struct plan *pl, const double *num,
+			  double *pred, double *lo, double *hi)
 {
 	int xi[DESIGN_NZ], k, unseen;
-	double num[T_NUM], xv[DESIGN_NZ], half, yhat;
+	double xv[DESIGN_NZ], half, yhat;
 
-	plan_terms(pl, num);
 	unseen = design(m, pl, num, xi, xv, &k);
 	yhat = sl_ols_predict_sparse(m->fit, xi, xv, k, &half);
 	*pred = exp(yhat) * m->smear;
@@ -523,17 +532,60 @@ out:
 	return SL_OK;
 }
 
-static int cmp_double(const void *x, const void *y)
+/* The k-th smallest of v[0..n) (k < n), by selection (Hoare's partition,
+ * pivot the median of three): v is reordered so that v[0..k) <= v[k] <=
+ * v[k+1..n).  Linear on average where the sort it replaces was n log n,
+ * and the same value. */
+static double select_kth(double *v, size_t n, size_t k)
 {
-	double a = *(const double *)x, b = *(const double *)y;
+	size_t lo = 0, hi = n - 1;
 
-	return (a > b) - (a < b);
+	while (lo < hi) {
+		size_t i = lo, j = hi, mid = lo + (hi - lo) / 2;
+		double a = v[lo], b = v[mid], c = v[hi], piv, t;
+
+		piv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		while (i <= j) {
+			while (v[i] < piv)
+				i++;
+			while (piv < v[j])
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i++] = v[j];
+				v[j] = t;
+				if (j-- == 0)
+					break;
+			}
+		}
+		/* v[lo..j] <= piv <= v[i..hi], and what lies between equals piv */
+		if (k <= j && j != (size_t)-1)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
 }
 
+/* The median of v[0..n) (reordered), as median_sorted() of the sorted
+ * values. */
 static double median(double *v, size_t n)
 {
-	sl_sort(v, n, sizeof(*v), cmp_double);
-	return median_sorted(v, n);
+	double b, a;
+
+	if (n < 2)
+		return median_sorted(v, n);
+	b = select_kth(v, n, n / 2);
+	if (n % 2)
+		return b;
+	/* the largest of the lower half, which lies below n / 2 */
+	a = v[0];
+	for (size_t i = 1; i < n / 2; i++)
+		if (v[i] > a)
+			a = v[i];
+	return (a + b) / 2;
 }
 
 /* The duration backtest: fit on the first 80% of the usable deployments
@@ -549,6 +601,7 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 	struct dmodel model[2], *train = &model[0], *full = &model[1];
 	struct sl_table *pt = NULL, *mt = NULL;
 	size_t *idx = NULL, n = 0, ntrain, nhold;
+	struct rterms *rt = NULL;
 	double *ape = NULL, *base = NULL, abs_sum = 0, base_sum = 0, base_med = NAN;
 	size_t covered = 0, unseen = 0;
 	int rc = SL_ENOMEM;
@@ -561,7 +614,9 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 			idx[n++] = i;
 	nhold = n / 5;
 	ntrain = n - nhold;
-	if ((rc = dmodel_fit(model, 2, h, idx, (const size_t[2]){ntrain, n},
+	if (!(rt = malloc((n ? n : 1) * sizeof(*rt))))
+		goto nomem;
+	if ((rc = dmodel_fit(model, 2, h, idx, (const size_t[2]){ntrain, n}, rt,
 			     p->cfg.predict_agent_min, err)))
 		goto out;
 	rc = SL_ENOMEM;
@@ -578,7 +633,7 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 		double pred, lo, hi, act = (double)w->dur;
 
 		plan_of(w, &pl);
-		unseen += dmodel_predict(train, &pl, &pred, &lo, &hi) > 0;
+		unseen += dmodel_predict(train, &pl, rt[i].num, &pred, &lo, &hi) > 0;
 		abs_sum += fabs(pred - act);
 		base_sum += fabs(base_med - act);
 		ape[i - ntrain] = fabs(pred - act) / act;
@@ -635,6 +690,7 @@ out:
 	sl_table_free(pt);
 	sl_table_free(mt);
 	free(idx);
+	free(rt);
 	free(ape);
 	free(base);
 	return rc;
@@ -865,7 +921,8 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	struct sim_counts c;
 	struct rollback_plan_risk rr;
 	size_t *idx = NULL, n = 0, recent = 0, recent_fail = 0;
-	double pred = NAN, lo = NAN, hi = NAN, mean, slo, shi;
+	struct rterms *rt = NULL;
+	double num[T_NUM], pred = NAN, lo = NAN, hi = NAN, mean, slo, shi;
 	const char *strat = query_arg(p, "strategy"), *at = query_arg(p, "at");
 	int rc, level;
 
@@ -885,7 +942,8 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	pl.env = code_of(&h, p->env);
 	pl.strategy = strat ? code_of(&h, strat) : HIST_NONE;
 	rc = SL_ENOMEM;
-	if (!(idx = malloc((h.n ? h.n : 1) * sizeof(*idx))))
+	if (!(idx = malloc((h.n ? h.n : 1) * sizeof(*idx))) ||
+	    !(rt = malloc((h.n ? h.n : 1) * sizeof(*rt))))
 		goto out;
 	for (size_t i = 0; i < h.n; i++) {
 		if (usable(&h.rows[i]))
@@ -893,13 +951,14 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 		if (h.rows[i].finished && sim_add(&s, &h.rows[i]))
 			goto out;
 	}
-	if ((rc = dmodel_fit(&m, 1, &h, idx, &n, p->cfg.predict_agent_min, err)))
+	if ((rc = dmodel_fit(&m, 1, &h, idx, &n, rt, p->cfg.predict_agent_min, err)))
 		goto out;
 	rc = SL_ENOMEM;
+	plan_terms(&pl, num);
 	if (!m.fit) {
 		if (sl_buf_adds(&note, "no finished deployments with a duration to fit"))
 			goto out;
-	} else if (dmodel_predict(&m, &pl, &pred, &lo, &hi)) {
+	} else if (dmodel_predict(&m, &pl, num, &pred, &lo, &hi)) {
 		int seen;
 
 		level_col(&m.env, pl.env, &seen);
@@ -988,6 +1047,7 @@ out:
 	sim_release(&s);
 	dmodel_release(&m);
 	free(idx);
+	free(rt);
 	history_release(&h);
 	return rc;
 }

@@ -247,13 +247,33 @@ static int64_t weekday(int64_t t, int64_t *ms);
  * factor and the numeric terms. */
 #define DESIGN_NZ (3 + T_NUM)
 
-/* The numeric terms of a plan, the same in every model. */
-static void plan_terms(const struct plan *pl, double *num)
+/* ln(1 + the target instances) of the small counts most deployments
+ * have, filled as they are met (NaN: not yet): a table look-up instead of
+ * a logarithm for most of a million rows, the same value. */
+#define LOG_TARGET_MEMO 1024
+struct terms_memo {
+	double log_target[LOG_TARGET_MEMO];
+};
+
+static void terms_memo_init(struct terms_memo *tm)
+{
+	for (int i = 0; i < LOG_TARGET_MEMO; i++)
+		tm->log_target[i] = NAN;
+}
+
+/* The numeric terms of a plan, the same in every model; tm may be NULL. */
+static void plan_terms(const struct plan *pl, struct terms_memo *tm, double *num)
 {
 	int64_t ms, wd = weekday(pl->start, &ms);
-	double ang = 2 * M_PI * (double)ms / (double)DAY_MS;
+	double ang = 2 * M_PI * (double)ms / (double)DAY_MS, t = pl->target;
 
-	num[T_LOG_TARGET] = log1p(pl->target);
+	if (tm && t >= 0 && t < LOG_TARGET_MEMO && t == (int)t) {
+		if (isnan(tm->log_target[(int)t]))
+			tm->log_target[(int)t] = log1p(t);
+		num[T_LOG_TARGET] = tm->log_target[(int)t];
+	} else {
+		num[T_LOG_TARGET] = log1p(t);
+	}
 	num[T_LOG_BYTES] = log1p(pl->bytes);
 	num[T_VALIDATIONS] = pl->validations;
 	num[T_HOUR_SIN] = sin(ang);
@@ -334,6 +354,7 @@ static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const s
 		      const size_t *n, struct rterms *rt, int agent_min, struct sl_errctx *err)
 {
 	struct sl_ols *o[DMODEL_MAX] = {NULL};
+	struct terms_memo tm;
 	size_t nmax = 0;
 	int rc = SL_ENOMEM;
 
@@ -369,6 +390,7 @@ static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const s
 		if (n[j] && !(o[j] = sl_ols_new(d->p)))
 			goto out;
 	}
+	terms_memo_init(&tm);
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < nmax; i++) {
 			const struct hist_row *w = &h->rows[idx[i]];
@@ -378,7 +400,7 @@ static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const s
 
 			plan_of(w, &pl);
 			if (pass == 0) {
-				plan_terms(&pl, rt[i].num);
+				plan_terms(&pl, &tm, rt[i].num);
 				rt[i].y = log((double)w->dur);
 			}
 			for (int j = 0; j < nm; j++) {
@@ -954,7 +976,7 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	if ((rc = dmodel_fit(&m, 1, &h, idx, &n, rt, p->cfg.predict_agent_min, err)))
 		goto out;
 	rc = SL_ENOMEM;
-	plan_terms(&pl, num);
+	plan_terms(&pl, NULL, num);
 	if (!m.fit) {
 		if (sl_buf_adds(&note, "no finished deployments with a duration to fit"))
 			goto out;

@@ -44,12 +44,19 @@ static double beta_quantile(double q, double a, double b)
 	return lo + (hi - lo) / 2;
 }
 
+static double beta_mean(uint64_t k, uint64_t n, double prior_a, double prior_b)
+{
+	double a = prior_a + (double)k, b = prior_b + (double)(n - k);
+
+	return a / (a + b);
+}
+
 void predict_beta(uint64_t k, uint64_t n, double prior_a, double prior_b, double *mean,
 		  double *lo, double *hi)
 {
 	double a = prior_a + (double)k, b = prior_b + (double)(n - k);
 
-	*mean = a / (a + b);
+	*mean = beta_mean(k, n, prior_a, prior_b);
 	*lo = beta_quantile(0.05, a, b);
 	*hi = beta_quantile(0.95, a, b);
 }
@@ -236,33 +243,76 @@ static void plan_of(const struct hist_row *w, struct plan *pl)
 
 static int64_t weekday(int64_t t, int64_t *ms);
 
-/* The regressors of a plan; returns how many of its factor levels the
- * model had not seen (they count as the reference level). */
-static int design(const struct dmodel *m, const struct plan *pl, double *x)
-{
-	int seen, unseen = 0, c, off = 0;
-	int64_t ms, wd = weekday(pl->start, &ms);
-	double ang = 2 * M_PI * (double)ms / (double)DAY_MS;
+/* The most regressors a plan has that can be non-zero: a level of each
+ * factor and the numeric terms. */
+#define DESIGN_NZ (3 + T_NUM)
 
-	memset(x, 0, (size_t)m->p * sizeof(*x));
-	if ((c = level_col(&m->env, pl->env, &seen)) >= 0)
-		x[off + c] = 1;
+/* ln(1 + the target instances) of the small counts most deployments
+ * have, filled as they are met (NaN: not yet): a table look-up instead of
+ * a logarithm for most of a million rows, the same value. */
+#define LOG_TARGET_MEMO 1024
+struct terms_memo {
+	double log_target[LOG_TARGET_MEMO];
+};
+
+static void terms_memo_init(struct terms_memo *tm)
+{
+	for (int i = 0; i < LOG_TARGET_MEMO; i++)
+		tm->log_target[i] = NAN;
+}
+
+/* The numeric terms of a plan, the same in every model; tm may be NULL. */
+static void plan_terms(const struct plan *pl, struct terms_memo *tm, double *num)
+{
+	int64_t ms, wd = weekday(pl->start, &ms);
+	double ang = 2 * M_PI * (double)ms / (double)DAY_MS, t = pl->target;
+
+	if (tm && t >= 0 && t < LOG_TARGET_MEMO && t == (int)t) {
+		if (isnan(tm->log_target[(int)t]))
+			tm->log_target[(int)t] = log1p(t);
+		num[T_LOG_TARGET] = tm->log_target[(int)t];
+	} else {
+		num[T_LOG_TARGET] = log1p(t);
+	}
+	num[T_LOG_BYTES] = log1p(pl->bytes);
+	num[T_VALIDATIONS] = pl->validations;
+	num[T_HOUR_SIN] = sin(ang);
+	num[T_HOUR_COS] = cos(ang);
+	num[T_WEEKEND] = wd >= 5;
+}
+
+/* The regressors of a plan with numeric terms num as a sparse row (idx
+ * increasing, the numeric terms always listed), their number in *k;
+ * returns how many of its factor levels the model had not seen (they
+ * count as the reference level). */
+static int design(const struct dmodel *m, const struct plan *pl, const double *num, int *idx,
+		  double *val, int *k)
+{
+	int seen, unseen = 0, c, off = 0, n = 0;
+
+	if ((c = level_col(&m->env, pl->env, &seen)) >= 0) {
+		idx[n] = off + c;
+		val[n++] = 1;
+	}
 	unseen += !seen;
 	off += (int)level_cols(&m->env);
-	if ((c = level_col(&m->strat, pl->strategy, &seen)) >= 0)
-		x[off + c] = 1;
+	if ((c = level_col(&m->strat, pl->strategy, &seen)) >= 0) {
+		idx[n] = off + c;
+		val[n++] = 1;
+	}
 	unseen += !seen;
 	off += (int)level_cols(&m->strat);
-	x[off + T_LOG_TARGET] = log1p(pl->target);
-	x[off + T_LOG_BYTES] = log1p(pl->bytes);
-	x[off + T_VALIDATIONS] = pl->validations;
-	x[off + T_HOUR_SIN] = sin(ang);
-	x[off + T_HOUR_COS] = cos(ang);
-	x[off + T_WEEKEND] = wd >= 5;
+	for (int t = 0; t < T_NUM; t++) {
+		idx[n] = off + t;
+		val[n++] = num[t];
+	}
 	off += T_NUM;
 	/* an agent below the minimum is pooled, not unseen */
-	if ((c = level_col(&m->agent, pl->agent, &seen)) >= 0)
-		x[off + c] = 1;
+	if ((c = level_col(&m->agent, pl->agent, &seen)) >= 0) {
+		idx[n] = off + c;
+		val[n++] = 1;
+	}
+	*k = n;
 	return unseen;
 }
 
@@ -289,76 +339,120 @@ static void dmodel_release(struct dmodel *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Fits the model on the usable rows among idx[0..n).  An empty training
- * set leaves m->fit NULL. */
-static int dmodel_fit(struct dmodel *m, const struct history *h, const size_t *idx, size_t n,
-		      int agent_min, struct sl_errctx *err)
+/* What a training row gives every model: its numeric terms and log
+ * duration, computed once (the logarithms and the sine and cosine cost
+ * more than the rest of a row's work). */
+struct rterms {
+	double num[T_NUM], y;
+};
+
+/* Fits nm models at once, model j on the usable rows among idx[0..n[j]):
+ * one pass over the rows feeds them all.  rt (the largest n[j] entries)
+ * gets the rows' terms.  An empty training set leaves m[j].fit NULL. */
+#define DMODEL_MAX 2
+static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const size_t *idx,
+		      const size_t *n, struct rterms *rt, int agent_min, struct sl_errctx *err)
 {
-	struct sl_ols *o = NULL;
-	double *x = NULL;
+	struct sl_ols *o[DMODEL_MAX] = {NULL};
+	struct terms_memo tm;
+	size_t nmax = 0;
 	int rc = SL_ENOMEM;
 
-	memset(m, 0, sizeof(*m));
-	for (size_t i = 0; i < n; i++) {
+	for (int j = 0; j < nm; j++) {
+		memset(&m[j], 0, sizeof(m[j]));
+		nmax = n[j] > nmax ? n[j] : nmax;
+	}
+	for (size_t i = 0; i < nmax; i++) {
 		const struct hist_row *w = &h->rows[idx[i]];
 
-		if (level_add(&m->env, w->env, 1) || level_add(&m->strat, w->strategy, 1) ||
-		    level_add(&m->agent, w->agent, 1))
-			goto out;
+		for (int j = 0; j < nm; j++)
+			if (i < n[j] && (level_add(&m[j].env, w->env, 1) ||
+					 level_add(&m[j].strat, w->strategy, 1) ||
+					 level_add(&m[j].agent, w->agent, 1)))
+				goto out;
 	}
 	/* Per-agent effects only where the data supports them: an agent with
 	 * at least agent_min training deployments gets its own column (the
 	 * most frequent ones while columns are left); the others are pooled
 	 * into the reference.  When no agent is pooled, the most frequent one
 	 * is the reference. */
-	if (levels_finish(&m->env, h, 1, MAX_FACTOR_LEVELS, 0) ||
-	    levels_finish(&m->strat, h, 1, MAX_FACTOR_LEVELS, 0) ||
-	    levels_finish(&m->agent, h, (uint64_t)agent_min,
-			  SL_OLS_MAX_P - T_NUM - level_cols(&m->env) - level_cols(&m->strat), 1))
-		goto out;
-	m->p = (int)(level_cols(&m->env) + level_cols(&m->strat) + T_NUM + level_cols(&m->agent));
-	if (!n) {
-		rc = SL_OK;
-		goto out;
-	}
-	if (!(o = sl_ols_new(m->p)) || !(x = malloc((size_t)m->p * sizeof(*x))))
-		goto out;
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < n; i++) {
-			const struct hist_row *w = &h->rows[idx[i]];
-			struct plan pl;
+	for (int j = 0; j < nm; j++) {
+		struct dmodel *d = &m[j];
 
-			plan_of(w, &pl);
-			design(m, &pl, x);
-			if (pass == 0)
-				sl_ols_add(o, x, log((double)w->dur));
-			else
-				sl_ols_smear_add(m->fit, x, log((double)w->dur));
-		}
-		if (pass == 0 && (rc = sl_ols_solve(o, 0.90, &m->fit)))
+		if (levels_finish(&d->env, h, 1, MAX_FACTOR_LEVELS, 0) ||
+		    levels_finish(&d->strat, h, 1, MAX_FACTOR_LEVELS, 0) ||
+		    levels_finish(&d->agent, h, (uint64_t)agent_min,
+				  SL_OLS_MAX_P - T_NUM - level_cols(&d->env) - level_cols(&d->strat),
+				  1))
+			goto out;
+		d->p = (int)(level_cols(&d->env) + level_cols(&d->strat) + T_NUM +
+			     level_cols(&d->agent));
+		if (n[j] && !(o[j] = sl_ols_new(d->p)))
 			goto out;
 	}
-	m->smear = sl_ols_smear(m->fit);
+	terms_memo_init(&tm);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < nmax; i++) {
+			const struct hist_row *w = &h->rows[idx[i]];
+			struct plan pl;
+			int xi[DESIGN_NZ], k;
+			double xv[DESIGN_NZ];
+
+			plan_of(w, &pl);
+			if (pass == 0) {
+				plan_terms(&pl, &tm, rt[i].num);
+				rt[i].y = log((double)w->dur);
+			}
+			for (int j = 0; j < nm; j++) {
+				if (i >= n[j])
+					continue;
+				design(&m[j], &pl, rt[i].num, xi, xv, &k);
+				if (pass == 0)
+					sl_ols_add_sparse(o[j], xi, xv, k, rt[i].y);
+				else
+					sl_ols_smear_add_sparse(m[j].fit, xi, xv, k, rt[i].y);
+			}
+		}
+		for (int j = 0; j < nm && pass == 0; j++)
+			if (o[j] && (rc = sl_ols_solve(o[j], 0.90, &m[j].fit)))
+				goto out;
+	}
+	for (int j = 0; j < nm; j++) {
+		/* the factor levels are indicators: the intervals cost
+		 * O(non-zeros) a row (sl_ols.h) */
+		unsigned char ind[SL_OLS_MAX_P];
+		int nf = (int)(level_cols(&m[j].env) + level_cols(&m[j].strat));
+
+		if (!m[j].fit)
+			continue;
+		for (int c = 0; c < m[j].p; c++)
+			ind[c] = c < nf || c >= nf + T_NUM;
+		sl_ols_indicators(m[j].fit, ind);
+		m[j].smear = sl_ols_smear(m[j].fit);
+	}
 	rc = SL_OK;
 out:
 	if (rc == SL_ENOMEM)
 		sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	else if (rc == SL_EINVAL)
 		rc = sl_err_set(err, SL_EINVAL, NULL, 0, "the duration model cannot be solved");
-	sl_ols_free(o);
-	free(x);
+	for (int j = 0; j < nm; j++)
+		sl_ols_free(o[j]);
 	return rc;
 }
 
 /* Predicted duration (ms, Duan-corrected mean) and the 90% interval
  * (the log-scale interval back-transformed: quantiles need no
- * correction).  Returns the number of unseen levels. */
-static int dmodel_predict(const struct dmodel *m, const struct plan *pl, double *x, double *pred,
-			  double *lo, double *hi)
+ * correction) of a plan with numeric terms num (plan_terms()).  Returns
+ * the number of unseen levels. */
+static int dmodel_predict(const struct dmodel *m, const struct plan *pl, const double *num,
+			  double *pred, double *lo, double *hi)
 {
-	int unseen = design(m, pl, x);
-	double half, yhat = sl_ols_predict(m->fit, x, &half);
+	int xi[DESIGN_NZ], k, unseen;
+	double xv[DESIGN_NZ], half, yhat;
 
+	unseen = design(m, pl, num, xi, xv, &k);
+	yhat = sl_ols_predict_sparse(m->fit, xi, xv, k, &half);
 	*pred = exp(yhat) * m->smear;
 	*lo = exp(yhat - half);
 	*hi = exp(yhat + half);
@@ -460,17 +554,60 @@ out:
 	return SL_OK;
 }
 
-static int cmp_double(const void *x, const void *y)
+/* The k-th smallest of v[0..n) (k < n), by selection (Hoare's partition,
+ * pivot the median of three): v is reordered so that v[0..k) <= v[k] <=
+ * v[k+1..n).  Linear on average where the sort it replaces was n log n,
+ * and the same value. */
+static double select_kth(double *v, size_t n, size_t k)
 {
-	double a = *(const double *)x, b = *(const double *)y;
+	size_t lo = 0, hi = n - 1;
 
-	return (a > b) - (a < b);
+	while (lo < hi) {
+		size_t i = lo, j = hi, mid = lo + (hi - lo) / 2;
+		double a = v[lo], b = v[mid], c = v[hi], piv, t;
+
+		piv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		while (i <= j) {
+			while (v[i] < piv)
+				i++;
+			while (piv < v[j])
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i++] = v[j];
+				v[j] = t;
+				if (j-- == 0)
+					break;
+			}
+		}
+		/* v[lo..j] <= piv <= v[i..hi], and what lies between equals piv */
+		if (k <= j && j != (size_t)-1)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
 }
 
+/* The median of v[0..n) (reordered), as median_sorted() of the sorted
+ * values. */
 static double median(double *v, size_t n)
 {
-	sl_sort(v, n, sizeof(*v), cmp_double);
-	return median_sorted(v, n);
+	double b, a;
+
+	if (n < 2)
+		return median_sorted(v, n);
+	b = select_kth(v, n, n / 2);
+	if (n % 2)
+		return b;
+	/* the largest of the lower half, which lies below n / 2 */
+	a = v[0];
+	for (size_t i = 1; i < n / 2; i++)
+		if (v[i] > a)
+			a = v[i];
+	return (a + b) / 2;
 }
 
 /* The duration backtest: fit on the first 80% of the usable deployments
@@ -483,13 +620,15 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 		{"predicted_duration_ms", SL_R_F64}, {"lower_90_ms", SL_R_F64},
 		{"upper_90_ms", SL_R_F64},
 	};
-	struct dmodel train = {0}, full = {0};
+	struct dmodel model[2], *train = &model[0], *full = &model[1];
 	struct sl_table *pt = NULL, *mt = NULL;
 	size_t *idx = NULL, n = 0, ntrain, nhold;
-	double *x = NULL, *ape = NULL, *base = NULL, abs_sum = 0, base_sum = 0, base_med = NAN;
+	struct rterms *rt = NULL;
+	double *ape = NULL, *base = NULL, abs_sum = 0, base_sum = 0, base_med = NAN;
 	size_t covered = 0, unseen = 0;
 	int rc = SL_ENOMEM;
 
+	memset(model, 0, sizeof(model));
 	if (!(idx = malloc((h->n ? h->n : 1) * sizeof(*idx))))
 		goto nomem;
 	for (size_t i = 0; i < h->n; i++)
@@ -497,25 +636,26 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 			idx[n++] = i;
 	nhold = n / 5;
 	ntrain = n - nhold;
-	if ((rc = dmodel_fit(&train, h, idx, ntrain, p->cfg.predict_agent_min, err)) ||
-	    (rc = dmodel_fit(&full, h, idx, n, p->cfg.predict_agent_min, err)))
+	if (!(rt = malloc((n ? n : 1) * sizeof(*rt))))
+		goto nomem;
+	if ((rc = dmodel_fit(model, 2, h, idx, (const size_t[2]){ntrain, n}, rt,
+			     p->cfg.predict_agent_min, err)))
 		goto out;
 	rc = SL_ENOMEM;
 	if (!(pt = sl_table_new("predictions", pcols, 5)) ||
-	    !(x = malloc(((size_t)train.p + 1) * sizeof(*x))) ||
 	    !(ape = malloc((nhold + 1) * sizeof(*ape))) ||
 	    !(base = malloc((ntrain + 1) * sizeof(*base))))
 		goto nomem;
 	for (size_t i = 0; i < ntrain; i++)
 		base[i] = (double)h->rows[idx[i]].dur;
 	base_med = median(base, ntrain);
-	for (size_t i = ntrain; i < n && train.fit; i++) {
+	for (size_t i = ntrain; i < n && train->fit; i++) {
 		const struct hist_row *w = &h->rows[idx[i]];
 		struct plan pl;
 		double pred, lo, hi, act = (double)w->dur;
 
 		plan_of(w, &pl);
-		unseen += dmodel_predict(&train, &pl, x, &pred, &lo, &hi) > 0;
+		unseen += dmodel_predict(train, &pl, rt[i].num, &pred, &lo, &hi) > 0;
 		abs_sum += fabs(pred - act);
 		base_sum += fabs(base_med - act);
 		ape[i - ntrain] = fabs(pred - act) / act;
@@ -530,13 +670,13 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 	if (sl_analysis_add(a, pt))
 		goto nomem;
 	pt = NULL;
-	if (model_table(a, &full, h, p->cfg.predict_agent_min))
+	if (model_table(a, full, h, p->cfg.predict_agent_min))
 		goto nomem;
 	if (!(mt = metric_table_new("duration_backtest")))
 		goto nomem;
 	{
 		double hn = (double)nhold;
-		int ok = nhold && train.fit;
+		int ok = nhold && train->fit;
 
 		if (metric_add(mt, "train_deployments", (double)ntrain) ||
 		    metric_add(mt, "holdout_deployments", hn) ||
@@ -545,18 +685,18 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 		    metric_add(mt, "median_ape", ok ? median(ape, nhold) : NAN) ||
 		    metric_add(mt, "coverage_90", ok ? (double)covered / hn : NAN) ||
 		    metric_add(mt, "holdout_unseen_levels", (double)unseen) ||
-		    metric_add(mt, "train_rank", train.fit ? train.fit->rank : NAN) ||
-		    metric_add(mt, "train_terms", train.fit ? train.p : NAN) ||
-		    metric_add(mt, "train_r2", train.fit ? train.fit->r2 : NAN) ||
-		    metric_add(mt, "train_s_log", train.fit ? train.fit->s : NAN) ||
-		    metric_add(mt, "train_smearing", train.fit ? train.smear : NAN) ||
-		    metric_add(mt, "train_svd", train.fit ? train.fit->svd : NAN) ||
+		    metric_add(mt, "train_rank", train->fit ? train->fit->rank : NAN) ||
+		    metric_add(mt, "train_terms", train->fit ? train->p : NAN) ||
+		    metric_add(mt, "train_r2", train->fit ? train->fit->r2 : NAN) ||
+		    metric_add(mt, "train_s_log", train->fit ? train->fit->s : NAN) ||
+		    metric_add(mt, "train_smearing", train->fit ? train->smear : NAN) ||
+		    metric_add(mt, "train_svd", train->fit ? train->fit->svd : NAN) ||
 		    metric_add(mt, "model_deployments", (double)n) ||
-		    metric_add(mt, "model_rank", full.fit ? full.fit->rank : NAN) ||
-		    metric_add(mt, "model_r2", full.fit ? full.fit->r2 : NAN) ||
-		    metric_add(mt, "model_s_log", full.fit ? full.fit->s : NAN) ||
-		    metric_add(mt, "model_smearing", full.fit ? full.smear : NAN) ||
-		    metric_add(mt, "model_svd", full.fit ? full.fit->svd : NAN))
+		    metric_add(mt, "model_rank", full->fit ? full->fit->rank : NAN) ||
+		    metric_add(mt, "model_r2", full->fit ? full->fit->r2 : NAN) ||
+		    metric_add(mt, "model_s_log", full->fit ? full->fit->s : NAN) ||
+		    metric_add(mt, "model_smearing", full->fit ? full->smear : NAN) ||
+		    metric_add(mt, "model_svd", full->fit ? full->fit->svd : NAN))
 			goto nomem;
 	}
 	if (sl_analysis_add(a, mt))
@@ -567,12 +707,12 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 nomem:
 	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 out:
-	dmodel_release(&train);
-	dmodel_release(&full);
+	dmodel_release(train);
+	dmodel_release(full);
 	sl_table_free(pt);
 	sl_table_free(mt);
 	free(idx);
-	free(x);
+	free(rt);
 	free(ape);
 	free(base);
 	return rc;
@@ -682,14 +822,16 @@ static int success_backtest(const struct analyze_params *p, const struct history
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hist_row *w = &h->rows[i];
 		struct sim_counts c;
-		double mean, lo, hi, y = w->completed;
+		double mean, y = w->completed;
 		int l;
 
 		if (!w->finished || seen++ < ntrain)
 			continue;
 		l = sim_find(&s, w->agent, w->env, w->strategy, p->cfg.predict_min_similar, &c);
 		levels[l]++;
-		predict_beta(c.completed, c.finished, PRIOR_A, PRIOR_B, &mean, &lo, &hi);
+		/* the Brier score needs the posterior mean only (predict_beta()'s,
+		 * without its quantiles, which cost a root search each) */
+		mean = beta_mean(c.completed, c.finished, PRIOR_A, PRIOR_B);
 		brier += (mean - y) * (mean - y);
 		brier_base += (base - y) * (base - y);
 	}
@@ -803,7 +945,8 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	struct sim_counts c;
 	struct rollback_plan_risk rr;
 	size_t *idx = NULL, n = 0, recent = 0, recent_fail = 0;
-	double *x = NULL, pred = NAN, lo = NAN, hi = NAN, mean, slo, shi;
+	struct rterms *rt = NULL;
+	double num[T_NUM], pred = NAN, lo = NAN, hi = NAN, mean, slo, shi;
 	const char *strat = query_arg(p, "strategy"), *at = query_arg(p, "at");
 	int rc, level;
 
@@ -823,7 +966,8 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	pl.env = code_of(&h, p->env);
 	pl.strategy = strat ? code_of(&h, strat) : HIST_NONE;
 	rc = SL_ENOMEM;
-	if (!(idx = malloc((h.n ? h.n : 1) * sizeof(*idx))))
+	if (!(idx = malloc((h.n ? h.n : 1) * sizeof(*idx))) ||
+	    !(rt = malloc((h.n ? h.n : 1) * sizeof(*rt))))
 		goto out;
 	for (size_t i = 0; i < h.n; i++) {
 		if (usable(&h.rows[i]))
@@ -831,15 +975,14 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 		if (h.rows[i].finished && sim_add(&s, &h.rows[i]))
 			goto out;
 	}
-	if ((rc = dmodel_fit(&m, &h, idx, n, p->cfg.predict_agent_min, err)))
+	if ((rc = dmodel_fit(&m, 1, &h, idx, &n, rt, p->cfg.predict_agent_min, err)))
 		goto out;
 	rc = SL_ENOMEM;
-	if (!(x = malloc(((size_t)m.p + 1) * sizeof(*x))))
-		goto out;
+	plan_terms(&pl, NULL, num);
 	if (!m.fit) {
 		if (sl_buf_adds(&note, "no finished deployments with a duration to fit"))
 			goto out;
-	} else if (dmodel_predict(&m, &pl, x, &pred, &lo, &hi)) {
+	} else if (dmodel_predict(&m, &pl, num, &pred, &lo, &hi)) {
 		int seen;
 
 		level_col(&m.env, pl.env, &seen);
@@ -928,7 +1071,7 @@ out:
 	sim_release(&s);
 	dmodel_release(&m);
 	free(idx);
-	free(x);
+	free(rt);
 	history_release(&h);
 	return rc;
 }

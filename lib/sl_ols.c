@@ -24,6 +24,7 @@ struct sl_ols {
 	double *sxx; /* (p + 1)^2, upper triangle: sums of products */
 	int *nz;     /* scratch: indices of the non-zero shifted values */
 	double *v;   /* scratch: the shifted row */
+	int *knz, nknz; /* the columns j < p where the shift is non-zero */
 };
 
 struct sl_ols *sl_ols_new(int p)
@@ -39,7 +40,8 @@ struct sl_ols *sl_ols_new(int p)
 	o->sxx = calloc(q * q, sizeof(double));
 	o->nz = calloc(q, sizeof(int));
 	o->v = calloc(q, sizeof(double));
-	if (!o->k || !o->sx || !o->sxx || !o->nz || !o->v) {
+	o->knz = calloc(q, sizeof(int));
+	if (!o->k || !o->sx || !o->sxx || !o->nz || !o->v || !o->knz) {
 		sl_ols_free(o);
 		return NULL;
 	}
@@ -55,6 +57,7 @@ void sl_ols_free(struct sl_ols *o)
 	free(o->sxx);
 	free(o->nz);
 	free(o->v);
+	free(o->knz);
 	free(o);
 }
 
@@ -63,23 +66,12 @@ uint64_t sl_ols_rows(const struct sl_ols *o)
 	return o->n;
 }
 
-void sl_ols_add(struct sl_ols *o, const double *x, double y)
+/* Adds the m shifted values v[0..m) of columns nz[0..m) (increasing) to
+ * the sums. */
+static void add_shifted(struct sl_ols *o, int m)
 {
-	int q = o->p + 1, m = 0;
+	int q = o->p + 1;
 
-	if (o->n == 0) {
-		memcpy(o->k, x, (size_t)o->p * sizeof(double));
-		o->k[o->p] = y;
-	}
-	o->n++;
-	for (int j = 0; j < q; j++) {
-		double d = (j < o->p ? x[j] : y) - o->k[j];
-
-		if (d != 0) {
-			o->v[m] = d;
-			o->nz[m++] = j;
-		}
-	}
 	if (m == q) { /* a dense row: direct indices, which the compiler vectorises */
 		const double *v = o->v;
 
@@ -102,6 +94,75 @@ void sl_ols_add(struct sl_ols *o, const double *x, double y)
 	}
 }
 
+static void set_shift(struct sl_ols *o, double y)
+{
+	o->k[o->p] = y;
+	o->nknz = 0;
+	for (int j = 0; j < o->p; j++)
+		if (o->k[j] != 0)
+			o->knz[o->nknz++] = j;
+}
+
+void sl_ols_add(struct sl_ols *o, const double *x, double y)
+{
+	int q = o->p + 1, m = 0;
+
+	if (o->n == 0) {
+		memcpy(o->k, x, (size_t)o->p * sizeof(double));
+		set_shift(o, y);
+	}
+	o->n++;
+	for (int j = 0; j < q; j++) {
+		double d = (j < o->p ? x[j] : y) - o->k[j];
+
+		if (d != 0) {
+			o->v[m] = d;
+			o->nz[m++] = j;
+		}
+	}
+	add_shifted(o, m);
+}
+
+/* The columns that can have a non-zero shifted value are the listed ones
+ * and those where the shift is non-zero: a merge of the two increasing
+ * lists visits them in the order of the dense loop, and the others add
+ * nothing there either. */
+void sl_ols_add_sparse(struct sl_ols *o, const int *idx, const double *val, int k, double y)
+{
+	int m = 0, a = 0, b = 0;
+
+	if (o->n == 0) {
+		memset(o->k, 0, (size_t)o->p * sizeof(double));
+		for (int i = 0; i < k; i++)
+			o->k[idx[i]] = val[i];
+		set_shift(o, y);
+	}
+	o->n++;
+	while (a < k || b < o->nknz) {
+		int j;
+		double x = 0, d;
+
+		if (b == o->nknz || (a < k && idx[a] <= o->knz[b])) {
+			j = idx[a];
+			x = val[a++];
+			if (b < o->nknz && o->knz[b] == j)
+				b++;
+		} else {
+			j = o->knz[b++];
+		}
+		d = x - o->k[j];
+		if (d != 0) {
+			o->v[m] = d;
+			o->nz[m++] = j;
+		}
+	}
+	if (y - o->k[o->p] != 0) {
+		o->v[m] = y - o->k[o->p];
+		o->nz[m++] = o->p;
+	}
+	add_shifted(o, m);
+}
+
 void sl_ols_fit_free(struct sl_ols_fit *f)
 {
 	if (!f)
@@ -111,6 +172,9 @@ void sl_ols_fit_free(struct sl_ols_fit *f)
 	free(f->drop);
 	free(f->mean);
 	free(f->cinv);
+	free(f->ind);
+	free(f->cent);
+	free(f->cmu2);
 	free(f);
 }
 
@@ -127,7 +191,11 @@ static struct sl_ols_fit *fit_new(int p)
 	f->drop = calloc(n, sizeof(*f->drop));
 	f->mean = calloc(n, sizeof(double));
 	f->cinv = calloc(n * n, sizeof(double));
-	if (!f->coef || !f->se || !f->drop || !f->mean || !f->cinv) {
+	f->ind = calloc(n, 1);
+	f->cent = calloc(n, sizeof(int));
+	f->cmu2 = calloc(n, sizeof(double));
+	if (!f->coef || !f->se || !f->drop || !f->mean || !f->cinv || !f->ind || !f->cent ||
+	    !f->cmu2) {
 		sl_ols_fit_free(f);
 		return NULL;
 	}
@@ -305,6 +373,7 @@ int sl_ols_solve(const struct sl_ols *o, double level, struct sl_ols_fit **out)
 	}
 	for (int j = 0; j < p; j++)
 		f->se[j] = f->drop[j] ? NAN : f->s * sqrt(f->cinv[(size_t)j * p + j]);
+	sl_ols_indicators(f, NULL);
 	*out = f;
 	f = NULL;
 	rc = SL_OK;
@@ -321,6 +390,25 @@ out:
 	return rc;
 }
 
+double sl_ols_leverage(const struct sl_ols_fit *f, const double *x)
+{
+	double h = 1 / (double)f->n;
+	int p = f->p;
+
+	for (int i = 0; i < p; i++) {
+		double di, acc = 0;
+
+		if (f->drop[i])
+			continue;
+		di = x[i] - f->mean[i];
+		for (int j = 0; j < p; j++)
+			if (!f->drop[j])
+				acc += f->cinv[(size_t)i * p + j] * (x[j] - f->mean[j]);
+		h += di * acc;
+	}
+	return h;
+}
+
 double sl_ols_predict(const struct sl_ols_fit *f, const double *x, double *half)
 {
 	double yhat = f->intercept;
@@ -329,23 +417,94 @@ double sl_ols_predict(const struct sl_ols_fit *f, const double *x, double *half)
 	for (int j = 0; j < p; j++)
 		if (!f->drop[j])
 			yhat += f->coef[j] * x[j];
-	if (half) {
-		double h = 1 / (double)f->n;
-
-		for (int i = 0; i < p; i++) {
-			double di, acc = 0;
-
-			if (f->drop[i])
-				continue;
-			di = x[i] - f->mean[i];
-			for (int j = 0; j < p; j++)
-				if (!f->drop[j])
-					acc += f->cinv[(size_t)i * p + j] * (x[j] - f->mean[j]);
-			h += di * acc;
-		}
-		*half = f->df >= 1 ? f->t * f->s * sqrt(1 + h) : NAN;
-	}
+	if (half)
+		*half = f->df >= 1 ? f->t * f->s * sqrt(1 + sl_ols_leverage(f, x)) : NAN;
 	return yhat;
+}
+
+int sl_ols_indicators(struct sl_ols_fit *f, const unsigned char *ind)
+{
+	int p = f->p;
+
+	f->ncent = 0;
+	f->smu = 0;
+	for (int j = 0; j < p; j++) {
+		f->ind[j] = ind && ind[j] && !f->drop[j];
+		if (!f->drop[j] && !f->ind[j])
+			f->cent[f->ncent++] = j;
+	}
+	for (int i = 0; i < p; i++) {
+		double r = 0, c = 0;
+
+		for (int j = 0; j < p; j++)
+			if (f->ind[j]) {
+				r += f->cinv[(size_t)i * p + j] * f->mean[j];
+				c += f->cinv[(size_t)j * p + i] * f->mean[j];
+			}
+		f->cmu2[i] = r + c;
+		if (f->ind[i])
+			f->smu += f->mean[i] * r;
+	}
+	return SL_OK;
+}
+
+/* z (see the header) over the listed and the centred columns, merged in
+ * column order; dropped columns left out.  Without indicators this is
+ * the dense loop of sl_ols_leverage() term for term, and the result is
+ * the same to the bit. */
+double sl_ols_leverage_sparse(const struct sl_ols_fit *f, const int *idx, const double *val, int k)
+{
+	int zi[SL_OLS_MAX_P], nz = 0, a = 0, b = 0, p = f->p;
+	double zv[SL_OLS_MAX_P], h = 1 / (double)f->n, lin = 0;
+
+	while (a < k || b < f->ncent) {
+		int j;
+		double x = 0;
+
+		if (b == f->ncent || (a < k && idx[a] <= f->cent[b])) {
+			j = idx[a];
+			x = val[a++];
+			if (b < f->ncent && f->cent[b] == j)
+				b++;
+		} else {
+			j = f->cent[b++];
+		}
+		if (f->drop[j])
+			continue;
+		zi[nz] = j;
+		zv[nz++] = f->ind[j] ? x : x - f->mean[j];
+	}
+	for (int i = 0; i < nz; i++) {
+		const double *row = f->cinv + (size_t)zi[i] * p;
+		double acc = 0;
+
+		for (int j = 0; j < nz; j++)
+			acc += row[zi[j]] * zv[j];
+		h += zv[i] * acc;
+		lin += zv[i] * f->cmu2[zi[i]];
+	}
+	return h - lin + f->smu;
+}
+
+double sl_ols_predict_sparse(const struct sl_ols_fit *f, const int *idx, const double *val, int k,
+			     double *half)
+{
+	double yhat = f->intercept;
+
+	for (int a = 0; a < k; a++)
+		if (!f->drop[idx[a]])
+			yhat += f->coef[idx[a]] * val[a];
+	if (half)
+		*half = f->df >= 1 ? f->t * f->s * sqrt(1 + sl_ols_leverage_sparse(f, idx, val, k))
+				   : NAN;
+	return yhat;
+}
+
+void sl_ols_smear_add_sparse(struct sl_ols_fit *f, const int *idx, const double *val, int k,
+			     double y)
+{
+	f->smear_sum += exp(y - sl_ols_predict_sparse(f, idx, val, k, NULL));
+	f->smear_n++;
 }
 
 void sl_ols_smear_add(struct sl_ols_fit *f, const double *x, double y)

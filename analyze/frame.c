@@ -88,19 +88,63 @@ int frame_append(struct frame *f, size_t *cap, size_t *row)
 	return SL_OK;
 }
 
-static uint32_t code_of(struct frame *f, const struct sl_batch *b, int c, size_t r, int *nomem)
-{
-	size_t n;
-	const char *s = sl_batch_get_str(b, c, r, &n);
-	uint32_t code;
+/* A batch's dictionary codes of one column translated once per row group
+ * (string columns of a row group are dictionary-encoded: a million rows
+ * name a few hundred agents). */
+#define XL_UNSET (UINT32_MAX - 1)
 
-	if (!s)
+struct xlat {
+	uint64_t gen; /* the batch's, when map was filled */
+	uint32_t *map;
+	size_t cap;
+};
+
+/* map[] ready for the batch b's column c: 0 or SL_ENOMEM. */
+static int xlat_ready(struct xlat *x, const struct sl_batch *b, int c)
+{
+	size_t need = sl_dict_count(b->cols[c].dict);
+
+	if (x->map && x->gen == b->gen)
+		return SL_OK;
+	if (need > x->cap) {
+		uint32_t *m = realloc(x->map, need * sizeof(*m));
+
+		if (!m)
+			return SL_ENOMEM;
+		x->map = m;
+		x->cap = need;
+	}
+	for (size_t k = 0; k < need; k++)
+		x->map[k] = XL_UNSET;
+	x->gen = b->gen;
+	return SL_OK;
+}
+
+/* The frame code (in d) of row r's string in column c; FRAME_NONE when
+ * null. */
+static uint32_t code_of(struct sl_dict *d, struct xlat *x, const struct sl_batch *b, int c,
+			size_t r, int *nomem)
+{
+	uint32_t bc, *slot;
+	size_t n;
+	const char *s;
+
+	if (sl_batch_is_null(b, c, r))
 		return FRAME_NONE;
-	if (sl_dict_intern(f->names, s, n, &code)) {
+	if (xlat_ready(x, b, c)) {
 		*nomem = 1;
 		return FRAME_NONE;
 	}
-	return code;
+	bc = b->cols[c].v.code[r];
+	slot = &x->map[bc];
+	if (*slot == XL_UNSET) {
+		s = sl_dict_get(b->cols[c].dict, bc, &n);
+		if (sl_dict_intern_hashed(d, s, n, sl_dict_hash(b->cols[c].dict, bc), slot)) {
+			*nomem = 1;
+			return FRAME_NONE;
+		}
+	}
+	return *slot;
 }
 
 static int64_t int_of(const struct sl_batch *b, int c, size_t r)
@@ -113,13 +157,16 @@ static double real_of(const struct sl_batch *b, int c, size_t r)
 	return sl_batch_is_null(b, c, r) ? NAN : b->cols[c].v.f64[r];
 }
 
+enum { X_AGENT, X_ENV, X_STRAT, X_VERSION, X_GROUP, X_REASON, X_N };
+
 static int take(struct frame *f, const struct analyze_params *p, const struct sl_batch *b,
-		size_t r, const int *col, size_t *cap, struct sl_u64map *byid)
+		size_t r, const int *col, size_t *cap, struct sl_u64map *byid, struct xlat *xl)
 {
 	size_t n[4];
 	const char *s[4];
 	size_t i;
 	uint32_t *v;
+	uint64_t idh;
 	int nomem = 0, added;
 
 	for (int k = 0; k < 4; k++)
@@ -127,13 +174,14 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 			return SL_OK; /* required: the ingest never stores such a row */
 	if (frame_append(f, cap, &i))
 		return SL_ENOMEM;
-	if (sl_dict_intern(f->ids, s[C_ID], n[C_ID], &f->id[i]))
+	idh = sl_dict_hash(b->cols[col[C_ID]].dict, b->cols[col[C_ID]].v.code[r]);
+	if (sl_dict_intern_hashed(f->ids, s[C_ID], n[C_ID], idh, &f->id[i]))
 		nomem = 1;
-	f->agent[i] = code_of(f, b, col[C_AGENT], r, &nomem);
-	f->env[i] = code_of(f, b, col[C_ENV], r, &nomem);
-	f->strategy[i] = code_of(f, b, col[C_STRAT], r, &nomem);
-	f->version[i] = code_of(f, b, col[C_VERSION], r, &nomem);
-	f->target_group[i] = code_of(f, b, col[C_GROUP], r, &nomem);
+	f->agent[i] = code_of(f->names, &xl[X_AGENT], b, col[C_AGENT], r, &nomem);
+	f->env[i] = code_of(f->names, &xl[X_ENV], b, col[C_ENV], r, &nomem);
+	f->strategy[i] = code_of(f->names, &xl[X_STRAT], b, col[C_STRAT], r, &nomem);
+	f->version[i] = code_of(f->names, &xl[X_VERSION], b, col[C_VERSION], r, &nomem);
+	f->target_group[i] = code_of(f->names, &xl[X_GROUP], b, col[C_GROUP], r, &nomem);
 	f->phase[i] = (uint8_t)sl_phase_of(s[C_PHASE], n[C_PHASE]);
 	f->rb_flag[i] = sl_batch_is_null(b, col[C_RB], r) ? -1 : b->cols[col[C_RB]].v.u8[r] != 0;
 	/* a reason only for what was rolled back (and said) */
@@ -142,8 +190,8 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 		size_t rn;
 		const char *reason = sl_batch_get_str(b, col[C_REASON], r, &rn);
 
-		if (reason && rn && sl_dict_intern(f->names, reason, rn, &f->reason[i]))
-			nomem = 1;
+		if (reason && rn)
+			f->reason[i] = code_of(f->names, &xl[X_REASON], b, col[C_REASON], r, &nomem);
 	}
 	f->wanted[i] = (uint8_t)agent_env_wanted(p, s[C_AGENT], n[C_AGENT], s[C_ENV], n[C_ENV]);
 	f->start[i] = b->cols[col[C_START]].v.i64[r];
@@ -158,7 +206,7 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 	f->error_rate[i] = real_of(b, col[C_ERR], r);
 	f->cpu[i] = real_of(b, col[C_CPU], r);
 	f->memory[i] = real_of(b, col[C_MEM], r);
-	if (nomem || sl_u64map_put(byid, sl_hash(s[C_ID], n[C_ID]), &v, &added))
+	if (nomem || sl_u64map_put(byid, idh, &v, &added))
 		return SL_ENOMEM;
 	*v = (uint32_t)i;
 	return SL_OK;
@@ -271,6 +319,7 @@ static int join(struct frame *f, const struct analyze_params *p, const struct sl
 	static const char *const val[] = {"deployment_id", "status"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
+	struct xlat xl = {0, NULL, 0};
 	int col[2], rc;
 
 	if (kind == SL_KIND_ARTIFACTS) /* stored on their deployment's day */
@@ -283,12 +332,26 @@ static int join(struct frame *f, const struct analyze_params *p, const struct sl
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			uint32_t *v = scan_row_index(sc, b, r, col[0], byid);
+			uint32_t row, bc, *v;
 			size_t sn;
 			const char *s;
 
-			if (!v)
+			if (sl_batch_is_null(b, col[0], r) || !sl_scan_in_window(sc, b, r))
 				continue;
+			if (xlat_ready(&xl, b, col[0])) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto done;
+			}
+			/* the row of the deployment this code names, looked up once
+			 * per row group (FRAME_NONE: not in the frame) */
+			bc = b->cols[col[0]].v.code[r];
+			if (xl.map[bc] == XL_UNSET) {
+				v = sl_u64map_get(byid, sl_dict_hash(b->cols[col[0]].dict, bc));
+				xl.map[bc] = v ? *v : FRAME_NONE;
+			}
+			if ((row = xl.map[bc]) == FRAME_NONE)
+				continue;
+			v = &row;
 			switch (kind) {
 			case SL_KIND_ARTIFACTS:
 				if (!sl_batch_is_null(b, col[1], r) && b->cols[col[1]].v.i64[r] > 0)
@@ -306,7 +369,9 @@ static int join(struct frame *f, const struct analyze_params *p, const struct sl
 				break;
 			}
 		}
+done:
 	sl_scan_close(sc);
+	free(xl.map);
 	return rc < 0 ? rc : SL_OK;
 }
 
@@ -402,16 +467,18 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	struct sl_u64map byid = SL_U64MAP_INIT;
 	struct sl_scan *sc = NULL;
 	struct sl_batch *b;
+	struct xlat xl[X_N];
 	size_t cap = 0;
 	int col[NC], rc;
 
+	memset(xl, 0, sizeof(xl));
 	if (frame_begin(f))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if ((rc = scan_deployments_cols(st, p->from, p->to, colnames, NC, col, &sc, err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++)
-			if (sl_scan_in_window(sc, b, r) && take(f, p, b, r, col, &cap, &byid)) {
+			if (sl_scan_in_window(sc, b, r) && take(f, p, b, r, col, &cap, &byid, xl)) {
 				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 				goto out;
 			}
@@ -431,6 +498,8 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 out:
 	sl_scan_close(sc);
 	sl_u64map_release(&byid);
+	for (int k = 0; k < X_N; k++)
+		free(xl[k].map);
 	if (rc)
 		frame_release(f);
 	return rc;

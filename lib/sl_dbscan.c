@@ -239,6 +239,22 @@ static void count_rec(const struct tree *t, int32_t k, const double *q, size_t n
 	count_rec(t, FAR(nd, q), q, need, c);
 }
 
+/* Whether row i has need neighbours: its own leaf first, then the other
+ * child of each node up from it, which covers the tree once; in dense
+ * regions the leaf alone is often enough. */
+static int count_up(const struct tree *t, uint32_t i, size_t need)
+{
+	const double *q = t->y + (size_t)i * t->d;
+	int32_t k = t->leaf[i];
+	size_t c = 0;
+
+	for (uint32_t j = t->nd[k].start; j < t->nd[k].end && c < need; j++)
+		c += rdist_to(q, t->y + (size_t)j * t->d, t->d, t->r2) <= t->r2;
+	for (int32_t up = t->nd[k].up; up >= 0 && c < need; k = up, up = t->nd[k].up)
+		count_rec(t, t->nd[up].left == k ? t->nd[up].right : t->nd[up].left, q, need, &c);
+	return c >= need;
+}
+
 /* Phase 4: the lowest cluster among q's core neighbours, below *best. */
 static void border_rec(const struct tree *t, int32_t k, const double *q, int32_t *best)
 {
@@ -567,10 +583,7 @@ static void *worker(void *arg)
 			const double *q = t->y + i * t->d;
 
 			if (t->phase == 1) {
-				size_t c = 0;
-
-				count_rec(t, 0, q, (size_t)t->min_samples, &c);
-				t->core[i] = c >= (size_t)t->min_samples;
+				t->core[i] = count_up(t, (uint32_t)i, (size_t)t->min_samples);
 			} else if (!t->core[i]) {
 				int32_t best = NONE;
 

@@ -18,6 +18,17 @@ struct sl_iforest {
 	size_t stride;        /* nodes per tree (2 psi - 1 at most) */
 	struct sl_inode *node; /* trees * stride; external nodes carry value */
 	double *value;         /* per node: depth + c(size) for external nodes */
+	struct step *step;     /* trees * stride: the nodes as scoring walks them */
+	int *height;           /* per tree: the depth of its deepest node */
+};
+
+/* A node for scoring: an external node sends every row back to itself
+ * (nothing is below -infinity), so a walk of the tree's height ends on
+ * the row's external node without a test for it, and rows in a block walk
+ * level by level, each step without a branch to mispredict. */
+struct step {
+	double split;
+	int32_t feature, next; /* x[feature] < split: the next node, else next */
 };
 
 static uint64_t splitmix64(uint64_t *s)
@@ -66,7 +77,7 @@ struct grow {
 	const double *x;
 	size_t d;
 	uint64_t rng;
-	int limit;
+	int limit, height;
 	struct sl_inode *node;
 	double *value;
 	size_t nn, cap;
@@ -97,6 +108,8 @@ static size_t grow(struct grow *g, size_t *idx, size_t m, int depth)
 			if (mn[j] < mx[j])
 				var[nvar++] = (int)j;
 	}
+	if (depth > g->height)
+		g->height = depth;
 	if (nvar == 0) {
 		g->node[at].feature = -1;
 		g->node[at].right = 0;
@@ -151,8 +164,10 @@ int sl_iforest_fit(struct sl_iforest **out, const double *x, size_t n, size_t d,
 	f->stride = 2 * (size_t)f->psi - 1;
 	f->node = calloc((size_t)f->trees * f->stride, sizeof(*f->node));
 	f->value = calloc((size_t)f->trees * f->stride, sizeof(*f->value));
+	f->step = calloc((size_t)f->trees * f->stride, sizeof(*f->step));
+	f->height = calloc((size_t)f->trees, sizeof(*f->height));
 	idx = malloc((size_t)f->psi * sizeof(*idx));
-	if (!f->node || !f->value || !idx) {
+	if (!f->node || !f->value || !f->step || !f->height || !idx) {
 		free(idx);
 		sl_iforest_free(f);
 		return SL_ENOMEM;
@@ -170,6 +185,7 @@ int sl_iforest_fit(struct sl_iforest **out, const double *x, size_t n, size_t d,
 		g.node = f->node + (size_t)t * f->stride;
 		g.value = f->value + (size_t)t * f->stride;
 		g.nn = 0;
+		g.height = 0;
 		/* Floyd: psi distinct rows of n; kept sorted so the draw does
 		 * not depend on the order membership is tested in */
 		for (size_t j = n - (size_t)f->psi; j < n; j++) {
@@ -188,6 +204,20 @@ int sl_iforest_fit(struct sl_iforest **out, const double *x, size_t n, size_t d,
 			m++;
 		}
 		grow(&g, idx, m, 0);
+		f->height[t] = g.height;
+		for (size_t k = 0; k < g.nn; k++) {
+			struct step *st = f->step + (size_t)t * f->stride + k;
+
+			if (g.node[k].feature < 0) {
+				st->split = -INFINITY;
+				st->feature = 0;
+				st->next = (int32_t)k;
+			} else {
+				st->split = g.node[k].split;
+				st->feature = g.node[k].feature;
+				st->next = g.node[k].right;
+			}
+		}
 	}
 	free(idx);
 	*out = f;
@@ -200,6 +230,8 @@ void sl_iforest_free(struct sl_iforest *f)
 		return;
 	free(f->node);
 	free(f->value);
+	free(f->step);
+	free(f->height);
 	free(f);
 }
 
@@ -218,23 +250,28 @@ static void *score_range(void *arg)
 	const struct sl_iforest *f = j->f;
 	enum { BLOCK = 512 };
 	double sum[BLOCK];
+	int32_t at[BLOCK];
 
 	for (size_t b = j->from; b < j->to; b += BLOCK) {
 		size_t m = j->to - b < BLOCK ? j->to - b : BLOCK;
+		const double *x = j->x + b * f->d;
 
 		memset(sum, 0, sizeof(sum));
 		for (int t = 0; t < f->trees; t++) {
-			const struct sl_inode *nd = f->node + (size_t)t * f->stride;
+			const struct step *st = f->step + (size_t)t * f->stride;
 			const double *val = f->value + (size_t)t * f->stride;
 
-			for (size_t k = 0; k < m; k++) {
-				const double *r = j->x + (b + k) * f->d;
-				size_t i = 0;
+			memset(at, 0, sizeof(at));
+			for (int h = 0; h < f->height[t]; h++)
+				for (size_t k = 0; k < m; k++) {
+					const struct step *s = st + at[k];
+					/* all ones to go left: a mask, not a branch */
+					int32_t left = -(int32_t)(x[k * f->d + (size_t)s->feature] < s->split);
 
-				while (nd[i].feature >= 0)
-					i = r[nd[i].feature] < nd[i].split ? i + 1 : (size_t)nd[i].right;
-				sum[k] += val[i];
-			}
+					at[k] = ((at[k] + 1) & left) | (s->next & ~left);
+				}
+			for (size_t k = 0; k < m; k++)
+				sum[k] += val[at[k]];
 		}
 		for (size_t k = 0; k < m; k++)
 			j->score[b + k] = f->cpsi > 0 ? pow(2, -(sum[k] / f->trees) / f->cpsi) : 1;

@@ -309,11 +309,42 @@ int sl_iforest_score(const struct sl_iforest *f, const double *x, size_t n, doub
 	return rc;
 }
 
-static int cmp_desc(const void *a, const void *b)
+/* The value of rank k (0 = the highest) of s[0..n), which it reorders:
+ * quickselect with the middle of three as pivot, in linear time. */
+static double kth_highest(double *s, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	size_t lo = 0, hi = n - 1;
 
-	return (x < y) - (x > y);
+	while (lo < hi) {
+		double a = s[lo], b = s[lo + (hi - lo) / 2], c = s[hi];
+		double pv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		size_t i = lo, j = hi;
+
+		/* [lo, i) >= pv, (j, hi] <= pv */
+		while (i <= j) {
+			while (s[i] > pv)
+				i++;
+			while (s[j] < pv)
+				j--;
+			if (i <= j) {
+				double t = s[i];
+
+				s[i++] = s[j];
+				s[j] = t;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		/* j can be lo - 1 (not below 0): then k is not <= j */
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return s[k];
+	}
+	return s[k];
 }
 
 size_t sl_iforest_flag(const double *score, size_t n, double contamination, uint8_t *flag,
@@ -334,8 +365,7 @@ size_t sl_iforest_flag(const double *score, size_t n, double contamination, uint
 	if (!(s = malloc(n * sizeof(*s))))
 		return (size_t)-1;
 	memcpy(s, score, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_desc);
-	*threshold = s[k - 1];
+	*threshold = kth_highest(s, n, k - 1);
 	free(s);
 	for (size_t i = 0; i < n; i++)
 		if (score[i] >= *threshold) {

@@ -659,7 +659,7 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	 * parts (how many depends on n only) grow theirs at once, and the
 	 * core-core pairs across parts join them: components are the same
 	 * sets either way. */
-	set_parts(&t, 0, nt > 1 ? (n / 64 > 4 * LEAF ? n / 64 : 4 * LEAF) : n, -1);
+	set_parts(&t, 0, nt > 1 ? (n / 32 > 4 * LEAF ? n / 32 : 4 * LEAF) : n, -1);
 	count_cores(&t, 0);
 	for (size_t i = 0; i < n; i++) {
 		t.cl[i] = -1;

@@ -151,11 +151,12 @@ static void select_nth(struct tree *t, size_t from, size_t to, size_t m, size_t 
 	}
 }
 
-static int32_t build(struct tree *t, uint32_t start, uint32_t end)
+/* A node for rows [start, end) with its box; its split column in *bj when
+ * it is to be split, else its rows point to it as their leaf. */
+static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj)
 {
 	int32_t k;
 	double *lo, *hi, best = 0;
-	size_t bj = 0;
 
 	if (sl_grow(&t->nd, &t->cap, t->nn + 1, sizeof(*t->nd)))
 		return -1;
@@ -183,35 +184,130 @@ static int32_t build(struct tree *t, uint32_t start, uint32_t end)
 				hi[j] = r[j];
 		}
 	}
+	*bj = MAX_D;
 	for (size_t j = 0; j < t->d; j++) {
 		double w = hi[j] - lo[j];
 
 		if (w > best) {
 			best = w;
-			bj = j;
+			*bj = j;
 		}
 	}
 	t->nd[k].start = start;
 	t->nd[k].end = end;
 	t->nd[k].left = t->nd[k].right = -1;
 	t->nd[k].up = -1;
-	if (end - start > LEAF && best > 0) {
+	if (end - start > LEAF && *bj < MAX_D) {
 		uint32_t mid = start + (end - start) / 2;
-		int32_t l, r;
 
-		select_nth(t, start, end, mid, bj);
-		t->nd[k].dim = (uint8_t)bj;
-		t->nd[k].split = t->y[(size_t)mid * t->d + bj];
-		if ((l = build(t, start, mid)) < 0 || (r = build(t, mid, end)) < 0)
-			return -1;
-		t->nd[k].left = l;
-		t->nd[k].right = r;
-		t->nd[l].up = t->nd[r].up = k;
+		select_nth(t, start, end, mid, *bj);
+		t->nd[k].dim = (uint8_t)*bj;
+		t->nd[k].split = t->y[(size_t)mid * t->d + *bj];
 	} else {
+		*bj = MAX_D;
 		for (uint32_t i = start; i < end; i++)
 			t->leaf[i] = k;
 	}
 	return k;
+}
+
+static int32_t build(struct tree *t, uint32_t start, uint32_t end)
+{
+	size_t bj;
+	int32_t k = new_node(t, start, end, &bj), l, r;
+	uint32_t mid = start + (end - start) / 2;
+
+	if (k < 0 || bj == MAX_D)
+		return k;
+	if ((l = build(t, start, mid)) < 0 || (r = build(t, mid, end)) < 0)
+		return -1;
+	t->nd[k].left = l;
+	t->nd[k].right = r;
+	t->nd[l].up = t->nd[r].up = k;
+	return k;
+}
+
+/* One half of the tree below the root, built in arrays of its own. */
+struct half {
+	struct tree t;
+	uint32_t start, end;
+	int32_t rc;
+};
+
+static void *build_half(void *arg)
+{
+	struct half *h = arg;
+
+	h->rc = build(&h->t, h->start, h->end);
+	return NULL;
+}
+
+/* The tree of every row.  On more than one thread the halves below the
+ * root are built at once (their rows are apart in y and perm), then put
+ * after the root, the left one first, as one thread would have numbered
+ * their nodes: the same tree either way. */
+static int build_tree(struct tree *t, int nt)
+{
+	struct half h[2];
+	pthread_t th;
+	size_t bj, at = 1;
+	int started, rc = -1;
+
+	if (new_node(t, 0, (uint32_t)t->n, &bj) < 0)
+		return -1;
+	if (bj == MAX_D)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		h[i].t = *t;
+		h[i].t.nd = NULL;
+		h[i].t.box = NULL;
+		h[i].t.nn = h[i].t.cap = h[i].t.boxcap = 0;
+		h[i].start = i ? (uint32_t)(t->n / 2) : 0;
+		h[i].end = i ? (uint32_t)t->n : (uint32_t)(t->n / 2);
+	}
+	started = nt > 1 && !pthread_create(&th, NULL, build_half, &h[1]);
+	build_half(&h[0]);
+	if (started)
+		pthread_join(th, NULL);
+	else
+		build_half(&h[1]);
+	if (h[0].rc < 0 || h[1].rc < 0 ||
+	    sl_grow(&t->nd, &t->cap, 1 + h[0].t.nn + h[1].t.nn, sizeof(*t->nd)))
+		goto out;
+	if (t->boxcap < t->cap) {
+		double *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(double));
+
+		if (!nb)
+			goto out;
+		t->box = nb;
+		t->boxcap = t->cap;
+	}
+	for (int i = 0; i < 2; i++) {
+		int32_t off = (int32_t)at;
+
+		for (size_t k = 0; k < h[i].t.nn; k++) {
+			struct node *nd = &t->nd[at + k];
+
+			*nd = h[i].t.nd[k];
+			nd->left += nd->left >= 0 ? off : 0;
+			nd->right += nd->right >= 0 ? off : 0;
+			nd->up = nd->up >= 0 ? nd->up + off : 0;
+		}
+		memcpy(t->box + at * 2 * t->d, h[i].t.box, h[i].t.nn * 2 * t->d * sizeof(double));
+		for (uint32_t r = h[i].start; r < h[i].end; r++)
+			t->leaf[r] += off;
+		at += h[i].t.nn;
+	}
+	t->nn = at;
+	t->nd[0].left = 1;
+	t->nd[0].right = (int32_t)(1 + h[0].t.nn);
+	rc = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		free(h[i].t.nd);
+		free(h[i].t.box);
+	}
+	return rc;
 }
 
 /* The child on q's side of the split first: neighbours are found sooner,
@@ -649,7 +745,7 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	for (size_t i = 0; i < n; i++)
 		t.perm[i] = (uint32_t)i;
 	memcpy(t.y, x, n * d * sizeof(double));
-	if (build(&t, 0, (uint32_t)n) < 0 || !(t.part = malloc(t.nn * sizeof(*t.part))))
+	if (build_tree(&t, nt) < 0 || !(t.part = malloc(t.nn * sizeof(*t.part))))
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		inv[t.perm[i]] = (uint32_t)i;

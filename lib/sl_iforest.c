@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,8 +240,11 @@ struct job {
 	const struct sl_iforest *f;
 	const double *x;
 	double *score;
-	size_t from, to;
+	size_t n;
+	atomic_size_t next; /* the next block of rows to score */
 };
+
+enum { BLOCK = 512 };
 
 /* Rows in blocks, trees outer: each tree stays in cache for a block, and
  * each row still sums its trees in tree order. */
@@ -248,14 +252,19 @@ static void *score_range(void *arg)
 {
 	struct job *j = arg;
 	const struct sl_iforest *f = j->f;
-	enum { BLOCK = 512 };
 	double sum[BLOCK];
 	int32_t at[BLOCK];
 
-	for (size_t b = j->from; b < j->to; b += BLOCK) {
-		size_t m = j->to - b < BLOCK ? j->to - b : BLOCK;
-		const double *x = j->x + b * f->d;
+	/* blocks are taken as threads come free, which balances them
+	 * when one is slowed down */
+	for (;;) {
+		size_t b = atomic_fetch_add(&j->next, 1) * BLOCK, m;
+		const double *x;
 
+		if (b >= j->n)
+			break;
+		m = j->n - b < BLOCK ? j->n - b : BLOCK;
+		x = j->x + b * f->d;
 		memset(sum, 0, sizeof(sum));
 		for (int t = 0; t < f->trees; t++) {
 			const struct step *st = f->step + (size_t)t * f->stride;
@@ -282,31 +291,27 @@ static void *score_range(void *arg)
 int sl_iforest_score(const struct sl_iforest *f, const double *x, size_t n, double *score)
 {
 	enum { MAXT = 16 };
-	struct job job[MAXT];
+	struct job job;
 	pthread_t th[MAXT];
-	int nt = f->threads, started = 0, rc = SL_OK;
+	int nt = f->threads, started = 0;
 
 	if (n < 4096)
 		nt = 1;
-	for (int t = 0; t < nt; t++) {
-		job[t].f = f;
-		job[t].x = x;
-		job[t].score = score;
-		job[t].from = n * (size_t)t / (size_t)nt;
-		job[t].to = n * (size_t)(t + 1) / (size_t)nt;
-	}
+	job.f = f;
+	job.x = x;
+	job.score = score;
+	job.n = n;
+	atomic_init(&job.next, 0);
+	/* the calling thread scores too, and alone if no thread starts */
 	for (int t = 1; t < nt; t++) {
-		if (pthread_create(&th[t], NULL, score_range, &job[t])) {
-			rc = SL_ENOMEM;
+		if (pthread_create(&th[t], NULL, score_range, &job))
 			break;
-		}
 		started = t;
 	}
-	if (rc == SL_OK)
-		score_range(&job[0]);
+	score_range(&job);
 	for (int t = 1; t <= started; t++)
 		pthread_join(th[t], NULL);
-	return rc;
+	return SL_OK;
 }
 
 /* The value of rank k (0 = the highest) of s[0..n), which it reorders:

@@ -25,6 +25,7 @@ struct node {
 	int32_t lastsub;     /* the last part at or below this node */
 	uint32_t uni;        /* the one part-local component of the core
 			      * points below, or NOCORE or MIXED */
+	uint8_t done;        /* leaf: expanded as a whole (phase 2) */
 	uint8_t dim;         /* split column: rows of the left child have */
 	double split;        /* x[dim] <= split, those of the right >= split */
 };
@@ -197,6 +198,7 @@ static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj
 	t->nd[k].end = end;
 	t->nd[k].left = t->nd[k].right = -1;
 	t->nd[k].up = -1;
+	t->nd[k].done = 0;
 	if (end - start > LEAF && *bj < MAX_D) {
 		uint32_t mid = start + (end - start) / 2;
 
@@ -482,25 +484,6 @@ static void expand(struct part *w, int32_t k, const double *q, int32_t c, int in
 	expand(w, FAR(nd, q), q, c, inside);
 }
 
-/* Phase 2: the components of the part's core points under the neighbour
- * relation restricted to the part, each named by its first position. */
-static void grow_part(struct tree *t, int32_t root)
-{
-	const struct node *nd = &t->nd[root];
-	struct part w = {t, root, t->stack + nd->start, 0};
-
-	for (uint32_t i = nd->start; i < nd->end; i++) {
-		if (!t->core[i] || t->cl[i] >= 0)
-			continue;
-		take(&w, i, (int32_t)i);
-		while (w.top) {
-			uint32_t j = w.stack[--w.top];
-
-			expand(&w, root, t->y + (size_t)j * t->d, (int32_t)i, 0);
-		}
-	}
-}
-
 /* A lower bound of rdist(a, b) over a in node k's box and b in node m's:
  * per column the gap between the boxes, which bounds the difference of
  * any two values across them under monotone rounding, summed in column
@@ -524,6 +507,96 @@ static double lower2(const struct tree *t, int32_t k, int32_t m)
 			return s;
 	}
 	return s;
+}
+
+/* An upper bound of rdist(a, b) over a in node k's box and b in node
+ * m's, the same way. */
+static double upper2(const struct tree *t, int32_t k, int32_t m)
+{
+	const double *klo = t->box + (size_t)k * 2 * t->d, *khi = klo + t->d;
+	const double *mlo = t->box + (size_t)m * 2 * t->d, *mhi = mlo + t->d;
+	double s = 0;
+
+	for (size_t j = 0; j < t->d; j++) {
+		double a = mhi[j] - klo[j], b = khi[j] - mlo[j], w = a > b ? a : b;
+
+		s += w * w;
+		if (s > t->r2)
+			return s;
+	}
+	return s;
+}
+
+/* expand() for every core point of leaf l at once, when they are all in
+ * component c: the unlabelled core points of the part within reach of
+ * any of them join c.  In dense regions this is one search for a leaf
+ * instead of one for each of its rows. */
+static void expand_leaf(struct part *w, int32_t k, int32_t l, int32_t c, int inside)
+{
+	struct tree *t = w->t;
+	const struct node *nd = &t->nd[k], *ld = &t->nd[l];
+
+	if (!nd->unlabelled)
+		return;
+	if (!inside) {
+		if (lower2(t, l, k) > t->r2)
+			return;
+		inside = upper2(t, l, k) <= t->r2;
+	}
+	if (nd->left >= 0) {
+		expand_leaf(w, nd->left, l, c, inside);
+		expand_leaf(w, nd->right, l, c, inside);
+		return;
+	}
+	for (uint32_t j = nd->start; j < nd->end; j++) {
+		const double *p = t->y + (size_t)j * t->d;
+
+		if (!t->core[j] || t->cl[j] >= 0)
+			continue;
+		if (inside) {
+			take(w, j, c);
+			continue;
+		}
+		if (lower(t, l, p) > t->r2)
+			continue;
+		for (uint32_t i = ld->start; i < ld->end; i++)
+			if (t->core[i] &&
+			    rdist_to(t->y + (size_t)i * t->d, p, t->d, t->r2) <= t->r2) {
+				take(w, j, c);
+				break;
+			}
+	}
+}
+
+/* Phase 2: the components of the part's core points under the neighbour
+ * relation restricted to the part, each named by its first position. */
+static void grow_part(struct tree *t, int32_t root)
+{
+	const struct node *nd = &t->nd[root];
+	struct part w = {t, root, t->stack + nd->start, 0};
+
+	for (uint32_t i = nd->start; i < nd->end; i++) {
+		if (!t->core[i] || t->cl[i] >= 0)
+			continue;
+		take(&w, i, (int32_t)i);
+		while (w.top) {
+			uint32_t j = w.stack[--w.top], m;
+			int32_t l = t->leaf[j];
+			const struct node *ld = &t->nd[l];
+
+			if (ld->done)
+				continue;
+			for (m = ld->start; m < ld->end; m++)
+				if (t->core[m] && t->cl[m] != (int32_t)i)
+					break;
+			if (m < ld->end) {
+				expand(&w, root, t->y + (size_t)j * t->d, (int32_t)i, 0);
+				continue;
+			}
+			t->nd[l].done = 1;
+			expand_leaf(&w, root, l, (int32_t)i, 0);
+		}
+	}
 }
 
 /* Joins the components of core points in [i0, i1) and [j0, j1) (at most
@@ -755,7 +828,7 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	 * parts (how many depends on n only) grow theirs at once, and the
 	 * core-core pairs across parts join them: components are the same
 	 * sets either way. */
-	set_parts(&t, 0, nt > 1 ? (n / 32 > 4 * LEAF ? n / 32 : 4 * LEAF) : n, -1);
+	set_parts(&t, 0, nt > 1 ? (n / 16 > 4 * LEAF ? n / 16 : 4 * LEAF) : n, -1);
 	count_cores(&t, 0);
 	for (size_t i = 0; i < n; i++) {
 		t.cl[i] = -1;

@@ -17,7 +17,7 @@
  * box decides the comparison (box bounds are computed with the same
  * monotone operations as the distance, so they never disagree with it).
  * On more than one thread, core points are counted in chunks, and the
- * tree is cut into parts of about n/32 rows whose components grow at once;
+ * tree is cut into parts of about n/16 rows whose components grow at once;
  * the core-core pairs across parts then join them in a lock-free
  * union-find (a dual-tree walk that skips pairs of subtrees joined
  * already), and clusters are numbered afterwards by their lowest row.

@@ -163,7 +163,7 @@ START_TEST(test_threads_shared_borders)
 	 * into longer clusters by lines of core points, with non-core points
 	 * between neighbouring blobs that reach core points of both (their
 	 * label is the lower cluster's), and noise.  With threads > 1 the
-	 * rows are cut into parts of 64 rows whose components are joined
+	 * rows are cut into parts of n/16 rows whose components are joined
 	 * across: clusters, borders and numbering must not show it. */
 	enum { NX = 8, NY = 8, NZ = 4, BLOB = 8, NB = NX * NY * NZ };
 	const double eps = 0.45;

@@ -245,15 +245,16 @@ static void *build_half(void *arg)
 }
 
 /* The tree of every row.  On more than one thread the halves below the
- * root are built at once (their rows are apart in y and perm), then put
- * after the root, the left one first, as one thread would have numbered
- * their nodes: the same tree either way. */
+ * root are built at once (their rows are apart in y and perm): the left
+ * one in t's arrays after the root, as one thread would, the right one in
+ * arrays of its own, then put after it: the same tree either way. */
 static int build_tree(struct tree *t, int nt)
 {
 	struct half h[2];
 	pthread_t th;
-	size_t bj, at = 1;
-	int started, rc = -1;
+	size_t bj, at;
+	int32_t off;
+	int started;
 
 	if (new_node(t, 0, (uint32_t)t->n, &bj) < 0)
 		return -1;
@@ -261,55 +262,59 @@ static int build_tree(struct tree *t, int nt)
 		return 0;
 	for (int i = 0; i < 2; i++) {
 		h[i].t = *t;
-		h[i].t.nd = NULL;
-		h[i].t.box = NULL;
-		h[i].t.nn = h[i].t.cap = h[i].t.boxcap = 0;
 		h[i].start = i ? (uint32_t)(t->n / 2) : 0;
 		h[i].end = i ? (uint32_t)t->n : (uint32_t)(t->n / 2);
 	}
+	h[1].t.nd = NULL;
+	h[1].t.box = NULL;
+	h[1].t.nn = h[1].t.cap = h[1].t.boxcap = 0;
 	started = nt > 1 && !pthread_create(&th, NULL, build_half, &h[1]);
 	build_half(&h[0]);
 	if (started)
 		pthread_join(th, NULL);
 	else
 		build_half(&h[1]);
+	/* t's arrays may have moved as the left half grew them */
+	t->nd = h[0].t.nd;
+	t->box = h[0].t.box;
+	t->nn = h[0].t.nn;
+	t->cap = h[0].t.cap;
+	t->boxcap = h[0].t.boxcap;
+	at = t->nn;
+	off = (int32_t)at;
 	if (h[0].rc < 0 || h[1].rc < 0 ||
-	    sl_grow(&t->nd, &t->cap, 1 + h[0].t.nn + h[1].t.nn, sizeof(*t->nd)))
-		goto out;
+	    sl_grow(&t->nd, &t->cap, at + h[1].t.nn, sizeof(*t->nd)))
+		goto fail;
 	if (t->boxcap < t->cap) {
 		double *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(double));
 
 		if (!nb)
-			goto out;
+			goto fail;
 		t->box = nb;
 		t->boxcap = t->cap;
 	}
-	for (int i = 0; i < 2; i++) {
-		int32_t off = (int32_t)at;
+	for (size_t k = 0; k < h[1].t.nn; k++) {
+		struct node *nd = &t->nd[at + k];
 
-		for (size_t k = 0; k < h[i].t.nn; k++) {
-			struct node *nd = &t->nd[at + k];
-
-			*nd = h[i].t.nd[k];
-			nd->left += nd->left >= 0 ? off : 0;
-			nd->right += nd->right >= 0 ? off : 0;
-			nd->up = nd->up >= 0 ? nd->up + off : 0;
-		}
-		memcpy(t->box + at * 2 * t->d, h[i].t.box, h[i].t.nn * 2 * t->d * sizeof(double));
-		for (uint32_t r = h[i].start; r < h[i].end; r++)
-			t->leaf[r] += off;
-		at += h[i].t.nn;
+		*nd = h[1].t.nd[k];
+		nd->left += nd->left >= 0 ? off : 0;
+		nd->right += nd->right >= 0 ? off : 0;
+		nd->up = nd->up >= 0 ? nd->up + off : 0;
 	}
-	t->nn = at;
+	memcpy(t->box + at * 2 * t->d, h[1].t.box, h[1].t.nn * 2 * t->d * sizeof(double));
+	for (uint32_t r = h[1].start; r < h[1].end; r++)
+		t->leaf[r] += off;
+	t->nn = at + h[1].t.nn;
 	t->nd[0].left = 1;
-	t->nd[0].right = (int32_t)(1 + h[0].t.nn);
-	rc = 0;
-out:
-	for (int i = 0; i < 2; i++) {
-		free(h[i].t.nd);
-		free(h[i].t.box);
-	}
-	return rc;
+	t->nd[0].right = off;
+	t->nd[1].up = 0;
+	free(h[1].t.nd);
+	free(h[1].t.box);
+	return 0;
+fail:
+	free(h[1].t.nd);
+	free(h[1].t.box);
+	return -1;
 }
 
 /* The child on q's side of the split first: neighbours are found sooner,

@@ -828,11 +828,10 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	for (size_t i = 0; i < n; i++)
 		inv[t.perm[i]] = (uint32_t)i;
 	run_phase(&t, 1, nt);
-	/* On one thread the whole tree is one part, and components grow one
-	 * after another as scikit-learn grows its clusters.  On more, the
-	 * parts (how many depends on n only) grow theirs at once, and the
-	 * core-core pairs across parts join them: components are the same
-	 * sets either way. */
+	/* On one thread the whole tree is one part and nothing is left to
+	 * join.  On more, the parts (how many depends on n only) grow their
+	 * components at once, and the core-core pairs across parts join
+	 * them: the components are the same sets either way. */
 	set_parts(&t, 0, nt > 1 ? (n / 16 > 4 * LEAF ? n / 16 : 4 * LEAF) : n, -1);
 	count_cores(&t, 0);
 	for (size_t i = 0; i < n; i++) {

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,13 +12,20 @@
 #define MAX_D 64
 #define LEAF 16
 #define NONE INT32_MAX
+#define NOCORE UINT32_MAX
+#define MIXED (UINT32_MAX - 1)
+#define CHUNK 4096
 
 struct node {
 	uint32_t start, end; /* rows [start, end) in tree order */
 	int32_t left, right; /* -1 for a leaf */
 	int32_t up;          /* parent node; -1 for the root */
-	uint32_t unlabelled; /* core points below not in a cluster yet */
+	uint32_t unlabelled; /* core points below not in a component yet */
 	int32_t mincl;       /* lowest cluster of a core point below */
+	int32_t lastsub;     /* the last part at or below this node */
+	uint32_t uni;        /* the one part-local component of the core
+			      * points below, or NOCORE or MIXED */
+	uint8_t done;        /* leaf: expanded as a whole (phase 2) */
 	uint8_t dim;         /* split column: rows of the left child have */
 	double split;        /* x[dim] <= split, those of the right >= split */
 };
@@ -33,9 +41,13 @@ struct tree {
 	size_t nn, cap, boxcap;
 	uint8_t *core;  /* tree order */
 	int32_t *leaf;  /* tree position -> its leaf */
-	uint32_t *stack; /* core points of the growing cluster to expand */
-	size_t top;
-	int32_t *cl;    /* cluster per tree position */
+	uint32_t *stack; /* core points of growing components to expand */
+	int32_t *cl;    /* component, then cluster, per tree position */
+	_Atomic uint32_t *parent; /* union-find over components */
+	int32_t *part;  /* the parts: subtrees, left to right */
+	int32_t nparts;
+	atomic_size_t next; /* the next piece of work of a phase */
+	int phase;
 };
 
 /* The squared distance, summed in column order as scikit-learn's k-d tree
@@ -140,11 +152,12 @@ static void select_nth(struct tree *t, size_t from, size_t to, size_t m, size_t 
 	}
 }
 
-static int32_t build(struct tree *t, uint32_t start, uint32_t end)
+/* A node for rows [start, end) with its box; its split column in *bj when
+ * it is to be split, else its rows point to it as their leaf. */
+static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj)
 {
 	int32_t k;
 	double *lo, *hi, best = 0;
-	size_t bj = 0;
 
 	if (sl_grow(&t->nd, &t->cap, t->nn + 1, sizeof(*t->nd)))
 		return -1;
@@ -172,35 +185,136 @@ static int32_t build(struct tree *t, uint32_t start, uint32_t end)
 				hi[j] = r[j];
 		}
 	}
+	*bj = MAX_D;
 	for (size_t j = 0; j < t->d; j++) {
 		double w = hi[j] - lo[j];
 
 		if (w > best) {
 			best = w;
-			bj = j;
+			*bj = j;
 		}
 	}
 	t->nd[k].start = start;
 	t->nd[k].end = end;
 	t->nd[k].left = t->nd[k].right = -1;
 	t->nd[k].up = -1;
-	if (end - start > LEAF && best > 0) {
+	t->nd[k].done = 0;
+	if (end - start > LEAF && *bj < MAX_D) {
 		uint32_t mid = start + (end - start) / 2;
-		int32_t l, r;
 
-		select_nth(t, start, end, mid, bj);
-		t->nd[k].dim = (uint8_t)bj;
-		t->nd[k].split = t->y[(size_t)mid * t->d + bj];
-		if ((l = build(t, start, mid)) < 0 || (r = build(t, mid, end)) < 0)
-			return -1;
-		t->nd[k].left = l;
-		t->nd[k].right = r;
-		t->nd[l].up = t->nd[r].up = k;
+		select_nth(t, start, end, mid, *bj);
+		t->nd[k].dim = (uint8_t)*bj;
+		t->nd[k].split = t->y[(size_t)mid * t->d + *bj];
 	} else {
+		*bj = MAX_D;
 		for (uint32_t i = start; i < end; i++)
 			t->leaf[i] = k;
 	}
 	return k;
+}
+
+static int32_t build(struct tree *t, uint32_t start, uint32_t end)
+{
+	size_t bj;
+	int32_t k = new_node(t, start, end, &bj), l, r;
+	uint32_t mid = start + (end - start) / 2;
+
+	if (k < 0 || bj == MAX_D)
+		return k;
+	if ((l = build(t, start, mid)) < 0 || (r = build(t, mid, end)) < 0)
+		return -1;
+	t->nd[k].left = l;
+	t->nd[k].right = r;
+	t->nd[l].up = t->nd[r].up = k;
+	return k;
+}
+
+/* One half of the tree below the root, built in arrays of its own. */
+struct half {
+	struct tree t;
+	uint32_t start, end;
+	int32_t rc;
+};
+
+static void *build_half(void *arg)
+{
+	struct half *h = arg;
+
+	h->rc = build(&h->t, h->start, h->end);
+	return NULL;
+}
+
+/* The tree of every row.  On more than one thread the halves below the
+ * root are built at once (their rows are apart in y and perm): the left
+ * one in t's arrays after the root, as one thread would, the right one in
+ * arrays of its own, then put after it: the same tree either way. */
+static int build_tree(struct tree *t, int nt)
+{
+	struct half h[2];
+	pthread_t th;
+	size_t bj, at;
+	int32_t off;
+	int started;
+
+	if (new_node(t, 0, (uint32_t)t->n, &bj) < 0)
+		return -1;
+	if (bj == MAX_D)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		h[i].t = *t;
+		h[i].start = i ? (uint32_t)(t->n / 2) : 0;
+		h[i].end = i ? (uint32_t)t->n : (uint32_t)(t->n / 2);
+	}
+	h[1].t.nd = NULL;
+	h[1].t.box = NULL;
+	h[1].t.nn = h[1].t.cap = h[1].t.boxcap = 0;
+	started = nt > 1 && !pthread_create(&th, NULL, build_half, &h[1]);
+	build_half(&h[0]);
+	if (started)
+		pthread_join(th, NULL);
+	else
+		build_half(&h[1]);
+	/* t's arrays may have moved as the left half grew them */
+	t->nd = h[0].t.nd;
+	t->box = h[0].t.box;
+	t->nn = h[0].t.nn;
+	t->cap = h[0].t.cap;
+	t->boxcap = h[0].t.boxcap;
+	at = t->nn;
+	off = (int32_t)at;
+	if (h[0].rc < 0 || h[1].rc < 0 ||
+	    sl_grow(&t->nd, &t->cap, at + h[1].t.nn, sizeof(*t->nd)))
+		goto fail;
+	if (t->boxcap < t->cap) {
+		double *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(double));
+
+		if (!nb)
+			goto fail;
+		t->box = nb;
+		t->boxcap = t->cap;
+	}
+	for (size_t k = 0; k < h[1].t.nn; k++) {
+		struct node *nd = &t->nd[at + k];
+
+		*nd = h[1].t.nd[k];
+		nd->left += nd->left >= 0 ? off : 0;
+		nd->right += nd->right >= 0 ? off : 0;
+		nd->up = nd->up >= 0 ? nd->up + off : 0;
+	}
+	memcpy(t->box + at * 2 * t->d, h[1].t.box, h[1].t.nn * 2 * t->d * sizeof(double));
+	for (uint32_t r = h[1].start; r < h[1].end; r++)
+		t->leaf[r] += off;
+	t->nn = at + h[1].t.nn;
+	t->nd[0].left = 1;
+	t->nd[0].right = off;
+	t->nd[1].up = 0;
+	free(h[1].t.nd);
+	free(h[1].t.box);
+	return 0;
+fail:
+	free(h[1].t.nd);
+	free(h[1].t.box);
+	return -1;
 }
 
 /* The child on q's side of the split first: neighbours are found sooner,
@@ -228,6 +342,22 @@ static void count_rec(const struct tree *t, int32_t k, const double *q, size_t n
 	count_rec(t, FAR(nd, q), q, need, c);
 }
 
+/* Whether row i has need neighbours: its own leaf first, then the other
+ * child of each node up from it, which covers the tree once; in dense
+ * regions the leaf alone is often enough. */
+static int count_up(const struct tree *t, uint32_t i, size_t need)
+{
+	const double *q = t->y + (size_t)i * t->d;
+	int32_t k = t->leaf[i];
+	size_t c = 0;
+
+	for (uint32_t j = t->nd[k].start; j < t->nd[k].end && c < need; j++)
+		c += rdist_to(q, t->y + (size_t)j * t->d, t->d, t->r2) <= t->r2;
+	for (int32_t up = t->nd[k].up; up >= 0 && c < need; k = up, up = t->nd[k].up)
+		count_rec(t, t->nd[up].left == k ? t->nd[up].right : t->nd[up].left, q, need, &c);
+	return c >= need;
+}
+
 /* Phase 4: the lowest cluster among q's core neighbours, below *best. */
 static void border_rec(const struct tree *t, int32_t k, const double *q, int32_t *best)
 {
@@ -250,74 +380,42 @@ static void border_rec(const struct tree *t, int32_t k, const double *q, int32_t
 	border_rec(t, FAR(nd, q), q, best);
 }
 
-struct job {
-	struct tree *t;
-	int phase;
-	size_t from, to;
-};
-
-static void *run_job(void *arg)
+/* Union-find over component ids (tree positions of their first core
+ * point).  A root is only ever linked below a lower id, and path halving
+ * only moves a pointer to a lower ancestor, so parent[i] <= i always: no
+ * cycles, whatever the threads' interleaving.  Sets only merge, so two ids
+ * seen with one root are in one set for good; a stale read can only make
+ * a find longer or a test say "not yet joined" once too often. */
+static uint32_t uf_find(_Atomic uint32_t *par, uint32_t a)
 {
-	struct job *j = arg;
-	struct tree *t = j->t;
+	for (;;) {
+		uint32_t p = atomic_load_explicit(&par[a], memory_order_relaxed), g;
 
-	for (size_t i = j->from; i < j->to; i++) {
-		const double *q = t->y + i * t->d;
-
-		if (j->phase == 1) {
-			size_t c = 0;
-
-			count_rec(t, 0, q, (size_t)t->min_samples, &c);
-			t->core[i] = c >= (size_t)t->min_samples;
-		} else if (!t->core[i]) {
-			int32_t best = NONE;
-
-			border_rec(t, 0, q, &best);
-			t->cl[i] = best == NONE ? -1 : best;
-		}
+		if (p == a)
+			return a;
+		g = atomic_load_explicit(&par[p], memory_order_relaxed);
+		if (g != p)
+			atomic_compare_exchange_weak_explicit(&par[a], &p, g, memory_order_relaxed,
+							      memory_order_relaxed);
+		a = g;
 	}
-	return NULL;
 }
 
-/* Runs a phase over every tree position on up to nt threads; each position
- * is written by one thread only, so the result does not depend on nt. */
-static int run_phase(struct tree *t, int phase, int nt)
+static void uf_unite(_Atomic uint32_t *par, uint32_t a, uint32_t b)
 {
-	enum { MAXT = 16 };
-	struct job job[MAXT];
-	pthread_t th[MAXT];
-	int started = 0, rc = SL_OK;
+	for (;;) {
+		uint32_t lo, hi;
 
-	if (nt < 1 || t->n < 4096)
-		nt = 1;
-	if (nt > MAXT)
-		nt = MAXT;
-	/* interleaved blocks balance dense and sparse regions */
-	for (int i = 0; i < nt; i++) {
-		job[i].t = t;
-		job[i].phase = phase;
+		a = uf_find(par, a);
+		b = uf_find(par, b);
+		if (a == b)
+			return;
+		lo = a < b ? a : b;
+		hi = a < b ? b : a;
+		if (atomic_compare_exchange_strong_explicit(&par[hi], &hi, lo, memory_order_relaxed,
+							    memory_order_relaxed))
+			return;
 	}
-	for (size_t b = 0; b < t->n && rc == SL_OK; b += 65536 * (size_t)nt) {
-		for (int i = 0; i < nt; i++) {
-			size_t from = b + 65536 * (size_t)i, to = from + 65536;
-
-			job[i].from = from < t->n ? from : t->n;
-			job[i].to = to < t->n ? to : t->n;
-		}
-		started = 0;
-		for (int i = 1; i < nt; i++) {
-			if (pthread_create(&th[i], NULL, run_job, &job[i])) {
-				rc = SL_ENOMEM;
-				break;
-			}
-			started = i;
-		}
-		if (rc == SL_OK)
-			run_job(&job[0]);
-		for (int i = 1; i <= started; i++)
-			pthread_join(th[i], NULL);
-	}
-	return rc;
 }
 
 /* Core counts bottom-up. */
@@ -336,24 +434,41 @@ static uint32_t count_cores(struct tree *t, int32_t k)
 	return nd->unlabelled;
 }
 
-/* Puts core point i in cluster c and on the stack. */
-static void take(struct tree *t, uint32_t i, int32_t c)
+/* The subtree of one part of the work of component growth: a thread grows
+ * the components of the core points of its part on their own, with a
+ * stack in the part's slice of t->stack and the unlabelled counts of the
+ * nodes from the part's root down, which no other thread touches. */
+struct part {
+	struct tree *t;
+	int32_t root;
+	uint32_t *stack;
+	size_t top;
+};
+
+/* Puts core point i in component c and on the stack. */
+static void take(struct part *w, uint32_t i, int32_t c)
 {
+	struct tree *t = w->t;
+
 	t->cl[i] = c;
-	t->stack[t->top++] = i;
-	for (int32_t k = t->leaf[i]; k >= 0; k = t->nd[k].up)
+	w->stack[w->top++] = i;
+	for (int32_t k = t->leaf[i];; k = t->nd[k].up) {
 		t->nd[k].unlabelled--;
+		if (k == w->root)
+			break;
+	}
 }
 
-/* Phase 2: the unlabelled core points within reach of q join cluster c.
- * A labelled core point next to a core point of c is in c already (else
- * their clusters would be one), so only unlabelled ones are looked for,
- * and subtrees without any are skipped: a region is searched little more
- * than once, as the cluster grows through it (depth first, which keeps
- * the search where the last core points were found).  inside: the whole
- * box is within reach. */
-static void expand(struct tree *t, int32_t k, const double *q, int32_t c, int inside)
+/* The unlabelled core points of the part within reach of q join component
+ * c.  A labelled core point of the part next to a core point of c is in c
+ * already (else their components would be one), so only unlabelled ones
+ * are looked for, and subtrees without any are skipped: a region is
+ * searched little more than once, as the component grows through it
+ * (depth first, which keeps the search where the last core points were
+ * found).  inside: the whole box is within reach. */
+static void expand(struct part *w, int32_t k, const double *q, int32_t c, int inside)
 {
+	struct tree *t = w->t;
 	const struct node *nd = &t->nd[k];
 
 	if (!nd->unlabelled)
@@ -367,21 +482,233 @@ static void expand(struct tree *t, int32_t k, const double *q, int32_t c, int in
 		for (uint32_t j = nd->start; j < nd->end; j++)
 			if (t->core[j] && t->cl[j] < 0 &&
 			    (inside || rdist_to(q, t->y + (size_t)j * t->d, t->d, t->r2) <= t->r2))
-				take(t, j, c);
+				take(w, j, c);
 		return;
 	}
-	expand(t, NEAR(nd, q), q, c, inside);
-	expand(t, FAR(nd, q), q, c, inside);
+	expand(w, NEAR(nd, q), q, c, inside);
+	expand(w, FAR(nd, q), q, c, inside);
 }
 
-/* Grows cluster c from the core points on the stack. */
-static void grow(struct tree *t, int32_t c)
+/* A lower bound of rdist(a, b) over a in node k's box and b in node m's:
+ * per column the gap between the boxes, which bounds the difference of
+ * any two values across them under monotone rounding, summed in column
+ * order. */
+static double lower2(const struct tree *t, int32_t k, int32_t m)
 {
-	while (t->top) {
-		uint32_t i = t->stack[--t->top];
+	const double *klo = t->box + (size_t)k * 2 * t->d, *khi = klo + t->d;
+	const double *mlo = t->box + (size_t)m * 2 * t->d, *mhi = mlo + t->d;
+	double s = 0;
 
-		expand(t, 0, t->y + (size_t)i * t->d, c, 0);
+	for (size_t j = 0; j < t->d; j++) {
+		double a = mlo[j] - khi[j], b = klo[j] - mhi[j];
+
+		if (a > 0)
+			s += a * a;
+		else if (b > 0)
+			s += b * b;
+		else
+			continue;
+		if (s > t->r2)
+			return s;
 	}
+	return s;
+}
+
+/* An upper bound of rdist(a, b) over a in node k's box and b in node
+ * m's, the same way. */
+static double upper2(const struct tree *t, int32_t k, int32_t m)
+{
+	const double *klo = t->box + (size_t)k * 2 * t->d, *khi = klo + t->d;
+	const double *mlo = t->box + (size_t)m * 2 * t->d, *mhi = mlo + t->d;
+	double s = 0;
+
+	for (size_t j = 0; j < t->d; j++) {
+		double a = mhi[j] - klo[j], b = khi[j] - mlo[j], w = a > b ? a : b;
+
+		s += w * w;
+		if (s > t->r2)
+			return s;
+	}
+	return s;
+}
+
+/* expand() for every core point of leaf l at once, when they are all in
+ * component c: the unlabelled core points of the part within reach of
+ * any of them join c.  In dense regions this is one search for a leaf
+ * instead of one for each of its rows. */
+static void expand_leaf(struct part *w, int32_t k, int32_t l, int32_t c, int inside)
+{
+	struct tree *t = w->t;
+	const struct node *nd = &t->nd[k], *ld = &t->nd[l];
+
+	if (!nd->unlabelled)
+		return;
+	if (!inside) {
+		if (lower2(t, l, k) > t->r2)
+			return;
+		inside = upper2(t, l, k) <= t->r2;
+	}
+	if (nd->left >= 0) {
+		expand_leaf(w, nd->left, l, c, inside);
+		expand_leaf(w, nd->right, l, c, inside);
+		return;
+	}
+	for (uint32_t j = nd->start; j < nd->end; j++) {
+		const double *p = t->y + (size_t)j * t->d;
+
+		if (!t->core[j] || t->cl[j] >= 0)
+			continue;
+		if (inside) {
+			take(w, j, c);
+			continue;
+		}
+		if (lower(t, l, p) > t->r2)
+			continue;
+		for (uint32_t i = ld->start; i < ld->end; i++)
+			if (t->core[i] &&
+			    rdist_to(t->y + (size_t)i * t->d, p, t->d, t->r2) <= t->r2) {
+				take(w, j, c);
+				break;
+			}
+	}
+}
+
+/* Phase 2: the components of the part's core points under the neighbour
+ * relation restricted to the part, each named by its first position. */
+static void grow_part(struct tree *t, int32_t root)
+{
+	const struct node *nd = &t->nd[root];
+	struct part w = {t, root, t->stack + nd->start, 0};
+
+	for (uint32_t i = nd->start; i < nd->end; i++) {
+		if (!t->core[i] || t->cl[i] >= 0)
+			continue;
+		take(&w, i, (int32_t)i);
+		while (w.top) {
+			uint32_t j = w.stack[--w.top], m;
+			int32_t l = t->leaf[j];
+			const struct node *ld = &t->nd[l];
+
+			if (ld->done)
+				continue;
+			for (m = ld->start; m < ld->end; m++)
+				if (t->core[m] && t->cl[m] != (int32_t)i)
+					break;
+			if (m < ld->end) {
+				expand(&w, root, t->y + (size_t)j * t->d, (int32_t)i, 0);
+				continue;
+			}
+			t->nd[l].done = 1;
+			expand_leaf(&w, root, l, (int32_t)i, 0);
+		}
+	}
+}
+
+/* Joins the components of core points in [i0, i1) and [j0, j1) (at most
+ * LEAF each) that are neighbours.  Pairs whose components are joined
+ * already are skipped: the roots of both sides are kept, and refreshed
+ * after a join. */
+static void cross_block(struct tree *t, uint32_t i0, uint32_t i1, uint32_t j0, uint32_t j1)
+{
+	uint32_t ri[LEAF], rj[LEAF];
+
+	for (uint32_t i = i0; i < i1; i++)
+		ri[i - i0] = t->core[i] ? uf_find(t->parent, (uint32_t)t->cl[i]) : NOCORE;
+	for (uint32_t j = j0; j < j1; j++)
+		rj[j - j0] = t->core[j] ? uf_find(t->parent, (uint32_t)t->cl[j]) : MIXED;
+	for (uint32_t i = i0; i < i1; i++) {
+		const double *q = t->y + (size_t)i * t->d;
+
+		if (ri[i - i0] == NOCORE)
+			continue;
+		for (uint32_t j = j0; j < j1; j++) {
+			if (rj[j - j0] == ri[i - i0] || rj[j - j0] == MIXED ||
+			    rdist_to(q, t->y + (size_t)j * t->d, t->d, t->r2) > t->r2)
+				continue;
+			uf_unite(t->parent, ri[i - i0], rj[j - j0]);
+			for (uint32_t u = i0; u < i1; u++)
+				if (t->core[u])
+					ri[u - i0] = uf_find(t->parent, (uint32_t)t->cl[u]);
+			for (uint32_t u = j0; u < j1; u++)
+				if (t->core[u])
+					rj[u - j0] = uf_find(t->parent, (uint32_t)t->cl[u]);
+		}
+	}
+}
+
+/* Phase 3: the core points of node a (in part s) and their core
+ * neighbours in node k, in parts after s, join components: a dual-tree
+ * walk from a part and the root.  Every core-core pair across parts is
+ * looked at from the earlier part, and a pair of subtrees is skipped when
+ * all their core points are of one component already. */
+static void cross_rec(struct tree *t, int32_t a, int32_t k, int32_t s)
+{
+	const struct node *nd = &t->nd[k], *ad = &t->nd[a];
+
+	if (nd->lastsub <= s || nd->uni == NOCORE || ad->uni == NOCORE)
+		return;
+	if (nd->uni != MIXED && ad->uni != MIXED &&
+	    uf_find(t->parent, nd->uni) == uf_find(t->parent, ad->uni))
+		return;
+	if (lower2(t, a, k) > t->r2)
+		return;
+	/* the larger node is split */
+	if (nd->left >= 0 && (ad->left < 0 || nd->end - nd->start >= ad->end - ad->start)) {
+		cross_rec(t, a, nd->left, s);
+		cross_rec(t, a, nd->right, s);
+		return;
+	}
+	if (ad->left >= 0) {
+		cross_rec(t, ad->left, k, s);
+		cross_rec(t, ad->right, k, s);
+		return;
+	}
+	/* a leaf of identical rows can be longer than LEAF */
+	for (uint32_t i = ad->start; i < ad->end; i += LEAF)
+		for (uint32_t j = nd->start; j < nd->end; j += LEAF)
+			cross_block(t, i, i + LEAF < ad->end ? i + LEAF : ad->end, j,
+				    j + LEAF < nd->end ? j + LEAF : nd->end);
+}
+
+/* Cuts the tree into parts of at most size rows (whole subtrees, numbered
+ * left to right) and sets lastsub; returns the last part below k. */
+static int32_t set_parts(struct tree *t, int32_t k, size_t size, int32_t part)
+{
+	struct node *nd = &t->nd[k];
+
+	/* part: the part k is in, or -1 above the cut */
+	if (part < 0 && (nd->end - nd->start <= size || nd->left < 0)) {
+		part = t->nparts++;
+		t->part[part] = k;
+	}
+	if (part >= 0) {
+		if (nd->left >= 0) {
+			set_parts(t, nd->left, size, part);
+			set_parts(t, nd->right, size, part);
+		}
+		return nd->lastsub = part;
+	}
+	set_parts(t, nd->left, size, -1);
+	return nd->lastsub = set_parts(t, nd->right, size, -1);
+}
+
+static uint32_t set_uni(struct tree *t, int32_t k)
+{
+	struct node *nd = &t->nd[k];
+
+	if (nd->left >= 0) {
+		uint32_t a = set_uni(t, nd->left), b = set_uni(t, nd->right);
+
+		nd->uni = a == NOCORE ? b : b == NOCORE || a == b ? a : MIXED;
+	} else {
+		nd->uni = NOCORE;
+		for (uint32_t i = nd->start; i < nd->end; i++)
+			if (t->core[i])
+				nd->uni = nd->uni == NOCORE || nd->uni == (uint32_t)t->cl[i] ?
+						  (uint32_t)t->cl[i] :
+						  MIXED;
+	}
+	return nd->uni;
 }
 
 static int32_t set_mincl(struct tree *t, int32_t k)
@@ -401,12 +728,76 @@ static int32_t set_mincl(struct tree *t, int32_t k)
 	return nd->mincl;
 }
 
+/* Takes pieces of the current phase's work until none is left: chunks of
+ * tree positions, or parts.  Every result written is a function of its
+ * piece alone (phases 1, 2, 4) or of the whole set of pieces (the
+ * union-find of phase 3), never of which thread did what, or when. */
+static void *worker(void *arg)
+{
+	struct tree *t = arg;
+	size_t pieces = t->phase == 2 || t->phase == 3 ? (size_t)t->nparts :
+							  (t->n + CHUNK - 1) / CHUNK;
+
+	for (;;) {
+		size_t b = atomic_fetch_add(&t->next, 1), from = b * CHUNK, to = from + CHUNK;
+
+		if (b >= pieces)
+			break;
+		if (t->phase == 2) {
+			grow_part(t, t->part[b]);
+			continue;
+		}
+		if (t->phase == 3) {
+			cross_rec(t, t->part[b], 0, (int32_t)b);
+			continue;
+		}
+		if (to > t->n)
+			to = t->n;
+		for (size_t i = from; i < to; i++) {
+			const double *q = t->y + i * t->d;
+
+			if (t->phase == 1) {
+				t->core[i] = count_up(t, (uint32_t)i, (size_t)t->min_samples);
+			} else if (!t->core[i]) {
+				int32_t best = NONE;
+
+				border_rec(t, 0, q, &best);
+				t->cl[i] = best == NONE ? -1 : best;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Runs a phase on up to nt threads (fewer if some cannot be started: the
+ * calling thread works too, and finishes the phase alone if need be). */
+static void run_phase(struct tree *t, int phase, int nt)
+{
+	enum { MAXT = 16 };
+	pthread_t th[MAXT];
+	int started = 0;
+
+	if (nt > MAXT)
+		nt = MAXT;
+	t->phase = phase;
+	atomic_store(&t->next, 0);
+	for (int i = 1; i < nt; i++) {
+		if (pthread_create(&th[i], NULL, worker, t))
+			break;
+		started = i;
+	}
+	worker(t);
+	for (int i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+}
+
 int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params *p,
 	      int32_t *label, uint8_t *core, int32_t *nclusters)
 {
 	struct tree t;
 	uint32_t *inv = NULL;
-	int32_t next = 0;
+	int32_t next = 0, *num;
+	int nt = p->threads > 1 ? p->threads : 1;
 	int rc = SL_ENOMEM;
 
 	*nclusters = 0;
@@ -426,34 +817,49 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	if (!(t.perm = malloc(n * sizeof(*t.perm))) || !(t.y = malloc(n * d * sizeof(*t.y))) ||
 	    !(t.core = calloc(n, 1)) || !(t.leaf = malloc(n * sizeof(*t.leaf))) ||
 	    !(t.stack = malloc(n * sizeof(*t.stack))) ||
-	    !(t.cl = malloc(n * sizeof(*t.cl))) || !(inv = malloc(n * sizeof(*inv))))
+	    !(t.cl = malloc(n * sizeof(*t.cl))) || !(inv = malloc(n * sizeof(*inv))) ||
+	    !(t.parent = malloc(n * sizeof(*t.parent))))
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		t.perm[i] = (uint32_t)i;
 	memcpy(t.y, x, n * d * sizeof(double));
-	if (build(&t, 0, (uint32_t)n) < 0)
+	if (build_tree(&t, nt) < 0 || !(t.part = malloc(t.nn * sizeof(*t.part))))
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		inv[t.perm[i]] = (uint32_t)i;
-	if ((rc = run_phase(&t, 1, p->threads)))
-		goto out;
-	/* clusters grown one after another from the unlabelled core point
-	 * of lowest row index, as scikit-learn does */
+	run_phase(&t, 1, nt);
+	/* On one thread the whole tree is one part and nothing is left to
+	 * join.  On more, the parts (how many depends on n only) grow their
+	 * components at once, and the core-core pairs across parts join
+	 * them: the components are the same sets either way. */
+	set_parts(&t, 0, nt > 1 ? (n / 16 > 4 * LEAF ? n / 16 : 4 * LEAF) : n, -1);
 	count_cores(&t, 0);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		t.cl[i] = -1;
+		atomic_init(&t.parent[i], (uint32_t)i);
+	}
+	run_phase(&t, 2, nt);
+	if (t.nparts > 1) {
+		set_uni(&t, 0);
+		run_phase(&t, 3, nt);
+	}
+	/* clusters numbered in the order of their lowest row index, as
+	 * scikit-learn grows them from core points in row order */
+	num = (int32_t *)t.stack;
+	for (size_t i = 0; i < n; i++)
+		num[i] = -1;
 	for (size_t r = 0; r < n; r++) {
-		uint32_t k = inv[r];
+		uint32_t k = inv[r], root;
 
-		if (!t.core[k] || t.cl[k] >= 0)
+		if (!t.core[k])
 			continue;
-		take(&t, k, next);
-		grow(&t, next);
-		next++;
+		root = uf_find(t.parent, (uint32_t)t.cl[k]);
+		if (num[root] < 0)
+			num[root] = next++;
+		t.cl[k] = num[root];
 	}
 	set_mincl(&t, 0);
-	if ((rc = run_phase(&t, 4, p->threads)))
-		goto out;
+	run_phase(&t, 4, nt);
 	for (size_t r = 0; r < n; r++) {
 		label[r] = t.cl[inv[r]];
 		if (core)
@@ -468,6 +874,8 @@ out:
 	free(t.leaf);
 	free(t.stack);
 	free(t.cl);
+	free(t.parent);
+	free(t.part);
 	free(t.nd);
 	free(t.box);
 	free(inv);

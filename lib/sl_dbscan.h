@@ -16,7 +16,13 @@
  * union-find, and whole tree nodes are taken at once when their bounding
  * box decides the comparison (box bounds are computed with the same
  * monotone operations as the distance, so they never disagree with it).
- * Memory is linear in n. */
+ * On more than one thread, core points are counted in chunks, and the
+ * tree is cut into parts of about n/16 rows whose components grow at once;
+ * the core-core pairs across parts then join them in a lock-free
+ * union-find (a dual-tree walk that skips pairs of subtrees joined
+ * already), and clusters are numbered afterwards by their lowest row.
+ * Components are sets, whatever order they were joined in, so the labels
+ * are the same on any number of threads.  Memory is linear in n. */
 #ifndef SL_DBSCAN_H
 #define SL_DBSCAN_H
 
@@ -26,7 +32,7 @@
 struct sl_dbscan_params {
 	double eps;      /* > 0 */
 	int min_samples; /* >= 1, counting the point itself */
-	int threads;     /* 0 or 1 = the calling thread only */
+	int threads;     /* 0 or 1 = the calling thread only; at most 16 */
 };
 
 /* Writes label[i] for each of the n rows (1 <= d <= 64, finite values) and

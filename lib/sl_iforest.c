@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,17 @@ struct sl_iforest {
 	size_t stride;        /* nodes per tree (2 psi - 1 at most) */
 	struct sl_inode *node; /* trees * stride; external nodes carry value */
 	double *value;         /* per node: depth + c(size) for external nodes */
+	struct step *step;     /* trees * stride: the nodes as scoring walks them */
+	int *height;           /* per tree: the depth of its deepest node */
+};
+
+/* A node for scoring: an external node sends every row back to itself
+ * (nothing is below -infinity), so a walk of the tree's height ends on
+ * the row's external node without a test for it, and rows in a block walk
+ * level by level, each step without a branch to mispredict. */
+struct step {
+	double split;
+	int32_t feature, next; /* x[feature] < split: the next node, else next */
 };
 
 static uint64_t splitmix64(uint64_t *s)
@@ -66,7 +78,7 @@ struct grow {
 	const double *x;
 	size_t d;
 	uint64_t rng;
-	int limit;
+	int limit, height;
 	struct sl_inode *node;
 	double *value;
 	size_t nn, cap;
@@ -97,6 +109,8 @@ static size_t grow(struct grow *g, size_t *idx, size_t m, int depth)
 			if (mn[j] < mx[j])
 				var[nvar++] = (int)j;
 	}
+	if (depth > g->height)
+		g->height = depth;
 	if (nvar == 0) {
 		g->node[at].feature = -1;
 		g->node[at].right = 0;
@@ -151,8 +165,10 @@ int sl_iforest_fit(struct sl_iforest **out, const double *x, size_t n, size_t d,
 	f->stride = 2 * (size_t)f->psi - 1;
 	f->node = calloc((size_t)f->trees * f->stride, sizeof(*f->node));
 	f->value = calloc((size_t)f->trees * f->stride, sizeof(*f->value));
+	f->step = calloc((size_t)f->trees * f->stride, sizeof(*f->step));
+	f->height = calloc((size_t)f->trees, sizeof(*f->height));
 	idx = malloc((size_t)f->psi * sizeof(*idx));
-	if (!f->node || !f->value || !idx) {
+	if (!f->node || !f->value || !f->step || !f->height || !idx) {
 		free(idx);
 		sl_iforest_free(f);
 		return SL_ENOMEM;
@@ -170,6 +186,7 @@ int sl_iforest_fit(struct sl_iforest **out, const double *x, size_t n, size_t d,
 		g.node = f->node + (size_t)t * f->stride;
 		g.value = f->value + (size_t)t * f->stride;
 		g.nn = 0;
+		g.height = 0;
 		/* Floyd: psi distinct rows of n; kept sorted so the draw does
 		 * not depend on the order membership is tested in */
 		for (size_t j = n - (size_t)f->psi; j < n; j++) {
@@ -188,6 +205,20 @@ int sl_iforest_fit(struct sl_iforest **out, const double *x, size_t n, size_t d,
 			m++;
 		}
 		grow(&g, idx, m, 0);
+		f->height[t] = g.height;
+		for (size_t k = 0; k < g.nn; k++) {
+			struct step *st = f->step + (size_t)t * f->stride + k;
+
+			if (g.node[k].feature < 0) {
+				st->split = -INFINITY;
+				st->feature = 0;
+				st->next = (int32_t)k;
+			} else {
+				st->split = g.node[k].split;
+				st->feature = g.node[k].feature;
+				st->next = g.node[k].right;
+			}
+		}
 	}
 	free(idx);
 	*out = f;
@@ -200,6 +231,8 @@ void sl_iforest_free(struct sl_iforest *f)
 		return;
 	free(f->node);
 	free(f->value);
+	free(f->step);
+	free(f->height);
 	free(f);
 }
 
@@ -207,8 +240,11 @@ struct job {
 	const struct sl_iforest *f;
 	const double *x;
 	double *score;
-	size_t from, to;
+	size_t n;
+	atomic_size_t next; /* the next block of rows to score */
 };
+
+enum { BLOCK = 512 };
 
 /* Rows in blocks, trees outer: each tree stays in cache for a block, and
  * each row still sums its trees in tree order. */
@@ -216,25 +252,35 @@ static void *score_range(void *arg)
 {
 	struct job *j = arg;
 	const struct sl_iforest *f = j->f;
-	enum { BLOCK = 512 };
 	double sum[BLOCK];
+	int32_t at[BLOCK];
 
-	for (size_t b = j->from; b < j->to; b += BLOCK) {
-		size_t m = j->to - b < BLOCK ? j->to - b : BLOCK;
+	/* blocks are taken as threads come free, which balances them
+	 * when one is slowed down */
+	for (;;) {
+		size_t b = atomic_fetch_add(&j->next, 1) * BLOCK, m;
+		const double *x;
 
+		if (b >= j->n)
+			break;
+		m = j->n - b < BLOCK ? j->n - b : BLOCK;
+		x = j->x + b * f->d;
 		memset(sum, 0, sizeof(sum));
 		for (int t = 0; t < f->trees; t++) {
-			const struct sl_inode *nd = f->node + (size_t)t * f->stride;
+			const struct step *st = f->step + (size_t)t * f->stride;
 			const double *val = f->value + (size_t)t * f->stride;
 
-			for (size_t k = 0; k < m; k++) {
-				const double *r = j->x + (b + k) * f->d;
-				size_t i = 0;
+			memset(at, 0, sizeof(at));
+			for (int h = 0; h < f->height[t]; h++)
+				for (size_t k = 0; k < m; k++) {
+					const struct step *s = st + at[k];
+					/* all ones to go left: a mask, not a branch */
+					int32_t left = -(int32_t)(x[k * f->d + (size_t)s->feature] < s->split);
 
-				while (nd[i].feature >= 0)
-					i = r[nd[i].feature] < nd[i].split ? i + 1 : (size_t)nd[i].right;
-				sum[k] += val[i];
-			}
+					at[k] = ((at[k] + 1) & left) | (s->next & ~left);
+				}
+			for (size_t k = 0; k < m; k++)
+				sum[k] += val[at[k]];
 		}
 		for (size_t k = 0; k < m; k++)
 			j->score[b + k] = f->cpsi > 0 ? pow(2, -(sum[k] / f->trees) / f->cpsi) : 1;
@@ -245,38 +291,65 @@ static void *score_range(void *arg)
 int sl_iforest_score(const struct sl_iforest *f, const double *x, size_t n, double *score)
 {
 	enum { MAXT = 16 };
-	struct job job[MAXT];
+	struct job job;
 	pthread_t th[MAXT];
-	int nt = f->threads, started = 0, rc = SL_OK;
+	int nt = f->threads, started = 0;
 
 	if (n < 4096)
 		nt = 1;
-	for (int t = 0; t < nt; t++) {
-		job[t].f = f;
-		job[t].x = x;
-		job[t].score = score;
-		job[t].from = n * (size_t)t / (size_t)nt;
-		job[t].to = n * (size_t)(t + 1) / (size_t)nt;
-	}
+	job.f = f;
+	job.x = x;
+	job.score = score;
+	job.n = n;
+	atomic_init(&job.next, 0);
+	/* the calling thread scores too, and alone if no thread starts */
 	for (int t = 1; t < nt; t++) {
-		if (pthread_create(&th[t], NULL, score_range, &job[t])) {
-			rc = SL_ENOMEM;
+		if (pthread_create(&th[t], NULL, score_range, &job))
 			break;
-		}
 		started = t;
 	}
-	if (rc == SL_OK)
-		score_range(&job[0]);
+	score_range(&job);
 	for (int t = 1; t <= started; t++)
 		pthread_join(th[t], NULL);
-	return rc;
+	return SL_OK;
 }
 
-static int cmp_desc(const void *a, const void *b)
+/* The value of rank k (0 = the highest) of s[0..n), which it reorders:
+ * quickselect with the middle of three as pivot, in linear time. */
+static double kth_highest(double *s, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	size_t lo = 0, hi = n - 1;
 
-	return (x < y) - (x > y);
+	while (lo < hi) {
+		double a = s[lo], b = s[lo + (hi - lo) / 2], c = s[hi];
+		double pv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		size_t i = lo, j = hi;
+
+		/* [lo, i) >= pv, (j, hi] <= pv */
+		while (i <= j) {
+			while (s[i] > pv)
+				i++;
+			while (s[j] < pv)
+				j--;
+			if (i <= j) {
+				double t = s[i];
+
+				s[i++] = s[j];
+				s[j] = t;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		/* j can be lo - 1 (not below 0): then k is not <= j */
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return s[k];
+	}
+	return s[k];
 }
 
 size_t sl_iforest_flag(const double *score, size_t n, double contamination, uint8_t *flag,
@@ -297,8 +370,7 @@ size_t sl_iforest_flag(const double *score, size_t n, double contamination, uint
 	if (!(s = malloc(n * sizeof(*s))))
 		return (size_t)-1;
 	memcpy(s, score, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_desc);
-	*threshold = s[k - 1];
+	*threshold = kth_highest(s, n, k - 1);
 	free(s);
 	for (size_t i = 0; i < n; i++)
 		if (score[i] >= *threshold) {

@@ -52,8 +52,8 @@ int sl_iforest_fit(struct sl_iforest **out, const double *x, size_t n, size_t d,
 void sl_iforest_free(struct sl_iforest *f);
 
 /* Writes the anomaly score of each of the n rows of x (d columns, as fit)
- * to score[i], in (0, 1]; higher is more anomalous.  0, SL_EINVAL or
- * SL_ENOMEM (threads could not start). */
+ * to score[i], in (0, 1]; higher is more anomalous.  0 (when threads
+ * cannot start, the calling thread scores every row). */
 int sl_iforest_score(const struct sl_iforest *f, const double *x, size_t n, double *score);
 
 /* Flags the top share: k = floor(contamination * n + 0.5), at least 1 when

@@ -79,7 +79,7 @@ END_TEST
 static void brute(const double *x, size_t n, size_t d, double eps, int ms, int32_t *label)
 {
 	uint8_t *core = calloc(n, 1);
-	size_t *stack = malloc(n * n * sizeof(*stack) + 1), top = 0;
+	size_t cap = n + 1, *stack = malloc(cap * sizeof(*stack)), top = 0;
 	int32_t next = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -110,8 +110,12 @@ static void brute(const double *x, size_t n, size_t d, double eps, int ms, int32
 						for (size_t k = 0; k < d; k++)
 							s += (x[i * d + k] - x[j * d + k]) *
 							     (x[i * d + k] - x[j * d + k]);
-						if (s <= eps * eps && label[j] == -1)
+						if (s <= eps * eps && label[j] == -1) {
+							if (top == cap)
+								stack = realloc(stack,
+										(cap *= 2) * sizeof(*stack));
 							stack[top++] = j;
+						}
 					}
 			}
 			if (!top)
@@ -144,6 +148,118 @@ START_TEST(test_brute_lattice)
 	free(x);
 	free(a);
 	free(b);
+}
+END_TEST
+
+static double unif(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+START_TEST(test_threads_shared_borders)
+{
+	/* Blobs of 8 core points on a 3-D lattice of step 1, some joined
+	 * into longer clusters by lines of core points, with non-core points
+	 * between neighbouring blobs that reach core points of both (their
+	 * label is the lower cluster's), and noise.  With threads > 1 the
+	 * rows are cut into parts of n/16 rows whose components are joined
+	 * across: clusters, borders and numbering must not show it. */
+	enum { NX = 8, NY = 8, NZ = 4, BLOB = 8, NB = NX * NY * NZ };
+	const double eps = 0.45;
+	const int ms = 7;
+	size_t cap = NB * BLOB + 4000, n = 0, d = 3, shared = 0;
+	double *x = malloc(cap * d * sizeof(double));
+	int32_t *want = malloc(cap * sizeof(int32_t)), *got = malloc(cap * sizeof(int32_t));
+	int32_t *one = malloc(cap * sizeof(int32_t)), nc, nc1 = 0, maxl = -1;
+	uint8_t *core = malloc(cap);
+	uint64_t s = 2024;
+
+	for (int b = 0; b < NB; b++)
+		for (int k = 0; k < BLOB; k++, n++) {
+			x[n * d] = b % NX + 0.2 * unif(&s) - 0.1;
+			x[n * d + 1] = b / NX % NY + 0.2 * unif(&s) - 0.1;
+			x[n * d + 2] = b / (NX * NY) + 0.2 * unif(&s) - 0.1;
+		}
+	for (int r = 0; r < 1000; r++) {
+		/* between blob b and its neighbour along axis a */
+		int b = (int)(unif(&s) * NB), a = (int)(unif(&s) * 3), kind = r % 20;
+		double c[3] = {b % NX, b / NX % NY, b / (NX * NY)};
+
+		if (c[a] + 1 >= (a == 0 ? NX : a == 1 ? NY : NZ))
+			continue;
+		if (kind == 0) {
+			/* a line of core points: one cluster */
+			for (int k = 1; k < 10; k++, n++)
+				for (size_t j = 0; j < d; j++)
+					x[n * d + j] = c[j] + (j == (size_t)a ? 0.1 * k : 0);
+		} else if (kind < 14) {
+			/* a border point near the middle */
+			for (size_t j = 0; j < d; j++)
+				x[n * d + j] = c[j] + (j == (size_t)a ? 0.5 + 0.08 * (unif(&s) - 0.5) :
+									0.06 * (unif(&s) - 0.5));
+			n++;
+		} else {
+			/* noise anywhere */
+			x[n * d] = unif(&s) * NX - 0.5;
+			x[n * d + 1] = unif(&s) * NY - 0.5;
+			x[n * d + 2] = unif(&s) * NZ - 0.5;
+			n++;
+		}
+	}
+	brute(x, n, d, eps, ms, want);
+	/* the fixture is what it claims: border points reaching two clusters */
+	for (size_t i = 0; i < n; i++) {
+		int32_t lo = INT32_MAX, hi = -1;
+		int c = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			double q = 0;
+
+			for (size_t k = 0; k < d; k++)
+				q += (x[i * d + k] - x[j * d + k]) * (x[i * d + k] - x[j * d + k]);
+			c += q <= eps * eps;
+		}
+		core[i] = c >= ms;
+		if (want[i] > maxl)
+			maxl = want[i];
+		if (core[i])
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			double q = 0;
+
+			for (size_t k = 0; k < d; k++)
+				q += (x[i * d + k] - x[j * d + k]) * (x[i * d + k] - x[j * d + k]);
+			if (q <= eps * eps && core[j] && want[j] != -1) {
+				lo = want[j] < lo ? want[j] : lo;
+				hi = want[j] > hi ? want[j] : hi;
+			}
+		}
+		shared += hi > lo;
+	}
+	ck_assert_uint_gt(n, 2500);
+	ck_assert_int_gt(maxl, 100);
+	ck_assert_uint_gt(shared, 100);
+	for (int threads = 1; threads <= 8; threads++) {
+		struct sl_dbscan_params p = {eps, ms, threads};
+
+		ck_assert_int_eq(sl_dbscan(x, n, d, &p, got, NULL, &nc), 0);
+		ck_assert_int_eq(nc, maxl + 1);
+		for (size_t i = 0; i < n; i++)
+			ck_assert_msg(got[i] == want[i], "threads %d: row %zu: %d, brute force %d",
+				      threads, i, got[i], want[i]);
+		if (threads == 1) {
+			memcpy(one, got, n * sizeof(*got));
+			nc1 = nc;
+		}
+		ck_assert_int_eq(nc, nc1);
+		ck_assert_mem_eq(got, one, n * sizeof(*got));
+	}
+	free(x);
+	free(want);
+	free(got);
+	free(one);
+	free(core);
 }
 END_TEST
 
@@ -196,6 +312,7 @@ Suite *suite_dbscan(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_sklearn_fixtures);
 	tcase_add_test(tc, test_brute_lattice);
+	tcase_add_test(tc, test_threads_shared_borders);
 	tcase_add_test(tc, test_threads_and_errors);
 	suite_add_tcase(s, tc);
 	return s;

@@ -57,18 +57,21 @@ typedef int (*analysis_fn)(const struct analyze_params *, const struct sl_store 
 static const struct analysis {
 	const char *name; /* for --only */
 	analysis_fn run;
+	int frame;        /* reads the frame of the window's deployments */
 } analyses[] = {
-	{"dora", dora_run},
-	{"health", health_run},
-	{"strategies", strategy_run},
-	{"alerts", alerts_run},
-	{"canary", canary_run},
-	{"predict", predict_run}, /* and the rollback tables */
-	{"pipelines", pipeline_run},
-	{"versions", versions_run},
-	{"features", features_run}, /* anomalies, patterns, clusters */
-	{"activity", activity_run},
-	{"scorecard", scorecard_run},
+	{"dora", dora_run, 1},
+	{"health", health_run, 1},
+	{"strategies", strategy_run, 1},
+	{"alerts", alerts_run, 1},
+	{"canary", canary_run, 1},
+	{"predict", predict_run, 1}, /* and the rollback tables */
+	{"versions", versions_run, 1},
+	{"features", features_run, 1}, /* anomalies, patterns, clusters */
+	{"activity", activity_run, 1},
+	{"scorecard", scorecard_run, 1},
+	/* after the frame is freed: its memory is not held while the runs
+	 * of the pipelines are */
+	{"pipelines", pipeline_run, 0},
 };
 
 #define NANALYSES (sizeof(analyses) / sizeof(analyses[0]))
@@ -145,6 +148,7 @@ int main(int argc, char **argv)
 	struct success_counts sc = {0, 0};
 	struct frame f = {0};
 	struct sl_errctx err;
+	size_t last_frame = 0; /* analyses[] before this index read the frame */
 	int rc, status = 1;
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
@@ -172,16 +176,23 @@ int main(int argc, char **argv)
 		report(&err);
 		goto out;
 	}
-	/* the window's deployments, read once for every analysis */
-	if (frame_load(&p, st, &f, &err)) {
+	/* the window's deployments, read once for the analyses that read
+	 * them and freed after the last of them */
+	for (size_t i = 0; i < NANALYSES; i++)
+		if (listed(p.only, analyses[i].name) && analyses[i].frame)
+			last_frame = i + 1;
+	if (last_frame && frame_load(&p, st, &f, &err)) {
 		report(&err);
 		goto out;
 	}
-	for (size_t i = 0; i < NANALYSES; i++)
+	for (size_t i = 0; i < NANALYSES; i++) {
+		if (i == last_frame)
+			frame_release(&f);
 		if (listed(p.only, analyses[i].name) && (rc = analyses[i].run(&p, st, &f, a, &err))) {
 			report(&err);
 			goto out;
 		}
+	}
 	if (add_meta(a, &p, &sc)) {
 		errorf("out of memory");
 		goto out;

@@ -48,7 +48,43 @@ struct ctx {
 	struct dep *d;
 	size_t n, cap;
 	struct sl_u64map byid;
+	size_t done; /* d[0..done) are judged and their samples freed */
+	struct sl_table *rt, *mt, *jt;
+	const struct analyze_config *cf;
 };
+
+static void samples_free(struct dep *d)
+{
+	for (int k = 0; d->s && k < NK; k++)
+		for (int m = 0; m < NM; m++)
+			free(d->s->m[k][m].v);
+	free(d->s);
+	d->s = NULL;
+}
+
+static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict *names,
+		  const struct analyze_config *cf);
+static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
+		 const struct sl_dict *names, const struct analyze_config *cf);
+
+/* Judges, in frame order, the deployments whose samples can no longer
+ * come: those that started a week or more before watermark (a time no
+ * sample still to be read is earlier than).  0 or SL_ENOMEM. */
+static int judge_upto(struct ctx *cx, int64_t watermark)
+{
+	for (; cx->done < cx->n; cx->done++) {
+		struct dep *d = &cx->d[cx->done];
+
+		if (watermark != INT64_MAX && d->start > watermark - FOLLOW_AFTER_MS)
+			break;
+		if (d->s && (d->s->nsamples[K_CANARY] || d->s->nsamples[K_ALL]) &&
+		    (decide(cx->rt, d, cx->names, cx->cf) ||
+		     judge(cx->mt, cx->jt, d, cx->names, cx->cf)))
+			return SL_ENOMEM;
+		samples_free(d);
+	}
+	return SL_OK;
+}
 
 static int push(struct vec *v, double x)
 {
@@ -103,26 +139,42 @@ static int take_deployments(const struct frame *f, struct ctx *cx, struct sl_err
 static int scan_samples(const struct analyze_params *p, const struct sl_store *st,
 			struct ctx *cx, struct sl_errctx *err)
 {
-	const char *names[2 + NM] = {"deployment_id", "cohort"};
+	const char *names[3 + NM] = {"deployment_id", "cohort", "timestamp"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	int col[2 + NM], rc;
-	const int *c_m = col + 2;
+	int col[3 + NM], rc;
+	const int *c_m = col + 3;
 
 	for (int m = 0; m < NM; m++)
-		names[2 + m] = metric_names[m];
-	if ((rc = scan_follow_cols(st, SL_KIND_METRIC_SAMPLES, p->from, p->to, names, 2 + NM, col,
+		names[3 + m] = metric_names[m];
+	if ((rc = scan_follow_cols(st, SL_KIND_METRIC_SAMPLES, p->from, p->to, names, 3 + NM, col,
 				   &sc, err)))
 		return rc;
-	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+	/* Partitions come day after day: before a row group, the deployments
+	 * whose week of samples ended before its day are judged and their
+	 * samples freed, so memory holds about a week of samples. */
+	while ((rc = sl_scan_next(sc, &b, err)) > 0) {
+		int64_t lo = INT64_MAX;
+
+		for (size_t r = 0; r < b->n; r++)
+			if (b->cols[col[2]].v.i64[r] < lo)
+				lo = b->cols[col[2]].v.i64[r];
+		if (lo != INT64_MAX && judge_upto(cx, lo - (lo % 86400000 + 86400000) % 86400000)) {
+			sl_scan_close(sc);
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		}
 		for (size_t r = 0; r < b->n; r++) {
 			size_t cn;
 			const char *co = sl_batch_get_str(b, col[1], r, &cn);
 			uint32_t *v = scan_row_index(sc, b, r, col[0], &cx->byid);
+			int64_t ts = b->cols[col[2]].v.i64[r];
 			int k;
 			struct dep *d;
 
-			if (!v)
+			/* a deployment's samples: from a day before its start to a
+			 * week after it */
+			if (!v || *v < cx->done || ts < cx->d[*v].start - FOLLOW_BEFORE_MS ||
+			    ts >= cx->d[*v].start + FOLLOW_AFTER_MS)
 				continue;
 			k = is_str(co, cn, "canary") ? K_CANARY
 			    : is_str(co, cn, "baseline") ? K_BASELINE : K_ALL;
@@ -147,8 +199,11 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 				}
 			}
 		}
+	}
 	sl_scan_close(sc);
-	return rc < 0 ? rc : SL_OK;
+	if (rc < 0)
+		return rc;
+	return judge_upto(cx, INT64_MAX) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
 }
 
 /* The seed's auto_rollback_decision over the rollout cohort (canary
@@ -316,20 +371,16 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 
 	memset(&cx, 0, sizeof(cx));
 	cx.names = f->ids;
-	if ((rc = take_deployments(f, &cx, err)) || (rc = scan_samples(p, st, &cx, err)))
-		goto out;
+	cx.cf = &p->cfg;
 	if (!(rt = sl_table_new("rollback_decisions", rcols, 11)) ||
 	    !(mt = sl_table_new("canary_metrics", mcols, 10)) ||
 	    !(jt = sl_table_new("canary_judgements", jcols, 7)))
 		goto nomem;
-	for (size_t i = 0; i < cx.n; i++) {
-		struct dep *d = &cx.d[i];
-
-		if (!d->s || (!d->s->nsamples[K_CANARY] && !d->s->nsamples[K_ALL]))
-			continue;
-		if (decide(rt, d, cx.names, &p->cfg) || judge(mt, jt, d, cx.names, &p->cfg))
-			goto nomem;
-	}
+	cx.rt = rt;
+	cx.mt = mt;
+	cx.jt = jt;
+	if ((rc = take_deployments(f, &cx, err)) || (rc = scan_samples(p, st, &cx, err)))
+		goto out;
 	{
 		struct sl_table *all[] = {rt, mt, jt};
 
@@ -343,12 +394,8 @@ out:
 	sl_table_free(rt);
 	sl_table_free(mt);
 	sl_table_free(jt);
-	for (size_t i = 0; i < cx.n; i++) {
-		for (int k = 0; cx.d[i].s && k < NK; k++)
-			for (int m = 0; m < NM; m++)
-				free(cx.d[i].s->m[k][m].v);
-		free(cx.d[i].s);
-	}
+	for (size_t i = 0; i < cx.n; i++)
+		samples_free(&cx.d[i]);
 	free(cx.d);
 	sl_u64map_release(&cx.byid);
 	return rc;

@@ -8,7 +8,10 @@
 #   p = 0.0636: Pass (three samples cannot show a difference at 5%); the same
 #   for p95; health checks: p = 0.197, Pass.  3 of 3: score 100, pass.
 # r2 (all instances, no baseline): error 0.01 0.02, no failures, latency
-#   from latency_change (+10%): continue; 4 of 4 votes agree.
+#   from latency_change (+10%): continue; 4 of 4 votes agree.  Its samples
+#   two days before it started and eight days after (error 0.9) are not its
+#   own (a deployment's samples: a day before its start to a week after)
+#   and change nothing.
 cat >d.csv <<'CSV'
 deployment_id,agent_id,environment,phase,start_time,latency_change
 r1,a,production,rolled_back,2026-06-01T10:00:00Z,
@@ -24,6 +27,8 @@ r1,2026-06-01T10:02:00Z,baseline,0.01,100,0
 r1,2026-06-01T10:03:00Z,baseline,0.01,100,0
 r2,2026-06-01T11:01:00Z,all,0.01,,0
 r2,2026-06-01T11:02:00Z,all,0.02,,0
+r2,2026-05-30T11:00:00Z,all,0.9,,0
+r2,2026-06-09T11:00:00Z,all,0.9,,9
 CSV
 "$BIN/shiplog-ingest" -q --store s d.csv m.csv
 "$BIN/shiplog-analyze" --store s --print rollback_decisions

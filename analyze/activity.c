@@ -164,7 +164,7 @@ static struct sl_table *active_table(const struct ctx *cx)
 		uint32_t i = cx->act[k];
 		const char *ph = sl_phase_name((enum sl_phase)f->phase[i]);
 
-		if (sl_table_add_row(t) || set_code(t, 0, f->ids, f->id[i]) ||
+		if (sl_table_add_row(t) || frame_table_set_id(t, 0, f, i) ||
 		    set_code(t, 1, f->names, f->agent[i]) || set_code(t, 2, f->names, f->env[i]) ||
 		    set_code(t, 3, f->names, f->version[i]) ||
 		    sl_table_set_str(t, 4, ph, strlen(ph)) ||

@@ -28,7 +28,7 @@ static int confirmed(const struct frame *f, size_t i)
 static int add_alert(struct sl_table *t, const struct frame *f, size_t i, int type,
 		     const char *msg)
 {
-	if (sl_table_add_row(t) || table_set_name(t, 0, f->ids, f->id[i]) ||
+	if (sl_table_add_row(t) || frame_table_set_id(t, 0, f, i) ||
 	    table_set_name(t, 1, f->names, f->agent[i]) || table_set_name(t, 2, f->names, f->env[i]))
 		return SL_ENOMEM;
 	sl_table_set_i64(t, 3, f->start[i]);

@@ -2,6 +2,7 @@
  * every deployment's score, the top share flagged, reasons in words. */
 #include "featureset.h"
 #include "common.h"
+#include "frame.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -123,7 +124,7 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 			goto out;
 	}
 	for (size_t i = 0; i < fs->n; i++) {
-		if (sl_table_add_row(t) || table_set_name(t, 0, fs->ids, fs->rows[i].id))
+		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->rows[i].id))
 			goto out;
 		sl_table_set_f64(t, 1, score[i]);
 		sl_table_set_bool(t, 2, flag[i]);

@@ -44,7 +44,7 @@ struct dep {
 };
 
 struct ctx {
-	const struct sl_dict *names; /* the frame's ids */
+	const struct frame *f;
 	struct dep *d;
 	size_t n, cap;
 	struct sl_u64map byid;
@@ -62,10 +62,10 @@ static void samples_free(struct dep *d)
 	d->s = NULL;
 }
 
-static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict *names,
+static int decide(struct sl_table *t, const struct dep *d, const struct frame *f,
 		  const struct analyze_config *cf);
 static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
-		 const struct sl_dict *names, const struct analyze_config *cf);
+		 const struct frame *f, const struct analyze_config *cf);
 
 /* Judges, in frame order, the deployments whose samples can no longer
  * come: those that started a week or more before watermark (a time no
@@ -78,8 +78,8 @@ static int judge_upto(struct ctx *cx, int64_t watermark)
 		if (watermark != INT64_MAX && d->start > watermark - FOLLOW_AFTER_MS)
 			break;
 		if (d->s && (d->s->nsamples[K_CANARY] || d->s->nsamples[K_ALL]) &&
-		    (decide(cx->rt, d, cx->names, cx->cf) ||
-		     judge(cx->mt, cx->jt, d, cx->names, cx->cf)))
+		    (decide(cx->rt, d, cx->f, cx->cf) ||
+		     judge(cx->mt, cx->jt, d, cx->f, cx->cf)))
 			return SL_ENOMEM;
 		samples_free(d);
 	}
@@ -124,7 +124,7 @@ static int take_deployments(const struct frame *f, struct ctx *cx, struct sl_err
 
 		if (!f->wanted[i])
 			continue;
-		d->id = f->id[i];
+		d->id = (uint32_t)i;
 		d->start = f->start[i];
 		d->rolled_back = (uint8_t)frame_rolled_back(f, i);
 		d->has_latency_change = (uint8_t)frame_real(f->latency, i, &d->latency_change);
@@ -208,7 +208,7 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 
 /* The seed's auto_rollback_decision over the rollout cohort (canary
  * samples, else the samples of all instances). */
-static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict *names,
+static int decide(struct sl_table *t, const struct dep *d, const struct frame *f,
 		  const struct analyze_config *cf)
 {
 	const struct samples *sm = d->s;
@@ -243,7 +243,7 @@ static int decide(struct sl_table *t, const struct dep *d, const struct sl_dict 
 		breach += hcf->v[i] > cf->rollback_max_health_failures;
 	for (size_t i = 0; base > 0 && i < p95->n; i++)
 		breach += p95->v[i] / base - 1 > cf->rollback_max_latency_increase;
-	if (sl_table_add_row(t) || table_set_name(t, 0, names, d->id)) {
+	if (sl_table_add_row(t) || frame_table_set_id(t, 0, f, d->id)) {
 		rc = SL_ENOMEM;
 		goto out;
 	}
@@ -277,7 +277,7 @@ out:
  * test at 5%; a metric fails when it moved the bad way; the score is the
  * share of metrics that pass: pass at 95 or more, marginal at 75. */
 static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
-		 const struct sl_dict *names, const struct analyze_config *cf)
+		 const struct frame *f, const struct analyze_config *cf)
 {
 	int judged = 0, passed = 0;
 	double score;
@@ -306,7 +306,7 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 								  : !strcmp(cls, "High"));
 		judged++;
 		passed += ok;
-		if (sl_table_add_row(mt) || table_set_name(mt, 0, names, d->id) ||
+		if (sl_table_add_row(mt) || frame_table_set_id(mt, 0, f, d->id) ||
 		    sl_table_set_str(mt, 1, metric_names[m], strlen(metric_names[m])))
 			return SL_ENOMEM;
 		sl_table_set_i64(mt, 2, (int64_t)c->n);
@@ -325,7 +325,7 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 	result = score >= cf->canary_pass_score	      ? "pass"
 		 : score >= cf->canary_marginal_score ? "marginal"
 						      : "fail";
-	if (sl_table_add_row(jt) || table_set_name(jt, 0, names, d->id))
+	if (sl_table_add_row(jt) || frame_table_set_id(jt, 0, f, d->id))
 		return SL_ENOMEM;
 	sl_table_set_i64(jt, 1, d->start);
 	sl_table_set_i64(jt, 2, judged);
@@ -370,7 +370,7 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	int rc;
 
 	memset(&cx, 0, sizeof(cx));
-	cx.names = f->ids;
+	cx.f = f;
 	cx.cf = &p->cfg;
 	if (!(rt = sl_table_new("rollback_decisions", rcols, 11)) ||
 	    !(mt = sl_table_new("canary_metrics", mcols, 10)) ||

@@ -35,7 +35,7 @@ static void take(struct feature_row *w, const struct frame *f, size_t i)
 	int has_target;
 
 	memset(w, 0, sizeof(*w));
-	w->id = f->id[i];
+	w->id = (uint32_t)i;
 	w->env = f->env[i];
 	w->strategy = f->strategy[i] == FRAME_NONE ? NO_CODE : f->strategy[i];
 	w->phase = f->phase[i];
@@ -165,7 +165,7 @@ int features_from_frame(const struct frame *f, struct feature_set *fs, struct sl
 {
 	memset(fs, 0, sizeof(*fs));
 	fs->names = f->names;
-	fs->ids = f->ids;
+	fs->f = f;
 	if (!(fs->rows = malloc((f->n ? f->n : 1) * sizeof(*fs->rows))))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	fs->cap = f->n;
@@ -199,7 +199,7 @@ static int features_table(const struct feature_set *fs, struct sl_analysis *a)
 	if (!(t = sl_table_new("features", cols, 1 + F_N)))
 		return SL_ENOMEM;
 	for (size_t i = 0; i < fs->n; i++) {
-		if (sl_table_add_row(t) || table_set_name(t, 0, fs->ids, fs->rows[i].id)) {
+		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->rows[i].id)) {
 			sl_table_free(t);
 			return SL_ENOMEM;
 		}

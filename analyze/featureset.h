@@ -32,7 +32,8 @@ extern const char *const feature_names[F_N];
 #define NO_CODE UINT32_MAX
 
 struct feature_row {
-	uint32_t id, env, strategy; /* codes in names; strategy may be NO_CODE */
+	uint32_t id;                /* the frame's row */
+	uint32_t env, strategy;     /* codes in names; strategy may be NO_CODE */
 	uint8_t phase;              /* enum sl_phase */
 	int64_t start;
 	int64_t duration_ms;
@@ -46,7 +47,7 @@ struct feature_row {
  * with the population sd; a column with sd 0 is all 0. */
 struct feature_set {
 	const struct sl_dict *names; /* the frame's: environments, strategies */
-	const struct sl_dict *ids;   /* the frame's deployment ids */
+	const struct frame *f;       /* the frame: ids of the rows */
 	size_t n, cap;
 	struct feature_row *rows;
 	double *x;

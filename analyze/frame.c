@@ -44,13 +44,32 @@ int frame_names_cmp(const struct frame *f, uint32_t a, uint32_t b)
 
 const char *frame_id(const struct frame *f, size_t i, size_t *n)
 {
-	return sl_dict_get(f->ids, f->id[i], n);
+	*n = (size_t)(f->id[i] & 0xffffff);
+	return f->id_text + (f->id[i] >> 24);
+}
+
+int frame_set_id(struct frame *f, size_t i, const char *s, size_t n)
+{
+	if (n >= 1u << 24 || sl_grow(&f->id_text, &f->id_cap, f->id_len + n + 1, 1))
+		return SL_ENOMEM;
+	memcpy(f->id_text + f->id_len, s, n);
+	f->id[i] = (uint64_t)f->id_len << 24 | n;
+	f->id_len += n;
+	return SL_OK;
+}
+
+int frame_table_set_id(struct sl_table *t, int c, const struct frame *f, size_t i)
+{
+	size_t n;
+	const char *s = frame_id(f, i, &n);
+
+	return sl_table_set_str(t, c, s, n);
 }
 
 int frame_begin(struct frame *f)
 {
 	memset(f, 0, sizeof(*f));
-	return (f->names = sl_dict_new()) && (f->ids = sl_dict_new()) ? SL_OK : SL_ENOMEM;
+	return (f->names = sl_dict_new()) ? SL_OK : SL_ENOMEM;
 }
 
 int frame_append(struct frame *f, size_t *cap, size_t *row)
@@ -71,7 +90,8 @@ int frame_append(struct frame *f, size_t *cap, size_t *row)
 #undef GROW
 		*cap = want;
 	}
-	f->id[i] = f->agent[i] = f->env[i] = f->strategy[i] = f->version[i] = FRAME_NONE;
+	f->id[i] = 0; /* the empty string at offset 0 */
+	f->agent[i] = f->env[i] = f->strategy[i] = f->version[i] = FRAME_NONE;
 	f->target_group[i] = f->reason[i] = FRAME_NONE;
 	f->phase[i] = SL_PHASE_OTHER;
 	f->rb_flag[i] = -1;
@@ -175,7 +195,7 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 	if (frame_append(f, cap, &i))
 		return SL_ENOMEM;
 	idh = sl_dict_hash(b->cols[col[C_ID]].dict, b->cols[col[C_ID]].v.code[r]);
-	if (sl_dict_intern_hashed(f->ids, s[C_ID], n[C_ID], idh, &f->id[i]))
+	if (frame_set_id(f, i, s[C_ID], n[C_ID]))
 		nomem = 1;
 	f->agent[i] = code_of(f->names, &xl[X_AGENT], b, col[C_AGENT], r, &nomem);
 	f->env[i] = code_of(f->names, &xl[X_ENV], b, col[C_ENV], r, &nomem);
@@ -222,7 +242,13 @@ static int cmp_order(const void *x, const void *y)
 	if (order_f->start[a] != order_f->start[b])
 		return (order_f->start[a] > order_f->start[b]) -
 		       (order_f->start[a] < order_f->start[b]);
-	return names_cmp(order_f->ids, order_f->id[a], order_f->id[b]);
+	{
+		size_t na, nb;
+		const char *sa = frame_id(order_f, a, &na), *sb = frame_id(order_f, b, &nb);
+		int c = memcmp(sa, sb, na < nb ? na : nb);
+
+		return c ? c : (na > nb) - (na < nb);
+	}
 }
 
 /* Puts every column in the frame's order. */
@@ -510,7 +536,7 @@ void frame_release(struct frame *f)
 	if (!f)
 		return;
 	sl_dict_free(f->names);
-	sl_dict_free(f->ids);
+	free(f->id_text);
 #define FREE(c) free(f->c);
 	FRAME_COLUMNS(FREE)
 #undef FREE

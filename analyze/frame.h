@@ -20,8 +20,7 @@
  * The codes of the small columns (agent, environment, strategy, version,
  * target group, reason) do not depend on the order rows were stored in:
  * they are in the byte order of their strings, so a sort by code is a sort
- * by name.  Ids have a dictionary of their own, in the order they were
- * read: an id code only names; ids compare by their strings.
+ * by name.  Ids compare by their strings.
  *
  * The frame owns every array; frame_release() frees them. */
 #ifndef ANALYZE_FRAME_H
@@ -44,9 +43,13 @@
 struct frame {
 	size_t n;
 	struct sl_dict *names; /* agents, environments, strategies, versions, groups, reasons */
-	struct sl_dict *ids;   /* deployment ids */
-	/* strings, as codes into names (id: into ids; FRAME_NONE: null) */
-	uint32_t *id, *agent, *env, *strategy, *version, *target_group, *reason;
+	/* strings, as codes into names (FRAME_NONE: null) */
+	uint32_t *agent, *env, *strategy, *version, *target_group, *reason;
+	/* deployment ids: all distinct, so kept as text, not interned;
+	 * frame_id() reads them */
+	uint64_t *id;  /* offset into id_text << 24 | length */
+	char *id_text;
+	size_t id_len, id_cap;
 	uint8_t *phase;  /* enum sl_phase */
 	int8_t *rb_flag; /* rollback_triggered: 1, 0, or -1 when null */
 	uint8_t *wanted; /* 1 when the row passes --agent and --env */
@@ -82,8 +85,12 @@ int frame_finish(struct frame *f);
 const char *frame_name(const struct frame *f, uint32_t code, size_t *n);
 /* Byte order of the strings behind two codes of names (FRAME_NONE last). */
 int frame_names_cmp(const struct frame *f, uint32_t a, uint32_t b);
-/* The deployment id of row i. */
+/* The deployment id of row i (points into the frame). */
 const char *frame_id(const struct frame *f, size_t i, size_t *n);
+/* Sets row i's id to a copy of s[0..n) (n < 2^24).  0 or SL_ENOMEM. */
+int frame_set_id(struct frame *f, size_t i, const char *s, size_t n);
+/* Sets column c of t's last row to row i's id.  0 or SL_ENOMEM. */
+int frame_table_set_id(struct sl_table *t, int c, const struct frame *f, size_t i);
 
 /* Groups the wanted rows by agent × environment (group[i]: row i's group)
  * and gives per group the order statistic rule of its durations (*stat,

@@ -70,7 +70,7 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 				: 1;
 		ph = sl_phase_name((enum sl_phase)f->phase[i]);
 		n = strlen(ph);
-		if (sl_table_add_row(t) || table_set_name(t, 0, f->ids, f->id[i]) ||
+		if (sl_table_add_row(t) || frame_table_set_id(t, 0, f, i) ||
 		    table_set_name(t, 1, f->names, f->agent[i]) ||
 		    table_set_name(t, 2, f->names, f->env[i]) || sl_table_set_str(t, 4, ph, n))
 			goto nomem;

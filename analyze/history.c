@@ -18,7 +18,7 @@ int history_from_frame(const struct frame *f, int filter, struct history *h,
 {
 	memset(h, 0, sizeof(*h));
 	h->names = f->names;
-	h->ids = f->ids;
+	h->f = f;
 	if (!(h->rows = malloc((f->n ? f->n : 1) * sizeof(*h->rows))))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	h->cap = f->n;
@@ -29,7 +29,7 @@ int history_from_frame(const struct frame *f, int filter, struct history *h,
 		if (filter && !f->wanted[i])
 			continue;
 		memset(w, 0, sizeof(*w));
-		w->id = f->id[i];
+		w->id = (uint32_t)i;
 		w->agent = f->agent[i];
 		w->env = f->env[i];
 		w->strategy = f->strategy[i];

@@ -17,7 +17,8 @@
 #define HIST_NONE UINT32_MAX /* a code that is not there (null) */
 
 struct hist_row {
-	uint32_t id, agent, env; /* codes in names */
+	uint32_t id;             /* the frame's row */
+	uint32_t agent, env;     /* codes in names */
 	uint32_t strategy;       /* HIST_NONE: no strategy */
 	uint32_t reason;         /* rollback reason; HIST_NONE when null or not rolled back */
 	int64_t start, end, dur; /* end/dur valid when has_end/has_dur */
@@ -35,7 +36,7 @@ struct frame;
 
 struct history {
 	const struct sl_dict *names; /* the frame's: agents, environments, strategies, reasons */
-	const struct sl_dict *ids;   /* the frame's deployment ids */
+	const struct frame *f;       /* the frame: ids of the rows */
 	struct hist_row *rows;
 	size_t n, cap;
 	struct frame *own; /* the frame history_load() read, else NULL */

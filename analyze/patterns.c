@@ -2,6 +2,7 @@
  * deployment's cluster, and a summary of each cluster in words. */
 #include "featureset.h"
 #include "common.h"
+#include "frame.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -246,7 +247,7 @@ int patterns_add(const struct analyze_params *p, const struct feature_set *fs,
 		goto out;
 	rc = SL_ENOMEM;
 	for (size_t i = 0; i < fs->n; i++) {
-		if (sl_table_add_row(t) || table_set_name(t, 0, fs->ids, fs->rows[i].id))
+		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->rows[i].id))
 			goto out;
 		sl_table_set_i64(t, 1, label[i]);
 	}

@@ -1,5 +1,6 @@
 #include "predict.h"
 #include "common.h"
+#include "frame.h"
 #include "history.h"
 #include "query.h"
 #include "rollback.h"
@@ -660,7 +661,7 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 		base_sum += fabs(base_med - act);
 		ape[i - ntrain] = fabs(pred - act) / act;
 		covered += lo <= act && act <= hi;
-		if (sl_table_add_row(pt) || table_set_name(pt, 0, h->ids, w->id))
+		if (sl_table_add_row(pt) || frame_table_set_id(pt, 0, h->f, w->id))
 			goto nomem;
 		sl_table_set_i64(pt, 1, w->dur);
 		sl_table_set_f64(pt, 2, pred);

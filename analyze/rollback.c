@@ -1,5 +1,6 @@
 #include "rollback.h"
 #include "common.h"
+#include "frame.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -754,7 +755,7 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 		sl_buf_reset(&mit);
 		if (s.global.n == 0) {
 			/* nothing had ended yet: no score, only the prior */
-			if (sl_table_add_row(t) || table_set_name(t, 0, h->ids, w->id) ||
+			if (sl_table_add_row(t) || frame_table_set_id(t, 0, h->f, w->id) ||
 			    table_set_name(t, 1, h->names, w->agent) ||
 			    table_set_name(t, 2, h->names, w->env) ||
 			    (w->strategy != HIST_NONE && table_set_name(t, 4, h->names, w->strategy)) ||
@@ -778,7 +779,7 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 					     add_sep(&mit) || sl_buf_adds(&mit, m)))
 				goto out;
 		}
-		if (sl_table_add_row(t) || table_set_name(t, 0, h->ids, w->id) ||
+		if (sl_table_add_row(t) || frame_table_set_id(t, 0, h->f, w->id) ||
 		    table_set_name(t, 1, h->names, w->agent) || table_set_name(t, 2, h->names, w->env) ||
 		    (w->strategy != HIST_NONE && table_set_name(t, 4, h->names, w->strategy)) ||
 		    sl_table_set_str(t, 6, risk_level(score), strlen(risk_level(score))) ||

@@ -64,7 +64,7 @@ static void make(struct frame *f, const size_t *perm)
 		const struct in *r = &rows[src];
 
 		ck_assert_int_eq(frame_append(f, &cap, &i), 0);
-		ck_assert_int_eq(sl_dict_intern(f->ids, r->id, strlen(r->id), &f->id[i]), 0);
+		ck_assert_int_eq(frame_set_id(f, i, r->id, strlen(r->id)), 0);
 		f->agent[i] = code(f, r->agent);
 		f->env[i] = code(f, r->env);
 		f->strategy[i] = code(f, r->strategy);

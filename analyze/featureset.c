@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_stats.h"
+
 
 const char *const feature_names[F_N] = {
 	"log_duration", "failed_share", "unhealthy_share", "coverage", "latency_change",
@@ -65,41 +67,6 @@ static void take(struct feature_row *w, const struct frame *f, size_t i)
 	set(w, F_ROLLBACK, frame_rolled_back(f, i));
 }
 
-/* The k-th smallest of v[0..n) (v is reordered). */
-static double kth(double *v, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-
-	while (lo < hi) {
-		double pv = v[lo + (hi - lo) / 2];
-		size_t i = lo, j = hi;
-
-		while (i <= j) {
-			while (v[i] < pv)
-				i++;
-			while (v[j] > pv)
-				j--;
-			if (i <= j) {
-				double t = v[i];
-
-				v[i] = v[j];
-				v[j] = t;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			return v[k];
-	}
-	return v[k];
-}
-
 /* Median of the known values of each column (the mean of the two middle
  * ones for an even count, as numpy), then the standardized matrix. */
 static int standardize(struct feature_set *fs)
@@ -120,7 +87,7 @@ static int standardize(struct feature_set *fs)
 				tmp[m++] = fs->rows[i].raw[f];
 		fs->median[f] = 0;
 		if (m) {
-			double hi = kth(tmp, m, m / 2);
+			double hi = sl_select_kth(tmp, m, m / 2);
 
 			if (m % 2 == 0) {
 				double lo = tmp[0];

@@ -14,6 +14,7 @@
 #include "sl_buf.h"
 #include "sl_hash.h"
 #include "sl_ols.h"
+#include "sl_stats.h"
 #include "sl_u64map.h"
 #include "sl_value.h"
 
@@ -555,43 +556,6 @@ out:
 	return SL_OK;
 }
 
-/* The k-th smallest of v[0..n) (k < n), by selection (Hoare's partition,
- * pivot the median of three): v is reordered so that v[0..k) <= v[k] <=
- * v[k+1..n).  Linear on average where the sort it replaces was n log n,
- * and the same value. */
-static double select_kth(double *v, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-
-	while (lo < hi) {
-		size_t i = lo, j = hi, mid = lo + (hi - lo) / 2;
-		double a = v[lo], b = v[mid], c = v[hi], piv, t;
-
-		piv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-		while (i <= j) {
-			while (v[i] < piv)
-				i++;
-			while (piv < v[j])
-				j--;
-			if (i <= j) {
-				t = v[i];
-				v[i++] = v[j];
-				v[j] = t;
-				if (j-- == 0)
-					break;
-			}
-		}
-		/* v[lo..j] <= piv <= v[i..hi], and what lies between equals piv */
-		if (k <= j && j != (size_t)-1)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
-	}
-	return v[k];
-}
-
 /* The median of v[0..n) (reordered), as median_sorted() of the sorted
  * values. */
 static double median(double *v, size_t n)
@@ -600,7 +564,7 @@ static double median(double *v, size_t n)
 
 	if (n < 2)
 		return median_sorted(v, n);
-	b = select_kth(v, n, n / 2);
+	b = sl_select_kth(v, n, n / 2);
 	if (n % 2)
 		return b;
 	/* the largest of the lower half, which lies below n / 2 */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sl_err.h"
+#include "sl_stats.h"
 
 #define MAX_D 64
 #define EULER_GAMMA 0.5772156649015329
@@ -314,44 +315,6 @@ int sl_iforest_score(const struct sl_iforest *f, const double *x, size_t n, doub
 	return SL_OK;
 }
 
-/* The value of rank k (0 = the highest) of s[0..n), which it reorders:
- * quickselect with the middle of three as pivot, in linear time. */
-static double kth_highest(double *s, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-
-	while (lo < hi) {
-		double a = s[lo], b = s[lo + (hi - lo) / 2], c = s[hi];
-		double pv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-		size_t i = lo, j = hi;
-
-		/* [lo, i) >= pv, (j, hi] <= pv */
-		while (i <= j) {
-			while (s[i] > pv)
-				i++;
-			while (s[j] < pv)
-				j--;
-			if (i <= j) {
-				double t = s[i];
-
-				s[i++] = s[j];
-				s[j] = t;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		/* j can be lo - 1 (not below 0): then k is not <= j */
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			return s[k];
-	}
-	return s[k];
-}
-
 size_t sl_iforest_flag(const double *score, size_t n, double contamination, uint8_t *flag,
 		       double *threshold)
 {
@@ -370,7 +333,7 @@ size_t sl_iforest_flag(const double *score, size_t n, double contamination, uint
 	if (!(s = malloc(n * sizeof(*s))))
 		return (size_t)-1;
 	memcpy(s, score, n * sizeof(*s));
-	*threshold = kth_highest(s, n, k - 1);
+	*threshold = sl_select_kth(s, n, n - k); /* rank k - 1 from the top */
 	free(s);
 	for (size_t i = 0; i < n; i++)
 		if (score[i] >= *threshold) {

@@ -77,3 +77,37 @@ int sl_stats_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d, double
 	*p = sum > 1 ? 1 : sum;
 	return 0;
 }
+
+/* Hoare's partition around the median of three; linear on average. */
+double sl_select_kth(double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		size_t i = lo, j = hi, mid = lo + (hi - lo) / 2;
+		double a = v[lo], b = v[mid], c = v[hi], piv, t;
+
+		piv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		while (i <= j) {
+			while (v[i] < piv)
+				i++;
+			while (piv < v[j])
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i++] = v[j];
+				v[j] = t;
+				if (j-- == 0)
+					break;
+			}
+		}
+		/* v[lo..j] <= piv <= v[i..hi], and what lies between equals piv */
+		if (k <= j && j != (size_t)-1)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
+}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sl_stats.h"
+#include "xorshift.h"
 
 static int close_to(double got, double want, double rel)
 {
@@ -103,6 +104,42 @@ START_TEST(test_fisher_hand)
 }
 END_TEST
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Selection gives, for every rank, the value a sort puts there: arrays of
+ * 1 to 200 values, few distinct (ties) or many, and sorted or reversed
+ * runs; the array is left partitioned around rank k. */
+START_TEST(test_select_kth)
+{
+	uint64_t seed = 0x5e1ec7;
+	double v[200], sorted[200];
+
+	for (int round = 0; round < 400; round++) {
+		size_t n = 1 + xorshift64(&seed) % 200;
+		unsigned distinct = round % 3 == 0 ? 3 : 1000000;
+
+		for (size_t i = 0; i < n; i++)
+			sorted[i] = round % 7 == 0 ? (double)i : round % 7 == 1 ? -(double)i
+				  : (double)(xorshift64(&seed) % distinct) - 7.5;
+		memcpy(v, sorted, n * sizeof(*v));
+		qsort(sorted, n, sizeof(*sorted), cmp_dbl);
+		for (size_t k = 0; k < n; k++) {
+			double x;
+
+			x = sl_select_kth(v, n, k);
+			ck_assert_msg(x == sorted[k], "n %zu k %zu: %g, sorted %g", n, k, x, sorted[k]);
+			for (size_t i = 0; i < n; i++)
+				ck_assert(i < k ? v[i] <= x : i > k ? v[i] >= x : v[i] == x);
+		}
+	}
+}
+END_TEST
+
 Suite *suite_stats(void);
 
 Suite *suite_stats(void)
@@ -112,6 +149,7 @@ Suite *suite_stats(void)
 
 	tcase_add_test(tc, test_against_scipy);
 	tcase_add_test(tc, test_fisher_hand);
+	tcase_add_test(tc, test_select_kth);
 	suite_add_tcase(s, tc);
 	return s;
 }

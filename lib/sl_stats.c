@@ -13,6 +13,24 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void sl_sort_doubles(double *v, size_t n)
+{
+	/* samples of one deployment are a few dozen values: an insertion
+	 * sort beats qsort's calls through a pointer there */
+	if (n > 48) {
+		sl_sort(v, n, sizeof(*v), cmp_double);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		double t = v[i];
+		size_t j = i;
+
+		for (; j > 0 && v[j - 1] > t; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
 int sl_stats_mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u, double *p)
 {
 	size_t n = nx + ny, i = 0, j = 0;
@@ -20,8 +38,8 @@ int sl_stats_mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u,
 
 	if (!nx || !ny)
 		return -1;
-	sl_sort(x, nx, sizeof(*x), cmp_double);
-	sl_sort(y, ny, sizeof(*y), cmp_double);
+	sl_sort_doubles(x, nx);
+	sl_sort_doubles(y, ny);
 	/* walk the merged order; a run of equal values shares its mean rank */
 	while (i < nx || j < ny) {
 		double v = i < nx && (j >= ny || x[i] <= y[j]) ? x[i] : y[j];

@@ -23,6 +23,9 @@ int sl_stats_mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u,
 int sl_stats_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d, double *odds,
 			  double *p);
 
+/* Sorts v[0..n) ascending (no NaN). */
+void sl_sort_doubles(double *v, size_t n);
+
 /* The k-th smallest of v[0..n) (k < n; no NaN), the value a sort would put
  * at index k; v is reordered (v[0..k) <= v[k] <= v[k+1..n)). */
 double sl_select_kth(double *v, size_t n, size_t k);

@@ -111,7 +111,8 @@ static int cmp_dbl(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Selection gives, for every rank, the value a sort puts there: arrays of
+/* sl_sort_doubles() sorts; selection gives, for every rank, the value a
+ * sort puts there: arrays of
  * 1 to 200 values, few distinct (ties) or many, and sorted or reversed
  * runs; the array is left partitioned around rank k. */
 START_TEST(test_select_kth)
@@ -128,6 +129,16 @@ START_TEST(test_select_kth)
 				  : (double)(xorshift64(&seed) % distinct) - 7.5;
 		memcpy(v, sorted, n * sizeof(*v));
 		qsort(sorted, n, sizeof(*sorted), cmp_dbl);
+		memcpy(v, sorted, n * sizeof(*v));
+		/* the same values reversed, then sorted again */
+		for (size_t i = 0; i < n / 2; i++) {
+			double t = v[i];
+
+			v[i] = v[n - 1 - i];
+			v[n - 1 - i] = t;
+		}
+		sl_sort_doubles(v, n);
+		ck_assert(!memcmp(v, sorted, n * sizeof(*v)));
 		for (size_t k = 0; k < n; k++) {
 			double x;
 

@@ -174,7 +174,7 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 	if (rc < 0 || (rc = scan_children(p, st, &cx, SL_KIND_VALIDATIONS, err)) ||
 	    (rc = scan_children(p, st, &cx, SL_KIND_INCIDENTS, err)))
 		goto out;
-	if (group_p95(&cx, &p95, &has95) || !(t = sl_table_new("alerts", acols, 8)) ||
+	if (group_p95(&cx, &p95, &has95) || !(t = sl_table_new_stream(a, "alerts", acols, 8)) ||
 	    !(pt = sl_table_new("alert_precision", pcols, 6))) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;

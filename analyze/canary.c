@@ -340,9 +340,9 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if ((rc = scan_deployments(p, st, &cx, err)) || (rc = scan_samples(p, st, &cx, err)))
 		goto out;
-	if (!(rt = sl_table_new("rollback_decisions", rcols, 11)) ||
-	    !(mt = sl_table_new("canary_metrics", mcols, 10)) ||
-	    !(jt = sl_table_new("canary_judgements", jcols, 7)))
+	if (!(rt = sl_table_new_stream(a, "rollback_decisions", rcols, 11)) ||
+	    !(mt = sl_table_new_stream(a, "canary_metrics", mcols, 10)) ||
+	    !(jt = sl_table_new_stream(a, "canary_judgements", jcols, 7)))
 		goto nomem;
 	sort_by_start_id(cx.d, cx.n, sizeof(*cx.d), offsetof(struct dep, start),
 			 offsetof(struct dep, id), cx.names);

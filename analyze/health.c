@@ -164,7 +164,7 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 			}
 	if (rc < 0 || (rc = scan_validations(p, st, &cx, err)))
 		goto out;
-	if (group_medians(&cx, &med, &has_med) || !(t = sl_table_new("health_scores", cols, 11))) {
+	if (group_medians(&cx, &med, &has_med) || !(t = sl_table_new_stream(a, "health_scores", cols, 11))) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}

@@ -170,15 +170,20 @@ int main(int argc, char **argv)
 		report(&err);
 		goto out;
 	}
+	if (add_meta(a, &p, &sc)) {
+		errorf("out of memory");
+		goto out;
+	}
+	/* the file starts now, so the per-deployment tables stream to it */
+	if (p.out && sl_analysis_open(a, p.out, &err)) {
+		report(&err);
+		goto out;
+	}
 	for (size_t i = 0; i < NANALYSES; i++)
 		if (listed(p.only, analyses[i].name) && (rc = analyses[i].run(&p, st, a, &err))) {
 			report(&err);
 			goto out;
 		}
-	if (add_meta(a, &p, &sc)) {
-		errorf("out of memory");
-		goto out;
-	}
 	if (p.print) {
 		const struct sl_table *t = sl_analysis_table(a, p.print);
 

@@ -501,7 +501,7 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 	    (rc = dmodel_fit(&full, h, idx, n, p->cfg.predict_agent_min, err)))
 		goto out;
 	rc = SL_ENOMEM;
-	if (!(pt = sl_table_new("predictions", pcols, 5)) ||
+	if (!(pt = sl_table_new_stream(a, "predictions", pcols, 5)) ||
 	    !(x = malloc(((size_t)train.p + 1) * sizeof(*x))) ||
 	    !(ape = malloc((nhold + 1) * sizeof(*ape))) ||
 	    !(base = malloc((ntrain + 1) * sizeof(*base))))

@@ -259,7 +259,8 @@ static int cur_int(struct cur *c, int64_t *v)
 
 /* One cell of column c (type ty) into row r; SL_EFORMAT when it is not a
  * value of that type the writer could have written. */
-static int read_cell(struct cur *cu, struct sl_table *t, int c, size_t r, enum sl_rtype ty)
+static int read_cell(struct cur *cu, struct sl_table *t, int c, size_t r, enum sl_rtype ty,
+		     int store)
 {
 	const char *s;
 	uint64_t n, u;
@@ -278,12 +279,13 @@ static int read_cell(struct cur *cu, struct sl_table *t, int c, size_t r, enum s
 		if (cur_str(cu, &s, &n) || n > SL_ANREAD_MAX_STR || memchr(s, '\0', n) ||
 		    !sl_utf8_valid(s, n))
 			return SL_EFORMAT;
-		return sl_table_set_str_at(t, c, r, s, n);
+		return store ? sl_table_set_str_at(t, c, r, s, n) : SL_OK;
 	case SL_R_I64:
 	case SL_R_TIME:
 		if (cur_int(cu, &i))
 			return SL_EFORMAT;
-		sl_table_set_i64_at(t, c, r, i);
+		if (store)
+			sl_table_set_i64_at(t, c, r, i);
 		return SL_OK;
 	case SL_R_F64:
 		/* the writer never writes NaN or infinities: null stands for them */
@@ -295,12 +297,15 @@ static int read_cell(struct cur *cu, struct sl_table *t, int c, size_t r, enum s
 		memcpy(&d, &u, sizeof(d));
 		if (!isfinite(d))
 			return SL_EFORMAT;
-		sl_table_set_f64_at(t, c, r, d);
+		if (store)
+			sl_table_set_f64_at(t, c, r, d);
 		return SL_OK;
 	case SL_R_BOOL:
 		if (*cu->p != 0xc2 && *cu->p != 0xc3)
 			return SL_EFORMAT;
-		sl_table_set_i64_at(t, c, r, *cu->p++ == 0xc3);
+		if (store)
+			sl_table_set_i64_at(t, c, r, *cu->p == 0xc3);
+		cu->p++;
 		return SL_OK;
 	case SL_R_DAY:
 		if (cur_str(cu, &s, &n) || n != 10 || sl_parse_day(s, 10, &i))
@@ -308,7 +313,8 @@ static int read_cell(struct cur *cu, struct sl_table *t, int c, size_t r, enum s
 		sl_format_day(i, day); /* only the canonical spelling */
 		if (memcmp(day, s, 10))
 			return SL_EFORMAT;
-		sl_table_set_i64_at(t, c, r, i);
+		if (store)
+			sl_table_set_i64_at(t, c, r, i);
 		return SL_OK;
 	}
 	return SL_EFORMAT;
@@ -317,7 +323,7 @@ static int read_cell(struct cur *cu, struct sl_table *t, int c, size_t r, enum s
 /* Decodes the group at buf[0..n) and appends its rows to t. */
 static int decode_group(const char *buf, size_t n, const char *path, const char *table,
 			const struct sl_rcol *cols, int ncols, uint64_t rows, struct sl_table *t,
-			struct sl_errctx *err)
+			const unsigned char *want, struct sl_errctx *err)
 {
 	struct cur cu = {(const unsigned char *)buf, (const unsigned char *)buf + n};
 	size_t base = sl_table_rows(t);
@@ -352,7 +358,7 @@ static int decode_group(const char *buf, size_t n, const char *path, const char 
 					  "table '%s': column '%s' does not hold %llu rows", table,
 					  cols[c].name, (unsigned long long)rows);
 		for (uint64_t r = 0; r < rows; r++) {
-			int e = read_cell(&cu, t, c, base + r, cols[c].type);
+			int e = read_cell(&cu, t, c, base + r, cols[c].type, !want || want[c]);
 
 			if (e == SL_ENOMEM)
 				return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
@@ -374,13 +380,13 @@ int sl_anread_group(const char *buf, size_t n, const char *path, const char *tab
 		    const struct sl_rcol *cols, int ncols, uint64_t rows,
 		    struct sl_table **out, struct sl_errctx *err)
 {
-	struct sl_table *t = sl_table_new(table, cols, ncols);
+	struct sl_table *t = sl_table_new_flat(table, cols, ncols);
 	int rc;
 
 	*out = NULL;
 	if (!t)
 		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
-	if ((rc = decode_group(buf, n, path, table, cols, ncols, rows, t, err))) {
+	if ((rc = decode_group(buf, n, path, table, cols, ncols, rows, t, NULL, err))) {
 		sl_table_free(t);
 		return rc;
 	}
@@ -845,9 +851,9 @@ long sl_anfile_find(const struct sl_anfile *f, const char *name)
 	return -1;
 }
 
-/* Appends group k of table i to t. */
+/* Appends group k of table i to t (only the columns in want, when set). */
 static int append_group(struct sl_anfile *f, size_t i, size_t k, struct sl_table *t,
-			struct sl_errctx *err)
+			const unsigned char *want, struct sl_errctx *err)
 {
 	const struct antable *at = &f->t[i];
 	const struct angroup *g = &at->g[k];
@@ -856,11 +862,17 @@ static int append_group(struct sl_anfile *f, size_t i, size_t k, struct sl_table
 	if ((rc = read_buf(f, g->off, (size_t)g->bytes, err)))
 		return rc;
 	return decode_group(f->gbuf, (size_t)g->bytes, f->path, at->name, at->cols, at->ncols,
-			    g->rows, t, err);
+			    g->rows, t, want, err);
 }
 
 int sl_anfile_group(struct sl_anfile *f, size_t i, size_t k, struct sl_table **out,
 		    struct sl_errctx *err)
+{
+	return sl_anfile_group_cols(f, i, k, NULL, out, err);
+}
+
+int sl_anfile_group_cols(struct sl_anfile *f, size_t i, size_t k, const unsigned char *want,
+			 struct sl_table **out, struct sl_errctx *err)
 {
 	struct sl_table *t;
 	int rc = SL_OK;
@@ -868,10 +880,10 @@ int sl_anfile_group(struct sl_anfile *f, size_t i, size_t k, struct sl_table **o
 	*out = NULL;
 	if (i >= f->nt || (k >= f->t[i].ng && k > 0))
 		return sl_err_set(err, SL_EINVAL, f->path, 0, "no such row group");
-	if (!(t = sl_table_new(f->t[i].name, f->t[i].cols, f->t[i].ncols)))
+	if (!(t = sl_table_new_flat(f->t[i].name, f->t[i].cols, f->t[i].ncols)))
 		return sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
 	if (k < f->t[i].ng)
-		rc = append_group(f, i, k, t, err);
+		rc = append_group(f, i, k, t, want, err);
 	if (rc)
 		sl_table_free(t);
 	else
@@ -891,7 +903,7 @@ int sl_anfile_table(struct sl_anfile *f, size_t i, struct sl_table **out,
 	if (!(t = sl_table_new(f->t[i].name, f->t[i].cols, f->t[i].ncols)))
 		return sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
 	for (size_t k = 0; !rc && k < f->t[i].ng; k++)
-		rc = append_group(f, i, k, t, err);
+		rc = append_group(f, i, k, t, NULL, err);
 	if (rc)
 		sl_table_free(t);
 	else

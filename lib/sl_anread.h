@@ -57,6 +57,11 @@ size_t sl_anfile_ngroups(const struct sl_anfile *f, size_t i);
  * no rows: an empty table with the columns). */
 int sl_anfile_group(struct sl_anfile *f, size_t i, size_t k, struct sl_table **out,
 		    struct sl_errctx *err);
+/* The same keeping only the columns c where want[c] is set: the others
+ * are checked as strictly but read back as null (a section that counts
+ * one column of a wide table copies only that one). */
+int sl_anfile_group_cols(struct sl_anfile *f, size_t i, size_t k, const unsigned char *want,
+			 struct sl_table **out, struct sl_errctx *err);
 /* The whole of table i as one new table (memory grows with the table). */
 int sl_anfile_table(struct sl_anfile *f, size_t i, struct sl_table **out,
 		    struct sl_errctx *err);

@@ -39,6 +39,7 @@ struct rcol {
 	} v;
 	uint8_t *isnull;
 	struct sl_dict *dict; /* SL_R_STR */
+	struct sl_buf flat;   /* SL_R_STR of a flat table: the strings, code = offset */
 };
 
 struct sl_table {
@@ -54,6 +55,7 @@ struct sl_table {
 	struct rgroup *groups;
 	size_t ngroups, groups_cap;
 	int written; /* its groups are in the file being written */
+	int flat;    /* strings stored as they come (sl_table_new_flat) */
 };
 
 static int flush_group(struct sl_table *t);
@@ -78,12 +80,28 @@ fail:
 	return NULL;
 }
 
+struct sl_table *sl_table_new_flat(const char *name, const struct sl_rcol *cols, int ncols)
+{
+	struct sl_table *t = sl_table_new(name, cols, ncols);
+
+	if (!t)
+		return NULL;
+	/* no dictionary: each string is copied once, never hashed */
+	t->flat = 1;
+	for (int c = 0; c < ncols; c++) {
+		sl_dict_free(t->cols[c].dict);
+		t->cols[c].dict = NULL;
+	}
+	return t;
+}
+
 void sl_table_free(struct sl_table *t)
 {
 	if (!t)
 		return;
 	for (int c = 0; t->cols && c < t->ncols; c++) {
 		sl_dict_free(t->cols[c].dict);
+		sl_buf_release(&t->cols[c].flat);
 		free(t->cols[c].v.p);
 		free(t->cols[c].isnull);
 		free(t->cols[c].name);
@@ -159,6 +177,30 @@ int sl_table_set_str_at(struct sl_table *t, int c, size_t r, const char *s, size
 {
 	uint32_t code;
 
+	if (t->flat) {
+		struct sl_buf *b = &t->cols[c].flat;
+
+		if (memchr(s, '\0', n)) {
+			/* as below: each NUL becomes U+FFFD */
+			sl_buf_reset(&t->scratch);
+			for (const char *nul; n && (nul = memchr(s, '\0', n));
+			     n -= (size_t)(nul - s) + 1, s = nul + 1)
+				if (sl_buf_add(&t->scratch, s, (size_t)(nul - s)) ||
+				    sl_buf_add(&t->scratch, "\xEF\xBF\xBD", 3))
+					return SL_ENOMEM;
+			if (sl_buf_add(&t->scratch, s, n))
+				return SL_ENOMEM;
+			s = t->scratch.data;
+			n = t->scratch.len;
+		}
+
+		/* offsets are 32-bit: a group's strings are far smaller */
+		if (b->len + n + 1 > UINT32_MAX || sl_buf_add(b, s, n) || sl_buf_addc(b, '\0'))
+			return SL_ENOMEM;
+		t->cols[c].v.code[r] = (uint32_t)(b->len - n - 1);
+		t->cols[c].isnull[r] = 0;
+		return SL_OK;
+	}
 	sl_buf_reset(&t->scratch);
 	/* cells are C strings (and the analysis file forbids NUL): a NUL from
 	 * a log becomes U+FFFD, so "a\0b" stays distinct from "a" */
@@ -178,6 +220,8 @@ static const char *cell_str(const struct rcol *col, size_t r)
 {
 	size_t n;
 
+	if (!col->dict)
+		return col->flat.data + col->v.code[r];
 	return sl_dict_get(col->dict, col->v.code[r], &n);
 }
 
@@ -217,11 +261,9 @@ int sl_table_copy_row(struct sl_table *t, const struct sl_table *src, size_t r)
 		if (sc->isnull[r])
 			continue;
 		if (sc->type == SL_R_STR) {
-			size_t n;
-			const char *s = sl_dict_get(sc->dict, sc->v.code[r], &n);
+			const char *s = cell_str(sc, r);
 
-			/* interned with their NUL */
-			if (sl_table_set_str_at(t, c, d, s, n ? n - 1 : 0))
+			if (sl_table_set_str_at(t, c, d, s, strlen(s)))
 				return SL_ENOMEM;
 		} else if (sc->type == SL_R_F64) {
 			sl_table_set_f64_at(t, c, d, sc->v.f64[r]);

@@ -53,6 +53,10 @@ struct sl_table *sl_table_new(const char *name, const struct sl_rcol *cols, int 
  * handed to a with sl_analysis_add() (or freed). */
 struct sl_table *sl_table_new_stream(struct sl_analysis *a, const char *name,
 				     const struct sl_rcol *cols, int ncols);
+/* A table whose strings are stored as they are set, not interned (no
+ * hashing; a string set twice takes its room twice): for a table filled
+ * once and then read, as a row group read back from the file. */
+struct sl_table *sl_table_new_flat(const char *name, const struct sl_rcol *cols, int ncols);
 void sl_table_free(struct sl_table *t);
 const char *sl_table_name(const struct sl_table *t);
 /* Every row added, written to the file or not. */

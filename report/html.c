@@ -155,6 +155,14 @@ static const char *str(const struct sl_table *t, const char *col, size_t r)
 	return t ? sl_table_get_str(t, sl_table_col(t, col), r) : NULL;
 }
 
+/* num() of column c (an index: loops over many rows look it up once) */
+static double numc(const struct sl_table *t, int c, size_t r)
+{
+	double v;
+
+	return !sl_table_get_f64(t, c, r, &v) ? v : NAN;
+}
+
 static int has_cols(const struct sl_table *t, const char *const *cols)
 {
 	for (; *cols; cols++)
@@ -790,8 +798,11 @@ static void sec_health(struct ctx *cx, const struct section *s)
 		"50\xe2\x80\x93" "60", "60\xe2\x80\x93" "70", "70\xe2\x80\x93" "80",
 		"80\xe2\x80\x93" "90", "90\xe2\x80\x93" "100"};
 
+	static const char *const want[] = {"health_score", NULL};
+
 	mark(cx, "health_scores");
 	giter_init(&it, cx->f, sl_anfile_find(cx->f, "health_scores"), cx->err);
+	giter_only(&it, want);
 	while ((t = giter_next(&it))) {
 		int hc = sl_table_col(t, "health_score");
 
@@ -883,22 +894,32 @@ struct pickq {
 static int pick_rows(struct ctx *cx, const char *name, const struct pickq *q, struct pick *pk,
 		     size_t **idx, size_t *n)
 {
-	struct giter it;
+	const char *deciding[4] = {NULL, NULL, NULL, NULL};
+	long ti = sl_anfile_find(cx->f, name);
 	const struct sl_table *g;
-	int rc = SL_OK, started = 0;
+	struct giter it;
+	int rc, nd = 0;
 
 	*idx = NULL;
 	*n = 0;
-	memset(pk, 0, sizeof(*pk));
-	giter_init(&it, cx->f, sl_anfile_find(cx->f, name), cx->err);
+	if ((rc = pick_init(pk, (size_t)cx->p->rows, !q->by))) {
+		failed(cx, rc);
+		return rc;
+	}
+	/* the first pass reads only the columns that decide */
+	if (q->keep)
+		deciding[nd++] = q->keep;
+	if (q->by)
+		deciding[nd++] = q->by;
+	if (q->col)
+		deciding[nd++] = q->col;
+	giter_init(&it, cx->f, ti, cx->err);
+	giter_only(&it, deciding);
 	while (!rc && (g = giter_next(&it))) {
 		int kc = q->keep ? sl_table_col(g, q->keep) : -1;
 		int bc = q->by ? sl_table_col(g, q->by) : -1;
 		int sc = q->col ? sl_table_col(g, q->col) : -1;
 
-		if (!started && (rc = pick_init(pk, g, (size_t)cx->p->rows, !q->by)))
-			break;
-		started = 1;
 		for (size_t r = 0; !rc && r < sl_table_rows(g); r++) {
 			double k = NAN, v = NAN;
 
@@ -912,23 +933,15 @@ static int pick_rows(struct ctx *cx, const char *name, const struct pickq *q, st
 			}
 			if (bc >= 0)
 				sl_table_get_f64(g, bc, r, &v);
-			rc = pick_offer(pk, g, r, it.base + r, v);
+			rc = pick_offer(pk, it.base + r, v);
 		}
 	}
 	giter_done(&it);
 	if (!rc)
 		rc = it.rc;
-	if (!rc && !started && it.ti >= 0) {
-		/* no rows: the view still has the columns */
-		struct sl_table *e;
-
-		if (!(rc = sl_anfile_group(cx->f, (size_t)it.ti, 0, &e, cx->err))) {
-			rc = pick_init(pk, e, (size_t)cx->p->rows, !q->by);
-			sl_table_free(e);
-			started = 1;
-		}
-	}
-	if (!rc && started && !(rc = pick_order(pk, idx, n)))
+	if (!rc)
+		rc = pick_fill(pk, cx->f, ti, cx->err);
+	if (!rc && pk->t && !(rc = pick_order(pk, idx, n)))
 		*n = (size_t)pk->offered;
 	failed(cx, rc);
 	return rc;
@@ -1752,17 +1765,21 @@ static void rollback_risk(struct ctx *cx)
 		    "</span></h3>\n");
 	/* the counts by level, and the first row of each level's recommended
 	 * validation (said once each) */
+	static const char *const want[] = {"risk_level", "recommended_validation", NULL};
+
 	giter_init(&it, cx->f, sl_anfile_find(cx->f, "rollback_risk"), cx->err);
+	giter_only(&it, want);
 	while ((g = giter_next(&it)))
-		for (size_t r = 0; r < sl_table_rows(g); r++) {
-			const char *l = str(g, "risk_level", r);
+		for (size_t r = 0, lc = (size_t)sl_table_col(g, "risk_level"); r < sl_table_rows(g);
+		     r++) {
+			const char *l = sl_table_get_str(g, (int)lc, r);
 
 			for (int k = 0; k < 4; k++)
 				if (l && !strcmp(l, levels[k])) {
-					const char *rv = str(g, "recommended_validation", r);
+					const char *rv = lv[k]++ ? NULL
+						       : str(g, "recommended_validation", r);
 
-					lv[k]++;
-					if (lv[k] == 1 && rv && !(recommended[k] = strdup(rv)))
+					if (rv && !(recommended[k] = strdup(rv)))
 						failed(cx, SL_ENOMEM);
 				}
 		}
@@ -1979,12 +1996,17 @@ static void sec_alerts(struct ctx *cx, const struct section *s)
 	struct giter it;
 	struct pick pk;
 
+	static const char *const want[] = {"type", "severity", NULL};
+
 	mark(cx, "alerts");
 	memset(cnt, 0, sizeof(cnt));
 	giter_init(&it, cx->f, sl_anfile_find(cx->f, "alerts"), cx->err);
+	giter_only(&it, want);
 	while ((t = giter_next(&it))) {
+		int tc = sl_table_col(t, "type"), vc = sl_table_col(t, "severity");
+
 		for (size_t r = 0; r < sl_table_rows(t); r++) {
-			const char *ty = str(t, "type", r), *sv = str(t, "severity", r);
+			const char *ty = sl_table_get_str(t, tc, r), *sv = sl_table_get_str(t, vc, r);
 			size_t k;
 			int si = 2;
 
@@ -2088,10 +2110,14 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 	if (d) {
 		double should = 0, did = 0, both = 0;
 
+		static const char *const want[] = {"should_rollback", "rolled_back", NULL};
+
 		giter_init(&it, cx->f, di, cx->err);
+		giter_only(&it, want);
 		while ((g = giter_next(&it)))
 			for (size_t r = 0; r < sl_table_rows(g); r++) {
-				double a = num(g, "should_rollback", r), b = num(g, "rolled_back", r);
+				double a = numc(g, sl_table_col(g, "should_rollback"), r);
+				double b = numc(g, sl_table_col(g, "rolled_back"), r);
 
 				should += a == 1;
 				did += b == 1;
@@ -2116,10 +2142,13 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 		struct svg_chart c = {"Canary judgements by result", "judgement", "deployments", 0,
 				      220, 0, 0};
 
+		static const char *const want[] = {"result", NULL};
+
 		giter_init(&it, cx->f, ji, cx->err);
+		giter_only(&it, want);
 		while ((g = giter_next(&it)))
 			for (size_t r = 0; r < sl_table_rows(g); r++) {
-				const char *v = str(g, "result", r);
+				const char *v = sl_table_get_str(g, sl_table_col(g, "result"), r);
 
 				for (int i = 0; i < 3; i++)
 					if (v && !strcmp(v, res[i]))
@@ -2173,7 +2202,9 @@ static void scatter(struct ctx *cx)
 	struct out *o = cx->o;
 	long ti = sl_anfile_find(cx->f, "predictions");
 	double lim[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY}, *x = NULL, *y = NULL;
-	size_t pts = 0, in = 0, known = 0, m = 0, seen = 0, want;
+	size_t pts = 0, in = 0, known = 0, m = 0, seen = 0, nwant;
+	static const char *const want[] = {"actual_duration_ms", "predicted_duration_ms",
+					   "lower_90_ms", "upper_90_ms", NULL};
 	const struct sl_table *g;
 	struct giter it;
 	uint64_t seed = 0x5eed5ca77e2ULL;
@@ -2182,11 +2213,14 @@ static void scatter(struct ctx *cx)
 			      0, 0};
 
 	giter_init(&it, cx->f, ti, cx->err);
+	giter_only(&it, want);
 	while ((g = giter_next(&it)))
 		for (size_t r = 0; r < sl_table_rows(g); r++) {
-			double a = num(g, "actual_duration_ms", r);
-			double lo = num(g, "lower_90_ms", r), hi = num(g, "upper_90_ms", r);
-			double px = a / 60000.0, py = num(g, "predicted_duration_ms", r) / 60000.0;
+			double a = numc(g, sl_table_col(g, "actual_duration_ms"), r);
+			double lo = numc(g, sl_table_col(g, "lower_90_ms"), r);
+			double hi = numc(g, sl_table_col(g, "upper_90_ms"), r);
+			double px = a / 60000.0;
+			double py = numc(g, sl_table_col(g, "predicted_duration_ms"), r) / 60000.0;
 
 			if (isfinite(px) && isfinite(py)) {
 				pts++;
@@ -2202,22 +2236,24 @@ static void scatter(struct ctx *cx)
 		}
 	giter_done(&it);
 	failed(cx, it.rc);
-	want = pts < MAXMARKS ? pts : MAXMARKS;
-	if (o->err || !(x = malloc((want + 1) * sizeof(*x))) ||
-	    !(y = malloc((want + 1) * sizeof(*y)))) {
+	nwant = pts < MAXMARKS ? pts : MAXMARKS;
+	if (o->err || !(x = malloc((nwant + 1) * sizeof(*x))) ||
+	    !(y = malloc((nwant + 1) * sizeof(*y)))) {
 		failed(cx, SL_ENOMEM);
 		goto out;
 	}
 	giter_init(&it, cx->f, ti, cx->err);
-	while (m < want && (g = giter_next(&it)))
-		for (size_t r = 0; r < sl_table_rows(g) && m < want; r++) {
-			double px = num(g, "actual_duration_ms", r) / 60000.0;
-			double py = num(g, "predicted_duration_ms", r) / 60000.0;
+	giter_only(&it, want);
+	while (m < nwant && (g = giter_next(&it)))
+		for (size_t r = 0; r < sl_table_rows(g) && m < nwant; r++) {
+			double px = numc(g, sl_table_col(g, "actual_duration_ms"), r) / 60000.0;
+			double py = numc(g, sl_table_col(g, "predicted_duration_ms"), r) / 60000.0;
 
 			if (!isfinite(px) || !isfinite(py))
 				continue;
 			/* the next of pts - seen points, want - m still to take */
-			if (want == pts || (double)(pts - seen) * next_unit(&seed) < (double)(want - m)) {
+			if (nwant == pts ||
+			    (double)(pts - seen) * next_unit(&seed) < (double)(nwant - m)) {
 				x[m] = px;
 				y[m] = py;
 				m++;

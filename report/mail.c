@@ -181,22 +181,32 @@ void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params
 		char buf[32];
 		int rc = SL_OK;
 
-		memset(&pk, 0, sizeof(pk));
+		static const char *const sev[] = {"severity", NULL};
+
+		if ((rc = pick_init(&pk, LATEST_ALERTS, 1)))
+			goto alerts_out;
 		giter_init(&it, f, ai, err);
+		giter_only(&it, sev);
 		while (!rc && (g = giter_next(&it))) {
-			if (!pk.t && (rc = pick_init(&pk, g, LATEST_ALERTS, 1)))
-				break;
-			for (size_t i = 0; !rc && i < sl_table_rows(g); i++)
-				if (!strcmp(str(g, "severity", i), "critical")) {
+			int svc = sl_table_col(g, "severity");
+
+			for (size_t i = 0; !rc && i < sl_table_rows(g); i++) {
+				const char *sv = sl_table_get_str(g, svc, i);
+
+				if (sv && !strcmp(sv, "critical")) {
 					crit++;
-					rc = pick_offer(&pk, g, i, it.base + i, 0);
+					rc = pick_offer(&pk, it.base + i, 0);
 				}
+			}
 		}
 		giter_done(&it);
 		if (!rc)
 			rc = it.rc;
+		if (!rc)
+			rc = pick_fill(&pk, f, ai, err);
 		if (!rc && pk.t)
 			rc = pick_order(&pk, &idx, &n);
+alerts_out:
 		if (rc && !o->err)
 			o->err = rc;
 		al = pk.t;

@@ -15,6 +15,22 @@ void giter_init(struct giter *it, struct sl_anfile *f, long ti, struct sl_errctx
 	it->ng = ti >= 0 ? sl_anfile_ngroups(f, (size_t)ti) : 0;
 }
 
+void giter_only(struct giter *it, const char *const *names)
+{
+	const struct sl_rcol *cols;
+	int nc;
+
+	if (it->ti < 0)
+		return;
+	cols = sl_anfile_cols(it->f, (size_t)it->ti, &nc);
+	it->some = 1;
+	memset(it->want, 0, sizeof(it->want));
+	for (; *names; names++)
+		for (int c = 0; c < nc; c++)
+			if (!strcmp(cols[c].name, *names))
+				it->want[c] = 1;
+}
+
 const struct sl_table *giter_next(struct giter *it)
 {
 	if (it->g) {
@@ -24,7 +40,8 @@ const struct sl_table *giter_next(struct giter *it)
 	}
 	if (it->rc || it->k >= it->ng)
 		return NULL;
-	if ((it->rc = sl_anfile_group(it->f, (size_t)it->ti, it->k++, &it->g, it->err)))
+	if ((it->rc = sl_anfile_group_cols(it->f, (size_t)it->ti, it->k++,
+					   it->some ? it->want : NULL, &it->g, it->err)))
 		return NULL;
 	return it->g;
 }
@@ -35,20 +52,14 @@ void giter_done(struct giter *it)
 	it->g = NULL;
 }
 
-int pick_init(struct pick *pk, const struct sl_table *like, size_t max, int latest)
+int pick_init(struct pick *pk, size_t max, int latest)
 {
-	struct sl_rcol cols[SL_ANREAD_MAX_COLS];
-	int nc = sl_table_ncols(like);
-
 	memset(pk, 0, sizeof(*pk));
-	for (int c = 0; c < nc && c < SL_ANREAD_MAX_COLS; c++)
-		cols[c] = (struct sl_rcol){sl_table_col_name(like, c), sl_table_col_type(like, c)};
 	pk->max = max ? max : 1;
 	pk->latest = latest;
-	pk->t = sl_table_new(sl_table_name(like), cols, nc);
 	pk->key = malloc(2 * pk->max * sizeof(*pk->key));
 	pk->row = malloc(2 * pk->max * sizeof(*pk->row));
-	return pk->t && pk->key && pk->row ? SL_OK : SL_ENOMEM;
+	return pk->key && pk->row ? SL_OK : SL_ENOMEM;
 }
 
 /* qsort has no context: the pick being ordered */
@@ -75,82 +86,128 @@ static int cmp_row_desc(const void *x, const void *y)
 	return (order_pk->row[i] < order_pk->row[j]) - (order_pk->row[i] > order_pk->row[j]);
 }
 
-int pick_order(struct pick *pk, size_t **idx, size_t *n)
+/* The first *n of the kept entries, best first. */
+static size_t *ranked(const struct pick *pk, size_t *n)
 {
-	size_t m = sl_table_rows(pk->t);
+	size_t *idx = malloc((pk->n + 1) * sizeof(*idx));
 
-	*n = 0;
-	if (!(*idx = malloc((m + 1) * sizeof(**idx))))
-		return SL_ENOMEM;
-	for (size_t i = 0; i < m; i++)
-		(*idx)[i] = i;
+	if (!idx)
+		return NULL;
+	for (size_t i = 0; i < pk->n; i++)
+		idx[i] = i;
 	order_pk = pk;
-	sl_sort(*idx, m, sizeof(**idx), pk->latest ? cmp_row_desc : cmp_key);
-	*n = m < pk->max ? m : pk->max;
+	sl_sort(idx, pk->n, sizeof(*idx), pk->latest ? cmp_row_desc : cmp_key);
+	*n = pk->n < pk->max ? pk->n : pk->max;
+	return idx;
+}
+
+/* Down to the max entries that stay. */
+static int compact(struct pick *pk)
+{
+	size_t n, *idx = ranked(pk, &n);
+	double *key;
+	uint64_t *row;
+
+	if (!idx)
+		return SL_ENOMEM;
+	key = malloc(2 * pk->max * sizeof(*key));
+	row = malloc(2 * pk->max * sizeof(*row));
+	if (!key || !row) {
+		free(idx);
+		free(key);
+		free(row);
+		return SL_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		key[i] = pk->key[idx[i]];
+		row[i] = pk->row[idx[i]];
+	}
+	free(idx);
+	free(pk->key);
+	free(pk->row);
+	pk->key = key;
+	pk->row = row;
+	pk->n = n;
 	return SL_OK;
 }
 
-/* Down to the max rows that stay, in their order of arrival. */
-static int compact(struct pick *pk)
+int pick_offer(struct pick *pk, uint64_t row, double key)
 {
-	size_t *idx, n, m = sl_table_rows(pk->t);
-	struct sl_rcol cols[SL_ANREAD_MAX_COLS];
-	int nc = sl_table_ncols(pk->t), rc = SL_ENOMEM;
-	struct sl_table *t = NULL;
-	double *key = NULL;
-	uint64_t *row = NULL;
-
-	(void)m;
-	if (pick_order(pk, &idx, &n))
+	pk->offered++;
+	if (pk->n == 2 * pk->max && compact(pk))
 		return SL_ENOMEM;
-	/* keep arrival order: by row number */
-	order_pk = pk;
-	sl_sort(idx, n, sizeof(*idx), cmp_row_desc);
-	for (int c = 0; c < nc; c++)
-		cols[c] = (struct sl_rcol){sl_table_col_name(pk->t, c), sl_table_col_type(pk->t, c)};
-	if (!(t = sl_table_new(sl_table_name(pk->t), cols, nc)) ||
-	    !(key = malloc(2 * pk->max * sizeof(*key))) ||
-	    !(row = malloc(2 * pk->max * sizeof(*row))))
+	pk->key[pk->n] = key;
+	pk->row[pk->n] = row;
+	pk->n++;
+	return SL_OK;
+}
+
+static int cmp_row_asc(const void *x, const void *y)
+{
+	return -cmp_row_desc(x, y);
+}
+
+int pick_fill(struct pick *pk, struct sl_anfile *f, long ti, struct sl_errctx *err)
+{
+	const struct sl_rcol *cols;
+	struct sl_table *g = NULL;
+	size_t *ord;
+	uint64_t *rows;
+	double *keys;
+	int nc, rc = SL_OK;
+	long gk = -1;
+
+	if (ti < 0)
+		return SL_OK;
+	cols = sl_anfile_cols(f, (size_t)ti, &nc);
+	if (!(pk->t = sl_table_new_flat(sl_anfile_name(f, (size_t)ti), cols, nc)) || compact(pk))
+		return SL_ENOMEM;
+	/* the kept rows in file order, each group read once */
+	ord = malloc((pk->n + 1) * sizeof(*ord));
+	rows = malloc((pk->n + 1) * sizeof(*rows));
+	keys = malloc((pk->n + 1) * sizeof(*keys));
+	if (!ord || !rows || !keys) {
+		rc = SL_ENOMEM;
 		goto out;
-	for (size_t i = n; i-- > 0;) {
-		if (sl_table_copy_row(t, pk->t, idx[i]))
-			goto out;
-		key[n - 1 - i] = pk->key[idx[i]];
-		row[n - 1 - i] = pk->row[idx[i]];
 	}
-	sl_table_free(pk->t);
-	free(pk->key);
-	free(pk->row);
-	pk->t = t;
-	pk->key = key;
-	pk->row = row;
-	t = NULL;
-	key = NULL;
-	row = NULL;
-	rc = SL_OK;
+	for (size_t i = 0; i < pk->n; i++)
+		ord[i] = i;
+	order_pk = pk;
+	sl_sort(ord, pk->n, sizeof(*ord), cmp_row_asc);
+	for (size_t i = 0; i < pk->n; i++) {
+		rows[i] = pk->row[ord[i]];
+		keys[i] = pk->key[ord[i]];
+	}
+	for (size_t i = 0; i < pk->n && !rc; i++) {
+		/* every group but the last holds SL_RESULT_GROUP_ROWS rows */
+		long k = (long)(rows[i] / SL_RESULT_GROUP_ROWS);
+
+		if (k != gk) {
+			sl_table_free(g);
+			g = NULL;
+			if ((rc = sl_anfile_group(f, (size_t)ti, (size_t)k, &g, err)))
+				break;
+			gk = k;
+		}
+		rc = sl_table_copy_row(pk->t, g, (size_t)(rows[i] % SL_RESULT_GROUP_ROWS));
+	}
+	if (!rc) {
+		memcpy(pk->row, rows, pk->n * sizeof(*rows));
+		memcpy(pk->key, keys, pk->n * sizeof(*keys));
+	}
 out:
-	free(idx);
-	sl_table_free(t);
-	free(key);
-	free(row);
+	sl_table_free(g);
+	free(ord);
+	free(rows);
+	free(keys);
 	return rc;
 }
 
-int pick_offer(struct pick *pk, const struct sl_table *g, size_t r, uint64_t row, double key)
+int pick_order(struct pick *pk, size_t **idx, size_t *n)
 {
-	size_t m = sl_table_rows(pk->t);
-
-	pk->offered++;
-	if (m == 2 * pk->max) {
-		if (compact(pk))
-			return SL_ENOMEM;
-		m = sl_table_rows(pk->t);
-	}
-	if (sl_table_copy_row(pk->t, g, r))
-		return SL_ENOMEM;
-	pk->key[m] = key;
-	pk->row[m] = row;
-	return SL_OK;
+	*n = 0;
+	*idx = ranked(pk, n);
+	return *idx ? SL_OK : SL_ENOMEM;
 }
 
 void pick_free(struct pick *pk)

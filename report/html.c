@@ -12,7 +12,6 @@
 #define MAXCOLS 14   /* columns of a generic table shown */
 #define MAXDAYS 731  /* days of the timeline drawn (the last ones) */
 #define MAXMARKS 2000 /* points of the predictions scatter drawn (a sample) */
-#define MAXHELD 16   /* tables a section holds at once */
 #define pct html_pct
 
 /* The page is built one section at a time: a section loads the small
@@ -24,8 +23,8 @@ struct ctx {
 	const struct sl_analysis *a; /* the metadata */
 	const struct report_params *p;
 	unsigned char *shown; /* per table (file order): a section showed it */
-	struct sl_table *held[MAXHELD];
-	int nheld;
+	struct sl_table **held; /* loaded for the section being rendered */
+	size_t nheld, held_cap;
 	struct sl_errctx *err;
 };
 
@@ -60,7 +59,7 @@ static void failed(struct ctx *cx, int rc)
 
 static const struct sl_table *hold(struct ctx *cx, struct sl_table *t)
 {
-	if (cx->nheld == MAXHELD) {
+	if (sl_grow(&cx->held, &cx->held_cap, cx->nheld + 1, sizeof(*cx->held))) {
 		sl_table_free(t);
 		failed(cx, SL_ENOMEM);
 		return NULL;
@@ -85,7 +84,7 @@ static const struct sl_table *load(struct ctx *cx, const char *name)
 
 	if (i < 0)
 		return NULL;
-	for (int k = 0; k < cx->nheld; k++)
+	for (size_t k = 0; k < cx->nheld; k++)
 		if (!strcmp(sl_table_name(cx->held[k]), name) &&
 		    sl_table_rows(cx->held[k]) == sl_anfile_rows(cx->f, (size_t)i))
 			return cx->held[k];
@@ -2524,7 +2523,7 @@ int html_render(struct out *o, struct sl_anfile *f, const struct report_params *
 		struct sl_errctx *err)
 {
 	const struct sl_analysis *a = sl_anfile_meta(f);
-	struct ctx cx = {o, f, a, p, calloc(sl_anfile_ntables(f) + 1, 1), {NULL}, 0, err};
+	struct ctx cx = {o, f, a, p, calloc(sl_anfile_ntables(f) + 1, 1), NULL, 0, 0, err};
 	size_t ns = sizeof(sections) / sizeof(sections[0]);
 	int other = 0;
 
@@ -2579,6 +2578,7 @@ int html_render(struct out *o, struct sl_anfile *f, const struct report_params *
 			out_puts(o, "<li><a href=\"#tables\">Other tables</a></li>\n");
 		out_puts(o, "</ol>\n</nav>\n");
 		release(&bx);
+		free(bx.held);
 		if (body.err)
 			o->err = body.err;
 		else

@@ -391,8 +391,18 @@ START_TEST(test_groups)
 	}
 	{
 		struct sl_table *g;
+		/* only column 1: the others read back as null, still checked */
+		static const unsigned char want[6] = {0, 1, 0, 0, 0, 0};
+		double v;
 
 		ck_assert_int_eq(sl_anfile_group(f, 0, 1, &g, &err), SL_EINVAL);
+		ck_assert_int_eq(sl_anfile_group_cols(f, 3, 1, want, &g, &err), 0);
+		ck_assert_uint_eq(sl_table_rows(g), 1);
+		ck_assert_int_eq(sl_table_get_f64(g, 1, 0, &v), 0);
+		ck_assert(v == (double)SL_RESULT_GROUP_ROWS);
+		ck_assert_ptr_null(sl_table_get_str(g, 0, 0));
+		ck_assert_int_eq(sl_table_get_f64(g, 4, 0, &v), -1);
+		sl_table_free(g);
 	}
 	sl_anfile_close(f);
 	sl_analysis_free(ra);

@@ -783,8 +783,9 @@ static int streamed_csv_rows(const struct sl_table *t, FILE *out, unsigned flags
 	char *buf = NULL;
 	int rc = SL_OK;
 
-	if (a->werr || fflush(a->f))
-		return SL_EIO;
+	/* only while the file is being written (--print comes before the end) */
+	if (!a->f || a->werr || fflush(a->f))
+		return a->f ? SL_EIO : SL_EINVAL;
 	for (int c = 0; c < t->ncols && c < SL_ANREAD_MAX_COLS; c++)
 		cols[c] = (struct sl_rcol){t->cols[c].name, t->cols[c].type};
 	for (size_t k = 0; !rc && k < t->ngroups; k++) {

@@ -118,6 +118,21 @@ static const struct sl_table *head(struct ctx *cx, size_t i)
 	return hold(cx, t);
 }
 
+/* An empty table with the columns of table i: what a section that reads
+ * it group by group checks first. */
+static const struct sl_table *shape(struct ctx *cx, size_t i)
+{
+	int nc;
+	const struct sl_rcol *cols = sl_anfile_cols(cx->f, i, &nc);
+	struct sl_table *t = sl_table_new_flat(sl_anfile_name(cx->f, i), cols, nc);
+
+	if (!t) {
+		failed(cx, SL_ENOMEM);
+		return NULL;
+	}
+	return hold(cx, t);
+}
+
 /* Marks the table called name as shown. */
 static void mark(struct ctx *cx, const char *name)
 {
@@ -1858,7 +1873,7 @@ static void sec_anomalies(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
 	long ti = sl_anfile_find(cx->f, "anomalies");
-	const struct sl_table *t = ti >= 0 ? head(cx, (size_t)ti) : NULL;
+	const struct sl_table *t = ti >= 0 ? shape(cx, (size_t)ti) : NULL;
 	static const char *const need[] = {"deployment_id", "anomaly_score", "is_anomaly",
 					   "reasons", NULL};
 	static const char *const heads[] = {"deployment", "#score", "why it stands out", NULL};
@@ -2090,12 +2105,12 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 	long di = sl_anfile_find(cx->f, "rollback_decisions");
 	long ji = sl_anfile_find(cx->f, "canary_judgements");
 	long ki = sl_anfile_find(cx->f, "rollback_risk");
-	/* the per-deployment tables are read group by group: their first
-	 * group tells the columns */
-	const struct sl_table *d = di >= 0 ? head(cx, (size_t)di) : NULL;
-	const struct sl_table *j = ji >= 0 ? head(cx, (size_t)ji) : NULL;
+	/* the per-deployment tables are read group by group: what they hold
+	 * is checked on their columns first */
+	const struct sl_table *d = di >= 0 ? shape(cx, (size_t)di) : NULL;
+	const struct sl_table *j = ji >= 0 ? shape(cx, (size_t)ji) : NULL;
 	const struct sl_table *rc = load(cx, "rollback_causes");
-	const struct sl_table *rk = ki >= 0 ? head(cx, (size_t)ki) : NULL;
+	const struct sl_table *rk = ki >= 0 ? shape(cx, (size_t)ki) : NULL;
 	const struct sl_table *bt = load(cx, "rollback_risk_backtest");
 	const struct sl_table *g;
 	struct giter it;
@@ -2107,9 +2122,8 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 	static const char *const mneed[] = {"metric", "value", NULL};
 
 	if (d) {
-		double should = 0, did = 0, both = 0;
-
 		static const char *const want[] = {"should_rollback", "rolled_back", NULL};
+		double should = 0, did = 0, both = 0;
 
 		giter_init(&it, cx->f, di, cx->err);
 		giter_only(&it, want);
@@ -2136,12 +2150,11 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 	}
 	if (j && sl_table_col(j, "result") >= 0) {
 		static const char *const res[3] = {"pass", "marginal", "fail"};
+		static const char *const want[] = {"result", NULL};
 		double cnt[3] = {0, 0, 0};
 		struct svg_series sr[1] = {{"", cnt, NULL}};
 		struct svg_chart c = {"Canary judgements by result", "judgement", "deployments", 0,
 				      220, 0, 0};
-
-		static const char *const want[] = {"result", NULL};
 
 		giter_init(&it, cx->f, ji, cx->err);
 		giter_only(&it, want);
@@ -2180,6 +2193,23 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 	rest(cx, s);
 }
 
+static int cmp_size(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* How many of the sorted ends[0..n) are below i. */
+static size_t ends_before(const size_t *ends, size_t n, size_t i)
+{
+	size_t k = 0;
+
+	while (k < n && ends[k] < i)
+		k++;
+	return k;
+}
+
 /* A fixed-seed generator (splitmix64): the same file draws the same
  * sample. */
 static double next_unit(uint64_t *st)
@@ -2201,7 +2231,10 @@ static void scatter(struct ctx *cx)
 	struct out *o = cx->o;
 	long ti = sl_anfile_find(cx->f, "predictions");
 	double lim[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY}, *x = NULL, *y = NULL;
-	size_t pts = 0, in = 0, known = 0, m = 0, seen = 0, nwant;
+	size_t pts = 0, in = 0, known = 0, m = 0, seen = 0, nwant, taken = 0;
+	/* the points at the ends of the axes (first of equals), always drawn,
+	 * so what the axes reach to shows; numbered among the finite points */
+	size_t ends[4] = {0, 0, 0, 0}, nends = 0;
 	static const char *const want[] = {"actual_duration_ms", "predicted_duration_ms",
 					   "lower_90_ms", "upper_90_ms", NULL};
 	const struct sl_table *g;
@@ -2222,6 +2255,14 @@ static void scatter(struct ctx *cx)
 			double py = numc(g, sl_table_col(g, "predicted_duration_ms"), r) / 60000.0;
 
 			if (isfinite(px) && isfinite(py)) {
+				if (px < lim[0])
+					ends[0] = pts;
+				if (px > lim[1])
+					ends[1] = pts;
+				if (py < lim[2])
+					ends[2] = pts;
+				if (py > lim[3])
+					ends[3] = pts;
 				pts++;
 				lim[0] = fmin(lim[0], px);
 				lim[1] = fmax(lim[1], px);
@@ -2236,6 +2277,11 @@ static void scatter(struct ctx *cx)
 	giter_done(&it);
 	failed(cx, it.rc);
 	nwant = pts < MAXMARKS ? pts : MAXMARKS;
+	/* distinct ends, in order */
+	sl_sort(ends, 4, sizeof(*ends), cmp_size);
+	for (int k = 0; k < 4; k++)
+		if (!k || ends[k] != ends[nends - 1])
+			ends[nends++] = ends[k];
 	if (o->err || !(x = malloc((nwant + 1) * sizeof(*x))) ||
 	    !(y = malloc((nwant + 1) * sizeof(*y)))) {
 		failed(cx, SL_ENOMEM);
@@ -2248,16 +2294,25 @@ static void scatter(struct ctx *cx)
 			double px = numc(g, sl_table_col(g, "actual_duration_ms"), r) / 60000.0;
 			double py = numc(g, sl_table_col(g, "predicted_duration_ms"), r) / 60000.0;
 
+			int end = 0;
+
 			if (!isfinite(px) || !isfinite(py))
 				continue;
-			/* the next of pts - seen points, want - m still to take */
-			if (nwant == pts ||
-			    (double)(pts - seen) * next_unit(&seed) < (double)(nwant - m)) {
+			for (size_t k = 0; k < nends; k++)
+				end |= ends[k] == seen;
+			seen++;
+			/* an end, or the next of the pts - nends - (seen - ends
+			 * passed) other points, nwant - nends - taken still to take:
+			 * each as likely (selection sampling) */
+			if (nwant == pts || end ||
+			    (double)(pts - nends - (seen - 1 - ends_before(ends, nends, seen - 1))) *
+					    next_unit(&seed) <
+				    (double)(nwant - nends - taken)) {
 				x[m] = px;
 				y[m] = py;
 				m++;
+				taken += nwant != pts && !end;
 			}
-			seen++;
 		}
 	giter_done(&it);
 	failed(cx, it.rc);
@@ -2269,9 +2324,12 @@ static void scatter(struct ctx *cx)
 		out_num(o, (double)m, 10);
 		out_puts(o, " of ");
 		out_num(o, (double)pts, 10);
-		out_puts(o, " held-out deployments drawn, chosen at random (a fixed seed: the same "
-			    "file draws the same points); the axes span them all, and every one is "
-			    "in predictions.csv.");
+		out_puts(o, " held-out deployments drawn: the ");
+		out_num(o, (double)nends, 10);
+		out_puts(o, " at the ends of the axes and ");
+		out_num(o, (double)(m - nends), 10);
+		out_puts(o, " chosen at random among the others (a fixed seed: the same file draws "
+			    "the same points); every one is in predictions.csv.");
 	} else {
 		out_puts(o, "All ");
 		out_num(o, (double)pts, 10);
@@ -2293,7 +2351,7 @@ static void sec_predictions(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
 	long pi = sl_anfile_find(cx->f, "predictions");
-	const struct sl_table *t = pi >= 0 ? head(cx, (size_t)pi) : NULL;
+	const struct sl_table *t = pi >= 0 ? shape(cx, (size_t)pi) : NULL;
 	static const char *const need[] = {"actual_duration_ms", "predicted_duration_ms", NULL};
 	static const char *const mneed[] = {"metric", "value", NULL};
 	const struct sl_table *db = load(cx, "duration_backtest");

@@ -507,9 +507,15 @@ static int read_prefix(struct sl_anfile *f, struct sl_errctx *err)
 	return SL_OK;
 }
 
+/* A group in the tiling check: where it is and whose it is. */
+struct gref {
+	uint64_t off, bytes;
+	size_t table;
+};
+
 static int cmp_group_off(const void *x, const void *y)
 {
-	const struct angroup *a = *(struct angroup *const *)x, *b = *(struct angroup *const *)y;
+	const struct gref *a = x, *b = y;
 
 	return (a->off > b->off) - (a->off < b->off);
 }
@@ -609,7 +615,7 @@ static int read_index_table(struct sl_anfile *f, const msgpack_object *o, struct
 static int check_tiling(struct sl_anfile *f, uint64_t ioff, uint64_t *hend,
 			struct sl_errctx *err)
 {
-	struct angroup **all;
+	struct gref *all;
 	size_t n = 0, k = 0;
 	int rc = SL_OK;
 
@@ -622,25 +628,19 @@ static int check_tiling(struct sl_anfile *f, uint64_t ioff, uint64_t *hend,
 		return sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
 	for (size_t i = 0; i < f->nt; i++)
 		for (size_t g = 0; g < f->t[i].ng; g++)
-			all[k++] = &f->t[i].g[g];
+			all[k++] = (struct gref){f->t[i].g[g].off, f->t[i].g[g].bytes, i};
 	qsort(all, n, sizeof(*all), cmp_group_off);
-	*hend = all[0]->off;
+	*hend = all[0].off;
 	for (k = 0; k < n; k++) {
-		uint64_t next = k + 1 < n ? all[k + 1]->off : ioff;
+		uint64_t next = k + 1 < n ? all[k + 1].off : ioff;
 
-		if (all[k]->off + all[k]->bytes != next) {
-			/* name the table whose group this is */
-			const char *name = "?";
-
-			for (size_t i = 0; i < f->nt; i++)
-				if (all[k] >= f->t[i].g && all[k] < f->t[i].g + f->t[i].ng)
-					name = f->t[i].name;
+		if (all[k].off + all[k].bytes != next) {
 			rc = sl_err_set(err, SL_EFORMAT, f->path, 0,
 					"table '%s': row group at offset %llu (%llu bytes) %s the next "
 					"object at %llu",
-					name, (unsigned long long)all[k]->off,
-					(unsigned long long)all[k]->bytes,
-					all[k]->off + all[k]->bytes > next ? "overlaps" : "leaves a gap before",
+					f->t[all[k].table].name, (unsigned long long)all[k].off,
+					(unsigned long long)all[k].bytes,
+					all[k].off + all[k].bytes > next ? "overlaps" : "leaves a gap before",
 					(unsigned long long)next);
 			break;
 		}

@@ -20,24 +20,28 @@ TRAILER = 36
 MAGIC = "shiplog-analysis"
 
 
-def read_stream(path):
-    """Every object in order: (header, {table: [group, ...]}, index)."""
+def read_stream(path, keep=None):
+    """Every object in order: the header, the rows of each table (counted;
+    those of table `keep` kept), the index.  One object in memory at a
+    time."""
     with open(path, "rb") as f:
         u = msgpack.Unpacker(f, raw=False, max_buffer_size=1 << 31)
         objs = iter(u)
         header = next(objs)
         if header.get("magic") != MAGIC or header.get("format") != 2:
             sys.exit(f"{path}: not an analysis file of format 2")
-        groups, rest = {}, []
+        counts, kept, rest = {}, [], []
         for o in objs:
             if isinstance(o, dict) and "table" in o:
-                groups.setdefault(o["table"], []).append(o)
+                counts[o["table"]] = counts.get(o["table"], 0) + o["rows"]
+                if o["table"] == keep:
+                    kept.extend(list(r) for r in zip(*o["data"]))
             else:
                 rest.append(o)
         index, trailer = rest
         if trailer[2] != MAGIC:
             sys.exit(f"{path}: bad trailer")
-    return header, groups, index
+    return header, counts, kept, index
 
 
 def read_table(path, name):
@@ -68,21 +72,19 @@ def main():
     ap.add_argument("--table")
     ap.add_argument("--meta", action="store_true")
     a = ap.parse_args()
-    header, groups, index = read_stream(a.file)
+    header, counts, kept, index = read_stream(a.file, a.table)
     if a.meta:
         print(json.dumps(header["meta"], indent=1))
         return
     if a.table:
         t, rows = read_table(a.file, a.table)
         # the same rows object by object
-        seq = [list(r) for g in groups.get(a.table, []) for r in zip(*g["data"])]
-        assert seq == rows, "stream and index disagree"
+        assert kept == rows, "stream and index disagree"
         print(json.dumps({"columns": [c["name"] for c in t["columns"]], "rows": rows}))
         return
     out = []
     for t in index["tables"]:
-        n = sum(g["rows"] for g in groups.get(t["name"], []))
-        assert n == t["rows"], t["name"]
+        assert counts.get(t["name"], 0) == t["rows"], t["name"]
         out.append([t["name"], t["rows"], len(t["groups"])])
     print(json.dumps(out))
 

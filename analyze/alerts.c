@@ -63,7 +63,7 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 
 	(void)st;
 	if (!group || frame_group_durations(f, RANK_P95_NEAREST, group, &p95, &has95) ||
-	    !(t = sl_table_new("alerts", acols, 8)) ||
+	    !(t = sl_table_new_stream(a, "alerts", acols, 8)) ||
 	    !(pt = sl_table_new("alert_precision", pcols, 6))) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;

@@ -110,7 +110,7 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 	uint8_t *flag = NULL;
 	int rc = SL_ENOMEM;
 
-	if (!(t = sl_table_new("anomalies", cols, 4)))
+	if (!(t = sl_table_new_stream(a, "anomalies", cols, 4)))
 		goto out;
 	if (fs->n) {
 		if (!(score = malloc(fs->n * sizeof(*score))) || !(flag = malloc(fs->n)))

@@ -372,9 +372,9 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	memset(&cx, 0, sizeof(cx));
 	cx.f = f;
 	cx.cf = &p->cfg;
-	if (!(rt = sl_table_new("rollback_decisions", rcols, 11)) ||
-	    !(mt = sl_table_new("canary_metrics", mcols, 10)) ||
-	    !(jt = sl_table_new("canary_judgements", jcols, 7)))
+	if (!(rt = sl_table_new_stream(a, "rollback_decisions", rcols, 11)) ||
+	    !(mt = sl_table_new_stream(a, "canary_metrics", mcols, 10)) ||
+	    !(jt = sl_table_new_stream(a, "canary_judgements", jcols, 7)))
 		goto nomem;
 	cx.rt = rt;
 	cx.mt = mt;

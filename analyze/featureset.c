@@ -163,7 +163,7 @@ static int features_table(const struct feature_set *fs, struct sl_analysis *a)
 		cols[1 + f].name = feature_names[f];
 		cols[1 + f].type = SL_R_F64;
 	}
-	if (!(t = sl_table_new("features", cols, 1 + F_N)))
+	if (!(t = sl_table_new_stream(a, "features", cols, 1 + F_N)))
 		return SL_ENOMEM;
 	for (size_t i = 0; i < fs->n; i++) {
 		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->rows[i].id)) {

@@ -35,7 +35,7 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 
 	(void)st;
 	if (!group || frame_group_durations(f, RANK_LOWER_MEDIAN, group, &med, &has_med) ||
-	    !(t = sl_table_new("health_scores", cols, 11)))
+	    !(t = sl_table_new_stream(a, "health_scores", cols, 11)))
 		goto nomem;
 	for (size_t i = 0; i < f->n; i++) {
 		const double *wt = p->cfg.health_weight;

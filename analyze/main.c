@@ -176,6 +176,15 @@ int main(int argc, char **argv)
 		report(&err);
 		goto out;
 	}
+	if (add_meta(a, &p, &sc)) {
+		errorf("out of memory");
+		goto out;
+	}
+	/* the file starts now, so the per-deployment tables stream to it */
+	if (p.out && sl_analysis_open(a, p.out, &err)) {
+		report(&err);
+		goto out;
+	}
 	/* the window's deployments, read once for the analyses that read
 	 * them and freed after the last of them */
 	for (size_t i = 0; i < NANALYSES; i++)
@@ -192,10 +201,6 @@ int main(int argc, char **argv)
 			report(&err);
 			goto out;
 		}
-	}
-	if (add_meta(a, &p, &sc)) {
-		errorf("out of memory");
-		goto out;
 	}
 	if (p.print) {
 		const struct sl_table *t = sl_analysis_table(a, p.print);

@@ -241,7 +241,7 @@ int patterns_add(const struct analyze_params *p, const struct feature_set *fs,
 	int32_t *label = malloc((fs->n + 1) * sizeof(*label)), nc = 0;
 	int rc = SL_ENOMEM;
 
-	if (!label || !(t = sl_table_new("patterns", cols, 2)))
+	if (!label || !(t = sl_table_new_stream(a, "patterns", cols, 2)))
 		goto out;
 	if ((rc = sl_dbscan(fs->x, fs->n, F_N, &dp, label, NULL, &nc)))
 		goto out;

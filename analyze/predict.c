@@ -607,7 +607,7 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 			     p->cfg.predict_agent_min, err)))
 		goto out;
 	rc = SL_ENOMEM;
-	if (!(pt = sl_table_new("predictions", pcols, 5)) ||
+	if (!(pt = sl_table_new_stream(a, "predictions", pcols, 5)) ||
 	    !(ape = malloc((nhold + 1) * sizeof(*ape))) ||
 	    !(base = malloc((ntrain + 1) * sizeof(*base))))
 		goto nomem;

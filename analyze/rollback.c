@@ -734,7 +734,7 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 	end_h = h;
 	sl_sort(ends, ne, sizeof(*ends), cmp_end);
 	hold_from = nf - nf / 5; /* the last 20% of the finished deployments */
-	if (!(t = sl_table_new("rollback_risk", cols, 11)))
+	if (!(t = sl_table_new_stream(a, "rollback_risk", cols, 11)))
 		goto out;
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hist_row *w = &h->rows[i];

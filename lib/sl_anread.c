@@ -6,6 +6,7 @@
 #include <math.h>
 #include <msgpack.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,7 +15,8 @@
 #include "sl_value.h"
 
 #define MAGIC "shiplog-analysis"
-#define FORMAT 1
+#define FORMAT 2
+#define TRAILER 36
 
 static int str_is(const msgpack_object *o, const char *s)
 {
@@ -144,216 +146,805 @@ static int read_meta(const msgpack_object *m, struct sl_analysis *a, const char 
 	return SL_OK;
 }
 
-/* One cell of column c (type ty) into the table's last row. */
-static int read_cell(struct sl_table *t, int c, enum sl_rtype ty, const msgpack_object *v)
+static const char *const type_names[] = {"str", "i64", "f64", "bool", "time", "day"};
+
+/* ---- row groups: decoded straight from the bytes ----
+ *
+ * A group holds tens of thousands of cells: they are read with a small
+ * cursor into the table's columns rather than through msgpack-c's object
+ * tree (which would allocate for every cell). */
+
+struct cur {
+	const unsigned char *p, *end;
+};
+
+static int cur_be(struct cur *c, int nb, uint64_t *v)
 {
+	if (c->end - c->p < nb)
+		return -1;
+	*v = 0;
+	for (int i = 0; i < nb; i++)
+		*v = *v << 8 | c->p[i];
+	c->p += nb;
+	return 0;
+}
+
+/* A container header: fix, 16 or 32-bit count. */
+static int cur_len(struct cur *c, unsigned fix, unsigned fixmask, unsigned b16, uint64_t *n)
+{
+	unsigned b;
+
+	if (c->p >= c->end)
+		return -1;
+	b = *c->p++;
+	if ((b & ~fixmask) == fix) {
+		*n = b & fixmask;
+		return 0;
+	}
+	if (b == b16)
+		return cur_be(c, 2, n);
+	if (b == b16 + 1)
+		return cur_be(c, 4, n);
+	return -1;
+}
+
+static int cur_array(struct cur *c, uint64_t *n) { return cur_len(c, 0x90, 0x0f, 0xdc, n); }
+static int cur_map(struct cur *c, uint64_t *n) { return cur_len(c, 0x80, 0x0f, 0xde, n); }
+
+static int cur_str(struct cur *c, const char **s, uint64_t *n)
+{
+	unsigned b;
+
+	if (c->p >= c->end)
+		return -1;
+	b = *c->p;
+	if ((b & 0xe0) == 0xa0) {
+		c->p++;
+		*n = b & 0x1f;
+	} else if (b == 0xd9 || b == 0xda || b == 0xdb) {
+		c->p++;
+		if (cur_be(c, b == 0xd9 ? 1 : b == 0xda ? 2 : 4, n))
+			return -1;
+	} else {
+		return -1;
+	}
+	if ((uint64_t)(c->end - c->p) < *n)
+		return -1;
+	*s = (const char *)c->p;
+	c->p += *n;
+	return 0;
+}
+
+static int cur_key(struct cur *c, const char *want)
+{
+	const char *s;
+	uint64_t n;
+
+	return cur_str(c, &s, &n) || n != strlen(want) || memcmp(s, want, n) ? -1 : 0;
+}
+
+static int cur_int(struct cur *c, int64_t *v)
+{
+	unsigned b;
+	uint64_t u;
+
+	if (c->p >= c->end)
+		return -1;
+	b = *c->p++;
+	if (b <= 0x7f) {
+		*v = b;
+		return 0;
+	}
+	if (b >= 0xe0) {
+		*v = (int8_t)b;
+		return 0;
+	}
+	if (b >= 0xcc && b <= 0xcf) {
+		if (cur_be(c, 1 << (b - 0xcc), &u) || u > INT64_MAX)
+			return -1;
+		*v = (int64_t)u;
+		return 0;
+	}
+	if (b >= 0xd0 && b <= 0xd3) {
+		int nb = 1 << (b - 0xd0);
+
+		if (cur_be(c, nb, &u))
+			return -1;
+		/* sign-extend from nb bytes */
+		*v = nb == 8 ? (int64_t)u : (int64_t)(u << (64 - 8 * nb)) >> (64 - 8 * nb);
+		return 0;
+	}
+	return -1;
+}
+
+/* One cell of column c (type ty) into row r; SL_EFORMAT when it is not a
+ * value of that type the writer could have written. */
+static int read_cell(struct cur *cu, struct sl_table *t, int c, size_t r, enum sl_rtype ty,
+		     int store)
+{
+	const char *s;
+	uint64_t n, u;
 	int64_t i;
 	char day[32];
+	double d;
 
-	if (v->type == MSGPACK_OBJECT_NIL)
+	if (cu->p >= cu->end)
+		return SL_EFORMAT;
+	if (*cu->p == 0xc0) {
+		cu->p++;
 		return SL_OK;
+	}
 	switch (ty) {
 	case SL_R_STR:
-		if (!text_ok(v, SL_ANREAD_MAX_STR))
+		if (cur_str(cu, &s, &n) || n > SL_ANREAD_MAX_STR || memchr(s, '\0', n) ||
+		    !sl_utf8_valid(s, n))
 			return SL_EFORMAT;
-		return sl_table_set_str(t, c, v->via.str.ptr, v->via.str.size);
+		return store ? sl_table_set_str_at(t, c, r, s, n) : SL_OK;
 	case SL_R_I64:
 	case SL_R_TIME:
-		if (int_of(v, &i))
+		if (cur_int(cu, &i))
 			return SL_EFORMAT;
-		sl_table_set_i64(t, c, i);
+		if (store)
+			sl_table_set_i64_at(t, c, r, i);
 		return SL_OK;
 	case SL_R_F64:
 		/* the writer never writes NaN or infinities: null stands for them */
-		if (v->type != MSGPACK_OBJECT_FLOAT64 || !isfinite(v->via.f64))
+		if (*cu->p != 0xcb)
 			return SL_EFORMAT;
-		sl_table_set_f64(t, c, v->via.f64);
+		cu->p++;
+		if (cur_be(cu, 8, &u))
+			return SL_EFORMAT;
+		memcpy(&d, &u, sizeof(d));
+		if (!isfinite(d))
+			return SL_EFORMAT;
+		if (store)
+			sl_table_set_f64_at(t, c, r, d);
 		return SL_OK;
 	case SL_R_BOOL:
-		if (v->type != MSGPACK_OBJECT_BOOLEAN)
+		if (*cu->p != 0xc2 && *cu->p != 0xc3)
 			return SL_EFORMAT;
-		sl_table_set_bool(t, c, v->via.boolean);
+		if (store)
+			sl_table_set_i64_at(t, c, r, *cu->p == 0xc3);
+		cu->p++;
 		return SL_OK;
 	case SL_R_DAY:
-		if (v->type != MSGPACK_OBJECT_STR || v->via.str.size != 10 ||
-		    sl_parse_day(v->via.str.ptr, 10, &i))
+		if (cur_str(cu, &s, &n) || n != 10 || sl_parse_day(s, 10, &i))
 			return SL_EFORMAT;
 		sl_format_day(i, day); /* only the canonical spelling */
-		if (memcmp(day, v->via.str.ptr, 10))
+		if (memcmp(day, s, 10))
 			return SL_EFORMAT;
-		sl_table_set_i64(t, c, i);
+		if (store)
+			sl_table_set_i64_at(t, c, r, i);
 		return SL_OK;
 	}
 	return SL_EFORMAT;
 }
 
-static int read_table(const char *name, const msgpack_object *o, struct sl_analysis *a,
-		      const char *path, struct sl_errctx *err)
+/* Decodes the group at buf[0..n) and appends its rows to t. */
+static int decode_group(const char *buf, size_t n, const char *path, const char *table,
+			const struct sl_rcol *cols, int ncols, uint64_t rows, struct sl_table *t,
+			const unsigned char *want, struct sl_errctx *err)
 {
-	const msgpack_object *cols, *rows, *data;
-	struct sl_rcol rc_[SL_ANREAD_MAX_COLS];
-	char cname[SL_ANREAD_MAX_COLS][SL_ANREAD_MAX_NAME + 1];
-	struct sl_table *t = NULL;
-	int dup = 0, rc = SL_OK;
-	uint32_t nc;
-	int64_t nrows;
+	struct cur cu = {(const unsigned char *)buf, (const unsigned char *)buf + n};
+	size_t base = sl_table_rows(t);
+	const char *s;
+	uint64_t k, nr;
+	int64_t r64;
 
-	if (o->type != MSGPACK_OBJECT_MAP || o->via.map.size != 3)
-		return sl_err_set(err, SL_EFORMAT, path, 0, "table '%s' is not a map of 3 keys", name);
-	cols = map_get(o, "columns", &dup);
-	rows = map_get(o, "rows", &dup);
-	data = map_get(o, "data", &dup);
-	if (!cols || !rows || !data || dup)
+	if (cur_map(&cu, &k) || k != 3 || cur_key(&cu, "table") || cur_str(&cu, &s, &k) ||
+	    k != strlen(table) || memcmp(s, table, k) || cur_key(&cu, "rows") ||
+	    cur_int(&cu, &r64) || cur_key(&cu, "data"))
 		return sl_err_set(err, SL_EFORMAT, path, 0,
-				  "table '%s' needs columns, rows and data once each", name);
+				  "table '%s': a row group is not {table, rows, data} of this table",
+				  table);
+	if ((uint64_t)r64 != rows)
+		return sl_err_set(err, SL_EFORMAT, path, 0,
+				  "table '%s': a row group holds %lld rows, the index says %llu",
+				  table, (long long)r64, (unsigned long long)rows);
+	/* each cell takes at least a byte: nothing is allocated for cells
+	 * that are not there */
+	if (rows > SL_RESULT_GROUP_ROWS || rows * (uint64_t)ncols > n)
+		return sl_err_set(err, SL_EFORMAT, path, 0,
+				  "table '%s': a row group of %llu rows cannot fit in %zu bytes",
+				  table, (unsigned long long)rows, n);
+	if (cur_array(&cu, &k) || k != (uint64_t)ncols)
+		return sl_err_set(err, SL_EFORMAT, path, 0,
+				  "table '%s': data does not have one array per column", table);
+	if (sl_table_add_rows(t, (size_t)rows))
+		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
+	for (int c = 0; c < ncols; c++) {
+		if (cur_array(&cu, &nr) || nr != rows)
+			return sl_err_set(err, SL_EFORMAT, path, 0,
+					  "table '%s': column '%s' does not hold %llu rows", table,
+					  cols[c].name, (unsigned long long)rows);
+		for (uint64_t r = 0; r < rows; r++) {
+			int e = read_cell(&cu, t, c, base + r, cols[c].type, !want || want[c]);
+
+			if (e == SL_ENOMEM)
+				return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
+			if (e)
+				return sl_err_set(err, SL_EFORMAT, path, 0,
+						  "table '%s': column '%s' row %llu: not a valid %s value",
+						  table, cols[c].name,
+						  (unsigned long long)(base + r), type_names[cols[c].type]);
+		}
+	}
+	if (cu.p != cu.end)
+		return sl_err_set(err, SL_EFORMAT, path, 0,
+				  "table '%s': %zu bytes after a row group's data", table,
+				  (size_t)(cu.end - cu.p));
+	return SL_OK;
+}
+
+int sl_anread_group(const char *buf, size_t n, const char *path, const char *table,
+		    const struct sl_rcol *cols, int ncols, uint64_t rows,
+		    struct sl_table **out, struct sl_errctx *err)
+{
+	struct sl_table *t = sl_table_new_flat(table, cols, ncols);
+	int rc;
+
+	*out = NULL;
+	if (!t)
+		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
+	if ((rc = decode_group(buf, n, path, table, cols, ncols, rows, t, NULL, err))) {
+		sl_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return SL_OK;
+}
+
+/* ---- the file: trailer, index, header ---- */
+
+struct angroup {
+	uint64_t off, bytes, rows;
+};
+
+struct antable {
+	char name[SL_ANREAD_MAX_NAME + 1];
+	int ncols;
+	struct sl_rcol *cols;
+	char (*cname)[SL_ANREAD_MAX_NAME + 1];
+	uint64_t rows;
+	struct angroup *g;
+	size_t ng;
+};
+
+struct sl_anfile {
+	int fd;           /* -1: reading buf */
+	const char *buf;
+	uint64_t size;
+	char *path;
+	struct sl_analysis *meta;
+	struct antable *t;
+	size_t nt;
+	char *gbuf; /* the group being read */
+	size_t gcap;
+};
+
+static int read_at(struct sl_anfile *f, uint64_t off, size_t n, char *dst, struct sl_errctx *err)
+{
+	size_t got = 0;
+
+	if (f->fd < 0) {
+		memcpy(dst, f->buf + off, n);
+		return SL_OK;
+	}
+	while (got < n) {
+		ssize_t k = pread(f->fd, dst + got, n - got, (off_t)(off + got));
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return k ? sl_err_set(err, SL_EIO, f->path, 0, "cannot read: %s",
+					      strerror(errno))
+				 : sl_err_set(err, SL_ETRUNC, f->path, 0, "file shrank while read");
+		got += (size_t)k;
+	}
+	return SL_OK;
+}
+
+/* bytes [off, off + n) into f->gbuf */
+static int read_buf(struct sl_anfile *f, uint64_t off, size_t n, struct sl_errctx *err)
+{
+	if (n + 1 > f->gcap) {
+		char *b = realloc(f->gbuf, n + 1);
+
+		if (!b)
+			return sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
+		f->gbuf = b;
+		f->gcap = n + 1;
+	}
+	return read_at(f, off, n, f->gbuf, err);
+}
+
+/* One msgpack object filling buf[0..n) exactly, unpacked into res. */
+static int unpack_whole(const char *buf, size_t n, msgpack_unpacked *res, const char *path,
+			const char *what, struct sl_errctx *err)
+{
+	size_t off = 0;
+
+	/* msgpack-c allocates a container's elements from its header: the
+	 * lengths are checked against the bytes first (lib/sl_mpcheck.h) */
+	if (sl_mp_check(buf, n) != n)
+		return sl_err_set(err, SL_EFORMAT, path, 0, "the %s is not one msgpack object", what);
+	switch (msgpack_unpack_next(res, buf, n, &off)) {
+	case MSGPACK_UNPACK_SUCCESS:
+		return off == n ? SL_OK
+				: sl_err_set(err, SL_EFORMAT, path, 0, "bytes after the %s", what);
+	case MSGPACK_UNPACK_NOMEM_ERROR:
+		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
+	default:
+		return sl_err_set(err, SL_EFORMAT, path, 0, "the %s is not msgpack", what);
+	}
+}
+
+/* The first bytes: which format this is, before anything else is read (a
+ * file of format 1 is one map, with no trailer to find). */
+static int read_prefix(struct sl_anfile *f, struct sl_errctx *err)
+{
+	char b[64];
+	size_t n = f->size < sizeof(b) ? (size_t)f->size : sizeof(b);
+	struct cur cu = {(const unsigned char *)b, (const unsigned char *)b + n};
+	const char *s;
+	uint64_t k;
+	int64_t fmt;
+	int rc;
+
+	if ((rc = read_at(f, 0, n, b, err)))
+		return rc;
+	if (cur_map(&cu, &k) || k < 2 || cur_key(&cu, "magic") || cur_str(&cu, &s, &k) ||
+	    k != strlen(MAGIC) || memcmp(s, MAGIC, k))
+		return sl_err_set(err, f->size ? SL_EFORMAT : SL_ETRUNC, f->path, 0,
+				  "not an analysis file (magic)");
+	if (cur_key(&cu, "format") || cur_int(&cu, &fmt))
+		return sl_err_set(err, SL_EFORMAT, f->path, 0, "not an analysis file (format)");
+	if (fmt != FORMAT)
+		return sl_err_set(err, SL_EVERSION, f->path, 0,
+				  "analysis file of format %lld; this version reads format %d: "
+				  "re-run shiplog-analyze to write it again",
+				  (long long)fmt, FORMAT);
+	return SL_OK;
+}
+
+/* A group in the tiling check: where it is and whose it is. */
+struct gref {
+	uint64_t off, bytes;
+	size_t table;
+};
+
+static int cmp_group_off(const void *x, const void *y)
+{
+	const struct gref *a = x, *b = y;
+
+	return (a->off > b->off) - (a->off < b->off);
+}
+
+static int read_index_table(struct sl_anfile *f, const msgpack_object *o, struct antable *t,
+			    size_t i, uint64_t ioff, struct sl_errctx *err)
+{
+	const msgpack_object *nm, *cols, *rows, *groups;
+	const char *path = f->path;
+	int dup = 0;
+	int64_t nrows;
+	uint64_t left;
+
+	if (o->type != MSGPACK_OBJECT_MAP || o->via.map.size != 4 ||
+	    !(nm = map_get(o, "name", &dup)) || !(cols = map_get(o, "columns", &dup)) ||
+	    !(rows = map_get(o, "rows", &dup)) || !(groups = map_get(o, "groups", &dup)) || dup)
+		return sl_err_set(err, SL_EFORMAT, path, 0,
+				  "index: table %zu needs name, columns, rows and groups once each", i);
+	if (!name_ok(nm, 1))
+		return sl_err_set(err, SL_EFORMAT, path, 0, "index: table %zu: bad table name", i);
+	cstr(nm, t->name, sizeof(t->name));
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(f->t[j].name, t->name))
+			return sl_err_set(err, SL_EFORMAT, path, 0, "table '%s' given twice", t->name);
 	if (cols->type != MSGPACK_OBJECT_ARRAY || !cols->via.array.size ||
 	    cols->via.array.size > SL_ANREAD_MAX_COLS)
 		return sl_err_set(err, SL_EFORMAT, path, 0,
-				  "table '%s': columns is not an array of 1 to %d", name,
+				  "table '%s': columns is not an array of 1 to %d", t->name,
 				  SL_ANREAD_MAX_COLS);
-	nc = cols->via.array.size;
-	for (uint32_t c = 0; c < nc; c++) {
+	t->ncols = (int)cols->via.array.size;
+	if (!(t->cols = calloc((size_t)t->ncols, sizeof(*t->cols))) ||
+	    !(t->cname = calloc((size_t)t->ncols, sizeof(*t->cname))))
+		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
+	for (int c = 0; c < t->ncols; c++) {
 		const msgpack_object *co = &cols->via.array.ptr[c], *n, *ty;
 
 		dup = 0;
 		if (co->type != MSGPACK_OBJECT_MAP || co->via.map.size != 2 ||
 		    !(n = map_get(co, "name", &dup)) || !(ty = map_get(co, "type", &dup)) || dup ||
-		    !name_ok(n, 0) || type_of(ty, &rc_[c].type))
+		    !name_ok(n, 0) || type_of(ty, &t->cols[c].type))
 			return sl_err_set(err, SL_EFORMAT, path, 0,
-					  "table '%s': column %u: bad name or type", name, c);
-		cstr(n, cname[c], sizeof(cname[c]));
-		for (uint32_t j = 0; j < c; j++)
-			if (!strcmp(cname[j], cname[c]))
+					  "table '%s': column %d: bad name or type", t->name, c);
+		cstr(n, t->cname[c], sizeof(t->cname[c]));
+		for (int j = 0; j < c; j++)
+			if (!strcmp(t->cname[j], t->cname[c]))
 				return sl_err_set(err, SL_EFORMAT, path, 0,
-						  "table '%s': column '%s' given twice", name,
-						  cname[c]);
-		rc_[c].name = cname[c];
+						  "table '%s': column '%s' given twice", t->name,
+						  t->cname[c]);
+		t->cols[c].name = t->cname[c];
 	}
-	/* the row count is only believed once every column holds that many */
 	if (int_of(rows, &nrows) || nrows < 0)
-		return sl_err_set(err, SL_EFORMAT, path, 0, "table '%s': bad row count", name);
-	if (data->type != MSGPACK_OBJECT_ARRAY || data->via.array.size != nc)
+		return sl_err_set(err, SL_EFORMAT, path, 0, "table '%s': bad row count", t->name);
+	t->rows = (uint64_t)nrows;
+	/* groups of SL_RESULT_GROUP_ROWS rows but the last: the count follows
+	 * from the rows, and the array's elements were seen (sl_mp_check) */
+	if (groups->type != MSGPACK_OBJECT_ARRAY ||
+	    groups->via.array.size != (t->rows + SL_RESULT_GROUP_ROWS - 1) / SL_RESULT_GROUP_ROWS)
 		return sl_err_set(err, SL_EFORMAT, path, 0,
-				  "table '%s': data does not have one array per column", name);
-	for (uint32_t c = 0; c < nc; c++)
-		if (data->via.array.ptr[c].type != MSGPACK_OBJECT_ARRAY ||
-		    (int64_t)data->via.array.ptr[c].via.array.size != nrows)
-			return sl_err_set(err, SL_EFORMAT, path, 0,
-					  "table '%s': column '%s' does not hold %lld rows", name,
-					  cname[c], (long long)nrows);
-	if (!(t = sl_table_new(name, rc_, (int)nc)))
+				  "table '%s': %llu rows need %llu row groups", t->name,
+				  (unsigned long long)t->rows,
+				  (unsigned long long)((t->rows + SL_RESULT_GROUP_ROWS - 1) /
+						       SL_RESULT_GROUP_ROWS));
+	t->ng = groups->via.array.size;
+	if (t->ng && !(t->g = calloc(t->ng, sizeof(*t->g))))
 		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
-	for (int64_t r = 0; r < nrows; r++) {
-		if (sl_table_add_row(t)) {
-			rc = sl_err_set(err, SL_ENOMEM, path, 0, NULL);
-			goto out;
-		}
-		for (uint32_t c = 0; c < nc; c++) {
-			int e = read_cell(t, (int)c, rc_[c].type, &data->via.array.ptr[c].via.array.ptr[r]);
+	left = t->rows;
+	for (size_t k = 0; k < t->ng; k++) {
+		const msgpack_object *go = &groups->via.array.ptr[k];
+		int64_t v[3];
+		uint64_t want = left < SL_RESULT_GROUP_ROWS ? left : SL_RESULT_GROUP_ROWS;
 
-			if (e == SL_ENOMEM) {
-				rc = sl_err_set(err, SL_ENOMEM, path, 0, NULL);
-				goto out;
-			}
-			if (e) {
-				rc = sl_err_set(err, SL_EFORMAT, path, 0,
-						"table '%s': column '%s' row %lld: not a valid %s value",
-						name, cname[c], (long long)r,
-						(const char *[]){"str", "i64", "f64", "bool", "time",
-								 "day"}[rc_[c].type]);
-				goto out;
-			}
-		}
-	}
-	rc = sl_analysis_add(a, t) ? sl_err_set(err, SL_ENOMEM, path, 0, NULL) : SL_OK;
-	t = NULL;
-out:
-	sl_table_free(t);
-	return rc;
-}
-
-static int read_root(const msgpack_object *root, struct sl_analysis *a, const char *path,
-		     struct sl_errctx *err)
-{
-	const msgpack_object *magic, *format, *meta, *tables;
-	char name[SL_ANREAD_MAX_NAME + 1];
-	int dup = 0, rc;
-	int64_t fmt;
-
-	if (root->type != MSGPACK_OBJECT_MAP || root->via.map.size != 4)
-		return sl_err_set(err, SL_EFORMAT, path, 0, "not an analysis file (not a map of 4 keys)");
-	magic = map_get(root, "magic", &dup);
-	format = map_get(root, "format", &dup);
-	meta = map_get(root, "meta", &dup);
-	tables = map_get(root, "tables", &dup);
-	if (!magic || !str_is(magic, MAGIC) || !format || !meta || !tables || dup)
-		return sl_err_set(err, SL_EFORMAT, path, 0, "not an analysis file (magic)");
-	if (int_of(format, &fmt) || fmt != FORMAT)
-		return sl_err_set(err, SL_EVERSION, path, 0,
-				  "analysis format is not %d (written by another version?)", FORMAT);
-	if ((rc = read_meta(meta, a, path, err)))
-		return rc;
-	if (tables->type != MSGPACK_OBJECT_MAP || tables->via.map.size > SL_ANREAD_MAX_TABLES)
-		return sl_err_set(err, SL_EFORMAT, path, 0, "'tables' is not a map of at most %d",
-				  SL_ANREAD_MAX_TABLES);
-	for (uint32_t i = 0; i < tables->via.map.size; i++) {
-		const msgpack_object *k = &tables->via.map.ptr[i].key;
-
-		if (!name_ok(k, 1))
-			return sl_err_set(err, SL_EFORMAT, path, 0, "table %u: bad table name", i);
-		cstr(k, name, sizeof(name));
-		if (sl_analysis_table(a, name))
-			return sl_err_set(err, SL_EFORMAT, path, 0, "table '%s' given twice", name);
-		if ((rc = read_table(name, &tables->via.map.ptr[i].val, a, path, err)))
-			return rc;
+		if (go->type != MSGPACK_OBJECT_ARRAY || go->via.array.size != 3 ||
+		    int_of(&go->via.array.ptr[0], &v[0]) || int_of(&go->via.array.ptr[1], &v[1]) ||
+		    int_of(&go->via.array.ptr[2], &v[2]) || v[0] < 0 || v[1] < 1 || v[2] < 0)
+			return sl_err_set(err, SL_EFORMAT, path, 0,
+					  "table '%s': row group %zu is not [offset, bytes, rows]",
+					  t->name, k);
+		if ((uint64_t)v[2] != want)
+			return sl_err_set(err, SL_EFORMAT, path, 0,
+					  "table '%s': row group %zu holds %lld rows, not %llu", t->name,
+					  k, (long long)v[2], (unsigned long long)want);
+		if ((uint64_t)v[1] > SL_ANREAD_MAX_GROUP || (uint64_t)v[0] > ioff ||
+		    (uint64_t)v[1] > ioff - (uint64_t)v[0])
+			return sl_err_set(err, SL_EFORMAT, path, 0,
+					  "table '%s': row group %zu (offset %lld, %lld bytes) is not "
+					  "between the header and the index",
+					  t->name, k, (long long)v[0], (long long)v[1]);
+		t->g[k] = (struct angroup){(uint64_t)v[0], (uint64_t)v[1], (uint64_t)v[2]};
+		left -= want;
 	}
 	return SL_OK;
 }
 
-int sl_anread_buf(const char *buf, size_t n, const char *path, struct sl_analysis **out,
-		  struct sl_errctx *err)
+/* The groups of every table must tile [header end, index): no gap, no
+ * overlap; so every group's bytes belong to it alone.  *hend is where the
+ * header ends (the first group, or the index when there is none). */
+static int check_tiling(struct sl_anfile *f, uint64_t ioff, uint64_t *hend,
+			struct sl_errctx *err)
+{
+	struct gref *all;
+	size_t n = 0, k = 0;
+	int rc = SL_OK;
+
+	for (size_t i = 0; i < f->nt; i++)
+		n += f->t[i].ng;
+	*hend = ioff;
+	if (!n)
+		return SL_OK;
+	if (!(all = malloc(n * sizeof(*all))))
+		return sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
+	for (size_t i = 0; i < f->nt; i++)
+		for (size_t g = 0; g < f->t[i].ng; g++)
+			all[k++] = (struct gref){f->t[i].g[g].off, f->t[i].g[g].bytes, i};
+	qsort(all, n, sizeof(*all), cmp_group_off);
+	*hend = all[0].off;
+	for (k = 0; k < n; k++) {
+		uint64_t next = k + 1 < n ? all[k + 1].off : ioff;
+
+		if (all[k].off + all[k].bytes != next) {
+			rc = sl_err_set(err, SL_EFORMAT, f->path, 0,
+					"table '%s': row group at offset %llu (%llu bytes) %s the next "
+					"object at %llu",
+					f->t[all[k].table].name, (unsigned long long)all[k].off,
+					(unsigned long long)all[k].bytes,
+					all[k].off + all[k].bytes > next ? "overlaps" : "leaves a gap before",
+					(unsigned long long)next);
+			break;
+		}
+	}
+	free(all);
+	return rc;
+}
+
+static int read_header(struct sl_anfile *f, uint64_t hend, struct sl_errctx *err)
 {
 	msgpack_unpacked res;
-	struct sl_analysis *a;
-	size_t off = 0;
+	const msgpack_object *magic, *format, *grows, *meta;
+	int dup = 0, rc;
+	int64_t v;
+
+	if (hend > SL_ANREAD_MAX_HEADER)
+		return sl_err_set(err, SL_EFORMAT, f->path, 0, "header larger than %zu bytes",
+				  SL_ANREAD_MAX_HEADER);
+	if ((rc = read_buf(f, 0, (size_t)hend, err)))
+		return rc;
+	msgpack_unpacked_init(&res);
+	if ((rc = unpack_whole(f->gbuf, (size_t)hend, &res, f->path, "header", err)))
+		goto out;
+	rc = SL_EFORMAT;
+	if (res.data.type != MSGPACK_OBJECT_MAP || res.data.via.map.size != 4 ||
+	    !(magic = map_get(&res.data, "magic", &dup)) || !str_is(magic, MAGIC) ||
+	    !(format = map_get(&res.data, "format", &dup)) ||
+	    !(grows = map_get(&res.data, "group_rows", &dup)) ||
+	    !(meta = map_get(&res.data, "meta", &dup)) || dup) {
+		sl_err_set(err, rc, f->path, 0,
+			   "header: not {magic, format, group_rows, meta}");
+		goto out;
+	}
+	if (int_of(format, &v) || v != FORMAT) {
+		sl_err_set(err, SL_EVERSION, f->path, 0, "header: format is not %d", FORMAT);
+		rc = SL_EVERSION;
+		goto out;
+	}
+	if (int_of(grows, &v) || v != SL_RESULT_GROUP_ROWS) {
+		sl_err_set(err, rc, f->path, 0, "header: group_rows is not %d",
+			   SL_RESULT_GROUP_ROWS);
+		goto out;
+	}
+	rc = read_meta(meta, f->meta, f->path, err);
+out:
+	msgpack_unpacked_destroy(&res);
+	return rc;
+}
+
+static int read_index(struct sl_anfile *f, uint64_t ioff, uint64_t ilen, struct sl_errctx *err)
+{
+	msgpack_unpacked res;
+	const msgpack_object *tables;
+	int dup = 0, rc;
+
+	if ((rc = read_buf(f, ioff, (size_t)ilen, err)))
+		return rc;
+	msgpack_unpacked_init(&res);
+	if ((rc = unpack_whole(f->gbuf, (size_t)ilen, &res, f->path, "index", err)))
+		goto out;
+	if (res.data.type != MSGPACK_OBJECT_MAP || res.data.via.map.size != 1 ||
+	    !(tables = map_get(&res.data, "tables", &dup)) ||
+	    tables->type != MSGPACK_OBJECT_ARRAY || tables->via.array.size > SL_ANREAD_MAX_TABLES) {
+		rc = sl_err_set(err, SL_EFORMAT, f->path, 0,
+				"index: not {tables: [at most %d tables]}", SL_ANREAD_MAX_TABLES);
+		goto out;
+	}
+	if (tables->via.array.size &&
+	    !(f->t = calloc(tables->via.array.size, sizeof(*f->t)))) {
+		rc = sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
+		goto out;
+	}
+	for (uint32_t i = 0; i < tables->via.array.size; i++) {
+		f->nt = i + 1;
+		if ((rc = read_index_table(f, &tables->via.array.ptr[i], &f->t[i], i, ioff, err)))
+			goto out;
+	}
+out:
+	msgpack_unpacked_destroy(&res);
+	return rc;
+}
+
+static int open_common(struct sl_anfile *f, struct sl_errctx *err)
+{
+	unsigned char tr[TRAILER];
+	uint64_t ioff = 0, ilen = 0, hend;
+	int rc;
+
+	if (!(f->meta = sl_analysis_new()))
+		return sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
+	if ((rc = read_prefix(f, err)))
+		return rc;
+	if (f->size < TRAILER + 2)
+		return sl_err_set(err, SL_ETRUNC, f->path, 0, "truncated analysis file (no trailer)");
+	if ((rc = read_at(f, f->size - TRAILER, TRAILER, (char *)tr, err)))
+		return rc;
+	for (int i = 0; i < 8; i++) {
+		ioff = ioff << 8 | tr[2 + i];
+		ilen = ilen << 8 | tr[11 + i];
+	}
+	if (tr[0] != 0x93 || tr[1] != 0xcf || tr[10] != 0xcf || tr[19] != (0xa0 | 16) ||
+	    memcmp(tr + 20, MAGIC, 16))
+		return sl_err_set(err, SL_EFORMAT, f->path, 0,
+				  "no analysis trailer at its end (truncated, or bytes after it)");
+	if (ilen > SL_ANREAD_MAX_INDEX || ioff > f->size - TRAILER || ilen < 1 ||
+	    ilen != f->size - TRAILER - ioff)
+		return sl_err_set(err, SL_EFORMAT, f->path, 0,
+				  "trailer: the index (offset %llu, %llu bytes) does not end where "
+				  "the trailer starts", (unsigned long long)ioff,
+				  (unsigned long long)ilen);
+	if ((rc = read_index(f, ioff, ilen, err)) || (rc = check_tiling(f, ioff, &hend, err)))
+		return rc;
+	return read_header(f, hend, err);
+}
+
+static int anfile_new(struct sl_anfile **out, const char *path, struct sl_errctx *err)
+{
+	if (!(*out = calloc(1, sizeof(**out))) || !((*out)->path = strdup(path))) {
+		free(*out);
+		*out = NULL;
+		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
+	}
+	(*out)->fd = -1;
+	return SL_OK;
+}
+
+int sl_anfile_open_buf(const char *buf, size_t n, const char *path, struct sl_anfile **out,
+		       struct sl_errctx *err)
+{
+	struct sl_anfile *f;
 	int rc;
 
 	*out = NULL;
-	if (n > SL_ANREAD_MAX_BYTES)
-		return sl_err_set(err, SL_ELIMIT, path, 0, "larger than %zu bytes",
-				  SL_ANREAD_MAX_BYTES);
-	/* msgpack-c allocates a container's elements from its header: the
-	 * lengths are checked against the bytes first (lib/sl_mpcheck.h) */
-	if (!sl_mp_check(buf, n))
-		return sl_err_set(err, SL_ETRUNC, path, 0,
-				  "truncated analysis file (a length runs past its end)");
-	if (!(a = sl_analysis_new()))
-		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
-	msgpack_unpacked_init(&res);
-	switch (msgpack_unpack_next(&res, buf, n, &off)) {
-	case MSGPACK_UNPACK_SUCCESS:
-		break;
-	case MSGPACK_UNPACK_CONTINUE:
-		rc = sl_err_set(err, SL_ETRUNC, path, 0, "truncated analysis file");
-		goto out;
-	case MSGPACK_UNPACK_NOMEM_ERROR:
-		rc = sl_err_set(err, SL_ENOMEM, path, 0, NULL);
-		goto out;
-	default:
-		rc = sl_err_set(err, SL_EFORMAT, path, 0, "not msgpack");
+	if ((rc = anfile_new(&f, path, err)))
+		return rc;
+	f->buf = buf;
+	f->size = n;
+	if ((rc = open_common(f, err))) {
+		sl_anfile_close(f);
+		return rc;
+	}
+	*out = f;
+	return SL_OK;
+}
+
+int sl_anfile_open(const char *path, struct sl_anfile **out, struct sl_errctx *err)
+{
+	struct sl_anfile *f;
+	struct stat sb;
+	int rc;
+
+	*out = NULL;
+	if ((rc = anfile_new(&f, path, err)))
+		return rc;
+	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = sl_err_set(err, SL_EIO, path, 0, "cannot open: %s", strerror(errno));
 		goto out;
 	}
-	if (res.data.type != MSGPACK_OBJECT_MAP) {
-		rc = sl_err_set(err, SL_EFORMAT, path, 0, "not an analysis file (not a map)");
+	if (fstat(f->fd, &sb) || !S_ISREG(sb.st_mode)) {
+		rc = sl_err_set(err, SL_EIO, path, 0, "not a regular file");
 		goto out;
 	}
-	if (off != n) {
-		rc = sl_err_set(err, SL_EFORMAT, path, 0, "%zu bytes after the analysis", n - off);
-		goto out;
-	}
-	rc = read_root(&res.data, a, path, err);
+	f->size = (uint64_t)sb.st_size;
+	rc = open_common(f, err);
 out:
-	msgpack_unpacked_destroy(&res);
+	if (rc)
+		sl_anfile_close(f);
+	else
+		*out = f;
+	return rc;
+}
+
+void sl_anfile_close(struct sl_anfile *f)
+{
+	if (!f)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	for (size_t i = 0; i < f->nt; i++) {
+		free(f->t[i].cols);
+		free(f->t[i].cname);
+		free(f->t[i].g);
+	}
+	free(f->t);
+	free(f->gbuf);
+	free(f->path);
+	sl_analysis_free(f->meta);
+	free(f);
+}
+
+const struct sl_analysis *sl_anfile_meta(const struct sl_anfile *f) { return f->meta; }
+size_t sl_anfile_ntables(const struct sl_anfile *f) { return f->nt; }
+const char *sl_anfile_name(const struct sl_anfile *f, size_t i) { return f->t[i].name; }
+uint64_t sl_anfile_rows(const struct sl_anfile *f, size_t i) { return f->t[i].rows; }
+size_t sl_anfile_ngroups(const struct sl_anfile *f, size_t i) { return f->t[i].ng; }
+
+const struct sl_rcol *sl_anfile_cols(const struct sl_anfile *f, size_t i, int *ncols)
+{
+	*ncols = f->t[i].ncols;
+	return f->t[i].cols;
+}
+
+long sl_anfile_find(const struct sl_anfile *f, const char *name)
+{
+	for (size_t i = 0; i < f->nt; i++)
+		if (!strcmp(f->t[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+/* Appends group k of table i to t (only the columns in want, when set). */
+static int append_group(struct sl_anfile *f, size_t i, size_t k, struct sl_table *t,
+			const unsigned char *want, struct sl_errctx *err)
+{
+	const struct antable *at = &f->t[i];
+	const struct angroup *g = &at->g[k];
+	int rc;
+
+	if ((rc = read_buf(f, g->off, (size_t)g->bytes, err)))
+		return rc;
+	return decode_group(f->gbuf, (size_t)g->bytes, f->path, at->name, at->cols, at->ncols,
+			    g->rows, t, want, err);
+}
+
+int sl_anfile_group(struct sl_anfile *f, size_t i, size_t k, struct sl_table **out,
+		    struct sl_errctx *err)
+{
+	return sl_anfile_group_cols(f, i, k, NULL, out, err);
+}
+
+int sl_anfile_group_cols(struct sl_anfile *f, size_t i, size_t k, const unsigned char *want,
+			 struct sl_table **out, struct sl_errctx *err)
+{
+	struct sl_table *t;
+	int rc = SL_OK;
+
+	*out = NULL;
+	if (i >= f->nt || (k >= f->t[i].ng && k > 0))
+		return sl_err_set(err, SL_EINVAL, f->path, 0, "no such row group");
+	if (!(t = sl_table_new_flat(f->t[i].name, f->t[i].cols, f->t[i].ncols)))
+		return sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
+	if (k < f->t[i].ng)
+		rc = append_group(f, i, k, t, want, err);
+	if (rc)
+		sl_table_free(t);
+	else
+		*out = t;
+	return rc;
+}
+
+int sl_anfile_table(struct sl_anfile *f, size_t i, struct sl_table **out,
+		    struct sl_errctx *err)
+{
+	struct sl_table *t;
+	int rc = SL_OK;
+
+	*out = NULL;
+	if (i >= f->nt)
+		return sl_err_set(err, SL_EINVAL, f->path, 0, "no such table");
+	if (!(t = sl_table_new(f->t[i].name, f->t[i].cols, f->t[i].ncols)))
+		return sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
+	for (size_t k = 0; !rc && k < f->t[i].ng; k++)
+		rc = append_group(f, i, k, t, NULL, err);
+	if (rc)
+		sl_table_free(t);
+	else
+		*out = t;
+	return rc;
+}
+
+/* ---- the whole file at once ---- */
+
+static int read_all(struct sl_anfile *f, struct sl_analysis **out, struct sl_errctx *err)
+{
+	struct sl_analysis *a = sl_analysis_new();
+	const struct sl_analysis *m = f->meta;
+	int rc = SL_OK;
+
+	if (!a)
+		return sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
+	for (size_t i = 0; !rc && i < sl_analysis_nmeta(m); i++) {
+		enum sl_rtype ty;
+		const char *k = sl_analysis_meta_key(m, i, &ty);
+		double d = 0;
+		int64_t v = 0;
+
+		if (ty == SL_R_STR) {
+			rc = sl_analysis_meta_str(a, k, sl_analysis_get_meta_str(m, k));
+		} else if (ty == SL_R_F64) {
+			sl_analysis_get_meta_f64(m, k, &d);
+			rc = sl_analysis_meta_f64(a, k, d);
+		} else {
+			sl_analysis_get_meta_i64(m, k, &v);
+			rc = sl_analysis_meta_i64(a, k, v);
+		}
+		if (rc)
+			rc = sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
+	}
+	for (size_t i = 0; !rc && i < f->nt; i++) {
+		struct sl_table *t;
+
+		if (!(rc = sl_anfile_table(f, i, &t, err)) && sl_analysis_add(a, t))
+			rc = sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
+	}
 	if (rc)
 		sl_analysis_free(a);
 	else
@@ -361,44 +952,29 @@ out:
 	return rc;
 }
 
-int sl_anread_file(const char *path, struct sl_analysis **out, struct sl_errctx *err)
+int sl_anread_buf(const char *buf, size_t n, const char *path, struct sl_analysis **out,
+		  struct sl_errctx *err)
 {
-	struct stat sb;
-	char *buf = NULL;
-	size_t got = 0;
-	int fd, rc;
+	struct sl_anfile *f;
+	int rc;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return sl_err_set(err, SL_EIO, path, 0, "cannot open: %s", strerror(errno));
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
-		rc = sl_err_set(err, SL_EIO, path, 0, "not a regular file");
-		goto out;
-	}
-	if ((uint64_t)sb.st_size > SL_ANREAD_MAX_BYTES) {
-		rc = sl_err_set(err, SL_ELIMIT, path, 0, "larger than %zu bytes",
-				SL_ANREAD_MAX_BYTES);
-		goto out;
-	}
-	if (!(buf = malloc((size_t)sb.st_size + 1))) {
-		rc = sl_err_set(err, SL_ENOMEM, path, 0, NULL);
-		goto out;
-	}
-	while (got < (size_t)sb.st_size) {
-		ssize_t k = read(fd, buf + got, (size_t)sb.st_size - got);
+	if ((rc = sl_anfile_open_buf(buf, n, path, &f, err)))
+		return rc;
+	rc = read_all(f, out, err);
+	sl_anfile_close(f);
+	return rc;
+}
 
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			rc = k ? sl_err_set(err, SL_EIO, path, 0, "cannot read: %s", strerror(errno))
-			       : sl_err_set(err, SL_ETRUNC, path, 0, "file shrank while read");
-			goto out;
-		}
-		got += (size_t)k;
-	}
-	rc = sl_anread_buf(buf, got, path, out, err);
-out:
-	free(buf);
-	close(fd);
+int sl_anread_file(const char *path, struct sl_analysis **out, struct sl_errctx *err)
+{
+	struct sl_anfile *f;
+	int rc;
+
+	*out = NULL;
+	if ((rc = sl_anfile_open(path, &f, err)))
+		return rc;
+	rc = read_all(f, out, err);
+	sl_anfile_close(f);
 	return rc;
 }

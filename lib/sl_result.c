@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sl_anread.h"
 #include "sl_buf.h"
 #include "sl_dict.h"
 #include "sl_rowfmt.h"
@@ -16,7 +17,13 @@
 #include "sl_version.h"
 
 #define ANALYSIS_MAGIC "shiplog-analysis"
-#define ANALYSIS_FORMAT 1
+#define ANALYSIS_FORMAT 2
+#define ANALYSIS_TRAILER 36 /* bytes: docs/FORMAT.md */
+
+/* A row group in the file. */
+struct rgroup {
+	uint64_t off, bytes, rows;
+};
 
 /* String cells are codes into a dictionary per column (names repeat; a
  * table of ten million deployments must not hold ten million mallocs); the
@@ -32,15 +39,26 @@ struct rcol {
 	} v;
 	uint8_t *isnull;
 	struct sl_dict *dict; /* SL_R_STR */
+	struct sl_buf flat;   /* SL_R_STR of a flat table: the strings, code = offset */
 };
 
 struct sl_table {
 	char *name;
 	int ncols;
 	struct rcol *cols;
-	size_t n, cap;
+	size_t n, cap; /* rows in memory */
 	struct sl_buf scratch;
+	/* streamed: the analysis whose file has the first `flushed` rows, in
+	 * groups[]; an in-memory table's groups are those of its last write */
+	struct sl_analysis *sa;
+	uint64_t flushed;
+	struct rgroup *groups;
+	size_t ngroups, groups_cap;
+	int written; /* its groups are in the file being written */
+	int flat;    /* strings stored as they come (sl_table_new_flat) */
 };
+
+static int flush_group(struct sl_table *t);
 
 struct sl_table *sl_table_new(const char *name, const struct sl_rcol *cols, int ncols)
 {
@@ -62,30 +80,50 @@ fail:
 	return NULL;
 }
 
+struct sl_table *sl_table_new_flat(const char *name, const struct sl_rcol *cols, int ncols)
+{
+	struct sl_table *t = sl_table_new(name, cols, ncols);
+
+	if (!t)
+		return NULL;
+	/* no dictionary: each string is copied once, never hashed */
+	t->flat = 1;
+	for (int c = 0; c < ncols; c++) {
+		sl_dict_free(t->cols[c].dict);
+		t->cols[c].dict = NULL;
+	}
+	return t;
+}
+
 void sl_table_free(struct sl_table *t)
 {
 	if (!t)
 		return;
 	for (int c = 0; t->cols && c < t->ncols; c++) {
 		sl_dict_free(t->cols[c].dict);
+		sl_buf_release(&t->cols[c].flat);
 		free(t->cols[c].v.p);
 		free(t->cols[c].isnull);
 		free(t->cols[c].name);
 	}
 	free(t->cols);
 	free(t->name);
+	free(t->groups);
 	sl_buf_release(&t->scratch);
 	free(t);
 }
 
 const char *sl_table_name(const struct sl_table *t) { return t->name; }
-size_t sl_table_rows(const struct sl_table *t) { return t->n; }
+size_t sl_table_rows(const struct sl_table *t) { return (size_t)t->flushed + t->n; }
+int sl_table_streamed(const struct sl_table *t) { return t->flushed > 0; }
 
-int sl_table_add_row(struct sl_table *t)
+static int reserve(struct sl_table *t, size_t need)
 {
-	if (t->n == t->cap) {
+	if (need > t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
 
+		while (cap < need)
+			cap *= 2;
 		for (int c = 0; c < t->ncols; c++) {
 			struct rcol *col = &t->cols[c];
 			size_t sz = col->type == SL_R_STR ? sizeof(uint32_t)
@@ -104,24 +142,65 @@ int sl_table_add_row(struct sl_table *t)
 		}
 		t->cap = cap;
 	}
-	for (int c = 0; c < t->ncols; c++) {
-		t->cols[c].isnull[t->n] = 1;
-		if (t->cols[c].type == SL_R_STR)
-			t->cols[c].v.code[t->n] = 0;
-		else if (t->cols[c].type == SL_R_F64)
-			t->cols[c].v.f64[t->n] = 0;
-		else
-			t->cols[c].v.i64[t->n] = 0;
-	}
-	t->n++;
 	return SL_OK;
+}
+
+int sl_table_add_rows(struct sl_table *t, size_t k)
+{
+	if (reserve(t, t->n + k))
+		return SL_ENOMEM;
+	for (int c = 0; c < t->ncols; c++) {
+		struct rcol *col = &t->cols[c];
+
+		memset(col->isnull + t->n, 1, k);
+		memset((char *)col->v.p + t->n * (col->type == SL_R_STR ? sizeof(uint32_t) : 8), 0,
+		       k * (col->type == SL_R_STR ? sizeof(uint32_t) : 8));
+	}
+	t->n += k;
+	return SL_OK;
+}
+
+int sl_table_add_row(struct sl_table *t)
+{
+	/* a streamed table's full group goes to the file before the next row */
+	if (t->sa && t->n == SL_RESULT_GROUP_ROWS)
+		flush_group(t);
+	return sl_table_add_rows(t, 1);
 }
 
 int sl_table_set_str(struct sl_table *t, int c, const char *s, size_t n)
 {
-	size_t r = t->n - 1;
+	return sl_table_set_str_at(t, c, t->n - 1, s, n);
+}
+
+int sl_table_set_str_at(struct sl_table *t, int c, size_t r, const char *s, size_t n)
+{
 	uint32_t code;
 
+	if (t->flat) {
+		struct sl_buf *b = &t->cols[c].flat;
+
+		if (memchr(s, '\0', n)) {
+			/* as below: each NUL becomes U+FFFD */
+			sl_buf_reset(&t->scratch);
+			for (const char *nul; n && (nul = memchr(s, '\0', n));
+			     n -= (size_t)(nul - s) + 1, s = nul + 1)
+				if (sl_buf_add(&t->scratch, s, (size_t)(nul - s)) ||
+				    sl_buf_add(&t->scratch, "\xEF\xBF\xBD", 3))
+					return SL_ENOMEM;
+			if (sl_buf_add(&t->scratch, s, n))
+				return SL_ENOMEM;
+			s = t->scratch.data;
+			n = t->scratch.len;
+		}
+
+		/* offsets are 32-bit: a group's strings are far smaller */
+		if (b->len + n + 1 > UINT32_MAX || sl_buf_add(b, s, n) || sl_buf_addc(b, '\0'))
+			return SL_ENOMEM;
+		t->cols[c].v.code[r] = (uint32_t)(b->len - n - 1);
+		t->cols[c].isnull[r] = 0;
+		return SL_OK;
+	}
 	sl_buf_reset(&t->scratch);
 	/* cells are C strings (and the analysis file forbids NUL): a NUL from
 	 * a log becomes U+FFFD, so "a\0b" stays distinct from "a" */
@@ -141,21 +220,58 @@ static const char *cell_str(const struct rcol *col, size_t r)
 {
 	size_t n;
 
+	if (!col->dict)
+		return col->flat.data + col->v.code[r];
 	return sl_dict_get(col->dict, col->v.code[r], &n);
+}
+
+void sl_table_set_i64_at(struct sl_table *t, int c, size_t r, int64_t v)
+{
+	t->cols[c].v.i64[r] = v;
+	t->cols[c].isnull[r] = 0;
+}
+
+void sl_table_set_f64_at(struct sl_table *t, int c, size_t r, double v)
+{
+	if (!isfinite(v))
+		return; /* stays null: "no value", e.g. a rate over nothing */
+	t->cols[c].v.f64[r] = v;
+	t->cols[c].isnull[r] = 0;
 }
 
 void sl_table_set_i64(struct sl_table *t, int c, int64_t v)
 {
-	t->cols[c].v.i64[t->n - 1] = v;
-	t->cols[c].isnull[t->n - 1] = 0;
+	sl_table_set_i64_at(t, c, t->n - 1, v);
 }
 
 void sl_table_set_f64(struct sl_table *t, int c, double v)
 {
-	if (!isfinite(v))
-		return; /* stays null: "no value", e.g. a rate over nothing */
-	t->cols[c].v.f64[t->n - 1] = v;
-	t->cols[c].isnull[t->n - 1] = 0;
+	sl_table_set_f64_at(t, c, t->n - 1, v);
+}
+
+int sl_table_copy_row(struct sl_table *t, const struct sl_table *src, size_t r)
+{
+	size_t d = t->n;
+
+	if (sl_table_add_rows(t, 1))
+		return SL_ENOMEM;
+	for (int c = 0; c < t->ncols && c < src->ncols; c++) {
+		const struct rcol *sc = &src->cols[c];
+
+		if (sc->isnull[r])
+			continue;
+		if (sc->type == SL_R_STR) {
+			const char *s = cell_str(sc, r);
+
+			if (sl_table_set_str_at(t, c, d, s, strlen(s)))
+				return SL_ENOMEM;
+		} else if (sc->type == SL_R_F64) {
+			sl_table_set_f64_at(t, c, d, sc->v.f64[r]);
+		} else {
+			sl_table_set_i64_at(t, c, d, sc->v.i64[r]);
+		}
+	}
+	return SL_OK;
 }
 
 void sl_table_set_bool(struct sl_table *t, int c, int v)
@@ -276,16 +392,21 @@ int sl_table_write_csv(const struct sl_table *t, FILE *out)
 	return sl_table_write_csv_flags(t, out, 0);
 }
 
-int sl_table_write_csv_flags(const struct sl_table *t, FILE *out, unsigned flags)
+int sl_table_write_csv_head(const struct sl_table *t, FILE *out)
 {
-	char buf[64];
-
 	for (int c = 0; c < t->ncols; c++) {
 		if (c)
 			fputc(',', out);
 		csv_field(out, t->cols[c].name);
 	}
 	fputc('\n', out);
+	return ferror(out) ? SL_EIO : SL_OK;
+}
+
+int sl_table_write_csv_rows(const struct sl_table *t, FILE *out, unsigned flags)
+{
+	char buf[64];
+
 	for (size_t r = 0; r < t->n; r++) {
 		for (int c = 0; c < t->ncols; c++) {
 			const struct rcol *col = &t->cols[c];
@@ -323,6 +444,17 @@ int sl_table_write_csv_flags(const struct sl_table *t, FILE *out, unsigned flags
 	return ferror(out) ? SL_EIO : SL_OK;
 }
 
+static int streamed_csv_rows(const struct sl_table *t, FILE *out, unsigned flags);
+
+int sl_table_write_csv_flags(const struct sl_table *t, FILE *out, unsigned flags)
+{
+	int rc = sl_table_write_csv_head(t, out);
+
+	if (!rc && t->flushed)
+		rc = streamed_csv_rows(t, out, flags);
+	return rc ? rc : sl_table_write_csv_rows(t, out, flags);
+}
+
 /* ---- the analysis ---- */
 
 struct meta {
@@ -338,6 +470,13 @@ struct sl_analysis {
 	size_t nmeta, meta_cap;
 	struct sl_table **tables;
 	size_t ntables, tables_cap;
+	/* the file being written (sl_analysis_open) */
+	FILE *f;
+	char *path, *tmp;
+	msgpack_packer pk;
+	uint64_t off;  /* bytes written */
+	int werr;      /* errno of the first failed write (-1: unknown), sticky */
+	int streaming; /* opened by sl_analysis_open: tables may stream */
 };
 
 struct sl_analysis *sl_analysis_new(void)
@@ -345,10 +484,23 @@ struct sl_analysis *sl_analysis_new(void)
 	return calloc(1, sizeof(struct sl_analysis));
 }
 
+static void file_abort(struct sl_analysis *a)
+{
+	if (a->f) {
+		fclose(a->f);
+		unlink(a->tmp);
+	}
+	a->f = NULL;
+	free(a->tmp);
+	free(a->path);
+	a->tmp = a->path = NULL;
+}
+
 void sl_analysis_free(struct sl_analysis *a)
 {
 	if (!a)
 		return;
+	file_abort(a); /* never written: the temporary file goes */
 	for (size_t i = 0; i < a->nmeta; i++) {
 		free(a->meta[i].key);
 		free(a->meta[i].s);
@@ -441,6 +593,16 @@ int sl_analysis_get_meta_f64(const struct sl_analysis *a, const char *key, doubl
 	return 0;
 }
 
+int sl_analysis_get_meta_i64(const struct sl_analysis *a, const char *key, int64_t *v)
+{
+	const struct meta *m = find_meta(a, key);
+
+	if (!m || m->type != SL_R_I64)
+		return -1;
+	*v = m->i;
+	return 0;
+}
+
 int sl_analysis_add(struct sl_analysis *a, struct sl_table *t)
 {
 	if (sl_grow(&a->tables, &a->tables_cap, a->ntables + 1, sizeof(*a->tables))) {
@@ -448,6 +610,22 @@ int sl_analysis_add(struct sl_analysis *a, struct sl_table *t)
 		return SL_ENOMEM;
 	}
 	a->tables[a->ntables++] = t;
+	/* a streamed table's last group goes now, and its memory with it */
+	if (t->sa && t->sa->f) {
+		if (t->n)
+			flush_group(t);
+		t->written = 1;
+		for (int c = 0; c < t->ncols; c++) {
+			free(t->cols[c].v.p);
+			free(t->cols[c].isnull);
+			t->cols[c].v.p = NULL;
+			t->cols[c].isnull = NULL;
+			if (t->cols[c].dict)
+				sl_dict_clear(t->cols[c].dict);
+		}
+		t->cap = 0;
+		sl_buf_release(&t->scratch);
+	}
 	return SL_OK;
 }
 
@@ -484,12 +662,8 @@ static const char *rtype_name(enum sl_rtype t)
 	return names[t];
 }
 
-static void pack_table(msgpack_packer *pk, const struct sl_table *t)
+static void pack_columns(msgpack_packer *pk, const struct sl_table *t)
 {
-	char day[32];
-
-	msgpack_pack_map(pk, 3);
-	pack_str(pk, "columns");
 	msgpack_pack_array(pk, (size_t)t->ncols);
 	for (int c = 0; c < t->ncols; c++) {
 		msgpack_pack_map(pk, 2);
@@ -498,16 +672,25 @@ static void pack_table(msgpack_packer *pk, const struct sl_table *t)
 		pack_str(pk, "type");
 		pack_str(pk, rtype_name(t->cols[c].type));
 	}
+}
+
+/* Rows [r0, r0 + n) of t (in memory) as one group object, column-major. */
+static void pack_group(msgpack_packer *pk, const struct sl_table *t, size_t r0, size_t n)
+{
+	char day[32];
+
+	msgpack_pack_map(pk, 3);
+	pack_str(pk, "table");
+	pack_str(pk, t->name);
 	pack_str(pk, "rows");
-	msgpack_pack_uint64(pk, t->n);
-	/* column-major: each column is one array, nil for null */
+	msgpack_pack_uint64(pk, n);
 	pack_str(pk, "data");
 	msgpack_pack_array(pk, (size_t)t->ncols);
 	for (int c = 0; c < t->ncols; c++) {
 		const struct rcol *col = &t->cols[c];
 
-		msgpack_pack_array(pk, t->n);
-		for (size_t r = 0; r < t->n; r++) {
+		msgpack_pack_array(pk, n);
+		for (size_t r = r0; r < r0 + n; r++) {
 			if (col->isnull[r]) {
 				msgpack_pack_nil(pk);
 				continue;
@@ -539,54 +722,240 @@ static void pack_table(msgpack_packer *pk, const struct sl_table *t)
 
 static int write_cb(void *data, const char *buf, size_t len)
 {
-	return fwrite(buf, 1, len, data) == len ? 0 : -1;
+	struct sl_analysis *a = data;
+
+	if (a->werr)
+		return -1;
+	if (fwrite(buf, 1, len, a->f) != len) {
+		a->werr = errno ? errno : -1;
+		return -1;
+	}
+	a->off += len;
+	return 0;
 }
 
-int sl_analysis_write(const struct sl_analysis *a, const char *path, struct sl_errctx *err)
+/* Appends rows [r0, r0 + n) of t as a group and notes where it went. */
+static int append_group(struct sl_analysis *a, struct sl_table *t, size_t r0, size_t n)
 {
-	msgpack_packer pk;
-	char tmp[PATH_MAX];
-	FILE *f;
-	int fail;
+	uint64_t off = a->off;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
-	f = fopen(tmp, "we");
-	if (!f)
-		return sl_err_set(err, SL_EIO, path, 0, "cannot create: %s", strerror(errno));
-	/* streamed to the file: the analysis is never held twice in memory */
-	msgpack_packer_init(&pk, f, write_cb);
-	msgpack_pack_map(&pk, 4);
-	pack_str(&pk, "magic");
-	pack_str(&pk, ANALYSIS_MAGIC);
-	pack_str(&pk, "format");
-	msgpack_pack_int(&pk, ANALYSIS_FORMAT);
-	pack_str(&pk, "meta");
-	msgpack_pack_map(&pk, a->nmeta);
+	if (sl_grow(&t->groups, &t->groups_cap, t->ngroups + 1, sizeof(*t->groups))) {
+		if (!a->werr)
+			a->werr = ENOMEM;
+		return SL_ENOMEM;
+	}
+	pack_group(&a->pk, t, r0, n);
+	t->groups[t->ngroups++] = (struct rgroup){off, a->off - off, n};
+	return a->werr ? SL_EIO : SL_OK;
+}
+
+/* A streamed table's rows in memory go to the file; the memory is reused
+ * for the next group (strings too: the dictionaries start again). */
+static int flush_group(struct sl_table *t)
+{
+	int rc = append_group(t->sa, t, 0, t->n);
+
+	t->flushed += t->n;
+	t->n = 0;
+	for (int c = 0; c < t->ncols; c++)
+		if (t->cols[c].dict)
+			sl_dict_clear(t->cols[c].dict);
+	return rc;
+}
+
+struct sl_table *sl_table_new_stream(struct sl_analysis *a, const char *name,
+				     const struct sl_rcol *cols, int ncols)
+{
+	struct sl_table *t = sl_table_new(name, cols, ncols);
+
+	if (t && a && a->streaming && a->f)
+		t->sa = a;
+	return t;
+}
+
+/* Reads the streamed table's groups back from the file being written and
+ * writes their rows as CSV (sl_table_write_csv of such a table). */
+static int streamed_csv_rows(const struct sl_table *t, FILE *out, unsigned flags)
+{
+	struct sl_analysis *a = t->sa;
+	struct sl_rcol cols[SL_ANREAD_MAX_COLS];
+	struct sl_errctx err;
+	char *buf = NULL;
+	int rc = SL_OK;
+
+	/* only while the file is being written (--print comes before the end) */
+	if (!a->f || a->werr || fflush(a->f))
+		return a->f ? SL_EIO : SL_EINVAL;
+	for (int c = 0; c < t->ncols && c < SL_ANREAD_MAX_COLS; c++)
+		cols[c] = (struct sl_rcol){t->cols[c].name, t->cols[c].type};
+	for (size_t k = 0; !rc && k < t->ngroups; k++) {
+		const struct rgroup *g = &t->groups[k];
+		struct sl_table *gt = NULL;
+		char *nb = realloc(buf, g->bytes ? g->bytes : 1);
+
+		if (!nb) {
+			rc = SL_ENOMEM;
+			break;
+		}
+		buf = nb;
+		if (pread(fileno(a->f), buf, g->bytes, (off_t)g->off) != (ssize_t)g->bytes) {
+			rc = SL_EIO;
+			break;
+		}
+		rc = sl_anread_group(buf, g->bytes, a->tmp, t->name, cols, t->ncols, g->rows, &gt,
+				     &err);
+		if (!rc)
+			rc = sl_table_write_csv_rows(gt, out, flags);
+		sl_table_free(gt);
+	}
+	free(buf);
+	return rc;
+}
+
+static void pack_header(struct sl_analysis *a)
+{
+	msgpack_packer *pk = &a->pk;
+
+	msgpack_pack_map(pk, 4);
+	pack_str(pk, "magic");
+	pack_str(pk, ANALYSIS_MAGIC);
+	pack_str(pk, "format");
+	msgpack_pack_int(pk, ANALYSIS_FORMAT);
+	pack_str(pk, "group_rows");
+	msgpack_pack_int(pk, SL_RESULT_GROUP_ROWS);
+	pack_str(pk, "meta");
+	msgpack_pack_map(pk, a->nmeta);
 	for (size_t i = 0; i < a->nmeta; i++) {
 		const struct meta *m = &a->meta[i];
 
-		pack_str(&pk, m->key);
+		pack_str(pk, m->key);
 		if (m->type == SL_R_STR)
-			pack_str(&pk, m->s);
+			pack_str(pk, m->s);
 		else if (m->type == SL_R_F64)
-			msgpack_pack_double(&pk, m->d);
+			msgpack_pack_double(pk, m->d);
 		else
-			msgpack_pack_int64(&pk, m->i);
+			msgpack_pack_int64(pk, m->i);
 	}
-	pack_str(&pk, "tables");
-	msgpack_pack_map(&pk, a->ntables);
-	for (size_t i = 0; i < a->ntables; i++) {
-		pack_str(&pk, a->tables[i]->name);
-		pack_table(&pk, a->tables[i]);
-	}
-	fail = ferror(f) || fflush(f) || fsync(fileno(f));
-	if (fclose(f))
-		fail = 1;
-	if (fail || rename(tmp, path)) {
-		int rc = sl_err_set(err, SL_EIO, path, 0, "cannot write: %s", strerror(errno));
+}
 
-		unlink(tmp);
+static int file_start(struct sl_analysis *a, const char *path, struct sl_errctx *err)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
+	if (!(a->tmp = strdup(tmp)) || !(a->path = strdup(path))) {
+		file_abort(a);
+		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
+	}
+	if (!(a->f = fopen(tmp, "w+e"))) { /* read back by --print */
+		int rc = sl_err_set(err, SL_EIO, path, 0, "cannot create: %s", strerror(errno));
+
+		file_abort(a);
 		return rc;
 	}
+	a->off = 0;
+	a->werr = 0;
+	msgpack_packer_init(&a->pk, a, write_cb);
+	pack_header(a);
+	return SL_OK;
+}
+
+int sl_analysis_open(struct sl_analysis *a, const char *path, struct sl_errctx *err)
+{
+	int rc;
+
+	if (a->f)
+		return sl_err_set(err, SL_EINVAL, path, 0, "analysis file already started");
+	if ((rc = file_start(a, path, err)))
+		return rc;
+	a->streaming = 1;
+	return SL_OK;
+}
+
+/* The index: every table, in the order added, with its groups. */
+static void pack_index(struct sl_analysis *a)
+{
+	msgpack_packer *pk = &a->pk;
+
+	msgpack_pack_map(pk, 1);
+	pack_str(pk, "tables");
+	msgpack_pack_array(pk, a->ntables);
+	for (size_t i = 0; i < a->ntables; i++) {
+		const struct sl_table *t = a->tables[i];
+
+		msgpack_pack_map(pk, 4);
+		pack_str(pk, "name");
+		pack_str(pk, t->name);
+		pack_str(pk, "columns");
+		pack_columns(pk, t);
+		pack_str(pk, "rows");
+		msgpack_pack_uint64(pk, sl_table_rows(t));
+		pack_str(pk, "groups");
+		msgpack_pack_array(pk, t->ngroups);
+		for (size_t k = 0; k < t->ngroups; k++) {
+			msgpack_pack_array(pk, 3);
+			msgpack_pack_uint64(pk, t->groups[k].off);
+			msgpack_pack_uint64(pk, t->groups[k].bytes);
+			msgpack_pack_uint64(pk, t->groups[k].rows);
+		}
+	}
+}
+
+/* Fixed size, so a reader finds it from the end: [index offset, index
+ * bytes, magic] with both numbers as uint64 (0xcf). */
+static void pack_trailer(struct sl_analysis *a, uint64_t ioff, uint64_t ilen)
+{
+	unsigned char b[ANALYSIS_TRAILER];
+
+	b[0] = 0x93;
+	b[1] = 0xcf;
+	b[10] = 0xcf;
+	for (int i = 0; i < 8; i++) {
+		b[2 + i] = (unsigned char)(ioff >> (56 - 8 * i));
+		b[11 + i] = (unsigned char)(ilen >> (56 - 8 * i));
+	}
+	b[19] = 0xa0 | 16;
+	memcpy(b + 20, ANALYSIS_MAGIC, 16);
+	write_cb(a, (const char *)b, sizeof(b));
+}
+
+int sl_analysis_write(struct sl_analysis *a, const char *path, struct sl_errctx *err)
+{
+	uint64_t ioff;
+	int fail, rc;
+
+	if (a->f && strcmp(path, a->path))
+		return sl_err_set(err, SL_EINVAL, path, 0, "the analysis file was started as %s",
+				  a->path);
+	if (!a->f && (rc = file_start(a, path, err)))
+		return rc;
+	/* the tables still in memory, in the order added */
+	for (size_t i = 0; i < a->ntables; i++) {
+		struct sl_table *t = a->tables[i];
+
+		if (t->written)
+			continue;
+		t->ngroups = 0;
+		for (size_t r0 = 0; r0 < t->n; r0 += SL_RESULT_GROUP_ROWS)
+			append_group(a, t, r0,
+				     t->n - r0 < SL_RESULT_GROUP_ROWS ? t->n - r0 : SL_RESULT_GROUP_ROWS);
+	}
+	ioff = a->off;
+	pack_index(a);
+	pack_trailer(a, ioff, a->off - ioff);
+	errno = a->werr > 0 ? a->werr : EIO;
+	fail = a->werr || fflush(a->f) || fsync(fileno(a->f));
+	if (fclose(a->f))
+		fail = 1;
+	a->f = NULL;
+	if (fail || rename(a->tmp, a->path)) {
+		rc = sl_err_set(err, a->werr == ENOMEM ? SL_ENOMEM : SL_EIO, path, 0,
+				"cannot write: %s", strerror(errno));
+		unlink(a->tmp);
+		file_abort(a);
+		return rc;
+	}
+	file_abort(a); /* nothing left to remove: names freed */
+	a->streaming = 0;
 	return SL_OK;
 }

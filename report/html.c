@@ -5,18 +5,27 @@
 #include <string.h>
 
 #include "sl_value.h"
+#include "stream.h"
 #include "svg.h"
 
 #define MAXCELL 80   /* bytes of a text cell shown; the CSV has all of it */
 #define MAXCOLS 14   /* columns of a generic table shown */
 #define MAXDAYS 731  /* days of the timeline drawn (the last ones) */
+#define MAXMARKS 2000 /* points of the predictions scatter drawn (a sample) */
 #define pct html_pct
 
+/* The page is built one section at a time: a section loads the small
+ * tables it shows whole (freed when it ends) and reads the per-deployment
+ * ones group by group, so the report never holds every table at once. */
 struct ctx {
 	struct out *o;
-	const struct sl_analysis *a;
+	struct sl_anfile *f;
+	const struct sl_analysis *a; /* the metadata */
 	const struct report_params *p;
-	unsigned char *shown; /* per table (analysis order): a section showed it */
+	unsigned char *shown; /* per table (file order): a section showed it */
+	struct sl_table **held; /* loaded for the section being rendered */
+	size_t nheld, held_cap;
+	struct sl_errctx *err;
 };
 
 struct section;
@@ -36,20 +45,116 @@ struct section {
 
 static size_t table_index(const struct ctx *cx, const struct sl_table *t)
 {
-	for (size_t i = 0; i < sl_analysis_ntables(cx->a); i++)
-		if (sl_analysis_table_at(cx->a, i) == t)
-			return i;
-	return 0;
+	long i = sl_anfile_find(cx->f, sl_table_name(t));
+
+	return i < 0 ? 0 : (size_t)i;
+}
+
+/* A read error: the page stops growing and html_render fails with it. */
+static void failed(struct ctx *cx, int rc)
+{
+	if (rc && !cx->o->err)
+		cx->o->err = rc;
+}
+
+static const struct sl_table *hold(struct ctx *cx, struct sl_table *t)
+{
+	if (sl_grow(&cx->held, &cx->held_cap, cx->nheld + 1, sizeof(*cx->held))) {
+		sl_table_free(t);
+		failed(cx, SL_ENOMEM);
+		return NULL;
+	}
+	return cx->held[cx->nheld++] = t;
+}
+
+static void release(struct ctx *cx)
+{
+	while (cx->nheld > 0)
+		sl_table_free(cx->held[--cx->nheld]);
+}
+
+/* The whole table called name (NULL when absent or unreadable), held
+ * until the section ends: for the tables that do not grow with the
+ * deployments. */
+static const struct sl_table *load(struct ctx *cx, const char *name)
+{
+	long i = sl_anfile_find(cx->f, name);
+	struct sl_table *t;
+	int rc = SL_OK;
+
+	if (i < 0)
+		return NULL;
+	for (size_t k = 0; k < cx->nheld; k++)
+		if (!strcmp(sl_table_name(cx->held[k]), name) &&
+		    sl_table_rows(cx->held[k]) == sl_anfile_rows(cx->f, (size_t)i))
+			return cx->held[k];
+	if (cx->o->err || (rc = sl_anfile_table(cx->f, (size_t)i, &t, cx->err))) {
+		/* the page is lost: an empty table lets the section end */
+		int nc;
+		const struct sl_rcol *cols = sl_anfile_cols(cx->f, (size_t)i, &nc);
+
+		failed(cx, rc);
+		if (!(t = sl_table_new(name, cols, nc))) {
+			failed(cx, SL_ENOMEM);
+			return NULL;
+		}
+	}
+	return hold(cx, t);
+}
+
+/* The first row group of table i (all its rows when it has few): what a
+ * generic view shows. */
+static const struct sl_table *head(struct ctx *cx, size_t i)
+{
+	struct sl_table *t;
+	int rc;
+
+	if (cx->o->err)
+		return NULL;
+	if ((rc = sl_anfile_group(cx->f, i, 0, &t, cx->err))) {
+		failed(cx, rc);
+		return NULL;
+	}
+	return hold(cx, t);
+}
+
+/* An empty table with the columns of table i: what a section that reads
+ * it group by group checks first. */
+static const struct sl_table *shape(struct ctx *cx, size_t i)
+{
+	int nc;
+	const struct sl_rcol *cols = sl_anfile_cols(cx->f, i, &nc);
+	struct sl_table *t = sl_table_new_flat(sl_anfile_name(cx->f, i), cols, nc);
+
+	if (!t) {
+		failed(cx, SL_ENOMEM);
+		return NULL;
+	}
+	return hold(cx, t);
+}
+
+/* Marks the table called name as shown. */
+static void mark(struct ctx *cx, const char *name)
+{
+	long i = sl_anfile_find(cx->f, name);
+
+	if (i >= 0)
+		cx->shown[i] = 1;
 }
 
 /* The table called name, marked as shown (its view is the caller's). */
 static const struct sl_table *take(struct ctx *cx, const char *name)
 {
-	const struct sl_table *t = sl_analysis_table(cx->a, name);
+	mark(cx, name);
+	return load(cx, name);
+}
 
-	if (t)
-		cx->shown[table_index(cx, t)] = 1;
-	return t;
+/* Every row of the table called name, as the file has it. */
+static uint64_t all_rows(const struct ctx *cx, const char *name)
+{
+	long i = sl_anfile_find(cx->f, name);
+
+	return i < 0 ? 0 : sl_anfile_rows(cx->f, (size_t)i);
 }
 
 static double num(const struct sl_table *t, const char *col, size_t r)
@@ -62,6 +167,14 @@ static double num(const struct sl_table *t, const char *col, size_t r)
 static const char *str(const struct sl_table *t, const char *col, size_t r)
 {
 	return t ? sl_table_get_str(t, sl_table_col(t, col), r) : NULL;
+}
+
+/* num() of column c (an index: loops over many rows look it up once) */
+static double numc(const struct sl_table *t, int c, size_t r)
+{
+	double v;
+
+	return !sl_table_get_f64(t, c, r, &v) ? v : NAN;
 }
 
 static int has_cols(const struct sl_table *t, const char *const *cols)
@@ -97,9 +210,9 @@ static int matches(const char *pat, const char *name)
 
 static int section_has(const struct ctx *cx, const struct section *s)
 {
-	for (size_t i = 0; i < sl_analysis_ntables(cx->a); i++)
+	for (size_t i = 0; i < sl_anfile_ntables(cx->f); i++)
 		for (int k = 0; s->tables[k]; k++)
-			if (matches(s->tables[k], sl_table_name(sl_analysis_table_at(cx->a, i))))
+			if (matches(s->tables[k], sl_anfile_name(cx->f, i)))
 				return 1;
 	return 0;
 }
@@ -215,7 +328,9 @@ static void table_view(struct ctx *cx, const struct sl_table *t, const size_t *i
 {
 	struct out *o = cx->o;
 	int nc = sl_table_ncols(t), shown_c = nc < MAXCOLS ? nc : MAXCOLS;
-	size_t total = idx ? nidx : sl_table_rows(t);
+	/* t may be the first group, or rows picked from a stream: the counts
+	 * are the file's */
+	size_t total = idx ? nidx : (size_t)all_rows(cx, sl_table_name(t));
 	size_t n = total < (size_t)cx->p->rows ? total : (size_t)cx->p->rows;
 
 	cx->shown[table_index(cx, t)] = 1;
@@ -236,7 +351,7 @@ static void table_view(struct ctx *cx, const struct sl_table *t, const size_t *i
 	out_puts(o, " <span class=\"src\">(");
 	out_esc(o, sl_table_name(t), 100);
 	out_puts(o, ".csv)</span></h3>\n");
-	if (!sl_table_rows(t)) {
+	if (!all_rows(cx, sl_table_name(t))) {
 		out_puts(o, "<p class=\"nodata\">No rows in this window.</p>\n");
 		return;
 	}
@@ -280,14 +395,15 @@ static void table_view(struct ctx *cx, const struct sl_table *t, const size_t *i
 /* Every table of the section not shown yet, in the generic view. */
 static void rest(struct ctx *cx, const struct section *s)
 {
-	for (size_t i = 0; i < sl_analysis_ntables(cx->a); i++) {
-		const struct sl_table *t = sl_analysis_table_at(cx->a, i);
+	for (size_t i = 0; i < sl_anfile_ntables(cx->f); i++) {
+		const struct sl_table *t;
 
 		if (cx->shown[i])
 			continue;
 		for (int k = 0; s->tables[k]; k++)
-			if (matches(s->tables[k], sl_table_name(t))) {
-				table_view(cx, t, NULL, 0, NULL);
+			if (matches(s->tables[k], sl_anfile_name(cx->f, i))) {
+				if ((t = head(cx, i)))
+					table_view(cx, t, NULL, 0, NULL);
 				break;
 			}
 	}
@@ -688,24 +804,36 @@ static void sec_active(struct ctx *cx, const struct section *s)
 static void sec_health(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *t = take(cx, "health_scores");
+	const struct sl_table *t;
+	struct giter it;
 	double bins[10] = {0}, sum = 0, cnt = 0;
 	static const char *const labels[10] = {"0\xe2\x80\x93" "10", "10\xe2\x80\x93" "20",
 		"20\xe2\x80\x93" "30", "30\xe2\x80\x93" "40", "40\xe2\x80\x93" "50",
 		"50\xe2\x80\x93" "60", "60\xe2\x80\x93" "70", "70\xe2\x80\x93" "80",
 		"80\xe2\x80\x93" "90", "90\xe2\x80\x93" "100"};
 
-	for (size_t r = 0; r < sl_table_rows(t); r++) {
-		double h = num(t, "health_score", r);
-		int b;
+	static const char *const want[] = {"health_score", NULL};
 
-		if (!isfinite(h))
-			continue;
-		b = (int)floor(h / 10);
-		bins[b < 0 ? 0 : b > 9 ? 9 : b]++;
-		sum += h;
-		cnt++;
+	mark(cx, "health_scores");
+	giter_init(&it, cx->f, sl_anfile_find(cx->f, "health_scores"), cx->err);
+	giter_only(&it, want);
+	while ((t = giter_next(&it))) {
+		int hc = sl_table_col(t, "health_score");
+
+		for (size_t r = 0; r < sl_table_rows(t); r++) {
+			double h;
+			int b;
+
+			if (sl_table_get_f64(t, hc, r, &h) || !isfinite(h))
+				continue;
+			b = (int)floor(h / 10);
+			bins[b < 0 ? 0 : b > 9 ? 9 : b]++;
+			sum += h;
+			cnt++;
+		}
 	}
+	giter_done(&it);
+	failed(cx, it.rc);
 	if (!cnt) {
 		out_puts(o, "<p class=\"nodata\">No health scores in this window.</p>\n");
 		rest(cx, s);
@@ -765,6 +893,72 @@ static size_t *sorted_rows(const struct sl_table *t, const char *by, const char 
 	sort_c = sl_table_col(t, by);
 	sl_sort(idx, *n, sizeof(*idx), cmp_desc);
 	return idx;
+}
+
+/* The picked rows of the table called name: those where keep (a bool
+ * column; NULL: every row) is true, the top by the number column by, or
+ * with by NULL the latest; or where column col equals want (latest).  The
+ * kept rows' order goes to *idx; *n is how many rows matched in all. */
+struct pickq {
+	const char *keep; /* bool column that must be true (or NULL) */
+	const char *by;   /* number column to rank by (NULL: the latest rows) */
+	const char *col, *want; /* string column that must equal want (or NULL) */
+};
+
+static int pick_rows(struct ctx *cx, const char *name, const struct pickq *q, struct pick *pk,
+		     size_t **idx, size_t *n)
+{
+	const char *deciding[4] = {NULL, NULL, NULL, NULL};
+	long ti = sl_anfile_find(cx->f, name);
+	const struct sl_table *g;
+	struct giter it;
+	int rc, nd = 0;
+
+	*idx = NULL;
+	*n = 0;
+	if ((rc = pick_init(pk, (size_t)cx->p->rows, !q->by))) {
+		failed(cx, rc);
+		return rc;
+	}
+	/* the first pass reads only the columns that decide */
+	if (q->keep)
+		deciding[nd++] = q->keep;
+	if (q->by)
+		deciding[nd++] = q->by;
+	if (q->col)
+		deciding[nd++] = q->col;
+	giter_init(&it, cx->f, ti, cx->err);
+	giter_only(&it, deciding);
+	while (!rc && (g = giter_next(&it))) {
+		int kc = q->keep ? sl_table_col(g, q->keep) : -1;
+		int bc = q->by ? sl_table_col(g, q->by) : -1;
+		int sc = q->col ? sl_table_col(g, q->col) : -1;
+
+		for (size_t r = 0; !rc && r < sl_table_rows(g); r++) {
+			double k = NAN, v = NAN;
+
+			if (q->keep && (sl_table_get_f64(g, kc, r, &k) || k != 1))
+				continue;
+			if (q->col) {
+				const char *sv = sl_table_get_str(g, sc, r);
+
+				if (!sv || strcmp(sv, q->want))
+					continue;
+			}
+			if (bc >= 0)
+				sl_table_get_f64(g, bc, r, &v);
+			rc = pick_offer(pk, it.base + r, v);
+		}
+	}
+	giter_done(&it);
+	if (!rc)
+		rc = it.rc;
+	if (!rc)
+		rc = pick_fill(pk, cx->f, ti, cx->err);
+	if (!rc && pk->t && !(rc = pick_order(pk, idx, n)))
+		*n = (size_t)pk->offered;
+	failed(cx, rc);
+	return rc;
 }
 
 /* ---- cells of the specific tables ---- */
@@ -1123,10 +1317,10 @@ static void sec_pipelines(struct ctx *cx, const struct section *s)
 					    "message", NULL};
 	static const char *const qneed[] = {"gate_name", "metric", "operator", "threshold",
 					    "pass_rate", "never_fails", NULL};
-	const struct sl_table *p = sl_analysis_table(cx->a, "pipelines");
-	const struct sl_table *st = sl_analysis_table(cx->a, "stages");
-	const struct sl_table *sg = sl_analysis_table(cx->a, "pipeline_suggestions");
-	const struct sl_table *g = sl_analysis_table(cx->a, "gates");
+	const struct sl_table *p = load(cx, "pipelines");
+	const struct sl_table *st = load(cx, "stages");
+	const struct sl_table *sg = load(cx, "pipeline_suggestions");
+	const struct sl_table *g = load(cx, "gates");
 	size_t n = 0, *idx = NULL;
 
 	if (p && has_cols(p, pneed) && (idx = sorted_rows(p, "executions", NULL, &n))) {
@@ -1495,9 +1689,9 @@ static void sec_versions(struct ctx *cx, const struct section *s)
 		"failure_rate", "previous_failure_rate", "failure_p_value",
 		"median_latency_change", "previous_median_latency_change", "latency_p_value",
 		"failure_regression", "latency_regression", "regression", NULL};
-	const struct sl_table *v = sl_analysis_table(cx->a, "versions");
-	const struct sl_table *ad = sl_analysis_table(cx->a, "adoption");
-	const struct sl_table *rg = sl_analysis_table(cx->a, "regressions");
+	const struct sl_table *v = load(cx, "versions");
+	const struct sl_table *ad = load(cx, "adoption");
+	const struct sl_table *rg = load(cx, "regressions");
 
 	if (v && has_cols(v, vneed)) {
 		take(cx, "versions");
@@ -1567,44 +1761,60 @@ out:
 	free(lab);
 }
 
-static void rollback_risk(struct ctx *cx, const struct sl_table *t)
+static void rollback_risk(struct ctx *cx)
 {
 	struct out *o = cx->o;
 	static const char *const heads[] = {"deployment", "agent", "environment", "strategy",
 		"#score", "level", "factors: mitigations", "rolled back", NULL};
-	size_t n = 0, *idx = sorted_rows(t, "risk_score", NULL, &n);
-	size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
-	double lv[4] = {0, 0, 0, 0};
+	static const struct pickq q = {NULL, "risk_score", NULL, NULL};
 	static const char *const levels[4] = {"low", "medium", "high", "critical"};
+	char *recommended[4] = {NULL, NULL, NULL, NULL};
+	double lv[4] = {0, 0, 0, 0};
+	const struct sl_table *g, *t;
+	size_t n = 0, *idx = NULL, shown;
+	struct giter it;
+	struct pick pk;
 
 	out_puts(o, "<h3>Highest-risk deployments <span class=\"src\">(rollback_risk.csv)"
 		    "</span></h3>\n");
-	if (!idx) {
-		o->err = SL_ENOMEM;
-		return;
-	}
-	for (size_t r = 0; r < sl_table_rows(t); r++) {
-		const char *l = str(t, "risk_level", r);
+	/* the counts by level, and the first row of each level's recommended
+	 * validation (said once each) */
+	static const char *const want[] = {"risk_level", "recommended_validation", NULL};
 
-		for (int k = 0; k < 4; k++)
-			lv[k] += l && !strcmp(l, levels[k]);
-	}
+	giter_init(&it, cx->f, sl_anfile_find(cx->f, "rollback_risk"), cx->err);
+	giter_only(&it, want);
+	while ((g = giter_next(&it)))
+		for (size_t r = 0, lc = (size_t)sl_table_col(g, "risk_level"); r < sl_table_rows(g);
+		     r++) {
+			const char *l = sl_table_get_str(g, (int)lc, r);
+
+			for (int k = 0; k < 4; k++)
+				if (l && !strcmp(l, levels[k])) {
+					const char *rv = lv[k]++ ? NULL
+						       : str(g, "recommended_validation", r);
+
+					if (rv && !(recommended[k] = strdup(rv)))
+						failed(cx, SL_ENOMEM);
+				}
+		}
+	giter_done(&it);
+	failed(cx, it.rc);
+	if (pick_rows(cx, "rollback_risk", &q, &pk, &idx, &n))
+		goto out;
+	t = pk.t;
+	shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
 	out_puts(o, "<p>Deployments by risk level: ");
 	for (int k = 0; k < 4; k++) {
 		out_printf(o, "%s%s ", k ? ", " : "", levels[k]);
 		out_num(o, lv[k], 10);
 	}
 	out_puts(o, " (each scored only from what had ended before it started).</p>\n");
-	/* the recommended validation goes with the level: said once each */
 	out_puts(o, "<ul>\n");
 	for (int k = 3; k >= 0; k--) {
-		size_t r = find_row(t, "risk_level", levels[k]);
-		const char *rv = r == (size_t)-1 ? NULL : str(t, "recommended_validation", r);
-
-		if (!rv)
+		if (!recommended[k])
 			continue;
 		out_printf(o, "<li>Recommended validation at <b>%s</b> risk: ", levels[k]);
-		out_esc(o, rv, 240);
+		out_esc(o, recommended[k], 240);
 		out_puts(o, "</li>\n");
 	}
 	out_puts(o, "</ul>\n");
@@ -1626,7 +1836,11 @@ static void rollback_risk(struct ctx *cx, const struct sl_table *t)
 		}
 		more_rows(o, n, shown, "rollback_risk");
 	}
+out:
 	free(idx);
+	pick_free(&pk);
+	for (int k = 0; k < 4; k++)
+		free(recommended[k]);
 }
 
 /* The value of a metric,value table's row, NaN when absent. */
@@ -1658,20 +1872,24 @@ static void brier_card(struct out *o, const char *title, const struct sl_table *
 static void sec_anomalies(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *t = sl_analysis_table(cx->a, "anomalies");
+	long ti = sl_anfile_find(cx->f, "anomalies");
+	const struct sl_table *t = ti >= 0 ? shape(cx, (size_t)ti) : NULL;
 	static const char *const need[] = {"deployment_id", "anomaly_score", "is_anomaly",
 					   "reasons", NULL};
 	static const char *const heads[] = {"deployment", "#score", "why it stands out", NULL};
+	static const struct pickq q = {"is_anomaly", "anomaly_score", NULL, NULL};
+	struct pick pk;
 	size_t n, *idx;
 
-	if (t && has_cols(t, need) && (idx = sorted_rows(t, "anomaly_score", "is_anomaly", &n))) {
+	if (t && has_cols(t, need) && !pick_rows(cx, "anomalies", &q, &pk, &idx, &n)) {
 		size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
 
-		take(cx, "anomalies");
+		t = pk.t;
+		mark(cx, "anomalies");
 		out_puts(o, "<p>");
 		out_num(o, (double)n, 10);
 		out_puts(o, " of ");
-		out_num(o, (double)sl_table_rows(t), 10);
+		out_num(o, (double)all_rows(cx, "anomalies"), 10);
 		out_puts(o, " deployments flagged as anomalies (isolation forest); the highest "
 			    "scores first, with the features that stood out.</p>\n");
 		out_puts(o, "<h3>Flagged deployments <span class=\"src\">(anomalies.csv)</span></h3>\n");
@@ -1687,8 +1905,7 @@ static void sec_anomalies(struct ctx *cx, const struct section *s)
 		note(o, "Scores from 0 to 1 (Liu et al. 2008): above 0.5 a deployment is easier to "
 			"isolate than most; every deployment's score is in anomalies.csv.");
 		free(idx);
-	} else if (t && has_cols(t, need)) {
-		o->err = SL_ENOMEM;
+		pick_free(&pk);
 	}
 	rest(cx, s);
 }
@@ -1766,7 +1983,7 @@ out:
 
 static void sec_clusters(struct ctx *cx, const struct section *s)
 {
-	const struct sl_table *t = sl_analysis_table(cx->a, "clusters");
+	const struct sl_table *t = load(cx, "clusters");
 	static const char *const need[] = {"cluster", "size", "success_rate", "rollback_rate",
 		"mean_duration_ms", "dominant_strategy", "dominant_environment", "description", NULL};
 
@@ -1774,8 +1991,8 @@ static void sec_clusters(struct ctx *cx, const struct section *s)
 		take(cx, "clusters");
 		clusters_view(cx, t);
 		/* one row per deployment: in their CSV files, not on the page */
-		take(cx, "patterns");
-		take(cx, "features");
+		mark(cx, "patterns");
+		mark(cx, "features");
 	}
 	rest(cx, s);
 }
@@ -1783,36 +2000,56 @@ static void sec_clusters(struct ctx *cx, const struct section *s)
 static void sec_alerts(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *t = take(cx, "alerts");
 	static const char *const sev[3] = {"critical", "warning", "info"};
-	const char *types[16];
+	static const struct pickq q = {NULL, NULL, "severity", "critical"};
+	char *types[16];
 	double cnt[3][16];
-	size_t nt = 0, crit = 0, *idx = NULL;
-	size_t nr = sl_table_rows(t);
+	size_t nt = 0, crit = 0, *idx = NULL, n = 0;
+	size_t nr = (size_t)all_rows(cx, "alerts");
+	const struct sl_table *t;
+	struct giter it;
+	struct pick pk;
 
+	static const char *const want[] = {"type", "severity", NULL};
+
+	mark(cx, "alerts");
 	memset(cnt, 0, sizeof(cnt));
-	for (size_t r = 0; r < nr; r++) {
-		const char *ty = str(t, "type", r), *sv = str(t, "severity", r);
-		size_t k;
-		int si = 2;
+	giter_init(&it, cx->f, sl_anfile_find(cx->f, "alerts"), cx->err);
+	giter_only(&it, want);
+	while ((t = giter_next(&it))) {
+		int tc = sl_table_col(t, "type"), vc = sl_table_col(t, "severity");
 
-		if (!ty)
-			ty = "(none)";
-		for (k = 0; k < nt && strcmp(types[k], ty); k++)
-			;
-		if (k == nt && nt < 16)
-			types[nt++] = ty;
-		if (k == 16)
-			continue;
-		for (int i = 0; i < 2; i++)
-			if (sv && !strcmp(sv, sev[i]))
-				si = i;
-		cnt[si][k]++;
-		crit += si == 0;
+		for (size_t r = 0; r < sl_table_rows(t); r++) {
+			const char *ty = sl_table_get_str(t, tc, r), *sv = sl_table_get_str(t, vc, r);
+			size_t k;
+			int si = 2;
+
+			if (!ty)
+				ty = "(none)";
+			for (k = 0; k < nt && strcmp(types[k], ty); k++)
+				;
+			if (k == nt && nt < 16) {
+				/* the group goes: the name is kept */
+				if (!(types[nt] = strdup(ty))) {
+					failed(cx, SL_ENOMEM);
+					break;
+				}
+				nt++;
+			}
+			if (k == 16)
+				continue;
+			for (int i = 0; i < 2; i++)
+				if (sv && !strcmp(sv, sev[i]))
+					si = i;
+			cnt[si][k]++;
+			crit += si == 0;
+		}
 	}
+	giter_done(&it);
+	failed(cx, it.rc);
 	if (!nr) {
 		out_puts(o, "<p class=\"nodata\">No alerts in this window.</p>\n");
-	} else {
+	} else if (!o->err) {
 		struct svg_series all[3] = {{"critical", cnt[0], "#cc3311"},
 					    {"warning", cnt[1], "#ddaa33"},
 					    {"other", cnt[2], "#bbbbbb"}};
@@ -1835,55 +2072,48 @@ static void sec_alerts(struct ctx *cx, const struct section *s)
 		out_puts(o, " alerts, ");
 		out_num(o, (double)crit, 10);
 		out_puts(o, " of them critical.</p>\n");
-		svg_bars(o, &c, types, nt, sr, nsr, 1);
+		svg_bars(o, &c, (const char *const *)types, nt, sr, nsr, 1);
 		/* the latest critical alerts first */
-		if ((idx = malloc((nr + 1) * sizeof(*idx)))) {
-			size_t n = 0;
-
-			for (size_t r = nr; r-- > 0;) {
-				const char *sv = str(t, "severity", r);
-
-				if (sv && !strcmp(sv, "critical"))
-					idx[n++] = r;
-			}
-			table_view(cx, t, idx, n, "Latest critical alerts");
-			free(idx);
-		} else {
-			o->err = SL_ENOMEM;
-		}
+		if (!pick_rows(cx, "alerts", &q, &pk, &idx, &n) && pk.t)
+			table_view(cx, pk.t, idx, n, "Latest critical alerts");
+		free(idx);
+		pick_free(&pk);
 	}
+	for (size_t k = 0; k < nt; k++)
+		free(types[k]);
 	rest(cx, s);
 }
 
-/* The rows of t whose column col is true (want NULL) or equals want,
- * latest (last) first, in the generic view. */
-static void latest_where(struct ctx *cx, const struct sl_table *t, const char *col,
-			 const char *want, const char *what)
+/* The rows of the table called name whose column col is true (want NULL)
+ * or equals want, latest (last) first, in the generic view. */
+static void latest_where(struct ctx *cx, const char *name, const char *col, const char *want,
+			 const char *what)
 {
-	size_t nr = sl_table_rows(t), n = 0, *idx = malloc((nr + 1) * sizeof(*idx));
+	struct pickq q = {want ? NULL : col, NULL, want ? col : NULL, want};
+	struct pick pk;
+	size_t n, *idx;
 
-	if (!idx) {
-		cx->o->err = SL_ENOMEM;
-		return;
-	}
-	for (size_t r = nr; r-- > 0;) {
-		const char *v = str(t, col, r);
-
-		if (want ? v && !strcmp(v, want) : num(t, col, r) == 1)
-			idx[n++] = r;
-	}
-	table_view(cx, t, idx, n, what);
+	if (!pick_rows(cx, name, &q, &pk, &idx, &n) && pk.t)
+		table_view(cx, pk.t, idx, n, what);
 	free(idx);
+	pick_free(&pk);
 }
 
 static void sec_rollbacks(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *d = sl_analysis_table(cx->a, "rollback_decisions");
-	const struct sl_table *j = sl_analysis_table(cx->a, "canary_judgements");
-	const struct sl_table *rc = sl_analysis_table(cx->a, "rollback_causes");
-	const struct sl_table *rk = sl_analysis_table(cx->a, "rollback_risk");
-	const struct sl_table *bt = sl_analysis_table(cx->a, "rollback_risk_backtest");
+	long di = sl_anfile_find(cx->f, "rollback_decisions");
+	long ji = sl_anfile_find(cx->f, "canary_judgements");
+	long ki = sl_anfile_find(cx->f, "rollback_risk");
+	/* the per-deployment tables are read group by group: what they hold
+	 * is checked on their columns first */
+	const struct sl_table *d = di >= 0 ? shape(cx, (size_t)di) : NULL;
+	const struct sl_table *j = ji >= 0 ? shape(cx, (size_t)ji) : NULL;
+	const struct sl_table *rc = load(cx, "rollback_causes");
+	const struct sl_table *rk = ki >= 0 ? shape(cx, (size_t)ki) : NULL;
+	const struct sl_table *bt = load(cx, "rollback_risk_backtest");
+	const struct sl_table *g;
+	struct giter it;
 	static const char *const cneed[] = {"cause", "category", "rollbacks", "share",
 		"median_time_to_rollback_ms", "median_recovery_ms", "prevention", NULL};
 	static const char *const kneed[] = {"deployment_id", "agent_id", "environment",
@@ -1892,17 +2122,24 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 	static const char *const mneed[] = {"metric", "value", NULL};
 
 	if (d) {
+		static const char *const want[] = {"should_rollback", "rolled_back", NULL};
 		double should = 0, did = 0, both = 0;
 
-		for (size_t r = 0; r < sl_table_rows(d); r++) {
-			double a = num(d, "should_rollback", r), b = num(d, "rolled_back", r);
+		giter_init(&it, cx->f, di, cx->err);
+		giter_only(&it, want);
+		while ((g = giter_next(&it)))
+			for (size_t r = 0; r < sl_table_rows(g); r++) {
+				double a = numc(g, sl_table_col(g, "should_rollback"), r);
+				double b = numc(g, sl_table_col(g, "rolled_back"), r);
 
-			should += a == 1;
-			did += b == 1;
-			both += a == 1 && b == 1;
-		}
+				should += a == 1;
+				did += b == 1;
+				both += a == 1 && b == 1;
+			}
+		giter_done(&it);
+		failed(cx, it.rc);
 		out_puts(o, "<p>Auto-rollback rule over ");
-		out_num(o, (double)sl_table_rows(d), 10);
+		out_num(o, (double)all_rows(cx, "rollback_decisions"), 10);
 		out_puts(o, " deployments with metric samples: it would roll back ");
 		out_num(o, should, 10);
 		out_puts(o, "; ");
@@ -1913,31 +2150,39 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 	}
 	if (j && sl_table_col(j, "result") >= 0) {
 		static const char *const res[3] = {"pass", "marginal", "fail"};
+		static const char *const want[] = {"result", NULL};
 		double cnt[3] = {0, 0, 0};
 		struct svg_series sr[1] = {{"", cnt, NULL}};
 		struct svg_chart c = {"Canary judgements by result", "judgement", "deployments", 0,
 				      220, 0, 0};
 
-		for (size_t r = 0; r < sl_table_rows(j); r++) {
-			const char *v = str(j, "result", r);
+		giter_init(&it, cx->f, ji, cx->err);
+		giter_only(&it, want);
+		while ((g = giter_next(&it)))
+			for (size_t r = 0; r < sl_table_rows(g); r++) {
+				const char *v = sl_table_get_str(g, sl_table_col(g, "result"), r);
 
-			for (int i = 0; i < 3; i++)
-				if (v && !strcmp(v, res[i]))
-					cnt[i]++;
-		}
+				for (int i = 0; i < 3; i++)
+					if (v && !strcmp(v, res[i]))
+						cnt[i]++;
+			}
+		giter_done(&it);
+		failed(cx, it.rc);
 		svg_bars(o, &c, res, 3, sr, 1, 0);
 	}
 	if (d && sl_table_col(d, "should_rollback") >= 0)
-		latest_where(cx, d, "should_rollback", NULL, "Latest deployments the rule would roll back");
+		latest_where(cx, "rollback_decisions", "should_rollback", NULL,
+			     "Latest deployments the rule would roll back");
 	if (j && sl_table_col(j, "result") >= 0)
-		latest_where(cx, j, "result", "fail", "Latest failed canary judgements");
+		latest_where(cx, "canary_judgements", "result", "fail",
+			     "Latest failed canary judgements");
 	if (rc && has_cols(rc, cneed)) {
 		take(cx, "rollback_causes");
 		rollback_causes(cx, rc);
 	}
 	if (rk && has_cols(rk, kneed)) {
-		take(cx, "rollback_risk");
-		rollback_risk(cx, rk);
+		mark(cx, "rollback_risk");
+		rollback_risk(cx);
 	}
 	if (bt && has_cols(bt, mneed)) {
 		take(cx, "rollback_risk_backtest");
@@ -1948,14 +2193,169 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 	rest(cx, s);
 }
 
+static int cmp_size(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* How many of the sorted ends[0..n) are below i. */
+static size_t ends_before(const size_t *ends, size_t n, size_t i)
+{
+	size_t k = 0;
+
+	while (k < n && ends[k] < i)
+		k++;
+	return k;
+}
+
+/* A fixed-seed generator (splitmix64): the same file draws the same
+ * sample. */
+static double next_unit(uint64_t *st)
+{
+	uint64_t z = (*st += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (double)(z >> 11) * 0x1.0p-53;
+}
+
+/* Predicted against actual duration: every held-out deployment when there
+ * are at most MAXMARKS, else MAXMARKS of them drawn at random (selection
+ * sampling: each as likely, in file order), the axes spanning them all.
+ * Two passes over the groups: the counts and ranges, then the sample. */
+static void scatter(struct ctx *cx)
+{
+	struct out *o = cx->o;
+	long ti = sl_anfile_find(cx->f, "predictions");
+	double lim[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY}, *x = NULL, *y = NULL;
+	size_t pts = 0, in = 0, known = 0, m = 0, seen = 0, nwant, taken = 0;
+	/* the points at the ends of the axes (first of equals), always drawn,
+	 * so what the axes reach to shows; numbered among the finite points */
+	size_t ends[4] = {0, 0, 0, 0}, nends = 0;
+	static const char *const want[] = {"actual_duration_ms", "predicted_duration_ms",
+					   "lower_90_ms", "upper_90_ms", NULL};
+	const struct sl_table *g;
+	struct giter it;
+	uint64_t seed = 0x5eed5ca77e2ULL;
+	struct svg_chart c = {"Predicted against actual deployment duration",
+			      "actual duration (minutes)", "predicted duration (minutes)", 0, 380,
+			      0, 0};
+
+	giter_init(&it, cx->f, ti, cx->err);
+	giter_only(&it, want);
+	while ((g = giter_next(&it)))
+		for (size_t r = 0; r < sl_table_rows(g); r++) {
+			double a = numc(g, sl_table_col(g, "actual_duration_ms"), r);
+			double lo = numc(g, sl_table_col(g, "lower_90_ms"), r);
+			double hi = numc(g, sl_table_col(g, "upper_90_ms"), r);
+			double px = a / 60000.0;
+			double py = numc(g, sl_table_col(g, "predicted_duration_ms"), r) / 60000.0;
+
+			if (isfinite(px) && isfinite(py)) {
+				if (px < lim[0])
+					ends[0] = pts;
+				if (px > lim[1])
+					ends[1] = pts;
+				if (py < lim[2])
+					ends[2] = pts;
+				if (py > lim[3])
+					ends[3] = pts;
+				pts++;
+				lim[0] = fmin(lim[0], px);
+				lim[1] = fmax(lim[1], px);
+				lim[2] = fmin(lim[2], py);
+				lim[3] = fmax(lim[3], py);
+			}
+			if (isfinite(a) && isfinite(lo) && isfinite(hi)) {
+				known++;
+				in += a >= lo && a <= hi;
+			}
+		}
+	giter_done(&it);
+	failed(cx, it.rc);
+	nwant = pts < MAXMARKS ? pts : MAXMARKS;
+	/* distinct ends, in order */
+	sl_sort(ends, 4, sizeof(*ends), cmp_size);
+	for (int k = 0; k < 4; k++)
+		if (!k || ends[k] != ends[nends - 1])
+			ends[nends++] = ends[k];
+	if (o->err || !(x = malloc((nwant + 1) * sizeof(*x))) ||
+	    !(y = malloc((nwant + 1) * sizeof(*y)))) {
+		failed(cx, SL_ENOMEM);
+		goto out;
+	}
+	giter_init(&it, cx->f, ti, cx->err);
+	giter_only(&it, want);
+	while (m < nwant && (g = giter_next(&it)))
+		for (size_t r = 0; r < sl_table_rows(g) && m < nwant; r++) {
+			double px = numc(g, sl_table_col(g, "actual_duration_ms"), r) / 60000.0;
+			double py = numc(g, sl_table_col(g, "predicted_duration_ms"), r) / 60000.0;
+
+			int end = 0;
+
+			if (!isfinite(px) || !isfinite(py))
+				continue;
+			for (size_t k = 0; k < nends; k++)
+				end |= ends[k] == seen;
+			seen++;
+			/* an end, or the next of the pts - nends - (seen - ends
+			 * passed) other points, nwant - nends - taken still to take:
+			 * each as likely (selection sampling) */
+			if (nwant == pts || end ||
+			    (double)(pts - nends - (seen - 1 - ends_before(ends, nends, seen - 1))) *
+					    next_unit(&seed) <
+				    (double)(nwant - nends - taken)) {
+				x[m] = px;
+				y[m] = py;
+				m++;
+				taken += nwant != pts && !end;
+			}
+		}
+	giter_done(&it);
+	failed(cx, it.rc);
+	if (o->err)
+		goto out;
+	svg_scatter_in(o, &c, x, y, m, 1, pts ? lim : NULL);
+	out_puts(o, "<p class=\"note\">");
+	if (m < pts) {
+		out_num(o, (double)m, 10);
+		out_puts(o, " of ");
+		out_num(o, (double)pts, 10);
+		out_puts(o, " held-out deployments drawn: the ");
+		out_num(o, (double)nends, 10);
+		out_puts(o, " at the ends of the axes and ");
+		out_num(o, (double)(m - nends), 10);
+		out_puts(o, " chosen at random among the others (a fixed seed: the same file draws "
+			    "the same points); every one is in predictions.csv.");
+	} else {
+		out_puts(o, "All ");
+		out_num(o, (double)pts, 10);
+		out_puts(o, " held-out deployments drawn.");
+	}
+	out_puts(o, "</p>\n");
+	if (known) {
+		out_puts(o, "<p>");
+		pct(o, (double)in / (double)known);
+		out_puts(o, " of the held-out deployments fell inside their 90% "
+			    "prediction interval.</p>\n");
+	}
+out:
+	free(x);
+	free(y);
+}
+
 static void sec_predictions(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *t = sl_analysis_table(cx->a, "predictions");
+	long pi = sl_anfile_find(cx->f, "predictions");
+	const struct sl_table *t = pi >= 0 ? shape(cx, (size_t)pi) : NULL;
 	static const char *const need[] = {"actual_duration_ms", "predicted_duration_ms", NULL};
 	static const char *const mneed[] = {"metric", "value", NULL};
-	const struct sl_table *db = sl_analysis_table(cx->a, "duration_backtest");
-	const struct sl_table *sb = sl_analysis_table(cx->a, "success_backtest");
+	const struct sl_table *db = load(cx, "duration_backtest");
+	const struct sl_table *sb = load(cx, "success_backtest");
 
 	if ((db && has_cols(db, mneed)) || (sb && has_cols(sb, mneed)))
 		out_puts(o, "<div class=\"cards\">\n");
@@ -1987,38 +2387,8 @@ static void sec_predictions(struct ctx *cx, const struct section *s)
 		note(o, "Backtests: trained on the first 80% of the finished deployments in time "
 			"order, judged on the last 20%.");
 	}
-	if (t && has_cols(t, need) && sl_table_rows(t)) {
-		size_t n = sl_table_rows(t), in = 0, known = 0;
-		double *x = malloc((n + 1) * sizeof(double)), *y = malloc((n + 1) * sizeof(double));
-
-		if (!x || !y) {
-			o->err = SL_ENOMEM;
-		} else {
-			struct svg_chart c = {"Predicted against actual deployment duration",
-					      "actual duration (minutes)",
-					      "predicted duration (minutes)", 0, 380, 0, 0};
-
-			for (size_t r = 0; r < n; r++) {
-				double a = num(t, "actual_duration_ms", r);
-				double lo = num(t, "lower_90_ms", r), hi = num(t, "upper_90_ms", r);
-
-				x[r] = a / 60000.0;
-				y[r] = num(t, "predicted_duration_ms", r) / 60000.0;
-				if (isfinite(a) && isfinite(lo) && isfinite(hi)) {
-					known++;
-					in += a >= lo && a <= hi;
-				}
-			}
-			svg_scatter(o, &c, x, y, n, 1);
-			if (known) {
-				out_puts(o, "<p>");
-				pct(o, (double)in / (double)known);
-				out_puts(o, " of the held-out deployments fell inside their 90% "
-					    "prediction interval.</p>\n");
-			}
-		}
-		free(x);
-		free(y);
+	if (t && has_cols(t, need) && all_rows(cx, "predictions")) {
+		scatter(cx); /* and the first rows below, in the generic view */
 	}
 	rest(cx, s);
 }
@@ -2097,10 +2467,14 @@ static void sec_generic(struct ctx *cx, const struct section *s)
 
 static void sec_other(struct ctx *cx, const struct section *s)
 {
+	const struct sl_table *t;
+
 	(void)s;
-	for (size_t i = 0; i < sl_analysis_ntables(cx->a); i++)
-		if (!cx->shown[i])
-			table_view(cx, sl_analysis_table_at(cx->a, i), NULL, 0, NULL);
+	for (size_t i = 0; i < sl_anfile_ntables(cx->f); i++)
+		if (!cx->shown[i] && (t = head(cx, i))) {
+			table_view(cx, t, NULL, 0, NULL);
+			release(cx);
+		}
 }
 
 static const struct section sections[] = {
@@ -2194,7 +2568,7 @@ static void header(struct ctx *cx)
 	out_puts(o, " deployments in the window (");
 	out_num(o, files, 10);
 	out_puts(o, " store row groups read) &middot; ");
-	out_num(o, (double)sl_analysis_ntables(cx->a), 10);
+	out_num(o, (double)sl_anfile_ntables(cx->f), 10);
 	out_puts(o, " result tables");
 	if (ver) {
 		out_puts(o, " &middot; shiplog ");
@@ -2203,9 +2577,11 @@ static void header(struct ctx *cx)
 	out_puts(o, "</p>\n</header>\n");
 }
 
-int html_render(struct out *o, const struct sl_analysis *a, const struct report_params *p)
+int html_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
+		struct sl_errctx *err)
 {
-	struct ctx cx = {o, a, p, calloc(sl_analysis_ntables(a) + 1, 1)};
+	const struct sl_analysis *a = sl_anfile_meta(f);
+	struct ctx cx = {o, f, a, p, calloc(sl_anfile_ntables(f) + 1, 1), NULL, 0, 0, err};
 	size_t ns = sizeof(sections) / sizeof(sections[0]);
 	int other = 0;
 
@@ -2228,8 +2604,11 @@ int html_render(struct out *o, const struct sl_analysis *a, const struct report_
 			const struct section *s = &sections[i];
 
 			out_printf(&body, "<section id=\"%s\">\n<h2>%s</h2>\n", s->id, s->title);
+			if (body.err)
+				break; /* the page is lost: the error is what is left to say */
 			if (section_has(&bx, s)) {
 				s->render(&bx, s);
+				release(&bx);
 			} else {
 				out_puts(&body, "<p class=\"nodata\">No data: the analysis has no ");
 				for (int k = 0; s->tables[k]; k++)
@@ -2240,7 +2619,7 @@ int html_render(struct out *o, const struct sl_analysis *a, const struct report_
 			}
 			out_puts(&body, "</section>\n");
 		}
-		for (size_t i = 0; i < sl_analysis_ntables(a); i++)
+		for (size_t i = 0; i < sl_anfile_ntables(f); i++)
 			other |= !cx.shown[i];
 		if (other) {
 			static const struct section s = {"tables", "Other tables", {NULL}, sec_other};
@@ -2256,6 +2635,8 @@ int html_render(struct out *o, const struct sl_analysis *a, const struct report_
 		if (other)
 			out_puts(o, "<li><a href=\"#tables\">Other tables</a></li>\n");
 		out_puts(o, "</ol>\n</nav>\n");
+		release(&bx);
+		free(bx.held);
 		if (body.err)
 			o->err = body.err;
 		else

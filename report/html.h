@@ -1,15 +1,21 @@
 /* html.h - the HTML report: one self-contained page (inline CSS and SVG,
- * no scripts, no fetches) built from an analysis, its sections following
- * the seed's dashboards (docs/REPORT.md). */
+ * no scripts, no fetches) built from an analysis file, its sections
+ * following the seed's dashboards (docs/REPORT.md).  A section loads the
+ * small tables it shows and reads the per-deployment ones row group by
+ * row group (top rows, counts, a sample), so the page's size and the
+ * memory it takes do not grow with the deployments. */
 #ifndef REPORT_HTML_H
 #define REPORT_HTML_H
 
 #include "cli.h"
 #include "out.h"
+#include "sl_anread.h"
 #include "sl_result.h"
 
-/* Appends the page to o; 0 or SL_ENOMEM. */
-int html_render(struct out *o, const struct sl_analysis *a, const struct report_params *p);
+/* Appends the page to o, reading f one table (or row group) at a time;
+ * 0, SL_ENOMEM, or a read error of f (set in err). */
+int html_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
+		struct sl_errctx *err);
 
 /* Shared with the mail summary: the generation time and the window as
  * people read them ("2026-11-01 00:00 UTC", "2026-10-01 – 2026-10-31" or

@@ -6,6 +6,7 @@
 
 #include "html.h"
 #include "sl_hash.h"
+#include "stream.h"
 #include "sl_value.h"
 
 #define LATEST_ALERTS 10
@@ -76,12 +77,27 @@ static const char *str(const struct sl_table *t, const char *col, size_t r)
 	return s ? s : "";
 }
 
-void mail_summary(struct out *o, const struct sl_analysis *a, const struct report_params *p)
+/* A small table whole (NULL when absent or on an error, then in o->err). */
+static struct sl_table *whole(struct out *o, struct sl_anfile *f, const char *name,
+			      struct sl_errctx *err)
 {
-	const struct sl_table *sum = sl_analysis_table(a, "summary");
-	const struct sl_table *dora = sl_analysis_table(a, "dora");
-	const struct sl_table *sc = sl_analysis_table(a, "scorecard");
-	const struct sl_table *al = sl_analysis_table(a, "alerts");
+	long i = sl_anfile_find(f, name);
+	struct sl_table *t = NULL;
+	int rc;
+
+	if (i >= 0 && !o->err && (rc = sl_anfile_table(f, (size_t)i, &t, err)))
+		o->err = rc;
+	return t;
+}
+
+void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params *p,
+		  struct sl_errctx *err)
+{
+	const struct sl_analysis *a = sl_anfile_meta(f);
+	struct sl_table *sum = whole(o, f, "summary", err);
+	struct sl_table *dora = whole(o, f, "dora", err);
+	struct sl_table *sc = whole(o, f, "scorecard", err);
+	long ai = sl_anfile_find(f, "alerts");
 	const char *tz = sl_analysis_get_meta_str(a, "tz");
 	size_t r = (size_t)-1;
 	double deps = NAN, ch;
@@ -156,20 +172,51 @@ void mail_summary(struct out *o, const struct sl_analysis *a, const struct repor
 			}
 		out_puts(o, "\n");
 	}
-	if (al) {
-		size_t crit = 0, shown = 0;
+	if (ai >= 0) {
+		/* read group by group: the critical ones counted, the latest kept */
+		size_t crit = 0, shown = 0, n = 0, *idx = NULL;
+		const struct sl_table *g, *al;
+		struct giter it;
+		struct pick pk;
 		char buf[32];
+		int rc = SL_OK;
 
-		for (size_t i = 0; i < sl_table_rows(al); i++)
-			crit += !strcmp(str(al, "severity", i), "critical");
+		static const char *const sev[] = {"severity", NULL};
+
+		if ((rc = pick_init(&pk, LATEST_ALERTS, 1)))
+			goto alerts_out;
+		giter_init(&it, f, ai, err);
+		giter_only(&it, sev);
+		while (!rc && (g = giter_next(&it))) {
+			int svc = sl_table_col(g, "severity");
+
+			for (size_t i = 0; !rc && i < sl_table_rows(g); i++) {
+				const char *sv = sl_table_get_str(g, svc, i);
+
+				if (sv && !strcmp(sv, "critical")) {
+					crit++;
+					rc = pick_offer(&pk, it.base + i, 0);
+				}
+			}
+		}
+		giter_done(&it);
+		if (!rc)
+			rc = it.rc;
+		if (!rc)
+			rc = pick_fill(&pk, f, ai, err);
+		if (!rc && pk.t)
+			rc = pick_order(&pk, &idx, &n);
+alerts_out:
+		if (rc && !o->err)
+			o->err = rc;
+		al = pk.t;
 		out_puts(o, "Critical alerts: ");
 		out_num(o, (double)crit, 10);
 		out_puts(o, crit > LATEST_ALERTS ? " (the latest 10)\n" : crit ? "\n" : "\n\n");
-		for (size_t i = sl_table_rows(al); i-- > 0 && shown < LATEST_ALERTS;) {
+		for (size_t k = 0; k < n && shown < LATEST_ALERTS; k++) {
+			size_t i = idx[k];
 			double st = num(al, "start_time", i);
 
-			if (strcmp(str(al, "severity", i), "critical"))
-				continue;
 			shown++;
 			out_puts(o, "  ");
 			if (isfinite(st)) {
@@ -190,8 +237,13 @@ void mail_summary(struct out *o, const struct sl_analysis *a, const struct repor
 		}
 		if (shown)
 			out_puts(o, "\n");
+		free(idx);
+		pick_free(&pk);
 	}
 	out_puts(o, "The full report is attached as HTML; open it in any browser.\n");
+	sl_table_free(sum);
+	sl_table_free(dora);
+	sl_table_free(sc);
 }
 
 int mail_date(const char *iso, char *buf, size_t cap)
@@ -316,15 +368,16 @@ static void attachment_name(const char *path, char *buf, size_t cap)
 	buf[k] = '\0';
 }
 
-int mail_render(struct out *o, const struct sl_analysis *a, const struct report_params *p,
-		const char *html, size_t nhtml)
+int mail_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
+		const char *html, size_t nhtml, struct sl_errctx *err)
 {
+	const struct sl_analysis *a = sl_anfile_meta(f);
 	struct out body = {SL_BUF_INIT, 0}, subj = {SL_BUF_INIT, 0};
 	const char *domain = strchr(p->mail_from, '@') + 1;
 	char date[64], name[64], boundary[48];
 	uint64_t h;
 
-	mail_summary(&body, a, p);
+	mail_summary(&body, f, p, err);
 	if (body.err)
 		goto out;
 	h = sl_hash(html, nhtml) ^ (sl_hash(body.b.data, body.b.len) * 0x9e3779b97f4a7c15ULL);

@@ -1,6 +1,7 @@
 /* shiplog-report: an analysis file into an HTML report, CSV files and a
  * mail.  main.c wires options (cli.c), the reader (lib/sl_anread.c) and
- * the outputs: html.c (with svg.c), csvout.c, mail.c. */
+ * the outputs: html.c (with svg.c), csvout.c, mail.c; each reads the file
+ * a table or a row group at a time (stream.c). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,7 +40,7 @@ static void report(const struct sl_errctx *e)
 int main(int argc, char **argv)
 {
 	struct report_params p;
-	struct sl_analysis *a = NULL;
+	struct sl_anfile *a = NULL;
 	struct sl_errctx err;
 	struct out html = {SL_BUF_INIT, 0}, mail = {SL_BUF_INIT, 0};
 	int rc, status = 1;
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
 		return rc;
 	sl_err_clear(&err);
-	if (sl_anread_file(p.input, &a, &err)) {
+	if (sl_anfile_open(p.input, &a, &err)) {
 		report(&err);
 		goto out;
 	}
@@ -55,8 +56,11 @@ int main(int argc, char **argv)
 		report(&err);
 		goto out;
 	}
-	if ((p.html || p.mail_to) && html_render(&html, a, &p)) {
-		errorf("out of memory");
+	if ((p.html || p.mail_to) && (rc = html_render(&html, a, &p, &err))) {
+		if (rc == SL_ENOMEM && !err.code)
+			errorf("out of memory");
+		else
+			report(&err);
 		goto out;
 	}
 	if (p.html && afile_write(p.html, html.b.data, html.b.len, &err)) {
@@ -64,8 +68,12 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (p.mail_to) {
-		if (mail_render(&mail, a, &p, html.b.data ? html.b.data : "", html.b.len)) {
-			errorf("out of memory");
+		if ((rc = mail_render(&mail, a, &p, html.b.data ? html.b.data : "", html.b.len,
+				      &err))) {
+			if (rc == SL_ENOMEM && !err.code)
+				errorf("out of memory");
+			else
+				report(&err);
 			goto out;
 		}
 		if (p.mail_out) {
@@ -80,7 +88,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!p.quiet)
-		fprintf(stderr, "shiplog-report: %zu tables%s%s%s%s%s\n", sl_analysis_ntables(a),
+		fprintf(stderr, "shiplog-report: %zu tables%s%s%s%s%s\n", sl_anfile_ntables(a),
 			p.html ? ", HTML in " : "", p.html ? p.html : "",
 			p.csv_dir ? ", CSV files in " : "", p.csv_dir ? p.csv_dir : "",
 			p.mail_to ? (p.mail_out ? ", mail in a file" : ", mail on standard output")
@@ -89,6 +97,6 @@ int main(int argc, char **argv)
 out:
 	out_release(&html);
 	out_release(&mail);
-	sl_analysis_free(a);
+	sl_anfile_close(a);
 	return status;
 }

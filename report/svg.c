@@ -504,25 +504,37 @@ void svg_heatmap(struct out *o, const struct svg_chart *c, const char *const *ro
 void svg_scatter(struct out *o, const struct svg_chart *c, const double *x, const double *y,
 		 size_t n, int diagonal)
 {
-	double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+	double lim[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(x[i]) && isfinite(y[i])) {
+			lim[0] = fmin(lim[0], x[i]);
+			lim[1] = fmax(lim[1], x[i]);
+			lim[2] = fmin(lim[2], y[i]);
+			lim[3] = fmax(lim[3], y[i]);
+		}
+	svg_scatter_in(o, c, x, y, n, diagonal, isfinite(lim[0]) ? lim : NULL);
+}
+
+void svg_scatter_in(struct out *o, const struct svg_chart *c, const double *x, const double *y,
+		    size_t n, int diagonal, const double *lim)
+{
+	double xmin, xmax, ymin, ymax;
 	struct frame f;
 	int w, h;
 
 	dims(c, &w, &h);
 	frame_init(&f, w, h);
 	open_svg(o, c, w, h);
-	for (size_t i = 0; i < n; i++)
-		if (isfinite(x[i]) && isfinite(y[i])) {
-			xmin = fmin(xmin, x[i]);
-			xmax = fmax(xmax, x[i]);
-			ymin = fmin(ymin, y[i]);
-			ymax = fmax(ymax, y[i]);
-		}
-	if (!isfinite(xmin)) {
+	if (!lim) {
 		no_values(o, w, h);
 		out_puts(o, "</svg></figure>\n");
 		return;
 	}
+	xmin = lim[0];
+	xmax = lim[1];
+	ymin = lim[2];
+	ymax = lim[3];
 	if (diagonal) {
 		/* the same scale on both axes, so y = x is the diagonal */
 		xmin = ymin = fmin(xmin, ymin);

@@ -62,6 +62,10 @@ void svg_heatmap(struct out *o, const struct svg_chart *c, const char *const *ro
 /* Points (x[i], y[i]); diagonal draws the line y = x (predicted = actual). */
 void svg_scatter(struct out *o, const struct svg_chart *c, const double *x, const double *y,
 		 size_t n, int diagonal);
+/* The same within the ranges lim = {xmin, xmax, ymin, ymax} (NULL: no
+ * values): a sample of points drawn on the axes of them all. */
+void svg_scatter_in(struct out *o, const struct svg_chart *c, const double *x, const double *y,
+		    size_t n, int diagonal, const double *lim);
 
 /* Nice axis: ticks lo, lo + step, ... hi covering [min, max] in about
  * want steps of 1, 2 or 5 × 10^k.  Exposed for the tests. */

@@ -1,16 +1,49 @@
-/* report/html.c and report/mail.c over hand-built analyses: tables still
- * to come (anomalies, predictions, pipelines, an unknown one) render in
- * their sections, long tables are bounded, absent sections say so, and
- * hostile strings stay text. */
+/* report/html.c and report/mail.c over hand-built analyses (written to a
+ * file and read back as the report reads it): tables still to come
+ * (anomalies, predictions, pipelines, an unknown one) render in their
+ * sections, long tables are bounded, absent sections say so, hostile
+ * strings stay text, and per-deployment tables of several row groups give
+ * a page of bounded size (top rows across groups, a sampled scatter). */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "html.h"
 #include "mail.h"
+#include "sl_anread.h"
 #include "sl_result.h"
+
+/* The analysis as the report sees it: written, then opened. */
+static struct sl_anfile *as_file(struct sl_analysis *a)
+{
+	char path[] = "/tmp/shiplog-html-XXXXXX";
+	int fd = mkstemp(path);
+	struct sl_errctx err;
+	struct sl_anfile *f;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(sl_analysis_write(a, path, &err), 0);
+	ck_assert_int_eq(sl_anfile_open(path, &f, &err), 0);
+	unlink(path); /* open: read through the descriptor */
+	return f;
+}
+
+static int render(struct out *o, struct sl_analysis *a, const struct report_params *p)
+{
+	struct sl_anfile *f = as_file(a);
+	struct sl_errctx err;
+	int rc;
+
+	sl_err_clear(&err);
+	rc = html_render(o, f, p, &err);
+	sl_anfile_close(f);
+	return rc;
+}
 
 static struct report_params params(void)
 {
@@ -91,7 +124,7 @@ START_TEST(test_future_tables)
 	struct out o = {SL_BUF_INIT, 0};
 	const char *h;
 
-	ck_assert_int_eq(html_render(&o, a, &p), 0);
+	ck_assert_int_eq(render(&o, a, &p), 0);
 	h = o.b.data;
 	/* the sections of absent tables say so, in one line each */
 	ck_assert_ptr_nonnull(strstr(h, "No data: the analysis has no <code>summary</code> table."));
@@ -227,7 +260,7 @@ START_TEST(test_specific_views)
 	add_table(a, "rollback_risk", kc, 10, kr, 2);
 	add_table(a, "versions", vc, 2, vr, 1);
 	add_table(a, "duration_backtest", bc, 2, dbr, 5);
-	ck_assert_int_eq(html_render(&o, a, &p), 0);
+	ck_assert_int_eq(render(&o, a, &p), 0);
 	h = o.b.data;
 	/* nothing from the tables is markup */
 	ck_assert_int_eq(count(h, "<script"), 0);
@@ -287,11 +320,91 @@ START_TEST(test_mail)
 	ck_assert_int_eq(mail_date("1969-12-31T23:59:59.000Z", buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "Wed, 31 Dec 1969 23:59:59 +0000");
 	ck_assert_int_eq(mail_date("", buf, sizeof(buf)), -1);
-	ck_assert_int_eq(mail_render(&o, a, &p, "<html>", 6), 0);
+	{
+		struct sl_anfile *f = as_file(a);
+		struct sl_errctx err;
+
+		ck_assert_int_eq(mail_render(&o, f, &p, "<html>", 6, &err), 0);
+		sl_anfile_close(f);
+	}
 	ck_assert_ptr_nonnull(strstr(o.b.data, "\nDate: Sun, 01 Nov 2026 00:00:00 +0000\n"));
 	ck_assert_ptr_nonnull(strstr(o.b.data, "No summary in this analysis."));
 	ck_assert_ptr_nonnull(strstr(o.b.data, "PGh0bWw+")); /* "<html>" in base64 */
 	out_release(&o);
+	sl_analysis_free(a);
+}
+END_TEST
+
+/* Tables of several row groups: the top rows across groups, the counts
+ * over every row, and the scatter a fixed sample with its caption. */
+START_TEST(test_big_tables)
+{
+	static const struct sl_rcol an[] = {{"deployment_id", SL_R_STR},
+					    {"anomaly_score", SL_R_F64},
+					    {"is_anomaly", SL_R_BOOL},
+					    {"reasons", SL_R_STR}};
+	static const struct sl_rcol pr[] = {{"deployment_id", SL_R_STR},
+					    {"actual_duration_ms", SL_R_I64},
+					    {"predicted_duration_ms", SL_R_F64},
+					    {"lower_90_ms", SL_R_F64},
+					    {"upper_90_ms", SL_R_F64}};
+	static const struct sl_rcol hs[] = {{"deployment_id", SL_R_STR},
+					    {"health_score", SL_R_F64}};
+	const size_t n = SL_RESULT_GROUP_ROWS + 4465; /* 70,001 rows: two groups */
+	struct sl_analysis *a = sl_analysis_new();
+	struct report_params p = params();
+	struct out o = {SL_BUF_INIT, 0}, o2 = {SL_BUF_INIT, 0};
+	struct sl_table *t;
+	char id[32];
+	const char *h;
+
+	t = sl_table_new("anomalies", an, 4);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "d%zu", i);
+		sl_table_add_row(t);
+		sl_table_set_str(t, 0, id, strlen(id));
+		/* the highest scores in both groups; ties keep the earlier row */
+		sl_table_set_f64(t, 1, i == 10 || i == 69000 ? 2.0 : (double)(i % 1000) / 1000);
+		sl_table_set_bool(t, 2, i % 2 == 0);
+	}
+	sl_analysis_add(a, t);
+	t = sl_table_new("predictions", pr, 5);
+	for (size_t i = 0; i < 10000; i++) {
+		sl_table_add_row(t);
+		sl_table_set_str(t, 0, "p", 1);
+		sl_table_set_i64(t, 1, (int64_t)(60000 * (i % 50 + 1)));
+		sl_table_set_f64(t, 2, 60000.0 * (double)(i % 37 + 1));
+		sl_table_set_f64(t, 3, 0);
+		sl_table_set_f64(t, 4, 1e9);
+	}
+	sl_analysis_add(a, t);
+	t = sl_table_new("health_scores", hs, 2);
+	for (size_t i = 0; i < n; i++) {
+		sl_table_add_row(t);
+		sl_table_set_str(t, 0, "x", 1);
+		sl_table_set_f64(t, 1, i < 70000 ? 95 : 5);
+	}
+	sl_analysis_add(a, t);
+	ck_assert_int_eq(render(&o, a, &p), 0);
+	h = o.b.data;
+	/* every row counted, the top rows from both groups */
+	ck_assert_ptr_nonnull(strstr(h, "35,001 of 70,001 deployments flagged"));
+	ck_assert_ptr_nonnull(strstr(h, "<td>d10</td>"));
+	ck_assert_ptr_nonnull(strstr(h, "<td>d69000</td>"));
+	ck_assert(strstr(h, "<td>d10</td>") < strstr(h, "<td>d69000</td>"));
+	ck_assert_ptr_nonnull(strstr(h, "over 70,001 deployments"));
+	/* the scatter: 2,000 of the 10,000 points, said under the chart */
+	ck_assert_int_eq(count(h, "<circle"), 2000);
+	ck_assert_ptr_nonnull(strstr(h, "2,000 of 10,000 held-out deployments drawn: the 3 at the "
+					"ends of the axes and 1,997 chosen at random"));
+	ck_assert_ptr_nonnull(strstr(h, "100% of the held-out deployments fell inside"));
+	/* the page does not grow with the rows, and is the same every time */
+	ck_assert_uint_lt(o.b.len, 300000);
+	ck_assert_int_eq(render(&o2, a, &p), 0);
+	ck_assert_uint_eq(o.b.len, o2.b.len);
+	ck_assert_int_eq(memcmp(o.b.data, o2.b.data, o.b.len), 0);
+	out_release(&o);
+	out_release(&o2);
 	sl_analysis_free(a);
 }
 END_TEST
@@ -306,6 +419,7 @@ Suite *suite_html(void)
 	tcase_add_test(tc, test_future_tables);
 	tcase_add_test(tc, test_specific_views);
 	tcase_add_test(tc, test_mail);
+	tcase_add_test(tc, test_big_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }

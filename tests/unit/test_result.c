@@ -1,5 +1,5 @@
 /* sl_result: tables, CSV output, and the analysis file read back with a
- * plain msgpack unpacker. */
+ * plain msgpack unpacker, object by object; streamed tables. */
 #include <check.h>
 #include <math.h>
 #include <msgpack.h>
@@ -122,17 +122,45 @@ static const msgpack_object *get(const msgpack_object *m, const char *key)
 	return NULL;
 }
 
+/* The objects of the file in order, as a plain msgpack reader sees them. */
+static size_t objects(const char *buf, size_t n, msgpack_unpacked *u, size_t max)
+{
+	size_t off = 0, k = 0;
+
+	while (off < n && k < max) {
+		msgpack_unpacked_init(&u[k]);
+		ck_assert_int_eq(msgpack_unpack_next(&u[k], buf, n, &off), MSGPACK_UNPACK_SUCCESS);
+		k++;
+	}
+	ck_assert_uint_eq(off, n); /* nothing but whole objects */
+	return k;
+}
+
+static char *write_file(struct sl_analysis *a, const char *path, size_t *n)
+{
+	struct sl_errctx err;
+	FILE *f;
+	char *buf;
+
+	ck_assert_int_eq(sl_analysis_write(a, path, &err), 0);
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	buf = slurp(f, n);
+	fclose(f);
+	return buf;
+}
+
 START_TEST(test_analysis_file)
 {
 	struct sl_analysis *a = sl_analysis_new();
 	struct sl_errctx err;
 	char path[] = "/tmp/shiplog-analysis-XXXXXX";
 	int fd = mkstemp(path);
-	FILE *f;
-	size_t n, off = 0;
+	size_t n, k;
 	char *buf;
-	msgpack_unpacked u;
-	const msgpack_object *tab, *data, *c0, *meta;
+	msgpack_unpacked u[8];
+	const msgpack_object *data, *c0, *meta, *ix, *tr, *g;
 
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -141,20 +169,17 @@ START_TEST(test_analysis_file)
 	ck_assert_int_eq(sl_analysis_add(a, sample()), 0);
 	ck_assert_ptr_nonnull(sl_analysis_table(a, "t"));
 	ck_assert_ptr_null(sl_analysis_table(a, "nope"));
-	ck_assert_int_eq(sl_analysis_write(a, path, &err), 0);
-	f = fopen(path, "rb");
-	fseek(f, 0, SEEK_END);
-	buf = slurp(f, &n);
-	fclose(f);
-	msgpack_unpacked_init(&u);
-	ck_assert_int_eq(msgpack_unpack_next(&u, buf, n, &off), MSGPACK_UNPACK_SUCCESS);
-	ck_assert_uint_eq(off, n); /* one object, nothing after it */
-	ck_assert_int_eq(get(&u.data, "format")->via.u64, 1);
-	meta = get(&u.data, "meta");
+	buf = write_file(a, path, &n);
+	/* header, one row group, index, trailer */
+	k = objects(buf, n, u, 8);
+	ck_assert_uint_eq(k, 4);
+	ck_assert_int_eq(get(&u[0].data, "format")->via.u64, 2);
+	ck_assert_int_eq(get(&u[0].data, "group_rows")->via.u64, SL_RESULT_GROUP_ROWS);
+	meta = get(&u[0].data, "meta");
 	ck_assert_int_eq(get(meta, "seed")->via.u64, 7);
-	tab = get(get(&u.data, "tables"), "t");
-	ck_assert_int_eq(get(tab, "rows")->via.u64, 2);
-	data = get(tab, "data");
+	g = &u[1].data;
+	ck_assert_int_eq(get(g, "rows")->via.u64, 2);
+	data = get(g, "data");
 	ck_assert_int_eq(data->via.array.size, 6);
 	c0 = &data->via.array.ptr[0];
 	ck_assert_int_eq(c0->via.array.ptr[1].via.str.size, 7);
@@ -164,13 +189,149 @@ START_TEST(test_analysis_file)
 	ck_assert_int_eq(data->via.array.ptr[5].via.array.ptr[0].type, MSGPACK_OBJECT_STR);
 	ck_assert(!memcmp(data->via.array.ptr[5].via.array.ptr[0].via.str.ptr, "2026-03-01", 10));
 	ck_assert_int_eq(data->via.array.ptr[2].via.array.ptr[1].type, MSGPACK_OBJECT_NIL);
-	msgpack_unpacked_destroy(&u);
+	/* the index points at the group, the trailer at the index */
+	ix = &get(&u[2].data, "tables")->via.array.ptr[0];
+	ck_assert_int_eq(get(ix, "rows")->via.u64, 2);
+	g = &get(ix, "groups")->via.array.ptr[0];
+	ck_assert_uint_eq(g->via.array.ptr[2].via.u64, 2);
+	ck_assert_int_eq((unsigned char)buf[g->via.array.ptr[0].via.u64], 0x83);
+	tr = &u[3].data;
+	ck_assert_int_eq(tr->via.array.size, 3);
+	ck_assert_uint_eq(n - 36 - tr->via.array.ptr[0].via.u64, tr->via.array.ptr[1].via.u64);
+	ck_assert_int_eq((unsigned char)buf[tr->via.array.ptr[0].via.u64], 0x81);
+	for (size_t i = 0; i < k; i++)
+		msgpack_unpacked_destroy(&u[i]);
 	free(buf);
 	unlink(path);
 	/* a directory that does not exist: a clear error, no file */
 	ck_assert_int_eq(sl_analysis_write(a, "/nonexistent/dir/a.msgpack", &err), SL_EIO);
 	ck_assert_str_eq(err.path, "/nonexistent/dir/a.msgpack");
 	sl_analysis_free(a);
+}
+END_TEST
+
+/* A table of n rows with a distinct string per row. */
+static void fill(struct sl_table *t, size_t n)
+{
+	char s[32];
+
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(sl_table_add_row(t), 0);
+		snprintf(s, sizeof(s), "dep-%zu", i);
+		sl_table_set_str(t, 0, s, strlen(s));
+		if (i % 3)
+			sl_table_set_i64(t, 1, (int64_t)i * 7 - 3);
+		sl_table_set_f64(t, 2, i * 0.5);
+		sl_table_set_bool(t, 3, i & 1);
+		sl_table_set_i64(t, 4, 1732097700123LL + (int64_t)i);
+		sl_table_set_i64(t, 5, (int64_t)(i % 5000));
+	}
+}
+
+/* Streamed tables write their groups as they fill, interleaved; the file
+ * holds the same groups as when every table stays in memory, and the rows
+ * still in memory are only those of the current group. */
+START_TEST(test_streamed)
+{
+	static const size_t sizes[] = {0, 1, SL_RESULT_GROUP_ROWS, SL_RESULT_GROUP_ROWS + 1,
+				       2 * SL_RESULT_GROUP_ROWS + 5};
+	char p1[] = "/tmp/shiplog-stream-XXXXXX", p2[] = "/tmp/shiplog-stream-XXXXXX";
+	struct sl_analysis *a = sl_analysis_new(), *b = sl_analysis_new();
+	struct sl_table *ta[5], *tb[5];
+	struct sl_errctx err;
+	char name[16], *b1, *b2, *tmpname;
+	size_t n1, n2;
+	int fd1 = mkstemp(p1), fd2 = mkstemp(p2);
+
+	ck_assert_int_ge(fd1, 0);
+	ck_assert_int_ge(fd2, 0);
+	close(fd1);
+	close(fd2);
+	ck_assert_int_eq(sl_analysis_meta_i64(a, "seed", 1), 0);
+	ck_assert_int_eq(sl_analysis_meta_i64(b, "seed", 1), 0);
+	ck_assert_int_eq(sl_analysis_open(a, p1, &err), 0);
+	/* the temporary file exists beside the target until the end */
+	tmpname = malloc(strlen(p1) + 32);
+	sprintf(tmpname, "%s.tmp-%ld", p1, (long)getpid());
+	ck_assert_int_eq(access(tmpname, F_OK), 0);
+	for (int i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "t%d", i);
+		ta[i] = sl_table_new_stream(a, name, cols, 6);
+		tb[i] = sl_table_new(name, cols, 6);
+		fill(ta[i], sizes[i]);
+		fill(tb[i], sizes[i]);
+		ck_assert_uint_eq(sl_table_rows(ta[i]), sizes[i]);
+		ck_assert_int_eq(sl_table_streamed(ta[i]), sizes[i] > SL_RESULT_GROUP_ROWS);
+	}
+	/* a streamed table written as CSV reads its groups back */
+	{
+		FILE *x = tmpfile(), *y = tmpfile();
+		char *sx, *sy;
+		size_t nx, ny;
+
+		ck_assert_int_eq(sl_table_write_csv(ta[4], x), 0);
+		ck_assert_int_eq(sl_table_write_csv(tb[4], y), 0);
+		sx = slurp(x, &nx);
+		sy = slurp(y, &ny);
+		ck_assert_uint_eq(nx, ny);
+		ck_assert_int_eq(memcmp(sx, sy, nx), 0);
+		free(sx);
+		free(sy);
+		fclose(x);
+		fclose(y);
+	}
+	for (int i = 0; i < 5; i++) {
+		ck_assert_int_eq(sl_analysis_add(a, ta[i]), 0);
+		ck_assert_int_eq(sl_analysis_add(b, tb[i]), 0);
+	}
+	b1 = write_file(a, p1, &n1);
+	ck_assert_int_eq(access(tmpname, F_OK), -1);
+	b2 = write_file(b, p2, &n2);
+	/* the same objects in other places: a's groups went out as they
+	 * filled, b's at the end table by table (test_anread reads both back) */
+	for (int pass = 0; pass < 2; pass++) {
+		msgpack_unpacked u[16];
+		size_t k = objects(pass ? b2 : b1, pass ? n2 : n1, u, 16);
+
+		/* header, 1 + 1 + 2 + 3 groups, index, trailer */
+		ck_assert_uint_eq(k, 10);
+		/* the first group: t3's first full one in a, t1's in b */
+		ck_assert_int_eq(get(&u[1].data, "table")->via.str.size, 2);
+		ck_assert_int_eq(get(&u[1].data, "table")->via.str.ptr[1], pass ? '1' : '3');
+		for (size_t i = 0; i < k; i++)
+			msgpack_unpacked_destroy(&u[i]);
+	}
+	free(b1);
+	free(b2);
+	free(tmpname);
+	unlink(p1);
+	unlink(p2);
+	sl_analysis_free(a);
+	sl_analysis_free(b);
+}
+END_TEST
+
+/* A streamed analysis freed before it is written leaves no file. */
+START_TEST(test_stream_abandoned)
+{
+	char p[] = "/tmp/shiplog-gone-XXXXXX", tmpname[64];
+	struct sl_analysis *a = sl_analysis_new();
+	struct sl_errctx err;
+	struct sl_table *t;
+	int fd = mkstemp(p);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(p);
+	ck_assert_int_eq(sl_analysis_open(a, p, &err), 0);
+	t = sl_table_new_stream(a, "t", cols, 6);
+	fill(t, SL_RESULT_GROUP_ROWS + 3);
+	sl_table_free(t);
+	snprintf(tmpname, sizeof(tmpname), "%s.tmp-%ld", p, (long)getpid());
+	ck_assert_int_eq(access(tmpname, F_OK), 0);
+	sl_analysis_free(a);
+	ck_assert_int_eq(access(tmpname, F_OK), -1);
+	ck_assert_int_eq(access(p, F_OK), -1);
 }
 END_TEST
 
@@ -185,6 +346,9 @@ Suite *suite_result(void)
 	tcase_add_test(tc, test_hostile_text);
 	tcase_add_test(tc, test_many_rows);
 	tcase_add_test(tc, test_analysis_file);
+	tcase_add_test(tc, test_streamed);
+	tcase_add_test(tc, test_stream_abandoned);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -22,7 +22,7 @@ for t in duration_model duration_backtest predictions success_backtest rollback_
 	/usr/bin/python3 "$E2E_ROOT/tests/e2e/round.py" <"$t.csv"
 done
 # the analysis file holds the same tables
-/usr/bin/python3 -c 'import msgpack,sys; a = msgpack.unpackb(open("a.msgpack","rb").read()); t = a["tables"]; print(sorted(k for k in t if k in ("predictions","rollback_causes","rollback_risk","duration_model","duration_backtest","success_backtest","rollback_risk_backtest")))'
+/usr/bin/python3 "$E2E_ROOT/scripts/analysis-read.py" a.msgpack | /usr/bin/python3 -c 'import json,sys; t = [r[0] for r in json.load(sys.stdin)]; print(sorted(k for k in t if k in ("predictions","rollback_causes","rollback_risk","duration_model","duration_backtest","success_backtest","rollback_risk_backtest")))'
 echo "== an empty window"
 "$BIN/shiplog-analyze" --store s --now 2026-05-03 --env staging --print predictions
 "$BIN/shiplog-analyze" --store s --now 2026-05-03 --env staging --print duration_backtest | head -4

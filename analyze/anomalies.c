@@ -72,20 +72,22 @@ static int add_reason(struct sl_buf *out, const struct feature_row *w, int f, do
 static int reasons(const struct feature_set *fs, size_t i, double sigma, struct sl_buf *out)
 {
 	struct reason r[F_N];
+	struct feature_row w;
 	int nr = 0;
 
+	features_row(fs, i, &w);
 	sl_buf_reset(out);
 	for (int f = 0; f < F_N; f++) {
 		double z = fs->x[i * F_N + f];
 
-		if ((fs->rows[i].known >> f & 1) && fabs(z) > sigma) {
+		if ((w.known >> f & 1) && fabs(z) > sigma) {
 			r[nr].f = f;
 			r[nr++].z = z;
 		}
 	}
 	qsort(r, (size_t)nr, sizeof(r[0]), cmp_reason);
 	for (int k = 0; k < nr; k++)
-		if ((k && sl_buf_add(out, "; ", 2)) || add_reason(out, &fs->rows[i], r[k].f, r[k].z))
+		if ((k && sl_buf_add(out, "; ", 2)) || add_reason(out, &w, r[k].f, r[k].z))
 			return SL_ENOMEM;
 	if (!nr)
 		return sl_buf_printf(out, "no single feature beyond %g\xcf\x83: an unusual combination",
@@ -124,7 +126,7 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 			goto out;
 	}
 	for (size_t i = 0; i < fs->n; i++) {
-		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->rows[i].id))
+		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->frow[i]))
 			goto out;
 		sl_table_set_f64(t, 1, score[i]);
 		sl_table_set_bool(t, 2, flag[i]);

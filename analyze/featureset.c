@@ -67,8 +67,14 @@ static void take(struct feature_row *w, const struct frame *f, size_t i)
 	set(w, F_ROLLBACK, frame_rolled_back(f, i));
 }
 
-/* Median of the known values of each column (the mean of the two middle
- * ones for an even count, as numpy), then the standardized matrix. */
+void features_row(const struct feature_set *fs, size_t k, struct feature_row *w)
+{
+	take(w, fs->f, fs->frow[k]);
+}
+
+/* The features of every row (NaN where not known), then per column the
+ * median of the known values (the mean of the two middle ones for an even
+ * count, as numpy), nulls replaced by it, and the column standardized. */
 static int standardize(struct feature_set *fs)
 {
 	size_t n = fs->n;
@@ -78,13 +84,20 @@ static int standardize(struct feature_set *fs)
 		return SL_OK;
 	if (!(fs->x = malloc(n * F_N * sizeof(*fs->x))) || !(tmp = malloc(n * sizeof(*tmp))))
 		return SL_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct feature_row w;
+
+		features_row(fs, i, &w);
+		for (int f = 0; f < F_N; f++)
+			fs->x[i * F_N + f] = w.known >> f & 1 ? w.raw[f] : NAN;
+	}
 	for (int f = 0; f < F_N; f++) {
 		size_t m = 0;
 		double sum = 0, ss = 0;
 
 		for (size_t i = 0; i < n; i++)
-			if (fs->rows[i].known >> f & 1)
-				tmp[m++] = fs->rows[i].raw[f];
+			if (!isnan(fs->x[i * F_N + f]))
+				tmp[m++] = fs->x[i * F_N + f];
 		fs->median[f] = 0;
 		if (m) {
 			double hi = sl_select_kth(tmp, m, m / 2);
@@ -102,10 +115,11 @@ static int standardize(struct feature_set *fs)
 			}
 		}
 		for (size_t i = 0; i < n; i++) {
-			double v = fs->rows[i].known >> f & 1 ? fs->rows[i].raw[f] : fs->median[f];
+			double *v = &fs->x[i * F_N + f];
 
-			fs->x[i * F_N + f] = v;
-			sum += v;
+			if (isnan(*v))
+				*v = fs->median[f];
+			sum += *v;
 		}
 		fs->mean[f] = sum / (double)n;
 		for (size_t i = 0; i < n; i++) {
@@ -133,13 +147,12 @@ int features_from_frame(const struct frame *f, struct feature_set *fs, struct sl
 	memset(fs, 0, sizeof(*fs));
 	fs->names = f->names;
 	fs->f = f;
-	if (!(fs->rows = malloc((f->n ? f->n : 1) * sizeof(*fs->rows))))
+	if (!(fs->frow = malloc((f->n ? f->n : 1) * sizeof(*fs->frow))))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	fs->cap = f->n;
 	/* in frame order: start time, then id */
 	for (size_t i = 0; i < f->n; i++)
 		if (f->wanted[i])
-			take(&fs->rows[fs->n++], f, i);
+			fs->frow[fs->n++] = (uint32_t)i;
 	if (standardize(fs))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	return SL_OK;
@@ -147,7 +160,7 @@ int features_from_frame(const struct frame *f, struct feature_set *fs, struct sl
 
 void features_release(struct feature_set *fs)
 {
-	free(fs->rows);
+	free(fs->frow);
 	free(fs->x);
 	memset(fs, 0, sizeof(*fs));
 }
@@ -166,7 +179,7 @@ static int features_table(const struct feature_set *fs, struct sl_analysis *a)
 	if (!(t = sl_table_new_stream(a, "features", cols, 1 + F_N)))
 		return SL_ENOMEM;
 	for (size_t i = 0; i < fs->n; i++) {
-		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->rows[i].id)) {
+		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->frow[i])) {
 			sl_table_free(t);
 			return SL_ENOMEM;
 		}

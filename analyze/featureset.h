@@ -41,15 +41,18 @@ struct feature_row {
 	uint16_t known;   /* bit f: raw[f] was in the data (else imputed) */
 };
 
-/* Rows in frame order: start time, then deployment id (byte order).  x is the
+/* The frame's wanted rows, in frame order (start time, then deployment
+ * id); a row's features in original units are recomputed from the frame
+ * when asked for (features_row()), so the set holds 4 bytes a row besides
+ * the matrix.  x is the
  * n x F_N standardized matrix in the same order: nulls replaced by the
  * column's median (of the known values; 0 when none), then (v - mean) / sd
  * with the population sd; a column with sd 0 is all 0. */
 struct feature_set {
 	const struct sl_dict *names; /* the frame's: environments, strategies */
 	const struct frame *f;       /* the frame: ids of the rows */
-	size_t n, cap;
-	struct feature_row *rows;
+	size_t n;
+	uint32_t *frow;   /* the frame row of each row */
 	double *x;
 	double median[F_N], mean[F_N], sd[F_N];
 };
@@ -57,6 +60,8 @@ struct feature_set {
 /* The frame's wanted rows (--env, --agent apply) into fs, which the
  * caller releases with features_release(); f must outlive fs. */
 int features_from_frame(const struct frame *f, struct feature_set *fs, struct sl_errctx *err);
+/* Row k's features in original units, with what was known. */
+void features_row(const struct feature_set *fs, size_t k, struct feature_row *w);
 void features_release(struct feature_set *fs);
 
 /* Adds the tables "features", "anomalies", "patterns" and "clusters". */

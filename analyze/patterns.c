@@ -40,7 +40,8 @@ static int dominant(const struct feature_set *fs, const int32_t *label, struct a
 		return SL_ENOMEM;
 	}
 	for (size_t i = 0; i < fs->n; i++) {
-		uint32_t c = strategy ? fs->rows[i].strategy : fs->rows[i].env;
+		uint32_t fr = fs->frow[i];
+		uint32_t c = strategy ? fs->f->strategy[fr] : fs->f->env[fr];
 
 		if (c != NO_CODE)
 			k[m++] = (uint64_t)(label[i] + 1) << 32 | c;
@@ -175,9 +176,12 @@ static int clusters_table(const struct feature_set *fs, const int32_t *label, in
 	for (size_t g = 0; g < nacc; g++)
 		acc[g].env = acc[g].strategy = NO_CODE;
 	for (size_t i = 0; i < fs->n; i++) {
-		const struct feature_row *w = &fs->rows[i];
+		struct feature_row row, *w = &row;
 		struct acc *c = &acc[label[i] + 1];
-		enum sl_phase ph = (enum sl_phase)w->phase;
+		enum sl_phase ph;
+
+		features_row(fs, i, w);
+		ph = (enum sl_phase)w->phase;
 
 		c->size++;
 		for (int f = 0; f < F_N; f++) {
@@ -247,7 +251,7 @@ int patterns_add(const struct analyze_params *p, const struct feature_set *fs,
 		goto out;
 	rc = SL_ENOMEM;
 	for (size_t i = 0; i < fs->n; i++) {
-		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->rows[i].id))
+		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->frow[i]))
 			goto out;
 		sl_table_set_i64(t, 1, label[i]);
 	}

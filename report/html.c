@@ -1436,7 +1436,24 @@ static void versions_cadence(struct ctx *cx, const struct sl_table *t)
 
 /* The latest versions' adoption (production when there is any): one line
  * each over the checkpoints, the 80% target dashed. */
-static void versions_adoption(struct ctx *cx, const struct sl_table *t)
+/* The scorecard's row of metric: its value and samples (NaN when absent). */
+static void scorecard_value(const struct sl_table *sc, const char *metric, double *v,
+			    double *samples)
+{
+	*v = *samples = NAN;
+	for (size_t r = 0; sc && r < sl_table_rows(sc); r++) {
+		const char *m = str(sc, "metric", r);
+
+		if (m && !strcmp(m, metric)) {
+			*v = num(sc, "value", r);
+			*samples = num(sc, "samples", r);
+		}
+	}
+}
+
+/* sc: the scorecard, whose version_adoption_48h the text states (one
+ * computation of that share on the page). */
+static void versions_adoption(struct ctx *cx, const struct sl_table *t, const struct sl_table *sc)
 {
 	struct out *o = cx->o;
 	static const char *const shares[5] = {"share_1h", "share_6h", "share_24h", "share_48h",
@@ -1453,7 +1470,7 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t)
 	struct out names = {SL_BUF_INIT, 0};
 	size_t off[NADOPT];
 	int prod = 0;
-	double met = 0, known = 0;
+	double share, known;
 
 	out_puts(o, "<h3>Adoption of the latest rollouts <span class=\"src\">(adoption.csv)"
 		    "</span></h3>\n");
@@ -1468,15 +1485,10 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t)
 	}
 	for (size_t r = 0; r < nr; r++) {
 		const char *e = str(t, "environment", r);
-		double w = num(t, "within_48h", r);
-
 		if (e && !strcmp(e, "production"))
 			prod = 1;
-		if (isfinite(w)) {
-			known++;
-			met += w == 1;
-		}
 	}
+	scorecard_value(sc, "version_adoption_48h", &share, &known);
 	/* idx is latest first; the latest whose 48 hours are over show a
 	 * curve worth reading, the ones just started only their first hours */
 	for (int pass = 0; pass < 2 && !ns; pass++)
@@ -1510,14 +1522,14 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t)
 		o->err = SL_ENOMEM;
 	}
 	out_release(&names);
-	if (known) {
+	if (isfinite(share) && known > 0) {
 		out_puts(o, "<p>");
-		pct(o, met / known);
+		pct(o, share);
 		out_puts(o, " of the ");
 		out_num(o, known, 10);
-		out_puts(o, " rollouts (agent \xc3\x97 environment \xc3\x97 version, every "
-			    "environment) whose 48 hours are over reached 80% of their target groups "
-			    "within 48 h (the seed's target: 80%).  Drawn: the latest rollouts whose 48 h "
+		out_puts(o, " production rollouts (agent \xc3\x97 version) whose 48 hours are over "
+			    "reached 80% of their target groups within 48 h (the scorecard's "
+			    "version_adoption_48h; target 80%).  Drawn: the latest rollouts whose 48 h "
 			    "are over; lines that coincide hide one another, the table below has "
 			    "every value.</p>\n");
 	}
@@ -1692,6 +1704,7 @@ static void sec_versions(struct ctx *cx, const struct section *s)
 	const struct sl_table *v = load(cx, "versions");
 	const struct sl_table *ad = load(cx, "adoption");
 	const struct sl_table *rg = load(cx, "regressions");
+	const struct sl_table *sc = load(cx, "scorecard");
 
 	if (v && has_cols(v, vneed)) {
 		take(cx, "versions");
@@ -1700,7 +1713,7 @@ static void sec_versions(struct ctx *cx, const struct section *s)
 	if (ad && has_cols(ad, aneed)) {
 		take(cx, "adoption");
 		versions_timeline(cx, ad);
-		versions_adoption(cx, ad);
+		versions_adoption(cx, ad, sc);
 	}
 	if (rg && has_cols(rg, rneed)) {
 		take(cx, "regressions");

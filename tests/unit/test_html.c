@@ -242,6 +242,10 @@ START_TEST(test_specific_views)
 	static const char *const vr[] = {"<em>v</em>|1"};
 	static const char *const bc[] = {"metric:s", "value:f"};
 	static const char *const br[] = {"mae_ms:f"}; /* unused */
+	/* the adoption text states the scorecard's share (here not the
+	 * adoption rows' own 1 of 1: one computation on the page) */
+	static const char *const scc[] = {"metric:s", "value:f", "samples:i"};
+	static const char *const scr[] = {"rollback_rate|0.1|10", "version_adoption_48h|0.75|4"};
 	static const char *const dbr[] = {"mae_ms|60000", "mae_ms_train_median|120000",
 					  "median_ape|0.25", "coverage_90|0.9",
 					  "holdout_deployments|10"};
@@ -260,6 +264,7 @@ START_TEST(test_specific_views)
 	add_table(a, "rollback_risk", kc, 10, kr, 2);
 	add_table(a, "versions", vc, 2, vr, 1);
 	add_table(a, "duration_backtest", bc, 2, dbr, 5);
+	add_table(a, "scorecard", scc, 3, scr, 2);
 	ck_assert_int_eq(render(&o, a, &p), 0);
 	h = o.b.data;
 	/* nothing from the tables is markup */
@@ -289,7 +294,7 @@ START_TEST(test_specific_views)
 	ck_assert_ptr_nonnull(strstr(h, "Adoption curves of the latest production versions"));
 	ck_assert_ptr_nonnull(strstr(h, "&lt;s&gt;1&lt;/s&gt; &lt;em&gt;ag&lt;/em&gt;"));
 	ck_assert_ptr_nonnull(strstr(h, ">80% target<"));
-	ck_assert_ptr_nonnull(strstr(h, "100% of the 1 rollouts"));
+	ck_assert_ptr_nonnull(strstr(h, "75% of the 4 production rollouts"));
 	ck_assert_ptr_nonnull(strstr(h, "1 of 2 version changes were significant regressions"));
 	ck_assert(strstr(h, "<td>3</td><td>2</td>") < strstr(h, "<td>2</td><td>1</td>"));
 	ck_assert_ptr_nonnull(strstr(h, "<h3>Versions <span class=\"src\">(versions.csv)"));

@@ -254,9 +254,13 @@ static int cmp_order(const void *x, const void *y)
 /* Puts every column in the frame's order. */
 static int put_in_order(struct frame *f)
 {
-	uint32_t *perm = malloc((f->n ? f->n : 1) * sizeof(*perm));
-	uint64_t *tmp = malloc((f->n ? f->n : 1) * sizeof(*tmp));
+	uint32_t *perm;
+	uint64_t *tmp;
 
+	if (!f->n)
+		return SL_OK; /* the columns are not even allocated */
+	perm = malloc(f->n * sizeof(*perm));
+	tmp = malloc(f->n * sizeof(*tmp));
 	if (!perm || !tmp) {
 		free(perm);
 		free(tmp);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sl_buf.h"
+#include "sl_stats.h"
 #include "sl_err.h"
 #include "sl_hash.h"
 #include "sl_u64map.h"
@@ -134,16 +135,9 @@ int metric_add(struct sl_table *t, const char *name, double v)
 	return SL_OK;
 }
 
-int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 int64_t lower_median(int64_t *v, size_t n)
 {
-	sl_sort(v, n, sizeof(*v), cmp_i64);
+	sl_sort_i64(v, n);
 	return v[(n - 1) / 2];
 }
 
@@ -196,7 +190,7 @@ int group_rank(size_t n, const uint64_t *key, const int64_t *val, const uint8_t 
 
 		if (!k)
 			continue;
-		sl_sort(vals + pos[g], k, sizeof(*vals), cmp_i64);
+		sl_sort_i64(vals + pos[g], k);
 		(*stat)[g] = vals[pos[g] + (rule == RANK_LOWER_MEDIAN
 						    ? (k - 1) / 2
 						    : (size_t)ceil(0.95 * (double)k) - 1)];

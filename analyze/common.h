@@ -68,8 +68,6 @@ struct sl_table *metric_table_new(const char *name);
 /* Adds the row (name, v) to such a table.  0 or SL_ENOMEM. */
 int metric_add(struct sl_table *t, const char *name, double v);
 
-/* qsort order of int64_t values. */
-int cmp_i64(const void *a, const void *b);
 /* The lower median of v[0..n), n > 0: for an even count the smaller of the
  * two middle values (an observed value, never an average).  Sorts v. */
 int64_t lower_median(int64_t *v, size_t n);

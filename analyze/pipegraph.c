@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sl_buf.h"
+#include "sl_stats.h"
 
 int pipeline_status(const char *s, size_t n)
 {
@@ -68,7 +69,7 @@ static int per_stage_build(struct per_stage *ps, size_t ns, const uint32_t *stag
 	for (size_t i = 0; i < n; i++)
 		ps->v[ps->off[stage[i]] + fill[stage[i]]++] = val[i];
 	for (size_t s = 0; s < ns; s++)
-		sl_sort(ps->v + ps->off[s], ps->off[s + 1] - ps->off[s], sizeof(int64_t), cmp_i64);
+		sl_sort_i64(ps->v + ps->off[s], ps->off[s + 1] - ps->off[s]);
 	free(fill);
 	return SL_OK;
 }
@@ -440,7 +441,7 @@ static int schedules(size_t ns, const struct graph *g, const struct pl_run *runs
 			}
 	}
 	if (nmk) {
-		sl_sort(mk, nmk, sizeof(*mk), cmp_i64);
+		sl_sort_i64(mk, nmk);
 		res->current_ms = rank_q(mk, nmk, 0.5);
 		res->makespans = nmk;
 		res->has_current = 1;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sl_buf.h"
+#include "sl_stats.h"
 #include "sl_dict.h"
 #include "sl_scan.h"
 #include "sl_u64map.h"
@@ -172,6 +173,10 @@ nomem:
 }
 
 static const struct sl_dict *sort_names;
+/* sort_rank[code]: the place of the code's string in byte order among all
+ * of sort_names, so that the sorts of millions of rows compare two
+ * integers where they would compare two strings */
+static uint32_t *sort_rank;
 
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
 
@@ -180,7 +185,7 @@ static int cmp_opt_name(uint32_t a, uint32_t b)
 {
 	if (a == UINT32_MAX || b == UINT32_MAX)
 		return CMP(a == UINT32_MAX, b == UINT32_MAX);
-	return names_cmp(sort_names, a, b);
+	return CMP(sort_rank[a], sort_rank[b]);
 }
 
 /* By pipeline and execution, then by every other field: the rows of an
@@ -191,7 +196,7 @@ static int cmp_srow(const void *x, const void *y)
 	int c;
 
 	if (a->pipe != b->pipe)
-		return names_cmp(sort_names, a->pipe, b->pipe);
+		return CMP(sort_rank[a->pipe], sort_rank[b->pipe]);
 	if ((c = CMP(a->exec, b->exec)) || (c = cmp_opt_name(a->stage, b->stage)) ||
 	    (c = CMP(a->attempt, b->attempt)) || (c = CMP(a->start, b->start)) ||
 	    (c = CMP(a->has_end, b->has_end)) || (c = CMP(a->end, b->end)) ||
@@ -211,13 +216,13 @@ static int cmp_exec(const void *x, const void *y)
 	int c;
 
 	if (a->pipe != b->pipe)
-		return names_cmp(sort_names, a->pipe, b->pipe);
+		return CMP(sort_rank[a->pipe], sort_rank[b->pipe]);
 	if ((c = CMP(a->exec, b->exec)) || (c = CMP(a->start, b->start)) ||
 	    (c = CMP(a->has_end, b->has_end)) || (c = CMP(a->end, b->end)) ||
 	    (c = CMP(a->has_dur, b->has_dur)) || (c = CMP(a->dur, b->dur)) ||
 	    (c = CMP(a->status, b->status)) || (c = CMP(a->has_trigger, b->has_trigger)))
 		return c;
-	return a->has_trigger ? names_cmp(sort_names, a->trigger, b->trigger) : 0;
+	return a->has_trigger ? CMP(sort_rank[a->trigger], sort_rank[b->trigger]) : 0;
 }
 
 static int cmp_code(const void *x, const void *y)
@@ -553,8 +558,25 @@ int pipeline_build(const struct analyze_params *p, const struct sl_store *st, st
 	if ((rc = scan_execs(p, st, A, err)) || (rc = scan_stages(p, st, A, err)))
 		return rc;
 	sort_names = A->names;
+	{
+		uint32_t nc = sl_dict_count(A->names), *by = malloc((nc + 1) * sizeof(*by));
+
+		free(sort_rank);
+		if (!by || !(sort_rank = malloc((nc + 1) * sizeof(*sort_rank)))) {
+			free(by);
+			goto nomem;
+		}
+		for (uint32_t c = 0; c < nc; c++)
+			by[c] = c;
+		sl_sort(by, nc, sizeof(*by), cmp_code);
+		for (uint32_t k = 0; k < nc; k++)
+			sort_rank[by[k]] = k;
+		free(by);
+	}
 	sl_sort(A->rows, A->nrows, sizeof(*A->rows), cmp_srow);
 	sl_sort(A->execs, A->nexec, sizeof(*A->execs), cmp_exec);
+	free(sort_rank);
+	sort_rank = NULL;
 	for (size_t i = 0; i < A->nexec; i++) {
 		uint32_t *v;
 		int added;
@@ -790,7 +812,7 @@ static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 				d[nd++] = e->dur;
 			}
 		}
-		sl_sort(d, nd, sizeof(*d), cmp_i64);
+		sl_sort_i64(d, nd);
 		if (sl_table_add_row(t) || table_set_name(t, 0, A->names, pp->code))
 			goto out;
 		sl_table_set_i64(t, 1, (int64_t)pp->nexec);
@@ -802,7 +824,7 @@ static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 		set_opt_i64(t, 6, nd > 0, nd ? nearest_rank(d, nd, 0.5) : 0);
 		set_opt_i64(t, 7, nd > 0, nd ? nearest_rank(d, nd, 0.95) : 0);
 		if (pp->nqueue) {
-			sl_sort(pp->queue, pp->nqueue, sizeof(*pp->queue), cmp_i64);
+			sl_sort_i64(pp->queue, pp->nqueue);
 			sl_table_set_i64(t, 8, nearest_rank(pp->queue, pp->nqueue, 0.5));
 		}
 		sl_table_set_i64(t, 9, (int64_t)pp->nstages);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sl_buf.h"
+#include "sl_stats.h"
 #include "sl_dict.h"
 #include "sl_fsum.h"
 #include "sl_scan.h"
@@ -212,7 +213,7 @@ int strategy_run(const struct analyze_params *p, const struct sl_store *st,
 	sort_names = cx.names;
 	sl_sort(cx.cells, cx.n, sizeof(*cx.cells), cmp_cell);
 	for (size_t i = 0; i < cx.n; i++) {
-		sl_sort(cx.cells[i].dur, cx.cells[i].ndur, sizeof(int64_t), cmp_i64);
+		sl_sort_i64(cx.cells[i].dur, cx.cells[i].ndur);
 		if (emit(t, &cx.cells[i], cx.names)) {
 			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 			goto out;

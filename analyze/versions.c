@@ -224,7 +224,7 @@ static int adoption(const struct analyze_params *p, struct vctx *cx)
 				reach[nr++] = d->end;
 				done = 1;
 			}
-			sl_sort(reach, nr, sizeof(*reach), cmp_i64);
+			sl_sort_i64(reach, nr);
 			a->reached = (uint32_t)nr;
 			a->final_share = (double)nr / (double)ng;
 			for (int h = 0; h < 5; h++) {
@@ -415,7 +415,7 @@ static int write_versions(const struct analyze_params *p, struct vctx *cx, struc
 						       ((double)(cx->v[a1 - 1].first - cx->v[a0].first) /
 							(double)WEEK_MS));
 		if (ng) {
-			sl_sort(gap, ng, sizeof(*gap), cmp_i64);
+			sl_sort_i64(gap, ng);
 			sl_table_set_f64(t, 5, (double)gap[(ng - 1) / 2] / (double)HOUR_MS);
 		}
 		if (nf >= 3 && !gsl_fit_linear(fx, 1, fy, 1, nf, &c0, &c1, &c00, &c01, &c11, &ss)) {
@@ -430,7 +430,7 @@ static int write_versions(const struct analyze_params *p, struct vctx *cx, struc
 		}
 		sl_table_set_i64(t, 8, (int64_t)nreg);
 		if (nroll) {
-			sl_sort(roll, nroll, sizeof(*roll), cmp_i64);
+			sl_sort_i64(roll, nroll);
 			sl_table_set_f64(t, 9, (double)roll[(nroll - 1) / 2] / (double)HOUR_MS);
 		}
 		sl_table_set_i64(t, 10, (int64_t)nroll);

@@ -25,6 +25,8 @@ int sl_stats_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d, double
 
 /* Sorts v[0..n) ascending (no NaN). */
 void sl_sort_doubles(double *v, size_t n);
+/* Sorts v[0..n) ascending, in O(n log n) whatever the order. */
+void sl_sort_i64(int64_t *v, size_t n);
 
 /* The k-th smallest of v[0..n) (k < n; no NaN), the value a sort would put
  * at index k; v is reordered (v[0..k) <= v[k] <= v[k+1..n)). */

@@ -151,6 +151,47 @@ START_TEST(test_select_kth)
 }
 END_TEST
 
+static int cmp_i64t(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* sl_sort_i64 against qsort: random, few distinct values, sorted,
+ * reversed, organ-pipe and constant arrays of 0 to 5000 values, extremes
+ * included. */
+START_TEST(test_sort_i64)
+{
+	uint64_t seed = 0x1234;
+	static int64_t v[5000], w[5000];
+
+	for (int round = 0; round < 300; round++) {
+		size_t n = round < 30 ? (size_t)round : xorshift64(&seed) % 5001;
+		int kind = round % 6;
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r = xorshift64(&seed);
+
+			v[i] = kind == 0   ? (int64_t)r
+			       : kind == 1 ? (int64_t)(r % 4) - 2
+			       : kind == 2 ? (int64_t)i
+			       : kind == 3 ? -(int64_t)i
+			       : kind == 4 ? (int64_t)(i < n / 2 ? i : n - i)
+					   : INT64_MIN;
+		}
+		if (n > 2 && kind == 0) {
+			v[0] = INT64_MAX;
+			v[n - 1] = INT64_MIN;
+		}
+		memcpy(w, v, n * sizeof(*v));
+		qsort(w, n, sizeof(*w), cmp_i64t);
+		sl_sort_i64(v, n);
+		ck_assert_msg(!memcmp(v, w, n * sizeof(*v)), "round %d, n %zu", round, n);
+	}
+}
+END_TEST
+
 Suite *suite_stats(void);
 
 Suite *suite_stats(void)
@@ -161,6 +202,7 @@ Suite *suite_stats(void)
 	tcase_add_test(tc, test_against_scipy);
 	tcase_add_test(tc, test_fisher_hand);
 	tcase_add_test(tc, test_select_kth);
+	tcase_add_test(tc, test_sort_i64);
 	suite_add_tcase(s, tc);
 	return s;
 }

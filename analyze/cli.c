@@ -16,8 +16,9 @@
 static const char usage[] =
 	"usage: shiplog-analyze --store DIR [options] -o analysis.msgpack\n"
 	"\n"
-	"Computes the analyses of SPEC section 4 over the store DIR and writes them\n"
-	"to one analysis file.\n"
+	"Computes success rates, DORA keys, health scores, anomalies, patterns,\n"
+	"predictions, pipelines, versions, rollbacks, alerts and the scorecard over\n"
+	"the store DIR and writes them to one analysis file (docs/ANALYZE.md).\n"
 	"\n"
 	"  -s, --store DIR        the store written by shiplog-ingest\n"
 	"  -o, --output FILE      the analysis file to write\n"

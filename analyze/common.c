@@ -77,34 +77,6 @@ uint32_t *scan_row_index(const struct sl_scan *sc, const struct sl_batch *b, siz
 	return id && sl_scan_in_window(sc, b, r) ? sl_u64map_get(byid, sl_hash(id, n)) : NULL;
 }
 
-/* what sort_by_start_id's comparison reads: qsort passes no context */
-static const struct sl_dict *by_start_names;
-static size_t by_start_start, by_start_id;
-
-static int cmp_start_id(const void *x, const void *y)
-{
-	const char *a = x, *b = y;
-	int64_t sa, sb;
-	uint32_t ia, ib;
-
-	memcpy(&sa, a + by_start_start, sizeof(sa));
-	memcpy(&sb, b + by_start_start, sizeof(sb));
-	if (sa != sb)
-		return (sa > sb) - (sa < sb);
-	memcpy(&ia, a + by_start_id, sizeof(ia));
-	memcpy(&ib, b + by_start_id, sizeof(ib));
-	return names_cmp(by_start_names, ia, ib);
-}
-
-void sort_by_start_id(void *rows, size_t n, size_t stride, size_t start, size_t id,
-		      const struct sl_dict *d)
-{
-	by_start_names = d;
-	by_start_start = start;
-	by_start_id = id;
-	sl_sort(rows, n, stride, cmp_start_id);
-}
-
 int analysis_add_tables(struct sl_analysis *a, struct sl_table **t, size_t n,
 			struct sl_errctx *err)
 {
@@ -208,37 +180,5 @@ out:
 	free(cnt);
 	free(pos);
 	free(vals);
-	return rc;
-}
-
-int group_rank_rows(void *rows, size_t n, const struct row_fields *f, enum rank_rule rule,
-		    int64_t **stat, uint8_t **has_stat)
-{
-	uint64_t *key = malloc((n ? n : 1) * sizeof(*key));
-	int64_t *val = malloc((n ? n : 1) * sizeof(*val));
-	uint8_t *hv = malloc(n ? n : 1);
-	uint32_t *grp = malloc((n ? n : 1) * sizeof(*grp));
-	char *base = rows;
-	int rc = SL_ENOMEM;
-
-	if (key && val && hv && grp) {
-		for (size_t i = 0; i < n; i++) {
-			char *row = base + i * f->stride;
-			uint32_t agent, env;
-
-			memcpy(&agent, row + f->agent, sizeof(agent));
-			memcpy(&env, row + f->env, sizeof(env));
-			memcpy(&val[i], row + f->val, sizeof(val[i]));
-			hv[i] = *(uint8_t *)(row + f->has);
-			key[i] = (uint64_t)agent << 32 | env;
-		}
-		rc = group_rank(n, key, val, hv, rule, grp, stat, has_stat);
-		for (size_t i = 0; !rc && i < n; i++)
-			memcpy(base + i * f->stride + f->group, &grp[i], sizeof(grp[i]));
-	}
-	free(key);
-	free(val);
-	free(hv);
-	free(grp);
 	return rc;
 }

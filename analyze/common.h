@@ -24,12 +24,6 @@ int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b);
 /* Sets column c of t's last row to the string behind code. */
 int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code);
 
-/* Sorts n rows of stride bytes by their int64 start time (at offset
- * start), then by the name in d of their uint32 id code (at offset id).
- * Not reentrant: the comparison reads these from static storage. */
-void sort_by_start_id(void *rows, size_t n, size_t stride, size_t start, size_t id,
-		      const struct sl_dict *d);
-
 /* Opens a scan of the records of kind in [from, to) reading the n columns
  * named, whose indices it writes to col[]. */
 int scan_kind_cols(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
@@ -88,15 +82,5 @@ enum rank_rule {
  * 0 or SL_ENOMEM. */
 int group_rank(size_t n, const uint64_t *key, const int64_t *val, const uint8_t *has,
 	       enum rank_rule rule, uint32_t *group, int64_t **stat, uint8_t **has_stat);
-
-/* The same over an array of row structs: n rows of stride bytes, with the
- * uint32 agent and env codes, the int64 value, its uint8 has-flag and the
- * uint32 group (written) at the given offsets (offsetof). */
-struct row_fields {
-	size_t stride, agent, env, val, has, group;
-};
-
-int group_rank_rows(void *rows, size_t n, const struct row_fields *f, enum rank_rule rule,
-		    int64_t **stat, uint8_t **has_stat);
 
 #endif

@@ -29,13 +29,11 @@ static const char *tier_of(const struct analyze_config *cf, int metric, double v
 	return v <= t[0] ? "elite" : v <= t[1] ? "high" : v <= t[2] ? "medium" : "low";
 }
 
-/* Whether row i is a finished production deployment of the --agent. */
-static int counted(const struct frame *f, size_t i)
+/* Whether row i is a finished production deployment (prod: the code of
+ * "production") of the --agent. */
+static int counted(const struct frame *f, size_t i, uint32_t prod)
 {
-	size_t n;
-	const char *env = frame_name(f, f->env[i], &n);
-
-	return f->wanted[i] && frame_finished(f, i) && is_str(env, n, "production");
+	return f->wanted[i] && f->env[i] == prod && frame_finished(f, i);
 }
 
 static int add_metric(struct sl_table *t, const char *metric, double value, const char *unit,
@@ -64,6 +62,7 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, const st
 	size_t nrec = 0, nfail = 0, nlead = 0, nprod = 0;
 	uint64_t days = 0, success = 0, finished = 0, cfr_fail = 0;
 	double weeks, v;
+	uint32_t prod = frame_code(f, "production");
 	int rc;
 
 	(void)st;
@@ -76,7 +75,7 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, const st
 	for (size_t i = 0; i < f->n; i++) {
 		int64_t r;
 
-		if (!counted(f, i))
+		if (!counted(f, i, prod))
 			continue;
 		nprod++;
 		finished++;

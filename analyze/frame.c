@@ -36,10 +36,19 @@ const char *frame_name(const struct frame *f, uint32_t code, size_t *n)
 	return sl_dict_get(f->names, code, n);
 }
 
-int frame_names_cmp(const struct frame *f, uint32_t a, uint32_t b)
+uint32_t frame_code(const struct frame *f, const char *s)
 {
-	(void)f;
-	return a == b ? 0 : (a > b) - (a < b); /* codes in byte order */
+	uint32_t count = sl_dict_count(f->names);
+	size_t len = strlen(s);
+
+	for (uint32_t c = 0; c < count; c++) {
+		size_t n;
+		const char *t = sl_dict_get(f->names, c, &n);
+
+		if (n == len && !memcmp(t, s, n))
+			return c;
+	}
+	return FRAME_NONE;
 }
 
 const char *frame_id(const struct frame *f, size_t i, size_t *n)

@@ -83,8 +83,8 @@ int frame_finish(struct frame *f);
 
 /* The string behind a code of names, *n its length (FRAME_NONE: NULL, 0). */
 const char *frame_name(const struct frame *f, uint32_t code, size_t *n);
-/* Byte order of the strings behind two codes of names (FRAME_NONE last). */
-int frame_names_cmp(const struct frame *f, uint32_t a, uint32_t b);
+/* The code of the string s in names, FRAME_NONE when no row has it. */
+uint32_t frame_code(const struct frame *f, const char *s);
 /* The deployment id of row i (points into the frame). */
 const char *frame_id(const struct frame *f, size_t i, size_t *n);
 /* Sets row i's id to a copy of s[0..n) (n < 2^24).  0 or SL_ENOMEM. */

@@ -4,7 +4,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
-#include "sl_buf.h"
+#include <stdlib.h>
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -13,84 +13,72 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-void sl_sort_doubles(double *v, size_t n)
-{
-	/* samples of one deployment are a few dozen values: an insertion
-	 * sort beats qsort's calls through a pointer there */
-	if (n > 48) {
-		sl_sort(v, n, sizeof(*v), cmp_double);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {
-		double t = v[i];
-		size_t j = i;
-
-		for (; j > 0 && v[j - 1] > t; j--)
-			v[j] = v[j - 1];
-		v[j] = t;
-	}
-}
-
-static int cmp_i64_(const void *a, const void *b)
+static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return (x > y) - (x < y);
 }
 
-/* Quicksort (median of three, insertion sort below 24 values) on the
- * smaller side recursively; past 2 log2 n levels (an adversarial order)
- * the rest goes to qsort, so the worst case stays n log n. */
-static void sort_i64(int64_t *v, size_t n, int depth)
-{
-	while (n > 24) {
-		int64_t a = v[0], b = v[n / 2], c = v[n - 1], pv, t;
-		size_t i = 0, j = n - 1;
-
-		if (depth-- <= 0) {
-			qsort(v, n, sizeof(*v), cmp_i64_);
-			return;
-		}
-		pv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-		for (;;) {
-			while (v[i] < pv)
-				i++;
-			while (v[j] > pv)
-				j--;
-			if (i >= j)
-				break;
-			t = v[i];
-			v[i++] = v[j];
-			v[j--] = t;
-		}
-		/* v[0..j] <= pv <= v[j+1..n) */
-		if (j + 1 < n - j - 1) {
-			sort_i64(v, j + 1, depth);
-			v += j + 1;
-			n -= j + 1;
-		} else {
-			sort_i64(v + j + 1, n - j - 1, depth);
-			n = j + 1;
-		}
+/* One typed sort for each element type: quicksort (median of three,
+ * insertion sort below 24 values, so a deployment's few dozen samples are
+ * sorted by insertion alone) on the smaller side recursively; past 2 log2 n
+ * levels (an adversarial order) the rest goes to qsort, so the worst case
+ * stays n log n.  Comparisons are inline, not calls through a pointer. */
+#define DEFINE_SORT(name, T, cmp)                                                            \
+	static void name##_rec(T *v, size_t n, int depth)                                     \
+	{                                                                                     \
+		while (n > 24) {                                                              \
+			T a = v[0], b = v[n / 2], c = v[n - 1], pv, t;                        \
+			size_t i = 0, j = n - 1;                                              \
+                                                                                              \
+			if (depth-- <= 0) {                                                   \
+				qsort(v, n, sizeof(*v), cmp);                                 \
+				return;                                                       \
+			}                                                                     \
+			pv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b); \
+			for (;;) {                                                            \
+				while (v[i] < pv)                                             \
+					i++;                                                  \
+				while (v[j] > pv)                                             \
+					j--;                                                  \
+				if (i >= j)                                                   \
+					break;                                                \
+				t = v[i];                                                     \
+				v[i++] = v[j];                                                \
+				v[j--] = t;                                                   \
+			}                                                                     \
+			/* v[0..j] <= pv <= v[j+1..n) */                                      \
+			if (j + 1 < n - j - 1) {                                              \
+				name##_rec(v, j + 1, depth);                                  \
+				v += j + 1;                                                   \
+				n -= j + 1;                                                   \
+			} else {                                                              \
+				name##_rec(v + j + 1, n - j - 1, depth);                      \
+				n = j + 1;                                                    \
+			}                                                                     \
+		}                                                                             \
+		for (size_t i = 1; i < n; i++) {                                              \
+			T t = v[i];                                                           \
+			size_t j = i;                                                         \
+                                                                                              \
+			for (; j > 0 && v[j - 1] > t; j--)                                    \
+				v[j] = v[j - 1];                                              \
+			v[j] = t;                                                             \
+		}                                                                             \
+	}                                                                                     \
+                                                                                              \
+	void name(T *v, size_t n)                                                             \
+	{                                                                                     \
+		int depth = 0;                                                                \
+                                                                                              \
+		for (size_t m = n; m > 1; m >>= 1)                                            \
+			depth += 2;                                                           \
+		name##_rec(v, n, depth);                                                      \
 	}
-	for (size_t i = 1; i < n; i++) {
-		int64_t t = v[i];
-		size_t j = i;
 
-		for (; j > 0 && v[j - 1] > t; j--)
-			v[j] = v[j - 1];
-		v[j] = t;
-	}
-}
-
-void sl_sort_i64(int64_t *v, size_t n)
-{
-	int depth = 0;
-
-	for (size_t m = n; m > 1; m >>= 1)
-		depth += 2;
-	sort_i64(v, n, depth);
-}
+DEFINE_SORT(sl_sort_doubles, double, cmp_double)
+DEFINE_SORT(sl_sort_i64, int64_t, cmp_i64)
 
 int sl_stats_mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u, double *p)
 {

@@ -67,16 +67,17 @@ static double rdist_to(const double *a, const double *b, size_t d, double r2)
 	return s;
 }
 
-/* Lower and upper bounds of rdist(q, x) over x in node k's box: each term
- * bounds its term of rdist under monotone rounding, summed in the same
- * order. */
-static double lower(const struct tree *t, int32_t k, const double *q)
+/* The squared gap between the boxes [alo, ahi] and [blo, bhi], summed per
+ * column in column order (or some partial sum above r2): a lower bound of
+ * rdist between any points of the two, since each gap bounds its term
+ * under monotone rounding.  A point is a box with lo == hi. */
+static inline double gap2(const double *alo, const double *ahi, const double *blo,
+			  const double *bhi, size_t d, double r2)
 {
-	const double *lo = t->box + (size_t)k * 2 * t->d, *hi = lo + t->d;
 	double s = 0;
 
-	for (size_t j = 0; j < t->d; j++) {
-		double a = lo[j] - q[j], b = q[j] - hi[j];
+	for (size_t j = 0; j < d; j++) {
+		double a = alo[j] - bhi[j], b = blo[j] - ahi[j];
 
 		if (a > 0)
 			s += a * a;
@@ -84,10 +85,20 @@ static double lower(const struct tree *t, int32_t k, const double *q)
 			s += b * b;
 		else
 			continue;
-		if (s > t->r2)
+		if (s > r2)
 			return s; /* the terms are >= 0: it only grows */
 	}
 	return s;
+}
+
+/* Lower and upper bounds of rdist(q, x) over x in node k's box: each term
+ * bounds its term of rdist under monotone rounding, summed in the same
+ * order. */
+static double lower(const struct tree *t, int32_t k, const double *q)
+{
+	const double *lo = t->box + (size_t)k * 2 * t->d;
+
+	return gap2(lo, lo + t->d, q, q, t->d, t->r2);
 }
 
 static double upper(const struct tree *t, int32_t k, const double *q)
@@ -495,23 +506,10 @@ static void expand(struct part *w, int32_t k, const double *q, int32_t c, int in
  * order. */
 static double lower2(const struct tree *t, int32_t k, int32_t m)
 {
-	const double *klo = t->box + (size_t)k * 2 * t->d, *khi = klo + t->d;
-	const double *mlo = t->box + (size_t)m * 2 * t->d, *mhi = mlo + t->d;
-	double s = 0;
+	const double *klo = t->box + (size_t)k * 2 * t->d;
+	const double *mlo = t->box + (size_t)m * 2 * t->d;
 
-	for (size_t j = 0; j < t->d; j++) {
-		double a = mlo[j] - khi[j], b = klo[j] - mhi[j];
-
-		if (a > 0)
-			s += a * a;
-		else if (b > 0)
-			s += b * b;
-		else
-			continue;
-		if (s > t->r2)
-			return s;
-	}
-	return s;
+	return gap2(klo, klo + t->d, mlo, mlo + t->d, t->d, t->r2);
 }
 
 /* An upper bound of rdist(a, b) over a in node k's box and b in node

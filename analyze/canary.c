@@ -142,6 +142,7 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 	const char *names[3 + NM] = {"deployment_id", "cohort", "timestamp"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
+	struct code_map ids = {0, NULL, 0};
 	int col[3 + NM], rc;
 	const int *c_m = col + 3;
 
@@ -159,30 +160,29 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 		for (size_t r = 0; r < b->n; r++)
 			if (b->cols[col[2]].v.i64[r] < lo)
 				lo = b->cols[col[2]].v.i64[r];
-		if (lo != INT64_MAX && judge_upto(cx, lo - (lo % 86400000 + 86400000) % 86400000)) {
-			sl_scan_close(sc);
-			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-		}
+		if (lo != INT64_MAX && judge_upto(cx, lo - (lo % 86400000 + 86400000) % 86400000))
+			goto nomem;
 		for (size_t r = 0; r < b->n; r++) {
 			size_t cn;
 			const char *co = sl_batch_get_str(b, col[1], r, &cn);
-			uint32_t *v = scan_row_index(sc, b, r, col[0], &cx->byid);
 			int64_t ts = b->cols[col[2]].v.i64[r];
+			uint32_t row;
 			int k;
 			struct dep *d;
 
+			if (scan_row_of(&ids, sc, b, r, col[0], &cx->byid, &row))
+				goto nomem;
 			/* a deployment's samples: from a day before its start to a
 			 * week after it */
-			if (!v || *v < cx->done || ts < cx->d[*v].start - FOLLOW_BEFORE_MS ||
-			    ts >= cx->d[*v].start + FOLLOW_AFTER_MS)
+			if (row == UINT32_MAX || row < cx->done ||
+			    ts < cx->d[row].start - FOLLOW_BEFORE_MS ||
+			    ts >= cx->d[row].start + FOLLOW_AFTER_MS)
 				continue;
 			k = is_str(co, cn, "canary") ? K_CANARY
 			    : is_str(co, cn, "baseline") ? K_BASELINE : K_ALL;
-			d = &cx->d[*v];
-			if (!d->s && !(d->s = calloc(1, sizeof(*d->s)))) {
-				sl_scan_close(sc);
-				return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-			}
+			d = &cx->d[row];
+			if (!d->s && !(d->s = calloc(1, sizeof(*d->s))))
+				goto nomem;
 			d->s->nsamples[k]++;
 			for (int m = 0; m < NM; m++) {
 				double x;
@@ -191,19 +191,20 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 					continue;
 				x = m == M_HCF ? (double)b->cols[c_m[m]].v.i64[r]
 					       : b->cols[c_m[m]].v.f64[r];
-				if (isnan(x))
-					continue;
-				if (push(&d->s->m[k][m], x)) {
-					sl_scan_close(sc);
-					return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-				}
+				if (!isnan(x) && push(&d->s->m[k][m], x))
+					goto nomem;
 			}
 		}
 	}
+	if (rc >= 0)
+		rc = judge_upto(cx, INT64_MAX) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
+	goto out;
+nomem:
+	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+out:
 	sl_scan_close(sc);
-	if (rc < 0)
-		return rc;
-	return judge_upto(cx, INT64_MAX) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
+	code_map_release(&ids);
+	return rc;
 }
 
 /* The seed's auto_rollback_decision over the rollout cohort (canary

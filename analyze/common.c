@@ -68,13 +68,50 @@ int scan_follow_cols(const struct sl_store *st, enum sl_kind kind, int64_t from,
 	return scan_kind_cols(st, kind, from, to, names, n, col, sc, err);
 }
 
-uint32_t *scan_row_index(const struct sl_scan *sc, const struct sl_batch *b, size_t r, int c_id,
-			 const struct sl_u64map *byid)
+int code_map_ready(struct code_map *m, const struct sl_batch *b, int c)
 {
-	size_t n;
-	const char *id = sl_batch_get_str(b, c_id, r, &n);
+	size_t need = sl_dict_count(b->cols[c].dict);
 
-	return id && sl_scan_in_window(sc, b, r) ? sl_u64map_get(byid, sl_hash(id, n)) : NULL;
+	if (m->map && m->gen == b->gen)
+		return SL_OK;
+	if (need > m->cap) {
+		uint32_t *p = realloc(m->map, need * sizeof(*p));
+
+		if (!p)
+			return SL_ENOMEM;
+		m->map = p;
+		m->cap = need;
+	}
+	for (size_t k = 0; k < need; k++)
+		m->map[k] = CODE_MAP_UNSET;
+	m->gen = b->gen;
+	return SL_OK;
+}
+
+void code_map_release(struct code_map *m)
+{
+	free(m->map);
+	memset(m, 0, sizeof(*m));
+}
+
+int scan_row_of(struct code_map *m, const struct sl_scan *sc, const struct sl_batch *b,
+		size_t r, int c_id, const struct sl_u64map *byid, uint32_t *row)
+{
+	uint32_t bc, *v;
+
+	*row = UINT32_MAX;
+	if (sl_batch_is_null(b, c_id, r) || !sl_scan_in_window(sc, b, r))
+		return SL_OK;
+	if (code_map_ready(m, b, c_id))
+		return SL_ENOMEM;
+	bc = b->cols[c_id].v.code[r];
+	if (m->map[bc] == CODE_MAP_UNSET) {
+		/* the batch's dictionary keeps each string's hash */
+		v = sl_u64map_get(byid, sl_dict_hash(b->cols[c_id].dict, bc));
+		m->map[bc] = v ? *v : UINT32_MAX;
+	}
+	*row = m->map[bc];
+	return SL_OK;
 }
 
 int analysis_add_tables(struct sl_analysis *a, struct sl_table **t, size_t n,

@@ -45,11 +45,26 @@ int scan_follow_cols(const struct sl_store *st, enum sl_kind kind, int64_t from,
 		     const char *const *names, int n, int *col, struct sl_scan **sc,
 		     struct sl_errctx *err);
 
-/* The value byid maps the hash of row r's id (column c_id) to, or NULL when
- * the row is outside the scan's window, has no id or an id not in byid.
- * Points into byid. */
-uint32_t *scan_row_index(const struct sl_scan *sc, const struct sl_batch *b, size_t r, int c_id,
-			 const struct sl_u64map *byid);
+/* A row group's dictionary codes of one string column, translated once:
+ * map[code] for the codes of the batch seen last (a million rows name far
+ * fewer distinct strings, and a row group's strings are a dictionary).
+ * code_map_ready() makes map[] cover batch b's column c, every entry
+ * CODE_MAP_UNSET when b is a new batch.  0 or SL_ENOMEM. */
+#define CODE_MAP_UNSET (UINT32_MAX - 1)
+struct code_map {
+	uint64_t gen; /* the batch's, when map was filled */
+	uint32_t *map;
+	size_t cap;
+};
+int code_map_ready(struct code_map *m, const struct sl_batch *b, int c);
+void code_map_release(struct code_map *m);
+
+/* *row = the value byid maps the hash of row r's id (column c_id) to, or
+ * UINT32_MAX when the row is outside the scan's window, has no id or an
+ * id not in byid; each distinct id of a row group is looked up once (m).
+ * 0 or SL_ENOMEM. */
+int scan_row_of(struct code_map *m, const struct sl_scan *sc, const struct sl_batch *b,
+		size_t r, int c_id, const struct sl_u64map *byid, uint32_t *row);
 
 /* Adds the n tables t[] to a in order; a takes them all (those after a
  * failure are freed) and t[] is set to NULL.  0, or SL_ENOMEM set in err. */

@@ -117,41 +117,9 @@ int frame_append(struct frame *f, size_t *cap, size_t *row)
 	return SL_OK;
 }
 
-/* A batch's dictionary codes of one column translated once per row group
- * (string columns of a row group are dictionary-encoded: a million rows
- * name a few hundred agents). */
-#define XL_UNSET (UINT32_MAX - 1)
-
-struct xlat {
-	uint64_t gen; /* the batch's, when map was filled */
-	uint32_t *map;
-	size_t cap;
-};
-
-/* map[] ready for the batch b's column c: 0 or SL_ENOMEM. */
-static int xlat_ready(struct xlat *x, const struct sl_batch *b, int c)
-{
-	size_t need = sl_dict_count(b->cols[c].dict);
-
-	if (x->map && x->gen == b->gen)
-		return SL_OK;
-	if (need > x->cap) {
-		uint32_t *m = realloc(x->map, need * sizeof(*m));
-
-		if (!m)
-			return SL_ENOMEM;
-		x->map = m;
-		x->cap = need;
-	}
-	for (size_t k = 0; k < need; k++)
-		x->map[k] = XL_UNSET;
-	x->gen = b->gen;
-	return SL_OK;
-}
-
 /* The frame code (in d) of row r's string in column c; FRAME_NONE when
  * null. */
-static uint32_t code_of(struct sl_dict *d, struct xlat *x, const struct sl_batch *b, int c,
+static uint32_t code_of(struct sl_dict *d, struct code_map *x, const struct sl_batch *b, int c,
 			size_t r, int *nomem)
 {
 	uint32_t bc, *slot;
@@ -160,13 +128,13 @@ static uint32_t code_of(struct sl_dict *d, struct xlat *x, const struct sl_batch
 
 	if (sl_batch_is_null(b, c, r))
 		return FRAME_NONE;
-	if (xlat_ready(x, b, c)) {
+	if (code_map_ready(x, b, c)) {
 		*nomem = 1;
 		return FRAME_NONE;
 	}
 	bc = b->cols[c].v.code[r];
 	slot = &x->map[bc];
-	if (*slot == XL_UNSET) {
+	if (*slot == CODE_MAP_UNSET) {
 		s = sl_dict_get(b->cols[c].dict, bc, &n);
 		if (sl_dict_intern_hashed(d, s, n, sl_dict_hash(b->cols[c].dict, bc), slot)) {
 			*nomem = 1;
@@ -189,7 +157,7 @@ static double real_of(const struct sl_batch *b, int c, size_t r)
 enum { X_AGENT, X_ENV, X_STRAT, X_VERSION, X_GROUP, X_REASON, X_N };
 
 static int take(struct frame *f, const struct analyze_params *p, const struct sl_batch *b,
-		size_t r, const int *col, size_t *cap, struct sl_u64map *byid, struct xlat *xl)
+		size_t r, const int *col, size_t *cap, struct sl_u64map *byid, struct code_map *xl)
 {
 	size_t n[4];
 	const char *s[4];
@@ -358,7 +326,7 @@ static int join(struct frame *f, const struct analyze_params *p, const struct sl
 	static const char *const val[] = {"deployment_id", "status"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
-	struct xlat xl = {0, NULL, 0};
+	struct code_map xl = {0, NULL, 0};
 	int col[2], rc;
 
 	if (kind == SL_KIND_ARTIFACTS) /* stored on their deployment's day */
@@ -371,26 +339,16 @@ static int join(struct frame *f, const struct analyze_params *p, const struct sl
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			uint32_t row, bc, *v;
+			uint32_t row, *v = &row;
 			size_t sn;
 			const char *s;
 
-			if (sl_batch_is_null(b, col[0], r) || !sl_scan_in_window(sc, b, r))
-				continue;
-			if (xlat_ready(&xl, b, col[0])) {
+			if (scan_row_of(&xl, sc, b, r, col[0], byid, &row)) {
 				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 				goto done;
 			}
-			/* the row of the deployment this code names, looked up once
-			 * per row group (FRAME_NONE: not in the frame) */
-			bc = b->cols[col[0]].v.code[r];
-			if (xl.map[bc] == XL_UNSET) {
-				v = sl_u64map_get(byid, sl_dict_hash(b->cols[col[0]].dict, bc));
-				xl.map[bc] = v ? *v : FRAME_NONE;
-			}
-			if ((row = xl.map[bc]) == FRAME_NONE)
+			if (row == UINT32_MAX)
 				continue;
-			v = &row;
 			switch (kind) {
 			case SL_KIND_ARTIFACTS:
 				if (!sl_batch_is_null(b, col[1], r) && b->cols[col[1]].v.i64[r] > 0)
@@ -410,7 +368,7 @@ static int join(struct frame *f, const struct analyze_params *p, const struct sl
 		}
 done:
 	sl_scan_close(sc);
-	free(xl.map);
+	code_map_release(&xl);
 	return rc < 0 ? rc : SL_OK;
 }
 
@@ -506,7 +464,7 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	struct sl_u64map byid = SL_U64MAP_INIT;
 	struct sl_scan *sc = NULL;
 	struct sl_batch *b;
-	struct xlat xl[X_N];
+	struct code_map xl[X_N];
 	size_t cap = 0;
 	int col[NC], rc;
 
@@ -538,7 +496,7 @@ out:
 	sl_scan_close(sc);
 	sl_u64map_release(&byid);
 	for (int k = 0; k < X_N; k++)
-		free(xl[k].map);
+		code_map_release(&xl[k]);
 	if (rc)
 		frame_release(f);
 	return rc;

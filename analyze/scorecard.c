@@ -57,6 +57,7 @@ static int scan_signs(const struct analyze_params *p, const struct sl_store *st,
 	static const char *const names[] = {"deployment_id", "status", "timestamp"};
 	struct sl_scan *sc;
 	struct sl_batch *b;
+	struct code_map ids = {0, NULL, 0};
 	int col[3], rc;
 
 	if ((rc = scan_follow_cols(st, kind, p->from, p->to, names, 3, col, &sc, err)))
@@ -65,20 +66,27 @@ static int scan_signs(const struct analyze_params *p, const struct sl_store *st,
 		for (size_t r = 0; r < b->n; r++) {
 			size_t sn;
 			const char *s = sl_batch_get_str(b, col[1], r, &sn);
-			uint32_t *v;
+			uint32_t v;
 			struct trouble *t;
 			int64_t ts;
 
-			if (!is_str(s, sn, "failed") ||
-			    !(v = scan_row_index(sc, b, r, col[0], &cx->byid)))
+			if (!is_str(s, sn, "failed"))
 				continue;
-			t = &cx->t[*v];
+			if (scan_row_of(&ids, sc, b, r, col[0], &cx->byid, &v)) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
+			}
+			if (v == UINT32_MAX)
+				continue;
+			t = &cx->t[v];
 			ts = b->cols[col[2]].v.i64[r];
 			if (!t->has_sign || ts < t->first_sign)
 				t->first_sign = ts;
 			t->has_sign = 1;
 		}
+out:
 	sl_scan_close(sc);
+	code_map_release(&ids);
 	return rc < 0 ? rc : SL_OK;
 }
 

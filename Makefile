@@ -177,7 +177,8 @@ check-valgrind: all
 
 # The ingest's threads under ThreadSanitizer (its own build in build-tsan/).
 check-threads:
-	$(MAKE) SANITIZE=thread build-tsan/bin/shiplog-ingest build-tsan/bin/shiplog-gen
+	$(MAKE) SANITIZE=thread build-tsan/bin/shiplog-ingest build-tsan/bin/shiplog-gen \
+		build-tsan/bin/shiplog-analyze
 	BIN=$(CURDIR)/build-tsan/bin sh tests/threads/run.sh
 
 unit: $(B)/tests/unit-runner

@@ -3,9 +3,11 @@
  * each analysis adds its tables (success.c: success rates and summary). */
 #include <errno.h>
 #include <gsl/gsl_errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "sl_result.h"
@@ -50,7 +52,11 @@ static void report(const struct sl_errctx *e)
 }
 
 /* The analyses after the success rates, in the order their tables are
- * written; an analysis may read the tables of those before it. */
+ * written.  They run two at a time, each into a part of the analysis
+ * merged back in this order (sl_analysis_merge), so the file is the same
+ * byte for byte as when they run one after another.  An analysis that
+ * reads the tables of those before it (the scorecard) starts when they
+ * are merged. */
 typedef int (*analysis_fn)(const struct analyze_params *, const struct sl_store *,
 			   const struct frame *, struct sl_analysis *, struct sl_errctx *);
 
@@ -58,20 +64,20 @@ static const struct analysis {
 	const char *name; /* for --only */
 	analysis_fn run;
 	int frame;        /* reads the frame of the window's deployments */
+	int reads_before; /* reads the tables of the analyses before it */
+	int cost;         /* rough seconds at 1M deployments x10: the longest start first */
 } analyses[] = {
-	{"dora", dora_run, 1},
-	{"health", health_run, 1},
-	{"strategies", strategy_run, 1},
-	{"alerts", alerts_run, 1},
-	{"canary", canary_run, 1},
-	{"predict", predict_run, 1}, /* and the rollback tables */
-	{"versions", versions_run, 1},
-	{"features", features_run, 1}, /* anomalies, patterns, clusters */
-	{"activity", activity_run, 1},
-	{"scorecard", scorecard_run, 1},
-	/* after the frame is freed: its memory is not held while the runs
-	 * of the pipelines are */
-	{"pipelines", pipeline_run, 0},
+	{"dora", dora_run, 1, 0, 1},
+	{"health", health_run, 1, 0, 7},
+	{"strategies", strategy_run, 1, 0, 3},
+	{"alerts", alerts_run, 1, 0, 2},
+	{"canary", canary_run, 1, 0, 15},
+	{"predict", predict_run, 1, 0, 25}, /* and the rollback tables */
+	{"versions", versions_run, 1, 0, 9},
+	{"features", features_run, 1, 0, 31}, /* anomalies, patterns, clusters */
+	{"activity", activity_run, 1, 0, 1},
+	{"scorecard", scorecard_run, 1, 1, 2},
+	{"pipelines", pipeline_run, 0, 0, 14}, /* reads runs, not the frame */
 };
 
 #define NANALYSES (sizeof(analyses) / sizeof(analyses[0]))
@@ -140,16 +146,194 @@ static int add_meta(struct sl_analysis *a, const struct analyze_params *p,
 	       sl_analysis_meta_i64(a, "input_files", (int64_t)sc->files);
 }
 
+/* ---- running the analyses: two workers, parts merged in order ---- */
+
+enum { T_WAITING, T_RUNNING, T_DONE, T_MERGED };
+
+struct task {
+	const struct analysis *an;
+	size_t index;              /* in the run's order */
+	struct sl_analysis *part;  /* NULL for one run on the analysis itself */
+	int state, rc;
+	struct sl_errctx err;
+};
+
+struct sched {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const struct analyze_params *p;
+	const struct sl_store *st;
+	struct frame *f;
+	struct sl_analysis *a;
+	struct task t[NANALYSES];
+	size_t n, merged;          /* tasks [0, merged) are in a */
+	size_t frame_users;        /* frame tasks not done: the frame goes at 0 */
+	int merging, failed;
+};
+
+/* The next task to start: the costliest waiting one that may start. */
+static struct task *pick(struct sched *s)
+{
+	struct task *best = NULL;
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct task *t = &s->t[i];
+
+		if (t->state != T_WAITING || (t->an->reads_before && s->merged != i))
+			continue;
+		if (!best || t->an->cost > best->an->cost)
+			best = t;
+	}
+	return best;
+}
+
+/* Merges the done tasks that are next in order; called with mu held,
+ * which it drops while copying. */
+static void merge_ready(struct sched *s)
+{
+	if (s->merging)
+		return;
+	s->merging = 1;
+	while (s->merged < s->n && s->t[s->merged].state == T_DONE) {
+		struct task *t = &s->t[s->merged];
+		int rc = SL_OK;
+
+		if (t->part && !t->rc) {
+			struct sl_analysis *part = t->part;
+
+			t->part = NULL;
+			pthread_mutex_unlock(&s->mu);
+			rc = sl_analysis_merge(s->a, part, &t->err);
+			pthread_mutex_lock(&s->mu);
+		}
+		if (rc) {
+			t->rc = rc;
+			s->failed = 1;
+		}
+		t->state = T_MERGED;
+		s->merged++;
+	}
+	s->merging = 0;
+}
+
+static void *worker(void *arg)
+{
+	struct sched *s = arg;
+	struct task *t;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		if (s->failed || s->merged == s->n)
+			break;
+		if (!(t = pick(s))) {
+			pthread_cond_wait(&s->cv, &s->mu);
+			continue;
+		}
+		t->state = T_RUNNING;
+		pthread_mutex_unlock(&s->mu);
+		sl_err_clear(&t->err);
+		/* one that reads the tables before it runs on the analysis
+		 * itself: they are all merged, and none after it can merge
+		 * before it is done */
+		t->rc = t->an->reads_before ? SL_OK : sl_analysis_part(s->a, &t->part, &t->err);
+		if (!t->rc)
+			t->rc = t->an->run(s->p, s->st, s->f, t->part ? t->part : s->a, &t->err);
+		pthread_mutex_lock(&s->mu);
+		t->state = T_DONE;
+		if (t->rc)
+			s->failed = 1;
+		if (t->an->frame && !--s->frame_users)
+			frame_release(s->f); /* no task reads it any more */
+		merge_ready(s);
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* Runs the analyses listed in p->only on f (released when the last of
+ * them that reads it is done) into a.  0, or the error of the first
+ * failed analysis in order in err. */
+static int run_analyses(const struct analyze_params *p, const struct sl_store *st,
+			struct frame *f, struct sl_analysis *a, struct sl_errctx *err)
+{
+	struct sched s = {.p = p, .st = st, .f = f, .a = a};
+	pthread_t th;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int started, rc = SL_OK;
+
+	for (size_t i = 0; i < NANALYSES; i++) {
+		if (!listed(p->only, analyses[i].name))
+			continue;
+		s.t[s.n] = (struct task){.an = &analyses[i], .index = s.n};
+		s.frame_users += analyses[i].frame;
+		s.n++;
+	}
+	if (!s.frame_users)
+		frame_release(f);
+	if (pthread_mutex_init(&s.mu, NULL))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, "cannot start a thread");
+	if (pthread_cond_init(&s.cv, NULL)) {
+		pthread_mutex_destroy(&s.mu);
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, "cannot start a thread");
+	}
+	/* a second worker where there is a second core; alone, this thread
+	 * does everything */
+	started = cpus > 1 && !pthread_create(&th, NULL, worker, &s);
+	worker(&s);
+	if (started)
+		pthread_join(th, NULL);
+	for (size_t i = 0; i < s.n; i++) {
+		if (s.t[i].rc && !rc) {
+			*err = s.t[i].err;
+			rc = s.t[i].rc;
+		}
+		sl_analysis_free(s.t[i].part);
+	}
+	pthread_cond_destroy(&s.cv);
+	pthread_mutex_destroy(&s.mu);
+	return rc;
+}
+
+/* The success rates, the metadata and the file's start, on a thread of
+ * their own while the frame loads. */
+struct prep {
+	const struct analyze_params *p;
+	const struct sl_store *st;
+	struct sl_analysis *a;
+	struct success_counts sc;
+	struct sl_errctx err;
+	int rc;
+};
+
+static void *prep_main(void *arg)
+{
+	struct prep *pr = arg;
+
+	sl_err_clear(&pr->err);
+	if ((pr->rc = success_run(pr->p, pr->st, pr->a, &pr->sc, &pr->err)))
+		return NULL;
+	if (add_meta(pr->a, pr->p, &pr->sc)) {
+		pr->rc = sl_err_set(&pr->err, SL_ENOMEM, NULL, 0, NULL);
+		return NULL;
+	}
+	/* the file starts now, so the per-deployment tables stream to it */
+	if (pr->p->out)
+		pr->rc = sl_analysis_open(pr->a, pr->p->out, &pr->err);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct analyze_params p;
 	struct sl_store *st = NULL;
 	struct sl_analysis *a = NULL;
-	struct success_counts sc = {0, 0};
+	struct prep pr;
 	struct frame f = {0};
 	struct sl_errctx err;
-	size_t last_frame = 0; /* analyses[] before this index read the frame */
-	int rc, status = 1;
+	pthread_t th;
+	int need_frame = 0, prep_thread, rc, status = 1;
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
 		return rc;
@@ -172,35 +356,26 @@ int main(int argc, char **argv)
 		errorf("out of memory");
 		goto out;
 	}
-	if ((rc = success_run(&p, st, a, &sc, &err))) {
-		report(&err);
-		goto out;
-	}
-	if (add_meta(a, &p, &sc)) {
-		errorf("out of memory");
-		goto out;
-	}
-	/* the file starts now, so the per-deployment tables stream to it */
-	if (p.out && sl_analysis_open(a, p.out, &err)) {
-		report(&err);
-		goto out;
-	}
 	/* the window's deployments, read once for the analyses that read
-	 * them and freed after the last of them */
+	 * them, while the success rates are computed beside */
 	for (size_t i = 0; i < NANALYSES; i++)
 		if (listed(p.only, analyses[i].name) && analyses[i].frame)
-			last_frame = i + 1;
-	if (last_frame && frame_load(&p, st, &f, &err)) {
-		report(&err);
+			need_frame = 1;
+	pr = (struct prep){.p = &p, .st = st, .a = a};
+	prep_thread = need_frame && !pthread_create(&th, NULL, prep_main, &pr);
+	if (!prep_thread)
+		prep_main(&pr);
+	sl_err_clear(&err);
+	rc = need_frame ? frame_load(&p, st, &f, &err) : SL_OK;
+	if (prep_thread)
+		pthread_join(th, NULL);
+	if (pr.rc || rc) {
+		report(pr.rc ? &pr.err : &err);
 		goto out;
 	}
-	for (size_t i = 0; i < NANALYSES; i++) {
-		if (i == last_frame)
-			frame_release(&f);
-		if (listed(p.only, analyses[i].name) && (rc = analyses[i].run(&p, st, &f, a, &err))) {
-			report(&err);
-			goto out;
-		}
+	if ((rc = run_analyses(&p, st, &f, a, &err))) {
+		report(&err);
+		goto out;
 	}
 	if (p.print) {
 		const struct sl_table *t = sl_analysis_table(a, p.print);

@@ -12,10 +12,11 @@
 #define DAY_MS 86400000LL
 #define CACHE 4096
 
-static int utc = 1;
-static int64_t cache_key[CACHE];
-static int64_t cache_day[CACHE];
-static unsigned char cache_ok[CACHE];
+static int utc = 1; /* set once, before any thread starts */
+/* each thread's own cache: analyses run on two threads */
+static _Thread_local int64_t cache_key[CACHE];
+static _Thread_local int64_t cache_day[CACHE];
+static _Thread_local unsigned char cache_ok[CACHE];
 
 int window_set_tz(const char *zone)
 {

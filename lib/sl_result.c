@@ -2,6 +2,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <msgpack.h>
@@ -488,7 +489,8 @@ static void file_abort(struct sl_analysis *a)
 {
 	if (a->f) {
 		fclose(a->f);
-		unlink(a->tmp);
+		if (a->tmp) /* a part's file has no name */
+			unlink(a->tmp);
 	}
 	a->f = NULL;
 	free(a->tmp);
@@ -872,6 +874,99 @@ int sl_analysis_open(struct sl_analysis *a, const char *path, struct sl_errctx *
 		return rc;
 	a->streaming = 1;
 	return SL_OK;
+}
+
+int sl_analysis_part(const struct sl_analysis *a, struct sl_analysis **part,
+		     struct sl_errctx *err)
+{
+	struct sl_analysis *b = sl_analysis_new();
+	char tmp[PATH_MAX];
+	int fd;
+
+	*part = NULL;
+	if (!b)
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if (a->streaming && a->f) {
+		/* beside a's file: same file system, and not in a RAM-backed
+		 * /tmp on inputs larger than memory */
+		snprintf(tmp, sizeof(tmp), "%s.part-XXXXXX", a->tmp);
+		if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0 || unlink(tmp) ||
+		    !(b->f = fdopen(fd, "w+"))) {
+			int rc = sl_err_set(err, SL_EIO, a->path, 0, "cannot create a temporary file: %s",
+					    strerror(errno));
+
+			if (fd >= 0 && !b->f)
+				close(fd);
+			sl_analysis_free(b);
+			return rc;
+		}
+		msgpack_packer_init(&b->pk, b, write_cb);
+		b->streaming = 1;
+	}
+	*part = b;
+	return SL_OK;
+}
+
+int sl_analysis_merge(struct sl_analysis *a, struct sl_analysis *part, struct sl_errctx *err)
+{
+	uint64_t base = a->off;
+	char *buf = NULL;
+	int rc = SL_OK;
+
+	if (sl_grow(&a->tables, &a->tables_cap, a->ntables + part->ntables, sizeof(*a->tables))) {
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	if (part->f) {
+		const size_t bufsz = (size_t)1 << 20;
+
+		if (!a->f || !(buf = malloc(bufsz))) {
+			rc = sl_err_set(err, a->f ? SL_ENOMEM : SL_EINVAL, a->path, 0,
+					a->f ? NULL : "analysis file not started");
+			goto out;
+		}
+		if (part->werr || fflush(part->f)) {
+			errno = part->werr > 0 ? part->werr : errno;
+			rc = sl_err_set(err, part->werr == ENOMEM ? SL_ENOMEM : SL_EIO, a->path, 0,
+					"cannot write: %s", strerror(errno));
+			goto out;
+		}
+		for (uint64_t at = 0; at < part->off;) {
+			size_t want = part->off - at < bufsz ? (size_t)(part->off - at) : bufsz;
+			ssize_t got = pread(fileno(part->f), buf, want, (off_t)at);
+
+			if (got <= 0) {
+				rc = sl_err_set(err, SL_EIO, a->path, 0, "cannot read back a part: %s",
+						got < 0 ? strerror(errno) : "short file");
+				goto out;
+			}
+			if (write_cb(a, buf, (size_t)got)) {
+				errno = a->werr > 0 ? a->werr : EIO;
+				rc = sl_err_set(err, SL_EIO, a->path, 0, "cannot write: %s",
+						strerror(errno));
+				goto out;
+			}
+			at += (uint64_t)got;
+		}
+	}
+	for (size_t i = 0; i < part->ntables; i++) {
+		struct sl_table *t = part->tables[i];
+
+		if (t->sa == part) {
+			t->sa = a;
+			for (size_t k = 0; k < t->ngroups; k++)
+				t->groups[k].off += base;
+		}
+		a->tables[a->ntables++] = t;
+	}
+	part->ntables = 0;
+out:
+	free(buf);
+	if (part->f)
+		fclose(part->f); /* it has no name: nothing to unlink */
+	part->f = NULL;
+	sl_analysis_free(part);
+	return rc;
 }
 
 /* The index: every table, in the order added, with its groups. */

@@ -134,6 +134,20 @@ const struct sl_table *sl_analysis_table_at(const struct sl_analysis *a, size_t 
  * header: the metadata must be complete.  Tables made with
  * sl_table_new_stream() afterwards write their groups to it. */
 int sl_analysis_open(struct sl_analysis *a, const char *path, struct sl_errctx *err);
+/* A part of analysis a, for an analysis that runs on another thread: it
+ * is an analysis of its own (tables are made with sl_table_new_stream(part,
+ * ...) and added to it), and when a's file has been started, its streamed
+ * groups go to a temporary file of its own beside a's (removed at once: it
+ * has no name).  *part is freed with sl_analysis_free() or handed back to a
+ * with sl_analysis_merge().  0 or a negative code with err set. */
+int sl_analysis_part(const struct sl_analysis *a, struct sl_analysis **part,
+		     struct sl_errctx *err);
+/* Moves every table of part, in the order added, to the end of a's tables,
+ * and the groups part has written to the end of a's file, so that a's file
+ * is byte for byte what it would be had part's tables been made on a at
+ * this point.  part is freed, whatever the result.  0 or a negative code
+ * with err set. */
+int sl_analysis_merge(struct sl_analysis *a, struct sl_analysis *part, struct sl_errctx *err);
 /* Writes the tables still in memory, the index and the trailer, and
  * renames the file into place (path must be the one given to
  * sl_analysis_open, when it was called).  Without sl_analysis_open the

@@ -6,7 +6,10 @@
 # fourth; these runs make all of them work at once -- small buffers so
 # that the writer is busy, and a file big enough that the reader puts
 # metadata objects in their stored form while the mapper is behind -- and
-# any race report fails the test.
+# any race report fails the test.  shiplog-analyze runs its analyses two
+# at a time over one frame, with the success rates beside the frame's
+# load: a run over every record kind, in UTC and in a zone with its own
+# day cache per thread, must show no race either.
 #
 #   BIN=build-tsan/bin sh tests/threads/run.sh
 set -u
@@ -29,4 +32,18 @@ run() {
 }
 run --buffer-rows 1024
 run --buffer-rows 262144
+"$BIN/shiplog-gen" --seed 12 --deployments 20000 --agents 40 --days 30 -o "$tmp/all" >/dev/null ||
+	exit 1
+rm -rf "$tmp/s"
+"$BIN/shiplog-ingest" -q --store "$tmp/s" "$tmp"/all/*.csv || exit 1
+for tz in UTC Europe/Berlin; do
+	if "$BIN/shiplog-analyze" --store "$tmp/s" --now 2026-04-01 --tz $tz \
+		-o "$tmp/a.msgpack" 2>"$tmp/err.txt"; then
+		echo "threads: analyze --tz $tz: no race"
+	else
+		echo "threads: analyze --tz $tz: FAILED"
+		head -40 "$tmp/err.txt"
+		fail=1
+	fi
+done
 exit $fail

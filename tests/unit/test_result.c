@@ -1,6 +1,7 @@
 /* sl_result: tables, CSV output, and the analysis file read back with a
  * plain msgpack unpacker, object by object; streamed tables. */
 #include <check.h>
+#include <dirent.h>
 #include <math.h>
 #include <msgpack.h>
 #include <stdio.h>
@@ -335,6 +336,110 @@ START_TEST(test_stream_abandoned)
 }
 END_TEST
 
+/* Tables made in parts, interleaved as two threads would make them, and
+ * merged in order give the file that making them one after another on the
+ * analysis itself gives, byte for byte; a part freed unmerged leaves no
+ * file behind. */
+START_TEST(test_parts)
+{
+	static const size_t sizes[] = {SL_RESULT_GROUP_ROWS + 7, 3, 2 * SL_RESULT_GROUP_ROWS + 1, 0};
+	char p1[] = "/tmp/shiplog-part-XXXXXX", p2[] = "/tmp/shiplog-part-XXXXXX";
+	struct sl_analysis *a = sl_analysis_new(), *b = sl_analysis_new(), *part[3];
+	struct sl_table *t[4];
+	struct sl_errctx err;
+	char *b1, *b2;
+	size_t n1, n2, tables = 0;
+	int fd1 = mkstemp(p1), fd2 = mkstemp(p2);
+	DIR *d;
+	struct dirent *e;
+
+	ck_assert_int_ge(fd1, 0);
+	ck_assert_int_ge(fd2, 0);
+	close(fd1);
+	close(fd2);
+	ck_assert_int_eq(sl_analysis_meta_i64(a, "seed", 1), 0);
+	ck_assert_int_eq(sl_analysis_meta_i64(b, "seed", 1), 0);
+	ck_assert_int_eq(sl_analysis_open(a, p1, &err), 0);
+	ck_assert_int_eq(sl_analysis_open(b, p2, &err), 0);
+	/* a: an in-memory table, then the four tables one after another */
+	t[0] = sl_table_new("first", cols, 6);
+	fill(t[0], 5);
+	ck_assert_int_eq(sl_analysis_add(a, t[0]), 0);
+	for (int i = 0; i < 4; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "t%d", i);
+		t[i] = i == 1 ? sl_table_new(name, cols, 6) : sl_table_new_stream(a, name, cols, 6);
+		fill(t[i], sizes[i]);
+		ck_assert_int_eq(sl_analysis_add(a, t[i]), 0);
+	}
+	/* b: the same, t0 and t1 in part 0, t2 in part 1 and t3 in part 2,
+	 * filled in another order than they are merged */
+	t[0] = sl_table_new("first", cols, 6);
+	fill(t[0], 5);
+	ck_assert_int_eq(sl_analysis_add(b, t[0]), 0);
+	for (int k = 0; k < 3; k++)
+		ck_assert_int_eq(sl_analysis_part(b, &part[k], &err), 0);
+	t[2] = sl_table_new_stream(part[1], "t2", cols, 6);
+	t[0] = sl_table_new_stream(part[0], "t0", cols, 6);
+	t[3] = sl_table_new_stream(part[2], "t3", cols, 6);
+	fill(t[2], sizes[2]);
+	fill(t[0], sizes[0]);
+	fill(t[3], sizes[3]);
+	ck_assert_int_eq(sl_analysis_add(part[1], t[2]), 0);
+	ck_assert_int_eq(sl_analysis_add(part[2], t[3]), 0);
+	ck_assert_int_eq(sl_analysis_add(part[0], t[0]), 0);
+	t[1] = sl_table_new("t1", cols, 6);
+	fill(t[1], sizes[1]);
+	ck_assert_int_eq(sl_analysis_add(part[0], t[1]), 0);
+	for (int k = 0; k < 3; k++)
+		ck_assert_int_eq(sl_analysis_merge(b, part[k], &err), 0);
+	ck_assert_uint_eq(sl_analysis_ntables(b), 5);
+	ck_assert_str_eq(sl_table_name(sl_analysis_table_at(b, 3)), "t2");
+	/* a merged streamed table still reads back through b's file */
+	{
+		FILE *x = tmpfile(), *y = tmpfile();
+		char *sx, *sy;
+		size_t nx, ny;
+
+		ck_assert_int_eq(sl_table_write_csv(sl_analysis_table(a, "t2"), x), 0);
+		ck_assert_int_eq(sl_table_write_csv(sl_analysis_table(b, "t2"), y), 0);
+		sx = slurp(x, &nx);
+		sy = slurp(y, &ny);
+		ck_assert_uint_eq(nx, ny);
+		ck_assert_int_eq(memcmp(sx, sy, nx), 0);
+		free(sx);
+		free(sy);
+		fclose(x);
+		fclose(y);
+	}
+	b1 = write_file(a, p1, &n1);
+	b2 = write_file(b, p2, &n2);
+	ck_assert_uint_eq(n1, n2);
+	ck_assert_int_eq(memcmp(b1, b2, n1), 0);
+	free(b1);
+	free(b2);
+	sl_analysis_free(a);
+	sl_analysis_free(b);
+	/* an abandoned part: its file has no name, nothing is left */
+	a = sl_analysis_new();
+	ck_assert_int_eq(sl_analysis_open(a, p1, &err), 0);
+	ck_assert_int_eq(sl_analysis_part(a, &part[0], &err), 0);
+	t[0] = sl_table_new_stream(part[0], "t", cols, 6);
+	fill(t[0], SL_RESULT_GROUP_ROWS + 1);
+	ck_assert_int_eq(sl_analysis_add(part[0], t[0]), 0);
+	sl_analysis_free(part[0]);
+	sl_analysis_free(a);
+	ck_assert_ptr_nonnull(d = opendir("/tmp"));
+	while ((e = readdir(d)))
+		tables += !strncmp(e->d_name, p1 + 5, strlen(p1 + 5)) && strlen(e->d_name) > strlen(p1 + 5);
+	closedir(d);
+	ck_assert_uint_eq(tables, 0); /* no p1.tmp-*, no p1.tmp-*.part-* */
+	unlink(p1);
+	unlink(p2);
+}
+END_TEST
+
 Suite *suite_result(void);
 
 Suite *suite_result(void)
@@ -348,6 +453,7 @@ Suite *suite_result(void)
 	tcase_add_test(tc, test_analysis_file);
 	tcase_add_test(tc, test_streamed);
 	tcase_add_test(tc, test_stream_abandoned);
+	tcase_add_test(tc, test_parts);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -365,7 +365,7 @@ static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const s
 		nmax = n[j] > nmax ? n[j] : nmax;
 	}
 	for (size_t i = 0; i < nmax; i++) {
-		const struct hist_row *w = &h->rows[idx[i]];
+		const struct hist_row wv = hist_get(h, idx[i]), *w = &wv;
 
 		for (int j = 0; j < nm; j++)
 			if (i < n[j] && (level_add(&m[j].env, w->env, 1) ||
@@ -395,7 +395,7 @@ static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const s
 	terms_memo_init(&tm);
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < nmax; i++) {
-			const struct hist_row *w = &h->rows[idx[i]];
+			const struct hist_row wv = hist_get(h, idx[i]), *w = &wv;
 			struct plan pl;
 			int xi[DESIGN_NZ], k;
 			double xv[DESIGN_NZ];
@@ -596,9 +596,12 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 	memset(model, 0, sizeof(model));
 	if (!(idx = malloc((h->n ? h->n : 1) * sizeof(*idx))))
 		goto nomem;
-	for (size_t i = 0; i < h->n; i++)
-		if (usable(&h->rows[i]))
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hist_row w = hist_get(h, i);
+
+		if (usable(&w))
 			idx[n++] = i;
+	}
 	nhold = n / 5;
 	ntrain = n - nhold;
 	if (!(rt = malloc((n ? n : 1) * sizeof(*rt))))
@@ -612,10 +615,10 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 	    !(base = malloc((ntrain + 1) * sizeof(*base))))
 		goto nomem;
 	for (size_t i = 0; i < ntrain; i++)
-		base[i] = (double)h->rows[idx[i]].dur;
+		base[i] = (double)hist_get(h, idx[i]).dur;
 	base_med = median(base, ntrain);
 	for (size_t i = ntrain; i < n && train->fit; i++) {
-		const struct hist_row *w = &h->rows[idx[i]];
+		const struct hist_row wv = hist_get(h, idx[i]), *w = &wv;
 		struct plan pl;
 		double pred, lo, hi, act = (double)w->dur;
 
@@ -773,19 +776,22 @@ static int success_backtest(const struct analyze_params *p, const struct history
 	int rc = SL_ENOMEM;
 
 	for (size_t i = 0; i < h->n; i++)
-		nf += h->rows[i].finished;
+		nf += hist_get(h, i).finished;
 	ntrain = nf - nf / 5;
-	for (size_t i = 0; i < h->n && seen < ntrain; i++)
-		if (h->rows[i].finished) {
-			if (sim_add(&s, &h->rows[i]))
+	for (size_t i = 0; i < h->n && seen < ntrain; i++) {
+		const struct hist_row w = hist_get(h, i);
+
+		if (w.finished) {
+			if (sim_add(&s, &w))
 				goto out;
-			done += h->rows[i].completed;
+			done += w.completed;
 			seen++;
 		}
+	}
 	base = ntrain ? (double)done / (double)ntrain : NAN;
 	seen = 0;
 	for (size_t i = 0; i < h->n; i++) {
-		const struct hist_row *w = &h->rows[i];
+		const struct hist_row wv = hist_get(h, i), *w = &wv;
 		struct sim_counts c;
 		double mean, y = w->completed;
 		int l;
@@ -935,9 +941,11 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	    !(rt = malloc((h.n ? h.n : 1) * sizeof(*rt))))
 		goto out;
 	for (size_t i = 0; i < h.n; i++) {
-		if (usable(&h.rows[i]))
+		const struct hist_row w = hist_get(&h, i);
+
+		if (usable(&w))
 			idx[n++] = i;
-		if (h.rows[i].finished && sim_add(&s, &h.rows[i]))
+		if (w.finished && sim_add(&s, &w))
 			goto out;
 	}
 	if ((rc = dmodel_fit(&m, 1, &h, idx, &n, rt, p->cfg.predict_agent_min, err)))
@@ -962,7 +970,7 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	level = sim_find(&s, pl.agent, pl.env, pl.strategy, p->cfg.predict_min_similar, &c);
 	predict_beta(c.completed, c.finished, PRIOR_A, PRIOR_B, &mean, &slo, &shi);
 	for (size_t i = h.n; i-- > 0 && recent < 10;) {
-		const struct hist_row *w = &h.rows[i];
+		const struct hist_row wv = hist_get(&h, i), *w = &wv;
 
 		if (!w->finished || w->agent != pl.agent || w->env != pl.env)
 			continue;

@@ -320,8 +320,11 @@ static const char *prevention(const char *category)
  * agent and environment that ends later); -1 when there is none. */
 static void recovery_times(const struct history *h, int64_t *rec)
 {
-	for (size_t i = 0; i < h->n; i++)
-		rec[i] = h->rows[i].rolled_back && h->rows[i].has_end ? h->rows[i].recovery : -1;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hist_row w = hist_get(h, i);
+
+		rec[i] = w.rolled_back && w.has_end ? w.recovery : -1;
+	}
 }
 
 struct cause_stat {
@@ -389,7 +392,7 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 		goto out;
 	recovery_times(h, rec);
 	for (size_t i = 0; i < h->n; i++) {
-		const struct hist_row *w = &h->rows[i];
+		const struct hist_row wv = hist_get(h, i), *w = &wv;
 		size_t n;
 		const char *s;
 
@@ -413,7 +416,7 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 		cs[c].example_row = UINT64_MAX;
 	}
 	for (size_t i = 0; i < h->n; i++) {
-		const struct hist_row *w = &h->rows[i];
+		const struct hist_row wv = hist_get(h, i), *w = &wv;
 		struct cause_stat *c;
 		uint32_t *v;
 		int added;
@@ -446,9 +449,10 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 	for (int which = 0; which < 2; which++) {
 		nv = 0;
 		for (size_t i = 0; i < h->n; i++) {
-			int64_t v = which ? rec[i] : h->rows[i].end - h->rows[i].start;
+			const struct hist_row w = hist_get(h, i);
+			int64_t v = which ? rec[i] : w.end - w.start;
 
-			if (cause[i] != UINT32_MAX && (which ? rec[i] >= 0 : h->rows[i].has_end)) {
+			if (cause[i] != UINT32_MAX && (which ? rec[i] >= 0 : w.has_end)) {
 				pairs_v[nv].cause = cause[i];
 				pairs_v[nv++].v = v;
 			}
@@ -485,7 +489,7 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 		    sl_table_set_str(t, 10, prev, strlen(prev)))
 			goto out;
 		if (cs[c].example_row != UINT64_MAX) {
-			const char *ex = history_name(h, h->rows[cs[c].example_row].reason, &n);
+			const char *ex = history_name(h, hist_get(h, cs[c].example_row).reason, &n);
 
 			if (sl_table_set_str(t, 11, ex, n))
 				goto out;
@@ -689,16 +693,39 @@ static int add_sep(struct sl_buf *b)
 	return b->len ? sl_buf_addc(b, ';') : SL_OK;
 }
 
-static const struct history *end_h;
+struct end_row {
+	int64_t end;
+	size_t row;
+};
 
 static int cmp_end(const void *x, const void *y)
 {
-	size_t a = *(const size_t *)x, b = *(const size_t *)y;
-	int64_t ea = end_h->rows[a].end, eb = end_h->rows[b].end;
+	const struct end_row *a = x, *b = y;
 
-	if (ea != eb)
-		return (ea > eb) - (ea < eb);
-	return (a > b) - (a < b);
+	if (a->end != b->end)
+		return (a->end > b->end) - (a->end < b->end);
+	return (a->row > b->row) - (a->row < b->row);
+}
+
+/* The finished deployments that have an end, by end time (then row):
+ * the order they become history for a later one.  *ends is malloc'ed;
+ * returns how many, and in *nf the finished ones.  SL_ENOMEM: -1. */
+static long by_end(const struct history *h, struct end_row **ends, size_t *nf)
+{
+	size_t ne = 0;
+
+	*nf = 0;
+	if (!(*ends = malloc((h->n ? h->n : 1) * sizeof(**ends))))
+		return -1;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hist_row w = hist_get(h, i);
+
+		if (w.finished && w.has_end)
+			(*ends)[ne++] = (struct end_row){w.end, i};
+		*nf += w.finished;
+	}
+	sl_sort(*ends, ne, sizeof(**ends), cmp_end);
+	return (long)ne;
 }
 
 static int risk_tables(const struct history *h, struct sl_analysis *a)
@@ -719,25 +746,21 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 	struct risk_state s;
 	struct sl_table *t = NULL, *mt = NULL;
 	struct sl_buf fac = SL_BUF_INIT, mit = SL_BUF_INIT;
-	size_t *ends = NULL, ne = 0, next = 0, nf = 0, seen = 0, hold_from;
+	struct end_row *ends = NULL;
+	size_t ne = 0, next = 0, nf = 0, seen = 0, hold_from;
+	long got;
 	double brier = 0, brier_base = 0, lv_n[4] = {0}, lv_r[4] = {0}, hn = 0;
 	int rc = SL_ENOMEM;
 
 	memset(&s, 0, sizeof(s));
-	if (!(ends = malloc((h->n ? h->n : 1) * sizeof(*ends))))
+	if ((got = by_end(h, &ends, &nf)) < 0)
 		goto out;
-	for (size_t i = 0; i < h->n; i++) {
-		if (h->rows[i].finished && h->rows[i].has_end)
-			ends[ne++] = i;
-		nf += h->rows[i].finished;
-	}
-	end_h = h;
-	sl_sort(ends, ne, sizeof(*ends), cmp_end);
+	ne = (size_t)got;
 	hold_from = nf - nf / 5; /* the last 20% of the finished deployments */
 	if (!(t = sl_table_new_stream(a, "rollback_risk", cols, 11)))
 		goto out;
 	for (size_t i = 0; i < h->n; i++) {
-		const struct hist_row *w = &h->rows[i];
+		const struct hist_row wv = hist_get(h, i), *w = &wv;
 		struct risk_in in = {w->agent, w->env, w->strategy,
 				     w->target > 0 ? (double)w->target : 0, w->validations, w->start};
 		struct risk_out o;
@@ -745,9 +768,12 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 		int lv;
 
 		/* what had ended before this deployment started */
-		while (next < ne && h->rows[ends[next]].end <= w->start)
-			if (risk_ingest(&s, &h->rows[ends[next++]]))
+		while (next < ne && ends[next].end <= w->start) {
+			const struct hist_row e = hist_get(h, ends[next++].row);
+
+			if (risk_ingest(&s, &e))
 				goto out;
+		}
 		risk_score(&s, &in, &o);
 		score = 100 * o.p;
 		lv = level_index(score);
@@ -844,18 +870,18 @@ int rollback_plan(const struct history *h, uint32_t agent, uint32_t env, uint32_
 	struct risk_out o;
 	int rc = SL_OK;
 
-	size_t *ends = malloc((h->n ? h->n : 1) * sizeof(*ends)), ne = 0;
+	struct end_row *ends;
+	size_t nf;
+	long ne;
 
 	memset(&s, 0, sizeof(s));
-	if (!ends)
+	if ((ne = by_end(h, &ends, &nf)) < 0)
 		return SL_ENOMEM;
-	for (size_t i = 0; i < h->n; i++)
-		if (h->rows[i].finished && h->rows[i].has_end)
-			ends[ne++] = i;
-	end_h = h;
-	sl_sort(ends, ne, sizeof(*ends), cmp_end);
-	for (size_t i = 0; i < ne && !rc; i++)
-		rc = risk_ingest(&s, &h->rows[ends[i]]);
+	for (long i = 0; i < ne && !rc; i++) {
+		const struct hist_row e = hist_get(h, ends[i].row);
+
+		rc = risk_ingest(&s, &e);
+	}
 	free(ends);
 	if (!rc) {
 		risk_score(&s, &in, &o);

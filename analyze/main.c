@@ -3,6 +3,7 @@
  * each analysis adds its tables (success.c: success rates and summary). */
 #include <errno.h>
 #include <gsl/gsl_errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -340,6 +341,12 @@ int main(int argc, char **argv)
 	if (p.only && check_only(p.only))
 		return 2;
 	gsl_set_error_handler_off(); /* GSL reports through return values */
+	/* Arrays of a row per deployment come from mmap and go back to the
+	 * system when freed: glibc's default raises this threshold as large
+	 * blocks are freed, so that a later analysis's arrays come from the
+	 * heap and stay in it after it is done (hundreds of MB at 1M rows,
+	 * held while the next analyses run). */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	sl_err_clear(&err);
 	if (sl_store_open(&st, p.store, 0, SL_LOCK_SHARED, p.wait_lock, &err)) {
 		report(&err);

@@ -1,6 +1,7 @@
 #include "frame.h"
 #include "common.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -372,38 +373,56 @@ done:
 	return rc < 0 ? rc : SL_OK;
 }
 
+struct join_job {
+	struct frame *f;
+	const struct analyze_params *p;
+	const struct sl_store *st;
+	const struct sl_u64map *byid;
+	int rc;
+	struct sl_errctx err;
+};
+
+static void *join_main(void *arg)
+{
+	struct join_job *j = arg;
+
+	sl_err_clear(&j->err);
+	j->rc = join(j->f, j->p, j->st, SL_KIND_VALIDATIONS, j->byid, &j->err);
+	return NULL;
+}
+
 /* frame_recovery(): per agent × environment in frame order, each failure
  * with an end waits for the first later completed deployment that ends
  * after it. */
-static const struct frame *group_f;
+struct group_row {
+	uint64_t group; /* agent << 32 | environment */
+	uint32_t row;
+};
 
 static int cmp_group(const void *x, const void *y)
 {
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	const struct group_row *a = x, *b = y;
 
-	if (group_f->agent[a] != group_f->agent[b])
-		return (group_f->agent[a] > group_f->agent[b]) -
-		       (group_f->agent[a] < group_f->agent[b]);
-	if (group_f->env[a] != group_f->env[b])
-		return (group_f->env[a] > group_f->env[b]) - (group_f->env[a] < group_f->env[b]);
-	return (a > b) - (a < b);
+	if (a->group != b->group)
+		return (a->group > b->group) - (a->group < b->group);
+	return (a->row > b->row) - (a->row < b->row);
 }
 
 static int recoveries(struct frame *f)
 {
-	uint32_t *idx = malloc((f->n ? f->n : 1) * sizeof(*idx)), *pend = NULL;
+	struct group_row *idx = malloc((f->n ? f->n : 1) * sizeof(*idx));
+	uint32_t *pend = NULL;
 	size_t np = 0, cap = 0;
 
 	if (!idx)
 		return SL_ENOMEM;
 	for (size_t i = 0; i < f->n; i++)
-		idx[i] = (uint32_t)i;
-	group_f = f;
+		idx[i] = (struct group_row){(uint64_t)f->agent[i] << 32 | f->env[i], (uint32_t)i};
 	sl_sort(idx, f->n, sizeof(*idx), cmp_group);
 	for (size_t k = 0; k < f->n; k++) {
-		uint32_t i = idx[k];
+		uint32_t i = idx[k].row;
 
-		if (k && (f->agent[i] != f->agent[idx[k - 1]] || f->env[i] != f->env[idx[k - 1]]))
+		if (k && idx[k].group != idx[k - 1].group)
 			np = 0;
 		if (frame_completed(f, i) && f->end[i] != FRAME_NULL) {
 			size_t keep = 0;
@@ -465,8 +484,10 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	struct sl_scan *sc = NULL;
 	struct sl_batch *b;
 	struct code_map xl[X_N];
+	struct join_job vj;
+	pthread_t th;
 	size_t cap = 0;
-	int col[NC], rc;
+	int col[NC], rc, vthread;
 
 	memset(xl, 0, sizeof(xl));
 	if (frame_begin(f))
@@ -482,9 +503,22 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	if (rc < 0)
 		goto out;
 	f->files = sl_scan_files(sc);
-	if ((rc = join(f, p, st, SL_KIND_ARTIFACTS, &byid, err)) ||
-	    (rc = join(f, p, st, SL_KIND_VALIDATIONS, &byid, err)) ||
-	    (rc = join(f, p, st, SL_KIND_INCIDENTS, &byid, err)))
+	/* the validations on a thread of their own (they fill columns of
+	 * their own), the artifacts and incidents here */
+	vj = (struct join_job){f, p, st, &byid, SL_OK, {0}};
+	vthread = !pthread_create(&th, NULL, join_main, &vj);
+	if (!vthread)
+		join_main(&vj);
+	rc = join(f, p, st, SL_KIND_ARTIFACTS, &byid, err);
+	if (!rc)
+		rc = join(f, p, st, SL_KIND_INCIDENTS, &byid, err);
+	if (vthread)
+		pthread_join(th, NULL);
+	if (!rc && vj.rc) {
+		*err = vj.err;
+		rc = vj.rc;
+	}
+	if (rc)
 		goto out;
 	sl_u64map_release(&byid); /* before the peak of frame_finish() */
 	if (frame_finish(f)) {

@@ -73,7 +73,8 @@ static const struct analysis {
 	{"strategies", strategy_run, 1, 0, 3},
 	{"alerts", alerts_run, 1, 0, 2},
 	{"canary", canary_run, 1, 0, 15},
-	{"predict", predict_run, 1, 0, 25}, /* and the rollback tables */
+	{"predict", predict_run, 1, 0, 12},
+	{"predict", predict_rollback_run, 1, 0, 13}, /* the rollback tables */
 	{"versions", versions_run, 1, 0, 9},
 	{"features", features_run, 1, 0, 31}, /* anomalies, patterns, clusters */
 	{"activity", activity_run, 1, 0, 1},
@@ -106,7 +107,8 @@ static int check_only(const char *list)
 		if (i == NANALYSES) {
 			fprintf(stderr, "shiplog-analyze: --only: no analysis '%.*s' (analyses:", (int)n, p);
 			for (i = 0; i < NANALYSES; i++)
-				fprintf(stderr, "%s %s", i ? "," : "", analyses[i].name);
+				if (!i || strcmp(analyses[i].name, analyses[i - 1].name))
+					fprintf(stderr, "%s %s", i ? "," : "", analyses[i].name);
 			fputs(")\n", stderr);
 			return -1;
 		}

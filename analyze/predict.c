@@ -847,8 +847,23 @@ int predict_run(const struct analyze_params *p, const struct sl_store *st,
 	(void)st;
 	if ((rc = history_from_frame(f, 1, &h, err)))
 		return rc;
-	if (!(rc = duration_run(p, &h, a, err)) && !(rc = success_backtest(p, &h, a, err)))
-		rc = rollback_tables(&h, a, err);
+	if (!(rc = duration_run(p, &h, a, err)))
+		rc = success_backtest(p, &h, a, err);
+	history_release(&h);
+	return rc;
+}
+
+int predict_rollback_run(const struct analyze_params *p, const struct sl_store *st,
+			 const struct frame *f, struct sl_analysis *a, struct sl_errctx *err)
+{
+	struct history h;
+	int rc;
+
+	(void)p;
+	(void)st;
+	if ((rc = history_from_frame(f, 1, &h, err)))
+		return rc;
+	rc = rollback_tables(&h, a, err);
 	history_release(&h);
 	return rc;
 }

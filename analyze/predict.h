@@ -13,12 +13,16 @@
 struct frame;
 #include "sl_store.h"
 
-/* Adds the tables predictions, duration_model, duration_backtest,
- * success_backtest and (rollback.h) rollback_causes, rollback_risk and
- * rollback_risk_backtest to a, from one load of the window's history. */
+/* Adds the tables predictions, duration_model, duration_backtest and
+ * success_backtest to a. */
 int predict_run(const struct analyze_params *p, const struct sl_store *st,
 		const struct frame *f,
 		struct sl_analysis *a, struct sl_errctx *err);
+/* Adds (rollback.h) rollback_causes, rollback_risk and
+ * rollback_risk_backtest: the other half of `--only predict`, which may run
+ * beside the first. */
+int predict_rollback_run(const struct analyze_params *p, const struct sl_store *st,
+			 const struct frame *f, struct sl_analysis *a, struct sl_errctx *err);
 
 /* `--query predict --agent A --env E [--arg strategy=S] [--arg
  * instances=N] [--arg artifact_bytes=B] [--arg validations=K] [--arg

@@ -869,7 +869,6 @@ int rollback_plan(const struct history *h, uint32_t agent, uint32_t env, uint32_
 	struct risk_in in = {agent, env, strategy, target, validations, start};
 	struct risk_out o;
 	int rc = SL_OK;
-
 	struct end_row *ends;
 	size_t nf;
 	long ne;

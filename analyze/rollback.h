@@ -16,7 +16,7 @@
 #include "sl_store.h"
 
 /* Adds the tables rollback_causes, rollback_risk and rollback_risk_backtest
- * for the deployments of h (predict_run loads them once for both). */
+ * for the deployments of h. */
 int rollback_tables(const struct history *h, struct sl_analysis *a, struct sl_errctx *err);
 
 /* The template of a reason text (appended to out): numbers <num>, sizes

@@ -35,11 +35,10 @@ struct samples {
 	size_t nsamples[NK];
 };
 
+/* A deployment of the window: its frame row (start, outcome and latency
+ * change are read from the frame) and its samples. */
 struct dep {
 	uint32_t id;
-	int64_t start;
-	uint8_t rolled_back, has_latency_change;
-	double latency_change;
 	struct samples *s;
 };
 
@@ -75,7 +74,7 @@ static int judge_upto(struct ctx *cx, int64_t watermark)
 	for (; cx->done < cx->n; cx->done++) {
 		struct dep *d = &cx->d[cx->done];
 
-		if (watermark != INT64_MAX && d->start > watermark - FOLLOW_AFTER_MS)
+		if (watermark != INT64_MAX && cx->f->start[d->id] > watermark - FOLLOW_AFTER_MS)
 			break;
 		if (d->s && (d->s->nsamples[K_CANARY] || d->s->nsamples[K_ALL]) &&
 		    (decide(cx->rt, d, cx->f, cx->cf) ||
@@ -125,9 +124,6 @@ static int take_deployments(const struct frame *f, struct ctx *cx, struct sl_err
 		if (!f->wanted[i])
 			continue;
 		d->id = (uint32_t)i;
-		d->start = f->start[i];
-		d->rolled_back = (uint8_t)frame_rolled_back(f, i);
-		d->has_latency_change = (uint8_t)frame_real(f->latency, i, &d->latency_change);
 		id = frame_id(f, i, &n);
 		if (sl_u64map_put(&cx->byid, sl_hash(id, n), &v, &added))
 			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
@@ -175,8 +171,8 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 			/* a deployment's samples: from a day before its start to a
 			 * week after it */
 			if (row == UINT32_MAX || row < cx->done ||
-			    ts < cx->d[row].start - FOLLOW_BEFORE_MS ||
-			    ts >= cx->d[row].start + FOLLOW_AFTER_MS)
+			    ts < cx->f->start[cx->d[row].id] - FOLLOW_BEFORE_MS ||
+			    ts >= cx->f->start[cx->d[row].id] + FOLLOW_AFTER_MS)
 				continue;
 			k = is_str(co, cn, "canary") ? K_CANARY
 			    : is_str(co, cn, "baseline") ? K_BASELINE : K_ALL;
@@ -225,8 +221,8 @@ static int decide(struct sl_table *t, const struct dep *d, const struct frame *f
 	 * else the deployment's own latency_change */
 	if (p95->n && base > 0)
 		lat = mean(p95) / base - 1;
-	else if (d->has_latency_change)
-		lat = d->latency_change;
+	else if (!frame_real(f->latency, d->id, &lat))
+		lat = NAN;
 	if (er > cf->rollback_max_error_rate)
 		sl_buf_adds(&reasons, "high_error_rate;");
 	if (lat > cf->rollback_max_latency_increase)
@@ -248,7 +244,7 @@ static int decide(struct sl_table *t, const struct dep *d, const struct frame *f
 		rc = SL_ENOMEM;
 		goto out;
 	}
-	sl_table_set_i64(t, 1, d->start);
+	sl_table_set_i64(t, 1, f->start[d->id]);
 	sl_table_set_i64(t, 2, (int64_t)ns);
 	sl_table_set_f64(t, 3, er);
 	sl_table_set_f64(t, 4, lat);
@@ -268,7 +264,7 @@ static int decide(struct sl_table *t, const struct dep *d, const struct frame *f
 	if (sl_table_set_str(t, 9, roll ? "auto_rollback" : "continue_monitoring",
 			     strlen(roll ? "auto_rollback" : "continue_monitoring")))
 		rc = SL_ENOMEM;
-	sl_table_set_bool(t, 10, d->rolled_back);
+	sl_table_set_bool(t, 10, frame_rolled_back(f, d->id));
 out:
 	sl_buf_release(&reasons);
 	return rc;
@@ -328,13 +324,13 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 						      : "fail";
 	if (sl_table_add_row(jt) || frame_table_set_id(jt, 0, f, d->id))
 		return SL_ENOMEM;
-	sl_table_set_i64(jt, 1, d->start);
+	sl_table_set_i64(jt, 1, f->start[d->id]);
 	sl_table_set_i64(jt, 2, judged);
 	sl_table_set_i64(jt, 3, passed);
 	sl_table_set_f64(jt, 4, score);
 	if (sl_table_set_str(jt, 5, result, strlen(result)))
 		return SL_ENOMEM;
-	sl_table_set_bool(jt, 6, d->rolled_back);
+	sl_table_set_bool(jt, 6, frame_rolled_back(f, d->id));
 	return SL_OK;
 }
 

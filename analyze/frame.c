@@ -211,7 +211,7 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 }
 
 /* The frame's order: start time, then id. */
-static const struct frame *order_f;
+static _Thread_local const struct frame *order_f;
 
 static int cmp_order(const void *x, const void *y)
 {
@@ -267,7 +267,7 @@ static int put_in_order(struct frame *f)
  * environments, strategies, versions, target groups, reasons) in byte
  * order.  Comparing two codes then compares their strings, and a sort by
  * code gives the same order whatever the storage order was. */
-static const struct sl_dict *canon_d;
+static _Thread_local const struct sl_dict *canon_d;
 
 static int cmp_code(const void *x, const void *y)
 {

@@ -25,7 +25,7 @@ struct gctx {
 	size_t n, cap;
 };
 
-static const struct sl_dict *sort_names;
+static _Thread_local const struct sl_dict *sort_names;
 
 static int cmp_code(uint32_t a, uint32_t b)
 {

@@ -247,6 +247,7 @@ static void *worker(void *arg)
 			s->failed = 1;
 		if (t->an->frame && !--s->frame_users)
 			frame_release(s->f); /* no task reads it any more */
+		malloc_trim(0);
 		merge_ready(s);
 		pthread_cond_broadcast(&s->cv);
 	}
@@ -382,6 +383,7 @@ int main(int argc, char **argv)
 		report(pr.rc ? &pr.err : &err);
 		goto out;
 	}
+	malloc_trim(0); /* the load's buffers, freed in the middle of the heap */
 	if ((rc = run_analyses(&p, st, &f, a, &err))) {
 		report(&err);
 		goto out;

@@ -172,11 +172,11 @@ nomem:
 	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 }
 
-static const struct sl_dict *sort_names;
+static _Thread_local const struct sl_dict *sort_names;
 /* sort_rank[code]: the place of the code's string in byte order among all
  * of sort_names, so that the sorts of millions of rows compare two
  * integers where they would compare two strings */
-static uint32_t *sort_rank;
+static _Thread_local uint32_t *sort_rank;
 
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
 

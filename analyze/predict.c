@@ -132,7 +132,7 @@ static int level_add(struct levels *l, uint32_t code, uint64_t k)
 	return SL_OK;
 }
 
-static const struct history *sort_hist;
+static _Thread_local const struct history *sort_hist;
 
 static int name_cmp(uint32_t a, uint32_t b)
 {

@@ -182,8 +182,8 @@ out:
 	return rc;
 }
 
-static const struct sl_batch *sort_batch;
-static int sort_col;
+static _Thread_local const struct sl_batch *sort_batch;
+static _Thread_local int sort_col;
 
 static int newest_first(const void *x, const void *y)
 {

@@ -335,7 +335,7 @@ struct cause_stat {
 	int has_ttr, has_rec;
 };
 
-static const struct sl_dict *sort_tmpl;
+static _Thread_local const struct sl_dict *sort_tmpl;
 
 static int cmp_stat(const void *x, const void *y)
 {

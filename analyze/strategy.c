@@ -86,7 +86,7 @@ static int add(struct cell *c, const struct frame *f, size_t i)
 	return SL_OK;
 }
 
-static const struct sl_dict *sort_names;
+static _Thread_local const struct sl_dict *sort_names;
 
 static int cmp_name(uint32_t a, uint32_t b)
 {

@@ -170,7 +170,7 @@ static int add_row(struct ctx *cx, const struct sl_batch *b, size_t r, const int
 	return SL_OK;
 }
 
-static const struct sl_dict *sort_names;
+static _Thread_local const struct sl_dict *sort_names;
 
 static int cmp_code(uint32_t a, uint32_t b)
 {

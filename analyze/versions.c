@@ -88,7 +88,7 @@ static int take_deps(const struct frame *f, struct vctx *cx, struct sl_errctx *e
 	return SL_OK;
 }
 
-static const struct sl_dict *sort_names;
+static _Thread_local const struct sl_dict *sort_names;
 
 static int cmp_code(uint32_t a, uint32_t b)
 {

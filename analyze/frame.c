@@ -394,57 +394,53 @@ static void *join_main(void *arg)
 /* frame_recovery(): per agent × environment in frame order, each failure
  * with an end waits for the first later completed deployment that ends
  * after it. */
-struct group_row {
-	uint64_t group; /* agent << 32 | environment */
-	uint32_t row;
-};
-
-static int cmp_group(const void *x, const void *y)
-{
-	const struct group_row *a = x, *b = y;
-
-	if (a->group != b->group)
-		return (a->group > b->group) - (a->group < b->group);
-	return (a->row > b->row) - (a->row < b->row);
-}
-
 static int recoveries(struct frame *f)
 {
-	struct group_row *idx = malloc((f->n ? f->n : 1) * sizeof(*idx));
-	uint32_t *pend = NULL;
-	size_t np = 0, cap = 0;
+	/* rows in frame order; per agent × environment a list of the
+	 * failures still waiting (linked through next[]) */
+	struct sl_u64map gm = SL_U64MAP_INIT;
+	uint32_t *next = malloc((f->n ? f->n : 1) * sizeof(*next)), *head = NULL;
+	size_t ng = 0, hcap = 0;
+	int rc = SL_ENOMEM;
 
-	if (!idx)
+	if (!next)
 		return SL_ENOMEM;
-	for (size_t i = 0; i < f->n; i++)
-		idx[i] = (struct group_row){(uint64_t)f->agent[i] << 32 | f->env[i], (uint32_t)i};
-	sl_sort(idx, f->n, sizeof(*idx), cmp_group);
-	for (size_t k = 0; k < f->n; k++) {
-		uint32_t i = idx[k].row;
+	for (size_t i = 0; i < f->n; i++) {
+		uint32_t *g, *link;
+		int added;
 
-		if (k && idx[k].group != idx[k - 1].group)
-			np = 0;
-		if (frame_completed(f, i) && f->end[i] != FRAME_NULL) {
-			size_t keep = 0;
-
-			for (size_t q = 0; q < np; q++)
-				if (f->end[i] > f->end[pend[q]])
-					f->recovery[pend[q]] = f->end[i] - f->end[pend[q]];
-				else
-					pend[keep++] = pend[q];
-			np = keep;
+		if (f->end[i] == FRAME_NULL || (!frame_completed(f, i) && !frame_failure(f, i)))
+			continue;
+		if (sl_u64map_put(&gm, (uint64_t)f->agent[i] << 32 | f->env[i], &g, &added))
+			goto out;
+		if (added) {
+			if (sl_grow(&head, &hcap, ng + 1, sizeof(*head)))
+				goto out;
+			head[ng] = UINT32_MAX;
+			*g = (uint32_t)ng++;
 		}
-		if (frame_failure(f, i) && f->end[i] != FRAME_NULL) {
-			if (sl_grow(&pend, &cap, np + 1, sizeof(*pend))) {
-				free(idx);
-				return SL_ENOMEM;
+		if (frame_completed(f, i))
+			for (link = &head[*g]; *link != UINT32_MAX;) {
+				uint32_t q = *link;
+
+				if (f->end[i] > f->end[q]) {
+					f->recovery[q] = f->end[i] - f->end[q];
+					*link = next[q];
+				} else {
+					link = &next[q];
+				}
 			}
-			pend[np++] = i;
+		if (frame_failure(f, i)) {
+			next[i] = head[*g];
+			head[*g] = (uint32_t)i;
 		}
 	}
-	free(idx);
-	free(pend);
-	return SL_OK;
+	rc = SL_OK;
+out:
+	sl_u64map_release(&gm);
+	free(next);
+	free(head);
+	return rc;
 }
 
 int frame_group_durations(const struct frame *f, enum rank_rule rule, uint32_t *group,

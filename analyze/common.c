@@ -102,8 +102,22 @@ int scan_row_of(struct code_map *m, const struct sl_scan *sc, const struct sl_ba
 	*row = UINT32_MAX;
 	if (sl_batch_is_null(b, c_id, r) || !sl_scan_in_window(sc, b, r))
 		return SL_OK;
-	if (code_map_ready(m, b, c_id))
-		return SL_ENOMEM;
+	if (!m->map || m->gen != b->gen) {
+		/* a new row group: every id of its dictionary looked up at once,
+		 * each slot loaded a few look-ups ahead (the map is far larger
+		 * than the cache, and most of the ids are there) */
+		const struct sl_dict *d = b->cols[c_id].dict;
+		size_t nd = sl_dict_count(d);
+
+		if (code_map_ready(m, b, c_id))
+			return SL_ENOMEM;
+		for (size_t k = 0; k < nd; k++) {
+			if (k + 8 < nd)
+				sl_u64map_prefetch(byid, sl_dict_hash(d, (uint32_t)(k + 8)));
+			v = sl_u64map_get(byid, sl_dict_hash(d, (uint32_t)k));
+			m->map[k] = v ? *v : UINT32_MAX;
+		}
+	}
 	bc = b->cols[c_id].v.code[r];
 	if (m->map[bc] == CODE_MAP_UNSET) {
 		/* the batch's dictionary keeps each string's hash */

@@ -167,6 +167,11 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 	uint64_t idh;
 	int nomem = 0, added;
 
+	/* the id map's slot of a row a few ahead (the map is far larger
+	 * than the cache) */
+	if (r + 8 < b->n && !sl_batch_is_null(b, col[C_ID], r + 8))
+		sl_u64map_prefetch(byid, sl_dict_hash(b->cols[col[C_ID]].dict,
+						      b->cols[col[C_ID]].v.code[r + 8]));
 	for (int k = 0; k < 4; k++)
 		if (!(s[k] = sl_batch_get_str(b, col[k], r, &n[k])))
 			return SL_OK; /* required: the ingest never stores such a row */

@@ -96,6 +96,15 @@ struct sl_table *sl_table_new_flat(const char *name, const struct sl_rcol *cols,
 	return t;
 }
 
+int sl_table_set_flat(struct sl_table *t, int c)
+{
+	if (c < 0 || c >= t->ncols || t->cols[c].type != SL_R_STR || sl_table_rows(t))
+		return SL_EINVAL;
+	sl_dict_free(t->cols[c].dict);
+	t->cols[c].dict = NULL;
+	return SL_OK;
+}
+
 void sl_table_free(struct sl_table *t)
 {
 	if (!t)
@@ -178,7 +187,7 @@ int sl_table_set_str_at(struct sl_table *t, int c, size_t r, const char *s, size
 {
 	uint32_t code;
 
-	if (t->flat) {
+	if (!t->cols[c].dict) { /* a flat table, or a flat column */
 		struct sl_buf *b = &t->cols[c].flat;
 
 		if (memchr(s, '\0', n)) {
@@ -624,6 +633,7 @@ int sl_analysis_add(struct sl_analysis *a, struct sl_table *t)
 			t->cols[c].isnull = NULL;
 			if (t->cols[c].dict)
 				sl_dict_clear(t->cols[c].dict);
+			sl_buf_release(&t->cols[c].flat);
 		}
 		t->cap = 0;
 		sl_buf_release(&t->scratch);
@@ -764,6 +774,8 @@ static int flush_group(struct sl_table *t)
 	for (int c = 0; c < t->ncols; c++)
 		if (t->cols[c].dict)
 			sl_dict_clear(t->cols[c].dict);
+		else
+			sl_buf_reset(&t->cols[c].flat);
 	return rc;
 }
 

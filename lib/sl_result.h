@@ -57,6 +57,10 @@ struct sl_table *sl_table_new_stream(struct sl_analysis *a, const char *name,
  * hashing; a string set twice takes its room twice): for a table filled
  * once and then read, as a row group read back from the file. */
 struct sl_table *sl_table_new_flat(const char *name, const struct sl_rcol *cols, int ncols);
+/* Column c (a string column) keeps its strings as they come instead of
+ * interning them: for values that rarely repeat, as ids, whose hashing
+ * buys nothing.  Before the first row; 0 or SL_EINVAL. */
+int sl_table_set_flat(struct sl_table *t, int c);
 void sl_table_free(struct sl_table *t);
 const char *sl_table_name(const struct sl_table *t);
 /* Every row added, written to the file or not. */

@@ -338,8 +338,8 @@ END_TEST
 
 /* Tables made in parts, interleaved as two threads would make them, and
  * merged in order give the file that making them one after another on the
- * analysis itself gives, byte for byte; a part freed unmerged leaves no
- * file behind. */
+ * analysis itself gives, byte for byte (one with a flat column, over three
+ * row groups); a part freed unmerged leaves no file behind. */
 START_TEST(test_parts)
 {
 	static const size_t sizes[] = {SL_RESULT_GROUP_ROWS + 7, 3, 2 * SL_RESULT_GROUP_ROWS + 1, 0};
@@ -381,11 +381,15 @@ START_TEST(test_parts)
 	for (int k = 0; k < 3; k++)
 		ck_assert_int_eq(sl_analysis_part(b, &part[k], &err), 0);
 	t[2] = sl_table_new_stream(part[1], "t2", cols, 6);
+	/* its ids kept flat, not interned: the same file */
+	ck_assert_int_eq(sl_table_set_flat(t[2], 1), SL_EINVAL); /* not text */
+	ck_assert_int_eq(sl_table_set_flat(t[2], 0), 0);
 	t[0] = sl_table_new_stream(part[0], "t0", cols, 6);
 	t[3] = sl_table_new_stream(part[2], "t3", cols, 6);
 	fill(t[2], sizes[2]);
 	fill(t[0], sizes[0]);
 	fill(t[3], sizes[3]);
+	ck_assert_int_eq(sl_table_set_flat(t[0], 0), SL_EINVAL); /* rows were added */
 	ck_assert_int_eq(sl_analysis_add(part[1], t[2]), 0);
 	ck_assert_int_eq(sl_analysis_add(part[2], t[3]), 0);
 	ck_assert_int_eq(sl_analysis_add(part[0], t[0]), 0);

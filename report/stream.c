@@ -31,6 +31,20 @@ void giter_only(struct giter *it, const char *const *names)
 				it->want[c] = 1;
 }
 
+void giter_only_cols(struct giter *it, const int *cols)
+{
+	int nc;
+
+	if (it->ti < 0)
+		return;
+	sl_anfile_cols(it->f, (size_t)it->ti, &nc);
+	it->some = 1;
+	memset(it->want, 0, sizeof(it->want));
+	for (; *cols >= 0; cols++)
+		if (*cols < nc)
+			it->want[*cols] = 1;
+}
+
 const struct sl_table *giter_next(struct giter *it)
 {
 	if (it->g) {

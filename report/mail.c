@@ -188,7 +188,7 @@ void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params
 		if ((rc = pick_init(&pk, LATEST_ALERTS, 1)))
 			goto alerts_out;
 		giter_init(&it, f, ai, err);
-		giter_only_cols(&it, sev);
+		giter_only(&it, sev);
 		while (!rc && (g = giter_next(&it))) {
 			int svc = SL_ALERTS_SEVERITY;
 

@@ -17,11 +17,12 @@
  * (SL_T_DORA ...) and, per table, an enum of column indices
  * (SL_DORA_METRIC ...) ending in SL_<TABLE>_NCOLS.
  *
- * Adding a column or a table changes the analysis file: a reader of
- * another shiplog then refuses it (docs/FORMAT.md), by design.  The tables
- * a query prints (gate_evaluation, pipeline_optimization, prediction,
- * version_compatibility, promotion_readiness) are declared here too; they
- * never reach the file. */
+ * Changing a declared table's columns changes the analysis file: a reader
+ * of another shiplog then refuses the file (docs/FORMAT.md), by design; a
+ * new table is read by an older one as a table it does not know.  The
+ * tables a query prints (gate_evaluation, pipeline_optimization,
+ * prediction, version_compatibility, promotion_readiness) are declared
+ * here too; they never reach the file. */
 #ifndef SL_TABLES_H
 #define SL_TABLES_H
 
@@ -493,7 +494,6 @@
 	T(PREDICTION, "prediction") \
 	T(VERSION_COMPATIBILITY, "version_compatibility") \
 	T(PROMOTION_READINESS, "promotion_readiness")
-
 
 #define SL_TID_(T, name) SL_T_##T,
 enum sl_tid { SL_TABLES(SL_TID_) SL_T_COUNT };

@@ -564,7 +564,7 @@ double versions_adoption_score(const struct sl_analysis *a, double *samples)
 static int print_rows(const struct analyze_params *p, const struct sl_table *src,
 		      const char *version, const char *what, struct sl_errctx *err)
 {
-	const struct sl_rcol *cols = sl_tdef(SL_T_ADOPTION)->cols;
+	const struct sl_tdef *d = sl_tdef(SL_T_ADOPTION);
 	struct sl_table *t;
 	int nc = SL_ADOPTION_NCOLS, vc = SL_ADOPTION_VERSION, rc;
 
@@ -584,7 +584,7 @@ static int print_rows(const struct analyze_params *p, const struct sl_table *src
 			if (s && sl_table_set_str(t, c, s, strlen(s)))
 				goto nomem;
 			if (!s && !sl_table_get_f64(src, c, r, &x)) {
-				if (cols[c].type == SL_R_F64)
+				if (d->cols[c].type == SL_R_F64)
 					sl_table_set_f64(t, c, x);
 				else
 					sl_table_set_i64(t, c, (int64_t)x);

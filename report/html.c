@@ -584,7 +584,7 @@ static void sec_timeline(struct ctx *cx, const struct section *s)
 	const struct sl_table *t = take(cx, SL_T_TIMELINE);
 	size_t n = sl_table_rows(t), first = n > MAXDAYS ? n - MAXDAYS : 0, m = n - first;
 	double *v = calloc(m * 6 + 1, sizeof(double));
-	char (*lab)[12] = calloc(m + 1, sizeof(*lab));
+	char (*lab)[32] = calloc(m + 1, sizeof(*lab)); /* sl_format_day's room */
 	const char **labels = calloc(m + 1, sizeof(*labels));
 
 	if (!v || !lab || !labels) {
@@ -606,8 +606,11 @@ static void sec_timeline(struct ctx *cx, const struct section *s)
 		v[3 * m + i] = fmax(0, dep - ok - bad);            /* other */
 		v[4 * m + i] = num(t, SL_TIMELINE_AVG_DURATION_MS, r) / 60000.0; /* minutes */
 		v[5 * m + i] = num(t, SL_TIMELINE_ROLLED_BACK, r);
-		sl_format_day((int64_t)v[i], lab[i]);
-		labels[i] = lab[i] + 5; /* MM-DD */
+		/* a day is never null as shiplog-analyze writes it; a file
+		 * may still say so */
+		if (isfinite(v[i]))
+			sl_format_day((int64_t)v[i], lab[i]);
+		labels[i] = isfinite(v[i]) ? lab[i] + 5 : "?"; /* MM-DD */
 	}
 	{
 		struct svg_series st[3] = {

@@ -145,6 +145,40 @@ START_TEST(test_future_tables)
 }
 END_TEST
 
+/* Every table the analysis file holds has a section of its own: none of
+ * them lands in "Other tables", with no rows or with one row of nulls.
+ * (The query tables never reach the file.) */
+START_TEST(test_every_table_has_a_section)
+{
+	struct report_params p = params();
+
+	for (int rows = 0; rows < 2; rows++) {
+		struct sl_analysis *a = sl_analysis_new();
+		struct out o = {SL_BUF_INIT, 0};
+
+		ck_assert_int_eq(sl_analysis_meta_str(a, "now", "2026-11-01T00:00:00.000Z"), 0);
+		for (int i = 0; i < SL_T_COUNT; i++) {
+			struct sl_table *t;
+
+			if (i == SL_T_GATE_EVALUATION || i == SL_T_PIPELINE_OPTIMIZATION ||
+			    i == SL_T_PREDICTION || i == SL_T_VERSION_COMPATIBILITY ||
+			    i == SL_T_PROMOTION_READINESS)
+				continue;
+			t = sl_table_new_def((enum sl_tid)i);
+			ck_assert_ptr_nonnull(t);
+			if (rows)
+				ck_assert_int_eq(sl_table_add_row(t), 0);
+			ck_assert_int_eq(sl_analysis_add(a, t), 0);
+		}
+		ck_assert_int_eq(render(&o, a, &p), 0);
+		ck_assert_ptr_null(strstr(o.b.data, "Other tables"));
+		ck_assert_ptr_null(strstr(o.b.data, "No data: the analysis has no"));
+		out_release(&o);
+		sl_analysis_free(a);
+	}
+}
+END_TEST
+
 /* A table from a spec: columns "name:t" (s text, i integer, f float, b
  * bool, t time), rows of '|'-separated cells, an empty cell is null.  A
  * declared table has its declared columns (those the spec leaves out are
@@ -415,6 +449,7 @@ Suite *suite_html(void)
 	TCase *tc = tcase_create("html");
 
 	tcase_add_test(tc, test_future_tables);
+	tcase_add_test(tc, test_every_table_has_a_section);
 	tcase_add_test(tc, test_specific_views);
 	tcase_add_test(tc, test_mail);
 	tcase_add_test(tc, test_big_tables);

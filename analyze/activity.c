@@ -97,34 +97,27 @@ static int cmp_day(const void *x, const void *y)
 
 static struct sl_table *heatmap_table(const struct ctx *cx)
 {
-	static const struct sl_rcol cols[] = {
-		{"weekday", SL_R_I64}, {"weekday_name", SL_R_STR}, {"hour", SL_R_I64},
-		{"deployments", SL_R_I64}, {"failures", SL_R_I64},
-	};
 	static const char *const wdname[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-	struct sl_table *t = sl_table_new("heatmap", cols, 5);
+	struct sl_table *t = sl_table_new_def(SL_T_HEATMAP);
 
 	for (int w = 0; t && w < 7; w++)
 		for (int h = 0; h < 24; h++) {
-			if (sl_table_add_row(t) || sl_table_set_str(t, 1, wdname[w], 3)) {
+			if (sl_table_add_row(t) ||
+			    sl_table_set_str(t, SL_HEATMAP_WEEKDAY_NAME, wdname[w], 3)) {
 				sl_table_free(t);
 				return NULL;
 			}
-			sl_table_set_i64(t, 0, w);
-			sl_table_set_i64(t, 2, h);
-			sl_table_set_i64(t, 3, (int64_t)cx->heat[w][h][0]);
-			sl_table_set_i64(t, 4, (int64_t)cx->heat[w][h][1]);
+			sl_table_set_i64(t, SL_HEATMAP_WEEKDAY, w);
+			sl_table_set_i64(t, SL_HEATMAP_HOUR, h);
+			sl_table_set_i64(t, SL_HEATMAP_DEPLOYMENTS, (int64_t)cx->heat[w][h][0]);
+			sl_table_set_i64(t, SL_HEATMAP_FAILURES, (int64_t)cx->heat[w][h][1]);
 		}
 	return t;
 }
 
 static struct sl_table *timeline_table(const struct ctx *cx)
 {
-	static const struct sl_rcol cols[] = {
-		{"day", SL_R_DAY}, {"deployments", SL_R_I64}, {"completed", SL_R_I64},
-		{"failed", SL_R_I64}, {"rolled_back", SL_R_I64}, {"avg_duration_ms", SL_R_F64},
-	};
-	struct sl_table *t = sl_table_new("timeline", cols, 6);
+	struct sl_table *t = sl_table_new_def(SL_T_TIMELINE);
 
 	for (size_t i = 0; t && i < cx->ndays; i++) {
 		const struct day *d = &cx->days[i];
@@ -133,13 +126,13 @@ static struct sl_table *timeline_table(const struct ctx *cx)
 			sl_table_free(t);
 			return NULL;
 		}
-		sl_table_set_i64(t, 0, d->day);
-		sl_table_set_i64(t, 1, (int64_t)d->n);
-		sl_table_set_i64(t, 2, (int64_t)d->completed);
-		sl_table_set_i64(t, 3, (int64_t)d->failed);
-		sl_table_set_i64(t, 4, (int64_t)d->rolled_back);
+		sl_table_set_i64(t, SL_TIMELINE_DAY, d->day);
+		sl_table_set_i64(t, SL_TIMELINE_DEPLOYMENTS, (int64_t)d->n);
+		sl_table_set_i64(t, SL_TIMELINE_COMPLETED, (int64_t)d->completed);
+		sl_table_set_i64(t, SL_TIMELINE_FAILED, (int64_t)d->failed);
+		sl_table_set_i64(t, SL_TIMELINE_ROLLED_BACK, (int64_t)d->rolled_back);
 		if (d->ndur)
-			sl_table_set_f64(t, 5, d->dur / (double)d->ndur);
+			sl_table_set_f64(t, SL_TIMELINE_AVG_DURATION_MS, d->dur / (double)d->ndur);
 	}
 	return t;
 }
@@ -151,35 +144,33 @@ static int set_code(struct sl_table *t, int c, const struct sl_dict *d, uint32_t
 
 static struct sl_table *active_table(const struct ctx *cx)
 {
-	static const struct sl_rcol cols[] = {
-		{"deployment_id", SL_R_STR}, {"agent_id", SL_R_STR}, {"environment", SL_R_STR},
-		{"version", SL_R_STR}, {"phase", SL_R_STR}, {"strategy", SL_R_STR},
-		{"start_time", SL_R_TIME}, {"deployed_instances", SL_R_I64},
-		{"target_instances", SL_R_I64}, {"progress", SL_R_F64},
-	};
 	const struct frame *f = cx->f;
-	struct sl_table *t = sl_table_new("active_deployments", cols, 10);
+	struct sl_table *t = sl_table_new_def(SL_T_ACTIVE_DEPLOYMENTS);
 
 	for (size_t k = 0; t && k < cx->nact; k++) {
 		uint32_t i = cx->act[k];
 		const char *ph = sl_phase_name((enum sl_phase)f->phase[i]);
 
-		if (sl_table_add_row(t) || frame_table_set_id(t, 0, f, i) ||
-		    set_code(t, 1, f->names, f->agent[i]) || set_code(t, 2, f->names, f->env[i]) ||
-		    set_code(t, 3, f->names, f->version[i]) ||
-		    sl_table_set_str(t, 4, ph, strlen(ph)) ||
-		    set_code(t, 5, f->names, f->strategy[i])) {
+		if (sl_table_add_row(t) ||
+		    frame_table_set_id(t, SL_ACTIVE_DEPLOYMENTS_DEPLOYMENT_ID, f, i) ||
+		    set_code(t, SL_ACTIVE_DEPLOYMENTS_AGENT_ID, f->names, f->agent[i]) ||
+		    set_code(t, SL_ACTIVE_DEPLOYMENTS_ENVIRONMENT, f->names, f->env[i]) ||
+		    set_code(t, SL_ACTIVE_DEPLOYMENTS_VERSION, f->names, f->version[i]) ||
+		    sl_table_set_str(t, SL_ACTIVE_DEPLOYMENTS_PHASE, ph, strlen(ph)) ||
+		    set_code(t, SL_ACTIVE_DEPLOYMENTS_STRATEGY, f->names, f->strategy[i])) {
 			sl_table_free(t);
 			return NULL;
 		}
-		sl_table_set_i64(t, 6, f->start[i]);
+		sl_table_set_i64(t, SL_ACTIVE_DEPLOYMENTS_START_TIME, f->start[i]);
 		if (f->deployed[i] != FRAME_NULL)
-			sl_table_set_i64(t, 7, f->deployed[i]);
+			sl_table_set_i64(t, SL_ACTIVE_DEPLOYMENTS_DEPLOYED_INSTANCES,
+					 f->deployed[i]);
 		if (f->target[i] != FRAME_NULL)
-			sl_table_set_i64(t, 8, f->target[i]);
+			sl_table_set_i64(t, SL_ACTIVE_DEPLOYMENTS_TARGET_INSTANCES, f->target[i]);
 		/* progress = deployed / target, null without a positive target */
 		if (f->deployed[i] != FRAME_NULL && f->target[i] != FRAME_NULL && f->target[i] > 0)
-			sl_table_set_f64(t, 9, (double)f->deployed[i] / (double)f->target[i]);
+			sl_table_set_f64(t, SL_ACTIVE_DEPLOYMENTS_PROGRESS,
+					 (double)f->deployed[i] / (double)f->target[i]);
 	}
 	return t;
 }

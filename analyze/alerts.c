@@ -28,15 +28,16 @@ static int confirmed(const struct frame *f, size_t i)
 static int add_alert(struct sl_table *t, const struct frame *f, size_t i, int type,
 		     const char *msg)
 {
-	if (sl_table_add_row(t) || frame_table_set_id(t, 0, f, i) ||
-	    table_set_name(t, 1, f->names, f->agent[i]) || table_set_name(t, 2, f->names, f->env[i]))
+	if (sl_table_add_row(t) || frame_table_set_id(t, SL_ALERTS_DEPLOYMENT_ID, f, i) ||
+	    table_set_name(t, SL_ALERTS_AGENT_ID, f->names, f->agent[i]) ||
+	    table_set_name(t, SL_ALERTS_ENVIRONMENT, f->names, f->env[i]))
 		return SL_ENOMEM;
-	sl_table_set_i64(t, 3, f->start[i]);
-	if (sl_table_set_str(t, 4, type_names[type], strlen(type_names[type])) ||
-	    sl_table_set_str(t, 5, severities[type], strlen(severities[type])) ||
-	    sl_table_set_str(t, 6, msg, strlen(msg)))
+	sl_table_set_i64(t, SL_ALERTS_START_TIME, f->start[i]);
+	if (sl_table_set_str(t, SL_ALERTS_TYPE, type_names[type], strlen(type_names[type])) ||
+	    sl_table_set_str(t, SL_ALERTS_SEVERITY, severities[type], strlen(severities[type])) ||
+	    sl_table_set_str(t, SL_ALERTS_MESSAGE, msg, strlen(msg)))
 		return SL_ENOMEM;
-	sl_table_set_bool(t, 7, confirmed(f, i));
+	sl_table_set_bool(t, SL_ALERTS_CONFIRMED, confirmed(f, i));
 	return SL_OK;
 }
 
@@ -44,15 +45,6 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 	       const struct frame *f,
 	       struct sl_analysis *a, struct sl_errctx *err)
 {
-	static const struct sl_rcol acols[] = {
-		{"deployment_id", SL_R_STR}, {"agent_id", SL_R_STR}, {"environment", SL_R_STR},
-		{"start_time", SL_R_TIME},   {"type", SL_R_STR},     {"severity", SL_R_STR},
-		{"message", SL_R_STR},       {"confirmed", SL_R_BOOL},
-	};
-	static const struct sl_rcol pcols[] = {
-		{"type", SL_R_STR},      {"severity", SL_R_STR},     {"alerts", SL_R_I64},
-		{"confirmed", SL_R_I64}, {"precision", SL_R_F64},    {"false_positive_rate", SL_R_F64},
-	};
 	struct sl_table *t = NULL, *pt = NULL;
 	uint8_t *has95 = NULL;
 	int64_t *p95 = NULL;
@@ -63,8 +55,8 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 
 	(void)st;
 	if (!group || frame_group_durations(f, RANK_P95_NEAREST, group, &p95, &has95) ||
-	    !(t = sl_table_new_stream(a, "alerts", acols, 8)) ||
-	    !(pt = sl_table_new("alert_precision", pcols, 6))) {
+	    !(t = sl_table_new_stream_def(a, SL_T_ALERTS)) ||
+	    !(pt = sl_table_new_def(SL_T_ALERT_PRECISION))) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}
@@ -109,15 +101,17 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 		const char *tn = k < NTYPES ? type_names[k] : "all";
 		double prec = nalert[k] ? (double)nconf[k] / (double)nalert[k] : NAN;
 
-		if (sl_table_add_row(pt) || sl_table_set_str(pt, 0, tn, strlen(tn)) ||
-		    (k < NTYPES && sl_table_set_str(pt, 1, severities[k], strlen(severities[k])))) {
+		if (sl_table_add_row(pt) ||
+		    sl_table_set_str(pt, SL_ALERT_PRECISION_TYPE, tn, strlen(tn)) ||
+		    (k < NTYPES && sl_table_set_str(pt, SL_ALERT_PRECISION_SEVERITY, severities[k],
+						    strlen(severities[k])))) {
 			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 			goto out;
 		}
-		sl_table_set_i64(pt, 2, (int64_t)nalert[k]);
-		sl_table_set_i64(pt, 3, (int64_t)nconf[k]);
-		sl_table_set_f64(pt, 4, prec);
-		sl_table_set_f64(pt, 5, 1 - prec);
+		sl_table_set_i64(pt, SL_ALERT_PRECISION_ALERTS, (int64_t)nalert[k]);
+		sl_table_set_i64(pt, SL_ALERT_PRECISION_CONFIRMED, (int64_t)nconf[k]);
+		sl_table_set_f64(pt, SL_ALERT_PRECISION_PRECISION, prec);
+		sl_table_set_f64(pt, SL_ALERT_PRECISION_FALSE_POSITIVE_RATE, 1 - prec);
 	}
 	{
 		struct sl_table *all[] = {t, pt};

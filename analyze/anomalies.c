@@ -98,12 +98,6 @@ static int reasons(const struct feature_set *fs, size_t i, double sigma, struct 
 int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 		  struct sl_analysis *a, struct sl_errctx *err)
 {
-	static const struct sl_rcol cols[] = {
-		{"deployment_id", SL_R_STR},
-		{"anomaly_score", SL_R_F64},
-		{"is_anomaly", SL_R_BOOL},
-		{"reasons", SL_R_STR},
-	};
 	struct sl_iforest_params ip = {p->cfg.anomaly_trees, p->cfg.anomaly_subsample, p->seed, 2};
 	struct sl_iforest *f = NULL;
 	struct sl_table *t = NULL;
@@ -112,7 +106,7 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 	uint8_t *flag = NULL;
 	int rc = SL_ENOMEM;
 
-	if (!(t = sl_table_new_stream(a, "anomalies", cols, 4)))
+	if (!(t = sl_table_new_stream_def(a, SL_T_ANOMALIES)))
 		goto out;
 	if (fs->n) {
 		if (!(score = malloc(fs->n * sizeof(*score))) || !(flag = malloc(fs->n)))
@@ -126,12 +120,13 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 			goto out;
 	}
 	for (size_t i = 0; i < fs->n; i++) {
-		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->frow[i]))
+		if (sl_table_add_row(t) ||
+		    frame_table_set_id(t, SL_ANOMALIES_DEPLOYMENT_ID, fs->f, fs->frow[i]))
 			goto out;
-		sl_table_set_f64(t, 1, score[i]);
-		sl_table_set_bool(t, 2, flag[i]);
+		sl_table_set_f64(t, SL_ANOMALIES_ANOMALY_SCORE, score[i]);
+		sl_table_set_bool(t, SL_ANOMALIES_IS_ANOMALY, flag[i]);
 		if (flag[i] && (reasons(fs, i, p->cfg.anomaly_reason_sigma, &why) ||
-				sl_table_set_str(t, 3, why.data, why.len)))
+				sl_table_set_str(t, SL_ANOMALIES_REASONS, why.data, why.len)))
 			goto out;
 	}
 	rc = sl_analysis_add(a, t) ? SL_ENOMEM : SL_OK;

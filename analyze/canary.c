@@ -240,17 +240,19 @@ static int decide(struct sl_table *t, const struct dep *d, const struct frame *f
 		breach += hcf->v[i] > cf->rollback_max_health_failures;
 	for (size_t i = 0; base > 0 && i < p95->n; i++)
 		breach += p95->v[i] / base - 1 > cf->rollback_max_latency_increase;
-	if (sl_table_add_row(t) || frame_table_set_id(t, 0, f, d->id)) {
+	if (sl_table_add_row(t) ||
+	    frame_table_set_id(t, SL_ROLLBACK_DECISIONS_DEPLOYMENT_ID, f, d->id)) {
 		rc = SL_ENOMEM;
 		goto out;
 	}
-	sl_table_set_i64(t, 1, f->start[d->id]);
-	sl_table_set_i64(t, 2, (int64_t)ns);
-	sl_table_set_f64(t, 3, er);
-	sl_table_set_f64(t, 4, lat);
-	sl_table_set_f64(t, 5, hc);
-	sl_table_set_bool(t, 6, roll);
-	if (sl_table_set_str(t, 7, sl_buf_cstr(&reasons), reasons.len)) {
+	sl_table_set_i64(t, SL_ROLLBACK_DECISIONS_START_TIME, f->start[d->id]);
+	sl_table_set_i64(t, SL_ROLLBACK_DECISIONS_SAMPLES, (int64_t)ns);
+	sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_ERROR_RATE, er);
+	sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_LATENCY_INCREASE, lat);
+	sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_HEALTH_CHECK_FAILURES, hc);
+	sl_table_set_bool(t, SL_ROLLBACK_DECISIONS_SHOULD_ROLLBACK, roll);
+	if (sl_table_set_str(t, SL_ROLLBACK_DECISIONS_REASONS, sl_buf_cstr(&reasons),
+			     reasons.len)) {
 		rc = SL_ENOMEM;
 		goto out;
 	}
@@ -259,12 +261,14 @@ static int decide(struct sl_table *t, const struct dep *d, const struct frame *f
 		size_t votes = err->n + hcf->n + (base > 0 ? p95->n : 0);
 		double agree = roll ? (double)breach : (double)(votes - breach);
 
-		sl_table_set_f64(t, 8, votes ? agree / (double)votes : NAN);
+		sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_CONFIDENCE,
+				 votes ? agree / (double)votes : NAN);
 	}
-	if (sl_table_set_str(t, 9, roll ? "auto_rollback" : "continue_monitoring",
+	if (sl_table_set_str(t, SL_ROLLBACK_DECISIONS_RECOMMENDED_ACTION,
+			     roll ? "auto_rollback" : "continue_monitoring",
 			     strlen(roll ? "auto_rollback" : "continue_monitoring")))
 		rc = SL_ENOMEM;
-	sl_table_set_bool(t, 10, frame_rolled_back(f, d->id));
+	sl_table_set_bool(t, SL_ROLLBACK_DECISIONS_ROLLED_BACK, frame_rolled_back(f, d->id));
 out:
 	sl_buf_release(&reasons);
 	return rc;
@@ -303,18 +307,20 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 								  : !strcmp(cls, "High"));
 		judged++;
 		passed += ok;
-		if (sl_table_add_row(mt) || frame_table_set_id(mt, 0, f, d->id) ||
-		    sl_table_set_str(mt, 1, metric_names[m], strlen(metric_names[m])))
+		if (sl_table_add_row(mt) ||
+		    frame_table_set_id(mt, SL_CANARY_METRICS_DEPLOYMENT_ID, f, d->id) ||
+		    sl_table_set_str(mt, SL_CANARY_METRICS_METRIC, metric_names[m],
+				     strlen(metric_names[m])))
 			return SL_ENOMEM;
-		sl_table_set_i64(mt, 2, (int64_t)c->n);
-		sl_table_set_i64(mt, 3, (int64_t)b->n);
-		sl_table_set_f64(mt, 4, cm);
-		sl_table_set_f64(mt, 5, bm);
-		sl_table_set_f64(mt, 6, u);
-		sl_table_set_f64(mt, 7, pv);
-		if (sl_table_set_str(mt, 8, cls, strlen(cls)))
+		sl_table_set_i64(mt, SL_CANARY_METRICS_CANARY_N, (int64_t)c->n);
+		sl_table_set_i64(mt, SL_CANARY_METRICS_BASELINE_N, (int64_t)b->n);
+		sl_table_set_f64(mt, SL_CANARY_METRICS_CANARY_MEDIAN, cm);
+		sl_table_set_f64(mt, SL_CANARY_METRICS_BASELINE_MEDIAN, bm);
+		sl_table_set_f64(mt, SL_CANARY_METRICS_U, u);
+		sl_table_set_f64(mt, SL_CANARY_METRICS_P_VALUE, pv);
+		if (sl_table_set_str(mt, SL_CANARY_METRICS_CLASSIFICATION, cls, strlen(cls)))
 			return SL_ENOMEM;
-		sl_table_set_bool(mt, 9, ok);
+		sl_table_set_bool(mt, SL_CANARY_METRICS_PASSED, ok);
 	}
 	if (!judged)
 		return SL_OK;
@@ -322,15 +328,16 @@ static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
 	result = score >= cf->canary_pass_score	      ? "pass"
 		 : score >= cf->canary_marginal_score ? "marginal"
 						      : "fail";
-	if (sl_table_add_row(jt) || frame_table_set_id(jt, 0, f, d->id))
+	if (sl_table_add_row(jt) ||
+	    frame_table_set_id(jt, SL_CANARY_JUDGEMENTS_DEPLOYMENT_ID, f, d->id))
 		return SL_ENOMEM;
-	sl_table_set_i64(jt, 1, f->start[d->id]);
-	sl_table_set_i64(jt, 2, judged);
-	sl_table_set_i64(jt, 3, passed);
-	sl_table_set_f64(jt, 4, score);
-	if (sl_table_set_str(jt, 5, result, strlen(result)))
+	sl_table_set_i64(jt, SL_CANARY_JUDGEMENTS_START_TIME, f->start[d->id]);
+	sl_table_set_i64(jt, SL_CANARY_JUDGEMENTS_METRICS, judged);
+	sl_table_set_i64(jt, SL_CANARY_JUDGEMENTS_PASSED, passed);
+	sl_table_set_f64(jt, SL_CANARY_JUDGEMENTS_SCORE, score);
+	if (sl_table_set_str(jt, SL_CANARY_JUDGEMENTS_RESULT, result, strlen(result)))
 		return SL_ENOMEM;
-	sl_table_set_bool(jt, 6, frame_rolled_back(f, d->id));
+	sl_table_set_bool(jt, SL_CANARY_JUDGEMENTS_ROLLED_BACK, frame_rolled_back(f, d->id));
 	return SL_OK;
 }
 
@@ -338,30 +345,6 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	       const struct frame *f,
 	       struct sl_analysis *a, struct sl_errctx *err)
 {
-	static const struct sl_rcol rcols[] = {
-		{"deployment_id", SL_R_STR},
-		{"start_time", SL_R_TIME},
-		{"samples", SL_R_I64},
-		{"error_rate", SL_R_F64},
-		{"latency_increase", SL_R_F64},
-		{"health_check_failures", SL_R_F64},
-		{"should_rollback", SL_R_BOOL},
-		{"reasons", SL_R_STR},
-		{"confidence", SL_R_F64},
-		{"recommended_action", SL_R_STR},
-		{"rolled_back", SL_R_BOOL},
-	};
-	static const struct sl_rcol mcols[] = {
-		{"deployment_id", SL_R_STR},  {"metric", SL_R_STR},          {"canary_n", SL_R_I64},
-		{"baseline_n", SL_R_I64},     {"canary_median", SL_R_F64},   {"baseline_median", SL_R_F64},
-		{"u", SL_R_F64},              {"p_value", SL_R_F64},         {"classification", SL_R_STR},
-		{"passed", SL_R_BOOL},
-	};
-	static const struct sl_rcol jcols[] = {
-		{"deployment_id", SL_R_STR}, {"start_time", SL_R_TIME}, {"metrics", SL_R_I64},
-		{"passed", SL_R_I64},        {"score", SL_R_F64},       {"result", SL_R_STR},
-		{"rolled_back", SL_R_BOOL},
-	};
 	struct ctx cx;
 	struct sl_table *rt = NULL, *mt = NULL, *jt = NULL;
 	int rc;
@@ -369,9 +352,9 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	memset(&cx, 0, sizeof(cx));
 	cx.f = f;
 	cx.cf = &p->cfg;
-	if (!(rt = sl_table_new_stream(a, "rollback_decisions", rcols, 11)) ||
-	    !(mt = sl_table_new_stream(a, "canary_metrics", mcols, 10)) ||
-	    !(jt = sl_table_new_stream(a, "canary_judgements", jcols, 7)))
+	if (!(rt = sl_table_new_stream_def(a, SL_T_ROLLBACK_DECISIONS)) ||
+	    !(mt = sl_table_new_stream_def(a, SL_T_CANARY_METRICS)) ||
+	    !(jt = sl_table_new_stream_def(a, SL_T_CANARY_JUDGEMENTS)))
 		goto nomem;
 	cx.rt = rt;
 	cx.mt = mt;

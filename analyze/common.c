@@ -143,18 +143,19 @@ int analysis_add_tables(struct sl_analysis *a, struct sl_table **t, size_t n,
 	return rc;
 }
 
-struct sl_table *metric_table_new(const char *name)
+struct sl_table *metric_table_new(enum sl_tid id)
 {
-	static const struct sl_rcol cols[] = {{"metric", SL_R_STR}, {"value", SL_R_F64}};
-
-	return sl_table_new(name, cols, 2);
+	return sl_table_new_def(id);
 }
 
+/* The backtests share one shape (SL_BACKTEST_COLS_ in sl_tables.h), so the
+ * columns of one name those of all. */
 int metric_add(struct sl_table *t, const char *name, double v)
 {
-	if (sl_table_add_row(t) || sl_table_set_str(t, 0, name, strlen(name)))
+	if (sl_table_add_row(t) ||
+	    sl_table_set_str(t, SL_DURATION_BACKTEST_METRIC, name, strlen(name)))
 		return SL_ENOMEM;
-	sl_table_set_f64(t, 1, v);
+	sl_table_set_f64(t, SL_DURATION_BACKTEST_VALUE, v);
 	return SL_OK;
 }
 

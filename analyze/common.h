@@ -9,6 +9,7 @@
 #include "sl_dict.h"
 #include "sl_scan.h"
 #include "sl_result.h"
+#include "sl_tables.h"
 #include "sl_u64map.h"
 
 struct analyze_params;
@@ -71,9 +72,10 @@ int scan_row_of(struct code_map *m, const struct sl_scan *sc, const struct sl_ba
 int analysis_add_tables(struct sl_analysis *a, struct sl_table **t, size_t n,
 			struct sl_errctx *err);
 
-/* A new table name of (metric, value) rows, as the backtests write; NULL
- * when out of memory.  The caller frees it (or hands it to an analysis). */
-struct sl_table *metric_table_new(const char *name);
+/* A new backtest table id (SL_T_DURATION_BACKTEST ...: metric, value
+ * rows); NULL when out of memory.  The caller frees it (or hands it to an
+ * analysis). */
+struct sl_table *metric_table_new(enum sl_tid id);
 /* Adds the row (name, v) to such a table.  0 or SL_ENOMEM. */
 int metric_add(struct sl_table *t, const char *name, double v);
 

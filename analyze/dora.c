@@ -39,23 +39,19 @@ static int counted(const struct frame *f, size_t i, uint32_t prod)
 static int add_metric(struct sl_table *t, const char *metric, double value, const char *unit,
 		      uint64_t samples, const char *tier)
 {
-	if (sl_table_add_row(t) || sl_table_set_str(t, 0, metric, strlen(metric)))
+	if (sl_table_add_row(t) || sl_table_set_str(t, SL_DORA_METRIC, metric, strlen(metric)))
 		return SL_ENOMEM;
-	sl_table_set_f64(t, 1, value);
-	if (sl_table_set_str(t, 2, unit, strlen(unit)) ||
-	    (tier && sl_table_set_str(t, 3, tier, strlen(tier))))
+	sl_table_set_f64(t, SL_DORA_VALUE, value);
+	if (sl_table_set_str(t, SL_DORA_UNIT, unit, strlen(unit)) ||
+	    (tier && sl_table_set_str(t, SL_DORA_TIER, tier, strlen(tier))))
 		return SL_ENOMEM;
-	sl_table_set_i64(t, 4, (int64_t)samples);
+	sl_table_set_i64(t, SL_DORA_SAMPLES, (int64_t)samples);
 	return SL_OK;
 }
 
 int dora_run(const struct analyze_params *p, const struct sl_store *st, const struct frame *f, struct sl_analysis *a,
 	     struct sl_errctx *err)
 {
-	static const struct sl_rcol cols[] = {
-		{"metric", SL_R_STR}, {"value", SL_R_F64}, {"unit", SL_R_STR},
-		{"tier", SL_R_STR},   {"samples", SL_R_I64},
-	};
 	struct sl_table *t = NULL;
 	struct sl_u64map dayset = SL_U64MAP_INIT; /* days with a completed deployment */
 	int64_t *rec = NULL, *lead = NULL, first = INT64_MAX, last = INT64_MIN;
@@ -113,7 +109,7 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, const st
 		}
 	}
 table:
-	if (!(t = sl_table_new("dora", cols, 5)))
+	if (!(t = sl_table_new_def(SL_T_DORA)))
 		goto nomem;
 	/* weeks of the window; an open window spans the data, whole days */
 	if (p->from != SL_TIME_MIN && p->to != SL_TIME_MAX)

@@ -8,11 +8,6 @@
 
 #include "sl_stats.h"
 
-
-const char *const feature_names[F_N] = {
-	"log_duration", "failed_share", "unhealthy_share", "coverage", "latency_change",
-	"error_rate_change", "cpu_change", "memory_change", "rollback"};
-
 static void set(struct feature_row *w, int f, double v)
 {
 	w->raw[f] = v;
@@ -165,26 +160,26 @@ void features_release(struct feature_set *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
+/* The features table's columns after deployment_id are the features, in
+ * the order of F_*. */
+_Static_assert(SL_FEATURES_LOG_DURATION == 1 + F_LOG_DURATION &&
+		       SL_FEATURES_ROLLBACK == 1 + F_ROLLBACK && SL_FEATURES_NCOLS == 1 + F_N,
+	       "the features table follows F_*");
+
 static int features_table(const struct feature_set *fs, struct sl_analysis *a)
 {
-	struct sl_rcol cols[1 + F_N];
 	struct sl_table *t;
 
-	cols[0].name = "deployment_id";
-	cols[0].type = SL_R_STR;
-	for (int f = 0; f < F_N; f++) {
-		cols[1 + f].name = feature_names[f];
-		cols[1 + f].type = SL_R_F64;
-	}
-	if (!(t = sl_table_new_stream(a, "features", cols, 1 + F_N)))
+	if (!(t = sl_table_new_stream_def(a, SL_T_FEATURES)))
 		return SL_ENOMEM;
 	for (size_t i = 0; i < fs->n; i++) {
-		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->frow[i])) {
+		if (sl_table_add_row(t) ||
+		    frame_table_set_id(t, SL_FEATURES_DEPLOYMENT_ID, fs->f, fs->frow[i])) {
 			sl_table_free(t);
 			return SL_ENOMEM;
 		}
 		for (int f = 0; f < F_N; f++)
-			sl_table_set_f64(t, 1 + f, fs->x[i * F_N + f]);
+			sl_table_set_f64(t, SL_FEATURES_LOG_DURATION + f, fs->x[i * F_N + f]);
 	}
 	return sl_analysis_add(a, t) ? SL_ENOMEM : SL_OK;
 }

@@ -27,8 +27,6 @@ enum {
 	F_N
 };
 
-extern const char *const feature_names[F_N];
-
 #define NO_CODE UINT32_MAX
 
 struct feature_row {

@@ -135,19 +135,13 @@ static int set_code(struct sl_table *t, int c, const struct sl_dict *d, uint32_t
 int gates_run(const struct analyze_params *p, const struct sl_store *st, struct sl_analysis *a,
 	      struct sl_errctx *err)
 {
-	static const struct sl_rcol cols[] = {
-		{"gate_name", SL_R_STR},   {"gate_type", SL_R_STR},   {"metric", SL_R_STR},
-		{"operator", SL_R_STR},	   {"threshold", SL_R_F64},   {"evaluations", SL_R_I64},
-		{"passed", SL_R_I64},	   {"failed", SL_R_I64},      {"pass_rate", SL_R_F64},
-		{"never_fails", SL_R_BOOL},
-	};
 	struct gctx g = {0};
 	struct sl_table *t = NULL;
 	int rc;
 
 	if ((rc = scan_gates(p, st, &g, err)))
 		goto out;
-	if (!(t = sl_table_new("gates", cols, 10)))
+	if (!(t = sl_table_new_def(SL_T_GATES)))
 		goto nomem;
 	for (size_t i0 = 0, i1; i0 < g.n; i0 = i1) {
 		uint64_t pass = 0, fail = 0;
@@ -159,19 +153,21 @@ int gates_run(const struct analyze_params *p, const struct sl_store *st, struct 
 		}
 		/* rows sort by threshold within the group: the lower median */
 		mid = &g.g[i0 + (i1 - i0 - 1) / 2];
-		if (sl_table_add_row(t) || set_code(t, 0, g.names, g.g[i0].gate) ||
-		    set_code(t, 1, g.names, g.g[i0].type) || set_code(t, 2, g.names, g.g[i0].metric) ||
-		    set_code(t, 3, g.names, g.g[i0].op))
+		if (sl_table_add_row(t) || set_code(t, SL_GATES_GATE_NAME, g.names, g.g[i0].gate) ||
+		    set_code(t, SL_GATES_GATE_TYPE, g.names, g.g[i0].type) ||
+		    set_code(t, SL_GATES_METRIC, g.names, g.g[i0].metric) ||
+		    set_code(t, SL_GATES_OPERATOR, g.names, g.g[i0].op))
 			goto nomem;
 		if (mid->has_threshold)
-			sl_table_set_f64(t, 4, mid->threshold);
-		sl_table_set_i64(t, 5, (int64_t)(i1 - i0));
-		sl_table_set_i64(t, 6, (int64_t)pass);
-		sl_table_set_i64(t, 7, (int64_t)fail);
+			sl_table_set_f64(t, SL_GATES_THRESHOLD, mid->threshold);
+		sl_table_set_i64(t, SL_GATES_EVALUATIONS, (int64_t)(i1 - i0));
+		sl_table_set_i64(t, SL_GATES_PASSED, (int64_t)pass);
+		sl_table_set_i64(t, SL_GATES_FAILED, (int64_t)fail);
 		if (pass + fail)
-			sl_table_set_f64(t, 8, (double)pass / (double)(pass + fail));
-		sl_table_set_bool(t, 9, pass + fail >= (uint64_t)p->cfg.pipe_redundant_min_runs &&
-					      !fail);
+			sl_table_set_f64(t, SL_GATES_PASS_RATE,
+					 (double)pass / (double)(pass + fail));
+		sl_table_set_bool(t, SL_GATES_NEVER_FAILS,
+				  pass + fail >= (uint64_t)p->cfg.pipe_redundant_min_runs && !fail);
 	}
 	rc = sl_analysis_add(a, t) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
 	t = NULL;
@@ -214,11 +210,6 @@ static int parse_num(const char *s, double *v)
 int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *st,
 			struct sl_errctx *err)
 {
-	static const struct sl_rcol cols[] = {
-		{"gate_name", SL_R_STR}, {"metric", SL_R_STR},	{"operator", SL_R_STR},
-		{"threshold", SL_R_F64}, {"observed", SL_R_F64}, {"passed", SL_R_BOOL},
-		{"reason", SL_R_STR},	 {"gate_passed", SL_R_BOOL},
-	};
 	struct gctx g = {0};
 	struct sl_table *t = NULL;
 	const char *dur_s = query_arg(p, "duration"), *held_s = query_arg(p, "held");
@@ -232,7 +223,7 @@ int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *s
 	}
 	if ((rc = scan_gates(p, st, &g, err)))
 		goto out;
-	if (!(t = sl_table_new("gate_evaluation", cols, 8)))
+	if (!(t = sl_table_new_def(SL_T_GATE_EVALUATION)))
 		goto nomem;
 	/* the first pass finds the verdict, the second writes the rows */
 	for (int pass = 0; pass < 2; pass++)
@@ -277,17 +268,20 @@ int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *s
 			decided += usable;
 			continue;
 		}
-		if (sl_table_add_row(t) || set_code(t, 0, g.names, g.g[i0].gate) ||
-		    sl_table_set_str(t, 1, met, strlen(met)) ||
-		    sl_table_set_str(t, 2, ops, strlen(ops)) ||
-		    (*reason && sl_table_set_str(t, 6, reason, strlen(reason))))
+		if (sl_table_add_row(t) ||
+		    set_code(t, SL_GATE_EVALUATION_GATE_NAME, g.names, g.g[i0].gate) ||
+		    sl_table_set_str(t, SL_GATE_EVALUATION_METRIC, met, strlen(met)) ||
+		    sl_table_set_str(t, SL_GATE_EVALUATION_OPERATOR, ops, strlen(ops)) ||
+		    (*reason &&
+		     sl_table_set_str(t, SL_GATE_EVALUATION_REASON, reason, strlen(reason))))
 			goto nomem;
 		if (mid->has_threshold)
-			sl_table_set_f64(t, 3, mid->threshold);
-		sl_table_set_f64(t, 4, v);
+			sl_table_set_f64(t, SL_GATE_EVALUATION_THRESHOLD, mid->threshold);
+		sl_table_set_f64(t, SL_GATE_EVALUATION_OBSERVED, v);
 		if (usable)
-			sl_table_set_bool(t, 5, ok);
-		sl_table_set_bool(t, 7, all && decided); /* nothing usable passes nothing */
+			sl_table_set_bool(t, SL_GATE_EVALUATION_PASSED, ok);
+		sl_table_set_bool(t, SL_GATE_EVALUATION_GATE_PASSED,
+				  all && decided); /* nothing usable passes nothing */
 	}
 	if (!found) {
 		fprintf(stderr, "shiplog-analyze: no gate '%s'\n", p->query_id);

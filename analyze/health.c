@@ -21,12 +21,6 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 	       const struct frame *f,
 	       struct sl_analysis *a, struct sl_errctx *err)
 {
-	static const struct sl_rcol cols[] = {
-		{"deployment_id", SL_R_STR}, {"agent_id", SL_R_STR},   {"environment", SL_R_STR},
-		{"start_time", SL_R_TIME},   {"phase", SL_R_STR},      {"success", SL_R_F64},
-		{"no_rollback", SL_R_F64},   {"validation", SL_R_F64}, {"performance", SL_R_F64},
-		{"speed", SL_R_F64},         {"health_score", SL_R_F64},
-	};
 	struct sl_table *t = NULL;
 	int64_t *med = NULL;
 	uint8_t *has_med = NULL;
@@ -35,7 +29,7 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 
 	(void)st;
 	if (!group || frame_group_durations(f, RANK_LOWER_MEDIAN, group, &med, &has_med) ||
-	    !(t = sl_table_new_stream(a, "health_scores", cols, 11)))
+	    !(t = sl_table_new_stream_def(a, SL_T_HEALTH_SCORES)))
 		goto nomem;
 	for (size_t i = 0; i < f->n; i++) {
 		const double *wt = p->cfg.health_weight;
@@ -70,19 +64,21 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 				: 1;
 		ph = sl_phase_name((enum sl_phase)f->phase[i]);
 		n = strlen(ph);
-		if (sl_table_add_row(t) || frame_table_set_id(t, 0, f, i) ||
-		    table_set_name(t, 1, f->names, f->agent[i]) ||
-		    table_set_name(t, 2, f->names, f->env[i]) || sl_table_set_str(t, 4, ph, n))
+		if (sl_table_add_row(t) ||
+		    frame_table_set_id(t, SL_HEALTH_SCORES_DEPLOYMENT_ID, f, i) ||
+		    table_set_name(t, SL_HEALTH_SCORES_AGENT_ID, f->names, f->agent[i]) ||
+		    table_set_name(t, SL_HEALTH_SCORES_ENVIRONMENT, f->names, f->env[i]) ||
+		    sl_table_set_str(t, SL_HEALTH_SCORES_PHASE, ph, n))
 			goto nomem;
-		sl_table_set_i64(t, 3, f->start[i]);
-		sl_table_set_f64(t, 5, success);
-		sl_table_set_f64(t, 6, no_rollback);
-		sl_table_set_f64(t, 7, validation);
-		sl_table_set_f64(t, 8, performance);
-		sl_table_set_f64(t, 9, speed);
-		sl_table_set_f64(t, 10, 100 * (wt[0] * success + wt[1] * no_rollback +
-					       wt[2] * validation + wt[3] * performance +
-					       wt[4] * speed));
+		sl_table_set_i64(t, SL_HEALTH_SCORES_START_TIME, f->start[i]);
+		sl_table_set_f64(t, SL_HEALTH_SCORES_SUCCESS, success);
+		sl_table_set_f64(t, SL_HEALTH_SCORES_NO_ROLLBACK, no_rollback);
+		sl_table_set_f64(t, SL_HEALTH_SCORES_VALIDATION, validation);
+		sl_table_set_f64(t, SL_HEALTH_SCORES_PERFORMANCE, performance);
+		sl_table_set_f64(t, SL_HEALTH_SCORES_SPEED, speed);
+		sl_table_set_f64(t, SL_HEALTH_SCORES_HEALTH_SCORE,
+				 100 * (wt[0] * success + wt[1] * no_rollback + wt[2] * validation +
+					wt[3] * performance + wt[4] * speed));
 	}
 	rc = sl_analysis_add(a, t) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
 	t = NULL;

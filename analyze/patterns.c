@@ -149,30 +149,22 @@ static int describe(const struct feature_set *fs, int32_t cl, const struct acc *
 			     zbest > 0 ? "above" : "below");
 }
 
+/* The clusters' mean columns follow F_* (rollback's mean is rollback_rate). */
+_Static_assert(SL_CLUSTERS_MEAN_DURATION_MS + F_ROLLBACK == SL_CLUSTERS_ROLLBACK_RATE &&
+		       SL_CLUSTERS_ROLLBACK_RATE + 1 == SL_CLUSTERS_SUCCESS_RATE,
+	       "the clusters table follows F_*");
+
 static int clusters_table(const struct feature_set *fs, const int32_t *label, int32_t nc,
 			  struct sl_analysis *a)
 {
-	static const char *const mean_names[F_N] = {
-		"mean_duration_ms",	 "mean_failed_share", "mean_unhealthy_share",
-		"mean_coverage",	 "mean_latency_change", "mean_error_rate_change",
-		"mean_cpu_change",	 "mean_memory_change", "rollback_rate"};
-	struct sl_rcol cols[2 + F_N + 4];
 	size_t nacc = (size_t)nc + 1;
 	struct acc *acc = calloc(nacc, sizeof(*acc));
 	struct sl_table *t = NULL;
 	struct sl_buf b = SL_BUF_INIT;
-	int rc = SL_ENOMEM, nc_cols = 0;
+	int rc = SL_ENOMEM;
 
 	if (!acc)
 		return SL_ENOMEM;
-	cols[nc_cols++] = (struct sl_rcol){"cluster", SL_R_I64};
-	cols[nc_cols++] = (struct sl_rcol){"size", SL_R_I64};
-	for (int f = 0; f < F_N; f++)
-		cols[nc_cols++] = (struct sl_rcol){mean_names[f], SL_R_F64};
-	cols[nc_cols++] = (struct sl_rcol){"success_rate", SL_R_F64};
-	cols[nc_cols++] = (struct sl_rcol){"dominant_strategy", SL_R_STR};
-	cols[nc_cols++] = (struct sl_rcol){"dominant_environment", SL_R_STR};
-	cols[nc_cols++] = (struct sl_rcol){"description", SL_R_STR};
 	for (size_t g = 0; g < nacc; g++)
 		acc[g].env = acc[g].strategy = NO_CODE;
 	for (size_t i = 0; i < fs->n; i++) {
@@ -201,7 +193,7 @@ static int clusters_table(const struct feature_set *fs, const int32_t *label, in
 		}
 	}
 	if (dominant(fs, label, acc, nacc, 0) || dominant(fs, label, acc, nacc, 1) ||
-	    !(t = sl_table_new("clusters", cols, nc_cols)))
+	    !(t = sl_table_new_def(SL_T_CLUSTERS)))
 		goto out;
 	for (size_t g = 0; g < nacc; g++) {
 		const struct acc *c = &acc[g];
@@ -210,21 +202,23 @@ static int clusters_table(const struct feature_set *fs, const int32_t *label, in
 			continue; /* no noise */
 		if (sl_table_add_row(t))
 			goto out;
-		sl_table_set_i64(t, 0, (int64_t)g - 1);
-		sl_table_set_i64(t, 1, (int64_t)c->size);
+		sl_table_set_i64(t, SL_CLUSTERS_CLUSTER, (int64_t)g - 1);
+		sl_table_set_i64(t, SL_CLUSTERS_SIZE, (int64_t)c->size);
 		for (int f = 0; f < F_N; f++) {
 			double v = f == F_LOG_DURATION
 					   ? (c->dur_n ? c->dur_sum / (double)c->dur_n : NAN)
 					   : (c->known[f] ? c->sum[f] / (double)c->known[f] : NAN);
 
-			sl_table_set_f64(t, 2 + f, v);
+			sl_table_set_f64(t, SL_CLUSTERS_MEAN_DURATION_MS + f, v);
 		}
-		sl_table_set_f64(t, 2 + F_N,
+		sl_table_set_f64(t, SL_CLUSTERS_SUCCESS_RATE,
 				 c->finished ? (double)c->completed / (double)c->finished : NAN);
-		if ((c->strategy != NO_CODE && table_set_name(t, 3 + F_N, fs->names, c->strategy)) ||
-		    (c->env != NO_CODE && table_set_name(t, 4 + F_N, fs->names, c->env)) ||
+		if ((c->strategy != NO_CODE &&
+		     table_set_name(t, SL_CLUSTERS_DOMINANT_STRATEGY, fs->names, c->strategy)) ||
+		    (c->env != NO_CODE &&
+		     table_set_name(t, SL_CLUSTERS_DOMINANT_ENVIRONMENT, fs->names, c->env)) ||
 		    describe(fs, (int32_t)g - 1, c, &b) ||
-		    sl_table_set_str(t, 5 + F_N, b.data, b.len))
+		    sl_table_set_str(t, SL_CLUSTERS_DESCRIPTION, b.data, b.len))
 			goto out;
 	}
 	rc = sl_analysis_add(a, t) ? SL_ENOMEM : SL_OK;
@@ -239,21 +233,21 @@ out:
 int patterns_add(const struct analyze_params *p, const struct feature_set *fs,
 		 struct sl_analysis *a, struct sl_errctx *err)
 {
-	static const struct sl_rcol cols[] = {{"deployment_id", SL_R_STR}, {"cluster", SL_R_I64}};
 	struct sl_dbscan_params dp = {p->cfg.pattern_eps, p->cfg.pattern_min_samples, 2};
 	struct sl_table *t = NULL;
 	int32_t *label = malloc((fs->n + 1) * sizeof(*label)), nc = 0;
 	int rc = SL_ENOMEM;
 
-	if (!label || !(t = sl_table_new_stream(a, "patterns", cols, 2)))
+	if (!label || !(t = sl_table_new_stream_def(a, SL_T_PATTERNS)))
 		goto out;
 	if ((rc = sl_dbscan(fs->x, fs->n, F_N, &dp, label, NULL, &nc)))
 		goto out;
 	rc = SL_ENOMEM;
 	for (size_t i = 0; i < fs->n; i++) {
-		if (sl_table_add_row(t) || frame_table_set_id(t, 0, fs->f, fs->frow[i]))
+		if (sl_table_add_row(t) ||
+		    frame_table_set_id(t, SL_PATTERNS_DEPLOYMENT_ID, fs->f, fs->frow[i]))
 			goto out;
-		sl_table_set_i64(t, 1, label[i]);
+		sl_table_set_i64(t, SL_PATTERNS_CLUSTER, label[i]);
 	}
 	if (sl_analysis_add(a, t)) {
 		t = NULL;

@@ -771,20 +771,7 @@ static void set_opt_i64(struct sl_table *t, int c, int has, int64_t v)
 
 static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 {
-	static const struct sl_rcol cols[] = {
-		{"pipeline_id", SL_R_STR},	     {"executions", SL_R_I64},
-		{"finished", SL_R_I64},		     {"successful", SL_R_I64},
-		{"failed", SL_R_I64},		     {"success_rate", SL_R_F64},
-		{"p50_duration_ms", SL_R_I64},	     {"p95_duration_ms", SL_R_I64},
-		{"queue_p50_ms", SL_R_I64},	     {"stages", SL_R_I64},
-		{"stage_runs", SL_R_I64},	     {"critical_path", SL_R_STR},
-		{"critical_path_ms", SL_R_I64},	     {"current_ms", SL_R_I64},
-		{"current_efficiency", SL_R_F64},    {"potential_efficiency", SL_R_F64},
-		{"estimated_time_saved_ms", SL_R_I64}, {"predicted_ms", SL_R_F64},
-		{"predicted_lower_ms", SL_R_F64},    {"predicted_upper_ms", SL_R_F64},
-		{"warning", SL_R_STR},
-	};
-	struct sl_table *t = sl_table_new("pipelines", cols, 21);
+	struct sl_table *t = sl_table_new_def(SL_T_PIPELINES);
 	struct sl_buf path = SL_BUF_INIT;
 	int64_t *d = NULL;
 	size_t dcap = 0;
@@ -813,42 +800,50 @@ static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 			}
 		}
 		sl_sort_i64(d, nd);
-		if (sl_table_add_row(t) || table_set_name(t, 0, A->names, pp->code))
+		if (sl_table_add_row(t) ||
+		    table_set_name(t, SL_PIPELINES_PIPELINE_ID, A->names, pp->code))
 			goto out;
-		sl_table_set_i64(t, 1, (int64_t)pp->nexec);
-		sl_table_set_i64(t, 2, (int64_t)fin);
-		sl_table_set_i64(t, 3, (int64_t)ok);
-		sl_table_set_i64(t, 4, (int64_t)bad);
+		sl_table_set_i64(t, SL_PIPELINES_EXECUTIONS, (int64_t)pp->nexec);
+		sl_table_set_i64(t, SL_PIPELINES_FINISHED, (int64_t)fin);
+		sl_table_set_i64(t, SL_PIPELINES_SUCCESSFUL, (int64_t)ok);
+		sl_table_set_i64(t, SL_PIPELINES_FAILED, (int64_t)bad);
 		if (fin)
-			sl_table_set_f64(t, 5, (double)ok / (double)fin);
-		set_opt_i64(t, 6, nd > 0, nd ? nearest_rank(d, nd, 0.5) : 0);
-		set_opt_i64(t, 7, nd > 0, nd ? nearest_rank(d, nd, 0.95) : 0);
+			sl_table_set_f64(t, SL_PIPELINES_SUCCESS_RATE, (double)ok / (double)fin);
+		set_opt_i64(t, SL_PIPELINES_P50_DURATION_MS, nd > 0,
+			    nd ? nearest_rank(d, nd, 0.5) : 0);
+		set_opt_i64(t, SL_PIPELINES_P95_DURATION_MS, nd > 0,
+			    nd ? nearest_rank(d, nd, 0.95) : 0);
 		if (pp->nqueue) {
 			sl_sort_i64(pp->queue, pp->nqueue);
-			sl_table_set_i64(t, 8, nearest_rank(pp->queue, pp->nqueue, 0.5));
+			sl_table_set_i64(t, SL_PIPELINES_QUEUE_P50_MS,
+					 nearest_rank(pp->queue, pp->nqueue, 0.5));
 		}
-		sl_table_set_i64(t, 9, (int64_t)pp->nstages);
-		sl_table_set_i64(t, 10, (int64_t)pp->nruns);
+		sl_table_set_i64(t, SL_PIPELINES_STAGES, (int64_t)pp->nstages);
+		sl_table_set_i64(t, SL_PIPELINES_STAGE_RUNS, (int64_t)pp->nruns);
 		if (pp->analysed && r->has_cp) {
-			if (path_text(A, pp, &path) || sl_table_set_str(t, 11, path.data, path.len))
+			if (path_text(A, pp, &path) ||
+			    sl_table_set_str(t, SL_PIPELINES_CRITICAL_PATH, path.data, path.len))
 				goto out;
-			sl_table_set_i64(t, 12, r->cp_ms);
+			sl_table_set_i64(t, SL_PIPELINES_CRITICAL_PATH_MS, r->cp_ms);
 		}
-		set_opt_i64(t, 13, pp->analysed && r->has_current, r->current_ms);
+		set_opt_i64(t, SL_PIPELINES_CURRENT_MS, pp->analysed && r->has_current,
+			    r->current_ms);
 		if (pp->analysed) {
-			sl_table_set_f64(t, 14, r->current_eff);
-			sl_table_set_f64(t, 15, r->potential_eff);
-			set_opt_i64(t, 16, !isnan(r->current_eff), r->saved_ms);
+			sl_table_set_f64(t, SL_PIPELINES_CURRENT_EFFICIENCY, r->current_eff);
+			sl_table_set_f64(t, SL_PIPELINES_POTENTIAL_EFFICIENCY, r->potential_eff);
+			set_opt_i64(t, SL_PIPELINES_ESTIMATED_TIME_SAVED_MS, !isnan(r->current_eff),
+				    r->saved_ms);
 		}
 		/* the model's reference conditions: a push on a weekday morning */
 		pipeline_features(6 * HOUR_MS, "push", 4, x);
 		if (pp->analysed && r->has_cp &&
 		    !pipeline_predict(&A->model, r->cp_ms, x, &mid, &lo, &hi)) {
-			sl_table_set_f64(t, 17, mid);
-			sl_table_set_f64(t, 18, lo);
-			sl_table_set_f64(t, 19, hi);
+			sl_table_set_f64(t, SL_PIPELINES_PREDICTED_MS, mid);
+			sl_table_set_f64(t, SL_PIPELINES_PREDICTED_LOWER_MS, lo);
+			sl_table_set_f64(t, SL_PIPELINES_PREDICTED_UPPER_MS, hi);
 		}
-		if (pp->warning.len && sl_table_set_str(t, 20, pp->warning.data, pp->warning.len))
+		if (pp->warning.len &&
+		    sl_table_set_str(t, SL_PIPELINES_WARNING, pp->warning.data, pp->warning.len))
 			goto out;
 	}
 	rc = sl_analysis_add(a, t);
@@ -863,18 +858,7 @@ out:
 static int write_stages(const struct pl_all *A, const struct analyze_config *c,
 			struct sl_analysis *a)
 {
-	static const struct sl_rcol cols[] = {
-		{"pipeline_id", SL_R_STR},	  {"stage_id", SL_R_STR},
-		{"runs", SL_R_I64},		  {"finished", SL_R_I64},
-		{"failed", SL_R_I64},		  {"failure_rate", SL_R_F64},
-		{"p50_ms", SL_R_I64},		  {"p95_ms", SL_R_I64},
-		{"p99_ms", SL_R_I64},		  {"retries", SL_R_I64},
-		{"retry_rate", SL_R_F64},	  {"retry_success_rate", SL_R_F64},
-		{"wait_p50_ms", SL_R_I64},	  {"timeout_ms", SL_R_I64},
-		{"recommended_timeout_ms", SL_R_I64}, {"on_critical_path", SL_R_BOOL},
-		{"critical_path_share", SL_R_F64},
-	};
-	struct sl_table *t = sl_table_new("stages", cols, 17);
+	struct sl_table *t = sl_table_new_def(SL_T_STAGES);
 
 	if (!t)
 		return SL_ENOMEM;
@@ -884,44 +868,44 @@ static int write_stages(const struct pl_all *A, const struct analyze_config *c,
 		for (size_t s = 0; pp->analysed && s < pp->nstages; s++) {
 			const struct pl_stage_stats *x = &pp->res.st[s];
 
-			if (sl_table_add_row(t) || table_set_name(t, 0, A->names, pp->code) ||
-			    table_set_name(t, 1, A->names, pp->stages[s])) {
+			if (sl_table_add_row(t) ||
+			    table_set_name(t, SL_STAGES_PIPELINE_ID, A->names, pp->code) ||
+			    table_set_name(t, SL_STAGES_STAGE_ID, A->names, pp->stages[s])) {
 				sl_table_free(t);
 				return SL_ENOMEM;
 			}
-			sl_table_set_i64(t, 2, (int64_t)x->runs);
-			sl_table_set_i64(t, 3, (int64_t)x->finished);
-			sl_table_set_i64(t, 4, (int64_t)x->failed);
+			sl_table_set_i64(t, SL_STAGES_RUNS, (int64_t)x->runs);
+			sl_table_set_i64(t, SL_STAGES_FINISHED, (int64_t)x->finished);
+			sl_table_set_i64(t, SL_STAGES_FAILED, (int64_t)x->failed);
 			if (x->finished)
-				sl_table_set_f64(t, 5, (double)x->failed / (double)x->finished);
-			set_opt_i64(t, 6, x->has_dur, x->p50);
-			set_opt_i64(t, 7, x->has_dur, x->p95);
-			set_opt_i64(t, 8, x->has_dur, x->p99);
-			sl_table_set_i64(t, 9, (int64_t)x->retries);
+				sl_table_set_f64(t, SL_STAGES_FAILURE_RATE,
+						 (double)x->failed / (double)x->finished);
+			set_opt_i64(t, SL_STAGES_P50_MS, x->has_dur, x->p50);
+			set_opt_i64(t, SL_STAGES_P95_MS, x->has_dur, x->p95);
+			set_opt_i64(t, SL_STAGES_P99_MS, x->has_dur, x->p99);
+			sl_table_set_i64(t, SL_STAGES_RETRIES, (int64_t)x->retries);
 			if (x->runs)
-				sl_table_set_f64(t, 10, (double)x->retries / (double)x->runs);
+				sl_table_set_f64(t, SL_STAGES_RETRY_RATE,
+						 (double)x->retries / (double)x->runs);
 			if (x->retries_finished)
-				sl_table_set_f64(t, 11, (double)x->retries_succeeded /
-							     (double)x->retries_finished);
-			set_opt_i64(t, 12, x->waits > 0, x->wait_p50);
-			set_opt_i64(t, 13, x->has_timeout, x->timeout_ms);
-			set_opt_i64(t, 14, x->has_dur,
+				sl_table_set_f64(t, SL_STAGES_RETRY_SUCCESS_RATE,
+						 (double)x->retries_succeeded /
+							 (double)x->retries_finished);
+			set_opt_i64(t, SL_STAGES_WAIT_P50_MS, x->waits > 0, x->wait_p50);
+			set_opt_i64(t, SL_STAGES_TIMEOUT_MS, x->has_timeout, x->timeout_ms);
+			set_opt_i64(t, SL_STAGES_RECOMMENDED_TIMEOUT_MS, x->has_dur,
 				    (int64_t)ceil((double)x->p99 * c->pipe_timeout_factor));
 			if (pp->res.has_cp) {
-				sl_table_set_bool(t, 15, x->on_critical_path);
+				sl_table_set_bool(t, SL_STAGES_ON_CRITICAL_PATH,
+						  x->on_critical_path);
 				if (x->on_critical_path)
-					sl_table_set_f64(t, 16, x->cp_share);
+					sl_table_set_f64(t, SL_STAGES_CRITICAL_PATH_SHARE,
+							 x->cp_share);
 			}
 		}
 	}
 	return sl_analysis_add(a, t);
 }
-
-static const struct sl_rcol sug_cols[] = {
-	{"pipeline_id", SL_R_STR},    {"kind", SL_R_STR},  {"stage_id", SL_R_STR},
-	{"other_stage_id", SL_R_STR}, {"value", SL_R_F64}, {"saving_ms", SL_R_I64},
-	{"message", SL_R_STR},
-};
 
 static int append_suggestions(const struct pl_all *A, const struct pl_pipe *pp,
 			      struct sl_table *t)
@@ -940,24 +924,30 @@ static int append_suggestions(const struct pl_all *A, const struct pl_pipe *pp,
 				n = 0;
 			if ((size_t)n >= sizeof(msg))
 				n = sizeof(msg) - 1;
-			if (sl_table_add_row(t) || table_set_name(t, 0, A->names, pp->code) ||
-			    sl_table_set_str(t, 1, pipeline_kind_names[kind],
+			if (sl_table_add_row(t) ||
+			    table_set_name(t, SL_PIPELINE_SUGGESTIONS_PIPELINE_ID, A->names,
+					   pp->code) ||
+			    sl_table_set_str(t, SL_PIPELINE_SUGGESTIONS_KIND,
+					     pipeline_kind_names[kind],
 					     strlen(pipeline_kind_names[kind])) ||
-			    table_set_name(t, 2, A->names, pp->stages[s->stage]) ||
+			    table_set_name(t, SL_PIPELINE_SUGGESTIONS_STAGE_ID, A->names,
+					   pp->stages[s->stage]) ||
 			    (s->other != UINT32_MAX &&
-			     table_set_name(t, 3, A->names, pp->stages[s->other])) ||
-			    sl_table_set_str(t, 6, msg, (size_t)n))
+			     table_set_name(t, SL_PIPELINE_SUGGESTIONS_OTHER_STAGE_ID, A->names,
+					    pp->stages[s->other])) ||
+			    sl_table_set_str(t, SL_PIPELINE_SUGGESTIONS_MESSAGE, msg, (size_t)n))
 				return SL_ENOMEM;
-			sl_table_set_f64(t, 4, s->value);
+			sl_table_set_f64(t, SL_PIPELINE_SUGGESTIONS_VALUE, s->value);
 			if (kind == PL_S_PARALLEL)
-				sl_table_set_i64(t, 5, s->saving_ms);
+				sl_table_set_i64(t, SL_PIPELINE_SUGGESTIONS_SAVING_MS,
+						 s->saving_ms);
 		}
 	return SL_OK;
 }
 
 static int write_suggestions(const struct pl_all *A, struct sl_analysis *a)
 {
-	struct sl_table *t = sl_table_new("pipeline_suggestions", sug_cols, 7);
+	struct sl_table *t = sl_table_new_def(SL_T_PIPELINE_SUGGESTIONS);
 
 	if (!t)
 		return SL_ENOMEM;
@@ -971,35 +961,33 @@ static int write_suggestions(const struct pl_all *A, struct sl_analysis *a)
 
 static int write_factors(const struct pl_all *A, struct sl_analysis *a)
 {
-	static const struct sl_rcol cols[] = {
-		{"factor", SL_R_STR},	  {"coefficient", SL_R_F64}, {"multiplier", SL_R_F64},
-		{"std_error", SL_R_F64}, {"samples", SL_R_I64},
-	};
-	struct sl_table *t = sl_table_new("pipeline_factors", cols, 5);
+	struct sl_table *t = sl_table_new_def(SL_T_PIPELINE_FACTORS);
 	const struct pl_model *m = &A->model;
 
 	if (!t)
 		return SL_ENOMEM;
 	for (int k = 0; k < PF_N; k++) {
-		if (sl_table_add_row(t) || sl_table_set_str(t, 0, pipeline_factor_names[k],
-							     strlen(pipeline_factor_names[k]))) {
+		if (sl_table_add_row(t) ||
+		    sl_table_set_str(t, SL_PIPELINE_FACTORS_FACTOR, pipeline_factor_names[k],
+				     strlen(pipeline_factor_names[k]))) {
 			sl_table_free(t);
 			return SL_ENOMEM;
 		}
-		sl_table_set_i64(t, 4, (int64_t)(k == PF_INTERCEPT ? m->samples : m->ones[k]));
+		sl_table_set_i64(t, SL_PIPELINE_FACTORS_SAMPLES,
+				 (int64_t)(k == PF_INTERCEPT ? m->samples : m->ones[k]));
 		if (!m->fitted || !m->used[k])
 			continue;
-		sl_table_set_f64(t, 1, m->coef[k]);
-		sl_table_set_f64(t, 2, exp(m->coef[k]));
-		sl_table_set_f64(t, 3, sqrt(m->cov[k][k]));
+		sl_table_set_f64(t, SL_PIPELINE_FACTORS_COEFFICIENT, m->coef[k]);
+		sl_table_set_f64(t, SL_PIPELINE_FACTORS_MULTIPLIER, exp(m->coef[k]));
+		sl_table_set_f64(t, SL_PIPELINE_FACTORS_STD_ERROR, sqrt(m->cov[k][k]));
 	}
-	if (sl_table_add_row(t) || sl_table_set_str(t, 0, "residual", 8)) {
+	if (sl_table_add_row(t) || sl_table_set_str(t, SL_PIPELINE_FACTORS_FACTOR, "residual", 8)) {
 		sl_table_free(t);
 		return SL_ENOMEM;
 	}
-	sl_table_set_i64(t, 4, (int64_t)m->samples);
+	sl_table_set_i64(t, SL_PIPELINE_FACTORS_SAMPLES, (int64_t)m->samples);
 	if (m->fitted)
-		sl_table_set_f64(t, 3, sqrt(m->sigma2));
+		sl_table_set_f64(t, SL_PIPELINE_FACTORS_STD_ERROR, sqrt(m->sigma2));
 	return sl_analysis_add(a, t);
 }
 
@@ -1029,10 +1017,12 @@ out:
 static int summary_row(struct sl_table *t, const struct pl_all *A, const struct pl_pipe *pp,
 		       const char *kind, double value, const char *msg)
 {
-	if (sl_table_add_row(t) || table_set_name(t, 0, A->names, pp->code) ||
-	    sl_table_set_str(t, 1, kind, strlen(kind)) || sl_table_set_str(t, 6, msg, strlen(msg)))
+	if (sl_table_add_row(t) ||
+	    table_set_name(t, SL_PIPELINE_SUGGESTIONS_PIPELINE_ID, A->names, pp->code) ||
+	    sl_table_set_str(t, SL_PIPELINE_SUGGESTIONS_KIND, kind, strlen(kind)) ||
+	    sl_table_set_str(t, SL_PIPELINE_SUGGESTIONS_MESSAGE, msg, strlen(msg)))
 		return SL_ENOMEM;
-	sl_table_set_f64(t, 4, value);
+	sl_table_set_f64(t, SL_PIPELINE_SUGGESTIONS_VALUE, value);
 	return SL_OK;
 }
 
@@ -1095,7 +1085,7 @@ int pipeline_query_optimization(const struct analyze_params *p, const struct sl_
 		rc = 1;
 		goto out;
 	}
-	if (!(t = sl_table_new("pipeline_optimization", sug_cols, 7)))
+	if (!(t = sl_table_new_def(SL_T_PIPELINE_OPTIMIZATION)))
 		goto nomem;
 	if (pp->warning.len && summary_row(t, &A, pp, "warning", NAN, sl_buf_cstr(&pp->warning)))
 		goto nomem;

@@ -464,12 +464,12 @@ static int dmodel_predict(const struct dmodel *m, const struct plan *pl, const d
 static int add_model_row(struct sl_table *t, const char *term, double coef, double se,
 			 int dropped, const char *why)
 {
-	if (sl_table_add_row(t) || sl_table_set_str(t, 0, term, strlen(term)))
+	if (sl_table_add_row(t) || sl_table_set_str(t, SL_DURATION_MODEL_TERM, term, strlen(term)))
 		return SL_ENOMEM;
-	sl_table_set_f64(t, 1, coef);
-	sl_table_set_f64(t, 2, se);
-	sl_table_set_bool(t, 3, dropped);
-	return sl_table_set_str(t, 4, why, strlen(why));
+	sl_table_set_f64(t, SL_DURATION_MODEL_COEFFICIENT, coef);
+	sl_table_set_f64(t, SL_DURATION_MODEL_STD_ERROR, se);
+	sl_table_set_bool(t, SL_DURATION_MODEL_DROPPED, dropped);
+	return sl_table_set_str(t, SL_DURATION_MODEL_WHY, why, strlen(why));
 }
 
 static const char *drop_why(enum sl_ols_drop d)
@@ -515,11 +515,7 @@ static int model_factor(struct sl_table *t, const struct dmodel *m, const struct
 static int model_table(struct sl_analysis *a, const struct dmodel *m, const struct history *h,
 		       int agent_min)
 {
-	static const struct sl_rcol cols[] = {
-		{"term", SL_R_STR},   {"coefficient", SL_R_F64}, {"std_error", SL_R_F64},
-		{"dropped", SL_R_BOOL}, {"why", SL_R_STR},
-	};
-	struct sl_table *t = sl_table_new("duration_model", cols, 5);
+	struct sl_table *t = sl_table_new_def(SL_T_DURATION_MODEL);
 	struct sl_buf b = SL_BUF_INIT;
 	int col = 0, rc = SL_ENOMEM;
 
@@ -580,11 +576,6 @@ static double median(double *v, size_t n)
 static int duration_run(const struct analyze_params *p, const struct history *h,
 			struct sl_analysis *a, struct sl_errctx *err)
 {
-	static const struct sl_rcol pcols[] = {
-		{"deployment_id", SL_R_STR},     {"actual_duration_ms", SL_R_I64},
-		{"predicted_duration_ms", SL_R_F64}, {"lower_90_ms", SL_R_F64},
-		{"upper_90_ms", SL_R_F64},
-	};
 	struct dmodel model[2], *train = &model[0], *full = &model[1];
 	struct sl_table *pt = NULL, *mt = NULL;
 	size_t *idx = NULL, n = 0, ntrain, nhold;
@@ -610,7 +601,7 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 			     p->cfg.predict_agent_min, err)))
 		goto out;
 	rc = SL_ENOMEM;
-	if (!(pt = sl_table_new_stream(a, "predictions", pcols, 5)) ||
+	if (!(pt = sl_table_new_stream_def(a, SL_T_PREDICTIONS)) ||
 	    !(ape = malloc((nhold + 1) * sizeof(*ape))) ||
 	    !(base = malloc((ntrain + 1) * sizeof(*base))))
 		goto nomem;
@@ -628,19 +619,20 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 		base_sum += fabs(base_med - act);
 		ape[i - ntrain] = fabs(pred - act) / act;
 		covered += lo <= act && act <= hi;
-		if (sl_table_add_row(pt) || frame_table_set_id(pt, 0, h->f, w->id))
+		if (sl_table_add_row(pt) ||
+		    frame_table_set_id(pt, SL_PREDICTIONS_DEPLOYMENT_ID, h->f, w->id))
 			goto nomem;
-		sl_table_set_i64(pt, 1, w->dur);
-		sl_table_set_f64(pt, 2, pred);
-		sl_table_set_f64(pt, 3, lo);
-		sl_table_set_f64(pt, 4, hi);
+		sl_table_set_i64(pt, SL_PREDICTIONS_ACTUAL_DURATION_MS, w->dur);
+		sl_table_set_f64(pt, SL_PREDICTIONS_PREDICTED_DURATION_MS, pred);
+		sl_table_set_f64(pt, SL_PREDICTIONS_LOWER_90_MS, lo);
+		sl_table_set_f64(pt, SL_PREDICTIONS_UPPER_90_MS, hi);
 	}
 	if (sl_analysis_add(a, pt))
 		goto nomem;
 	pt = NULL;
 	if (model_table(a, full, h, p->cfg.predict_agent_min))
 		goto nomem;
-	if (!(mt = metric_table_new("duration_backtest")))
+	if (!(mt = metric_table_new(SL_T_DURATION_BACKTEST)))
 		goto nomem;
 	{
 		double hn = (double)nhold;
@@ -806,7 +798,7 @@ static int success_backtest(const struct analyze_params *p, const struct history
 		brier += (mean - y) * (mean - y);
 		brier_base += (base - y) * (base - y);
 	}
-	if (!(t = metric_table_new("success_backtest")))
+	if (!(t = metric_table_new(SL_T_SUCCESS_BACKTEST)))
 		goto out;
 	{
 		double hn = (double)(nf / 5);
@@ -911,17 +903,6 @@ static int add_factor(struct sl_buf *f, struct sl_buf *r, const char *factor, co
 int predict_query(const struct analyze_params *p, const struct sl_store *st,
 		  struct sl_errctx *err)
 {
-	static const struct sl_rcol cols[] = {
-		{"agent_id", SL_R_STR},           {"environment", SL_R_STR},
-		{"strategy", SL_R_STR},           {"target_instances", SL_R_F64},
-		{"predicted_duration_ms", SL_R_F64}, {"lower_90_ms", SL_R_F64},
-		{"upper_90_ms", SL_R_F64},        {"duration_note", SL_R_STR},
-		{"similar_deployments", SL_R_I64}, {"similar_by", SL_R_STR},
-		{"success_probability", SL_R_F64}, {"success_lower_90", SL_R_F64},
-		{"success_upper_90", SL_R_F64},   {"confidence", SL_R_STR},
-		{"risk_factors", SL_R_STR},       {"recommendations", SL_R_STR},
-		{"rollback_risk_score", SL_R_F64}, {"rollback_risk_level", SL_R_STR},
-	};
 	struct history h;
 	struct dmodel m = {0};
 	struct sim_index s = {SL_U64MAP_INIT, NULL, 0, 0};
@@ -1026,28 +1007,33 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 				pl.start, &rr)))
 		goto out;
 	rc = SL_ENOMEM;
-	if (!(t = sl_table_new("prediction", cols, 18)) || sl_table_add_row(t) ||
-	    sl_table_set_str(t, 0, p->agent, strlen(p->agent)) ||
-	    sl_table_set_str(t, 1, p->env, strlen(p->env)) ||
-	    (strat && sl_table_set_str(t, 2, strat, strlen(strat))) ||
-	    sl_table_set_str(t, 7, sl_buf_cstr(&note), note.len) ||
-	    sl_table_set_str(t, 9, sim_names[level], strlen(sim_names[level])) ||
-	    sl_table_set_str(t, 13,
-			     c.finished >= 100 ? "high" : c.finished >= 30 ? "medium" : "low",
-			     c.finished >= 100 ? 4 : c.finished >= 30 ? 6 : 3) ||
-	    sl_table_set_str(t, 14, sl_buf_cstr(&fac), fac.len) ||
-	    sl_table_set_str(t, 15, sl_buf_cstr(&rec), rec.len) ||
-	    sl_table_set_str(t, 17, rr.level, strlen(rr.level)))
+	if (!(t = sl_table_new_def(SL_T_PREDICTION)) || sl_table_add_row(t) ||
+	    sl_table_set_str(t, SL_PREDICTION_AGENT_ID, p->agent, strlen(p->agent)) ||
+	    sl_table_set_str(t, SL_PREDICTION_ENVIRONMENT, p->env, strlen(p->env)) ||
+	    (strat && sl_table_set_str(t, SL_PREDICTION_STRATEGY, strat, strlen(strat))) ||
+	    sl_table_set_str(t, SL_PREDICTION_DURATION_NOTE, sl_buf_cstr(&note), note.len) ||
+	    sl_table_set_str(t, SL_PREDICTION_SIMILAR_BY, sim_names[level],
+			     strlen(sim_names[level])) ||
+	    sl_table_set_str(t, SL_PREDICTION_CONFIDENCE,
+			     c.finished >= 100	? "high"
+			     : c.finished >= 30 ? "medium"
+						: "low",
+			     c.finished >= 100	? 4
+			     : c.finished >= 30 ? 6
+						: 3) ||
+	    sl_table_set_str(t, SL_PREDICTION_RISK_FACTORS, sl_buf_cstr(&fac), fac.len) ||
+	    sl_table_set_str(t, SL_PREDICTION_RECOMMENDATIONS, sl_buf_cstr(&rec), rec.len) ||
+	    sl_table_set_str(t, SL_PREDICTION_ROLLBACK_RISK_LEVEL, rr.level, strlen(rr.level)))
 		goto out;
-	sl_table_set_f64(t, 3, pl.target);
-	sl_table_set_f64(t, 4, pred);
-	sl_table_set_f64(t, 5, lo);
-	sl_table_set_f64(t, 6, hi);
-	sl_table_set_i64(t, 8, (int64_t)c.finished);
-	sl_table_set_f64(t, 10, mean);
-	sl_table_set_f64(t, 11, slo);
-	sl_table_set_f64(t, 12, shi);
-	sl_table_set_f64(t, 16, rr.score);
+	sl_table_set_f64(t, SL_PREDICTION_TARGET_INSTANCES, pl.target);
+	sl_table_set_f64(t, SL_PREDICTION_PREDICTED_DURATION_MS, pred);
+	sl_table_set_f64(t, SL_PREDICTION_LOWER_90_MS, lo);
+	sl_table_set_f64(t, SL_PREDICTION_UPPER_90_MS, hi);
+	sl_table_set_i64(t, SL_PREDICTION_SIMILAR_DEPLOYMENTS, (int64_t)c.finished);
+	sl_table_set_f64(t, SL_PREDICTION_SUCCESS_PROBABILITY, mean);
+	sl_table_set_f64(t, SL_PREDICTION_SUCCESS_LOWER_90, slo);
+	sl_table_set_f64(t, SL_PREDICTION_SUCCESS_UPPER_90, shi);
+	sl_table_set_f64(t, SL_PREDICTION_ROLLBACK_RISK_SCORE, rr.score);
 	rc = query_print_table(p, t);
 out:
 	if (rc == SL_ENOMEM)

@@ -362,20 +362,6 @@ static int cmp_pair(const void *x, const void *y)
 
 static int causes_table(const struct history *h, struct sl_analysis *a)
 {
-	static const struct sl_rcol cols[] = {
-		{"cause", SL_R_STR},
-		{"category", SL_R_STR},
-		{"rollbacks", SL_R_I64},
-		{"share", SL_R_F64},
-		{"agents", SL_R_I64},
-		{"environments", SL_R_I64},
-		{"median_time_to_rollback_ms", SL_R_I64},
-		{"avg_instances_affected", SL_R_F64},
-		{"median_recovery_ms", SL_R_I64},
-		{"unrecovered", SL_R_I64},
-		{"prevention", SL_R_STR},
-		{"example", SL_R_STR},
-	};
 	struct sl_dict *tmpl = sl_dict_new();
 	struct sl_buf b = SL_BUF_INIT;
 	struct sl_u64map pairs = SL_U64MAP_INIT;
@@ -472,7 +458,7 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 	}
 	sort_tmpl = tmpl;
 	sl_sort(cs, nc, sizeof(*cs), cmp_stat);
-	if (!(t = sl_table_new("rollback_causes", cols, 12)))
+	if (!(t = sl_table_new_def(SL_T_ROLLBACK_CAUSES)))
 		goto out;
 	for (size_t c = 0; c < nc; c++) {
 		size_t n;
@@ -484,27 +470,29 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 			goto out;
 		cat = rollback_category(sl_buf_cstr(&b));
 		prev = prevention(cat);
-		if (sl_table_add_row(t) || sl_table_set_str(t, 0, s, n) ||
-		    sl_table_set_str(t, 1, cat, strlen(cat)) ||
-		    sl_table_set_str(t, 10, prev, strlen(prev)))
+		if (sl_table_add_row(t) || sl_table_set_str(t, SL_ROLLBACK_CAUSES_CAUSE, s, n) ||
+		    sl_table_set_str(t, SL_ROLLBACK_CAUSES_CATEGORY, cat, strlen(cat)) ||
+		    sl_table_set_str(t, SL_ROLLBACK_CAUSES_PREVENTION, prev, strlen(prev)))
 			goto out;
 		if (cs[c].example_row != UINT64_MAX) {
 			const char *ex = history_name(h, hist_get(h, cs[c].example_row).reason, &n);
 
-			if (sl_table_set_str(t, 11, ex, n))
+			if (sl_table_set_str(t, SL_ROLLBACK_CAUSES_EXAMPLE, ex, n))
 				goto out;
 		}
-		sl_table_set_i64(t, 2, (int64_t)cs[c].count);
-		sl_table_set_f64(t, 3, (double)cs[c].count / (double)total);
-		sl_table_set_i64(t, 4, (int64_t)cs[c].agents);
-		sl_table_set_i64(t, 5, (int64_t)cs[c].envs);
+		sl_table_set_i64(t, SL_ROLLBACK_CAUSES_ROLLBACKS, (int64_t)cs[c].count);
+		sl_table_set_f64(t, SL_ROLLBACK_CAUSES_SHARE, (double)cs[c].count / (double)total);
+		sl_table_set_i64(t, SL_ROLLBACK_CAUSES_AGENTS, (int64_t)cs[c].agents);
+		sl_table_set_i64(t, SL_ROLLBACK_CAUSES_ENVIRONMENTS, (int64_t)cs[c].envs);
 		if (cs[c].ttr_med >= 0)
-			sl_table_set_i64(t, 6, cs[c].ttr_med);
+			sl_table_set_i64(t, SL_ROLLBACK_CAUSES_MEDIAN_TIME_TO_ROLLBACK_MS,
+					 cs[c].ttr_med);
 		if (cs[c].instances_n)
-			sl_table_set_f64(t, 7, cs[c].instances / (double)cs[c].instances_n);
+			sl_table_set_f64(t, SL_ROLLBACK_CAUSES_AVG_INSTANCES_AFFECTED,
+					 cs[c].instances / (double)cs[c].instances_n);
 		if (cs[c].rec_med >= 0)
-			sl_table_set_i64(t, 8, cs[c].rec_med);
-		sl_table_set_i64(t, 9, (int64_t)cs[c].unrecovered);
+			sl_table_set_i64(t, SL_ROLLBACK_CAUSES_MEDIAN_RECOVERY_MS, cs[c].rec_med);
+		sl_table_set_i64(t, SL_ROLLBACK_CAUSES_UNRECOVERED, (int64_t)cs[c].unrecovered);
 	}
 	if (sl_analysis_add(a, t))
 		goto out;
@@ -730,14 +718,6 @@ static long by_end(const struct history *h, struct end_row **ends, size_t *nf)
 
 static int risk_tables(const struct history *h, struct sl_analysis *a)
 {
-	static const struct sl_rcol cols[] = {
-		{"deployment_id", SL_R_STR},    {"agent_id", SL_R_STR},
-		{"environment", SL_R_STR},      {"start_time", SL_R_TIME},
-		{"rollout_strategy", SL_R_STR}, {"risk_score", SL_R_F64},
-		{"risk_level", SL_R_STR},       {"risk_factors", SL_R_STR},
-		{"mitigations", SL_R_STR},      {"recommended_validation", SL_R_STR},
-		{"rolled_back", SL_R_BOOL},
-	};
 	static const char *const hist_factors[2] = {"agent_rollback_history", "strategy_rollback_rate"};
 	static const char *const hist_mitigations[2] = {
 		"review the agent's recent rollbacks in this environment first",
@@ -757,7 +737,7 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 		goto out;
 	ne = (size_t)got;
 	hold_from = nf - nf / 5; /* the last 20% of the finished deployments */
-	if (!(t = sl_table_new_stream(a, "rollback_risk", cols, 11)))
+	if (!(t = sl_table_new_stream_def(a, SL_T_ROLLBACK_RISK)))
 		goto out;
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hist_row wv = hist_get(h, i), *w = &wv;
@@ -781,18 +761,23 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 		sl_buf_reset(&mit);
 		if (s.global.n == 0) {
 			/* nothing had ended yet: no score, only the prior */
-			if (sl_table_add_row(t) || frame_table_set_id(t, 0, h->f, w->id) ||
-			    table_set_name(t, 1, h->names, w->agent) ||
-			    table_set_name(t, 2, h->names, w->env) ||
-			    (w->strategy != HIST_NONE && table_set_name(t, 4, h->names, w->strategy)) ||
-			    sl_table_set_str(t, 6, "unknown", 7) ||
-			    sl_table_set_str(t, 7, "no_history", 10) ||
-			    sl_table_set_str(t, 8, "deploy to a lower environment first", 35) ||
-			    sl_table_set_str(t, 9, validation_for(1), strlen(validation_for(1))))
+			if (sl_table_add_row(t) ||
+			    frame_table_set_id(t, SL_ROLLBACK_RISK_DEPLOYMENT_ID, h->f, w->id) ||
+			    table_set_name(t, SL_ROLLBACK_RISK_AGENT_ID, h->names, w->agent) ||
+			    table_set_name(t, SL_ROLLBACK_RISK_ENVIRONMENT, h->names, w->env) ||
+			    (w->strategy != HIST_NONE &&
+			     table_set_name(t, SL_ROLLBACK_RISK_ROLLOUT_STRATEGY, h->names,
+					    w->strategy)) ||
+			    sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_LEVEL, "unknown", 7) ||
+			    sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_FACTORS, "no_history", 10) ||
+			    sl_table_set_str(t, SL_ROLLBACK_RISK_MITIGATIONS,
+					     "deploy to a lower environment first", 35) ||
+			    sl_table_set_str(t, SL_ROLLBACK_RISK_RECOMMENDED_VALIDATION,
+					     validation_for(1), strlen(validation_for(1))))
 				goto out;
-			sl_table_set_i64(t, 3, w->start);
+			sl_table_set_i64(t, SL_ROLLBACK_RISK_START_TIME, w->start);
 			if (w->finished) {
-				sl_table_set_bool(t, 10, w->rolled_back);
+				sl_table_set_bool(t, SL_ROLLBACK_RISK_ROLLED_BACK, w->rolled_back);
 				seen++;
 			}
 			continue;
@@ -805,18 +790,24 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 					     add_sep(&mit) || sl_buf_adds(&mit, m)))
 				goto out;
 		}
-		if (sl_table_add_row(t) || frame_table_set_id(t, 0, h->f, w->id) ||
-		    table_set_name(t, 1, h->names, w->agent) || table_set_name(t, 2, h->names, w->env) ||
-		    (w->strategy != HIST_NONE && table_set_name(t, 4, h->names, w->strategy)) ||
-		    sl_table_set_str(t, 6, risk_level(score), strlen(risk_level(score))) ||
-		    sl_table_set_str(t, 7, sl_buf_cstr(&fac), fac.len) ||
-		    sl_table_set_str(t, 8, sl_buf_cstr(&mit), mit.len) ||
-		    sl_table_set_str(t, 9, validation_for(lv), strlen(validation_for(lv))))
+		if (sl_table_add_row(t) ||
+		    frame_table_set_id(t, SL_ROLLBACK_RISK_DEPLOYMENT_ID, h->f, w->id) ||
+		    table_set_name(t, SL_ROLLBACK_RISK_AGENT_ID, h->names, w->agent) ||
+		    table_set_name(t, SL_ROLLBACK_RISK_ENVIRONMENT, h->names, w->env) ||
+		    (w->strategy != HIST_NONE &&
+		     table_set_name(t, SL_ROLLBACK_RISK_ROLLOUT_STRATEGY, h->names, w->strategy)) ||
+		    sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_LEVEL, risk_level(score),
+				     strlen(risk_level(score))) ||
+		    sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_FACTORS, sl_buf_cstr(&fac),
+				     fac.len) ||
+		    sl_table_set_str(t, SL_ROLLBACK_RISK_MITIGATIONS, sl_buf_cstr(&mit), mit.len) ||
+		    sl_table_set_str(t, SL_ROLLBACK_RISK_RECOMMENDED_VALIDATION, validation_for(lv),
+				     strlen(validation_for(lv))))
 			goto out;
-		sl_table_set_i64(t, 3, w->start);
-		sl_table_set_f64(t, 5, score);
+		sl_table_set_i64(t, SL_ROLLBACK_RISK_START_TIME, w->start);
+		sl_table_set_f64(t, SL_ROLLBACK_RISK_RISK_SCORE, score);
 		if (w->finished)
-			sl_table_set_bool(t, 10, w->rolled_back);
+			sl_table_set_bool(t, SL_ROLLBACK_RISK_ROLLED_BACK, w->rolled_back);
 		if (w->finished && seen++ >= hold_from) {
 			double y = w->rolled_back;
 
@@ -830,7 +821,7 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 	if (sl_analysis_add(a, t))
 		goto out;
 	t = NULL;
-	if (!(mt = metric_table_new("rollback_risk_backtest")) ||
+	if (!(mt = metric_table_new(SL_T_ROLLBACK_RISK_BACKTEST)) ||
 	    metric_add(mt, "holdout_deployments", hn) ||
 	    metric_add(mt, "brier", hn ? brier / hn : NAN) ||
 	    metric_add(mt, "brier_base_rate", hn ? brier_base / hn : NAN) ||

@@ -90,21 +90,20 @@ out:
 	return rc < 0 ? rc : SL_OK;
 }
 
-/* The value of column col of the row of table name whose first column is
- * key ("overall", "all"). */
-static double lookup(const struct sl_analysis *a, const char *name, const char *key,
-		     const char *col)
+/* The value of column col of the row of table id whose column kc is key
+ * ("overall", "all"). */
+static double lookup(const struct sl_analysis *a, enum sl_tid id, int kc, const char *key, int col)
 {
-	const struct sl_table *t = sl_analysis_table(a, name);
+	const struct sl_table *t = sl_analysis_table(a, sl_tdef(id)->name);
 	double v;
 
 	if (!t)
 		return NAN;
 	for (size_t r = 0; r < sl_table_rows(t); r++) {
-		const char *k = sl_table_get_str(t, 0, r);
+		const char *k = sl_table_get_str(t, kc, r);
 
 		if (k && !strcmp(k, key))
-			return sl_table_get_f64(t, sl_table_col(t, col), r, &v) ? NAN : v;
+			return sl_table_get_f64(t, col, r, &v) ? NAN : v;
 	}
 	return NAN;
 }
@@ -128,10 +127,6 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 		  const struct frame *f,
 		  struct sl_analysis *a, struct sl_errctx *err)
 {
-	static const struct sl_rcol cols[] = {
-		{"metric", SL_R_STR}, {"value", SL_R_F64},   {"unit", SL_R_STR},
-		{"target", SL_R_STR}, {"samples", SL_R_I64}, {"met", SL_R_BOOL},
-	};
 	struct ctx cx;
 	struct sl_table *t = NULL;
 	int64_t *det = NULL;
@@ -154,21 +149,27 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 			continue;
 		det[ndet++] = tr->first_sign - tr->start;
 	}
-	value[0] = lookup(a, "summary", "overall", "success_rate");
-	samples[0] = lookup(a, "summary", "overall", "finished_deployments");
-	value[1] = lookup(a, "summary", "overall", "avg_duration_ms");
-	samples[1] = lookup(a, "summary", "overall", "total_deployments");
-	value[2] = lookup(a, "summary", "overall", "rollback_rate");
+	value[0] = lookup(a, SL_T_SUMMARY, SL_SUMMARY_SCOPE, "overall", SL_SUMMARY_SUCCESS_RATE);
+	samples[0] = lookup(a, SL_T_SUMMARY, SL_SUMMARY_SCOPE, "overall",
+			    SL_SUMMARY_FINISHED_DEPLOYMENTS);
+	value[1] = lookup(a, SL_T_SUMMARY, SL_SUMMARY_SCOPE, "overall", SL_SUMMARY_AVG_DURATION_MS);
+	samples[1] =
+		lookup(a, SL_T_SUMMARY, SL_SUMMARY_SCOPE, "overall", SL_SUMMARY_TOTAL_DEPLOYMENTS);
+	value[2] = lookup(a, SL_T_SUMMARY, SL_SUMMARY_SCOPE, "overall", SL_SUMMARY_ROLLBACK_RATE);
 	samples[2] = samples[0];
 	value[3] = ndet ? (double)lower_median(det, ndet) : NAN;
 	samples[3] = (double)ndet;
 	/* recovery: the DORA key (production), one number on the page */
-	value[4] = lookup(a, "dora", "failed_deployment_recovery_time", "value");
-	samples[4] = lookup(a, "dora", "failed_deployment_recovery_time", "samples");
+	value[4] = lookup(a, SL_T_DORA, SL_DORA_METRIC, "failed_deployment_recovery_time",
+			  SL_DORA_VALUE);
+	samples[4] = lookup(a, SL_T_DORA, SL_DORA_METRIC, "failed_deployment_recovery_time",
+			    SL_DORA_SAMPLES);
 	value[5] = versions_adoption_score(a, &samples[5]);
-	value[6] = lookup(a, "alert_precision", "all", "false_positive_rate");
-	samples[6] = lookup(a, "alert_precision", "all", "alerts");
-	if (!(t = sl_table_new("scorecard", cols, 6)))
+	value[6] = lookup(a, SL_T_ALERT_PRECISION, SL_ALERT_PRECISION_TYPE, "all",
+			  SL_ALERT_PRECISION_FALSE_POSITIVE_RATE);
+	samples[6] = lookup(a, SL_T_ALERT_PRECISION, SL_ALERT_PRECISION_TYPE, "all",
+			    SL_ALERT_PRECISION_ALERTS);
+	if (!(t = sl_table_new_def(SL_T_SCORECARD)))
 		goto nomem;
 	for (int k = 0; k < 7; k++) {
 		const struct target *tg = &targets[k];
@@ -180,15 +181,16 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 						  : v < bound;
 
 		snprintf(tgt, sizeof(tgt), "%s %.15g", tg->op, bound);
-		if (sl_table_add_row(t) || sl_table_set_str(t, 0, tg->metric, strlen(tg->metric)) ||
-		    sl_table_set_str(t, 2, tg->unit, strlen(tg->unit)) ||
-		    sl_table_set_str(t, 3, tgt, strlen(tgt)))
+		if (sl_table_add_row(t) ||
+		    sl_table_set_str(t, SL_SCORECARD_METRIC, tg->metric, strlen(tg->metric)) ||
+		    sl_table_set_str(t, SL_SCORECARD_UNIT, tg->unit, strlen(tg->unit)) ||
+		    sl_table_set_str(t, SL_SCORECARD_TARGET, tgt, strlen(tgt)))
 			goto nomem;
-		sl_table_set_f64(t, 1, v);
+		sl_table_set_f64(t, SL_SCORECARD_VALUE, v);
 		if (!isnan(samples[k]))
-			sl_table_set_i64(t, 4, (int64_t)samples[k]);
+			sl_table_set_i64(t, SL_SCORECARD_SAMPLES, (int64_t)samples[k]);
 		if (!isnan(v))
-			sl_table_set_bool(t, 5, met); /* unknown stays null */
+			sl_table_set_bool(t, SL_SCORECARD_MET, met); /* unknown stays null */
 	}
 	rc = sl_analysis_add(a, t) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
 	t = NULL;

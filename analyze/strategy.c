@@ -133,35 +133,37 @@ static int emit(struct sl_table *t, const struct cell *c, const struct sl_dict *
 	double perf = mean(&c->perf, c->n), dsum = 0;
 	const char *scope = c->env == NONE ? "overall" : "environment";
 
-	if (sl_table_add_row(t) || sl_table_set_str(t, 0, scope, strlen(scope)))
+	if (sl_table_add_row(t) || sl_table_set_str(t, SL_STRATEGIES_SCOPE, scope, strlen(scope)))
 		return SL_ENOMEM;
 	if (c->env != NONE) {
 		s = sl_dict_get(names, c->env, &n);
-		if (sl_table_set_str(t, 1, s, n))
+		if (sl_table_set_str(t, SL_STRATEGIES_ENVIRONMENT, s, n))
 			return SL_ENOMEM;
 	}
 	s = sl_dict_get(names, c->strategy, &n);
-	if (sl_table_set_str(t, 2, s, n))
+	if (sl_table_set_str(t, SL_STRATEGIES_STRATEGY, s, n))
 		return SL_ENOMEM;
-	sl_table_set_i64(t, 3, (int64_t)c->n);
-	sl_table_set_i64(t, 4, (int64_t)c->finished);
-	sl_table_set_f64(t, 5, sr);
+	sl_table_set_i64(t, SL_STRATEGIES_DEPLOYMENTS, (int64_t)c->n);
+	sl_table_set_i64(t, SL_STRATEGIES_FINISHED, (int64_t)c->finished);
+	sl_table_set_f64(t, SL_STRATEGIES_SUCCESS_RATE, sr);
 	for (size_t i = 0; i < c->ndur; i++)
 		dsum += (double)c->dur[i];
 	if (c->ndur) {
-		sl_table_set_f64(t, 6, dsum / (double)c->ndur);
+		sl_table_set_f64(t, SL_STRATEGIES_AVG_DURATION_MS, dsum / (double)c->ndur);
 		/* nearest rank: the smallest duration with 95% at or below it */
-		sl_table_set_f64(t, 7, (double)c->dur[(size_t)ceil(0.95 * (double)c->ndur) - 1]);
+		sl_table_set_f64(t, SL_STRATEGIES_P95_DURATION_MS,
+				 (double)c->dur[(size_t)ceil(0.95 * (double)c->ndur) - 1]);
 	}
-	sl_table_set_f64(t, 8, rr);
-	sl_table_set_f64(t, 9, mean(&c->lat, c->nlat));
-	sl_table_set_f64(t, 10, mean(&c->err, c->nerr));
-	sl_table_set_f64(t, 11, mean(&c->cpu, c->ncpu));
-	sl_table_set_f64(t, 12, mean(&c->mem, c->nmem));
-	sl_table_set_f64(t, 13, perf);
+	sl_table_set_f64(t, SL_STRATEGIES_ROLLBACK_RATE, rr);
+	sl_table_set_f64(t, SL_STRATEGIES_AVG_LATENCY_CHANGE, mean(&c->lat, c->nlat));
+	sl_table_set_f64(t, SL_STRATEGIES_AVG_ERROR_RATE_CHANGE, mean(&c->err, c->nerr));
+	sl_table_set_f64(t, SL_STRATEGIES_AVG_CPU_CHANGE, mean(&c->cpu, c->ncpu));
+	sl_table_set_f64(t, SL_STRATEGIES_AVG_MEMORY_CHANGE, mean(&c->mem, c->nmem));
+	sl_table_set_f64(t, SL_STRATEGIES_PERFORMANCE, perf);
 	if (c->finished)
-		sl_table_set_f64(t, 14, 100 * (0.6 * wilson_lower(c->completed, c->finished) +
-					       0.2 * (1 - rr) + 0.2 * perf));
+		sl_table_set_f64(t, SL_STRATEGIES_RECOMMENDATION_SCORE,
+				 100 * (0.6 * wilson_lower(c->completed, c->finished) +
+					0.2 * (1 - rr) + 0.2 * perf));
 	return SL_OK;
 }
 
@@ -169,23 +171,6 @@ int strategy_run(const struct analyze_params *p, const struct sl_store *st,
 		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err)
 {
-	static const struct sl_rcol cols[] = {
-		{"scope", SL_R_STR},
-		{"environment", SL_R_STR},
-		{"strategy", SL_R_STR},
-		{"deployments", SL_R_I64},
-		{"finished", SL_R_I64},
-		{"success_rate", SL_R_F64},
-		{"avg_duration_ms", SL_R_F64},
-		{"p95_duration_ms", SL_R_F64},
-		{"rollback_rate", SL_R_F64},
-		{"avg_latency_change", SL_R_F64},
-		{"avg_error_rate_change", SL_R_F64},
-		{"avg_cpu_change", SL_R_F64},
-		{"avg_memory_change", SL_R_F64},
-		{"performance", SL_R_F64},
-		{"recommendation_score", SL_R_F64},
-	};
 	struct ctx cx;
 	struct sl_table *t = NULL;
 	int rc;
@@ -206,7 +191,7 @@ int strategy_run(const struct analyze_params *p, const struct sl_store *st,
 			goto out;
 		}
 	}
-	if (!(t = sl_table_new("strategies", cols, 15))) {
+	if (!(t = sl_table_new_def(SL_T_STRATEGIES))) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}

@@ -199,18 +199,7 @@ static double ratio(uint64_t a, uint64_t b)
 
 static int rates_table(struct ctx *cx, struct sl_analysis *a)
 {
-	static const struct sl_rcol cols[] = {
-		{"agent_id", SL_R_STR},
-		{"environment", SL_R_STR},
-		{"deployment_date", SL_R_DAY},
-		{"total_deployments", SL_R_I64},
-		{"successful_deployments", SL_R_I64},
-		{"failed_deployments", SL_R_I64},
-		{"rollback_count", SL_R_I64},
-		{"avg_duration_ms", SL_R_F64},
-		{"avg_deployment_coverage", SL_R_F64},
-	};
-	struct sl_table *t = sl_table_new("success_rates", cols, 9);
+	struct sl_table *t = sl_table_new_def(SL_T_SUCCESS_RATES);
 
 	if (!t)
 		return SL_ENOMEM;
@@ -219,20 +208,23 @@ static int rates_table(struct ctx *cx, struct sl_analysis *a)
 	for (size_t i = 0; i < cx->ngroups; i++) {
 		const struct group *g = &cx->groups[i];
 
-		if (sl_table_add_row(t) || table_set_name(t, 0, cx->names, g->agent) ||
-		    table_set_name(t, 1, cx->names, g->env)) {
+		if (sl_table_add_row(t) ||
+		    table_set_name(t, SL_SUCCESS_RATES_AGENT_ID, cx->names, g->agent) ||
+		    table_set_name(t, SL_SUCCESS_RATES_ENVIRONMENT, cx->names, g->env)) {
 			sl_table_free(t);
 			return SL_ENOMEM;
 		}
-		sl_table_set_i64(t, 2, g->day);
-		sl_table_set_i64(t, 3, (int64_t)g->total);
-		sl_table_set_i64(t, 4, (int64_t)g->completed);
-		sl_table_set_i64(t, 5, (int64_t)g->failed);
-		sl_table_set_i64(t, 6, (int64_t)g->rollbacks);
+		sl_table_set_i64(t, SL_SUCCESS_RATES_DEPLOYMENT_DATE, g->day);
+		sl_table_set_i64(t, SL_SUCCESS_RATES_TOTAL_DEPLOYMENTS, (int64_t)g->total);
+		sl_table_set_i64(t, SL_SUCCESS_RATES_SUCCESSFUL_DEPLOYMENTS, (int64_t)g->completed);
+		sl_table_set_i64(t, SL_SUCCESS_RATES_FAILED_DEPLOYMENTS, (int64_t)g->failed);
+		sl_table_set_i64(t, SL_SUCCESS_RATES_ROLLBACK_COUNT, (int64_t)g->rollbacks);
 		if (g->dur_n)
-			sl_table_set_f64(t, 7, (double)g->dur_sum / (double)g->dur_n);
+			sl_table_set_f64(t, SL_SUCCESS_RATES_AVG_DURATION_MS,
+					 (double)g->dur_sum / (double)g->dur_n);
 		if (g->cov_n)
-			sl_table_set_f64(t, 8, sl_fsum_value(&g->cov_sum) / (double)g->cov_n);
+			sl_table_set_f64(t, SL_SUCCESS_RATES_AVG_DEPLOYMENT_COVERAGE,
+					 sl_fsum_value(&g->cov_sum) / (double)g->cov_n);
 	}
 	return sl_analysis_add(a, t);
 }
@@ -243,46 +235,31 @@ static int summary_row(struct sl_table *t, const char *scope, const struct sl_di
 {
 	double sr = ratio(c->completed, c->finished), psr = ratio(p->completed, p->finished);
 
-	if (sl_table_add_row(t) || sl_table_set_str(t, 0, scope, strlen(scope)) ||
-	    (env && table_set_name(t, 1, d, *env)))
+	if (sl_table_add_row(t) || sl_table_set_str(t, SL_SUMMARY_SCOPE, scope, strlen(scope)) ||
+	    (env && table_set_name(t, SL_SUMMARY_ENVIRONMENT, d, *env)))
 		return SL_ENOMEM;
-	sl_table_set_i64(t, 2, (int64_t)c->total);
-	sl_table_set_i64(t, 3, (int64_t)c->active);
-	sl_table_set_i64(t, 4, (int64_t)c->finished);
-	sl_table_set_i64(t, 5, (int64_t)c->completed);
-	sl_table_set_i64(t, 6, (int64_t)c->failed);
-	sl_table_set_i64(t, 7, (int64_t)c->rolled_back);
-	sl_table_set_f64(t, 8, sr);
-	sl_table_set_f64(t, 9, ratio(c->rolled_back, c->finished));
+	sl_table_set_i64(t, SL_SUMMARY_TOTAL_DEPLOYMENTS, (int64_t)c->total);
+	sl_table_set_i64(t, SL_SUMMARY_ACTIVE_DEPLOYMENTS, (int64_t)c->active);
+	sl_table_set_i64(t, SL_SUMMARY_FINISHED_DEPLOYMENTS, (int64_t)c->finished);
+	sl_table_set_i64(t, SL_SUMMARY_SUCCESSFUL_DEPLOYMENTS, (int64_t)c->completed);
+	sl_table_set_i64(t, SL_SUMMARY_FAILED_DEPLOYMENTS, (int64_t)c->failed);
+	sl_table_set_i64(t, SL_SUMMARY_ROLLED_BACK_DEPLOYMENTS, (int64_t)c->rolled_back);
+	sl_table_set_f64(t, SL_SUMMARY_SUCCESS_RATE, sr);
+	sl_table_set_f64(t, SL_SUMMARY_ROLLBACK_RATE, ratio(c->rolled_back, c->finished));
 	if (c->dur_n)
-		sl_table_set_f64(t, 10, (double)c->dur_sum / (double)c->dur_n);
+		sl_table_set_f64(t, SL_SUMMARY_AVG_DURATION_MS,
+				 (double)c->dur_sum / (double)c->dur_n);
 	if (has_prev) {
-		sl_table_set_i64(t, 11, (int64_t)p->total);
-		sl_table_set_f64(t, 12, psr);
-		sl_table_set_f64(t, 13, sr - psr);
+		sl_table_set_i64(t, SL_SUMMARY_PREV_TOTAL_DEPLOYMENTS, (int64_t)p->total);
+		sl_table_set_f64(t, SL_SUMMARY_PREV_SUCCESS_RATE, psr);
+		sl_table_set_f64(t, SL_SUMMARY_SUCCESS_RATE_CHANGE, sr - psr);
 	}
 	return SL_OK;
 }
 
 static int summary_table(struct ctx *cx, struct sl_analysis *a, int has_prev)
 {
-	static const struct sl_rcol cols[] = {
-		{"scope", SL_R_STR},
-		{"environment", SL_R_STR},
-		{"total_deployments", SL_R_I64},
-		{"active_deployments", SL_R_I64},
-		{"finished_deployments", SL_R_I64},
-		{"successful_deployments", SL_R_I64},
-		{"failed_deployments", SL_R_I64},
-		{"rolled_back_deployments", SL_R_I64},
-		{"success_rate", SL_R_F64},
-		{"rollback_rate", SL_R_F64},
-		{"avg_duration_ms", SL_R_F64},
-		{"prev_total_deployments", SL_R_I64},
-		{"prev_success_rate", SL_R_F64},
-		{"success_rate_change", SL_R_F64},
-	};
-	struct sl_table *t = sl_table_new("summary", cols, 14);
+	struct sl_table *t = sl_table_new_def(SL_T_SUMMARY);
 
 	if (!t)
 		return SL_ENOMEM;

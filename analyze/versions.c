@@ -335,24 +335,25 @@ static int write_regressions(const struct analyze_params *p, struct vctx *cx, st
 			}
 		}
 		v->regression = frag || lreg;
-		if (sl_table_add_row(t) || set_name(t, 0, cx, v->agent) ||
-		    set_name(t, 1, cx, v->version) || set_name(t, 2, cx, u->version))
+		if (sl_table_add_row(t) || set_name(t, SL_REGRESSIONS_AGENT_ID, cx, v->agent) ||
+		    set_name(t, SL_REGRESSIONS_VERSION, cx, v->version) ||
+		    set_name(t, SL_REGRESSIONS_PREVIOUS_VERSION, cx, u->version))
 			goto nomem;
-		sl_table_set_i64(t, 3, (int64_t)v->finished);
-		sl_table_set_i64(t, 4, (int64_t)v->failed);
-		sl_table_set_f64(t, 5, rv);
-		sl_table_set_i64(t, 6, (int64_t)u->finished);
-		sl_table_set_i64(t, 7, (int64_t)u->failed);
-		sl_table_set_f64(t, 8, ru);
-		sl_table_set_f64(t, 9, pf);
-		sl_table_set_i64(t, 10, (int64_t)v->nlat);
-		sl_table_set_i64(t, 11, (int64_t)u->nlat);
-		sl_table_set_f64(t, 12, mx);
-		sl_table_set_f64(t, 13, my);
-		sl_table_set_f64(t, 14, pl);
-		sl_table_set_bool(t, 15, frag);
-		sl_table_set_bool(t, 16, lreg);
-		sl_table_set_bool(t, 17, v->regression);
+		sl_table_set_i64(t, SL_REGRESSIONS_FINISHED, (int64_t)v->finished);
+		sl_table_set_i64(t, SL_REGRESSIONS_FAILED, (int64_t)v->failed);
+		sl_table_set_f64(t, SL_REGRESSIONS_FAILURE_RATE, rv);
+		sl_table_set_i64(t, SL_REGRESSIONS_PREVIOUS_FINISHED, (int64_t)u->finished);
+		sl_table_set_i64(t, SL_REGRESSIONS_PREVIOUS_FAILED, (int64_t)u->failed);
+		sl_table_set_f64(t, SL_REGRESSIONS_PREVIOUS_FAILURE_RATE, ru);
+		sl_table_set_f64(t, SL_REGRESSIONS_FAILURE_P_VALUE, pf);
+		sl_table_set_i64(t, SL_REGRESSIONS_LATENCY_SAMPLES, (int64_t)v->nlat);
+		sl_table_set_i64(t, SL_REGRESSIONS_PREVIOUS_LATENCY_SAMPLES, (int64_t)u->nlat);
+		sl_table_set_f64(t, SL_REGRESSIONS_MEDIAN_LATENCY_CHANGE, mx);
+		sl_table_set_f64(t, SL_REGRESSIONS_PREVIOUS_MEDIAN_LATENCY_CHANGE, my);
+		sl_table_set_f64(t, SL_REGRESSIONS_LATENCY_P_VALUE, pl);
+		sl_table_set_bool(t, SL_REGRESSIONS_FAILURE_REGRESSION, frag);
+		sl_table_set_bool(t, SL_REGRESSIONS_LATENCY_REGRESSION, lreg);
+		sl_table_set_bool(t, SL_REGRESSIONS_REGRESSION, v->regression);
 	}
 	free(x);
 	free(y);
@@ -405,18 +406,20 @@ static int write_versions(const struct analyze_params *p, struct vctx *cx, struc
 					break;
 				}
 		}
-		if (sl_table_add_row(t) || set_name(t, 0, cx, cx->v[a0].agent))
+		if (sl_table_add_row(t) || set_name(t, SL_VERSIONS_AGENT_ID, cx, cx->v[a0].agent))
 			goto out;
-		sl_table_set_i64(t, 1, (int64_t)(a1 - a0));
-		sl_table_set_i64(t, 2, cx->v[a0].first);
-		sl_table_set_i64(t, 3, cx->v[a1 - 1].first);
+		sl_table_set_i64(t, SL_VERSIONS_RELEASES, (int64_t)(a1 - a0));
+		sl_table_set_i64(t, SL_VERSIONS_FIRST_RELEASE, cx->v[a0].first);
+		sl_table_set_i64(t, SL_VERSIONS_LAST_RELEASE, cx->v[a1 - 1].first);
 		if (cx->v[a1 - 1].first > cx->v[a0].first)
-			sl_table_set_f64(t, 4, (double)(a1 - a0 - 1) /
-						       ((double)(cx->v[a1 - 1].first - cx->v[a0].first) /
-							(double)WEEK_MS));
+			sl_table_set_f64(t, SL_VERSIONS_RELEASES_PER_WEEK,
+					 (double)(a1 - a0 - 1) /
+						 ((double)(cx->v[a1 - 1].first - cx->v[a0].first) /
+						  (double)WEEK_MS));
 		if (ng) {
 			sl_sort_i64(gap, ng);
-			sl_table_set_f64(t, 5, (double)gap[(ng - 1) / 2] / (double)HOUR_MS);
+			sl_table_set_f64(t, SL_VERSIONS_MEDIAN_RELEASE_INTERVAL_H,
+					 (double)gap[(ng - 1) / 2] / (double)HOUR_MS);
 		}
 		if (nf >= 3 && !gsl_fit_linear(fx, 1, fy, 1, nf, &c0, &c1, &c00, &c01, &c11, &ss)) {
 			double change = c1 * (double)(nf - 1);
@@ -424,16 +427,17 @@ static int write_versions(const struct analyze_params *p, struct vctx *cx, struc
 					    : change >= 0.05 ? "degrading"
 							     : "stable";
 
-			sl_table_set_f64(t, 6, c1);
-			if (sl_table_set_str(t, 7, trend, strlen(trend)))
+			sl_table_set_f64(t, SL_VERSIONS_FAILURE_RATE_SLOPE, c1);
+			if (sl_table_set_str(t, SL_VERSIONS_STABILITY_TREND, trend, strlen(trend)))
 				goto out;
 		}
-		sl_table_set_i64(t, 8, (int64_t)nreg);
+		sl_table_set_i64(t, SL_VERSIONS_REGRESSIONS, (int64_t)nreg);
 		if (nroll) {
 			sl_sort_i64(roll, nroll);
-			sl_table_set_f64(t, 9, (double)roll[(nroll - 1) / 2] / (double)HOUR_MS);
+			sl_table_set_f64(t, SL_VERSIONS_OPTIMAL_ROLLOUT_H,
+					 (double)roll[(nroll - 1) / 2] / (double)HOUR_MS);
 		}
-		sl_table_set_i64(t, 10, (int64_t)nroll);
+		sl_table_set_i64(t, SL_VERSIONS_ROLLOUTS_MEASURED, (int64_t)nroll);
 	}
 	rc = SL_OK;
 out:
@@ -449,31 +453,25 @@ static int write_adoption(const struct vctx *cx, struct sl_table *t)
 	for (size_t i = 0; i < cx->nad; i++) {
 		const struct adopt *a = &cx->ad[i];
 
-		if (sl_table_add_row(t) || set_name(t, 0, cx, a->agent) || set_name(t, 1, cx, a->env) ||
-		    set_name(t, 2, cx, a->version))
+		if (sl_table_add_row(t) || set_name(t, SL_ADOPTION_AGENT_ID, cx, a->agent) ||
+		    set_name(t, SL_ADOPTION_ENVIRONMENT, cx, a->env) ||
+		    set_name(t, SL_ADOPTION_VERSION, cx, a->version))
 			return SL_ENOMEM;
-		sl_table_set_i64(t, 3, a->first);
-		sl_table_set_i64(t, 4, a->deployments);
-		sl_table_set_i64(t, 5, a->groups);
-		sl_table_set_i64(t, 6, a->reached);
+		sl_table_set_i64(t, SL_ADOPTION_FIRST_DEPLOYMENT, a->first);
+		sl_table_set_i64(t, SL_ADOPTION_DEPLOYMENTS, a->deployments);
+		sl_table_set_i64(t, SL_ADOPTION_TARGET_GROUPS, a->groups);
+		sl_table_set_i64(t, SL_ADOPTION_GROUPS_REACHED, a->reached);
 		for (int h = 0; h < 5; h++)
-			sl_table_set_f64(t, 7 + h, a->share[h]);
-		sl_table_set_f64(t, 12, a->final_share);
+			sl_table_set_f64(t, SL_ADOPTION_SHARE_1H + h, a->share[h]);
+		sl_table_set_f64(t, SL_ADOPTION_FINAL_SHARE, a->final_share);
 		if (a->has_t80)
-			sl_table_set_f64(t, 13, (double)a->t80 / (double)HOUR_MS);
+			sl_table_set_f64(t, SL_ADOPTION_TIME_TO_80_H,
+					 (double)a->t80 / (double)HOUR_MS);
 		if (a->within >= 0)
-			sl_table_set_bool(t, 14, a->within);
+			sl_table_set_bool(t, SL_ADOPTION_WITHIN_48H, a->within);
 	}
 	return SL_OK;
 }
-
-static const struct sl_rcol adoption_cols[] = {
-	{"agent_id", SL_R_STR},	      {"environment", SL_R_STR},   {"version", SL_R_STR},
-	{"first_deployment", SL_R_TIME}, {"deployments", SL_R_I64},   {"target_groups", SL_R_I64},
-	{"groups_reached", SL_R_I64},  {"share_1h", SL_R_F64},	   {"share_6h", SL_R_F64},
-	{"share_24h", SL_R_F64},       {"share_48h", SL_R_F64},	   {"share_168h", SL_R_F64},
-	{"final_share", SL_R_F64},     {"time_to_80_h", SL_R_F64}, {"within_48h", SL_R_BOOL},
-};
 
 static void vctx_release(struct vctx *cx)
 {
@@ -487,25 +485,6 @@ static void vctx_release(struct vctx *cx)
 static int build(const struct analyze_params *p, const struct frame *f, struct sl_analysis *a,
 		 struct sl_errctx *err)
 {
-	static const struct sl_rcol reg_cols[] = {
-		{"agent_id", SL_R_STR},		{"version", SL_R_STR},
-		{"previous_version", SL_R_STR}, {"finished", SL_R_I64},
-		{"failed", SL_R_I64},		{"failure_rate", SL_R_F64},
-		{"previous_finished", SL_R_I64}, {"previous_failed", SL_R_I64},
-		{"previous_failure_rate", SL_R_F64}, {"failure_p_value", SL_R_F64},
-		{"latency_samples", SL_R_I64},	{"previous_latency_samples", SL_R_I64},
-		{"median_latency_change", SL_R_F64}, {"previous_median_latency_change", SL_R_F64},
-		{"latency_p_value", SL_R_F64},	{"failure_regression", SL_R_BOOL},
-		{"latency_regression", SL_R_BOOL}, {"regression", SL_R_BOOL},
-	};
-	static const struct sl_rcol ver_cols[] = {
-		{"agent_id", SL_R_STR},		  {"releases", SL_R_I64},
-		{"first_release", SL_R_TIME},	  {"last_release", SL_R_TIME},
-		{"releases_per_week", SL_R_F64},  {"median_release_interval_h", SL_R_F64},
-		{"failure_rate_slope", SL_R_F64}, {"stability_trend", SL_R_STR},
-		{"regressions", SL_R_I64},	  {"optimal_rollout_h", SL_R_F64},
-		{"rollouts_measured", SL_R_I64},
-	};
 	struct vctx cx;
 	struct sl_table *ta = NULL, *tr = NULL, *tv = NULL;
 	int rc;
@@ -514,11 +493,9 @@ static int build(const struct analyze_params *p, const struct frame *f, struct s
 	cx.names = f->names;
 	if ((rc = take_deps(f, &cx, err)))
 		goto out;
-	if (!(ta = sl_table_new("adoption", adoption_cols, 15)) ||
-	    !(tr = sl_table_new("regressions", reg_cols, 18)) ||
-	    !(tv = sl_table_new("versions", ver_cols, 11)) || adoption(p, &cx) ||
-	    per_version(&cx) || write_regressions(p, &cx, tr) || write_versions(p, &cx, tv) ||
-	    write_adoption(&cx, ta))
+	if (!(ta = sl_table_new_def(SL_T_ADOPTION)) || !(tr = sl_table_new_def(SL_T_REGRESSIONS)) ||
+	    !(tv = sl_table_new_def(SL_T_VERSIONS)) || adoption(p, &cx) || per_version(&cx) ||
+	    write_regressions(p, &cx, tr) || write_versions(p, &cx, tv) || write_adoption(&cx, ta))
 		goto nomem;
 	{
 		struct sl_table *all[] = {tv, ta, tr};
@@ -561,17 +538,18 @@ static int build_store(const struct analyze_params *p, const struct sl_store *st
 
 double versions_adoption_score(const struct sl_analysis *a, double *samples)
 {
-	const struct sl_table *t = sl_analysis_table(a, "adoption");
+	const struct sl_table *t = sl_analysis_table(a, sl_tdef(SL_T_ADOPTION)->name);
 	size_t n = 0, met = 0;
 
 	*samples = 0;
 	if (!t)
 		return NAN;
 	for (size_t r = 0; r < sl_table_rows(t); r++) {
-		const char *env = sl_table_get_str(t, 1, r);
+		const char *env = sl_table_get_str(t, SL_ADOPTION_ENVIRONMENT, r);
 		double w;
 
-		if (!env || strcmp(env, "production") || sl_table_get_f64(t, 14, r, &w))
+		if (!env || strcmp(env, "production") ||
+		    sl_table_get_f64(t, SL_ADOPTION_WITHIN_48H, r, &w))
 			continue;
 		n++;
 		met += w != 0;
@@ -582,20 +560,15 @@ double versions_adoption_score(const struct sl_analysis *a, double *samples)
 
 /* Queries. */
 
+/* The rows of src (the adoption table) of that version (all when NULL). */
 static int print_rows(const struct analyze_params *p, const struct sl_table *src,
 		      const char *version, const char *what, struct sl_errctx *err)
 {
+	const struct sl_tdef *d = sl_tdef(SL_T_ADOPTION);
 	struct sl_table *t;
-	int nc = sl_table_ncols(src), vc = sl_table_col(src, "version"), rc;
-	struct sl_rcol cols[32];
+	int nc = SL_ADOPTION_NCOLS, vc = SL_ADOPTION_VERSION, rc;
 
-	if (nc > 32)
-		return sl_err_set(err, SL_EINVAL, NULL, 0, "too many columns");
-	for (int c = 0; c < nc; c++) {
-		cols[c].name = sl_table_col_name(src, c);
-		cols[c].type = sl_table_col_type(src, c);
-	}
-	if (!(t = sl_table_new(sl_table_name(src), cols, nc)))
+	if (!(t = sl_table_new_def(SL_T_ADOPTION)))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	for (size_t r = 0; r < sl_table_rows(src); r++) {
 		const char *v = sl_table_get_str(src, vc, r);
@@ -611,7 +584,7 @@ static int print_rows(const struct analyze_params *p, const struct sl_table *src
 			if (s && sl_table_set_str(t, c, s, strlen(s)))
 				goto nomem;
 			if (!s && !sl_table_get_f64(src, c, r, &x)) {
-				if (cols[c].type == SL_R_F64)
+				if (d->cols[c].type == SL_R_F64)
 					sl_table_set_f64(t, c, x);
 				else
 					sl_table_set_i64(t, c, (int64_t)x);
@@ -641,8 +614,8 @@ int versions_query_adoption(const struct analyze_params *p, const struct sl_stor
 	if (!a)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if (!(rc = build_store(p, st, a, err)))
-		rc = print_rows(p, sl_analysis_table(a, "adoption"), query_arg(p, "version"),
-				"adoption", err);
+		rc = print_rows(p, sl_analysis_table(a, sl_tdef(SL_T_ADOPTION)->name),
+				query_arg(p, "version"), "adoption", err);
 	sl_analysis_free(a);
 	return rc;
 }
@@ -798,14 +771,6 @@ static const char *need_arg(const struct analyze_params *p, const char *key)
 int versions_query_compatibility(const struct analyze_params *p, const struct sl_store *st,
 				 struct sl_errctx *err)
 {
-	static const struct sl_rcol cols[] = {
-		{"agent_id", SL_R_STR},		  {"version", SL_R_STR},
-		{"target_environment", SL_R_STR}, {"api_versions", SL_R_STR},
-		{"breaking_changes", SL_R_STR},	  {"migration_required", SL_R_BOOL},
-		{"backward_compatible", SL_R_BOOL}, {"current_version", SL_R_STR},
-		{"current_api_versions", SL_R_STR}, {"shares_api_version", SL_R_BOOL},
-		{"compatible", SL_R_BOOL},	  {"reasons", SL_R_STR},
-	};
 	const char *version = need_arg(p, "version");
 	const char *target = query_arg_or(p, "target_environment", p->env);
 	struct vrow *v = NULL;
@@ -853,23 +818,29 @@ int versions_query_compatibility(const struct analyze_params *p, const struct sl
 				goto nomem;
 		}
 	}
-	if (!(t = sl_table_new("version_compatibility", cols, 12)) || sl_table_add_row(t) ||
-	    sl_table_set_str(t, 0, p->agent, strlen(p->agent)) ||
-	    sl_table_set_str(t, 1, version, strlen(version)) ||
-	    sl_table_set_str(t, 2, target, strlen(target)) ||
-	    (me->api && sl_table_set_str(t, 3, me->api, strlen(me->api))) ||
-	    (me->breaking && sl_table_set_str(t, 4, me->breaking, strlen(me->breaking))) ||
-	    (cur && sl_table_set_str(t, 7, cur->version, strlen(cur->version))) ||
-	    (cur && cur->api && sl_table_set_str(t, 8, cur->api, strlen(cur->api))) ||
-	    (why.len && sl_table_set_str(t, 11, why.data, why.len)))
+	if (!(t = sl_table_new_def(SL_T_VERSION_COMPATIBILITY)) || sl_table_add_row(t) ||
+	    sl_table_set_str(t, SL_VERSION_COMPATIBILITY_AGENT_ID, p->agent, strlen(p->agent)) ||
+	    sl_table_set_str(t, SL_VERSION_COMPATIBILITY_VERSION, version, strlen(version)) ||
+	    sl_table_set_str(t, SL_VERSION_COMPATIBILITY_TARGET_ENVIRONMENT, target,
+			     strlen(target)) ||
+	    (me->api && sl_table_set_str(t, SL_VERSION_COMPATIBILITY_API_VERSIONS, me->api,
+					 strlen(me->api))) ||
+	    (me->breaking && sl_table_set_str(t, SL_VERSION_COMPATIBILITY_BREAKING_CHANGES,
+					      me->breaking, strlen(me->breaking))) ||
+	    (cur && sl_table_set_str(t, SL_VERSION_COMPATIBILITY_CURRENT_VERSION, cur->version,
+				     strlen(cur->version))) ||
+	    (cur && cur->api &&
+	     sl_table_set_str(t, SL_VERSION_COMPATIBILITY_CURRENT_API_VERSIONS, cur->api,
+			      strlen(cur->api))) ||
+	    (why.len && sl_table_set_str(t, SL_VERSION_COMPATIBILITY_REASONS, why.data, why.len)))
 		goto nomem;
 	if (me->has_migration)
-		sl_table_set_bool(t, 5, me->migration);
+		sl_table_set_bool(t, SL_VERSION_COMPATIBILITY_MIGRATION_REQUIRED, me->migration);
 	if (me->has_backward)
-		sl_table_set_bool(t, 6, me->backward);
+		sl_table_set_bool(t, SL_VERSION_COMPATIBILITY_BACKWARD_COMPATIBLE, me->backward);
 	if (shares >= 0)
-		sl_table_set_bool(t, 9, shares);
-	sl_table_set_bool(t, 10, ok);
+		sl_table_set_bool(t, SL_VERSION_COMPATIBILITY_SHARES_API_VERSION, shares);
+	sl_table_set_bool(t, SL_VERSION_COMPATIBILITY_COMPATIBLE, ok);
 	rc = query_print_table(p, t);
 	goto out;
 nomem:
@@ -1007,12 +978,14 @@ static int open_regression(const struct analyze_params *p, const struct sl_store
 	*yes = 0;
 	if (!a)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if (!(rc = build_store(p, st, a, err)) && (t = sl_analysis_table(a, "regressions")))
+	if (!(rc = build_store(p, st, a, err)) &&
+	    (t = sl_analysis_table(a, sl_tdef(SL_T_REGRESSIONS)->name)))
 		for (size_t r = 0; r < sl_table_rows(t); r++) {
-			const char *v = sl_table_get_str(t, 1, r);
+			const char *v = sl_table_get_str(t, SL_REGRESSIONS_VERSION, r);
 			double x;
 
-			if (v && !strcmp(v, version) && !sl_table_get_f64(t, 17, r, &x) && x != 0)
+			if (v && !strcmp(v, version) &&
+			    !sl_table_get_f64(t, SL_REGRESSIONS_REGRESSION, r, &x) && x != 0)
 				*yes = 1;
 		}
 	sl_analysis_free(a);
@@ -1022,14 +995,6 @@ static int open_regression(const struct analyze_params *p, const struct sl_store
 int versions_query_promotion(const struct analyze_params *p, const struct sl_store *st,
 			     struct sl_errctx *err)
 {
-	static const struct sl_rcol cols[] = {
-		{"agent_id", SL_R_STR},		{"version", SL_R_STR},
-		{"from_environment", SL_R_STR}, {"to_environment", SL_R_STR},
-		{"live_from", SL_R_TIME},	{"live_to", SL_R_TIME},
-		{"pipeline_runs", SL_R_I64},	{"gates_evaluated", SL_R_I64},
-		{"gates_failed", SL_R_I64},	{"open_regression", SL_R_BOOL},
-		{"ready", SL_R_BOOL},		{"reasons", SL_R_STR},
-	};
 	const char *version = need_arg(p, "version"), *from = version ? need_arg(p, "from") : NULL;
 	const char *to = query_arg(p, "to");
 	struct vrow *v = NULL;
@@ -1075,21 +1040,21 @@ int versions_query_promotion(const struct analyze_params *p, const struct sl_sto
 	if (reg && sl_buf_printf(&why, "%sa regression against the previous version",
 				 why.len ? "; " : ""))
 		goto nomem;
-	if (!(t = sl_table_new("promotion_readiness", cols, 12)) || sl_table_add_row(t) ||
-	    sl_table_set_str(t, 0, p->agent, strlen(p->agent)) ||
-	    sl_table_set_str(t, 1, version, strlen(version)) ||
-	    sl_table_set_str(t, 2, from, strlen(from)) ||
-	    (to && sl_table_set_str(t, 3, to, strlen(to))) ||
-	    (why.len && sl_table_set_str(t, 11, why.data, why.len)))
+	if (!(t = sl_table_new_def(SL_T_PROMOTION_READINESS)) || sl_table_add_row(t) ||
+	    sl_table_set_str(t, SL_PROMOTION_READINESS_AGENT_ID, p->agent, strlen(p->agent)) ||
+	    sl_table_set_str(t, SL_PROMOTION_READINESS_VERSION, version, strlen(version)) ||
+	    sl_table_set_str(t, SL_PROMOTION_READINESS_FROM_ENVIRONMENT, from, strlen(from)) ||
+	    (to && sl_table_set_str(t, SL_PROMOTION_READINESS_TO_ENVIRONMENT, to, strlen(to))) ||
+	    (why.len && sl_table_set_str(t, SL_PROMOTION_READINESS_REASONS, why.data, why.len)))
 		goto nomem;
-	sl_table_set_i64(t, 4, t0);
+	sl_table_set_i64(t, SL_PROMOTION_READINESS_LIVE_FROM, t0);
 	if (t1 != SL_TIME_MAX)
-		sl_table_set_i64(t, 5, t1);
-	sl_table_set_i64(t, 6, (int64_t)g.executions);
-	sl_table_set_i64(t, 7, (int64_t)g.evaluated);
-	sl_table_set_i64(t, 8, (int64_t)g.failed);
-	sl_table_set_bool(t, 9, reg);
-	sl_table_set_bool(t, 10, g.evaluated && !g.failed && !reg);
+		sl_table_set_i64(t, SL_PROMOTION_READINESS_LIVE_TO, t1);
+	sl_table_set_i64(t, SL_PROMOTION_READINESS_PIPELINE_RUNS, (int64_t)g.executions);
+	sl_table_set_i64(t, SL_PROMOTION_READINESS_GATES_EVALUATED, (int64_t)g.evaluated);
+	sl_table_set_i64(t, SL_PROMOTION_READINESS_GATES_FAILED, (int64_t)g.failed);
+	sl_table_set_bool(t, SL_PROMOTION_READINESS_OPEN_REGRESSION, reg);
+	sl_table_set_bool(t, SL_PROMOTION_READINESS_READY, g.evaluated && !g.failed && !reg);
 	rc = query_print_table(p, t);
 	goto out;
 nomem:

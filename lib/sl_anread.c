@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sl_tables.h"
 #include "sl_value.h"
 
 #define MAGIC "shiplog-analysis"
@@ -525,7 +526,7 @@ static int read_index_table(struct sl_anfile *f, const msgpack_object *o, struct
 {
 	const msgpack_object *nm, *cols, *rows, *groups;
 	const char *path = f->path;
-	int dup = 0;
+	int dup = 0, rc;
 	int64_t nrows;
 	uint64_t left;
 
@@ -566,6 +567,10 @@ static int read_index_table(struct sl_anfile *f, const msgpack_object *o, struct
 						  t->cname[c]);
 		t->cols[c].name = t->cname[c];
 	}
+	/* a declared table must have its declared shape, so that readers may
+	 * index its columns by the constants of sl_tables.h */
+	if ((rc = sl_tables_check(path, t->name, t->cols, t->ncols, err)))
+		return rc;
 	if (int_of(rows, &nrows) || nrows < 0)
 		return sl_err_set(err, SL_EFORMAT, path, 0, "table '%s': bad row count", t->name);
 	t->rows = (uint64_t)nrows;
@@ -849,6 +854,13 @@ long sl_anfile_find(const struct sl_anfile *f, const char *name)
 		if (!strcmp(f->t[i].name, name))
 			return (long)i;
 	return -1;
+}
+
+long sl_anfile_find_id(const struct sl_anfile *f, enum sl_tid id)
+{
+	const struct sl_tdef *d = sl_tdef(id);
+
+	return d ? sl_anfile_find(f, d->name) : -1;
 }
 
 /* Appends group k of table i to t (only the columns in want, when set). */

@@ -8,7 +8,10 @@
  * trusted to size an allocation before the bytes behind it have been
  * seen, and a file that sl_analysis_write() would not have written is
  * refused (SL_EFORMAT or SL_ETRUNC naming the table and column, or
- * SL_EVERSION for another format number).
+ * SL_EVERSION for another format number).  So is a table whose name is
+ * declared in sl_tables.h with other columns (names, order or types): a
+ * reader may then index a declared table's columns by the constants of
+ * sl_tables.h.  A table of an undeclared name is read as it is.
  *
  * sl_anfile_open() reads the trailer, the index and the header only;
  * sl_anfile_group() then reads and checks one row group, so a reader holds
@@ -22,6 +25,7 @@
 
 #include "sl_err.h"
 #include "sl_result.h"
+#include "sl_tables.h"
 
 /* Bounds on what a file may hold. */
 #define SL_ANREAD_MAX_TABLES 1024
@@ -49,6 +53,8 @@ size_t sl_anfile_ntables(const struct sl_anfile *f);
 const char *sl_anfile_name(const struct sl_anfile *f, size_t i);
 /* The index of the table called name, or -1. */
 long sl_anfile_find(const struct sl_anfile *f, const char *name);
+/* The same for a declared table. */
+long sl_anfile_find_id(const struct sl_anfile *f, enum sl_tid id);
 uint64_t sl_anfile_rows(const struct sl_anfile *f, size_t i);
 /* Its columns (*ncols of them; owned by f). */
 const struct sl_rcol *sl_anfile_cols(const struct sl_anfile *f, size_t i, int *ncols);

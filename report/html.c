@@ -76,7 +76,7 @@ static void release(struct ctx *cx)
 /* The whole table called name (NULL when absent or unreadable), held
  * until the section ends: for the tables that do not grow with the
  * deployments. */
-static const struct sl_table *load(struct ctx *cx, const char *name)
+static const struct sl_table *load_named(struct ctx *cx, const char *name)
 {
 	long i = sl_anfile_find(cx->f, name);
 	struct sl_table *t;
@@ -102,6 +102,13 @@ static const struct sl_table *load(struct ctx *cx, const char *name)
 	return hold(cx, t);
 }
 
+/* The same for a declared table: the reader checked its shape, so its
+ * columns are read by the constants of sl_tables.h. */
+static const struct sl_table *load(struct ctx *cx, enum sl_tid id)
+{
+	return load_named(cx, sl_tdef(id)->name);
+}
+
 /* The first row group of table i (all its rows when it has few): what a
  * generic view shows. */
 static const struct sl_table *head(struct ctx *cx, size_t i)
@@ -118,58 +125,50 @@ static const struct sl_table *head(struct ctx *cx, size_t i)
 	return hold(cx, t);
 }
 
-/* An empty table with the columns of table i: what a section that reads
- * it group by group checks first. */
-static const struct sl_table *shape(struct ctx *cx, size_t i)
+/* Marks the declared table id as shown. */
+static void mark(struct ctx *cx, enum sl_tid id)
 {
-	int nc;
-	const struct sl_rcol *cols = sl_anfile_cols(cx->f, i, &nc);
-	struct sl_table *t = sl_table_new_flat(sl_anfile_name(cx->f, i), cols, nc);
-
-	if (!t) {
-		failed(cx, SL_ENOMEM);
-		return NULL;
-	}
-	return hold(cx, t);
-}
-
-/* Marks the table called name as shown. */
-static void mark(struct ctx *cx, const char *name)
-{
-	long i = sl_anfile_find(cx->f, name);
+	long i = sl_anfile_find_id(cx->f, id);
 
 	if (i >= 0)
 		cx->shown[i] = 1;
 }
 
-/* The table called name, marked as shown (its view is the caller's). */
-static const struct sl_table *take(struct ctx *cx, const char *name)
+/* The declared table id, marked as shown (its view is the caller's). */
+static const struct sl_table *take(struct ctx *cx, enum sl_tid id)
 {
-	mark(cx, name);
-	return load(cx, name);
+	mark(cx, id);
+	return load(cx, id);
 }
 
 /* Every row of the table called name, as the file has it. */
-static uint64_t all_rows(const struct ctx *cx, const char *name)
+static uint64_t all_rows_named(const struct ctx *cx, const char *name)
 {
 	long i = sl_anfile_find(cx->f, name);
 
 	return i < 0 ? 0 : sl_anfile_rows(cx->f, (size_t)i);
 }
 
-static double num(const struct sl_table *t, const char *col, size_t r)
+static uint64_t all_rows(const struct ctx *cx, enum sl_tid id)
+{
+	return all_rows_named(cx, sl_tdef(id)->name);
+}
+
+/* Cells of column c of a declared table (c a constant of sl_tables.h);
+ * NaN or NULL when t is NULL or the cell null. */
+static double num(const struct sl_table *t, int c, size_t r)
 {
 	double v;
 
-	return t && !sl_table_get_f64(t, sl_table_col(t, col), r, &v) ? v : NAN;
+	return t && !sl_table_get_f64(t, c, r, &v) ? v : NAN;
 }
 
-static const char *str(const struct sl_table *t, const char *col, size_t r)
+static const char *str(const struct sl_table *t, int c, size_t r)
 {
-	return t ? sl_table_get_str(t, sl_table_col(t, col), r) : NULL;
+	return t ? sl_table_get_str(t, c, r) : NULL;
 }
 
-/* num() of column c (an index: loops over many rows look it up once) */
+/* num() of a table known to be there */
 static double numc(const struct sl_table *t, int c, size_t r)
 {
 	double v;
@@ -177,18 +176,10 @@ static double numc(const struct sl_table *t, int c, size_t r)
 	return !sl_table_get_f64(t, c, r, &v) ? v : NAN;
 }
 
-static int has_cols(const struct sl_table *t, const char *const *cols)
+/* The first row whose column c holds s, or (size_t)-1. */
+static size_t find_row(const struct sl_table *t, int col, const char *s)
 {
-	for (; *cols; cols++)
-		if (sl_table_col(t, *cols) < 0)
-			return 0;
-	return 1;
-}
-
-/* The first row whose column col holds s, or (size_t)-1. */
-static size_t find_row(const struct sl_table *t, const char *col, const char *s)
-{
-	int c = t ? sl_table_col(t, col) : -1;
+	int c = t ? col : -1;
 
 	for (size_t r = 0; c >= 0 && r < sl_table_rows(t); r++) {
 		const char *v = sl_table_get_str(t, c, r);
@@ -330,7 +321,7 @@ static void table_view(struct ctx *cx, const struct sl_table *t, const size_t *i
 	int nc = sl_table_ncols(t), shown_c = nc < MAXCOLS ? nc : MAXCOLS;
 	/* t may be the first group, or rows picked from a stream: the counts
 	 * are the file's */
-	size_t total = idx ? nidx : (size_t)all_rows(cx, sl_table_name(t));
+	size_t total = idx ? nidx : (size_t)all_rows_named(cx, sl_table_name(t));
 	size_t n = total < (size_t)cx->p->rows ? total : (size_t)cx->p->rows;
 
 	cx->shown[table_index(cx, t)] = 1;
@@ -351,7 +342,7 @@ static void table_view(struct ctx *cx, const struct sl_table *t, const size_t *i
 	out_puts(o, " <span class=\"src\">(");
 	out_esc(o, sl_table_name(t), 100);
 	out_puts(o, ".csv)</span></h3>\n");
-	if (!all_rows(cx, sl_table_name(t))) {
+	if (!all_rows_named(cx, sl_table_name(t))) {
 		out_puts(o, "<p class=\"nodata\">No rows in this window.</p>\n");
 		return;
 	}
@@ -428,10 +419,12 @@ static void card_open(struct out *o, const char *title)
 static void sec_overview(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *sum = take(cx, "summary");
-	size_t r = find_row(sum, "scope", "overall");
-	double sr = num(sum, "success_rate", r), ch = num(sum, "success_rate_change", r);
-	double rr = num(sum, "rollback_rate", r), act = num(sum, "active_deployments", r);
+	const struct sl_table *sum = take(cx, SL_T_SUMMARY);
+	size_t r = find_row(sum, SL_SUMMARY_SCOPE, "overall");
+	double sr = num(sum, SL_SUMMARY_SUCCESS_RATE, r),
+	       ch = num(sum, SL_SUMMARY_SUCCESS_RATE_CHANGE, r);
+	double rr = num(sum, SL_SUMMARY_ROLLBACK_RATE, r),
+	       act = num(sum, SL_SUMMARY_ACTIVE_DEPLOYMENTS, r);
 
 	if (r == (size_t)-1) {
 		out_puts(o, "<p class=\"nodata\">No overall row in the summary table.</p>\n");
@@ -447,16 +440,16 @@ static void sec_overview(struct ctx *cx, const struct section *s)
 			   ch > 0 ? "\xe2\x96\xb2" : ch < 0 ? "\xe2\x96\xbc" : "\xe2\x96\xb6");
 		out_num(o, fabs(100 * ch), 2);
 		out_puts(o, " points</span> vs the previous window (");
-		pct(o, num(sum, "prev_success_rate", r));
+		pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, r));
 		out_puts(o, ")");
 	} else {
 		out_puts(o, "no previous window to compare with");
 	}
 	out_puts(o, "</div></div>\n");
 	card_open(o, "Mean deployment time");
-	out_duration(o, num(sum, "avg_duration_ms", r));
+	out_duration(o, num(sum, SL_SUMMARY_AVG_DURATION_MS, r));
 	out_puts(o, "</div><div class=\"sub\">over ");
-	out_num(o, num(sum, "total_deployments", r), 10);
+	out_num(o, num(sum, SL_SUMMARY_TOTAL_DEPLOYMENTS, r), 10);
 	out_puts(o, " deployments</div></div>\n");
 	card_open(o, "Rollback rate");
 	pct(o, rr);
@@ -475,24 +468,25 @@ static void sec_overview(struct ctx *cx, const struct section *s)
 		    "<th class=\"n\">mean duration</th><th class=\"n\">previous success rate</th>"
 		    "</tr>\n");
 	for (size_t i = 0; i < sl_table_rows(sum) && i < (size_t)cx->p->rows; i++) {
-		const char *sc = str(sum, "scope", i), *env = str(sum, "environment", i);
+		const char *sc = str(sum, SL_SUMMARY_SCOPE, i),
+			   *env = str(sum, SL_SUMMARY_ENVIRONMENT, i);
 
 		out_puts(o, "<tr><td>");
 		out_esc(o, sc ? sc : "", MAXCELL);
 		out_puts(o, "</td><td>");
 		out_esc(o, env ? env : "", MAXCELL);
 		out_puts(o, "</td><td class=\"n\">");
-		out_num(o, num(sum, "total_deployments", i), 10);
+		out_num(o, num(sum, SL_SUMMARY_TOTAL_DEPLOYMENTS, i), 10);
 		out_puts(o, "</td><td class=\"n\">");
-		out_num(o, num(sum, "finished_deployments", i), 10);
+		out_num(o, num(sum, SL_SUMMARY_FINISHED_DEPLOYMENTS, i), 10);
 		out_puts(o, "</td><td class=\"n\">");
-		pct(o, num(sum, "success_rate", i));
+		pct(o, num(sum, SL_SUMMARY_SUCCESS_RATE, i));
 		out_puts(o, "</td><td class=\"n\">");
-		pct(o, num(sum, "rollback_rate", i));
+		pct(o, num(sum, SL_SUMMARY_ROLLBACK_RATE, i));
 		out_puts(o, "</td><td class=\"n\">");
-		out_duration(o, num(sum, "avg_duration_ms", i));
+		out_duration(o, num(sum, SL_SUMMARY_AVG_DURATION_MS, i));
 		out_puts(o, "</td><td class=\"n\">");
-		pct(o, num(sum, "prev_success_rate", i));
+		pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, i));
 		out_puts(o, "</td></tr>\n");
 	}
 	out_puts(o, "</table></div>\n");
@@ -549,11 +543,11 @@ void html_value(struct out *o, double v, const char *unit)
 static void sec_dora(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *t = take(cx, "dora");
+	const struct sl_table *t = take(cx, SL_T_DORA);
 
 	out_puts(o, "<div class=\"cards\">\n");
 	for (size_t r = 0; r < sl_table_rows(t) && r < (size_t)cx->p->rows; r++) {
-		const char *m = str(t, "metric", r), *tier = str(t, "tier", r);
+		const char *m = str(t, SL_DORA_METRIC, r), *tier = str(t, SL_DORA_TIER, r);
 		const char *label = m ? dora_label(m) : NULL;
 
 		out_puts(o, "<div class=\"card\"><div class=\"k\">");
@@ -562,7 +556,7 @@ static void sec_dora(struct ctx *cx, const struct section *s)
 		else
 			out_esc(o, m ? m : "", MAXCELL);
 		out_puts(o, "</div><div class=\"v\">");
-		html_value(o, num(t, "value", r), str(t, "unit", r));
+		html_value(o, num(t, SL_DORA_VALUE, r), str(t, SL_DORA_UNIT, r));
 		out_puts(o, "</div><div class=\"sub\">");
 		if (tier) {
 			static const char *const tiers[] = {"elite", "high", "medium", "low"};
@@ -575,7 +569,7 @@ static void sec_dora(struct ctx *cx, const struct section *s)
 			out_esc(o, tier, 20);
 			out_puts(o, "</span> ");
 		}
-		out_num(o, num(t, "samples", r), 10);
+		out_num(o, num(t, SL_DORA_SAMPLES, r), 10);
 		out_puts(o, " samples</div></div>\n");
 	}
 	out_puts(o, "</div>\n");
@@ -587,10 +581,10 @@ static void sec_dora(struct ctx *cx, const struct section *s)
 static void sec_timeline(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *t = take(cx, "timeline");
+	const struct sl_table *t = take(cx, SL_T_TIMELINE);
 	size_t n = sl_table_rows(t), first = n > MAXDAYS ? n - MAXDAYS : 0, m = n - first;
 	double *v = calloc(m * 6 + 1, sizeof(double));
-	char (*lab)[12] = calloc(m + 1, sizeof(*lab));
+	char (*lab)[32] = calloc(m + 1, sizeof(*lab)); /* sl_format_day's room */
 	const char **labels = calloc(m + 1, sizeof(*labels));
 
 	if (!v || !lab || !labels) {
@@ -603,17 +597,20 @@ static void sec_timeline(struct ctx *cx, const struct section *s)
 	}
 	for (size_t i = 0; i < m; i++) {
 		size_t r = first + i;
-		double dep = num(t, "deployments", r), ok = num(t, "completed", r),
-		       bad = num(t, "failed", r);
+		double dep = num(t, SL_TIMELINE_DEPLOYMENTS, r),
+		       ok = num(t, SL_TIMELINE_COMPLETED, r), bad = num(t, SL_TIMELINE_FAILED, r);
 
-		v[i] = num(t, "day", r);                           /* x */
+		v[i] = num(t, SL_TIMELINE_DAY, r);		   /* x */
 		v[m + i] = ok;                                     /* completed */
 		v[2 * m + i] = bad;                                /* failed */
 		v[3 * m + i] = fmax(0, dep - ok - bad);            /* other */
-		v[4 * m + i] = num(t, "avg_duration_ms", r) / 60000.0; /* minutes */
-		v[5 * m + i] = num(t, "rolled_back", r);
-		sl_format_day((int64_t)v[i], lab[i]);
-		labels[i] = lab[i] + 5; /* MM-DD */
+		v[4 * m + i] = num(t, SL_TIMELINE_AVG_DURATION_MS, r) / 60000.0; /* minutes */
+		v[5 * m + i] = num(t, SL_TIMELINE_ROLLED_BACK, r);
+		/* a day is never null as shiplog-analyze writes it; a file
+		 * may still say so */
+		if (isfinite(v[i]))
+			sl_format_day((int64_t)v[i], lab[i]);
+		labels[i] = isfinite(v[i]) ? lab[i] + 5 : "?"; /* MM-DD */
 	}
 	{
 		struct svg_series st[3] = {
@@ -644,7 +641,7 @@ out:
 static void sec_strategies(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *t = take(cx, "strategies");
+	const struct sl_table *t = take(cx, SL_T_STRATEGIES);
 	size_t n = 0, nr = sl_table_rows(t), *idx = calloc(nr + 1, sizeof(*idx));
 	double *v = calloc(3 * nr + 1, sizeof(double));
 	const char **labels = calloc(nr + 1, sizeof(*labels));
@@ -654,16 +651,16 @@ static void sec_strategies(struct ctx *cx, const struct section *s)
 		goto out;
 	}
 	for (size_t r = 0; r < nr && n < 24; r++) {
-		const char *sc = str(t, "scope", r);
+		const char *sc = str(t, SL_STRATEGIES_SCOPE, r);
 
 		if (sc && !strcmp(sc, "overall")) {
 			idx[n] = r;
-			labels[n] = str(t, "strategy", r);
+			labels[n] = str(t, SL_STRATEGIES_STRATEGY, r);
 			if (!labels[n])
 				labels[n] = "(none)";
-			v[n] = num(t, "success_rate", r);
-			v[nr + n] = num(t, "rollback_rate", r);
-			v[2 * nr + n] = num(t, "recommendation_score", r);
+			v[n] = num(t, SL_STRATEGIES_SUCCESS_RATE, r);
+			v[nr + n] = num(t, SL_STRATEGIES_ROLLBACK_RATE, r);
+			v[2 * nr + n] = num(t, SL_STRATEGIES_RECOMMENDATION_SCORE, r);
 			n++;
 		}
 	}
@@ -695,7 +692,7 @@ out:
 static void sec_heatmap(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *t = take(cx, "heatmap");
+	const struct sl_table *t = take(cx, SL_T_HEATMAP);
 	static const char *const rows[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
 					    "Friday", "Saturday", "Sunday"};
 	static const char *const cols[24] = {"0", "1", "2", "3", "4", "5", "6", "7",
@@ -708,11 +705,11 @@ static void sec_heatmap(struct ctx *cx, const struct section *s)
 	for (int i = 0; i < 7 * 24; i++)
 		v[i] = f[i] = 0;
 	for (size_t r = 0; r < sl_table_rows(t); r++) {
-		double wd = num(t, "weekday", r), h = num(t, "hour", r);
+		double wd = num(t, SL_HEATMAP_WEEKDAY, r), h = num(t, SL_HEATMAP_HOUR, r);
 
 		if (wd >= 0 && wd < 7 && h >= 0 && h < 24) {
-			v[(int)wd * 24 + (int)h] += fmax(0, num(t, "deployments", r));
-			f[(int)wd * 24 + (int)h] += fmax(0, num(t, "failures", r));
+			v[(int)wd * 24 + (int)h] += fmax(0, num(t, SL_HEATMAP_DEPLOYMENTS, r));
+			f[(int)wd * 24 + (int)h] += fmax(0, num(t, SL_HEATMAP_FAILURES, r));
 		}
 	}
 	for (int i = 0; i < 7 * 24; i++) {
@@ -744,9 +741,11 @@ static void sec_heatmap(struct ctx *cx, const struct section *s)
 static void sec_active(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *t = take(cx, "active_deployments");
-	static const char *const cols[] = {"deployment_id", "agent_id", "environment", "version",
-					   "phase", "strategy"};
+	const struct sl_table *t = take(cx, SL_T_ACTIVE_DEPLOYMENTS);
+	static const int cols[] = {
+		SL_ACTIVE_DEPLOYMENTS_DEPLOYMENT_ID, SL_ACTIVE_DEPLOYMENTS_AGENT_ID,
+		SL_ACTIVE_DEPLOYMENTS_ENVIRONMENT,   SL_ACTIVE_DEPLOYMENTS_VERSION,
+		SL_ACTIVE_DEPLOYMENTS_PHASE,	     SL_ACTIVE_DEPLOYMENTS_STRATEGY};
 	size_t n = sl_table_rows(t), shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
 
 	if (!n) {
@@ -758,9 +757,9 @@ static void sec_active(struct ctx *cx, const struct section *s)
 		    "<th>environment</th><th>version</th><th>phase</th><th>strategy</th>"
 		    "<th>started</th><th>progress</th></tr>\n");
 	for (size_t r = 0; r < shown; r++) {
-		double p = num(t, "progress", r);
+		double p = num(t, SL_ACTIVE_DEPLOYMENTS_PROGRESS, r);
 		char buf[32];
-		double st = num(t, "start_time", r);
+		double st = num(t, SL_ACTIVE_DEPLOYMENTS_START_TIME, r);
 
 		out_puts(o, "<tr>");
 		for (int k = 0; k < 6; k++) {
@@ -783,9 +782,9 @@ static void sec_active(struct ctx *cx, const struct section *s)
 				   100 * w);
 			pct(o, p);
 			out_puts(o, " (");
-			out_num(o, num(t, "deployed_instances", r), 10);
+			out_num(o, num(t, SL_ACTIVE_DEPLOYMENTS_DEPLOYED_INSTANCES, r), 10);
 			out_puts(o, "/");
-			out_num(o, num(t, "target_instances", r), 10);
+			out_num(o, num(t, SL_ACTIVE_DEPLOYMENTS_TARGET_INSTANCES, r), 10);
 			out_puts(o, ")");
 		} else {
 			out_puts(o, "unknown");
@@ -812,13 +811,13 @@ static void sec_health(struct ctx *cx, const struct section *s)
 		"50\xe2\x80\x93" "60", "60\xe2\x80\x93" "70", "70\xe2\x80\x93" "80",
 		"80\xe2\x80\x93" "90", "90\xe2\x80\x93" "100"};
 
-	static const char *const want[] = {"health_score", NULL};
+	static const int want[] = {SL_HEALTH_SCORES_HEALTH_SCORE, -1};
 
-	mark(cx, "health_scores");
-	giter_init(&it, cx->f, sl_anfile_find(cx->f, "health_scores"), cx->err);
+	mark(cx, SL_T_HEALTH_SCORES);
+	giter_init(&it, cx->f, sl_anfile_find_id(cx->f, SL_T_HEALTH_SCORES), cx->err);
 	giter_only(&it, want);
 	while ((t = giter_next(&it))) {
-		int hc = sl_table_col(t, "health_score");
+		int hc = SL_HEALTH_SCORES_HEALTH_SCORE;
 
 		for (size_t r = 0; r < sl_table_rows(t); r++) {
 			double h;
@@ -874,10 +873,10 @@ static int cmp_desc(const void *x, const void *y)
 	return (*(const size_t *)x > *(const size_t *)y) - (*(const size_t *)x < *(const size_t *)y);
 }
 
-static size_t *sorted_rows(const struct sl_table *t, const char *by, const char *keep, size_t *n)
+static size_t *sorted_rows(const struct sl_table *t, int by, int keep, size_t *n)
 {
 	size_t nr = sl_table_rows(t), *idx = malloc((nr + 1) * sizeof(*idx));
-	int kc = keep ? sl_table_col(t, keep) : -1;
+	int kc = keep;
 
 	*n = 0;
 	if (!idx)
@@ -890,56 +889,56 @@ static size_t *sorted_rows(const struct sl_table *t, const char *by, const char 
 		idx[(*n)++] = r;
 	}
 	sort_t = t;
-	sort_c = sl_table_col(t, by);
+	sort_c = by;
 	sl_sort(idx, *n, sizeof(*idx), cmp_desc);
 	return idx;
 }
 
-/* The picked rows of the table called name: those where keep (a bool
- * column; NULL: every row) is true, the top by the number column by, or
- * with by NULL the latest; or where column col equals want (latest).  The
- * kept rows' order goes to *idx; *n is how many rows matched in all. */
+/* The picked rows of the declared table id: those where keep (a bool
+ * column; -1: every row) is true, the top by the number column by, or
+ * with by -1 the latest; or where column col equals want (latest).  The
+ * kept rows' order goes to *idx; *n is how many rows matched in all.
+ * Columns are the constants of sl_tables.h. */
 struct pickq {
-	const char *keep; /* bool column that must be true (or NULL) */
-	const char *by;   /* number column to rank by (NULL: the latest rows) */
-	const char *col, *want; /* string column that must equal want (or NULL) */
+	int keep; /* bool column that must be true (or -1) */
+	int by;	  /* number column to rank by (-1: the latest rows) */
+	int col;  /* string column that must equal want (or -1) */
+	const char *want;
 };
 
-static int pick_rows(struct ctx *cx, const char *name, const struct pickq *q, struct pick *pk,
+static int pick_rows(struct ctx *cx, enum sl_tid id, const struct pickq *q, struct pick *pk,
 		     size_t **idx, size_t *n)
 {
-	const char *deciding[4] = {NULL, NULL, NULL, NULL};
-	long ti = sl_anfile_find(cx->f, name);
+	int deciding[4] = {-1, -1, -1, -1};
+	long ti = sl_anfile_find_id(cx->f, id);
 	const struct sl_table *g;
 	struct giter it;
 	int rc, nd = 0;
 
 	*idx = NULL;
 	*n = 0;
-	if ((rc = pick_init(pk, (size_t)cx->p->rows, !q->by))) {
+	if ((rc = pick_init(pk, (size_t)cx->p->rows, q->by < 0))) {
 		failed(cx, rc);
 		return rc;
 	}
 	/* the first pass reads only the columns that decide */
-	if (q->keep)
+	if (q->keep >= 0)
 		deciding[nd++] = q->keep;
-	if (q->by)
+	if (q->by >= 0)
 		deciding[nd++] = q->by;
-	if (q->col)
+	if (q->col >= 0)
 		deciding[nd++] = q->col;
 	giter_init(&it, cx->f, ti, cx->err);
 	giter_only(&it, deciding);
 	while (!rc && (g = giter_next(&it))) {
-		int kc = q->keep ? sl_table_col(g, q->keep) : -1;
-		int bc = q->by ? sl_table_col(g, q->by) : -1;
-		int sc = q->col ? sl_table_col(g, q->col) : -1;
+		int kc = q->keep, bc = q->by, sc = q->col;
 
 		for (size_t r = 0; !rc && r < sl_table_rows(g); r++) {
 			double k = NAN, v = NAN;
 
-			if (q->keep && (sl_table_get_f64(g, kc, r, &k) || k != 1))
+			if (kc >= 0 && (sl_table_get_f64(g, kc, r, &k) || k != 1))
 				continue;
-			if (q->col) {
+			if (sc >= 0) {
 				const char *sv = sl_table_get_str(g, sc, r);
 
 				if (!sv || strcmp(sv, q->want))
@@ -1078,7 +1077,7 @@ static void more_rows(struct out *o, size_t total, size_t shown, const char *tab
 	}
 }
 
-static int is_true(const struct sl_table *t, const char *col, size_t r)
+static int is_true(const struct sl_table *t, int col, size_t r)
 {
 	return num(t, col, r) == 1;
 }
@@ -1103,20 +1102,22 @@ static void pipeline_summary(struct ctx *cx, const struct sl_table *t, const siz
 		size_t r = idx[i];
 
 		out_puts(o, "<tr>");
-		td_str(o, str(t, "pipeline_id", r), MAXCELL);
-		td_num(o, num(t, "executions", r), 10);
-		td_pct(o, num(t, "success_rate", r));
-		td_dur(o, num(t, "p50_duration_ms", r));
-		td_dur(o, num(t, "p95_duration_ms", r));
-		td_str(o, str(t, "critical_path", r) ? str(t, "critical_path", r) : "(none: a cycle)",
+		td_str(o, str(t, SL_PIPELINES_PIPELINE_ID, r), MAXCELL);
+		td_num(o, num(t, SL_PIPELINES_EXECUTIONS, r), 10);
+		td_pct(o, num(t, SL_PIPELINES_SUCCESS_RATE, r));
+		td_dur(o, num(t, SL_PIPELINES_P50_DURATION_MS, r));
+		td_dur(o, num(t, SL_PIPELINES_P95_DURATION_MS, r));
+		td_str(o,
+		       str(t, SL_PIPELINES_CRITICAL_PATH, r) ? str(t, SL_PIPELINES_CRITICAL_PATH, r)
+							     : "(none: a cycle)",
 		       240);
-		td_dur(o, num(t, "critical_path_ms", r));
-		td_pct(o, num(t, "current_efficiency", r));
-		td_pct(o, num(t, "potential_efficiency", r));
-		td_dur(o, num(t, "estimated_time_saved_ms", r));
+		td_dur(o, num(t, SL_PIPELINES_CRITICAL_PATH_MS, r));
+		td_pct(o, num(t, SL_PIPELINES_CURRENT_EFFICIENCY, r));
+		td_pct(o, num(t, SL_PIPELINES_POTENTIAL_EFFICIENCY, r));
+		td_dur(o, num(t, SL_PIPELINES_ESTIMATED_TIME_SAVED_MS, r));
 		out_puts(o, "</tr>\n");
 	}
-	more_rows(o, n, shown, "pipelines");
+	more_rows(o, n, shown, sl_tdef(SL_T_PIPELINES)->name);
 	note(o, "Success rate over finished runs (cancelled counts as failed); the critical "
 		"path is the longest chain of the stage graph by median stage duration; "
 		"efficiency = critical path / median run time, potential = with the parallel "
@@ -1142,21 +1143,21 @@ static void stage_chart(struct ctx *cx, const struct sl_table *st, const char *p
 		goto out;
 	}
 	for (size_t r = 0; r < nr; r++) {
-		const char *p = str(st, "pipeline_id", r);
+		const char *p = str(st, SL_STAGES_PIPELINE_ID, r);
 
 		if (p && !strcmp(p, pid))
 			idx[n++] = r;
 	}
 	sort_t = st;
-	sort_c = sl_table_col(st, "p50_ms");
+	sort_c = SL_STAGES_P50_MS;
 	sl_sort(idx, n, sizeof(*idx), cmp_desc);
 	if (n > MAXBARS)
 		n = MAXBARS;
 	for (size_t i = 0; i < n; i++) {
-		lab[i] = str(st, "stage_id", idx[i]);
-		v[i] = num(st, "p50_ms", idx[i]) / 60000.0;
-		m[i] = num(st, "p95_ms", idx[i]) / 60000.0;
-		hi[i] = is_true(st, "on_critical_path", idx[i]);
+		lab[i] = str(st, SL_STAGES_STAGE_ID, idx[i]);
+		v[i] = num(st, SL_STAGES_P50_MS, idx[i]) / 60000.0;
+		m[i] = num(st, SL_STAGES_P95_MS, idx[i]) / 60000.0;
+		hi[i] = is_true(st, SL_STAGES_ON_CRITICAL_PATH, idx[i]);
 	}
 	out_puts(&title, "Stage durations of ");
 	out_puts(&title, pid);
@@ -1210,8 +1211,9 @@ static void pipeline_suggestions(struct ctx *cx, const struct sl_table *t)
 		double saving = 0;
 
 		for (size_t r = 0; r < nr; r++)
-			if (kind_in(str(t, "kind", r), suggestion_groups[g].kinds)) {
-				double s = num(t, "saving_ms", r);
+			if (kind_in(str(t, SL_PIPELINE_SUGGESTIONS_KIND, r),
+				    suggestion_groups[g].kinds)) {
+				double s = num(t, SL_PIPELINE_SUGGESTIONS_SAVING_MS, r);
 
 				n++;
 				saving += isfinite(s) ? s : 0;
@@ -1229,18 +1231,19 @@ static void pipeline_suggestions(struct ctx *cx, const struct sl_table *t)
 		/* only the parallel opportunities have a saving */
 		th_row(o, saving > 0 ? heads : heads3);
 		for (size_t r = 0; r < nr && shown < (size_t)cx->p->rows; r++) {
-			if (!kind_in(str(t, "kind", r), suggestion_groups[g].kinds))
+			if (!kind_in(str(t, SL_PIPELINE_SUGGESTIONS_KIND, r),
+				     suggestion_groups[g].kinds))
 				continue;
 			out_puts(o, "<tr>");
-			td_str(o, str(t, "pipeline_id", r), MAXCELL);
-			td_str(o, str(t, "stage_id", r), MAXCELL);
-			td_str(o, str(t, "message", r), 240);
+			td_str(o, str(t, SL_PIPELINE_SUGGESTIONS_PIPELINE_ID, r), MAXCELL);
+			td_str(o, str(t, SL_PIPELINE_SUGGESTIONS_STAGE_ID, r), MAXCELL);
+			td_str(o, str(t, SL_PIPELINE_SUGGESTIONS_MESSAGE, r), 240);
 			if (saving > 0)
-				td_dur(o, num(t, "saving_ms", r));
+				td_dur(o, num(t, SL_PIPELINE_SUGGESTIONS_SAVING_MS, r));
 			out_puts(o, "</tr>\n");
 			shown++;
 		}
-		more_rows(o, n, shown, "pipeline_suggestions");
+		more_rows(o, n, shown, sl_tdef(SL_T_PIPELINE_SUGGESTIONS)->name);
 	}
 }
 
@@ -1266,14 +1269,14 @@ static void pipeline_gates(struct ctx *cx, const struct sl_table *t)
 	/* "gate (metric op threshold)": a gate name may come with several
 	 * metrics or operators */
 	for (size_t r = 0; r < n; r++) {
-		const char *g = str(t, "gate_name", r), *m = str(t, "metric", r),
-			   *op = str(t, "operator", r);
+		const char *g = str(t, SL_GATES_GATE_NAME, r), *m = str(t, SL_GATES_METRIC, r),
+			   *op = str(t, SL_GATES_OPERATOR, r);
 
 		off[r] = labs.b.len;
 		out_printf(&labs, "%s (%s %s %.4g", g ? g : "", m ? m : "", op ? op : "",
-			   num(t, "threshold", r));
+			   num(t, SL_GATES_THRESHOLD, r));
 		out_putn(&labs, ")", 2); /* with its NUL */
-		v[r] = num(t, "pass_rate", r);
+		v[r] = num(t, SL_GATES_PASS_RATE, r);
 	}
 	for (size_t r = 0; r < n && !labs.err; r++)
 		lab[r] = labs.b.data + off[r];
@@ -1287,10 +1290,12 @@ static void pipeline_gates(struct ctx *cx, const struct sl_table *t)
 		note(o, "Only the first 20 gates are drawn; every gate is in gates.csv.");
 	out_puts(o, "<p><b>Gates that never fail</b> (at least 50 evaluations, none failed): ");
 	for (size_t r = 0; r < nr; r++)
-		if (is_true(t, "never_fails", r) && never++ < 20) {
+		if (is_true(t, SL_GATES_NEVER_FAILS, r) && never++ < 20) {
 			out_puts(o, never > 1 ? ", " : "");
 			out_puts(o, "<code>");
-			out_esc(o, str(t, "gate_name", r) ? str(t, "gate_name", r) : "", MAXCELL);
+			out_esc(o,
+				str(t, SL_GATES_GATE_NAME, r) ? str(t, SL_GATES_GATE_NAME, r) : "",
+				MAXCELL);
 			out_puts(o, "</code>");
 		}
 	if (!never)
@@ -1308,34 +1313,27 @@ out:
 static void sec_pipelines(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	static const char *const pneed[] = {"pipeline_id", "executions", "success_rate",
-		"p50_duration_ms", "p95_duration_ms", "critical_path", "critical_path_ms",
-		"current_efficiency", "potential_efficiency", "estimated_time_saved_ms", NULL};
-	static const char *const sneed[] = {"pipeline_id", "stage_id", "p50_ms", "p95_ms",
-					    "on_critical_path", NULL};
-	static const char *const gneed[] = {"pipeline_id", "kind", "stage_id", "saving_ms",
-					    "message", NULL};
-	static const char *const qneed[] = {"gate_name", "metric", "operator", "threshold",
-					    "pass_rate", "never_fails", NULL};
-	const struct sl_table *p = load(cx, "pipelines");
-	const struct sl_table *st = load(cx, "stages");
-	const struct sl_table *sg = load(cx, "pipeline_suggestions");
-	const struct sl_table *g = load(cx, "gates");
+	const struct sl_table *p = load(cx, SL_T_PIPELINES);
+	const struct sl_table *st = load(cx, SL_T_STAGES);
+	const struct sl_table *sg = load(cx, SL_T_PIPELINE_SUGGESTIONS);
+	const struct sl_table *g = load(cx, SL_T_GATES);
 	size_t n = 0, *idx = NULL;
 
-	if (p && has_cols(p, pneed) && (idx = sorted_rows(p, "executions", NULL, &n))) {
-		take(cx, "pipelines");
+	if (p && (idx = sorted_rows(p, SL_PIPELINES_EXECUTIONS, -1, &n))) {
+		take(cx, SL_T_PIPELINES);
 		if (!n) {
 			out_puts(o, "<p class=\"nodata\">No pipeline runs in this window.</p>\n");
 		} else {
 			pipeline_summary(cx, p, idx, n);
-			if (st && has_cols(st, sneed)) {
-				take(cx, "stages");
+			if (st) {
+				take(cx, SL_T_STAGES);
 				out_puts(o, "<h3>Stage durations <span class=\"src\">(stages.csv)"
 					    "</span></h3>\n");
 				for (size_t i = 0; i < n && i < NPIPECHARTS; i++)
-					if (str(p, "pipeline_id", idx[i]))
-						stage_chart(cx, st, str(p, "pipeline_id", idx[i]));
+					if (str(p, SL_PIPELINES_PIPELINE_ID, idx[i]))
+						stage_chart(
+							cx, st,
+							str(p, SL_PIPELINES_PIPELINE_ID, idx[i]));
 				note(o, "The pipelines with the most executions; bars are the "
 					"median stage duration, bold labels and blue bars the "
 					"critical path, the red tick the 95th percentile. Every "
@@ -1347,7 +1345,7 @@ static void sec_pipelines(struct ctx *cx, const struct section *s)
 			size_t nw = 0;
 
 			for (size_t r = 0; r < sl_table_rows(p); r++) {
-				const char *w = str(p, "warning", r);
+				const char *w = str(p, SL_PIPELINES_WARNING, r);
 
 				if (!w || !w[0])
 					continue;
@@ -1356,7 +1354,7 @@ static void sec_pipelines(struct ctx *cx, const struct section *s)
 				if (nw > (size_t)cx->p->rows)
 					continue;
 				out_puts(o, "<li><code>");
-				out_esc(o, str(p, "pipeline_id", r), MAXCELL);
+				out_esc(o, str(p, SL_PIPELINES_PIPELINE_ID, r), MAXCELL);
 				out_puts(o, "</code>: ");
 				out_esc(o, w, 240);
 				out_puts(o, "</li>\n");
@@ -1364,16 +1362,16 @@ static void sec_pipelines(struct ctx *cx, const struct section *s)
 			if (nw)
 				out_puts(o, "</ul>\n");
 		}
-	} else if (p && has_cols(p, pneed)) {
+	} else if (p) {
 		o->err = SL_ENOMEM;
 	}
 	free(idx);
-	if (sg && has_cols(sg, gneed)) {
-		take(cx, "pipeline_suggestions");
+	if (sg) {
+		take(cx, SL_T_PIPELINE_SUGGESTIONS);
 		pipeline_suggestions(cx, sg);
 	}
-	if (g && has_cols(g, qneed)) {
-		take(cx, "gates");
+	if (g) {
+		take(cx, SL_T_GATES);
 		pipeline_gates(cx, g);
 	}
 	rest(cx, s);
@@ -1389,7 +1387,8 @@ static void versions_cadence(struct ctx *cx, const struct sl_table *t)
 	static const char *const heads[] = {"agent", "#releases", "#per week",
 		"#median interval", "stability trend", "#regressions", "#optimal rollout",
 		"last release", NULL};
-	size_t nr = sl_table_rows(t), n = 0, *idx = sorted_rows(t, "releases_per_week", NULL, &n);
+	size_t nr = sl_table_rows(t), n = 0,
+	       *idx = sorted_rows(t, SL_VERSIONS_RELEASES_PER_WEEK, -1, &n);
 	size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
 
 	out_puts(o, "<h3>Release cadence per agent <span class=\"src\">(versions.csv)</span></h3>\n");
@@ -1405,21 +1404,21 @@ static void versions_cadence(struct ctx *cx, const struct sl_table *t)
 	th_row(o, heads);
 	for (size_t i = 0; i < shown; i++) {
 		size_t r = idx[i];
-		const char *tr = str(t, "stability_trend", r);
-		double lr = num(t, "last_release", r);
+		const char *tr = str(t, SL_VERSIONS_STABILITY_TREND, r);
+		double lr = num(t, SL_VERSIONS_LAST_RELEASE, r);
 		char buf[32];
 
 		out_puts(o, "<tr>");
-		td_str(o, str(t, "agent_id", r), MAXCELL);
-		td_num(o, num(t, "releases", r), 10);
-		td_num(o, num(t, "releases_per_week", r), 3);
-		td_dur(o, num(t, "median_release_interval_h", r) * 3600e3);
+		td_str(o, str(t, SL_VERSIONS_AGENT_ID, r), MAXCELL);
+		td_num(o, num(t, SL_VERSIONS_RELEASES, r), 10);
+		td_num(o, num(t, SL_VERSIONS_RELEASES_PER_WEEK, r), 3);
+		td_dur(o, num(t, SL_VERSIONS_MEDIAN_RELEASE_INTERVAL_H, r) * 3600e3);
 		out_printf(o, "<td class=\"%s\">", tr && !strcmp(tr, "degrading") ? "bad"
 					       : tr && !strcmp(tr, "improving") ? "ok" : "flat");
 		out_esc(o, tr ? tr : "", 20);
 		out_puts(o, "</td>");
-		td_num(o, num(t, "regressions", r), 10);
-		td_dur(o, num(t, "optimal_rollout_h", r) * 3600e3);
+		td_num(o, num(t, SL_VERSIONS_REGRESSIONS, r), 10);
+		td_dur(o, num(t, SL_VERSIONS_OPTIMAL_ROLLOUT_H, r) * 3600e3);
 		out_puts(o, "<td>");
 		if (isfinite(lr)) {
 			sl_format_time((int64_t)lr, buf);
@@ -1427,7 +1426,7 @@ static void versions_cadence(struct ctx *cx, const struct sl_table *t)
 		}
 		out_puts(o, "</td></tr>\n");
 	}
-	more_rows(o, n, shown, "versions");
+	more_rows(o, n, shown, sl_tdef(SL_T_VERSIONS)->name);
 	note(o, "Most releases per week first; the stability trend is the slope of the "
 		"versions' failure rates; the optimal rollout is the median time to 80% of the "
 		"target groups in production of the versions that were not regressions.");
@@ -1442,11 +1441,11 @@ static void scorecard_value(const struct sl_table *sc, const char *metric, doubl
 {
 	*v = *samples = NAN;
 	for (size_t r = 0; sc && r < sl_table_rows(sc); r++) {
-		const char *m = str(sc, "metric", r);
+		const char *m = str(sc, SL_SCORECARD_METRIC, r);
 
 		if (m && !strcmp(m, metric)) {
-			*v = num(sc, "value", r);
-			*samples = num(sc, "samples", r);
+			*v = num(sc, SL_SCORECARD_VALUE, r);
+			*samples = num(sc, SL_SCORECARD_SAMPLES, r);
 		}
 	}
 }
@@ -1456,14 +1455,16 @@ static void scorecard_value(const struct sl_table *sc, const char *metric, doubl
 static void versions_adoption(struct ctx *cx, const struct sl_table *t, const struct sl_table *sc)
 {
 	struct out *o = cx->o;
-	static const char *const shares[5] = {"share_1h", "share_6h", "share_24h", "share_48h",
-					      "share_168h"};
+	static const int shares[] = {SL_ADOPTION_SHARE_1H, SL_ADOPTION_SHARE_6H,
+				     SL_ADOPTION_SHARE_24H, SL_ADOPTION_SHARE_48H,
+				     SL_ADOPTION_SHARE_168H};
 	static const char *const ticks[5] = {"1 h", "6 h", "24 h", "48 h", "168 h"};
 	static const double x[5] = {0, 1, 2, 3, 4};
 	static const char *const heads[] = {"agent", "environment", "version",
 		"first deployment", "#groups", "#24 h", "#48 h", "#final", "#time to 80%",
 		"80% within 48 h", NULL};
-	size_t nr = sl_table_rows(t), n = 0, *idx = sorted_rows(t, "first_deployment", NULL, &n);
+	size_t nr = sl_table_rows(t), n = 0,
+	       *idx = sorted_rows(t, SL_ADOPTION_FIRST_DEPLOYMENT, -1, &n);
 	size_t sel[NADOPT], ns = 0;
 	double v[NADOPT][5];
 	struct svg_series sr[NADOPT];
@@ -1484,7 +1485,7 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t, const st
 		return;
 	}
 	for (size_t r = 0; r < nr; r++) {
-		const char *e = str(t, "environment", r);
+		const char *e = str(t, SL_ADOPTION_ENVIRONMENT, r);
 		if (e && !strcmp(e, "production"))
 			prod = 1;
 	}
@@ -1493,14 +1494,15 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t, const st
 	 * curve worth reading, the ones just started only their first hours */
 	for (int pass = 0; pass < 2 && !ns; pass++)
 		for (size_t i = 0; i < n && ns < NADOPT; i++) {
-			const char *e = str(t, "environment", idx[i]);
+			const char *e = str(t, SL_ADOPTION_ENVIRONMENT, idx[i]);
 
 			if ((!prod || (e && !strcmp(e, "production"))) &&
-			    (pass || isfinite(num(t, "within_48h", idx[i]))))
+			    (pass || isfinite(num(t, SL_ADOPTION_WITHIN_48H, idx[i]))))
 				sel[ns++] = idx[i];
 		}
 	for (size_t k = 0; k < ns; k++) {
-		const char *a = str(t, "agent_id", sel[k]), *ver = str(t, "version", sel[k]);
+		const char *a = str(t, SL_ADOPTION_AGENT_ID, sel[k]),
+			   *ver = str(t, SL_ADOPTION_VERSION, sel[k]);
 
 		for (int j = 0; j < 5; j++)
 			v[k][j] = num(t, shares[j], sel[k]);
@@ -1536,29 +1538,30 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t, const st
 	th_row(o, heads);
 	for (size_t k = 0; k < ns; k++) {
 		size_t r = sel[k];
-		double w = num(t, "within_48h", r), fd = num(t, "first_deployment", r);
+		double w = num(t, SL_ADOPTION_WITHIN_48H, r),
+		       fd = num(t, SL_ADOPTION_FIRST_DEPLOYMENT, r);
 		char buf[32];
 
 		out_puts(o, "<tr>");
-		td_str(o, str(t, "agent_id", r), MAXCELL);
-		td_str(o, str(t, "environment", r), MAXCELL);
-		td_str(o, str(t, "version", r), MAXCELL);
+		td_str(o, str(t, SL_ADOPTION_AGENT_ID, r), MAXCELL);
+		td_str(o, str(t, SL_ADOPTION_ENVIRONMENT, r), MAXCELL);
+		td_str(o, str(t, SL_ADOPTION_VERSION, r), MAXCELL);
 		out_puts(o, "<td>");
 		if (isfinite(fd)) {
 			sl_format_time((int64_t)fd, buf);
 			html_time(o, buf);
 		}
 		out_puts(o, "</td>");
-		td_num(o, num(t, "target_groups", r), 10);
-		td_pct(o, num(t, "share_24h", r));
-		td_pct(o, num(t, "share_48h", r));
-		td_pct(o, num(t, "final_share", r));
-		td_dur(o, num(t, "time_to_80_h", r) * 3600e3);
+		td_num(o, num(t, SL_ADOPTION_TARGET_GROUPS, r), 10);
+		td_pct(o, num(t, SL_ADOPTION_SHARE_24H, r));
+		td_pct(o, num(t, SL_ADOPTION_SHARE_48H, r));
+		td_pct(o, num(t, SL_ADOPTION_FINAL_SHARE, r));
+		td_dur(o, num(t, SL_ADOPTION_TIME_TO_80_H, r) * 3600e3);
 		out_printf(o, "<td>%s</td></tr>\n", w == 1 ? "<span class=\"ok\">yes</span>"
 						    : w == 0 ? "<span class=\"bad\">no</span>"
 							     : "not yet known");
 	}
-	more_rows(o, n, ns, "adoption");
+	more_rows(o, n, ns, sl_tdef(SL_T_ADOPTION)->name);
 	free(idx);
 }
 
@@ -1566,9 +1569,12 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t, const st
 static int cmp_regr(const void *x, const void *y)
 {
 	size_t a = *(const size_t *)x, b = *(const size_t *)y;
-	double ra = num(sort_t, "regression", a), rb = num(sort_t, "regression", b);
-	double pa = fmin(num(sort_t, "failure_p_value", a), num(sort_t, "latency_p_value", a));
-	double pb = fmin(num(sort_t, "failure_p_value", b), num(sort_t, "latency_p_value", b));
+	double ra = num(sort_t, SL_REGRESSIONS_REGRESSION, a),
+	       rb = num(sort_t, SL_REGRESSIONS_REGRESSION, b);
+	double pa = fmin(num(sort_t, SL_REGRESSIONS_FAILURE_P_VALUE, a),
+			 num(sort_t, SL_REGRESSIONS_LATENCY_P_VALUE, a));
+	double pb = fmin(num(sort_t, SL_REGRESSIONS_FAILURE_P_VALUE, b),
+			 num(sort_t, SL_REGRESSIONS_LATENCY_P_VALUE, b));
 
 	ra = ra == 1;
 	rb = rb == 1;
@@ -1596,7 +1602,7 @@ static void versions_regressions(struct ctx *cx, const struct sl_table *t)
 	}
 	for (size_t r = 0; r < nr; r++) {
 		idx[r] = r;
-		nreg += is_true(t, "regression", r);
+		nreg += is_true(t, SL_REGRESSIONS_REGRESSION, r);
 	}
 	sort_t = t;
 	sl_sort(idx, nr, sizeof(*idx), cmp_regr);
@@ -1614,24 +1620,25 @@ static void versions_regressions(struct ctx *cx, const struct sl_table *t)
 	th_row(o, heads);
 	for (size_t i = 0; i < shown; i++) {
 		size_t r = idx[i];
-		int fr = is_true(t, "failure_regression", r), lr = is_true(t, "latency_regression", r);
+		int fr = is_true(t, SL_REGRESSIONS_FAILURE_REGRESSION, r),
+		    lr = is_true(t, SL_REGRESSIONS_LATENCY_REGRESSION, r);
 
 		out_puts(o, "<tr>");
-		td_str(o, str(t, "agent_id", r), MAXCELL);
-		td_str(o, str(t, "version", r), MAXCELL);
-		td_str(o, str(t, "previous_version", r), MAXCELL);
-		td_pct(o, num(t, "failure_rate", r));
-		td_pct(o, num(t, "previous_failure_rate", r));
-		td_num(o, num(t, "failure_p_value", r), 2);
-		td_pct(o, num(t, "median_latency_change", r));
-		td_pct(o, num(t, "previous_median_latency_change", r));
-		td_num(o, num(t, "latency_p_value", r), 2);
+		td_str(o, str(t, SL_REGRESSIONS_AGENT_ID, r), MAXCELL);
+		td_str(o, str(t, SL_REGRESSIONS_VERSION, r), MAXCELL);
+		td_str(o, str(t, SL_REGRESSIONS_PREVIOUS_VERSION, r), MAXCELL);
+		td_pct(o, num(t, SL_REGRESSIONS_FAILURE_RATE, r));
+		td_pct(o, num(t, SL_REGRESSIONS_PREVIOUS_FAILURE_RATE, r));
+		td_num(o, num(t, SL_REGRESSIONS_FAILURE_P_VALUE, r), 2);
+		td_pct(o, num(t, SL_REGRESSIONS_MEDIAN_LATENCY_CHANGE, r));
+		td_pct(o, num(t, SL_REGRESSIONS_PREVIOUS_MEDIAN_LATENCY_CHANGE, r));
+		td_num(o, num(t, SL_REGRESSIONS_LATENCY_P_VALUE, r), 2);
 		out_printf(o, "<td>%s</td></tr>\n",
 			   fr && lr ? "<span class=\"bad\">failures and latency</span>"
 			   : fr ? "<span class=\"bad\">failures</span>"
 			   : lr ? "<span class=\"bad\">latency</span>" : "no");
 	}
-	more_rows(o, nr, shown, "regressions");
+	more_rows(o, nr, shown, sl_tdef(SL_T_REGRESSIONS)->name);
 	free(idx);
 }
 
@@ -1645,7 +1652,7 @@ static void versions_timeline(struct ctx *cx, const struct sl_table *t)
 	double lo = INFINITY, hi = -INFINITY, *v = NULL;
 
 	for (size_t r = 0; r < nr; r++) {
-		double fd = num(t, "first_deployment", r);
+		double fd = num(t, SL_ADOPTION_FIRST_DEPLOYMENT, r);
 
 		if (isfinite(fd)) {
 			lo = fmin(lo, fd);
@@ -1667,8 +1674,8 @@ static void versions_timeline(struct ctx *cx, const struct sl_table *t)
 	for (size_t i = 0; i < m; i++)
 		v[i] = (lo + (double)i) * 7 - 3; /* x: the Monday, as a day number */
 	for (size_t r = 0; r < nr; r++) {
-		double fd = num(t, "first_deployment", r);
-		const char *env = str(t, "environment", r);
+		double fd = num(t, SL_ADOPTION_FIRST_DEPLOYMENT, r);
+		const char *env = str(t, SL_ADOPTION_ENVIRONMENT, r);
 		size_t w;
 
 		if (!isfinite(fd))
@@ -1691,32 +1698,22 @@ static void versions_timeline(struct ctx *cx, const struct sl_table *t)
 
 static void sec_versions(struct ctx *cx, const struct section *s)
 {
-	static const char *const vneed[] = {"agent_id", "releases", "releases_per_week",
-		"median_release_interval_h", "stability_trend", "regressions",
-		"optimal_rollout_h", "last_release", NULL};
-	static const char *const aneed[] = {"agent_id", "environment", "version",
-		"first_deployment", "target_groups", "share_1h", "share_6h", "share_24h",
-		"share_48h", "share_168h", "final_share", "time_to_80_h", "within_48h", NULL};
-	static const char *const rneed[] = {"agent_id", "version", "previous_version",
-		"failure_rate", "previous_failure_rate", "failure_p_value",
-		"median_latency_change", "previous_median_latency_change", "latency_p_value",
-		"failure_regression", "latency_regression", "regression", NULL};
-	const struct sl_table *v = load(cx, "versions");
-	const struct sl_table *ad = load(cx, "adoption");
-	const struct sl_table *rg = load(cx, "regressions");
-	const struct sl_table *sc = load(cx, "scorecard");
+	const struct sl_table *v = load(cx, SL_T_VERSIONS);
+	const struct sl_table *ad = load(cx, SL_T_ADOPTION);
+	const struct sl_table *rg = load(cx, SL_T_REGRESSIONS);
+	const struct sl_table *sc = load(cx, SL_T_SCORECARD);
 
-	if (v && has_cols(v, vneed)) {
-		take(cx, "versions");
+	if (v) {
+		take(cx, SL_T_VERSIONS);
 		versions_cadence(cx, v);
 	}
-	if (ad && has_cols(ad, aneed)) {
-		take(cx, "adoption");
+	if (ad) {
+		take(cx, SL_T_ADOPTION);
 		versions_timeline(cx, ad);
 		versions_adoption(cx, ad, sc);
 	}
-	if (rg && has_cols(rg, rneed)) {
-		take(cx, "regressions");
+	if (rg) {
+		take(cx, SL_T_REGRESSIONS);
 		versions_regressions(cx, rg);
 	}
 	rest(cx, s);
@@ -1745,8 +1742,8 @@ static void rollback_causes(struct ctx *cx, const struct sl_table *t)
 		goto out;
 	}
 	for (size_t r = 0; r < n; r++) {
-		lab[r] = str(t, "cause", r);
-		v[r] = num(t, "rollbacks", r);
+		lab[r] = str(t, SL_ROLLBACK_CAUSES_CAUSE, r);
+		v[r] = num(t, SL_ROLLBACK_CAUSES_ROLLBACKS, r);
 	}
 	{
 		struct svg_chart c = {"Rollbacks by cause (the most frequent)", "rollbacks", NULL,
@@ -1757,16 +1754,16 @@ static void rollback_causes(struct ctx *cx, const struct sl_table *t)
 	th_row(o, heads);
 	for (size_t r = 0; r < shown; r++) {
 		out_puts(o, "<tr>");
-		td_str(o, str(t, "cause", r), 160);
-		td_str(o, str(t, "category", r), MAXCELL);
-		td_num(o, num(t, "rollbacks", r), 10);
-		td_pct(o, num(t, "share", r));
-		td_dur(o, num(t, "median_time_to_rollback_ms", r));
-		td_dur(o, num(t, "median_recovery_ms", r));
-		td_str(o, str(t, "prevention", r), 160);
+		td_str(o, str(t, SL_ROLLBACK_CAUSES_CAUSE, r), 160);
+		td_str(o, str(t, SL_ROLLBACK_CAUSES_CATEGORY, r), MAXCELL);
+		td_num(o, num(t, SL_ROLLBACK_CAUSES_ROLLBACKS, r), 10);
+		td_pct(o, num(t, SL_ROLLBACK_CAUSES_SHARE, r));
+		td_dur(o, num(t, SL_ROLLBACK_CAUSES_MEDIAN_TIME_TO_ROLLBACK_MS, r));
+		td_dur(o, num(t, SL_ROLLBACK_CAUSES_MEDIAN_RECOVERY_MS, r));
+		td_str(o, str(t, SL_ROLLBACK_CAUSES_PREVENTION, r), 160);
 		out_puts(o, "</tr>\n");
 	}
-	more_rows(o, nr, shown, "rollback_causes");
+	more_rows(o, nr, shown, sl_tdef(SL_T_ROLLBACK_CAUSES)->name);
 	note(o, "Reasons normalised to templates (numbers, ids, hashes masked); time to rollback "
 		"and recovery are medians.");
 out:
@@ -1779,7 +1776,7 @@ static void rollback_risk(struct ctx *cx)
 	struct out *o = cx->o;
 	static const char *const heads[] = {"deployment", "agent", "environment", "strategy",
 		"#score", "level", "factors: mitigations", "rolled back", NULL};
-	static const struct pickq q = {NULL, "risk_score", NULL, NULL};
+	static const struct pickq q = {-1, SL_ROLLBACK_RISK_RISK_SCORE, -1, NULL};
 	static const char *const levels[4] = {"low", "medium", "high", "critical"};
 	char *recommended[4] = {NULL, NULL, NULL, NULL};
 	double lv[4] = {0, 0, 0, 0};
@@ -1792,19 +1789,23 @@ static void rollback_risk(struct ctx *cx)
 		    "</span></h3>\n");
 	/* the counts by level, and the first row of each level's recommended
 	 * validation (said once each) */
-	static const char *const want[] = {"risk_level", "recommended_validation", NULL};
+	static const int want[] = {SL_ROLLBACK_RISK_RISK_LEVEL,
+				   SL_ROLLBACK_RISK_RECOMMENDED_VALIDATION, -1};
 
-	giter_init(&it, cx->f, sl_anfile_find(cx->f, "rollback_risk"), cx->err);
+	giter_init(&it, cx->f, sl_anfile_find_id(cx->f, SL_T_ROLLBACK_RISK), cx->err);
 	giter_only(&it, want);
 	while ((g = giter_next(&it)))
-		for (size_t r = 0, lc = (size_t)sl_table_col(g, "risk_level"); r < sl_table_rows(g);
+		for (size_t r = 0, lc = (size_t)SL_ROLLBACK_RISK_RISK_LEVEL; r < sl_table_rows(g);
 		     r++) {
 			const char *l = sl_table_get_str(g, (int)lc, r);
 
 			for (int k = 0; k < 4; k++)
 				if (l && !strcmp(l, levels[k])) {
-					const char *rv = lv[k]++ ? NULL
-						       : str(g, "recommended_validation", r);
+					const char *rv =
+						lv[k]++ ? NULL
+							: str(g,
+							      SL_ROLLBACK_RISK_RECOMMENDED_VALIDATION,
+							      r);
 
 					if (rv && !(recommended[k] = strdup(rv)))
 						failed(cx, SL_ENOMEM);
@@ -1812,7 +1813,7 @@ static void rollback_risk(struct ctx *cx)
 		}
 	giter_done(&it);
 	failed(cx, it.rc);
-	if (pick_rows(cx, "rollback_risk", &q, &pk, &idx, &n))
+	if (pick_rows(cx, SL_T_ROLLBACK_RISK, &q, &pk, &idx, &n))
 		goto out;
 	t = pk.t;
 	shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
@@ -1835,19 +1836,20 @@ static void rollback_risk(struct ctx *cx)
 		th_row(o, heads);
 		for (size_t i = 0; i < shown; i++) {
 			size_t r = idx[i];
-			double rb = num(t, "rolled_back", r);
+			double rb = num(t, SL_ROLLBACK_RISK_ROLLED_BACK, r);
 
 			out_puts(o, "<tr>");
-			td_str(o, str(t, "deployment_id", r), MAXCELL);
-			td_str(o, str(t, "agent_id", r), MAXCELL);
-			td_str(o, str(t, "environment", r), MAXCELL);
-			td_str(o, str(t, "rollout_strategy", r), MAXCELL);
-			td_num(o, num(t, "risk_score", r), 3);
-			td_str(o, str(t, "risk_level", r), 20);
-			td_pairs(o, str(t, "risk_factors", r), str(t, "mitigations", r), 160);
+			td_str(o, str(t, SL_ROLLBACK_RISK_DEPLOYMENT_ID, r), MAXCELL);
+			td_str(o, str(t, SL_ROLLBACK_RISK_AGENT_ID, r), MAXCELL);
+			td_str(o, str(t, SL_ROLLBACK_RISK_ENVIRONMENT, r), MAXCELL);
+			td_str(o, str(t, SL_ROLLBACK_RISK_ROLLOUT_STRATEGY, r), MAXCELL);
+			td_num(o, num(t, SL_ROLLBACK_RISK_RISK_SCORE, r), 3);
+			td_str(o, str(t, SL_ROLLBACK_RISK_RISK_LEVEL, r), 20);
+			td_pairs(o, str(t, SL_ROLLBACK_RISK_RISK_FACTORS, r),
+				 str(t, SL_ROLLBACK_RISK_MITIGATIONS, r), 160);
 			out_printf(o, "<td>%s</td></tr>\n", rb == 1 ? "yes" : rb == 0 ? "no" : "active");
 		}
-		more_rows(o, n, shown, "rollback_risk");
+		more_rows(o, n, shown, sl_tdef(SL_T_ROLLBACK_RISK)->name);
 	}
 out:
 	free(idx);
@@ -1857,11 +1859,13 @@ out:
 }
 
 /* The value of a metric,value table's row, NaN when absent. */
+/* The value of metric name of a backtest table (the three share one
+ * shape, so the duration backtest's constants name the columns of all). */
 static double metric(const struct sl_table *t, const char *name)
 {
-	size_t r = find_row(t, "metric", name);
+	size_t r = find_row(t, SL_DURATION_BACKTEST_METRIC, name);
 
-	return r == (size_t)-1 ? NAN : num(t, "value", r);
+	return r == (size_t)-1 ? NAN : num(t, SL_DURATION_BACKTEST_VALUE, r);
 }
 
 /* A Brier score against the base rate's, as a card. */
@@ -1885,36 +1889,35 @@ static void brier_card(struct out *o, const char *title, const struct sl_table *
 static void sec_anomalies(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	long ti = sl_anfile_find(cx->f, "anomalies");
-	const struct sl_table *t = ti >= 0 ? shape(cx, (size_t)ti) : NULL;
-	static const char *const need[] = {"deployment_id", "anomaly_score", "is_anomaly",
-					   "reasons", NULL};
+	long ti = sl_anfile_find_id(cx->f, SL_T_ANOMALIES);
+	const struct sl_table *t;
 	static const char *const heads[] = {"deployment", "#score", "why it stands out", NULL};
-	static const struct pickq q = {"is_anomaly", "anomaly_score", NULL, NULL};
+	static const struct pickq q = {SL_ANOMALIES_IS_ANOMALY, SL_ANOMALIES_ANOMALY_SCORE, -1,
+				       NULL};
 	struct pick pk;
 	size_t n, *idx;
 
-	if (t && has_cols(t, need) && !pick_rows(cx, "anomalies", &q, &pk, &idx, &n)) {
+	if (ti >= 0 && !pick_rows(cx, SL_T_ANOMALIES, &q, &pk, &idx, &n)) {
 		size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
 
 		t = pk.t;
-		mark(cx, "anomalies");
+		mark(cx, SL_T_ANOMALIES);
 		out_puts(o, "<p>");
 		out_num(o, (double)n, 10);
 		out_puts(o, " of ");
-		out_num(o, (double)all_rows(cx, "anomalies"), 10);
+		out_num(o, (double)all_rows(cx, SL_T_ANOMALIES), 10);
 		out_puts(o, " deployments flagged as anomalies (isolation forest); the highest "
 			    "scores first, with the features that stood out.</p>\n");
 		out_puts(o, "<h3>Flagged deployments <span class=\"src\">(anomalies.csv)</span></h3>\n");
 		th_row(o, heads);
 		for (size_t i = 0; i < shown; i++) {
 			out_puts(o, "<tr>");
-			td_str(o, str(t, "deployment_id", idx[i]), MAXCELL);
-			td_num(o, num(t, "anomaly_score", idx[i]), 4);
-			td_str(o, str(t, "reasons", idx[i]), 600);
+			td_str(o, str(t, SL_ANOMALIES_DEPLOYMENT_ID, idx[i]), MAXCELL);
+			td_num(o, num(t, SL_ANOMALIES_ANOMALY_SCORE, idx[i]), 4);
+			td_str(o, str(t, SL_ANOMALIES_REASONS, idx[i]), 600);
 			out_puts(o, "</tr>\n");
 		}
-		more_rows(o, n, shown, "anomalies");
+		more_rows(o, n, shown, sl_tdef(SL_T_ANOMALIES)->name);
 		note(o, "Scores from 0 to 1 (Liu et al. 2008): above 0.5 a deployment is easier to "
 			"isolate than most; every deployment's score is in anomalies.csv.");
 		free(idx);
@@ -1943,17 +1946,17 @@ static void clusters_view(struct ctx *cx, const struct sl_table *t)
 		goto out;
 	}
 	for (size_t r = 0; r < nr; r++) {
-		double c = num(t, "cluster", r);
+		double c = num(t, SL_CLUSTERS_CLUSTER, r);
 
 		if (c < 0) {
-			noise = (size_t)num(t, "size", r);
+			noise = (size_t)num(t, SL_CLUSTERS_SIZE, r);
 			continue;
 		}
 		if (n == 20)
 			continue;
 		snprintf(names_buf + 24 * n, 24, "cluster %.0f", c);
 		lab[n] = names_buf + 24 * n;
-		v[n++] = num(t, "size", r);
+		v[n++] = num(t, SL_CLUSTERS_SIZE, r);
 	}
 	out_puts(o, "<p>");
 	out_num(o, (double)(nr - (noise ? 1 : 0)), 10);
@@ -1968,23 +1971,23 @@ static void clusters_view(struct ctx *cx, const struct sl_table *t)
 	}
 	th_row(o, heads);
 	for (size_t r = 0; r < shown; r++) {
-		double c = num(t, "cluster", r);
+		double c = num(t, SL_CLUSTERS_CLUSTER, r);
 
 		out_puts(o, "<tr>");
 		if (c < 0)
 			td_str(o, "noise", MAXCELL);
 		else
 			td_num(o, c, 10);
-		td_num(o, num(t, "size", r), 10);
-		td_pct(o, num(t, "success_rate", r));
-		td_pct(o, num(t, "rollback_rate", r));
-		td_dur(o, num(t, "mean_duration_ms", r));
-		td_str(o, str(t, "dominant_strategy", r), MAXCELL);
-		td_str(o, str(t, "dominant_environment", r), MAXCELL);
-		td_str(o, str(t, "description", r), 240);
+		td_num(o, num(t, SL_CLUSTERS_SIZE, r), 10);
+		td_pct(o, num(t, SL_CLUSTERS_SUCCESS_RATE, r));
+		td_pct(o, num(t, SL_CLUSTERS_ROLLBACK_RATE, r));
+		td_dur(o, num(t, SL_CLUSTERS_MEAN_DURATION_MS, r));
+		td_str(o, str(t, SL_CLUSTERS_DOMINANT_STRATEGY, r), MAXCELL);
+		td_str(o, str(t, SL_CLUSTERS_DOMINANT_ENVIRONMENT, r), MAXCELL);
+		td_str(o, str(t, SL_CLUSTERS_DESCRIPTION, r), 240);
 		out_puts(o, "</tr>\n");
 	}
-	more_rows(o, nr, shown, "clusters");
+	more_rows(o, nr, shown, sl_tdef(SL_T_CLUSTERS)->name);
 	note(o, "Each deployment's cluster is in patterns.csv, and the standardized feature matrix "
 		"the isolation forest and DBSCAN saw in features.csv (same rows, same order), so "
 		"every result can be reproduced.");
@@ -1996,16 +1999,14 @@ out:
 
 static void sec_clusters(struct ctx *cx, const struct section *s)
 {
-	const struct sl_table *t = load(cx, "clusters");
-	static const char *const need[] = {"cluster", "size", "success_rate", "rollback_rate",
-		"mean_duration_ms", "dominant_strategy", "dominant_environment", "description", NULL};
+	const struct sl_table *t = load(cx, SL_T_CLUSTERS);
 
-	if (t && has_cols(t, need)) {
-		take(cx, "clusters");
+	if (t) {
+		take(cx, SL_T_CLUSTERS);
 		clusters_view(cx, t);
 		/* one row per deployment: in their CSV files, not on the page */
-		mark(cx, "patterns");
-		mark(cx, "features");
+		mark(cx, SL_T_PATTERNS);
+		mark(cx, SL_T_FEATURES);
 	}
 	rest(cx, s);
 }
@@ -2014,23 +2015,23 @@ static void sec_alerts(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
 	static const char *const sev[3] = {"critical", "warning", "info"};
-	static const struct pickq q = {NULL, NULL, "severity", "critical"};
+	static const struct pickq q = {-1, -1, SL_ALERTS_SEVERITY, "critical"};
 	char *types[16];
 	double cnt[3][16];
 	size_t nt = 0, crit = 0, *idx = NULL, n = 0;
-	size_t nr = (size_t)all_rows(cx, "alerts");
+	size_t nr = (size_t)all_rows(cx, SL_T_ALERTS);
 	const struct sl_table *t;
 	struct giter it;
 	struct pick pk;
 
-	static const char *const want[] = {"type", "severity", NULL};
+	static const int want[] = {SL_ALERTS_TYPE, SL_ALERTS_SEVERITY, -1};
 
-	mark(cx, "alerts");
+	mark(cx, SL_T_ALERTS);
 	memset(cnt, 0, sizeof(cnt));
-	giter_init(&it, cx->f, sl_anfile_find(cx->f, "alerts"), cx->err);
+	giter_init(&it, cx->f, sl_anfile_find_id(cx->f, SL_T_ALERTS), cx->err);
 	giter_only(&it, want);
 	while ((t = giter_next(&it))) {
-		int tc = sl_table_col(t, "type"), vc = sl_table_col(t, "severity");
+		int tc = SL_ALERTS_TYPE, vc = SL_ALERTS_SEVERITY;
 
 		for (size_t r = 0; r < sl_table_rows(t); r++) {
 			const char *ty = sl_table_get_str(t, tc, r), *sv = sl_table_get_str(t, vc, r);
@@ -2087,7 +2088,7 @@ static void sec_alerts(struct ctx *cx, const struct section *s)
 		out_puts(o, " of them critical.</p>\n");
 		svg_bars(o, &c, (const char *const *)types, nt, sr, nsr, 1);
 		/* the latest critical alerts first */
-		if (!pick_rows(cx, "alerts", &q, &pk, &idx, &n) && pk.t)
+		if (!pick_rows(cx, SL_T_ALERTS, &q, &pk, &idx, &n) && pk.t)
 			table_view(cx, pk.t, idx, n, "Latest critical alerts");
 		free(idx);
 		pick_free(&pk);
@@ -2097,16 +2098,16 @@ static void sec_alerts(struct ctx *cx, const struct section *s)
 	rest(cx, s);
 }
 
-/* The rows of the table called name whose column col is true (want NULL)
+/* The rows of the declared table id whose column col is true (want NULL)
  * or equals want, latest (last) first, in the generic view. */
-static void latest_where(struct ctx *cx, const char *name, const char *col, const char *want,
+static void latest_where(struct ctx *cx, enum sl_tid id, int col, const char *want,
 			 const char *what)
 {
-	struct pickq q = {want ? NULL : col, NULL, want ? col : NULL, want};
+	struct pickq q = {want ? -1 : col, -1, want ? col : -1, want};
 	struct pick pk;
 	size_t n, *idx;
 
-	if (!pick_rows(cx, name, &q, &pk, &idx, &n) && pk.t)
+	if (!pick_rows(cx, id, &q, &pk, &idx, &n) && pk.t)
 		table_view(cx, pk.t, idx, n, what);
 	free(idx);
 	pick_free(&pk);
@@ -2115,35 +2116,26 @@ static void latest_where(struct ctx *cx, const char *name, const char *col, cons
 static void sec_rollbacks(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	long di = sl_anfile_find(cx->f, "rollback_decisions");
-	long ji = sl_anfile_find(cx->f, "canary_judgements");
-	long ki = sl_anfile_find(cx->f, "rollback_risk");
-	/* the per-deployment tables are read group by group: what they hold
-	 * is checked on their columns first */
-	const struct sl_table *d = di >= 0 ? shape(cx, (size_t)di) : NULL;
-	const struct sl_table *j = ji >= 0 ? shape(cx, (size_t)ji) : NULL;
-	const struct sl_table *rc = load(cx, "rollback_causes");
-	const struct sl_table *rk = ki >= 0 ? shape(cx, (size_t)ki) : NULL;
-	const struct sl_table *bt = load(cx, "rollback_risk_backtest");
+	long di = sl_anfile_find_id(cx->f, SL_T_ROLLBACK_DECISIONS);
+	long ji = sl_anfile_find_id(cx->f, SL_T_CANARY_JUDGEMENTS);
+	long ki = sl_anfile_find_id(cx->f, SL_T_ROLLBACK_RISK);
+	/* the per-deployment tables are read group by group */
+	const struct sl_table *rc = load(cx, SL_T_ROLLBACK_CAUSES);
+	const struct sl_table *bt = load(cx, SL_T_ROLLBACK_RISK_BACKTEST);
 	const struct sl_table *g;
 	struct giter it;
-	static const char *const cneed[] = {"cause", "category", "rollbacks", "share",
-		"median_time_to_rollback_ms", "median_recovery_ms", "prevention", NULL};
-	static const char *const kneed[] = {"deployment_id", "agent_id", "environment",
-		"rollout_strategy", "risk_score", "risk_level", "risk_factors", "mitigations",
-		"recommended_validation", "rolled_back", NULL};
-	static const char *const mneed[] = {"metric", "value", NULL};
 
-	if (d) {
-		static const char *const want[] = {"should_rollback", "rolled_back", NULL};
+	if (di >= 0) {
+		static const int want[] = {SL_ROLLBACK_DECISIONS_SHOULD_ROLLBACK,
+					   SL_ROLLBACK_DECISIONS_ROLLED_BACK, -1};
 		double should = 0, did = 0, both = 0;
 
 		giter_init(&it, cx->f, di, cx->err);
 		giter_only(&it, want);
 		while ((g = giter_next(&it)))
 			for (size_t r = 0; r < sl_table_rows(g); r++) {
-				double a = numc(g, sl_table_col(g, "should_rollback"), r);
-				double b = numc(g, sl_table_col(g, "rolled_back"), r);
+				double a = numc(g, SL_ROLLBACK_DECISIONS_SHOULD_ROLLBACK, r);
+				double b = numc(g, SL_ROLLBACK_DECISIONS_ROLLED_BACK, r);
 
 				should += a == 1;
 				did += b == 1;
@@ -2152,7 +2144,7 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 		giter_done(&it);
 		failed(cx, it.rc);
 		out_puts(o, "<p>Auto-rollback rule over ");
-		out_num(o, (double)all_rows(cx, "rollback_decisions"), 10);
+		out_num(o, (double)all_rows(cx, SL_T_ROLLBACK_DECISIONS), 10);
 		out_puts(o, " deployments with metric samples: it would roll back ");
 		out_num(o, should, 10);
 		out_puts(o, "; ");
@@ -2161,9 +2153,9 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 		out_num(o, both, 10);
 		out_puts(o, " of them also by the rule.</p>\n");
 	}
-	if (j && sl_table_col(j, "result") >= 0) {
+	if (ji >= 0) {
 		static const char *const res[3] = {"pass", "marginal", "fail"};
-		static const char *const want[] = {"result", NULL};
+		static const int want[] = {SL_CANARY_JUDGEMENTS_RESULT, -1};
 		double cnt[3] = {0, 0, 0};
 		struct svg_series sr[1] = {{"", cnt, NULL}};
 		struct svg_chart c = {"Canary judgements by result", "judgement", "deployments", 0,
@@ -2173,7 +2165,7 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 		giter_only(&it, want);
 		while ((g = giter_next(&it)))
 			for (size_t r = 0; r < sl_table_rows(g); r++) {
-				const char *v = sl_table_get_str(g, sl_table_col(g, "result"), r);
+				const char *v = sl_table_get_str(g, SL_CANARY_JUDGEMENTS_RESULT, r);
 
 				for (int i = 0; i < 3; i++)
 					if (v && !strcmp(v, res[i]))
@@ -2183,22 +2175,22 @@ static void sec_rollbacks(struct ctx *cx, const struct section *s)
 		failed(cx, it.rc);
 		svg_bars(o, &c, res, 3, sr, 1, 0);
 	}
-	if (d && sl_table_col(d, "should_rollback") >= 0)
-		latest_where(cx, "rollback_decisions", "should_rollback", NULL,
-			     "Latest deployments the rule would roll back");
-	if (j && sl_table_col(j, "result") >= 0)
-		latest_where(cx, "canary_judgements", "result", "fail",
+	if (di >= 0)
+		latest_where(cx, SL_T_ROLLBACK_DECISIONS, SL_ROLLBACK_DECISIONS_SHOULD_ROLLBACK,
+			     NULL, "Latest deployments the rule would roll back");
+	if (ji >= 0)
+		latest_where(cx, SL_T_CANARY_JUDGEMENTS, SL_CANARY_JUDGEMENTS_RESULT, "fail",
 			     "Latest failed canary judgements");
-	if (rc && has_cols(rc, cneed)) {
-		take(cx, "rollback_causes");
+	if (rc) {
+		take(cx, SL_T_ROLLBACK_CAUSES);
 		rollback_causes(cx, rc);
 	}
-	if (rk && has_cols(rk, kneed)) {
-		mark(cx, "rollback_risk");
+	if (ki >= 0) {
+		mark(cx, SL_T_ROLLBACK_RISK);
 		rollback_risk(cx);
 	}
-	if (bt && has_cols(bt, mneed)) {
-		take(cx, "rollback_risk_backtest");
+	if (bt) {
+		take(cx, SL_T_ROLLBACK_RISK_BACKTEST);
 		out_puts(o, "<div class=\"cards\">\n");
 		brier_card(o, "Rollback risk backtest", bt);
 		out_puts(o, "</div>\n");
@@ -2242,14 +2234,15 @@ static double next_unit(uint64_t *st)
 static void scatter(struct ctx *cx)
 {
 	struct out *o = cx->o;
-	long ti = sl_anfile_find(cx->f, "predictions");
+	long ti = sl_anfile_find_id(cx->f, SL_T_PREDICTIONS);
 	double lim[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY}, *x = NULL, *y = NULL;
 	size_t pts = 0, in = 0, known = 0, m = 0, seen = 0, nwant, taken = 0;
 	/* the points at the ends of the axes (first of equals), always drawn,
 	 * so what the axes reach to shows; numbered among the finite points */
 	size_t ends[4] = {0, 0, 0, 0}, nends = 0;
-	static const char *const want[] = {"actual_duration_ms", "predicted_duration_ms",
-					   "lower_90_ms", "upper_90_ms", NULL};
+	static const int want[] = {SL_PREDICTIONS_ACTUAL_DURATION_MS,
+				   SL_PREDICTIONS_PREDICTED_DURATION_MS, SL_PREDICTIONS_LOWER_90_MS,
+				   SL_PREDICTIONS_UPPER_90_MS, -1};
 	const struct sl_table *g;
 	struct giter it;
 	uint64_t seed = 0x5eed5ca77e2ULL;
@@ -2261,11 +2254,11 @@ static void scatter(struct ctx *cx)
 	giter_only(&it, want);
 	while ((g = giter_next(&it)))
 		for (size_t r = 0; r < sl_table_rows(g); r++) {
-			double a = numc(g, sl_table_col(g, "actual_duration_ms"), r);
-			double lo = numc(g, sl_table_col(g, "lower_90_ms"), r);
-			double hi = numc(g, sl_table_col(g, "upper_90_ms"), r);
+			double a = numc(g, SL_PREDICTIONS_ACTUAL_DURATION_MS, r);
+			double lo = numc(g, SL_PREDICTIONS_LOWER_90_MS, r);
+			double hi = numc(g, SL_PREDICTIONS_UPPER_90_MS, r);
 			double px = a / 60000.0;
-			double py = numc(g, sl_table_col(g, "predicted_duration_ms"), r) / 60000.0;
+			double py = numc(g, SL_PREDICTIONS_PREDICTED_DURATION_MS, r) / 60000.0;
 
 			if (isfinite(px) && isfinite(py)) {
 				if (px < lim[0])
@@ -2304,8 +2297,8 @@ static void scatter(struct ctx *cx)
 	giter_only(&it, want);
 	while (m < nwant && (g = giter_next(&it)))
 		for (size_t r = 0; r < sl_table_rows(g) && m < nwant; r++) {
-			double px = numc(g, sl_table_col(g, "actual_duration_ms"), r) / 60000.0;
-			double py = numc(g, sl_table_col(g, "predicted_duration_ms"), r) / 60000.0;
+			double px = numc(g, SL_PREDICTIONS_ACTUAL_DURATION_MS, r) / 60000.0;
+			double py = numc(g, SL_PREDICTIONS_PREDICTED_DURATION_MS, r) / 60000.0;
 
 			int end = 0;
 
@@ -2363,19 +2356,16 @@ out:
 static void sec_predictions(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	long pi = sl_anfile_find(cx->f, "predictions");
-	const struct sl_table *t = pi >= 0 ? shape(cx, (size_t)pi) : NULL;
-	static const char *const need[] = {"actual_duration_ms", "predicted_duration_ms", NULL};
-	static const char *const mneed[] = {"metric", "value", NULL};
-	const struct sl_table *db = load(cx, "duration_backtest");
-	const struct sl_table *sb = load(cx, "success_backtest");
+	long pi = sl_anfile_find_id(cx->f, SL_T_PREDICTIONS);
+	const struct sl_table *db = load(cx, SL_T_DURATION_BACKTEST);
+	const struct sl_table *sb = load(cx, SL_T_SUCCESS_BACKTEST);
 
-	if ((db && has_cols(db, mneed)) || (sb && has_cols(sb, mneed)))
+	if (db || sb)
 		out_puts(o, "<div class=\"cards\">\n");
-	if (db && has_cols(db, mneed)) {
+	if (db) {
 		double mae = metric(db, "mae_ms"), base = metric(db, "mae_ms_train_median");
 
-		take(cx, "duration_backtest");
+		take(cx, SL_T_DURATION_BACKTEST);
 		card_open(o, "Duration: mean absolute error");
 		out_duration(o, mae);
 		out_puts(o, "</div><div class=\"sub\">always the training median: ");
@@ -2391,16 +2381,16 @@ static void sec_predictions(struct ctx *cx, const struct section *s)
 		out_puts(o, "</div><div class=\"sub\">share of the held-out deployments inside "
 			    "their interval (90% expected)</div></div>\n");
 	}
-	if (sb && has_cols(sb, mneed)) {
-		take(cx, "success_backtest");
+	if (sb) {
+		take(cx, SL_T_SUCCESS_BACKTEST);
 		brier_card(o, "Success probability backtest", sb);
 	}
-	if ((db && has_cols(db, mneed)) || (sb && has_cols(sb, mneed))) {
+	if (db || sb) {
 		out_puts(o, "</div>\n");
 		note(o, "Backtests: trained on the first 80% of the finished deployments in time "
 			"order, judged on the last 20%.");
 	}
-	if (t && has_cols(t, need) && all_rows(cx, "predictions")) {
+	if (pi >= 0 && all_rows(cx, SL_T_PREDICTIONS)) {
 		scatter(cx); /* and the first rows below, in the generic view */
 	}
 	rest(cx, s);
@@ -2435,24 +2425,25 @@ void html_target(struct out *o, const char *target, const char *unit)
 static void sec_scorecard(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	const struct sl_table *t = take(cx, "scorecard");
+	const struct sl_table *t = take(cx, SL_T_SCORECARD);
 	size_t nmet = 0, nmiss = 0;
 
 	out_puts(o, "<div class=\"scroll\"><table>\n<tr><th>metric</th><th class=\"n\">value</th>"
 		    "<th>target</th><th class=\"n\">samples</th><th>status</th></tr>\n");
 	for (size_t r = 0; r < sl_table_rows(t) && r < (size_t)cx->p->rows; r++) {
-		const char *m = str(t, "metric", r), *unit = str(t, "unit", r),
-			   *target = str(t, "target", r);
-		double met = num(t, "met", r);
+		const char *m = str(t, SL_SCORECARD_METRIC, r),
+			   *unit = str(t, SL_SCORECARD_UNIT, r),
+			   *target = str(t, SL_SCORECARD_TARGET, r);
+		double met = num(t, SL_SCORECARD_MET, r);
 
 		out_puts(o, "<tr><td>");
 		out_esc(o, m ? m : "", MAXCELL);
 		out_puts(o, "</td><td class=\"n\">");
-		html_value(o, num(t, "value", r), unit);
+		html_value(o, num(t, SL_SCORECARD_VALUE, r), unit);
 		out_puts(o, "</td><td>");
 		html_target(o, target ? target : "", unit);
 		out_puts(o, "</td><td class=\"n\">");
-		out_num(o, num(t, "samples", r), 10);
+		out_num(o, num(t, SL_SCORECARD_SAMPLES, r), 10);
 		out_puts(o, "</td><td>");
 		if (met == 1) {
 			out_puts(o, "<span class=\"ok\">\xe2\x9c\x93 met</span>");

@@ -63,25 +63,27 @@ static void unhtml(struct out *dst, const struct out *src)
 		out_release(&tmp_);                                                         \
 	} while (0)
 
-static double num(const struct sl_table *t, const char *col, size_t r)
+/* Cells of column col (a constant of sl_tables.h: the reader checked the
+ * declared table's shape). */
+static double num(const struct sl_table *t, int col, size_t r)
 {
 	double v;
 
-	return t && !sl_table_get_f64(t, sl_table_col(t, col), r, &v) ? v : NAN;
+	return t && !sl_table_get_f64(t, col, r, &v) ? v : NAN;
 }
 
-static const char *str(const struct sl_table *t, const char *col, size_t r)
+static const char *str(const struct sl_table *t, int col, size_t r)
 {
-	const char *s = t ? sl_table_get_str(t, sl_table_col(t, col), r) : NULL;
+	const char *s = t ? sl_table_get_str(t, col, r) : NULL;
 
 	return s ? s : "";
 }
 
 /* A small table whole (NULL when absent or on an error, then in o->err). */
-static struct sl_table *whole(struct out *o, struct sl_anfile *f, const char *name,
+static struct sl_table *whole(struct out *o, struct sl_anfile *f, enum sl_tid id,
 			      struct sl_errctx *err)
 {
-	long i = sl_anfile_find(f, name);
+	long i = sl_anfile_find_id(f, id);
 	struct sl_table *t = NULL;
 	int rc;
 
@@ -94,10 +96,10 @@ void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params
 		  struct sl_errctx *err)
 {
 	const struct sl_analysis *a = sl_anfile_meta(f);
-	struct sl_table *sum = whole(o, f, "summary", err);
-	struct sl_table *dora = whole(o, f, "dora", err);
-	struct sl_table *sc = whole(o, f, "scorecard", err);
-	long ai = sl_anfile_find(f, "alerts");
+	struct sl_table *sum = whole(o, f, SL_T_SUMMARY, err);
+	struct sl_table *dora = whole(o, f, SL_T_DORA, err);
+	struct sl_table *sc = whole(o, f, SL_T_SCORECARD, err);
+	long ai = sl_anfile_find_id(f, SL_T_ALERTS);
 	const char *tz = sl_analysis_get_meta_str(a, "tz");
 	size_t r = (size_t)-1;
 	double deps = NAN, ch;
@@ -114,23 +116,23 @@ void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params
 	out_num(o, deps, 10);
 	out_puts(o, "\n\n");
 	for (size_t i = 0; sum && i < sl_table_rows(sum); i++)
-		if (!strcmp(str(sum, "scope", i), "overall"))
+		if (!strcmp(str(sum, SL_SUMMARY_SCOPE, i), "overall"))
 			r = i;
 	if (r != (size_t)-1) {
 		out_puts(o, "Success rate:         ");
-		VIA_HTML(o, html_pct(h_, num(sum, "success_rate", r)));
-		ch = num(sum, "success_rate_change", r);
+		VIA_HTML(o, html_pct(h_, num(sum, SL_SUMMARY_SUCCESS_RATE, r)));
+		ch = num(sum, SL_SUMMARY_SUCCESS_RATE_CHANGE, r);
 		if (isfinite(ch)) {
 			out_puts(o, ch > 0 ? " (up " : ch < 0 ? " (down " : " (unchanged ");
 			out_num(o, fabs(100 * ch), 2);
 			out_puts(o, " points on the previous window)");
 		}
 		out_puts(o, "\nMean deployment time: ");
-		out_duration(o, num(sum, "avg_duration_ms", r));
+		out_duration(o, num(sum, SL_SUMMARY_AVG_DURATION_MS, r));
 		out_puts(o, "\nRollback rate:        ");
-		VIA_HTML(o, html_pct(h_, num(sum, "rollback_rate", r)));
+		VIA_HTML(o, html_pct(h_, num(sum, SL_SUMMARY_ROLLBACK_RATE, r)));
 		out_puts(o, "\nActive deployments:   ");
-		out_num(o, num(sum, "active_deployments", r), 10);
+		out_num(o, num(sum, SL_SUMMARY_ACTIVE_DEPLOYMENTS, r), 10);
 		out_puts(o, "\n\n");
 	} else {
 		out_puts(o, "No summary in this analysis.\n\n");
@@ -139,12 +141,12 @@ void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params
 		out_puts(o, "DORA (production):\n");
 		for (size_t i = 0; i < sl_table_rows(dora) && i < 16; i++) {
 			out_puts(o, "  ");
-			text(o, str(dora, "metric", i), 60);
+			text(o, str(dora, SL_DORA_METRIC, i), 60);
 			out_puts(o, ": ");
-			VIA_HTML(o, html_value(h_, num(dora, "value", i), str(dora, "unit", i)));
-			if (str(dora, "tier", i)[0]) {
+			VIA_HTML(o, html_value(h_, num(dora, SL_DORA_VALUE, i), str(dora, SL_DORA_UNIT, i)));
+			if (str(dora, SL_DORA_TIER, i)[0]) {
 				out_puts(o, " (");
-				text(o, str(dora, "tier", i), 20);
+				text(o, str(dora, SL_DORA_TIER, i), 20);
 				out_puts(o, ")");
 			}
 			out_puts(o, "\n");
@@ -155,19 +157,19 @@ void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params
 		size_t met = 0, missed = 0;
 
 		for (size_t i = 0; i < sl_table_rows(sc); i++) {
-			met += num(sc, "met", i) == 1;
-			missed += num(sc, "met", i) == 0;
+			met += num(sc, SL_SCORECARD_MET, i) == 1;
+			missed += num(sc, SL_SCORECARD_MET, i) == 0;
 		}
 		out_printf(o, "Scorecard: %zu of %zu targets met", met, sl_table_rows(sc));
 		out_puts(o, missed ? "; missed:\n" : ".\n");
 		for (size_t i = 0; i < sl_table_rows(sc) && i < 32; i++)
-			if (num(sc, "met", i) == 0) {
+			if (num(sc, SL_SCORECARD_MET, i) == 0) {
 				out_puts(o, "  - ");
-				text(o, str(sc, "metric", i), 60);
+				text(o, str(sc, SL_SCORECARD_METRIC, i), 60);
 				out_puts(o, ": ");
-				VIA_HTML(o, html_value(h_, num(sc, "value", i), str(sc, "unit", i)));
+				VIA_HTML(o, html_value(h_, num(sc, SL_SCORECARD_VALUE, i), str(sc, SL_SCORECARD_UNIT, i)));
 				out_puts(o, " (target ");
-				VIA_HTML(o, html_target(h_, str(sc, "target", i), str(sc, "unit", i)));
+				VIA_HTML(o, html_target(h_, str(sc, SL_SCORECARD_TARGET, i), str(sc, SL_SCORECARD_UNIT, i)));
 				out_puts(o, ")\n");
 			}
 		out_puts(o, "\n");
@@ -181,14 +183,14 @@ void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params
 		char buf[32];
 		int rc = SL_OK;
 
-		static const char *const sev[] = {"severity", NULL};
+		static const int sev[] = {SL_ALERTS_SEVERITY, -1};
 
 		if ((rc = pick_init(&pk, LATEST_ALERTS, 1)))
 			goto alerts_out;
 		giter_init(&it, f, ai, err);
 		giter_only(&it, sev);
 		while (!rc && (g = giter_next(&it))) {
-			int svc = sl_table_col(g, "severity");
+			int svc = SL_ALERTS_SEVERITY;
 
 			for (size_t i = 0; !rc && i < sl_table_rows(g); i++) {
 				const char *sv = sl_table_get_str(g, svc, i);
@@ -215,7 +217,7 @@ alerts_out:
 		out_puts(o, crit > LATEST_ALERTS ? " (the latest 10)\n" : crit ? "\n" : "\n\n");
 		for (size_t k = 0; k < n && shown < LATEST_ALERTS; k++) {
 			size_t i = idx[k];
-			double st = num(al, "start_time", i);
+			double st = num(al, SL_ALERTS_START_TIME, i);
 
 			shown++;
 			out_puts(o, "  ");
@@ -226,13 +228,13 @@ alerts_out:
 				out_puts(o, buf);
 				out_puts(o, "  ");
 			}
-			text(o, str(al, "agent_id", i), 60);
+			text(o, str(al, SL_ALERTS_AGENT_ID, i), 60);
 			out_puts(o, " (");
-			text(o, str(al, "environment", i), 30);
+			text(o, str(al, SL_ALERTS_ENVIRONMENT, i), 30);
 			out_puts(o, ") ");
-			text(o, str(al, "type", i), 40);
+			text(o, str(al, SL_ALERTS_TYPE, i), 40);
 			out_puts(o, ": ");
-			text(o, str(al, "message", i), 120);
+			text(o, str(al, SL_ALERTS_MESSAGE, i), 120);
 			out_puts(o, "\n");
 		}
 		if (shown)

@@ -15,20 +15,18 @@ void giter_init(struct giter *it, struct sl_anfile *f, long ti, struct sl_errctx
 	it->ng = ti >= 0 ? sl_anfile_ngroups(f, (size_t)ti) : 0;
 }
 
-void giter_only(struct giter *it, const char *const *names)
+void giter_only(struct giter *it, const int *cols)
 {
-	const struct sl_rcol *cols;
 	int nc;
 
 	if (it->ti < 0)
 		return;
-	cols = sl_anfile_cols(it->f, (size_t)it->ti, &nc);
+	sl_anfile_cols(it->f, (size_t)it->ti, &nc);
 	it->some = 1;
 	memset(it->want, 0, sizeof(it->want));
-	for (; *names; names++)
-		for (int c = 0; c < nc; c++)
-			if (!strcmp(cols[c].name, *names))
-				it->want[c] = 1;
+	for (; *cols >= 0; cols++)
+		if (*cols < nc)
+			it->want[*cols] = 1;
 }
 
 const struct sl_table *giter_next(struct giter *it)

@@ -27,9 +27,10 @@ struct giter {
 };
 
 void giter_init(struct giter *it, struct sl_anfile *f, long ti, struct sl_errctx *err);
-/* Reads only the columns named (NULL-terminated); the others read back as
+/* Reads only the columns listed (indices, the constants of sl_tables.h
+ * for a declared table; the list ends in -1); the others read back as
  * null.  Before the first giter_next. */
-void giter_only(struct giter *it, const char *const *names);
+void giter_only(struct giter *it, const int *cols);
 const struct sl_table *giter_next(struct giter *it);
 void giter_done(struct giter *it);
 

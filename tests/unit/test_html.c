@@ -16,6 +16,7 @@
 #include "mail.h"
 #include "sl_anread.h"
 #include "sl_result.h"
+#include "sl_tables.h"
 
 /* The analysis as the report sees it: written, then opened. */
 static struct sl_anfile *as_file(struct sl_analysis *a)
@@ -68,44 +69,37 @@ static int count(const char *h, const char *what)
 
 static struct sl_analysis *future(void)
 {
-	static const struct sl_rcol an[] = {{"deployment_id", SL_R_STR},
-					    {"anomaly_score", SL_R_F64},
-					    {"is_anomaly", SL_R_BOOL},
-					    {"reasons", SL_R_STR}};
-	static const struct sl_rcol pr[] = {{"deployment_id", SL_R_STR},
-					    {"actual_duration_ms", SL_R_I64},
-					    {"predicted_duration_ms", SL_R_F64},
-					    {"lower_90_ms", SL_R_F64},
-					    {"upper_90_ms", SL_R_F64}};
-	static const struct sl_rcol pl[] = {{"pipeline_id", SL_R_STR}, {"executions", SL_R_I64}};
+	static const struct sl_rcol many[] = {{"pipeline_id", SL_R_STR}, {"executions", SL_R_I64}};
 	static const struct sl_rcol z[] = {{"x", SL_R_I64}};
 	struct sl_analysis *a = sl_analysis_new();
 	struct sl_table *t;
 	char id[32];
 
 	ck_assert_int_eq(sl_analysis_meta_str(a, "now", "2026-11-01T00:00:00.000Z"), 0);
-	t = sl_table_new("anomalies", an, 4);
+	t = sl_table_new_def(SL_T_ANOMALIES);
 	for (int i = 0; i < 100; i++) {
 		snprintf(id, sizeof(id), "d%03d", i);
 		sl_table_add_row(t);
-		sl_table_set_str(t, 0, id, strlen(id));
-		sl_table_set_f64(t, 1, i / 100.0);
-		sl_table_set_bool(t, 2, i >= 90);
+		sl_table_set_str(t, SL_ANOMALIES_DEPLOYMENT_ID, id, strlen(id));
+		sl_table_set_f64(t, SL_ANOMALIES_ANOMALY_SCORE, i / 100.0);
+		sl_table_set_bool(t, SL_ANOMALIES_IS_ANOMALY, i >= 90);
 		if (i == 95)
-			sl_table_set_str(t, 3, "<script>x</script>", 18);
+			sl_table_set_str(t, SL_ANOMALIES_REASONS, "<script>x</script>", 18);
 	}
 	sl_analysis_add(a, t);
-	t = sl_table_new("predictions", pr, 5);
+	t = sl_table_new_def(SL_T_PREDICTIONS);
 	for (int i = 0; i < 10; i++) {
 		sl_table_add_row(t);
-		sl_table_set_str(t, 0, "p", 1);
-		sl_table_set_i64(t, 1, 60000 * (i + 1));
-		sl_table_set_f64(t, 2, 60000.0 * (i + 1.5));
-		sl_table_set_f64(t, 3, 60000.0 * i);
-		sl_table_set_f64(t, 4, i < 8 ? 60000.0 * (i + 3) : 60000.0 * i); /* 8 of 10 in */
+		sl_table_set_str(t, SL_PREDICTIONS_DEPLOYMENT_ID, "p", 1);
+		sl_table_set_i64(t, SL_PREDICTIONS_ACTUAL_DURATION_MS, 60000 * (i + 1));
+		sl_table_set_f64(t, SL_PREDICTIONS_PREDICTED_DURATION_MS, 60000.0 * (i + 1.5));
+		sl_table_set_f64(t, SL_PREDICTIONS_LOWER_90_MS, 60000.0 * i);
+		/* 8 of 10 in */
+		sl_table_set_f64(t, SL_PREDICTIONS_UPPER_90_MS,
+				 i < 8 ? 60000.0 * (i + 3) : 60000.0 * i);
 	}
 	sl_analysis_add(a, t);
-	t = sl_table_new("pipelines", pl, 2);
+	t = sl_table_new("yonder_rows", many, 2);
 	for (int i = 0; i < 5000; i++) {
 		sl_table_add_row(t);
 		sl_table_set_str(t, 0, "=cmd", 4);
@@ -139,9 +133,9 @@ START_TEST(test_future_tables)
 	/* predictions: a scatter and the interval coverage */
 	ck_assert_ptr_nonnull(strstr(h, "Predicted against actual deployment duration"));
 	ck_assert_ptr_nonnull(strstr(h, "80% of the held-out deployments"));
-	/* pipelines: generic, bounded */
-	ck_assert_ptr_nonnull(strstr(h, "<h3>Pipelines <span class=\"src\">(pipelines.csv)"));
-	ck_assert_ptr_nonnull(strstr(h, "4,980 more rows in <code>pipelines.csv</code>"));
+	/* a table of no specific view: generic, bounded */
+	ck_assert_ptr_nonnull(strstr(h, "<h3>Yonder rows <span class=\"src\">(yonder_rows.csv)"));
+	ck_assert_ptr_nonnull(strstr(h, "4,980 more rows in <code>yonder_rows.csv</code>"));
 	/* an unknown table lands in "Other tables", and in the contents */
 	ck_assert_ptr_nonnull(strstr(h, "<a href=\"#tables\">Other tables</a>"));
 	ck_assert_ptr_nonnull(strstr(h, "<h3>Zeta unknown"));
@@ -151,13 +145,51 @@ START_TEST(test_future_tables)
 }
 END_TEST
 
+/* Every table the analysis file holds has a section of its own: none of
+ * them lands in "Other tables", with no rows or with one row of nulls.
+ * (The query tables never reach the file.) */
+START_TEST(test_every_table_has_a_section)
+{
+	struct report_params p = params();
+
+	for (int rows = 0; rows < 2; rows++) {
+		struct sl_analysis *a = sl_analysis_new();
+		struct out o = {SL_BUF_INIT, 0};
+
+		ck_assert_int_eq(sl_analysis_meta_str(a, "now", "2026-11-01T00:00:00.000Z"), 0);
+		for (int i = 0; i < SL_T_COUNT; i++) {
+			struct sl_table *t;
+
+			if (i == SL_T_GATE_EVALUATION || i == SL_T_PIPELINE_OPTIMIZATION ||
+			    i == SL_T_PREDICTION || i == SL_T_VERSION_COMPATIBILITY ||
+			    i == SL_T_PROMOTION_READINESS)
+				continue;
+			t = sl_table_new_def((enum sl_tid)i);
+			ck_assert_ptr_nonnull(t);
+			if (rows)
+				ck_assert_int_eq(sl_table_add_row(t), 0);
+			ck_assert_int_eq(sl_analysis_add(a, t), 0);
+		}
+		ck_assert_int_eq(render(&o, a, &p), 0);
+		ck_assert_ptr_null(strstr(o.b.data, "Other tables"));
+		ck_assert_ptr_null(strstr(o.b.data, "No data: the analysis has no"));
+		out_release(&o);
+		sl_analysis_free(a);
+	}
+}
+END_TEST
+
 /* A table from a spec: columns "name:t" (s text, i integer, f float, b
- * bool, t time), rows of '|'-separated cells, an empty cell is null. */
+ * bool, t time), rows of '|'-separated cells, an empty cell is null.  A
+ * declared table has its declared columns (those the spec leaves out are
+ * null) and types: the reader refuses any other shape. */
 static void add_table(struct sl_analysis *a, const char *name, const char *const *cols,
 		      int nc, const char *const *rows, int nr)
 {
 	struct sl_rcol rc[32];
 	struct sl_table *t;
+	const struct sl_tdef *d = sl_tdef_find(name);
+	int at[32];
 
 	ck_assert_int_le(nc, 32);
 	for (int c = 0; c < nc; c++) {
@@ -168,8 +200,14 @@ static void add_table(struct sl_analysis *a, const char *name, const char *const
 		rc[c].name = names[c];
 		rc[c].type = colon[1] == 's' ? SL_R_STR : colon[1] == 'i' ? SL_R_I64
 			     : colon[1] == 'b' ? SL_R_BOOL : colon[1] == 't' ? SL_R_TIME : SL_R_F64;
+		at[c] = c;
 	}
-	t = sl_table_new(name, rc, nc);
+	t = d ? sl_table_new_def(d->id) : sl_table_new(name, rc, nc);
+	for (int c = 0; d && c < nc; c++) {
+		at[c] = sl_table_col(t, rc[c].name);
+		ck_assert_msg(at[c] >= 0, "%s has no column %s", name, rc[c].name);
+		rc[c].type = d->cols[at[c]].type;
+	}
 	for (int r = 0; r < nr; r++) {
 		const char *p = rows[r];
 
@@ -181,13 +219,13 @@ static void add_table(struct sl_analysis *a, const char *name, const char *const
 
 			snprintf(buf, sizeof(buf), "%.*s", (int)n, p);
 			if (n && rc[c].type == SL_R_STR)
-				sl_table_set_str(t, c, buf, n);
+				sl_table_set_str(t, at[c], buf, n);
 			else if (n && rc[c].type == SL_R_BOOL)
-				sl_table_set_bool(t, c, buf[0] == '1');
+				sl_table_set_bool(t, at[c], buf[0] == '1');
 			else if (n && rc[c].type == SL_R_F64)
-				sl_table_set_f64(t, c, strtod(buf, NULL));
+				sl_table_set_f64(t, at[c], strtod(buf, NULL));
 			else if (n)
-				sl_table_set_i64(t, c, strtoll(buf, NULL, 10));
+				sl_table_set_i64(t, at[c], (int64_t)strtod(buf, NULL));
 			p = e ? e + 1 : p + n;
 		}
 	}
@@ -238,7 +276,7 @@ START_TEST(test_specific_views)
 	static const char *const kr[] = {
 		"d1|a|prod|canary|50|critical|off_hours;<b>f</b>|staff it;<i>m</i>|approve|",
 		"d2|a|prod|canary|1|low|||checks|0"};
-	static const char *const vc[] = {"agent_id:s", "wrong:i"};
+	static const char *const vc[] = {"agent_id:s", "releases:i"};
 	static const char *const vr[] = {"<em>v</em>|1"};
 	static const char *const bc[] = {"metric:s", "value:f"};
 	static const char *const br[] = {"mae_ms:f"}; /* unused */
@@ -290,14 +328,14 @@ START_TEST(test_specific_views)
 	ck_assert_ptr_nonnull(strstr(h, "&lt;u&gt;g&lt;/u&gt; (m gte 0.8)"));
 	ck_assert_ptr_nonnull(strstr(h, "(at least 50 evaluations, none failed): <code>ok-gate"));
 	/* versions: the production rollout drawn with the 80% line; the
-	 * regression first; the versions table with other columns is generic */
+	 * regression first; the versions table in its own view, escaped */
 	ck_assert_ptr_nonnull(strstr(h, "Adoption curves of the latest production versions"));
 	ck_assert_ptr_nonnull(strstr(h, "&lt;s&gt;1&lt;/s&gt; &lt;em&gt;ag&lt;/em&gt;"));
 	ck_assert_ptr_nonnull(strstr(h, ">80% target<"));
 	ck_assert_ptr_nonnull(strstr(h, "75% of the 4 production rollouts"));
 	ck_assert_ptr_nonnull(strstr(h, "1 of 2 version changes were significant regressions"));
 	ck_assert(strstr(h, "<td>3</td><td>2</td>") < strstr(h, "<td>2</td><td>1</td>"));
-	ck_assert_ptr_nonnull(strstr(h, "<h3>Versions <span class=\"src\">(versions.csv)"));
+	ck_assert_ptr_nonnull(strstr(h, "<td>&lt;em&gt;v&lt;/em&gt;</td>"));
 	/* rollback risk: highest first, factor: mitigation pairs escaped */
 	ck_assert(strstr(h, "<td>d1</td>") < strstr(h, "<td>d2</td>"));
 	ck_assert_ptr_nonnull(strstr(h, "<b>off_hours</b>: staff it<br><b>&lt;b&gt;f&lt;/b&gt;"
@@ -344,17 +382,6 @@ END_TEST
  * over every row, and the scatter a fixed sample with its caption. */
 START_TEST(test_big_tables)
 {
-	static const struct sl_rcol an[] = {{"deployment_id", SL_R_STR},
-					    {"anomaly_score", SL_R_F64},
-					    {"is_anomaly", SL_R_BOOL},
-					    {"reasons", SL_R_STR}};
-	static const struct sl_rcol pr[] = {{"deployment_id", SL_R_STR},
-					    {"actual_duration_ms", SL_R_I64},
-					    {"predicted_duration_ms", SL_R_F64},
-					    {"lower_90_ms", SL_R_F64},
-					    {"upper_90_ms", SL_R_F64}};
-	static const struct sl_rcol hs[] = {{"deployment_id", SL_R_STR},
-					    {"health_score", SL_R_F64}};
 	const size_t n = SL_RESULT_GROUP_ROWS + 4465; /* 70,001 rows: two groups */
 	struct sl_analysis *a = sl_analysis_new();
 	struct report_params p = params();
@@ -363,31 +390,31 @@ START_TEST(test_big_tables)
 	char id[32];
 	const char *h;
 
-	t = sl_table_new("anomalies", an, 4);
+	t = sl_table_new_def(SL_T_ANOMALIES);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(id, sizeof(id), "d%zu", i);
 		sl_table_add_row(t);
-		sl_table_set_str(t, 0, id, strlen(id));
+		sl_table_set_str(t, SL_ANOMALIES_DEPLOYMENT_ID, id, strlen(id));
 		/* the highest scores in both groups; ties keep the earlier row */
-		sl_table_set_f64(t, 1, i == 10 || i == 69000 ? 2.0 : (double)(i % 1000) / 1000);
-		sl_table_set_bool(t, 2, i % 2 == 0);
+		sl_table_set_f64(t, SL_ANOMALIES_ANOMALY_SCORE, i == 10 || i == 69000 ? 2.0 : (double)(i % 1000) / 1000);
+		sl_table_set_bool(t, SL_ANOMALIES_IS_ANOMALY, i % 2 == 0);
 	}
 	sl_analysis_add(a, t);
-	t = sl_table_new("predictions", pr, 5);
+	t = sl_table_new_def(SL_T_PREDICTIONS);
 	for (size_t i = 0; i < 10000; i++) {
 		sl_table_add_row(t);
-		sl_table_set_str(t, 0, "p", 1);
-		sl_table_set_i64(t, 1, (int64_t)(60000 * (i % 50 + 1)));
-		sl_table_set_f64(t, 2, 60000.0 * (double)(i % 37 + 1));
-		sl_table_set_f64(t, 3, 0);
-		sl_table_set_f64(t, 4, 1e9);
+		sl_table_set_str(t, SL_PREDICTIONS_DEPLOYMENT_ID, "p", 1);
+		sl_table_set_i64(t, SL_PREDICTIONS_ACTUAL_DURATION_MS, (int64_t)(60000 * (i % 50 + 1)));
+		sl_table_set_f64(t, SL_PREDICTIONS_PREDICTED_DURATION_MS, 60000.0 * (double)(i % 37 + 1));
+		sl_table_set_f64(t, SL_PREDICTIONS_LOWER_90_MS, 0);
+		sl_table_set_f64(t, SL_PREDICTIONS_UPPER_90_MS, 1e9);
 	}
 	sl_analysis_add(a, t);
-	t = sl_table_new("health_scores", hs, 2);
+	t = sl_table_new_def(SL_T_HEALTH_SCORES);
 	for (size_t i = 0; i < n; i++) {
 		sl_table_add_row(t);
-		sl_table_set_str(t, 0, "x", 1);
-		sl_table_set_f64(t, 1, i < 70000 ? 95 : 5);
+		sl_table_set_str(t, SL_HEALTH_SCORES_DEPLOYMENT_ID, "x", 1);
+		sl_table_set_f64(t, SL_HEALTH_SCORES_HEALTH_SCORE, i < 70000 ? 95 : 5);
 	}
 	sl_analysis_add(a, t);
 	ck_assert_int_eq(render(&o, a, &p), 0);
@@ -422,6 +449,7 @@ Suite *suite_html(void)
 	TCase *tc = tcase_create("html");
 
 	tcase_add_test(tc, test_future_tables);
+	tcase_add_test(tc, test_every_table_has_a_section);
 	tcase_add_test(tc, test_specific_views);
 	tcase_add_test(tc, test_mail);
 	tcase_add_test(tc, test_big_tables);

@@ -49,8 +49,14 @@ struct sl_table *sl_table_new_def(enum sl_tid id)
 struct sl_table *sl_table_new_stream_def(struct sl_analysis *a, enum sl_tid id)
 {
 	const struct sl_tdef *d = sl_tdef(id);
+	struct sl_table *t = d ? sl_table_new_stream(a, d->name, d->cols, d->ncols) : NULL;
 
-	return d ? sl_table_new_stream(a, d->name, d->cols, d->ncols) : NULL;
+	/* a row a deployment: its ids never repeat, and hashing them to
+	 * intern them buys nothing */
+	for (int c = 0; t && c < d->ncols; c++)
+		if (d->cols[c].type == SL_R_STR && !strcmp(d->cols[c].name, "deployment_id"))
+			sl_table_set_flat(t, c);
+	return t;
 }
 
 static const char *type_name(enum sl_rtype t)

@@ -426,7 +426,6 @@ int pipeline_build(const struct analyze_params *p, const struct sl_store *st, st
 			goto fail;
 	/* what only the stream needed */
 	sl_u64map_release(&A->R.last);
-	sl_u64map_release(&A->R.xmap);
 	free(A->xruns);
 	A->xruns = NULL;
 	A->xcap = 0;

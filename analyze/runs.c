@@ -11,10 +11,9 @@
 
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
 
-/* The key of an execution in the maps: exact while the execution number
- * fits 32 bits, else a hash (two executions that share one are told apart
- * where it matters: runs_find_exec() checks, and the stream only holds
- * them a little longer). */
+/* The key of an execution in R->last: exact while the execution number
+ * fits 32 bits, else a hash (two executions that share one are only held
+ * until the later of the two is complete). */
 static uint64_t exec_key(uint32_t pipe, int64_t exec)
 {
 	if (exec >= 0 && exec <= (int64_t)UINT32_MAX)
@@ -340,17 +339,10 @@ static int order_execs(struct runs *R, int64_t *x_end)
 	R->xcap = n;
 	if (!(R->x_first = malloc(n ? n : 1)))
 		goto nomem;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t *v;
-		int added;
-
-		if (sl_u64map_put(&R->xmap, exec_key(R->x_pipe[i], R->x_exec[i]), &v, &added))
-			goto nomem;
-		if (added)
-			*v = (uint32_t)i;
-		/* a repeated execution keeps its first row */
-		R->x_first[i] = runs_find_exec(R, R->x_pipe[i], R->x_exec[i]) == (ptrdiff_t)i;
-	}
+	/* a repeated execution keeps its first row */
+	for (size_t i = 0; i < n; i++)
+		R->x_first[i] = !i || R->x_pipe[i] != R->x_pipe[i - 1] ||
+				R->x_exec[i] != R->x_exec[i - 1];
 	rc = SL_OK;
 nomem:
 	free(perm);
@@ -432,7 +424,6 @@ void runs_release(struct runs *R)
 	free(R->x_status);
 	free(R->x_flags);
 	free(R->x_first);
-	sl_u64map_release(&R->xmap);
 	free(R->rank);
 	sl_dict_free(R->names);
 	memset(R, 0, sizeof(*R));
@@ -440,11 +431,24 @@ void runs_release(struct runs *R)
 
 ptrdiff_t runs_find_exec(const struct runs *R, uint32_t pipe, int64_t exec)
 {
-	uint32_t *v = sl_u64map_get(&R->xmap, exec_key(pipe, exec));
+	const struct runs_pipe *pp;
+	size_t lo, hi;
 
-	if (!v || R->x_pipe[*v] != pipe || R->x_exec[*v] != exec)
+	if (pipe >= R->npipe_of || R->pipe_of[pipe] == RUNS_NONE)
 		return -1;
-	return (ptrdiff_t)*v;
+	/* the pipeline's runs are sorted by execution: the first of exec */
+	pp = &R->pipes[R->pipe_of[pipe]];
+	lo = pp->x0;
+	hi = pp->x1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (R->x_exec[mid] < exec)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < pp->x1 && R->x_exec[lo] == exec ? (ptrdiff_t)lo : -1;
 }
 
 /* Names by rank, a null last. */

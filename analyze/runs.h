@@ -6,7 +6,8 @@
  * order: pipeline (byte order of its name), execution number, then every
  * other field, so the order does not depend on how the rows were stored.
  * Of the rows of one execution the first in that order is its row
- * (x_first); the others are repeats.
+ * (x_first); the others are repeats.  x_end is not kept: after the sort,
+ * nothing reads it.
  *
  * The stage runs (there are seven times as many) are not held whole.
  * runs_load() reads the columns that say which stages a pipeline has and
@@ -84,7 +85,6 @@ struct runs {
 	uint32_t *x_pipe, *x_trigger;
 	int64_t *x_exec, *x_start, *x_dur; /* x_dur: see the duration rule */
 	uint8_t *x_status, *x_flags, *x_first;
-	struct sl_u64map xmap; /* execution key -> its row */
 	/* pipelines named by a pipeline run or a stage run, by name */
 	struct runs_pipe *pipes;
 	size_t npipes;
@@ -122,7 +122,8 @@ static inline uint32_t runs_rank(const struct runs *R, uint32_t code)
 	return R->rank[code];
 }
 
-/* The first row of execution exec of pipeline code pipe, or -1. */
+/* The first row of execution exec of pipeline code pipe, or -1 (a binary
+ * search: the pipeline runs are not indexed twice). */
 ptrdiff_t runs_find_exec(const struct runs *R, uint32_t pipe, int64_t exec);
 
 /* The one order of stage runs: pipeline, execution, stage, attempt, start,

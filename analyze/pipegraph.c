@@ -38,15 +38,6 @@ static int cmp_run(const void *x, const void *y)
 	return (a->start > b->start) - (a->start < b->start);
 }
 
-/* Nearest rank: the smallest value with at least q of the sorted n at or
- * below it (q = 0.5 gives the lower median). */
-static int64_t rank_q(const int64_t *v, size_t n, double q)
-{
-	size_t k = (size_t)ceil(q * (double)n);
-
-	return v[k ? k - 1 : 0];
-}
-
 struct graph {
 	size_t n;
 	uint32_t *pred, *poff; /* predecessors of s: pred[poff[s] .. poff[s+1]), sorted */
@@ -252,8 +243,8 @@ static int vals_add(struct vals *v, int64_t x)
 	return SL_OK;
 }
 
-/* The values sorted, as int64 (malloc'ed; NULL when out of memory). */
-static int64_t *vals_sorted(const struct vals *v)
+/* The values as int64, in no order (malloc'ed; NULL when out of memory). */
+static int64_t *vals_copy(const struct vals *v)
 {
 	int64_t *w = malloc((v->n ? v->n : 1) * sizeof(*w));
 
@@ -261,8 +252,52 @@ static int64_t *vals_sorted(const struct vals *v)
 		return NULL;
 	for (size_t i = 0; i < v->n; i++)
 		w[i] = v->v64 ? v->v64[i] : (int64_t)v->v32[i];
-	sl_sort_i64(w, v->n);
 	return w;
+}
+
+/* The value a sort of v[0..n) would put at k (0 <= k < n), v reordered:
+ * a selection, linear where a sort is n log n (the three ranks of a stage
+ * of millions of runs need not order them all). */
+static int64_t select_k(int64_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n;
+	int depth = 64;
+
+	while (hi - lo > 16) {
+		int64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1], pv, t;
+		size_t i = lo, j = hi - 1;
+
+		if (!depth--)
+			break; /* a bad run of pivots: the sort below */
+		pv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		for (;;) {
+			while (v[i] < pv)
+				i++;
+			while (v[j] > pv)
+				j--;
+			if (i >= j)
+				break;
+			t = v[i];
+			v[i++] = v[j];
+			v[j--] = t;
+		}
+		/* v[lo..j] <= pv <= v[j+1..hi) */
+		if (k <= j)
+			hi = j + 1;
+		else
+			lo = j + 1;
+	}
+	sl_sort_i64(v + lo, hi - lo);
+	return v[k];
+}
+
+/* Nearest rank: the smallest value with at least q of the n values of v
+ * at or below it (q = 0.5 gives the lower median); v is reordered. */
+static int64_t rank_sel(int64_t *v, size_t n, double q)
+{
+	size_t k = (size_t)ceil(q * (double)n);
+
+	return select_k(v, n, k ? k - 1 : 0);
 }
 
 static void vals_release(struct vals *v)
@@ -554,12 +589,12 @@ static int stage_ranks(struct pl_acc *a, struct pl_result *res)
 		size_t k;
 
 		if ((k = a->dur[s].n)) {
-			if (!(v = vals_sorted(&a->dur[s])))
+			if (!(v = vals_copy(&a->dur[s])))
 				return SL_ENOMEM;
 			x->has_dur = 1;
-			x->p50 = rank_q(v, k, 0.5);
-			x->p95 = rank_q(v, k, 0.95);
-			x->p99 = rank_q(v, k, 0.99);
+			x->p99 = rank_sel(v, k, 0.99);
+			x->p95 = rank_sel(v, k, 0.95);
+			x->p50 = rank_sel(v, k, 0.5);
 			free(v);
 		}
 		vals_release(&a->dur[s]);
@@ -570,9 +605,9 @@ static int stage_ranks(struct pl_acc *a, struct pl_result *res)
 		}
 		counted_release(&a->tmo[s]);
 		if ((x->waits = a->wait[s].n)) {
-			if (!(v = vals_sorted(&a->wait[s])))
+			if (!(v = vals_copy(&a->wait[s])))
 				return SL_ENOMEM;
-			x->wait_p50 = rank_q(v, x->waits, 0.5);
+			x->wait_p50 = rank_sel(v, x->waits, 0.5);
 			free(v);
 		}
 		vals_release(&a->wait[s]);
@@ -588,11 +623,11 @@ static int schedules(struct pl_acc *a, const struct pl_config *cfg, struct pl_re
 	int64_t saved = 0;
 
 	if (a->mk.n) {
-		int64_t *mk = vals_sorted(&a->mk);
+		int64_t *mk = vals_copy(&a->mk);
 
 		if (!mk)
 			return SL_ENOMEM;
-		res->current_ms = rank_q(mk, a->mk.n, 0.5);
+		res->current_ms = rank_sel(mk, a->mk.n, 0.5);
 		res->makespans = a->mk.n;
 		res->has_current = 1;
 		free(mk);

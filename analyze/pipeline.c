@@ -19,6 +19,9 @@
 #include "pipeline_int.h"
 #include "query.h"
 #include <strings.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define DAY_MS 86400000LL
 #define HOUR_MS 3600000LL
@@ -429,6 +432,11 @@ int pipeline_build(const struct analyze_params *p, const struct sl_store *st, st
 	free(A->xruns);
 	A->xruns = NULL;
 	A->xcap = 0;
+#ifdef __GLIBC__
+	/* glibc keeps the stream's freed blocks (below its mmap threshold) in
+	 * the heap: returned now, the model's matrices do not come on top */
+	malloc_trim(0);
+#endif
 	if (fit_model(A))
 		goto nomem;
 	for (size_t i = 0; !quiet && i < A->npipes; i++)

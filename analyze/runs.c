@@ -203,7 +203,8 @@ static int scan_stage_shapes(const struct analyze_params *p, const struct sl_sto
 				 err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0) {
-		uint32_t group = (uint32_t)R->groups++;
+		uint32_t group = (uint32_t)R->groups++, prev_pipe = RUNS_NONE;
+		int64_t prev_exec = 0;
 
 		for (size_t r = 0; r < b->n; r++) {
 			uint32_t pipe, stage, deps, idx, *v;
@@ -242,8 +243,12 @@ static int scan_stage_shapes(const struct analyze_params *p, const struct sl_sto
 					pp->deps[pp->ndeps++].deps = deps;
 				}
 			}
-			if (sl_u64map_put(&R->last,
-					  exec_key(pipe, b->cols[col[C_EXEC]].v.i64[r]), &v, &added))
+			/* an execution's runs are often stored together: one put */
+			if (pipe == prev_pipe && b->cols[col[C_EXEC]].v.i64[r] == prev_exec)
+				continue;
+			prev_pipe = pipe;
+			prev_exec = b->cols[col[C_EXEC]].v.i64[r];
+			if (sl_u64map_put(&R->last, exec_key(pipe, prev_exec), &v, &added))
 				goto nomem;
 			*v = group;
 		}
@@ -538,6 +543,9 @@ int runs_stream(const struct analyze_params *p, const struct sl_store *st, struc
 				 err)))
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0) {
+		uint32_t prev_pipe = RUNS_NONE, prev_last = 0;
+		int64_t prev_exec = 0;
+
 		for (size_t r = 0; r < b->n; r++) {
 			struct runs_stage w;
 			uint32_t *v;
@@ -595,10 +603,15 @@ int runs_stream(const struct analyze_params *p, const struct sl_store *st, struc
 			if (sl_grow(&P.rows, &P.cap, P.n + 1, sizeof(*P.rows)) ||
 			    sl_grow(&P.last, &P.lastcap, P.n + 1, sizeof(*P.last)))
 				goto nomem;
-			v = sl_u64map_get(&R->last, exec_key(w.pipe, w.exec));
+			if (w.pipe != prev_pipe || w.exec != prev_exec) {
+				v = sl_u64map_get(&R->last, exec_key(w.pipe, w.exec));
+				/* one runs_load() did not see is held to the end */
+				prev_last = v && *v >= g ? *v : UINT32_MAX;
+				prev_pipe = w.pipe;
+				prev_exec = w.exec;
+			}
 			P.rows[P.n] = w;
-			/* a row group not seen before by runs_load() holds it to the end */
-			P.last[P.n++] = v && *v >= g ? *v : UINT32_MAX;
+			P.last[P.n++] = prev_last;
 		}
 		if (P.n > R->held_max)
 			R->held_max = P.n;

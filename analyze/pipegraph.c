@@ -324,13 +324,9 @@ static int counted_add(struct counted *c, int64_t x)
 	if (sl_u64map_put(&c->idx, (uint64_t)x, &v, &added))
 		return SL_ENOMEM;
 	if (added) {
-		size_t cap = c->cap;
-
 		if (sl_grow(&c->val, &c->cap, c->nval + 1, sizeof(*c->val)) ||
-		    sl_grow(&c->cnt, &c->cntcap, c->nval + 1, sizeof(*c->cnt))) {
-			c->cap = cap < c->cap ? c->cap : cap;
+		    sl_grow(&c->cnt, &c->cntcap, c->nval + 1, sizeof(*c->cnt)))
 			return SL_ENOMEM;
-		}
 		*v = (uint32_t)c->nval;
 		c->val[c->nval] = x;
 		c->cnt[c->nval++] = 0;

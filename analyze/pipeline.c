@@ -148,15 +148,13 @@ out:
 	return rc;
 }
 
-static const struct runs *deps_R;
-
 static int cmp_deps(const void *x, const void *y)
 {
 	const struct runs_deps *a = x, *b = y;
 
 	if (a->seen != b->seen)
 		return b->seen - a->seen;
-	return runs_cmp(deps_R, &a->first, &b->first);
+	return runs_cmp(&a->first, &b->first);
 }
 
 /* After its stage runs: the results, and the warnings in the order of the
@@ -168,14 +166,13 @@ static int pipe_end(struct pl_all *A, struct pl_pipe *pp, struct runs_pipe *rp)
 
 	if (!pp->acc)
 		return SL_OK;
-	deps_R = &A->R;
 	sl_sort(rp->deps, rp->ndeps, sizeof(*rp->deps), cmp_deps);
 	for (size_t i = 0; i < rp->ndeps; i++)
 		if ((rc = each_dep(A, pp, &rp->deps[i], warn_unknown, &unknown)))
 			return rc;
 	if (unknown > 3 && warn(pp, "%zu more unknown dependencies", unknown - 3))
 		return SL_ENOMEM;
-	rc = pl_acc_finish(pp->acc, A->cfg, &pp->res);
+	rc = pl_acc_finish(pp->acc, &A->cfg, &pp->res);
 	pl_acc_free(pp->acc);
 	pp->acc = NULL;
 	if (rc)
@@ -406,13 +403,11 @@ static void pl_config_from(const struct analyze_config *c, struct pl_config *pc)
 int pipeline_build(const struct analyze_params *p, const struct sl_store *st, struct pl_all *A,
 		   int quiet, struct sl_errctx *err)
 {
-	static struct pl_config cfg;
 	struct runs_sink sink = {A, on_row, on_exec};
 	int rc;
 
 	memset(A, 0, sizeof(*A));
-	pl_config_from(&p->cfg, &cfg);
-	A->cfg = &cfg;
+	pl_config_from(&p->cfg, &A->cfg);
 	if ((rc = runs_load(p, st, &A->R, err)))
 		return rc;
 	A->names = A->R.names;

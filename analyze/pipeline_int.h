@@ -44,7 +44,7 @@ struct pl_all {
 	struct pl_pipe *pipes;	/* by name, as R.pipes */
 	size_t npipes;
 	struct pl_model model;
-	const struct pl_config *cfg;
+	struct pl_config cfg;
 	struct pl_run *xruns;	/* one execution's runs, while they are read */
 	size_t xcap;
 };

@@ -14,11 +14,11 @@
 /* The key of an execution in R->last: exact while the execution number
  * fits 32 bits, else a hash (two executions that share one are only held
  * until the later of the two is complete). */
-static uint64_t exec_key(uint32_t pipe, int64_t exec)
+static uint64_t exec_key(uint32_t pipe_id, int64_t exec)
 {
 	if (exec >= 0 && exec <= (int64_t)UINT32_MAX)
-		return (uint64_t)pipe << 32 | (uint64_t)exec;
-	return ((uint64_t)pipe << 32 | (uint32_t)pipe) * 0x9E3779B97F4A7C15ULL ^
+		return (uint64_t)pipe_id << 32 | (uint64_t)exec;
+	return ((uint64_t)pipe_id << 32 | pipe_id) * 0x9E3779B97F4A7C15ULL ^
 	       (uint64_t)exec * 0xC2B2AE3D27D4EB4FULL;
 }
 
@@ -99,6 +99,7 @@ static int pipe_idx(struct runs *R, uint32_t pipe, uint32_t *idx)
 	pp = &R->pipes[R->npipes];
 	memset(pp, 0, sizeof(*pp));
 	pp->code = pipe;
+	pp->id = (uint32_t)R->npipes;
 	*idx = R->pipe_of[pipe] = (uint32_t)R->npipes++;
 	return SL_OK;
 }
@@ -248,7 +249,7 @@ static int scan_stage_shapes(const struct analyze_params *p, const struct sl_sto
 				continue;
 			prev_pipe = pipe;
 			prev_exec = b->cols[col[C_EXEC]].v.i64[r];
-			if (sl_u64map_put(&R->last, exec_key(pipe, prev_exec), &v, &added))
+			if (sl_u64map_put(&R->last, exec_key(pp->id, prev_exec), &v, &added))
 				goto nomem;
 			*v = group;
 		}
@@ -278,14 +279,100 @@ static int cmp_code(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 
-	return CMP(sort_R->rank[a], sort_R->rank[b]);
+	return CMP(a, b);
 }
 
 static int cmp_pipe(const void *x, const void *y)
 {
 	const struct runs_pipe *a = x, *b = y;
 
-	return CMP(sort_R->rank[a->code], sort_R->rank[b->code]);
+	return CMP(a->code, b->code);
+}
+
+/* Renumbers the names in byte order (code k: the k-th name) and every
+ * code held; then sorts the pipelines and their stages by name. */
+static int renumber(struct runs *R)
+{
+	uint32_t n = sl_dict_count(R->names), *by = malloc((n + 1) * sizeof(*by));
+	uint32_t *to = malloc((n + 1) * sizeof(*to));
+	struct sl_dict *d = sl_dict_new();
+	int rc = SL_ENOMEM;
+
+	if (!by || !to || !d)
+		goto out;
+	for (uint32_t c = 0; c < n; c++)
+		by[c] = c;
+	sort_R = R;
+	sl_sort(by, n, sizeof(*by), cmp_name);
+	for (uint32_t k = 0; k < n; k++) {
+		size_t len;
+		const char *str = sl_dict_get(R->names, by[k], &len);
+
+		if (sl_dict_intern(d, str, len, &to[by[k]]))
+			goto out;
+	}
+	sl_dict_free(R->names);
+	R->names = d;
+	d = NULL;
+	R->ncodes = n;
+	for (size_t i = 0; i < R->nx; i++) {
+		R->x_pipe[i] = to[R->x_pipe[i]];
+		if (R->x_trigger[i] != RUNS_NONE)
+			R->x_trigger[i] = to[R->x_trigger[i]];
+	}
+	/* pipelines by name, each with its stages by name */
+	sl_u64map_release(&R->stage_of);
+	for (size_t i = 0; i < R->npipes; i++) {
+		struct runs_pipe *pp = &R->pipes[i];
+
+		pp->code = to[pp->code];
+		for (size_t k = 0; k < pp->nstages; k++)
+			pp->stages[k] = to[pp->stages[k]];
+		sl_sort(pp->stages, pp->nstages, sizeof(*pp->stages), cmp_code);
+		sl_u64map_release(&pp->depmap);
+		for (size_t k = 0; k < pp->ndeps; k++) {
+			struct runs_deps *e = &pp->deps[k];
+			uint32_t *v;
+			int added;
+
+			e->stage = to[e->stage];
+			e->deps = to[e->deps];
+			if (sl_u64map_put(&pp->depmap, (uint64_t)e->stage << 32 | e->deps, &v, &added))
+				goto out;
+			*v = (uint32_t)k;
+		}
+	}
+	sl_sort(R->pipes, R->npipes, sizeof(*R->pipes), cmp_pipe);
+	if (n > R->npipe_of) {
+		uint32_t *w = realloc(R->pipe_of, n * sizeof(*w));
+
+		if (!w)
+			goto out;
+		R->pipe_of = w;
+		R->npipe_of = n;
+	}
+	for (size_t k = 0; k < R->npipe_of; k++)
+		R->pipe_of[k] = RUNS_NONE;
+	for (size_t i = 0; i < R->npipes; i++) {
+		struct runs_pipe *pp = &R->pipes[i];
+
+		R->pipe_of[pp->code] = (uint32_t)i;
+		for (size_t k = 0; k < pp->nstages; k++) {
+			uint32_t *v;
+			int added;
+
+			if (sl_u64map_put(&R->stage_of, (uint64_t)pp->code << 32 | pp->stages[k], &v,
+					  &added))
+				goto out;
+			*v = (uint32_t)k;
+		}
+	}
+	rc = SL_OK;
+out:
+	free(by);
+	free(to);
+	sl_dict_free(d);
+	return rc;
 }
 
 /* The pipeline runs' one order: pipeline, execution, then every other
@@ -299,15 +386,14 @@ static int cmp_x(const void *x, const void *y)
 	uint8_t fi = R->x_flags[i], fj = R->x_flags[j];
 
 	if (R->x_pipe[i] != R->x_pipe[j])
-		return CMP(R->rank[R->x_pipe[i]], R->rank[R->x_pipe[j]]);
+		return CMP(R->x_pipe[i], R->x_pipe[j]);
 	if ((c = CMP(R->x_exec[i], R->x_exec[j])) || (c = CMP(R->x_start[i], R->x_start[j])) ||
 	    (c = CMP(fi & RUNS_HAS_END, fj & RUNS_HAS_END)) ||
 	    (c = CMP(sort_end[i], sort_end[j])) || (c = CMP(fi & RUNS_HAS_DUR, fj & RUNS_HAS_DUR)) ||
 	    (c = CMP(R->x_dur[i], R->x_dur[j])) || (c = CMP(R->x_status[i], R->x_status[j])) ||
 	    (c = CMP(fi & RUNS_HAS_TRIGGER, fj & RUNS_HAS_TRIGGER)))
 		return c;
-	return (fi & RUNS_HAS_TRIGGER) ? CMP(R->rank[R->x_trigger[i]], R->rank[R->x_trigger[j]])
-				       : 0;
+	return (fi & RUNS_HAS_TRIGGER) ? CMP(R->x_trigger[i], R->x_trigger[j]) : 0;
 }
 
 #define PERMUTE(col, type)                                                                  \
@@ -358,7 +444,6 @@ int runs_load(const struct analyze_params *p, const struct sl_store *st, struct 
 	      struct sl_errctx *err)
 {
 	int64_t *x_end = NULL;
-	uint32_t *by = NULL;
 	int rc;
 
 	memset(R, 0, sizeof(*R));
@@ -366,30 +451,8 @@ int runs_load(const struct analyze_params *p, const struct sl_store *st, struct 
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if ((rc = scan_execs(p, st, R, &x_end, err)) || (rc = scan_stage_shapes(p, st, R, err)))
 		goto out;
-	/* every name's place in byte order */
-	R->nrank = sl_dict_count(R->names);
-	if (!(by = malloc((R->nrank + 1) * sizeof(*by))) ||
-	    !(R->rank = malloc((R->nrank + 1) * sizeof(*R->rank))))
+	if ((rc = renumber(R)) || (rc = order_execs(R, x_end)))
 		goto nomem;
-	for (uint32_t c = 0; c < R->nrank; c++)
-		by[c] = c;
-	sort_R = R;
-	sl_sort(by, R->nrank, sizeof(*by), cmp_name);
-	for (uint32_t k = 0; k < R->nrank; k++)
-		R->rank[by[k]] = k;
-	if ((rc = order_execs(R, x_end)))
-		goto nomem;
-	/* pipelines by name, each with its stages by name and its runs */
-	sl_sort(R->pipes, R->npipes, sizeof(*R->pipes), cmp_pipe);
-	for (size_t i = 0; i < R->npipes; i++) {
-		struct runs_pipe *pp = &R->pipes[i];
-
-		R->pipe_of[pp->code] = (uint32_t)i;
-		sl_sort(pp->stages, pp->nstages, sizeof(*pp->stages), cmp_code);
-		for (size_t s = 0; s < pp->nstages; s++)
-			*sl_u64map_get(&R->stage_of, (uint64_t)pp->code << 32 | pp->stages[s]) =
-				(uint32_t)s;
-	}
 	for (size_t i0 = 0, i1; i0 < R->nx; i0 = i1) {
 		struct runs_pipe *pp = &R->pipes[R->pipe_of[R->x_pipe[i0]]];
 
@@ -404,7 +467,6 @@ nomem:
 	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 out:
 	free(x_end);
-	free(by);
 	return rc;
 }
 
@@ -429,7 +491,6 @@ void runs_release(struct runs *R)
 	free(R->x_status);
 	free(R->x_flags);
 	free(R->x_first);
-	free(R->rank);
 	sl_dict_free(R->names);
 	memset(R, 0, sizeof(*R));
 }
@@ -456,25 +517,25 @@ ptrdiff_t runs_find_exec(const struct runs *R, uint32_t pipe, int64_t exec)
 	return lo < pp->x1 && R->x_exec[lo] == exec ? (ptrdiff_t)lo : -1;
 }
 
-/* Names by rank, a null last. */
-static int cmp_opt(const struct runs *R, uint32_t a, uint32_t b)
+/* Names by code (byte order), a null last. */
+static int cmp_opt(uint32_t a, uint32_t b)
 {
 	if (a == RUNS_NONE || b == RUNS_NONE)
 		return CMP(a == RUNS_NONE, b == RUNS_NONE);
-	return CMP(R->rank[a], R->rank[b]);
+	return CMP(a, b);
 }
 
-int runs_cmp(const struct runs *R, const struct runs_stage *a, const struct runs_stage *b)
+int runs_cmp(const struct runs_stage *a, const struct runs_stage *b)
 {
 	int c;
 
 	if (a->pipe != b->pipe)
-		return CMP(R->rank[a->pipe], R->rank[b->pipe]);
-	if ((c = CMP(a->exec, b->exec)) || (c = cmp_opt(R, a->stage, b->stage)) ||
+		return CMP(a->pipe, b->pipe);
+	if ((c = CMP(a->exec, b->exec)) || (c = cmp_opt(a->stage, b->stage)) ||
 	    (c = CMP(a->attempt, b->attempt)) || (c = CMP(a->start, b->start)) ||
 	    (c = CMP(a->has_end, b->has_end)) || (c = CMP(a->end, b->end)) ||
 	    (c = CMP(a->has_dur, b->has_dur)) || (c = CMP(a->dur, b->dur)) ||
-	    (c = CMP(a->status, b->status)) || (c = cmp_opt(R, a->deps, b->deps)) ||
+	    (c = CMP(a->status, b->status)) || (c = cmp_opt(a->deps, b->deps)) ||
 	    (c = CMP(a->has_timeout, b->has_timeout)))
 		return c;
 	return CMP(a->timeout_ms, b->timeout_ms);
@@ -482,7 +543,7 @@ int runs_cmp(const struct runs *R, const struct runs_stage *a, const struct runs
 
 static int cmp_stage(const void *x, const void *y)
 {
-	return runs_cmp(sort_R, x, y);
+	return runs_cmp(x, y);
 }
 
 /* The rows held: those of executions whose last row group is yet to come. */
@@ -493,7 +554,7 @@ struct pool {
 };
 
 /* Hands over the executions complete after row group g, in the one order. */
-static int flush(struct runs *R, struct pool *P, uint64_t g, const struct runs_sink *sink)
+static int flush(struct pool *P, uint64_t g, const struct runs_sink *sink)
 {
 	size_t keep = 0;
 	int rc;
@@ -510,7 +571,6 @@ static int flush(struct runs *R, struct pool *P, uint64_t g, const struct runs_s
 		P->done[P->ndone++] = P->rows[i];
 	}
 	P->n = keep;
-	sort_R = R;
 	sl_sort(P->done, P->ndone, sizeof(*P->done), cmp_stage);
 	for (size_t i0 = 0, i1; i0 < P->ndone; i0 = i1) {
 		for (i1 = i0 + 1; i1 < P->ndone && P->done[i1].pipe == P->done[i0].pipe &&
@@ -561,8 +621,8 @@ int runs_stream(const struct analyze_params *p, const struct sl_store *st, struc
 			    status_of(&mst, b, col[C_STATUS], r, &w.status))
 				goto nomem;
 			/* the same rows as runs_load() read: their names are known */
-			if (w.pipe >= R->nrank || w.stage >= R->nrank ||
-			    (w.deps != RUNS_NONE && w.deps >= R->nrank) ||
+			if (w.pipe >= R->ncodes || w.stage >= R->ncodes ||
+			    (w.deps != RUNS_NONE && w.deps >= R->ncodes) ||
 			    !(v = sl_u64map_get(&R->stage_of, (uint64_t)w.pipe << 32 | w.stage))) {
 				rc = sl_err_set(err, SL_EINVAL, NULL, 0,
 						"the stage runs changed while they were read");
@@ -595,7 +655,7 @@ int runs_stream(const struct analyze_params *p, const struct sl_store *st, struc
 					goto out;
 				}
 				d = &pp->deps[*v];
-				if (!d->seen || runs_cmp(R, &w, &d->first) < 0) {
+				if (!d->seen || runs_cmp(&w, &d->first) < 0) {
 					d->first = w;
 					d->seen = 1;
 				}
@@ -604,7 +664,7 @@ int runs_stream(const struct analyze_params *p, const struct sl_store *st, struc
 			    sl_grow(&P.last, &P.lastcap, P.n + 1, sizeof(*P.last)))
 				goto nomem;
 			if (w.pipe != prev_pipe || w.exec != prev_exec) {
-				v = sl_u64map_get(&R->last, exec_key(w.pipe, w.exec));
+				v = sl_u64map_get(&R->last, exec_key(pp->id, w.exec));
 				/* one runs_load() did not see is held to the end */
 				prev_last = v && *v >= g ? *v : UINT32_MAX;
 				prev_pipe = w.pipe;
@@ -615,12 +675,12 @@ int runs_stream(const struct analyze_params *p, const struct sl_store *st, struc
 		}
 		if (P.n > R->held_max)
 			R->held_max = P.n;
-		if ((rc = flush(R, &P, g++, sink)))
+		if ((rc = flush(&P, g++, sink)))
 			goto out;
 	}
 	if (rc < 0)
 		goto out;
-	rc = flush(R, &P, UINT64_MAX, sink);
+	rc = flush(&P, UINT64_MAX, sink);
 	goto out;
 nomem:
 	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);

@@ -24,9 +24,9 @@
  * timeout (timeout_s as ms, when positive) and the wait (a stage's start
  * from the moment it could start, never negative).
  *
- * Codes are into names; runs_rank() gives a code's place in the byte order
- * of the strings, so a sort by rank is a sort by name.  runs owns every
- * array; runs_release() frees them. */
+ * Codes are into names, numbered in the byte order of the strings (as
+ * names_cmp() orders them), so a sort by code is a sort by name.  runs
+ * owns every array; runs_release() frees them. */
 #ifndef ANALYZE_RUNS_H
 #define ANALYZE_RUNS_H
 
@@ -67,6 +67,7 @@ struct runs_deps {
 
 struct runs_pipe {
 	uint32_t code;
+	uint32_t id;		/* its number before the pipelines were sorted */
 	uint32_t *stages;	/* stage codes by name */
 	size_t nstages;
 	uint64_t nstage_runs;
@@ -78,8 +79,7 @@ struct runs_pipe {
 
 struct runs {
 	struct sl_dict *names; /* pipelines, stages, depends_on lists, triggers */
-	uint32_t *rank;	       /* by code, for the codes of runs_load() */
-	uint32_t nrank;
+	uint32_t ncodes;       /* the names runs_load() read: codes in byte order */
 	/* pipeline runs */
 	size_t nx, xcap;
 	uint32_t *x_pipe, *x_trigger;
@@ -92,7 +92,7 @@ struct runs {
 	size_t npipe_of;
 	struct sl_u64map stage_of; /* pipe << 32 | stage -> stage index */
 	/* the row group (in scan order) of each execution's last stage run */
-	struct sl_u64map last;
+	struct sl_u64map last;	/* by pipeline id and execution number */
 	uint64_t groups;
 	size_t held_max; /* most stage runs runs_stream() held at once */
 };
@@ -116,20 +116,14 @@ struct runs_sink {
 int runs_stream(const struct analyze_params *p, const struct sl_store *st, struct runs *R,
 		const struct runs_sink *sink, struct sl_errctx *err);
 
-/* The place of code in the byte order of names (codes of runs_load()). */
-static inline uint32_t runs_rank(const struct runs *R, uint32_t code)
-{
-	return R->rank[code];
-}
-
 /* The first row of execution exec of pipeline code pipe, or -1 (a binary
  * search: the pipeline runs are not indexed twice). */
 ptrdiff_t runs_find_exec(const struct runs *R, uint32_t pipe, int64_t exec);
 
 /* The one order of stage runs: pipeline, execution, stage, attempt, start,
- * end, duration, status, depends_on, timeout (names by rank, a null name
+ * end, duration, status, depends_on, timeout (names by code, a null name
  * last). */
-int runs_cmp(const struct runs *R, const struct runs_stage *a, const struct runs_stage *b);
+int runs_cmp(const struct runs_stage *a, const struct runs_stage *b);
 
 /* The rules. */
 static inline int runs_finished(int status)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "runs.h"
 #include "sl_colfile.h"
 #include "sl_store.h"
@@ -280,6 +281,18 @@ static void sorted_lines(const char *in, char *out, size_t cap)
 		len += (size_t)snprintf(out + len, cap - len, "%s\n", lines[i]);
 }
 
+static uint32_t code_of_name(struct runs *R, const char *s)
+{
+	for (uint32_t c = 0; c < R->ncodes; c++) {
+		size_t n;
+		const char *t = sl_dict_get(R->names, c, &n);
+
+		if (n == strlen(s) && !memcmp(s, t, n))
+			return c;
+	}
+	return RUNS_NONE;
+}
+
 static void check_model(const size_t *sperm, const size_t *pperm)
 {
 	struct runs R;
@@ -301,7 +314,13 @@ static void check_model(const size_t *sperm, const size_t *pperm)
 	ck_assert_uint_eq(R.npipes, 2);
 	api = R.pipes[0].code;
 	web = R.pipes[1].code;
-	ck_assert_uint_lt(runs_rank(&R, api), runs_rank(&R, web));
+	ck_assert_uint_lt(api, web);
+	ck_assert_uint_eq(R.pipes[1].stages[0] + 0, code_of_name(&R, "build"));
+	ck_assert_uint_lt(R.pipes[1].stages[0], R.pipes[1].stages[1]);
+	ck_assert_uint_lt(R.pipes[1].stages[1], R.pipes[1].stages[2]);
+	/* codes are in byte order: every name before the next */
+	for (uint32_t c = 1; c < R.ncodes; c++)
+		ck_assert_int_lt(names_cmp(R.names, c - 1, c), 0);
 	ck_assert_uint_eq(R.pipes[1].nstages, 3);
 	ck_assert_uint_eq(R.pipes[1].nstage_runs, 8);
 	/* the pipeline runs: web 1's first row is the one that starts first */

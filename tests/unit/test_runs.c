@@ -2,15 +2,20 @@
  * pipeline and stage runs read back through the runs model: every
  * execution handed over once, whole (one spans midnight), its rows in the
  * one order under the rules, the same whatever order the rows were stored
- * in, and only the rows of open executions held. */
+ * in, and only the rows of open executions held.  Then the order
+ * statistics a stage keeps as values (pipegraph's pl_acc) against a sort. */
 #include <check.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
+#include "pipeline.h"
 #include "runs.h"
+#include "sl_stats.h"
+#include "xorshift.h"
 #include "sl_colfile.h"
 #include "sl_store.h"
 
@@ -351,6 +356,85 @@ START_TEST(test_stream)
 }
 END_TEST
 
+/* The order statistics a pipeline's stage keeps as values, against a sort
+ * done here: 2001 seeded runs of one stage, one an execution, whose
+ * durations pass 2^32 ms halfway (the stored values widen), whose waits
+ * and timeouts repeat; streamed run by run (pl_acc), then all at once. */
+static int64_t nearest(int64_t *v, size_t n, double q)
+{
+	size_t k = (size_t)ceil(q * (double)n);
+
+	sl_sort_i64(v, n);
+	return v[k ? k - 1 : 0];
+}
+
+START_TEST(test_ranks)
+{
+	static const struct pl_config cfg = {
+		.bottleneck_share = 0.25, .timeout_factor = 1.5, .timeout_loose = 10,
+		.retry_low = 0.2, .retry_high = 0.8, .parallel_share = 0.5,
+		.redundant_min_runs = 50, .retry_min = 5,
+	};
+	enum { N = 2001 };
+	static struct pl_run runs[N];
+	static int64_t dur[N], wait[N], tmo[N];
+	uint64_t seed = XORSHIFT_SEED;
+	struct pl_result res, res2;
+	struct pl_acc *a;
+
+	for (size_t i = 0; i < N; i++) {
+		struct pl_run *r = &runs[i];
+
+		memset(r, 0, sizeof(*r));
+		r->exec = (int64_t)i;
+		r->attempt = 1;
+		r->status = PL_SUCCESS;
+		r->exec_start = 1000000 * (int64_t)i;
+		r->has_exec_start = 1;
+		wait[i] = (int64_t)(xorshift64(&seed) % 50) * 1000;
+		r->start = r->exec_start + wait[i];
+		dur[i] = (int64_t)(xorshift64(&seed) % 100000000);
+		if (i >= N / 2)
+			dur[i] += (int64_t)1 << 33; /* beyond 49 days */
+		r->end = r->start + dur[i];
+		r->dur = dur[i];
+		r->has_end = r->has_dur = 1;
+		tmo[i] = (int64_t)(1 + xorshift64(&seed) % 3) * 60000;
+		r->timeout_ms = tmo[i];
+		r->has_timeout = 1;
+	}
+	ck_assert_ptr_nonnull(a = pl_acc_new(1, NULL, 0));
+	for (size_t i = 0; i < N; i++) {
+		ck_assert_int_eq(pl_acc_row(a, &runs[i]), 0);
+		ck_assert_int_eq(pl_acc_exec(a, &runs[i], 1), 0);
+	}
+	ck_assert_int_eq(pl_acc_finish(a, &cfg, &res), 0);
+	pl_acc_free(a);
+	ck_assert_int_eq(pipeline_analyze_one(1, NULL, 0, runs, N, &cfg, &res2), 0);
+	ck_assert(res.st[0].has_dur && res.st[0].has_timeout);
+	ck_assert_uint_eq(res.st[0].runs, N);
+	ck_assert_uint_eq(res.st[0].waits, N);
+	ck_assert_int_eq(res.st[0].p50, nearest(dur, N, 0.5));
+	ck_assert_int_eq(res.st[0].p95, nearest(dur, N, 0.95));
+	ck_assert_int_eq(res.st[0].p99, nearest(dur, N, 0.99));
+	ck_assert_int_gt(res.st[0].p95, (int64_t)1 << 33);
+	/* the 1001st of 2001: the first of the long ones */
+	ck_assert_int_gt(res.st[0].p50, (int64_t)1 << 33);
+	ck_assert_int_lt(res.st[0].p50, ((int64_t)1 << 33) + 100000000);
+	ck_assert_int_eq(res.st[0].wait_p50, nearest(wait, N, 0.5));
+	ck_assert_int_eq(res.st[0].timeout_ms, nearest(tmo, N, 0.5));
+	ck_assert(res.has_current);
+	ck_assert_int_eq(res.current_ms, res.st[0].p50); /* one stage: makespan = duration */
+	ck_assert_int_eq(res2.st[0].p50, res.st[0].p50);
+	ck_assert_int_eq(res2.st[0].p99, res.st[0].p99);
+	ck_assert_int_eq(res2.st[0].wait_p50, res.st[0].wait_p50);
+	ck_assert_int_eq(res2.st[0].timeout_ms, res.st[0].timeout_ms);
+	pipeline_result_release(&res);
+	pipeline_result_release(&res2);
+	pl_acc_free(NULL);
+}
+END_TEST
+
 Suite *suite_runs(void);
 
 Suite *suite_runs(void)
@@ -360,6 +444,7 @@ Suite *suite_runs(void)
 
 	tcase_add_test(tc, test_rules);
 	tcase_add_test(tc, test_stream);
+	tcase_add_test(tc, test_ranks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -73,7 +73,6 @@ static int status_of(struct code_map *m, const struct sl_batch *b, int c, size_t
 static int pipe_idx(struct runs *R, uint32_t pipe, uint32_t *idx)
 {
 	struct runs_pipe *pp;
-	size_t cap = 0;
 
 	if (pipe >= R->npipe_of) {
 		size_t n = (size_t)pipe + 1 > 2 * R->npipe_of ? (size_t)pipe + 1 : 2 * R->npipe_of;
@@ -91,8 +90,7 @@ static int pipe_idx(struct runs *R, uint32_t pipe, uint32_t *idx)
 		return SL_OK;
 	}
 	/* pipes[] grows by one: there are few pipelines */
-	cap = R->npipes;
-	pp = realloc(R->pipes, (cap + 1) * sizeof(*pp));
+	pp = realloc(R->pipes, (R->npipes + 1) * sizeof(*pp));
 	if (!pp)
 		return SL_ENOMEM;
 	R->pipes = pp;

@@ -42,7 +42,7 @@
 
 #define RUNS_NONE UINT32_MAX /* a string code: null */
 
-/* Flags of a pipeline run (x_flags) and of a stage run. */
+/* Flags of a pipeline run (x_flags). */
 enum { RUNS_HAS_END = 1, RUNS_HAS_DUR = 2, RUNS_HAS_TRIGGER = 4 };
 
 /* A stage run under the rules.  dur is the value the duration rule

@@ -13,14 +13,18 @@
 
 #include "sl_scan.h"
 
+/* A distinct gate_results row (of the fields read) and how many rows have
+ * it: a few hundred kinds of rows stand for millions. */
 struct grow {
 	uint32_t gate, type, metric, op; /* codes; type UINT32_MAX when null */
 	double threshold;
 	uint8_t has_threshold, passed, failed;
+	uint64_t count;
 };
 
 struct gctx {
 	struct sl_dict *names;
+	struct sl_dict *keys; /* a grow's fields as bytes -> its index in g */
 	struct grow *g;
 	size_t n, cap;
 };
@@ -55,13 +59,52 @@ static int cmp_grow(const void *x, const void *y)
 	return a->passed != b->passed ? a->passed - b->passed : a->failed - b->failed;
 }
 
-static int intern(struct gctx *g, const struct sl_batch *b, int c, size_t r, uint32_t *code)
+static int intern(struct gctx *g, struct code_map *m, const struct sl_batch *b, int c, size_t r,
+		  uint32_t *code)
 {
-	size_t n;
-	const char *s = sl_batch_get_str(b, c, r, &n);
+	uint32_t bc;
 
 	*code = UINT32_MAX;
-	return s ? sl_dict_intern(g->names, s, n, code) : SL_OK;
+	if (sl_batch_is_null(b, c, r))
+		return SL_OK;
+	if (code_map_ready(m, b, c))
+		return SL_ENOMEM;
+	bc = b->cols[c].v.code[r];
+	if (m->map[bc] == CODE_MAP_UNSET) {
+		size_t n;
+		const char *s = sl_dict_get(b->cols[c].dict, bc, &n);
+
+		if (sl_dict_intern(g->names, s, n, &m->map[bc]))
+			return SL_ENOMEM;
+	}
+	*code = m->map[bc];
+	return SL_OK;
+}
+
+/* Counts the row w among the distinct rows. */
+static int count_row(struct gctx *g, const struct grow *w)
+{
+	unsigned char key[4 * 4 + 8 + 3];
+	uint32_t k;
+
+	memcpy(key, &w->gate, 4);
+	memcpy(key + 4, &w->type, 4);
+	memcpy(key + 8, &w->metric, 4);
+	memcpy(key + 12, &w->op, 4);
+	memcpy(key + 16, &w->threshold, 8);
+	key[24] = w->has_threshold;
+	key[25] = w->passed;
+	key[26] = w->failed;
+	if (sl_dict_intern(g->keys, (const char *)key, sizeof(key), &k))
+		return SL_ENOMEM;
+	if (k == g->n) {
+		if (sl_grow(&g->g, &g->cap, g->n + 1, sizeof(*g->g)))
+			return SL_ENOMEM;
+		g->g[g->n] = *w;
+		g->g[g->n++].count = 0;
+	}
+	g->g[k].count++;
+	return SL_OK;
 }
 
 static int scan_gates(const struct analyze_params *p, const struct sl_store *st, struct gctx *g,
@@ -71,10 +114,11 @@ static int scan_gates(const struct analyze_params *p, const struct sl_store *st,
 					 "operator",  "threshold", "status"};
 	uint8_t want[64] = {0};
 	int col[6], rc;
+	struct code_map mc[5] = {{0}};
 	struct sl_scan *sc;
 	struct sl_batch *b;
 
-	if (!(g->names = sl_dict_new()))
+	if (!(g->names = sl_dict_new()) || !(g->keys = sl_dict_new()))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	for (int i = 0; i < 6; i++)
 		want[col[i] = sl_kind_col(SL_KIND_GATE_RESULTS, cn[i])] = 1;
@@ -82,30 +126,35 @@ static int scan_gates(const struct analyze_params *p, const struct sl_store *st,
 		return rc;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
-			struct grow *w;
-			size_t n;
-			const char *s = sl_batch_get_str(b, col[5], r, &n);
-			/* the generator writes success, the seed says passed */
-			int pass = s && ((n == 6 && !memcmp(s, "passed", 6)) ||
-					 (n == 7 && !memcmp(s, "success", 7)));
-			int fail = s && n == 6 && !memcmp(s, "failed", 6);
+			struct grow w;
+			uint32_t status;
 
 			if (!sl_scan_in_window(sc, b, r) || sl_batch_is_null(b, col[0], r))
 				continue;
-			if (sl_grow(&g->g, &g->cap, g->n + 1, sizeof(*g->g)))
+			memset(&w, 0, sizeof(w));
+			if (intern(g, &mc[0], b, col[0], r, &w.gate) ||
+			    intern(g, &mc[1], b, col[1], r, &w.type) ||
+			    intern(g, &mc[2], b, col[2], r, &w.metric) ||
+			    intern(g, &mc[3], b, col[3], r, &w.op) ||
+			    intern(g, &mc[4], b, col[5], r, &status))
 				goto nomem;
-			w = &g->g[g->n];
-			memset(w, 0, sizeof(*w));
-			if (intern(g, b, col[0], r, &w->gate) || intern(g, b, col[1], r, &w->type) ||
-			    intern(g, b, col[2], r, &w->metric) || intern(g, b, col[3], r, &w->op))
+			if (status != UINT32_MAX) {
+				size_t n;
+				const char *s = sl_dict_get(g->names, status, &n);
+
+				/* the generator writes success, the seed says passed */
+				w.passed = (n == 6 && !memcmp(s, "passed", 6)) ||
+					   (n == 7 && !memcmp(s, "success", 7));
+				w.failed = n == 6 && !memcmp(s, "failed", 6);
+			}
+			w.has_threshold = !sl_batch_is_null(b, col[4], r);
+			w.threshold = w.has_threshold ? b->cols[col[4]].v.f64[r] : 0;
+			if (count_row(g, &w))
 				goto nomem;
-			w->has_threshold = !sl_batch_is_null(b, col[4], r);
-			w->threshold = w->has_threshold ? b->cols[col[4]].v.f64[r] : 0;
-			w->passed = (uint8_t)pass;
-			w->failed = (uint8_t)fail;
-			g->n++;
 		}
 	sl_scan_close(sc);
+	for (int i = 0; i < 5; i++)
+		code_map_release(&mc[i]);
 	if (rc >= 0) {
 		sort_names = g->names;
 		sl_sort(g->g, g->n, sizeof(*g->g), cmp_grow);
@@ -113,18 +162,39 @@ static int scan_gates(const struct analyze_params *p, const struct sl_store *st,
 	return rc < 0 ? rc : SL_OK;
 nomem:
 	sl_scan_close(sc);
+	for (int i = 0; i < 5; i++)
+		code_map_release(&mc[i]);
 	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 }
 
 static void gctx_release(struct gctx *g)
 {
 	sl_dict_free(g->names);
+	sl_dict_free(g->keys);
 	free(g->g);
 }
 
 static int same_group(const struct grow *a, const struct grow *b)
 {
 	return a->gate == b->gate && a->metric == b->metric && a->op == b->op;
+}
+
+/* The rows of the group [i0, i1) and the row of their lower median (the
+ * rows sort by threshold within the group). */
+static const struct grow *group_mid(const struct gctx *g, size_t i0, size_t i1, uint64_t *rows)
+{
+	uint64_t n = 0, k, seen = 0;
+
+	for (size_t i = i0; i < i1; i++)
+		n += g->g[i].count;
+	*rows = n;
+	k = (n - 1) / 2;
+	for (size_t i = i0; i < i1; i++) {
+		seen += g->g[i].count;
+		if (seen > k)
+			return &g->g[i];
+	}
+	return &g->g[i1 - 1];
 }
 
 static int set_code(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
@@ -147,12 +217,13 @@ int gates_run(const struct analyze_params *p, const struct sl_store *st, struct 
 		uint64_t pass = 0, fail = 0;
 		const struct grow *mid;
 
+		uint64_t rows;
+
 		for (i1 = i0; i1 < g.n && same_group(&g.g[i0], &g.g[i1]); i1++) {
-			pass += g.g[i1].passed;
-			fail += g.g[i1].failed;
+			pass += g.g[i1].passed * g.g[i1].count;
+			fail += g.g[i1].failed * g.g[i1].count;
 		}
-		/* rows sort by threshold within the group: the lower median */
-		mid = &g.g[i0 + (i1 - i0 - 1) / 2];
+		mid = group_mid(&g, i0, i1, &rows);
 		if (sl_table_add_row(t) || set_code(t, SL_GATES_GATE_NAME, g.names, g.g[i0].gate) ||
 		    set_code(t, SL_GATES_GATE_TYPE, g.names, g.g[i0].type) ||
 		    set_code(t, SL_GATES_METRIC, g.names, g.g[i0].metric) ||
@@ -160,7 +231,7 @@ int gates_run(const struct analyze_params *p, const struct sl_store *st, struct 
 			goto nomem;
 		if (mid->has_threshold)
 			sl_table_set_f64(t, SL_GATES_THRESHOLD, mid->threshold);
-		sl_table_set_i64(t, SL_GATES_EVALUATIONS, (int64_t)(i1 - i0));
+		sl_table_set_i64(t, SL_GATES_EVALUATIONS, (int64_t)rows);
 		sl_table_set_i64(t, SL_GATES_PASSED, (int64_t)pass);
 		sl_table_set_i64(t, SL_GATES_FAILED, (int64_t)fail);
 		if (pass + fail)
@@ -234,13 +305,14 @@ int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *s
 		char ops[8] = "", met[128] = "", reason[200] = "";
 		double v = NAN;
 		int ok, usable = 1;
+		uint64_t rows;
 
 		for (i1 = i0; i1 < g.n && same_group(&g.g[i0], &g.g[i1]); i1++)
 			;
 		if (n != idn || memcmp(name, p->query_id, n))
 			continue;
 		found = 1;
-		mid = &g.g[i0 + (i1 - i0 - 1) / 2];
+		mid = group_mid(&g, i0, i1, &rows);
 		if (g.g[i0].metric != UINT32_MAX)
 			metric = sl_dict_get(g.names, g.g[i0].metric, &mn);
 		if (g.g[i0].op != UINT32_MAX)

@@ -1,7 +1,8 @@
-/* pipegraph.c - the analysis of one pipeline (pipeline_analyze_one): stage
- * statistics, the stage graph, its critical path and the suggestions.
- * Everything here is a function of its arguments; pipeline.c feeds it from
- * the store. */
+/* pipegraph.c - the analysis of one pipeline: stage statistics, the stage
+ * graph, its critical path and the suggestions.  Everything here is a
+ * function of its arguments; pipeline.c feeds it from the store one stage
+ * run and one execution at a time (struct pl_acc), pipeline_analyze_one()
+ * all at once. */
 #include "pipeline.h"
 #include "common.h"
 
@@ -9,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runs.h"
 #include "sl_buf.h"
 #include "sl_stats.h"
+#include "sl_u64map.h"
 
 int pipeline_status(const char *s, size_t n)
 {
@@ -19,7 +22,7 @@ int pipeline_status(const char *s, size_t n)
 
 static int finished(int st)
 {
-	return sl_ci_finished((enum sl_ci_status)st);
+	return runs_finished(st);
 }
 
 static int cmp_run(const void *x, const void *y)
@@ -33,51 +36,6 @@ static int cmp_run(const void *x, const void *y)
 	if (a->attempt != b->attempt)
 		return (a->attempt > b->attempt) - (a->attempt < b->attempt);
 	return (a->start > b->start) - (a->start < b->start);
-}
-
-/* Nearest rank: the smallest value with at least q of the sorted n at or
- * below it (q = 0.5 gives the lower median). */
-static int64_t rank_q(const int64_t *v, size_t n, double q)
-{
-	size_t k = (size_t)ceil(q * (double)n);
-
-	return v[k ? k - 1 : 0];
-}
-
-/* Values grouped by stage: counting sort of (stage, value) pairs. */
-struct per_stage {
-	int64_t *v;
-	size_t *off; /* nstages + 1 */
-};
-
-static int per_stage_build(struct per_stage *ps, size_t ns, const uint32_t *stage,
-			   const int64_t *val, size_t n)
-{
-	size_t *fill;
-
-	ps->v = malloc((n ? n : 1) * sizeof(*ps->v));
-	ps->off = calloc(ns + 1, sizeof(*ps->off));
-	fill = calloc(ns + 1, sizeof(*fill));
-	if (!ps->v || !ps->off || !fill) {
-		free(fill);
-		return SL_ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++)
-		ps->off[stage[i] + 1]++;
-	for (size_t s = 0; s < ns; s++)
-		ps->off[s + 1] += ps->off[s];
-	for (size_t i = 0; i < n; i++)
-		ps->v[ps->off[stage[i]] + fill[stage[i]]++] = val[i];
-	for (size_t s = 0; s < ns; s++)
-		sl_sort_i64(ps->v + ps->off[s], ps->off[s + 1] - ps->off[s]);
-	free(fill);
-	return SL_OK;
-}
-
-static void per_stage_free(struct per_stage *ps)
-{
-	free(ps->v);
-	free(ps->off);
 }
 
 struct graph {
@@ -250,215 +208,439 @@ static int add_sug(struct pl_result *res, size_t *cap, int kind, uint32_t stage,
 	return SL_OK;
 }
 
-/* Per stage: counts, durations, timeouts, waits.  runs are sorted. */
-static int stage_stats(size_t ns, const struct graph *g, const struct pl_run *runs, size_t nruns,
-		       struct pl_result *res)
+/* A list of values, 4 bytes each while they all fit in a uint32 (a
+ * duration or a wait under 49 days), 8 once one does not. */
+struct vals {
+	uint32_t *v32;
+	int64_t *v64;
+	size_t n, cap;
+};
+
+static int vals_add(struct vals *v, int64_t x)
 {
-	uint32_t *ds = malloc((nruns ? nruns : 1) * sizeof(*ds));
-	int64_t *dv = malloc((nruns ? nruns : 1) * sizeof(*dv));
-	uint32_t *ts = malloc((nruns ? nruns : 1) * sizeof(*ts));
-	int64_t *tv = malloc((nruns ? nruns : 1) * sizeof(*tv));
-	uint32_t *ws = malloc((nruns ? nruns : 1) * sizeof(*ws));
-	int64_t *wv = malloc((nruns ? nruns : 1) * sizeof(*wv));
-	int64_t *end_of = malloc(ns * sizeof(*end_of));
-	uint8_t *has_end = malloc(ns);
-	size_t nd = 0, nt = 0, nw = 0;
-	struct per_stage pd = {0}, pt = {0}, pw = {0};
-	int rc = SL_ENOMEM;
+	if (!v->v64 && x >= 0 && x <= (int64_t)UINT32_MAX) {
+		if (sl_grow(&v->v32, &v->cap, v->n + 1, sizeof(*v->v32)))
+			return SL_ENOMEM;
+		v->v32[v->n++] = (uint32_t)x;
+		return SL_OK;
+	}
+	if (!v->v64) {
+		size_t cap = v->n < 16 ? 16 : v->n * 2;
+		int64_t *w = malloc(cap * sizeof(*w));
 
-	if (!ds || !dv || !ts || !tv || !ws || !wv || !end_of || !has_end)
-		goto out;
-	for (size_t i = 0; i < nruns; i++) {
-		const struct pl_run *r = &runs[i];
-		struct pl_stage_stats *s = &res->st[r->stage];
+		if (!w)
+			return SL_ENOMEM;
+		for (size_t i = 0; i < v->n; i++)
+			w[i] = v->v32[i];
+		free(v->v32);
+		v->v32 = NULL;
+		v->v64 = w;
+		v->cap = cap;
+	}
+	if (sl_grow(&v->v64, &v->cap, v->n + 1, sizeof(*v->v64)))
+		return SL_ENOMEM;
+	v->v64[v->n++] = x;
+	return SL_OK;
+}
 
-		s->runs++;
-		if (r->attempt > 1)
-			s->retries++;
-		if (r->has_timeout) {
-			ts[nt] = r->stage;
-			tv[nt++] = r->timeout_ms;
+/* The values as int64, in no order (malloc'ed; NULL when out of memory). */
+static int64_t *vals_copy(const struct vals *v)
+{
+	int64_t *w = malloc((v->n ? v->n : 1) * sizeof(*w));
+
+	if (!w)
+		return NULL;
+	for (size_t i = 0; i < v->n; i++)
+		w[i] = v->v64 ? v->v64[i] : (int64_t)v->v32[i];
+	return w;
+}
+
+/* The value a sort of v[0..n) would put at k (0 <= k < n), v reordered:
+ * a selection, linear where a sort is n log n (the three ranks of a stage
+ * of millions of runs need not order them all). */
+static int64_t select_k(int64_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n;
+	int depth = 64;
+
+	while (hi - lo > 16) {
+		int64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1], pv, t;
+		size_t i = lo, j = hi - 1;
+
+		if (!depth--)
+			break; /* a bad run of pivots: the sort below */
+		pv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		for (;;) {
+			while (v[i] < pv)
+				i++;
+			while (v[j] > pv)
+				j--;
+			if (i >= j)
+				break;
+			t = v[i];
+			v[i++] = v[j];
+			v[j--] = t;
 		}
-		if (!finished(r->status))
-			continue;
-		s->finished++;
-		s->failed += r->status != PL_SUCCESS;
-		s->succeeded += r->status == PL_SUCCESS;
-		if (r->attempt > 1) {
-			s->retries_finished++;
-			s->retries_succeeded += r->status == PL_SUCCESS;
-		}
-		if (r->has_dur) {
-			ds[nd] = r->stage;
-			dv[nd++] = r->dur;
-		} else {
-			res->missing_end++;
+		/* v[lo..j] <= pv <= v[j+1..hi) */
+		if (k <= j)
+			hi = j + 1;
+		else
+			lo = j + 1;
+	}
+	sl_sort_i64(v + lo, hi - lo);
+	return v[k];
+}
+
+/* Nearest rank: the smallest value with at least q of the n values of v
+ * at or below it (q = 0.5 gives the lower median); v is reordered. */
+static int64_t rank_sel(int64_t *v, size_t n, double q)
+{
+	size_t k = (size_t)ceil(q * (double)n);
+
+	return select_k(v, n, k ? k - 1 : 0);
+}
+
+static void vals_release(struct vals *v)
+{
+	free(v->v32);
+	free(v->v64);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Values that repeat (timeouts: a stage has a few): each distinct value
+ * once with its count. */
+struct counted {
+	struct sl_u64map idx; /* value -> val[], cnt[] */
+	int64_t *val;
+	uint64_t *cnt, n;
+	size_t nval, cap, cntcap;
+};
+
+static int counted_add(struct counted *c, int64_t x)
+{
+	uint32_t *v;
+	int added;
+
+	if (sl_u64map_put(&c->idx, (uint64_t)x, &v, &added))
+		return SL_ENOMEM;
+	if (added) {
+		if (sl_grow(&c->val, &c->cap, c->nval + 1, sizeof(*c->val)) ||
+		    sl_grow(&c->cnt, &c->cntcap, c->nval + 1, sizeof(*c->cnt)))
+			return SL_ENOMEM;
+		*v = (uint32_t)c->nval;
+		c->val[c->nval] = x;
+		c->cnt[c->nval++] = 0;
+	}
+	c->cnt[*v]++;
+	c->n++;
+	return SL_OK;
+}
+
+struct vc {
+	int64_t v;
+	uint64_t c;
+};
+
+static int cmp_vc(const void *x, const void *y)
+{
+	const struct vc *a = x, *b = y;
+
+	return (a->v > b->v) - (a->v < b->v);
+}
+
+/* The nearest rank q of the counted values (n > 0). */
+static int counted_rank(const struct counted *c, double q, int64_t *out)
+{
+	struct vc *p = malloc((c->nval ? c->nval : 1) * sizeof(*p));
+	size_t k = (size_t)ceil(q * (double)c->n);
+	uint64_t seen = 0;
+
+	if (!p)
+		return SL_ENOMEM;
+	for (size_t i = 0; i < c->nval; i++)
+		p[i] = (struct vc){c->val[i], c->cnt[i]};
+	sl_sort(p, c->nval, sizeof(*p), cmp_vc);
+	k = k ? k : 1;
+	for (size_t i = 0; i < c->nval; i++) {
+		seen += p[i].c;
+		if (seen >= k) {
+			*out = p[i].v;
+			break;
 		}
 	}
+	free(p);
+	return SL_OK;
+}
+
+static void counted_release(struct counted *c)
+{
+	sl_u64map_release(&c->idx);
+	free(c->val);
+	free(c->cnt);
+	memset(c, 0, sizeof(*c));
+}
+
+/* What the analysis of one pipeline keeps between its stage runs: counts
+ * and the values whose order statistics it reports, per stage; the
+ * makespans; how often two unrelated stages ran one after another.  An
+ * execution's own rows are not kept. */
+struct pl_acc {
+	size_t ns;
+	struct graph g;
+	struct pl_stage_stats *st;
+	uint64_t missing_end;
+	struct vals *dur, *wait, mk;
+	struct counted *tmo;
+	uint32_t *together, *seq; /* ns x ns, when the graph has no cycle */
+	/* one execution's scratch */
+	int64_t *end_of, *s0, *e0;
+	uint8_t *has_end, *in;
+	uint32_t *present;
+};
+
+struct pl_acc *pl_acc_new(size_t nstages, const struct pl_edge *edges, size_t nedges)
+{
+	struct pl_acc *a;
+	size_t ns = nstages;
+
+	if (!ns || ns > PL_MAX_STAGES || !(a = calloc(1, sizeof(*a))))
+		return NULL;
+	a->ns = ns;
+	if (graph_build(&a->g, ns, edges, nedges))
+		goto fail;
+	a->st = calloc(ns, sizeof(*a->st));
+	a->dur = calloc(ns, sizeof(*a->dur));
+	a->wait = calloc(ns, sizeof(*a->wait));
+	a->tmo = calloc(ns, sizeof(*a->tmo));
+	a->end_of = malloc(ns * sizeof(*a->end_of));
+	a->s0 = malloc(ns * sizeof(*a->s0));
+	a->e0 = malloc(ns * sizeof(*a->e0));
+	a->has_end = malloc(ns);
+	a->in = malloc(ns);
+	a->present = malloc(ns * sizeof(*a->present));
+	if (!a->st || !a->dur || !a->wait || !a->tmo || !a->end_of || !a->s0 || !a->e0 ||
+	    !a->has_end || !a->in || !a->present)
+		goto fail;
+	if (a->g.norder == ns) {
+		if (graph_ancestors(&a->g) || !(a->together = calloc(ns * ns, sizeof(*a->together))) ||
+		    !(a->seq = calloc(ns * ns, sizeof(*a->seq))))
+			goto fail;
+	}
+	return a;
+fail:
+	pl_acc_free(a);
+	return NULL;
+}
+
+void pl_acc_free(struct pl_acc *a)
+{
+	if (!a)
+		return;
+	graph_free(&a->g);
+	for (size_t s = 0; s < a->ns; s++) {
+		if (a->dur)
+			vals_release(&a->dur[s]);
+		if (a->wait)
+			vals_release(&a->wait[s]);
+		if (a->tmo)
+			counted_release(&a->tmo[s]);
+	}
+	vals_release(&a->mk);
+	free(a->st);
+	free(a->dur);
+	free(a->wait);
+	free(a->tmo);
+	free(a->together);
+	free(a->seq);
+	free(a->end_of);
+	free(a->s0);
+	free(a->e0);
+	free(a->has_end);
+	free(a->in);
+	free(a->present);
+	free(a);
+}
+
+/* One stage run, in any order: counts, durations, timeouts. */
+int pl_acc_row(struct pl_acc *a, const struct pl_run *r)
+{
+	struct pl_stage_stats *s = &a->st[r->stage];
+
+	s->runs++;
+	if (r->attempt > 1)
+		s->retries++;
+	if (r->has_timeout && counted_add(&a->tmo[r->stage], r->timeout_ms))
+		return SL_ENOMEM;
+	if (!finished(r->status))
+		return SL_OK;
+	s->finished++;
+	s->failed += r->status != PL_SUCCESS;
+	s->succeeded += r->status == PL_SUCCESS;
+	if (r->attempt > 1) {
+		s->retries_finished++;
+		s->retries_succeeded += r->status == PL_SUCCESS;
+	}
+	if (r->has_dur)
+		return vals_add(&a->dur[r->stage], r->dur);
+	a->missing_end++;
+	return SL_OK;
+}
+
+/* One execution's runs, sorted by stage, attempt and start: the waits of
+ * its first attempts, its makespan, and which unrelated stages of it ran
+ * one after another. */
+int pl_acc_exec(struct pl_acc *a, const struct pl_run *runs, size_t n)
+{
+	const struct graph *g = &a->g;
+	size_t ns = a->ns, np = 0;
+	int ok = 1, any = 0;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+
 	/* waits: a first attempt waits from the latest end of its
 	 * dependencies (all of them must have ended), or from the execution's
 	 * start when it has none */
-	for (size_t i0 = 0, i1; i0 < nruns; i0 = i1) {
-		for (i1 = i0; i1 < nruns && runs[i1].exec == runs[i0].exec; i1++)
-			;
-		memset(has_end, 0, ns);
-		for (size_t i = i0; i < i1; i++)
-			if (runs[i].has_end && (!has_end[runs[i].stage] ||
-						runs[i].end > end_of[runs[i].stage])) {
-				end_of[runs[i].stage] = runs[i].end;
-				has_end[runs[i].stage] = 1;
-			}
-		for (size_t i = i0; i < i1; i++) {
-			const struct pl_run *r = &runs[i];
-			int64_t from = INT64_MIN;
-			int ok = 1;
+	memset(a->has_end, 0, ns);
+	for (size_t i = 0; i < n; i++)
+		if (runs[i].has_end && (!a->has_end[runs[i].stage] ||
+					runs[i].end > a->end_of[runs[i].stage])) {
+			a->end_of[runs[i].stage] = runs[i].end;
+			a->has_end[runs[i].stage] = 1;
+		}
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_run *r = &runs[i];
+		int64_t from = INT64_MIN, w;
+		int known = 1;
 
-			if (r->attempt > 1 || r->status == PL_SKIPPED || r->status == PL_PENDING ||
-			    (i > i0 && runs[i - 1].stage == r->stage))
+		if (r->attempt > 1 || r->status == PL_SKIPPED || r->status == PL_PENDING ||
+		    (i > 0 && runs[i - 1].stage == r->stage))
+			continue;
+		for (uint32_t k = g->poff[r->stage]; k < g->poff[r->stage + 1]; k++) {
+			uint32_t d = g->pred[k];
+
+			if (!a->has_end[d]) {
+				known = 0;
+				break;
+			}
+			if (a->end_of[d] > from)
+				from = a->end_of[d];
+		}
+		if (g->poff[r->stage] == g->poff[r->stage + 1]) {
+			known = r->has_exec_start;
+			from = r->exec_start;
+		}
+		if (known && runs_wait(r->start, from, &w) && vals_add(&a->wait[r->stage], w))
+			return SL_ENOMEM;
+	}
+	/* the makespan of an execution whose every stage ended in success
+	 * (or was skipped): first stage start to last stage end */
+	memset(a->in, 0, ns);
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_run *r = &runs[i];
+		int last = i + 1 == n || runs[i + 1].stage != r->stage;
+
+		if (last && r->status != PL_SUCCESS && r->status != PL_SKIPPED)
+			ok = 0;
+		if (r->status == PL_SKIPPED || r->status == PL_PENDING)
+			continue;
+		if (!r->has_end) {
+			ok = ok && r->status != PL_SUCCESS;
+			continue;
+		}
+		any = 1;
+		lo = r->start < lo ? r->start : lo;
+		hi = r->end > hi ? r->end : hi;
+		/* a stage's span: its first attempt's start to its last end */
+		if (!a->in[r->stage] || r->start < a->s0[r->stage])
+			a->s0[r->stage] = r->start;
+		if (!a->in[r->stage] || r->end > a->e0[r->stage])
+			a->e0[r->stage] = r->end;
+		a->in[r->stage] = 1;
+	}
+	if (ok && any && vals_add(&a->mk, (int64_t)((uint64_t)hi - (uint64_t)lo)))
+		return SL_ENOMEM;
+	if (!g->anc)
+		return SL_OK;
+	/* only the stages this execution ran: k^2 for k of them */
+	for (size_t s = 0; s < ns; s++)
+		if (a->in[s])
+			a->present[np++] = (uint32_t)s;
+	for (size_t ia = 0; ia < np; ia++)
+		for (size_t ib = ia + 1; ib < np; ib++) {
+			size_t x = a->present[ia], y = a->present[ib];
+
+			if (g->anc[x * ns + y] || g->anc[y * ns + x])
 				continue;
-			for (uint32_t k = g->poff[r->stage]; k < g->poff[r->stage + 1]; k++) {
-				uint32_t d = g->pred[k];
-
-				if (!has_end[d]) {
-					ok = 0;
-					break;
-				}
-				if (end_of[d] > from)
-					from = end_of[d];
-			}
-			if (g->poff[r->stage] == g->poff[r->stage + 1]) {
-				ok = r->has_exec_start;
-				from = r->exec_start;
-			}
-			if (ok && r->start >= from) {
-				ws[nw] = r->stage;
-				wv[nw++] = r->start - from;
-			}
+			a->together[x * ns + y]++;
+			a->seq[x * ns + y] += a->s0[y] >= a->e0[x] || a->s0[x] >= a->e0[y];
 		}
-	}
-	if (per_stage_build(&pd, ns, ds, dv, nd) || per_stage_build(&pt, ns, ts, tv, nt) ||
-	    per_stage_build(&pw, ns, ws, wv, nw))
-		goto out;
-	for (size_t s = 0; s < ns; s++) {
-		struct pl_stage_stats *x = &res->st[s];
-		size_t k = pd.off[s + 1] - pd.off[s];
-
-		if (k) {
-			x->has_dur = 1;
-			x->p50 = rank_q(pd.v + pd.off[s], k, 0.5);
-			x->p95 = rank_q(pd.v + pd.off[s], k, 0.95);
-			x->p99 = rank_q(pd.v + pd.off[s], k, 0.99);
-		}
-		if ((k = pt.off[s + 1] - pt.off[s])) {
-			x->has_timeout = 1;
-			x->timeout_ms = rank_q(pt.v + pt.off[s], k, 0.5);
-		}
-		if ((x->waits = pw.off[s + 1] - pw.off[s]))
-			x->wait_p50 = rank_q(pw.v + pw.off[s], x->waits, 0.5);
-	}
-	rc = SL_OK;
-out:
-	per_stage_free(&pd);
-	per_stage_free(&pt);
-	per_stage_free(&pw);
-	free(ds);
-	free(dv);
-	free(ts);
-	free(tv);
-	free(ws);
-	free(wv);
-	free(end_of);
-	free(has_end);
-	return rc;
+	return SL_OK;
 }
 
-/* Executions whose every stage ended in success (or was skipped): their
- * makespan, first stage start to last stage end; and, over all
- * executions, how often two stages with no path between them ran one
- * after another. */
-static int schedules(size_t ns, const struct graph *g, const struct pl_run *runs, size_t nruns,
-		     const struct pl_config *cfg, struct pl_result *res, size_t *sugcap)
+/* The order statistics of the stages. */
+static int stage_ranks(struct pl_acc *a, struct pl_result *res)
 {
-	int64_t *mk = malloc((nruns ? nruns : 1) * sizeof(*mk));
-	int64_t *s0 = malloc(ns * sizeof(*s0)), *e0 = malloc(ns * sizeof(*e0));
-	uint8_t *in = malloc(ns);
-	uint32_t *present = malloc(ns * sizeof(*present));
-	size_t np;
-	uint32_t *together = g->anc ? calloc(ns * ns, sizeof(*together)) : NULL;
-	uint32_t *seq = g->anc ? calloc(ns * ns, sizeof(*seq)) : NULL;
-	size_t nmk = 0;
-	int64_t saved = 0;
-	int rc = SL_ENOMEM;
+	for (size_t s = 0; s < a->ns; s++) {
+		struct pl_stage_stats *x = &res->st[s];
+		int64_t *v;
+		size_t k;
 
-	if (!mk || !s0 || !e0 || !in || !present || (g->anc && (!together || !seq)))
-		goto out;
-	for (size_t i0 = 0, i1; i0 < nruns; i0 = i1) {
-		int ok = 1, any = 0;
-		int64_t lo = INT64_MAX, hi = INT64_MIN;
-
-		for (i1 = i0; i1 < nruns && runs[i1].exec == runs[i0].exec; i1++)
-			;
-		memset(in, 0, ns);
-		for (size_t i = i0; i < i1; i++) {
-			const struct pl_run *r = &runs[i];
-			int last = i + 1 == i1 || runs[i + 1].stage != r->stage;
-
-			if (last && r->status != PL_SUCCESS && r->status != PL_SKIPPED)
-				ok = 0;
-			if (r->status == PL_SKIPPED || r->status == PL_PENDING)
-				continue;
-			if (!r->has_end) {
-				ok = ok && r->status != PL_SUCCESS;
-				continue;
-			}
-			any = 1;
-			lo = r->start < lo ? r->start : lo;
-			hi = r->end > hi ? r->end : hi;
-			/* a stage's span: its first attempt's start to its last end */
-			if (!in[r->stage] || r->start < s0[r->stage])
-				s0[r->stage] = r->start;
-			if (!in[r->stage] || r->end > e0[r->stage])
-				e0[r->stage] = r->end;
-			in[r->stage] = 1;
+		if ((k = a->dur[s].n)) {
+			if (!(v = vals_copy(&a->dur[s])))
+				return SL_ENOMEM;
+			x->has_dur = 1;
+			x->p99 = rank_sel(v, k, 0.99);
+			x->p95 = rank_sel(v, k, 0.95);
+			x->p50 = rank_sel(v, k, 0.5);
+			free(v);
 		}
-		if (ok && any)
-			mk[nmk++] = hi - lo;
-		if (!g->anc)
-			continue;
-		/* only the stages this execution ran: k^2 for k of them */
-		np = 0;
-		for (size_t s = 0; s < ns; s++)
-			if (in[s])
-				present[np++] = (uint32_t)s;
-		for (size_t ia = 0; ia < np; ia++)
-			for (size_t ib = ia + 1; ib < np; ib++) {
-				size_t a = present[ia], b = present[ib];
+		vals_release(&a->dur[s]);
+		if (a->tmo[s].n) {
+			x->has_timeout = 1;
+			if (counted_rank(&a->tmo[s], 0.5, &x->timeout_ms))
+				return SL_ENOMEM;
+		}
+		counted_release(&a->tmo[s]);
+		if ((x->waits = a->wait[s].n)) {
+			if (!(v = vals_copy(&a->wait[s])))
+				return SL_ENOMEM;
+			x->wait_p50 = rank_sel(v, x->waits, 0.5);
+			free(v);
+		}
+		vals_release(&a->wait[s]);
+	}
+	return SL_OK;
+}
 
-				if (g->anc[a * ns + b] || g->anc[b * ns + a])
-					continue;
-				together[a * ns + b]++;
-				seq[a * ns + b] += s0[b] >= e0[a] || s0[a] >= e0[b];
-			}
-	}
-	if (nmk) {
-		sl_sort_i64(mk, nmk);
-		res->current_ms = rank_q(mk, nmk, 0.5);
-		res->makespans = nmk;
+/* The makespans' median, the parallel opportunities and the efficiency. */
+static int schedules(struct pl_acc *a, const struct pl_config *cfg, struct pl_result *res,
+		     size_t *sugcap)
+{
+	size_t ns = a->ns;
+	int64_t saved = 0;
+
+	if (a->mk.n) {
+		int64_t *mk = vals_copy(&a->mk);
+
+		if (!mk)
+			return SL_ENOMEM;
+		res->current_ms = rank_sel(mk, a->mk.n, 0.5);
+		res->makespans = a->mk.n;
 		res->has_current = 1;
+		free(mk);
 	}
-	for (size_t a = 0; g->anc && a < ns; a++)
-		for (size_t b = a + 1; b < ns; b++) {
-			uint32_t t = together[a * ns + b], q = seq[a * ns + b];
-			const struct pl_stage_stats *x = &res->st[a], *y = &res->st[b];
+	for (size_t x = 0; a->g.anc && x < ns; x++)
+		for (size_t y = x + 1; y < ns; y++) {
+			uint32_t t = a->together[x * ns + y], q = a->seq[x * ns + y];
+			const struct pl_stage_stats *sx = &res->st[x], *sy = &res->st[y];
 			int64_t save;
 
 			if (!q || (double)q < cfg->parallel_share * (double)t)
 				continue;
-			save = !x->has_dur || !y->has_dur ? 0 : x->p50 < y->p50 ? x->p50 : y->p50;
+			save = !sx->has_dur || !sy->has_dur ? 0 : sx->p50 < sy->p50 ? sx->p50 : sy->p50;
 			saved += save;
-			if (add_sug(res, sugcap, PL_S_PARALLEL, (uint32_t)a, (uint32_t)b,
+			if (add_sug(res, sugcap, PL_S_PARALLEL, (uint32_t)x, (uint32_t)y,
 				    (double)q / t, save))
-				goto out;
+				return SL_ENOMEM;
 		}
 	res->current_eff = res->potential_eff = NAN;
 	if (res->has_cp && res->has_current && res->current_ms > 0) {
@@ -473,16 +655,7 @@ static int schedules(size_t ns, const struct graph *g, const struct pl_run *runs
 		res->current_eff = fmin(1, (double)res->cp_ms / (double)res->current_ms);
 		res->potential_eff = pot > 0 ? fmin(1, (double)res->cp_ms / (double)pot) : NAN;
 	}
-	rc = SL_OK;
-out:
-	free(mk);
-	free(s0);
-	free(e0);
-	free(in);
-	free(present);
-	free(together);
-	free(seq);
-	return rc;
+	return SL_OK;
 }
 
 static int stage_advice(size_t ns, const struct pl_config *cfg, struct pl_result *res,
@@ -532,52 +705,72 @@ static int stage_advice(size_t ns, const struct pl_config *cfg, struct pl_result
 	return SL_OK;
 }
 
-int pipeline_analyze_one(size_t nstages, const struct pl_edge *edges, size_t nedges,
-			 struct pl_run *runs, size_t nruns, const struct pl_config *cfg,
-			 struct pl_result *res)
+int pl_acc_finish(struct pl_acc *a, const struct pl_config *cfg, struct pl_result *res)
 {
-	struct graph g;
-	size_t sugcap = 0;
+	size_t ns = a->ns, sugcap = 0;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	res->current_eff = res->potential_eff = NAN;
-	if (!nstages || nstages > PL_MAX_STAGES)
-		return SL_EINVAL;
-	if (!(res->st = calloc(nstages, sizeof(*res->st))))
-		return SL_ENOMEM;
-	sl_sort(runs, nruns, sizeof(*runs), cmp_run);
-	if ((rc = graph_build(&g, nstages, edges, nedges)))
+	res->st = a->st;
+	a->st = NULL;
+	res->missing_end = a->missing_end;
+	if ((rc = stage_ranks(a, res)))
 		goto out;
-	if ((rc = stage_stats(nstages, &g, runs, nruns, res)))
-		goto out;
-	if (g.norder < nstages) {
+	if (a->g.norder < ns) {
 		/* a cycle: the stages left over all wait on one another */
-		uint8_t *done = calloc(nstages, 1);
+		uint8_t *done = calloc(ns, 1);
 
 		if (!done) {
 			rc = SL_ENOMEM;
 			goto out;
 		}
-		for (size_t k = 0; k < g.norder; k++)
-			done[g.order[k]] = 1;
-		for (uint32_t s = 0; s < nstages; s++)
+		for (size_t k = 0; k < a->g.norder; k++)
+			done[a->g.order[k]] = 1;
+		for (uint32_t s = 0; s < ns; s++)
 			if (!done[s]) {
 				res->cycle_stage = s;
 				break;
 			}
 		free(done);
 		res->cycle = 1;
-	} else if ((rc = graph_ancestors(&g)) || (rc = critical_path(&g, res))) {
+	} else if ((rc = critical_path(&a->g, res))) {
 		goto out;
 	}
-	if ((rc = stage_advice(nstages, cfg, res, &sugcap)) ||
-	    (rc = schedules(nstages, &g, runs, nruns, cfg, res, &sugcap)))
+	if ((rc = stage_advice(ns, cfg, res, &sugcap)) || (rc = schedules(a, cfg, res, &sugcap)))
 		goto out;
 out:
-	graph_free(&g);
 	if (rc)
 		pipeline_result_release(res);
+	return rc;
+}
+
+int pipeline_analyze_one(size_t nstages, const struct pl_edge *edges, size_t nedges,
+			 struct pl_run *runs, size_t nruns, const struct pl_config *cfg,
+			 struct pl_result *res)
+{
+	struct pl_acc *a;
+	int rc = SL_ENOMEM;
+
+	memset(res, 0, sizeof(*res));
+	res->current_eff = res->potential_eff = NAN;
+	if (!nstages || nstages > PL_MAX_STAGES)
+		return SL_EINVAL;
+	if (!(a = pl_acc_new(nstages, edges, nedges)))
+		return SL_ENOMEM;
+	sl_sort(runs, nruns, sizeof(*runs), cmp_run);
+	for (size_t i = 0; i < nruns; i++)
+		if (pl_acc_row(a, &runs[i]))
+			goto out;
+	for (size_t i0 = 0, i1; i0 < nruns; i0 = i1) {
+		for (i1 = i0; i1 < nruns && runs[i1].exec == runs[i0].exec; i1++)
+			;
+		if (pl_acc_exec(a, runs + i0, i1 - i0))
+			goto out;
+	}
+	rc = pl_acc_finish(a, cfg, res);
+out:
+	pl_acc_free(a);
 	return rc;
 }
 

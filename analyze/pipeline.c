@@ -1,7 +1,7 @@
-/* pipeline.c - the pipeline tables from the store: pipeline_runs and
- * stage_runs of the window grouped per pipeline, each pipeline analysed by
- * pipeline_analyze_one() (pipegraph.c), a duration model over all of them,
- * and the quality gates. */
+/* pipeline.c - the pipeline tables from the store: the runs model
+ * (runs.c) streams each pipeline's stage runs into its analysis
+ * (pipegraph.c), then a duration model over all of them, and the quality
+ * gates. */
 #include "pipeline.h"
 #include "common.h"
 
@@ -16,219 +16,15 @@
 #include "sl_buf.h"
 #include "sl_stats.h"
 #include "sl_dict.h"
-#include "sl_scan.h"
-#include "sl_u64map.h"
 #include "pipeline_int.h"
 #include "query.h"
 #include <strings.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define DAY_MS 86400000LL
 #define HOUR_MS 3600000LL
-
-static uint64_t exec_key(uint32_t pipe, int64_t exec)
-{
-	return ((uint64_t)pipe << 32 | (uint32_t)pipe) * 0x9E3779B97F4A7C15ULL ^
-	       (uint64_t)exec * 0xC2B2AE3D27D4EB4FULL;
-}
-
-static const struct pl_exec *find_exec(const struct pl_all *A, uint32_t pipe, int64_t exec)
-{
-	uint32_t *v = sl_u64map_get(&A->execmap, exec_key(pipe, exec));
-
-	if (!v || A->execs[*v].pipe != pipe || A->execs[*v].exec != exec)
-		return NULL;
-	return &A->execs[*v];
-}
-
-static int intern(struct pl_all *A, const struct sl_batch *b, int c, size_t r, uint32_t *code,
-		  uint8_t *has)
-{
-	size_t n;
-	const char *s = sl_batch_get_str(b, c, r, &n);
-
-	*has = s != NULL;
-	if (!s) {
-		*code = UINT32_MAX;
-		return SL_OK;
-	}
-	return sl_dict_intern(A->names, s, n, code);
-}
-
-static int scan_execs(const struct analyze_params *p, const struct sl_store *st,
-		      struct pl_all *A, struct sl_errctx *err)
-{
-	static const char *const cn[] = {"pipeline_id", "execution_number", "trigger_type",
-					 "start_time",	"end_time",	    "duration_ms", "status"};
-	uint8_t want[64] = {0};
-	int col[7], rc;
-	struct sl_scan *sc;
-	struct sl_batch *b;
-
-	for (int i = 0; i < 7; i++)
-		want[col[i] = sl_kind_col(SL_KIND_PIPELINE_RUNS, cn[i])] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_PIPELINE_RUNS, p->from, p->to, want, err)))
-		return rc;
-	while ((rc = sl_scan_next(sc, &b, err)) > 0)
-		for (size_t r = 0; r < b->n; r++) {
-			struct pl_exec *x;
-			uint8_t has;
-			size_t n;
-			const char *s;
-
-			if (!sl_scan_in_window(sc, b, r) || sl_batch_is_null(b, col[0], r))
-				continue;
-			if (sl_grow(&A->execs, &A->execcap, A->nexec + 1, sizeof(*A->execs)))
-				goto nomem;
-			x = &A->execs[A->nexec];
-			memset(x, 0, sizeof(*x));
-			if (intern(A, b, col[0], r, &x->pipe, &has) ||
-			    intern(A, b, col[2], r, &x->trigger, &x->has_trigger))
-				goto nomem;
-			x->exec = b->cols[col[1]].v.i64[r];
-			x->start = b->cols[col[3]].v.i64[r];
-			x->has_end = !sl_batch_is_null(b, col[4], r);
-			x->end = b->cols[col[4]].v.i64[r];
-			x->has_dur = !sl_batch_is_null(b, col[5], r);
-			x->dur = x->has_dur ? b->cols[col[5]].v.i64[r] : x->end - x->start;
-			/* a negative duration is broken data, not a duration */
-			x->has_dur = (x->has_dur || x->has_end) && x->dur >= 0;
-			s = sl_batch_get_str(b, col[6], r, &n);
-			x->status = (uint8_t)pipeline_status(s, n);
-			A->nexec++;
-		}
-	sl_scan_close(sc);
-	return rc < 0 ? rc : SL_OK;
-nomem:
-	sl_scan_close(sc);
-	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-}
-
-static int scan_stages(const struct analyze_params *p, const struct sl_store *st,
-		       struct pl_all *A, struct sl_errctx *err)
-{
-	enum { C_PIPE, C_EXEC, C_STAGE, C_DEPS, C_TIMEOUT, C_ATTEMPT, C_STATUS, C_START, C_END,
-	       C_DUR, NCOL };
-	static const char *const cn[NCOL] = {"pipeline_id", "execution_number", "stage_id",
-					     "depends_on",  "timeout_s",	"attempt",
-					     "status",	    "start_time",	"end_time",
-					     "duration_ms"};
-	uint8_t want[64] = {0};
-	int col[NCOL], rc;
-	struct sl_scan *sc;
-	struct sl_batch *b;
-
-	for (int i = 0; i < NCOL; i++)
-		want[col[i] = sl_kind_col(SL_KIND_STAGE_RUNS, cn[i])] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_STAGE_RUNS, p->from, p->to, want, err)))
-		return rc;
-	while ((rc = sl_scan_next(sc, &b, err)) > 0)
-		for (size_t r = 0; r < b->n; r++) {
-			struct pl_srow *w;
-			uint8_t has;
-			size_t n;
-			const char *s;
-
-			if (!sl_scan_in_window(sc, b, r) || sl_batch_is_null(b, col[C_PIPE], r) ||
-			    sl_batch_is_null(b, col[C_STAGE], r))
-				continue;
-			if (sl_grow(&A->rows, &A->rowcap, A->nrows + 1, sizeof(*A->rows)))
-				goto nomem;
-			w = &A->rows[A->nrows];
-			memset(w, 0, sizeof(*w));
-			if (intern(A, b, col[C_PIPE], r, &w->pipe, &has) ||
-			    intern(A, b, col[C_STAGE], r, &w->stage, &has) ||
-			    intern(A, b, col[C_DEPS], r, &w->deps, &has))
-				goto nomem;
-			w->exec = b->cols[col[C_EXEC]].v.i64[r];
-			w->start = b->cols[col[C_START]].v.i64[r];
-			w->has_end = !sl_batch_is_null(b, col[C_END], r);
-			w->end = b->cols[col[C_END]].v.i64[r];
-			w->has_dur = !sl_batch_is_null(b, col[C_DUR], r);
-			w->dur = w->has_dur ? b->cols[col[C_DUR]].v.i64[r] : w->end - w->start;
-			w->has_dur = (w->has_dur || w->has_end) && w->dur >= 0;
-			if (!sl_batch_is_null(b, col[C_TIMEOUT], r)) {
-				int64_t t = b->cols[col[C_TIMEOUT]].v.i64[r];
-
-				/* a timeout beyond ~290 years is no timeout */
-				if (t > 0 && t < INT64_MAX / 1000) {
-					w->has_timeout = 1;
-					w->timeout_ms = t * 1000;
-				}
-			}
-			w->attempt = 1;
-			if (!sl_batch_is_null(b, col[C_ATTEMPT], r)) {
-				int64_t at = b->cols[col[C_ATTEMPT]].v.i64[r];
-
-				w->attempt = at < 1 ? 1 : at > INT32_MAX ? INT32_MAX : (int32_t)at;
-			}
-			s = sl_batch_get_str(b, col[C_STATUS], r, &n);
-			w->status = (uint8_t)pipeline_status(s, n);
-			A->nrows++;
-		}
-	sl_scan_close(sc);
-	return rc < 0 ? rc : SL_OK;
-nomem:
-	sl_scan_close(sc);
-	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-}
-
-static _Thread_local const struct sl_dict *sort_names;
-/* sort_rank[code]: the place of the code's string in byte order among all
- * of sort_names, so that the sorts of millions of rows compare two
- * integers where they would compare two strings */
-static _Thread_local uint32_t *sort_rank;
-
-#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
-
-/* Names, a null (UINT32_MAX) last. */
-static int cmp_opt_name(uint32_t a, uint32_t b)
-{
-	if (a == UINT32_MAX || b == UINT32_MAX)
-		return CMP(a == UINT32_MAX, b == UINT32_MAX);
-	return CMP(sort_rank[a], sort_rank[b]);
-}
-
-/* By pipeline and execution, then by every other field: the rows of an
- * execution come in one order whatever order they were stored in. */
-static int cmp_srow(const void *x, const void *y)
-{
-	const struct pl_srow *a = x, *b = y;
-	int c;
-
-	if (a->pipe != b->pipe)
-		return CMP(sort_rank[a->pipe], sort_rank[b->pipe]);
-	if ((c = CMP(a->exec, b->exec)) || (c = cmp_opt_name(a->stage, b->stage)) ||
-	    (c = CMP(a->attempt, b->attempt)) || (c = CMP(a->start, b->start)) ||
-	    (c = CMP(a->has_end, b->has_end)) || (c = CMP(a->end, b->end)) ||
-	    (c = CMP(a->has_dur, b->has_dur)) || (c = CMP(a->dur, b->dur)) ||
-	    (c = CMP(a->status, b->status)) || (c = cmp_opt_name(a->deps, b->deps)) ||
-	    (c = CMP(a->has_timeout, b->has_timeout)))
-		return c;
-	return CMP(a->timeout_ms, b->timeout_ms);
-}
-
-/* The same for the pipeline runs: the duration model sees its samples in
- * one order, and of the rows of a repeated execution the first in this
- * order is kept. */
-static int cmp_exec(const void *x, const void *y)
-{
-	const struct pl_exec *a = x, *b = y;
-	int c;
-
-	if (a->pipe != b->pipe)
-		return CMP(sort_rank[a->pipe], sort_rank[b->pipe]);
-	if ((c = CMP(a->exec, b->exec)) || (c = CMP(a->start, b->start)) ||
-	    (c = CMP(a->has_end, b->has_end)) || (c = CMP(a->end, b->end)) ||
-	    (c = CMP(a->has_dur, b->has_dur)) || (c = CMP(a->dur, b->dur)) ||
-	    (c = CMP(a->status, b->status)) || (c = CMP(a->has_trigger, b->has_trigger)))
-		return c;
-	return a->has_trigger ? CMP(sort_rank[a->trigger], sort_rank[b->trigger]) : 0;
-}
-
-static int cmp_code(const void *x, const void *y)
-{
-	return names_cmp(sort_names, *(const uint32_t *)x, *(const uint32_t *)y);
-}
 
 static int warn(struct pl_pipe *pp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -251,131 +47,136 @@ static int warn(struct pl_pipe *pp, const char *fmt, ...)
 	return sl_buf_add(&pp->warning, msg, n);
 }
 
-/* The stage graph of one pipeline from the depends_on lists of its rows:
- * every distinct (stage, list) once. */
-static int pipe_graph(struct pl_all *A, struct pl_pipe *pp, const struct pl_srow *rows, size_t n,
-		      struct sl_u64map *local, struct pl_edge **edges, size_t *ne)
+
+/* Calls f(A, pp, d, name, len, code) for each stage id of the depends_on
+ * list of d (";"-separated; blanks around an id do not count), code its
+ * stage index in the pipeline or UINT32_MAX for an unknown stage. */
+static int each_dep(struct pl_all *A, struct pl_pipe *pp, const struct runs_deps *d,
+		    int (*f)(struct pl_all *, struct pl_pipe *, const struct runs_deps *,
+			     const char *, size_t, uint32_t, void *),
+		    void *ctx)
 {
-	struct sl_u64map seen = SL_U64MAP_INIT;
-	size_t cap = 0, unknown = 0;
+	size_t len;
+	const char *s = sl_dict_get(A->names, d->deps, &len);
+
+	for (size_t a = 0, z; a < len; a = z + 1) {
+		uint32_t code, *from;
+		size_t x, y;
+		int rc;
+
+		for (z = a; z < len && s[z] != ';'; z++)
+			;
+		x = a;
+		y = z;
+		while (x < y && (s[x] == ' ' || s[x] == '\t'))
+			x++;
+		while (y > x && (s[y - 1] == ' ' || s[y - 1] == '\t'))
+			y--;
+		if (x == y)
+			continue;
+		if (sl_dict_intern(A->names, s + x, y - x, &code))
+			return SL_ENOMEM;
+		s = sl_dict_get(A->names, d->deps, &len); /* the dictionary may move */
+		from = sl_u64map_get(&A->R.stage_of, (uint64_t)pp->code << 32 | code);
+		if ((rc = f(A, pp, d, s + x, y - x, from ? *from : UINT32_MAX, ctx)))
+			return rc;
+	}
+	return SL_OK;
+}
+
+struct edges {
+	struct pl_edge *e;
+	size_t n, cap;
+};
+
+static int add_edge(struct pl_all *A, struct pl_pipe *pp, const struct runs_deps *d,
+		    const char *name, size_t len, uint32_t from, void *ctx)
+{
+	struct edges *E = ctx;
+
+	(void)A;
+	(void)pp;
+	(void)name;
+	(void)len;
+	if (from == UINT32_MAX)
+		return SL_OK;
+	if (sl_grow(&E->e, &E->cap, E->n + 1, sizeof(*E->e)))
+		return SL_ENOMEM;
+	E->e[E->n++] = (struct pl_edge){from, *sl_u64map_get(&A->R.stage_of,
+							    (uint64_t)pp->code << 32 | d->stage)};
+	return SL_OK;
+}
+
+static int warn_unknown(struct pl_all *A, struct pl_pipe *pp, const struct runs_deps *d,
+			const char *name, size_t len, uint32_t from, void *ctx)
+{
+	size_t *unknown = ctx, sn;
+	const char *sname;
+
+	if (from != UINT32_MAX || (*unknown)++ >= 3)
+		return SL_OK;
+	sname = sl_dict_get(A->names, d->stage, &sn);
+	return warn(pp, "stage '%.*s' depends on unknown stage '%.*s'", (int)(sn > 80 ? 80 : sn),
+		    sname, (int)(len > 80 ? 80 : len), name);
+}
+
+/* A pipeline's analysis before its stage runs are read: its stages and
+ * the graph of their depends_on lists. */
+static int pipe_begin(struct pl_all *A, struct pl_pipe *pp, const struct runs_pipe *rp)
+{
+	struct edges E = {0};
 	int rc = SL_ENOMEM;
 
-	*edges = NULL;
-	*ne = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct pl_srow *w = &rows[i];
-		uint32_t *v, to;
-		int added;
-		size_t len;
-		const char *s;
-
-		if (w->deps == UINT32_MAX)
-			continue;
-		if (sl_u64map_put(&seen, (uint64_t)w->stage << 32 | w->deps, &v, &added))
+	pp->code = rp->code;
+	pp->stages = rp->stages;
+	pp->nstages = rp->nstages;
+	pp->x0 = rp->x0;
+	pp->x1 = rp->x1;
+	for (size_t k = rp->x0; k < rp->x1; k++)
+		pp->nexec += A->R.x_first[k];
+	if (!rp->nstages)
+		return SL_OK;
+	if (rp->nstages > PL_MAX_STAGES)
+		return warn(pp, "%zu stages, more than %d: not analysed", rp->nstages,
+			    PL_MAX_STAGES);
+	for (size_t i = 0; i < rp->ndeps; i++)
+		if ((rc = each_dep(A, pp, &rp->deps[i], add_edge, &E)))
 			goto out;
-		if (!added)
-			continue;
-		to = *sl_u64map_get(local, w->stage);
-		s = sl_dict_get(A->names, w->deps, &len);
-		for (size_t a = 0, z; a < len; a = z + 1) {
-			uint32_t code, *from;
-
-			for (z = a; z < len && s[z] != ';'; z++)
-				;
-			/* blanks around an id do not count */
-			size_t x = a, y = z;
-
-			while (x < y && (s[x] == ' ' || s[x] == '\t'))
-				x++;
-			while (y > x && (s[y - 1] == ' ' || s[y - 1] == '\t'))
-				y--;
-			if (x == y)
-				continue;
-			if (sl_dict_intern(A->names, s + x, y - x, &code))
-				goto out;
-			s = sl_dict_get(A->names, w->deps, &len); /* the dictionary may move */
-			if (!(from = sl_u64map_get(local, code))) {
-				size_t sn;
-				const char *sname = sl_dict_get(A->names, w->stage, &sn);
-
-				if (unknown++ < 3 &&
-				    warn(pp, "stage '%.*s' depends on unknown stage '%.*s'",
-					 (int)(sn > 80 ? 80 : sn), sname,
-					 (int)(y - x > 80 ? 80 : y - x), s + x))
-					goto out;
-				continue;
-			}
-			if (sl_grow(edges, &cap, *ne + 1, sizeof(**edges)))
-				goto out;
-			(*edges)[(*ne)++] = (struct pl_edge){*from, to};
-		}
-	}
-	if (unknown > 3 && warn(pp, "%zu more unknown dependencies", unknown - 3))
-		goto out;
-	rc = SL_OK;
+	rc = (pp->acc = pl_acc_new(pp->nstages, E.e, E.n)) ? SL_OK : SL_ENOMEM;
 out:
-	sl_u64map_release(&seen);
+	free(E.e);
 	return rc;
 }
 
-static int analyse_pipe(struct pl_all *A, const struct pl_config *cfg, struct pl_pipe *pp,
-			struct pl_srow *rows, size_t n)
+static int cmp_deps(const void *x, const void *y)
 {
-	struct sl_u64map local = SL_U64MAP_INIT;
-	struct pl_edge *edges = NULL;
-	struct pl_run *runs = NULL;
-	size_t ne = 0, ns = 0;
-	int rc = SL_ENOMEM;
+	const struct runs_deps *a = x, *b = y;
 
-	/* the pipeline's stages, by name */
-	for (size_t i = 0; i < n; i++) {
-		uint32_t *v;
-		int added;
+	if (a->seen != b->seen)
+		return b->seen - a->seen;
+	return runs_cmp(&a->first, &b->first);
+}
 
-		if (sl_u64map_put(&local, rows[i].stage, &v, &added))
-			goto out;
-		if (added) {
-			if (sl_grow(&pp->stages, &pp->stagecap, ns + 1, sizeof(*pp->stages)))
-				goto out;
-			pp->stages[ns++] = rows[i].stage;
-		}
-	}
-	pp->nstages = ns;
-	if (ns > PL_MAX_STAGES) {
-		rc = warn(pp, "%zu stages, more than %d: not analysed", ns, PL_MAX_STAGES);
-		goto out;
-	}
-	sl_sort(pp->stages, ns, sizeof(*pp->stages), cmp_code);
-	for (size_t s = 0; s < ns; s++)
-		*sl_u64map_get(&local, pp->stages[s]) = (uint32_t)s;
-	if (pipe_graph(A, pp, rows, n, &local, &edges, &ne))
-		goto out;
-	if (!(runs = malloc(n * sizeof(*runs))))
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const struct pl_srow *w = &rows[i];
-		const struct pl_exec *x = find_exec(A, w->pipe, w->exec);
-		struct pl_run *r = &runs[i];
+/* After its stage runs: the results, and the warnings in the order of the
+ * stage runs (a depends_on list at its first run). */
+static int pipe_end(struct pl_all *A, struct pl_pipe *pp, struct runs_pipe *rp)
+{
+	size_t unknown = 0;
+	int rc;
 
-		memset(r, 0, sizeof(*r));
-		r->exec = w->exec;
-		r->stage = *sl_u64map_get(&local, w->stage);
-		r->attempt = w->attempt;
-		r->status = w->status;
-		r->has_end = w->has_end;
-		r->has_dur = w->has_dur;
-		r->has_timeout = w->has_timeout;
-		r->start = w->start;
-		r->end = w->end;
-		r->dur = w->dur;
-		r->timeout_ms = w->timeout_ms;
-		if (x) {
-			r->has_exec_start = 1;
-			r->exec_start = x->start;
-		}
-	}
-	if ((rc = pipeline_analyze_one(ns, edges, ne, runs, n, cfg, &pp->res)))
-		goto out;
+	if (!pp->acc)
+		return SL_OK;
+	sl_sort(rp->deps, rp->ndeps, sizeof(*rp->deps), cmp_deps);
+	for (size_t i = 0; i < rp->ndeps; i++)
+		if ((rc = each_dep(A, pp, &rp->deps[i], warn_unknown, &unknown)))
+			return rc;
+	if (unknown > 3 && warn(pp, "%zu more unknown dependencies", unknown - 3))
+		return SL_ENOMEM;
+	rc = pl_acc_finish(pp->acc, &A->cfg, &pp->res);
+	pl_acc_free(pp->acc);
+	pp->acc = NULL;
+	if (rc)
+		return rc;
 	pp->analysed = 1;
 	if (pp->res.cycle) {
 		size_t sn;
@@ -383,18 +184,71 @@ static int analyse_pipe(struct pl_all *A, const struct pl_config *cfg, struct pl
 
 		if ((rc = warn(pp, "depends_on has a cycle through stage '%.*s': no critical path",
 			       (int)(sn > 80 ? 80 : sn), sname)))
-			goto out;
+			return rc;
 	}
 	if (pp->res.missing_end &&
 	    (rc = warn(pp, "%llu finished stage runs have no end time or duration",
 		       (unsigned long long)pp->res.missing_end)))
-		goto out;
-	rc = SL_OK;
-out:
-	sl_u64map_release(&local);
-	free(edges);
-	free(runs);
-	return rc;
+		return rc;
+	return SL_OK;
+}
+
+static void pl_run_of(struct pl_run *r, const struct runs_stage *w)
+{
+	memset(r, 0, sizeof(*r));
+	r->exec = w->exec;
+	r->stage = w->stage_idx;
+	r->attempt = w->attempt;
+	r->status = w->status;
+	r->has_end = w->has_end;
+	r->has_dur = w->has_dur;
+	r->has_timeout = w->has_timeout;
+	r->start = w->start;
+	r->end = w->end;
+	r->dur = w->dur;
+	r->timeout_ms = w->timeout_ms;
+}
+
+static int on_row(void *ctx, const struct runs_stage *w)
+{
+	struct pl_all *A = ctx;
+	struct pl_pipe *pp = &A->pipes[w->pipe_idx];
+	struct pl_run r;
+
+	pp->nruns++;
+	if (!pp->acc)
+		return SL_OK;
+	pl_run_of(&r, w);
+	return pl_acc_row(pp->acc, &r);
+}
+
+static int on_exec(void *ctx, const struct runs_stage *rows, size_t n)
+{
+	struct pl_all *A = ctx;
+	struct pl_pipe *pp = &A->pipes[rows[0].pipe_idx];
+	ptrdiff_t x = runs_find_exec(&A->R, rows[0].pipe, rows[0].exec);
+	int64_t first = rows[0].start;
+
+	/* queue: the execution's start to its first stage */
+	for (size_t i = 1; i < n; i++)
+		first = rows[i].start < first ? rows[i].start : first;
+	if (x >= 0 && first >= A->R.x_start[x]) {
+		if (sl_grow(&pp->queue, &pp->queuecap, pp->nqueue + 1, sizeof(*pp->queue)))
+			return SL_ENOMEM;
+		pp->queue[pp->nqueue++] = first - A->R.x_start[x];
+	}
+	if (!pp->acc)
+		return SL_OK;
+	if (sl_grow(&A->xruns, &A->xcap, n, sizeof(*A->xruns)))
+		return SL_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		pl_run_of(&A->xruns[i], &rows[i]);
+		if (x >= 0) {
+			A->xruns[i].has_exec_start = 1;
+			A->xruns[i].exec_start = A->R.x_start[x];
+		}
+	}
+	return pl_acc_exec(pp->acc, A->xruns, n);
 }
 
 /* Per-execution samples of the duration model: log(duration / critical
@@ -422,61 +276,66 @@ const char *const pipeline_factor_names[PF_N] = {
 
 static int fit_model(struct pl_all *A)
 {
-	size_t n = 0, cap = 0;
-	double *X = NULL, *y = NULL;
+	const struct runs *R = &A->R;
+	size_t n = 0, i = 0;
 	int used[PF_N], p = 0, rc = SL_ENOMEM;
 	size_t ones[PF_N] = {0};
 	gsl_matrix *gx = NULL, *cov = NULL;
 	gsl_vector *gy = NULL, *c = NULL;
 	gsl_multifit_linear_workspace *ws = NULL;
-	double chisq;
+	double chisq, x[PF_N];
 	struct pl_model *m = &A->model;
 
 	memset(m, 0, sizeof(*m));
-	for (size_t i = 0; i < A->nexec; i++) {
-		const struct pl_exec *x = &A->execs[i];
-		const struct pl_pipe *pp = x->pipe < A->npipe_by_code ? A->pipe_by_code[x->pipe]
-								       : NULL;
-		size_t tn = 0;
-		const char *tr = x->has_trigger ? sl_dict_get(A->names, x->trigger, &tn) : NULL;
+	/* twice over the runs, counting then filling: the samples are not
+	 * kept twice */
+	for (int fill = 0; fill < 2; fill++) {
+		for (size_t k = 0; k < R->nx; k++) {
+			const struct pl_pipe *pp = &A->pipes[R->pipe_of[R->x_pipe[k]]];
+			size_t tn = 0;
+			const char *tr = R->x_trigger[k] != RUNS_NONE
+						 ? sl_dict_get(A->names, R->x_trigger[k], &tn)
+						 : NULL;
 
-		if (!pp || !pp->analysed || !pp->res.has_cp || pp->res.cp_ms <= 0 ||
-		    x->status != PL_SUCCESS || !x->has_dur || x->dur <= 0)
-			continue;
-		if (sl_grow(&X, &cap, (n + 1) * PF_N, sizeof(*X)) ||
-		    !(y = realloc(y, (n + 1) * sizeof(*y))))
+			if (!pp->analysed || !pp->res.has_cp || pp->res.cp_ms <= 0 ||
+			    R->x_status[k] != PL_SUCCESS || !(R->x_flags[k] & RUNS_HAS_DUR) ||
+			    R->x_dur[k] <= 0)
+				continue;
+			pipeline_features(R->x_start[k], tr, tn, x);
+			if (!fill) {
+				for (int f = 0; f < PF_N; f++)
+					ones[f] += x[f] != 0;
+				n++;
+				continue;
+			}
+			for (int f = 0, col = 0; f < PF_N; f++)
+				if (used[f])
+					gsl_matrix_set(gx, i, (size_t)col++, x[f]);
+			gsl_vector_set(gy, i, log((double)R->x_dur[k] / (double)pp->res.cp_ms));
+			i++;
+		}
+		if (fill)
+			break;
+		/* a factor seen fewer than twice cannot be estimated: left out (1x) */
+		for (int k = 0; k < PF_N; k++) {
+			used[k] = k == PF_INTERCEPT || (ones[k] >= 2 && ones[k] + 2 <= n);
+			p += used[k];
+		}
+		m->samples = n;
+		if (n < (size_t)p + 2) {
+			rc = SL_OK;
 			goto out;
-		pipeline_features(x->start, tr, tn, X + n * PF_N);
-		y[n] = log((double)x->dur / (double)pp->res.cp_ms);
-		for (int k = 0; k < PF_N; k++)
-			ones[k] += X[n * PF_N + k] != 0;
-		n++;
+		}
+		gx = gsl_matrix_alloc(n, (size_t)p);
+		gy = gsl_vector_alloc(n);
+		if (!gx || !gy)
+			goto out;
 	}
-	/* a factor seen fewer than twice cannot be estimated: left out (1x) */
-	for (int k = 0; k < PF_N; k++) {
-		used[k] = k == PF_INTERCEPT || (ones[k] >= 2 && ones[k] + 2 <= n);
-		p += used[k];
-	}
-	m->samples = n;
-	if (n < (size_t)p + 2) {
-		rc = SL_OK;
-		goto out;
-	}
-	gx = gsl_matrix_alloc(n, (size_t)p);
-	gy = gsl_vector_alloc(n);
 	c = gsl_vector_alloc((size_t)p);
 	cov = gsl_matrix_alloc((size_t)p, (size_t)p);
 	ws = gsl_multifit_linear_alloc(n, (size_t)p);
-	if (!gx || !gy || !c || !cov || !ws)
+	if (!c || !cov || !ws)
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		int j = 0;
-
-		for (int k = 0; k < PF_N; k++)
-			if (used[k])
-				gsl_matrix_set(gx, i, (size_t)j++, X[i * PF_N + k]);
-		gsl_vector_set(gy, i, y[i]);
-	}
 	if (gsl_multifit_linear(gx, gy, c, cov, &chisq, ws)) {
 		rc = SL_OK; /* no model: the predictions stay null */
 		goto out;
@@ -503,8 +362,6 @@ out:
 	gsl_vector_free(c);
 	if (ws)
 		gsl_multifit_linear_free(ws);
-	free(X);
-	free(y);
 	return rc;
 }
 
@@ -546,116 +403,35 @@ static void pl_config_from(const struct analyze_config *c, struct pl_config *pc)
 int pipeline_build(const struct analyze_params *p, const struct sl_store *st, struct pl_all *A,
 		   int quiet, struct sl_errctx *err)
 {
-	struct pl_config cfg;
-	uint32_t *codes = NULL;
-	size_t ncodes = 0, cap = 0;
+	struct runs_sink sink = {A, on_row, on_exec};
 	int rc;
 
 	memset(A, 0, sizeof(*A));
-	pl_config_from(&p->cfg, &cfg);
-	if (!(A->names = sl_dict_new()))
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = scan_execs(p, st, A, err)) || (rc = scan_stages(p, st, A, err)))
+	pl_config_from(&p->cfg, &A->cfg);
+	if ((rc = runs_load(p, st, &A->R, err)))
 		return rc;
-	sort_names = A->names;
-	{
-		uint32_t nc = sl_dict_count(A->names), *by = malloc((nc + 1) * sizeof(*by));
-
-		free(sort_rank);
-		if (!by || !(sort_rank = malloc((nc + 1) * sizeof(*sort_rank)))) {
-			free(by);
-			goto nomem;
-		}
-		for (uint32_t c = 0; c < nc; c++)
-			by[c] = c;
-		sl_sort(by, nc, sizeof(*by), cmp_code);
-		for (uint32_t k = 0; k < nc; k++)
-			sort_rank[by[k]] = k;
-		free(by);
-	}
-	sl_sort(A->rows, A->nrows, sizeof(*A->rows), cmp_srow);
-	sl_sort(A->execs, A->nexec, sizeof(*A->execs), cmp_exec);
-	free(sort_rank);
-	sort_rank = NULL;
-	for (size_t i = 0; i < A->nexec; i++) {
-		uint32_t *v;
-		int added;
-
-		if (sl_u64map_put(&A->execmap, exec_key(A->execs[i].pipe, A->execs[i].exec), &v,
-				  &added))
-			goto nomem;
-		/* a repeated execution keeps its first row */
-		if (added)
-			*v = (uint32_t)i;
-	}
-	/* every pipeline named by a run or a stage run, by name */
-	A->npipe_by_code = sl_dict_count(A->names);
-	{
-		uint8_t *seen = calloc(A->npipe_by_code + 1, 1);
-
-		if (!seen)
-			goto nomem;
-		for (size_t i = 0; i < A->nexec + A->nrows; i++) {
-			uint32_t c = i < A->nexec ? A->execs[i].pipe : A->rows[i - A->nexec].pipe;
-
-			if (seen[c])
-				continue;
-			seen[c] = 1;
-			if (sl_grow(&codes, &cap, ncodes + 1, sizeof(*codes))) {
-				free(seen);
-				goto nomem;
-			}
-			codes[ncodes++] = c;
-		}
-		free(seen);
-	}
-	sl_sort(codes, ncodes, sizeof(*codes), cmp_code);
-	if (!(A->pipe_by_code = calloc(A->npipe_by_code + 1, sizeof(*A->pipe_by_code))) ||
-	    !(A->pipes = calloc(ncodes + 1, sizeof(*A->pipes))))
+	A->names = A->R.names;
+	if (!(A->pipes = calloc(A->R.npipes + 1, sizeof(*A->pipes))))
 		goto nomem;
-	for (size_t i = 0; i < ncodes; i++)
-		if (!A->npipes || A->pipes[A->npipes - 1].code != codes[i]) {
-			A->pipes[A->npipes].code = codes[i];
-			A->npipes++;
-		}
+	A->npipes = A->R.npipes;
 	for (size_t i = 0; i < A->npipes; i++)
-		A->pipe_by_code[A->pipes[i].code] = &A->pipes[i];
-	for (size_t i = 0; i < A->nexec; i++) {
-		struct pl_pipe *pp = A->pipe_by_code[A->execs[i].pipe];
-
-		if (find_exec(A, A->execs[i].pipe, A->execs[i].exec) != &A->execs[i])
-			continue; /* a repeated row of an execution */
-		if (sl_grow(&pp->exec_idx, &pp->execcap, pp->nexec + 1, sizeof(*pp->exec_idx)))
+		if (pipe_begin(A, &A->pipes[i], &A->R.pipes[i]))
 			goto nomem;
-		pp->exec_idx[pp->nexec++] = (uint32_t)i;
-	}
-	for (size_t i0 = 0, i1; i0 < A->nrows; i0 = i1) {
-		struct pl_pipe *pp = A->pipe_by_code[A->rows[i0].pipe];
-
-		for (i1 = i0; i1 < A->nrows && A->rows[i1].pipe == A->rows[i0].pipe; i1++)
-			;
-		pp->nruns = i1 - i0;
-		if ((rc = analyse_pipe(A, &cfg, pp, A->rows + i0, i1 - i0)))
+	if ((rc = runs_stream(p, st, &A->R, &sink, err)))
+		goto fail;
+	for (size_t i = 0; i < A->npipes; i++)
+		if ((rc = pipe_end(A, &A->pipes[i], &A->R.pipes[i])))
 			goto fail;
-		for (size_t i = i0; i < i1; i++) {
-			const struct pl_exec *x;
-
-			/* queue: the execution's start to its first stage */
-			if ((i == i0 || A->rows[i].exec != A->rows[i - 1].exec) &&
-			    (x = find_exec(A, A->rows[i].pipe, A->rows[i].exec))) {
-				int64_t first = A->rows[i].start;
-
-				for (size_t k = i; k < i1 && A->rows[k].exec == A->rows[i].exec; k++)
-					first = A->rows[k].start < first ? A->rows[k].start : first;
-				if (first >= x->start) {
-					if (sl_grow(&pp->queue, &pp->queuecap, pp->nqueue + 1,
-						    sizeof(*pp->queue)))
-						goto nomem;
-					pp->queue[pp->nqueue++] = first - x->start;
-				}
-			}
-		}
-	}
+	/* what only the stream needed */
+	sl_u64map_release(&A->R.last);
+	free(A->xruns);
+	A->xruns = NULL;
+	A->xcap = 0;
+#ifdef __GLIBC__
+	/* glibc keeps the stream's freed blocks (below its mmap threshold) in
+	 * the heap: returned now, the model's matrices do not come on top */
+	malloc_trim(0);
+#endif
 	if (fit_model(A))
 		goto nomem;
 	for (size_t i = 0; !quiet && i < A->npipes; i++)
@@ -666,14 +442,12 @@ int pipeline_build(const struct analyze_params *p, const struct sl_store *st, st
 			fprintf(stderr, "shiplog-analyze: warning: pipeline '%.*s': %s\n", (int)n, s,
 				sl_buf_cstr(&A->pipes[i].warning));
 		}
-	free(codes);
 	return SL_OK;
 nomem:
-	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	rc = SL_ENOMEM;
 fail:
 	if (rc == SL_ENOMEM)
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	free(codes);
 	return rc;
 }
 
@@ -683,17 +457,13 @@ void pipeline_all_release(struct pl_all *A)
 		struct pl_pipe *pp = &A->pipes[i];
 
 		pipeline_result_release(&pp->res);
-		free(pp->stages);
-		free(pp->exec_idx);
+		pl_acc_free(pp->acc);
 		free(pp->queue);
 		sl_buf_release(&pp->warning);
 	}
 	free(A->pipes);
-	free(A->pipe_by_code);
-	free(A->execs);
-	free(A->rows);
-	sl_u64map_release(&A->execmap);
-	sl_dict_free(A->names);
+	free(A->xruns);
+	runs_release(&A->R);
 	memset(A, 0, sizeof(*A));
 }
 
@@ -786,17 +556,19 @@ static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 		size_t nd = 0;
 		double x[PF_N], mid, lo, hi;
 
-		for (size_t k = 0; k < pp->nexec; k++) {
-			const struct pl_exec *e = &A->execs[pp->exec_idx[k]];
-			int f = sl_ci_finished((enum sl_ci_status)e->status);
+		for (size_t k = pp->x0; k < pp->x1; k++) {
+			uint8_t status = A->R.x_status[k];
+			int f = runs_finished(status);
 
+			if (!A->R.x_first[k])
+				continue; /* a repeated row of an execution */
 			fin += f;
-			ok += e->status == PL_SUCCESS;
-			bad += e->status == PL_FAILED || e->status == PL_CANCELLED;
-			if (f && e->has_dur) {
+			ok += status == PL_SUCCESS;
+			bad += status == PL_FAILED || status == PL_CANCELLED;
+			if (f && (A->R.x_flags[k] & RUNS_HAS_DUR)) {
 				if (sl_grow(&d, &dcap, nd + 1, sizeof(*d)))
 					goto out;
-				d[nd++] = e->dur;
+				d[nd++] = A->R.x_dur[k];
 			}
 		}
 		sl_sort_i64(d, nd);

@@ -109,6 +109,20 @@ int pipeline_analyze_one(size_t nstages, const struct pl_edge *edges, size_t ned
 			 struct pl_result *res);
 void pipeline_result_release(struct pl_result *res);
 
+/* The same, a stage run and an execution at a time, keeping only what the
+ * results need (counts, and per stage the values of its order statistics):
+ * new, then every run of the pipeline once by pl_acc_row() (any order),
+ * and every execution once by pl_acc_exec() (its runs sorted by stage,
+ * attempt and start), then pl_acc_finish() into *res (as
+ * pipeline_analyze_one()).  new: NULL when out of memory or nstages is not
+ * in 1..PL_MAX_STAGES; the others 0 or SL_ENOMEM. */
+struct pl_acc;
+struct pl_acc *pl_acc_new(size_t nstages, const struct pl_edge *edges, size_t nedges);
+int pl_acc_row(struct pl_acc *a, const struct pl_run *r);
+int pl_acc_exec(struct pl_acc *a, const struct pl_run *runs, size_t n);
+int pl_acc_finish(struct pl_acc *a, const struct pl_config *cfg, struct pl_result *res);
+void pl_acc_free(struct pl_acc *a);
+
 /* The status word as enum pl_status. */
 int pipeline_status(const char *s, size_t n);
 

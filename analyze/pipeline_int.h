@@ -5,33 +5,20 @@
 #define ANALYZE_PIPELINE_INT_H
 
 #include "pipeline.h"
+#include "runs.h"
 #include "sl_buf.h"
 #include "sl_dict.h"
-#include "sl_u64map.h"
 
-/* A pipeline_runs row. */
-struct pl_exec {
-	uint32_t pipe, trigger; /* codes in names; trigger UINT32_MAX when null */
-	int64_t exec, start, end, dur;
-	uint8_t status, has_end, has_dur, has_trigger;
-};
-
-/* A stage_runs row. */
-struct pl_srow {
-	uint32_t pipe, stage, deps; /* deps: the depends_on text, UINT32_MAX when null */
-	int32_t attempt;
-	uint8_t status, has_end, has_dur, has_timeout;
-	int64_t exec, start, end, dur, timeout_ms;
-};
-
+/* A pipeline of the window; its stages and runs are the runs model's. */
 struct pl_pipe {
 	uint32_t code;
-	uint32_t *stages;	/* stage codes by name; index = pl_run.stage */
-	size_t nstages, stagecap;
-	uint32_t *exec_idx;	/* its executions in A->execs */
-	size_t nexec, execcap, nruns;
+	const uint32_t *stages;	/* stage codes by name; index = pl_run.stage */
+	size_t nstages;
+	size_t x0, x1;		/* its pipeline runs: rows of A->R */
+	size_t nexec, nruns;	/* executions (repeats once), stage runs */
 	int64_t *queue;		/* run start to first stage start, per execution */
 	size_t nqueue, queuecap;
+	struct pl_acc *acc;	/* while its stage runs are read */
 	struct pl_result res;
 	int analysed;
 	struct sl_buf warning;	/* "; "-joined messages */
@@ -52,17 +39,14 @@ struct pl_model {
 };
 
 struct pl_all {
-	struct sl_dict *names;
-	struct pl_exec *execs;
-	size_t nexec, execcap;
-	struct sl_u64map execmap;
-	struct pl_srow *rows;
-	size_t nrows, rowcap;
-	struct pl_pipe *pipes;	/* by name */
+	struct runs R;
+	struct sl_dict *names;	/* R's */
+	struct pl_pipe *pipes;	/* by name, as R.pipes */
 	size_t npipes;
-	struct pl_pipe **pipe_by_code;
-	size_t npipe_by_code;
 	struct pl_model model;
+	struct pl_config cfg;
+	struct pl_run *xruns;	/* one execution's runs, while they are read */
+	size_t xcap;
 };
 
 /* Scans and analyses every pipeline of the window (quiet: no warnings on

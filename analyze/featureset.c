@@ -72,6 +72,20 @@ void features_row(const struct feature_set *fs, size_t k, struct feature_row *w)
 	take(w, fs->f, fs->frow[k]);
 }
 
+/* The standardized value from the raw one, as standardize() writes it
+ * (known values are finite: take() keeps no other). */
+static double zscore(const struct feature_set *fs, int f, double v)
+{
+	double z = fs->sd[f] > 0 ? (v - fs->mean[f]) / fs->sd[f] : 0;
+
+	return isfinite(z) ? z : 0;
+}
+
+double features_z(const struct feature_set *fs, const struct feature_row *w, int f)
+{
+	return zscore(fs, f, w->known >> f & 1 && !isnan(w->raw[f]) ? w->raw[f] : fs->median[f]);
+}
+
 /* The features of every row (NaN where not known), then per column the
  * median of the known values (the mean of the two middle ones for an even
  * count, as numpy), nulls replaced by it, and the column standardized. */
@@ -132,11 +146,8 @@ static int standardize(struct feature_set *fs)
 		 * it counts as constant rather than poisoning the matrix */
 		if (!isfinite(fs->mean[f]) || !isfinite(fs->sd[f]))
 			fs->sd[f] = 0;
-		for (size_t i = 0; i < n; i++) {
-			double z = fs->sd[f] > 0 ? (fs->x[i * F_N + f] - fs->mean[f]) / fs->sd[f] : 0;
-
-			fs->x[i * F_N + f] = isfinite(z) ? z : 0;
-		}
+		for (size_t i = 0; i < n; i++)
+			fs->x[i * F_N + f] = zscore(fs, f, fs->x[i * F_N + f]);
 	}
 	free(tmp);
 	return SL_OK;

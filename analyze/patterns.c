@@ -149,6 +149,7 @@ static int describe(const struct feature_set *fs, int32_t cl, const struct acc *
 			     zbest > 0 ? "above" : "below");
 }
 
+/* After DBSCAN: fs->x is gone, standardized values are recomputed. */
 static int clusters_table(const struct feature_set *fs, const int32_t *label, int32_t nc,
 			  struct sl_analysis *a)
 {
@@ -185,7 +186,7 @@ static int clusters_table(const struct feature_set *fs, const int32_t *label, in
 
 		c->size++;
 		for (int f = 0; f < F_N; f++) {
-			c->zsum[f] += fs->x[i * F_N + f];
+			c->zsum[f] += features_z(fs, w, f);
 			if (w->known >> f & 1) {
 				c->sum[f] += w->raw[f];
 				c->known[f]++;
@@ -236,18 +237,22 @@ out:
 	return rc;
 }
 
-int patterns_add(const struct analyze_params *p, const struct feature_set *fs,
+int patterns_add(const struct analyze_params *p, struct feature_set *fs,
 		 struct sl_analysis *a, struct sl_errctx *err)
 {
 	static const struct sl_rcol cols[] = {{"deployment_id", SL_R_STR}, {"cluster", SL_R_I64}};
-	struct sl_dbscan_params dp = {p->cfg.pattern_eps, p->cfg.pattern_min_samples, 2};
+	/* in place: the features and anomalies are done with x */
+	struct sl_dbscan_params dp = {p->cfg.pattern_eps, p->cfg.pattern_min_samples, 2, 1};
 	struct sl_table *t = NULL;
 	int32_t *label = malloc((fs->n + 1) * sizeof(*label)), nc = 0;
 	int rc = SL_ENOMEM;
 
 	if (!label || !(t = sl_table_new_stream(a, "patterns", cols, 2)))
 		goto out;
-	if ((rc = sl_dbscan(fs->x, fs->n, F_N, &dp, label, NULL, &nc)))
+	rc = sl_dbscan(fs->x, fs->n, F_N, &dp, label, NULL, &nc);
+	free(fs->x);
+	fs->x = NULL;
+	if (rc)
 		goto out;
 	rc = SL_ENOMEM;
 	for (size_t i = 0; i < fs->n; i++) {

@@ -34,16 +34,16 @@ struct tree {
 	size_t n, d;
 	double r2;
 	int min_samples;
-	double *y;     /* rows in tree order */
-	uint32_t *perm; /* tree position -> row */
+	double *y;     /* rows in tree order: the caller's x, or a copy */
+	uint32_t *perm; /* tree position -> row, while the tree is built */
 	struct node *nd;
 	double *box; /* per node: d lows then d highs, together in memory */
 	size_t nn, cap, boxcap;
 	uint8_t *core;  /* tree order */
-	int32_t *leaf;  /* tree position -> its leaf */
 	uint32_t *stack; /* core points of growing components to expand */
 	int32_t *cl;    /* component, then cluster, per tree position */
 	_Atomic uint32_t *parent; /* union-find over components */
+	/* perm, stack and parent are one array, each in its phase */
 	int32_t *part;  /* the parts: subtrees, left to right */
 	int32_t nparts;
 	atomic_size_t next; /* the next piece of work of a phase */
@@ -164,7 +164,7 @@ static void select_nth(struct tree *t, size_t from, size_t to, size_t m, size_t 
 }
 
 /* A node for rows [start, end) with its box; its split column in *bj when
- * it is to be split, else its rows point to it as their leaf. */
+ * it is to be split, else MAX_D (a leaf). */
 static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj)
 {
 	int32_t k;
@@ -218,9 +218,18 @@ static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj
 		t->nd[k].split = t->y[(size_t)mid * t->d + *bj];
 	} else {
 		*bj = MAX_D;
-		for (uint32_t i = start; i < end; i++)
-			t->leaf[i] = k;
 	}
+	return k;
+}
+
+/* The leaf of tree position i: the leaves hold the positions in order, so
+ * a walk down by position finds it, in place of an array of n leaves. */
+static int32_t leaf_of(const struct tree *t, uint32_t i)
+{
+	int32_t k = 0;
+
+	while (t->nd[k].left >= 0)
+		k = i < t->nd[t->nd[k].left].end ? t->nd[k].left : t->nd[k].right;
 	return k;
 }
 
@@ -313,8 +322,6 @@ static int build_tree(struct tree *t, int nt)
 		nd->up = nd->up >= 0 ? nd->up + off : 0;
 	}
 	memcpy(t->box + at * 2 * t->d, h[1].t.box, h[1].t.nn * 2 * t->d * sizeof(double));
-	for (uint32_t r = h[1].start; r < h[1].end; r++)
-		t->leaf[r] += off;
 	t->nn = at + h[1].t.nn;
 	t->nd[0].left = 1;
 	t->nd[0].right = off;
@@ -359,7 +366,7 @@ static void count_rec(const struct tree *t, int32_t k, const double *q, size_t n
 static int count_up(const struct tree *t, uint32_t i, size_t need)
 {
 	const double *q = t->y + (size_t)i * t->d;
-	int32_t k = t->leaf[i];
+	int32_t k = leaf_of(t, i);
 	size_t c = 0;
 
 	for (uint32_t j = t->nd[k].start; j < t->nd[k].end && c < need; j++)
@@ -463,7 +470,7 @@ static void take(struct part *w, uint32_t i, int32_t c)
 
 	t->cl[i] = c;
 	w->stack[w->top++] = i;
-	for (int32_t k = t->leaf[i];; k = t->nd[k].up) {
+	for (int32_t k = leaf_of(t, i);; k = t->nd[k].up) {
 		t->nd[k].unlabelled--;
 		if (k == w->root)
 			break;
@@ -584,7 +591,7 @@ static void grow_part(struct tree *t, int32_t root)
 		take(&w, i, (int32_t)i);
 		while (w.top) {
 			uint32_t j = w.stack[--w.top], m;
-			int32_t l = t->leaf[j];
+			int32_t l = leaf_of(t, j);
 			const struct node *ld = &t->nd[l];
 
 			if (ld->done)
@@ -793,8 +800,8 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	      int32_t *label, uint8_t *core, int32_t *nclusters)
 {
 	struct tree t;
-	uint32_t *inv = NULL;
-	int32_t next = 0, *num;
+	uint32_t *buf = NULL, *num;
+	int32_t next = 0;
 	int nt = p->threads > 1 ? p->threads : 1;
 	int rc = SL_ENOMEM;
 
@@ -812,19 +819,24 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	t.d = d;
 	t.r2 = p->eps * p->eps;
 	t.min_samples = p->min_samples;
-	if (!(t.perm = malloc(n * sizeof(*t.perm))) || !(t.y = malloc(n * d * sizeof(*t.y))) ||
-	    !(t.core = calloc(n, 1)) || !(t.leaf = malloc(n * sizeof(*t.leaf))) ||
-	    !(t.stack = malloc(n * sizeof(*t.stack))) ||
-	    !(t.cl = malloc(n * sizeof(*t.cl))) || !(inv = malloc(n * sizeof(*inv))) ||
-	    !(t.parent = malloc(n * sizeof(*t.parent))))
+	/* in place, the caller has given x up (sl_dbscan.h): not const */
+	t.y = p->in_place ? (double *)x : malloc(n * d * sizeof(*t.y));
+	if (!t.y || !(buf = malloc(n * sizeof(*buf))) || !(t.core = calloc(n, 1)) ||
+	    !(t.cl = malloc(n * sizeof(*t.cl))))
 		goto out;
+	t.perm = buf;
 	for (size_t i = 0; i < n; i++)
 		t.perm[i] = (uint32_t)i;
-	memcpy(t.y, x, n * d * sizeof(double));
+	if (!p->in_place)
+		memcpy(t.y, x, n * d * sizeof(double));
 	if (build_tree(&t, nt) < 0 || !(t.part = malloc(t.nn * sizeof(*t.part))))
 		goto out;
+	/* label holds each row's tree position until the end: the inverse
+	 * of perm, whose array is then the stack's */
 	for (size_t i = 0; i < n; i++)
-		inv[t.perm[i]] = (uint32_t)i;
+		label[t.perm[i]] = (int32_t)i;
+	t.perm = NULL;
+	t.stack = buf;
 	run_phase(&t, 1, nt);
 	/* On one thread the whole tree is one part and nothing is left to
 	 * join.  On more, the parts (how many depends on n only) grow their
@@ -832,50 +844,57 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	 * them: the components are the same sets either way. */
 	set_parts(&t, 0, nt > 1 ? (n / 16 > 4 * LEAF ? n / 16 : 4 * LEAF) : n, -1);
 	count_cores(&t, 0);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		t.cl[i] = -1;
-		atomic_init(&t.parent[i], (uint32_t)i);
-	}
 	run_phase(&t, 2, nt);
+	/* the stack is empty: its array becomes the union-find's */
+	t.stack = NULL;
+	t.parent = (_Atomic uint32_t *)buf;
+	for (size_t i = 0; i < n; i++)
+		atomic_init(&t.parent[i], (uint32_t)i);
 	if (t.nparts > 1) {
 		set_uni(&t, 0);
 		run_phase(&t, 3, nt);
 	}
-	/* clusters numbered in the order of their lowest row index, as
-	 * scikit-learn grows them from core points in row order */
-	num = (int32_t *)t.stack;
+	/* each core point's component as its root, then the array is the
+	 * clusters' numbers by root: in the order of their lowest row index,
+	 * as scikit-learn grows them from core points in row order */
+	for (size_t k = 0; k < n; k++)
+		if (t.core[k])
+			t.cl[k] = (int32_t)uf_find(t.parent, (uint32_t)t.cl[k]);
+	t.parent = NULL;
+	num = buf;
 	for (size_t i = 0; i < n; i++)
-		num[i] = -1;
+		num[i] = NOCORE;
 	for (size_t r = 0; r < n; r++) {
-		uint32_t k = inv[r], root;
+		uint32_t k = (uint32_t)label[r], root;
 
 		if (!t.core[k])
 			continue;
-		root = uf_find(t.parent, (uint32_t)t.cl[k]);
-		if (num[root] < 0)
-			num[root] = next++;
-		t.cl[k] = num[root];
+		root = (uint32_t)t.cl[k];
+		if (num[root] == NOCORE)
+			num[root] = (uint32_t)next++;
+		t.cl[k] = (int32_t)num[root];
 	}
 	set_mincl(&t, 0);
 	run_phase(&t, 4, nt);
 	for (size_t r = 0; r < n; r++) {
-		label[r] = t.cl[inv[r]];
+		uint32_t k = (uint32_t)label[r];
+
 		if (core)
-			core[r] = t.core[inv[r]];
+			core[r] = t.core[k];
+		label[r] = t.cl[k];
 	}
 	*nclusters = next;
 	rc = SL_OK;
 out:
-	free(t.perm);
-	free(t.y);
+	if (!p->in_place)
+		free(t.y);
+	free(buf);
 	free(t.core);
-	free(t.leaf);
-	free(t.stack);
 	free(t.cl);
-	free(t.parent);
 	free(t.part);
 	free(t.nd);
 	free(t.box);
-	free(inv);
 	return rc;
 }

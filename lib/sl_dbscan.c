@@ -1,5 +1,6 @@
 #include "sl_dbscan.h"
 
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -10,7 +11,9 @@
 #include "sl_err.h"
 
 #define MAX_D 64
+#ifndef LEAF
 #define LEAF 16
+#endif
 #define NONE INT32_MAX
 #define NOCORE UINT32_MAX
 #define MIXED (UINT32_MAX - 1)
@@ -37,7 +40,8 @@ struct tree {
 	double *y;     /* rows in tree order: the caller's x, or a copy */
 	uint32_t *perm; /* tree position -> row, while the tree is built */
 	struct node *nd;
-	double *box; /* per node: d lows then d highs, together in memory */
+	float *box;  /* per node: d lows then d highs, together in memory,
+		      * rounded outwards (see box_down()) */
 	size_t nn, cap, boxcap;
 	uint8_t *core;  /* tree order */
 	uint32_t *stack; /* core points of growing components to expand */
@@ -67,24 +71,58 @@ static double rdist_to(const double *a, const double *b, size_t d, double r2)
 	return s;
 }
 
+/* A node's box is kept in floats, its lows rounded down and its highs up:
+ * it still holds the node's rows, in half the memory of doubles.  The
+ * bounds below take the box's values as they are (a float converts to a
+ * double exactly), and a wider box only makes a lower bound lower and an
+ * upper bound higher, so they are a little looser, never wrong. */
+static float box_down(double v)
+{
+	float f;
+
+	if (v > FLT_MAX)
+		return FLT_MAX;
+	if (v < -FLT_MAX)
+		return -INFINITY;
+	f = (float)v;
+	return (double)f > v ? nextafterf(f, -INFINITY) : f;
+}
+
+static float box_up(double v)
+{
+	float f;
+
+	if (v > FLT_MAX)
+		return INFINITY;
+	if (v < -FLT_MAX)
+		return -FLT_MAX;
+	f = (float)v;
+	return (double)f < v ? nextafterf(f, INFINITY) : f;
+}
+
+/* One column's term of a squared gap: a and b are the two differences
+ * across it, at most one of them > 0. */
+#define GAP_TERM(s, a, b)                                  \
+	do {                                               \
+		if ((a) > 0)                               \
+			(s) += (a) * (a);                  \
+		else if ((b) > 0)                          \
+			(s) += (b) * (b);                  \
+	} while (0)
+
 /* The squared gap between the boxes [alo, ahi] and [blo, bhi], summed per
  * column in column order (or some partial sum above r2): a lower bound of
  * rdist between any points of the two, since each gap bounds its term
- * under monotone rounding.  A point is a box with lo == hi. */
-static inline double gap2(const double *alo, const double *ahi, const double *blo,
-			  const double *bhi, size_t d, double r2)
+ * under monotone rounding. */
+static inline double gap2(const float *alo, const float *ahi, const float *blo,
+			  const float *bhi, size_t d, double r2)
 {
 	double s = 0;
 
 	for (size_t j = 0; j < d; j++) {
-		double a = alo[j] - bhi[j], b = blo[j] - ahi[j];
+		double a = (double)alo[j] - bhi[j], b = (double)blo[j] - ahi[j];
 
-		if (a > 0)
-			s += a * a;
-		else if (b > 0)
-			s += b * b;
-		else
-			continue;
+		GAP_TERM(s, a, b);
 		if (s > r2)
 			return s; /* the terms are >= 0: it only grows */
 	}
@@ -96,14 +134,22 @@ static inline double gap2(const double *alo, const double *ahi, const double *bl
  * order. */
 static double lower(const struct tree *t, int32_t k, const double *q)
 {
-	const double *lo = t->box + (size_t)k * 2 * t->d;
+	const float *lo = t->box + (size_t)k * 2 * t->d, *hi = lo + t->d;
+	double s = 0;
 
-	return gap2(lo, lo + t->d, q, q, t->d, t->r2);
+	for (size_t j = 0; j < t->d; j++) {
+		double a = lo[j] - q[j], b = q[j] - hi[j];
+
+		GAP_TERM(s, a, b);
+		if (s > t->r2)
+			return s;
+	}
+	return s;
 }
 
 static double upper(const struct tree *t, int32_t k, const double *q)
 {
-	const double *lo = t->box + (size_t)k * 2 * t->d, *hi = lo + t->d;
+	const float *lo = t->box + (size_t)k * 2 * t->d, *hi = lo + t->d;
 	double s = 0;
 
 	for (size_t j = 0; j < t->d; j++) {
@@ -168,22 +214,22 @@ static void select_nth(struct tree *t, size_t from, size_t to, size_t m, size_t 
 static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj)
 {
 	int32_t k;
-	double *lo, *hi, best = 0;
+	double lo[MAX_D], hi[MAX_D], best = 0;
+	float *box;
 
 	if (sl_grow(&t->nd, &t->cap, t->nn + 1, sizeof(*t->nd)))
 		return -1;
 	k = (int32_t)t->nn++;
 	if (t->boxcap < t->cap) {
 		/* the boxes grow with the node array */
-		double *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(double));
+		float *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(*nb));
 
 		if (!nb)
 			return -1;
 		t->box = nb;
 		t->boxcap = t->cap;
 	}
-	lo = t->box + (size_t)k * 2 * t->d;
-	hi = lo + t->d;
+	box = t->box + (size_t)k * 2 * t->d;
 	for (size_t j = 0; j < t->d; j++)
 		lo[j] = hi[j] = t->y[(size_t)start * t->d + j];
 	for (uint32_t i = start + 1; i < end; i++) {
@@ -199,6 +245,9 @@ static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj
 	*bj = MAX_D;
 	for (size_t j = 0; j < t->d; j++) {
 		double w = hi[j] - lo[j];
+
+		box[j] = box_down(lo[j]);
+		box[t->d + j] = box_up(hi[j]);
 
 		if (w > best) {
 			best = w;
@@ -306,7 +355,7 @@ static int build_tree(struct tree *t, int nt)
 	    sl_grow(&t->nd, &t->cap, at + h[1].t.nn, sizeof(*t->nd)))
 		goto fail;
 	if (t->boxcap < t->cap) {
-		double *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(double));
+		float *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(*nb));
 
 		if (!nb)
 			goto fail;
@@ -321,7 +370,7 @@ static int build_tree(struct tree *t, int nt)
 		nd->right += nd->right >= 0 ? off : 0;
 		nd->up = nd->up >= 0 ? nd->up + off : 0;
 	}
-	memcpy(t->box + at * 2 * t->d, h[1].t.box, h[1].t.nn * 2 * t->d * sizeof(double));
+	memcpy(t->box + at * 2 * t->d, h[1].t.box, h[1].t.nn * 2 * t->d * sizeof(*t->box));
 	t->nn = at + h[1].t.nn;
 	t->nd[0].left = 1;
 	t->nd[0].right = off;
@@ -363,10 +412,9 @@ static void count_rec(const struct tree *t, int32_t k, const double *q, size_t n
 /* Whether row i has need neighbours: its own leaf first, then the other
  * child of each node up from it, which covers the tree once; in dense
  * regions the leaf alone is often enough. */
-static int count_up(const struct tree *t, uint32_t i, size_t need)
+static int count_up(const struct tree *t, uint32_t i, int32_t k, size_t need)
 {
 	const double *q = t->y + (size_t)i * t->d;
-	int32_t k = leaf_of(t, i);
 	size_t c = 0;
 
 	for (uint32_t j = t->nd[k].start; j < t->nd[k].end && c < need; j++)
@@ -463,14 +511,14 @@ struct part {
 	size_t top;
 };
 
-/* Puts core point i in component c and on the stack. */
-static void take(struct part *w, uint32_t i, int32_t c)
+/* Puts core point i of leaf k in component c and on the stack. */
+static void take(struct part *w, uint32_t i, int32_t k, int32_t c)
 {
 	struct tree *t = w->t;
 
 	t->cl[i] = c;
 	w->stack[w->top++] = i;
-	for (int32_t k = leaf_of(t, i);; k = t->nd[k].up) {
+	for (;; k = t->nd[k].up) {
 		t->nd[k].unlabelled--;
 		if (k == w->root)
 			break;
@@ -500,7 +548,7 @@ static void expand(struct part *w, int32_t k, const double *q, int32_t c, int in
 		for (uint32_t j = nd->start; j < nd->end; j++)
 			if (t->core[j] && t->cl[j] < 0 &&
 			    (inside || rdist_to(q, t->y + (size_t)j * t->d, t->d, t->r2) <= t->r2))
-				take(w, j, c);
+				take(w, j, k, c);
 		return;
 	}
 	expand(w, NEAR(nd, q), q, c, inside);
@@ -513,8 +561,8 @@ static void expand(struct part *w, int32_t k, const double *q, int32_t c, int in
  * order. */
 static double lower2(const struct tree *t, int32_t k, int32_t m)
 {
-	const double *klo = t->box + (size_t)k * 2 * t->d;
-	const double *mlo = t->box + (size_t)m * 2 * t->d;
+	const float *klo = t->box + (size_t)k * 2 * t->d;
+	const float *mlo = t->box + (size_t)m * 2 * t->d;
 
 	return gap2(klo, klo + t->d, mlo, mlo + t->d, t->d, t->r2);
 }
@@ -523,12 +571,12 @@ static double lower2(const struct tree *t, int32_t k, int32_t m)
  * m's, the same way. */
 static double upper2(const struct tree *t, int32_t k, int32_t m)
 {
-	const double *klo = t->box + (size_t)k * 2 * t->d, *khi = klo + t->d;
-	const double *mlo = t->box + (size_t)m * 2 * t->d, *mhi = mlo + t->d;
+	const float *klo = t->box + (size_t)k * 2 * t->d, *khi = klo + t->d;
+	const float *mlo = t->box + (size_t)m * 2 * t->d, *mhi = mlo + t->d;
 	double s = 0;
 
 	for (size_t j = 0; j < t->d; j++) {
-		double a = mhi[j] - klo[j], b = khi[j] - mlo[j], w = a > b ? a : b;
+		double a = (double)mhi[j] - klo[j], b = (double)khi[j] - mlo[j], w = a > b ? a : b;
 
 		s += w * w;
 		if (s > t->r2)
@@ -564,7 +612,7 @@ static void expand_leaf(struct part *w, int32_t k, int32_t l, int32_t c, int ins
 		if (!t->core[j] || t->cl[j] >= 0)
 			continue;
 		if (inside) {
-			take(w, j, c);
+			take(w, j, k, c);
 			continue;
 		}
 		if (lower(t, l, p) > t->r2)
@@ -572,7 +620,7 @@ static void expand_leaf(struct part *w, int32_t k, int32_t l, int32_t c, int ins
 		for (uint32_t i = ld->start; i < ld->end; i++)
 			if (t->core[i] &&
 			    rdist_to(t->y + (size_t)i * t->d, p, t->d, t->r2) <= t->r2) {
-				take(w, j, c);
+				take(w, j, k, c);
 				break;
 			}
 	}
@@ -584,11 +632,14 @@ static void grow_part(struct tree *t, int32_t root)
 {
 	const struct node *nd = &t->nd[root];
 	struct part w = {t, root, t->stack + nd->start, 0};
+	int32_t k = -1;
 
 	for (uint32_t i = nd->start; i < nd->end; i++) {
 		if (!t->core[i] || t->cl[i] >= 0)
 			continue;
-		take(&w, i, (int32_t)i);
+		if (k < 0 || i >= t->nd[k].end)
+			k = leaf_of(t, i);
+		take(&w, i, k, (int32_t)i);
 		while (w.top) {
 			uint32_t j = w.stack[--w.top], m;
 			int32_t l = leaf_of(t, j);
@@ -758,11 +809,15 @@ static void *worker(void *arg)
 		}
 		if (to > t->n)
 			to = t->n;
-		for (size_t i = from; i < to; i++) {
+		for (size_t i = from, k = SIZE_MAX; i < to; i++) {
 			const double *q = t->y + i * t->d;
 
 			if (t->phase == 1) {
-				t->core[i] = count_up(t, (uint32_t)i, (size_t)t->min_samples);
+				/* the rows of a leaf are one run of positions */
+				if (k == SIZE_MAX || i >= t->nd[k].end)
+					k = (size_t)leaf_of(t, (uint32_t)i);
+				t->core[i] = count_up(t, (uint32_t)i, (int32_t)k,
+						      (size_t)t->min_samples);
 			} else if (!t->core[i]) {
 				int32_t best = NONE;
 

@@ -11,9 +11,7 @@
 #include "sl_err.h"
 
 #define MAX_D 64
-#ifndef LEAF
 #define LEAF 16
-#endif
 #define NONE INT32_MAX
 #define NOCORE UINT32_MAX
 #define MIXED (UINT32_MAX - 1)
@@ -42,7 +40,11 @@ struct tree {
 	struct node *nd;
 	float *box;  /* per node: d lows then d highs, together in memory,
 		      * rounded outwards (see box_down()) */
-	size_t nn, cap, boxcap;
+	size_t nn;   /* slots of nd and box: max_nodes(n) */
+	/* max_nodes() of the sizes of the tree's nodes, found once before
+	 * the tree is built: at most two sizes at each depth */
+	size_t memo[2][128];
+	int nmemo;
 	uint8_t *core;  /* tree order */
 	uint32_t *stack; /* core points of growing components to expand */
 	int32_t *cl;    /* component, then cluster, per tree position */
@@ -211,24 +213,11 @@ static void select_nth(struct tree *t, size_t from, size_t to, size_t m, size_t 
 
 /* A node for rows [start, end) with its box; its split column in *bj when
  * it is to be split, else MAX_D (a leaf). */
-static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj)
+static void new_node(struct tree *t, int32_t k, uint32_t start, uint32_t end, size_t *bj)
 {
-	int32_t k;
 	double lo[MAX_D], hi[MAX_D], best = 0;
 	float *box;
 
-	if (sl_grow(&t->nd, &t->cap, t->nn + 1, sizeof(*t->nd)))
-		return -1;
-	k = (int32_t)t->nn++;
-	if (t->boxcap < t->cap) {
-		/* the boxes grow with the node array */
-		float *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(*nb));
-
-		if (!nb)
-			return -1;
-		t->box = nb;
-		t->boxcap = t->cap;
-	}
 	box = t->box + (size_t)k * 2 * t->d;
 	for (size_t j = 0; j < t->d; j++)
 		lo[j] = hi[j] = t->y[(size_t)start * t->d + j];
@@ -268,7 +257,6 @@ static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj
 	} else {
 		*bj = MAX_D;
 	}
-	return k;
 }
 
 /* The leaf of tree position i: the leaves hold the positions in order, so
@@ -282,106 +270,92 @@ static int32_t leaf_of(const struct tree *t, uint32_t i)
 	return k;
 }
 
-static int32_t build(struct tree *t, uint32_t start, uint32_t end)
+/* The most nodes a tree of n rows can have: every node of more than LEAF
+ * rows split in two halves.  A node whose rows are all one point is not
+ * split, and leaves the slots of its subtree unused.  The first call
+ * (before any thread starts) remembers every size below; later ones only
+ * read. */
+static size_t max_nodes(struct tree *t, size_t n, int remember)
+{
+	size_t c;
+
+	for (int i = 0; i < t->nmemo; i++)
+		if (t->memo[0][i] == n)
+			return t->memo[1][i];
+	c = n > LEAF ? 1 + max_nodes(t, n / 2, remember) + max_nodes(t, n - n / 2, remember) : 1;
+	if (remember && t->nmemo < 128) {
+		t->memo[0][t->nmemo] = n;
+		t->memo[1][t->nmemo++] = c;
+	}
+	return c;
+}
+
+/* The subtree of rows [start, end) at node k, in preorder in the slots
+ * from k on: the left child at k + 1, the right one after the slots of
+ * the left half, so that every node's place is known before it is built
+ * and the arrays are allocated once, for max_nodes(n). */
+static void build(struct tree *t, int32_t k, uint32_t start, uint32_t end)
 {
 	size_t bj;
-	int32_t k = new_node(t, start, end, &bj), l, r;
 	uint32_t mid = start + (end - start) / 2;
+	int32_t l = k + 1, r = l + (int32_t)max_nodes(t, mid - start, 0);
 
-	if (k < 0 || bj == MAX_D)
-		return k;
-	if ((l = build(t, start, mid)) < 0 || (r = build(t, mid, end)) < 0)
-		return -1;
+	new_node(t, k, start, end, &bj);
+	if (bj == MAX_D)
+		return;
+	build(t, l, start, mid);
+	build(t, r, mid, end);
 	t->nd[k].left = l;
 	t->nd[k].right = r;
 	t->nd[l].up = t->nd[r].up = k;
-	return k;
 }
 
-/* One half of the tree below the root, built in arrays of its own. */
+/* One half of the tree below the root. */
 struct half {
-	struct tree t;
+	struct tree *t;
+	int32_t k;
 	uint32_t start, end;
-	int32_t rc;
 };
 
 static void *build_half(void *arg)
 {
 	struct half *h = arg;
 
-	h->rc = build(&h->t, h->start, h->end);
+	build(h->t, h->k, h->start, h->end);
 	return NULL;
 }
 
 /* The tree of every row.  On more than one thread the halves below the
- * root are built at once (their rows are apart in y and perm): the left
- * one in t's arrays after the root, as one thread would, the right one in
- * arrays of its own, then put after it: the same tree either way. */
+ * root are built at once: their rows are apart in y and perm, and their
+ * nodes in nd and box. */
 static int build_tree(struct tree *t, int nt)
 {
 	struct half h[2];
 	pthread_t th;
-	size_t bj, at;
-	int32_t off;
+	size_t bj;
+	uint32_t mid = (uint32_t)(t->n / 2);
 	int started;
 
-	if (new_node(t, 0, (uint32_t)t->n, &bj) < 0)
+	t->nmemo = 0;
+	t->nn = max_nodes(t, t->n, 1);
+	if (!(t->nd = malloc(t->nn * sizeof(*t->nd))) ||
+	    !(t->box = malloc(t->nn * 2 * t->d * sizeof(*t->box))))
 		return -1;
+	new_node(t, 0, 0, (uint32_t)t->n, &bj);
 	if (bj == MAX_D)
 		return 0;
-	for (int i = 0; i < 2; i++) {
-		h[i].t = *t;
-		h[i].start = i ? (uint32_t)(t->n / 2) : 0;
-		h[i].end = i ? (uint32_t)t->n : (uint32_t)(t->n / 2);
-	}
-	h[1].t.nd = NULL;
-	h[1].t.box = NULL;
-	h[1].t.nn = h[1].t.cap = h[1].t.boxcap = 0;
+	h[0] = (struct half){t, 1, 0, mid};
+	h[1] = (struct half){t, 1 + (int32_t)max_nodes(t, mid, 0), mid, (uint32_t)t->n};
 	started = nt > 1 && !pthread_create(&th, NULL, build_half, &h[1]);
 	build_half(&h[0]);
 	if (started)
 		pthread_join(th, NULL);
 	else
 		build_half(&h[1]);
-	/* t's arrays may have moved as the left half grew them */
-	t->nd = h[0].t.nd;
-	t->box = h[0].t.box;
-	t->nn = h[0].t.nn;
-	t->cap = h[0].t.cap;
-	t->boxcap = h[0].t.boxcap;
-	at = t->nn;
-	off = (int32_t)at;
-	if (h[0].rc < 0 || h[1].rc < 0 ||
-	    sl_grow(&t->nd, &t->cap, at + h[1].t.nn, sizeof(*t->nd)))
-		goto fail;
-	if (t->boxcap < t->cap) {
-		float *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(*nb));
-
-		if (!nb)
-			goto fail;
-		t->box = nb;
-		t->boxcap = t->cap;
-	}
-	for (size_t k = 0; k < h[1].t.nn; k++) {
-		struct node *nd = &t->nd[at + k];
-
-		*nd = h[1].t.nd[k];
-		nd->left += nd->left >= 0 ? off : 0;
-		nd->right += nd->right >= 0 ? off : 0;
-		nd->up = nd->up >= 0 ? nd->up + off : 0;
-	}
-	memcpy(t->box + at * 2 * t->d, h[1].t.box, h[1].t.nn * 2 * t->d * sizeof(*t->box));
-	t->nn = at + h[1].t.nn;
-	t->nd[0].left = 1;
-	t->nd[0].right = off;
-	t->nd[1].up = 0;
-	free(h[1].t.nd);
-	free(h[1].t.box);
+	t->nd[0].left = h[0].k;
+	t->nd[0].right = h[1].k;
+	t->nd[h[0].k].up = t->nd[h[1].k].up = 0;
 	return 0;
-fail:
-	free(h[1].t.nd);
-	free(h[1].t.box);
-	return -1;
 }
 
 /* The child on q's side of the split first: neighbours are found sooner,

@@ -24,7 +24,7 @@
  * Components are sets, whatever order they were joined in, so the labels
  * are the same on any number of threads.  Memory is linear in n: besides
  * x (or its copy) and label (which holds each row's tree position while
- * it runs), 13 bytes a row and the tree's nodes, two for each leaf of 16
+ * it runs), 9 bytes a row and the tree's nodes, two for each leaf of 16
  * to 32 rows (48 bytes each, and a box of 2 d floats). */
 #ifndef SL_DBSCAN_H
 #define SL_DBSCAN_H

@@ -67,13 +67,30 @@ void features_row(const struct feature_set *fs, size_t k, struct feature_row *w)
 	take(w, fs->f, fs->frow[k]);
 }
 
+/* The standardized value from the raw one, as standardize() writes it
+ * (known values are finite: take() keeps no other). */
+static double zscore(const struct feature_set *fs, int f, double v)
+{
+	double z = fs->sd[f] > 0 ? (v - fs->mean[f]) / fs->sd[f] : 0;
+
+	return isfinite(z) ? z : 0;
+}
+
+double features_z(const struct feature_set *fs, const struct feature_row *w, int f)
+{
+	return zscore(fs, f, w->known >> f & 1 && !isnan(w->raw[f]) ? w->raw[f] : fs->median[f]);
+}
+
 /* The features of every row (NaN where not known), then per column the
  * median of the known values (the mean of the two middle ones for an even
- * count, as numpy), nulls replaced by it, and the column standardized. */
+ * count, as numpy), nulls replaced by it, and the column standardized.
+ * After the medians, each step runs over the rows once for all columns
+ * (the matrix is read a few times, not a few times a column); each
+ * column's sums still add its values in row order. */
 static int standardize(struct feature_set *fs)
 {
 	size_t n = fs->n;
-	double *tmp;
+	double *tmp, sum[F_N] = {0}, ss[F_N] = {0};
 
 	if (!n)
 		return SL_OK;
@@ -88,7 +105,6 @@ static int standardize(struct feature_set *fs)
 	}
 	for (int f = 0; f < F_N; f++) {
 		size_t m = 0;
-		double sum = 0, ss = 0;
 
 		for (size_t i = 0; i < n; i++)
 			if (!isnan(fs->x[i * F_N + f]))
@@ -109,31 +125,37 @@ static int standardize(struct feature_set *fs)
 				fs->median[f] = hi;
 			}
 		}
-		for (size_t i = 0; i < n; i++) {
-			double *v = &fs->x[i * F_N + f];
+	}
+	free(tmp);
+	for (size_t i = 0; i < n; i++) {
+		double *v = fs->x + i * F_N;
 
-			if (isnan(*v))
-				*v = fs->median[f];
-			sum += *v;
+		for (int f = 0; f < F_N; f++) {
+			if (isnan(v[f]))
+				v[f] = fs->median[f];
+			sum[f] += v[f];
 		}
-		fs->mean[f] = sum / (double)n;
-		for (size_t i = 0; i < n; i++) {
-			double d = fs->x[i * F_N + f] - fs->mean[f];
+	}
+	for (int f = 0; f < F_N; f++)
+		fs->mean[f] = sum[f] / (double)n;
+	for (size_t i = 0; i < n; i++) {
+		const double *v = fs->x + i * F_N;
 
-			ss += d * d;
+		for (int f = 0; f < F_N; f++) {
+			double d = v[f] - fs->mean[f];
+
+			ss[f] += d * d;
 		}
-		fs->sd[f] = sqrt(ss / (double)n);
+	}
+	for (int f = 0; f < F_N; f++) {
+		fs->sd[f] = sqrt(ss[f] / (double)n);
 		/* values so large that the sums overflow make no usable column:
 		 * it counts as constant rather than poisoning the matrix */
 		if (!isfinite(fs->mean[f]) || !isfinite(fs->sd[f]))
 			fs->sd[f] = 0;
-		for (size_t i = 0; i < n; i++) {
-			double z = fs->sd[f] > 0 ? (fs->x[i * F_N + f] - fs->mean[f]) / fs->sd[f] : 0;
-
-			fs->x[i * F_N + f] = isfinite(z) ? z : 0;
-		}
 	}
-	free(tmp);
+	for (size_t i = 0; i < n * F_N; i++)
+		fs->x[i] = zscore(fs, (int)(i % F_N), fs->x[i]);
 	return SL_OK;
 }
 

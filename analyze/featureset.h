@@ -45,7 +45,9 @@ struct feature_row {
  * the matrix.  x is the
  * n x F_N standardized matrix in the same order: nulls replaced by the
  * column's median (of the known values; 0 when none), then (v - mean) / sd
- * with the population sd; a column with sd 0 is all 0. */
+ * with the population sd; a column with sd 0 is all 0.  patterns_add()
+ * gives x to DBSCAN, which reorders it, and frees it (x is NULL after):
+ * a value is recomputed bit for bit by features_z(). */
 struct feature_set {
 	const struct sl_dict *names; /* the frame's: environments, strategies */
 	const struct frame *f;       /* the frame: ids of the rows */
@@ -60,6 +62,9 @@ struct feature_set {
 int features_from_frame(const struct frame *f, struct feature_set *fs, struct sl_errctx *err);
 /* Row k's features in original units, with what was known. */
 void features_row(const struct feature_set *fs, size_t k, struct feature_row *w);
+/* The standardized value of feature f of the row w (from features_row()):
+ * what x held, computed the same way. */
+double features_z(const struct feature_set *fs, const struct feature_row *w, int f);
 void features_release(struct feature_set *fs);
 
 /* Adds the tables "features", "anomalies", "patterns" and "clusters". */
@@ -67,10 +72,11 @@ int features_run(const struct analyze_params *p, const struct sl_store *st,
 		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err);
 
-/* anomalies.c and patterns.c: one table each (two for patterns). */
+/* anomalies.c and patterns.c: one table each (two for patterns), in this
+ * order: patterns_add() uses up fs->x (see above). */
 int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 		  struct sl_analysis *a, struct sl_errctx *err);
-int patterns_add(const struct analyze_params *p, const struct feature_set *fs,
+int patterns_add(const struct analyze_params *p, struct feature_set *fs,
 		 struct sl_analysis *a, struct sl_errctx *err);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "sl_buf.h"
 #include "sl_dbscan.h"
+#include "sl_u64map.h"
 
 struct acc {
 	size_t size, finished, completed, dur_n;
@@ -19,50 +20,48 @@ struct acc {
 	uint32_t env, strategy; /* dominant; NO_CODE when none */
 };
 
-/* (cluster + 1) << 32 | code, sorted: runs are counts. */
-static int cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-	return (a > b) - (a < b);
-}
-
-/* The most frequent code per cluster (ties: the smaller name). */
+/* The most frequent code per cluster (ties: the smaller name), counted
+ * in a map keyed by (cluster + 1) << 32 | code: as many entries as
+ * (cluster, code) pairs, not a key a row to sort.  Names are distinct,
+ * so the pick does not depend on the order the map is visited in. */
 static int dominant(const struct feature_set *fs, const int32_t *label, struct acc *acc,
 		    size_t nacc, int strategy)
 {
-	uint64_t *k = malloc((fs->n + 1) * sizeof(*k));
-	size_t m = 0, *best = calloc(nacc, sizeof(*best));
+	struct sl_u64map m = SL_U64MAP_INIT;
+	size_t *best = calloc(nacc, sizeof(*best));
+	int rc = SL_ENOMEM;
 
-	if (!k || !best) {
-		free(k);
-		free(best);
-		return SL_ENOMEM;
-	}
+	if (!best)
+		goto out;
 	for (size_t i = 0; i < fs->n; i++) {
-		uint32_t fr = fs->frow[i];
+		uint32_t fr = fs->frow[i], *cnt;
 		uint32_t c = strategy ? fs->f->strategy[fr] : fs->f->env[fr];
+		int added;
 
-		if (c != NO_CODE)
-			k[m++] = (uint64_t)(label[i] + 1) << 32 | c;
+		if (c == NO_CODE)
+			continue;
+		if (sl_u64map_put(&m, (uint64_t)(label[i] + 1) << 32 | c, &cnt, &added))
+			goto out;
+		*cnt = added ? 1 : *cnt + 1;
 	}
-	qsort(k, m, sizeof(*k), cmp_u64);
-	for (size_t i = 0; i < m;) {
-		size_t j = i, g = (size_t)(k[i] >> 32);
-		uint32_t code = (uint32_t)k[i], *dom = strategy ? &acc[g].strategy : &acc[g].env;
+	for (size_t s = 0; s < m.cap; s++) {
+		const struct sl_u64slot *e = &m.slots[s];
+		size_t g = (size_t)(e->key >> 32);
+		uint32_t code = (uint32_t)e->key, *dom;
 
-		while (j < m && k[j] == k[i])
-			j++;
-		if (j - i > best[g] ||
-		    (j - i == best[g] && names_cmp(fs->names, code, *dom) < 0)) {
-			best[g] = j - i;
+		if (!e->used)
+			continue;
+		dom = strategy ? &acc[g].strategy : &acc[g].env;
+		if (e->val > best[g] || (e->val == best[g] && names_cmp(fs->names, code, *dom) < 0)) {
+			best[g] = e->val;
 			*dom = code;
 		}
-		i = j;
 	}
-	free(k);
+	rc = SL_OK;
+out:
+	sl_u64map_release(&m);
 	free(best);
-	return SL_OK;
+	return rc;
 }
 
 static void fmt_duration(char *buf, size_t n, double ms)
@@ -154,6 +153,7 @@ _Static_assert(SL_CLUSTERS_MEAN_DURATION_MS + F_ROLLBACK == SL_CLUSTERS_ROLLBACK
 		       SL_CLUSTERS_ROLLBACK_RATE + 1 == SL_CLUSTERS_SUCCESS_RATE,
 	       "the clusters table follows F_*");
 
+/* After DBSCAN: fs->x is gone, standardized values are recomputed. */
 static int clusters_table(const struct feature_set *fs, const int32_t *label, int32_t nc,
 			  struct sl_analysis *a)
 {
@@ -177,7 +177,7 @@ static int clusters_table(const struct feature_set *fs, const int32_t *label, in
 
 		c->size++;
 		for (int f = 0; f < F_N; f++) {
-			c->zsum[f] += fs->x[i * F_N + f];
+			c->zsum[f] += features_z(fs, w, f);
 			if (w->known >> f & 1) {
 				c->sum[f] += w->raw[f];
 				c->known[f]++;
@@ -230,17 +230,21 @@ out:
 	return rc;
 }
 
-int patterns_add(const struct analyze_params *p, const struct feature_set *fs,
+int patterns_add(const struct analyze_params *p, struct feature_set *fs,
 		 struct sl_analysis *a, struct sl_errctx *err)
 {
-	struct sl_dbscan_params dp = {p->cfg.pattern_eps, p->cfg.pattern_min_samples, 2};
+	/* in place: the features and anomalies are done with x */
+	struct sl_dbscan_params dp = {p->cfg.pattern_eps, p->cfg.pattern_min_samples, 2, 1};
 	struct sl_table *t = NULL;
 	int32_t *label = malloc((fs->n + 1) * sizeof(*label)), nc = 0;
 	int rc = SL_ENOMEM;
 
 	if (!label || !(t = sl_table_new_stream_def(a, SL_T_PATTERNS)))
 		goto out;
-	if ((rc = sl_dbscan(fs->x, fs->n, F_N, &dp, label, NULL, &nc)))
+	rc = sl_dbscan(fs->x, fs->n, F_N, &dp, label, NULL, &nc);
+	free(fs->x);
+	fs->x = NULL;
+	if (rc)
 		goto out;
 	rc = SL_ENOMEM;
 	for (size_t i = 0; i < fs->n; i++) {

@@ -1,5 +1,6 @@
 #include "sl_dbscan.h"
 
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -10,7 +11,10 @@
 #include "sl_err.h"
 
 #define MAX_D 64
-#define LEAF 16
+/* Leaves of 16 to 32 rows: the nodes and their boxes (120 bytes a node for
+ * 9 columns, two nodes a leaf) cost 8 to 15 bytes a row, half of what
+ * leaves of at most 16 rows cost, at about the same speed. */
+#define LEAF 32
 #define NONE INT32_MAX
 #define NOCORE UINT32_MAX
 #define MIXED (UINT32_MAX - 1)
@@ -34,16 +38,21 @@ struct tree {
 	size_t n, d;
 	double r2;
 	int min_samples;
-	double *y;     /* rows in tree order */
-	uint32_t *perm; /* tree position -> row */
+	double *y;     /* rows in tree order: the caller's x, or a copy */
+	uint32_t *perm; /* tree position -> row, while the tree is built */
 	struct node *nd;
-	double *box; /* per node: d lows then d highs, together in memory */
-	size_t nn, cap, boxcap;
+	float *box;  /* per node: d lows then d highs, together in memory,
+		      * rounded outwards (see box_down()) */
+	size_t nn;   /* slots of nd and box: max_nodes(n) */
+	/* max_nodes() of the sizes of the tree's nodes, found once before
+	 * the tree is built: at most two sizes at each depth */
+	size_t memo[2][128];
+	int nmemo;
 	uint8_t *core;  /* tree order */
-	int32_t *leaf;  /* tree position -> its leaf */
 	uint32_t *stack; /* core points of growing components to expand */
 	int32_t *cl;    /* component, then cluster, per tree position */
 	_Atomic uint32_t *parent; /* union-find over components */
+	/* perm, stack and parent are one array, each in its phase */
 	int32_t *part;  /* the parts: subtrees, left to right */
 	int32_t nparts;
 	atomic_size_t next; /* the next piece of work of a phase */
@@ -67,24 +76,58 @@ static double rdist_to(const double *a, const double *b, size_t d, double r2)
 	return s;
 }
 
+/* A node's box is kept in floats, its lows rounded down and its highs up:
+ * it still holds the node's rows, in half the memory of doubles.  The
+ * bounds below take the box's values as they are (a float converts to a
+ * double exactly), and a wider box only makes a lower bound lower and an
+ * upper bound higher, so they are a little looser, never wrong. */
+static float box_down(double v)
+{
+	float f;
+
+	if (v > FLT_MAX)
+		return FLT_MAX;
+	if (v < -FLT_MAX)
+		return -INFINITY;
+	f = (float)v;
+	return (double)f > v ? nextafterf(f, -INFINITY) : f;
+}
+
+static float box_up(double v)
+{
+	float f;
+
+	if (v > FLT_MAX)
+		return INFINITY;
+	if (v < -FLT_MAX)
+		return -FLT_MAX;
+	f = (float)v;
+	return (double)f < v ? nextafterf(f, INFINITY) : f;
+}
+
+/* One column's term of a squared gap: a and b are the two differences
+ * across it, at most one of them > 0. */
+#define GAP_TERM(s, a, b)                                  \
+	do {                                               \
+		if ((a) > 0)                               \
+			(s) += (a) * (a);                  \
+		else if ((b) > 0)                          \
+			(s) += (b) * (b);                  \
+	} while (0)
+
 /* The squared gap between the boxes [alo, ahi] and [blo, bhi], summed per
  * column in column order (or some partial sum above r2): a lower bound of
  * rdist between any points of the two, since each gap bounds its term
- * under monotone rounding.  A point is a box with lo == hi. */
-static inline double gap2(const double *alo, const double *ahi, const double *blo,
-			  const double *bhi, size_t d, double r2)
+ * under monotone rounding. */
+static inline double gap2(const float *alo, const float *ahi, const float *blo,
+			  const float *bhi, size_t d, double r2)
 {
 	double s = 0;
 
 	for (size_t j = 0; j < d; j++) {
-		double a = alo[j] - bhi[j], b = blo[j] - ahi[j];
+		double a = (double)alo[j] - bhi[j], b = (double)blo[j] - ahi[j];
 
-		if (a > 0)
-			s += a * a;
-		else if (b > 0)
-			s += b * b;
-		else
-			continue;
+		GAP_TERM(s, a, b);
 		if (s > r2)
 			return s; /* the terms are >= 0: it only grows */
 	}
@@ -96,14 +139,22 @@ static inline double gap2(const double *alo, const double *ahi, const double *bl
  * order. */
 static double lower(const struct tree *t, int32_t k, const double *q)
 {
-	const double *lo = t->box + (size_t)k * 2 * t->d;
+	const float *lo = t->box + (size_t)k * 2 * t->d, *hi = lo + t->d;
+	double s = 0;
 
-	return gap2(lo, lo + t->d, q, q, t->d, t->r2);
+	for (size_t j = 0; j < t->d; j++) {
+		double a = lo[j] - q[j], b = q[j] - hi[j];
+
+		GAP_TERM(s, a, b);
+		if (s > t->r2)
+			return s;
+	}
+	return s;
 }
 
 static double upper(const struct tree *t, int32_t k, const double *q)
 {
-	const double *lo = t->box + (size_t)k * 2 * t->d, *hi = lo + t->d;
+	const float *lo = t->box + (size_t)k * 2 * t->d, *hi = lo + t->d;
 	double s = 0;
 
 	for (size_t j = 0; j < t->d; j++) {
@@ -164,26 +215,13 @@ static void select_nth(struct tree *t, size_t from, size_t to, size_t m, size_t 
 }
 
 /* A node for rows [start, end) with its box; its split column in *bj when
- * it is to be split, else its rows point to it as their leaf. */
-static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj)
+ * it is to be split, else MAX_D (a leaf). */
+static void new_node(struct tree *t, int32_t k, uint32_t start, uint32_t end, size_t *bj)
 {
-	int32_t k;
-	double *lo, *hi, best = 0;
+	double lo[MAX_D], hi[MAX_D], best = 0;
+	float *box;
 
-	if (sl_grow(&t->nd, &t->cap, t->nn + 1, sizeof(*t->nd)))
-		return -1;
-	k = (int32_t)t->nn++;
-	if (t->boxcap < t->cap) {
-		/* the boxes grow with the node array */
-		double *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(double));
-
-		if (!nb)
-			return -1;
-		t->box = nb;
-		t->boxcap = t->cap;
-	}
-	lo = t->box + (size_t)k * 2 * t->d;
-	hi = lo + t->d;
+	box = t->box + (size_t)k * 2 * t->d;
 	for (size_t j = 0; j < t->d; j++)
 		lo[j] = hi[j] = t->y[(size_t)start * t->d + j];
 	for (uint32_t i = start + 1; i < end; i++) {
@@ -199,6 +237,9 @@ static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj
 	*bj = MAX_D;
 	for (size_t j = 0; j < t->d; j++) {
 		double w = hi[j] - lo[j];
+
+		box[j] = box_down(lo[j]);
+		box[t->d + j] = box_up(hi[j]);
 
 		if (w > best) {
 			best = w;
@@ -218,114 +259,106 @@ static int32_t new_node(struct tree *t, uint32_t start, uint32_t end, size_t *bj
 		t->nd[k].split = t->y[(size_t)mid * t->d + *bj];
 	} else {
 		*bj = MAX_D;
-		for (uint32_t i = start; i < end; i++)
-			t->leaf[i] = k;
 	}
+}
+
+/* The leaf of tree position i: the leaves hold the positions in order, so
+ * a walk down by position finds it, in place of an array of n leaves. */
+static int32_t leaf_of(const struct tree *t, uint32_t i)
+{
+	int32_t k = 0;
+
+	while (t->nd[k].left >= 0)
+		k = i < t->nd[t->nd[k].left].end ? t->nd[k].left : t->nd[k].right;
 	return k;
 }
 
-static int32_t build(struct tree *t, uint32_t start, uint32_t end)
+/* The most nodes a tree of n rows can have: every node of more than LEAF
+ * rows split in two halves.  A node whose rows are all one point is not
+ * split, and leaves the slots of its subtree unused.  The first call
+ * (before any thread starts) remembers every size below; later ones only
+ * read. */
+static size_t max_nodes(struct tree *t, size_t n, int remember)
+{
+	size_t c;
+
+	for (int i = 0; i < t->nmemo; i++)
+		if (t->memo[0][i] == n)
+			return t->memo[1][i];
+	c = n > LEAF ? 1 + max_nodes(t, n / 2, remember) + max_nodes(t, n - n / 2, remember) : 1;
+	if (remember && t->nmemo < 128) {
+		t->memo[0][t->nmemo] = n;
+		t->memo[1][t->nmemo++] = c;
+	}
+	return c;
+}
+
+/* The subtree of rows [start, end) at node k, in preorder in the slots
+ * from k on: the left child at k + 1, the right one after the slots of
+ * the left half, so that every node's place is known before it is built
+ * and the arrays are allocated once, for max_nodes(n). */
+static void build(struct tree *t, int32_t k, uint32_t start, uint32_t end)
 {
 	size_t bj;
-	int32_t k = new_node(t, start, end, &bj), l, r;
 	uint32_t mid = start + (end - start) / 2;
+	int32_t l = k + 1, r = l + (int32_t)max_nodes(t, mid - start, 0);
 
-	if (k < 0 || bj == MAX_D)
-		return k;
-	if ((l = build(t, start, mid)) < 0 || (r = build(t, mid, end)) < 0)
-		return -1;
+	new_node(t, k, start, end, &bj);
+	if (bj == MAX_D)
+		return;
+	build(t, l, start, mid);
+	build(t, r, mid, end);
 	t->nd[k].left = l;
 	t->nd[k].right = r;
 	t->nd[l].up = t->nd[r].up = k;
-	return k;
 }
 
-/* One half of the tree below the root, built in arrays of its own. */
+/* One half of the tree below the root. */
 struct half {
-	struct tree t;
+	struct tree *t;
+	int32_t k;
 	uint32_t start, end;
-	int32_t rc;
 };
 
 static void *build_half(void *arg)
 {
 	struct half *h = arg;
 
-	h->rc = build(&h->t, h->start, h->end);
+	build(h->t, h->k, h->start, h->end);
 	return NULL;
 }
 
 /* The tree of every row.  On more than one thread the halves below the
- * root are built at once (their rows are apart in y and perm): the left
- * one in t's arrays after the root, as one thread would, the right one in
- * arrays of its own, then put after it: the same tree either way. */
+ * root are built at once: their rows are apart in y and perm, and their
+ * nodes in nd and box. */
 static int build_tree(struct tree *t, int nt)
 {
 	struct half h[2];
 	pthread_t th;
-	size_t bj, at;
-	int32_t off;
+	size_t bj;
+	uint32_t mid = (uint32_t)(t->n / 2);
 	int started;
 
-	if (new_node(t, 0, (uint32_t)t->n, &bj) < 0)
+	t->nmemo = 0;
+	t->nn = max_nodes(t, t->n, 1);
+	if (!(t->nd = malloc(t->nn * sizeof(*t->nd))) ||
+	    !(t->box = malloc(t->nn * 2 * t->d * sizeof(*t->box))))
 		return -1;
+	new_node(t, 0, 0, (uint32_t)t->n, &bj);
 	if (bj == MAX_D)
 		return 0;
-	for (int i = 0; i < 2; i++) {
-		h[i].t = *t;
-		h[i].start = i ? (uint32_t)(t->n / 2) : 0;
-		h[i].end = i ? (uint32_t)t->n : (uint32_t)(t->n / 2);
-	}
-	h[1].t.nd = NULL;
-	h[1].t.box = NULL;
-	h[1].t.nn = h[1].t.cap = h[1].t.boxcap = 0;
+	h[0] = (struct half){t, 1, 0, mid};
+	h[1] = (struct half){t, 1 + (int32_t)max_nodes(t, mid, 0), mid, (uint32_t)t->n};
 	started = nt > 1 && !pthread_create(&th, NULL, build_half, &h[1]);
 	build_half(&h[0]);
 	if (started)
 		pthread_join(th, NULL);
 	else
 		build_half(&h[1]);
-	/* t's arrays may have moved as the left half grew them */
-	t->nd = h[0].t.nd;
-	t->box = h[0].t.box;
-	t->nn = h[0].t.nn;
-	t->cap = h[0].t.cap;
-	t->boxcap = h[0].t.boxcap;
-	at = t->nn;
-	off = (int32_t)at;
-	if (h[0].rc < 0 || h[1].rc < 0 ||
-	    sl_grow(&t->nd, &t->cap, at + h[1].t.nn, sizeof(*t->nd)))
-		goto fail;
-	if (t->boxcap < t->cap) {
-		double *nb = realloc(t->box, t->cap * 2 * t->d * sizeof(double));
-
-		if (!nb)
-			goto fail;
-		t->box = nb;
-		t->boxcap = t->cap;
-	}
-	for (size_t k = 0; k < h[1].t.nn; k++) {
-		struct node *nd = &t->nd[at + k];
-
-		*nd = h[1].t.nd[k];
-		nd->left += nd->left >= 0 ? off : 0;
-		nd->right += nd->right >= 0 ? off : 0;
-		nd->up = nd->up >= 0 ? nd->up + off : 0;
-	}
-	memcpy(t->box + at * 2 * t->d, h[1].t.box, h[1].t.nn * 2 * t->d * sizeof(double));
-	for (uint32_t r = h[1].start; r < h[1].end; r++)
-		t->leaf[r] += off;
-	t->nn = at + h[1].t.nn;
-	t->nd[0].left = 1;
-	t->nd[0].right = off;
-	t->nd[1].up = 0;
-	free(h[1].t.nd);
-	free(h[1].t.box);
+	t->nd[0].left = h[0].k;
+	t->nd[0].right = h[1].k;
+	t->nd[h[0].k].up = t->nd[h[1].k].up = 0;
 	return 0;
-fail:
-	free(h[1].t.nd);
-	free(h[1].t.box);
-	return -1;
 }
 
 /* The child on q's side of the split first: neighbours are found sooner,
@@ -356,10 +389,9 @@ static void count_rec(const struct tree *t, int32_t k, const double *q, size_t n
 /* Whether row i has need neighbours: its own leaf first, then the other
  * child of each node up from it, which covers the tree once; in dense
  * regions the leaf alone is often enough. */
-static int count_up(const struct tree *t, uint32_t i, size_t need)
+static int count_up(const struct tree *t, uint32_t i, int32_t k, size_t need)
 {
 	const double *q = t->y + (size_t)i * t->d;
-	int32_t k = t->leaf[i];
 	size_t c = 0;
 
 	for (uint32_t j = t->nd[k].start; j < t->nd[k].end && c < need; j++)
@@ -456,14 +488,14 @@ struct part {
 	size_t top;
 };
 
-/* Puts core point i in component c and on the stack. */
-static void take(struct part *w, uint32_t i, int32_t c)
+/* Puts core point i of leaf k in component c and on the stack. */
+static void take(struct part *w, uint32_t i, int32_t k, int32_t c)
 {
 	struct tree *t = w->t;
 
 	t->cl[i] = c;
 	w->stack[w->top++] = i;
-	for (int32_t k = t->leaf[i];; k = t->nd[k].up) {
+	for (;; k = t->nd[k].up) {
 		t->nd[k].unlabelled--;
 		if (k == w->root)
 			break;
@@ -493,7 +525,7 @@ static void expand(struct part *w, int32_t k, const double *q, int32_t c, int in
 		for (uint32_t j = nd->start; j < nd->end; j++)
 			if (t->core[j] && t->cl[j] < 0 &&
 			    (inside || rdist_to(q, t->y + (size_t)j * t->d, t->d, t->r2) <= t->r2))
-				take(w, j, c);
+				take(w, j, k, c);
 		return;
 	}
 	expand(w, NEAR(nd, q), q, c, inside);
@@ -506,8 +538,8 @@ static void expand(struct part *w, int32_t k, const double *q, int32_t c, int in
  * order. */
 static double lower2(const struct tree *t, int32_t k, int32_t m)
 {
-	const double *klo = t->box + (size_t)k * 2 * t->d;
-	const double *mlo = t->box + (size_t)m * 2 * t->d;
+	const float *klo = t->box + (size_t)k * 2 * t->d;
+	const float *mlo = t->box + (size_t)m * 2 * t->d;
 
 	return gap2(klo, klo + t->d, mlo, mlo + t->d, t->d, t->r2);
 }
@@ -516,12 +548,12 @@ static double lower2(const struct tree *t, int32_t k, int32_t m)
  * m's, the same way. */
 static double upper2(const struct tree *t, int32_t k, int32_t m)
 {
-	const double *klo = t->box + (size_t)k * 2 * t->d, *khi = klo + t->d;
-	const double *mlo = t->box + (size_t)m * 2 * t->d, *mhi = mlo + t->d;
+	const float *klo = t->box + (size_t)k * 2 * t->d, *khi = klo + t->d;
+	const float *mlo = t->box + (size_t)m * 2 * t->d, *mhi = mlo + t->d;
 	double s = 0;
 
 	for (size_t j = 0; j < t->d; j++) {
-		double a = mhi[j] - klo[j], b = khi[j] - mlo[j], w = a > b ? a : b;
+		double a = (double)mhi[j] - klo[j], b = (double)khi[j] - mlo[j], w = a > b ? a : b;
 
 		s += w * w;
 		if (s > t->r2)
@@ -557,7 +589,7 @@ static void expand_leaf(struct part *w, int32_t k, int32_t l, int32_t c, int ins
 		if (!t->core[j] || t->cl[j] >= 0)
 			continue;
 		if (inside) {
-			take(w, j, c);
+			take(w, j, k, c);
 			continue;
 		}
 		if (lower(t, l, p) > t->r2)
@@ -565,7 +597,7 @@ static void expand_leaf(struct part *w, int32_t k, int32_t l, int32_t c, int ins
 		for (uint32_t i = ld->start; i < ld->end; i++)
 			if (t->core[i] &&
 			    rdist_to(t->y + (size_t)i * t->d, p, t->d, t->r2) <= t->r2) {
-				take(w, j, c);
+				take(w, j, k, c);
 				break;
 			}
 	}
@@ -577,14 +609,17 @@ static void grow_part(struct tree *t, int32_t root)
 {
 	const struct node *nd = &t->nd[root];
 	struct part w = {t, root, t->stack + nd->start, 0};
+	int32_t k = -1;
 
 	for (uint32_t i = nd->start; i < nd->end; i++) {
 		if (!t->core[i] || t->cl[i] >= 0)
 			continue;
-		take(&w, i, (int32_t)i);
+		if (k < 0 || i >= t->nd[k].end)
+			k = leaf_of(t, i);
+		take(&w, i, k, (int32_t)i);
 		while (w.top) {
 			uint32_t j = w.stack[--w.top], m;
-			int32_t l = t->leaf[j];
+			int32_t l = leaf_of(t, j);
 			const struct node *ld = &t->nd[l];
 
 			if (ld->done)
@@ -751,11 +786,15 @@ static void *worker(void *arg)
 		}
 		if (to > t->n)
 			to = t->n;
-		for (size_t i = from; i < to; i++) {
+		for (size_t i = from, k = SIZE_MAX; i < to; i++) {
 			const double *q = t->y + i * t->d;
 
 			if (t->phase == 1) {
-				t->core[i] = count_up(t, (uint32_t)i, (size_t)t->min_samples);
+				/* the rows of a leaf are one run of positions */
+				if (k == SIZE_MAX || i >= t->nd[k].end)
+					k = (size_t)leaf_of(t, (uint32_t)i);
+				t->core[i] = count_up(t, (uint32_t)i, (int32_t)k,
+						      (size_t)t->min_samples);
 			} else if (!t->core[i]) {
 				int32_t best = NONE;
 
@@ -793,8 +832,8 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	      int32_t *label, uint8_t *core, int32_t *nclusters)
 {
 	struct tree t;
-	uint32_t *inv = NULL;
-	int32_t next = 0, *num;
+	uint32_t *buf = NULL, *num;
+	int32_t next = 0;
 	int nt = p->threads > 1 ? p->threads : 1;
 	int rc = SL_ENOMEM;
 
@@ -812,19 +851,24 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	t.d = d;
 	t.r2 = p->eps * p->eps;
 	t.min_samples = p->min_samples;
-	if (!(t.perm = malloc(n * sizeof(*t.perm))) || !(t.y = malloc(n * d * sizeof(*t.y))) ||
-	    !(t.core = calloc(n, 1)) || !(t.leaf = malloc(n * sizeof(*t.leaf))) ||
-	    !(t.stack = malloc(n * sizeof(*t.stack))) ||
-	    !(t.cl = malloc(n * sizeof(*t.cl))) || !(inv = malloc(n * sizeof(*inv))) ||
-	    !(t.parent = malloc(n * sizeof(*t.parent))))
+	/* in place, the caller has given x up (sl_dbscan.h): not const */
+	t.y = p->in_place ? (double *)x : malloc(n * d * sizeof(*t.y));
+	if (!t.y || !(buf = malloc(n * sizeof(*buf))) || !(t.core = calloc(n, 1)) ||
+	    !(t.cl = malloc(n * sizeof(*t.cl))))
 		goto out;
+	t.perm = buf;
 	for (size_t i = 0; i < n; i++)
 		t.perm[i] = (uint32_t)i;
-	memcpy(t.y, x, n * d * sizeof(double));
+	if (!p->in_place)
+		memcpy(t.y, x, n * d * sizeof(double));
 	if (build_tree(&t, nt) < 0 || !(t.part = malloc(t.nn * sizeof(*t.part))))
 		goto out;
+	/* label holds each row's tree position until the end: the inverse
+	 * of perm, whose array is then the stack's */
 	for (size_t i = 0; i < n; i++)
-		inv[t.perm[i]] = (uint32_t)i;
+		label[t.perm[i]] = (int32_t)i;
+	t.perm = NULL;
+	t.stack = buf;
 	run_phase(&t, 1, nt);
 	/* On one thread the whole tree is one part and nothing is left to
 	 * join.  On more, the parts (how many depends on n only) grow their
@@ -832,50 +876,57 @@ int sl_dbscan(const double *x, size_t n, size_t d, const struct sl_dbscan_params
 	 * them: the components are the same sets either way. */
 	set_parts(&t, 0, nt > 1 ? (n / 16 > 4 * LEAF ? n / 16 : 4 * LEAF) : n, -1);
 	count_cores(&t, 0);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		t.cl[i] = -1;
-		atomic_init(&t.parent[i], (uint32_t)i);
-	}
 	run_phase(&t, 2, nt);
+	/* the stack is empty: its array becomes the union-find's */
+	t.stack = NULL;
+	t.parent = (_Atomic uint32_t *)buf;
+	for (size_t i = 0; i < n; i++)
+		atomic_init(&t.parent[i], (uint32_t)i);
 	if (t.nparts > 1) {
 		set_uni(&t, 0);
 		run_phase(&t, 3, nt);
 	}
-	/* clusters numbered in the order of their lowest row index, as
-	 * scikit-learn grows them from core points in row order */
-	num = (int32_t *)t.stack;
+	/* each core point's component as its root, then the array is the
+	 * clusters' numbers by root: in the order of their lowest row index,
+	 * as scikit-learn grows them from core points in row order */
+	for (size_t k = 0; k < n; k++)
+		if (t.core[k])
+			t.cl[k] = (int32_t)uf_find(t.parent, (uint32_t)t.cl[k]);
+	t.parent = NULL;
+	num = buf;
 	for (size_t i = 0; i < n; i++)
-		num[i] = -1;
+		num[i] = NOCORE;
 	for (size_t r = 0; r < n; r++) {
-		uint32_t k = inv[r], root;
+		uint32_t k = (uint32_t)label[r], root;
 
 		if (!t.core[k])
 			continue;
-		root = uf_find(t.parent, (uint32_t)t.cl[k]);
-		if (num[root] < 0)
-			num[root] = next++;
-		t.cl[k] = num[root];
+		root = (uint32_t)t.cl[k];
+		if (num[root] == NOCORE)
+			num[root] = (uint32_t)next++;
+		t.cl[k] = (int32_t)num[root];
 	}
 	set_mincl(&t, 0);
 	run_phase(&t, 4, nt);
 	for (size_t r = 0; r < n; r++) {
-		label[r] = t.cl[inv[r]];
+		uint32_t k = (uint32_t)label[r];
+
 		if (core)
-			core[r] = t.core[inv[r]];
+			core[r] = t.core[k];
+		label[r] = t.cl[k];
 	}
 	*nclusters = next;
 	rc = SL_OK;
 out:
-	free(t.perm);
-	free(t.y);
+	if (!p->in_place)
+		free(t.y);
+	free(buf);
 	free(t.core);
-	free(t.leaf);
-	free(t.stack);
 	free(t.cl);
-	free(t.parent);
 	free(t.part);
 	free(t.nd);
 	free(t.box);
-	free(inv);
 	return rc;
 }

@@ -22,7 +22,10 @@
  * union-find (a dual-tree walk that skips pairs of subtrees joined
  * already), and clusters are numbered afterwards by their lowest row.
  * Components are sets, whatever order they were joined in, so the labels
- * are the same on any number of threads.  Memory is linear in n. */
+ * are the same on any number of threads.  Memory is linear in n: besides
+ * x (or its copy) and label (which holds each row's tree position while
+ * it runs), 9 bytes a row and the tree's nodes, two for each leaf of 16
+ * to 32 rows (48 bytes each, and a box of 2 d floats). */
 #ifndef SL_DBSCAN_H
 #define SL_DBSCAN_H
 
@@ -33,6 +36,11 @@ struct sl_dbscan_params {
 	double eps;      /* > 0 */
 	int min_samples; /* >= 1, counting the point itself */
 	int threads;     /* 0 or 1 = the calling thread only; at most 16 */
+	/* Nonzero: the caller gives x up, and its rows are moved into the
+	 * tree's order where they are (x's contents are then unspecified;
+	 * x must not point to const memory) instead of into a copy: n x d
+	 * doubles less.  The labels are the same either way. */
+	int in_place;
 };
 
 /* Writes label[i] for each of the n rows (1 <= d <= 64, finite values) and

@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 		free(s);
 		free(flag);
 	} else if (!strcmp(argv[3], "dbscan")) {
-		struct sl_dbscan_params dp = {0.3, 5, 2};
+		struct sl_dbscan_params dp = {0.3, 5, 2, 0};
 		int32_t *lab = malloc(n * sizeof(*lab)), nc;
 
 		t0 = now();

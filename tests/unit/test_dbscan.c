@@ -46,7 +46,7 @@ static void check_fixture(const char *name)
 	load(name, &f);
 	got = malloc((f.n + 1) * sizeof(*got));
 	for (int threads = 1; threads <= 2; threads++) {
-		struct sl_dbscan_params p = {f.eps, f.ms, threads};
+		struct sl_dbscan_params p = {f.eps, f.ms, threads, 0};
 
 		ck_assert_int_eq(sl_dbscan(f.x, f.n, f.d, &p, got, NULL, &nc), 0);
 		want_nc = 0;
@@ -135,7 +135,7 @@ START_TEST(test_brute_lattice)
 	double *x = malloc(n * d * sizeof(double));
 	int32_t *a = malloc(n * sizeof(int32_t)), *b = malloc(n * sizeof(int32_t)), nc;
 	uint64_t s = 12345;
-	struct sl_dbscan_params p = {0.2, 4, 2};
+	struct sl_dbscan_params p = {0.2, 4, 2, 0};
 
 	for (size_t i = 0; i < n * d; i++) {
 		s = s * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -241,7 +241,7 @@ START_TEST(test_threads_shared_borders)
 	ck_assert_int_gt(maxl, 100);
 	ck_assert_uint_gt(shared, 100);
 	for (int threads = 1; threads <= 8; threads++) {
-		struct sl_dbscan_params p = {eps, ms, threads};
+		struct sl_dbscan_params p = {eps, ms, threads, 0};
 
 		ck_assert_int_eq(sl_dbscan(x, n, d, &p, got, NULL, &nc), 0);
 		ck_assert_int_eq(nc, maxl + 1);
@@ -271,7 +271,7 @@ START_TEST(test_threads_and_errors)
 	int32_t *a = malloc(n * sizeof(int32_t)), *b = malloc(n * sizeof(int32_t)), na, nb;
 	uint8_t *core = malloc(n);
 	uint64_t s = 99;
-	struct sl_dbscan_params p1 = {0.03, 5, 1}, p2 = {0.03, 5, 2};
+	struct sl_dbscan_params p1 = {0.03, 5, 1, 0}, p2 = {0.03, 5, 2, 0};
 
 	for (size_t i = 0; i < n * d; i++) {
 		s = s * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -302,6 +302,62 @@ START_TEST(test_threads_and_errors)
 }
 END_TEST
 
+/* In place (the caller gives x up): scikit-learn's labels on the
+ * fixtures, and the same labels and core points as from a copy on
+ * 30,000 random rows, on one thread or two. */
+START_TEST(test_in_place)
+{
+	static const char *const names[] = {"blobs", "border", "duplicates", "single", "nine"};
+	size_t n = 30000, d = 3;
+	double *x = malloc(n * d * sizeof(double)), *y = malloc(n * d * sizeof(double));
+	int32_t *a = malloc(n * sizeof(int32_t)), *b = malloc(n * sizeof(int32_t)), na, nb;
+	uint8_t *ca = malloc(n), *cb = malloc(n);
+	uint64_t s = 7;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct fixture f;
+
+		load(names[i], &f);
+		for (int threads = 1; threads <= 2; threads++) {
+			struct sl_dbscan_params p = {f.eps, f.ms, threads, 1};
+			double *copy = malloc((f.n * f.d + 1) * sizeof(double));
+			int32_t *got = malloc((f.n + 1) * sizeof(int32_t)), nc;
+
+			memcpy(copy, f.x, f.n * f.d * sizeof(double));
+			ck_assert_int_eq(sl_dbscan(copy, f.n, f.d, &p, got, NULL, &nc), 0);
+			for (size_t r = 0; r < f.n; r++)
+				ck_assert_msg(got[r] == f.label[r], "%s: row %zu: label %d, sklearn %d",
+					      names[i], r, got[r], f.label[r]);
+			free(copy);
+			free(got);
+		}
+		free(f.x);
+		free(f.label);
+	}
+	for (size_t i = 0; i < n * d; i++) {
+		s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+		x[i] = (double)(s >> 11) / 9007199254740992.0;
+	}
+	for (int threads = 1; threads <= 2; threads++) {
+		struct sl_dbscan_params pc = {0.03, 5, threads, 0}, pi = {0.03, 5, threads, 1};
+
+		ck_assert_int_eq(sl_dbscan(x, n, d, &pc, a, ca, &na), 0);
+		memcpy(y, x, n * d * sizeof(double));
+		ck_assert_int_eq(sl_dbscan(y, n, d, &pi, b, cb, &nb), 0);
+		ck_assert_int_gt(na, 1);
+		ck_assert_int_eq(na, nb);
+		ck_assert_mem_eq(a, b, n * sizeof(int32_t));
+		ck_assert_mem_eq(ca, cb, n);
+	}
+	free(x);
+	free(y);
+	free(a);
+	free(b);
+	free(ca);
+	free(cb);
+}
+END_TEST
+
 Suite *suite_dbscan(void);
 
 Suite *suite_dbscan(void)
@@ -314,6 +370,7 @@ Suite *suite_dbscan(void)
 	tcase_add_test(tc, test_brute_lattice);
 	tcase_add_test(tc, test_threads_shared_borders);
 	tcase_add_test(tc, test_threads_and_errors);
+	tcase_add_test(tc, test_in_place);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -46,7 +46,11 @@ struct ctx {
 	const struct frame *f;
 	struct dep *d;
 	size_t n, cap;
+	/* the ids of d[m_lo..m_hi): the deployments whose samples the row
+	 * groups being read can hold (about two weeks of them, not the
+	 * window) */
 	struct sl_u64map byid;
+	size_t m_lo, m_hi;
 	size_t done; /* d[0..done) are judged and their samples freed */
 	struct sl_table *rt, *mt, *jt;
 	const struct analyze_config *cf;
@@ -114,20 +118,56 @@ static int take_deployments(const struct frame *f, struct ctx *cx, struct sl_err
 {
 	if (!(cx->d = calloc(f->n ? f->n : 1, sizeof(*cx->d))))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	for (size_t i = 0; i < f->n; i++) {
-		struct dep *d = &cx->d[cx->n];
-		uint32_t *v;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->wanted[i])
+			cx->d[cx->n++].id = (uint32_t)i;
+	return SL_OK;
+}
+
+/* The first of the deployments (in frame order, so by start) that started
+ * after t. */
+static size_t started_after(const struct ctx *cx, int64_t t)
+{
+	size_t lo = 0, hi = cx->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cx->f->start[cx->d[mid].id] > t)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Makes byid hold every deployment that a sample of time [lo, hi] may
+ * belong to (started in (lo - a week, hi + a day]), and a week more ahead
+ * so that the next days' row groups find theirs too; the ids of those
+ * whose samples can no longer come are dropped when they are half the
+ * map.  0 or SL_ENOMEM. */
+static int cover(struct ctx *cx, int64_t lo, int64_t hi)
+{
+	size_t need_lo = started_after(cx, lo - FOLLOW_AFTER_MS);
+	size_t need_hi = started_after(cx, hi + FOLLOW_BEFORE_MS), to;
+
+	if (need_lo < cx->m_lo || need_lo > cx->m_hi ||
+	    need_lo - cx->m_lo > (cx->m_hi - cx->m_lo) / 2) {
+		sl_u64map_release(&cx->byid);
+		cx->m_lo = cx->m_hi = need_lo;
+	}
+	if (need_hi <= cx->m_hi)
+		return SL_OK;
+	to = started_after(cx, hi + FOLLOW_BEFORE_MS + FOLLOW_AFTER_MS);
+	for (; cx->m_hi < to; cx->m_hi++) {
 		size_t n;
-		const char *id;
+		const char *id = frame_id(cx->f, cx->d[cx->m_hi].id, &n);
+		uint32_t *v;
 		int added;
 
-		if (!f->wanted[i])
-			continue;
-		d->id = (uint32_t)i;
-		id = frame_id(f, i, &n);
 		if (sl_u64map_put(&cx->byid, sl_hash(id, n), &v, &added))
-			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-		*v = (uint32_t)cx->n++;
+			return SL_ENOMEM;
+		*v = (uint32_t)cx->m_hi;
 	}
 	return SL_OK;
 }
@@ -151,12 +191,17 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 	 * whose week of samples ended before its day are judged and their
 	 * samples freed, so memory holds about a week of samples. */
 	while ((rc = sl_scan_next(sc, &b, err)) > 0) {
-		int64_t lo = INT64_MAX;
+		int64_t lo = INT64_MAX, hi = INT64_MIN;
 
-		for (size_t r = 0; r < b->n; r++)
+		for (size_t r = 0; r < b->n; r++) {
 			if (b->cols[col[2]].v.i64[r] < lo)
 				lo = b->cols[col[2]].v.i64[r];
-		if (lo != INT64_MAX && judge_upto(cx, lo - (lo % 86400000 + 86400000) % 86400000))
+			if (b->cols[col[2]].v.i64[r] > hi)
+				hi = b->cols[col[2]].v.i64[r];
+		}
+		if (lo == INT64_MAX)
+			continue;
+		if (judge_upto(cx, lo - (lo % 86400000 + 86400000) % 86400000) || cover(cx, lo, hi))
 			goto nomem;
 		for (size_t r = 0; r < b->n; r++) {
 			size_t cn;

@@ -54,6 +54,10 @@ uint32_t frame_code(const struct frame *f, const char *s)
 
 const char *frame_id(const struct frame *f, size_t i, size_t *n)
 {
+	if (!f->id) {
+		*n = f->id_fixed;
+		return f->id_text + i * f->id_fixed;
+	}
 	*n = (size_t)(f->id[i] & 0xffffff);
 	return f->id_text + (f->id[i] >> 24);
 }
@@ -473,9 +477,37 @@ int frame_group_durations(const struct frame *f, enum rank_rule rule, uint32_t *
 	return rc;
 }
 
+/* Ids of one length (UUIDs, as most tools write them) laid out again in
+ * frame order, so that row i's is at i times that length and the 8-byte
+ * reference a row goes.  Other ids keep their references. */
+static int fixed_ids(struct frame *f)
+{
+	size_t len = f->n ? (size_t)(f->id[0] & 0xffffff) : 0;
+	char *text;
+
+	if (!len)
+		return SL_OK;
+	for (size_t i = 1; i < f->n; i++)
+		if ((f->id[i] & 0xffffff) != len)
+			return SL_OK;
+	if (!(text = malloc(f->n * len)))
+		return SL_ENOMEM;
+	for (size_t i = 0; i < f->n; i++)
+		memcpy(text + i * len, f->id_text + (f->id[i] >> 24), len);
+	free(f->id_text);
+	free(f->id);
+	f->id = NULL;
+	f->id_text = text;
+	f->id_len = f->id_cap = f->n * len;
+	f->id_fixed = len;
+	return SL_OK;
+}
+
 int frame_finish(struct frame *f)
 {
-	return put_in_order(f) || canonical_codes(f) || recoveries(f) ? SL_ENOMEM : SL_OK;
+	if (put_in_order(f) || fixed_ids(f) || canonical_codes(f) || recoveries(f))
+		return SL_ENOMEM;
+	return SL_OK;
 }
 
 int frame_load(const struct analyze_params *p, const struct sl_store *st, struct frame *f,

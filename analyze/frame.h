@@ -47,9 +47,10 @@ struct frame {
 	uint32_t *agent, *env, *strategy, *version, *target_group, *reason;
 	/* deployment ids: all distinct, so kept as text, not interned;
 	 * frame_id() reads them */
-	uint64_t *id;  /* offset into id_text << 24 | length */
+	uint64_t *id;  /* offset into id_text << 24 | length; NULL when id_fixed */
 	char *id_text;
 	size_t id_len, id_cap;
+	size_t id_fixed; /* all ids of this length (UUIDs): row i's at i * id_fixed */
 	uint8_t *phase;  /* enum sl_phase */
 	int8_t *rb_flag; /* rollback_triggered: 1, 0, or -1 when null */
 	uint8_t *wanted; /* 1 when the row passes --agent and --env */

@@ -240,6 +240,38 @@ START_TEST(test_any_append_order)
 }
 END_TEST
 
+/* Ids of one length are laid out in frame order without a reference a
+ * row; ids of several lengths keep theirs; both read back the same. */
+START_TEST(test_id_layouts)
+{
+	static const char *const ids[2][3] = {{"c3", "a1", "b2"}, {"c3", "a111", "b2"}};
+
+	for (int k = 0; k < 2; k++) {
+		struct frame f;
+		size_t cap = 0, i, n;
+		const char *s;
+
+		ck_assert_int_eq(frame_begin(&f), 0);
+		for (int j = 0; j < 3; j++) {
+			ck_assert_int_eq(frame_append(&f, &cap, &i), 0);
+			ck_assert_int_eq(frame_set_id(&f, i, ids[k][j], strlen(ids[k][j])), 0);
+			f.start[i] = t0; /* one start: the order is by id */
+			f.agent[i] = code(&f, "a");
+			f.env[i] = code(&f, "production");
+		}
+		ck_assert_int_eq(frame_finish(&f), 0);
+		ck_assert(k ? f.id != NULL : f.id == NULL && f.id_fixed == 2);
+		s = frame_id(&f, 0, &n);
+		ck_assert_int_eq(n, k ? 4 : 2);
+		ck_assert_int_eq(memcmp(s, k ? "a111" : "a1", n), 0);
+		s = frame_id(&f, 2, &n);
+		ck_assert_int_eq(n, 2);
+		ck_assert_int_eq(memcmp(s, "c3", 2), 0);
+		frame_release(&f);
+	}
+}
+END_TEST
+
 Suite *suite_frame(void);
 
 Suite *suite_frame(void)
@@ -250,6 +282,7 @@ Suite *suite_frame(void)
 	tcase_add_test(tc, test_order_codes_recovery);
 	tcase_add_test(tc, test_dora_by_hand);
 	tcase_add_test(tc, test_any_append_order);
+	tcase_add_test(tc, test_id_layouts);
 	suite_add_tcase(s, tc);
 	return s;
 }

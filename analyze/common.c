@@ -88,6 +88,30 @@ int code_map_ready(struct code_map *m, const struct sl_batch *b, int c)
 	return SL_OK;
 }
 
+int code_map_intern(struct code_map *m, struct sl_dict *names, const struct sl_batch *b, int c,
+		    size_t r, uint32_t none, uint32_t *code)
+{
+	uint32_t bc, *slot;
+
+	*code = none;
+	if (sl_batch_is_null(b, c, r))
+		return SL_OK;
+	if (code_map_ready(m, b, c))
+		return SL_ENOMEM;
+	bc = b->cols[c].v.code[r];
+	slot = &m->map[bc];
+	if (*slot == CODE_MAP_UNSET) {
+		size_t n;
+		const char *s = sl_dict_get(b->cols[c].dict, bc, &n);
+
+		/* the row group's dictionary keeps each string's hash */
+		if (sl_dict_intern_hashed(names, s, n, sl_dict_hash(b->cols[c].dict, bc), slot))
+			return SL_ENOMEM;
+	}
+	*code = *slot;
+	return SL_OK;
+}
+
 void code_map_release(struct code_map *m)
 {
 	free(m->map);

@@ -59,6 +59,11 @@ struct code_map {
 };
 int code_map_ready(struct code_map *m, const struct sl_batch *b, int c);
 void code_map_release(struct code_map *m);
+/* *code = the code in names of row r's string in column c of b (interned
+ * on its first use in the row group, through m), or none when it is null.
+ * 0 or SL_ENOMEM. */
+int code_map_intern(struct code_map *m, struct sl_dict *names, const struct sl_batch *b, int c,
+		    size_t r, uint32_t none, uint32_t *code);
 
 /* *row = the value byid maps the hash of row r's id (column c_id) to, or
  * UINT32_MAX when the row is outside the scan's window, has no id or an

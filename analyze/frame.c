@@ -127,26 +127,11 @@ int frame_append(struct frame *f, size_t *cap, size_t *row)
 static uint32_t code_of(struct sl_dict *d, struct code_map *x, const struct sl_batch *b, int c,
 			size_t r, int *nomem)
 {
-	uint32_t bc, *slot;
-	size_t n;
-	const char *s;
+	uint32_t code;
 
-	if (sl_batch_is_null(b, c, r))
-		return FRAME_NONE;
-	if (code_map_ready(x, b, c)) {
+	if (code_map_intern(x, d, b, c, r, FRAME_NONE, &code))
 		*nomem = 1;
-		return FRAME_NONE;
-	}
-	bc = b->cols[c].v.code[r];
-	slot = &x->map[bc];
-	if (*slot == CODE_MAP_UNSET) {
-		s = sl_dict_get(b->cols[c].dict, bc, &n);
-		if (sl_dict_intern_hashed(d, s, n, sl_dict_hash(b->cols[c].dict, bc), slot)) {
-			*nomem = 1;
-			return FRAME_NONE;
-		}
-	}
-	return *slot;
+	return code;
 }
 
 static int64_t int_of(const struct sl_batch *b, int c, size_t r)

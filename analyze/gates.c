@@ -62,23 +62,7 @@ static int cmp_grow(const void *x, const void *y)
 static int intern(struct gctx *g, struct code_map *m, const struct sl_batch *b, int c, size_t r,
 		  uint32_t *code)
 {
-	uint32_t bc;
-
-	*code = UINT32_MAX;
-	if (sl_batch_is_null(b, c, r))
-		return SL_OK;
-	if (code_map_ready(m, b, c))
-		return SL_ENOMEM;
-	bc = b->cols[c].v.code[r];
-	if (m->map[bc] == CODE_MAP_UNSET) {
-		size_t n;
-		const char *s = sl_dict_get(b->cols[c].dict, bc, &n);
-
-		if (sl_dict_intern(g->names, s, n, &m->map[bc]))
-			return SL_ENOMEM;
-	}
-	*code = m->map[bc];
-	return SL_OK;
+	return code_map_intern(m, g->names, b, c, r, UINT32_MAX, code);
 }
 
 /* Counts the row w among the distinct rows. */

@@ -27,24 +27,7 @@ static uint64_t exec_key(uint32_t pipe_id, int64_t exec)
 static int code_of(struct runs *R, struct code_map *m, const struct sl_batch *b, int c, size_t r,
 		   uint32_t *code)
 {
-	uint32_t bc;
-
-	if (sl_batch_is_null(b, c, r)) {
-		*code = RUNS_NONE;
-		return SL_OK;
-	}
-	if (code_map_ready(m, b, c))
-		return SL_ENOMEM;
-	bc = b->cols[c].v.code[r];
-	if (m->map[bc] == CODE_MAP_UNSET) {
-		size_t n;
-		const char *s = sl_dict_get(b->cols[c].dict, bc, &n);
-
-		if (sl_dict_intern(R->names, s, n, &m->map[bc]))
-			return SL_ENOMEM;
-	}
-	*code = m->map[bc];
-	return SL_OK;
+	return code_map_intern(m, R->names, b, c, r, RUNS_NONE, code);
 }
 
 /* The status of row r (column c) through the batch's dictionary. */

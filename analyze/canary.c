@@ -160,8 +160,9 @@ static int cover(struct ctx *cx, int64_t lo, int64_t hi)
 		return SL_OK;
 	to = started_after(cx, hi + FOLLOW_BEFORE_MS + FOLLOW_AFTER_MS);
 	for (; cx->m_hi < to; cx->m_hi++) {
+		char buf[FRAME_ID_BUF];
 		size_t n;
-		const char *id = frame_id(cx->f, cx->d[cx->m_hi].id, &n);
+		const char *id = frame_id(cx->f, cx->d[cx->m_hi].id, buf, &n);
 		uint32_t *v;
 		int added;
 

@@ -52,10 +52,62 @@ uint32_t frame_code(const struct frame *f, const char *s)
 	return FRAME_NONE;
 }
 
-const char *frame_id(const struct frame *f, size_t i, size_t *n)
+/* A UUID's text: 8-4-4-4-12 lowercase hex digits. */
+#define UUID_LEN 36
+static int uuid_dash(size_t k)
+{
+	return k == 8 || k == 13 || k == 18 || k == 23;
+}
+
+static int is_uuid(const char *s)
+{
+	for (size_t k = 0; k < UUID_LEN; k++)
+		if (uuid_dash(k) ? s[k] != '-'
+				 : !((s[k] >= '0' && s[k] <= '9') || (s[k] >= 'a' && s[k] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int hexval(char c)
+{
+	return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+static void uuid_pack(const char *s, unsigned char *b)
+{
+	for (size_t k = 0, j = 0; k < UUID_LEN; k++)
+		if (!uuid_dash(k)) {
+			if (j % 2 == 0)
+				b[j / 2] = (unsigned char)(hexval(s[k]) << 4);
+			else
+				b[j / 2] |= (unsigned char)hexval(s[k]);
+			j++;
+		}
+}
+
+static void uuid_text(const unsigned char *b, char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t k = 0, j = 0; k < UUID_LEN; k++) {
+		if (uuid_dash(k)) {
+			s[k] = '-';
+			continue;
+		}
+		s[k] = hex[j % 2 ? b[j / 2] & 15 : b[j / 2] >> 4];
+		j++;
+	}
+	s[UUID_LEN] = '\0';
+}
+
+const char *frame_id(const struct frame *f, size_t i, char buf[FRAME_ID_BUF], size_t *n)
 {
 	if (!f->id) {
 		*n = f->id_fixed;
+		if (f->id_uuid) {
+			uuid_text((const unsigned char *)f->id_text + i * 16, buf);
+			return buf;
+		}
 		return f->id_text + i * f->id_fixed;
 	}
 	*n = (size_t)(f->id[i] & 0xffffff);
@@ -74,8 +126,9 @@ int frame_set_id(struct frame *f, size_t i, const char *s, size_t n)
 
 int frame_table_set_id(struct sl_table *t, int c, const struct frame *f, size_t i)
 {
+	char buf[FRAME_ID_BUF];
 	size_t n;
-	const char *s = frame_id(f, i, &n);
+	const char *s = frame_id(f, i, buf, &n);
 
 	return sl_table_set_str(t, c, s, n);
 }
@@ -216,7 +269,8 @@ static int cmp_order(const void *x, const void *y)
 		       (order_f->start[a] < order_f->start[b]);
 	{
 		size_t na, nb;
-		const char *sa = frame_id(order_f, a, &na), *sb = frame_id(order_f, b, &nb);
+		char ba[FRAME_ID_BUF], bb[FRAME_ID_BUF];
+		const char *sa = frame_id(order_f, a, ba, &na), *sb = frame_id(order_f, b, bb, &nb);
 		int c = memcmp(sa, sb, na < nb ? na : nb);
 
 		return c ? c : (na > nb) - (na < nb);
@@ -464,27 +518,37 @@ int frame_group_durations(const struct frame *f, enum rank_rule rule, uint32_t *
 
 /* Ids of one length (UUIDs, as most tools write them) laid out again in
  * frame order, so that row i's is at i times that length and the 8-byte
- * reference a row goes.  Other ids keep their references. */
+ * reference a row goes; lowercase UUIDs as their 16 bytes (the text is
+ * written out again when asked for).  Other ids keep their references. */
 static int fixed_ids(struct frame *f)
 {
-	size_t len = f->n ? (size_t)(f->id[0] & 0xffffff) : 0;
+	size_t len = f->n ? (size_t)(f->id[0] & 0xffffff) : 0, w;
+	int uuid = len == UUID_LEN;
 	char *text;
 
 	if (!len)
 		return SL_OK;
-	for (size_t i = 1; i < f->n; i++)
+	for (size_t i = 0; i < f->n; i++) {
 		if ((f->id[i] & 0xffffff) != len)
 			return SL_OK;
-	if (!(text = malloc(f->n * len)))
+		if (uuid && !is_uuid(f->id_text + (f->id[i] >> 24)))
+			uuid = 0;
+	}
+	w = uuid ? 16 : len;
+	if (!(text = malloc(f->n * w)))
 		return SL_ENOMEM;
 	for (size_t i = 0; i < f->n; i++)
-		memcpy(text + i * len, f->id_text + (f->id[i] >> 24), len);
+		if (uuid)
+			uuid_pack(f->id_text + (f->id[i] >> 24), (unsigned char *)text + i * w);
+		else
+			memcpy(text + i * w, f->id_text + (f->id[i] >> 24), len);
 	free(f->id_text);
 	free(f->id);
 	f->id = NULL;
 	f->id_text = text;
-	f->id_len = f->id_cap = f->n * len;
+	f->id_len = f->id_cap = f->n * w;
 	f->id_fixed = len;
+	f->id_uuid = uuid;
 	return SL_OK;
 }
 

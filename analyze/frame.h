@@ -50,7 +50,8 @@ struct frame {
 	uint64_t *id;  /* offset into id_text << 24 | length; NULL when id_fixed */
 	char *id_text;
 	size_t id_len, id_cap;
-	size_t id_fixed; /* all ids of this length (UUIDs): row i's at i * id_fixed */
+	size_t id_fixed; /* all ids of this length: row i's at i * id_fixed */
+	int id_uuid;     /* and all UUIDs in lowercase: 16 bytes each instead */
 	uint8_t *phase;  /* enum sl_phase */
 	int8_t *rb_flag; /* rollback_triggered: 1, 0, or -1 when null */
 	uint8_t *wanted; /* 1 when the row passes --agent and --env */
@@ -86,8 +87,10 @@ int frame_finish(struct frame *f);
 const char *frame_name(const struct frame *f, uint32_t code, size_t *n);
 /* The code of the string s in names, FRAME_NONE when no row has it. */
 uint32_t frame_code(const struct frame *f, const char *s);
-/* The deployment id of row i (points into the frame). */
-const char *frame_id(const struct frame *f, size_t i, size_t *n);
+/* The deployment id of row i: points into the frame, or into buf (a
+ * UUID kept as its 16 bytes is written out there). */
+#define FRAME_ID_BUF 40
+const char *frame_id(const struct frame *f, size_t i, char buf[FRAME_ID_BUF], size_t *n);
 /* Sets row i's id to a copy of s[0..n) (n < 2^24).  0 or SL_ENOMEM. */
 int frame_set_id(struct frame *f, size_t i, const char *s, size_t n);
 /* Sets column c of t's last row to row i's id.  0 or SL_ENOMEM. */

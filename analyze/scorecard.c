@@ -31,13 +31,14 @@ static int take_troubles(const struct frame *f, struct ctx *cx, struct sl_errctx
 	for (size_t i = 0; i < f->n; i++) {
 		struct trouble *t;
 		uint32_t *v;
+		char buf[FRAME_ID_BUF];
 		size_t n;
 		const char *id;
 		int added;
 
 		if (!f->wanted[i] || !frame_failure(f, i))
 			continue;
-		id = frame_id(f, i, &n);
+		id = frame_id(f, i, buf, &n);
 		if (sl_grow(&cx->t, &cx->cap, cx->n + 1, sizeof(*cx->t)) ||
 		    sl_u64map_put(&cx->byid, sl_hash(id, n), &v, &added))
 			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);

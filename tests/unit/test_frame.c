@@ -85,8 +85,9 @@ static void make(struct frame *f, const size_t *perm)
 static size_t row_of(const struct frame *f, const char *id)
 {
 	for (size_t i = 0; i < f->n; i++) {
+		char buf[FRAME_ID_BUF];
 		size_t n;
-		const char *s = frame_id(f, i, &n);
+		const char *s = frame_id(f, i, buf, &n);
 
 		if (n == strlen(id) && !memcmp(s, id, n))
 			return i;
@@ -245,7 +246,43 @@ END_TEST
 START_TEST(test_id_layouts)
 {
 	static const char *const ids[2][3] = {{"c3", "a1", "b2"}, {"c3", "a111", "b2"}};
+	/* lowercase UUIDs: kept as 16 bytes; one in capitals (or any other
+	 * text of that length) keeps them all as text */
+	static const char *const uuids[2][3] = {
+		{"f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f", "00000000-0000-4000-8000-000000000000",
+		 "9abcdef0-1234-4567-89ab-cdef01234567"},
+		{"f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f", "00000000-0000-4000-8000-000000000000",
+		 "9ABCDEF0-1234-4567-89ab-cdef01234567"},
+	};
+	char buf[FRAME_ID_BUF];
 
+	for (int k = 0; k < 2; k++) {
+		struct frame f;
+		size_t cap = 0, i, n;
+		const char *s;
+
+		ck_assert_int_eq(frame_begin(&f), 0);
+		for (int j = 0; j < 3; j++) {
+			ck_assert_int_eq(frame_append(&f, &cap, &i), 0);
+			ck_assert_int_eq(frame_set_id(&f, i, uuids[k][j], 36), 0);
+			f.start[i] = t0;
+			f.agent[i] = code(&f, "a");
+			f.env[i] = code(&f, "production");
+		}
+		ck_assert_int_eq(frame_finish(&f), 0);
+		ck_assert_ptr_null(f.id);
+		ck_assert_int_eq(f.id_uuid, !k);
+		ck_assert_uint_eq(f.id_len, 3 * (k ? 36 : 16));
+		/* in id order: 0000..., 9abc... (9ABC...), f0e1... */
+		for (int j = 0; j < 3; j++) {
+			static const int want[3] = {1, 2, 0};
+
+			s = frame_id(&f, (size_t)j, buf, &n);
+			ck_assert_uint_eq(n, 36);
+			ck_assert_int_eq(memcmp(s, uuids[k][want[j]], 36), 0);
+		}
+		frame_release(&f);
+	}
 	for (int k = 0; k < 2; k++) {
 		struct frame f;
 		size_t cap = 0, i, n;
@@ -261,10 +298,10 @@ START_TEST(test_id_layouts)
 		}
 		ck_assert_int_eq(frame_finish(&f), 0);
 		ck_assert(k ? f.id != NULL : f.id == NULL && f.id_fixed == 2);
-		s = frame_id(&f, 0, &n);
+		s = frame_id(&f, 0, buf, &n);
 		ck_assert_int_eq(n, k ? 4 : 2);
 		ck_assert_int_eq(memcmp(s, k ? "a111" : "a1", n), 0);
-		s = frame_id(&f, 2, &n);
+		s = frame_id(&f, 2, buf, &n);
 		ck_assert_int_eq(n, 2);
 		ck_assert_int_eq(memcmp(s, "c3", 2), 0);
 		frame_release(&f);

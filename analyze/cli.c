@@ -46,6 +46,8 @@ static const char usage[] =
 	"                         --arg strategy=S --arg instances=N ...); CSV, or --json\n"
 	"      --arg KEY=VALUE    a further input of a query (repeatable)\n"
 	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
+	"      --jobs N           analyses run at a time (default: 2, or 1 on one core);\n"
+	"                         --jobs 1 holds the least memory (docs/ANALYZE.md)\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          the version\n"
 	"\n"
@@ -72,6 +74,7 @@ static const struct option opts[] = {
 	{"print", required_argument, NULL, 'P'},
 	{"only", required_argument, NULL, 'O'},
 	{"wait-lock", required_argument, NULL, 'W'},
+	{"jobs", required_argument, NULL, 'K'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -155,6 +158,11 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 			p->wait_lock = (int)strtol(optarg, &end, 10);
 			if (!*optarg || *end || p->wait_lock < 0)
 				return misuse("--wait-lock wants seconds, not '%s'", optarg);
+			break;
+		case 'K':
+			p->jobs = (int)strtol(optarg, &end, 10);
+			if (!*optarg || *end || p->jobs < 1 || p->jobs > 16)
+				return misuse("--jobs wants a number from 1 to 16, not '%s'", optarg);
 			break;
 		case 'h':
 			fputs(usage, stdout);

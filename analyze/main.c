@@ -263,9 +263,9 @@ static int run_analyses(const struct analyze_params *p, const struct sl_store *s
 			struct frame *f, struct sl_analysis *a, struct sl_errctx *err)
 {
 	struct sched s = {.p = p, .st = st, .f = f, .a = a};
-	pthread_t th;
+	pthread_t th[16];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int started, rc = SL_OK;
+	int jobs = p->jobs ? p->jobs : cpus > 1 ? 2 : 1, started = 0, rc = SL_OK;
 
 	for (size_t i = 0; i < NANALYSES; i++) {
 		if (!listed(p->only, analyses[i].name))
@@ -282,12 +282,13 @@ static int run_analyses(const struct analyze_params *p, const struct sl_store *s
 		pthread_mutex_destroy(&s.mu);
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, "cannot start a thread");
 	}
-	/* a second worker where there is a second core; alone, this thread
-	 * does everything */
-	started = cpus > 1 && !pthread_create(&th, NULL, worker, &s);
+	/* jobs workers, this thread one of them; with one, this thread does
+	 * everything in the registry's order of cost */
+	while (started < jobs - 1 && started < 16 && !pthread_create(&th[started], NULL, worker, &s))
+		started++;
 	worker(&s);
-	if (started)
-		pthread_join(th, NULL);
+	for (int k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
 	for (size_t i = 0; i < s.n; i++) {
 		if (s.t[i].rc && !rc) {
 			*err = s.t[i].err;

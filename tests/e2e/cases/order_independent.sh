@@ -91,3 +91,13 @@ compare() { # NAME ARGS...
 compare all
 compare window --since 9d --tz Europe/Berlin --seed 3
 compare filtered --env production --from 2026-01-10 --to 2026-01-24 --seed 7
+# nor on how many analyses run at a time (each writes a part of the file,
+# merged in the same order)
+for j in 1 3; do
+	analyze a a.jobs$j.msgpack --jobs $j
+	if cmp -s a.all.msgpack a.jobs$j.msgpack; then
+		echo "--jobs $j: byte-identical to the default"
+	else
+		echo "--jobs $j: differs from the default"
+	fi
+done

@@ -146,10 +146,17 @@ $(B)/fuzz/fuzz-%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_LINK)
 	@mkdir -p $(dir $@)
 	$(CC) $(SL_LDFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# The harnesses' objects are kept (make would delete them as intermediate
+# files and rebuild them every run).
+.SECONDARY: $(FUZZ_NAMES:%=$(B)/tests/fuzz/fuzz_%.o) $(B)/tests/fuzz/replay.o \
+	$(B)/tests/fuzz/util.o $(B)/tests/fuzz/glue.o
+
+# Every harness replays its corpus, a failed one does not stop the others.
 replay: $(FUZZ_NAMES:%=$(B)/fuzz/replay-%)
-	@for n in $(FUZZ_NAMES); do \
+	@st=0; for n in $(FUZZ_NAMES); do \
 		mkdir -p tests/fuzz/corpus/$$n; \
-		$(B)/fuzz/replay-$$n tests/fuzz/corpus/$$n || exit 1; done
+		$(TALLY) replay -- $(B)/fuzz/replay-$$n tests/fuzz/corpus/$$n || st=1; done; \
+	exit $$st
 
 # Crash consistency: the kill test and write faults (tests/crash/).
 $(B)/tests/faultfs.so: tests/crash/faultfs.c
@@ -157,8 +164,9 @@ $(B)/tests/faultfs.so: tests/crash/faultfs.c
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -fPIC -shared -o $@ $< -ldl
 
 crash: all $(B)/tests/faultfs.so
-	BIN=$(CURDIR)/$(BIN) sh tests/crash/kill.sh
-	BIN=$(CURDIR)/$(BIN) FAULTFS=$(B)/tests/faultfs.so sh tests/crash/faults.sh
+	@st=0; BIN=$(CURDIR)/$(BIN) $(TALLY) crash -- sh tests/crash/kill.sh || st=1; \
+	BIN=$(CURDIR)/$(BIN) FAULTFS=$(B)/tests/faultfs.so $(TALLY) crash -- \
+		sh tests/crash/faults.sh || st=1; exit $$st
 
 # The long version: every commit step, a bigger store, more timed kills.
 check-crash: all $(B)/tests/faultfs.so
@@ -169,7 +177,26 @@ FUZZ_TIME ?= 60
 fuzz:
 	sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_NAMES)
 
-check: unit e2e replay crash
+# Every part runs, even after one failed, and each records its counts in
+# $(B)/check-results (tests/tally.sh); the last line is the verdict of the
+# whole run, "check: N passed, N failed" (unit checks, e2e cases, corpus
+# replays, crash tests, tests/build/run.sh's checks of the build itself),
+# and make check fails when anything did.  A part
+# that stops before counting (a build error) counts as one failure.
+TALLY = sh $(CURDIR)/tests/tally.sh
+CHECK_PARTS = unit e2e replay crash build-test
+CHECK_FILE = $(CURDIR)/$(B)/check-results
+check:
+	@mkdir -p $(dir $(CHECK_FILE)); : >$(CHECK_FILE)
+	@for part in $(CHECK_PARTS); do \
+		CHECK_RESULTS=$(CHECK_FILE) $(MAKE) --no-print-directory $$part || \
+		grep -q "^$$part " $(CHECK_FILE) || echo "$$part 0 1" >>$(CHECK_FILE); \
+	done; $(TALLY) --summary $(CHECK_FILE)
+
+# The build itself: make check's verdict, kept objects, the Makefile's
+# hygiene (tests/build/run.sh).
+build-test: all
+	@MAKE="$(MAKE)" B=$(B) $(TALLY) build -- sh tests/build/run.sh
 
 # The end-to-end tests under valgrind (slow; not part of check).
 check-valgrind: all
@@ -182,10 +209,10 @@ check-threads:
 	BIN=$(CURDIR)/build-tsan/bin sh tests/threads/run.sh
 
 unit: $(B)/tests/unit-runner
-	cd tests/unit && CK_FORK=yes CK_DEFAULT_TIMEOUT=120 ../../$(B)/tests/unit-runner
+	cd tests/unit && CK_FORK=yes CK_DEFAULT_TIMEOUT=120 $(TALLY) unit -- ../../$(B)/tests/unit-runner
 
 e2e: all
-	BIN=$(CURDIR)/$(BIN) sh tests/e2e/run.sh
+	BIN=$(CURDIR)/$(BIN) $(TALLY) e2e -- sh tests/e2e/run.sh
 
 # Regenerate the e2e golden files after an intended change; review the diff.
 golden: all
@@ -227,7 +254,7 @@ install: $(PROGS)
 clean:
 	rm -rf build build-san build-fuzz bin out
 
-.PHONY: all check unit e2e replay crash check-crash check-valgrind check-threads check-browser fuzz golden \
+.PHONY: all check unit e2e replay crash build-test check-crash check-valgrind check-threads check-browser fuzz golden \
 	demo bench sample install clean
 
 -include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/scripts/bench/*.d $(B)/tests/bench/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)

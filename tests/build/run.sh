@@ -1,0 +1,65 @@
+#!/bin/sh
+# tests/build/run.sh - the build itself (`make check` runs it last, as its
+# part "build-test"): make check's verdict, kept objects and the hygiene of the
+# Makefile.  Each check prints "ok: ..." or "FAIL: ..."; the last line
+# counts them.  Run from the top of the tree; MAKE and B as the calling
+# make has them (B: build, build-san ...).
+#
+#   MAKE=make B=build sh tests/build/run.sh
+set -u
+MAKE=${MAKE:-make}
+B=${B:-build}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/shiplog-build.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0 fail=0
+
+ok() { echo "ok: $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
+# expect WHAT: the last command's status was 0
+expect() { if [ "$rc" -eq 0 ]; then ok "$1"; else bad "$1"; sed 's/^/  /' "$tmp/out" | tail -5; fi; }
+
+# The tally of make check: a Check runner's failures and errors, an
+# "N passed, N failed" line, a bare exit status, and a crash after counts
+# of no failure.
+tally() { CHECK_RESULTS=$tmp/results sh tests/tally.sh "$@" >/dev/null 2>&1; }
+: >"$tmp/results"
+tally unit -- sh -c 'echo "60%: Checks: 5, Failures: 1, Errors: 1"; exit 1'
+tally e2e -- sh -c 'echo "e2e: 7 passed, 0 failed"'
+tally replay -- false
+tally crash -- true
+tally crash -- sh -c 'echo "x: 3 passed, 0 failed"; exit 1'
+printf 'unit 3 2\ne2e 7 0\nreplay 0 1\ncrash 1 0\ncrash 3 1\n' >"$tmp/want"
+cmp -s "$tmp/results" "$tmp/want" && ok "tally: the counts of each part" ||
+	{ bad "tally: the counts of each part"; diff "$tmp/want" "$tmp/results"; }
+sh tests/tally.sh --summary "$tmp/results" >"$tmp/out"
+rc=$?
+[ "$rc" -ne 0 ] && [ "$(cat "$tmp/out")" = "check: 14 passed, 4 failed" ] &&
+	ok "tally: the verdict adds up, failures fail" || bad "tally: verdict '$(cat "$tmp/out")' exit $rc"
+printf 'unit 3 0\n' >"$tmp/results"
+sh tests/tally.sh --summary "$tmp/results" >"$tmp/out"
+rc=$?
+expect "tally: no failure passes"
+
+# make check itself: every part runs although one fails, the last line is
+# the verdict and the status says it (a part with no rule stops before
+# counting: one failure).  Make's own "*** Error" line goes to stderr.
+$MAKE --no-print-directory check CHECK_PARTS="nosuchpart replay" CHECK_FILE="$tmp/inner" \
+	>"$tmp/out" 2>/dev/null
+rc=$?
+last=$(tail -1 "$tmp/out")
+case $rc:$last in
+0:*) bad "make check with a failed part exits 0" ;;
+*:"check: "[1-9]*" passed, 1 failed") ok "make check: the parts after a failed one run, '$last'" ;;
+*) bad "make check's last line: '$last'" ;;
+esac
+# and the objects of the replays are kept: nothing left to build
+$MAKE --no-print-directory -n replay >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && ! grep -q -e ' -c ' -e '^rm ' "$tmp/out"; then
+	ok "replay after make check builds nothing, deletes nothing"
+else
+	bad "replay after make check rebuilds:"; grep -e ' -c ' -e '^rm ' "$tmp/out" | head -3
+fi
+
+echo "build: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

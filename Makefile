@@ -12,18 +12,34 @@ BINDIR_INSTALL = $(PREFIX)/bin
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS = zlib msgpack jansson libxxhash
+PKGS = zlib msgpack jansson libxxhash gsl
+# A package pkg-config cannot find stops the build here, named (else the
+# compiler would fail later on a missing header, far from the cause);
+# `make clean` needs none.  Check is only the unit tests' (their objects' rule).
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
+PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo y),,$(p))))
+ifneq ($(PKG_MISSING),)
+$(error pkg-config ($(PKG_CONFIG)) finds no package $(PKG_MISSING): install it (scripts/install-deps.sh) or set PKG_CONFIG_PATH)
+endif
+endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-GSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags gsl 2>/dev/null)
-GSL_LIBS := $(shell $(PKG_CONFIG) --libs gsl 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 # ISA-L's igzip inflates about 3x faster than zlib; zlib stays the fallback.
+# Which one is said once a build (by the make run, not its sub-makes).
 ISAL := $(shell $(PKG_CONFIG) --exists libisal 2>/dev/null && echo 1)
 ifeq ($(ISAL),1)
 PKG_CFLAGS += -DSL_HAVE_ISAL $(shell $(PKG_CONFIG) --cflags libisal)
 PKG_LIBS += $(shell $(PKG_CONFIG) --libs libisal)
+INFLATE = ISA-L
+else
+INFLATE = zlib (libisal not found)
+endif
+ifeq ($(MAKELEVEL),0)
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
+$(info inflate: $(INFLATE))
+endif
 endif
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
@@ -44,9 +60,9 @@ B = build-fuzz
 else
 B = build
 endif
-SL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -pthread -Ilib $(PKG_CFLAGS) $(GSL_CFLAGS)
+SL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -pthread -Ilib $(PKG_CFLAGS)
 SL_LDFLAGS = $(OPT) -pthread
-LIBS = $(PKG_LIBS) -lcsv $(GSL_LIBS) -lm
+LIBS = $(PKG_LIBS) -lcsv -lm
 
 # Binaries go to bin/ (normal build) or build-san/bin/ (sanitizer build).
 ifneq ($(SANITIZE)$(FUZZ),)
@@ -102,6 +118,31 @@ $(BIN)/shiplog-gen: $(GEN_SRC:%.c=$(B)/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# Test hooks (SL_TEST_HOOKS): the kill test's SHIPLOG_CRASH_AT of
+# lib/sl_store.c and the fuzz harness's checksum switch of lib/sl_colfile.c
+# are compiled only into a library of their own, $(B)/hooks/, that the
+# crash tests and the fuzz harnesses link; bin/ never has them.
+HOOK_SRC = lib/sl_store.c lib/sl_colfile.c
+HOOK_OBJ = $(HOOK_SRC:%.c=$(B)/hooks/%.o)
+HOOK_A = $(B)/hooks/libshiplog.a
+HOOK_BIN = $(B)/hooks/bin
+
+$(B)/hooks/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SL_CFLAGS) -DSL_TEST_HOOKS $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(HOOK_A): $(filter-out $(HOOK_SRC:%.c=$(B)/%.o),$(LIB_OBJ)) $(HOOK_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(HOOK_BIN)/shiplog-ingest: $(INGEST_SRC:%.c=$(B)/%.o) $(HOOK_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(HOOK_BIN)/shiplog-gen: $(GEN_SRC:%.c=$(B)/%.o) $(HOOK_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # Unit tests: every tests/unit/test_NAME.c defines `Suite *suite_NAME(void)`;
 # the list of suites is generated so adding a file is all it takes.
 $(B)/tests/unit/suites.h: $(UNIT_SRC)
@@ -112,6 +153,7 @@ $(B)/tests/unit/suites.h: $(UNIT_SRC)
 
 $(B)/tests/unit/runner.o: $(B)/tests/unit/suites.h
 $(B)/tests/unit/%.o: tests/unit/%.c
+	@$(PKG_CONFIG) --exists check || { echo "pkg-config ($(PKG_CONFIG)) finds no package check: the unit tests need it (scripts/install-deps.sh)" >&2; exit 1; }
 	@mkdir -p $(dir $@)
 	$(CC) $(SL_CFLAGS) $(CHECK_CFLAGS) -Iingest -Ianalyze -Ireport -I$(B)/tests/unit $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -131,11 +173,11 @@ $(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(B)/ingest/deplog.o $(B)/inges
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 INGEST_TESTED = $(filter-out $(B)/ingest/main.o $(B)/ingest/cli.o,$(INGEST_SRC:%.c=$(B)/%.o))
-FUZZ_LINK = $(B)/tests/fuzz/util.o $(B)/tests/fuzz/glue.o $(INGEST_TESTED) $(ANALYZE_TESTED) $(LIB_A)
+FUZZ_LINK = $(B)/tests/fuzz/util.o $(B)/tests/fuzz/glue.o $(INGEST_TESTED) $(ANALYZE_TESTED) $(HOOK_A)
 
 $(B)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_CFLAGS) -Iingest -Ianalyze $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(SL_CFLAGS) -DSL_TEST_HOOKS -Iingest -Ianalyze $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/fuzz/replay-%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(FUZZ_LINK)
 	@mkdir -p $(dir $@)
@@ -163,14 +205,15 @@ $(B)/tests/faultfs.so: tests/crash/faultfs.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -fPIC -shared -o $@ $< -ldl
 
-crash: all $(B)/tests/faultfs.so
-	@st=0; BIN=$(CURDIR)/$(BIN) $(TALLY) crash -- sh tests/crash/kill.sh || st=1; \
+# The kill test runs the binaries with the test hooks.
+crash: all $(B)/tests/faultfs.so $(HOOK_BIN)/shiplog-ingest $(HOOK_BIN)/shiplog-gen
+	@st=0; BIN=$(CURDIR)/$(HOOK_BIN) $(TALLY) crash -- sh tests/crash/kill.sh || st=1; \
 	BIN=$(CURDIR)/$(BIN) FAULTFS=$(B)/tests/faultfs.so $(TALLY) crash -- \
 		sh tests/crash/faults.sh || st=1; exit $$st
 
 # The long version: every commit step, a bigger store, more timed kills.
-check-crash: all $(B)/tests/faultfs.so
-	BIN=$(CURDIR)/$(BIN) sh tests/crash/kill.sh 20000 10 all
+check-crash: all $(B)/tests/faultfs.so $(HOOK_BIN)/shiplog-ingest $(HOOK_BIN)/shiplog-gen
+	BIN=$(CURDIR)/$(HOOK_BIN) sh tests/crash/kill.sh 20000 10 all
 	BIN=$(CURDIR)/$(BIN) FAULTFS=$(B)/tests/faultfs.so sh tests/crash/faults.sh
 
 FUZZ_TIME ?= 60
@@ -242,8 +285,11 @@ $(B)/tests/bench/%.o: tests/bench/%.c
 bench: all $(B)/bench-ols $(B)/bench/mlbench
 	sh scripts/bench.sh
 
+# Regenerates data/sample/ (SAMPLE_DIR) from the generator's seed, byte
+# for byte as committed (data/sample/README.md).
+SAMPLE_DIR = data/sample
 sample: $(BIN)/shiplog-gen
-	sh scripts/make-sample.sh
+	BIN=$(BIN) sh scripts/make-sample.sh $(SAMPLE_DIR)
 
 install: $(PROGS)
 	mkdir -p $(DESTDIR)$(BINDIR_INSTALL)
@@ -252,9 +298,9 @@ install: $(PROGS)
 	chmod 755 $(DESTDIR)$(BINDIR_INSTALL)/shiplog-nightly
 
 clean:
-	rm -rf build build-san build-fuzz bin out
+	rm -rf build build-san build-tsan build-fuzz bin out
 
 .PHONY: all check unit e2e replay crash build-test check-crash check-valgrind check-threads check-browser fuzz golden \
 	demo bench sample install clean
 
--include $(LIB_OBJ:.o=.d) $(wildcard $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/scripts/bench/*.d $(B)/tests/bench/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)
+-include $(LIB_OBJ:.o=.d) $(wildcard $(B)/hooks/lib/*.d $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/scripts/bench/*.d $(B)/tests/bench/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)

@@ -1,9 +1,10 @@
 #!/bin/sh
 # tests/build/run.sh - the build itself (`make check` runs it last, as its
-# part "build-test"): make check's verdict, kept objects and the hygiene of the
-# Makefile.  Each check prints "ok: ..." or "FAIL: ..."; the last line
-# counts them.  Run from the top of the tree; MAKE and B as the calling
-# make has them (B: build, build-san ...).
+# part "build-test"): make check's verdict, kept objects and the hygiene of
+# the Makefile (clean, a missing package, the inflate found, make sample,
+# test hooks only in the test build's library).  Each check prints
+# "ok: ..." or "FAIL: ..."; the last line counts them.  Run from the top of
+# the tree; MAKE and B as the calling make has them (B: build, build-san).
 #
 #   MAKE=make B=build sh tests/build/run.sh
 set -u
@@ -59,6 +60,46 @@ if [ "$rc" -eq 0 ] && ! grep -q -e ' -c ' -e '^rm ' "$tmp/out"; then
 	ok "replay after make check builds nothing, deletes nothing"
 else
 	bad "replay after make check rebuilds:"; grep -e ' -c ' -e '^rm ' "$tmp/out" | head -3
+fi
+
+# Build hygiene.  make clean leaves no build directory of any flavour (in a
+# copy of the Makefile: this tree's builds stay).
+mkdir -p "$tmp/clean"
+cp Makefile "$tmp/clean/"
+(cd "$tmp/clean" && mkdir -p build build-san build-tsan build-fuzz bin out &&
+	env -u MAKEFLAGS -u MAKELEVEL $MAKE -s clean >/dev/null 2>&1)
+left=$(cd "$tmp/clean" && ls -d build* bin out 2>/dev/null | tr '\n' ' ')
+[ -z "$left" ] && ok "make clean removes every build directory" || bad "make clean leaves $left"
+# a package pkg-config cannot find is named when the build starts
+env -u MAKEFLAGS -u MAKELEVEL $MAKE -n all PKGS="zlib shiplog-no-such-package" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -ne 0 ] && grep -q "finds no package shiplog-no-such-package" "$tmp/out" &&
+	ok "a missing package is named" || { bad "a missing package is not named (exit $rc)"; head -3 "$tmp/out"; }
+# which inflate was found is said once, also by a make that runs makes
+env -u MAKEFLAGS -u MAKELEVEL $MAKE -n all >"$tmp/out" 2>&1
+n1=$(grep -c '^inflate: \(ISA-L\|zlib (libisal not found)\)$' "$tmp/out")
+env -u MAKEFLAGS -u MAKELEVEL $MAKE -n check CHECK_PARTS=unit >"$tmp/out" 2>&1
+n2=$(grep -c '^inflate: ' "$tmp/out")
+[ "$n1" = 1 ] && [ "$n2" = 1 ] && ok "the inflate found is said once a build" ||
+	bad "the inflate found is said $n1 times by make, $n2 by make check"
+# make sample regenerates the bundled sample byte for byte
+$MAKE --no-print-directory sample SAMPLE_DIR="$tmp/sample" >"$tmp/out" 2>&1
+rc=$?
+for f in data/sample/*.csv.gz; do
+	cmp -s "$f" "$tmp/sample/${f##*/}" || rc=1
+done
+expect "make sample regenerates data/sample as committed"
+# the library users run has no test hook; the test build's has them
+if [ -e "$B/hooks/libshiplog.a" ]; then
+	if ! grep -q -e SHIPLOG_CRASH_AT -e sl_cfr_fuzz_skip_crc "$B/libshiplog.a" &&
+		grep -q SHIPLOG_CRASH_AT "$B/hooks/libshiplog.a" &&
+		grep -q sl_cfr_fuzz_skip_crc "$B/hooks/libshiplog.a"; then
+		ok "test hooks in $B/hooks/libshiplog.a only"
+	else
+		bad "test hooks: in $B/libshiplog.a, or not in $B/hooks/libshiplog.a"
+	fi
+else
+	bad "no $B/hooks/libshiplog.a (make crash builds it)"
 fi
 
 echo "build: $pass passed, $fail failed"

@@ -47,6 +47,15 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
 ifeq ($(DEVELOPER),1)
 WARN += -Werror
 endif
+# Build lines: "  CC  build/lib/sl_store.o" by default, the whole command
+# with V=1 (as kernel and git builds do), none with make -s.
+ifeq ($(V),1)
+say =
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+say = @
+else
+say = @printf '  %-3s %s\n' $(1) $(2);
+endif
 OPT = -O2 -g
 ifeq ($(SANITIZE),1)
 OPT = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -96,27 +105,27 @@ all: $(PROGS) $(TOOLS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(SL_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $(LIB_OBJ)
+	$(call say,AR,$@)$(AR) rcs $@ $(LIB_OBJ)
 
 $(BIN)/shiplog-ingest: $(INGEST_SRC:%.c=$(B)/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN)/shiplog-analyze: $(ANALYZE_SRC:%.c=$(B)/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN)/shiplog-report: $(REPORT_SRC:%.c=$(B)/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN)/shiplog-gen: $(GEN_SRC:%.c=$(B)/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # Test hooks (SL_TEST_HOOKS): the kill test's SHIPLOG_CRASH_AT of
 # lib/sl_store.c and the fuzz harness's checksum switch of lib/sl_colfile.c
@@ -129,19 +138,19 @@ HOOK_BIN = $(B)/hooks/bin
 
 $(B)/hooks/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_CFLAGS) -DSL_TEST_HOOKS $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(SL_CFLAGS) -DSL_TEST_HOOKS $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(HOOK_A): $(filter-out $(HOOK_SRC:%.c=$(B)/%.o),$(LIB_OBJ)) $(HOOK_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(call say,AR,$@)$(AR) rcs $@ $^
 
 $(HOOK_BIN)/shiplog-ingest: $(INGEST_SRC:%.c=$(B)/%.o) $(HOOK_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(HOOK_BIN)/shiplog-gen: $(GEN_SRC:%.c=$(B)/%.o) $(HOOK_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # Unit tests: every tests/unit/test_NAME.c defines `Suite *suite_NAME(void)`;
 # the list of suites is generated so adding a file is all it takes.
@@ -155,7 +164,7 @@ $(B)/tests/unit/runner.o: $(B)/tests/unit/suites.h
 $(B)/tests/unit/%.o: tests/unit/%.c
 	@$(PKG_CONFIG) --exists check || { echo "pkg-config ($(PKG_CONFIG)) finds no package check: the unit tests need it (scripts/install-deps.sh)" >&2; exit 1; }
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_CFLAGS) $(CHECK_CFLAGS) -Iingest -Ianalyze -Ireport -I$(B)/tests/unit $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(SL_CFLAGS) $(CHECK_CFLAGS) -Iingest -Ianalyze -Ireport -I$(B)/tests/unit $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # The unit tests also reach ingest's status-update log and metadata fast path, and the analyses (every analyze/ object but main).
 ANALYZE_TESTED = $(filter-out $(B)/analyze/main.o,$(ANALYZE_SRC:%.c=$(B)/%.o))
@@ -165,7 +174,7 @@ ANALYZE_TESTED = $(filter-out $(B)/analyze/main.o,$(ANALYZE_SRC:%.c=$(B)/%.o))
 REPORT_TESTED = $(if $(REPORT_SRC),$(addprefix $(B)/report/,out.o svg.o html.o mail.o stream.o))
 
 $(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(B)/ingest/deplog.o $(B)/ingest/jcanon.o $(ANALYZE_TESTED) $(REPORT_TESTED) $(LIB_A)
-	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
+	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
 # Fuzz harnesses (tests/fuzz/fuzz_NAME.c): `make check` replays each over
 # its regression corpus tests/fuzz/corpus/NAME/ with the plain driver
@@ -177,16 +186,16 @@ FUZZ_LINK = $(B)/tests/fuzz/util.o $(B)/tests/fuzz/glue.o $(INGEST_TESTED) $(ANA
 
 $(B)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_CFLAGS) -DSL_TEST_HOOKS -Iingest -Ianalyze $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(SL_CFLAGS) -DSL_TEST_HOOKS -Iingest -Ianalyze $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/fuzz/replay-%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(FUZZ_LINK)
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # libFuzzer binaries (make FUZZ=1 CC=clang, as tests/fuzz/run.sh does)
 $(B)/fuzz/fuzz-%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_LINK)
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_LDFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The harnesses' objects are kept (make would delete them as intermediate
 # files and rebuild them every run).
@@ -203,7 +212,7 @@ replay: $(FUZZ_NAMES:%=$(B)/fuzz/replay-%)
 # Crash consistency: the kill test and write faults (tests/crash/).
 $(B)/tests/faultfs.so: tests/crash/faultfs.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -O2 -fPIC -shared -o $@ $< -ldl
+	$(call say,LD,$@)$(CC) -std=c11 -D_GNU_SOURCE -O2 -fPIC -shared -o $@ $< -ldl
 
 # The kill test runs the binaries with the test hooks.
 crash: all $(B)/tests/faultfs.so $(HOOK_BIN)/shiplog-ingest $(HOOK_BIN)/shiplog-gen
@@ -239,7 +248,7 @@ check:
 # The build itself: make check's verdict, kept objects, the Makefile's
 # hygiene (tests/build/run.sh).
 build-test: all
-	@MAKE="$(MAKE)" B=$(B) $(TALLY) build -- sh tests/build/run.sh
+	@MAKE="$(MAKE)" B=$(B) BIN=$(CURDIR)/$(BIN) $(TALLY) build -- sh tests/build/run.sh
 
 # The end-to-end tests under valgrind (slow; not part of check).
 check-valgrind: all
@@ -261,8 +270,12 @@ e2e: all
 golden: all
 	BIN=$(CURDIR)/$(BIN) UPDATE=1 sh tests/e2e/run.sh
 
-demo: all
-	sh scripts/demo.sh
+# The build is silent here (its warnings and errors still show; V=1 shows
+# every command), so that what the demo prints is the pipeline's output.
+demo:
+	@echo "== build bin/ (make V=1 demo shows the commands)"
+	@$(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s) all
+	@BIN=$(BIN) sh scripts/demo.sh
 
 # Renders the sample's report in headless Chromium and checks the screenshot
 # is not blank (skips when Chromium is not installed); out/report.png.
@@ -271,16 +284,16 @@ check-browser: all
 
 # The least-squares fit next to gsl_multifit_linear (and numpy in bench.sh).
 $(B)/bench-ols: $(B)/scripts/bench/ols.o $(LIB_A)
-	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The isolation forest and DBSCAN timed on a store's feature matrix.
 $(B)/bench/mlbench: $(B)/tests/bench/mlbench.o $(ANALYZE_TESTED) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/tests/bench/%.o: tests/bench/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SL_CFLAGS) -Ianalyze $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(SL_CFLAGS) -Ianalyze $(CFLAGS) -MMD -MP -c -o $@ $<
 
 bench: all $(B)/bench-ols $(B)/bench/mlbench
 	sh scripts/bench.sh

@@ -4,12 +4,14 @@
 # the Makefile (clean, a missing package, the inflate found, make sample,
 # test hooks only in the test build's library).  Each check prints
 # "ok: ..." or "FAIL: ..."; the last line counts them.  Run from the top of
-# the tree; MAKE and B as the calling make has them (B: build, build-san).
+# the tree; MAKE, B and BIN as the calling make has them (B: build,
+# build-san; BIN: the binaries, bin or build-san/bin).
 #
-#   MAKE=make B=build sh tests/build/run.sh
+#   MAKE=make B=build BIN=bin sh tests/build/run.sh
 set -u
 MAKE=${MAKE:-make}
 B=${B:-build}
+BIN=${BIN:-bin}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shiplog-build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0
@@ -100,6 +102,39 @@ if [ -e "$B/hooks/libshiplog.a" ]; then
 	fi
 else
 	bad "no $B/hooks/libshiplog.a (make crash builds it)"
+fi
+
+# Quiet build lines by default, the whole command with V=1 (one object
+# built into a build directory of its own).
+env -u MAKEFLAGS -u MAKELEVEL $MAKE --no-print-directory B="$tmp/qb" "$tmp/qb/lib/sl_err.o" \
+	>"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && [ "$(grep -v '^inflate: ' "$tmp/out")" = "  CC  $tmp/qb/lib/sl_err.o" ] &&
+	ok "a build line is '  CC  FILE.o'" || { bad "build lines:"; head -3 "$tmp/out"; }
+rm -rf "$tmp/qb"
+env -u MAKEFLAGS -u MAKELEVEL $MAKE --no-print-directory B="$tmp/qb" V=1 "$tmp/qb/lib/sl_err.o" \
+	>"$tmp/out" 2>&1
+grep -q -- " -c -o $tmp/qb/lib/sl_err.o lib/sl_err.c" "$tmp/out" &&
+	ok "V=1 shows the commands" || { bad "V=1 shows no command:"; head -3 "$tmp/out"; }
+
+# The demo prints what a person reads: with make's two lines (the inflate
+# found, the build) at most 30 lines, the sample's damaged rows said once
+# with where they are, no warning about them, no number of many digits.
+OUT="$tmp/demo" BIN="$BIN" sh scripts/demo.sh >"$tmp/out" 2>&1
+rc=$?
+n=$(wc -l <"$tmp/out")
+if [ "$rc" -ne 0 ]; then
+	bad "make demo's script exits $rc"; tail -5 "$tmp/out"
+elif [ "$n" -gt 28 ]; then
+	bad "make demo prints $n lines and two of make's"
+elif grep -q ': warning: ' "$tmp/out"; then
+	bad "make demo shows warnings: $(grep -c ': warning: ' "$tmp/out")"
+elif ! grep -q '^note: the sample has rows damaged on purpose .*analyze.log$' "$tmp/out"; then
+	bad "make demo does not say the sample's rows are damaged on purpose"
+elif grep -E '[0-9]\.[0-9]{4,}' "$tmp/out"; then
+	bad "make demo prints numbers of many digits"
+else
+	ok "make demo prints $n lines (and make's two) a person reads"
 fi
 
 echo "build: $pass passed, $fail failed"

@@ -33,6 +33,7 @@ static const char usage[] =
 	"      --seed N           seed of the randomised analyses (default 1)\n"
 	"      --config FILE      thresholds, weights and tiers (docs/ANALYZE.md)\n"
 	"      --print TABLE      also print one result table as CSV on standard output\n"
+	"                         (an unknown name lists the tables and exits 2)\n"
 	"      --only A[,A...]    run only these analyses (after the success rates and\n"
 	"                         summary, which always run): dora, health, strategies,\n"
 	"                         alerts, canary, activity, scorecard, ... (docs/ANALYZE.md)\n"

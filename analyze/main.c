@@ -14,6 +14,7 @@
 #include "sl_result.h"
 #include "sl_scan.h"
 #include "sl_store.h"
+#include "sl_tables.h"
 #include "sl_value.h"
 #include "sl_version.h"
 #include "activity.h"
@@ -112,6 +113,58 @@ static int check_only(const char *list)
 			fputs(")\n", stderr);
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/* The analysis that writes each table of a run ("" for the success rates
+ * and summary, which always run); a table without one is a query's
+ * (gate_evaluation ...) and never reaches the file.  --print is checked
+ * against this before the store is opened, so a misspelt name costs no
+ * run.  A new table of a run needs its line here to be printable. */
+static const char *const table_owner[SL_T_COUNT] = {
+	[SL_T_SUCCESS_RATES] = "", [SL_T_SUMMARY] = "",
+	[SL_T_DORA] = "dora",
+	[SL_T_HEALTH_SCORES] = "health",
+	[SL_T_STRATEGIES] = "strategies",
+	[SL_T_ALERTS] = "alerts", [SL_T_ALERT_PRECISION] = "alerts",
+	[SL_T_ROLLBACK_DECISIONS] = "canary", [SL_T_CANARY_METRICS] = "canary",
+	[SL_T_CANARY_JUDGEMENTS] = "canary",
+	[SL_T_PREDICTIONS] = "predict", [SL_T_DURATION_MODEL] = "predict",
+	[SL_T_DURATION_BACKTEST] = "predict", [SL_T_SUCCESS_BACKTEST] = "predict",
+	[SL_T_ROLLBACK_CAUSES] = "predict", [SL_T_ROLLBACK_RISK] = "predict",
+	[SL_T_ROLLBACK_RISK_BACKTEST] = "predict",
+	[SL_T_VERSIONS] = "versions", [SL_T_ADOPTION] = "versions",
+	[SL_T_REGRESSIONS] = "versions",
+	[SL_T_FEATURES] = "features", [SL_T_ANOMALIES] = "features",
+	[SL_T_PATTERNS] = "features", [SL_T_CLUSTERS] = "features",
+	[SL_T_HEATMAP] = "activity", [SL_T_TIMELINE] = "activity",
+	[SL_T_ACTIVE_DEPLOYMENTS] = "activity",
+	[SL_T_SCORECARD] = "scorecard",
+	[SL_T_PIPELINES] = "pipelines", [SL_T_STAGES] = "pipelines",
+	[SL_T_PIPELINE_SUGGESTIONS] = "pipelines", [SL_T_PIPELINE_FACTORS] = "pipelines",
+	[SL_T_GATES] = "pipelines",
+};
+
+/* --print names a table the run writes, of an analysis --only keeps. */
+static int check_print(const char *name, const char *only)
+{
+	const struct sl_tdef *d = sl_tdef_find(name);
+	const char *owner = d ? table_owner[d->id] : NULL;
+	int n = 0;
+
+	if (!owner) {
+		fprintf(stderr, "shiplog-analyze: --print: no table '%s' (tables:", name);
+		for (int i = 0; i < SL_T_COUNT; i++)
+			if (table_owner[i])
+				fprintf(stderr, "%s %s", n++ ? "," : "", sl_tdef(i)->name);
+		fputs(")\n", stderr);
+		return -1;
+	}
+	if (*owner && !listed(only, owner)) {
+		fprintf(stderr, "shiplog-analyze: --print: table '%s' is written by analysis '%s', "
+			"which --only leaves out\n", name, owner);
+		return -1;
 	}
 	return 0;
 }
@@ -342,7 +395,7 @@ int main(int argc, char **argv)
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
 		return rc;
-	if (p.only && check_only(p.only))
+	if ((p.only && check_only(p.only)) || (p.print && check_print(p.print, p.only)))
 		return 2;
 	gsl_set_error_handler_off(); /* GSL reports through return values */
 	/* Arrays of a row per deployment come from mmap and go back to the

@@ -60,8 +60,11 @@ void sl_cfw_abort(struct sl_cfw *w);
 /* Maps path and reads its trailer, footer and header (checking their
  * CRC-32s and the format version).  Does not read column data. */
 int sl_cfr_open(struct sl_cfr **r, const char *path, struct sl_errctx *err);
-/* For tests/fuzz only: reads on even when a checksum does not match. */
+#ifdef SL_TEST_HOOKS
+/* For tests/fuzz only, in the test build's library: reads on even when a
+ * checksum does not match. */
 void sl_cfr_fuzz_skip_crc(int on);
+#endif
 void sl_cfr_close(struct sl_cfr *r);
 /* Checks the whole-file CRC-32 (reads every byte). */
 int sl_cfr_verify(const struct sl_cfr *r, struct sl_errctx *err);

@@ -247,10 +247,12 @@ static int write_manifest(struct sl_store *st, struct sl_errctx *err)
 	return sl_store_stage_rename(st, tmp, final);
 }
 
-/* Test hook of the kill test (tests/crash/): with SHIPLOG_CRASH_AT=N in
- * the environment, the process kills itself with SIGKILL at the N-th
+#ifdef SL_TEST_HOOKS
+/* Test hook of the kill test (tests/crash/), compiled only into the test
+ * build's library (the Makefile's SL_TEST_HOOKS): with SHIPLOG_CRASH_AT=N
+ * in the environment, the process kills itself with SIGKILL at the N-th
  * step of its commits, so that every step between two durable states is
- * tried.  Without the variable it costs one getenv per process. */
+ * tried.  A released binary never reads the variable. */
 static void crashpoint(void)
 {
 	static long at = -1, seen;
@@ -263,6 +265,11 @@ static void crashpoint(void)
 	if (at > 0 && ++seen == at)
 		raise(SIGKILL);
 }
+#else
+static void crashpoint(void)
+{
+}
+#endif
 
 /* ---- journal ---- */
 

@@ -5,18 +5,19 @@
 # A store holds a first ingest; a second ingest (new days and days shared
 # with the first, status updates of stored deployments, damaged rows) is
 # killed (1) at every step of its commit, through the SHIPLOG_CRASH_AT
-# hook of lib/sl_store.c, and (2) at TIMED moments spread over its run.
+# hook of lib/sl_store.c (in the test build only: `make crash` builds
+# build/hooks/bin with it), and (2) at TIMED moments spread over its run.
 # After each kill: --verify passes (the store opens, every checksum holds)
 # and a rerun of the second ingest gives exactly the rows, rejects and
 # manifest of a run that was never killed.
 #
-#   BIN=bin sh tests/crash/kill.sh [DEPLOYMENTS [TIMED [all]]]
+#   BIN=build/hooks/bin sh tests/crash/kill.sh [DEPLOYMENTS [TIMED [all]]]
 #
 # Defaults: 3000 deployments, 3 timed kills, and a sample of the commit
 # steps (the first five, the quarters and the last two); `all` tries
 # every step (make check-crash).
 set -u
-BIN=${BIN:-bin}
+BIN=${BIN:-build/hooks/bin}
 rows=${1:-3000}
 timed=${2:-3}
 every=${3:-}

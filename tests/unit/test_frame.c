@@ -241,6 +241,23 @@ START_TEST(test_any_append_order)
 }
 END_TEST
 
+/* A frame of three deployments with these ids, started at one time (so
+ * in the order of their ids). */
+static void ids_frame(struct frame *f, const char *const *ids)
+{
+	size_t cap = 0, i;
+
+	ck_assert_int_eq(frame_begin(f), 0);
+	for (int j = 0; j < 3; j++) {
+		ck_assert_int_eq(frame_append(f, &cap, &i), 0);
+		ck_assert_int_eq(frame_set_id(f, i, ids[j], strlen(ids[j])), 0);
+		f->start[i] = t0;
+		f->agent[i] = code(f, "a");
+		f->env[i] = code(f, "production");
+	}
+	ck_assert_int_eq(frame_finish(f), 0);
+}
+
 /* Ids of one length are laid out in frame order without a reference a
  * row; ids of several lengths keep theirs; both read back the same. */
 START_TEST(test_id_layouts)
@@ -258,18 +275,10 @@ START_TEST(test_id_layouts)
 
 	for (int k = 0; k < 2; k++) {
 		struct frame f;
-		size_t cap = 0, i, n;
+		size_t n;
 		const char *s;
 
-		ck_assert_int_eq(frame_begin(&f), 0);
-		for (int j = 0; j < 3; j++) {
-			ck_assert_int_eq(frame_append(&f, &cap, &i), 0);
-			ck_assert_int_eq(frame_set_id(&f, i, uuids[k][j], 36), 0);
-			f.start[i] = t0;
-			f.agent[i] = code(&f, "a");
-			f.env[i] = code(&f, "production");
-		}
-		ck_assert_int_eq(frame_finish(&f), 0);
+		ids_frame(&f, uuids[k]);
 		ck_assert_ptr_null(f.id);
 		ck_assert_int_eq(f.id_uuid, !k);
 		ck_assert_uint_eq(f.id_len, 3 * (k ? 36 : 16));
@@ -285,18 +294,10 @@ START_TEST(test_id_layouts)
 	}
 	for (int k = 0; k < 2; k++) {
 		struct frame f;
-		size_t cap = 0, i, n;
+		size_t n;
 		const char *s;
 
-		ck_assert_int_eq(frame_begin(&f), 0);
-		for (int j = 0; j < 3; j++) {
-			ck_assert_int_eq(frame_append(&f, &cap, &i), 0);
-			ck_assert_int_eq(frame_set_id(&f, i, ids[k][j], strlen(ids[k][j])), 0);
-			f.start[i] = t0; /* one start: the order is by id */
-			f.agent[i] = code(&f, "a");
-			f.env[i] = code(&f, "production");
-		}
-		ck_assert_int_eq(frame_finish(&f), 0);
+		ids_frame(&f, ids[k]);
 		ck_assert(k ? f.id != NULL : f.id == NULL && f.id_fixed == 2);
 		s = frame_id(&f, 0, buf, &n);
 		ck_assert_int_eq(n, k ? 4 : 2);

@@ -75,6 +75,19 @@ done
 echo "--- pruning keeps the last N days"
 run -c nightly.conf --now 2026-04-10T00:00:00Z --keep-days 5
 ls reports | sed 's/^/  /'
+echo "--- reprocessing old days without --now keeps the reports it writes"
+# Retention counts from the newest night written (2024-06-05), not from the
+# clock: of the older reports there, the one within keep_days stays.
+"$BIN/shiplog-gen" --seed 7 --deployments 80 --start 2024-05-31 --days 5 --updates 0 \
+	--kinds deployments -o old/inbox/a >/dev/null
+mkdir -p old/reports/2024-03-01 old/reports/2024-04-10
+run --inbox old/inbox --store old/store --out old/reports --critical-exit 0 --keep-days 60 \
+	--reprocess --from 2024-06-01 --to 2024-06-05
+ls old/reports | sed 's/^/  /'
+echo "--- with keep_days 1, still none of the days this run wrote"
+run --inbox old/inbox --store old/store --out old/reports --critical-exit 0 --keep-days 1 \
+	--reprocess --from 2024-06-01 --to 2024-06-05
+ls old/reports | sed 's/^/  /'
 echo "--- misuse"
 run --store store
 run -c missing.conf

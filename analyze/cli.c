@@ -34,6 +34,10 @@ static const char usage[] =
 	"      --config FILE      thresholds, weights and tiers (docs/ANALYZE.md)\n"
 	"      --print TABLE      also print one result table as CSV on standard output\n"
 	"                         (an unknown name lists the tables and exits 2)\n"
+	"      --csv RULE         text in --print's CSV: spreadsheet (default: a text\n"
+	"                         that starts with = + - @ gets a leading apostrophe,\n"
+	"                         control characters become U+FFFD) or exact (every\n"
+	"                         value as computed, for other programs)\n"
 	"      --only A[,A...]    run only these analyses (after the success rates and\n"
 	"                         summary, which always run): dora, health, strategies,\n"
 	"                         alerts, canary, activity, scorecard, ... (docs/ANALYZE.md)\n"
@@ -73,6 +77,7 @@ static const struct option opts[] = {
 	{"arg", required_argument, NULL, 'R'},
 	{"json", no_argument, NULL, 'J'},
 	{"print", required_argument, NULL, 'P'},
+	{"csv", required_argument, NULL, 'Y'},
 	{"only", required_argument, NULL, 'O'},
 	{"wait-lock", required_argument, NULL, 'W'},
 	{"jobs", required_argument, NULL, 'K'},
@@ -139,6 +144,11 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 				return misuse("--seed wants a number, not '%s'", optarg);
 			break;
 		case 'P': p->print = optarg; break;
+		case 'Y':
+			if (strcmp(optarg, "exact") && strcmp(optarg, "spreadsheet"))
+				return misuse("--csv wants exact or spreadsheet, not '%s'", optarg);
+			p->print_exact = !strcmp(optarg, "exact");
+			break;
 		case 'O': p->only = optarg; break;
 		case 'C': p->config_path = optarg; break;
 		case 'Q': p->query = optarg; break;

@@ -12,6 +12,7 @@ struct analyze_params {
 	const char *store;
 	const char *out;     /* -o analysis.msgpack */
 	const char *print;   /* --print TABLE: CSV to stdout */
+	int print_exact;     /* --csv exact: --print's text as stored, not neutralised */
 	const char *only;    /* --only A,B: these analyses only (NULL: all) */
 	int64_t from, to;    /* window by start_time, ms; SL_TIME_MIN/MAX = open */
 	int64_t now;         /* --now, or the clock */

@@ -449,7 +449,8 @@ int main(int argc, char **argv)
 			print_no_table(a, p.print);
 			goto out;
 		}
-		if (sl_table_write_csv_flags(t, stdout, SL_CSV_NEUTRALISE) || fflush(stdout)) {
+		if (sl_table_write_csv_flags(t, stdout, p.print_exact ? 0 : SL_CSV_NEUTRALISE) ||
+		    fflush(stdout)) {
 			errorf("cannot write standard output: %s", strerror(errno));
 			goto out;
 		}

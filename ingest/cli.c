@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sl_cimap.h"
+#include "sl_result.h"
 #include "sl_version.h"
 
 static const char usage[] =
@@ -43,6 +44,10 @@ static const char usage[] =
 	"      --buffer-rows N    rows held in memory before spilling (default 262144)\n"
 "      --dump KIND[:DAY]  print the stored rows of KIND (one day, or all) as\n"
 	"                         CSV on standard output, then exit\n"
+	"      --csv RULE         text in --dump's CSV: exact (default: every value as\n"
+	"                         stored, for other programs) or spreadsheet (a text\n"
+	"                         that starts with = + - @ gets a leading apostrophe,\n"
+	"                         control characters become U+FFFD)\n"
 	"      --verify           check every partition file's checksums, then exit\n"
 	"  -q, --quiet            no progress line and no summary\n"
 	"  -h, --help             this help\n"
@@ -64,6 +69,7 @@ static const struct option opts[] = {
 	{"wait-lock", required_argument, NULL, 'W'},
 	{"buffer-rows", required_argument, NULL, 'B'},
 	{"dump", required_argument, NULL, 'D'},
+	{"csv", required_argument, NULL, 'Y'},
 	{"verify", no_argument, NULL, 'C'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -246,6 +252,14 @@ int cli_parse(int argc, char **argv, struct ingest_params *p)
 			break;
 		case 'D':
 			p->dump = optarg;
+			break;
+		case 'Y':
+			if (!strcmp(optarg, "exact"))
+				p->csv_flags = 0;
+			else if (!strcmp(optarg, "spreadsheet"))
+				p->csv_flags = SL_CSV_NEUTRALISE;
+			else
+				return misuse("--csv wants exact or spreadsheet, not '%s'", optarg);
 			break;
 		case 'C':
 			p->verify = 1;

@@ -25,6 +25,7 @@ struct ingest_params {
 	int wait_lock;            /* seconds to wait for another run's lock */
 	size_t max_buffered_rows; /* memory bound of the partition buffers */
 	const char *dump;    /* --dump KIND[:DAY] */
+	unsigned csv_flags;  /* --csv: 0 exact (default), SL_CSV_NEUTRALISE */
 	int verify;          /* --verify */
 	char **files;
 	int nfiles;

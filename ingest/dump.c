@@ -10,7 +10,7 @@
 #include "sl_value.h"
 
 static int dump_file(struct sl_store *st, enum sl_kind kind, int64_t day,
-		     struct sl_batch *b, FILE *out, struct sl_errctx *err)
+		     struct sl_batch *b, unsigned csv_flags, FILE *out, struct sl_errctx *err)
 {
 	char path[PATH_MAX];
 	struct sl_cfr *r;
@@ -24,14 +24,14 @@ static int dump_file(struct sl_store *st, enum sl_kind kind, int64_t day,
 		if ((rc = sl_cfr_read_group(r, g, NULL, b, err)))
 			break;
 		for (size_t i = 0; i < b->n; i++)
-			sl_rowfmt_csv_row(out, b, i);
+			sl_rowfmt_csv_row_flags(out, b, i, csv_flags);
 	}
 	sl_cfr_close(r);
 	return rc;
 }
 
-int dump_kind(struct sl_store *st, enum sl_kind kind, const char *day_s, FILE *out,
-	      struct sl_errctx *err)
+int dump_kind(struct sl_store *st, enum sl_kind kind, const char *day_s, unsigned csv_flags,
+	      FILE *out, struct sl_errctx *err)
 {
 	struct sl_batch *b = sl_batch_new(kind, 65536);
 	int64_t *days = NULL, one;
@@ -48,7 +48,7 @@ int dump_kind(struct sl_store *st, enum sl_kind kind, const char *day_s, FILE *o
 			sl_batch_free(b);
 			return sl_err_set(err, SL_EINVAL, NULL, 0, "bad day '%s'", day_s);
 		}
-		rc = dump_file(st, kind, one, b, out, err);
+		rc = dump_file(st, kind, one, b, csv_flags, out, err);
 		sl_batch_free(b);
 		return rc;
 	}
@@ -57,9 +57,9 @@ int dump_kind(struct sl_store *st, enum sl_kind kind, const char *day_s, FILE *o
 		return rc;
 	}
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = dump_file(st, kind, days[i], b, out, err);
+		rc = dump_file(st, kind, days[i], b, csv_flags, out, err);
 	if (!rc && undated)
-		rc = dump_file(st, kind, SL_DAY_NONE, b, out, err);
+		rc = dump_file(st, kind, SL_DAY_NONE, b, csv_flags, out, err);
 	free(days);
 	sl_batch_free(b);
 	return rc;

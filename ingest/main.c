@@ -425,7 +425,7 @@ static int inspect(const struct ingest_params *p)
 			sl_store_close(st);
 			return 2;
 		}
-		rc = dump_kind(st, k, colon ? colon + 1 : NULL, stdout, &err);
+		rc = dump_kind(st, k, colon ? colon + 1 : NULL, p->csv_flags, stdout, &err);
 		if (rc)
 			report(&err, NULL);
 		if (fflush(stdout) && !rc) {

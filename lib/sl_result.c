@@ -397,6 +397,11 @@ static void csv_text(FILE *out, const char *s, unsigned flags)
 	fputc('"', out);
 }
 
+void sl_csv_write_text(FILE *out, const char *s, unsigned flags)
+{
+	csv_text(out, s, flags);
+}
+
 int sl_table_write_csv(const struct sl_table *t, FILE *out)
 {
 	return sl_table_write_csv_flags(t, out, 0);

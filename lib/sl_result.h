@@ -107,6 +107,9 @@ int sl_table_write_csv(const struct sl_table *t, FILE *out);
  * number columns are never touched. */
 #define SL_CSV_NEUTRALISE 1u
 int sl_table_write_csv_flags(const struct sl_table *t, FILE *out, unsigned flags);
+/* One text field under the same rule (quoted when needed; flags as above),
+ * for CSV written elsewhere (sl_rowfmt) to follow the same rule. */
+void sl_csv_write_text(FILE *out, const char *s, unsigned flags);
 /* The two halves: the header row alone, and the rows alone (a table read
  * group by group is written as one header and each group's rows). */
 int sl_table_write_csv_head(const struct sl_table *t, FILE *out);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_buf.h"
+#include "sl_result.h"
 #include "sl_value.h"
 
 void sl_fmt_double(double v, char *buf, size_t n)
@@ -26,6 +28,18 @@ static void put_str(FILE *out, const char *s, size_t n)
 		csv_fwrite(out, s, n);
 }
 
+/* The spreadsheet rule lives in sl_result.c and wants a C string: the
+ * stored text is copied once.  On allocation failure the field is written
+ * empty rather than unneutralised. */
+static void put_str_neutral(FILE *out, const char *s, size_t n)
+{
+	struct sl_buf b = SL_BUF_INIT;
+
+	if (!sl_buf_add(&b, s, n) && !sl_buf_addc(&b, '\0'))
+		sl_csv_write_text(out, b.data, SL_CSV_NEUTRALISE);
+	sl_buf_release(&b);
+}
+
 void sl_rowfmt_csv_header(FILE *out, enum sl_kind kind)
 {
 	const struct sl_kind_def *k = sl_kind_def(kind);
@@ -36,6 +50,11 @@ void sl_rowfmt_csv_header(FILE *out, enum sl_kind kind)
 }
 
 void sl_rowfmt_csv_row(FILE *out, const struct sl_batch *b, size_t r)
+{
+	sl_rowfmt_csv_row_flags(out, b, r, 0);
+}
+
+void sl_rowfmt_csv_row_flags(FILE *out, const struct sl_batch *b, size_t r, unsigned flags)
 {
 	char buf[64];
 
@@ -51,7 +70,10 @@ void sl_rowfmt_csv_row(FILE *out, const struct sl_batch *b, size_t r)
 			size_t n;
 			const char *s = sl_batch_get_str(b, c, r, &n);
 
-			put_str(out, s, n);
+			if (flags & SL_CSV_NEUTRALISE)
+				put_str_neutral(out, s, n);
+			else
+				put_str(out, s, n);
 			break;
 		}
 		case SL_I64:

@@ -13,6 +13,9 @@
 void sl_fmt_double(double v, char *buf, size_t n);
 void sl_rowfmt_csv_header(FILE *out, enum sl_kind kind);
 void sl_rowfmt_csv_row(FILE *out, const struct sl_batch *b, size_t r);
+/* The same with the CSV rule of sl_result.h: 0 writes text exactly as
+ * stored (a data export), SL_CSV_NEUTRALISE for a spreadsheet. */
+void sl_rowfmt_csv_row_flags(FILE *out, const struct sl_batch *b, size_t r, unsigned flags);
 /* A new JSON object of row r (every column; null as JSON null); NULL on
  * allocation failure.  The caller owns it. */
 json_t *sl_rowfmt_json(const struct sl_batch *b, size_t r);

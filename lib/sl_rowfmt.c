@@ -29,13 +29,17 @@ static void put_str(FILE *out, const char *s, size_t n)
 }
 
 /* The spreadsheet rule lives in sl_result.c and wants a C string: the
- * stored text is copied once.  On allocation failure the field is written
- * empty rather than unneutralised. */
+ * stored text is copied once, a NUL written as U+FFFD as a result table
+ * holds it.  On allocation failure the field is written empty rather than
+ * unneutralised. */
 static void put_str_neutral(FILE *out, const char *s, size_t n)
 {
 	struct sl_buf b = SL_BUF_INIT;
+	int rc = 0;
 
-	if (!sl_buf_add(&b, s, n) && !sl_buf_addc(&b, '\0'))
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = s[i] ? sl_buf_addc(&b, s[i]) : sl_buf_add(&b, "\xEF\xBF\xBD", 3);
+	if (!rc && !sl_buf_addc(&b, '\0'))
 		sl_csv_write_text(out, b.data, SL_CSV_NEUTRALISE);
 	sl_buf_release(&b);
 }

@@ -338,7 +338,8 @@ static void near_offer(struct near *best, int *nb, const char *want, const char 
 }
 
 int name_unknown(const struct sl_store *st, const enum sl_kind *kinds, size_t nk,
-		 const char *col, const char *what, const char *name, struct sl_errctx *err)
+		 const char *col, const char *what, const char *name, int warn,
+		 struct sl_errctx *err)
 {
 	struct near best[NEAR_N];
 	int nb = 0, found = 0, rc = SL_OK;
@@ -372,7 +373,8 @@ int name_unknown(const struct sl_store *st, const enum sl_kind *kinds, size_t nk
 	}
 	if (found)
 		return 0;
-	fprintf(stderr, "shiplog-analyze: no %s '%s' in the store", what, name);
+	fprintf(stderr, "shiplog-analyze: %sno %s '%s' in the store", warn ? "warning: " : "",
+		what, name);
 	for (int i = 0; i < nb; i++)
 		fprintf(stderr, "%s%.*s", i ? ", " : " (nearest: ", (int)best[i].n, best[i].s);
 	fprintf(stderr, "%s\n", nb ? ")" : " (it holds none)");
@@ -380,14 +382,15 @@ int name_unknown(const struct sl_store *st, const enum sl_kind *kinds, size_t nk
 }
 
 int agent_env_unknown(const struct analyze_params *p, const struct sl_store *st,
-		      const enum sl_kind *kinds, size_t nk, struct sl_errctx *err)
+		      const enum sl_kind *kinds, size_t nk, int warn, struct sl_errctx *err)
 {
 	int ra = 0, re = 0;
 
-	if (p->agent && (ra = name_unknown(st, kinds, nk, "agent_id", "agent", p->agent, err)) < 0)
+	if (p->agent && (ra = name_unknown(st, kinds, nk, "agent_id", "agent", p->agent, warn, err)) < 0)
 		return ra;
 	if (p->env &&
-	    (re = name_unknown(st, kinds, nk, "environment", "environment", p->env, err)) < 0)
+	    (re = name_unknown(st, kinds, nk, "environment", "environment", p->env, warn,
+				 err)) < 0)
 		return re;
 	return ra || re;
 }

@@ -946,7 +946,7 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 
 		q.agent = agent_rows ? NULL : p->agent;
 		q.env = env_rows ? NULL : p->env;
-		if ((rc = agent_env_unknown(&q, st, &kind, 1, err)))
+		if ((rc = agent_env_unknown(&q, st, &kind, 1, 0, err)))
 			goto out;
 	}
 	rc = SL_ENOMEM;

@@ -248,7 +248,7 @@ static int history_query(const struct analyze_params *p, const struct sl_store *
 			  p->env ? "environment" : NULL, p->env, &d, err)))
 		return rc;
 	/* an empty answer for a name the store never saw is a typo, not news */
-	if (!d->n && (rc = agent_env_unknown(p, st, kinds, 1, err))) {
+	if (!d->n && (rc = agent_env_unknown(p, st, kinds, 1, 0, err))) {
 		sl_batch_free(d);
 		return rc;
 	}
@@ -289,7 +289,7 @@ static int versions_query(const struct analyze_params *p, const struct sl_store 
 	if ((rc = collect(st, SL_KIND_VERSIONS, p->from, p->to, "agent_id", p->agent,
 			  p->env ? "environment" : NULL, p->env, &d, err)))
 		return rc;
-	if (!d->n && (rc = agent_env_unknown(p, st, &vkind, 1, err))) {
+	if (!d->n && (rc = agent_env_unknown(p, st, &vkind, 1, 0, err))) {
 		sl_batch_free(d);
 		return rc;
 	}

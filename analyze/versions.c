@@ -567,7 +567,7 @@ static int agent_unknown(const struct analyze_params *p, const struct sl_store *
 {
 	static const enum sl_kind kind = SL_KIND_VERSIONS;
 
-	return name_unknown(st, &kind, 1, "agent_id", "agent", p->agent, err);
+	return name_unknown(st, &kind, 1, "agent_id", "agent", p->agent, 0, err);
 }
 
 /* The rows of src (the adoption table) of that version (all when NULL). */

@@ -915,7 +915,7 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	struct rterms *rt = NULL;
 	double num[T_NUM], pred = NAN, lo = NAN, hi = NAN, mean, slo, shi;
 	const char *strat = query_arg(p, "strategy"), *at = query_arg(p, "at"), *conf;
-	int rc, level;
+	int rc, level, said = 0;
 
 	memset(&pl, 0, sizeof(pl));
 	if (arg_num(p, "instances", 1, 1e9, &pl.target) ||
@@ -938,16 +938,18 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 		agent_rows += w.agent == pl.agent;
 		env_rows += w.env == pl.env;
 	}
-	/* a name the window never saw: a typo when the store never saw it
-	 * either (said with the nearest names), else a plan without history */
+	/* a name the window never saw: when the store never saw it either,
+	 * a warning with the nearest names (a typo, or a plan for a new agent
+	 * or environment: still predicted, from the others, confidence low) */
 	if (!agent_rows || !env_rows) {
 		static const enum sl_kind kind = SL_KIND_DEPLOYMENTS;
 		struct analyze_params q = *p;
 
 		q.agent = agent_rows ? NULL : p->agent;
 		q.env = env_rows ? NULL : p->env;
-		if ((rc = agent_env_unknown(&q, st, &kind, 1, 0, err)))
+		if ((rc = agent_env_unknown(&q, st, &kind, 1, 1, err)) < 0)
 			goto out;
+		said = rc;
 	}
 	rc = SL_ENOMEM;
 	if (!(idx = malloc((h.n ? h.n : 1) * sizeof(*idx))) ||
@@ -1026,7 +1028,7 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	       : c.finished >= 100	 ? "high"
 	       : c.finished >= 30	 ? "medium"
 					 : "low";
-	if (level >= SIM_ENV_STRATEGY)
+	if (level >= SIM_ENV_STRATEGY && !said)
 		fprintf(stderr,
 			"shiplog-analyze: warning: fewer than %d finished deployments of agent '%s'"
 			" in '%s' in the window: the prediction leans on other agents' (confidence"

@@ -1,7 +1,8 @@
 # An --agent or --env the store never saw (issue 22, point 2): queries say
 # so on stderr with the nearest names the store holds and exit 1, instead
-# of an empty answer and exit 0; a prediction for such an agent is no
-# prediction; a full run warns and still writes its (empty) tables.
+# of an empty answer and exit 0; a prediction for such an agent warns the
+# same way and has confidence low; a full run warns and still writes its
+# (empty) tables.
 # stdout and stderr are kept apart so that an empty answer cannot hide.
 "$BIN/shiplog-ingest" -q --store s "$E2E_ROOT"/data/sample/*.csv.gz 2>/dev/null
 run() {
@@ -29,9 +30,11 @@ run "$BIN/shiplog-analyze" --store s --query agent-versions --agent payments-api
 run "$BIN/shiplog-analyze" --store s --query version-adoption --agent payments-api
 run "$BIN/shiplog-analyze" --store s --query version-compatibility --agent payments-api \
 	--arg version=1.0.0 --arg target_environment=production
-echo "== predict for an unknown agent: no 'confidence high'"
-run "$BIN/shiplog-analyze" --store s --query predict --agent nosuchagent --env production
-run "$BIN/shiplog-analyze" --store s --query predict --agent payments-service --env prod
+echo "== predict for an unknown agent: said, and no 'confidence high' (a plan for a new agent is still predicted)"
+run "$BIN/shiplog-analyze" --store s --query predict --agent nosuchagent --env production --json
+/usr/bin/python3 -c 'import json; r = json.load(open("out.txt"))[0]; print(r["similar_by"], r["similar_deployments"], r["confidence"], r["risk_factors"])'
+run "$BIN/shiplog-analyze" --store s --query predict --agent payments-service --env prod --json
+/usr/bin/python3 -c 'import json; r = json.load(open("out.txt"))[0]; print(r["similar_by"], r["similar_deployments"], r["confidence"], r["risk_factors"])'
 echo "== predict for a known agent: its own history"
 run "$BIN/shiplog-analyze" --store s --query predict --agent payments-service --env production \
 	--json

@@ -349,12 +349,15 @@ static int rates_query(const struct analyze_params *p, const struct sl_store *st
 		       struct sl_errctx *err)
 {
 	struct sl_analysis *a = sl_analysis_new();
+	static const enum sl_kind dkind = SL_KIND_DEPLOYMENTS;
 	struct success_counts sc = {0, 0};
 	int rc;
 
 	if (!a)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if (!(rc = success_run(p, st, a, &sc, err)))
+	if (!(rc = success_run(p, st, a, &sc, err)) && !sc.deployments && (p->agent || p->env))
+		rc = agent_env_unknown(p, st, &dkind, 1, 0, err);
+	if (!rc)
 		rc = query_print_table(p, sl_analysis_table(a, "summary"));
 	sl_analysis_free(a);
 	return rc;

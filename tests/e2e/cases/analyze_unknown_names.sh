@@ -25,6 +25,8 @@ head -1 out.txt | cut -d, -f1-3
 echo "== known names: the answer"
 run "$BIN/shiplog-analyze" --store s --query agent-history --agent payments-service \
 	--env production --limit 3
+echo "== success-rates --env prod"
+run "$BIN/shiplog-analyze" --store s --query success-rates --env prod
 echo "== agent-versions and version-adoption read the versions"
 run "$BIN/shiplog-analyze" --store s --query agent-versions --agent payments-api
 run "$BIN/shiplog-analyze" --store s --query version-adoption --agent payments-api

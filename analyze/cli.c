@@ -57,7 +57,9 @@ static const char usage[] =
 	"  -V, --version          the version\n"
 	"\n"
 	"The window is half-open, [from, to), by start_time; default: all data.\n"
-	"Exit status: 0 success, 1 error, 2 misuse.\n";
+	"Exit status: 0 success, 1 error or no such thing (a query's unknown id, or an\n"
+	"--agent/--env the store never saw: said with the nearest names), 2 misuse.\n"
+	"A full run with such an --agent/--env, or --query predict, warns instead (0).\n";
 
 static const struct option opts[] = {
 	{"store", required_argument, NULL, 's'},

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,4 +258,139 @@ out:
 	free(pos);
 	free(vals);
 	return rc;
+}
+
+/* Names longer than this are not compared (a damaged row's text). */
+#define NEAR_MAX 256
+#define NEAR_N 3
+
+struct near {
+	int score;
+	size_t n;
+	char s[NEAR_MAX];
+};
+
+/* How far the name a[0..na) is from b[0..nb), both at most NEAR_MAX: the
+ * Levenshtein distance, or one more than the distance to the nearest
+ * start of b when that is less ('prod' is 1 from 'production', 'paymnts'
+ * 2 from 'payments-service'). */
+static int near_score(const char *a, size_t na, const char *b, size_t nb)
+{
+	int row[NEAR_MAX + 1], best;
+
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= na; i++) {
+		int diag = row[0];
+
+		row[0] = (int)i;
+		for (size_t j = 1; j <= nb; j++) {
+			int up = row[j], d = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < d)
+				d = up + 1;
+			if (row[j - 1] + 1 < d)
+				d = row[j - 1] + 1;
+			diag = up;
+			row[j] = d;
+		}
+	}
+	best = row[nb];
+	for (size_t j = 0; j < nb; j++)
+		if (row[j] + 1 < best)
+			best = row[j] + 1;
+	return best;
+}
+
+static int near_cmp(const struct near *x, const struct near *y)
+{
+	int c;
+
+	if (x->score != y->score)
+		return x->score - y->score;
+	c = memcmp(x->s, y->s, x->n < y->n ? x->n : y->n);
+	return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+/* Offers s to the sorted best[0..*nb): kept when among the NEAR_N nearest.
+ * A name has one rank, so a name once pushed out never comes back and
+ * the result does not depend on the order names are met in. */
+static void near_offer(struct near *best, int *nb, const char *want, const char *s, size_t n)
+{
+	size_t wn = strlen(want);
+	struct near c;
+	int i;
+
+	if (n >= NEAR_MAX || wn >= NEAR_MAX)
+		return;
+	for (i = 0; i < *nb; i++)
+		if (best[i].n == n && !memcmp(best[i].s, s, n))
+			return;
+	c.n = n;
+	memcpy(c.s, s, n);
+	c.score = near_score(want, wn, s, n);
+	if (*nb == NEAR_N && near_cmp(&c, &best[NEAR_N - 1]) >= 0)
+		return;
+	i = *nb < NEAR_N ? (*nb)++ : NEAR_N - 1;
+	for (; i > 0 && near_cmp(&c, &best[i - 1]) < 0; i--)
+		best[i] = best[i - 1];
+	best[i] = c;
+}
+
+int name_unknown(const struct sl_store *st, const enum sl_kind *kinds, size_t nk,
+		 const char *col, const char *what, const char *name, int warn,
+		 struct sl_errctx *err)
+{
+	struct near best[NEAR_N];
+	int nb = 0, found = 0, rc = SL_OK;
+
+	for (size_t k = 0; !found && k < (nk ? nk : (size_t)SL_KIND_COUNT); k++) {
+		enum sl_kind kind = nk ? kinds[k] : (enum sl_kind)k;
+		int c = sl_kind_col(kind, col);
+		struct sl_scan *sc = NULL;
+		struct sl_batch *b;
+
+		if (c < 0 || sl_kind_def(kind)->cols[c].type != SL_STR)
+			continue;
+		if ((rc = scan_kind_cols(st, kind, SL_TIME_MIN, SL_TIME_MAX, &col, 1, &c, &sc,
+					 err)))
+			return rc;
+		/* a row group's strings are its dictionary: each is seen once */
+		while (!found && (rc = sl_scan_next(sc, &b, err)) > 0)
+			for (uint32_t i = 0; !found && i < sl_dict_count(b->cols[c].dict); i++) {
+				size_t n;
+				const char *s = sl_dict_get(b->cols[c].dict, i, &n);
+
+				if (is_str(s, n, name))
+					found = 1;
+				else
+					near_offer(best, &nb, name, s, n);
+			}
+		sl_scan_close(sc);
+		if (rc < 0)
+			return rc;
+		rc = SL_OK;
+	}
+	if (found)
+		return 0;
+	fprintf(stderr, "shiplog-analyze: %sno %s '%s' in the store", warn ? "warning: " : "",
+		what, name);
+	for (int i = 0; i < nb; i++)
+		fprintf(stderr, "%s%.*s", i ? ", " : " (nearest: ", (int)best[i].n, best[i].s);
+	fprintf(stderr, "%s\n", nb ? ")" : " (it holds none)");
+	return 1;
+}
+
+int agent_env_unknown(const struct analyze_params *p, const struct sl_store *st,
+		      const enum sl_kind *kinds, size_t nk, int warn, struct sl_errctx *err)
+{
+	int ra = 0, re = 0;
+
+	if (p->agent && (ra = name_unknown(st, kinds, nk, "agent_id", "agent", p->agent, warn, err)) < 0)
+		return ra;
+	if (p->env &&
+	    (re = name_unknown(st, kinds, nk, "environment", "environment", p->env, warn,
+				 err)) < 0)
+		return re;
+	return ra || re;
 }

@@ -20,6 +20,22 @@ int is_str(const char *s, size_t n, const char *want);
  * --agent and --env filters of p. */
 int agent_env_wanted(const struct analyze_params *p, const char *agent, size_t an,
 		     const char *env, size_t en);
+/* Whether name occurs nowhere in the string column col of the nk kinds[]
+ * (nk 0: every kind with such a column) of the whole store, whatever the
+ * window: then it says so on stderr with the nearest names the store holds
+ * (by edit distance, a name's start counting as near; what names the
+ * thing, "agent")
+ * and returns 1 (the line starts "warning: " when warn is set).  0 when
+ * it occurs, or a negative SL_E* code in err.
+ * The queries call it only when their answer is empty: a store of ten
+ * million rows is read in seconds, not milliseconds. */
+int name_unknown(const struct sl_store *st, const enum sl_kind *kinds, size_t nk,
+		 const char *col, const char *what, const char *name, int warn,
+		 struct sl_errctx *err);
+/* name_unknown() for p's --agent (agent_id) and --env (environment), both
+ * said when both are unknown: 1 when either is, else 0 or SL_E*. */
+int agent_env_unknown(const struct analyze_params *p, const struct sl_store *st,
+		      const enum sl_kind *kinds, size_t nk, int warn, struct sl_errctx *err);
 /* Byte order of the strings behind two codes of d (shorter first on a tie). */
 int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b);
 /* Sets column c of t's last row to the string behind code. */

@@ -442,6 +442,12 @@ int main(int argc, char **argv)
 		report(&err);
 		goto out;
 	}
+	/* empty tables are honest, but a name the store never saw is a typo */
+	if ((p.agent || p.env) && !pr.sc.deployments &&
+	    agent_env_unknown(&p, st, NULL, 0, 1, &err) < 0) {
+		report(&err);
+		goto out;
+	}
 	if (p.print) {
 		const struct sl_table *t = sl_analysis_table(a, p.print);
 

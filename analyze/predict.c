@@ -911,11 +911,11 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	struct plan pl;
 	struct sim_counts c;
 	struct rollback_plan_risk rr;
-	size_t *idx = NULL, n = 0, recent = 0, recent_fail = 0;
+	size_t *idx = NULL, n = 0, recent = 0, recent_fail = 0, agent_rows = 0, env_rows = 0;
 	struct rterms *rt = NULL;
 	double num[T_NUM], pred = NAN, lo = NAN, hi = NAN, mean, slo, shi;
-	const char *strat = query_arg(p, "strategy"), *at = query_arg(p, "at");
-	int rc, level;
+	const char *strat = query_arg(p, "strategy"), *at = query_arg(p, "at"), *conf;
+	int rc, level, said = 0;
 
 	memset(&pl, 0, sizeof(pl));
 	if (arg_num(p, "instances", 1, 1e9, &pl.target) ||
@@ -932,6 +932,25 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	pl.agent = code_of(&h, p->agent);
 	pl.env = code_of(&h, p->env);
 	pl.strategy = strat ? code_of(&h, strat) : HIST_NONE;
+	for (size_t i = 0; i < h.n; i++) {
+		const struct hist_row w = hist_get(&h, i);
+
+		agent_rows += w.agent == pl.agent;
+		env_rows += w.env == pl.env;
+	}
+	/* a name the window never saw: when the store never saw it either,
+	 * a warning with the nearest names (a typo, or a plan for a new agent
+	 * or environment: still predicted, from the others, confidence low) */
+	if (!agent_rows || !env_rows) {
+		static const enum sl_kind kind = SL_KIND_DEPLOYMENTS;
+		struct analyze_params q = *p;
+
+		q.agent = agent_rows ? NULL : p->agent;
+		q.env = env_rows ? NULL : p->env;
+		if ((rc = agent_env_unknown(&q, st, &kind, 1, 1, err)) < 0)
+			goto out;
+		said = rc;
+	}
 	rc = SL_ENOMEM;
 	if (!(idx = malloc((h.n ? h.n : 1) * sizeof(*idx))) ||
 	    !(rt = malloc((h.n ? h.n : 1) * sizeof(*rt))))
@@ -1003,6 +1022,18 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 		    add_factor(&fac, &rec, "off_hours", "deploy during staffed hours (08-18 UTC, weekdays)"))
 			goto out;
 	}
+	/* many similar deployments of other agents say little about this
+	 * one: without its own history the confidence is low */
+	conf = level >= SIM_ENV_STRATEGY ? "low"
+	       : c.finished >= 100	 ? "high"
+	       : c.finished >= 30	 ? "medium"
+					 : "low";
+	if (level >= SIM_ENV_STRATEGY && !said)
+		fprintf(stderr,
+			"shiplog-analyze: warning: fewer than %d finished deployments of agent '%s'"
+			" in '%s' in the window: the prediction leans on other agents' (confidence"
+			" low)\n",
+			p->cfg.predict_min_similar, p->agent, p->env);
 	if ((rc = rollback_plan(&h, pl.agent, pl.env, pl.strategy, pl.target, pl.validations,
 				pl.start, &rr)))
 		goto out;
@@ -1014,13 +1045,7 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 	    sl_table_set_str(t, SL_PREDICTION_DURATION_NOTE, sl_buf_cstr(&note), note.len) ||
 	    sl_table_set_str(t, SL_PREDICTION_SIMILAR_BY, sim_names[level],
 			     strlen(sim_names[level])) ||
-	    sl_table_set_str(t, SL_PREDICTION_CONFIDENCE,
-			     c.finished >= 100	? "high"
-			     : c.finished >= 30 ? "medium"
-						: "low",
-			     c.finished >= 100	? 4
-			     : c.finished >= 30 ? 6
-						: 3) ||
+	    sl_table_set_str(t, SL_PREDICTION_CONFIDENCE, conf, strlen(conf)) ||
 	    sl_table_set_str(t, SL_PREDICTION_RISK_FACTORS, sl_buf_cstr(&fac), fac.len) ||
 	    sl_table_set_str(t, SL_PREDICTION_RECOMMENDATIONS, sl_buf_cstr(&rec), rec.len) ||
 	    sl_table_set_str(t, SL_PREDICTION_ROLLBACK_RISK_LEVEL, rr.level, strlen(rr.level)))

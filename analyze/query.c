@@ -10,6 +10,7 @@
 #include "sl_rowfmt.h"
 #include "sl_scan.h"
 #include "sl_value.h"
+#include "common.h"
 #include "pipeline.h"
 #include "predict.h"
 #include "success.h"
@@ -239,12 +240,18 @@ out:
 static int history_query(const struct analyze_params *p, const struct sl_store *st,
 			 struct sl_errctx *err)
 {
+	static const enum sl_kind kinds[] = {SL_KIND_DEPLOYMENTS};
 	struct sl_batch *d = NULL;
 	int rc;
 
 	if ((rc = collect(st, SL_KIND_DEPLOYMENTS, p->from, p->to, "agent_id", p->agent,
 			  p->env ? "environment" : NULL, p->env, &d, err)))
 		return rc;
+	/* an empty answer for a name the store never saw is a typo, not news */
+	if (!d->n && (rc = agent_env_unknown(p, st, kinds, 1, 0, err))) {
+		sl_batch_free(d);
+		return rc;
+	}
 	return print_newest(p, d, "start_time", err);
 }
 
@@ -268,6 +275,7 @@ static int versions_query(const struct analyze_params *p, const struct sl_store 
 			  struct sl_errctx *err)
 {
 	struct sl_batch *d = NULL;
+	static const enum sl_kind vkind = SL_KIND_VERSIONS;
 	const char *inc = query_arg(p, "include_deprecated");
 	int all = inc && (!strcmp(inc, "true") || !strcmp(inc, "1") || !strcmp(inc, "yes"));
 	int rc, c_st = sl_kind_col(SL_KIND_VERSIONS, "status");
@@ -281,6 +289,10 @@ static int versions_query(const struct analyze_params *p, const struct sl_store 
 	if ((rc = collect(st, SL_KIND_VERSIONS, p->from, p->to, "agent_id", p->agent,
 			  p->env ? "environment" : NULL, p->env, &d, err)))
 		return rc;
+	if (!d->n && (rc = agent_env_unknown(p, st, &vkind, 1, 0, err))) {
+		sl_batch_free(d);
+		return rc;
+	}
 	if (!(keep = malloc(d->n ? d->n : 1))) {
 		sl_batch_free(d);
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
@@ -337,12 +349,15 @@ static int rates_query(const struct analyze_params *p, const struct sl_store *st
 		       struct sl_errctx *err)
 {
 	struct sl_analysis *a = sl_analysis_new();
+	static const enum sl_kind dkind = SL_KIND_DEPLOYMENTS;
 	struct success_counts sc = {0, 0};
 	int rc;
 
 	if (!a)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if (!(rc = success_run(p, st, a, &sc, err)))
+	if (!(rc = success_run(p, st, a, &sc, err)) && !sc.deployments && (p->agent || p->env))
+		rc = agent_env_unknown(p, st, &dkind, 1, 0, err);
+	if (!rc)
 		rc = query_print_table(p, sl_analysis_table(a, "summary"));
 	sl_analysis_free(a);
 	return rc;

@@ -560,9 +560,20 @@ double versions_adoption_score(const struct sl_analysis *a, double *samples)
 
 /* Queries. */
 
+/* 1 (said on stderr, with the nearest names) when the agent has no
+ * versions rows at all: a typo rather than an agent without versions. */
+static int agent_unknown(const struct analyze_params *p, const struct sl_store *st,
+			 struct sl_errctx *err)
+{
+	static const enum sl_kind kind = SL_KIND_VERSIONS;
+
+	return name_unknown(st, &kind, 1, "agent_id", "agent", p->agent, 0, err);
+}
+
 /* The rows of src (the adoption table) of that version (all when NULL). */
-static int print_rows(const struct analyze_params *p, const struct sl_table *src,
-		      const char *version, const char *what, struct sl_errctx *err)
+static int print_rows(const struct analyze_params *p, const struct sl_store *st,
+		      const struct sl_table *src, const char *version, const char *what,
+		      struct sl_errctx *err)
 {
 	const struct sl_tdef *d = sl_tdef(SL_T_ADOPTION);
 	struct sl_table *t;
@@ -592,9 +603,11 @@ static int print_rows(const struct analyze_params *p, const struct sl_table *src
 		}
 	}
 	if (!sl_table_rows(t)) {
-		fprintf(stderr, "shiplog-analyze: no %s for agent '%s'%s%s\n", what, p->agent,
-			version ? " version " : "", version ? version : "");
-		rc = 1;
+		rc = agent_unknown(p, st, err);
+		if (!rc)
+			fprintf(stderr, "shiplog-analyze: no %s for agent '%s'%s%s\n", what,
+				p->agent, version ? " version " : "", version ? version : "");
+		rc = rc ? rc : 1;
 	} else {
 		rc = query_print_table(p, t);
 	}
@@ -614,7 +627,7 @@ int versions_query_adoption(const struct analyze_params *p, const struct sl_stor
 	if (!a)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	if (!(rc = build_store(p, st, a, err)))
-		rc = print_rows(p, sl_analysis_table(a, sl_tdef(SL_T_ADOPTION)->name),
+		rc = print_rows(p, st, sl_analysis_table(a, sl_tdef(SL_T_ADOPTION)->name),
 				query_arg(p, "version"), "adoption", err);
 	sl_analysis_free(a);
 	return rc;
@@ -731,6 +744,8 @@ static int agent_vrows(const struct analyze_params *p, const struct sl_store *st
 		vrows_free(v, n);
 		return rc;
 	}
+	if (!n && (rc = agent_unknown(p, st, err)))
+		return rc;
 	sl_sort(v, n, sizeof(*v), cmp_vrow);
 	*out = v;
 	*nout = n;

@@ -45,3 +45,10 @@ manifest() {
 fingerprint() {
 	(cd "$1" && find . -name '*.msgpack' | sort | xargs -r cksum) | cksum
 }
+
+# Runs a command and reports its exit status on standard error as
+# exit=N, so the status is seen where its output goes into a pipe.
+st() {
+	"$@"
+	echo "exit=$?" >&2
+}

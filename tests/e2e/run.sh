@@ -1,9 +1,12 @@
 #!/bin/sh
 # End-to-end golden tests.  Each tests/e2e/cases/NAME.sh runs in a fresh
-# temporary directory (with lib.sh sourced) and its output - stdout and
-# stderr of the commands it runs, normalised by lib.sh - must equal
-# tests/e2e/cases/NAME.out exactly.  UPDATE=1 rewrites the .out files
-# (review the diff before committing).  ONLY=NAME runs one case.
+# temporary directory (with lib.sh sourced) and what it writes must equal
+# tests/e2e/cases/NAME.out exactly: its standard output, then a line
+# "--- stderr" and its standard error, then "--- exit N", the status the
+# case ended with (the cases print each command's status as exit=N).  The
+# two streams are kept apart, so a message that moves from one to the
+# other, or a wrong status, fails the case.  UPDATE=1 rewrites the .out
+# files (review the diff before committing).  ONLY=NAME runs one case.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${BIN:?set BIN to the directory of the shiplog binaries}"
@@ -16,8 +19,14 @@ for t in "$here"/cases/*.sh; do
 	[ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ] && continue
 	dir="$tmp/$name"
 	mkdir -p "$dir"
-	(cd "$dir" && . "$here/lib.sh" && . "$t") 2>&1 |
-		sed -e "s#$here/data#DATA#g" -e "s#$E2E_ROOT/#ROOT/#g" -e "s#$BIN/##g" >"$tmp/$name.got"
+	(cd "$dir" && . "$here/lib.sh" && . "$t") >"$tmp/$name.stdout" 2>"$tmp/$name.stderr"
+	rc=$?
+	{
+		cat "$tmp/$name.stdout"
+		echo "--- stderr"
+		cat "$tmp/$name.stderr"
+		echo "--- exit $rc"
+	} | sed -e "s#$here/data#DATA#g" -e "s#$E2E_ROOT/#ROOT/#g" -e "s#$BIN/##g" >"$tmp/$name.got"
 	if [ "${UPDATE:-0}" = 1 ]; then
 		cp "$tmp/$name.got" "$here/cases/$name.out"
 		echo "updated $name"

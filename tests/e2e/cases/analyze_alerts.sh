@@ -23,10 +23,10 @@ cat >i.csv <<'CSV'
 incident_id,agent_id,environment,created_at,severity,deployment_id
 i1,b,production,2026-06-02T05:00:00Z,sev2,f2
 CSV
-"$BIN/shiplog-ingest" -q --store s d.csv v.csv i.csv
-"$BIN/shiplog-analyze" --store s --print alerts
-"$BIN/shiplog-analyze" --store s --print alert_precision
+st "$BIN/shiplog-ingest" -q --store s d.csv v.csv i.csv
+st "$BIN/shiplog-analyze" --store s --print alerts
+st "$BIN/shiplog-analyze" --store s --print alert_precision
 # the sample, against pandas (scripts/ref-alerts.py, committed under data/ref/)
-"$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
-"$BIN/shiplog-analyze" --store sample --print alert_precision >ap.csv
+st "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
+st "$BIN/shiplog-analyze" --store sample --print alert_precision >ap.csv
 /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" ap.csv "$E2E_DATA/ref/alert_precision_all.csv"

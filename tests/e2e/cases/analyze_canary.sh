@@ -30,11 +30,11 @@ r2,2026-06-01T11:02:00Z,all,0.02,,0
 r2,2026-05-30T11:00:00Z,all,0.9,,0
 r2,2026-06-09T11:00:00Z,all,0.9,,9
 CSV
-"$BIN/shiplog-ingest" -q --store s d.csv m.csv
-"$BIN/shiplog-analyze" --store s --print rollback_decisions
-"$BIN/shiplog-analyze" --store s --print canary_metrics
-"$BIN/shiplog-analyze" --store s --print canary_judgements
+st "$BIN/shiplog-ingest" -q --store s d.csv m.csv
+st "$BIN/shiplog-analyze" --store s --print rollback_decisions
+st "$BIN/shiplog-analyze" --store s --print canary_metrics
+st "$BIN/shiplog-analyze" --store s --print canary_judgements
 # the sample, against scipy (scripts/ref-canary.py, committed under data/ref/)
-"$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
-"$BIN/shiplog-analyze" --store sample --print canary_metrics >cm.csv
+st "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
+st "$BIN/shiplog-analyze" --store sample --print canary_metrics >cm.csv
 /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" cm.csv "$E2E_DATA/ref/canary_metrics_all.csv"

@@ -9,13 +9,13 @@
 #   change failures: x2 failed, x4 rolled back, y1 named by incident i1 = 3/6 = 0.5 -> low
 #   recovery: x2 ended 00:30, x3 (next completed of x) ended 02:30: 2h = 7200000 -> high;
 #     x4 has no later completed deployment: 1 unrecovered of 2 failures
-"$BIN/shiplog-ingest" -q --store s "$E2E_DATA/dora_hand.csv" "$E2E_DATA/dora_incidents.csv"
-"$BIN/shiplog-analyze" --store s --print dora
+st "$BIN/shiplog-ingest" -q --store s "$E2E_DATA/dora_hand.csv" "$E2E_DATA/dora_incidents.csv"
+st "$BIN/shiplog-analyze" --store s --only dora --print dora
 # a bounded window counts its own weeks: 2 weeks, 4 completed = 2 a week -> high
-"$BIN/shiplog-analyze" --store s --from 2026-04-26 --to 2026-05-10 --print dora | head -3
+st "$BIN/shiplog-analyze" --store s --from 2026-04-26 --to 2026-05-10 --print dora | head -3
 # an environment other than production has no DORA numbers
-"$BIN/shiplog-analyze" --store s --env staging --print dora
+st "$BIN/shiplog-analyze" --store s --env staging --print dora
 # the sample, against pandas (scripts/ref-dora.py, committed under data/ref/)
-"$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
-"$BIN/shiplog-analyze" --store sample --print dora | cut -d, -f1,2,5 >dora.csv
+st "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
+st "$BIN/shiplog-analyze" --store sample --only dora --print dora | cut -d, -f1,2,5 >dora.csv
 /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" dora.csv "$E2E_DATA/ref/dora_all.csv"

@@ -8,9 +8,9 @@
 #       = 100 (0.20 + 0.15 + 0.0667) = 41.67
 #   k3: no healthy count, not completed -> 0; no duration -> speed 1 = 70
 #   k4: 6 healthy of 4 -> 1; latency +200% -> performance 0 = 85
-"$BIN/shiplog-ingest" -q --store s "$E2E_DATA/health_hand.csv" "$E2E_DATA/health_validations.csv"
-"$BIN/shiplog-analyze" --store s --print health_scores
+st "$BIN/shiplog-ingest" -q --store s "$E2E_DATA/health_hand.csv" "$E2E_DATA/health_validations.csv"
+st "$BIN/shiplog-analyze" --store s --print health_scores
 # the sample, against pandas (scripts/ref-health.py, committed under data/ref/)
-"$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
-"$BIN/shiplog-analyze" --store sample --print health_scores | cut -d, -f1,4,6-11 >h.csv
+st "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
+st "$BIN/shiplog-analyze" --store sample --print health_scores | cut -d, -f1,4,6-11 >h.csv
 /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" h.csv "$E2E_DATA/ref/health_all.csv"

@@ -24,5 +24,5 @@ z1,health,health_check,failed,2026-06-01T10:03:00Z
 z2,deploy,deploy,failed,2026-06-01T11:04:00Z
 z3,deploy,deploy,passed,2026-06-01T12:00:30Z
 CSV
-"$BIN/shiplog-ingest" -q --store s d.csv v.csv c.csv
-"$BIN/shiplog-analyze" --store s --print scorecard
+st "$BIN/shiplog-ingest" -q --store s d.csv v.csv c.csv
+st "$BIN/shiplog-analyze" --store s --print scorecard

@@ -11,9 +11,9 @@ c2,a,production,completed,2026-06-01T11:00:00Z,200,canary,false
 c3,a,production,failed,2026-06-01T12:00:00Z,300,canary,true
 n1,a,production,completed,2026-06-01T13:00:00Z,50,,false
 CSV
-"$BIN/shiplog-ingest" -q --store s d.csv
-"$BIN/shiplog-analyze" --store s --print strategies | cut -d, -f1-9,14,15
+st "$BIN/shiplog-ingest" -q --store s d.csv
+st "$BIN/shiplog-analyze" --store s --print strategies | cut -d, -f1-9,14,15
 # the sample, against pandas (scripts/ref-strategies.py, committed under data/ref/)
-"$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
-"$BIN/shiplog-analyze" --store sample --print strategies >st.csv
+st "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
+st "$BIN/shiplog-analyze" --store sample --print strategies >st.csv
 /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" st.csv "$E2E_DATA/ref/strategies_all.csv"

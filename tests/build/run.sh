@@ -3,7 +3,8 @@
 # part "build-test"): make check's verdict, kept objects and the hygiene of
 # the Makefile (clean, a missing package, the inflate found, make sample,
 # test hooks only in the test build's library).  Each check prints
-# "ok: ..." or "FAIL: ..."; the last line counts them.  Run from the top of
+# "ok: ..." or "FAIL: ..."; the last line counts them.  Also the e2e
+# runner's own rule: streams and exit status apart.  Run from the top of
 # the tree; MAKE, B and BIN as the calling make has them (B: build,
 # build-san; BIN: the binaries, bin or build-san/bin).
 #
@@ -136,6 +137,26 @@ elif grep -E '[0-9]\.[0-9]{4,}' "$tmp/out"; then
 else
 	ok "make demo prints $n lines (and make's two) a person reads"
 fi
+
+# The e2e runner keeps a case's streams and status apart: a message moved
+# from standard output to standard error, or a status that changed, fails
+# the case (cases in a folder of their own; the golden says "a" on
+# standard output and the case ended with 0).
+mkdir -p "$tmp/cases"
+printf -- 'a\n--- stderr\n--- exit 0\n' >"$tmp/want.out"
+for c in "echo a" "echo a >&2" "echo a; false"; do
+	rm -f "$tmp/cases/"*
+	echo "$c" >"$tmp/cases/one.sh"
+	cp "$tmp/want.out" "$tmp/cases/one.out"
+	E2E_CASES=$tmp/cases BIN=$BIN sh tests/e2e/run.sh >"$tmp/out" 2>&1
+	rc=$?
+	case "$c" in
+	"echo a") [ "$rc" -eq 0 ] && ok "e2e: '$c' matches its golden" ||
+		bad "e2e: '$c' does not match its golden" ;;
+	*) [ "$rc" -ne 0 ] && ok "e2e: '$c' fails against a golden of 'echo a'" ||
+		bad "e2e: '$c' passes against a golden of 'echo a'" ;;
+	esac
+done
 
 echo "build: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

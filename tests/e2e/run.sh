@@ -14,7 +14,8 @@ export BIN E2E_DATA="$here/data" E2E_ROOT="$(cd "$here/../.." && pwd)"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shiplog-e2e.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0
-for t in "$here"/cases/*.sh; do
+cases=${E2E_CASES:-$here/cases} # another folder of cases: tests/build checks this runner
+for t in "$cases"/*.sh; do
 	name=$(basename "$t" .sh)
 	[ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ] && continue
 	dir="$tmp/$name"
@@ -28,14 +29,14 @@ for t in "$here"/cases/*.sh; do
 		echo "--- exit $rc"
 	} | sed -e "s#$here/data#DATA#g" -e "s#$E2E_ROOT/#ROOT/#g" -e "s#$BIN/##g" >"$tmp/$name.got"
 	if [ "${UPDATE:-0}" = 1 ]; then
-		cp "$tmp/$name.got" "$here/cases/$name.out"
+		cp "$tmp/$name.got" "$cases/$name.out"
 		echo "updated $name"
-	elif cmp -s "$tmp/$name.got" "$here/cases/$name.out"; then
+	elif cmp -s "$tmp/$name.got" "$cases/$name.out"; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
 		echo "FAIL: $name"
-		diff -u "$here/cases/$name.out" "$tmp/$name.got" | head -40
+		diff -u "$cases/$name.out" "$tmp/$name.got" | head -40
 	fi
 done
 [ "${UPDATE:-0}" = 1 ] && exit 0

@@ -1,5 +1,5 @@
-/* alerts.h - deployment alerts of the seed's DeploymentAlertManager (SPEC
- * §4.12): SLOW_DEPLOYMENT, HIGH_FAILURE_RATE, VALIDATION_FAILED, and their
+/* alerts.h - deployment alerts of the seed's DeploymentAlertManager:
+ * SLOW_DEPLOYMENT, HIGH_FAILURE_RATE, VALIDATION_FAILED, and their
  * precision against what happened later (an incident or a rollback). */
 #ifndef ANALYZE_ALERTS_H
 #define ANALYZE_ALERTS_H

@@ -1,4 +1,4 @@
-/* anomalies.c - the isolation forest over the feature matrix (SPEC §4.4):
+/* anomalies.c - the isolation forest over the feature matrix (docs/ANALYZE.md):
  * every deployment's score, the top share flagged, reasons in words. */
 #include "featureset.h"
 #include "common.h"

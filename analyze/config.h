@@ -1,5 +1,5 @@
 /* config.h - thresholds, weights and tier tables of the analyses: the
- * defaults of SPEC §4, replaced line by line by a config file
+ * seed's defaults, replaced line by line by a config file
  * (docs/ANALYZE.md "Configuration", example in data/analyze.conf). */
 #ifndef ANALYZE_CONFIG_H
 #define ANALYZE_CONFIG_H

@@ -1,5 +1,9 @@
-/* dora.h - the DORA four keys for production (SPEC §4.2), rated against the
- * DORA report's performance tiers. */
+/* dora.h - the DORA four keys for production deployments (deployment
+ * frequency: completed a week; lead time for changes: commit to end, lower
+ * median; change failure rate: failed or rolled back or named by an
+ * incident, over finished; failed deployment recovery time: frame.h's
+ * recovery, lower median), rated against the DORA report's performance
+ * tiers. */
 #ifndef ANALYZE_DORA_H
 #define ANALYZE_DORA_H
 

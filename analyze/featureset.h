@@ -1,4 +1,4 @@
-/* featureset.h - the deployment feature matrix of SPEC §4.4 that the
+/* featureset.h - the deployment feature matrix (docs/ANALYZE.md) that the
  * isolation forest (anomalies.c) and DBSCAN (patterns.c) see, one row per
  * deployment of the window, and the analysis that runs them both. */
 #ifndef ANALYZE_FEATURESET_H

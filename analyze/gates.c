@@ -1,4 +1,4 @@
-/* gates.c - quality gates (SPEC §4.10): pass rates per gate, metric and
+/* gates.c - quality gates (docs/ANALYZE.md): pass rates per gate, metric and
  * operator from gate_results, gates that never fail, and the gate
  * evaluator query. */
 #include "pipeline_int.h"

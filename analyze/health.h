@@ -1,4 +1,4 @@
-/* health.h - the health score of every deployment (SPEC §4.3), 0-100, with
+/* health.h - the health score of every deployment (docs/ANALYZE.md), 0-100, with
  * the seed's weights over five components. */
 #ifndef ANALYZE_HEALTH_H
 #define ANALYZE_HEALTH_H

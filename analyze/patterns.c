@@ -1,4 +1,4 @@
-/* patterns.c - DBSCAN over the feature matrix (SPEC §4.5): every
+/* patterns.c - DBSCAN over the feature matrix (docs/ANALYZE.md): every
  * deployment's cluster, and a summary of each cluster in words. */
 #include "featureset.h"
 #include "common.h"

@@ -1,4 +1,4 @@
-/* pipeline.h - CI pipelines (SPEC §4.8, §4.10): per pipeline and per stage
+/* pipeline.h - CI pipelines (docs/ANALYZE.md): per pipeline and per stage
  * statistics, the stage graph from depends_on with its critical path,
  * bottlenecks, parallel opportunities, redundant stages, timeout and retry
  * advice, efficiency, a duration model, and quality-gate pass rates.

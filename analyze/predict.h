@@ -1,6 +1,6 @@
-/* predict.h - duration prediction (least squares on log duration, SPEC
- * §4.8) and success prediction (a Beta posterior over similar past
- * deployments, §4.7), each with a time-ordered backtest, and the
+/* predict.h - duration prediction (least squares on log duration) and
+ * success prediction (a Beta posterior over similar past deployments),
+ * each with a time-ordered backtest, and the
  * `predict` query for a planned deployment. */
 #ifndef ANALYZE_PREDICT_H
 #define ANALYZE_PREDICT_H

@@ -1,4 +1,4 @@
-/* query.h - the seed's API (SPEC §4.14) as commands over the store: one
+/* query.h - the seed's API (docs/ANALYZE.md) as commands over the store: one
  * result to standard output, CSV by default, JSON with --json.
  *
  *   deployment --id ID        the deployment (JSON: with its checkpoints,

@@ -1,4 +1,4 @@
-/* rollback.h - rollback analysis (SPEC §4.11): common causes (reason texts
+/* rollback.h - rollback analysis (docs/ANALYZE.md): common causes (reason texts
  * normalised to templates), time to rollback, impact, recovery time and
  * prevention per cause; rollback risk of every deployment, scored from
  * the deployments that ended before it started, with a backtest. */

@@ -1,5 +1,5 @@
-/* scorecard.h - the seed's success metrics measured over the window (SPEC
- * §4.13), met or missed.  Reads the tables the other analyses added. */
+/* scorecard.h - the seed's success metrics measured over the window
+ * (docs/ANALYZE.md "scorecard"), met or missed.  Reads the tables the other analyses added. */
 #ifndef ANALYZE_SCORECARD_H
 #define ANALYZE_SCORECARD_H
 

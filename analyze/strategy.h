@@ -1,4 +1,4 @@
-/* strategy.h - rollout strategy effectiveness (SPEC §4.6), overall and per
+/* strategy.h - rollout strategy effectiveness (docs/ANALYZE.md), overall and per
  * environment. */
 #ifndef ANALYZE_STRATEGY_H
 #define ANALYZE_STRATEGY_H

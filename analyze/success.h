@@ -1,4 +1,4 @@
-/* success.h - success rates (SPEC §4.1): the seed's materialized view per
+/* success.h - success rates (docs/ANALYZE.md): the seed's materialized view per
  * agent × environment × day, and per environment and overall for the
  * window with the trend against the previous window of equal length. */
 #ifndef ANALYZE_SUCCESS_H

@@ -1,4 +1,4 @@
-/* versions.h - versions per agent (SPEC §4.9): release frequency, adoption
+/* versions.h - versions per agent (docs/ANALYZE.md): release frequency, adoption
  * curves over the target groups, stability trend, regressions against the
  * predecessor (Fisher's exact test on failures, Mann-Whitney on latency
  * change), optimal rollout duration; and the version queries. */

@@ -357,7 +357,11 @@ static const char *q40(const char *s)
 	return s ? s : "(null)";
 }
 
-/* ---- classification (SPEC §2.2) ---- */
+/* ---- classification: a run or job is a deployment when the deployment
+ * rule (--deploy-regex, default (?i)deploy|release|push-image) matches one
+ * of its names or its branch, and production when the production rule
+ * (--prod-regex, default (?i)prod) matches its environment or names; the
+ * first candidate that matches is the one --explain names ---- */
 
 struct cand {
 	const char *what, *value;
@@ -602,7 +606,8 @@ static int gitlab_pipelines(struct adapter *ad, json_t *o, const char **reason)
 	out_str(ad, "start_time", jstr(o, "started_at") ? jstr(o, "started_at")
 						       : jstr(o, "created_at"));
 	out_str(ad, "end_time", finished(status) ? jstr(o, "finished_at") : NULL);
-	/* GitLab's duration counts running time only (SPEC §2.1) */
+	/* GitLab's duration counts running time only (seconds, queue time
+	 * excluded): it is the run's duration_ms, not end - start */
 	if (!jsecs_ms(o, "duration", &ms))
 		out_int(ad, "duration_ms", ms);
 	out_str(ad, "status", status);

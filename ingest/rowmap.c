@@ -335,7 +335,8 @@ static int is_null(const struct field *f)
 
 static int64_t epoch_to_ms(double v)
 {
-	/* SPEC §2.3: epoch seconds or milliseconds, by magnitude */
+	/* an epoch number is seconds below 1e11 in magnitude (until the
+	 * year 5138), else milliseconds */
 	return (v > -1e11 && v < 1e11) ? (int64_t)(v * 1000.0) : (int64_t)v;
 }
 
@@ -705,7 +706,7 @@ int rowmap_add(struct rowmap *rm, const struct record *rec, const char **reason,
 		if (e < s)
 			rc = reject(rm, reason, "end_time is before start_time");
 		else if (rm->c_dur >= 0 && sl_batch_is_null(b, rm->c_dur, r))
-			sl_batch_set_i64(b, rm->c_dur, r, e - s); /* SPEC §2.1 duration */
+			sl_batch_set_i64(b, rm->c_dur, r, e - s); /* none given: end - start */
 	}
 	if (rc == 0 && rm->c_dur >= 0 && !sl_batch_is_null(b, rm->c_dur, r) &&
 	    b->cols[rm->c_dur].v.i64[r] < 0)

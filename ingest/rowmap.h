@@ -1,6 +1,8 @@
 /* rowmap.h - turns input records into typed rows of a record kind
- * (SPEC §2.3 values), validates them (SPEC §2.4) and hands them to the
- * partition set.  One rowmap per input file. */
+ * (times as ISO 8601 or epoch seconds/milliseconds, numbers, booleans,
+ * nulls as lib/sl_value.h parses them), validates them (the kind's required
+ * columns present, end_time not before start_time, no negative duration)
+ * and hands them to the partition set.  One rowmap per input file. */
 #ifndef INGEST_ROWMAP_H
 #define INGEST_ROWMAP_H
 

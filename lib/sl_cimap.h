@@ -1,7 +1,7 @@
 /* sl_cimap.h - the providers' CI and deployment states mapped to shiplog's
  * canonical CI statuses (success, failed, cancelled, skipped, running,
- * pending) and deployment phases (SPEC §2.1), and the regular expressions
- * that tell deployments and production apart (SPEC §2.2).  Pure functions
+ * pending) and deployment phases (docs/ADAPTERS.md), and the regular expressions
+ * that tell deployments and production apart (docs/ADAPTERS.md).  Pure functions
  * over static tables: docs/ADAPTERS.md prints the same tables. */
 #ifndef SL_CIMAP_H
 #define SL_CIMAP_H
@@ -40,7 +40,7 @@ int sl_cimap_entry(enum sl_cimap_table t, size_t i, const char **state, const ch
 #define SL_REGEX_MAX 1024 /* longest accepted pattern */
 
 /* POSIX extended regcomp() of pattern, where a leading "(?i)" means case
- * insensitive (as in the defaults of SPEC §2.2).  0, or SL_EINVAL with a
+ * insensitive (as in the defaults of --deploy-regex and --prod-regex).  0, or SL_EINVAL with a
  * message in errbuf.  The caller regfree()s re on success. */
 int sl_regex_compile(regex_t *re, const char *pattern, char *errbuf, size_t errlen);
 /* 1 when re matches s (NULL s never matches). */

@@ -1,5 +1,5 @@
 /* sl_mapfile.h - the column-mapping file of `shiplog-ingest --map FILE`
- * (SPEC §2.2): how the columns of any CSV or JSON export become the
+ * (docs/ADAPTERS.md): how the columns of any CSV or JSON export become the
  * columns of a record kind.  docs/ADAPTERS.md describes the format:
  *
  *   kind = stage_runs

@@ -1,4 +1,4 @@
-/* sl_schema.h - the ten canonical record kinds (SPEC §2.1) and their columns.
+/* sl_schema.h - the ten canonical record kinds (docs/FORMAT.md) and their columns.
  *
  * The tables here are the single source of truth for column names, types,
  * which columns a row must have, and which time column decides the day

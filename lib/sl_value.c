@@ -1,4 +1,4 @@
-/* sl_value.c - field value parsers (SPEC §2.3).  These run once per field
+/* sl_value.c - field value parsers (docs/INGEST.md).  These run once per field
  * on the ingest hot path: no allocation, no locale, no libc time code.
  *
  * Decisions the header leaves open:

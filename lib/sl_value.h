@@ -1,4 +1,4 @@
-/* sl_value.h - parsing of field values as SPEC §2.3 defines them.
+/* sl_value.h - parsing of field values (times, numbers, booleans, nulls; docs/INGEST.md).
  *
  * Every parser takes a byte span (s, n) that need not be NUL-terminated,
  * never reads outside it, and returns SL_OK or SL_EPARSE (the output is

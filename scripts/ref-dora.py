@@ -2,7 +2,7 @@
 """Reference DORA four keys computed with pandas, for shiplog's tests.
 
 Inputs are the stored rows as CSV (`shiplog-ingest --dump deployments` and
-`--dump incidents`).  Definitions (SPEC 4.2, docs/ANALYZE.md), for
+`--dump incidents`).  Definitions (docs/ANALYZE.md), for
 production deployments in finished phases:
   deployment_frequency  completed deployments / weeks of the window (an open
                         window spans first to last start day, whole days)

@@ -2,7 +2,7 @@
 """Reference health scores computed with pandas, for shiplog's tests.
 
 Inputs: the stored deployments and validations as CSV (`shiplog-ingest
---dump deployments`, `--dump validations`); all data (no window).  SPEC 4.3
+--dump deployments`, `--dump validations`); all data (no window).  The health score
 with the seed's weights, component by component (docs/ANALYZE.md):
   success      healthy/target clamped to [0,1]; without a target (0 or
                unknown) 1 when completed, else 0

@@ -3,7 +3,7 @@
 
 Reads the stored deployments as CSV (`shiplog-ingest --store S --dump
 deployments`) and computes, independently of shiplog's C code, the seed's
-materialized view (SPEC 4.1):
+materialized view (docs/ANALYZE.md):
 
     SELECT agent_id, environment, DATE_TRUNC('day', start_time),
            COUNT(*), COUNT(*) FILTER (WHERE phase = 'completed'),

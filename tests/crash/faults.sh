@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/crash/faults.sh - write faults during shiplog-ingest (SPEC §7,
+# tests/crash/faults.sh - write faults during shiplog-ingest (docs/RELIABILITY.md,
 # docs/RELIABILITY.md).  With the shim faultfs.so preloaded, one call of
 # write, fsync, syncfs, rename, fflush, fclose or ftruncate fails with
 # ENOSPC or EIO.

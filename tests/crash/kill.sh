@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/crash/kill.sh - shiplog-ingest killed with SIGKILL must never lose,
-# double or corrupt data (SPEC §7, docs/RELIABILITY.md).
+# double or corrupt data (docs/RELIABILITY.md).
 #
 # A store holds a first ingest; a second ingest (new days and days shared
 # with the first, status updates of stored deployments, damaged rows) is

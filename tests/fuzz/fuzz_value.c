@@ -1,4 +1,4 @@
-/* fuzz_value.c - the value parsers of SPEC §2.3 (lib/sl_value.c) on
+/* fuzz_value.c - the value parsers (lib/sl_value.c) on
  * arbitrary text: times, numbers, booleans, days, nulls and UTF-8 repair.
  * Besides not crashing, what is parsed must format and parse back. */
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* Unit tests of lib/sl_cimap.c: the providers' states as GitHub, GitLab,
  * Jenkins and Bitbucket document them (docs/ADAPTERS.md), and the (?i)
- * regular expressions of SPEC §2.2. */
+ * regular expressions of docs/ADAPTERS.md. */
 #include <check.h>
 #include <string.h>
 

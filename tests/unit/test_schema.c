@@ -7,7 +7,7 @@
 
 #include "sl_schema.h"
 
-/* The column lists of SPEC §2.1, in the spec's order (metadata is added to
+/* The column lists of docs/FORMAT.md, in its order (metadata is added to
  * every kind by the schema). */
 static const char *const spec_cols[SL_KIND_COUNT][40] = {
 	[SL_KIND_DEPLOYMENTS] = {"deployment_id", "agent_id", "version", "environment", "phase",
@@ -49,7 +49,7 @@ static const char *const kind_names[SL_KIND_COUNT] = {
 	"stage_runs", "gate_results", "versions", "incidents", "metric_samples",
 };
 
-/* SPEC §2.4 names the required columns of these two kinds exactly. */
+/* docs/FORMAT.md names the required columns of these two kinds exactly. */
 static const char *const required_deployments[] = {"deployment_id", "agent_id",
 						    "environment", "phase", "start_time", NULL};
 static const char *const required_stage_runs[] = {"pipeline_id", "execution_number",

@@ -1,5 +1,5 @@
 # Which jobs are deployments and which are production: the default rules
-# of SPEC §2.2, then the options, then a rules file; --explain names the
+# of docs/ADAPTERS.md, then the options, then a rules file; --explain names the
 # rule and the value that decided.  Bad rules are refused before any work.
 /usr/bin/python3 - "$E2E_DATA/realdata/gitlab/jobs.jsonl" <<'PY'
 import json, sys

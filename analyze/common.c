@@ -21,6 +21,36 @@ int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b)
 	return c ? c : (na > nb) - (na < nb);
 }
 
+static _Thread_local const struct sl_dict *order_d;
+
+static int cmp_order(const void *x, const void *y)
+{
+	return names_cmp(order_d, *(const uint32_t *)x, *(const uint32_t *)y);
+}
+
+int names_in_order(const struct sl_dict *d, uint32_t *codes, size_t n, uint32_t *to,
+		   struct sl_dict **out)
+{
+	struct sl_dict *nd = sl_dict_new();
+
+	*out = NULL;
+	if (!nd)
+		return SL_ENOMEM;
+	order_d = d;
+	sl_sort(codes, n, sizeof(*codes), cmp_order);
+	for (size_t k = 0; k < n; k++) {
+		size_t len;
+		const char *s = sl_dict_get(d, codes[k], &len);
+
+		if (sl_dict_intern(nd, s, len, &to[codes[k]])) {
+			sl_dict_free(nd);
+			return SL_ENOMEM;
+		}
+	}
+	*out = nd;
+	return SL_OK;
+}
+
 int is_str(const char *s, size_t n, const char *want)
 {
 	return s && n == strlen(want) && !memcmp(s, want, n);

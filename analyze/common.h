@@ -38,6 +38,12 @@ int agent_env_unknown(const struct analyze_params *p, const struct sl_store *st,
 		      const enum sl_kind *kinds, size_t nk, int warn, struct sl_errctx *err);
 /* Byte order of the strings behind two codes of d (shorter first on a tie). */
 int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b);
+/* Codes that do not depend on the order strings were met in: a new
+ * dictionary (*out) of the strings behind codes[0..n) of d, numbered in
+ * their byte order, and to[c] = the new code of each old code c listed
+ * (codes is sorted in place).  0 or SL_ENOMEM. */
+int names_in_order(const struct sl_dict *d, uint32_t *codes, size_t n, uint32_t *to,
+		   struct sl_dict **out);
 /* Sets column c of t's last row to the string behind code. */
 int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code);
 

@@ -315,13 +315,6 @@ static int put_in_order(struct frame *f)
  * environments, strategies, versions, target groups, reasons) in byte
  * order.  Comparing two codes then compares their strings, and a sort by
  * code gives the same order whatever the storage order was. */
-static _Thread_local const struct sl_dict *canon_d;
-
-static int cmp_code(const void *x, const void *y)
-{
-	return names_cmp(canon_d, *(const uint32_t *)x, *(const uint32_t *)y);
-}
-
 static int canonical_codes(struct frame *f)
 {
 	uint32_t *const cols[] = {f->agent, f->env, f->strategy, f->version, f->target_group,
@@ -329,10 +322,10 @@ static int canonical_codes(struct frame *f)
 	uint32_t count = sl_dict_count(f->names), nsmall = 0;
 	uint32_t *map = malloc((count ? count : 1) * sizeof(*map));
 	uint32_t *small = malloc((count ? count : 1) * sizeof(*small));
-	struct sl_dict *d = sl_dict_new();
+	struct sl_dict *d = NULL;
 	int rc = SL_ENOMEM;
 
-	if (!map || !small || !d)
+	if (!map || !small)
 		goto out;
 	for (uint32_t c = 0; c < count; c++)
 		map[c] = FRAME_NONE;
@@ -342,15 +335,8 @@ static int canonical_codes(struct frame *f)
 				map[cols[k][i]] = 0;
 				small[nsmall++] = cols[k][i];
 			}
-	canon_d = f->names;
-	sl_sort(small, nsmall, sizeof(*small), cmp_code);
-	for (uint32_t j = 0; j < nsmall; j++) {
-		size_t n;
-		const char *s = sl_dict_get(f->names, small[j], &n);
-
-		if (sl_dict_intern(d, s, n, &map[small[j]]))
-			goto out;
-	}
+	if (names_in_order(f->names, small, nsmall, map, &d))
+		goto out;
 	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
 		for (size_t i = 0; i < f->n; i++)
 			if (cols[k][i] != FRAME_NONE)

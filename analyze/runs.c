@@ -251,11 +251,6 @@ out:
 static _Thread_local const struct runs *sort_R;
 static _Thread_local const int64_t *sort_end;
 
-static int cmp_name(const void *x, const void *y)
-{
-	return names_cmp(sort_R->names, *(const uint32_t *)x, *(const uint32_t *)y);
-}
-
 static int cmp_code(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
@@ -276,22 +271,15 @@ static int renumber(struct runs *R)
 {
 	uint32_t n = sl_dict_count(R->names), *by = malloc((n + 1) * sizeof(*by));
 	uint32_t *to = malloc((n + 1) * sizeof(*to));
-	struct sl_dict *d = sl_dict_new();
+	struct sl_dict *d = NULL;
 	int rc = SL_ENOMEM;
 
-	if (!by || !to || !d)
+	if (!by || !to)
 		goto out;
 	for (uint32_t c = 0; c < n; c++)
 		by[c] = c;
-	sort_R = R;
-	sl_sort(by, n, sizeof(*by), cmp_name);
-	for (uint32_t k = 0; k < n; k++) {
-		size_t len;
-		const char *str = sl_dict_get(R->names, by[k], &len);
-
-		if (sl_dict_intern(d, str, len, &to[by[k]]))
-			goto out;
-	}
+	if (names_in_order(R->names, by, n, to, &d))
+		goto out;
 	sl_dict_free(R->names);
 	R->names = d;
 	d = NULL;

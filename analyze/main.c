@@ -68,19 +68,31 @@ static const struct analysis {
 	int frame;        /* reads the frame of the window's deployments */
 	int reads_before; /* reads the tables of the analyses before it */
 	int cost;         /* rough seconds at 1M deployments x10: the longest start first */
+	const enum sl_tid *tables; /* the tables it writes, up to SL_T_COUNT */
 } analyses[] = {
-	{"dora", dora_run, 1, 0, 1},
-	{"health", health_run, 1, 0, 7},
-	{"strategies", strategy_run, 1, 0, 3},
-	{"alerts", alerts_run, 1, 0, 2},
-	{"canary", canary_run, 1, 0, 15},
-	{"predict", predict_run, 1, 0, 12},
-	{"predict", predict_rollback_run, 1, 0, 13}, /* the rollback tables */
-	{"versions", versions_run, 1, 0, 9},
-	{"features", features_run, 1, 0, 31}, /* anomalies, patterns, clusters */
-	{"activity", activity_run, 1, 0, 1},
-	{"scorecard", scorecard_run, 1, 1, 2},
-	{"pipelines", pipeline_run, 0, 0, 14}, /* reads runs, not the frame */
+#define TABLES(...) ((const enum sl_tid[]){__VA_ARGS__, SL_T_COUNT})
+	{"dora", dora_run, 1, 0, 1, TABLES(SL_T_DORA)},
+	{"health", health_run, 1, 0, 7, TABLES(SL_T_HEALTH_SCORES)},
+	{"strategies", strategy_run, 1, 0, 3, TABLES(SL_T_STRATEGIES)},
+	{"alerts", alerts_run, 1, 0, 2, TABLES(SL_T_ALERTS, SL_T_ALERT_PRECISION)},
+	{"canary", canary_run, 1, 0, 15,
+	 TABLES(SL_T_ROLLBACK_DECISIONS, SL_T_CANARY_METRICS, SL_T_CANARY_JUDGEMENTS)},
+	{"predict", predict_run, 1, 0, 12,
+	 TABLES(SL_T_PREDICTIONS, SL_T_DURATION_MODEL, SL_T_DURATION_BACKTEST,
+		SL_T_SUCCESS_BACKTEST)},
+	{"predict", predict_rollback_run, 1, 0, 13,
+	 TABLES(SL_T_ROLLBACK_CAUSES, SL_T_ROLLBACK_RISK, SL_T_ROLLBACK_RISK_BACKTEST)},
+	{"versions", versions_run, 1, 0, 9, TABLES(SL_T_VERSIONS, SL_T_ADOPTION, SL_T_REGRESSIONS)},
+	{"features", features_run, 1, 0, 31,
+	 TABLES(SL_T_FEATURES, SL_T_ANOMALIES, SL_T_PATTERNS, SL_T_CLUSTERS)},
+	{"activity", activity_run, 1, 0, 1,
+	 TABLES(SL_T_HEATMAP, SL_T_TIMELINE, SL_T_ACTIVE_DEPLOYMENTS)},
+	{"scorecard", scorecard_run, 1, 1, 2, TABLES(SL_T_SCORECARD)},
+	/* reads runs, not the frame */
+	{"pipelines", pipeline_run, 0, 0, 14,
+	 TABLES(SL_T_PIPELINES, SL_T_STAGES, SL_T_PIPELINE_SUGGESTIONS, SL_T_PIPELINE_FACTORS,
+		SL_T_GATES)},
+#undef TABLES
 };
 
 #define NANALYSES (sizeof(analyses) / sizeof(analyses[0]))
@@ -117,46 +129,32 @@ static int check_only(const char *list)
 	return 0;
 }
 
-/* The analysis that writes each table of a run ("" for the success rates
- * and summary, which always run); a table without one is a query's
- * (gate_evaluation ...) and never reaches the file.  --print is checked
- * against this before the store is opened, so a misspelt name costs no
- * run.  A new table of a run needs its line here to be printable. */
-static const char *const table_owner[SL_T_COUNT] = {
-	[SL_T_SUCCESS_RATES] = "", [SL_T_SUMMARY] = "",
-	[SL_T_DORA] = "dora",
-	[SL_T_HEALTH_SCORES] = "health",
-	[SL_T_STRATEGIES] = "strategies",
-	[SL_T_ALERTS] = "alerts", [SL_T_ALERT_PRECISION] = "alerts",
-	[SL_T_ROLLBACK_DECISIONS] = "canary", [SL_T_CANARY_METRICS] = "canary",
-	[SL_T_CANARY_JUDGEMENTS] = "canary",
-	[SL_T_PREDICTIONS] = "predict", [SL_T_DURATION_MODEL] = "predict",
-	[SL_T_DURATION_BACKTEST] = "predict", [SL_T_SUCCESS_BACKTEST] = "predict",
-	[SL_T_ROLLBACK_CAUSES] = "predict", [SL_T_ROLLBACK_RISK] = "predict",
-	[SL_T_ROLLBACK_RISK_BACKTEST] = "predict",
-	[SL_T_VERSIONS] = "versions", [SL_T_ADOPTION] = "versions",
-	[SL_T_REGRESSIONS] = "versions",
-	[SL_T_FEATURES] = "features", [SL_T_ANOMALIES] = "features",
-	[SL_T_PATTERNS] = "features", [SL_T_CLUSTERS] = "features",
-	[SL_T_HEATMAP] = "activity", [SL_T_TIMELINE] = "activity",
-	[SL_T_ACTIVE_DEPLOYMENTS] = "activity",
-	[SL_T_SCORECARD] = "scorecard",
-	[SL_T_PIPELINES] = "pipelines", [SL_T_STAGES] = "pipelines",
-	[SL_T_PIPELINE_SUGGESTIONS] = "pipelines", [SL_T_PIPELINE_FACTORS] = "pipelines",
-	[SL_T_GATES] = "pipelines",
-};
+/* The analysis that writes table id ("" for the success rates and
+ * summary, which always run), or NULL for a table no run writes (a
+ * query's: gate_evaluation ...).  --print is checked against it before
+ * the store is opened, so a misspelt name costs no run. */
+static const char *owner_of(int id)
+{
+	if (id == SL_T_SUCCESS_RATES || id == SL_T_SUMMARY)
+		return "";
+	for (size_t i = 0; i < NANALYSES; i++)
+		for (const enum sl_tid *t = analyses[i].tables; *t != SL_T_COUNT; t++)
+			if ((int)*t == id)
+				return analyses[i].name;
+	return NULL;
+}
 
 /* --print names a table the run writes, of an analysis --only keeps. */
 static int check_print(const char *name, const char *only)
 {
 	const struct sl_tdef *d = sl_tdef_find(name);
-	const char *owner = d ? table_owner[d->id] : NULL;
+	const char *owner = d ? owner_of(d->id) : NULL;
 	int n = 0;
 
 	if (!owner) {
 		fprintf(stderr, "shiplog-analyze: --print: no table '%s' (tables:", name);
 		for (int i = 0; i < SL_T_COUNT; i++)
-			if (table_owner[i])
+			if (owner_of(i))
 				fprintf(stderr, "%s %s", n++ ? "," : "", sl_tdef(i)->name);
 		fputs(")\n", stderr);
 		return -1;

@@ -100,8 +100,13 @@ static void uuid_text(const unsigned char *b, char *s)
 	s[UUID_LEN] = '\0';
 }
 
+/* A reference's length field that says "a UUID, as its 16 bytes". */
+#define ID_PACKED 0xffffffu
+
 const char *frame_id(const struct frame *f, size_t i, char buf[FRAME_ID_BUF], size_t *n)
 {
+	uint64_t ref;
+
 	if (!f->id) {
 		*n = f->id_fixed;
 		if (f->id_uuid) {
@@ -110,17 +115,32 @@ const char *frame_id(const struct frame *f, size_t i, char buf[FRAME_ID_BUF], si
 		}
 		return f->id_text + i * f->id_fixed;
 	}
-	*n = (size_t)(f->id[i] & 0xffffff);
-	return f->id_text + (f->id[i] >> 24);
+	ref = f->id[i];
+	if ((ref & 0xffffff) == ID_PACKED) {
+		uuid_text((const unsigned char *)f->id_text + (ref >> 24), buf);
+		*n = UUID_LEN;
+		return buf;
+	}
+	*n = (size_t)(ref & 0xffffff);
+	return f->id_text + (ref >> 24);
 }
 
+/* A lowercase UUID (as most tools write ids) is kept as its 16 bytes
+ * from the start: the text would be more than twice that while the
+ * frame loads. */
 int frame_set_id(struct frame *f, size_t i, const char *s, size_t n)
 {
-	if (n >= 1u << 24 || sl_grow(&f->id_text, &f->id_cap, f->id_len + n + 1, 1))
+	int packed = n == UUID_LEN && is_uuid(s);
+	size_t w = packed ? 16 : n;
+
+	if (n >= ID_PACKED || sl_grow(&f->id_text, &f->id_cap, f->id_len + w + 1, 1))
 		return SL_ENOMEM;
-	memcpy(f->id_text + f->id_len, s, n);
-	f->id[i] = (uint64_t)f->id_len << 24 | n;
-	f->id_len += n;
+	if (packed)
+		uuid_pack(s, (unsigned char *)f->id_text + f->id_len);
+	else
+		memcpy(f->id_text + f->id_len, s, n);
+	f->id[i] = (uint64_t)f->id_len << 24 | (packed ? ID_PACKED : n);
+	f->id_len += w;
 	return SL_OK;
 }
 
@@ -504,36 +524,30 @@ int frame_group_durations(const struct frame *f, enum rank_rule rule, uint32_t *
 
 /* Ids of one length (UUIDs, as most tools write them) laid out again in
  * frame order, so that row i's is at i times that length and the 8-byte
- * reference a row goes; lowercase UUIDs as their 16 bytes (the text is
- * written out again when asked for).  Other ids keep their references. */
+ * reference a row goes; UUIDs as their 16 bytes (the text is written out
+ * again when asked for).  Other ids keep their references. */
 static int fixed_ids(struct frame *f)
 {
 	size_t len = f->n ? (size_t)(f->id[0] & 0xffffff) : 0, w;
-	int uuid = len == UUID_LEN;
+	int uuid = len == ID_PACKED;
 	char *text;
 
 	if (!len)
 		return SL_OK;
-	for (size_t i = 0; i < f->n; i++) {
+	for (size_t i = 0; i < f->n; i++)
 		if ((f->id[i] & 0xffffff) != len)
 			return SL_OK;
-		if (uuid && !is_uuid(f->id_text + (f->id[i] >> 24)))
-			uuid = 0;
-	}
 	w = uuid ? 16 : len;
 	if (!(text = malloc(f->n * w)))
 		return SL_ENOMEM;
 	for (size_t i = 0; i < f->n; i++)
-		if (uuid)
-			uuid_pack(f->id_text + (f->id[i] >> 24), (unsigned char *)text + i * w);
-		else
-			memcpy(text + i * w, f->id_text + (f->id[i] >> 24), len);
+		memcpy(text + i * w, f->id_text + (f->id[i] >> 24), w);
 	free(f->id_text);
 	free(f->id);
 	f->id = NULL;
 	f->id_text = text;
 	f->id_len = f->id_cap = f->n * w;
-	f->id_fixed = len;
+	f->id_fixed = uuid ? UUID_LEN : len;
 	f->id_uuid = uuid;
 	return SL_OK;
 }

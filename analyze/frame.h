@@ -47,7 +47,7 @@ struct frame {
 	uint32_t *agent, *env, *strategy, *version, *target_group, *reason;
 	/* deployment ids: all distinct, so kept as text, not interned;
 	 * frame_id() reads them */
-	uint64_t *id;  /* offset into id_text << 24 | length; NULL when id_fixed */
+	uint64_t *id;  /* offset into id_text << 24 | length (0xffffff: a UUID as 16 bytes); NULL when id_fixed */
 	char *id_text;
 	size_t id_len, id_cap;
 	size_t id_fixed; /* all ids of this length: row i's at i * id_fixed */

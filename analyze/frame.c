@@ -184,7 +184,7 @@ int frame_append(struct frame *f, size_t *cap, size_t *row)
 	f->rb_flag[i] = -1;
 	f->wanted[i] = 1;
 	f->start[i] = f->end[i] = f->dur[i] = f->commit[i] = FRAME_NULL;
-	f->target[i] = f->deployed[i] = f->healthy[i] = f->failed[i] = FRAME_NULL;
+	f->target[i] = f->deployed[i] = f->healthy[i] = f->failed[i] = FRAME_NULL_COUNT;
 	f->latency[i] = f->error_rate[i] = f->cpu[i] = f->memory[i] = NAN;
 	f->artifact_bytes[i] = 0;
 	f->validations[i] = f->val_passed[i] = f->val_failed[i] = f->val_skipped[i] = 0;
@@ -210,6 +210,21 @@ static uint32_t code_of(struct sl_dict *d, struct code_map *x, const struct sl_b
 static int64_t int_of(const struct sl_batch *b, int c, size_t r)
 {
 	return sl_batch_is_null(b, c, r) ? FRAME_NULL : b->cols[c].v.i64[r];
+}
+
+/* An instance count: null beyond 32 bits (counted). */
+static int32_t count_of(struct frame *f, const struct sl_batch *b, int c, size_t r)
+{
+	int64_t v;
+
+	if (sl_batch_is_null(b, c, r))
+		return FRAME_NULL_COUNT;
+	v = b->cols[c].v.i64[r];
+	if (v <= INT32_MIN || v > INT32_MAX) {
+		f->counts_unread++;
+		return FRAME_NULL_COUNT;
+	}
+	return (int32_t)v;
 }
 
 static double real_of(const struct sl_batch *b, int c, size_t r)
@@ -263,10 +278,10 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 	f->end[i] = int_of(b, col[C_END], r);
 	f->dur[i] = int_of(b, col[C_DUR], r);
 	f->commit[i] = int_of(b, col[C_COMMIT], r);
-	f->target[i] = int_of(b, col[C_TARGET], r);
-	f->deployed[i] = int_of(b, col[C_DEPLOYED], r);
-	f->healthy[i] = int_of(b, col[C_HEALTHY], r);
-	f->failed[i] = int_of(b, col[C_FAILED], r);
+	f->target[i] = count_of(f, b, col[C_TARGET], r);
+	f->deployed[i] = count_of(f, b, col[C_DEPLOYED], r);
+	f->healthy[i] = count_of(f, b, col[C_HEALTHY], r);
+	f->failed[i] = count_of(f, b, col[C_FAILED], r);
 	f->latency[i] = real_of(b, col[C_LAT], r);
 	f->error_rate[i] = real_of(b, col[C_ERR], r);
 	f->cpu[i] = real_of(b, col[C_CPU], r);

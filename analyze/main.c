@@ -474,6 +474,10 @@ int main(int argc, char **argv)
 		report(pr.rc ? &pr.err : &err);
 		goto out;
 	}
+	if (f.counts_unread)
+		fprintf(stderr, "shiplog-analyze: warning: %llu instance count%s beyond 2^31 read "
+			"as unknown\n", (unsigned long long)f.counts_unread,
+			f.counts_unread == 1 ? "" : "s");
 	malloc_trim(0); /* the load's buffers, freed in the middle of the heap */
 	if ((rc = run_analyses(&p, st, &f, a, &err))) {
 		report(&err);

@@ -77,7 +77,7 @@ static void make(struct frame *f, const size_t *perm)
 		}
 		f->latency[i] = r->latency;
 		f->target[i] = 10;
-		f->healthy[i] = 10 - (int64_t)(src % 3);
+		f->healthy[i] = 10 - (int32_t)(src % 3);
 	}
 	ck_assert_int_eq(frame_finish(f), 0);
 }

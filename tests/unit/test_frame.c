@@ -293,6 +293,28 @@ START_TEST(test_id_layouts)
 		}
 		frame_release(&f);
 	}
+	/* 36 bytes that are not a lowercase UUID keep their text exactly */
+	static const char *const near[] = {
+		"9abcdef0-1234-4567-89ab-cdef0123456g", "9abcdef0-1234-4567-89ab-cdef0123456/",
+		"9abcdef0-1234-4567-89abc-def01234567", "9abcdef0-1234-4567-89ab-cdef0123456:",
+		"9abcdef0-1234-4567-89ab-cdef0123456F", "9abcdef0x1234-4567-89ab-cdef01234567",
+	};
+
+	for (size_t k = 0; k < sizeof(near) / sizeof(near[0]); k++) {
+		const char *three[3] = {uuids[0][0], near[k], uuids[0][1]};
+		struct frame f;
+		size_t n;
+		const char *s;
+
+		ids_frame(&f, three);
+		ck_assert_ptr_nonnull(f.id);
+		s = frame_id(&f, 1, buf, &n); /* in id order: 0000, 9abc, f0e1 */
+		ck_assert_uint_eq(n, 36);
+		ck_assert_int_eq(memcmp(s, near[k], 36), 0);
+		s = frame_id(&f, 0, buf, &n);
+		ck_assert_int_eq(memcmp(s, uuids[0][1], 36), 0);
+		frame_release(&f);
+	}
 	for (int k = 0; k < 2; k++) {
 		struct frame f;
 		size_t n;

@@ -4,6 +4,7 @@
  * (partset.c), rejects (rejects.c) and the store's atomic commit. */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "cli.h"
 #include "mapply.h"
 #include "dump.h"
+#include "merge.h"
 #include "partset.h"
 #include "rejects.h"
 #include "rowmap.h"
@@ -32,6 +34,7 @@ struct run {
 	struct rejects *rj;
 	/* the current input */
 	const char *path;
+	const char *label; /* its name when path is a pipe (--merge) */
 	int is_csv;
 	enum sl_kind kind;
 	struct rowmap *rm;
@@ -210,7 +213,7 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 	const struct sl_manifest_entry *old;
 	uint64_t rej0 = r->rejected;
 
-	r->path = strcmp(path, "-") ? path : "<stdin>";
+	r->path = r->label ? r->label : strcmp(path, "-") ? path : "<stdin>";
 	r->rows = 0;
 	r->kind = SL_KIND_NONE;
 	/* A regular file of the size of an input already ingested is identified
@@ -289,7 +292,8 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 	if (!hashed) { /* a stream, or a file of a new size, or --reprocess */
 		sl_input_digest(in, digest);
 		size = sl_input_raw_bytes(in);
-		if (!r->p->reprocess && (old = sl_store_manifest_find(r->st, digest))) {
+		/* a merge's shard is known by its inputs (merge_shard()) */
+		if (!r->p->reprocess && !r->label && (old = sl_store_manifest_find(r->st, digest))) {
 			fprintf(stderr, "shiplog-ingest: '%s': already ingested on %s (as '%s')\n",
 				r->path, old->ingested_at, old->source);
 			r->stdin_dup = 1;
@@ -318,7 +322,7 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 		r->utf8 += s->utf8_replaced;
 	}
 	snprintf(e.source, sizeof(e.source), "%s", path);
-	if (sl_store_manifest_put(r->st, &e))
+	if (!r->label && sl_store_manifest_put(r->st, &e))
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 out:
 	progress(r, 1);
@@ -330,14 +334,84 @@ out:
 	return rc;
 }
 
+/* --merge: every kind of the shard store at dir, each as one more input
+ * of this run.  A shard whose inputs the store has all (merged before) is
+ * skipped; one it has some of (the shard grew since) would bring those
+ * rows twice, so it is refused unless --reprocess rebuilds what it
+ * touches. */
+static int merge_shard(struct run *r, const char *dir, struct sl_errctx *err)
+{
+	struct sl_store *shard;
+	size_t m, known = 0;
+	int rc;
+
+	if ((rc = sl_store_open(&shard, dir, 0, SL_LOCK_SHARED, r->p->wait_lock, err)))
+		return rc;
+	m = sl_store_manifest_count(shard);
+	for (size_t i = 0; i < m; i++)
+		known += sl_store_manifest_find(r->st, sl_store_manifest_get(shard, i)->digest) != NULL;
+	if (!r->p->reprocess && m && known == m) {
+		if (!r->p->quiet)
+			fprintf(stderr, "shiplog-ingest: '%s': every input of this shard is in the "
+				"store already (merged before), skipped\n", dir);
+		r->skipped++;
+		goto out;
+	}
+	if (!r->p->reprocess && known) {
+		rc = sl_err_set(err, SL_EINVAL, dir, 0,
+				"%zu of the shard's %zu inputs are in the store already (merged "
+				"before it grew?): merge into a new store, or again with "
+				"--reprocess", known, m);
+		goto out;
+	}
+	for (int k = 0; k < SL_KIND_COUNT && !rc; k++) {
+		struct merge_feed *mf;
+		const char *path;
+		char label[PATH_MAX + 32];
+		int wrc;
+
+		if ((rc = merge_feed_start(&mf, shard, (enum sl_kind)k, &path, err)))
+			break;
+		snprintf(label, sizeof(label), "%s (%s)", dir, sl_kind_name((enum sl_kind)k));
+		r->label = label;
+		r->p->kind = (enum sl_kind)k;
+		rc = ingest_one(r, path, err);
+		r->label = NULL;
+		r->p->kind = SL_KIND_NONE;
+		wrc = merge_feed_end(mf, !rc, err);
+		if (!rc)
+			rc = wrc;
+	}
+	if (!rc)
+		rc = merge_manifest(r->st, shard, err);
+out:
+	sl_store_close(shard);
+	return rc;
+}
+
 /* Inputs are checked before any work, so a typo costs nothing. */
 static int check_inputs(const struct ingest_params *p)
 {
 	int stdin_seen = 0;
 
 	for (int i = 0; i < p->nfiles; i++) {
-		struct stat sb;
+		struct stat sb, ss;
 
+		if (p->merge) {
+			if (stat(p->files[i], &sb)) {
+				errorf("'%s': %s", p->files[i], strerror(errno));
+				return 1;
+			}
+			if (!S_ISDIR(sb.st_mode)) {
+				errorf("'%s': not a store directory", p->files[i]);
+				return 1;
+			}
+			if (!stat(p->store, &ss) && ss.st_dev == sb.st_dev && ss.st_ino == sb.st_ino) {
+				errorf("'%s': is the store merged into", p->files[i]);
+				return 1;
+			}
+			continue;
+		}
 		if (!strcmp(p->files[i], "-")) {
 			if (stdin_seen++) {
 				errorf("standard input ('-') given twice");
@@ -478,9 +552,12 @@ int main(int argc, char **argv)
 		errorf("out of memory");
 		goto out;
 	}
+	if (p.merge)
+		signal(SIGPIPE, SIG_IGN); /* a merge pipe's reader gone is an error, not death */
 	for (int i = 0; i < p.nfiles; i++) {
 		sl_err_clear(&err);
-		if ((rc = ingest_one(&r, p.files[i], &err))) {
+		if ((rc = p.merge ? merge_shard(&r, p.files[i], &err)
+				  : ingest_one(&r, p.files[i], &err))) {
 			report(&err, r.path);
 			errorf("nothing was ingested; the store is unchanged");
 			goto out;

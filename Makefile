@@ -277,6 +277,11 @@ demo:
 	@$(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s) all
 	@BIN=$(BIN) sh scripts/demo.sh
 
+# shiplog's flow on a one-node Slurm cluster started under a temporary
+# directory (tests/slurm/run.sh; skipped without slurmctld, except in CI).
+check-slurm: all
+	BIN=$(CURDIR)/$(BIN) sh tests/slurm/run.sh
+
 # Renders the sample's report in headless Chromium and checks the screenshot
 # is not blank (skips when Chromium is not installed); out/report.png.
 check-browser: all
@@ -313,7 +318,7 @@ install: $(PROGS)
 clean:
 	rm -rf build build-san build-tsan build-fuzz bin out
 
-.PHONY: all check unit e2e replay crash build-test check-crash check-valgrind check-threads check-browser fuzz golden \
+.PHONY: all check unit e2e replay crash build-test check-crash check-valgrind check-threads check-browser check-slurm fuzz golden \
 	demo bench sample install clean
 
 -include $(LIB_OBJ:.o=.d) $(wildcard $(B)/hooks/lib/*.d $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/scripts/bench/*.d $(B)/tests/bench/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)

@@ -54,23 +54,18 @@ uint32_t frame_code(const struct frame *f, const char *s)
 
 /* A UUID's text: 8-4-4-4-12 lowercase hex digits. */
 #define UUID_LEN 36
-static int uuid_dash(size_t k)
-{
-	return k == 8 || k == 13 || k == 18 || k == 23;
-}
+/* Where the two digits of byte j of a UUID go in its text. */
+static const unsigned char uuid_at[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
 
 static void uuid_text(const unsigned char *b, char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	for (size_t k = 0, j = 0; k < UUID_LEN; k++) {
-		if (uuid_dash(k)) {
-			s[k] = '-';
-			continue;
-		}
-		s[k] = hex[j % 2 ? b[j / 2] & 15 : b[j / 2] >> 4];
-		j++;
+	for (int j = 0; j < 16; j++) {
+		s[uuid_at[j]] = hex[b[j] >> 4];
+		s[uuid_at[j] + 1] = hex[b[j] & 15];
 	}
+	s[8] = s[13] = s[18] = s[23] = '-';
 	s[UUID_LEN] = '\0';
 }
 
@@ -84,11 +79,10 @@ static void uuid_text(const unsigned char *b, char *s)
  * frame goes through here. */
 static int uuid_pack(const char *s, unsigned char *b)
 {
-	static const unsigned char at[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
 	char back[UUID_LEN + 1];
 
 	for (int j = 0; j < 16; j++) {
-		unsigned hi = (unsigned char)s[at[j]], lo = (unsigned char)s[at[j] + 1];
+		unsigned hi = (unsigned char)s[uuid_at[j]], lo = (unsigned char)s[uuid_at[j] + 1];
 
 		b[j] = (unsigned char)(((hi & 15) + 9 * (hi >> 6)) << 4 | (((lo & 15) + 9 * (lo >> 6)) & 15));
 	}

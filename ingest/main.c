@@ -4,7 +4,6 @@
  * (partset.c), rejects (rejects.c) and the store's atomic commit. */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +33,6 @@ struct run {
 	struct rejects *rj;
 	/* the current input */
 	const char *path;
-	const char *label; /* its name when path is a pipe (--merge) */
 	int is_csv;
 	enum sl_kind kind;
 	struct rowmap *rm;
@@ -213,7 +211,7 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 	const struct sl_manifest_entry *old;
 	uint64_t rej0 = r->rejected;
 
-	r->path = r->label ? r->label : strcmp(path, "-") ? path : "<stdin>";
+	r->path = strcmp(path, "-") ? path : "<stdin>";
 	r->rows = 0;
 	r->kind = SL_KIND_NONE;
 	/* A regular file of the size of an input already ingested is identified
@@ -292,8 +290,7 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 	if (!hashed) { /* a stream, or a file of a new size, or --reprocess */
 		sl_input_digest(in, digest);
 		size = sl_input_raw_bytes(in);
-		/* a merge's shard is known by its inputs (merge_shard()) */
-		if (!r->p->reprocess && !r->label && (old = sl_store_manifest_find(r->st, digest))) {
+		if (!r->p->reprocess && (old = sl_store_manifest_find(r->st, digest))) {
 			fprintf(stderr, "shiplog-ingest: '%s': already ingested on %s (as '%s')\n",
 				r->path, old->ingested_at, old->source);
 			r->stdin_dup = 1;
@@ -322,7 +319,7 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 		r->utf8 += s->utf8_replaced;
 	}
 	snprintf(e.source, sizeof(e.source), "%s", path);
-	if (!r->label && sl_store_manifest_put(r->st, &e))
+	if (sl_store_manifest_put(r->st, &e))
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 out:
 	progress(r, 1);
@@ -334,15 +331,16 @@ out:
 	return rc;
 }
 
-/* --merge: every kind of the shard store at dir, each as one more input
- * of this run.  A shard whose inputs the store has all (merged before) is
- * skipped; one it has some of (the shard grew since) would bring those
- * rows twice, so it is refused unless --reprocess rebuilds what it
- * touches. */
+/* --merge: every row of the shard store at dir into this run's
+ * partitions (merge.h).  A shard whose inputs the store has all (merged
+ * before) is skipped; one it has some of (the shard grew since) would
+ * bring those rows twice, so it is refused unless --reprocess rebuilds
+ * what it touches. */
 static int merge_shard(struct run *r, const char *dir, struct sl_errctx *err)
 {
 	struct sl_store *shard;
 	size_t m, known = 0;
+	uint64_t rows = 0;
 	int rc;
 
 	if ((rc = sl_store_open(&shard, dir, 0, SL_LOCK_SHARED, r->p->wait_lock, err)))
@@ -364,26 +362,13 @@ static int merge_shard(struct run *r, const char *dir, struct sl_errctx *err)
 				"--reprocess", known, m);
 		goto out;
 	}
-	for (int k = 0; k < SL_KIND_COUNT && !rc; k++) {
-		struct merge_feed *mf;
-		const char *path;
-		char label[PATH_MAX + 32];
-		int wrc;
-
-		if ((rc = merge_feed_start(&mf, shard, (enum sl_kind)k, &path, err)))
-			break;
-		snprintf(label, sizeof(label), "%s (%s)", dir, sl_kind_name((enum sl_kind)k));
-		r->label = label;
-		r->p->kind = (enum sl_kind)k;
-		rc = ingest_one(r, path, err);
-		r->label = NULL;
-		r->p->kind = SL_KIND_NONE;
-		wrc = merge_feed_end(mf, !rc, err);
-		if (!rc)
-			rc = wrc;
-	}
-	if (!rc)
+	if (!(rc = merge_rows(r->ps, shard, &rows, err)))
 		rc = merge_manifest(r->st, shard, err);
+	if (rc && !err->path[0])
+		snprintf(err->path, sizeof(err->path), "%s", dir);
+	r->files++;
+	r->rows_read += rows;
+	r->accepted += rows;
 out:
 	sl_store_close(shard);
 	return rc;
@@ -437,9 +422,11 @@ static void summary(const struct run *r, const struct partset_stats *ps, double 
 	if (r->p->quiet)
 		return;
 	fprintf(stderr,
-		"shiplog-ingest: %d file%s ingested, %d skipped; %llu rows read: %llu accepted "
+		"shiplog-ingest: %d %s, %d skipped; %llu rows read: %llu accepted "
 		"(%llu superseded), %llu rejected\n",
-		r->files, r->files == 1 ? "" : "s", r->skipped,
+		r->files, r->p->merge ? (r->files == 1 ? "shard merged" : "shards merged")
+				      : (r->files == 1 ? "file ingested" : "files ingested"),
+		r->skipped,
 		(unsigned long long)r->rows_read, (unsigned long long)r->accepted,
 		(unsigned long long)ps->superseded, (unsigned long long)r->rejected);
 	if (ps->undated)
@@ -451,12 +438,19 @@ static void summary(const struct run *r, const struct partset_stats *ps, double 
 			(unsigned long long)r->utf8);
 	if (rejects_path[0])
 		fprintf(stderr, "shiplog-ingest: rejected rows are in '%s'\n", rejects_path);
-	fprintf(stderr,
-		"shiplog-ingest: time: %.2f s (read %.2f, partitions %.2f, commit %.2f), "
-		"%.1f MB read (%.1f MB decompressed), %.0f rows/s, %.1f MB/s\n",
-		secs, phase[0], phase[1], phase[2], (double)r->raw_bytes / 1e6,
-		(double)r->bytes / 1e6, secs > 0 ? (double)r->rows_read / secs : 0.0,
-		secs > 0 ? (double)r->bytes / 1e6 / secs : 0.0);
+	if (r->p->merge) /* no bytes: rows come typed from the shards */
+		fprintf(stderr,
+			"shiplog-ingest: time: %.2f s (read %.2f, partitions %.2f, commit %.2f), "
+			"%.0f rows/s\n",
+			secs, phase[0], phase[1], phase[2],
+			secs > 0 ? (double)r->rows_read / secs : 0.0);
+	else
+		fprintf(stderr,
+			"shiplog-ingest: time: %.2f s (read %.2f, partitions %.2f, commit %.2f), "
+			"%.1f MB read (%.1f MB decompressed), %.0f rows/s, %.1f MB/s\n",
+			secs, phase[0], phase[1], phase[2], (double)r->raw_bytes / 1e6,
+			(double)r->bytes / 1e6, secs > 0 ? (double)r->rows_read / secs : 0.0,
+			secs > 0 ? (double)r->bytes / 1e6 / secs : 0.0);
 }
 
 static void raise_fd_limit(void)
@@ -552,8 +546,6 @@ int main(int argc, char **argv)
 		errorf("out of memory");
 		goto out;
 	}
-	if (p.merge)
-		signal(SIGPIPE, SIG_IGN); /* a merge pipe's reader gone is an error, not death */
 	for (int i = 0; i < p.nfiles; i++) {
 		sl_err_clear(&err);
 		if ((rc = p.merge ? merge_shard(&r, p.files[i], &err)

@@ -1,83 +1,52 @@
 #include "merge.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "sl_batch.h"
+#include "sl_scan.h"
+#include "sl_schema.h"
+#include "sl_value.h"
 
-#include "dump.h"
-
-struct merge_feed {
-	struct sl_store *shard;
-	enum sl_kind kind;
-	int rfd;             /* the read end, named by path */
-	FILE *out;           /* the write end, the thread's */
-	char path[32];
-	pthread_t th;
-	int rc;
-	struct sl_errctx err;
-};
-
-static void *writer(void *arg)
+/* One kind of the shard: every partition, the undated one too. */
+static int merge_kind(struct partset *ps, const struct sl_store *shard, enum sl_kind kind,
+		      uint64_t *rows, struct sl_errctx *err)
 {
-	struct merge_feed *mf = arg;
-
-	sl_err_clear(&mf->err);
-	mf->rc = dump_kind(mf->shard, mf->kind, NULL, 0, mf->out, &mf->err);
-	if (fclose(mf->out) && !mf->rc)
-		mf->rc = sl_err_set(&mf->err, SL_EIO, NULL, 0, "cannot write the merge pipe: %s",
-				    strerror(errno));
-	return NULL;
-}
-
-int merge_feed_start(struct merge_feed **mfp, struct sl_store *shard, enum sl_kind kind,
-		     const char **path, struct sl_errctx *err)
-{
-	struct merge_feed *mf = calloc(1, sizeof(*mf));
-	int fd[2];
-
-	*mfp = NULL;
-	if (!mf)
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if (pipe(fd)) {
-		free(mf);
-		return sl_err_set(err, SL_EIO, NULL, 0, "cannot make a pipe: %s", strerror(errno));
-	}
-	mf->shard = shard;
-	mf->kind = kind;
-	mf->rfd = fd[0];
-	snprintf(mf->path, sizeof(mf->path), "/dev/fd/%d", fd[0]);
-	if (!(mf->out = fdopen(fd[1], "w"))) {
-		close(fd[0]);
-		close(fd[1]);
-		free(mf);
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	}
-	if (pthread_create(&mf->th, NULL, writer, mf)) {
-		fclose(mf->out);
-		close(fd[0]);
-		free(mf);
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, "cannot start a thread");
-	}
-	*path = mf->path;
-	*mfp = mf;
-	return SL_OK;
-}
-
-int merge_feed_end(struct merge_feed *mf, int ok, struct sl_errctx *err)
-{
+	const struct sl_kind_def *d = sl_kind_def(kind);
+	struct sl_scan *sc;
+	struct sl_batch *src;
 	int rc;
 
-	if (!mf)
-		return SL_OK;
-	close(mf->rfd); /* a writer not done gets EPIPE (SIGPIPE is ignored) */
-	pthread_join(mf->th, NULL);
-	rc = ok ? mf->rc : SL_OK;
-	if (rc)
-		*err = mf->err;
-	free(mf);
+	if ((rc = sl_scan_open(&sc, shard, kind, SL_TIME_MIN, SL_TIME_MAX, NULL, err)))
+		return rc;
+	while ((rc = sl_scan_next(sc, &src, err)) > 0)
+		for (size_t r = 0; r < src->n; r++) {
+			struct sl_batch *b;
+			struct part *p;
+			/* a stored row has its day column (the ingest requires it) */
+			int64_t day = d->day_col >= 0 ? sl_day_of_ms(src->cols[d->day_col].v.i64[r])
+						      : PART_DAY_PENDING;
+
+			if (partset_target(ps, kind, day, &p, &b, err))
+				goto nomem;
+			if (sl_batch_copy_row(b, src, r))
+				goto nomem;
+			if ((rc = partset_add_row(ps, p, b->n - 1, err)))
+				goto out;
+			(*rows)++;
+		}
+	goto out;
+nomem:
+	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+out:
+	sl_scan_close(sc);
+	return rc < 0 ? rc : SL_OK;
+}
+
+int merge_rows(struct partset *ps, const struct sl_store *shard, uint64_t *rows,
+	       struct sl_errctx *err)
+{
+	int rc = SL_OK;
+
+	for (int k = 0; k < SL_KIND_COUNT && !rc; k++)
+		rc = merge_kind(ps, shard, (enum sl_kind)k, rows, err);
 	return rc;
 }
 

@@ -1,29 +1,27 @@
 /* merge.h - shiplog-ingest --merge: shard stores into one (docs/SCALING.md).
  *
- * A shard's rows of a kind are read back as the exact CSV --dump writes,
- * by a thread of their own into a pipe, and the ingest reads the pipe as
- * one more input of its run.  So every rule of an ingest applies to a
- * merge unchanged (status updates resolved by the latest update, children
- * given their parent's day, rejects kept, one atomic commit), and the
- * merged store is the store one ingest of every shard's inputs writes. */
+ * A shard's stored rows are handed to this run's partitions as they are
+ * (typed values, no text in between), each to the day an ingest gives it:
+ * its own time's day, or, for a kind that takes its parent's day
+ * (artifacts, gate results), none yet, so that the partitions' parent
+ * routing finds the parent in whichever shard it is.  So every rule of an
+ * ingest that joins rows applies to a merge unchanged (status updates
+ * resolved by the latest update, children given their parent's day, one
+ * atomic commit), and the merged store is the store one ingest of every
+ * shard's inputs writes. */
 #ifndef INGEST_MERGE_H
 #define INGEST_MERGE_H
 
+#include <stdint.h>
+
+#include "partset.h"
 #include "sl_err.h"
-#include "sl_schema.h"
 #include "sl_store.h"
 
-struct merge_feed;
-
-/* Starts writing shard's rows of kind into a pipe; *path names its read
- * end for sl_input_open().  0 or a negative code with err set. */
-int merge_feed_start(struct merge_feed **mf, struct sl_store *shard, enum sl_kind kind,
-		     const char **path, struct sl_errctx *err);
-/* Closes the read end (a writer still writing then fails rather than
- * waits), waits for the writer and frees mf.  0, or the writer's error in
- * err when the ingest had read everything (ok set) and the writer still
- * failed. */
-int merge_feed_end(struct merge_feed *mf, int ok, struct sl_errctx *err);
+/* Every row of every kind of shard into ps; *rows counts them.  0 or a
+ * negative code with err set. */
+int merge_rows(struct partset *ps, const struct sl_store *shard, uint64_t *rows,
+	       struct sl_errctx *err);
 
 /* Adds the shard's manifest entries that dst lacks (inputs ingested into
  * the shard are then known to dst: a re-run skips them).  0 or SL_ENOMEM. */

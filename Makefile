@@ -225,6 +225,12 @@ check-crash: all $(B)/tests/faultfs.so $(HOOK_BIN)/shiplog-ingest $(HOOK_BIN)/sh
 	BIN=$(CURDIR)/$(HOOK_BIN) sh tests/crash/kill.sh 20000 10 all
 	BIN=$(CURDIR)/$(BIN) FAULTFS=$(B)/tests/faultfs.so sh tests/crash/faults.sh
 
+# Mutation testing: each one-line mutation of tests/mutants/list applied to
+# a copy of the tree (MUT_DIR), built, and its tests run; prints the score
+# and every survivor (slow; never part of make check).
+mutants:
+	sh tests/mutants/run.sh
+
 FUZZ_TIME ?= 60
 fuzz:
 	sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_NAMES)
@@ -313,7 +319,7 @@ install: $(PROGS)
 clean:
 	rm -rf build build-san build-tsan build-fuzz bin out
 
-.PHONY: all check unit e2e replay crash build-test check-crash check-valgrind check-threads check-browser fuzz golden \
+.PHONY: all check unit e2e replay crash build-test check-crash check-valgrind check-threads check-browser fuzz mutants golden \
 	demo bench sample install clean
 
 -include $(LIB_OBJ:.o=.d) $(wildcard $(B)/hooks/lib/*.d $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/scripts/bench/*.d $(B)/tests/bench/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)

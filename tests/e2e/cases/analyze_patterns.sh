@@ -39,15 +39,17 @@ printf 'anomalies.contamination = 0.9\n' >bad.conf
 # (scripts/ref-features.py; outputs committed under data/ref/)
 "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
 "$BIN/shiplog-analyze" --store sample --print features >f.csv
-awk -F, 'NR == FNR { for (i = 1; i <= NF; i++) ref[FNR, i] = $i; nf[FNR] = NF; n = FNR; next }
+must "features against pandas" awk -F, 'NR == FNR { for (i = 1; i <= NF; i++) ref[FNR, i] = $i; nf[FNR] = NF; n = FNR; next }
 	{ if (NF != nf[FNR]) { bad++; next }
 	  for (i = 1; i <= NF; i++) {
 		if (FNR == 1 || i == 1) { if ($i != ref[FNR, i]) bad++; continue }
 		d = $i - ref[FNR, i]; if (d < 0) d = -d; if (d > 1e-12) bad++ } }
-	END { print (FNR == n && !bad) ? "features: same as pandas" : "features: " bad " differences" }' \
+	END { print (FNR == n && !bad) ? "features: same as pandas" : "features: " bad " differences"
+	      exit !(FNR == n && !bad) }' \
 	"$E2E_DATA/ref/features_all.csv" f.csv
 "$BIN/shiplog-analyze" --store sample --print patterns >p.csv
-cmp p.csv "$E2E_DATA/ref/patterns_all.csv" && echo "patterns: same as scikit-learn"
+must "patterns against scikit-learn" cmp p.csv "$E2E_DATA/ref/patterns_all.csv" &&
+	echo "patterns: same as scikit-learn"
 "$BIN/shiplog-analyze" --store sample --print anomalies | awk -F, 'NR > 1 { n++; f += $3 == "true" }
 	END { print n " deployments, " f " flagged" }'
 # absurd values: sums that overflow make the column constant (0), never NaN;
@@ -57,5 +59,6 @@ printf '%s\n' 'deployment_id,agent_id,environment,phase,start_time,latency_chang
 	'h2,a,production,completed,2026-06-01T11:00:00Z,1e308,0.3' \
 	'h3,a,production,failed,2026-06-01T12:00:00Z,-1e308,' >huge.csv
 "$BIN/shiplog-ingest" -q --store huge huge.csv
-"$BIN/shiplog-analyze" --store huge --print features | cut -d, -f1,6,8
-"$BIN/shiplog-analyze" --store huge --print clusters | cut -d, -f1,2; echo "exit=$?"
+# (the status is shiplog's, not cut's: st writes it to standard error)
+st "$BIN/shiplog-analyze" --store huge --print features | cut -d, -f1,6,8
+st "$BIN/shiplog-analyze" --store huge --print clusters | cut -d, -f1,2

@@ -68,7 +68,7 @@ while IFS=, read -r metric v unit target rest; do
 done <sc.csv
 # Edges by hand.  z1 and z2 took 0 ms (their group's median is 0): speed
 # 1, not 0/0.  z3 is rolling out to a target of 0 instances: no progress
-# (not 1/0).  A window from z2's start counts z2 (windows are [from, to)).
+# (not 1/0); z5 to 2 instances with none known deployed: no progress.  A window from z2's start counts z2 (windows are [from, to)).
 # z4 failed and its checkpoint failed at its very start: detected after 0 s
 # (a sign before the start would not count).
 cat >e.csv <<'CSV'
@@ -77,6 +77,7 @@ z1,a,production,completed,2026-06-01T10:00:00Z,2026-06-01T10:00:00Z,0,2,2
 z2,a,production,completed,2026-06-01T11:00:00Z,2026-06-01T11:00:00Z,0,2,2
 z3,a,production,rolling_out,2026-06-01T12:00:00Z,,,0,1
 z4,b,staging,failed,2026-06-01T13:00:00Z,2026-06-01T13:05:00Z,300000,,
+z5,b,production,rolling_out,2026-06-01T14:00:00Z,,,2,
 CSV
 cat >c.csv <<'CSV'
 deployment_id,checkpoint_name,checkpoint_type,status,timestamp
@@ -88,7 +89,9 @@ got=$($E --print health_scores | awk -F, '$1 == "z1" { print $10 }')
 must "speed of a 0 ms deployment" is "$got" 1 && echo "z1 (0 ms, median 0): speed $got"
 got=$($E --print active_deployments | awk -F, '$1 == "z3" { print $8 "/" $9 "=" $10 }')
 must "progress with no target" is "$got" "1/0=" && echo "z3: progress of $got (null)"
+got=$($E --print active_deployments | awk -F, '$1 == "z5" { print $8 "/" $9 "=" $10 }')
+must "progress with no deployed count" is "$got" "/2=" && echo "z5: progress of $got (null)"
 got=$($E --from 2026-06-01T11:00:00Z --print summary | awk -F, '$1 == "overall" { print $3 }')
-must "a window from a start" is "$got" 3 && echo "from z2's start: $got deployments"
+must "a window from a start" is "$got" 4 && echo "from z2's start: $got deployments"
 got=$($E --print scorecard | awk -F, '$1 == "detection_time" { print $2 " ms, " $5 " sample" }')
 must "detection at the start" is "$got" "0 ms, 1 sample" && echo "z4: detected after $got"

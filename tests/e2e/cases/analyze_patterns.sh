@@ -17,13 +17,15 @@
 # Isolation forest: 13 x 0.1 = 1.3 rounds to 1 flagged: x1, with every
 #   known feature beyond 2 sigma, largest first.
 "$BIN/shiplog-ingest" -q --store s "$E2E_DATA/patterns_hand.csv"
-"$BIN/shiplog-analyze" --store s -o a.msgpack --print features
+"$BIN/shiplog-analyze" --store s --now 2026-06-02 -o a.msgpack --print features
 "$BIN/shiplog-analyze" --store s --print anomalies
 "$BIN/shiplog-analyze" --store s --print patterns
 "$BIN/shiplog-analyze" --store s --print clusters
-# same seed, same bytes; another seed, other scores but the same flag
-"$BIN/shiplog-analyze" --store s -o b.msgpack
-cmp -s a.msgpack b.msgpack && echo "same seed: byte-identical"
+# same seed, same bytes (and the same --now: the file records it); another
+# seed, other scores but the same flag
+"$BIN/shiplog-analyze" --store s --now 2026-06-02 -o b.msgpack
+must "same seed: byte-identical" cmp -s a.msgpack b.msgpack &&
+	echo "same seed: byte-identical"
 "$BIN/shiplog-analyze" --store s --seed 7 --print anomalies | cut -d, -f1,3
 # settings: 0.3 x 13 = 3.9 rounds to 4, and the 4th score is tied by b1-b5:
 # 7 flagged; a radius that joins a and b (and n1)

@@ -13,4 +13,5 @@ must "berlin.csv against ref/success_rates_berlin_oct.csv" /usr/bin/python3 "$E2
 # same input, same --now: the same bytes
 "$BIN/shiplog-analyze" --store s --now 2026-11-01 -o b1.msgpack
 "$BIN/shiplog-analyze" --store s --now 2026-11-01 -o b2.msgpack
-cmp -s b1.msgpack b2.msgpack && echo "analysis files identical"
+must "analysis files identical" cmp -s b1.msgpack b2.msgpack &&
+	echo "analysis files identical"

@@ -12,7 +12,8 @@ grep '^Subject:' m.eml
 echo "--- --mail-out, a default subject, and the same bytes twice"
 "$BIN/shiplog-report" -q a.msgpack --html report.html --mail-to ops@example.com --mail-out m1.eml
 "$BIN/shiplog-report" -q a.msgpack --html report.html --mail-to ops@example.com --mail-out m2.eml
-cmp m1.eml m2.eml && echo "identical"
+must "identical" cmp m1.eml m2.eml &&
+	echo "identical"
 /usr/bin/python3 "$E2E_ROOT/tests/e2e/mime-check.py" m1.eml report.html | sed -n '2,6p'
 echo "--- header injection is refused before any work"
 nl='

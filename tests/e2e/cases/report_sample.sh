@@ -37,7 +37,8 @@ cat csv/summary.csv csv/dora.csv csv/scorecard.csv
 head -3 csv/success_rates.csv
 echo "--- same analysis, same bytes"
 "$BIN/shiplog-report" -q a.msgpack --html r2.html --csv-dir csv2 --title 'Sample <report>'
-cmp r.html r2.html && echo "html identical"
+must "html identical" cmp r.html r2.html &&
+	echo "html identical"
 diff -r csv csv2 && echo "csv identical"
 echo "--- --rows bounds the tables shown"
 "$BIN/shiplog-report" -q a.msgpack --html r3.html --rows 3

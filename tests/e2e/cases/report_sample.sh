@@ -39,7 +39,7 @@ echo "--- same analysis, same bytes"
 "$BIN/shiplog-report" -q a.msgpack --html r2.html --csv-dir csv2 --title 'Sample <report>'
 must "html identical" cmp r.html r2.html &&
 	echo "html identical"
-diff -r csv csv2 && echo "csv identical"
+must "csv identical" diff -r csv csv2 && echo "csv identical"
 echo "--- --rows bounds the tables shown"
 "$BIN/shiplog-report" -q a.msgpack --html r3.html --rows 3
 grep -o '<p class="more">[0-9,]* more rows' r3.html | head -3

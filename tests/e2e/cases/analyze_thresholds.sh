@@ -95,3 +95,43 @@ got=$($E --from 2026-06-01T11:00:00Z --print summary | awk -F, '$1 == "overall" 
 must "a window from a start" is "$got" 4 && echo "from z2's start: $got deployments"
 got=$($E --print scorecard | awk -F, '$1 == "detection_time" { print $2 " ms, " $5 " sample" }')
 must "detection at the start" is "$got" "0 ms, 1 sample" && echo "z4: detected after $got"
+# Versions.  versions.alpha at the sample's first failure and latency
+# regressions' p-values: a regression needs p below alpha.
+$A --only versions --print regressions >reg.csv
+for c in "failure 10 16" "latency 15 17"; do
+	set -- $c
+	key=$(awk -F, -v f=$3 '$f == "true" { print $1 "," $2; exit }' reg.csv)
+	pv=$(awk -F, -v f=$3 -v p=$2 '$f == "true" { print $p; exit }' reg.csv)
+	for pos in down at up; do
+		printf 'versions.alpha = %s\n' "$(near "$pv" $pos)" >t.conf
+		got=$($A --only versions --config t.conf --print regressions |
+			awk -F, -v k="$key" -v f=$3 '$1 "," $2 == k { print $f }')
+		want=false; [ $pos = up ] && want=true
+		must "$1 regression, alpha $pos p" is "$got" $want &&
+			echo "$1 regression of the first flagged version, alpha $pos its p-value: $got"
+	done
+done
+# Adoption by hand (as in analyze_versions): 1.1.0 reaches 5 groups' g1
+# after 1 h, g2 3 h, g3 10 h, g4 30 h, never g5.  versions.adoption_hours:
+# 80% after exactly 30 h is within 30 hours, not within 30 - 1e-10.
+# versions.adoption_share: 3 of 5 groups reach a mark of 0.6 after 10 h;
+# a mark 1e-6 above it takes the 4th group (30 h).
+cat >v.csv <<'CSV'
+deployment_id,agent_id,environment,version,phase,start_time,end_time,target_group
+b1,svc,production,1.1.0,completed,2026-06-05T00:00:00Z,2026-06-05T01:00:00Z,g1
+b2,svc,production,1.1.0,completed,2026-06-05T02:00:00Z,2026-06-05T03:00:00Z,g2
+b3,svc,production,1.1.0,completed,2026-06-05T09:00:00Z,2026-06-05T10:00:00Z,g3
+b5,svc,production,1.1.0,failed,2026-06-05T12:00:00Z,2026-06-05T12:30:00Z,g5
+b4,svc,production,1.1.0,completed,2026-06-06T05:00:00Z,2026-06-06T06:00:00Z,g4
+CSV
+"$BIN/shiplog-ingest" -q --store v v.csv
+for c in "adoption_hours 30 within 30 true" "adoption_hours 29.9999999999 within 30 false" \
+	"adoption_share 0.6 t80 10 true" "adoption_share 0.599999 t80 10 true" \
+	"adoption_share 0.600001 t80 30 true"; do
+	set -- $c
+	printf 'versions.%s = %s\n' $1 $2 >t.conf
+	got=$("$BIN/shiplog-analyze" --store v --now 2026-06-20 --config t.conf --print adoption |
+		awk -F, '$3 == "1.1.0" { print $14 " " $15 }')
+	must "versions.$1 = $2" is "$got" "$4 $5" &&
+		echo "versions.$1 = $2: 80% after $4 h, within: $5"
+done

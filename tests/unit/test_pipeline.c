@@ -295,6 +295,22 @@ START_TEST(test_advice_bounds)
 }
 END_TEST
 
+/* a -> b, 10 + 30 ms: a is exactly bottleneck_share (0.25) of the path,
+ * not above it: b alone is a bottleneck. */
+START_TEST(test_bottleneck_bound)
+{
+	struct pl_edge e[] = {{0, 1}};
+	struct pl_run r[] = {ok(1, 0, 0, 10), ok(1, 1, 10, 40)};
+	struct pl_result res;
+
+	ck_assert_int_eq(pipeline_analyze_one(2, e, 1, r, 2, &cfg, &res), 0);
+	ck_assert(res.st[0].cp_share == 0.25);
+	ck_assert_ptr_null(find(&res, PL_S_BOTTLENECK, 0, UINT32_MAX));
+	ck_assert_ptr_nonnull(find(&res, PL_S_BOTTLENECK, 1, UINT32_MAX));
+	pipeline_result_release(&res);
+}
+END_TEST
+
 /* Two independent stages run one after another in 1 of 2 executions: the
  * share is parallel_share (0.5), enough for the advice. */
 START_TEST(test_parallel_bound)
@@ -325,6 +341,7 @@ Suite *suite_pipeline(void)
 	tcase_add_test(tc, test_advice);
 	tcase_add_test(tc, test_advice_bounds);
 	tcase_add_test(tc, test_parallel_bound);
+	tcase_add_test(tc, test_bottleneck_bound);
 	suite_add_tcase(s, tc);
 	return s;
 }

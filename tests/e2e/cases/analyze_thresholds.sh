@@ -135,3 +135,18 @@ for c in "adoption_hours 30 within 30 true" "adoption_hours 29.9999999999 within
 	must "versions.$1 = $2" is "$got" "$4 $5" &&
 		echo "versions.$1 = $2: 80% after $4 h, within: $5"
 done
+# 25 groups reached one an hour (the k-th group after k h) and a mark of
+# 0.28: 0.28 x 25 is 7.000000000000001 in doubles, yet 7 groups make the
+# mark (after 7 h), not 8.
+{
+	echo 'deployment_id,agent_id,environment,version,phase,start_time,end_time,target_group'
+	for k in $(seq 1 25); do
+		printf 'w%02d,wide,production,1.0,completed,2026-06-01T00:00:00Z,%s,g%02d\n' $k \
+			"$(date -u -d "2026-06-01 00:00 UTC + $k hours" +%Y-%m-%dT%H:%M:%SZ)" $k
+	done
+} >w.csv
+"$BIN/shiplog-ingest" -q --store w w.csv
+printf 'versions.adoption_share = 0.28\n' >t.conf
+got=$("$BIN/shiplog-analyze" --store w --now 2026-06-20 --config t.conf --print adoption |
+	awk -F, '$1 == "wide" { print $14 }')
+must "a mark of 0.28 of 25 groups" is "$got" 7 && echo "0.28 of 25 groups: after $got h"

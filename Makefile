@@ -202,10 +202,10 @@ $(B)/fuzz/fuzz-%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_LINK)
 .SECONDARY: $(FUZZ_NAMES:%=$(B)/tests/fuzz/fuzz_%.o) $(B)/tests/fuzz/replay.o \
 	$(B)/tests/fuzz/util.o $(B)/tests/fuzz/glue.o
 
-# Every harness replays its corpus, a failed one does not stop the others.
+# Every harness replays its corpus, a failed one does not stop the others;
+# a missing or empty corpus fails (replay.c).
 replay: $(FUZZ_NAMES:%=$(B)/fuzz/replay-%)
 	@st=0; for n in $(FUZZ_NAMES); do \
-		mkdir -p tests/fuzz/corpus/$$n; \
 		$(TALLY) replay -- $(B)/fuzz/replay-$$n tests/fuzz/corpus/$$n || st=1; done; \
 	exit $$st
 
@@ -224,6 +224,12 @@ crash: all $(B)/tests/faultfs.so $(HOOK_BIN)/shiplog-ingest $(HOOK_BIN)/shiplog-
 check-crash: all $(B)/tests/faultfs.so $(HOOK_BIN)/shiplog-ingest $(HOOK_BIN)/shiplog-gen
 	BIN=$(CURDIR)/$(HOOK_BIN) sh tests/crash/kill.sh 20000 10 all
 	BIN=$(CURDIR)/$(BIN) FAULTFS=$(B)/tests/faultfs.so sh tests/crash/faults.sh
+
+# Mutation testing: each one-line mutation of tests/mutants/list applied to
+# a copy of the tree (MUT_DIR), built, and its tests run; prints the score
+# and every survivor (slow; never part of make check).
+mutants:
+	sh tests/mutants/run.sh
 
 FUZZ_TIME ?= 60
 fuzz:
@@ -318,7 +324,7 @@ install: $(PROGS)
 clean:
 	rm -rf build build-san build-tsan build-fuzz bin out
 
-.PHONY: all check unit e2e replay crash build-test check-crash check-valgrind check-threads check-browser check-slurm fuzz golden \
+.PHONY: all check unit e2e replay crash build-test check-crash check-valgrind check-threads check-browser check-slurm fuzz mutants golden \
 	demo bench sample install clean
 
 -include $(LIB_OBJ:.o=.d) $(wildcard $(B)/hooks/lib/*.d $(B)/ingest/*.d $(B)/scripts/gen/*.d $(B)/scripts/bench/*.d $(B)/tests/bench/*.d $(B)/tests/unit/*.d $(B)/tests/fuzz/*.d $(B)/analyze/*.d $(B)/report/*.d)

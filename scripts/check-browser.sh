@@ -2,12 +2,17 @@
 # make check-browser: renders the sample's report with headless Chromium
 # and checks that the screenshot is not blank (scripts/png-ink.py).  The
 # screenshot stays in out/report.png to be looked at.  Skips, with exit 0,
-# when Chromium is not installed (INSTALL_CHROMIUM=1 scripts/install-deps.sh).
+# when Chromium is not installed (INSTALL_CHROMIUM=1 scripts/install-deps.sh),
+# except in CI (CI=true), where a check that cannot run fails.
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin}
 chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -z "$chrome" ]; then
+	if [ "${CI:-}" = true ]; then
+		echo "check-browser: no chromium in CI (INSTALL_CHROMIUM=1 scripts/install-deps.sh)" >&2
+		exit 1
+	fi
 	echo "check-browser: skipped: no chromium (INSTALL_CHROMIUM=1 scripts/install-deps.sh)"
 	exit 0
 fi

@@ -158,5 +158,26 @@ for c in "echo a" "echo a >&2" "echo a; false"; do
 	esac
 done
 
+# A case's own check (lib.sh's must) fails it whatever its golden says,
+# and UPDATE=1 (make golden) refuses to write its golden: the golden below
+# is exactly what the case prints, and the case still fails.
+rm -f "$tmp/cases/"*
+printf 'echo a\nmust "one is two" is 1 2\n' >"$tmp/cases/one.sh"
+printf -- 'a\n--- stderr\ngot '"'"'1'"'"', want '"'"'2'"'"'\nMISMATCH: one is two\n--- exit 1\n' \
+	>"$tmp/cases/one.out"
+cp "$tmp/cases/one.out" "$tmp/one.before"
+if E2E_CASES=$tmp/cases BIN=$BIN sh tests/e2e/run.sh >"$tmp/out" 2>&1; then
+	bad "e2e: a failed must passes against a golden that records it"
+else
+	ok "e2e: a failed must fails the case whatever its golden says"
+fi
+if E2E_CASES=$tmp/cases BIN=$BIN UPDATE=1 sh tests/e2e/run.sh >"$tmp/out" 2>&1; then
+	bad "e2e: UPDATE=1 succeeds over a case whose must fails"
+elif ! cmp -s "$tmp/cases/one.out" "$tmp/one.before" || ! grep -q 'not updated: one' "$tmp/out"; then
+	bad "e2e: UPDATE=1 rewrote a case whose must fails"
+else
+	ok "e2e: UPDATE=1 refuses to write a case whose must fails"
+fi
+
 echo "build: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -3,7 +3,8 @@
 that are numbers on both sides may differ by a relative 1e-12 (the last
 bits of a mean depend on the order of summation), or by the tolerance given
 as a third argument; all others are equal.
-Prints "same" or the first differences.  Standard library only."""
+Prints "same" or the first differences, and exits 1 on a difference (the
+e2e cases call it through lib.sh's must).  Standard library only."""
 import csv
 import math
 import sys
@@ -34,6 +35,7 @@ def main():
                 continue
             bad.append(f"row {i}, column {a[0][j]}: {x!r} vs {y!r}")
     print("same" if not bad else "\n".join(bad[:10]))
+    return 1 if bad else 0
 
 
-main()
+sys.exit(main())

@@ -52,3 +52,22 @@ st() {
 	"$@"
 	echo "exit=$?" >&2
 }
+
+# A check that holds whatever the golden file says (a hand-worked value, an
+# independent reference): when COMMAND fails, "MISMATCH: LABEL" goes to
+# standard error, the case fails, and `make golden` refuses to write it, so
+# a regression cannot be blessed as the expected output.
+#   must LABEL COMMAND [ARG...]
+must() {
+	_label=$1
+	shift
+	"$@" && return 0
+	echo "MISMATCH: $_label" >&2
+	echo "$_label" >>"${E2E_MUST:-/dev/null}"
+	return 1
+}
+
+# Whether the first argument equals the second (for must).
+is() {
+	[ "$1" = "$2" ] || { echo "got '$1', want '$2'" >&2; return 1; }
+}

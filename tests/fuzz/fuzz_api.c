@@ -3,7 +3,8 @@
  * the first byte picks the adapter (mod their number) and whether to
  * explain; the rest is the export (JSON Lines, pages, arrays, pretty or
  * concatenated, plain or gzip).  Records go through the row mapper into a
- * scratch partition set, as in fuzz_ingest. */
+ * scratch partition set, as in fuzz_ingest (the row mapper's counts must
+ * match its answers, glue.c). */
 #include <string.h>
 #include <unistd.h>
 
@@ -18,7 +19,7 @@ static struct adapt_rules rules;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fuzz_sink sink = {SL_KIND_NONE, 0, NULL, NULL};
+	struct fuzz_sink sink = {.kind = SL_KIND_NONE, .is_csv = 0};
 	struct src_ops ops;
 	struct sl_input *in = NULL;
 	struct adapter *ad = NULL;

@@ -3,7 +3,10 @@
  * every row group with every column, touching each value.  A file that
  * opens must never make a reader go out of bounds, checksums or not.
  * The first byte is a switch (odd: read with the checksums off, to reach
- * the structure checks behind them); the rest is the file. */
+ * the structure checks behind them); the rest is the file.  A file that
+ * opens agrees with itself: its groups' rows add up to its rows, and a
+ * group that reads holds the rows the footer gives it (else abort()). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -41,14 +44,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sl_cfr_open(&r, path, &err) == 0) {
 		struct sl_batch *b = sl_batch_new(sl_cfr_kind(r), 64);
 		int64_t lo, hi;
+		uint64_t sum = 0;
 
+		for (size_t g = 0; g < sl_cfr_ngroups(r); g++)
+			sum += sl_cfr_group_rows(r, g);
+		if (sum != sl_cfr_rows(r)) {
+			fprintf(stderr, "fuzz_colfile: groups hold %llu rows, the file %llu\n",
+				(unsigned long long)sum, (unsigned long long)sl_cfr_rows(r));
+			abort();
+		}
 		(void)sl_cfr_verify(r, &err);
 		(void)sl_cfr_time_range(r, &lo, &hi);
 		for (size_t g = 0; b && g < sl_cfr_ngroups(r); g++) {
 			(void)sl_cfr_group_time_range(r, g, &lo, &hi);
 			sl_batch_clear(b);
-			if (sl_cfr_read_group(r, g, NULL, b, &err) == 0)
+			if (sl_cfr_read_group(r, g, NULL, b, &err) == 0) {
+				if (b->n != sl_cfr_group_rows(r, g)) {
+					fprintf(stderr, "fuzz_colfile: group %zu read %zu rows of %zu\n",
+						g, b->n, sl_cfr_group_rows(r, g));
+					abort();
+				}
 				touch_batch(b);
+			}
 		}
 		sl_batch_free(b);
 		sl_cfr_close(r);

@@ -70,6 +70,9 @@ static int on_record(void *vc, const struct record *rec, struct sl_errctx *err)
 	rc = rowmap_add(c->rm, rec, &reason, err);
 	if (rc == 1)
 		fuzz_touch(reason, strlen(reason));
+	c->accepted += rc == 0;
+	c->rejected += rc == 1;
+	c->fatal |= rc < 0;
 	return rc < 0 ? rc : SL_OK;
 }
 
@@ -88,6 +91,8 @@ int fuzz_sink_open(struct fuzz_sink *sink, struct src_ops *ops)
 {
 	/* 1000 buffered rows: small enough that spills are exercised too */
 	sink->rm = NULL;
+	sink->accepted = sink->rejected = 0;
+	sink->fatal = 0;
 	if (!(sink->ps = partset_new(scratch_store(), 0, 1000)))
 		return -1;
 	memset(ops, 0, sizeof(*ops));
@@ -101,6 +106,18 @@ int fuzz_sink_open(struct fuzz_sink *sink, struct src_ops *ops)
 
 void fuzz_sink_close(struct fuzz_sink *sink)
 {
+	const struct rowmap_stats *rs = sink->rm ? rowmap_stats(sink->rm) : NULL;
+
+	if (rs && !sink->fatal &&
+	    (rs->accepted != sink->accepted || rs->rejected != sink->rejected)) {
+		fprintf(stderr, "fuzz: the row mapper counts %llu accepted and %llu rejected, "
+				"its answers were %llu and %llu\n",
+			(unsigned long long)rs->accepted, (unsigned long long)rs->rejected,
+			(unsigned long long)sink->accepted, (unsigned long long)sink->rejected);
+		abort();
+	}
+	if (!rs && sink->accepted + sink->rejected)
+		abort(); /* answers without a mapper */
 	rowmap_free(sink->rm);
 	partset_free(sink->ps);
 	sink->rm = NULL;

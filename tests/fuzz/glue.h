@@ -13,11 +13,17 @@ struct fuzz_sink {
 	int is_csv;        /* rowmap_set_header() on the header */
 	struct rowmap *rm;
 	struct partset *ps;
+	/* records the mapper took and refused, as its answers said: its own
+	 * counts (the ingest's summary) must match them at the close */
+	uint64_t accepted, rejected;
+	int fatal;
 };
 
 /* Sets up sink and ops for one input (the partition set lives in a
  * scratch store removed at exit); 0, or -1 when out of memory. */
 int fuzz_sink_open(struct fuzz_sink *sink, struct src_ops *ops);
+/* Frees the sink; abort()s when the row mapper's counts of accepted and
+ * rejected rows are not the answers it gave record by record. */
 void fuzz_sink_close(struct fuzz_sink *sink);
 
 #endif

@@ -1,7 +1,9 @@
 /* replay.c - runs a harness over files without libFuzzer: every argument
  * is a file, or a directory whose files are run in name order.  `make
  * check` runs each harness over its regression corpus this way, so every
- * crash once found stays fixed (under the sanitizers with SANITIZE=1). */
+ * crash once found stays fixed (under the sanitizers with SANITIZE=1).  A
+ * missing or empty corpus is a failure: a replay of nothing passes
+ * whatever the harness does. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +76,10 @@ static int run_dir(const char *dir, int *count)
 		sprintf(names[n++], "%s/%s", dir, e->d_name);
 	}
 	closedir(d);
+	if (!n) {
+		fprintf(stderr, "replay: '%s' holds no inputs\n", dir);
+		bad = 1;
+	}
 	qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		bad |= run_file(names[i]);
@@ -100,6 +106,10 @@ int main(int argc, char **argv)
 			bad |= run_file(argv[i]);
 			count++;
 		}
+	}
+	if (argc < 2) {
+		fprintf(stderr, "usage: replay FILE|DIR...\n");
+		bad = 1;
 	}
 	printf("%s: %d inputs replayed\n", argc > 0 ? argv[0] : "replay", count);
 	return bad;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity.h"
 #include "alerts.h"
 #include "config.h"
 #include "dora.h"
@@ -189,6 +190,72 @@ START_TEST(test_dora_by_hand)
 }
 END_TEST
 
+/* Number column col of row r of table name (NaN when null). */
+static double cell(const struct sl_analysis *a, const char *name, int col, size_t r)
+{
+	const struct sl_table *t = sl_analysis_table(a, name);
+	double v;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_lt(r, sl_table_rows(t));
+	return sl_table_get_f64(t, col, r, &v) ? NAN : v;
+}
+
+/* The activity tables by hand.  t0 is Thursday 2026-05-28 20:26:40 UTC:
+ * every row starts at 20:xx but d4 (21:26).  Heatmap: Thursday (3) 20h
+ * has 8 deployments, 2 of them failed (d1, d8), 21h has d4; the other 166
+ * cells are 0.  Timeline: one day, 9 deployments, 5 completed (d3 d4 d6
+ * d7 d9), 2 failed, 2 rolled back (d4 by the flag, d5 by its phase), mean
+ * duration of the 8 with one (10 30 10 30 10 20 5 10 min) 15.625 min.
+ * Active: d2 alone (rolling out), target 10, no deployed count, so no
+ * progress. */
+START_TEST(test_activity_by_hand)
+{
+	struct analyze_params p;
+	struct frame f;
+	struct sl_analysis *a = sl_analysis_new();
+	struct sl_errctx err;
+	const struct sl_table *t;
+	double total = 0;
+
+	params(&p);
+	make(&f, NULL);
+	ck_assert_int_eq(activity_run(&p, NULL, &f, a, &err), 0);
+	ck_assert_ptr_nonnull(t = sl_analysis_table(a, "heatmap"));
+	ck_assert_uint_eq(sl_table_rows(t), 7 * 24);
+	for (size_t r = 0; r < 7 * 24; r++) {
+		double wd = cell(a, "heatmap", SL_HEATMAP_WEEKDAY, r);
+		double h = cell(a, "heatmap", SL_HEATMAP_HOUR, r);
+		double n = cell(a, "heatmap", SL_HEATMAP_DEPLOYMENTS, r);
+		double bad = cell(a, "heatmap", SL_HEATMAP_FAILURES, r);
+
+		ck_assert(wd == (double)(r / 24) && h == (double)(r % 24));
+		ck_assert_msg(n == (wd == 3 && h == 20 ? 8 : wd == 3 && h == 21 ? 1 : 0),
+			      "weekday %g hour %g: %g deployments", wd, h, n);
+		ck_assert(bad == (wd == 3 && h == 20 ? 2 : 0));
+		total += n;
+	}
+	ck_assert(total == NROWS);
+	ck_assert_str_eq(sl_table_get_str(t, SL_HEATMAP_WEEKDAY_NAME, 3 * 24), "Thu");
+	ck_assert_ptr_nonnull(t = sl_analysis_table(a, "timeline"));
+	ck_assert_uint_eq(sl_table_rows(t), 1);
+	ck_assert(cell(a, "timeline", SL_TIMELINE_DEPLOYMENTS, 0) == 9);
+	ck_assert(cell(a, "timeline", SL_TIMELINE_COMPLETED, 0) == 5);
+	ck_assert(cell(a, "timeline", SL_TIMELINE_FAILED, 0) == 2);
+	ck_assert(cell(a, "timeline", SL_TIMELINE_ROLLED_BACK, 0) == 2);
+	ck_assert(cell(a, "timeline", SL_TIMELINE_AVG_DURATION_MS, 0) == 15.625 * MIN_MS);
+	ck_assert_ptr_nonnull(t = sl_analysis_table(a, "active_deployments"));
+	ck_assert_uint_eq(sl_table_rows(t), 1);
+	ck_assert_str_eq(sl_table_get_str(t, SL_ACTIVE_DEPLOYMENTS_DEPLOYMENT_ID, 0), "d2");
+	ck_assert_str_eq(sl_table_get_str(t, SL_ACTIVE_DEPLOYMENTS_PHASE, 0), "rolling_out");
+	ck_assert(cell(a, "active_deployments", SL_ACTIVE_DEPLOYMENTS_TARGET_INSTANCES, 0) == 10);
+	ck_assert(isnan(cell(a, "active_deployments", SL_ACTIVE_DEPLOYMENTS_DEPLOYED_INSTANCES, 0)));
+	ck_assert(isnan(cell(a, "active_deployments", SL_ACTIVE_DEPLOYMENTS_PROGRESS, 0)));
+	sl_analysis_free(a);
+	frame_release(&f);
+}
+END_TEST
+
 /* Every table of the analyses as CSV text. */
 static char *tables_text(const struct frame *f)
 {
@@ -205,6 +272,7 @@ static char *tables_text(const struct frame *f)
 	ck_assert_int_eq(health_run(&p, NULL, f, a, &err), 0);
 	ck_assert_int_eq(strategy_run(&p, NULL, f, a, &err), 0);
 	ck_assert_int_eq(alerts_run(&p, NULL, f, a, &err), 0);
+	ck_assert_int_eq(activity_run(&p, NULL, f, a, &err), 0);
 	for (size_t i = 0; i < sl_analysis_ntables(a); i++)
 		ck_assert_int_eq(sl_table_write_csv(sl_analysis_table_at(a, i), out), 0);
 	fclose(out);
@@ -342,6 +410,7 @@ Suite *suite_frame(void)
 
 	tcase_add_test(tc, test_order_codes_recovery);
 	tcase_add_test(tc, test_dora_by_hand);
+	tcase_add_test(tc, test_activity_by_hand);
 	tcase_add_test(tc, test_any_append_order);
 	tcase_add_test(tc, test_id_layouts);
 	suite_add_tcase(s, tc);

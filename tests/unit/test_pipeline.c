@@ -247,6 +247,85 @@ START_TEST(test_advice)
 }
 END_TEST
 
+/* The advice at its bounds (retry_min 5, retry_low 0.2, retry_high 0.8,
+ * timeout_loose 10, parallel_share 0.5), five executions of independent
+ * stages.  Retried after a failure in every execution: s0's retries pass
+ * in 1 of 5 (0.2: not below retry_low, no advice), s1's in 4 of 5 (0.8:
+ * flaky), s2's in none (useless: 5 finished retries reach retry_min).  s3
+ * takes 10 ms with a timeout of 100 ms (= p99 x timeout_loose: not too
+ * loose), s4 10 ms with a timeout of 10 ms (= p99: not too tight). */
+START_TEST(test_advice_bounds)
+{
+	struct pl_run r[40];
+	size_t n = 0;
+	struct pl_result res;
+	const struct pl_suggestion *s;
+
+	for (int x = 1; x <= 5; x++) {
+		for (uint32_t st = 0; st < 3; st++) {
+			r[n] = ok(x, st, 0, 10);
+			r[n++].status = PL_FAILED;
+			r[n] = ok(x, st, 10, 20);
+			r[n].attempt = 2;
+			if (!(st == 0 ? x == 1 : st == 1 ? x > 1 : 0))
+				r[n].status = PL_FAILED;
+			n++;
+		}
+		for (uint32_t st = 3; st < 5; st++) {
+			r[n] = ok(x, st, 0, 10);
+			r[n].has_timeout = 1;
+			r[n++].timeout_ms = st == 3 ? 100 : 10;
+		}
+	}
+	ck_assert_int_eq(pipeline_analyze_one(5, NULL, 0, r, n, &cfg, &res), 0);
+	ck_assert_uint_eq(res.st[0].retries_finished, 5);
+	ck_assert_uint_eq(res.st[0].retries_succeeded, 1);
+	ck_assert_uint_eq(res.st[1].retries_succeeded, 4);
+	ck_assert_ptr_null(find(&res, PL_S_RETRY_USELESS, 0, UINT32_MAX));
+	ck_assert_ptr_null(find(&res, PL_S_RETRY_FLAKY, 0, UINT32_MAX));
+	ck_assert_ptr_nonnull(s = find(&res, PL_S_RETRY_FLAKY, 1, UINT32_MAX));
+	ck_assert(s->value == 0.8);
+	ck_assert_ptr_nonnull(find(&res, PL_S_RETRY_USELESS, 2, UINT32_MAX));
+	ck_assert_int_eq(res.st[3].p99, 10);
+	ck_assert_ptr_null(find(&res, PL_S_TIMEOUT_LOOSE, 3, UINT32_MAX));
+	ck_assert_ptr_null(find(&res, PL_S_TIMEOUT_TIGHT, 4, UINT32_MAX));
+	ck_assert_uint_eq(count_kind(&res, PL_S_TIMEOUT_LOOSE) + count_kind(&res, PL_S_TIMEOUT_TIGHT),
+			  0);
+	pipeline_result_release(&res);
+}
+END_TEST
+
+/* a -> b, 10 + 30 ms: a is exactly bottleneck_share (0.25) of the path,
+ * not above it: b alone is a bottleneck. */
+START_TEST(test_bottleneck_bound)
+{
+	struct pl_edge e[] = {{0, 1}};
+	struct pl_run r[] = {ok(1, 0, 0, 10), ok(1, 1, 10, 40)};
+	struct pl_result res;
+
+	ck_assert_int_eq(pipeline_analyze_one(2, e, 1, r, 2, &cfg, &res), 0);
+	ck_assert(res.st[0].cp_share == 0.25);
+	ck_assert_ptr_null(find(&res, PL_S_BOTTLENECK, 0, UINT32_MAX));
+	ck_assert_ptr_nonnull(find(&res, PL_S_BOTTLENECK, 1, UINT32_MAX));
+	pipeline_result_release(&res);
+}
+END_TEST
+
+/* Two independent stages run one after another in 1 of 2 executions: the
+ * share is parallel_share (0.5), enough for the advice. */
+START_TEST(test_parallel_bound)
+{
+	struct pl_run r[] = {ok(1, 0, 0, 10), ok(1, 1, 10, 20), ok(2, 0, 0, 10), ok(2, 1, 0, 10)};
+	struct pl_result res;
+	const struct pl_suggestion *s;
+
+	ck_assert_int_eq(pipeline_analyze_one(2, NULL, 0, r, 4, &cfg, &res), 0);
+	ck_assert_ptr_nonnull(s = find(&res, PL_S_PARALLEL, 0, 1));
+	ck_assert(s->value == 0.5);
+	pipeline_result_release(&res);
+}
+END_TEST
+
 Suite *suite_pipeline(void);
 
 Suite *suite_pipeline(void)
@@ -260,6 +339,9 @@ Suite *suite_pipeline(void)
 	tcase_add_test(tc, test_retries);
 	tcase_add_test(tc, test_cycle);
 	tcase_add_test(tc, test_advice);
+	tcase_add_test(tc, test_advice_bounds);
+	tcase_add_test(tc, test_parallel_bound);
+	tcase_add_test(tc, test_bottleneck_bound);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -30,6 +30,44 @@ START_TEST(test_escape)
 }
 END_TEST
 
+/* Every control character is a space, the first printable one is itself. */
+START_TEST(test_escape_controls)
+{
+	struct out o = {SL_BUF_INIT, 0};
+
+	out_esc(&o, "a\x01" "b\x1f" "c\x7f" "d e~", 100);
+	ck_assert_str_eq(text(&o), "a b c d e~");
+	out_release(&o);
+}
+END_TEST
+
+/* Each unit of out_duration just below, at and above its bound: a unit
+ * holds values below its bound, so the bound itself is the next unit. */
+START_TEST(test_duration_bounds)
+{
+	static const struct {
+		double ms;
+		const char *want;
+	} c[] = {
+		{999, "999 ms"}, {1000, "1.0 s"}, {1001, "1.0 s"},
+		{119000, "119.0 s"}, {120000, "2.0 min"}, {121000, "2.0 min"},
+		{119 * 60000.0, "119.0 min"}, {120 * 60000.0, "2.0 h"},
+		{24 * 3600000.0, "24.0 h"}, {47 * 3600000.0, "47.0 h"},
+		{48 * 3600000.0, "2.0 d"}, {49 * 3600000.0, "2.0 d"},
+		{-999, "-999 ms"}, {-1000, "-1.0 s"},
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct out o = {SL_BUF_INIT, 0};
+
+		out_duration(&o, c[i].ms);
+		ck_assert_msg(!strcmp(text(&o), c[i].want), "%.0f ms: '%s', want '%s'", c[i].ms,
+			      text(&o), c[i].want);
+		out_release(&o);
+	}
+}
+END_TEST
+
 START_TEST(test_numbers)
 {
 	struct out o = {SL_BUF_INIT, 0};
@@ -202,6 +240,8 @@ Suite *suite_svg(void)
 	TCase *tc = tcase_create("svg");
 
 	tcase_add_test(tc, test_escape);
+	tcase_add_test(tc, test_escape_controls);
+	tcase_add_test(tc, test_duration_bounds);
 	tcase_add_test(tc, test_numbers);
 	tcase_add_test(tc, test_ticks);
 	tcase_add_test(tc, test_charts);

@@ -23,7 +23,8 @@ for shape in pretty concat array; do
 	norm <err.txt
 	"$BIN/shiplog-ingest" --store "s_$shape" --dump pipeline_runs |
 		/usr/bin/python3 "$E2E_ROOT/tests/e2e/adapter-summary.py" pipeline_runs 97 0 >sum.txt
-	diff sum.txt "$E2E_DATA/ref/adapters/github_runs.txt" && echo "$shape: equals the JSON Lines numbers"
+	must "$shape against the JSON Lines numbers" diff sum.txt "$E2E_DATA/ref/adapters/github_runs.txt" &&
+		echo "$shape: equals the JSON Lines numbers"
 done
 echo "--- gzip of the concatenated pages, from standard input"
 gzip -c concat.json | "$BIN/shiplog-ingest" --store s_stdin --format github-runs - 2>err.txt

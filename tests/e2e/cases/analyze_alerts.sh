@@ -29,4 +29,4 @@ st "$BIN/shiplog-analyze" --store s --print alert_precision
 # the sample, against pandas (scripts/ref-alerts.py, committed under data/ref/)
 st "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
 st "$BIN/shiplog-analyze" --store sample --print alert_precision >ap.csv
-/usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" ap.csv "$E2E_DATA/ref/alert_precision_all.csv"
+must "ap.csv against ref/alert_precision_all.csv" /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" ap.csv "$E2E_DATA/ref/alert_precision_all.csv"

@@ -37,4 +37,4 @@ st "$BIN/shiplog-analyze" --store s --print canary_judgements
 # the sample, against scipy (scripts/ref-canary.py, committed under data/ref/)
 st "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
 st "$BIN/shiplog-analyze" --store sample --print canary_metrics >cm.csv
-/usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" cm.csv "$E2E_DATA/ref/canary_metrics_all.csv"
+must "cm.csv against ref/canary_metrics_all.csv" /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" cm.csv "$E2E_DATA/ref/canary_metrics_all.csv"

@@ -4,7 +4,8 @@
 "$BIN/shiplog-analyze" --store s --now 2026-06-01 -o plain.msgpack
 "$BIN/shiplog-analyze" --store s --now 2026-06-01 --config "$E2E_ROOT/data/analyze.conf" \
 	-o conf.msgpack
-cmp -s plain.msgpack conf.msgpack && echo "the example config equals the defaults"
+must "the example config equals the defaults" cmp -s plain.msgpack conf.msgpack &&
+	echo "the example config equals the defaults"
 # stricter tiers and scorecard, other weights
 cat >c.conf <<'CONF'
 dora.lead_time_for_changes = 60000 3600000 86400000  # a minute, an hour, a day

@@ -18,4 +18,4 @@ st "$BIN/shiplog-analyze" --store s --env staging --print dora
 # the sample, against pandas (scripts/ref-dora.py, committed under data/ref/)
 st "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
 st "$BIN/shiplog-analyze" --store sample --only dora --print dora | cut -d, -f1,2,5 >dora.csv
-/usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" dora.csv "$E2E_DATA/ref/dora_all.csv"
+must "dora.csv against ref/dora_all.csv" /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" dora.csv "$E2E_DATA/ref/dora_all.csv"

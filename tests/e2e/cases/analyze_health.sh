@@ -13,4 +13,4 @@ st "$BIN/shiplog-analyze" --store s --print health_scores
 # the sample, against pandas (scripts/ref-health.py, committed under data/ref/)
 st "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
 st "$BIN/shiplog-analyze" --store sample --print health_scores | cut -d, -f1,4,6-11 >h.csv
-/usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" h.csv "$E2E_DATA/ref/health_all.csv"
+must "h.csv against ref/health_all.csv" /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" h.csv "$E2E_DATA/ref/health_all.csv"

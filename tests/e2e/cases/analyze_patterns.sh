@@ -17,13 +17,15 @@
 # Isolation forest: 13 x 0.1 = 1.3 rounds to 1 flagged: x1, with every
 #   known feature beyond 2 sigma, largest first.
 "$BIN/shiplog-ingest" -q --store s "$E2E_DATA/patterns_hand.csv"
-"$BIN/shiplog-analyze" --store s -o a.msgpack --print features
+"$BIN/shiplog-analyze" --store s --now 2026-06-02 -o a.msgpack --print features
 "$BIN/shiplog-analyze" --store s --print anomalies
 "$BIN/shiplog-analyze" --store s --print patterns
 "$BIN/shiplog-analyze" --store s --print clusters
-# same seed, same bytes; another seed, other scores but the same flag
-"$BIN/shiplog-analyze" --store s -o b.msgpack
-cmp -s a.msgpack b.msgpack && echo "same seed: byte-identical"
+# same seed, same bytes (and the same --now: the file records it); another
+# seed, other scores but the same flag
+"$BIN/shiplog-analyze" --store s --now 2026-06-02 -o b.msgpack
+must "same seed: byte-identical" cmp -s a.msgpack b.msgpack &&
+	echo "same seed: byte-identical"
 "$BIN/shiplog-analyze" --store s --seed 7 --print anomalies | cut -d, -f1,3
 # settings: 0.3 x 13 = 3.9 rounds to 4, and the 4th score is tied by b1-b5:
 # 7 flagged; a radius that joins a and b (and n1)
@@ -39,15 +41,17 @@ printf 'anomalies.contamination = 0.9\n' >bad.conf
 # (scripts/ref-features.py; outputs committed under data/ref/)
 "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
 "$BIN/shiplog-analyze" --store sample --print features >f.csv
-awk -F, 'NR == FNR { for (i = 1; i <= NF; i++) ref[FNR, i] = $i; nf[FNR] = NF; n = FNR; next }
+must "features against pandas" awk -F, 'NR == FNR { for (i = 1; i <= NF; i++) ref[FNR, i] = $i; nf[FNR] = NF; n = FNR; next }
 	{ if (NF != nf[FNR]) { bad++; next }
 	  for (i = 1; i <= NF; i++) {
 		if (FNR == 1 || i == 1) { if ($i != ref[FNR, i]) bad++; continue }
 		d = $i - ref[FNR, i]; if (d < 0) d = -d; if (d > 1e-12) bad++ } }
-	END { print (FNR == n && !bad) ? "features: same as pandas" : "features: " bad " differences" }' \
+	END { print (FNR == n && !bad) ? "features: same as pandas" : "features: " bad " differences"
+	      exit !(FNR == n && !bad) }' \
 	"$E2E_DATA/ref/features_all.csv" f.csv
 "$BIN/shiplog-analyze" --store sample --print patterns >p.csv
-cmp p.csv "$E2E_DATA/ref/patterns_all.csv" && echo "patterns: same as scikit-learn"
+must "patterns against scikit-learn" cmp p.csv "$E2E_DATA/ref/patterns_all.csv" &&
+	echo "patterns: same as scikit-learn"
 "$BIN/shiplog-analyze" --store sample --print anomalies | awk -F, 'NR > 1 { n++; f += $3 == "true" }
 	END { print n " deployments, " f " flagged" }'
 # absurd values: sums that overflow make the column constant (0), never NaN;
@@ -57,5 +61,6 @@ printf '%s\n' 'deployment_id,agent_id,environment,phase,start_time,latency_chang
 	'h2,a,production,completed,2026-06-01T11:00:00Z,1e308,0.3' \
 	'h3,a,production,failed,2026-06-01T12:00:00Z,-1e308,' >huge.csv
 "$BIN/shiplog-ingest" -q --store huge huge.csv
-"$BIN/shiplog-analyze" --store huge --print features | cut -d, -f1,6,8
-"$BIN/shiplog-analyze" --store huge --print clusters | cut -d, -f1,2; echo "exit=$?"
+# (the status is shiplog's, not cut's: st writes it to standard error)
+st "$BIN/shiplog-analyze" --store huge --print features | cut -d, -f1,6,8
+st "$BIN/shiplog-analyze" --store huge --print clusters | cut -d, -f1,2

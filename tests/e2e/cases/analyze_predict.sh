@@ -48,8 +48,12 @@ printf 'predict.agent_min_deployments = 5\npredict.min_similar = 3\n' >c.conf
 echo "== the sample's duration backtest against numpy (scripts/ref-predict.py, data/ref/)"
 "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
 "$BIN/shiplog-analyze" --store sample --print predictions >p.csv
-/usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" p.csv "$E2E_DATA/ref/predictions_all.csv" 1e-9
+must "p.csv against ref/predictions_all.csv" /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" p.csv "$E2E_DATA/ref/predictions_all.csv" 1e-9
 wc -l <p.csv
+echo "== the sample's backtest summary from the reference predictions (tests/e2e/backtest-check.py)"
+"$BIN/shiplog-analyze" --store sample --print duration_backtest >db.csv
+must "duration_backtest against the reference predictions" /usr/bin/python3 \
+	"$E2E_ROOT/tests/e2e/backtest-check.py" "$E2E_DATA/ref/predictions_all.csv" db.csv
 echo "== the sample's success backtest against scipy (scripts/ref-success.py, data/ref/)"
 "$BIN/shiplog-analyze" --store sample --print success_backtest >sb.csv
-/usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" sb.csv "$E2E_DATA/ref/success_backtest_all.csv"
+must "sb.csv against ref/success_backtest_all.csv" /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" sb.csv "$E2E_DATA/ref/success_backtest_all.csv"

@@ -16,4 +16,4 @@ st "$BIN/shiplog-analyze" --store s --print strategies | cut -d, -f1-9,14,15
 # the sample, against pandas (scripts/ref-strategies.py, committed under data/ref/)
 st "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
 st "$BIN/shiplog-analyze" --store sample --print strategies >st.csv
-/usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" st.csv "$E2E_DATA/ref/strategies_all.csv"
+must "st.csv against ref/strategies_all.csv" /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" st.csv "$E2E_DATA/ref/strategies_all.csv"

@@ -32,18 +32,20 @@ run "$BIN/shiplog-analyze" --store s --query agent-versions --agent payments-api
 run "$BIN/shiplog-analyze" --store s --query version-adoption --agent payments-api
 run "$BIN/shiplog-analyze" --store s --query version-compatibility --agent payments-api \
 	--arg version=1.0.0 --arg target_environment=production
+# the predictions plan a deployment at --now: a fixed one (a Monday, 07:00
+# UTC: off hours), or the risk factors would follow the wall clock
 echo "== predict for an unknown agent: said, and no 'confidence high' (a plan for a new agent is still predicted)"
-run "$BIN/shiplog-analyze" --store s --query predict --agent nosuchagent --env production --json
+run "$BIN/shiplog-analyze" --store s --now 2026-12-07T07:00:00Z --query predict --agent nosuchagent --env production --json
 /usr/bin/python3 -c 'import json; r = json.load(open("out.txt"))[0]; print(r["similar_by"], r["similar_deployments"], r["confidence"], r["risk_factors"])'
-run "$BIN/shiplog-analyze" --store s --query predict --agent payments-service --env prod --json
+run "$BIN/shiplog-analyze" --store s --now 2026-12-07T07:00:00Z --query predict --agent payments-service --env prod --json
 /usr/bin/python3 -c 'import json; r = json.load(open("out.txt"))[0]; print(r["similar_by"], r["similar_deployments"], r["confidence"], r["risk_factors"])'
 echo "== predict for a known agent: its own history"
-run "$BIN/shiplog-analyze" --store s --query predict --agent payments-service --env production \
+run "$BIN/shiplog-analyze" --store s --now 2026-12-07T07:00:00Z --query predict --agent payments-service --env production \
 	--json
 /usr/bin/python3 -c 'import json; r = json.load(open("out.txt"))[0]; print(r["similar_by"], r["confidence"])'
 echo "== predict where the agent has too little history of its own: low, said"
 printf 'predict.min_similar = 1000\n' >c.conf
-run "$BIN/shiplog-analyze" --store s --config c.conf --query predict --agent payments-service \
+run "$BIN/shiplog-analyze" --store s --now 2026-12-07T07:00:00Z --config c.conf --query predict --agent payments-service \
 	--env production --json
 /usr/bin/python3 -c 'import json; r = json.load(open("out.txt"))[0]; print(r["similar_by"], r["similar_deployments"], r["confidence"], r["risk_factors"])'
 echo "== a full run: a warning, the file written with empty tables"

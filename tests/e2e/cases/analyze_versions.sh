@@ -98,4 +98,4 @@ $A --query promotion-readiness --agent svc --arg version=1.1.0; echo "exit=$?"
 echo "--- the sample's regressions against scipy (scripts/ref-regressions.py, in data/ref/)"
 "$BIN/shiplog-ingest" -q --store sample "$E2E_ROOT"/data/sample/*.csv.gz
 "$BIN/shiplog-analyze" --store sample --now 2026-11-01 --print regressions 2>/dev/null >r.csv
-/usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" r.csv "$E2E_DATA/ref/regressions_all.csv"
+must "r.csv against ref/regressions_all.csv" /usr/bin/python3 "$E2E_ROOT/tests/e2e/cmp-csv.py" r.csv "$E2E_DATA/ref/regressions_all.csv"

@@ -23,6 +23,6 @@ head -1 "$E2E_DATA/deploy_basic.csv" >more.csv
 echo "payments-api,dep-900,production,completed,2026-03-02T09:00:00Z,2026-03-02T09:01:00Z,1.3.0,canary,2,2,2,0,false,,2026-03-02T09:01:00Z," >>more.csv
 before=$(fingerprint s)
 ingest --store s more.csv
-[ "$before" = "$(fingerprint s)" ] && echo "store unchanged"
+must "store unchanged" is "$(fingerprint s)" "$before" && echo "store unchanged"
 ingest --store s --reprocess "$E2E_DATA/deploy_basic.csv"
 "$BIN/shiplog-ingest" --store s --verify 2>&1 | grep -v '^shiplog-ingest: [a-z_]* *[0-9]* files'

@@ -11,6 +11,6 @@ manifest_before=$(cat s/manifest.tsv)
 	echo "exit=$?"
 )
 sed -e 's#/\.tmp-[0-9]*-[0-9]*\.msgpack#/.tmp-N.msgpack#' -e 's/: File too large$/: File too large/' err.txt
-[ "$before" = "$(fingerprint s)" ] && echo "partitions unchanged"
-[ "$manifest_before" = "$(cat s/manifest.tsv)" ] && echo "manifest unchanged"
+must "partitions unchanged" is "$(fingerprint s)" "$before" && echo "partitions unchanged"
+must "manifest unchanged" is "$(cat s/manifest.tsv)" "$manifest_before" && echo "manifest unchanged"
 ls -a s/deployments | grep -c '^\.tmp-' || true

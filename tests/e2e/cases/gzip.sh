@@ -10,7 +10,7 @@ before=$(fingerprint s)
 gzip -c "$E2E_DATA/malformed.csv" >full.gz
 head -c 150 full.gz >cut.csv.gz
 ingest --store s cut.csv.gz
-[ "$before" = "$(fingerprint s)" ] && echo "store unchanged"
+must "store unchanged" is "$(fingerprint s)" "$before" && echo "store unchanged"
 printf 'not gzip at all' | gzip -c >junk.gz
 printf 'trailing' >>junk.gz
 ingest --store s junk.gz

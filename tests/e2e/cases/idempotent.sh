@@ -6,14 +6,14 @@
 ingest --store s "$E2E_DATA/deploy_basic.csv"
 before=$(fingerprint s)
 ingest --store s "$E2E_DATA/deploy_basic.csv"
-[ "$before" = "$(fingerprint s)" ] && echo "store unchanged"
+must "store unchanged" is "$(fingerprint s)" "$before" && echo "store unchanged"
 cat "$E2E_DATA/deploy_basic.csv" | ingest --store s
-[ "$before" = "$(fingerprint s)" ] && echo "store unchanged after stdin"
+must "store unchanged after stdin" is "$(fingerprint s)" "$before" && echo "store unchanged after stdin"
 mkfifo pipe.csv # a named pipe: hashed as it is read, like standard input
 cat "$E2E_DATA/deploy_basic.csv" >pipe.csv &
 ingest --store s pipe.csv
 wait
-[ "$before" = "$(fingerprint s)" ] && echo "store unchanged after a named pipe"
+must "store unchanged after a named pipe" is "$(fingerprint s)" "$before" && echo "store unchanged after a named pipe"
 ingest --store s --reprocess "$E2E_DATA/deploy_basic.csv"
 dump s deployments | wc -l
 manifest s

@@ -35,3 +35,13 @@ ls d
 ingest --store b big.csv
 "$BIN/shiplog-analyze" --store b --now 2026-02-01 --only health --print health_scores |
 	cut -d, -f1,6
+# a text value of exactly 64 KiB (65,536 bytes) is kept, one byte more is
+# rejected
+{
+	echo "$h"
+	printf 'e1,%s,production,completed,2026-01-01T00:00:00Z\n' "$(head -c 65536 /dev/zero | tr '\0' x)"
+	printf 'e2,%s,production,completed,2026-01-01T00:00:00Z\n' "$(head -c 65537 /dev/zero | tr '\0' x)"
+} >edge.csv
+ingest --store e edge.csv
+"$BIN/shiplog-ingest" --store e --dump deployments | awk -F, 'NR > 1 { print $1 ": agent_id of " length($2) " bytes" }'
+cut -d, -f1-3 e/rejects/*.csv | cut -c1-80

@@ -20,4 +20,5 @@ for k in sorted(best):
     print(k + "," + best[k][1])
 PY
 dump s deployments | grep '^[0-9a-f]\{8\}-' | awk -F, '{ print $1 "," $5 }' | sort >got.txt
-cmp -s want.txt got.txt && echo "every id keeps its latest phase"
+must "every id keeps its latest phase" cmp -s want.txt got.txt &&
+	echo "every id keeps its latest phase"

@@ -38,8 +38,9 @@ echo "--- a rerun with nothing new changes nothing"
 before=$(fingerprint store)
 cp reports/2026-03-03/analysis.msgpack night2.msgpack
 run -c nightly.conf --now 2026-03-04T00:00:00Z
-[ "$before" = "$(fingerprint store)" ] && echo "store unchanged"
-cmp night2.msgpack reports/2026-03-03/analysis.msgpack && echo "analysis unchanged"
+must "store unchanged" is "$(fingerprint store)" "$before" && echo "store unchanged"
+must "analysis unchanged" cmp night2.msgpack reports/2026-03-03/analysis.msgpack &&
+	echo "analysis unchanged"
 grep -c 'ingest: nothing new' reports/nightly.log
 echo "--- a second run while the first holds the lock"
 flock reports/.nightly.lock $N -c nightly.conf --now 2026-03-04T00:00:00Z 2>&1

@@ -9,6 +9,7 @@ ingest -q --store log --buffer-rows 1024 gen/gate_results.csv gen/pipeline_runs.
 for k in pipeline_runs gate_results; do
 	dump mem $k >mem.txt
 	dump log $k >log.txt
-	cmp -s mem.txt log.txt && echo "$k: the same with the log as in memory ($(wc -l <log.txt) lines)"
+	must "$k: the same with the log as in memory ($(wc -l <log.txt) lines)" cmp -s mem.txt log.txt &&
+		echo "$k: the same with the log as in memory ($(wc -l <log.txt) lines)"
 done
 ls log/gate_results | grep -c undated || true

@@ -33,7 +33,8 @@ for k in stage_runs deployments; do
 	"$BIN/shiplog-ingest" --store sealed --dump "$k" >sealed.$k.csv
 	"$BIN/shiplog-ingest" --store whole --dump "$k" >whole.$k.csv
 	echo "$k: $(($(wc -l <whole.$k.csv) - 1)) rows, $(layout whole/$k | wc -l) files"
-	cmp -s sealed.$k.csv whole.$k.csv && echo "$k: rows the same, in the same order"
+	must "$k: rows the same, in the same order" cmp -s sealed.$k.csv whole.$k.csv &&
+		echo "$k: rows the same, in the same order"
 done
 /usr/bin/python3 - "$E2E_ROOT/scripts/store-read.py" <<'PY'
 import glob, json, subprocess, sys

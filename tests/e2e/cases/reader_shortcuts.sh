@@ -44,4 +44,5 @@ done
 echo "partition files the same: $same, differing: $differ"
 cat plain/rejects/*.csv | sort | cksum >plain.rej
 cat quick/rejects/*.csv | sort | cksum >quick.rej
-cmp -s plain.rej quick.rej && echo "rejects the same"
+must "rejects the same" cmp -s plain.rej quick.rej &&
+	echo "rejects the same"

@@ -25,5 +25,8 @@ grep -o 'Stage durations of [^<]*' r.html
 grep -o '&lt;u&gt;gate&lt;/u&gt; ([^<]*' r.html
 grep -o '<h1>[^<]*</h1>' r.html
 echo "--- CSV"
+# every cell of every CSV file against the analysis file read with Python's
+# msgpack and the formula rule written out again (tests/e2e/csv-check.py)
+must "CSV against the analysis file" /usr/bin/python3 "$E2E_ROOT/tests/e2e/csv-check.py" a.msgpack csv
 cat csv/success_rates.csv csv/active_deployments.csv
 cut -d, -f2,3 csv/strategies.csv

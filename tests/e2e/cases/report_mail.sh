@@ -12,7 +12,8 @@ grep '^Subject:' m.eml
 echo "--- --mail-out, a default subject, and the same bytes twice"
 "$BIN/shiplog-report" -q a.msgpack --html report.html --mail-to ops@example.com --mail-out m1.eml
 "$BIN/shiplog-report" -q a.msgpack --html report.html --mail-to ops@example.com --mail-out m2.eml
-cmp m1.eml m2.eml && echo "identical"
+must "identical" cmp m1.eml m2.eml &&
+	echo "identical"
 /usr/bin/python3 "$E2E_ROOT/tests/e2e/mime-check.py" m1.eml report.html | sed -n '2,6p'
 echo "--- header injection is refused before any work"
 nl='
@@ -23,3 +24,9 @@ nl='
 "$BIN/shiplog-report" a.msgpack --mail-to ops@example.com --mail-from 'a@b,c@d'; echo "exit=$?"
 "$BIN/shiplog-report" a.msgpack --mail-to 'ops@'; echo "exit=$?"
 "$BIN/shiplog-report" a.msgpack --html x.html --subject hi; echo "exit=$?"
+echo "--- an equals sign in the text is encoded (=3D), so it decodes as itself"
+"$BIN/shiplog-report" -q a.msgpack --html report.html --mail-to ops@example.com \
+	--title 'rate =41% =3D' --mail-out m3.eml
+got=$(/usr/bin/python3 "$E2E_ROOT/tests/e2e/mime-check.py" m3.eml report.html |
+	sed -n '/^--- text body$/{n;p;}')
+must "an equals sign decodes as itself" is "$got" 'rate =41% =3D' && echo "title: $got"

@@ -7,4 +7,4 @@ tail -n +2 s/rejects/*.csv | cut -d, -f3 | sed 's/: .*//' | sort | uniq -c
 # run again: every file is known, nothing changes
 before=$(fingerprint s)
 ingest --store s "$E2E_ROOT"/data/sample/*.csv.gz
-[ "$before" = "$(fingerprint s)" ] && echo "store unchanged"
+must "store unchanged" is "$(fingerprint s)" "$before" && echo "store unchanged"

@@ -12,4 +12,5 @@ ingest --store s2 "$E2E_DATA/updates_b.csv"
 ingest --store s2 "$E2E_DATA/updates_c.csv"
 dump s deployments | sort >one.txt
 dump s2 deployments | sort >three.txt
-cmp -s one.txt three.txt && echo "one run = three runs"
+must "one run = three runs" cmp -s one.txt three.txt &&
+	echo "one run = three runs"

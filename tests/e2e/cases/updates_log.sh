@@ -32,7 +32,8 @@ ingest --store log --buffer-rows 1024 b.csv c.csv art.csv 2>&1 | grep superseded
 for k in deployments artifacts; do
 	dump mem $k >mem.txt
 	dump log $k >log.txt
-	cmp -s mem.txt log.txt && echo "$k: the same with the log as in memory"
+	must "$k: the same with the log as in memory" cmp -s mem.txt log.txt &&
+		echo "$k: the same with the log as in memory"
 done
 layout log
 # the model: in a run, a later row wins unless both have updated_at and
@@ -60,4 +61,5 @@ for k in sorted(store):
 PY
 dump log deployments | awk -F, '/^dep-/ { print $1 "," $2 }' | sort >got.txt
 echo "ids kept: $(wc -l <got.txt)"
-cmp -s want.txt got.txt && echo "every id keeps the row the model picks"
+must "every id keeps the row the model picks" cmp -s want.txt got.txt &&
+	echo "every id keeps the row the model picks"

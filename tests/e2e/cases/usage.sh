@@ -1,7 +1,7 @@
 # Unix manners: --help/--version exit 0, misuse exits 2 with a hint,
 # unreadable input exits 1 before any work, a held lock is refused.
 "$BIN/shiplog-ingest" --version >/dev/null; echo "version exit=$?"
-"$BIN/shiplog-ingest" --help | head -n 1; echo "help exit=$?"
+{ "$BIN/shiplog-ingest" --help; echo "help exit=$?" >&2; } | head -n 1
 ingest "$E2E_DATA/deploy_basic.csv"
 ingest --store s --kind nonsense x.csv
 ingest --store s --bogus

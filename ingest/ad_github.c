@@ -29,24 +29,42 @@ static int map_github_status(struct adapter *ad, json_t *o, const char **status,
 	return 0;
 }
 
+/* A run and its jobs meet under one key: the jobs carry their run's id
+ * and (since 2022) its workflow's name, not the run number or the
+ * workflow's file, so the pipeline is owner/repo/workflow name and the
+ * execution the run id (the run number goes to metadata). */
+static void github_pipeline(struct adapter *ad, const char *repo, const char *wf,
+			    const char *fallback)
+{
+	char buf[1024];
+
+	if (repo && (wf || fallback))
+		snprintf(buf, sizeof(buf), "%s/%s", repo, wf ? wf : fallback);
+	else
+		snprintf(buf, sizeof(buf), "%s", repo ? repo : wf ? wf : fallback ? fallback : "");
+	ad_out_str(ad, "pipeline_id", buf[0] ? buf : NULL);
+}
+
 int ad_github_runs(struct adapter *ad, json_t *o, const char **reason)
 {
-	const char *status, *repo = ad_jstr(o, "repository.full_name"), *path = ad_jstr(o, "path");
+	const char *status, *path = ad_jstr(o, "path"), *repo;
 	const char *name = ad_jstr(o, "name"), *branch = ad_jstr(o, "head_branch");
 	struct cand dep[3], prod[2];
+	char repobuf[512] = "";
 
 	if (map_github_status(ad, o, &status, reason))
 		return 1;
-	if (repo && path) {
-		char buf[1024];
-
-		snprintf(buf, sizeof(buf), "%s/%s", repo, path);
-		ad_out_str(ad, "pipeline_id", buf);
-	} else {
+	if ((repo = ad_jstr(o, "repository.full_name")) ||
+	    (repo = ad_url_path(ad, ad_jstr(o, "url"), "/repos/", "/actions/", 0)))
+		snprintf(repobuf, sizeof(repobuf), "%s", repo);
+	if (repobuf[0] || name || path)
+		github_pipeline(ad, repobuf[0] ? repobuf : NULL, name, path);
+	else
 		ad_out_str(ad, "pipeline_id", ad_jid(ad, o, "workflow_id"));
-	}
 	ad_out_str(ad, "pipeline_name", name);
-	ad_out_jint(ad, "execution_number", o, "run_number");
+	ad_out_jint(ad, "execution_number", o, "id");
+	ad_out_jint(ad, "run_number", o, "run_number");
+	ad_out_str(ad, "workflow_path", path);
 	ad_out_str(ad, "trigger_type", ad_jstr(o, "event"));
 	ad_out_str(ad, "triggered_by", ad_jstr(o, "triggering_actor.login") ? ad_jstr(o, "triggering_actor.login")
 								      : ad_jstr(o, "actor.login"));
@@ -54,7 +72,6 @@ int ad_github_runs(struct adapter *ad, json_t *o, const char **reason)
 							   : ad_jstr(o, "created_at"));
 	ad_out_str(ad, "end_time", ad_finished(status) ? ad_jstr(o, "updated_at") : NULL);
 	ad_out_str(ad, "status", status);
-	ad_out_str(ad, "run_id", ad_jid(ad, o, "id"));
 	ad_out_jint(ad, "attempt", o, "run_attempt");
 	ad_out_str(ad, "branch", branch);
 	ad_out_str(ad, "commit", ad_jstr(o, "head_sha"));
@@ -76,18 +93,18 @@ int ad_github_jobs(struct adapter *ad, json_t *o, const char **reason)
 	const char *status, *name = ad_jstr(o, "name"), *wf = ad_jstr(o, "workflow_name");
 	const char *branch = ad_jstr(o, "head_branch"), *repo;
 	struct cand dep[3], prod[2];
-	char buf[1024];
+	char repobuf[512] = "";
 
 	if (map_github_status(ad, o, &status, reason))
 		return 1;
-	repo = ad_url_path(ad, ad_jstr(o, "run_url"), "/repos/", "/actions/", 0);
-	if (repo && wf)
-		snprintf(buf, sizeof(buf), "%s/%s", repo, wf);
-	else
-		snprintf(buf, sizeof(buf), "%s", repo ? repo : wf ? wf : "");
-	ad_out_str(ad, "pipeline_id", buf[0] ? buf : NULL);
+	if ((repo = ad_url_path(ad, ad_jstr(o, "run_url"), "/repos/", "/actions/", 0)))
+		snprintf(repobuf, sizeof(repobuf), "%s", repo);
+	github_pipeline(ad, repobuf[0] ? repobuf : NULL, wf, NULL);
 	ad_out_jint(ad, "execution_number", o, "run_id");
-	ad_out_str(ad, "stage_id", ad_jid(ad, o, "id"));
+	/* a stage is its job's name (the same in every run); the job id is
+	 * new in every run and attempt */
+	ad_out_str(ad, "stage_id", name);
+	ad_out_str(ad, "source_id", ad_jid(ad, o, "id"));
 	ad_out_str(ad, "stage_name", name);
 	dep[0] = (struct cand){"name", name};
 	dep[1] = (struct cand){"workflow", wf};

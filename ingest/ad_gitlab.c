@@ -24,11 +24,35 @@ static int gitlab_status(struct adapter *ad, json_t *o, const char **status,
 	return 0;
 }
 
+/* Start, end and duration of a pipeline or job.  GitLab's duration counts
+ * running time only (seconds, queue time excluded): it is the run's
+ * duration_ms, not end - start.  One that never started (started_at
+ * null: cancelled or skipped while it waited) has no end and no duration:
+ * finished_at - created_at would be its time in the queue, not a run; its
+ * start (for its day) is its creation, and finished_at goes to metadata. */
+static void gitlab_times(struct adapter *ad, json_t *o, const char *status)
+{
+	const char *started = ad_jstr(o, "started_at");
+	int64_t ms;
+
+	ad_out_str(ad, "start_time", started ? started : ad_jstr(o, "created_at"));
+	if (!started) {
+		ad_out_null(ad, "end_time");
+		if (ad_finished(status)) {
+			ad_out_bool(ad, "never_started", 1);
+			ad_out_str(ad, "finished_at", ad_jstr(o, "finished_at"));
+		}
+		return;
+	}
+	ad_out_str(ad, "end_time", ad_finished(status) ? ad_jstr(o, "finished_at") : NULL);
+	if (!ad_jsecs_ms(o, "duration", &ms))
+		ad_out_int(ad, "duration_ms", ms);
+}
+
 int ad_gitlab_pipelines(struct adapter *ad, json_t *o, const char **reason)
 {
 	const char *status, *ref = ad_jstr(o, "ref"), *name = ad_jstr(o, "name");
 	struct cand dep[2], prod[2];
-	int64_t ms;
 
 	if (gitlab_status(ad, o, &status, reason))
 		return 1;
@@ -43,13 +67,7 @@ int ad_gitlab_pipelines(struct adapter *ad, json_t *o, const char **reason)
 	ad_out_jint(ad, "execution_number", o, "id");
 	ad_out_str(ad, "trigger_type", ad_jstr(o, "source"));
 	ad_out_str(ad, "triggered_by", ad_jstr(o, "user.username"));
-	ad_out_str(ad, "start_time", ad_jstr(o, "started_at") ? ad_jstr(o, "started_at")
-						       : ad_jstr(o, "created_at"));
-	ad_out_str(ad, "end_time", ad_finished(status) ? ad_jstr(o, "finished_at") : NULL);
-	/* GitLab's duration counts running time only (seconds, queue time
-	 * excluded): it is the run's duration_ms, not end - start */
-	if (!ad_jsecs_ms(o, "duration", &ms))
-		ad_out_int(ad, "duration_ms", ms);
+	gitlab_times(ad, o, status);
 	ad_out_str(ad, "status", status);
 	ad_out_jint(ad, "iid", o, "iid");
 	ad_out_str(ad, "branch", ref);
@@ -70,7 +88,6 @@ int ad_gitlab_jobs(struct adapter *ad, json_t *o, const char **reason)
 	const char *status, *name = ad_jstr(o, "name"), *stage = ad_jstr(o, "stage");
 	const char *ref = ad_jstr(o, "ref"), *env = ad_jstr(o, "environment.name");
 	struct cand dep[3], prod[3];
-	int64_t ms;
 
 	if (!env)
 		env = ad_jstr(o, "environment");
@@ -82,7 +99,10 @@ int ad_gitlab_jobs(struct adapter *ad, json_t *o, const char **reason)
 	else
 		ad_out_str(ad, "pipeline_id", ad_jid(ad, o, "pipeline.project_id"));
 	ad_out_jint(ad, "execution_number", o, "pipeline.id");
-	ad_out_str(ad, "stage_id", ad_jid(ad, o, "id"));
+	/* a stage is its job's name; a retried job is a new id of the same
+	 * name */
+	ad_out_str(ad, "stage_id", name);
+	ad_out_str(ad, "source_id", ad_jid(ad, o, "id"));
 	ad_out_str(ad, "stage_name", name);
 	dep[0] = (struct cand){"name", name};
 	dep[1] = (struct cand){"stage", stage};
@@ -94,11 +114,7 @@ int ad_gitlab_jobs(struct adapter *ad, json_t *o, const char **reason)
 	ad_out_str(ad, "stage_type", ad->deploy ? "deploy" : stage);
 	ad_out_str(ad, "environment", ad->deploy && ad->prod ? "production" : env);
 	ad_out_str(ad, "status", status);
-	ad_out_str(ad, "start_time", ad_jstr(o, "started_at") ? ad_jstr(o, "started_at")
-						       : ad_jstr(o, "created_at"));
-	ad_out_str(ad, "end_time", ad_finished(status) ? ad_jstr(o, "finished_at") : NULL);
-	if (!ad_jsecs_ms(o, "duration", &ms))
-		ad_out_int(ad, "duration_ms", ms);
+	gitlab_times(ad, o, status);
 	ad_out_str(ad, "branch", ref);
 	ad_out_str(ad, "source_status", ad_jstr(o, "status"));
 	ad_out_str(ad, "gitlab_stage", stage);

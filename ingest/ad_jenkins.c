@@ -63,11 +63,28 @@ static const char *jenkins_status(struct adapter *ad, json_t *o, const char **re
 	return canon;
 }
 
+/* "a » b » c" (a display name's folders) -> "a/b/c". */
+static void display_path(const char *d, char *out, size_t cap)
+{
+	static const char sep[] = " \xc2\xbb "; /* " » " in UTF-8 */
+	size_t n = 0;
+
+	while (*d && n + 1 < cap) {
+		if (!strncmp(d, sep, sizeof(sep) - 1)) {
+			out[n++] = '/';
+			d += sizeof(sep) - 1;
+		} else {
+			out[n++] = *d++;
+		}
+	}
+	out[n] = 0;
+}
+
 int ad_jenkins_builds(struct adapter *ad, json_t *o, const char **reason)
 {
 	const char *status, *fdn = ad_jstr(o, "fullDisplayName");
 	const char *branch = NULL, *commit = NULL, *user = NULL, *trigger = NULL;
-	char pipeline[1024] = "";
+	char pipeline[1024] = "", display[1024] = "";
 	int64_t num = -1, start, dur;
 	int rej, have_num;
 	json_t *acts = ad_jget(o, "actions"), *a;
@@ -81,11 +98,15 @@ int ad_jenkins_builds(struct adapter *ad, json_t *o, const char **reason)
 		const char *hash = strrchr(fdn, '#');
 		size_t n = hash && hash > fdn + 1 ? (size_t)(hash - fdn - 1) : strlen(fdn);
 
-		snprintf(pipeline, sizeof(pipeline), "%.*s", (int)n, fdn);
-	} else if (!jenkins_job_path(ad, ad_jstr(o, "url") ? ad_jstr(o, "url") : ad_jstr(o, "_links.self.href"),
-				     &num)) {
-		snprintf(pipeline, sizeof(pipeline), "%s", sl_buf_cstr(&ad->tmp));
+		snprintf(display, sizeof(display), "%.*s", (int)n, fdn);
 	}
+	/* the job's path, as its stages' links spell it: from the build's
+	 * URL, else its display name's folders ("a » b » c" -> "a/b/c") */
+	if (!jenkins_job_path(ad, ad_jstr(o, "url") ? ad_jstr(o, "url") : ad_jstr(o, "_links.self.href"),
+			      &num))
+		snprintf(pipeline, sizeof(pipeline), "%s", sl_buf_cstr(&ad->tmp));
+	else if (display[0])
+		display_path(display, pipeline, sizeof(pipeline));
 	have_num = !ad_jint(o, "number", &num) || !ad_jint(o, "id", &num) || num >= 0;
 	/* causes and git data sit in "actions" by class */
 	json_array_foreach(acts, i, a) {
@@ -116,7 +137,7 @@ int ad_jenkins_builds(struct adapter *ad, json_t *o, const char **reason)
 		}
 	}
 	ad_out_str(ad, "pipeline_id", pipeline[0] ? pipeline : NULL);
-	ad_out_str(ad, "pipeline_name", pipeline[0] ? pipeline : NULL);
+	ad_out_str(ad, "pipeline_name", display[0] ? display : pipeline[0] ? pipeline : NULL);
 	if (have_num)
 		ad_out_int(ad, "execution_number", num);
 	else
@@ -139,7 +160,7 @@ int ad_jenkins_builds(struct adapter *ad, json_t *o, const char **reason)
 	ad_out_str(ad, "source_result", ad_jstr(o, "result") ? ad_jstr(o, "result") : ad_jstr(o, "status"));
 	if (json_is_boolean(ad_jpath(o, "building")))
 		ad_out_bool(ad, "building", ad_jbool(o, "building"));
-	dep[0] = (struct cand){"name", pipeline[0] ? pipeline : NULL};
+	dep[0] = (struct cand){"name", display[0] ? display : pipeline[0] ? pipeline : NULL};
 	dep[1] = (struct cand){"branch", branch};
 	prod[0] = dep[0];
 	prod[1] = dep[1];
@@ -167,7 +188,9 @@ int ad_jenkins_stages(struct adapter *ad, json_t *o, const char **reason)
 		ad_out_int(ad, "execution_number", build);
 	else
 		ad_out_null(ad, "execution_number");
-	ad_out_str(ad, "stage_id", ad_jid(ad, o, "id"));
+	/* a stage is its name: wfapi's node ids differ from build to build */
+	ad_out_str(ad, "stage_id", name);
+	ad_out_str(ad, "source_id", ad_jid(ad, o, "id"));
 	ad_out_str(ad, "stage_name", name);
 	dep[0] = (struct cand){"name", name};
 	prod[0] = dep[0];

@@ -90,6 +90,88 @@ int ps_child_key(struct partset *ps, const struct sl_batch *b, size_t r, uint64_
 
 /* ---- partitions ---- */
 
+/* The kinds updated by later rows of their key (partset_int.h). */
+static void updsets_init(struct partset *ps, struct sl_store *st)
+{
+	static const struct {
+		enum sl_kind kind;
+		const char *key[UPD_MAX_KEY];
+	} sets[UPD_SETS] = {
+		[UPD_DEPLOYMENTS] = {SL_KIND_DEPLOYMENTS, {"deployment_id"}},
+		[UPD_PIPELINE_RUNS] = {SL_KIND_PIPELINE_RUNS, {"pipeline_id", "execution_number"}},
+		/* an attempt of a stage: the provider's id (when it has one)
+		 * tells two jobs of one name apart, as GitLab's retries */
+		[UPD_STAGE_RUNS] = {SL_KIND_STAGE_RUNS,
+				    {"pipeline_id", "execution_number", "stage_id", "attempt",
+				     "source_id"}},
+	};
+
+	for (int k = 0; k < SL_KIND_COUNT; k++)
+		ps->upd_of[k] = -1;
+	for (int i = 0; i < UPD_SETS; i++) {
+		struct updset *u = &ps->upd[i];
+
+		u->kind = sets[i].kind;
+		u->ranked = u->kind != SL_KIND_DEPLOYMENTS;
+		for (int c = 0; c < UPD_MAX_KEY && sets[i].key[c]; c++)
+			u->key_col[u->nkey++] = sl_kind_col(u->kind, sets[i].key[c]);
+		u->c_attempt = sl_kind_col(u->kind, "attempt");
+		u->c_status = sl_kind_col(u->kind, "status");
+		u->c_superseded = sl_kind_col(u->kind, "superseded");
+		deplog_init(&u->log, st);
+		u->winners = SIZE_MAX;
+		ps->upd_of[u->kind] = i;
+	}
+}
+
+int ps_upd_key(struct partset *ps, const struct updset *u, const struct sl_batch *b, size_t r,
+	       uint64_t *h)
+{
+	if (!u->ranked)
+		return ps_parent_key(ps, b, r, h);
+	/* a null in a key column is a value of its own (a run without an
+	 * attempt number, a stage without the provider's id) */
+	sl_buf_reset(&ps->key);
+	for (int i = 0; i < u->nkey; i++) {
+		int c = u->key_col[i];
+		size_t n;
+
+		if (sl_batch_is_null(b, c, r)) {
+			if (sl_buf_addc(&ps->key, '\x01'))
+				return 0;
+		} else if (b->cols[c].type == SL_STR) {
+			const char *s = sl_batch_get_str(b, c, r, &n);
+
+			if (sl_buf_addc(&ps->key, '\x02') || sl_buf_add(&ps->key, s, n) ||
+			    sl_buf_addc(&ps->key, '\0'))
+				return 0;
+		} else if (sl_buf_addc(&ps->key, '\x03') ||
+			   sl_buf_add(&ps->key, &b->cols[c].v.i64[r], 8)) {
+			return 0;
+		}
+	}
+	*h = sl_hash(ps->key.data, ps->key.len);
+	return 1;
+}
+
+int ps_drops_superseded(enum sl_kind kind)
+{
+	return sl_kind_col(kind, "superseded") < 0;
+}
+
+void ps_apply_keep(struct sl_batch *b, const uint8_t *keep)
+{
+	int c = sl_kind_col(b->kind, "superseded");
+
+	if (c < 0) {
+		sl_batch_filter(b, keep);
+		return;
+	}
+	for (size_t r = 0; r < b->n; r++)
+		if (!keep[r])
+			sl_batch_set_bool(b, c, r, 1);
+}
+
 struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffered_rows)
 {
 	struct partset *ps = calloc(1, sizeof(*ps));
@@ -110,6 +192,7 @@ struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffe
 		}
 	}
 	ps->c_upd = sl_kind_col(SL_KIND_DEPLOYMENTS, "updated_at");
+	updsets_init(ps, st);
 	ps->max_buffered = max_buffered_rows ? max_buffered_rows : 4 * GROUP_ROWS;
 	/* at most max_buffered + 1 entries are of rows still in a buffer,
 	 * which a flush keeps: it frees at least half; the pipeline runs'
@@ -119,9 +202,7 @@ struct partset *partset_new(struct sl_store *st, int reprocess, size_t max_buffe
 	ps->cold_after = ps->max_buffered / 16 + 1;
 	ps->cold_every = ps->cold_after < COLD_CHECK_ROWS ? ps->cold_after : COLD_CHECK_ROWS;
 	ps->cold_left = ps->cold_every;
-	deplog_init(&ps->log, st);
 	deplog_init(&ps->pipelog, st);
-	ps->winners = SIZE_MAX;
 	ps->async = 1;
 	return ps;
 }
@@ -149,12 +230,14 @@ void partset_free(struct partset *ps)
 	for (size_t i = 0; i < ps->nparts; i++)
 		part_free(ps->parts[i]);
 	free(ps->parts);
-	free(ps->deps);
-	deplog_release(&ps->log);
+	for (int i = 0; i < UPD_SETS; i++) {
+		free(ps->upd[i].deps);
+		deplog_release(&ps->upd[i].log);
+		sl_u64map_release(&ps->upd[i].map);
+	}
 	deplog_release(&ps->pipelog);
 	free(ps->recs);
 	sl_u64map_release(&ps->index);
-	sl_u64map_release(&ps->depmap);
 	sl_u64map_release(&ps->pipemap);
 	sl_buf_release(&ps->key);
 	free(ps);
@@ -257,11 +340,13 @@ int ps_mark_deleted(struct part *p, uint32_t group, uint32_t row)
 
 void partset_prefetch_deployment(struct partset *ps, uint64_t h)
 {
-	sl_u64map_prefetch(&ps->depmap, h); /* row_key() of a one-string key */
+	/* row_key() of a one-string key */
+	sl_u64map_prefetch(&ps->upd[UPD_DEPLOYMENTS].map, h);
 }
 
 int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errctx *err)
 {
+	struct updset *u = ps_updset(ps, p->kind);
 	uint64_t h;
 	uint32_t *v;
 	int added, e;
@@ -269,9 +354,11 @@ int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errc
 	p->touched = 1;
 	ps->buffered++;
 	p->last_row = ++ps->rows;
-	if (p->kind == SL_KIND_DEPLOYMENTS && (e = ps_add_deployment(ps, p, r, err)))
+	if (u && (e = ps_add_update(ps, u, p, r, err)))
 		return e;
-	if (p->kind == SL_KIND_PIPELINE_RUNS && ps_parent_key(ps, p->buf, r, &h)) {
+	/* a superseded attempt does not give its run's gate results a day */
+	if (p->kind == SL_KIND_PIPELINE_RUNS && !(p->ndel && r < p->del_cap && p->del[r]) &&
+	    ps_parent_key(ps, p->buf, r, &h)) {
 		if (ps->pipemap.n >= ps->pipe_budget && (e = ps_flush_pipemap(ps, err)))
 			return e;
 		if (sl_u64map_put(&ps->pipemap, h, &v, &added))

@@ -42,7 +42,7 @@ struct part {
 	struct sl_batch *buf;
 	uint8_t *del; /* rows of buf superseded since they were added */
 	size_t del_cap, ndel;
-	uint32_t *dep_of; /* deployments: buffer row -> deps[] index */
+	uint32_t *dep_of; /* kinds with updates: buffer row -> deps[] index */
 	size_t dep_of_cap;
 	struct sl_cfw *w; /* spilled row groups, NULL until the first spill */
 	char *tmp;        /* the spill file's path, once given (set_tmp) */
@@ -60,15 +60,40 @@ struct part {
 	int replace_old;  /* the old file's rows are not carried over */
 };
 
-/* The current winner among the rows of one deployment_id seen in this run
- * since the map was last flushed to the status-update log (32 bytes). */
+/* The current winner among the rows of one key (a deployment_id; a
+ * pipeline run; an attempt of a stage run) seen in this run since the map
+ * was last flushed to the status-update log. */
 struct dep {
 	int64_t upd;
 	struct part *part;
 	int32_t old_day; /* when dead: day of the stored row that won */
 	uint32_t group, row;
+	uint32_t tie;    /* runs: the rank's tie-break (DR_TIE()) */
 	uint8_t has_upd, dead;
 	uint8_t had_null; /* a row of it had no updated_at */
+};
+
+/* The kinds whose rows are updated by later rows of the same key: their
+ * keys' current winners, and the log they go to beyond the budget.
+ * Deployments: the deployment_id, the latest updated_at wins (else the
+ * later row), and the losers are removed.  Pipeline runs (pipeline_id,
+ * execution_number) and stage runs (pipeline_id, execution_number,
+ * stage_id, attempt, source_id): the rank of run_rank() wins, which does
+ * not depend on the order rows come in, and the losers stay, flagged
+ * `superseded` (ps_apply_keep()). */
+enum { UPD_DEPLOYMENTS, UPD_PIPELINE_RUNS, UPD_STAGE_RUNS, UPD_SETS };
+#define UPD_MAX_KEY 5
+
+struct updset {
+	enum sl_kind kind;
+	int ranked;                /* runs: a total order by rank and tie */
+	int key_col[UPD_MAX_KEY], nkey;
+	int c_attempt, c_status, c_superseded;
+	struct dep *deps;
+	size_t ndeps, deps_cap;
+	struct sl_u64map map;      /* key -> deps[] */
+	struct deplog log;         /* deps flushed (docs/INGEST.md) */
+	size_t winners;            /* log mode, once resolved: the run of winners */
 };
 
 /* Row groups spilled while the input is read are filtered, encoded and
@@ -111,15 +136,12 @@ struct partset {
 	struct part **parts;
 	size_t nparts, parts_cap;
 	struct sl_u64map index; /* (kind, day) -> part */
-	struct dep *deps;
-	size_t ndeps, deps_cap;
-	struct sl_u64map depmap;  /* deployment key -> deps[] */
-	size_t dep_budget;        /* deps[] entries before a flush to the log */
+	struct updset upd[UPD_SETS];
+	int upd_of[SL_KIND_COUNT]; /* kind -> upd[] index, or -1 */
+	size_t dep_budget;        /* deps[] entries of a set before a flush to its log */
 	size_t pipe_budget;       /* pipemap entries before a flush */
-	struct deplog log;        /* deps flushed (docs/INGEST.md) */
 	struct deprec *recs;      /* a run being made */
 	size_t nrecs, recs_cap;
-	size_t winners;           /* log mode, once resolved: the run of winners */
 	struct sl_u64map pipemap; /* pipeline run key -> parts[] of its day */
 	struct deplog pipelog;    /* pipemap flushed: (key, day) runs */
 	struct partset_stats stats;
@@ -143,6 +165,19 @@ int ps_mark_deleted(struct part *p, uint32_t group, uint32_t row);
 int ps_old_file(struct partset *ps, enum sl_kind kind, int64_t day, struct sl_cfr **r,
 		    struct sl_errctx *err);
 int ps_parent_key(struct partset *ps, const struct sl_batch *b, size_t r, uint64_t *h);
+/* The status-update set of kind, or NULL. */
+static inline struct updset *ps_updset(struct partset *ps, enum sl_kind kind)
+{
+	return ps->upd_of[kind] >= 0 ? &ps->upd[ps->upd_of[kind]] : NULL;
+}
+/* The key of row r of b in its set: 1 with *h set, 0 when it has none. */
+int ps_upd_key(struct partset *ps, const struct updset *u, const struct sl_batch *b, size_t r,
+	       uint64_t *h);
+/* Applies a keep mask to b: the rows not kept are dropped, or, in a kind
+ * whose superseded rows stay (pipeline and stage runs), flagged. */
+void ps_apply_keep(struct sl_batch *b, const uint8_t *keep);
+/* Rows not kept by a keep mask are dropped from b's kind. */
+int ps_drops_superseded(enum sl_kind kind);
 
 /* ps_writer.c: the writer thread */
 int ps_writer_stop(struct writer *wr, int discard, struct sl_errctx *err);
@@ -155,8 +190,9 @@ int ps_spill_cold(struct partset *ps, struct sl_errctx *err);
 int ps_spill_largest(struct partset *ps, struct sl_errctx *err);
 
 /* ps_update.c: status updates */
-int ps_add_deployment(struct partset *ps, struct part *p, size_t r, struct sl_errctx *err);
-int ps_resolve_stored_deployments(struct partset *ps, struct sl_errctx *err);
+int ps_add_update(struct partset *ps, struct updset *u, struct part *p, size_t r,
+		  struct sl_errctx *err);
+int ps_resolve_stored(struct partset *ps, struct updset *u, struct sl_errctx *err);
 int ps_winners_wanted(struct partset *ps);
 
 /* ps_route.c: parent routing */

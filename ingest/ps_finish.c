@@ -44,7 +44,7 @@ static int append_groups(struct sl_cfw *w, const struct sl_cfr *r, struct locs *
 		for (; di < dels->n && dels->v[di].group == g; di++)
 			if (dels->v[di].row < rows)
 				keep[dels->v[di].row] = 0;
-		sl_batch_filter(scratch, keep);
+		ps_apply_keep(scratch, keep);
 		rc = sl_cfw_write_batch(w, scratch, err);
 	}
 	free(keep);
@@ -254,15 +254,17 @@ int partset_finish(struct partset *ps, struct partset_stats *stats, struct sl_er
 	ps->async = 0;
 	if ((rc = ps_writer_stop(&ps->wr, 0, err)))
 		return rc;
-	if ((rc = ps_resolve_stored_deployments(ps, err)))
-		return rc;
+	for (int i = 0; i < UPD_SETS; i++)
+		if ((rc = ps_resolve_stored(ps, &ps->upd[i], err)))
+			return rc;
 	for (int k = 0; k < SL_KIND_COUNT; k++)
 		if (sl_kind_def((enum sl_kind)k)->parent != SL_KIND_NONE &&
 		    (rc = ps_route_children(ps, (enum sl_kind)k, err)))
 			return rc;
 	/* the log's files go before the partitions are written and synced:
 	 * their pages are dropped rather than written back */
-	deplog_release(&ps->log);
+	for (int i = 0; i < UPD_SETS; i++)
+		deplog_release(&ps->upd[i].log);
 	deplog_release(&ps->pipelog);
 	ps->finishing = 1;
 	if ((rc = write_parts(ps, err)))

@@ -139,10 +139,12 @@ static int wanted_logged(struct partset *ps, struct route_ctx *rc, enum sl_kind 
 	int e;
 
 	if (parent == SL_KIND_DEPLOYMENTS) {
-		if (ps->winners >= ps->log.nruns) /* ps_winners_wanted() said no */
+		struct updset *u = &ps->upd[UPD_DEPLOYMENTS];
+
+		if (u->winners >= u->log.nruns) /* ps_winners_wanted() said no */
 			return sl_err_set(err, SL_EINVAL, NULL, 0,
 					  "internal error: no winners' days");
-		return wanted_days(&ps->log, ps->winners, ps->winners + 1, rc, err);
+		return wanted_days(&u->log, u->winners, u->winners + 1, rc, err);
 	}
 	if (ps->pipemap.n && (e = ps_flush_pipemap(ps, err)))
 		return e;
@@ -160,7 +162,8 @@ static int resolve_parents(struct partset *ps, struct route_ctx *rc, enum sl_kin
 	struct sl_batch *b;
 	uint8_t want[64] = {0};
 	const struct sl_kind_def *cd = sl_kind_def(rc->kind);
-	int logged = (parent == SL_KIND_DEPLOYMENTS && ps->log.nruns) ||
+	struct updset *u = &ps->upd[UPD_DEPLOYMENTS];
+	int logged = (parent == SL_KIND_DEPLOYMENTS && u->log.nruns) ||
 		     (parent == SL_KIND_PIPELINE_RUNS && ps->pipelog.nruns);
 
 	if (logged && (e = wanted_logged(ps, rc, parent, err)))
@@ -176,8 +179,8 @@ static int resolve_parents(struct partset *ps, struct route_ctx *rc, enum sl_kin
 			unresolved += !rc->wanted.slots[i].val;
 			continue;
 		}
-		if (parent == SL_KIND_DEPLOYMENTS && (pv = sl_u64map_get(&ps->depmap, h))) {
-			const struct dep *d = &ps->deps[*pv];
+		if (parent == SL_KIND_DEPLOYMENTS && (pv = sl_u64map_get(&u->map, h))) {
+			const struct dep *d = &u->deps[*pv];
 
 			day = d->dead ? d->old_day : d->part->day;
 		} else if (parent == SL_KIND_PIPELINE_RUNS &&

@@ -50,20 +50,25 @@ int ps_spill(struct partset *ps, struct part *p, int seal, struct sl_errctx *err
 			return rc;
 		sl_cfw_set_nosync(p->w);
 	}
-	if (p->kind == SL_KIND_DEPLOYMENTS) {
-		/* the surviving rows are their ids' winners: record where they go */
+	if (ps_updset(ps, p->kind)) {
+		/* the surviving rows are their keys' winners: record where they
+		 * go (superseded rows of runs stay, in their places) */
+		struct updset *u = ps_updset(ps, p->kind);
+		int drops = ps_drops_superseded(p->kind);
 		uint32_t w = 0;
 
 		for (size_t r = 0; r < n; r++) {
 			struct dep *d;
 
-			if (p->ndel && p->del[r])
-				continue;
-			if (p->dep_of[r] == UINT32_MAX) {
-				w++; /* a row without a deployment_id */
+			if (p->ndel && p->del[r]) {
+				w += !drops;
 				continue;
 			}
-			d = &ps->deps[p->dep_of[r]];
+			if (p->dep_of[r] == UINT32_MAX) {
+				w++; /* a row without a key */
+				continue;
+			}
+			d = &u->deps[p->dep_of[r]];
 			if (d->part == p && d->group == IN_BUFFER && d->row == r) {
 				d->group = p->nspilled;
 				d->row = w;
@@ -105,7 +110,7 @@ int ps_spill(struct partset *ps, struct part *p, int seal, struct sl_errctx *err
 	if (p->ndel) {
 		for (size_t r = 0; r < n; r++)
 			p->del[r] = !p->del[r];
-		sl_batch_filter(p->buf, p->del);
+		ps_apply_keep(p->buf, p->del);
 		memset(p->del, 0, n);
 		p->ndel = 0;
 	}

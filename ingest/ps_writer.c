@@ -44,7 +44,7 @@ static void *writer_main(void *arg)
 		sl_err_clear(&err);
 		if (!skip) {
 			if (j->keep)
-				sl_batch_filter(j->b, j->keep);
+				ps_apply_keep(j->b, j->keep);
 			if (j->b->n)
 				rc = sl_cfw_write_batch(j->w, j->b, &err);
 			if (!rc && j->seal)

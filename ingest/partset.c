@@ -118,6 +118,18 @@ static void updsets_init(struct partset *ps, struct sl_store *st)
 		u->c_attempt = sl_kind_col(u->kind, "attempt");
 		u->c_status = sl_kind_col(u->kind, "status");
 		u->c_superseded = sl_kind_col(u->kind, "superseded");
+		for (int c = 0; u->ranked && c < sl_kind_def(u->kind)->ncols; c++) {
+			const char *name = sl_kind_def(u->kind)->cols[c].name;
+			int key = 0;
+
+			for (int k = 0; k < u->nkey; k++)
+				key |= u->key_col[k] == c;
+			u->in_all[c] = c != u->c_superseded;
+			u->in_id[c] = u->in_all[c] && !key && c != u->c_attempt &&
+				      c != u->c_status && strcmp(name, "end_time") &&
+				      strcmp(name, "duration_ms") && strcmp(name, "source_id") &&
+				      strcmp(name, "metadata");
+		}
 		deplog_init(&u->log, st);
 		u->winners = SIZE_MAX;
 		ps->upd_of[u->kind] = i;
@@ -127,30 +139,24 @@ static void updsets_init(struct partset *ps, struct sl_store *st)
 int ps_upd_key(struct partset *ps, const struct updset *u, const struct sl_batch *b, size_t r,
 	       uint64_t *h)
 {
+	uint64_t x = 0x6b6579;
+
 	if (!u->ranked)
 		return ps_parent_key(ps, b, r, h);
-	/* a null in a key column is a value of its own (a run without an
+	/* the key columns' hashes mixed (a string's is the dictionary's); a
+	 * null in a key column is a value of its own (a run without an
 	 * attempt number, a stage without the provider's id) */
-	sl_buf_reset(&ps->key);
 	for (int i = 0; i < u->nkey; i++) {
 		int c = u->key_col[i];
-		size_t n;
+		const struct sl_col *col = &b->cols[c];
+		uint64_t v = sl_batch_is_null(b, c, r) ? 0x6e756c6cull
+			     : col->type == SL_STR    ? sl_dict_hash(col->dict, col->v.code[r])
+						      : (uint64_t)col->v.i64[r] * 0x9E3779B97F4A7C15ull;
 
-		if (sl_batch_is_null(b, c, r)) {
-			if (sl_buf_addc(&ps->key, '\x01'))
-				return 0;
-		} else if (b->cols[c].type == SL_STR) {
-			const char *s = sl_batch_get_str(b, c, r, &n);
-
-			if (sl_buf_addc(&ps->key, '\x02') || sl_buf_add(&ps->key, s, n) ||
-			    sl_buf_addc(&ps->key, '\0'))
-				return 0;
-		} else if (sl_buf_addc(&ps->key, '\x03') ||
-			   sl_buf_add(&ps->key, &b->cols[c].v.i64[r], 8)) {
-			return 0;
-		}
+		x = (x ^ v) * 0xff51afd7ed558ccdull;
+		x ^= x >> 32;
 	}
-	*h = sl_hash(ps->key.data, ps->key.len);
+	*h = x;
 	return 1;
 }
 

@@ -89,6 +89,9 @@ struct updset {
 	int ranked;                /* runs: a total order by rank and tie */
 	int key_col[UPD_MAX_KEY], nkey;
 	int c_attempt, c_status, c_superseded;
+	/* run_rank(): the columns of the tie-break hash (the whole row but
+	 * superseded) and, of those, the columns that name a run apart */
+	uint8_t in_all[64], in_id[64];
 	struct dep *deps;
 	size_t ndeps, deps_cap;
 	struct sl_u64map map;      /* key -> deps[] */

@@ -65,22 +65,6 @@ static uint64_t col_hash(const struct sl_batch *b, int c, size_t r)
 	}
 }
 
-static int rank_skips(const struct updset *u, int c, int whole)
-{
-	const char *name = sl_kind_def(u->kind)->cols[c].name;
-
-	if (c == u->c_superseded)
-		return 1;
-	if (whole)
-		return 0;
-	for (int i = 0; i < u->nkey; i++)
-		if (u->key_col[i] == c)
-			return 1;
-	return c == u->c_attempt || c == u->c_status || !strcmp(name, "end_time") ||
-	       !strcmp(name, "duration_ms") || !strcmp(name, "source_id") ||
-	       !strcmp(name, "metadata");
-}
-
 /* Row r of b, a run: its rank and tie-break. */
 static void run_rank(const struct updset *u, const struct sl_batch *b, size_t r, int64_t *rank,
 		     uint32_t *tie)
@@ -102,11 +86,11 @@ static void run_rank(const struct updset *u, const struct sl_batch *b, size_t r,
 	for (int c = 0; c < b->ncols; c++) {
 		uint64_t x;
 
-		if (rank_skips(u, c, 1))
+		if (!u->in_all[c])
 			continue;
 		x = col_hash(b, c, r);
 		all = mix(all, x);
-		if (!rank_skips(u, c, 0))
+		if (u->in_id[c])
 			id = mix(id, x);
 	}
 	*rank = (int64_t)(attempt << RANK_ATTEMPT_SHIFT | progress << RANK_PROGRESS_SHIFT |

@@ -233,6 +233,9 @@ int ps_add_update(struct partset *ps, struct updset *u, struct part *p, size_t r
 	struct dep *d;
 
 	if (u->ranked) {
+		/* the flag is the ingest's to set: an input's own is not read */
+		if (!sl_batch_is_null(p->buf, u->c_superseded, r))
+			sl_batch_set_null(p->buf, u->c_superseded, r);
 		has = 1;
 		run_rank(u, p->buf, r, &upd, &tie);
 	} else {

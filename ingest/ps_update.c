@@ -228,7 +228,7 @@ int ps_add_update(struct partset *ps, struct updset *u, struct part *p, size_t r
 {
 	uint64_t h;
 	uint32_t *v, tie = 0;
-	int added, rc, has;
+	int added, rc, has, keyed;
 	int64_t upd;
 	struct dep *d;
 
@@ -236,9 +236,14 @@ int ps_add_update(struct partset *ps, struct updset *u, struct part *p, size_t r
 		/* the flag is the ingest's to set: an input's own is not read */
 		if (!sl_batch_is_null(p->buf, u->c_superseded, r))
 			sl_batch_set_null(p->buf, u->c_superseded, r);
+		/* the key's slot loads while the rank is computed */
+		keyed = ps_upd_key(ps, u, p->buf, r, &h);
+		if (keyed)
+			sl_u64map_prefetch(&u->map, h);
 		has = 1;
 		run_rank(u, p->buf, r, &upd, &tie);
 	} else {
+		keyed = ps_upd_key(ps, u, p->buf, r, &h);
 		has = !sl_batch_is_null(p->buf, ps->c_upd, r);
 		upd = p->buf->cols[ps->c_upd].v.i64[r];
 	}
@@ -251,7 +256,7 @@ int ps_add_update(struct partset *ps, struct updset *u, struct part *p, size_t r
 		p->dep_of_cap = p->buf->cap;
 	}
 	p->dep_of[r] = UINT32_MAX;
-	if (!ps_upd_key(ps, u, p->buf, r, &h))
+	if (!keyed)
 		return SL_OK;
 	if (u->ndeps >= ps->dep_budget && (rc = flush_deps(ps, u, 0, err)))
 		return rc;

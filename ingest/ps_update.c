@@ -69,7 +69,7 @@ static uint64_t col_hash(const struct sl_batch *b, int c, size_t r)
 static void run_rank(const struct updset *u, const struct sl_batch *b, size_t r, int64_t *rank,
 		     uint32_t *tie)
 {
-	uint64_t id = 0x72756e, all = 0x726f77, attempt = 1, progress = 0;
+	uint64_t id = 0x72756e, all, attempt = 1, progress = 0;
 	size_t n;
 
 	if (!sl_batch_is_null(b, u->c_attempt, r) && b->cols[u->c_attempt].v.i64[r] > 1)
@@ -83,16 +83,14 @@ static void run_rank(const struct updset *u, const struct sl_batch *b, size_t r,
 			   : st == SL_CI_RUNNING			     ? 1
 									     : 0;
 	}
-	for (int c = 0; c < b->ncols; c++) {
-		uint64_t x;
-
-		if (!u->in_all[c])
-			continue;
-		x = col_hash(b, c, r);
-		all = mix(all, x);
+	/* the whole row's hash goes on from the naming columns' */
+	for (int c = 0; c < b->ncols; c++)
 		if (u->in_id[c])
-			id = mix(id, x);
-	}
+			id = mix(id, col_hash(b, c, r));
+	all = id;
+	for (int c = 0; c < b->ncols; c++)
+		if (u->in_all[c] && !u->in_id[c])
+			all = mix(all, col_hash(b, c, r));
 	*rank = (int64_t)(attempt << RANK_ATTEMPT_SHIFT | progress << RANK_PROGRESS_SHIFT |
 			  (id & RANK_ID_MASK));
 	*tie = (uint32_t)(all >> 40); /* 24 bits */

@@ -419,6 +419,14 @@ static int check_inputs(const struct ingest_params *p)
 static void summary(const struct run *r, const struct partset_stats *ps, double secs,
 		    const double phase[3], const char *rejects_path)
 {
+	/* a warning even with -q: rows were not what they claimed to be */
+	if (ps->collisions)
+		fprintf(stderr,
+			"shiplog-ingest: warning: %llu collision%s: ended runs under the same "
+			"pipeline_id and execution_number (stage runs: stage_id and attempt too) "
+			"that differ in their start, name or trigger; one is kept, the others "
+			"are flagged superseded (docs/INGEST.md)\n",
+			(unsigned long long)ps->collisions, ps->collisions == 1 ? "" : "s");
 	if (r->p->quiet)
 		return;
 	fprintf(stderr,

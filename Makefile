@@ -171,7 +171,7 @@ ANALYZE_TESTED = $(filter-out $(B)/analyze/main.o,$(ANALYZE_SRC:%.c=$(B)/%.o))
 
 # And the report's output, chart, page and mail modules (cli.o would clash with
 # analyze's cli_parse).
-REPORT_TESTED = $(if $(REPORT_SRC),$(addprefix $(B)/report/,out.o svg.o html.o mail.o stream.o))
+REPORT_TESTED = $(if $(REPORT_SRC),$(filter-out $(B)/report/main.o $(B)/report/cli.o,$(REPORT_SRC:%.c=$(B)/%.o)))
 
 $(B)/tests/unit-runner: $(UNIT_SRC:%.c=$(B)/%.o) $(B)/ingest/deplog.o $(B)/ingest/jcanon.o $(ANALYZE_TESTED) $(REPORT_TESTED) $(LIB_A)
 	$(call say,LD,$@)$(CC) $(SL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)

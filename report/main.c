@@ -1,6 +1,7 @@
 /* shiplog-report: an analysis file into an HTML report, CSV files and a
  * mail.  main.c wires options (cli.c), the reader (lib/sl_anread.c) and
- * the outputs: html.c (with svg.c), csvout.c, mail.c; each reads the file
+ * the outputs: the page (page.c, tableview.c, sec_*.c, with svg.c), csvout.c,
+ * mail.c; each reads the file
  * a table or a row group at a time (stream.c). */
 #include <errno.h>
 #include <stdarg.h>

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attention.h"
 #include "cli.h"
 #include "csvout.h"
 #include "files.h"
@@ -52,6 +53,28 @@ int main(int argc, char **argv)
 	if (sl_anfile_open(p.input, &a, &err)) {
 		report(&err);
 		goto out;
+	}
+	{
+		/* an empty or nearly empty window is said, not only rated */
+		struct attention at;
+
+		if ((rc = attention_build(&at, a, &err))) {
+			attention_free(&at);
+			if (rc == SL_ENOMEM && !err.code)
+				errorf("out of memory");
+			else
+				report(&err);
+			goto out;
+		}
+		if (at.empty)
+			fprintf(stderr, "shiplog-report: warning: no deployments in the window "
+					"(%s): nothing is rated; --since counts back from --now, "
+					"today unless given\n", at.window);
+		else if (at.notice[0])
+			fprintf(stderr, "shiplog-report: warning: only %.0f deployments in the "
+					"window (%s): the rates and tiers rest on few of them\n",
+				at.deployments, at.window);
+		attention_free(&at);
 	}
 	if (p.csv_dir && csvout_write(a, p.csv_dir, &err)) {
 		report(&err);

@@ -8,11 +8,6 @@
 #include "stream.h"
 #include "svg.h"
 
-static void sec_generic(struct ctx *cx, const struct section *s)
-{
-	pg_rest(cx, s);
-}
-
 static void sec_other(struct ctx *cx, const struct section *s)
 {
 	const struct sl_table *t;
@@ -32,7 +27,7 @@ static const struct section sections[] = {
 	{"strategies", "Rollout strategies", {"strategies", NULL}, sec_strategies},
 	{"heatmap", "When deployments happen", {"heatmap", NULL}, sec_heatmap},
 	{"active", "Active deployments", {"active_deployments", NULL}, sec_active},
-	{"agents", "Success rates per agent and day", {"success_rates", NULL}, sec_generic},
+	{"agents", "Success rate per agent", {"success_rates", NULL}, sec_agents},
 	{"health", "Health scores", {"health_scores", NULL}, sec_health},
 	{"pipelines", "Pipelines",
 	 {"pipelines", "stages", "critical_path*", "pipeline*", "stage*", "gate*", NULL},
@@ -52,37 +47,53 @@ static const struct section sections[] = {
 	{"scorecard", "Success-metric scorecard", {"scorecard", NULL}, sec_scorecard},
 };
 
+/* One column of text at 500 px and at 1280: tables wrap their cells
+ * rather than run past the page, charts are at most 900 px wide (their
+ * text stays readable when a narrow screen scales them down). */
 static const char css[] =
 	"body{font:14px/1.45 Helvetica,Arial,sans-serif;color:#222;background:#fff;"
 	"max-width:1200px;margin:0 auto;padding:16px 24px}\n"
 	"h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;border-bottom:2px solid #4477aa;"
 	"padding-bottom:3px;margin:34px 0 10px}h3{font-size:15px;margin:18px 0 6px}\n"
 	".meta{color:#444;margin:2px 0}.src,.note,.more{color:#666;font-size:12px}\n"
-	"nav ol{columns:3;margin:8px 0;padding-left:22px}nav a{color:#2a5d8f}\n"
-	".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px;"
+	".notice{border-left:5px solid #c0392b;background:#fdf0ee;padding:8px 12px;"
+	"font-weight:bold;margin:10px 0}\n"
+	".attention h2{margin-top:14px}.groups{display:grid;"
+	"grid-template-columns:repeat(auto-fit,minmax(270px,1fr));gap:10px}\n"
+	".group{border:1px solid #ccd3dc;border-radius:6px;padding:6px 12px}"
+	".group.alarm{border-left:5px solid #c0392b}.group h3{margin:2px 0 4px}"
+	".group p{margin:2px 0;color:#555;font-size:13px}.group ul{margin:4px 0;padding-left:18px}"
+	".group li.hot{color:#a02a1e}\n"
+	"nav ol{display:flex;flex-wrap:wrap;gap:2px 18px;list-style:none;margin:6px 0 0;"
+	"padding:0}nav a{color:#2a5d8f}\n"
+	".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px;"
 	"margin:8px 0}\n"
-	".card{border:1px solid #ccd3dc;border-radius:6px;padding:10px 14px}\n"
-	".card .k{color:#444;font-size:13px}.card .v{font-size:24px;font-weight:bold;margin:2px 0;"
-	"white-space:nowrap}"
+	".card{border:1px solid #ccd3dc;border-radius:6px;padding:10px 14px;min-width:0}"
+	".card.alarm{border-left:5px solid #c0392b}\n"
+	".card .k{color:#444;font-size:13px}.card .v{font-size:22px;font-weight:bold;margin:2px 0;"
+	"overflow-wrap:anywhere}"
 	".card .sub{font-size:12px;color:#555}\n"
 	".up,.ok{color:#1b7a2b}.down,.bad{color:#c0392b}.flat,.unk{color:#666}"
 	".ok,.bad{font-weight:bold}\n"
 	".tier{display:inline-block;padding:0 7px;border-radius:9px;color:#fff;font-weight:bold;"
 	"background:#777}.tier.elite{background:#1b7a2b}.tier.high{background:#2f6aa3}"
 	".tier.medium{background:#b7791f}.tier.low{background:#c0392b}\n"
-	"table{border-collapse:collapse;font-size:13px;margin:6px 0}"
-	"th,td{border:1px solid #d5dae0;padding:3px 8px;text-align:left;vertical-align:top}"
-	"td{white-space:nowrap}td.w{white-space:normal;min-width:240px}th{background:#eef2f6}.n{text-align:right;font-variant-numeric:tabular-nums;"
-	"white-space:nowrap}\n"
-	".scroll{overflow-x:auto}.nodata{color:#666;font-style:italic}\n"
-	".bar{display:inline-block;width:90px;height:10px;background:#e3e6ea;"
+	"table{border-collapse:collapse;font-size:13px;margin:6px 0;max-width:100%}"
+	"th,td{border:1px solid #d5dae0;padding:3px 6px;text-align:left;vertical-align:top;"
+	"overflow-wrap:anywhere}"
+	"td.w{min-width:14em}th{background:#eef2f6;font-weight:bold}"
+	".n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	".scroll{max-width:100%;overflow-x:auto}.nodata{color:#666;font-style:italic}\n"
+	".bar{display:inline-block;width:60px;height:10px;background:#e3e6ea;"
 	"vertical-align:middle}.bar span{display:block;height:10px;background:#4477aa}\n"
 	"h4{font-size:14px;margin:14px 0 4px;color:#333}\n"
 	"figure{margin:14px 0}figcaption{font-weight:bold;font-size:14px;color:#333}\n"
-	"svg{display:block;width:100%;max-width:1100px;height:auto;margin:4px 0}\n"
+	"svg{display:block;width:100%;max-width:900px;height:auto;margin:4px 0}\n"
 	"footer{margin-top:40px;color:#666;font-size:12px}\n"
+	"@media (max-width:700px){body{padding:10px}table{font-size:12px}th,td{padding:2px 4px}"
+	"td.w{min-width:0}.card .v{font-size:20px}}\n"
 	"@media print{body{max-width:none;padding:0}h2{break-after:avoid}"
-	"svg,table,.card{break-inside:avoid}nav{columns:2}}\n";
+	"svg,table,.card{break-inside:avoid}}\n";
 
 static void header(struct ctx *cx)
 {
@@ -98,7 +109,7 @@ static void header(struct ctx *cx)
 	out_puts(o, "<header>\n<h1>");
 	out_esc(o, cx->p->title, REPORT_MAX_TEXT);
 	out_puts(o, "</h1>\n<p class=\"meta\"><b>Window:</b> ");
-	html_window(o, cx->a);
+	out_esc(o, cx->att->window, sizeof(cx->att->window));
 	out_puts(o, " &middot; <b>days in:</b> ");
 	out_esc(o, tz && tz[0] ? tz : "UTC", 60);
 	if (env && env[0]) {
@@ -110,7 +121,7 @@ static void header(struct ctx *cx)
 		out_esc(o, agent, MAXCELL);
 	}
 	out_puts(o, "</p>\n<p class=\"meta\"><b>Generated:</b> ");
-	html_time(o, sl_analysis_get_meta_str(cx->a, "now"));
+	pg_time(o, sl_analysis_get_meta_str(cx->a, "now"));
 	out_puts(o, " &middot; <b>Data:</b> ");
 	out_num(o, deps, 10);
 	out_puts(o, " deployments in the window (");
@@ -125,22 +136,71 @@ static void header(struct ctx *cx)
 	out_puts(o, "</p>\n</header>\n");
 }
 
+/* The first screen: an empty or nearly empty window said plainly, then
+ * what needs attention, each group linking to its section (the mail's
+ * summary says the same, in the same order). */
+static void attention(struct ctx *cx)
+{
+	struct out *o = cx->o;
+	const struct attention *at = cx->att;
+
+	if (at->notice[0]) {
+		out_puts(o, "<p class=\"notice\">");
+		out_esc(o, at->notice, sizeof(at->notice));
+		out_puts(o, "</p>\n");
+	}
+	out_puts(o, "<section id=\"attention\" class=\"attention\">\n<h2>What needs attention</h2>\n"
+		    "<div class=\"groups\">\n");
+	for (int k = 0; k < ATT_NGROUPS; k++) {
+		const struct att_group *g = &at->g[k];
+		size_t bad = 0;
+
+		for (size_t i = 0; i < g->n; i++)
+			bad += g->items[i].bad;
+		out_printf(o, "<div class=\"group%s\"><h3><a href=\"#%s\">%s</a></h3>\n",
+			   bad ? " alarm" : "", g->section, g->title);
+		if (g->none) {
+			out_puts(o, "<p>");
+			out_esc(o, g->none, 1000);
+			out_puts(o, "</p>\n");
+		}
+		if (g->n) {
+			out_puts(o, "<ul>\n");
+			for (size_t i = 0; i < g->n; i++) {
+				out_puts(o, g->items[i].bad ? "<li class=\"hot\">" : "<li>");
+				out_esc(o, g->items[i].text, 1000);
+				out_puts(o, "</li>\n");
+			}
+			out_puts(o, "</ul>\n");
+		}
+		out_puts(o, "</div>\n");
+	}
+	out_puts(o, "</div>\n</section>\n");
+}
+
 int html_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
 		struct sl_errctx *err)
 {
 	const struct sl_analysis *a = sl_anfile_meta(f);
-	struct ctx cx = {o, f, a, p, calloc(sl_anfile_ntables(f) + 1, 1), NULL, 0, 0, err};
+	struct attention at;
+	struct ctx cx = {o, f, a, p, calloc(sl_anfile_ntables(f) + 1, 1), NULL, 0, 0, err, &at};
 	size_t ns = sizeof(sections) / sizeof(sections[0]);
 	int other = 0;
 
 	if (!cx.shown)
 		return SL_ENOMEM;
+	if ((o->err = attention_build(&at, f, err))) {
+		free(cx.shown);
+		attention_free(&at);
+		return o->err;
+	}
 	out_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<title>");
 	out_esc(o, p->title, REPORT_MAX_TEXT);
 	out_printf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
 	header(&cx);
+	attention(&cx);
 	/* the sections are rendered first so the contents know whether an
 	 * "other tables" section exists; it goes to a second buffer */
 	{
@@ -154,7 +214,16 @@ int html_render(struct out *o, struct sl_anfile *f, const struct report_params *
 			out_printf(&body, "<section id=\"%s\">\n<h2>%s</h2>\n", s->id, s->title);
 			if (body.err)
 				break; /* the page is lost: the error is what is left to say */
-			if (pg_section_has(&bx, s)) {
+			if (at.empty && strcmp(s->id, "pipelines") && pg_section_has(&bx, s)) {
+				/* nothing to draw or rate: said once, no empty charts
+				 * (the pipelines come from CI runs, not deployments) */
+				for (size_t t = 0; t < sl_anfile_ntables(f); t++)
+					for (int k = 0; s->tables[k]; k++)
+						if (pg_matches(s->tables[k], sl_anfile_name(f, t)))
+							cx.shown[t] = 1;
+				out_puts(&body, "<p class=\"nodata\">No deployments in this "
+						"window.</p>\n");
+			} else if (pg_section_has(&bx, s)) {
 				s->render(&bx, s);
 				pg_release(&bx);
 			} else {
@@ -195,5 +264,6 @@ int html_render(struct out *o, struct sl_anfile *f, const struct report_params *
 		    "Every table is also a CSV file (TABLE.csv) with all its rows.</footer>\n"
 		    "</body>\n</html>\n");
 	free(cx.shown);
+	attention_free(&at);
 	return o->err;
 }

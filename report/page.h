@@ -14,12 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attention.h"
 #include "html.h"
 #include "out.h"
 #include "sl_anread.h"
 #include "sl_result.h"
 #include "sl_tables.h"
 #include "stream.h"
+#include "text.h"
 
 #define MAXCELL 80   /* bytes of a text cell shown; the CSV has all of it */
 #define MAXCOLS 14   /* columns of a generic table shown */
@@ -38,6 +40,7 @@ struct ctx {
 	struct sl_table **held; /* loaded for the section being rendered */
 	size_t nheld, held_cap;
 	struct sl_errctx *err;
+	const struct attention *att; /* what needs attention, the window */
 };
 
 struct section;
@@ -106,6 +109,35 @@ static inline double numc(const struct sl_table *t, int c, size_t r)
 static inline int is_true(const struct sl_table *t, int col, size_t r)
 {
 	return num(t, col, r) == 1;
+}
+
+/* The text formats (text.h) on the page, escaped. */
+static inline void pct(struct out *o, double v)
+{
+	char b[TEXT_MAX];
+
+	out_puts(o, text_pct(b, v));
+}
+
+static inline void pg_value(struct out *o, double v, const char *unit)
+{
+	char b[TEXT_MAX];
+
+	out_esc(o, text_value(b, v, unit), TEXT_MAX);
+}
+
+static inline void pg_target(struct out *o, const char *target, const char *unit)
+{
+	char b[TEXT_MAX];
+
+	out_esc(o, text_target(b, target, unit), TEXT_MAX);
+}
+
+static inline void pg_time(struct out *o, const char *iso)
+{
+	char b[TEXT_MAX];
+
+	out_esc(o, text_time(b, iso), TEXT_MAX);
 }
 
 /* Indices of the rows of t sorted by a number column, largest first, NaN
@@ -178,5 +210,6 @@ void sec_clusters(struct ctx *cx, const struct section *s);
 void sec_rollbacks(struct ctx *cx, const struct section *s);
 void sec_alerts(struct ctx *cx, const struct section *s);
 void sec_predictions(struct ctx *cx, const struct section *s);
+void sec_agents(struct ctx *cx, const struct section *s);
 
 #endif

@@ -16,6 +16,7 @@ void sec_timeline(struct ctx *cx, const struct section *s)
 	double *v = calloc(m * 6 + 1, sizeof(double));
 	char (*lab)[32] = calloc(m + 1, sizeof(*lab)); /* sl_format_day's room */
 	const char **labels = calloc(m + 1, sizeof(*labels));
+	struct out xl = {SL_BUF_INIT, 0};
 
 	if (!v || !lab || !labels) {
 		o->err = SL_ENOMEM;
@@ -42,13 +43,16 @@ void sec_timeline(struct ctx *cx, const struct section *s)
 			sl_format_day((int64_t)v[i], lab[i]);
 		labels[i] = isfinite(v[i]) ? lab[i] + 5 : "?"; /* MM-DD */
 	}
+	/* the labels say month and day: the axis title says the year */
+	out_printf(&xl, "day (%s \xe2\x80\x93 %s)", lab[0][0] ? lab[0] : "?",
+		   lab[m - 1][0] ? lab[m - 1] : "?");
 	{
 		struct svg_series st[3] = {
 			{"completed", v + m, "#4477aa"}, {"failed", v + 2 * m, "#cc3311"},
 			{"rolled back, partial or running", v + 3 * m, "#bbbbbb"},
 		};
-		struct svg_chart c = {"Deployments per day by outcome", "day",
-				      "deployments per day", 0, 0, 0, 0};
+		struct svg_chart c = {"Deployments per day by outcome",
+				      xl.err ? "day" : xl.b.data, "deployments per day", 0, 0, 0, 0};
 		struct svg_series ln[2] = {{"mean duration", v + 4 * m, NULL}, {"", NULL, NULL}};
 		struct svg_chart c2 = {"Mean deployment duration per day", "day",
 				       "mean duration (minutes)", 0, 260, 0, 1};
@@ -62,6 +66,7 @@ void sec_timeline(struct ctx *cx, const struct section *s)
 	if (first)
 		pg_note(o, "Only the last 731 days are drawn; every day is in timeline.csv.");
 out:
+	out_release(&xl);
 	free(v);
 	free(lab);
 	free(labels);
@@ -202,7 +207,7 @@ void sec_active(struct ctx *cx, const struct section *s)
 		out_puts(o, "<td>");
 		if (isfinite(st)) {
 			sl_format_time((int64_t)st, buf);
-			html_time(o, buf);
+			pg_time(o, buf);
 		}
 		out_puts(o, "</td><td>");
 		if (isfinite(p)) {
@@ -210,7 +215,7 @@ void sec_active(struct ctx *cx, const struct section *s)
 
 			out_printf(o, "<span class=\"bar\"><span style=\"width:%.0f%%\"></span></span> ",
 				   100 * w);
-			html_pct(o, p);
+			pct(o, p);
 			out_puts(o, " (");
 			out_num(o, num(t, SL_ACTIVE_DEPLOYMENTS_DEPLOYED_INSTANCES, r), 10);
 			out_puts(o, "/");

@@ -17,6 +17,9 @@ void sec_overview(struct ctx *cx, const struct section *s)
 	       ch = num(sum, SL_SUMMARY_SUCCESS_RATE_CHANGE, r);
 	double rr = num(sum, SL_SUMMARY_ROLLBACK_RATE, r),
 	       act = num(sum, SL_SUMMARY_ACTIVE_DEPLOYMENTS, r);
+	double longest = 0;
+	const char *unit;
+	char b[TEXT_MAX];
 
 	if (r == (size_t)-1) {
 		out_puts(o, "<p class=\"nodata\">No overall row in the summary table.</p>\n");
@@ -25,14 +28,14 @@ void sec_overview(struct ctx *cx, const struct section *s)
 	}
 	out_puts(o, "<div class=\"cards\">\n");
 	pg_card_open(o, "Deployment success rate");
-	html_pct(o, sr);
+	pct(o, sr);
 	out_puts(o, "</div><div class=\"sub\">");
 	if (isfinite(ch)) {
 		out_printf(o, "<span class=\"%s\">%s ", ch > 0 ? "up" : ch < 0 ? "down" : "flat",
 			   ch > 0 ? "\xe2\x96\xb2" : ch < 0 ? "\xe2\x96\xbc" : "\xe2\x96\xb6");
 		out_num(o, fabs(100 * ch), 2);
 		out_puts(o, " points</span> vs the previous window (");
-		html_pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, r));
+		pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, r));
 		out_puts(o, ")");
 	} else {
 		out_puts(o, "no previous window to compare with");
@@ -43,8 +46,10 @@ void sec_overview(struct ctx *cx, const struct section *s)
 	out_puts(o, "</div><div class=\"sub\">over ");
 	out_num(o, num(sum, SL_SUMMARY_TOTAL_DEPLOYMENTS, r), 10);
 	out_puts(o, " deployments</div></div>\n");
-	pg_card_open(o, "Rollback rate");
-	html_pct(o, rr);
+	/* above its target: marked like a missed target */
+	out_printf(o, "<div class=\"card%s\"><div class=\"k\">Rollback rate</div>"
+		      "<div class=\"v\">", isfinite(rr) && rr >= 0.05 ? " alarm" : "");
+	pct(o, rr);
 	out_printf(o, "</div><div class=\"sub %s\">%s</div></div>\n",
 		   !isfinite(rr) ? "" : rr < 0.05 ? "up" : "down",
 		   !isfinite(rr) ? "nothing finished" : rr < 0.05 ? "within the 5% target"
@@ -53,12 +58,15 @@ void sec_overview(struct ctx *cx, const struct section *s)
 	out_num(o, act, 10);
 	out_puts(o, "</div><div class=\"sub\">pending, in progress, rolling out or "
 		    "validating</div></div>\n</div>\n");
-	/* per environment */
-	out_puts(o, "<div class=\"scroll\"><table>\n<tr><th>scope</th><th>environment</th>"
-		    "<th class=\"n\">deployments</th><th class=\"n\">finished</th>"
-		    "<th class=\"n\">success rate</th><th class=\"n\">rollback rate</th>"
-		    "<th class=\"n\">mean duration</th><th class=\"n\">previous success rate</th>"
-		    "</tr>\n");
+	/* per environment; durations in one unit */
+	for (size_t i = 0; i < sl_table_rows(sum); i++)
+		longest = fmax(longest, num(sum, SL_SUMMARY_AVG_DURATION_MS, i));
+	unit = text_dur_unit(longest);
+	out_printf(o, "<div class=\"scroll\"><table>\n<tr><th>scope</th><th>environment</th>"
+		      "<th class=\"n\">deployments</th><th class=\"n\">finished</th>"
+		      "<th class=\"n\">success rate</th><th class=\"n\">rollback rate</th>"
+		      "<th class=\"n\">mean duration (%s)</th><th class=\"n\">previous success "
+		      "rate</th></tr>\n", unit);
 	for (size_t i = 0; i < sl_table_rows(sum) && i < (size_t)cx->p->rows; i++) {
 		const char *sc = str(sum, SL_SUMMARY_SCOPE, i),
 			   *env = str(sum, SL_SUMMARY_ENVIRONMENT, i);
@@ -72,34 +80,17 @@ void sec_overview(struct ctx *cx, const struct section *s)
 		out_puts(o, "</td><td class=\"n\">");
 		out_num(o, num(sum, SL_SUMMARY_FINISHED_DEPLOYMENTS, i), 10);
 		out_puts(o, "</td><td class=\"n\">");
-		html_pct(o, num(sum, SL_SUMMARY_SUCCESS_RATE, i));
+		pct(o, num(sum, SL_SUMMARY_SUCCESS_RATE, i));
 		out_puts(o, "</td><td class=\"n\">");
-		html_pct(o, num(sum, SL_SUMMARY_ROLLBACK_RATE, i));
+		pct(o, num(sum, SL_SUMMARY_ROLLBACK_RATE, i));
 		out_puts(o, "</td><td class=\"n\">");
-		out_duration(o, num(sum, SL_SUMMARY_AVG_DURATION_MS, i));
+		out_puts(o, text_dur_in(b, num(sum, SL_SUMMARY_AVG_DURATION_MS, i), unit));
 		out_puts(o, "</td><td class=\"n\">");
-		html_pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, i));
+		pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, i));
 		out_puts(o, "</td></tr>\n");
 	}
 	out_puts(o, "</table></div>\n");
 	pg_rest(cx, s);
-}
-
-static const char *dora_label(const char *m)
-{
-	static const char *const map[][2] = {
-		{"deployment_frequency", "Deployment frequency"},
-		{"deployment_days", "Deployment days"},
-		{"lead_time_for_changes", "Lead time for changes"},
-		{"change_failure_rate", "Change failure rate"},
-		{"failed_deployment_recovery_time", "Failed deployment recovery time"},
-		{"unrecovered_failures", "Unrecovered failures"},
-	};
-
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(m, map[i][0]))
-			return map[i][1];
-	return NULL;
 }
 
 void sec_dora(struct ctx *cx, const struct section *s)
@@ -110,17 +101,23 @@ void sec_dora(struct ctx *cx, const struct section *s)
 	out_puts(o, "<div class=\"cards\">\n");
 	for (size_t r = 0; r < sl_table_rows(t) && r < (size_t)cx->p->rows; r++) {
 		const char *m = str(t, SL_DORA_METRIC, r), *tier = str(t, SL_DORA_TIER, r);
-		const char *label = m ? dora_label(m) : NULL;
+		char lb[TEXT_MAX];
 
 		out_puts(o, "<div class=\"card\"><div class=\"k\">");
-		if (label)
-			out_puts(o, label);
-		else
-			out_esc(o, m ? m : "", MAXCELL);
+		out_esc(o, text_label(lb, m ? m : "", 1), MAXCELL);
 		out_puts(o, "</div><div class=\"v\">");
-		html_value(o, num(t, SL_DORA_VALUE, r), str(t, SL_DORA_UNIT, r));
+		if (cx->att->empty)
+			out_puts(o, "\xe2\x80\x93");
+		else
+			pg_value(o, num(t, SL_DORA_VALUE, r), str(t, SL_DORA_UNIT, r));
 		out_puts(o, "</div><div class=\"sub\">");
-		if (tier) {
+		double ns = num(t, SL_DORA_SAMPLES, r);
+
+		/* a tier from nothing or from a handful says nothing: not drawn
+		 * (the attention list says why) */
+		if (tier && tier[0] && !(ns >= ATT_MIN_TIER)) {
+			out_puts(o, ns > 0 ? "too few to rate, " : "not rated, ");
+		} else if (tier) {
 			static const char *const tiers[] = {"elite", "high", "medium", "low"};
 			const char *cls = "other";
 
@@ -131,8 +128,8 @@ void sec_dora(struct ctx *cx, const struct section *s)
 			out_esc(o, tier, 20);
 			out_puts(o, "</span> ");
 		}
-		out_num(o, num(t, SL_DORA_SAMPLES, r), 10);
-		out_puts(o, " samples</div></div>\n");
+		out_num(o, ns, 10);
+		out_puts(o, ns == 1 ? " sample</div></div>\n" : " samples</div></div>\n");
 	}
 	out_puts(o, "</div>\n");
 	pg_note(o, "Production deployments only; tiers from the DORA 2023 report "
@@ -157,9 +154,9 @@ void sec_scorecard(struct ctx *cx, const struct section *s)
 		out_puts(o, "<tr><td>");
 		out_esc(o, m ? m : "", MAXCELL);
 		out_puts(o, "</td><td class=\"n\">");
-		html_value(o, num(t, SL_SCORECARD_VALUE, r), unit);
+		pg_value(o, num(t, SL_SCORECARD_VALUE, r), unit);
 		out_puts(o, "</td><td>");
-		html_target(o, target ? target : "", unit);
+		pg_target(o, target ? target : "", unit);
 		out_puts(o, "</td><td class=\"n\">");
 		out_num(o, num(t, SL_SCORECARD_SAMPLES, r), 10);
 		out_puts(o, "</td><td>");

@@ -154,7 +154,7 @@ static void scatter(struct ctx *cx)
 	out_puts(o, "</p>\n");
 	if (known) {
 		out_puts(o, "<p>");
-		html_pct(o, (double)in / (double)known);
+		pct(o, (double)in / (double)known);
 		out_puts(o, " of the held-out deployments fell inside their 90% "
 			    "prediction interval.</p>\n");
 	}
@@ -182,12 +182,12 @@ void sec_predictions(struct ctx *cx, const struct section *s)
 		out_duration(o, base);
 		out_puts(o, "</div></div>\n");
 		pg_card_open(o, "Duration: median relative error");
-		html_pct(o, pg_metric(db, "median_ape"));
+		pct(o, pg_metric(db, "median_ape"));
 		out_puts(o, "</div><div class=\"sub\">MdAPE over ");
 		out_num(o, pg_metric(db, "holdout_deployments"), 10);
 		out_puts(o, " held-out deployments</div></div>\n");
 		pg_card_open(o, "Duration: 90% interval coverage");
-		html_pct(o, pg_metric(db, "coverage_90"));
+		pct(o, pg_metric(db, "coverage_90"));
 		out_puts(o, "</div><div class=\"sub\">share of the held-out deployments inside "
 			    "their interval (90% expected)</div></div>\n");
 	}

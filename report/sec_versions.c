@@ -53,7 +53,7 @@ static void versions_cadence(struct ctx *cx, const struct sl_table *t)
 		out_puts(o, "<td>");
 		if (isfinite(lr)) {
 			sl_format_time((int64_t)lr, buf);
-			html_time(o, buf);
+			pg_time(o, buf);
 		}
 		out_puts(o, "</td></tr>\n");
 	}
@@ -157,7 +157,7 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t, const st
 	out_release(&names);
 	if (isfinite(share) && known > 0) {
 		out_puts(o, "<p>");
-		html_pct(o, share);
+		pct(o, share);
 		out_puts(o, " of the ");
 		out_num(o, known, 10);
 		out_puts(o, " production rollouts (agent \xc3\x97 version) whose 48 hours are over "
@@ -180,7 +180,7 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t, const st
 		out_puts(o, "<td>");
 		if (isfinite(fd)) {
 			sl_format_time((int64_t)fd, buf);
-			html_time(o, buf);
+			pg_time(o, buf);
 		}
 		out_puts(o, "</td>");
 		pg_td_num(o, num(t, SL_ADOPTION_TARGET_GROUPS, r), 10);

@@ -181,7 +181,7 @@ void pg_cell(struct out *o, const struct sl_table *t, int c, size_t r)
 		break;
 	case SL_R_TIME:
 		sl_format_time((int64_t)v, buf);
-		html_time(o, buf);
+		pg_time(o, buf);
 		break;
 	case SL_R_DAY:
 		sl_format_day((int64_t)v, buf);
@@ -488,7 +488,7 @@ void pg_td_num(struct out *o, double v, int digits)
 void pg_td_pct(struct out *o, double v)
 {
 	pg_td_open(o, 1);
-	html_pct(o, v);
+	pct(o, v);
 	out_puts(o, "</td>");
 }
 

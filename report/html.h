@@ -12,8 +12,14 @@
 #include "sl_anread.h"
 #include "sl_result.h"
 
+struct attention;
+
 /* Appends the page to o, reading f one table (or row group) at a time;
+ * at is f's attention list (attention.h), which the page shows first.
  * 0, SL_ENOMEM, or a read error of f (set in err). */
+int html_page(struct out *o, struct sl_anfile *f, const struct report_params *p,
+	      const struct attention *at, struct sl_errctx *err);
+/* The same with the attention list built for it. */
 int html_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
 		struct sl_errctx *err);
 

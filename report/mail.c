@@ -54,39 +54,37 @@ static void mail_attention(struct out *o, const struct attention *at)
 }
 
 void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params *p,
-		  struct sl_errctx *err)
+		  const struct attention *at, struct sl_errctx *err)
 {
 	const struct sl_analysis *a = sl_anfile_meta(f);
 	struct sl_table *sum = NULL;
 	const char *tz = sl_analysis_get_meta_str(a, "tz");
 	long si = sl_anfile_find_id(f, SL_T_SUMMARY);
-	struct attention at;
 	char b[TEXT_MAX];
 	size_t r = (size_t)-1;
 	double ch;
 	int rc;
 
-	if ((rc = attention_build(&at, f, err)) ||
-	    (si >= 0 && (rc = sl_anfile_table(f, (size_t)si, &sum, err)))) {
+	if (si >= 0 && (rc = sl_anfile_table(f, (size_t)si, &sum, err))) {
 		if (!o->err)
 			o->err = rc;
 		goto out;
 	}
 	text_clean(o, p->title, REPORT_MAX_TEXT);
 	out_puts(o, "\n\nWindow:      ");
-	out_puts(o, at.window);
+	out_puts(o, at->window);
 	out_puts(o, " (days in ");
 	text_clean(o, tz && tz[0] ? tz : "UTC", 60);
 	out_puts(o, ")\nGenerated:   ");
 	out_puts(o, text_time(b, sl_analysis_get_meta_str(a, "now")));
 	out_puts(o, "\nDeployments: ");
-	out_num(o, at.deployments, 10);
+	out_num(o, at->deployments, 10);
 	out_puts(o, "\n\n");
-	mail_attention(o, &at);
+	mail_attention(o, at);
 	for (size_t i = 0; sum && i < sl_table_rows(sum); i++)
 		if (!strcmp(str(sum, SL_SUMMARY_SCOPE, i), "overall"))
 			r = i;
-	if (r != (size_t)-1 && !at.empty) {
+	if (r != (size_t)-1 && !at->empty) {
 		out_puts(o, "Success rate:         ");
 		out_puts(o, text_pct(b, num(sum, SL_SUMMARY_SUCCESS_RATE, r)));
 		ch = num(sum, SL_SUMMARY_SUCCESS_RATE_CHANGE, r);
@@ -107,7 +105,6 @@ void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params
 	}
 	out_puts(o, "The full report is attached as HTML; open it in any browser.\n");
 out:
-	attention_free(&at);
 	sl_table_free(sum);
 }
 
@@ -236,13 +233,28 @@ static void attachment_name(const char *path, char *buf, size_t cap)
 int mail_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
 		const char *html, size_t nhtml, struct sl_errctx *err)
 {
+	struct attention at;
+	int rc = attention_build(&at, f, err);
+
+	if (!rc)
+		rc = mail_message(o, f, p, &at, html, nhtml, err);
+	else if (!o->err)
+		o->err = rc;
+	attention_free(&at);
+	return rc;
+}
+
+int mail_message(struct out *o, struct sl_anfile *f, const struct report_params *p,
+		 const struct attention *at, const char *html, size_t nhtml,
+		 struct sl_errctx *err)
+{
 	const struct sl_analysis *a = sl_anfile_meta(f);
 	struct out body = {SL_BUF_INIT, 0}, subj = {SL_BUF_INIT, 0};
 	const char *domain = strchr(p->mail_from, '@') + 1;
 	char date[64], name[64], boundary[48];
 	uint64_t h;
 
-	mail_summary(&body, f, p, err);
+	mail_summary(&body, f, p, at, err);
 	if (body.err)
 		goto out;
 	h = sl_hash(html, nhtml) ^ (sl_hash(body.b.data, body.b.len) * 0x9e3779b97f4a7c15ULL);
@@ -250,17 +262,11 @@ int mail_render(struct out *o, struct sl_anfile *f, const struct report_params *
 	if (p->subject) {
 		out_puts(&subj, p->subject);
 	} else {
-		struct attention at;
-		int rc = attention_build(&at, f, err);
-
 		out_puts(&subj, p->title);
 		out_puts(&subj, ": ");
-		out_puts(&subj, at.window);
-		if (at.empty)
+		out_puts(&subj, at->window);
+		if (at->empty)
 			out_puts(&subj, " (no deployments)");
-		attention_free(&at);
-		if (rc && !subj.err)
-			subj.err = rc;
 	}
 	if (subj.err) {
 		body.err = subj.err;

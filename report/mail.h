@@ -20,14 +20,20 @@
 #include "sl_anread.h"
 #include "sl_result.h"
 
-/* Appends the message to o; html[0..nhtml) is the report.  0, SL_ENOMEM
- * or a read error of f (set in err). */
+struct attention;
+
+/* Appends the message to o; html[0..nhtml) is the report, at f's
+ * attention list (attention.h).  0, SL_ENOMEM or a read error of f (set
+ * in err). */
+int mail_message(struct out *o, struct sl_anfile *f, const struct report_params *p,
+		 const struct attention *at, const char *html, size_t nhtml,
+		 struct sl_errctx *err);
+/* The same with the attention list built for it. */
 int mail_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
 		const char *html, size_t nhtml, struct sl_errctx *err);
-/* The plain-text summary alone (the message's first part); the alerts are
- * read group by group. */
+/* The plain-text summary alone (the message's first part). */
 void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params *p,
-		  struct sl_errctx *err);
+		  const struct attention *at, struct sl_errctx *err);
 /* RFC 5322 date of an ISO 8601 UTC time ("Sun, 01 Nov 2026 00:00:00 +0000");
  * -1 when iso is not one. */
 int mail_date(const char *iso, char *buf, size_t cap);

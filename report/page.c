@@ -181,19 +181,27 @@ static void attention(struct ctx *cx)
 int html_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
 		struct sl_errctx *err)
 {
-	const struct sl_analysis *a = sl_anfile_meta(f);
 	struct attention at;
-	struct ctx cx = {o, f, a, p, calloc(sl_anfile_ntables(f) + 1, 1), NULL, 0, 0, err, &at};
+	int rc = attention_build(&at, f, err);
+
+	if (!rc)
+		rc = html_page(o, f, p, &at, err);
+	else if (!o->err)
+		o->err = rc;
+	attention_free(&at);
+	return rc;
+}
+
+int html_page(struct out *o, struct sl_anfile *f, const struct report_params *p,
+	      const struct attention *at, struct sl_errctx *err)
+{
+	const struct sl_analysis *a = sl_anfile_meta(f);
+	struct ctx cx = {o, f, a, p, calloc(sl_anfile_ntables(f) + 1, 1), NULL, 0, 0, err, at};
 	size_t ns = sizeof(sections) / sizeof(sections[0]);
 	int other = 0;
 
 	if (!cx.shown)
 		return SL_ENOMEM;
-	if ((o->err = attention_build(&at, f, err))) {
-		free(cx.shown);
-		attention_free(&at);
-		return o->err;
-	}
 	out_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<title>");
@@ -214,7 +222,7 @@ int html_render(struct out *o, struct sl_anfile *f, const struct report_params *
 			out_printf(&body, "<section id=\"%s\">\n<h2>%s</h2>\n", s->id, s->title);
 			if (body.err)
 				break; /* the page is lost: the error is what is left to say */
-			if (at.empty && strcmp(s->id, "pipelines") && pg_section_has(&bx, s)) {
+			if (at->empty && strcmp(s->id, "pipelines") && pg_section_has(&bx, s)) {
 				/* nothing to draw or rate: said once, no empty charts
 				 * (the pipelines come from CI runs, not deployments) */
 				for (size_t t = 0; t < sl_anfile_ntables(f); t++)
@@ -264,6 +272,5 @@ int html_render(struct out *o, struct sl_anfile *f, const struct report_params *
 		    "Every table is also a CSV file (TABLE.csv) with all its rows.</footer>\n"
 		    "</body>\n</html>\n");
 	free(cx.shown);
-	attention_free(&at);
 	return o->err;
 }

@@ -193,6 +193,21 @@ double pg_metric(const struct sl_table *t, const char *name);
 /* A Brier score against the base rate's, as a card. */
 void pg_brier_card(struct out *o, const char *title, const struct sl_table *t);
 
+/* Who a deployment is: its agent, environment and start, from
+ * health_scores (a row per deployment of the window), for the tables that
+ * name deployments by id alone (anomalies). */
+struct pg_who {
+	char *agent, *env; /* NULL when not found */
+	double start;	   /* ms since the epoch, NaN when not found */
+};
+
+/* who[i] for ids[i], in one pass over health_scores.  0 or an error (then
+ * also the page's).  pg_who_free frees the strings. */
+int pg_who_of(struct ctx *cx, const char *const *ids, size_t n, struct pg_who *who);
+void pg_who_free(struct pg_who *who, size_t n);
+/* Three cells: agent, environment, start. */
+void pg_td_who(struct out *o, const struct pg_who *w);
+
 /* ---- the sections (sec_*.c) ---- */
 
 void sec_overview(struct ctx *cx, const struct section *s);

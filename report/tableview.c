@@ -209,6 +209,7 @@ void pg_table_view(struct ctx *cx, const struct sl_table *t, const size_t *idx, 
 {
 	struct out *o = cx->o;
 	int nc = sl_table_ncols(t), shown_c = nc < MAXCOLS ? nc : MAXCOLS;
+	const char *units[MAXCOLS];
 	/* t may be the first group, or rows picked from a stream: the counts
 	 * are the file's */
 	size_t total = idx ? nidx : (size_t)pg_all_rows_named(cx, sl_table_name(t));
@@ -237,9 +238,24 @@ void pg_table_view(struct ctx *cx, const struct sl_table *t, const size_t *idx, 
 		return;
 	}
 	out_puts(o, "<div class=\"scroll\"><table>\n<tr>");
+	/* headers in words; a duration column in one unit, chosen by its
+	 * largest value shown */
 	for (int c = 0; c < shown_c; c++) {
+		char lb[TEXT_MAX];
+
+		units[c] = NULL;
+		if (is_ms_col(sl_table_col_name(t, c)) && pg_numeric(t, c)) {
+			double longest = 0, v;
+
+			for (size_t i = 0; i < n; i++)
+				if (!sl_table_get_f64(t, c, idx ? idx[i] : i, &v) && isfinite(v))
+					longest = fmax(longest, fabs(v));
+			units[c] = text_dur_unit(longest);
+		}
 		out_puts(o, pg_numeric(t, c) ? "<th class=\"n\">" : "<th>");
-		out_esc(o, sl_table_col_name(t, c), 60);
+		out_esc(o, text_label(lb, sl_table_col_name(t, c), 0), 60);
+		if (units[c])
+			out_printf(o, " (%s)", units[c]);
 		out_puts(o, "</th>");
 	}
 	out_puts(o, "</tr>\n");
@@ -252,7 +268,15 @@ void pg_table_view(struct ctx *cx, const struct sl_table *t, const size_t *idx, 
 
 			out_puts(o, pg_numeric(t, c) ? "<td class=\"n\">"
 				    : sv && strlen(sv) > 40 ? "<td class=\"w\">" : "<td>");
-			pg_cell(o, t, c, r);
+			if (units[c]) {
+				char b[TEXT_MAX];
+				double v;
+
+				if (!sl_table_get_f64(t, c, r, &v))
+					out_puts(o, text_dur_in(b, v, units[c]));
+			} else {
+				pg_cell(o, t, c, r);
+			}
 			out_puts(o, "</td>");
 		}
 		out_puts(o, "</tr>\n");
@@ -547,3 +571,83 @@ void pg_brier_card(struct out *o, const char *title, const struct sl_table *t)
 	out_puts(o, " held-out deployments</div></div>\n");
 }
 
+
+/* ---- deployments named by agent, environment and time ---- */
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+int pg_who_of(struct ctx *cx, const char *const *ids, size_t n, struct pg_who *who)
+{
+	static const int want[] = {SL_HEALTH_SCORES_DEPLOYMENT_ID, SL_HEALTH_SCORES_AGENT_ID,
+				   SL_HEALTH_SCORES_ENVIRONMENT, SL_HEALTH_SCORES_START_TIME, -1};
+	long hi = sl_anfile_find_id(cx->f, SL_T_HEALTH_SCORES);
+	const char **sorted = malloc((n + 1) * sizeof(*sorted));
+	const struct sl_table *g;
+	struct giter it;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		who[i] = (struct pg_who){NULL, NULL, NAN};
+	if (!sorted)
+		return SL_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = ids[i] ? ids[i] : "";
+	qsort(sorted, n, sizeof(*sorted), cmp_str);
+	if (hi < 0 || !n)
+		goto out;
+	/* one pass over health_scores (a row per deployment), four columns */
+	giter_init(&it, cx->f, hi, cx->err);
+	giter_only(&it, want);
+	while (!rc && (g = giter_next(&it)))
+		for (size_t r = 0; !rc && r < sl_table_rows(g); r++) {
+			const char *id = str(g, SL_HEALTH_SCORES_DEPLOYMENT_ID, r);
+
+			if (!id || !bsearch(&id, sorted, n, sizeof(*sorted), cmp_str))
+				continue;
+			for (size_t i = 0; i < n; i++) {
+				const char *a = str(g, SL_HEALTH_SCORES_AGENT_ID, r),
+					   *e = str(g, SL_HEALTH_SCORES_ENVIRONMENT, r);
+
+				if (!ids[i] || strcmp(ids[i], id) || who[i].agent)
+					continue;
+				if (!(who[i].agent = strdup(a ? a : "")) ||
+				    !(who[i].env = strdup(e ? e : ""))) {
+					rc = SL_ENOMEM;
+					break;
+				}
+				who[i].start = num(g, SL_HEALTH_SCORES_START_TIME, r);
+			}
+		}
+	giter_done(&it);
+	if (!rc)
+		rc = it.rc;
+out:
+	free(sorted);
+	pg_failed(cx, rc);
+	return rc;
+}
+
+void pg_who_free(struct pg_who *who, size_t n)
+{
+	for (size_t i = 0; who && i < n; i++) {
+		free(who[i].agent);
+		free(who[i].env);
+	}
+}
+
+void pg_td_who(struct out *o, const struct pg_who *w)
+{
+	char buf[32];
+
+	pg_td_str(o, w->agent, MAXCELL);
+	pg_td_str(o, w->env, MAXCELL);
+	out_puts(o, "<td>");
+	if (isfinite(w->start)) {
+		sl_format_time((int64_t)w->start, buf);
+		pg_time(o, buf);
+	}
+	out_puts(o, "</td>");
+}

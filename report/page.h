@@ -144,8 +144,14 @@ static inline void pg_time(struct out *o, const char *iso)
  * last; only rows where keep (a bool column, or -1 for all) is true.
  * malloc'ed; NULL when out of memory. */
 size_t *pg_sorted_rows(const struct sl_table *t, int by, int keep, size_t *n);
-/* idx[0..n) sorted the same way. */
+/* idx[0..n) sorted the same way; or the smallest first (NaN last). */
 void pg_sort_desc(const struct sl_table *t, int by, size_t *idx, size_t n);
+void pg_sort_asc(const struct sl_table *t, int by, size_t *idx, size_t n);
+/* The unit of a duration column: the one that suits the largest of its
+ * values (in ms after * scale) over rows idx[0..n) (idx NULL: 0..n), so
+ * the column says it once in its head. */
+const char *pg_col_unit(const struct sl_table *t, int col, const size_t *idx, size_t n,
+			double scale);
 
 /* The picked rows of the declared table id: those where keep (a bool
  * column; -1: every row) is true, the top by the number column by, or
@@ -187,6 +193,10 @@ void pg_td_dur(struct out *o, double ms);
 /* A table's opening and header row: a head starting with '#' is a number
  * column (right-aligned). */
 void pg_th_row(struct out *o, const char *const *heads);
+/* The same with units[k] (NULL: none) after head k, in parentheses. */
+void pg_th_row_u(struct out *o, const char *const *heads, const char *const *units);
+/* A duration cell in the column's unit (pg_col_unit), the number alone. */
+void pg_td_dur_in(struct out *o, double ms, const char *unit);
 void pg_more_rows(struct out *o, size_t total, size_t shown, const char *table);
 /* The value of metric name of a backtest table, NaN when absent. */
 double pg_metric(const struct sl_table *t, const char *name);

@@ -88,16 +88,20 @@ void sec_strategies(struct ctx *cx, const struct section *s)
 	for (size_t r = 0; r < nr && n < 24; r++) {
 		const char *sc = str(t, SL_STRATEGIES_SCOPE, r);
 
-		if (sc && !strcmp(sc, "overall")) {
-			idx[n] = r;
-			labels[n] = str(t, SL_STRATEGIES_STRATEGY, r);
-			if (!labels[n])
-				labels[n] = "(none)";
-			v[n] = num(t, SL_STRATEGIES_SUCCESS_RATE, r);
-			v[nr + n] = num(t, SL_STRATEGIES_ROLLBACK_RATE, r);
-			v[2 * nr + n] = num(t, SL_STRATEGIES_RECOMMENDATION_SCORE, r);
-			n++;
-		}
+		if (sc && !strcmp(sc, "overall"))
+			idx[n++] = r;
+	}
+	/* the lowest success rate first, in the charts and the table */
+	pg_sort_asc(t, SL_STRATEGIES_SUCCESS_RATE, idx, n);
+	for (size_t i = 0; i < n; i++) {
+		size_t r = idx[i];
+
+		labels[i] = str(t, SL_STRATEGIES_STRATEGY, r);
+		if (!labels[i])
+			labels[i] = "(none)";
+		v[i] = num(t, SL_STRATEGIES_SUCCESS_RATE, r);
+		v[nr + i] = num(t, SL_STRATEGIES_ROLLBACK_RATE, r);
+		v[2 * nr + i] = num(t, SL_STRATEGIES_RECOMMENDATION_SCORE, r);
 	}
 	if (!n) {
 		out_puts(o, "<p class=\"nodata\">No deployment with a rollout strategy in this "
@@ -115,7 +119,7 @@ void sec_strategies(struct ctx *cx, const struct section *s)
 		svg_bars(o, &c, labels, n, sr, 2, 0);
 		svg_bars(o, &c2, labels, n, sc, 1, 0);
 	}
-	pg_table_view(cx, t, idx, n, "Strategies over all environments");
+	pg_table_view(cx, t, idx, n, "Strategies over all environments, the lowest success rate first");
 	pg_note(o, "The rows per environment are in strategies.csv.");
 out:
 	free(idx);

@@ -74,6 +74,7 @@ static void clusters_view(struct ctx *cx, const struct sl_table *t)
 	static const char *const heads[] = {"#cluster", "#deployments", "#success", "#rolled back",
 		"#mean duration", "strategy", "environment", "pattern", NULL};
 	static const char *const names[3] = {"deployments", NULL, NULL};
+	const char *units[9] = {NULL};
 	size_t nr = sl_table_rows(t), n = 0, noise = 0;
 	size_t shown = nr < (size_t)cx->p->rows ? nr : (size_t)cx->p->rows;
 	double *v = malloc((nr + 1) * sizeof(double));
@@ -109,7 +110,8 @@ static void clusters_view(struct ctx *cx, const struct sl_table *t)
 
 		svg_hbars(o, &c, lab, n, v, NULL, NULL, names);
 	}
-	pg_th_row(o, heads);
+	units[4] = pg_col_unit(t, SL_CLUSTERS_MEAN_DURATION_MS, NULL, shown, 1);
+	pg_th_row_u(o, heads, units);
 	for (size_t r = 0; r < shown; r++) {
 		double c = num(t, SL_CLUSTERS_CLUSTER, r);
 
@@ -121,7 +123,7 @@ static void clusters_view(struct ctx *cx, const struct sl_table *t)
 		pg_td_num(o, num(t, SL_CLUSTERS_SIZE, r), 10);
 		pg_td_pct(o, num(t, SL_CLUSTERS_SUCCESS_RATE, r));
 		pg_td_pct(o, num(t, SL_CLUSTERS_ROLLBACK_RATE, r));
-		pg_td_dur(o, num(t, SL_CLUSTERS_MEAN_DURATION_MS, r));
+		pg_td_dur_in(o, num(t, SL_CLUSTERS_MEAN_DURATION_MS, r), units[4]);
 		pg_td_str(o, str(t, SL_CLUSTERS_DOMINANT_STRATEGY, r), MAXCELL);
 		pg_td_str(o, str(t, SL_CLUSTERS_DOMINANT_ENVIRONMENT, r), MAXCELL);
 		pg_td_str(o, str(t, SL_CLUSTERS_DESCRIPTION, r), 240);

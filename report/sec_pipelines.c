@@ -19,9 +19,15 @@ static void pipeline_summary(struct ctx *cx, const struct sl_table *t, const siz
 		"#p50 duration", "#p95 duration", "critical path", "#path length",
 		"#efficiency now", "#potential", "#time saved", NULL};
 	size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
+	const char *units[11] = {NULL};
 
-	out_puts(o, "<h3>Pipelines by executions <span class=\"src\">(pipelines.csv)</span></h3>\n");
-	pg_th_row(o, heads);
+	units[3] = pg_col_unit(t, SL_PIPELINES_P50_DURATION_MS, idx, shown, 1);
+	units[4] = pg_col_unit(t, SL_PIPELINES_P95_DURATION_MS, idx, shown, 1);
+	units[6] = pg_col_unit(t, SL_PIPELINES_CRITICAL_PATH_MS, idx, shown, 1);
+	units[9] = pg_col_unit(t, SL_PIPELINES_ESTIMATED_TIME_SAVED_MS, idx, shown, 1);
+	out_puts(o, "<h3>Pipelines, the lowest success rate first <span class=\"src\">"
+		    "(pipelines.csv)</span></h3>\n");
+	pg_th_row_u(o, heads, units);
 	for (size_t i = 0; i < shown; i++) {
 		size_t r = idx[i];
 
@@ -29,16 +35,16 @@ static void pipeline_summary(struct ctx *cx, const struct sl_table *t, const siz
 		pg_td_str(o, str(t, SL_PIPELINES_PIPELINE_ID, r), MAXCELL);
 		pg_td_num(o, num(t, SL_PIPELINES_EXECUTIONS, r), 10);
 		pg_td_pct(o, num(t, SL_PIPELINES_SUCCESS_RATE, r));
-		pg_td_dur(o, num(t, SL_PIPELINES_P50_DURATION_MS, r));
-		pg_td_dur(o, num(t, SL_PIPELINES_P95_DURATION_MS, r));
+		pg_td_dur_in(o, num(t, SL_PIPELINES_P50_DURATION_MS, r), units[3]);
+		pg_td_dur_in(o, num(t, SL_PIPELINES_P95_DURATION_MS, r), units[4]);
 		pg_td_str(o,
 		       str(t, SL_PIPELINES_CRITICAL_PATH, r) ? str(t, SL_PIPELINES_CRITICAL_PATH, r)
 							     : "(none: a cycle)",
 		       240);
-		pg_td_dur(o, num(t, SL_PIPELINES_CRITICAL_PATH_MS, r));
+		pg_td_dur_in(o, num(t, SL_PIPELINES_CRITICAL_PATH_MS, r), units[6]);
 		pg_td_pct(o, num(t, SL_PIPELINES_CURRENT_EFFICIENCY, r));
 		pg_td_pct(o, num(t, SL_PIPELINES_POTENTIAL_EFFICIENCY, r));
-		pg_td_dur(o, num(t, SL_PIPELINES_ESTIMATED_TIME_SAVED_MS, r));
+		pg_td_dur_in(o, num(t, SL_PIPELINES_ESTIMATED_TIME_SAVED_MS, r), units[9]);
 		out_puts(o, "</tr>\n");
 	}
 	pg_more_rows(o, n, shown, sl_tdef(SL_T_PIPELINES)->name);
@@ -121,6 +127,7 @@ static void pipeline_suggestions(struct ctx *cx, const struct sl_table *t)
 	size_t nr = sl_table_rows(t);
 	static const char *const heads[] = {"pipeline", "stage", "suggestion", "#saving", NULL};
 	static const char *const heads3[] = {"pipeline", "stage", "suggestion", NULL};
+	const char *units[5] = {NULL};
 
 	out_puts(o, "<h3>Optimisation suggestions <span class=\"src\">(pipeline_suggestions.csv)"
 		    "</span></h3>\n");
@@ -150,8 +157,18 @@ static void pipeline_suggestions(struct ctx *cx, const struct sl_table *t)
 		out_puts(o, "</h4>\n");
 		if (!n)
 			continue;
-		/* only the parallel opportunities have a saving */
-		pg_th_row(o, saving > 0 ? heads : heads3);
+		/* only the parallel opportunities have a saving; in one unit */
+		{
+			double longest = 0;
+
+			for (size_t r = 0; r < nr; r++)
+				if (kind_in(str(t, SL_PIPELINE_SUGGESTIONS_KIND, r),
+					    suggestion_groups[g].kinds))
+					longest = fmax(longest,
+						       num(t, SL_PIPELINE_SUGGESTIONS_SAVING_MS, r));
+			units[3] = text_dur_unit(isfinite(longest) ? longest : 0);
+		}
+		pg_th_row_u(o, saving > 0 ? heads : heads3, units);
 		for (size_t r = 0; r < nr && shown < (size_t)cx->p->rows; r++) {
 			if (!kind_in(str(t, SL_PIPELINE_SUGGESTIONS_KIND, r),
 				     suggestion_groups[g].kinds))
@@ -161,7 +178,8 @@ static void pipeline_suggestions(struct ctx *cx, const struct sl_table *t)
 			pg_td_str(o, str(t, SL_PIPELINE_SUGGESTIONS_STAGE_ID, r), MAXCELL);
 			pg_td_str(o, str(t, SL_PIPELINE_SUGGESTIONS_MESSAGE, r), 240);
 			if (saving > 0)
-				pg_td_dur(o, num(t, SL_PIPELINE_SUGGESTIONS_SAVING_MS, r));
+				pg_td_dur_in(o, num(t, SL_PIPELINE_SUGGESTIONS_SAVING_MS, r),
+					     units[3]);
 			out_puts(o, "</tr>\n");
 			shown++;
 		}
@@ -246,7 +264,17 @@ void sec_pipelines(struct ctx *cx, const struct section *s)
 		if (!n) {
 			out_puts(o, "<p class=\"nodata\">No pipeline runs in this window.</p>\n");
 		} else {
-			pipeline_summary(cx, p, idx, n);
+			size_t *worst = malloc(n * sizeof(*worst));
+
+			/* the table worst first; the charts for the busiest */
+			if (worst) {
+				memcpy(worst, idx, n * sizeof(*worst));
+				pg_sort_asc(p, SL_PIPELINES_SUCCESS_RATE, worst, n);
+				pipeline_summary(cx, p, worst, n);
+				free(worst);
+			} else {
+				o->err = SL_ENOMEM;
+			}
 			if (st) {
 				pg_take(cx, SL_T_STAGES);
 				out_puts(o, "<h3>Stage durations <span class=\"src\">(stages.csv)"

@@ -16,6 +16,7 @@ static void rollback_causes(struct ctx *cx, const struct sl_table *t)
 	static const char *const heads[] = {"cause", "category", "#rollbacks", "#share",
 		"#time to rollback", "#recovery", "prevention", NULL};
 	static const char *const names[3] = {"rollbacks", NULL, NULL};
+	const char *units[8] = {NULL};
 	size_t nr = sl_table_rows(t), n = nr < 15 ? nr : 15;
 	size_t shown = nr < (size_t)cx->p->rows ? nr : (size_t)cx->p->rows;
 	double *v = malloc((n + 1) * sizeof(double));
@@ -40,15 +41,17 @@ static void rollback_causes(struct ctx *cx, const struct sl_table *t)
 
 		svg_hbars(o, &c, lab, n, v, NULL, NULL, names);
 	}
-	pg_th_row(o, heads);
+	units[4] = pg_col_unit(t, SL_ROLLBACK_CAUSES_MEDIAN_TIME_TO_ROLLBACK_MS, NULL, shown, 1);
+	units[5] = pg_col_unit(t, SL_ROLLBACK_CAUSES_MEDIAN_RECOVERY_MS, NULL, shown, 1);
+	pg_th_row_u(o, heads, units);
 	for (size_t r = 0; r < shown; r++) {
 		out_puts(o, "<tr>");
 		pg_td_str(o, str(t, SL_ROLLBACK_CAUSES_CAUSE, r), 160);
 		pg_td_str(o, str(t, SL_ROLLBACK_CAUSES_CATEGORY, r), MAXCELL);
 		pg_td_num(o, num(t, SL_ROLLBACK_CAUSES_ROLLBACKS, r), 10);
 		pg_td_pct(o, num(t, SL_ROLLBACK_CAUSES_SHARE, r));
-		pg_td_dur(o, num(t, SL_ROLLBACK_CAUSES_MEDIAN_TIME_TO_ROLLBACK_MS, r));
-		pg_td_dur(o, num(t, SL_ROLLBACK_CAUSES_MEDIAN_RECOVERY_MS, r));
+		pg_td_dur_in(o, num(t, SL_ROLLBACK_CAUSES_MEDIAN_TIME_TO_ROLLBACK_MS, r), units[4]);
+		pg_td_dur_in(o, num(t, SL_ROLLBACK_CAUSES_MEDIAN_RECOVERY_MS, r), units[5]);
 		pg_td_str(o, str(t, SL_ROLLBACK_CAUSES_PREVENTION, r), 160);
 		out_puts(o, "</tr>\n");
 	}

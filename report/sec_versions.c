@@ -18,6 +18,7 @@ static void versions_cadence(struct ctx *cx, const struct sl_table *t)
 	static const char *const heads[] = {"agent", "#releases", "#per week",
 		"#median interval", "stability trend", "#regressions", "#optimal rollout",
 		"last release", NULL};
+	const char *units[9] = {NULL};
 	size_t nr = sl_table_rows(t), n = 0,
 	       *idx = pg_sorted_rows(t, SL_VERSIONS_RELEASES_PER_WEEK, -1, &n);
 	size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
@@ -32,7 +33,9 @@ static void versions_cadence(struct ctx *cx, const struct sl_table *t)
 		free(idx);
 		return;
 	}
-	pg_th_row(o, heads);
+	units[3] = pg_col_unit(t, SL_VERSIONS_MEDIAN_RELEASE_INTERVAL_H, idx, shown, 3600e3);
+	units[6] = pg_col_unit(t, SL_VERSIONS_OPTIMAL_ROLLOUT_H, idx, shown, 3600e3);
+	pg_th_row_u(o, heads, units);
 	for (size_t i = 0; i < shown; i++) {
 		size_t r = idx[i];
 		const char *tr = str(t, SL_VERSIONS_STABILITY_TREND, r);
@@ -43,13 +46,13 @@ static void versions_cadence(struct ctx *cx, const struct sl_table *t)
 		pg_td_str(o, str(t, SL_VERSIONS_AGENT_ID, r), MAXCELL);
 		pg_td_num(o, num(t, SL_VERSIONS_RELEASES, r), 10);
 		pg_td_num(o, num(t, SL_VERSIONS_RELEASES_PER_WEEK, r), 3);
-		pg_td_dur(o, num(t, SL_VERSIONS_MEDIAN_RELEASE_INTERVAL_H, r) * 3600e3);
+		pg_td_dur_in(o, num(t, SL_VERSIONS_MEDIAN_RELEASE_INTERVAL_H, r) * 3600e3, units[3]);
 		out_printf(o, "<td class=\"%s\">", tr && !strcmp(tr, "degrading") ? "bad"
 					       : tr && !strcmp(tr, "improving") ? "ok" : "flat");
 		out_esc(o, tr ? tr : "", 20);
 		out_puts(o, "</td>");
 		pg_td_num(o, num(t, SL_VERSIONS_REGRESSIONS, r), 10);
-		pg_td_dur(o, num(t, SL_VERSIONS_OPTIMAL_ROLLOUT_H, r) * 3600e3);
+		pg_td_dur_in(o, num(t, SL_VERSIONS_OPTIMAL_ROLLOUT_H, r) * 3600e3, units[6]);
 		out_puts(o, "<td>");
 		if (isfinite(lr)) {
 			sl_format_time((int64_t)lr, buf);
@@ -97,6 +100,7 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t, const st
 	size_t nr = sl_table_rows(t), n = 0,
 	       *idx = pg_sorted_rows(t, SL_ADOPTION_FIRST_DEPLOYMENT, -1, &n);
 	size_t sel[NADOPT], ns = 0;
+	const char *unit80;
 	double v[NADOPT][5];
 	struct svg_series sr[NADOPT];
 	struct out names = {SL_BUF_INIT, 0};
@@ -166,7 +170,12 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t, const st
 			    "are over; lines that coincide hide one another, the table below has "
 			    "every value.</p>\n");
 	}
-	pg_th_row(o, heads);
+	{
+		const char *units[11] = {NULL};
+
+		units[8] = unit80 = pg_col_unit(t, SL_ADOPTION_TIME_TO_80_H, sel, ns, 3600e3);
+		pg_th_row_u(o, heads, units);
+	}
 	for (size_t k = 0; k < ns; k++) {
 		size_t r = sel[k];
 		double w = num(t, SL_ADOPTION_WITHIN_48H, r),
@@ -187,7 +196,7 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t, const st
 		pg_td_pct(o, num(t, SL_ADOPTION_SHARE_24H, r));
 		pg_td_pct(o, num(t, SL_ADOPTION_SHARE_48H, r));
 		pg_td_pct(o, num(t, SL_ADOPTION_FINAL_SHARE, r));
-		pg_td_dur(o, num(t, SL_ADOPTION_TIME_TO_80_H, r) * 3600e3);
+		pg_td_dur_in(o, num(t, SL_ADOPTION_TIME_TO_80_H, r) * 3600e3, unit80);
 		out_printf(o, "<td>%s</td></tr>\n", w == 1 ? "<span class=\"ok\">yes</span>"
 						    : w == 0 ? "<span class=\"bad\">no</span>"
 							     : "not yet known");

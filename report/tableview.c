@@ -334,6 +334,8 @@ void pg_card_open(struct out *o, const char *title)
 static const struct sl_table *sort_t;
 static int sort_c;
 
+static int sort_asc;
+
 static int cmp_desc(const void *x, const void *y)
 {
 	double a = NAN, b = NAN;
@@ -343,7 +345,7 @@ static int cmp_desc(const void *x, const void *y)
 	if (isnan(a) || isnan(b))
 		return isnan(a) - isnan(b);
 	if (a != b)
-		return a < b ? 1 : -1;
+		return (a < b) != sort_asc ? 1 : -1;
 	return (*(const size_t *)x > *(const size_t *)y) - (*(const size_t *)x < *(const size_t *)y);
 }
 
@@ -351,7 +353,30 @@ void pg_sort_desc(const struct sl_table *t, int by, size_t *idx, size_t n)
 {
 	sort_t = t;
 	sort_c = by;
+	sort_asc = 0;
 	sl_sort(idx, n, sizeof(*idx), cmp_desc);
+}
+
+void pg_sort_asc(const struct sl_table *t, int by, size_t *idx, size_t n)
+{
+	sort_t = t;
+	sort_c = by;
+	sort_asc = 1;
+	sl_sort(idx, n, sizeof(*idx), cmp_desc);
+}
+
+const char *pg_col_unit(const struct sl_table *t, int col, const size_t *idx, size_t n,
+			double scale)
+{
+	double longest = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double v = num(t, col, idx ? idx[i] : i) * scale;
+
+		if (isfinite(v))
+			longest = fmax(longest, fabs(v));
+	}
+	return text_dur_unit(longest);
 }
 
 size_t *pg_sorted_rows(const struct sl_table *t, int by, int keep, size_t *n)
@@ -523,13 +548,31 @@ void pg_td_dur(struct out *o, double ms)
 	out_puts(o, "</td>");
 }
 
-void pg_th_row(struct out *o, const char *const *heads)
+void pg_th_row_u(struct out *o, const char *const *heads, const char *const *units)
 {
 	out_puts(o, "<div class=\"scroll\"><table>\n<tr>");
-	for (; *heads; heads++)
-		out_printf(o, "%s%s</th>", (*heads)[0] == '#' ? "<th class=\"n\">" : "<th>",
-			   (*heads)[0] == '#' ? *heads + 1 : *heads);
+	for (size_t k = 0; heads[k]; k++) {
+		out_printf(o, "%s%s", heads[k][0] == '#' ? "<th class=\"n\">" : "<th>",
+			   heads[k][0] == '#' ? heads[k] + 1 : heads[k]);
+		if (units && units[k])
+			out_printf(o, " (%s)", units[k]);
+		out_puts(o, "</th>");
+	}
 	out_puts(o, "</tr>\n");
+}
+
+void pg_th_row(struct out *o, const char *const *heads)
+{
+	pg_th_row_u(o, heads, NULL);
+}
+
+void pg_td_dur_in(struct out *o, double ms, const char *unit)
+{
+	char b[TEXT_MAX];
+
+	pg_td_open(o, 1);
+	out_puts(o, text_dur_in(b, ms, unit));
+	out_puts(o, "</td>");
 }
 
 void pg_more_rows(struct out *o, size_t total, size_t shown, const char *table)

@@ -101,7 +101,13 @@ ifneq ($(GEN_SRC),)
 TOOLS = $(BIN)/shiplog-gen
 endif
 
-all: $(PROGS) $(TOOLS)
+all: $(PROGS) $(TOOLS) $(BIN)/shiplog-nightly
+
+# The nightly job is a shell script: bin/ holds a copy beside the stages it
+# runs (it looks for them in its own directory first), as the README shows.
+$(BIN)/shiplog-nightly: scripts/shiplog-nightly
+	@mkdir -p $(dir $@)
+	$(call say,CP,$@)cp scripts/shiplog-nightly $@ && chmod 755 $@
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)

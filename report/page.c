@@ -48,7 +48,7 @@ static const struct section sections[] = {
 };
 
 /* One column of text at 500 px and at 1280: tables wrap their cells
- * rather than run past the page, charts are at most 900 px wide (their
+ * rather than run past the page, charts are at most 720 px wide (their
  * text stays readable when a narrow screen scales them down). */
 static const char css[] =
 	"body{font:14px/1.45 Helvetica,Arial,sans-serif;color:#222;background:#fff;"
@@ -64,7 +64,7 @@ static const char css[] =
 	".group.alarm{border-left:5px solid #c0392b}.group h3{margin:2px 0 4px}"
 	".group p{margin:2px 0;color:#555;font-size:13px}.group ul{margin:4px 0;padding-left:18px}"
 	".group li.hot{color:#a02a1e}\n"
-	"nav ol{display:flex;flex-wrap:wrap;gap:2px 18px;list-style:none;margin:6px 0 0;"
+	"nav{margin-top:12px}nav ol{display:flex;flex-wrap:wrap;gap:2px 18px;list-style:none;margin:6px 0 0;"
 	"padding:0}nav a{color:#2a5d8f}\n"
 	".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px;"
 	"margin:8px 0}\n"
@@ -82,16 +82,17 @@ static const char css[] =
 	"th,td{border:1px solid #d5dae0;padding:3px 6px;text-align:left;vertical-align:top;"
 	"overflow-wrap:anywhere}"
 	"td.w{min-width:14em}th{background:#eef2f6;font-weight:bold}"
-	".n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	".n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;"
+	"overflow-wrap:normal}\n"
 	".scroll{max-width:100%;overflow-x:auto}.nodata{color:#666;font-style:italic}\n"
 	".bar{display:inline-block;width:60px;height:10px;background:#e3e6ea;"
 	"vertical-align:middle}.bar span{display:block;height:10px;background:#4477aa}\n"
 	"h4{font-size:14px;margin:14px 0 4px;color:#333}\n"
 	"figure{margin:14px 0}figcaption{font-weight:bold;font-size:14px;color:#333}\n"
-	"svg{display:block;width:100%;max-width:900px;height:auto;margin:4px 0}\n"
+	"svg{display:block;width:100%;max-width:720px;height:auto;margin:4px 0}\n"
 	"footer{margin-top:40px;color:#666;font-size:12px}\n"
 	"@media (max-width:700px){body{padding:10px}table{font-size:12px}th,td{padding:2px 4px}"
-	"td.w{min-width:0}.card .v{font-size:20px}}\n"
+	"td.w{min-width:0}.card .v{font-size:20px}.n{white-space:normal;overflow-wrap:anywhere}}\n"
 	"@media print{body{max-width:none;padding:0}h2{break-after:avoid}"
 	"svg,table,.card{break-inside:avoid}}\n";
 

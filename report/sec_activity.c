@@ -119,8 +119,36 @@ void sec_strategies(struct ctx *cx, const struct section *s)
 		svg_bars(o, &c, labels, n, sr, 2, 0);
 		svg_bars(o, &c2, labels, n, sc, 1, 0);
 	}
-	pg_table_view(cx, t, idx, n, "Strategies over all environments, the lowest success rate first");
-	pg_note(o, "The rows per environment are in strategies.csv.");
+	{
+		static const char *const heads[] = {"strategy", "#deployments", "#success rate",
+			"#rollback rate", "#mean duration", "#p95 duration", "#performance",
+			"#recommendation score", NULL};
+		const char *units[9] = {NULL};
+		size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
+
+		units[4] = pg_col_unit(t, SL_STRATEGIES_AVG_DURATION_MS, idx, shown, 1);
+		units[5] = pg_col_unit(t, SL_STRATEGIES_P95_DURATION_MS, idx, shown, 1);
+		out_puts(o, "<h3>Strategies over all environments, the lowest success rate first "
+			    "<span class=\"src\">(strategies.csv)</span></h3>\n");
+		pg_th_row_u(o, heads, units);
+		for (size_t i = 0; i < shown; i++) {
+			size_t r = idx[i];
+
+			out_puts(o, "<tr>");
+			pg_td_str(o, labels[i], MAXCELL);
+			pg_td_num(o, num(t, SL_STRATEGIES_DEPLOYMENTS, r), 10);
+			pg_td_pct(o, num(t, SL_STRATEGIES_SUCCESS_RATE, r));
+			pg_td_pct(o, num(t, SL_STRATEGIES_ROLLBACK_RATE, r));
+			pg_td_dur_in(o, num(t, SL_STRATEGIES_AVG_DURATION_MS, r), units[4]);
+			pg_td_dur_in(o, num(t, SL_STRATEGIES_P95_DURATION_MS, r), units[5]);
+			pg_td_pct(o, num(t, SL_STRATEGIES_PERFORMANCE, r));
+			pg_td_num(o, num(t, SL_STRATEGIES_RECOMMENDATION_SCORE, r), 3);
+			out_puts(o, "</tr>\n");
+		}
+		pg_more_rows(o, n, shown, sl_tdef(SL_T_STRATEGIES)->name);
+	}
+	pg_note(o, "Success and rollback rates of the finished deployments; the latency, error "
+		"rate, CPU and memory changes and the rows per environment are in strategies.csv.");
 out:
 	free(idx);
 	free(v);

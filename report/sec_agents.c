@@ -44,7 +44,13 @@ void sec_agents(struct ctx *cx, const struct section *s)
 		out_puts(o, text_dur_in(b, a->dur_n > 0 ? a->dur_sum / a->dur_n : NAN, unit));
 		out_puts(o, "</td></tr>\n");
 	}
-	pg_more_rows(o, at->nagents, n, sl_tdef(SL_T_SUCCESS_RATES)->name);
+	out_puts(o, "</table></div>\n");
+	if (n < at->nagents) {
+		out_puts(o, "<p class=\"more\">");
+		out_num(o, (double)(at->nagents - n), 10);
+		out_puts(o, at->nagents - n == 1 ? " more agent" : " more agents");
+		out_puts(o, " in <code>success_rates.csv</code>.</p>\n");
+	}
 	out_printf(o, "<p class=\"note\">Completed: the share of the agent's deployments in the "
 		      "window that completed.  Agents with fewer than %d deployments come last.  "
 		      "Each agent's rows per environment and day are in success_rates.csv.</p>\n",

@@ -19,7 +19,7 @@ const char *const svg_palette[SVG_MAX_SERIES] = {
 #define TEXT "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"13\" fill=\"#222\""
 #define MAXLAB 48 /* bytes of a label shown */
 /* The default width of a chart's viewBox: a 500 px screen shows it at
- * about 0.8, so 12-unit text stays above 9 px; CSS caps a chart at 900
+ * about 0.8, so 12-unit text stays above 9 px; CSS caps a chart at 720
  * px on wide screens. */
 #define SVG_WIDTH 600
 #define CHARW 8.2 /* a generous width of a 13-unit character: labels must fit */
@@ -377,7 +377,7 @@ void svg_bars(struct out *o, const struct svg_chart *c, const char *const *label
 		short_labels &= !labels[i] || strlen(labels[i]) <= 10;
 	band = (f.x1 - f.x0) / (double)n;
 	bw = band * 0.8 / (stacked ? 1 : ns);
-	/* at most about 24 category labels; long ones are cut */
+	/* at most about 16 category labels; long ones are cut */
 	every = n <= 16 ? 1 : (n + 15) / 16;
 	for (size_t i = 0; i < n; i++) {
 		double base = 0, x = f.x0 + band * (double)i + band * 0.1;

@@ -187,11 +187,17 @@ void pg_cell(struct out *o, const struct sl_table *t, int c, size_t r)
 		sl_format_day((int64_t)v, buf);
 		out_puts(o, buf);
 		break;
-	default:
-		if (is_ms_col(sl_table_col_name(t, c)))
+	default: {
+		/* a declared table's shares as percentages */
+		const struct sl_tdef *d = sl_tdef_find(sl_table_name(t));
+
+		if (d && c < d->ncols && d->units[c] && !strcmp(d->units[c], "fraction"))
+			pct(o, v);
+		else if (is_ms_col(sl_table_col_name(t, c)))
 			out_duration(o, v);
 		else
 			out_num(o, v, 4);
+	}
 	}
 }
 

@@ -197,7 +197,8 @@ int html_page(struct out *o, struct sl_anfile *f, const struct report_params *p,
 	      const struct attention *at, struct sl_errctx *err)
 {
 	const struct sl_analysis *a = sl_anfile_meta(f);
-	struct ctx cx = {o, f, a, p, calloc(sl_anfile_ntables(f) + 1, 1), NULL, 0, 0, err, at};
+	struct ctx cx = {o, f, a, p, calloc(sl_anfile_ntables(f) + 1, 1), NULL, 0, 0, err, at,
+			 NULL, NULL, 0};
 	size_t ns = sizeof(sections) / sizeof(sections[0]);
 	int other = 0;
 
@@ -210,11 +211,12 @@ int html_page(struct out *o, struct sl_anfile *f, const struct report_params *p,
 	out_printf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
 	header(&cx);
 	attention(&cx);
+	pg_prepare(&cx);
 	/* the sections are rendered first so the contents know whether an
 	 * "other tables" section exists; it goes to a second buffer */
 	{
 		struct out body = {SL_BUF_INIT, 0};
-		struct ctx bx = cx;
+		struct ctx bx = cx; /* shares cx's picks: freed once, by cx */
 
 		bx.o = &body;
 		for (size_t i = 0; i < ns; i++) {
@@ -272,6 +274,7 @@ int html_page(struct out *o, struct sl_anfile *f, const struct report_params *p,
 	out_puts(o, "<footer>Made by shiplog-report from an analysis file of shiplog-analyze. "
 		    "Every table is also a CSV file (TABLE.csv) with all its rows.</footer>\n"
 		    "</body>\n</html>\n");
+	pg_unprepare(&cx);
 	free(cx.shown);
 	return o->err;
 }

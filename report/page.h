@@ -41,7 +41,22 @@ struct ctx {
 	size_t nheld, held_cap;
 	struct sl_errctx *err;
 	const struct attention *att; /* what needs attention, the window */
+	struct pg_picked *picked;    /* PK_N, by pg_prepare; NULL before */
+	struct pg_who *who;          /* the deployments the page names, sorted by id */
+	size_t nwho;
 };
+
+/* The rows a section lists from a per-deployment table, picked before the
+ * sections are drawn so that one pass over health_scores names them all
+ * (pg_prepare): idx[0..shown) index pk.t in the order shown, n rows
+ * matched in all; ok is 0 when the table is absent or unreadable. */
+struct pg_picked {
+	struct pick pk;
+	size_t *idx, n, shown;
+	int ok;
+};
+
+enum { PK_ANOMALIES, PK_PREDICTIONS, PK_DECISIONS, PK_CANARY, PK_N };
 
 struct section;
 typedef void (*render_fn)(struct ctx *, const struct section *);
@@ -207,6 +222,7 @@ void pg_brier_card(struct out *o, const char *title, const struct sl_table *t);
  * health_scores (a row per deployment of the window), for the tables that
  * name deployments by id alone (anomalies). */
 struct pg_who {
+	char *id;
 	char *agent, *env; /* NULL when not found */
 	double start;	   /* ms since the epoch, NaN when not found */
 };
@@ -215,8 +231,15 @@ struct pg_who {
  * also the page's).  pg_who_free frees the strings. */
 int pg_who_of(struct ctx *cx, const char *const *ids, size_t n, struct pg_who *who);
 void pg_who_free(struct pg_who *who, size_t n);
-/* Three cells: agent, environment, start. */
+/* Three cells: agent, environment, start (empty for NULL). */
 void pg_td_who(struct out *o, const struct pg_who *w);
+/* The picks of every per-deployment list on the page and who their
+ * deployments are (picks.c); pg_unprepare frees them.  An error is the
+ * page's. */
+void pg_prepare(struct ctx *cx);
+void pg_unprepare(struct ctx *cx);
+/* Who deployment id is (NULL when the page did not look it up). */
+const struct pg_who *pg_who_find(const struct ctx *cx, const char *id);
 
 /* ---- the sections (sec_*.c) ---- */
 

@@ -11,57 +11,35 @@
 void sec_anomalies(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
-	long ti = sl_anfile_find_id(cx->f, SL_T_ANOMALIES);
-	const struct sl_table *t;
+	const struct pg_picked *pp = cx->picked ? &cx->picked[PK_ANOMALIES] : NULL;
 	static const char *const heads[] = {"agent", "environment", "started", "deployment",
 		"#score", "why it stands out", NULL};
-	static const struct pickq q = {SL_ANOMALIES_IS_ANOMALY, SL_ANOMALIES_ANOMALY_SCORE, -1,
-				       NULL};
-	struct pick pk;
-	struct pg_who *who = NULL;
-	size_t n, *idx;
 
-	if (ti >= 0 && !pg_pick_rows(cx, SL_T_ANOMALIES, &q, &pk, &idx, &n)) {
-		size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
+	if (pp && pp->ok) {
+		const struct sl_table *t = pp->pk.t;
 
-		t = pk.t;
 		pg_mark(cx, SL_T_ANOMALIES);
 		out_puts(o, "<p>");
-		out_num(o, (double)n, 10);
+		out_num(o, (double)pp->n, 10);
 		out_puts(o, " of ");
 		out_num(o, (double)pg_all_rows(cx, SL_T_ANOMALIES), 10);
 		out_puts(o, " deployments flagged as anomalies (isolation forest); the highest "
 			    "scores first, with the features that stood out.</p>\n");
 		out_puts(o, "<h3>Flagged deployments <span class=\"src\">(anomalies.csv)</span></h3>\n");
-		{
-			const char **ids = calloc(shown + 1, sizeof(*ids));
-
-			if (!(who = calloc(shown + 1, sizeof(*who))) || !ids) {
-				pg_failed(cx, SL_ENOMEM);
-				shown = 0;
-			}
-			for (size_t i = 0; i < shown; i++)
-				ids[i] = str(t, SL_ANOMALIES_DEPLOYMENT_ID, idx[i]);
-			if (shown && pg_who_of(cx, ids, shown, who))
-				shown = 0;
-			free(ids);
-		}
 		pg_th_row(o, heads);
-		for (size_t i = 0; i < shown; i++) {
+		for (size_t i = 0; i < pp->shown; i++) {
+			const char *id = str(t, SL_ANOMALIES_DEPLOYMENT_ID, pp->idx[i]);
+
 			out_puts(o, "<tr>");
-			pg_td_who(o, &who[i]);
-			pg_td_str(o, str(t, SL_ANOMALIES_DEPLOYMENT_ID, idx[i]), MAXCELL);
-			pg_td_num(o, num(t, SL_ANOMALIES_ANOMALY_SCORE, idx[i]), 4);
-			pg_td_str(o, str(t, SL_ANOMALIES_REASONS, idx[i]), 600);
+			pg_td_who(o, pg_who_find(cx, id));
+			pg_td_str(o, id, MAXCELL);
+			pg_td_num(o, num(t, SL_ANOMALIES_ANOMALY_SCORE, pp->idx[i]), 4);
+			pg_td_str(o, str(t, SL_ANOMALIES_REASONS, pp->idx[i]), 600);
 			out_puts(o, "</tr>\n");
 		}
-		pg_more_rows(o, n, shown, sl_tdef(SL_T_ANOMALIES)->name);
+		pg_more_rows(o, pp->n, pp->shown, sl_tdef(SL_T_ANOMALIES)->name);
 		pg_note(o, "Scores from 0 to 1 (Liu et al. 2008): above 0.5 a deployment is easier to "
 			"isolate than most; every deployment's score is in anomalies.csv.");
-		pg_who_free(who, who ? shown : 0);
-		free(who);
-		free(idx);
-		pick_free(&pk);
 	}
 	pg_rest(cx, s);
 }

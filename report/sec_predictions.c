@@ -163,6 +163,47 @@ out:
 	free(y);
 }
 
+/* The held-out deployments predicted worst, named; durations in one unit
+ * a column. */
+static void largest_errors(struct ctx *cx)
+{
+	struct out *o = cx->o;
+	const struct pg_picked *pp = cx->picked ? &cx->picked[PK_PREDICTIONS] : NULL;
+	static const char *const heads[] = {"agent", "environment", "started", "deployment",
+		"#actual", "#predicted", "#90% interval", NULL};
+	const struct sl_table *t;
+	const char *units[8] = {NULL};
+	char b1[TEXT_MAX], b2[TEXT_MAX];
+
+	if (!pp || !pp->ok)
+		return;
+	t = pp->pk.t;
+	pg_mark(cx, SL_T_PREDICTIONS);
+	units[4] = pg_col_unit(t, SL_PREDICTIONS_ACTUAL_DURATION_MS, pp->idx, pp->shown, 1);
+	units[5] = pg_col_unit(t, SL_PREDICTIONS_PREDICTED_DURATION_MS, pp->idx, pp->shown, 1);
+	units[6] = pg_col_unit(t, SL_PREDICTIONS_UPPER_90_MS, pp->idx, pp->shown, 1);
+	out_puts(o, "<h3>The largest errors <span class=\"src\">(predictions.csv)</span></h3>\n");
+	pg_th_row_u(o, heads, units);
+	for (size_t i = 0; i < pp->shown; i++) {
+		size_t r = pp->idx[i];
+		const char *id = str(t, SL_PREDICTIONS_DEPLOYMENT_ID, r);
+
+		out_puts(o, "<tr>");
+		pg_td_who(o, pg_who_find(cx, id));
+		pg_td_str(o, id, MAXCELL);
+		pg_td_dur_in(o, num(t, SL_PREDICTIONS_ACTUAL_DURATION_MS, r), units[4]);
+		pg_td_dur_in(o, num(t, SL_PREDICTIONS_PREDICTED_DURATION_MS, r), units[5]);
+		pg_td_open(o, 1);
+		out_printf(o, "%s\xe2\x80\x93%s",
+			   text_dur_in(b1, num(t, SL_PREDICTIONS_LOWER_90_MS, r), units[6]),
+			   text_dur_in(b2, num(t, SL_PREDICTIONS_UPPER_90_MS, r), units[6]));
+		out_puts(o, "</td></tr>\n");
+	}
+	pg_more_rows(o, pp->n, pp->shown, sl_tdef(SL_T_PREDICTIONS)->name);
+	pg_note(o, "The held-out deployments whose actual duration was furthest from the "
+		"prediction, the furthest first; every prediction is in predictions.csv.");
+}
+
 void sec_predictions(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
@@ -201,7 +242,8 @@ void sec_predictions(struct ctx *cx, const struct section *s)
 			"order, judged on the last 20%.");
 	}
 	if (pi >= 0 && pg_all_rows(cx, SL_T_PREDICTIONS)) {
-		scatter(cx); /* and the first rows below, in the generic view */
+		scatter(cx);
+		largest_errors(cx);
 	}
 	pg_rest(cx, s);
 }

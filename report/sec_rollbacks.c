@@ -150,19 +150,14 @@ out:
 		free(recommended[k]);
 }
 
-/* The rows of the declared table id whose column col is true (want NULL)
- * or equals want, latest (last) first, in the generic view. */
-static void latest_where(struct ctx *cx, enum sl_tid id, int col, const char *want,
-			 const char *what)
+/* The picked rows of list k (the latest first), in the generic view with
+ * the deployments named. */
+static void latest(struct ctx *cx, int k, const char *what)
 {
-	struct pickq q = {want ? -1 : col, -1, want ? col : -1, want};
-	struct pick pk;
-	size_t n, *idx;
+	const struct pg_picked *pp = cx->picked ? &cx->picked[k] : NULL;
 
-	if (!pg_pick_rows(cx, id, &q, &pk, &idx, &n) && pk.t)
-		pg_table_view(cx, pk.t, idx, n, what);
-	free(idx);
-	pick_free(&pk);
+	if (pp && pp->ok)
+		pg_table_view(cx, pp->pk.t, pp->idx, pp->n, what);
 }
 
 void sec_rollbacks(struct ctx *cx, const struct section *s)
@@ -228,11 +223,9 @@ void sec_rollbacks(struct ctx *cx, const struct section *s)
 		svg_bars(o, &c, res, 3, sr, 1, 0);
 	}
 	if (di >= 0)
-		latest_where(cx, SL_T_ROLLBACK_DECISIONS, SL_ROLLBACK_DECISIONS_SHOULD_ROLLBACK,
-			     NULL, "Latest deployments the rule would roll back");
+		latest(cx, PK_DECISIONS, "Latest deployments the rule would roll back");
 	if (ji >= 0)
-		latest_where(cx, SL_T_CANARY_JUDGEMENTS, SL_CANARY_JUDGEMENTS_RESULT, "fail",
-			     "Latest failed canary judgements");
+		latest(cx, PK_CANARY, "Latest failed canary judgements");
 	if (rc) {
 		pg_take(cx, SL_T_ROLLBACK_CAUSES);
 		rollback_causes(cx, rc);

@@ -216,6 +216,8 @@ void pg_table_view(struct ctx *cx, const struct sl_table *t, const size_t *idx, 
 	struct out *o = cx->o;
 	int nc = sl_table_ncols(t), shown_c = nc < MAXCOLS ? nc : MAXCOLS;
 	const char *units[MAXCOLS];
+	int named = cx->nwho && nc > 0 && sl_table_col_type(t, 0) == SL_R_STR &&
+		    !strcmp(sl_table_col_name(t, 0), "deployment_id");
 	/* t may be the first group, or rows picked from a stream: the counts
 	 * are the file's */
 	size_t total = idx ? nidx : (size_t)pg_all_rows_named(cx, sl_table_name(t));
@@ -244,6 +246,9 @@ void pg_table_view(struct ctx *cx, const struct sl_table *t, const size_t *idx, 
 		return;
 	}
 	out_puts(o, "<div class=\"scroll\"><table>\n<tr>");
+	/* a deployment the page looked up is named by agent and environment */
+	if (named)
+		out_puts(o, "<th>agent</th><th>environment</th>");
 	/* headers in words; a duration column in one unit, chosen by its
 	 * largest value shown */
 	for (int c = 0; c < shown_c; c++) {
@@ -269,6 +274,12 @@ void pg_table_view(struct ctx *cx, const struct sl_table *t, const size_t *idx, 
 		size_t r = idx ? idx[i] : i;
 
 		out_puts(o, "<tr>");
+		if (named) {
+			const struct pg_who *w = pg_who_find(cx, sl_table_get_str(t, 0, r));
+
+			pg_td_str(o, w ? w->agent : NULL, MAXCELL);
+			pg_td_str(o, w ? w->env : NULL, MAXCELL);
+		}
 		for (int c = 0; c < shown_c; c++) {
 			const char *sv = sl_table_get_str(t, c, r);
 
@@ -639,7 +650,7 @@ int pg_who_of(struct ctx *cx, const char *const *ids, size_t n, struct pg_who *w
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++)
-		who[i] = (struct pg_who){NULL, NULL, NAN};
+		who[i] = (struct pg_who){NULL, NULL, NULL, NAN};
 	if (!sorted)
 		return SL_ENOMEM;
 	for (size_t i = 0; i < n; i++)
@@ -682,6 +693,7 @@ out:
 void pg_who_free(struct pg_who *who, size_t n)
 {
 	for (size_t i = 0; who && i < n; i++) {
+		free(who[i].id);
 		free(who[i].agent);
 		free(who[i].env);
 	}
@@ -691,10 +703,10 @@ void pg_td_who(struct out *o, const struct pg_who *w)
 {
 	char buf[32];
 
-	pg_td_str(o, w->agent, MAXCELL);
-	pg_td_str(o, w->env, MAXCELL);
+	pg_td_str(o, w ? w->agent : NULL, MAXCELL);
+	pg_td_str(o, w ? w->env : NULL, MAXCELL);
 	out_puts(o, "<td>");
-	if (isfinite(w->start)) {
+	if (w && isfinite(w->start)) {
 		sl_format_time((int64_t)w->start, buf);
 		pg_time(o, buf);
 	}

@@ -63,7 +63,7 @@ static const char css[] =
 	".group{border:1px solid #ccd3dc;border-radius:6px;padding:6px 12px}"
 	".group.alarm{border-left:5px solid #c0392b}.group h3{margin:2px 0 4px}"
 	".group p{margin:2px 0;color:#555;font-size:13px}.group ul{margin:4px 0;padding-left:18px}"
-	".group li.hot{color:#a02a1e}\n"
+	".group li.hot{color:#a02a1e}tr.missed td{background:#fdf0ee}\n"
 	"nav{margin-top:12px}nav ol{display:flex;flex-wrap:wrap;gap:2px 18px;list-style:none;margin:6px 0 0;"
 	"padding:0}nav a{color:#2a5d8f}\n"
 	".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px;"

@@ -150,9 +150,11 @@ void sec_scorecard(struct ctx *cx, const struct section *s)
 			   *unit = str(t, SL_SCORECARD_UNIT, r),
 			   *target = str(t, SL_SCORECARD_TARGET, r);
 		double met = num(t, SL_SCORECARD_MET, r);
+		char lb[TEXT_MAX];
 
-		out_puts(o, "<tr><td>");
-		out_esc(o, m ? m : "", MAXCELL);
+		/* missed rows marked as in the attention list */
+		out_puts(o, met == 0 ? "<tr class=\"missed\"><td>" : "<tr><td>");
+		out_esc(o, text_label(lb, m ? m : "", 1), MAXCELL);
 		out_puts(o, "</td><td class=\"n\">");
 		pg_value(o, num(t, SL_SCORECARD_VALUE, r), unit);
 		out_puts(o, "</td><td>");

@@ -285,7 +285,8 @@ static int alerts(struct attention *at, struct sl_anfile *f, struct sl_errctx *e
 	if (!rc)
 		rc = it.rc;
 	if (!rc) {
-		qsort(ag.a, ag.n, sizeof(*ag.a), cmp_alerts);
+		if (ag.n) /* qsort takes no NULL, even for nothing */
+			qsort(ag.a, ag.n, sizeof(*ag.a), cmp_alerts);
 		for (size_t k = 0; !rc && k < ag.n && k < ATT_ITEMS; k++) {
 			char tb[32], b[TEXT_MAX];
 
@@ -372,7 +373,8 @@ static int agents(struct attention *at, struct sl_anfile *f, struct sl_errctx *e
 		rc = it.rc;
 	if (rc)
 		goto out;
-	qsort(ag.a, ag.n, sizeof(*ag.a), cmp_rate);
+	if (ag.n)
+		qsort(ag.a, ag.n, sizeof(*ag.a), cmp_rate);
 	for (size_t k = 0; k < ag.n; k++) {
 		all += ag.a[k].deployments;
 		ok += ag.a[k].completed;

@@ -132,6 +132,10 @@ static int set_sources(struct sl_map_col *c, char *src, const char *name, long l
 		char *at = NULL, *q;
 		int s = 0;
 
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if ((*p == '|' || *p == '+') && (p[1] == ' ' || p[1] == '\t' || !p[1]))
+			return sl_err_set(err, SL_EPARSE, name, ln, "an empty source name");
 		if (*p == '"' && (q = strchr(p + 1, '"'))) {
 			/* a quoted name: the separator search starts after it */
 			at = q + 1;
@@ -140,7 +144,7 @@ static int set_sources(struct sl_map_col *c, char *src, const char *name, long l
 		}
 		for (q = at; *q; q++)
 			if ((*q == '|' || *q == '+') && q > p && (q[-1] == ' ' || q[-1] == '\t') &&
-			    (q[1] == ' ' || q[1] == '\t')) {
+			    (q[1] == ' ' || q[1] == '\t' || !q[1])) {
 				s = *q;
 				break;
 			}

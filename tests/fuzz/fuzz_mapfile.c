@@ -1,6 +1,6 @@
 /* fuzz_mapfile.c - the --map column-mapping file (lib/sl_mapfile.c): the
- * parser on arbitrary text, then each mapped column's value map and time
- * format applied to a few strings. */
+ * parser on arbitrary text, then each mapped column's value map, time
+ * format and ordinal applied to a few strings, and its sources read. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -24,7 +24,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (v)
 					fuzz_touch(v, outn);
 				(void)sl_mapfile_time(&m->cols[c], probes[i], n, &ms);
+				if (m->cols[c].ordinal) {
+					const char *other = NULL;
+
+					(void)sl_mapfile_ordinal(m, probes[i], n, &ms, &other);
+					if (other)
+						fuzz_touch(other, strlen(other));
+				}
 			}
+		for (size_t c = 0; c < m->ncols; c++)
+			for (size_t j = 0; j < sl_mapfile_nsources(&m->cols[c]); j++) {
+				const char *s = sl_mapfile_source(&m->cols[c], j);
+
+				fuzz_touch(s, strlen(s));
+			}
+		for (size_t k = 0; k < m->nkeep; k++)
+			fuzz_touch(m->keep[k], strlen(m->keep[k]));
 		sl_mapfile_free(m);
 	}
 	fuzz_touch(err.msg, strlen(err.msg));

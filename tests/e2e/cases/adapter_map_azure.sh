@@ -20,6 +20,7 @@ ingest --store p --map "$map" a.jsonl
 "$BIN/shiplog-ingest" --store s --dump pipeline_runs | sort >s.csv
 "$BIN/shiplog-ingest" --store r --dump pipeline_runs | sort >r.csv
 "$BIN/shiplog-ingest" --store p --dump pipeline_runs | sort >p.csv
+wc -l <s.csv
 cmp s.csv r.csv && cmp s.csv p.csv && echo "same rows, same ordinals"
 echo "--- a mapped key no record has (Bamboo's plan.key): an error naming it"
 sed 's/^pipeline_id .*/pipeline_id <- plan.key/' "$map" >bamboo.map
@@ -28,7 +29,25 @@ sed 's/^start_time .*/start_time <- started_at | created_at/' "$map" >gh.map
 ingest --store x --map gh.map "$az"
 sed 's/^keep .*/keep sourceBranch no.such.key/' "$map" >keep.map
 ingest --store x --map keep.map "$az"
-echo "--- CSV: fallback and pair, a huge cell in a column the map does not use"
+echo "--- each on its own, in the syntax of maps before paths"
+printf 'kind = pipeline_runs\npipeline_id <- definition.name\nexecution_number <- id\n' >nested.map
+printf 'status <- result\nstart_time <- queueTime\nvalue status succeeded -> success\n' >>nested.map
+ingest --store n --map nested.map "$az"
+dump n pipeline_runs | cut -d, -f1-3,9
+sed 's/definition.name/plan.key/' nested.map >plan.map
+ingest --store x --map plan.map "$az"
+{
+	echo "id,pipeline,state,queued,notes"
+	echo "1,web,success,2024-03-01T10:00:00Z,short"
+	printf '2,web,running,2024-03-01T11:00:00Z,'
+	head -c 300000 /dev/zero | tr '\0' n
+	echo
+} >huge.csv
+printf 'kind = pipeline_runs\npipeline_id <- pipeline\nexecution_number <- id\n' >huge.map
+printf 'status <- state\nstart_time <- queued\n' >>huge.map
+ingest --store h --map huge.map huge.csv
+dump h pipeline_runs | cut -d, -f1-3,9,11
+echo "--- CSV: fallback, pair, ordinal, a huge cell in a column the map does not use"
 {
 	echo "run,pipeline,state,result,started,queued,notes"
 	echo "123-4,web,completed,succeeded,2024-03-01T10:00:00Z,2024-03-01T09:59:00Z,short"

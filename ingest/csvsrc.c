@@ -686,6 +686,18 @@ give_back:
 
 static int feed(struct csvstate *st, const char *s, size_t n, int ends_line);
 
+/* Between records, a full batch goes to the caller. */
+static int hand_over(struct csvstate *st)
+{
+	if (st->cur->nr >= BATCH_RECS && !st->raw.len && csvsrc_canon)
+		canon_metadata(st, csvsrc_canon == 2 || consumer_behind(st));
+	if (st->nomem)
+		return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+	if (st->cur->nr >= BATCH_RECS && !st->raw.len && publish(st, 0))
+		return SL_EINVAL; /* cancelled */
+	return SL_OK;
+}
+
 /* libcsv's state inside a field (FIELD_BEGUN in libcsv.c: csv.h shows the
  * parser's pstate and quoted members, not the names of their values). */
 #define LIBCSV_FIELD_BEGUN 2
@@ -718,7 +730,9 @@ static int drop_record(struct csvstate *st, const char *reason, size_t rawmax)
  * record held already, at most SRC_MAX_RECORD bytes and a block, so a
  * quote opened early in a huge file costs no more memory than before.
  * A last line with no newline (mid-stream: the rest of it is still to
- * come) is fed as it is and goes on as usual. */
+ * come) is fed as it is and goes on as usual.  Full batches go to the
+ * caller on the way, as in feed().  0, or an error with st->terr set
+ * (SL_EINVAL: the caller went away). */
 static int reread(struct csvstate *st)
 {
 	struct sl_buf held = st->raw;
@@ -746,11 +760,11 @@ static int reread(struct csvstate *st)
 		first--;
 	st->cur->nf = st->cur->cur_f0;
 	if (close_rec(st, R_REJECT, reason, first < 4096 ? first : 4096, SIZE_MAX, 0))
-		return SL_ENOMEM;
+		return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 	memset(&st->raw, 0, sizeof(st->raw)); /* held is ours now */
 	st->clean = 1;
 	if (parser_init(st)) {
-		rc = SL_ENOMEM;
+		rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 		goto out;
 	}
 	st->line = st->rec_line + 1;
@@ -763,7 +777,10 @@ static int reread(struct csvstate *st)
 		if (!rc && e && st->raw.len && quote_open(st)) {
 			size_t n = raw_len(st);
 
-			rc = drop_record(st, "unterminated quoted field", n < 4096 ? n : 4096);
+			if (drop_record(st, "unterminated quoted field", n < 4096 ? n : 4096))
+				rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+			else
+				rc = hand_over(st);
 		}
 		p = stop;
 	}
@@ -819,8 +836,10 @@ static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 	    memchr(st->raw.data, '\n', st->raw.len - 1)) {
 		/* a runaway quoted field over several lines: its lines are
 		 * read again */
-		if (reread(st))
-			return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+		int rc = reread(st);
+
+		if (rc)
+			return rc;
 	} else if (st->raw.len > SRC_MAX_RECORD) {
 		/* one line over the limit: give it up and resume at the next */
 		st->cur->nf = st->cur->cur_f0;
@@ -834,13 +853,7 @@ static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 		st->clean = 1;
 	}
 next:
-	if (st->cur->nr >= BATCH_RECS && !st->raw.len && csvsrc_canon)
-		canon_metadata(st, csvsrc_canon == 2 || consumer_behind(st));
-	if (st->nomem)
-		return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
-	if (st->cur->nr >= BATCH_RECS && !st->raw.len && publish(st, 0))
-		return SL_EINVAL; /* cancelled */
-	return SL_OK;
+	return hand_over(st);
 }
 
 static int feed_block(struct csvstate *st, const char *p, size_t n)
@@ -883,8 +896,8 @@ static void *tokenizer(void *arg)
 	}
 	/* a quote open at the end: csv_fini() would end the field there, with
 	 * the lines after the quote inside it */
-	if (!rc && st->raw.len && quote_open(st) && reread(st))
-		rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+	if (!rc && st->raw.len && quote_open(st))
+		rc = reread(st);
 	if (!rc && st->raw.len && quote_open(st) &&
 	    drop_record(st, "unterminated quoted field", raw_len(st) < 4096 ? raw_len(st) : 4096))
 		rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);

@@ -78,6 +78,7 @@ struct csvstate {
 	int clean;              /* libcsv is between records (see feed) */
 	int header_seen;        /* caller side */
 	int skip_line;          /* dropping the rest of an overlong record's line */
+	int rereading;          /* inside reread() */
 	int rc;                 /* tokenizer's result */
 	struct sl_errctx terr;  /* tokenizer's error */
 	uint64_t bytes;
@@ -683,6 +684,112 @@ give_back:
 	return 1;
 }
 
+static int feed(struct csvstate *st, const char *s, size_t n, int ends_line);
+
+/* Between records, a full batch goes to the caller. */
+static int hand_over(struct csvstate *st)
+{
+	if (st->cur->nr >= BATCH_RECS && !st->raw.len && csvsrc_canon)
+		canon_metadata(st, csvsrc_canon == 2 || consumer_behind(st));
+	if (st->nomem)
+		return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+	if (st->cur->nr >= BATCH_RECS && !st->raw.len && publish(st, 0))
+		return SL_EINVAL; /* cancelled */
+	return SL_OK;
+}
+
+/* libcsv's state inside a field (FIELD_BEGUN in libcsv.c: csv.h shows the
+ * parser's pstate and quoted members, not the names of their values). */
+#define LIBCSV_FIELD_BEGUN 2
+
+/* 1 when the parser is inside a quoted field that has not closed. */
+static int quote_open(const struct csvstate *st)
+{
+	return st->p.quoted && st->p.pstate == LIBCSV_FIELD_BEGUN;
+}
+
+/* Rejects the record being built (its fields dropped) with reason, its
+ * raw text cut to rawmax bytes, and starts the parser afresh. */
+static int drop_record(struct csvstate *st, const char *reason, size_t rawmax)
+{
+	st->cur->nf = st->cur->cur_f0;
+	if (close_rec(st, R_REJECT, reason, rawmax, SIZE_MAX, 0))
+		return SL_ENOMEM;
+	sl_buf_reset(&st->raw);
+	st->clean = 1;
+	return parser_init(st);
+}
+
+/* A quoted field that does not close (at the end of the input, or before
+ * the record passes SRC_MAX_RECORD) has swallowed the lines after the one
+ * it opened on.  The record is rejected at its first line, and the lines
+ * it held are read again, each line a record of its own: a quote still
+ * open at the end of a re-read line rejects that line alone.  Line by
+ * line keeps the work linear (a stray quote on every line would otherwise
+ * have the rest re-read once per line), and what is re-read is what the
+ * record held already, at most SRC_MAX_RECORD bytes and a block, so a
+ * quote opened early in a huge file costs no more memory than before.
+ * A last line with no newline (mid-stream: the rest of it is still to
+ * come) is fed as it is and goes on as usual.  Full batches go to the
+ * caller on the way, as in feed().  0, or an error with st->terr set
+ * (SL_EINVAL: the caller went away). */
+static int reread(struct csvstate *st)
+{
+	struct sl_buf held = st->raw;
+	const char *p, *end, *nl;
+	char reason[160];
+	size_t first, nlines = 0;
+	int rc = SL_OK;
+
+	nl = memchr(held.data, '\n', held.len);
+	first = nl ? (size_t)(nl - held.data) : held.len;
+	end = held.data + held.len;
+	p = nl ? nl + 1 : end;
+	for (const char *q = p; q < end; nlines++) {
+		const char *e = memchr(q, '\n', (size_t)(end - q));
+
+		q = e ? e + 1 : end;
+	}
+	if (nlines)
+		snprintf(reason, sizeof(reason),
+			 "unterminated quoted field (the %zu line%s after it %s read again)",
+			 nlines, nlines == 1 ? "" : "s", nlines == 1 ? "is" : "are");
+	else
+		snprintf(reason, sizeof(reason), "unterminated quoted field");
+	if (first && held.data[first - 1] == '\r')
+		first--;
+	st->cur->nf = st->cur->cur_f0;
+	if (close_rec(st, R_REJECT, reason, first < 4096 ? first : 4096, SIZE_MAX, 0))
+		return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+	memset(&st->raw, 0, sizeof(st->raw)); /* held is ours now */
+	st->clean = 1;
+	if (parser_init(st)) {
+		rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+		goto out;
+	}
+	st->line = st->rec_line + 1;
+	st->rereading = 1;
+	while (p < end && !rc) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = e ? e + 1 : end;
+
+		rc = feed(st, p, (size_t)(stop - p), e != NULL);
+		if (!rc && e && st->raw.len && quote_open(st)) {
+			size_t n = raw_len(st);
+
+			if (drop_record(st, "unterminated quoted field", n < 4096 ? n : 4096))
+				rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
+			else
+				rc = hand_over(st);
+		}
+		p = stop;
+	}
+	st->rereading = 0;
+out:
+	sl_buf_release(&held);
+	return rc;
+}
+
 /* Feeds one line (or the tail of a block) to the parser. */
 static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 {
@@ -725,8 +832,16 @@ static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 	st->clean = ends_line && !st->raw.len && (!(cr = memchr(s, '\r', n)) || cr == s + n - 2);
 	if (ends_line)
 		st->line++;
-	if (st->raw.len > SRC_MAX_RECORD) {
-		/* a runaway quoted field: give it up and resume at the next line */
+	if (st->raw.len > SRC_MAX_RECORD && !st->rereading && st->raw.len &&
+	    memchr(st->raw.data, '\n', st->raw.len - 1)) {
+		/* a runaway quoted field over several lines: its lines are
+		 * read again */
+		int rc = reread(st);
+
+		if (rc)
+			return rc;
+	} else if (st->raw.len > SRC_MAX_RECORD) {
+		/* one line over the limit: give it up and resume at the next */
 		st->cur->nf = st->cur->cur_f0;
 		if (close_rec(st, R_REJECT, "record longer than 16 MiB (unterminated quote?)",
 			      4096, SIZE_MAX, 0))
@@ -738,13 +853,7 @@ static int feed(struct csvstate *st, const char *s, size_t n, int ends_line)
 		st->clean = 1;
 	}
 next:
-	if (st->cur->nr >= BATCH_RECS && !st->raw.len && csvsrc_canon)
-		canon_metadata(st, csvsrc_canon == 2 || consumer_behind(st));
-	if (st->nomem)
-		return sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
-	if (st->cur->nr >= BATCH_RECS && !st->raw.len && publish(st, 0))
-		return SL_EINVAL; /* cancelled */
-	return SL_OK;
+	return hand_over(st);
 }
 
 static int feed_block(struct csvstate *st, const char *p, size_t n)
@@ -785,6 +894,13 @@ static void *tokenizer(void *arg)
 		rc = (int)got;
 		st->terr.line = st->line;
 	}
+	/* a quote open at the end: csv_fini() would end the field there, with
+	 * the lines after the quote inside it */
+	if (!rc && st->raw.len && quote_open(st))
+		rc = reread(st);
+	if (!rc && st->raw.len && quote_open(st) &&
+	    drop_record(st, "unterminated quoted field", raw_len(st) < 4096 ? raw_len(st) : 4096))
+		rc = sl_err_set(&st->terr, SL_ENOMEM, st->path, st->line, NULL);
 	if (!rc && csv_fini(&st->p, on_field, on_record, st)) {
 		st->cur->nf = st->cur->cur_f0;
 		if (close_rec(st, R_REJECT, "unterminated quoted field at the end of the file",

@@ -215,6 +215,7 @@ static int handle_line(struct jsonstate *st, const char *s, size_t n)
 	rec.line = st->lineno;
 	rec.raw = raw;
 	rec.rawlen = rawlen;
+	rec.obj = obj;
 	rc = st->ops->record(st->ops->ctx, &rec, st->err);
 	json_decref(obj);
 	return rc;

@@ -281,6 +281,8 @@ static int ingest_one(struct run *r, const char *path, struct sl_errctx *err)
 	} else {
 		rc = r->is_csv ? csvsrc_run(in, r->path, first, (size_t)n, &ops, err)
 			       : jsonsrc_run(in, r->path, first, (size_t)n, &ops, err);
+		if (!rc && r->ma) /* a mapped key no record had */
+			rc = mapply_finish(r->ma, r->path, err);
 	}
 	if (rc) {
 		if (!err->path[0])

@@ -59,6 +59,8 @@ struct record {
 	long line;                /* first line of the record in its file */
 	const char *raw;          /* the record as read, for the reject file */
 	size_t rawlen;
+	const void *obj;          /* JSON Lines: the parsed object (a jansson
+				   * json_t, for --map paths), or NULL */
 };
 
 #endif

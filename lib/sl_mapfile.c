@@ -9,7 +9,15 @@
 #include <strings.h>
 #include <time.h>
 
+#include "sl_buf.h"
+#include "sl_hash.h"
+#include "sl_u64map.h"
 #include "sl_value.h"
+
+struct sl_map_ids {
+	struct sl_u64map seen; /* ordinal -> offset of its text in texts */
+	struct sl_buf texts;   /* NUL-terminated */
+};
 
 void sl_mapfile_free(struct sl_mapfile *m)
 {
@@ -18,6 +26,8 @@ void sl_mapfile_free(struct sl_mapfile *m)
 	for (size_t i = 0; i < m->ncols; i++) {
 		free(m->cols[i].canon);
 		free(m->cols[i].source);
+		for (size_t k = 0; k < m->cols[i].nmore; k++)
+			free(m->cols[i].more[k]);
 		free(m->cols[i].constant);
 		free(m->cols[i].pattern);
 	}
@@ -26,7 +36,26 @@ void sl_mapfile_free(struct sl_mapfile *m)
 		free(m->values[i].to);
 	}
 	free(m->values);
+	for (size_t i = 0; i < m->nkeep; i++)
+		free(m->keep[i]);
+	free(m->keep);
+	if (m->ids) {
+		sl_u64map_release(&m->ids->seen);
+		sl_buf_release(&m->ids->texts);
+		free(m->ids);
+	}
 	free(m);
+}
+
+/* A column's sources without the old ones (a later '<-' or '=' line). */
+static void drop_sources(struct sl_map_col *c)
+{
+	free(c->source);
+	c->source = NULL;
+	for (size_t k = 0; k < c->nmore; k++)
+		free(c->more[k]);
+	c->nmore = 0;
+	c->pair = 0;
 }
 
 static char *trim(char *s)
@@ -86,9 +115,72 @@ static int set_str(char **dst, const char *s, const char *name, long ln, struct 
 	return SL_OK;
 }
 
+/* The sources of c from the text after '<-': one name, or names joined by
+ * ' | ' (the first non-null) or by ' + ' (two, both), blanks around the
+ * sign (a name may hold '|' or '+' itself); a "quoted" name is taken
+ * whole. */
+static int set_sources(struct sl_map_col *c, char *src, const char *name, long ln,
+		       struct sl_errctx *err)
+{
+	char *parts[SL_MAP_MAX_SOURCES];
+	size_t np = 0;
+	int sep = 0;
+	char *p = src;
+
+	drop_sources(c);
+	for (;;) {
+		char *at = NULL, *q;
+		int s = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if ((*p == '|' || *p == '+') && (p[1] == ' ' || p[1] == '\t' || !p[1]))
+			return sl_err_set(err, SL_EPARSE, name, ln, "an empty source name");
+		if (*p == '"' && (q = strchr(p + 1, '"'))) {
+			/* a quoted name: the separator search starts after it */
+			at = q + 1;
+		} else {
+			at = p;
+		}
+		for (q = at; *q; q++)
+			if ((*q == '|' || *q == '+') && q > p && (q[-1] == ' ' || q[-1] == '\t') &&
+			    (q[1] == ' ' || q[1] == '\t' || !q[1])) {
+				s = *q;
+				break;
+			}
+		if (np >= SL_MAP_MAX_SOURCES)
+			return sl_err_set(err, SL_ELIMIT, name, ln, "more than %d sources",
+					  SL_MAP_MAX_SOURCES);
+		if (s)
+			*q = 0;
+		parts[np] = unquote(trim(p));
+		if (!*parts[np])
+			return sl_err_set(err, SL_EPARSE, name, ln, "an empty source name");
+		np++;
+		if (!s)
+			break;
+		if (sep && sep != s)
+			return sl_err_set(err, SL_EPARSE, name, ln,
+					  "sources joined by both '|' and '+'");
+		sep = s;
+		p = q + 1;
+	}
+	if (sep == '+' && np != 2)
+		return sl_err_set(err, SL_EPARSE, name, ln, "'+' joins two sources, not %zu", np);
+	c->pair = sep == '+';
+	if (!(c->source = strdup(parts[0])))
+		return sl_err_set(err, SL_ENOMEM, name, ln, NULL);
+	for (size_t i = 1; i < np; i++) {
+		if (!(c->more[i - 1] = strdup(parts[i])))
+			return sl_err_set(err, SL_ENOMEM, name, ln, NULL);
+		c->nmore = i;
+	}
+	return SL_OK;
+}
+
 static int is_keyword(const char *w, size_t n)
 {
-	static const char *const kw[] = {"kind", "value", "time", "unit"};
+	static const char *const kw[] = {"kind", "value", "time", "unit", "ordinal", "keep"};
 
 	for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
 		if (strlen(kw[i]) == n && !strncmp(kw[i], w, n))
@@ -102,7 +194,8 @@ static int parse_line(struct sl_mapfile *m, char *s, const char *name, long ln,
 	char *arrow, *eq, *word, *rest;
 	int ci;
 
-	/* keywords: kind, value, time, unit (a column has none of these names) */
+	/* keywords: kind, value, time, unit, ordinal, keep (a column has none
+	 * of these names) */
 	word = s;
 	rest = s + strcspn(s, " \t");
 	if (is_keyword(word, (size_t)(rest - word))) {
@@ -213,6 +306,42 @@ static int parse_line(struct sl_mapfile *m, char *s, const char *name, long ln,
 		c->factor = cl > 2 && !strcmp(c->canon + cl - 2, "_s") ? to_ms / 1000 : to_ms;
 		return SL_OK;
 	}
+	if (!strcmp(word, "ordinal")) {
+		enum sl_type t;
+
+		if (!*rest || rest[strcspn(rest, " \t")])
+			return sl_err_set(err, SL_EPARSE, name, ln, "expected 'ordinal COLUMN'");
+		if ((ci = col_of(m, rest, name, ln, err)) < 0)
+			return ci;
+		t = sl_kind_def(m->kind)->cols[m->cols[ci].col].type;
+		if (t != SL_I64)
+			return sl_err_set(err, SL_EPARSE, name, ln, "'%s' is not an integer column",
+					  rest);
+		m->cols[ci].ordinal = 1;
+		if (!m->ids && !(m->ids = calloc(1, sizeof(*m->ids))))
+			return sl_err_set(err, SL_ENOMEM, name, ln, NULL);
+		return SL_OK;
+	}
+	if (!strcmp(word, "keep")) {
+		if (!*rest)
+			return sl_err_set(err, SL_EPARSE, name, ln, "expected 'keep SOURCE...'");
+		while (*rest) {
+			size_t len = strcspn(rest, " \t");
+			char **k;
+
+			if (m->nkeep >= SL_MAP_MAX_KEEP)
+				return sl_err_set(err, SL_ELIMIT, name, ln, "more than %d kept columns",
+						  SL_MAP_MAX_KEEP);
+			if (!(k = realloc(m->keep, (m->nkeep + 1) * sizeof(*k))))
+				return sl_err_set(err, SL_ENOMEM, name, ln, NULL);
+			m->keep = k;
+			if (!(k[m->nkeep] = strndup(rest, len)))
+				return sl_err_set(err, SL_ENOMEM, name, ln, NULL);
+			m->nkeep++;
+			rest = trim(rest + len);
+		}
+		return SL_OK;
+	}
 	/* canon <- source, canon = constant */
 	arrow = strstr(s, "<-");
 	eq = strchr(s, '=');
@@ -220,7 +349,7 @@ static int parse_line(struct sl_mapfile *m, char *s, const char *name, long ln,
 		char *src;
 
 		*arrow = 0;
-		src = unquote(trim(arrow + 2));
+		src = trim(arrow + 2);
 		s = trim(s);
 		if (!*src)
 			return sl_err_set(err, SL_EPARSE, name, ln, "no source column after '<-'");
@@ -228,7 +357,7 @@ static int parse_line(struct sl_mapfile *m, char *s, const char *name, long ln,
 			return ci;
 		free(m->cols[ci].constant);
 		m->cols[ci].constant = NULL;
-		return set_str(&m->cols[ci].source, src, name, ln, err);
+		return set_sources(&m->cols[ci], src, name, ln, err);
 	}
 	if (eq) {
 		char *val;
@@ -238,8 +367,7 @@ static int parse_line(struct sl_mapfile *m, char *s, const char *name, long ln,
 		s = trim(s);
 		if ((ci = col_of(m, s, name, ln, err)) < 0)
 			return ci;
-		free(m->cols[ci].source);
-		m->cols[ci].source = NULL;
+		drop_sources(&m->cols[ci]);
 		return set_str(&m->cols[ci].constant, val, name, ln, err);
 	}
 	return sl_err_set(err, SL_EPARSE, name, ln,
@@ -260,6 +388,7 @@ int sl_mapfile_parse(const char *text, size_t n, const char *name, struct sl_map
 	if (!m)
 		return sl_err_set(err, SL_ENOMEM, name, 0, NULL);
 	m->kind = SL_KIND_NONE;
+	m->ordinal_bits = SL_MAP_ORDINAL_BITS;
 	while (p < end && !rc) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = (size_t)((nl ? nl : end) - p);
@@ -333,6 +462,52 @@ const char *sl_mapfile_value(const struct sl_mapfile *m, size_t ci, const char *
 	}
 	*outn = n;
 	return s;
+}
+
+size_t sl_mapfile_nsources(const struct sl_map_col *c)
+{
+	return c->constant ? 0 : 1 + c->nmore;
+}
+
+const char *sl_mapfile_source(const struct sl_map_col *c, size_t i)
+{
+	if (i == 0)
+		return c->source ? c->source : c->canon;
+	return i - 1 < c->nmore ? c->more[i - 1] : NULL;
+}
+
+int sl_mapfile_ordinal(const struct sl_mapfile *m, const char *s, size_t n, int64_t *ord,
+		       const char **other)
+{
+	uint64_t h = sl_hash(s, n) & ((UINT64_C(1) << m->ordinal_bits) - 1);
+	struct sl_map_ids *ids = m->ids;
+	uint32_t *v;
+	int added;
+	const char *t;
+
+	*ord = (int64_t)h;
+	*other = NULL;
+	if (!ids)
+		return SL_OK;
+	if (sl_u64map_put(&ids->seen, h, &v, &added))
+		return SL_ENOMEM;
+	if (added) {
+		if (ids->texts.len > UINT32_MAX - n - 1) { /* past 4 GiB of ids: unchecked */
+			*v = UINT32_MAX;
+			return SL_OK;
+		}
+		*v = (uint32_t)ids->texts.len;
+		if (sl_buf_add(&ids->texts, s, n) || sl_buf_addc(&ids->texts, 0))
+			return SL_ENOMEM;
+		return SL_OK;
+	}
+	if (*v == UINT32_MAX)
+		return SL_OK;
+	t = ids->texts.data + *v;
+	if (strlen(t) == n && !memcmp(t, s, n))
+		return SL_OK;
+	*other = t;
+	return SL_EFORMAT;
 }
 
 int sl_mapfile_time(const struct sl_map_col *c, const char *s, size_t n, int64_t *ms)

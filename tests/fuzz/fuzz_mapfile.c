@@ -1,10 +1,11 @@
 /* fuzz_mapfile.c - the --map column-mapping file (lib/sl_mapfile.c): the
- * parser on arbitrary text, then each mapped column's value map and time
- * format applied to a few strings.  A file that parses agrees with itself
- * (else abort()): each mapped column is a column of its kind, each value
- * map entry belongs to a mapped column, and looking its text up, in any
- * case, gives the replacement of the first entry of that column and text;
- * a file that does not parse says why. */
+ * parser on arbitrary text, then each mapped column's value map, time
+ * format and ordinal applied to a few strings, and its sources read.  A
+ * file that parses agrees with itself (else abort()): each mapped column
+ * is a column of its kind, each value map entry belongs to a mapped
+ * column, and looking its text up, in any case, gives the replacement of
+ * the first entry of that column and text; a file that does not parse
+ * says why. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +72,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (v)
 					fuzz_touch(v, outn);
 				(void)sl_mapfile_time(&m->cols[c], probes[i], n, &ms);
+				if (m->cols[c].ordinal) {
+					const char *other = NULL;
+
+					(void)sl_mapfile_ordinal(m, probes[i], n, &ms, &other);
+					if (other)
+						fuzz_touch(other, strlen(other));
+				}
 			}
+		for (size_t c = 0; c < m->ncols; c++)
+			for (size_t j = 0; j < sl_mapfile_nsources(&m->cols[c]); j++) {
+				const char *s = sl_mapfile_source(&m->cols[c], j);
+
+				fuzz_touch(s, strlen(s));
+			}
+		for (size_t k = 0; k < m->nkeep; k++)
+			fuzz_touch(m->keep[k], strlen(m->keep[k]));
 		sl_mapfile_free(m);
 	} else if (!err.msg[0]) {
 		broken("a refusal without a message");

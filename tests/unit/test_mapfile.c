@@ -3,6 +3,7 @@
  * epoch values checked with Python's datetime. */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sl_err.h"
@@ -86,6 +87,107 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* Several sources: fallbacks, a pair, quoted names holding the signs,
+ * paths (kept as written: the readers walk them), ordinal and keep. */
+START_TEST(test_sources)
+{
+	struct sl_mapfile *m = parse("kind = pipeline_runs\n"
+				     "start_time <- startTime | queueTime|x | \"a | b\"\n"
+				     "status <- status + result\n"
+				     "pipeline_id <- \"c++ + d\"\n"
+				     "triggered_by <- requestedFor.uniqueName\n"
+				     "execution_number <- buildNumber\n"
+				     "ordinal execution_number\n"
+				     "keep sourceBranch  plans.0.planId\n"
+				     "keep reason\n"
+				     "agent_ids = hosted\n",
+				     0, 0);
+
+	ck_assert_uint_eq(m->ncols, 6);
+	ck_assert_str_eq(m->cols[0].source, "startTime");
+	ck_assert_uint_eq(m->cols[0].nmore, 2);
+	ck_assert_str_eq(m->cols[0].more[0], "queueTime|x"); /* no blanks: a name */
+	ck_assert_str_eq(m->cols[0].more[1], "a | b");
+	ck_assert_int_eq(m->cols[0].pair, 0);
+	ck_assert_uint_eq(sl_mapfile_nsources(&m->cols[0]), 3);
+	ck_assert_str_eq(sl_mapfile_source(&m->cols[0], 2), "a | b");
+	ck_assert_ptr_null(sl_mapfile_source(&m->cols[0], 3));
+	ck_assert_int_eq(m->cols[1].pair, 1);
+	ck_assert_str_eq(sl_mapfile_source(&m->cols[1], 1), "result");
+	ck_assert_str_eq(m->cols[2].source, "c++ + d");
+	ck_assert_uint_eq(m->cols[2].nmore, 0);
+	ck_assert_str_eq(m->cols[3].source, "requestedFor.uniqueName");
+	ck_assert_int_eq(m->cols[4].ordinal, 1);
+	ck_assert_int_eq(m->cols[0].ordinal, 0);
+	ck_assert_uint_eq(sl_mapfile_nsources(&m->cols[5]), 0); /* a constant */
+	ck_assert_uint_eq(m->nkeep, 3);
+	ck_assert_str_eq(m->keep[0], "sourceBranch");
+	ck_assert_str_eq(m->keep[1], "plans.0.planId");
+	ck_assert_str_eq(m->keep[2], "reason");
+	sl_mapfile_free(m);
+	/* a later line replaces the sources, a constant drops them */
+	m = parse("kind = pipeline_runs\nstatus <- a | b\nstatus <- c\n", 0, 0);
+	ck_assert_uint_eq(sl_mapfile_nsources(&m->cols[0]), 1);
+	ck_assert_str_eq(sl_mapfile_source(&m->cols[0], 0), "c");
+	sl_mapfile_free(m);
+	m = parse("kind = pipeline_runs\nstatus <- a + b\nstatus = success\n", 0, 0);
+	ck_assert_uint_eq(sl_mapfile_nsources(&m->cols[0]), 0);
+	ck_assert_int_eq(m->cols[0].pair, 0);
+	sl_mapfile_free(m);
+	parse("kind = pipeline_runs\nstatus <- a + b + c\n", SL_EPARSE, 2);
+	parse("kind = pipeline_runs\nstatus <- a | b + c\n", SL_EPARSE, 2);
+	parse("kind = pipeline_runs\nstatus <- a |  | c\n", SL_EPARSE, 2);
+	parse("kind = pipeline_runs\nstatus <- a | b | c | d | e | f | g | h | i\n", SL_ELIMIT, 2);
+	parse("kind = pipeline_runs\nordinal status\n", SL_EPARSE, 2);
+	parse("kind = pipeline_runs\nordinal start_time\n", SL_EPARSE, 2);
+	parse("kind = pipeline_runs\nordinal\n", SL_EPARSE, 2);
+	parse("kind = pipeline_runs\nordinal execution_number x\n", SL_EPARSE, 2);
+	parse("kind = pipeline_runs\nkeep\n", SL_EPARSE, 2);
+	parse("kind = pipeline_runs\nstatus <- a |\n", SL_EPARSE, 2);
+	parse("kind = pipeline_runs\nstatus <- + b\n", SL_EPARSE, 2);
+}
+END_TEST
+
+/* An ordinal depends on the text alone; two texts with one ordinal are
+ * caught (with few bits, so that collisions come at once). */
+START_TEST(test_ordinal)
+{
+	struct sl_mapfile *m = parse("kind = pipeline_runs\nordinal execution_number\n", 0, 0);
+	struct sl_mapfile *m2 = parse("kind = pipeline_runs\nordinal execution_number\n", 0, 0);
+	int64_t a, b, c;
+	const char *other;
+	char id[32];
+	int i, rc = 0;
+
+	ck_assert_int_eq(sl_mapfile_ordinal(m, "20240301.3", 10, &a, &other), 0);
+	ck_assert_int_eq(sl_mapfile_ordinal(m, "123-4", 5, &b, &other), 0);
+	ck_assert_int_eq(sl_mapfile_ordinal(m, "20240301.3", 10, &c, &other), 0);
+	ck_assert_int_eq(a, c);
+	ck_assert_int_ne(a, b);
+	ck_assert(a >= 0 && a < (INT64_C(1) << SL_MAP_ORDINAL_BITS));
+	/* another map (another run), the other order: the same numbers */
+	ck_assert_int_eq(sl_mapfile_ordinal(m2, "123-4", 5, &c, &other), 0);
+	ck_assert_int_eq(c, b);
+	ck_assert_int_eq(sl_mapfile_ordinal(m2, "20240301.3", 10, &c, &other), 0);
+	ck_assert_int_eq(c, a);
+	sl_mapfile_free(m2);
+	sl_mapfile_free(m);
+	m = parse("kind = pipeline_runs\nordinal execution_number\n", 0, 0);
+	m->ordinal_bits = 3; /* 8 ordinals: the 9th id must collide */
+	for (i = 0; i < 9 && !rc; i++) {
+		snprintf(id, sizeof(id), "run-%d", i);
+		rc = sl_mapfile_ordinal(m, id, strlen(id), &a, &other);
+	}
+	ck_assert_int_eq(rc, SL_EFORMAT);
+	ck_assert_ptr_nonnull(other);
+	ck_assert_str_ne(other, id);
+	ck_assert(!strncmp(other, "run-", 4));
+	/* the same text again is no collision */
+	ck_assert_int_eq(sl_mapfile_ordinal(m, other, strlen(other), &a, &other), 0);
+	sl_mapfile_free(m);
+}
+END_TEST
+
 START_TEST(test_time)
 {
 	struct sl_map_col c;
@@ -125,6 +227,8 @@ Suite *suite_mapfile(void)
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_time);
+	tcase_add_test(tc, test_sources);
+	tcase_add_test(tc, test_ordinal);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -53,6 +53,10 @@ static int on_record(void *vc, const struct record *rec, struct sl_errctx *err)
 	rc = rowmap_add(c->sink.rm, &out, &reason, err);
 	if (rc == 1)
 		fuzz_touch(reason, strlen(reason));
+	/* the mapper's answers, which fuzz_sink_close() holds its counts to */
+	c->sink.accepted += rc == 0;
+	c->sink.rejected += rc == 1;
+	c->sink.fatal |= rc < 0;
 	return rc < 0 ? rc : SL_OK;
 }
 

@@ -162,13 +162,14 @@ static struct sl_table *active_table(const struct ctx *cx)
 			return NULL;
 		}
 		sl_table_set_i64(t, SL_ACTIVE_DEPLOYMENTS_START_TIME, f->start[i]);
-		if (f->deployed[i] != FRAME_NULL)
+		if (f->deployed[i] != FRAME_NULL_COUNT)
 			sl_table_set_i64(t, SL_ACTIVE_DEPLOYMENTS_DEPLOYED_INSTANCES,
 					 f->deployed[i]);
-		if (f->target[i] != FRAME_NULL)
+		if (f->target[i] != FRAME_NULL_COUNT)
 			sl_table_set_i64(t, SL_ACTIVE_DEPLOYMENTS_TARGET_INSTANCES, f->target[i]);
 		/* progress = deployed / target, null without a positive target */
-		if (f->deployed[i] != FRAME_NULL && f->target[i] != FRAME_NULL && f->target[i] > 0)
+		if (f->deployed[i] != FRAME_NULL_COUNT && f->target[i] != FRAME_NULL_COUNT &&
+		    f->target[i] > 0)
 			sl_table_set_f64(t, SL_ACTIVE_DEPLOYMENTS_PROGRESS,
 					 (double)f->deployed[i] / (double)f->target[i]);
 	}

@@ -70,7 +70,7 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 		fire[A_SLOW] = frame_duration(f, i, &dur) && has95[g] && dur > p95[g];
 		/* more than the configured share (10%) of the target failed; a
 		 * double 0.1 is a hair above 1/10, so exactly 10% never fires */
-		fire[A_FAIL] = f->failed[i] != FRAME_NULL && f->target[i] != FRAME_NULL &&
+		fire[A_FAIL] = f->failed[i] != FRAME_NULL_COUNT && f->target[i] != FRAME_NULL_COUNT &&
 			       (double)f->failed[i] >
 				       p->cfg.alert_failure_fraction * (double)f->target[i];
 		fire[A_VALID] = f->val_failed[i] > 0;

@@ -53,6 +53,7 @@ static const char usage[] =
 	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
 	"      --jobs N           analyses run at a time (default: 2, or 1 on one core);\n"
 	"                         --jobs 1 holds the least memory (docs/ANALYZE.md)\n"
+"  -v, --verbose          say on standard error how long each step took\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          the version\n"
 	"\n"
@@ -83,6 +84,7 @@ static const struct option opts[] = {
 	{"only", required_argument, NULL, 'O'},
 	{"wait-lock", required_argument, NULL, 'W'},
 	{"jobs", required_argument, NULL, 'K'},
+	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -129,7 +131,7 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 	p->to = SL_TIME_MAX;
 	p->seed = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "s:o:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:o:vhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': p->store = optarg; break;
 		case 'o': p->out = optarg; break;
@@ -176,6 +178,9 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 			p->jobs = (int)strtol(optarg, &end, 10);
 			if (!*optarg || *end || p->jobs < 1 || p->jobs > 16)
 				return misuse("--jobs wants a number from 1 to 16, not '%s'", optarg);
+			break;
+		case 'v':
+			p->verbose = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -20,6 +20,7 @@ struct analyze_params {
 	const char *from_s, *to_s, *since_s, *now_s, *tz, *env, *agent;
 	uint64_t seed;
 	int wait_lock;
+	int verbose;         /* -v: each step's wall time on stderr */
 	int jobs;            /* --jobs: analyses at a time (0: one a core, at most 2) */
 	const char *config_path;   /* --config FILE */
 	const char *query;         /* --query NAME (query.h) */

@@ -14,12 +14,6 @@ static void set(struct feature_row *w, int f, double v)
 	w->known |= (uint16_t)(1u << f);
 }
 
-/* A frame number that is known and finite. */
-static int num(const int64_t *col, size_t i, double *v)
-{
-	return frame_num(col, i, v) && isfinite(*v);
-}
-
 static int real(const double *col, size_t i, double *v)
 {
 	return frame_real(col, i, v) && isfinite(*v);
@@ -42,14 +36,14 @@ static void take(struct feature_row *w, const struct frame *f, size_t i)
 		w->duration_ms = dur;
 		set(w, F_LOG_DURATION, log1p((double)dur));
 	}
-	has_target = num(f->target, i, &target) && target > 0;
-	if (has_target && num(f->failed, i, &v))
+	has_target = frame_count(f->target, i, &target) && target > 0;
+	if (has_target && frame_count(f->failed, i, &v))
 		set(w, F_FAILED, v / target);
-	if (has_target && num(f->healthy, i, &v)) {
+	if (has_target && frame_count(f->healthy, i, &v)) {
 		v = (target - v) / target;
 		set(w, F_UNHEALTHY, v < 0 ? 0 : v > 1 ? 1 : v);
 	}
-	if (has_target && num(f->deployed, i, &v))
+	if (has_target && frame_count(f->deployed, i, &v))
 		set(w, F_COVERAGE, v / target);
 	if (real(f->latency, i, &v))
 		set(w, F_LATENCY, v);

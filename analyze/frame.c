@@ -54,54 +54,46 @@ uint32_t frame_code(const struct frame *f, const char *s)
 
 /* A UUID's text: 8-4-4-4-12 lowercase hex digits. */
 #define UUID_LEN 36
-static int uuid_dash(size_t k)
-{
-	return k == 8 || k == 13 || k == 18 || k == 23;
-}
-
-static int is_uuid(const char *s)
-{
-	for (size_t k = 0; k < UUID_LEN; k++)
-		if (uuid_dash(k) ? s[k] != '-'
-				 : !((s[k] >= '0' && s[k] <= '9') || (s[k] >= 'a' && s[k] <= 'f')))
-			return 0;
-	return 1;
-}
-
-static int hexval(char c)
-{
-	return c <= '9' ? c - '0' : c - 'a' + 10;
-}
-
-static void uuid_pack(const char *s, unsigned char *b)
-{
-	for (size_t k = 0, j = 0; k < UUID_LEN; k++)
-		if (!uuid_dash(k)) {
-			if (j % 2 == 0)
-				b[j / 2] = (unsigned char)(hexval(s[k]) << 4);
-			else
-				b[j / 2] |= (unsigned char)hexval(s[k]);
-			j++;
-		}
-}
+/* Where the two digits of byte j of a UUID go in its text. */
+static const unsigned char uuid_at[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
 
 static void uuid_text(const unsigned char *b, char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	for (size_t k = 0, j = 0; k < UUID_LEN; k++) {
-		if (uuid_dash(k)) {
-			s[k] = '-';
-			continue;
-		}
-		s[k] = hex[j % 2 ? b[j / 2] & 15 : b[j / 2] >> 4];
-		j++;
+	for (int j = 0; j < 16; j++) {
+		s[uuid_at[j]] = hex[b[j] >> 4];
+		s[uuid_at[j] + 1] = hex[b[j] & 15];
 	}
+	s[8] = s[13] = s[18] = s[23] = '-';
 	s[UUID_LEN] = '\0';
+}
+
+/* A reference's length field that says "a UUID, as its 16 bytes". */
+#define ID_PACKED 0xffffffu
+
+/* s (UUID_LEN bytes) as the 16 bytes of a lowercase UUID into b; 0 when
+ * it is not one (b is then garbage).  The digits are read without a test
+ * each ((c & 15) + 9 * (c >> 6) is a lowercase hex digit's value) and the
+ * bytes written out again are compared with s: every id of a million-row
+ * frame goes through here. */
+static int uuid_pack(const char *s, unsigned char *b)
+{
+	char back[UUID_LEN + 1];
+
+	for (int j = 0; j < 16; j++) {
+		unsigned hi = (unsigned char)s[uuid_at[j]], lo = (unsigned char)s[uuid_at[j] + 1];
+
+		b[j] = (unsigned char)(((hi & 15) + 9 * (hi >> 6)) << 4 | (((lo & 15) + 9 * (lo >> 6)) & 15));
+	}
+	uuid_text(b, back);
+	return !memcmp(back, s, UUID_LEN);
 }
 
 const char *frame_id(const struct frame *f, size_t i, char buf[FRAME_ID_BUF], size_t *n)
 {
+	uint64_t ref;
+
 	if (!f->id) {
 		*n = f->id_fixed;
 		if (f->id_uuid) {
@@ -110,17 +102,34 @@ const char *frame_id(const struct frame *f, size_t i, char buf[FRAME_ID_BUF], si
 		}
 		return f->id_text + i * f->id_fixed;
 	}
-	*n = (size_t)(f->id[i] & 0xffffff);
-	return f->id_text + (f->id[i] >> 24);
+	ref = f->id[i];
+	if ((ref & 0xffffff) == ID_PACKED) {
+		uuid_text((const unsigned char *)f->id_text + (ref >> 24), buf);
+		*n = UUID_LEN;
+		return buf;
+	}
+	*n = (size_t)(ref & 0xffffff);
+	return f->id_text + (ref >> 24);
 }
 
+/* A lowercase UUID (as most tools write ids) is kept as its 16 bytes
+ * from the start: the text would be more than twice that while the
+ * frame loads. */
 int frame_set_id(struct frame *f, size_t i, const char *s, size_t n)
 {
-	if (n >= 1u << 24 || sl_grow(&f->id_text, &f->id_cap, f->id_len + n + 1, 1))
+	int packed;
+	size_t w;
+
+	/* room for either form; the UUID's bytes are written before it is
+	 * known to be one */
+	if (n >= ID_PACKED || sl_grow(&f->id_text, &f->id_cap, f->id_len + n + 17, 1))
 		return SL_ENOMEM;
-	memcpy(f->id_text + f->id_len, s, n);
-	f->id[i] = (uint64_t)f->id_len << 24 | n;
-	f->id_len += n;
+	packed = n == UUID_LEN && uuid_pack(s, (unsigned char *)f->id_text + f->id_len);
+	w = packed ? 16 : n;
+	if (!packed)
+		memcpy(f->id_text + f->id_len, s, n);
+	f->id[i] = (uint64_t)f->id_len << 24 | (packed ? ID_PACKED : n);
+	f->id_len += w;
 	return SL_OK;
 }
 
@@ -164,7 +173,7 @@ int frame_append(struct frame *f, size_t *cap, size_t *row)
 	f->rb_flag[i] = -1;
 	f->wanted[i] = 1;
 	f->start[i] = f->end[i] = f->dur[i] = f->commit[i] = FRAME_NULL;
-	f->target[i] = f->deployed[i] = f->healthy[i] = f->failed[i] = FRAME_NULL;
+	f->target[i] = f->deployed[i] = f->healthy[i] = f->failed[i] = FRAME_NULL_COUNT;
 	f->latency[i] = f->error_rate[i] = f->cpu[i] = f->memory[i] = NAN;
 	f->artifact_bytes[i] = 0;
 	f->validations[i] = f->val_passed[i] = f->val_failed[i] = f->val_skipped[i] = 0;
@@ -190,6 +199,21 @@ static uint32_t code_of(struct sl_dict *d, struct code_map *x, const struct sl_b
 static int64_t int_of(const struct sl_batch *b, int c, size_t r)
 {
 	return sl_batch_is_null(b, c, r) ? FRAME_NULL : b->cols[c].v.i64[r];
+}
+
+/* An instance count: null beyond 32 bits (counted). */
+static int32_t count_of(struct frame *f, const struct sl_batch *b, int c, size_t r)
+{
+	int64_t v;
+
+	if (sl_batch_is_null(b, c, r))
+		return FRAME_NULL_COUNT;
+	v = b->cols[c].v.i64[r];
+	if (v <= INT32_MIN || v > INT32_MAX) {
+		f->counts_unread++;
+		return FRAME_NULL_COUNT;
+	}
+	return (int32_t)v;
 }
 
 static double real_of(const struct sl_batch *b, int c, size_t r)
@@ -243,10 +267,10 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 	f->end[i] = int_of(b, col[C_END], r);
 	f->dur[i] = int_of(b, col[C_DUR], r);
 	f->commit[i] = int_of(b, col[C_COMMIT], r);
-	f->target[i] = int_of(b, col[C_TARGET], r);
-	f->deployed[i] = int_of(b, col[C_DEPLOYED], r);
-	f->healthy[i] = int_of(b, col[C_HEALTHY], r);
-	f->failed[i] = int_of(b, col[C_FAILED], r);
+	f->target[i] = count_of(f, b, col[C_TARGET], r);
+	f->deployed[i] = count_of(f, b, col[C_DEPLOYED], r);
+	f->healthy[i] = count_of(f, b, col[C_HEALTHY], r);
+	f->failed[i] = count_of(f, b, col[C_FAILED], r);
 	f->latency[i] = real_of(b, col[C_LAT], r);
 	f->error_rate[i] = real_of(b, col[C_ERR], r);
 	f->cpu[i] = real_of(b, col[C_CPU], r);
@@ -504,36 +528,30 @@ int frame_group_durations(const struct frame *f, enum rank_rule rule, uint32_t *
 
 /* Ids of one length (UUIDs, as most tools write them) laid out again in
  * frame order, so that row i's is at i times that length and the 8-byte
- * reference a row goes; lowercase UUIDs as their 16 bytes (the text is
- * written out again when asked for).  Other ids keep their references. */
+ * reference a row goes; UUIDs as their 16 bytes (the text is written out
+ * again when asked for).  Other ids keep their references. */
 static int fixed_ids(struct frame *f)
 {
 	size_t len = f->n ? (size_t)(f->id[0] & 0xffffff) : 0, w;
-	int uuid = len == UUID_LEN;
+	int uuid = len == ID_PACKED;
 	char *text;
 
 	if (!len)
 		return SL_OK;
-	for (size_t i = 0; i < f->n; i++) {
+	for (size_t i = 0; i < f->n; i++)
 		if ((f->id[i] & 0xffffff) != len)
 			return SL_OK;
-		if (uuid && !is_uuid(f->id_text + (f->id[i] >> 24)))
-			uuid = 0;
-	}
 	w = uuid ? 16 : len;
 	if (!(text = malloc(f->n * w)))
 		return SL_ENOMEM;
 	for (size_t i = 0; i < f->n; i++)
-		if (uuid)
-			uuid_pack(f->id_text + (f->id[i] >> 24), (unsigned char *)text + i * w);
-		else
-			memcpy(text + i * w, f->id_text + (f->id[i] >> 24), len);
+		memcpy(text + i * w, f->id_text + (f->id[i] >> 24), w);
 	free(f->id_text);
 	free(f->id);
 	f->id = NULL;
 	f->id_text = text;
 	f->id_len = f->id_cap = f->n * w;
-	f->id_fixed = len;
+	f->id_fixed = uuid ? UUID_LEN : len;
 	f->id_uuid = uuid;
 	return SL_OK;
 }

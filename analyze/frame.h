@@ -39,6 +39,7 @@
 
 #define FRAME_NONE UINT32_MAX /* a string code: null */
 #define FRAME_NULL INT64_MIN  /* an integer or time: null */
+#define FRAME_NULL_COUNT INT32_MIN /* an instance count: null */
 
 struct frame {
 	size_t n;
@@ -47,7 +48,7 @@ struct frame {
 	uint32_t *agent, *env, *strategy, *version, *target_group, *reason;
 	/* deployment ids: all distinct, so kept as text, not interned;
 	 * frame_id() reads them */
-	uint64_t *id;  /* offset into id_text << 24 | length; NULL when id_fixed */
+	uint64_t *id;  /* offset into id_text << 24 | length (0xffffff: a UUID as 16 bytes); NULL when id_fixed */
 	char *id_text;
 	size_t id_len, id_cap;
 	size_t id_fixed; /* all ids of this length: row i's at i * id_fixed */
@@ -57,7 +58,9 @@ struct frame {
 	uint8_t *wanted; /* 1 when the row passes --agent and --env */
 	/* times (epoch ms) and integers; FRAME_NULL when null */
 	int64_t *start, *end, *dur, *commit;
-	int64_t *target, *deployed, *healthy, *failed;
+	/* instance counts; FRAME_NULL_COUNT when null, or when beyond 32 bits
+	 * (counted in counts_unread: no fleet has two billion instances) */
+	int32_t *target, *deployed, *healthy, *failed;
 	/* changes measured after the rollout; NaN when null */
 	double *latency, *error_rate, *cpu, *memory;
 	/* joined */
@@ -67,6 +70,7 @@ struct frame {
 	uint8_t *incident;       /* named by an incident */
 	int64_t *recovery;       /* see frame_recovery() */
 	uint64_t files;          /* deployment row groups read */
+	uint64_t counts_unread;  /* instance counts beyond 32 bits, read as null */
 };
 
 /* Loads the window of p: one scan of the deployments and one of each
@@ -152,6 +156,15 @@ static inline int frame_num(const int64_t *col, size_t i, double *v)
 	if (col[i] == FRAME_NULL)
 		return 0;
 	*v = (double)col[i];
+	return 1;
+}
+
+/* An instance count as a double: 1 and *v set, 0 when null. */
+static inline int frame_count(const int32_t *col, size_t i, double *v)
+{
+	if (col[i] == FRAME_NULL_COUNT)
+		return 0;
+	*v = col[i];
 	return 1;
 }
 

@@ -44,8 +44,8 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 			continue;
 		/* success: healthy / target, clamped; without a target, whether
 		 * it completed */
-		if (frame_num(f->target, i, &target) && target > 0 &&
-		    frame_num(f->healthy, i, &healthy))
+		if (frame_count(f->target, i, &target) && target > 0 &&
+		    frame_count(f->healthy, i, &healthy))
 			success = clamp01(healthy / target);
 		else
 			success = frame_completed(f, i);

@@ -62,8 +62,8 @@ static inline struct hist_row hist_get(const struct history *h, size_t k)
 	w.has_dur = (uint8_t)frame_duration(f, i, &w.dur);
 	if (!w.has_dur)
 		w.dur = 0;
-	w.target = f->target[i] == FRAME_NULL ? -1 : f->target[i];
-	w.deployed = f->deployed[i] == FRAME_NULL ? -1 : f->deployed[i];
+	w.target = f->target[i] == FRAME_NULL_COUNT ? -1 : f->target[i];
+	w.deployed = f->deployed[i] == FRAME_NULL_COUNT ? -1 : f->deployed[i];
 	w.artifact_bytes = f->artifact_bytes[i];
 	w.validations = f->validations[i];
 	w.finished = (uint8_t)frame_finished(f, i);

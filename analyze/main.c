@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -167,6 +169,28 @@ static int check_print(const char *name, const char *only)
 	return 0;
 }
 
+/* Seconds on the monotonic clock, for -v. */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* -v: one step's wall time on stderr, from t0, and the process's peak
+ * memory so far (one line, one write, so the workers' lines do not mix). */
+static void said(const struct analyze_params *p, const char *what, double t0)
+{
+	struct rusage ru;
+
+	if (!p->verbose)
+		return;
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr, "shiplog-analyze: %-32s %7.2f s, peak so far %.0f MB\n", what,
+		now_s() - t0, (double)ru.ru_maxrss / 1024);
+}
+
 static void print_no_table(const struct sl_analysis *a, const char *name)
 {
 	fprintf(stderr, "shiplog-analyze: error: no table '%s' (tables:", name);
@@ -286,12 +310,20 @@ static void *worker(void *arg)
 		t->state = T_RUNNING;
 		pthread_mutex_unlock(&s->mu);
 		sl_err_clear(&t->err);
+		double t0 = now_s();
 		/* one that reads the tables before it runs on the analysis
 		 * itself: they are all merged, and none after it can merge
 		 * before it is done */
 		t->rc = t->an->reads_before ? SL_OK : sl_analysis_part(s->a, &t->part, &t->err);
 		if (!t->rc)
 			t->rc = t->an->run(s->p, s->st, s->f, t->part ? t->part : s->a, &t->err);
+		{
+			char what[64];
+
+			snprintf(what, sizeof(what), "%s (%s)", t->an->name,
+				 sl_tdef(t->an->tables[0])->name);
+			said(s->p, what, t0);
+		}
 		pthread_mutex_lock(&s->mu);
 		t->state = T_DONE;
 		if (t->rc)
@@ -367,9 +399,12 @@ static void *prep_main(void *arg)
 {
 	struct prep *pr = arg;
 
+	double t0 = now_s();
+
 	sl_err_clear(&pr->err);
 	if ((pr->rc = success_run(pr->p, pr->st, pr->a, &pr->sc, &pr->err)))
 		return NULL;
+	said(pr->p, "success", t0);
 	if (add_meta(pr->a, pr->p, &pr->sc)) {
 		pr->rc = sl_err_set(&pr->err, SL_ENOMEM, NULL, 0, NULL);
 		return NULL;
@@ -390,6 +425,7 @@ int main(int argc, char **argv)
 	struct sl_errctx err;
 	pthread_t th;
 	int need_frame = 0, prep_thread, rc, status = 1;
+	double start = now_s(), t0;
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
 		return rc;
@@ -428,13 +464,20 @@ int main(int argc, char **argv)
 	if (!prep_thread)
 		prep_main(&pr);
 	sl_err_clear(&err);
+	t0 = now_s();
 	rc = need_frame ? frame_load(&p, st, &f, &err) : SL_OK;
+	if (need_frame)
+		said(&p, "frame", t0);
 	if (prep_thread)
 		pthread_join(th, NULL);
 	if (pr.rc || rc) {
 		report(pr.rc ? &pr.err : &err);
 		goto out;
 	}
+	if (f.counts_unread)
+		fprintf(stderr, "shiplog-analyze: warning: %llu instance count%s beyond 2^31 read "
+			"as unknown\n", (unsigned long long)f.counts_unread,
+			f.counts_unread == 1 ? "" : "s");
 	malloc_trim(0); /* the load's buffers, freed in the middle of the heap */
 	if ((rc = run_analyses(&p, st, &f, a, &err))) {
 		report(&err);
@@ -463,6 +506,7 @@ int main(int argc, char **argv)
 		report(&err);
 		goto out;
 	}
+	said(&p, "in all", start);
 	status = 0;
 out:
 	frame_release(&f);

@@ -85,6 +85,13 @@ static int pipe_idx(struct runs *R, uint32_t pipe, uint32_t *idx)
 	return SL_OK;
 }
 
+/* A run another row of its key replaced (the ingest flags it: a later
+ * attempt, or the same run further on); kept in the store, never counted. */
+static int superseded(const struct sl_batch *b, int c, size_t r)
+{
+	return c >= 0 && !sl_batch_is_null(b, c, r) && b->cols[c].v.u8[r];
+}
+
 /* Room for one more pipeline run in every column (and x_end). */
 static int grow_x(struct runs *R, int64_t **x_end)
 {
@@ -113,10 +120,10 @@ static int grow_x(struct runs *R, int64_t **x_end)
 static int scan_execs(const struct analyze_params *p, const struct sl_store *st, struct runs *R,
 		      int64_t **x_end, struct sl_errctx *err)
 {
-	enum { C_PIPE, C_EXEC, C_TRIGGER, C_START, C_END, C_DUR, C_STATUS, NCOL };
+	enum { C_PIPE, C_EXEC, C_TRIGGER, C_START, C_END, C_DUR, C_STATUS, C_SUPERSEDED, NCOL };
 	static const char *const cn[NCOL] = {"pipeline_id", "execution_number", "trigger_type",
 					     "start_time",  "end_time",		"duration_ms",
-					     "status"};
+					     "status",	    "superseded"};
 	struct code_map mp = {0}, mt = {0}, ms = {0};
 	int col[NCOL], rc;
 	struct sl_scan *sc;
@@ -132,7 +139,8 @@ static int scan_execs(const struct analyze_params *p, const struct sl_store *st,
 			int64_t end, dur;
 			int has_end, has_dur;
 
-			if (!sl_scan_in_window(sc, b, r) || sl_batch_is_null(b, col[C_PIPE], r))
+			if (!sl_scan_in_window(sc, b, r) || sl_batch_is_null(b, col[C_PIPE], r) ||
+			    superseded(b, col[C_SUPERSEDED], r))
 				continue;
 			if (i == R->xcap && grow_x(R, x_end))
 				goto nomem;
@@ -173,9 +181,9 @@ out:
 static int scan_stage_shapes(const struct analyze_params *p, const struct sl_store *st,
 			     struct runs *R, struct sl_errctx *err)
 {
-	enum { C_PIPE, C_EXEC, C_STAGE, C_DEPS, NCOL };
+	enum { C_PIPE, C_EXEC, C_STAGE, C_DEPS, C_SUPERSEDED, NCOL };
 	static const char *const cn[NCOL] = {"pipeline_id", "execution_number", "stage_id",
-					     "depends_on"};
+					     "depends_on", "superseded"};
 	struct code_map mp = {0}, ms = {0}, md = {0};
 	int col[NCOL], rc;
 	struct sl_scan *sc;
@@ -194,7 +202,7 @@ static int scan_stage_shapes(const struct analyze_params *p, const struct sl_sto
 			int added;
 
 			if (!sl_scan_in_window(sc, b, r) || sl_batch_is_null(b, col[C_PIPE], r) ||
-			    sl_batch_is_null(b, col[C_STAGE], r))
+			    sl_batch_is_null(b, col[C_STAGE], r) || superseded(b, col[C_SUPERSEDED], r))
 				continue;
 			if (code_of(R, &mp, b, col[C_PIPE], r, &pipe) ||
 			    code_of(R, &ms, b, col[C_STAGE], r, &stage) ||
@@ -556,11 +564,11 @@ int runs_stream(const struct analyze_params *p, const struct sl_store *st, struc
 		const struct runs_sink *sink, struct sl_errctx *err)
 {
 	enum { C_PIPE, C_EXEC, C_STAGE, C_DEPS, C_TIMEOUT, C_ATTEMPT, C_STATUS, C_START, C_END,
-	       C_DUR, NCOL };
+	       C_DUR, C_SUPERSEDED, NCOL };
 	static const char *const cn[NCOL] = {"pipeline_id", "execution_number", "stage_id",
 					     "depends_on",  "timeout_s",	"attempt",
 					     "status",	    "start_time",	"end_time",
-					     "duration_ms"};
+					     "duration_ms", "superseded"};
 	struct code_map mp = {0}, ms = {0}, md = {0}, mst = {0};
 	struct pool P = {0};
 	int col[NCOL], rc;
@@ -581,7 +589,7 @@ int runs_stream(const struct analyze_params *p, const struct sl_store *st, struc
 			struct runs_pipe *pp;
 
 			if (!sl_scan_in_window(sc, b, r) || sl_batch_is_null(b, col[C_PIPE], r) ||
-			    sl_batch_is_null(b, col[C_STAGE], r))
+			    sl_batch_is_null(b, col[C_STAGE], r) || superseded(b, col[C_SUPERSEDED], r))
 				continue;
 			memset(&w, 0, sizeof(w));
 			if (code_of(R, &mp, b, col[C_PIPE], r, &w.pipe) ||

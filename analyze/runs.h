@@ -5,8 +5,10 @@
  * The pipeline runs of the window that name a pipeline are columns in one
  * order: pipeline (byte order of its name), execution number, then every
  * other field, so the order does not depend on how the rows were stored.
- * Of the rows of one execution the first in that order is its row
- * (x_first); the others are repeats.  x_end is not kept: after the sort,
+ * Rows the ingest flagged superseded (an earlier attempt of a run, or an
+ * earlier state of the same run or stage attempt) are not read.  Of the
+ * rows of one execution left the first in that order is its row
+ * (x_first); the others are repeats (a store written before the flag).  x_end is not kept: after the sort,
  * nothing reads it.
  *
  * The stage runs (there are seven times as many) are not held whole.

@@ -13,6 +13,7 @@
 
 static const char usage[] =
 	"usage: shiplog-ingest --store DIR [options] [FILE...]\n"
+	"       shiplog-ingest --store DIR --merge SHARD...\n"
 	"\n"
 	"Reads CI and deployment logs (CSV with a header row, or JSON Lines; plain\n"
 	"or gzip-compressed) into the columnar store DIR.  No FILE, or '-', reads\n"
@@ -49,6 +50,9 @@ static const char usage[] =
 	"                         that starts with = + - @ gets a leading apostrophe,\n"
 	"                         control characters become U+FFFD)\n"
 	"      --verify           check every partition file's checksums, then exit\n"
+	"      --merge            the arguments are stores (shards ingested apart, on\n"
+	"                         other machines): their rows go into DIR in one run\n"
+	"                         under the rules of one ingest (docs/SCALING.md)\n"
 	"  -q, --quiet            no progress line and no summary\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          the version\n"
@@ -71,6 +75,7 @@ static const struct option opts[] = {
 	{"dump", required_argument, NULL, 'D'},
 	{"csv", required_argument, NULL, 'Y'},
 	{"verify", no_argument, NULL, 'C'},
+	{"merge", no_argument, NULL, 'G'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -223,6 +228,9 @@ int cli_parse(int argc, char **argv, struct ingest_params *p)
 		case 'R':
 			p->reprocess = 1;
 			break;
+		case 'G':
+			p->merge = 1;
+			break;
 		case 'E':
 			deploy_re = optarg;
 			break;
@@ -346,6 +354,12 @@ int cli_parse(int argc, char **argv, struct ingest_params *p)
 		}
 		p->rules.compiled = 1;
 	}
+	if (p->merge && (p->dump || p->verify || p->map_path || p->format != FMT_AUTO ||
+			 p->kind != SL_KIND_NONE))
+		return misuse("%s", "--merge reads stores: no --kind, --format, --map, --dump "
+			      "or --verify");
+	if (p->merge && optind == argc)
+		return misuse("%s", "--merge wants the shard stores to merge");
 	if ((p->dump || p->verify) && optind < argc)
 		return misuse("%s", "--dump and --verify take no input files");
 	p->files = argv + optind;

@@ -27,6 +27,7 @@ struct ingest_params {
 	const char *dump;    /* --dump KIND[:DAY] */
 	unsigned csv_flags;  /* --csv: 0 exact (default), SL_CSV_NEUTRALISE */
 	int verify;          /* --verify */
+	int merge;           /* --merge: the arguments are shard stores */
 	char **files;
 	int nfiles;
 };

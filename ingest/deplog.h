@@ -19,6 +19,11 @@
 #define DR_UPD 1u    /* upd holds the row's updated_at */
 #define DR_NULL 2u   /* a null updated_at was among the key's rows of its run */
 #define DR_STORED 4u /* a row of the store: where is its day */
+#define DR_RANK 8u   /* a run's row: upd is its rank, DR_TIE() its tie-break */
+/* The tie-break of ranked rows of equal upd: a hash of the whole row in
+ * the flags' upper 24 bits (the record stays 32 bytes). */
+#define DR_TIE(flags) ((flags) >> 8)
+#define DR_TIE_SHIFT 8
 
 struct deprec {
 	uint64_t h;     /* hash of the deployment_id */

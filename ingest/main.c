@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "mapply.h"
 #include "dump.h"
+#include "merge.h"
 #include "partset.h"
 #include "rejects.h"
 #include "rowmap.h"
@@ -330,14 +331,72 @@ out:
 	return rc;
 }
 
+/* --merge: every row of the shard store at dir into this run's
+ * partitions (merge.h).  A shard whose inputs the store has all (merged
+ * before) is skipped; one it has some of (the shard grew since) would
+ * bring those rows twice, so it is refused unless --reprocess rebuilds
+ * what it touches. */
+static int merge_shard(struct run *r, const char *dir, struct sl_errctx *err)
+{
+	struct sl_store *shard;
+	size_t m, known = 0;
+	uint64_t rows = 0;
+	int rc;
+
+	if ((rc = sl_store_open(&shard, dir, 0, SL_LOCK_SHARED, r->p->wait_lock, err)))
+		return rc;
+	m = sl_store_manifest_count(shard);
+	for (size_t i = 0; i < m; i++)
+		known += sl_store_manifest_find(r->st, sl_store_manifest_get(shard, i)->digest) != NULL;
+	if (!r->p->reprocess && m && known == m) {
+		if (!r->p->quiet)
+			fprintf(stderr, "shiplog-ingest: '%s': every input of this shard is in the "
+				"store already (merged before), skipped\n", dir);
+		r->skipped++;
+		goto out;
+	}
+	if (!r->p->reprocess && known) {
+		rc = sl_err_set(err, SL_EINVAL, dir, 0,
+				"%zu of the shard's %zu inputs are in the store already (merged "
+				"before it grew?): merge into a new store, or again with "
+				"--reprocess", known, m);
+		goto out;
+	}
+	if (!(rc = merge_rows(r->ps, shard, &rows, err)))
+		rc = merge_manifest(r->st, shard, err);
+	if (rc && !err->path[0])
+		snprintf(err->path, sizeof(err->path), "%s", dir);
+	r->files++;
+	r->rows_read += rows;
+	r->accepted += rows;
+out:
+	sl_store_close(shard);
+	return rc;
+}
+
 /* Inputs are checked before any work, so a typo costs nothing. */
 static int check_inputs(const struct ingest_params *p)
 {
 	int stdin_seen = 0;
 
 	for (int i = 0; i < p->nfiles; i++) {
-		struct stat sb;
+		struct stat sb, ss;
 
+		if (p->merge) {
+			if (stat(p->files[i], &sb)) {
+				errorf("'%s': %s", p->files[i], strerror(errno));
+				return 1;
+			}
+			if (!S_ISDIR(sb.st_mode)) {
+				errorf("'%s': not a store directory", p->files[i]);
+				return 1;
+			}
+			if (!stat(p->store, &ss) && ss.st_dev == sb.st_dev && ss.st_ino == sb.st_ino) {
+				errorf("'%s': is the store merged into", p->files[i]);
+				return 1;
+			}
+			continue;
+		}
 		if (!strcmp(p->files[i], "-")) {
 			if (stdin_seen++) {
 				errorf("standard input ('-') given twice");
@@ -360,12 +419,22 @@ static int check_inputs(const struct ingest_params *p)
 static void summary(const struct run *r, const struct partset_stats *ps, double secs,
 		    const double phase[3], const char *rejects_path)
 {
+	/* a warning even with -q: rows were not what they claimed to be */
+	if (ps->collisions)
+		fprintf(stderr,
+			"shiplog-ingest: warning: %llu collision%s: ended runs under the same "
+			"pipeline_id and execution_number (stage runs: stage_id and attempt too) "
+			"that differ in their start, name or trigger; one is kept, the others "
+			"are flagged superseded (docs/INGEST.md)\n",
+			(unsigned long long)ps->collisions, ps->collisions == 1 ? "" : "s");
 	if (r->p->quiet)
 		return;
 	fprintf(stderr,
-		"shiplog-ingest: %d file%s ingested, %d skipped; %llu rows read: %llu accepted "
+		"shiplog-ingest: %d %s, %d skipped; %llu rows read: %llu accepted "
 		"(%llu superseded), %llu rejected\n",
-		r->files, r->files == 1 ? "" : "s", r->skipped,
+		r->files, r->p->merge ? (r->files == 1 ? "shard merged" : "shards merged")
+				      : (r->files == 1 ? "file ingested" : "files ingested"),
+		r->skipped,
 		(unsigned long long)r->rows_read, (unsigned long long)r->accepted,
 		(unsigned long long)ps->superseded, (unsigned long long)r->rejected);
 	if (ps->undated)
@@ -377,12 +446,19 @@ static void summary(const struct run *r, const struct partset_stats *ps, double 
 			(unsigned long long)r->utf8);
 	if (rejects_path[0])
 		fprintf(stderr, "shiplog-ingest: rejected rows are in '%s'\n", rejects_path);
-	fprintf(stderr,
-		"shiplog-ingest: time: %.2f s (read %.2f, partitions %.2f, commit %.2f), "
-		"%.1f MB read (%.1f MB decompressed), %.0f rows/s, %.1f MB/s\n",
-		secs, phase[0], phase[1], phase[2], (double)r->raw_bytes / 1e6,
-		(double)r->bytes / 1e6, secs > 0 ? (double)r->rows_read / secs : 0.0,
-		secs > 0 ? (double)r->bytes / 1e6 / secs : 0.0);
+	if (r->p->merge) /* no bytes: rows come typed from the shards */
+		fprintf(stderr,
+			"shiplog-ingest: time: %.2f s (read %.2f, partitions %.2f, commit %.2f), "
+			"%.0f rows/s\n",
+			secs, phase[0], phase[1], phase[2],
+			secs > 0 ? (double)r->rows_read / secs : 0.0);
+	else
+		fprintf(stderr,
+			"shiplog-ingest: time: %.2f s (read %.2f, partitions %.2f, commit %.2f), "
+			"%.1f MB read (%.1f MB decompressed), %.0f rows/s, %.1f MB/s\n",
+			secs, phase[0], phase[1], phase[2], (double)r->raw_bytes / 1e6,
+			(double)r->bytes / 1e6, secs > 0 ? (double)r->rows_read / secs : 0.0,
+			secs > 0 ? (double)r->bytes / 1e6 / secs : 0.0);
 }
 
 static void raise_fd_limit(void)
@@ -480,7 +556,8 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < p.nfiles; i++) {
 		sl_err_clear(&err);
-		if ((rc = ingest_one(&r, p.files[i], &err))) {
+		if ((rc = p.merge ? merge_shard(&r, p.files[i], &err)
+				  : ingest_one(&r, p.files[i], &err))) {
 			report(&err, r.path);
 			errorf("nothing was ingested; the store is unchanged");
 			goto out;

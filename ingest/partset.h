@@ -4,9 +4,11 @@
  * and, when the run's memory budget is reached, the largest buffers are
  * spilled as row groups to the partition's temporary file, so memory stays
  * bounded however large the input.  partset_finish() then
- *   1. resolves deployment status updates: the same deployment_id again
- *      supersedes the earlier row (latest updated_at, else the later row),
- *      within the run and against the rows already in the store;
+ *   1. resolves status updates: the same deployment_id again supersedes
+ *      the earlier row (latest updated_at, else the later row), and so
+ *      does the same pipeline run (the latest attempt, then the furthest
+ *      progress) or stage run attempt, within the run and against the
+ *      rows already in the store; superseded runs stay, flagged;
  *   2. gives artifacts and gate results (which have no time of their own)
  *      the day of their deployment / pipeline run, or the undated partition;
  *   3. writes each partition (new rows, then the old file's rows unless
@@ -34,7 +36,9 @@ struct partset;
 struct part;
 
 struct partset_stats {
-	uint64_t superseded;   /* rows that lost to a later status update */
+	uint64_t superseded;   /* rows that lost to a later status update or attempt */
+	uint64_t collisions;   /* runs that met another ended run of their key and
+				* attempt named apart (ps_update.c) */
 	uint64_t undated;      /* child rows whose parent is unknown */
 	uint64_t partitions;   /* partition files written or removed */
 	uint64_t rows_written; /* rows in the written partition files */

@@ -1,6 +1,5 @@
 #include "sl_rowfmt.h"
 
-#include <csv.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +17,49 @@ void sl_fmt_double(double v, char *buf, size_t n)
 	}
 }
 
+/* A field needs quotes when it holds one of , " LF CR. */
+static int needs_quotes(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ',' && (c == ',' || c == '"' || c == '\n' || c == '\r'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Called with out locked (the row functions hold it). */
 static void put_str(FILE *out, const char *s, size_t n)
 {
 	/* quote only when needed, so simple values stay readable */
-	if (n && !memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
-	    !memchr(s, '\r', n))
-		fwrite(s, 1, n, out);
-	else if (n)
-		csv_fwrite(out, s, n);
+	if (!n)
+		return;
+	if (!needs_quotes(s, n)) {
+		fwrite_unlocked(s, 1, n, out);
+		return;
+	}
+	fputc_unlocked('"', out);
+	for (const char *q; (q = memchr(s, '"', n)); n -= (size_t)(q - s) + 1, s = q + 1) {
+		fwrite_unlocked(s, 1, (size_t)(q - s) + 1, out);
+		fputc_unlocked('"', out); /* a quote is written twice */
+	}
+	fwrite_unlocked(s, 1, n, out);
+	fputc_unlocked('"', out);
+}
+
+/* An integer in decimal, without printf's parsing of a format. */
+static void put_i64(FILE *out, int64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), out);
 }
 
 /* The spreadsheet rule lives in sl_result.c and wants a C string: the
@@ -62,11 +96,14 @@ void sl_rowfmt_csv_row_flags(FILE *out, const struct sl_batch *b, size_t r, unsi
 {
 	char buf[64];
 
+	/* one lock a row, not one a character: --dump and --merge write
+	 * millions of rows */
+	flockfile(out);
 	for (int c = 0; c < b->ncols; c++) {
 		const struct sl_col *col = &b->cols[c];
 
 		if (c)
-			fputc(',', out);
+			fputc_unlocked(',', out);
 		if (sl_batch_is_null(b, c, r))
 			continue;
 		switch (col->type) {
@@ -81,22 +118,23 @@ void sl_rowfmt_csv_row_flags(FILE *out, const struct sl_batch *b, size_t r, unsi
 			break;
 		}
 		case SL_I64:
-			fprintf(out, "%lld", (long long)col->v.i64[r]);
+			put_i64(out, col->v.i64[r]);
 			break;
 		case SL_F64:
 			sl_fmt_double(col->v.f64[r], buf, sizeof(buf));
-			fputs(buf, out);
+			fputs_unlocked(buf, out);
 			break;
 		case SL_BOOL:
-			fputs(col->v.u8[r] ? "true" : "false", out);
+			fputs_unlocked(col->v.u8[r] ? "true" : "false", out);
 			break;
 		case SL_TIME:
 			sl_format_time(col->v.i64[r], buf);
-			fputs(buf, out);
+			fputs_unlocked(buf, out);
 			break;
 		}
 	}
-	fputc('\n', out);
+	fputc_unlocked('\n', out);
+	funlockfile(out);
 }
 
 json_t *sl_rowfmt_json(const struct sl_batch *b, size_t r)

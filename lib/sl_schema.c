@@ -91,6 +91,8 @@ static const struct sl_column pipeline_runs_cols[] = {
 	{"duration_ms", SL_I64, 0},
 	{"status", SL_STR, R},
 	{"agent_ids", SL_STR, 0},
+	{"attempt", SL_I64, 0},
+	{"superseded", SL_BOOL, 0},
 	{"metadata", SL_STR, 0},
 };
 
@@ -109,6 +111,8 @@ static const struct sl_column stage_runs_cols[] = {
 	{"start_time", SL_TIME, R | D},
 	{"end_time", SL_TIME, 0},
 	{"duration_ms", SL_I64, 0},
+	{"source_id", SL_STR, 0},
+	{"superseded", SL_BOOL, 0},
 	{"metadata", SL_STR, 0},
 };
 
@@ -183,8 +187,8 @@ static const struct sl_kind_def kinds[SL_KIND_COUNT] = {
 	{KIND("artifacts", artifacts_cols), -1, 11, SL_KIND_DEPLOYMENTS, 1,
 	 {"deployment_id"}, {"deployment_id"}},
 	{KIND("validations", validations_cols), 5, 10, SL_KIND_NONE, 0, {0}, {0}},
-	{KIND("pipeline_runs", pipeline_runs_cols), 5, 10, SL_KIND_NONE, 0, {0}, {0}},
-	{KIND("stage_runs", stage_runs_cols), 11, 14, SL_KIND_NONE, 0, {0}, {0}},
+	{KIND("pipeline_runs", pipeline_runs_cols), 5, 12, SL_KIND_NONE, 0, {0}, {0}},
+	{KIND("stage_runs", stage_runs_cols), 11, 16, SL_KIND_NONE, 0, {0}, {0}},
 	{KIND("gate_results", gate_results_cols), -1, 10, SL_KIND_PIPELINE_RUNS, 2,
 	 {"pipeline_id", "execution_number"}, {"pipeline_id", "execution_number"}},
 	{KIND("versions", versions_cols), 2, 18, SL_KIND_NONE, 0, {0}, {0}},

@@ -12,23 +12,15 @@
 #include "sl_anread.h"
 #include "sl_result.h"
 
+struct attention;
+
 /* Appends the page to o, reading f one table (or row group) at a time;
+ * at is f's attention list (attention.h), which the page shows first.
  * 0, SL_ENOMEM, or a read error of f (set in err). */
+int html_page(struct out *o, struct sl_anfile *f, const struct report_params *p,
+	      const struct attention *at, struct sl_errctx *err);
+/* The same with the attention list built for it. */
 int html_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
 		struct sl_errctx *err);
-
-/* Shared with the mail summary: the generation time and the window as
- * people read them ("2026-11-01 00:00 UTC", "2026-10-01 – 2026-10-31" or
- * "all data"). */
-void html_window(struct out *o, const struct sl_analysis *a);
-void html_time(struct out *o, const char *iso);
-/* A value with the unit of a dora or scorecard row: "12.5 min", "92.7%",
- * "150 / week". */
-void html_value(struct out *o, double v, const char *unit);
-/* A scorecard target ("< 1800000") in the unit of its value ("< 30.0 min");
- * as it is when it is not an operator and a number. */
-void html_target(struct out *o, const char *target, const char *unit);
-/* A percentage of a share ("92.7%"), "–" for NaN. */
-void html_pct(struct out *o, double v);
 
 #endif

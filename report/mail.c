@@ -4,64 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "attention.h"
 #include "html.h"
 #include "sl_hash.h"
-#include "stream.h"
+#include "text.h"
 #include "sl_value.h"
-
-#define LATEST_ALERTS 10
-
-/* Text from the logs in the plain-text body: controls become spaces, cut
- * at a character boundary. */
-static void text(struct out *o, const char *s, size_t max)
-{
-	size_t n = strlen(s), cut = n;
-
-	if (n > max) {
-		cut = max;
-		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-			cut--;
-	}
-	for (size_t i = 0; i < cut; i++)
-		out_putn(o, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? " " : s + i, 1);
-	if (cut < n)
-		out_puts(o, "...");
-}
-
-/* html_* helpers write HTML; in text only &amp; &lt; &gt; &quot; &#39; can
- * appear, and only from the analysis' own strings: undo them. */
-static void unhtml(struct out *dst, const struct out *src)
-{
-	static const char *const ent[][2] = {
-		{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
-		{"&middot;", "-"},
-	};
-	const char *s = src->b.data ? src->b.data : "";
-
-	while (*s) {
-		size_t k;
-
-		for (k = 0; k < sizeof(ent) / sizeof(ent[0]); k++)
-			if (!strncmp(s, ent[k][0], strlen(ent[k][0]))) {
-				out_puts(dst, ent[k][1]);
-				s += strlen(ent[k][0]);
-				break;
-			}
-		if (k == sizeof(ent) / sizeof(ent[0]))
-			out_putn(dst, s++, 1);
-	}
-	if (src->err)
-		dst->err = src->err;
-}
-
-#define VIA_HTML(o, call)                                                                   \
-	do {                                                                                \
-		struct out tmp_ = {SL_BUF_INIT, 0};                                         \
-		struct out *h_ = &tmp_;                                                     \
-		call;                                                                       \
-		unhtml(o, &tmp_);                                                           \
-		out_release(&tmp_);                                                         \
-	} while (0)
 
 /* Cells of column col (a constant of sl_tables.h: the reader checked the
  * declared table's shape). */
@@ -79,48 +26,67 @@ static const char *str(const struct sl_table *t, int col, size_t r)
 	return s ? s : "";
 }
 
-/* A small table whole (NULL when absent or on an error, then in o->err). */
-static struct sl_table *whole(struct out *o, struct sl_anfile *f, enum sl_tid id,
-			      struct sl_errctx *err)
+/* The attention list as text: what the page's first screen shows. */
+static void mail_attention(struct out *o, const struct attention *at)
 {
-	long i = sl_anfile_find_id(f, id);
-	struct sl_table *t = NULL;
-	int rc;
+	if (at->notice[0]) {
+		out_puts(o, at->notice);
+		out_puts(o, "\n\n");
+	}
+	out_puts(o, "What needs attention\n\n");
+	for (int k = 0; k < ATT_NGROUPS; k++) {
+		const struct att_group *g = &at->g[k];
 
-	if (i >= 0 && !o->err && (rc = sl_anfile_table(f, (size_t)i, &t, err)))
-		o->err = rc;
-	return t;
+		out_puts(o, g->title);
+		out_puts(o, "\n");
+		if (g->none) {
+			out_puts(o, "  ");
+			out_puts(o, g->none);
+			out_puts(o, "\n");
+		}
+		for (size_t i = 0; i < g->n; i++) {
+			out_puts(o, g->items[i].bad ? "  ! " : "  - ");
+			out_puts(o, g->items[i].text);
+			out_puts(o, "\n");
+		}
+		out_puts(o, "\n");
+	}
 }
 
 void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params *p,
-		  struct sl_errctx *err)
+		  const struct attention *at, struct sl_errctx *err)
 {
 	const struct sl_analysis *a = sl_anfile_meta(f);
-	struct sl_table *sum = whole(o, f, SL_T_SUMMARY, err);
-	struct sl_table *dora = whole(o, f, SL_T_DORA, err);
-	struct sl_table *sc = whole(o, f, SL_T_SCORECARD, err);
-	long ai = sl_anfile_find_id(f, SL_T_ALERTS);
+	struct sl_table *sum = NULL;
 	const char *tz = sl_analysis_get_meta_str(a, "tz");
+	long si = sl_anfile_find_id(f, SL_T_SUMMARY);
+	char b[TEXT_MAX];
 	size_t r = (size_t)-1;
-	double deps = NAN, ch;
+	double ch;
+	int rc;
 
-	text(o, p->title, REPORT_MAX_TEXT);
-	out_puts(o, "\n\nWindow:     ");
-	VIA_HTML(o, html_window(h_, a));
+	if (si >= 0 && (rc = sl_anfile_table(f, (size_t)si, &sum, err))) {
+		if (!o->err)
+			o->err = rc;
+		goto out;
+	}
+	text_clean(o, p->title, REPORT_MAX_TEXT);
+	out_puts(o, "\n\nWindow:      ");
+	out_puts(o, at->window);
 	out_puts(o, " (days in ");
-	text(o, tz && tz[0] ? tz : "UTC", 60);
-	out_puts(o, ")\nGenerated:  ");
-	VIA_HTML(o, html_time(h_, sl_analysis_get_meta_str(a, "now")));
-	sl_analysis_get_meta_f64(a, "input_deployments", &deps);
+	text_clean(o, tz && tz[0] ? tz : "UTC", 60);
+	out_puts(o, ")\nGenerated:   ");
+	out_puts(o, text_time(b, sl_analysis_get_meta_str(a, "now")));
 	out_puts(o, "\nDeployments: ");
-	out_num(o, deps, 10);
+	out_num(o, at->deployments, 10);
 	out_puts(o, "\n\n");
+	mail_attention(o, at);
 	for (size_t i = 0; sum && i < sl_table_rows(sum); i++)
 		if (!strcmp(str(sum, SL_SUMMARY_SCOPE, i), "overall"))
 			r = i;
-	if (r != (size_t)-1) {
+	if (r != (size_t)-1 && !at->empty) {
 		out_puts(o, "Success rate:         ");
-		VIA_HTML(o, html_pct(h_, num(sum, SL_SUMMARY_SUCCESS_RATE, r)));
+		out_puts(o, text_pct(b, num(sum, SL_SUMMARY_SUCCESS_RATE, r)));
 		ch = num(sum, SL_SUMMARY_SUCCESS_RATE_CHANGE, r);
 		if (isfinite(ch)) {
 			out_puts(o, ch > 0 ? " (up " : ch < 0 ? " (down " : " (unchanged ");
@@ -130,122 +96,16 @@ void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params
 		out_puts(o, "\nMean deployment time: ");
 		out_duration(o, num(sum, SL_SUMMARY_AVG_DURATION_MS, r));
 		out_puts(o, "\nRollback rate:        ");
-		VIA_HTML(o, html_pct(h_, num(sum, SL_SUMMARY_ROLLBACK_RATE, r)));
+		out_puts(o, text_pct(b, num(sum, SL_SUMMARY_ROLLBACK_RATE, r)));
 		out_puts(o, "\nActive deployments:   ");
 		out_num(o, num(sum, SL_SUMMARY_ACTIVE_DEPLOYMENTS, r), 10);
 		out_puts(o, "\n\n");
-	} else {
+	} else if (r == (size_t)-1) {
 		out_puts(o, "No summary in this analysis.\n\n");
 	}
-	if (dora && sl_table_rows(dora)) {
-		out_puts(o, "DORA (production):\n");
-		for (size_t i = 0; i < sl_table_rows(dora) && i < 16; i++) {
-			out_puts(o, "  ");
-			text(o, str(dora, SL_DORA_METRIC, i), 60);
-			out_puts(o, ": ");
-			VIA_HTML(o, html_value(h_, num(dora, SL_DORA_VALUE, i), str(dora, SL_DORA_UNIT, i)));
-			if (str(dora, SL_DORA_TIER, i)[0]) {
-				out_puts(o, " (");
-				text(o, str(dora, SL_DORA_TIER, i), 20);
-				out_puts(o, ")");
-			}
-			out_puts(o, "\n");
-		}
-		out_puts(o, "\n");
-	}
-	if (sc && sl_table_rows(sc)) {
-		size_t met = 0, missed = 0;
-
-		for (size_t i = 0; i < sl_table_rows(sc); i++) {
-			met += num(sc, SL_SCORECARD_MET, i) == 1;
-			missed += num(sc, SL_SCORECARD_MET, i) == 0;
-		}
-		out_printf(o, "Scorecard: %zu of %zu targets met", met, sl_table_rows(sc));
-		out_puts(o, missed ? "; missed:\n" : ".\n");
-		for (size_t i = 0; i < sl_table_rows(sc) && i < 32; i++)
-			if (num(sc, SL_SCORECARD_MET, i) == 0) {
-				out_puts(o, "  - ");
-				text(o, str(sc, SL_SCORECARD_METRIC, i), 60);
-				out_puts(o, ": ");
-				VIA_HTML(o, html_value(h_, num(sc, SL_SCORECARD_VALUE, i), str(sc, SL_SCORECARD_UNIT, i)));
-				out_puts(o, " (target ");
-				VIA_HTML(o, html_target(h_, str(sc, SL_SCORECARD_TARGET, i), str(sc, SL_SCORECARD_UNIT, i)));
-				out_puts(o, ")\n");
-			}
-		out_puts(o, "\n");
-	}
-	if (ai >= 0) {
-		/* read group by group: the critical ones counted, the latest kept */
-		size_t crit = 0, shown = 0, n = 0, *idx = NULL;
-		const struct sl_table *g, *al;
-		struct giter it;
-		struct pick pk;
-		char buf[32];
-		int rc = SL_OK;
-
-		static const int sev[] = {SL_ALERTS_SEVERITY, -1};
-
-		if ((rc = pick_init(&pk, LATEST_ALERTS, 1)))
-			goto alerts_out;
-		giter_init(&it, f, ai, err);
-		giter_only(&it, sev);
-		while (!rc && (g = giter_next(&it))) {
-			int svc = SL_ALERTS_SEVERITY;
-
-			for (size_t i = 0; !rc && i < sl_table_rows(g); i++) {
-				const char *sv = sl_table_get_str(g, svc, i);
-
-				if (sv && !strcmp(sv, "critical")) {
-					crit++;
-					rc = pick_offer(&pk, it.base + i, 0);
-				}
-			}
-		}
-		giter_done(&it);
-		if (!rc)
-			rc = it.rc;
-		if (!rc)
-			rc = pick_fill(&pk, f, ai, err);
-		if (!rc && pk.t)
-			rc = pick_order(&pk, &idx, &n);
-alerts_out:
-		if (rc && !o->err)
-			o->err = rc;
-		al = pk.t;
-		out_puts(o, "Critical alerts: ");
-		out_num(o, (double)crit, 10);
-		out_puts(o, crit > LATEST_ALERTS ? " (the latest 10)\n" : crit ? "\n" : "\n\n");
-		for (size_t k = 0; k < n && shown < LATEST_ALERTS; k++) {
-			size_t i = idx[k];
-			double st = num(al, SL_ALERTS_START_TIME, i);
-
-			shown++;
-			out_puts(o, "  ");
-			if (isfinite(st)) {
-				sl_format_time((int64_t)st, buf);
-				buf[16] = '\0';
-				buf[10] = ' ';
-				out_puts(o, buf);
-				out_puts(o, "  ");
-			}
-			text(o, str(al, SL_ALERTS_AGENT_ID, i), 60);
-			out_puts(o, " (");
-			text(o, str(al, SL_ALERTS_ENVIRONMENT, i), 30);
-			out_puts(o, ") ");
-			text(o, str(al, SL_ALERTS_TYPE, i), 40);
-			out_puts(o, ": ");
-			text(o, str(al, SL_ALERTS_MESSAGE, i), 120);
-			out_puts(o, "\n");
-		}
-		if (shown)
-			out_puts(o, "\n");
-		free(idx);
-		pick_free(&pk);
-	}
 	out_puts(o, "The full report is attached as HTML; open it in any browser.\n");
+out:
 	sl_table_free(sum);
-	sl_table_free(dora);
-	sl_table_free(sc);
 }
 
 int mail_date(const char *iso, char *buf, size_t cap)
@@ -373,13 +233,28 @@ static void attachment_name(const char *path, char *buf, size_t cap)
 int mail_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
 		const char *html, size_t nhtml, struct sl_errctx *err)
 {
+	struct attention at;
+	int rc = attention_build(&at, f, err);
+
+	if (!rc)
+		rc = mail_message(o, f, p, &at, html, nhtml, err);
+	else if (!o->err)
+		o->err = rc;
+	attention_free(&at);
+	return rc;
+}
+
+int mail_message(struct out *o, struct sl_anfile *f, const struct report_params *p,
+		 const struct attention *at, const char *html, size_t nhtml,
+		 struct sl_errctx *err)
+{
 	const struct sl_analysis *a = sl_anfile_meta(f);
 	struct out body = {SL_BUF_INIT, 0}, subj = {SL_BUF_INIT, 0};
 	const char *domain = strchr(p->mail_from, '@') + 1;
 	char date[64], name[64], boundary[48];
 	uint64_t h;
 
-	mail_summary(&body, f, p, err);
+	mail_summary(&body, f, p, at, err);
 	if (body.err)
 		goto out;
 	h = sl_hash(html, nhtml) ^ (sl_hash(body.b.data, body.b.len) * 0x9e3779b97f4a7c15ULL);
@@ -389,7 +264,9 @@ int mail_render(struct out *o, struct sl_anfile *f, const struct report_params *
 	} else {
 		out_puts(&subj, p->title);
 		out_puts(&subj, ": ");
-		VIA_HTML(&subj, html_window(h_, a));
+		out_puts(&subj, at->window);
+		if (at->empty)
+			out_puts(&subj, " (no deployments)");
 	}
 	if (subj.err) {
 		body.err = subj.err;

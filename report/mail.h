@@ -1,5 +1,7 @@
 /* mail.h - the report as a MIME message for sendmail -t: a plain-text
- * summary (headline numbers, missed targets, critical alerts) and the HTML
+ * summary (the window, what needs attention as on the page's first screen:
+ * missed targets, critical alerts in production by agent, the agents with
+ * the lowest success rate, the DORA tiers; then the headline numbers) and the HTML
  * report attached in base64.
  *
  * Headers are built only from checked values (cli.c refuses CR, LF and
@@ -18,14 +20,20 @@
 #include "sl_anread.h"
 #include "sl_result.h"
 
-/* Appends the message to o; html[0..nhtml) is the report.  0, SL_ENOMEM
- * or a read error of f (set in err). */
+struct attention;
+
+/* Appends the message to o; html[0..nhtml) is the report, at f's
+ * attention list (attention.h).  0, SL_ENOMEM or a read error of f (set
+ * in err). */
+int mail_message(struct out *o, struct sl_anfile *f, const struct report_params *p,
+		 const struct attention *at, const char *html, size_t nhtml,
+		 struct sl_errctx *err);
+/* The same with the attention list built for it. */
 int mail_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
 		const char *html, size_t nhtml, struct sl_errctx *err);
-/* The plain-text summary alone (the message's first part); the alerts are
- * read group by group. */
+/* The plain-text summary alone (the message's first part). */
 void mail_summary(struct out *o, struct sl_anfile *f, const struct report_params *p,
-		  struct sl_errctx *err);
+		  const struct attention *at, struct sl_errctx *err);
 /* RFC 5322 date of an ISO 8601 UTC time ("Sun, 01 Nov 2026 00:00:00 +0000");
  * -1 when iso is not one. */
 int mail_date(const char *iso, char *buf, size_t cap);

@@ -1,6 +1,7 @@
 /* shiplog-report: an analysis file into an HTML report, CSV files and a
  * mail.  main.c wires options (cli.c), the reader (lib/sl_anread.c) and
- * the outputs: html.c (with svg.c), csvout.c, mail.c; each reads the file
+ * the outputs: the page (page.c, tableview.c, sec_*.c, with svg.c), csvout.c,
+ * mail.c; each reads the file
  * a table or a row group at a time (stream.c). */
 #include <errno.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attention.h"
 #include "cli.h"
 #include "csvout.h"
 #include "files.h"
@@ -43,20 +45,38 @@ int main(int argc, char **argv)
 	struct sl_anfile *a = NULL;
 	struct sl_errctx err;
 	struct out html = {SL_BUF_INIT, 0}, mail = {SL_BUF_INIT, 0};
+	struct attention at;
 	int rc, status = 1;
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
 		return rc;
 	sl_err_clear(&err);
+	memset(&at, 0, sizeof(at));
 	if (sl_anfile_open(p.input, &a, &err)) {
 		report(&err);
 		goto out;
 	}
+	/* an empty or nearly empty window is said, not only rated */
+	if ((rc = attention_build(&at, a, &err))) {
+		if (rc == SL_ENOMEM && !err.code)
+			errorf("out of memory");
+		else
+			report(&err);
+		goto out;
+	}
+	if (at.empty)
+		fprintf(stderr, "shiplog-report: warning: no deployments in the window "
+				"(%s): nothing is rated; --since counts back from --now, "
+				"today unless given\n", at.window);
+	else if (at.notice[0])
+		fprintf(stderr, "shiplog-report: warning: only %.0f deployments in the "
+				"window (%s): the rates and tiers rest on few of them\n",
+			at.deployments, at.window);
 	if (p.csv_dir && csvout_write(a, p.csv_dir, &err)) {
 		report(&err);
 		goto out;
 	}
-	if ((p.html || p.mail_to) && (rc = html_render(&html, a, &p, &err))) {
+	if ((p.html || p.mail_to) && (rc = html_page(&html, a, &p, &at, &err))) {
 		if (rc == SL_ENOMEM && !err.code)
 			errorf("out of memory");
 		else
@@ -68,7 +88,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (p.mail_to) {
-		if ((rc = mail_render(&mail, a, &p, html.b.data ? html.b.data : "", html.b.len,
+		if ((rc = mail_message(&mail, a, &p, &at, html.b.data ? html.b.data : "", html.b.len,
 				      &err))) {
 			if (rc == SL_ENOMEM && !err.code)
 				errorf("out of memory");
@@ -95,6 +115,7 @@ int main(int argc, char **argv)
 				  : "");
 	status = 0;
 out:
+	attention_free(&at);
 	out_release(&html);
 	out_release(&mail);
 	sl_anfile_close(a);

@@ -87,6 +87,10 @@ void out_num(struct out *o, double v, int digits)
 		out_puts(o, "\xe2\x80\x93");
 		return;
 	}
+	/* a value of more digits than asked for reads as a whole number,
+	 * grouped: 18,380 rather than 18380 */
+	if (fabs(v) >= 1e-3 && fabs(v) < 1e15 && digits - 1 - (int)floor(log10(fabs(v))) <= 0)
+		v = nearbyint(v);
 	if (v == nearbyint(v) && fabs(v) < 1e15) {
 		/* integer: group the digits in threes */
 		long long i = (long long)v;

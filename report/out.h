@@ -20,7 +20,8 @@ void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(print
  * analysis reader checked it). */
 void out_esc(struct out *o, const char *s, size_t max);
 /* A number for people: integers with thousands separators (1,234), other
- * values with digits significant digits; "–" for NaN. */
+ * values with digits significant digits (a value whose whole part has
+ * more digits than that, as a grouped whole number: 18,380); "–" for NaN. */
 void out_num(struct out *o, double v, int digits);
 /* A duration in ms as "850 ms", "42.0 s", "12.5 min", "3.2 h", "4.1 d". */
 void out_duration(struct out *o, double ms);

@@ -16,9 +16,13 @@ const char *const svg_palette[SVG_MAX_SERIES] = {
 #define MR 40
 #define MT 34 /* the legend */
 #define MB 58
-#define TEXT "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" fill=\"#222\""
+#define TEXT "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"13\" fill=\"#222\""
 #define MAXLAB 48 /* bytes of a label shown */
-#define HLAB 52   /* bytes of a horizontal bar's label shown */
+/* The default width of a chart's viewBox: a 500 px screen shows it at
+ * about 0.8, so 12-unit text stays above 9 px; CSS caps a chart at 720
+ * px on wide screens. */
+#define SVG_WIDTH 600
+#define CHARW 8.2 /* a generous width of a 13-unit character: labels must fit */
 
 static double nicenum(double x, int round_)
 {
@@ -60,7 +64,7 @@ void svg_nice_ticks(double min, double max, int want, double *lo, double *hi, do
 
 static void dims(const struct svg_chart *c, int *w, int *h)
 {
-	*w = c->width > 0 ? c->width : 960;
+	*w = c->width > 0 ? c->width : SVG_WIDTH;
 	*h = c->height > 0 ? c->height : 300;
 }
 
@@ -341,7 +345,7 @@ void svg_bars(struct out *o, const struct svg_chart *c, const char *const *label
 	double min = 0, max = -INFINITY, band, bw;
 	struct frame f;
 	size_t every;
-	int w, h;
+	int w, h, short_labels = 1;
 
 	dims(c, &w, &h);
 	frame_init(&f, w, h);
@@ -368,10 +372,13 @@ void svg_bars(struct out *o, const struct svg_chart *c, const char *const *label
 		return;
 	}
 	y_axis(o, c, &f, min, max);
+	/* rotated labels of up to 10 bytes leave room for the axis title */
+	for (size_t i = 0; labels && i < n; i++)
+		short_labels &= !labels[i] || strlen(labels[i]) <= 10;
 	band = (f.x1 - f.x0) / (double)n;
 	bw = band * 0.8 / (stacked ? 1 : ns);
-	/* at most about 24 category labels; long ones are cut */
-	every = n <= 24 ? 1 : (n + 23) / 24;
+	/* at most about 16 category labels; long ones are cut */
+	every = n <= 16 ? 1 : (n + 15) / 16;
 	for (size_t i = 0; i < n; i++) {
 		double base = 0, x = f.x0 + band * (double)i + band * 0.1;
 
@@ -404,7 +411,7 @@ void svg_bars(struct out *o, const struct svg_chart *c, const char *const *label
 	}
 	if (ns > 1 || (s[0].name && s[0].name[0]))
 		legend(o, s, ns, f.x0);
-	if (n <= 8)
+	if (n <= 8 || short_labels)
 		x_title(o, c, &f, h);
 	out_puts(o, "</svg></figure>\n");
 }
@@ -459,7 +466,7 @@ void svg_heatmap(struct out *o, const struct svg_chart *c, const char *const *ro
 			if (isfinite(x) && x > 0 && cw >= 24 && ch >= 14) {
 				out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
 					      "font-family=\"Helvetica,Arial,sans-serif\" "
-					      "font-size=\"10\" fill=\"%s\">",
+					      "font-size=\"12\" fill=\"%s\">",
 					   f.x0 + cw * ((double)k + 0.5),
 					   f.y1 + ch * ((double)r + 0.5) + 3.5,
 					   t > 0.5 ? "#fff" : "#222");
@@ -492,7 +499,7 @@ void svg_heatmap(struct out *o, const struct svg_chart *c, const char *const *ro
 		out_printf(o, "<rect x=\"%.1f\" y=\"%d\" width=\"44\" height=\"14\" fill=\"%s\" "
 			      "stroke=\"#ccc\"/>", f.x1 - (6 - i) * 46, h - 22, col);
 		out_printf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
-			      "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"10\" "
+			      "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" "
 			      "fill=\"%s\">", f.x1 - (6 - i) * 46 + 22, h - 11,
 			   i >= 3 ? "#fff" : "#222");
 		out_num(o, max * i / 5.0, 2);
@@ -624,7 +631,7 @@ void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labe
 {
 	static const char *const col[3] = {"#bbbbbb", "#4477aa", "#cc3311"};
 	double max = -INFINITY, step, lo, hi_v, row;
-	int w = c->width > 0 ? c->width : 960, lm, h;
+	int w = c->width > 0 ? c->width : SVG_WIDTH, lm, h;
 	size_t longest = 4;
 	struct frame f;
 	struct svg_series lg[3];
@@ -649,9 +656,10 @@ void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labe
 	for (size_t i = 0; labels && i < n; i++)
 		if (labels[i] && strlen(labels[i]) > longest)
 			longest = strlen(labels[i]);
-	if (longest > HLAB)
-		longest = HLAB;
-	lm = 24 + (int)(6.8 * (double)longest);
+	/* the labels take at most 45% of the width: longer ones are cut */
+	if (longest > (size_t)((0.45 * w - 24) / CHARW))
+		longest = (size_t)((0.45 * w - 24) / CHARW);
+	lm = 24 + (int)(CHARW * (double)longest);
 	memset(&f, 0, sizeof(f));
 	f.x0 = lm;
 	f.x1 = w - MR - 40;
@@ -680,7 +688,7 @@ void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labe
 
 		out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" " TEXT "%s>",
 			   f.x0 - 6, y + row / 2 + 4, k ? " font-weight=\"bold\"" : "");
-		out_esc(o, labels && labels[i] ? labels[i] : "", HLAB);
+		out_esc(o, labels && labels[i] ? labels[i] : "", longest);
 		out_puts(o, "</text>");
 		if (isfinite(v[i]))
 			out_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
@@ -706,7 +714,7 @@ void svg_hbars(struct out *o, const struct svg_chart *c, const char *const *labe
 			/* past the end when it fits, else before it, with a halo */
 			left = end + 5 + tw > w;
 			out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" "
-				      "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"11\" "
+				      "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" "
 				      "fill=\"#333\" stroke=\"#fff\" stroke-width=\"3\" "
 				      "paint-order=\"stroke\">", left ? end - 5 : end + 5,
 				   y + row / 2 + 4, left ? "end" : "start");

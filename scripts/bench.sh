@@ -147,6 +147,8 @@ echo "MB/s counts decompressed CSV bytes; x zcat = ingest wall time / zcat wall 
 # over 1M and 10M deployments of every kind, next to their targets.
 if [ -x "$BIN/shiplog-analyze" ] && [ "${BENCH_ANALYZE:-1}" = 1 ]; then
 	BIN="$BIN" sh scripts/bench-analyze.sh
+	# the merge of 4 shard stores cut from those stores (docs/SCALING.md)
+	[ "${BENCH_MERGE:-1}" = 1 ] && BIN="$BIN" sh scripts/bench-merge.sh
 fi
 
 # The JSON API reader (--format github-runs): GitHub Actions pages of 100

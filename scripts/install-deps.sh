@@ -8,6 +8,9 @@ check libjansson-dev libxxhash-dev libisal-dev gzip python3-msgpack"
 # Chromium only for `make check-browser` (large: CI asks for it), with a
 # font so that the page's text renders.
 [ "${INSTALL_CHROMIUM:-0}" = 1 ] && PKGS="$PKGS chromium fonts-dejavu-core"
+# Slurm and munge only for `make check-slurm` (a one-node cluster under a
+# temporary directory; nothing is started by the install).
+[ "${INSTALL_SLURM:-0}" = 1 ] && PKGS="$PKGS slurmctld slurmd slurm-client munge"
 
 missing=""
 for p in $PKGS; do

@@ -140,7 +140,9 @@ def gitlab_pipelines(rows, s):
     for r in rows:
         st = GL.get(r["status"])
         start = ms(r.get("started_at") or r["created_at"])
-        end = ms(r.get("finished_at")) if st in FINISHED else None
+        # one that never started has no end and no duration (its time in
+        # the queue is not a run)
+        end = ms(r.get("finished_at")) if st in FINISHED and r.get("started_at") else None
         dur = r["duration"] * 1000 if r.get("duration") is not None else None
         s.add(st, start, end, dur=dur)
 
@@ -149,7 +151,7 @@ def gitlab_jobs(rows, s):
     for r in rows:
         st = GL.get(r["status"])
         start = ms(r.get("started_at") or r["created_at"])
-        end = ms(r.get("finished_at")) if st in FINISHED else None
+        end = ms(r.get("finished_at")) if st in FINISHED and r.get("started_at") else None
         dur = round(r["duration"] * 1000) if r.get("duration") is not None else None
         dep = any(v and DEPLOY.search(v) for v in (r.get("name"), r.get("stage"), r.get("ref")))
         s.add(st, start, end, dur=dur, deploy=dep)

@@ -21,12 +21,12 @@ def main():
             prod += r["environment"] == "production"
         else:
             status[r["status"]] += 1
+            # the attempt is a column of both kinds
+            attempt = int(r["attempt"]) if r["attempt"] else None
             if kind == "pipeline_runs":
-                attempt = meta.get("attempt")
                 deploy += bool(meta.get("deployment"))
                 prod += meta.get("deploy_environment") == "production"
             else:
-                attempt = int(r["attempt"]) if r["attempt"] else None
                 deploy += r["stage_type"] == "deploy"
                 prod += r["environment"] == "production"
                 if r["environment"]:

@@ -78,7 +78,7 @@ static void make(struct frame *f, const size_t *perm)
 		}
 		f->latency[i] = r->latency;
 		f->target[i] = 10;
-		f->healthy[i] = 10 - (int64_t)(src % 3);
+		f->healthy[i] = 10 - (int32_t)(src % 3);
 	}
 	ck_assert_int_eq(frame_finish(f), 0);
 }
@@ -331,8 +331,9 @@ static void ids_frame(struct frame *f, const char *const *ids)
 START_TEST(test_id_layouts)
 {
 	static const char *const ids[2][3] = {{"c3", "a1", "b2"}, {"c3", "a111", "b2"}};
-	/* lowercase UUIDs: kept as 16 bytes; one in capitals (or any other
-	 * text of that length) keeps them all as text */
+	/* lowercase UUIDs: kept as 16 bytes, laid out in frame order; one in
+	 * capitals (or any other text) keeps its text, and every row its
+	 * reference */
 	static const char *const uuids[2][3] = {
 		{"f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f", "00000000-0000-4000-8000-000000000000",
 		 "9abcdef0-1234-4567-89ab-cdef01234567"},
@@ -347,9 +348,9 @@ START_TEST(test_id_layouts)
 		const char *s;
 
 		ids_frame(&f, uuids[k]);
-		ck_assert_ptr_null(f.id);
+		ck_assert(k ? f.id != NULL : f.id == NULL);
 		ck_assert_int_eq(f.id_uuid, !k);
-		ck_assert_uint_eq(f.id_len, 3 * (k ? 36 : 16));
+		ck_assert_uint_eq(f.id_len, k ? 16 + 16 + 36 : 3 * 16);
 		/* in id order: 0000..., 9abc... (9ABC...), f0e1... */
 		for (int j = 0; j < 3; j++) {
 			static const int want[3] = {1, 2, 0};
@@ -358,6 +359,28 @@ START_TEST(test_id_layouts)
 			ck_assert_uint_eq(n, 36);
 			ck_assert_int_eq(memcmp(s, uuids[k][want[j]], 36), 0);
 		}
+		frame_release(&f);
+	}
+	/* 36 bytes that are not a lowercase UUID keep their text exactly */
+	static const char *const near[] = {
+		"9abcdef0-1234-4567-89ab-cdef0123456g", "9abcdef0-1234-4567-89ab-cdef0123456/",
+		"9abcdef0-1234-4567-89abc-def01234567", "9abcdef0-1234-4567-89ab-cdef0123456:",
+		"9abcdef0-1234-4567-89ab-cdef0123456F", "9abcdef0x1234-4567-89ab-cdef01234567",
+	};
+
+	for (size_t k = 0; k < sizeof(near) / sizeof(near[0]); k++) {
+		const char *three[3] = {uuids[0][0], near[k], uuids[0][1]};
+		struct frame f;
+		size_t n;
+		const char *s;
+
+		ids_frame(&f, three);
+		ck_assert_ptr_nonnull(f.id);
+		s = frame_id(&f, 1, buf, &n); /* in id order: 0000, 9abc, f0e1 */
+		ck_assert_uint_eq(n, 36);
+		ck_assert_int_eq(memcmp(s, near[k], 36), 0);
+		s = frame_id(&f, 0, buf, &n);
+		ck_assert_int_eq(memcmp(s, uuids[0][1], 36), 0);
 		frame_release(&f);
 	}
 	for (int k = 0; k < 2; k++) {

@@ -27,10 +27,15 @@ static const char *const spec_cols[SL_KIND_COUNT][40] = {
 		"timestamp", "tests_run", "tests_passed", "tests_failed", "coverage", NULL},
 	[SL_KIND_PIPELINE_RUNS] = {"pipeline_id", "pipeline_name", "execution_number",
 		"trigger_type", "triggered_by", "start_time", "end_time", "duration_ms", "status",
-		"agent_ids", NULL},
+		"agent_ids",
+		/* added: the attempt decides which row of a run counts, and a
+		 * superseded attempt stays flagged (docs/INGEST.md) */
+		"attempt", "superseded", NULL},
 	[SL_KIND_STAGE_RUNS] = {"pipeline_id", "execution_number", "stage_id", "stage_name",
 		"stage_type", "environment", "depends_on", "parallel", "timeout_s", "attempt",
-		"status", "start_time", "end_time", "duration_ms", NULL},
+		"status", "start_time", "end_time", "duration_ms",
+		/* added: the provider's id of a stage run named by its stage */
+		"source_id", "superseded", NULL},
 	[SL_KIND_GATE_RESULTS] = {"pipeline_id", "execution_number", "stage_id", "gate_name",
 		"gate_type", "metric", "operator", "threshold", "observed", "status", NULL},
 	[SL_KIND_VERSIONS] = {"agent_id", "version", "deployed_at", "deployed_by",

@@ -207,7 +207,7 @@ START_TEST(test_hbars_ref)
 	ck_assert_int_eq(count(h, "fill=\"#4477aa\""), 2);
 	ck_assert_int_eq(count(h, "font-weight=\"bold\""), 1);
 	/* rows grow the height: 34 + 50 + 3 × 22 */
-	ck_assert_ptr_nonnull(strstr(h, "viewBox=\"0 0 960 150\""));
+	ck_assert_ptr_nonnull(strstr(h, "viewBox=\"0 0 600 150\""));
 	out_release(&o);
 	v[0] = v[2] = m[0] = m[1] = NAN;
 	svg_hbars(&o, &c, labels, 3, v, m, hi, names);

@@ -29,3 +29,9 @@ done
 printf 'canary.alpha = 0.01\ncanary.alpha = 0.02\n' >twice.conf
 "$BIN/shiplog-analyze" --store s --config twice.conf --print dora >/dev/null; echo "exit=$?"
 "$BIN/shiplog-analyze" --store s --config missing.conf --print dora; echo "exit=$?"
+# -v: each step's time and the peak memory so far on stderr (the names
+# here; the numbers vary), the file the same as without it
+"$BIN/shiplog-analyze" --store s --now 2026-06-01 --only dora,health --jobs 1 -v \
+	-o v.msgpack 2>&1 >/dev/null | sed 's/ *[0-9.]* s, peak so far [0-9]* MB$//' | sort
+"$BIN/shiplog-analyze" --store s --now 2026-06-01 --only dora,health -o q.msgpack
+cmp v.msgpack q.msgpack && echo "-v writes the same file"

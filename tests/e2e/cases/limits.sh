@@ -25,6 +25,16 @@ awk 'BEGIN { print "deployment_id,agent_id,environment,phase,start_time";
 	for (i = 0; i < 20001; i++) printf "d%d,a,production,completed,%d\n", i, 86400 * i + 36000 }' >days.csv
 ingest --store d days.csv
 ls d
+# an instance count beyond 32 bits is not a fleet: read as unknown, said
+{
+	echo "$h,target_instances,healthy_instances"
+	echo "d1,a,production,completed,2026-01-01T00:00:00Z,4,4"
+	echo "d2,a,production,completed,2026-01-01T01:00:00Z,3000000000,3000000000"
+	echo "d3,a,production,completed,2026-01-01T02:00:00Z,2147483647,-5"
+} >big.csv
+ingest --store b big.csv
+"$BIN/shiplog-analyze" --store b --now 2026-02-01 --only health --print health_scores |
+	cut -d, -f1,6
 # a text value of exactly 64 KiB (65,536 bytes) is kept, one byte more is
 # rejected
 {

@@ -1,0 +1,496 @@
+#include "attention.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_hash.h"
+#include "sl_tables.h"
+#include "sl_value.h"
+#include "stream.h"
+
+static double num(const struct sl_table *t, int c, size_t r)
+{
+	double v;
+
+	return t && !sl_table_get_f64(t, c, r, &v) ? v : NAN;
+}
+
+static const char *str(const struct sl_table *t, int c, size_t r)
+{
+	const char *s = t ? sl_table_get_str(t, c, r) : NULL;
+
+	return s ? s : "";
+}
+
+/* A whole small table (NULL when absent). */
+static int whole(struct sl_anfile *f, enum sl_tid id, struct sl_table **t,
+		 struct sl_errctx *err)
+{
+	long i = sl_anfile_find_id(f, id);
+
+	*t = NULL;
+	return i < 0 ? 0 : sl_anfile_table(f, (size_t)i, t, err);
+}
+
+static int add(struct att_group *g, int bad, struct out *o)
+{
+	char *s;
+
+	if (o->err)
+		return o->err;
+	if (sl_grow(&g->items, &g->cap, g->n + 1, sizeof(*g->items)) ||
+	    !(s = strdup(o->b.data ? o->b.data : "")))
+		return SL_ENOMEM;
+	g->items[g->n].text = s;
+	g->items[g->n++].bad = bad;
+	out_release(o);
+	return 0;
+}
+
+static int lead(struct att_group *g, struct out *o)
+{
+	if (o->err)
+		return o->err;
+	free(g->none);
+	if (!(g->none = strdup(o->b.data ? o->b.data : "")))
+		return SL_ENOMEM;
+	out_release(o);
+	return 0;
+}
+
+/* ---- names counted by agent: a small open-addressing table ---- */
+
+struct agents {
+	struct att_agent *a;
+	size_t n, cap;
+	size_t *slot; /* index + 1, 0 when free */
+	size_t nslot;
+};
+
+static struct att_agent *agent_of(struct agents *ag, const char *name)
+{
+	uint64_t h = sl_hash(name, strlen(name));
+	size_t i;
+
+	if (2 * (ag->n + 1) > ag->nslot) {
+		size_t ns = ag->nslot ? 2 * ag->nslot : 64, *s = calloc(ns, sizeof(*s));
+
+		if (!s)
+			return NULL;
+		for (size_t k = 0; k < ag->n; k++) {
+			const char *nm = ag->a[k].agent;
+
+			for (i = sl_hash(nm, strlen(nm)) & (ns - 1); s[i]; i = (i + 1) & (ns - 1))
+				;
+			s[i] = k + 1;
+		}
+		free(ag->slot);
+		ag->slot = s;
+		ag->nslot = ns;
+	}
+	for (i = h & (ag->nslot - 1); ag->slot[i]; i = (i + 1) & (ag->nslot - 1))
+		if (!strcmp(ag->a[ag->slot[i] - 1].agent, name))
+			return &ag->a[ag->slot[i] - 1];
+	if (sl_grow(&ag->a, &ag->cap, ag->n + 1, sizeof(*ag->a)))
+		return NULL;
+	memset(&ag->a[ag->n], 0, sizeof(ag->a[0]));
+	if (!(ag->a[ag->n].agent = strdup(name)))
+		return NULL;
+	ag->slot[i] = ++ag->n;
+	return &ag->a[ag->n - 1];
+}
+
+static void agents_free(struct agents *ag)
+{
+	for (size_t k = 0; k < ag->n; k++)
+		free(ag->a[k].agent);
+	free(ag->a);
+	free(ag->slot);
+}
+
+double attention_rate(const struct att_agent *ag)
+{
+	return ag->deployments > 0 ? ag->completed / ag->deployments : NAN;
+}
+
+/* The lowest rate first; agents with few deployments after the others;
+ * then by name (the order of the rows does not matter). */
+static int cmp_rate(const void *x, const void *y)
+{
+	const struct att_agent *a = x, *b = y;
+	int fa = a->deployments < ATT_MIN_AGENT, fb = b->deployments < ATT_MIN_AGENT;
+	double ra = attention_rate(a), rb = attention_rate(b);
+
+	if (fa != fb)
+		return fa - fb;
+	if (ra != rb && !isnan(ra) && !isnan(rb))
+		return ra < rb ? -1 : 1;
+	if (isnan(ra) != isnan(rb))
+		return isnan(ra) - isnan(rb);
+	return strcmp(a->agent, b->agent);
+}
+
+/* Alerts of one agent: counted, with the latest one's time and type. */
+static int cmp_alerts(const void *x, const void *y)
+{
+	const struct att_agent *a = x, *b = y;
+
+	if (a->deployments != b->deployments)
+		return a->deployments > b->deployments ? -1 : 1;
+	return strcmp(a->agent, b->agent);
+}
+
+/* ---- the parts ---- */
+
+static int window(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
+{
+	const struct sl_analysis *a = sl_anfile_meta(f);
+	const char *from = sl_analysis_get_meta_str(a, "window_from");
+	const char *to = sl_analysis_get_meta_str(a, "window_to");
+	struct sl_table *tl = NULL;
+	char b1[TEXT_MAX], b2[TEXT_MAX];
+	double d0 = NAN, d1 = NAN;
+	int rc;
+
+	if ((rc = whole(f, SL_T_TIMELINE, &tl, err)))
+		return rc;
+	for (size_t r = 0; tl && r < sl_table_rows(tl); r++)
+		if (num(tl, SL_TIMELINE_DEPLOYMENTS, r) > 0) {
+			double d = num(tl, SL_TIMELINE_DAY, r);
+
+			d0 = isnan(d0) || d < d0 ? d : d0;
+			d1 = isnan(d1) || d > d1 ? d : d1;
+		}
+	sl_table_free(tl);
+	if (isfinite(d0))
+		snprintf(at->days, sizeof(at->days), "%s \xe2\x80\x93 %s", text_day(b1, d0),
+			 text_day(b2, d1));
+	if (from && from[0] && to && to[0])
+		snprintf(at->window, sizeof(at->window), "%s \xe2\x80\x93 %s", text_time(b1, from),
+			 text_time(b2, to));
+	else if (from && from[0])
+		snprintf(at->window, sizeof(at->window), "from %s", text_time(b1, from));
+	else if (to && to[0])
+		snprintf(at->window, sizeof(at->window), "until %s", text_time(b1, to));
+	else if (at->days[0])
+		snprintf(at->window, sizeof(at->window), "all data, %s \xe2\x80\x93 %s",
+			 text_day(b1, d0), text_day(b2, d1));
+	else
+		snprintf(at->window, sizeof(at->window), "all data");
+	/* a file without the count (written by hand) is not said to be empty */
+	at->deployments = NAN;
+	sl_analysis_get_meta_f64(a, "input_deployments", &at->deployments);
+	at->empty = at->deployments == 0;
+	if (at->empty)
+		snprintf(at->notice, sizeof(at->notice),
+			 "No deployments in this window (%s): nothing is rated.  A window such as "
+			 "--since 7d ends at --now, today unless given: check it against the days "
+			 "the store holds.", at->window);
+	else if (at->deployments < ATT_FEW)
+		snprintf(at->notice, sizeof(at->notice),
+			 "Only %.0f deployments in this window (%s): the rates and tiers rest on "
+			 "few of them.", at->deployments, at->window);
+	return 0;
+}
+
+static int missed(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
+{
+	struct att_group *g = &at->g[ATT_MISSED];
+	struct sl_table *sc = NULL;
+	struct out o = {SL_BUF_INIT, 0};
+	size_t met = 0, measured = 0;
+	char b1[TEXT_MAX], b2[TEXT_MAX], b3[TEXT_MAX];
+	int rc;
+
+	g->title = "Missed targets";
+	g->section = "scorecard";
+	if ((rc = whole(f, SL_T_SCORECARD, &sc, err)))
+		return rc;
+	for (size_t r = 0; !rc && sc && r < sl_table_rows(sc); r++) {
+		double m = num(sc, SL_SCORECARD_MET, r);
+		const char *unit = str(sc, SL_SCORECARD_UNIT, r);
+
+		measured += m == 0 || m == 1;
+		met += m == 1;
+		if (m != 0)
+			continue;
+		out_printf(&o, "%s: %s, target %s", text_label(b1, str(sc, SL_SCORECARD_METRIC, r), 1),
+			   text_value(b2, num(sc, SL_SCORECARD_VALUE, r), unit),
+			   text_target(b3, str(sc, SL_SCORECARD_TARGET, r), unit));
+		rc = add(g, 1, &o);
+	}
+	if (!rc) {
+		if (!sc)
+			out_puts(&o, "The analysis has no scorecard.");
+		else if (!measured)
+			out_puts(&o, "No target could be measured in this window.");
+		else
+			out_printf(&o, "%zu of %zu measured targets met.", met, measured);
+		rc = lead(g, &o);
+	}
+	out_release(&o);
+	sl_table_free(sc);
+	return rc;
+}
+
+static int alerts(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
+{
+	static const int want[] = {SL_ALERTS_AGENT_ID, SL_ALERTS_ENVIRONMENT, SL_ALERTS_SEVERITY,
+				   SL_ALERTS_START_TIME, -1};
+	struct att_group *g = &at->g[ATT_ALERTS];
+	long ai = sl_anfile_find_id(f, SL_T_ALERTS);
+	struct agents ag = {NULL, 0, 0, NULL, 0};
+	struct out o = {SL_BUF_INIT, 0};
+	const struct sl_table *t;
+	double all = 0, crit = 0, prod = 0;
+	struct giter it;
+	int rc = 0;
+
+	g->title = "Critical alerts in production";
+	g->section = "alerts";
+	if (ai < 0) {
+		out_puts(&o, "The analysis has no alerts table.");
+		return lead(g, &o);
+	}
+	giter_init(&it, f, ai, err);
+	giter_only(&it, want);
+	while (!rc && (t = giter_next(&it)))
+		for (size_t r = 0; !rc && r < sl_table_rows(t); r++) {
+			struct att_agent *a;
+			double st;
+
+			all++;
+			if (strcmp(str(t, SL_ALERTS_SEVERITY, r), "critical"))
+				continue;
+			crit++;
+			if (strcmp(str(t, SL_ALERTS_ENVIRONMENT, r), "production"))
+				continue;
+			prod++;
+			if (!(a = agent_of(&ag, str(t, SL_ALERTS_AGENT_ID, r)))) {
+				rc = SL_ENOMEM;
+				break;
+			}
+			/* deployments: the alerts; dur_sum: the latest start */
+			st = num(t, SL_ALERTS_START_TIME, r);
+			a->deployments++;
+			if (isfinite(st) && (a->dur_n == 0 || st > a->dur_sum)) {
+				a->dur_sum = st;
+				a->dur_n = 1;
+			}
+		}
+	giter_done(&it);
+	if (!rc)
+		rc = it.rc;
+	if (!rc) {
+		if (ag.n) /* qsort takes no NULL, even for nothing */
+			qsort(ag.a, ag.n, sizeof(*ag.a), cmp_alerts);
+		for (size_t k = 0; !rc && k < ag.n && k < ATT_ITEMS; k++) {
+			char tb[32], b[TEXT_MAX];
+
+			out_printf(&o, "%s: ", ag.a[k].agent[0] ? ag.a[k].agent : "(no agent)");
+			out_num(&o, ag.a[k].deployments, 10);
+			out_puts(&o, ag.a[k].deployments == 1 ? " critical alert" : " critical alerts");
+			if (ag.a[k].dur_n) {
+				sl_format_time((int64_t)ag.a[k].dur_sum, tb);
+				out_printf(&o, ", the latest %s", text_time(b, tb));
+			}
+			rc = add(g, 1, &o);
+		}
+	}
+	if (!rc) {
+		out_num(&o, prod, 10);
+		out_printf(&o, " critical alert%s in production", prod == 1 ? "" : "s");
+		if (ag.n) {
+			out_puts(&o, " from ");
+			out_num(&o, (double)ag.n, 10);
+			out_puts(&o, ag.n == 1 ? " agent" : " agents");
+			if (ag.n > ATT_ITEMS)
+				out_printf(&o, " (the %d with the most below)", ATT_ITEMS);
+		}
+		out_puts(&o, "; ");
+		out_num(&o, all, 10);
+		out_puts(&o, all == 1 ? " alert in all environments, " : " alerts in all environments, ");
+		out_num(&o, crit, 10);
+		out_puts(&o, " of them critical.");
+		rc = lead(g, &o);
+	}
+	/* the agents' names were copied into the items */
+	agents_free(&ag);
+	out_release(&o);
+	return rc;
+}
+
+static int agents(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
+{
+	static const int want[] = {SL_SUCCESS_RATES_AGENT_ID, SL_SUCCESS_RATES_TOTAL_DEPLOYMENTS,
+				   SL_SUCCESS_RATES_SUCCESSFUL_DEPLOYMENTS,
+				   SL_SUCCESS_RATES_FAILED_DEPLOYMENTS,
+				   SL_SUCCESS_RATES_ROLLBACK_COUNT, SL_SUCCESS_RATES_AVG_DURATION_MS, -1};
+	struct att_group *g = &at->g[ATT_AGENTS];
+	long si = sl_anfile_find_id(f, SL_T_SUCCESS_RATES);
+	struct agents ag = {NULL, 0, 0, NULL, 0};
+	struct out o = {SL_BUF_INIT, 0};
+	const struct sl_table *t;
+	double all = 0, ok = 0;
+	size_t ranked = 0;
+	struct giter it;
+	int rc = 0;
+
+	g->title = "Agents with the lowest success rate";
+	g->section = "agents";
+	if (si < 0) {
+		out_puts(&o, "The analysis has no success_rates table.");
+		return lead(g, &o);
+	}
+	giter_init(&it, f, si, err);
+	giter_only(&it, want);
+	while (!rc && (t = giter_next(&it)))
+		for (size_t r = 0; !rc && r < sl_table_rows(t); r++) {
+			struct att_agent *a = agent_of(&ag, str(t, SL_SUCCESS_RATES_AGENT_ID, r));
+			double n = num(t, SL_SUCCESS_RATES_TOTAL_DEPLOYMENTS, r),
+			       d = num(t, SL_SUCCESS_RATES_AVG_DURATION_MS, r);
+
+			if (!a) {
+				rc = SL_ENOMEM;
+				break;
+			}
+			n = isfinite(n) ? n : 0;
+			a->deployments += n;
+			a->completed += fmax(0, num(t, SL_SUCCESS_RATES_SUCCESSFUL_DEPLOYMENTS, r));
+			a->failed += fmax(0, num(t, SL_SUCCESS_RATES_FAILED_DEPLOYMENTS, r));
+			a->rollbacks += fmax(0, num(t, SL_SUCCESS_RATES_ROLLBACK_COUNT, r));
+			if (isfinite(d) && n > 0) {
+				/* a day's mean weighs as its deployments */
+				a->dur_sum += d * n;
+				a->dur_n += n;
+			}
+		}
+	giter_done(&it);
+	if (!rc)
+		rc = it.rc;
+	if (rc)
+		goto out;
+	if (ag.n)
+		qsort(ag.a, ag.n, sizeof(*ag.a), cmp_rate);
+	for (size_t k = 0; k < ag.n; k++) {
+		all += ag.a[k].deployments;
+		ok += ag.a[k].completed;
+		ranked += ag.a[k].deployments >= ATT_MIN_AGENT;
+	}
+	for (size_t k = 0; !rc && k < ranked && k < ATT_ITEMS; k++) {
+		const struct att_agent *a = &ag.a[k];
+		char b[TEXT_MAX];
+
+		out_printf(&o, "%s: %s completed of ", a->agent[0] ? a->agent : "(no agent)",
+			   text_pct(b, attention_rate(a)));
+		out_num(&o, a->deployments, 10);
+		out_puts(&o, " (");
+		out_num(&o, a->failed, 10);
+		out_puts(&o, " failed, ");
+		out_num(&o, a->rollbacks, 10);
+		out_puts(&o, " rollbacks)");
+		/* below the rate of all agents together: worth a look */
+		rc = add(g, attention_rate(a) < ok / all, &o);
+	}
+	if (!rc) {
+		char b[TEXT_MAX];
+
+		if (!ranked)
+			out_printf(&o, "No agent has %d deployments in this window.", ATT_MIN_AGENT);
+		else
+			out_printf(&o, "All agents together: %s completed.", text_pct(b, ok / all));
+		rc = lead(g, &o);
+	}
+out:
+	if (!rc) {
+		at->agents = ag.a;
+		at->nagents = ag.n;
+		ag.a = NULL;
+		ag.n = 0;
+	}
+	agents_free(&ag);
+	out_release(&o);
+	return rc;
+}
+
+static int dora(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
+{
+	struct att_group *g = &at->g[ATT_DORA];
+	struct sl_table *t = NULL;
+	struct out o = {SL_BUF_INIT, 0};
+	int rc;
+
+	g->title = "DORA four keys (production)";
+	g->section = "dora";
+	if ((rc = whole(f, SL_T_DORA, &t, err)))
+		return rc;
+	for (size_t r = 0; !rc && t && r < sl_table_rows(t); r++) {
+		const char *tier = str(t, SL_DORA_TIER, r), *m = str(t, SL_DORA_METRIC, r);
+		double n = num(t, SL_DORA_SAMPLES, r), v = num(t, SL_DORA_VALUE, r);
+		char b1[TEXT_MAX], b2[TEXT_MAX];
+		int bad = 0;
+
+		if (!strcmp(m, "unrecovered_failures")) {
+			if (!(v > 0))
+				continue;
+			bad = 1;
+		} else if (strcmp(m, "deployment_frequency") && strcmp(m, "lead_time_for_changes") &&
+			   strcmp(m, "change_failure_rate") &&
+			   strcmp(m, "failed_deployment_recovery_time")) {
+			continue; /* not one of the four keys (deployment days) */
+		}
+		out_printf(&o, "%s: ", text_label(b1, m, 1));
+		if (!(n > 0) || !isfinite(v)) {
+			out_puts(&o, "nothing to measure, not rated");
+		} else if (!tier[0]) {
+			out_puts(&o, text_value(b2, v, str(t, SL_DORA_UNIT, r)));
+		} else if (n < ATT_MIN_TIER) {
+			out_printf(&o, "%s from ", text_value(b2, v, str(t, SL_DORA_UNIT, r)));
+			out_num(&o, n, 10);
+			out_puts(&o, n == 1 ? " sample: too few to rate" : " samples: too few to rate");
+		} else {
+			out_printf(&o, "%s, ", text_value(b2, v, str(t, SL_DORA_UNIT, r)));
+			text_clean(&o, tier, 20);
+			bad = !strcmp(tier, "low");
+		}
+		rc = add(g, bad, &o);
+	}
+	if (!rc) {
+		out_puts(&o, t ? "Tiers from the DORA 2023 report (elite, high, medium, low)."
+			       : "The analysis has no dora table.");
+		rc = lead(g, &o);
+	}
+	out_release(&o);
+	sl_table_free(t);
+	return rc;
+}
+
+int attention_build(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
+{
+	int rc;
+
+	memset(at, 0, sizeof(*at));
+	if ((rc = window(at, f, err)) || (rc = missed(at, f, err)) || (rc = alerts(at, f, err)) ||
+	    (rc = agents(at, f, err)) || (rc = dora(at, f, err)))
+		return rc;
+	return 0;
+}
+
+void attention_free(struct attention *at)
+{
+	if (!at)
+		return;
+	for (int k = 0; k < ATT_NGROUPS; k++) {
+		for (size_t i = 0; i < at->g[k].n; i++)
+			free(at->g[k].items[i].text);
+		free(at->g[k].items);
+		free(at->g[k].none);
+	}
+	for (size_t k = 0; k < at->nagents; k++)
+		free(at->agents[k].agent);
+	free(at->agents);
+	memset(at, 0, sizeof(*at));
+}

@@ -1,0 +1,183 @@
+#include "page.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_value.h"
+#include "stream.h"
+#include "svg.h"
+
+void sec_overview(struct ctx *cx, const struct section *s)
+{
+	struct out *o = cx->o;
+	const struct sl_table *sum = pg_take(cx, SL_T_SUMMARY);
+	size_t r = pg_find_row(sum, SL_SUMMARY_SCOPE, "overall");
+	double sr = num(sum, SL_SUMMARY_SUCCESS_RATE, r),
+	       ch = num(sum, SL_SUMMARY_SUCCESS_RATE_CHANGE, r);
+	double rr = num(sum, SL_SUMMARY_ROLLBACK_RATE, r),
+	       act = num(sum, SL_SUMMARY_ACTIVE_DEPLOYMENTS, r);
+	double longest = 0;
+	const char *unit;
+	char b[TEXT_MAX];
+
+	if (r == (size_t)-1) {
+		out_puts(o, "<p class=\"nodata\">No overall row in the summary table.</p>\n");
+		pg_rest(cx, s);
+		return;
+	}
+	out_puts(o, "<div class=\"cards\">\n");
+	pg_card_open(o, "Deployment success rate");
+	pct(o, sr);
+	out_puts(o, "</div><div class=\"sub\">");
+	if (isfinite(ch)) {
+		out_printf(o, "<span class=\"%s\">%s ", ch > 0 ? "up" : ch < 0 ? "down" : "flat",
+			   ch > 0 ? "\xe2\x96\xb2" : ch < 0 ? "\xe2\x96\xbc" : "\xe2\x96\xb6");
+		out_num(o, fabs(100 * ch), 2);
+		out_puts(o, " points</span> vs the previous window (");
+		pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, r));
+		out_puts(o, ")");
+	} else {
+		out_puts(o, "no previous window to compare with");
+	}
+	out_puts(o, "</div></div>\n");
+	pg_card_open(o, "Mean deployment time");
+	out_duration(o, num(sum, SL_SUMMARY_AVG_DURATION_MS, r));
+	out_puts(o, "</div><div class=\"sub\">over ");
+	out_num(o, num(sum, SL_SUMMARY_TOTAL_DEPLOYMENTS, r), 10);
+	out_puts(o, " deployments</div></div>\n");
+	/* above its target: marked like a missed target */
+	out_printf(o, "<div class=\"card%s\"><div class=\"k\">Rollback rate</div>"
+		      "<div class=\"v\">", isfinite(rr) && rr >= 0.05 ? " alarm" : "");
+	pct(o, rr);
+	out_printf(o, "</div><div class=\"sub %s\">%s</div></div>\n",
+		   !isfinite(rr) ? "" : rr < 0.05 ? "up" : "down",
+		   !isfinite(rr) ? "nothing finished" : rr < 0.05 ? "within the 5% target"
+								  : "above the 5% target");
+	pg_card_open(o, "Active deployments");
+	out_num(o, act, 10);
+	out_puts(o, "</div><div class=\"sub\">pending, in progress, rolling out or "
+		    "validating</div></div>\n</div>\n");
+	/* per environment; durations in one unit */
+	for (size_t i = 0; i < sl_table_rows(sum); i++)
+		longest = fmax(longest, num(sum, SL_SUMMARY_AVG_DURATION_MS, i));
+	unit = text_dur_unit(longest);
+	out_printf(o, "<div class=\"scroll\"><table>\n<tr><th>scope</th><th>environment</th>"
+		      "<th class=\"n\">deployments</th><th class=\"n\">finished</th>"
+		      "<th class=\"n\">success rate</th><th class=\"n\">rollback rate</th>"
+		      "<th class=\"n\">mean duration (%s)</th><th class=\"n\">previous success "
+		      "rate</th></tr>\n", unit);
+	for (size_t i = 0; i < sl_table_rows(sum) && i < (size_t)cx->p->rows; i++) {
+		const char *sc = str(sum, SL_SUMMARY_SCOPE, i),
+			   *env = str(sum, SL_SUMMARY_ENVIRONMENT, i);
+
+		out_puts(o, "<tr><td>");
+		out_esc(o, sc ? sc : "", MAXCELL);
+		out_puts(o, "</td><td>");
+		out_esc(o, env ? env : "", MAXCELL);
+		out_puts(o, "</td><td class=\"n\">");
+		out_num(o, num(sum, SL_SUMMARY_TOTAL_DEPLOYMENTS, i), 10);
+		out_puts(o, "</td><td class=\"n\">");
+		out_num(o, num(sum, SL_SUMMARY_FINISHED_DEPLOYMENTS, i), 10);
+		out_puts(o, "</td><td class=\"n\">");
+		pct(o, num(sum, SL_SUMMARY_SUCCESS_RATE, i));
+		out_puts(o, "</td><td class=\"n\">");
+		pct(o, num(sum, SL_SUMMARY_ROLLBACK_RATE, i));
+		out_puts(o, "</td><td class=\"n\">");
+		out_puts(o, text_dur_in(b, num(sum, SL_SUMMARY_AVG_DURATION_MS, i), unit));
+		out_puts(o, "</td><td class=\"n\">");
+		pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, i));
+		out_puts(o, "</td></tr>\n");
+	}
+	out_puts(o, "</table></div>\n");
+	pg_rest(cx, s);
+}
+
+void sec_dora(struct ctx *cx, const struct section *s)
+{
+	struct out *o = cx->o;
+	const struct sl_table *t = pg_take(cx, SL_T_DORA);
+
+	out_puts(o, "<div class=\"cards\">\n");
+	for (size_t r = 0; r < sl_table_rows(t) && r < (size_t)cx->p->rows; r++) {
+		const char *m = str(t, SL_DORA_METRIC, r), *tier = str(t, SL_DORA_TIER, r);
+		char lb[TEXT_MAX];
+
+		out_puts(o, "<div class=\"card\"><div class=\"k\">");
+		out_esc(o, text_label(lb, m ? m : "", 1), MAXCELL);
+		out_puts(o, "</div><div class=\"v\">");
+		if (cx->att->empty)
+			out_puts(o, "\xe2\x80\x93");
+		else
+			pg_value(o, num(t, SL_DORA_VALUE, r), str(t, SL_DORA_UNIT, r));
+		out_puts(o, "</div><div class=\"sub\">");
+		double ns = num(t, SL_DORA_SAMPLES, r);
+
+		/* a tier from nothing or from a handful says nothing: not drawn
+		 * (the attention list says why) */
+		if (tier && tier[0] && !(ns >= ATT_MIN_TIER)) {
+			out_puts(o, ns > 0 ? "too few to rate, " : "not rated, ");
+		} else if (tier) {
+			static const char *const tiers[] = {"elite", "high", "medium", "low"};
+			const char *cls = "other";
+
+			for (int i = 0; i < 4; i++)
+				if (!strcmp(tier, tiers[i]))
+					cls = tiers[i];
+			out_printf(o, "<span class=\"tier %s\">", cls);
+			out_esc(o, tier, 20);
+			out_puts(o, "</span> ");
+		}
+		out_num(o, ns, 10);
+		out_puts(o, ns == 1 ? " sample</div></div>\n" : " samples</div></div>\n");
+	}
+	out_puts(o, "</div>\n");
+	pg_note(o, "Production deployments only; tiers from the DORA 2023 report "
+		"(elite, high, medium, low).");
+	pg_rest(cx, s);
+}
+
+void sec_scorecard(struct ctx *cx, const struct section *s)
+{
+	struct out *o = cx->o;
+	const struct sl_table *t = pg_take(cx, SL_T_SCORECARD);
+	size_t nmet = 0, nmiss = 0;
+
+	out_puts(o, "<div class=\"scroll\"><table>\n<tr><th>metric</th><th class=\"n\">value</th>"
+		    "<th>target</th><th class=\"n\">samples</th><th>status</th></tr>\n");
+	for (size_t r = 0; r < sl_table_rows(t) && r < (size_t)cx->p->rows; r++) {
+		const char *m = str(t, SL_SCORECARD_METRIC, r),
+			   *unit = str(t, SL_SCORECARD_UNIT, r),
+			   *target = str(t, SL_SCORECARD_TARGET, r);
+		double met = num(t, SL_SCORECARD_MET, r);
+		char lb[TEXT_MAX];
+
+		/* missed rows marked as in the attention list */
+		out_puts(o, met == 0 ? "<tr class=\"missed\"><td>" : "<tr><td>");
+		out_esc(o, text_label(lb, m ? m : "", 1), MAXCELL);
+		out_puts(o, "</td><td class=\"n\">");
+		pg_value(o, num(t, SL_SCORECARD_VALUE, r), unit);
+		out_puts(o, "</td><td>");
+		pg_target(o, target ? target : "", unit);
+		out_puts(o, "</td><td class=\"n\">");
+		out_num(o, num(t, SL_SCORECARD_SAMPLES, r), 10);
+		out_puts(o, "</td><td>");
+		if (met == 1) {
+			out_puts(o, "<span class=\"ok\">\xe2\x9c\x93 met</span>");
+			nmet++;
+		} else if (met == 0) {
+			out_puts(o, "<span class=\"bad\">\xe2\x9c\x97 missed</span>");
+			nmiss++;
+		} else {
+			out_puts(o, "<span class=\"unk\">not measured</span>");
+		}
+		out_puts(o, "</td></tr>\n");
+	}
+	out_puts(o, "</table></div>\n<p>");
+	out_num(o, (double)nmet, 10);
+	out_puts(o, " targets met, ");
+	out_num(o, (double)nmiss, 10);
+	out_puts(o, " missed.</p>\n");
+	pg_rest(cx, s);
+}
+

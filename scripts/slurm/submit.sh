@@ -1,0 +1,51 @@
+#!/bin/sh
+# Submits shiplog's flow to Slurm as three jobs chained by
+# --dependency=afterok: an ingest array of TASKS shards over the files of
+# INBOX, the merge of the shards into STORE, and the analysis into OUT.
+#
+#   scripts/slurm/submit.sh INBOX WORK STORE OUT TASKS [sbatch options...]
+#
+# WORK, STORE and OUT must be on a file system every node sees (the locks
+# and the atomic renames need POSIX semantics: NFS with locking, Lustre,
+# GPFS, CephFS; see docs/SCALING.md).  SHIPLOG_BIN and ANALYZE_ARGS are
+# passed on.  Prints the three job ids; with SUBMIT_WAIT=1, waits for the
+# last and exits 0 only when it completed.
+set -eu
+[ $# -ge 5 ] || { echo "usage: submit.sh INBOX WORK STORE OUT TASKS [sbatch options...]" >&2; exit 2; }
+here=$(cd "$(dirname "$0")" && pwd)
+INBOX=$1 WORK=$2 STORE=$3 OUT=$4 TASKS=$5
+shift 5
+export INBOX WORK STORE OUT
+mkdir -p "$WORK" "$OUT"
+ingest=$(sbatch --parsable --export=ALL --array=0-$((TASKS - 1)) -o "$WORK/ingest-%a.log" "$@" \
+	"$here/ingest.sbatch")
+merge=$(sbatch --parsable --export=ALL --dependency=afterok:$ingest --kill-on-invalid-dep=yes \
+	-o "$WORK/merge.log" "$@" "$here/merge.sbatch")
+echo "ingest $ingest"
+echo "merge $merge"
+analyze=$(sbatch --parsable --export=ALL --dependency=afterok:$merge --kill-on-invalid-dep=yes \
+	-o "$OUT/analyze.log" "$@" "$here/analyze.sbatch")
+echo "analyze $analyze"
+[ "${SUBMIT_WAIT:-0}" = 1 ] || exit 0
+# sbatch --wait polls ever more slowly (tens of seconds); scontrol keeps a
+# finished job's state for MinJobAge (300 s by default), no accounting needed
+state() {
+	scontrol -o show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n 's/^JobState=//p' | head -1
+}
+unknown=0
+while :; do
+	s=$(state "$analyze")
+	case $s in
+	PENDING | RUNNING | CONFIGURING | COMPLETING | SUSPENDED) sleep 0.5 ;;
+	"")
+		# the controller does not answer (or forgot the job)
+		unknown=$((unknown + 1))
+		[ $unknown -lt 120 ] || { s=UNKNOWN; break; }
+		sleep 0.5
+		;;
+	*) break ;;
+	esac
+done
+[ "$s" = COMPLETED ] && exit 0
+echo "submit.sh: analyze job $analyze: $s (logs: $WORK/*.log, $OUT/analyze.log)" >&2
+exit 1

@@ -1,0 +1,273 @@
+/* report/attention.c over hand-built analyses: the four groups and their
+ * order (missed targets, production critical alerts by agent, the lowest
+ * success rates, DORA tiers), no tier from fewer than 5 samples, the
+ * window in words, empty and nearly empty windows, and the same lists
+ * whatever the order of the rows. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include "attention.h"
+#include "sl_anread.h"
+#include "sl_result.h"
+#include "sl_tables.h"
+#include "sl_value.h"
+
+static struct sl_anfile *as_file(struct sl_analysis *a)
+{
+	char path[] = "/tmp/shiplog-attention-XXXXXX";
+	int fd = mkstemp(path);
+	struct sl_errctx err;
+	struct sl_anfile *f;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(sl_analysis_write(a, path, &err), 0);
+	ck_assert_int_eq(sl_anfile_open(path, &f, &err), 0);
+	unlink(path);
+	return f;
+}
+
+static void str(struct sl_table *t, int c, const char *s)
+{
+	ck_assert_int_eq(sl_table_set_str(t, c, s, strlen(s)), 0);
+}
+
+static int64_t at(const char *iso)
+{
+	int64_t ms;
+
+	ck_assert_int_eq(sl_parse_time(iso, strlen(iso), &ms), 0);
+	return ms;
+}
+
+/* rows[] in the order given by ord (a permutation of 0..n-1) */
+static struct sl_analysis *sample(const int *ord)
+{
+	static const struct {
+		const char *agent, *env, *sev, *start;
+	} al[7] = {
+		{"api", "production", "critical", "2026-10-02T10:00:00Z"},
+		{"api", "production", "critical", "2026-10-03T11:30:00Z"},
+		{"api", "production", "critical", "2026-10-01T09:00:00Z"},
+		{"web", "production", "critical", "2026-10-04T08:00:00Z"},
+		{"db", "staging", "critical", "2026-10-05T08:00:00Z"},
+		{"db", "staging", "critical", "2026-10-05T09:00:00Z"},
+		{"api", "production", "warning", "2026-10-06T08:00:00Z"},
+	};
+	static const struct {
+		const char *agent;
+		int total, ok, failed;
+	} sr[5] = {
+		{"api", 6, 3, 2}, {"web", 20, 19, 1}, {"api", 4, 2, 1}, {"tiny", 2, 0, 2},
+		{"web", 2, 2, 0},
+	};
+	static const struct {
+		const char *metric, *unit, *tier;
+		double value;
+		int samples;
+	} dora[6] = {
+		{"deployment_frequency", "deployments_per_week", "elite", 30, 10},
+		{"deployment_days", "days_per_week", "", 5, 7},
+		{"lead_time_for_changes", "ms", "high", 3600000, 3},
+		{"change_failure_rate", "fraction", "low", NAN, 0},
+		{"failed_deployment_recovery_time", "ms", "low", 7200000, 20},
+		{"unrecovered_failures", "count", "", 2, 6},
+	};
+	struct sl_analysis *a = sl_analysis_new();
+	struct sl_table *t;
+
+	ck_assert_int_eq(sl_analysis_meta_str(a, "window_from", "2026-10-01T00:00:00.000Z"), 0);
+	ck_assert_int_eq(sl_analysis_meta_str(a, "window_to", "2026-10-08T00:00:00.000Z"), 0);
+	ck_assert_int_eq(sl_analysis_meta_i64(a, "input_deployments", 34), 0);
+	t = sl_table_new_def(SL_T_SCORECARD);
+	sl_table_add_row(t);
+	str(t, SL_SCORECARD_METRIC, "rollback_rate");
+	sl_table_set_f64(t, SL_SCORECARD_VALUE, 0.1);
+	str(t, SL_SCORECARD_UNIT, "fraction");
+	str(t, SL_SCORECARD_TARGET, "< 0.05");
+	sl_table_set_bool(t, SL_SCORECARD_MET, 0);
+	sl_table_add_row(t);
+	str(t, SL_SCORECARD_METRIC, "mean_time_to_deploy");
+	sl_table_set_f64(t, SL_SCORECARD_VALUE, 60000);
+	str(t, SL_SCORECARD_UNIT, "ms");
+	str(t, SL_SCORECARD_TARGET, "< 1800000");
+	sl_table_set_bool(t, SL_SCORECARD_MET, 1);
+	sl_table_add_row(t); /* not measured: no met */
+	str(t, SL_SCORECARD_METRIC, "recovery_time");
+	ck_assert_int_eq(sl_analysis_add(a, t), 0);
+	t = sl_table_new_def(SL_T_ALERTS);
+	for (int k = 0; k < 7; k++) {
+		int i = ord ? ord[k] % 7 : k;
+
+		sl_table_add_row(t);
+		str(t, SL_ALERTS_AGENT_ID, al[i].agent);
+		str(t, SL_ALERTS_ENVIRONMENT, al[i].env);
+		str(t, SL_ALERTS_SEVERITY, al[i].sev);
+		sl_table_set_i64(t, SL_ALERTS_START_TIME, at(al[i].start));
+	}
+	ck_assert_int_eq(sl_analysis_add(a, t), 0);
+	t = sl_table_new_def(SL_T_SUCCESS_RATES);
+	for (int k = 0; k < 5; k++) {
+		int i = ord ? ord[k] % 5 : k;
+
+		sl_table_add_row(t);
+		str(t, SL_SUCCESS_RATES_AGENT_ID, sr[i].agent);
+		sl_table_set_i64(t, SL_SUCCESS_RATES_TOTAL_DEPLOYMENTS, sr[i].total);
+		sl_table_set_i64(t, SL_SUCCESS_RATES_SUCCESSFUL_DEPLOYMENTS, sr[i].ok);
+		sl_table_set_i64(t, SL_SUCCESS_RATES_FAILED_DEPLOYMENTS, sr[i].failed);
+		sl_table_set_i64(t, SL_SUCCESS_RATES_ROLLBACK_COUNT, 0);
+	}
+	ck_assert_int_eq(sl_analysis_add(a, t), 0);
+	t = sl_table_new_def(SL_T_DORA);
+	for (int i = 0; i < 6; i++) {
+		sl_table_add_row(t);
+		str(t, SL_DORA_METRIC, dora[i].metric);
+		sl_table_set_f64(t, SL_DORA_VALUE, dora[i].value);
+		str(t, SL_DORA_UNIT, dora[i].unit);
+		if (dora[i].tier[0])
+			str(t, SL_DORA_TIER, dora[i].tier);
+		sl_table_set_i64(t, SL_DORA_SAMPLES, dora[i].samples);
+	}
+	ck_assert_int_eq(sl_analysis_add(a, t), 0);
+	return a;
+}
+
+static void build(struct sl_analysis *a, struct attention *att)
+{
+	struct sl_anfile *f = as_file(a);
+	struct sl_errctx err;
+
+	sl_err_clear(&err);
+	ck_assert_int_eq(attention_build(att, f, &err), 0);
+	sl_anfile_close(f);
+}
+
+START_TEST(test_groups)
+{
+	struct sl_analysis *a = sample(NULL);
+	struct attention att;
+	const struct att_group *g;
+
+	build(a, &att);
+	ck_assert_str_eq(att.window, "2026-10-01 00:00 UTC \xe2\x80\x93 2026-10-08 00:00 UTC");
+	ck_assert(!att.empty);
+	ck_assert_str_eq(att.notice, "");
+	g = &att.g[ATT_MISSED];
+	ck_assert_str_eq(g->section, "scorecard");
+	ck_assert_uint_eq(g->n, 1);
+	ck_assert_str_eq(g->items[0].text, "Rollback rate: 10%, target < 5%");
+	ck_assert_str_eq(g->none, "1 of 2 measured targets met.");
+	/* production critical alerts by agent, the most first; staging and
+	 * warnings only counted */
+	g = &att.g[ATT_ALERTS];
+	ck_assert_uint_eq(g->n, 2);
+	ck_assert_str_eq(g->items[0].text,
+			 "api: 3 critical alerts, the latest 2026-10-03 11:30 UTC");
+	ck_assert_str_eq(g->items[1].text, "web: 1 critical alert, the latest 2026-10-04 08:00 UTC");
+	ck_assert_str_eq(g->none, "4 critical alerts in production from 2 agents; 7 alerts in all "
+				  "environments, 6 of them critical.");
+	/* api 5 of 10, web 21 of 22; tiny (2 deployments) not ranked, last */
+	g = &att.g[ATT_AGENTS];
+	ck_assert_uint_eq(g->n, 2);
+	ck_assert_str_eq(g->items[0].text, "api: 50% completed of 10 (3 failed, 0 rollbacks)");
+	ck_assert_int_eq(g->items[0].bad, 1);
+	ck_assert_int_eq(g->items[1].bad, 0);
+	ck_assert_uint_eq(att.nagents, 3);
+	ck_assert_str_eq(att.agents[2].agent, "tiny");
+	/* the four keys: a tier only from 5 samples, none from nothing */
+	g = &att.g[ATT_DORA];
+	ck_assert_uint_eq(g->n, 5);
+	ck_assert_str_eq(g->items[0].text, "Deployment frequency: 30 / week, elite");
+	ck_assert_str_eq(g->items[1].text, "Lead time for changes: 60.0 min from 3 samples: too few "
+					   "to rate");
+	ck_assert_str_eq(g->items[2].text, "Change failure rate: nothing to measure, not rated");
+	ck_assert_str_eq(g->items[3].text, "Failed deployment recovery time: 2.0 h, low");
+	ck_assert_int_eq(g->items[3].bad, 1);
+	ck_assert_str_eq(g->items[4].text, "Unrecovered failures: 2");
+	attention_free(&att);
+	sl_analysis_free(a);
+}
+END_TEST
+
+/* The same rows in another order: the same lists, byte for byte. */
+START_TEST(test_row_order)
+{
+	static const int rev[7] = {6, 5, 4, 3, 2, 1, 0};
+	struct sl_analysis *a = sample(NULL), *b = sample(rev);
+	struct attention x, y;
+
+	build(a, &x);
+	build(b, &y);
+	for (int k = 0; k < ATT_NGROUPS; k++) {
+		ck_assert_uint_eq(x.g[k].n, y.g[k].n);
+		ck_assert_str_eq(x.g[k].none, y.g[k].none);
+		for (size_t i = 0; i < x.g[k].n; i++)
+			ck_assert_str_eq(x.g[k].items[i].text, y.g[k].items[i].text);
+	}
+	attention_free(&x);
+	attention_free(&y);
+	sl_analysis_free(a);
+	sl_analysis_free(b);
+}
+END_TEST
+
+START_TEST(test_windows)
+{
+	struct sl_analysis *a = sl_analysis_new();
+	struct attention att;
+	struct sl_table *t;
+
+	/* no deployments, no window: said, all data */
+	ck_assert_int_eq(sl_analysis_meta_i64(a, "input_deployments", 0), 0);
+	build(a, &att);
+	ck_assert(att.empty);
+	ck_assert_str_eq(att.window, "all data");
+	ck_assert_ptr_nonnull(strstr(att.notice, "No deployments in this window (all data)"));
+	ck_assert_str_eq(att.g[ATT_MISSED].none, "The analysis has no scorecard.");
+	attention_free(&att);
+	sl_analysis_free(a);
+	/* a few deployments over all data: the first and last day with any */
+	a = sl_analysis_new();
+	ck_assert_int_eq(sl_analysis_meta_i64(a, "input_deployments", 3), 0);
+	t = sl_table_new_def(SL_T_TIMELINE);
+	for (int d = 0; d < 3; d++) {
+		sl_table_add_row(t);
+		sl_table_set_i64(t, SL_TIMELINE_DAY, 20500 + d);
+		sl_table_set_i64(t, SL_TIMELINE_DEPLOYMENTS, d == 0 ? 0 : 1 + d);
+	}
+	ck_assert_int_eq(sl_analysis_add(a, t), 0);
+	build(a, &att);
+	ck_assert(!att.empty);
+	ck_assert_str_eq(att.window, "all data, 2026-02-17 \xe2\x80\x93 2026-02-18");
+	ck_assert_ptr_nonnull(strstr(att.notice, "Only 3 deployments in this window"));
+	attention_free(&att);
+	sl_analysis_free(a);
+	/* a file that does not say its count is not said to be empty */
+	a = sl_analysis_new();
+	build(a, &att);
+	ck_assert(!att.empty);
+	ck_assert_str_eq(att.notice, "");
+	attention_free(&att);
+	attention_free(NULL);
+	sl_analysis_free(a);
+}
+END_TEST
+
+Suite *suite_attention(void);
+
+Suite *suite_attention(void)
+{
+	Suite *s = suite_create("attention");
+	TCase *tc = tcase_create("attention");
+
+	tcase_add_test(tc, test_groups);
+	tcase_add_test(tc, test_row_order);
+	tcase_add_test(tc, test_windows);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -57,8 +57,8 @@ apply() {
 		"$1" >"$2"
 }
 
-rm -rf "$dir"
-mkdir -p "$dir"
+mkdir -p "$dir" # its tree/ is replaced, nothing else of it is removed
+rm -rf "$dir/tree"
 parse >"$dir/all" || exit 2
 if [ -n "${MUT_ONLY:-}" ]; then
 	for k in $MUT_ONLY; do grep "^$k$us" "$dir/all"; done >"$dir/muts"

@@ -71,7 +71,7 @@ static const struct analysis {
 	const enum sl_tid *tables; /* the tables it writes, up to SL_T_COUNT */
 } analyses[] = {
 #define TABLES(...) ((const enum sl_tid[]){__VA_ARGS__, SL_T_COUNT})
-	{"dora", dora_run, 1, 0, 1, TABLES(SL_T_DORA)},
+	{"dora", dora_run, 1, 0, 1, TABLES(SL_T_DORA, SL_T_DORA_AGENTS, SL_T_DORA_WEEKLY)},
 	{"health", health_run, 1, 0, 7, TABLES(SL_T_HEALTH_SCORES)},
 	{"strategies", strategy_run, 1, 0, 3, TABLES(SL_T_STRATEGIES)},
 	{"alerts", alerts_run, 1, 0, 2, TABLES(SL_T_ALERTS, SL_T_ALERT_PRECISION)},
@@ -135,7 +135,7 @@ static int check_only(const char *list)
  * the store is opened, so a misspelt name costs no run. */
 static const char *owner_of(int id)
 {
-	if (id == SL_T_SUCCESS_RATES || id == SL_T_SUMMARY)
+	if (id == SL_T_SUCCESS_RATES || id == SL_T_SUMMARY || id == SL_T_SUCCESS_CHANGE)
 		return "";
 	for (size_t i = 0; i < NANALYSES; i++)
 		for (const enum sl_tid *t = analyses[i].tables; *t != SL_T_COUNT; t++)

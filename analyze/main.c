@@ -74,7 +74,7 @@ static const struct analysis {
 	{"dora", dora_run, 1, 0, 1, TABLES(SL_T_DORA, SL_T_DORA_AGENTS, SL_T_DORA_WEEKLY)},
 	{"health", health_run, 1, 0, 7, TABLES(SL_T_HEALTH_SCORES)},
 	{"strategies", strategy_run, 1, 0, 3, TABLES(SL_T_STRATEGIES)},
-	{"alerts", alerts_run, 1, 0, 2, TABLES(SL_T_ALERTS, SL_T_ALERT_PRECISION)},
+	{"alerts", alerts_run, 1, 0, 2, TABLES(SL_T_ALERTS, SL_T_ALERT_GROUPS, SL_T_ALERT_PRECISION)},
 	{"canary", canary_run, 1, 0, 15,
 	 TABLES(SL_T_ROLLBACK_DECISIONS, SL_T_CANARY_METRICS, SL_T_CANARY_JUDGEMENTS)},
 	{"predict", predict_run, 1, 0, 12,

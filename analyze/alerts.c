@@ -167,7 +167,9 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 	uint8_t *hasmed = NULL;
 	int64_t *med = NULL;
 	uint32_t *group = malloc((f->n ? f->n : 1) * sizeof(*group));
-	uint64_t nalert[NTYPES + 1] = {0}, nconf[NTYPES + 1] = {0}, nfin = 0, nfin_conf = 0;
+	/* by type and severity (0 critical, 1 warning); [NTYPES][0]: all */
+	uint64_t nalert[NTYPES + 1][2] = {{0}}, nconf[NTYPES + 1][2] = {{0}};
+	uint64_t nfin = 0, nfin_conf = 0;
 	double base;
 	int rc;
 	char msg[160];
@@ -224,10 +226,10 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 				goto out;
 			}
-			nalert[k]++;
-			nconf[k] += confirmed(f, i);
-			nalert[NTYPES]++;
-			nconf[NTYPES] += confirmed(f, i);
+			nalert[k][sev[0] != 'c']++;
+			nconf[k][sev[0] != 'c'] += confirmed(f, i);
+			nalert[NTYPES][0]++;
+			nconf[NTYPES][0] += confirmed(f, i);
 		}
 	}
 	if (groups_table(&gs, f, gt)) {
@@ -237,25 +239,29 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 	/* how often anything is confirmed, alert or not: precision means
 	 * something only above it */
 	base = nfin ? (double)nfin_conf / (double)nfin : NAN;
-	for (int k = 0; k <= NTYPES; k++) {
-		const char *tn = k < NTYPES ? type_names[k] : "all";
-		const char *sev = k == A_SLOW ? "warning" : "critical or warning";
-		double prec = nalert[k] ? (double)nconf[k] / (double)nalert[k] : NAN;
+	/* a row per type and severity (a slow deployment is only ever a
+	 * warning), then all */
+	for (int k = 0; k <= NTYPES; k++)
+		for (int v = k == A_SLOW || k == NTYPES; v < 2; v++) {
+			const char *tn = k < NTYPES ? type_names[k] : "all";
+			const char *sev = v ? "warning" : "critical";
+			int c = k < NTYPES ? v : 0;
+			double prec = nalert[k][c] ? (double)nconf[k][c] / (double)nalert[k][c] : NAN;
 
-		if (sl_table_add_row(pt) ||
-		    sl_table_set_str(pt, SL_ALERT_PRECISION_TYPE, tn, strlen(tn)) ||
-		    (k < NTYPES && sl_table_set_str(pt, SL_ALERT_PRECISION_SEVERITY, sev,
-						    strlen(sev)))) {
-			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-			goto out;
+			if (sl_table_add_row(pt) ||
+			    sl_table_set_str(pt, SL_ALERT_PRECISION_TYPE, tn, strlen(tn)) ||
+			    (k < NTYPES && sl_table_set_str(pt, SL_ALERT_PRECISION_SEVERITY, sev,
+							    strlen(sev)))) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
+			}
+			sl_table_set_i64(pt, SL_ALERT_PRECISION_ALERTS, (int64_t)nalert[k][c]);
+			sl_table_set_i64(pt, SL_ALERT_PRECISION_CONFIRMED, (int64_t)nconf[k][c]);
+			sl_table_set_f64(pt, SL_ALERT_PRECISION_PRECISION, prec);
+			sl_table_set_f64(pt, SL_ALERT_PRECISION_FALSE_POSITIVE_RATE, 1 - prec);
+			sl_table_set_f64(pt, SL_ALERT_PRECISION_BASE_RATE, base);
+			sl_table_set_f64(pt, SL_ALERT_PRECISION_LIFT, base > 0 ? prec / base : NAN);
 		}
-		sl_table_set_i64(pt, SL_ALERT_PRECISION_ALERTS, (int64_t)nalert[k]);
-		sl_table_set_i64(pt, SL_ALERT_PRECISION_CONFIRMED, (int64_t)nconf[k]);
-		sl_table_set_f64(pt, SL_ALERT_PRECISION_PRECISION, prec);
-		sl_table_set_f64(pt, SL_ALERT_PRECISION_FALSE_POSITIVE_RATE, 1 - prec);
-		sl_table_set_f64(pt, SL_ALERT_PRECISION_BASE_RATE, base);
-		sl_table_set_f64(pt, SL_ALERT_PRECISION_LIFT, base > 0 ? prec / base : NAN);
-	}
 	{
 		struct sl_table *all[] = {t, gt, pt};
 

@@ -663,7 +663,7 @@ struct levels {
 	int first[4], last[4]; /* original levels first..last in each */
 	int of[4];       /* pooled level of each original level */
 	double n[4], r[4]; /* training deployments and rollbacks, pooled */
-	char why[4][160]; /* what was pooled into it, and why */
+	char why[4][200]; /* what was pooled into it, and why */
 };
 
 static int orig_level(const struct levels *lv, double score)
@@ -850,17 +850,9 @@ static int fit_levels(const struct history *h, const struct scored *sc, struct l
 		lv->why[nb][0] = '\0';
 		nb++;
 		while (nb > 1 && lv->r[nb - 2] / lv->n[nb - 2] > lv->r[nb - 1] / lv->n[nb - 1]) {
-			int j = nb - 2;
-			size_t len = strlen(lv->why[j]);
-
-			snprintf(lv->why[j] + len, sizeof(lv->why[j]) - len,
-				 "%s%s (training rate %.4f) pooled with %s (%.4f): out of order%s%s",
-				 len ? "; " : "", level_names[lo[j]], lv->r[j] / lv->n[j],
-				 level_names[lo[nb - 1]], lv->r[nb - 1] / lv->n[nb - 1],
-				 lv->why[nb - 1][0] ? "; " : "", lv->why[nb - 1]);
-			lv->n[j] += lv->n[nb - 1];
-			lv->r[j] += lv->r[nb - 1];
-			hi[j] = hi[nb - 1];
+			lv->n[nb - 2] += lv->n[nb - 1];
+			lv->r[nb - 2] += lv->r[nb - 1];
+			hi[nb - 2] = hi[nb - 1];
 			nb--;
 		}
 	}
@@ -871,10 +863,23 @@ static int fit_levels(const struct history *h, const struct scored *sc, struct l
 	hi[nb - 1] = 3;
 	lv->nb = nb;
 	for (int b = 0; b < nb; b++) {
+		size_t len = 0;
+
 		lv->first[b] = lo[b];
 		lv->last[b] = hi[b];
-		for (int l = lo[b]; l <= hi[b]; l++)
+		lv->why[b][0] = '\0';
+		for (int l = lo[b]; l <= hi[b]; l++) {
 			lv->of[l] = b;
+			/* what was pooled: each level's training rollbacks */
+			if (lo[b] < hi[b] && len < sizeof(lv->why[b]))
+				len += (size_t)snprintf(lv->why[b] + len, sizeof(lv->why[b]) - len,
+							"%s%s %.0f/%.0f", l > lo[b] ? ", " : "",
+							level_names[l], br[l], bn[l]);
+		}
+		if (lo[b] < hi[b] && len < sizeof(lv->why[b]))
+			snprintf(lv->why[b] + len, sizeof(lv->why[b]) - len,
+				 " rolled back in training: pooled, the rates were out of order "
+				 "(or a level was empty)");
 	}
 	return SL_OK;
 }

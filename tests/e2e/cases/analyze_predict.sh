@@ -16,7 +16,7 @@
 "$BIN/shiplog-ingest" -q --store s "$E2E_DATA/predict_hand.csv" "$E2E_DATA/predict_artifacts.csv"
 "$BIN/shiplog-analyze" --store s --now 2026-05-03 -o a.msgpack
 for t in duration_model duration_backtest predictions success_backtest rollback_causes \
-	rollback_risk rollback_risk_backtest; do
+	rollback_risk rollback_risk_backtest rollback_risk_levels; do
 	echo "== $t"
 	"$BIN/shiplog-analyze" --store s --now 2026-05-03 --print "$t" >"$t.csv"
 	/usr/bin/python3 "$E2E_ROOT/tests/e2e/round.py" <"$t.csv"

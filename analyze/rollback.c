@@ -809,6 +809,55 @@ out:
 	return rc;
 }
 
+int rollback_pool_levels(const double n[4], const double r[4], int first[4], int last[4])
+{
+	double pn[4], pr[4];
+	int nb = 0;
+
+	/* an empty level joins the one below it (the first, the one above) */
+	for (int l = 0; l < 4; l++) {
+		if (!n[l]) {
+			if (nb)
+				last[nb - 1] = l;
+			continue;
+		}
+		first[nb] = nb ? l : 0;
+		last[nb] = l;
+		pn[nb] = n[l];
+		pr[nb] = r[l];
+		nb++;
+		/* pool adjacent violators: the block below rolled back more often */
+		while (nb > 1 && pr[nb - 2] / pn[nb - 2] > pr[nb - 1] / pn[nb - 1]) {
+			pn[nb - 2] += pn[nb - 1];
+			pr[nb - 2] += pr[nb - 1];
+			last[nb - 2] = last[nb - 1];
+			nb--;
+		}
+	}
+	if (!nb) /* nothing to fit on: one level */
+		first[nb++] = 0;
+	last[nb - 1] = 3;
+	return nb;
+}
+
+int rollback_verdict(const double *p, const double *b, const double *y, size_t n,
+		     double *mean, double *upper)
+{
+	double sd = 0, sdd = 0, se;
+
+	for (size_t i = 0; i < n; i++) {
+		double d = (p[i] - y[i]) * (p[i] - y[i]) - (b[i] - y[i]) * (b[i] - y[i]);
+
+		sd += d;
+		sdd += d * d;
+	}
+	*mean = n ? sd / (double)n : NAN;
+	se = n > 1 ? sqrt(fmax(0, (sdd - (double)n * *mean * *mean) / (double)(n - 1)) / (double)n)
+		   : NAN;
+	*upper = *mean + 1.96 * se;
+	return *upper < 0;
+}
+
 /* The levels of struct levels from the training part of sc. */
 static int fit_levels(const struct history *h, const struct scored *sc, struct levels *lv)
 {
@@ -835,36 +884,16 @@ static int fit_levels(const struct history *h, const struct scored *sc, struct l
 			bn[l]++;
 			br[l] += hist_get(h, i).rolled_back;
 		}
-	/* pool adjacent violators, over the levels that hold training rows;
-	 * an empty level joins the one below it (the first, the one above) */
-	for (int l = 0; l < 4; l++) {
-		if (!bn[l]) {
-			if (nb)
-				hi[nb - 1] = l;
-			continue;
-		}
-		lo[nb] = nb ? l : 0;
-		hi[nb] = l;
-		lv->n[nb] = bn[l];
-		lv->r[nb] = br[l];
-		lv->why[nb][0] = '\0';
-		nb++;
-		while (nb > 1 && lv->r[nb - 2] / lv->n[nb - 2] > lv->r[nb - 1] / lv->n[nb - 1]) {
-			lv->n[nb - 2] += lv->n[nb - 1];
-			lv->r[nb - 2] += lv->r[nb - 1];
-			hi[nb - 2] = hi[nb - 1];
-			nb--;
-		}
-	}
-	if (!nb) { /* no training rows: one level */
-		lo[0] = 0;
-		nb = 1;
-	}
-	hi[nb - 1] = 3;
+	nb = rollback_pool_levels(bn, br, lo, hi);
 	lv->nb = nb;
 	for (int b = 0; b < nb; b++) {
 		size_t len = 0;
 
+		lv->n[b] = lv->r[b] = 0;
+		for (int l = lo[b]; l <= hi[b]; l++) {
+			lv->n[b] += bn[l];
+			lv->r[b] += br[l];
+		}
 		lv->first[b] = lo[b];
 		lv->last[b] = hi[b];
 		lv->why[b][0] = '\0';
@@ -932,40 +961,44 @@ static int backtest_table(const struct history *h, const struct scored *sc,
 			  struct sl_analysis *a)
 {
 	struct sl_table *mt = metric_table_new(SL_T_ROLLBACK_RISK_BACKTEST);
-	double n = 0, bs = 0, bb = 0, sd = 0, sdd = 0, mean, se, upper;
-	int better;
+	double *p = malloc((sc->n ? sc->n : 1) * sizeof(*p));
+	double *b = malloc((sc->n ? sc->n : 1) * sizeof(*b));
+	double *y = malloc((sc->n ? sc->n : 1) * sizeof(*y));
+	double bs = 0, bb = 0, mean, upper;
+	size_t n = 0;
+	int better, rc = SL_ENOMEM;
 	const char *note;
 
-	if (!mt)
-		return SL_ENOMEM;
+	if (!mt || !p || !b || !y)
+		goto out;
 	for (size_t i = 0; i < sc->n; i++)
 		if (sc->train[i] == 2) {
-			double y = hist_get(h, i).rolled_back, p = sc->p[i], b = sc->base[i];
-			double d = (p - y) * (p - y) - (b - y) * (b - y);
-
-			bs += (p - y) * (p - y);
-			bb += (b - y) * (b - y);
-			sd += d;
-			sdd += d * d;
+			p[n] = sc->p[i];
+			b[n] = sc->base[i];
+			y[n] = hist_get(h, i).rolled_back;
+			bs += (p[n] - y[n]) * (p[n] - y[n]);
+			bb += (b[n] - y[n]) * (b[n] - y[n]);
 			n++;
 		}
-	mean = n ? sd / n : NAN;
-	se = n > 1 ? sqrt(fmax(0, (sdd - n * mean * mean) / (n - 1)) / n) : NAN;
-	upper = mean + 1.96 * se;
-	better = upper < 0;
+	better = rollback_verdict(p, b, y, n, &mean, &upper);
 	note = better ? "better than the base rate" : "no better than the base rate";
-	if (metric_add(mt, "holdout_deployments", n) ||
-	    metric_add(mt, "brier", n ? bs / n : NAN) ||
-	    metric_add(mt, "brier_base_rate", n ? bb / n : NAN) ||
+	if (metric_add(mt, "holdout_deployments", (double)n) ||
+	    metric_add(mt, "brier", n ? bs / (double)n : NAN) ||
+	    metric_add(mt, "brier_base_rate", n ? bb / (double)n : NAN) ||
 	    metric_add(mt, "brier_skill", n && bb > 0 ? 1 - bs / bb : NAN) ||
 	    metric_add(mt, "brier_difference", mean) ||
 	    metric_add(mt, "brier_difference_upper_95", upper) ||
 	    metric_add(mt, "better_than_base_rate", better) ||
-	    sl_table_set_str(mt, SL_ROLLBACK_RISK_BACKTEST_NOTE, note, strlen(note))) {
-		sl_table_free(mt);
-		return SL_ENOMEM;
-	}
-	return sl_analysis_add(a, mt);
+	    sl_table_set_str(mt, SL_ROLLBACK_RISK_BACKTEST_NOTE, note, strlen(note)))
+		goto out;
+	rc = sl_analysis_add(a, mt);
+	mt = NULL;
+out:
+	sl_table_free(mt);
+	free(p);
+	free(b);
+	free(y);
+	return rc;
 }
 
 static int risk_tables(const struct history *h, struct sl_analysis *a)

@@ -308,18 +308,22 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 		const struct frame *fr = fs->f;
 
 		if (sl_table_add_row(t) ||
-		    frame_table_set_id(t, SL_ANOMALIES_DEPLOYMENT_ID, fr, r) ||
-		    table_set_name(t, SL_ANOMALIES_AGENT_ID, fr->names, fr->agent[r]) ||
-		    table_set_name(t, SL_ANOMALIES_ENVIRONMENT, fr->names, fr->env[r]))
+		    frame_table_set_id(t, SL_ANOMALIES_DEPLOYMENT_ID, fr, r))
 			goto out;
-		sl_table_set_i64(t, SL_ANOMALIES_START_TIME, fr->start[r]);
 		sl_table_set_f64(t, SL_ANOMALIES_ANOMALY_SCORE, score[i]);
 		sl_table_set_bool(t, SL_ANOMALIES_IS_ANOMALY, flag[i]);
+		/* who, when and why for the flagged: the others are there for
+		 * their score (a million rows of names would cost the file
+		 * tens of megabytes) */
 		if (flag[i]) {
 			struct feature_row w;
 			double z;
 			int top = farthest(fs, &rb, i, known[i], &z);
 
+			if (table_set_name(t, SL_ANOMALIES_AGENT_ID, fr->names, fr->agent[r]) ||
+			    table_set_name(t, SL_ANOMALIES_ENVIRONMENT, fr->names, fr->env[r]))
+				goto out;
+			sl_table_set_i64(t, SL_ANOMALIES_START_TIME, fr->start[r]);
 			if (reasons(fs, i, p->cfg.anomaly_reason_sigma, &why) ||
 			    sl_table_set_str(t, SL_ANOMALIES_REASONS, why.data, why.len))
 				goto out;

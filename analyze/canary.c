@@ -29,14 +29,12 @@ static const char *const metric_names[NM] = {"error_rate", "latency_p50_ms", "la
 /* +1: higher is worse; -1: lower is worse */
 static const int bad_direction[NM] = {+1, +1, +1, -1, +1};
 
-#define vec canary_vec
-
 enum cohort { K_CANARY, K_BASELINE, K_ALL, NK };
 
 /* The samples of one deployment, by cohort and metric: allocated only for
  * the deployments that have samples (most have none). */
 struct samples {
-	struct vec m[NK][NM];
+	struct canary_vec m[NK][NM];
 	size_t nsamples[NK];
 };
 
@@ -96,7 +94,7 @@ static int judge_upto(struct ctx *cx, int64_t watermark)
 	return SL_OK;
 }
 
-static int push(struct vec *v, double x)
+static int push(struct canary_vec *v, double x)
 {
 	if (sl_grow(&v->v, &v->cap, v->n + 1, sizeof(*v->v)))
 		return SL_ENOMEM;
@@ -105,12 +103,12 @@ static int push(struct vec *v, double x)
 }
 
 /* An exact sum: the samples come in the order they were stored. */
-static double mean(const struct vec *v)
+static double mean(const struct canary_vec *v)
 {
 	return v->n ? sl_fsum_array(v->v, v->n) / (double)v->n : NAN;
 }
 
-static double max_of(const struct vec *v)
+static double max_of(const struct canary_vec *v)
 {
 	double m = -INFINITY;
 
@@ -260,7 +258,7 @@ void canary_decide(const struct canary_vec *roll, const struct canary_vec *basel
 		   double latency_change, const struct analyze_config *cf,
 		   struct canary_decision *out)
 {
-	const struct vec *err = &roll[M_ERR], *p95 = &roll[M_P95], *hcf = &roll[M_HCF];
+	const struct canary_vec *err = &roll[M_ERR], *p95 = &roll[M_P95], *hcf = &roll[M_HCF];
 	double base = mean(&baseline[M_P95]);
 	size_t breach = 0, votes;
 
@@ -344,7 +342,7 @@ int canary_judge(struct canary_vec *canary, struct canary_vec *baseline, double 
 {
 	memset(out, 0, sizeof(*out));
 	for (int m = 0; m < NM; m++) {
-		struct vec *c = &canary[m], *b = &baseline[m];
+		struct canary_vec *c = &canary[m], *b = &baseline[m];
 		struct canary_metric_result *r = &out->m[m];
 		double side;
 

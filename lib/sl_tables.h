@@ -319,9 +319,9 @@
 	C(ANOMALIES, ANOMALY_SCORE, "anomaly_score", F64, "", "isolation forest score, higher is stranger") \
 	C(ANOMALIES, IS_ANOMALY, "is_anomaly", BOOL, "", "the score is above the threshold") \
 	C(ANOMALIES, REASONS, "reasons", STR, "", "features beyond reason_sigma standard deviations, ;-separated") \
-	C(ANOMALIES, AGENT_ID, "agent_id", STR, "", "the agent (service) deployed") \
-	C(ANOMALIES, ENVIRONMENT, "environment", STR, "", "the environment") \
-	C(ANOMALIES, START_TIME, "start_time", TIME, "", "when it started") \
+	C(ANOMALIES, AGENT_ID, "agent_id", STR, "", "the agent (service) deployed, of a flagged one") \
+	C(ANOMALIES, ENVIRONMENT, "environment", STR, "", "the environment, of a flagged one") \
+	C(ANOMALIES, START_TIME, "start_time", TIME, "", "when a flagged one started") \
 	C(ANOMALIES, REASON, "reason", STR, "", "the feature farthest from its median in robust z, with its value") \
 	C(ANOMALIES, ROBUST_Z, "robust_z", F64, "", "that feature's (value - median) / (1.4826 MAD)")
 

@@ -197,16 +197,19 @@ static int reasons(const struct feature_set *fs, size_t i, double sigma, struct 
 	return SL_OK;
 }
 
-static _Thread_local const double *sort_score;
+struct ranked {
+	double score;
+	uint32_t i;
+};
 
 /* Highest score first, then frame order. */
 static int cmp_rank(const void *x, const void *y)
 {
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	const struct ranked *a = x, *b = y;
 
-	if (sort_score[a] != sort_score[b])
-		return (sort_score[a] < sort_score[b]) - (sort_score[a] > sort_score[b]);
-	return (a > b) - (a < b);
+	if (a->score != b->score)
+		return (a->score < b->score) - (a->score > b->score);
+	return (a->i > b->i) - (a->i < b->i);
 }
 
 /* anomaly_summary: the flagged share is the contamination setting, so the
@@ -274,7 +277,8 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 	double *score = NULL, threshold;
 	uint8_t *flag = NULL;
 	uint16_t *known = NULL;
-	uint32_t *rank = NULL;
+	struct ranked *rank = NULL;
+	size_t nflag = 0;
 	int rc = SL_ENOMEM;
 
 	if (!(t = sl_table_new_stream_def(a, SL_T_ANOMALIES)))
@@ -296,15 +300,26 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 
 			features_row(fs, i, &w);
 			known[i] = w.known;
-			rank[i] = (uint32_t)i;
+			if (flag[i])
+				rank[nflag++] = (struct ranked){score[i], (uint32_t)i};
 		}
 		if (robust_fit(fs, known, &rb))
 			goto out;
-		sort_score = score;
-		sl_sort(rank, fs->n, sizeof(*rank), cmp_rank);
+		sl_sort(rank, nflag, sizeof(*rank), cmp_rank);
 	}
-	for (size_t k = 0; k < fs->n; k++) {
-		size_t i = rank[k], r = fs->frow[i];
+	/* the flagged, most unusual first, then the others in frame order
+	 * (all scored below every flagged one) */
+	for (size_t k = 0, u = 0; k < fs->n; k++) {
+		size_t i, r;
+
+		if (k < nflag) {
+			i = rank[k].i;
+		} else {
+			while (flag[u])
+				u++;
+			i = u++;
+		}
+		r = fs->frow[i];
 		const struct frame *fr = fs->f;
 
 		if (sl_table_add_row(t) ||

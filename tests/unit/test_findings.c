@@ -491,10 +491,18 @@ START_TEST(test_anomalies_lift)
 					(bad ? 11 : 1) / 110.0, 1e-15);
 		t = table(a, "anomalies");
 		ck_assert_uint_eq(sl_table_rows(t), 110);
-		/* ranked: the highest score first */
-		for (size_t r = 1; r < 110; r++)
-			ck_assert(num(t, SL_ANOMALIES_ANOMALY_SCORE, r - 1) >=
-				  num(t, SL_ANOMALIES_ANOMALY_SCORE, r));
+		/* the flagged first, the highest score first; every other
+		 * scores below them */
+		for (size_t r = 1; r < 110; r++) {
+			int fl = num(t, SL_ANOMALIES_IS_ANOMALY, r) == 1;
+
+			ck_assert(!fl || num(t, SL_ANOMALIES_IS_ANOMALY, r - 1) == 1);
+			ck_assert(!fl || num(t, SL_ANOMALIES_ANOMALY_SCORE, r - 1) >=
+						 num(t, SL_ANOMALIES_ANOMALY_SCORE, r));
+			ck_assert(num(t, SL_ANOMALIES_ANOMALY_SCORE, 0) >
+				  num(t, SL_ANOMALIES_ANOMALY_SCORE, r) ||
+				  num(t, SL_ANOMALIES_IS_ANOMALY, r) == 1);
+		}
 		ck_assert_str_eq(str(t, SL_ANOMALIES_ENVIRONMENT, 0), "production");
 		ck_assert_double_eq(num(t, SL_ANOMALIES_IS_ANOMALY, 0), 1);
 		if (bad) {

@@ -276,7 +276,7 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 	struct robust rb;
 	double *score = NULL, threshold;
 	uint8_t *flag = NULL;
-	uint16_t *known = NULL;
+	const uint16_t *known = fs->known;
 	struct ranked *rank = NULL;
 	size_t nflag = 0;
 	int rc = SL_ENOMEM;
@@ -285,7 +285,6 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 		goto out;
 	if (fs->n) {
 		if (!(score = malloc(fs->n * sizeof(*score))) || !(flag = malloc(fs->n)) ||
-		    !(known = malloc(fs->n * sizeof(*known))) ||
 		    !(rank = malloc(fs->n * sizeof(*rank))))
 			goto out;
 		if ((rc = sl_iforest_fit(&f, fs->x, fs->n, F_N, &ip)) ||
@@ -295,14 +294,9 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 		if (sl_iforest_flag(score, fs->n, p->cfg.anomaly_contamination, flag, &threshold) ==
 		    (size_t)-1)
 			goto out;
-		for (size_t i = 0; i < fs->n; i++) {
-			struct feature_row w;
-
-			features_row(fs, i, &w);
-			known[i] = w.known;
+		for (size_t i = 0; i < fs->n; i++)
 			if (flag[i])
 				rank[nflag++] = (struct ranked){score[i], (uint32_t)i};
-		}
 		if (robust_fit(fs, known, &rb))
 			goto out;
 		sl_sort(rank, nflag, sizeof(*rank), cmp_rank);
@@ -365,7 +359,6 @@ out:
 	sl_buf_release(&why);
 	free(score);
 	free(flag);
-	free(known);
 	free(rank);
 	return rc;
 }

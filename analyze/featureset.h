@@ -54,6 +54,7 @@ struct feature_set {
 	size_t n;
 	uint32_t *frow;   /* the frame row of each row */
 	double *x;
+	uint16_t *known; /* row k's feature_row known bits (NULL when n is 0) */
 	double median[F_N], mean[F_N], sd[F_N];
 };
 

@@ -284,8 +284,10 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 	if (!(t = sl_table_new_stream_def(a, SL_T_ANOMALIES)))
 		goto out;
 	if (fs->n) {
-		if (!(score = malloc(fs->n * sizeof(*score))) || !(flag = malloc(fs->n)) ||
-		    !(rank = malloc(fs->n * sizeof(*rank))))
+		/* first, while the scores' arrays do not exist yet: the fit's
+		 * column of n values is the largest thing it holds */
+		if (robust_fit(fs, known, &rb) || !(score = malloc(fs->n * sizeof(*score))) ||
+		    !(flag = malloc(fs->n)))
 			goto out;
 		if ((rc = sl_iforest_fit(&f, fs->x, fs->n, F_N, &ip)) ||
 		    (rc = sl_iforest_score(f, fs->x, fs->n, score)))
@@ -295,10 +297,13 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 		    (size_t)-1)
 			goto out;
 		for (size_t i = 0; i < fs->n; i++)
+			nflag += flag[i];
+		if (!(rank = malloc((nflag ? nflag : 1) * sizeof(*rank))))
+			goto out;
+		nflag = 0;
+		for (size_t i = 0; i < fs->n; i++)
 			if (flag[i])
 				rank[nflag++] = (struct ranked){score[i], (uint32_t)i};
-		if (robust_fit(fs, known, &rb))
-			goto out;
 		sl_sort(rank, nflag, sizeof(*rank), cmp_rank);
 	}
 	/* the flagged, most unusual first, then the others in frame order

@@ -35,7 +35,7 @@ static int counted(const struct frame *f, size_t i, uint32_t prod)
 	return f->wanted[i] && f->env[i] == prod && frame_finished(f, i);
 }
 
-int dora_keys(const struct frame *f, const size_t *rows, size_t n, double weeks,
+int dora_keys(const struct frame *f, const uint32_t *rows, size_t n, double weeks,
 	      const struct analyze_config *cf, int64_t *scratch, struct dora_row *out)
 {
 	int64_t *lead = scratch, *rec = scratch + n, last_day = INT64_MIN;
@@ -154,7 +154,7 @@ static _Thread_local const struct frame *sort_frame;
 /* Rows by agent name, then frame order. */
 static int cmp_agent_row(const void *x, const void *y)
 {
-	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	int c = names_cmp(sort_frame->names, sort_frame->agent[a], sort_frame->agent[b]);
 
 	return c ? c : (a > b) - (a < b);
@@ -176,7 +176,8 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, const st
 	     struct sl_analysis *a, struct sl_errctx *err)
 {
 	struct sl_table *t[3] = {NULL, NULL, NULL};
-	size_t *rows = NULL, *byagent = NULL, n = 0;
+	uint32_t *rows = NULL, *byagent = NULL;
+	size_t n = 0;
 	int64_t *scratch = NULL, first = INT64_MAX, last = INT64_MIN, lo, hi;
 	double weeks;
 	struct dora_row d;
@@ -187,20 +188,21 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, const st
 	if (!(t[0] = sl_table_new_def(SL_T_DORA)) || !(t[1] = sl_table_new_def(SL_T_DORA_AGENTS)) ||
 	    !(t[2] = sl_table_new_def(SL_T_DORA_WEEKLY)))
 		goto out;
-	if (!(rows = malloc((f->n ? f->n : 1) * sizeof(*rows))) ||
-	    !(byagent = malloc((f->n ? f->n : 1) * sizeof(*byagent))) ||
-	    !(scratch = malloc(2 * (f->n ? f->n : 1) * sizeof(*scratch))))
+	if (!(rows = malloc((f->n ? f->n : 1) * sizeof(*rows))))
 		goto out;
 	/* DORA is about production: nothing else counts */
 	if (!p->env || !strcmp(p->env, "production"))
 		for (size_t i = 0; i < f->n; i++)
 			if (counted(f, i, prod)) {
-				rows[n++] = i;
+				rows[n++] = (uint32_t)i;
 				if (f->start[i] < first)
 					first = f->start[i];
 				if (f->start[i] > last)
 					last = f->start[i];
 			}
+	if (!(byagent = malloc((n ? n : 1) * sizeof(*byagent))) ||
+	    !(scratch = malloc(2 * (n ? n : 1) * sizeof(*scratch))))
+		goto out;
 	/* weeks of the window; an open window spans the data, whole days */
 	if (p->from != SL_TIME_MIN && p->to != SL_TIME_MAX) {
 		weeks = (double)(p->to - p->from) / WEEK_MS;

@@ -32,7 +32,7 @@ struct dora_row {
  * are counted over (the frequency's denominator); scratch holds 2n
  * values.  A set without deployments has no tier at all (not "low").
  * 0 (nothing fails). */
-int dora_keys(const struct frame *f, const size_t *rows, size_t n, double weeks,
+int dora_keys(const struct frame *f, const uint32_t *rows, size_t n, double weeks,
 	      const struct analyze_config *cf, int64_t *scratch, struct dora_row *out);
 
 /* Adds the tables "dora" (the window), "dora_agents" (per agent, over the

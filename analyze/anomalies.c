@@ -199,7 +199,7 @@ static int reasons(const struct feature_set *fs, size_t i, double sigma, struct 
 
 struct ranked {
 	double score;
-	uint32_t i;
+	uint32_t i, rank;
 };
 
 /* Highest score first, then frame order. */
@@ -209,6 +209,13 @@ static int cmp_rank(const void *x, const void *y)
 
 	if (a->score != b->score)
 		return (a->score < b->score) - (a->score > b->score);
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+static int cmp_row(const void *x, const void *y)
+{
+	const struct ranked *a = x, *b = y;
+
 	return (a->i > b->i) - (a->i < b->i);
 }
 
@@ -303,23 +310,19 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 		nflag = 0;
 		for (size_t i = 0; i < fs->n; i++)
 			if (flag[i])
-				rank[nflag++] = (struct ranked){score[i], (uint32_t)i};
+				rank[nflag++] = (struct ranked){score[i], (uint32_t)i, 0};
+		/* ranks by score, then back in frame order: the table stays in
+		 * frame order, so the flagged are spread over its row groups
+		 * (a group of them all, with their reasons, would hold tens of
+		 * megabytes of text at once) */
 		sl_sort(rank, nflag, sizeof(*rank), cmp_rank);
+		for (size_t k = 0; k < nflag; k++)
+			rank[k].rank = (uint32_t)k + 1;
+		sl_sort(rank, nflag, sizeof(*rank), cmp_row);
 	}
-	/* the flagged, most unusual first, then the others in frame order
-	 * (all scored below every flagged one) */
-	for (size_t k = 0, u = 0; k < fs->n; k++) {
-		size_t i, r;
-
-		if (k < nflag) {
-			i = rank[k].i;
-		} else {
-			while (flag[u])
-				u++;
-			i = u++;
-		}
-		r = fs->frow[i];
+	for (size_t i = 0, k = 0; i < fs->n; i++) {
 		const struct frame *fr = fs->f;
+		size_t r = fs->frow[i];
 
 		if (sl_table_add_row(t) ||
 		    frame_table_set_id(t, SL_ANOMALIES_DEPLOYMENT_ID, fr, r))
@@ -338,6 +341,7 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 			    table_set_name(t, SL_ANOMALIES_ENVIRONMENT, fr->names, fr->env[r]))
 				goto out;
 			sl_table_set_i64(t, SL_ANOMALIES_START_TIME, fr->start[r]);
+			sl_table_set_i64(t, SL_ANOMALIES_RANK, rank[k++].rank);
 			if (reasons(fs, i, p->cfg.anomaly_reason_sigma, &why) ||
 			    sl_table_set_str(t, SL_ANOMALIES_REASONS, why.data, why.len))
 				goto out;

@@ -318,6 +318,7 @@
 	C(ANOMALIES, DEPLOYMENT_ID, "deployment_id", STR, "", "the deployment") \
 	C(ANOMALIES, ANOMALY_SCORE, "anomaly_score", F64, "", "isolation forest score, higher is stranger") \
 	C(ANOMALIES, IS_ANOMALY, "is_anomaly", BOOL, "", "the score is above the threshold") \
+	C(ANOMALIES, RANK, "rank", I64, "", "of a flagged one: 1 for the highest score") \
 	C(ANOMALIES, REASONS, "reasons", STR, "", "features beyond reason_sigma standard deviations, ;-separated") \
 	C(ANOMALIES, AGENT_ID, "agent_id", STR, "", "the agent (service) deployed, of a flagged one") \
 	C(ANOMALIES, ENVIRONMENT, "environment", STR, "", "the environment, of a flagged one") \

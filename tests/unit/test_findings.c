@@ -478,6 +478,7 @@ START_TEST(test_anomalies_lift)
 	for (int bad = 1; bad >= 0; bad--) {
 		struct sl_analysis *a = sl_analysis_new();
 		const struct sl_table *t, *s;
+		size_t top;
 
 		anomaly_frame(&f, bad);
 		ck_assert_int_eq(features_run(&p, NULL, &f, a, &err), 0);
@@ -491,20 +492,28 @@ START_TEST(test_anomalies_lift)
 					(bad ? 11 : 1) / 110.0, 1e-15);
 		t = table(a, "anomalies");
 		ck_assert_uint_eq(sl_table_rows(t), 110);
-		/* the flagged first, the highest score first; every other
-		 * scores below them */
-		for (size_t r = 1; r < 110; r++) {
-			int fl = num(t, SL_ANOMALIES_IS_ANOMALY, r) == 1;
+		/* rank orders the flagged by score, 1 the highest; every
+		 * other scores below them */
+		{
+			size_t at[111] = {0}, nf = 0;
 
-			ck_assert(!fl || num(t, SL_ANOMALIES_IS_ANOMALY, r - 1) == 1);
-			ck_assert(!fl || num(t, SL_ANOMALIES_ANOMALY_SCORE, r - 1) >=
-						 num(t, SL_ANOMALIES_ANOMALY_SCORE, r));
-			ck_assert(num(t, SL_ANOMALIES_ANOMALY_SCORE, 0) >
-				  num(t, SL_ANOMALIES_ANOMALY_SCORE, r) ||
-				  num(t, SL_ANOMALIES_IS_ANOMALY, r) == 1);
+			for (size_t r = 0; r < 110; r++)
+				if (num(t, SL_ANOMALIES_IS_ANOMALY, r) == 1) {
+					double k = num(t, SL_ANOMALIES_RANK, r);
+
+					ck_assert(k >= 1 && k <= 110 && !at[(size_t)k]);
+					at[(size_t)k] = r + 1;
+					nf++;
+				} else {
+					ck_assert(isnan(num(t, SL_ANOMALIES_RANK, r)));
+				}
+			ck_assert_double_eq(nf, num(s, SL_ANOMALY_SUMMARY_FLAGGED, 0));
+			for (size_t k = 2; k <= nf; k++)
+				ck_assert(num(t, SL_ANOMALIES_ANOMALY_SCORE, at[k - 1] - 1) >=
+					  num(t, SL_ANOMALIES_ANOMALY_SCORE, at[k] - 1));
+			top = at[1] - 1;
 		}
-		ck_assert_str_eq(str(t, SL_ANOMALIES_ENVIRONMENT, 0), "production");
-		ck_assert_double_eq(num(t, SL_ANOMALIES_IS_ANOMALY, 0), 1);
+		ck_assert_str_eq(str(t, SL_ANOMALIES_ENVIRONMENT, top), "production");
 		if (bad) {
 			/* the ten failures are the most unusual: lift 11 / 1 x ... */
 			ck_assert_double_eq(num(s, SL_ANOMALY_SUMMARY_FLAGGED_FAILURES, 0), 10);
@@ -518,8 +527,8 @@ START_TEST(test_anomalies_lift)
 			 * chance, and the top reason is the duration */
 			ck_assert_double_eq(num(s, SL_ANOMALY_SUMMARY_FLAGGED_FAILURES, 0), 0);
 			ck_assert_double_eq(num(s, SL_ANOMALY_SUMMARY_LIFT, 0), 0);
-			ck_assert_ptr_nonnull(strstr(str(t, SL_ANOMALIES_REASON, 0), "duration"));
-			ck_assert(num(t, SL_ANOMALIES_ROBUST_Z, 0) > 3);
+			ck_assert_ptr_nonnull(strstr(str(t, SL_ANOMALIES_REASON, top), "duration"));
+			ck_assert(num(t, SL_ANOMALIES_ROBUST_Z, top) > 3);
 		}
 		sl_analysis_free(a);
 		frame_release(&f);

@@ -4,6 +4,8 @@
 # same way and has confidence low; a full run warns and still writes its
 # (empty) tables.
 # stdout and stderr are kept apart so that an empty answer cannot hide.
+# The plans are for a Monday at 03:00 UTC (off hours): by default a plan is
+# for the clock's time, and the case would depend on the hour it runs at.
 "$BIN/shiplog-ingest" -q --store s "$E2E_ROOT"/data/sample/*.csv.gz 2>/dev/null
 run() {
 	"$@" >out.txt 2>err.txt
@@ -33,9 +35,11 @@ run "$BIN/shiplog-analyze" --store s --query version-adoption --agent payments-a
 run "$BIN/shiplog-analyze" --store s --query version-compatibility --agent payments-api \
 	--arg version=1.0.0 --arg target_environment=production
 echo "== predict for an unknown agent: said, and no 'confidence high' (a plan for a new agent is still predicted)"
-run "$BIN/shiplog-analyze" --store s --query predict --agent nosuchagent --env production --json
+run "$BIN/shiplog-analyze" --store s --query predict --agent nosuchagent --env production --json \
+	--arg at=2026-11-02T03:00:00Z
 /usr/bin/python3 -c 'import json; r = json.load(open("out.txt"))[0]; print(r["similar_by"], r["similar_deployments"], r["confidence"], r["risk_factors"])'
-run "$BIN/shiplog-analyze" --store s --query predict --agent payments-service --env prod --json
+run "$BIN/shiplog-analyze" --store s --query predict --agent payments-service --env prod --json \
+	--arg at=2026-11-02T03:00:00Z
 /usr/bin/python3 -c 'import json; r = json.load(open("out.txt"))[0]; print(r["similar_by"], r["similar_deployments"], r["confidence"], r["risk_factors"])'
 echo "== predict for a known agent: its own history"
 run "$BIN/shiplog-analyze" --store s --query predict --agent payments-service --env production \
@@ -44,7 +48,7 @@ run "$BIN/shiplog-analyze" --store s --query predict --agent payments-service --
 echo "== predict where the agent has too little history of its own: low, said"
 printf 'predict.min_similar = 1000\n' >c.conf
 run "$BIN/shiplog-analyze" --store s --config c.conf --query predict --agent payments-service \
-	--env production --json
+	--env production --json --arg at=2026-11-02T03:00:00Z
 /usr/bin/python3 -c 'import json; r = json.load(open("out.txt"))[0]; print(r["similar_by"], r["similar_deployments"], r["confidence"], r["risk_factors"])'
 echo "== a full run: a warning, the file written with empty tables"
 run "$BIN/shiplog-analyze" --store s --env prod --only dora -o a.msgpack

@@ -10,28 +10,31 @@
 #include "sl_buf.h"
 #include "sl_dict.h"
 #include "sl_fsum.h"
+#include "sl_hash.h"
 #include "sl_scan.h"
 #include "sl_stats.h"
 #include "sl_u64map.h"
 
 
-enum metric { M_ERR, M_P50, M_P95, M_TPUT, M_HCF, NM };
+enum metric {
+	M_ERR = CANARY_ERROR_RATE,
+	M_P50 = CANARY_LATENCY_P50,
+	M_P95 = CANARY_LATENCY_P95,
+	M_TPUT = CANARY_THROUGHPUT,
+	M_HCF = CANARY_HEALTH_CHECKS,
+	NM = CANARY_NMETRICS
+};
 static const char *const metric_names[NM] = {"error_rate", "latency_p50_ms", "latency_p95_ms",
 					     "throughput_rps", "health_check_failures"};
 /* +1: higher is worse; -1: lower is worse */
 static const int bad_direction[NM] = {+1, +1, +1, -1, +1};
-
-struct vec {
-	double *v;
-	size_t n, cap;
-};
 
 enum cohort { K_CANARY, K_BASELINE, K_ALL, NK };
 
 /* The samples of one deployment, by cohort and metric: allocated only for
  * the deployments that have samples (most have none). */
 struct samples {
-	struct vec m[NK][NM];
+	struct canary_vec m[NK][NM];
 	size_t nsamples[NK];
 };
 
@@ -52,6 +55,7 @@ struct ctx {
 	struct sl_u64map byid;
 	size_t m_lo, m_hi;
 	size_t done; /* d[0..done) are judged and their samples freed */
+	struct sl_u64map share; /* id hash -> canary_percentage x 2^20, + 1 */
 	struct sl_table *rt, *mt, *jt;
 	const struct analyze_config *cf;
 };
@@ -68,7 +72,8 @@ static void samples_free(struct dep *d)
 static int decide(struct sl_table *t, const struct dep *d, const struct frame *f,
 		  const struct analyze_config *cf);
 static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
-		 const struct frame *f, const struct analyze_config *cf);
+		 const struct frame *f, const struct analyze_config *cf, double share);
+static double share_of(const struct ctx *cx, uint32_t row);
 
 /* Judges, in frame order, the deployments whose samples can no longer
  * come: those that started a week or more before watermark (a time no
@@ -82,14 +87,14 @@ static int judge_upto(struct ctx *cx, int64_t watermark)
 			break;
 		if (d->s && (d->s->nsamples[K_CANARY] || d->s->nsamples[K_ALL]) &&
 		    (decide(cx->rt, d, cx->f, cx->cf) ||
-		     judge(cx->mt, cx->jt, d, cx->f, cx->cf)))
+		     judge(cx->mt, cx->jt, d, cx->f, cx->cf, share_of(cx, d->id))))
 			return SL_ENOMEM;
 		samples_free(d);
 	}
 	return SL_OK;
 }
 
-static int push(struct vec *v, double x)
+static int push(struct canary_vec *v, double x)
 {
 	if (sl_grow(&v->v, &v->cap, v->n + 1, sizeof(*v->v)))
 		return SL_ENOMEM;
@@ -98,12 +103,12 @@ static int push(struct vec *v, double x)
 }
 
 /* An exact sum: the samples come in the order they were stored. */
-static double mean(const struct vec *v)
+static double mean(const struct canary_vec *v)
 {
 	return v->n ? sl_fsum_array(v->v, v->n) / (double)v->n : NAN;
 }
 
-static double max_of(const struct vec *v)
+static double max_of(const struct canary_vec *v)
 {
 	double m = -INFINITY;
 
@@ -249,35 +254,30 @@ out:
 	return rc;
 }
 
-/* The seed's auto_rollback_decision over the rollout cohort (canary
- * samples, else the samples of all instances). */
-static int decide(struct sl_table *t, const struct dep *d, const struct frame *f,
-		  const struct analyze_config *cf)
+void canary_decide(const struct canary_vec *roll, const struct canary_vec *baseline,
+		   double latency_change, const struct analyze_config *cf,
+		   struct canary_decision *out)
 {
-	const struct samples *sm = d->s;
-	int k = sm->nsamples[K_CANARY] ? K_CANARY : K_ALL;
-	const struct vec *err = &sm->m[k][M_ERR], *p95 = &sm->m[k][M_P95], *hcf = &sm->m[k][M_HCF];
-	double er = mean(err), base = mean(&sm->m[K_BASELINE][M_P95]), lat = NAN;
-	double hc = max_of(hcf);
-	struct sl_buf reasons = SL_BUF_INIT;
-	size_t breach = 0, ns = sm->nsamples[k];
-	int roll, rc = SL_OK;
+	const struct canary_vec *err = &roll[M_ERR], *p95 = &roll[M_P95], *hcf = &roll[M_HCF];
+	double base = mean(&baseline[M_P95]);
+	size_t breach = 0, votes;
 
+	memset(out, 0, sizeof(*out));
+	out->error_rate = mean(err);
+	out->health_check_failures = max_of(hcf);
 	/* latency increase against the baseline cohort when there is one,
 	 * else the deployment's own latency_change */
-	if (p95->n && base > 0)
-		lat = mean(p95) / base - 1;
-	else if (!frame_real(f->latency, d->id, &lat))
-		lat = NAN;
-	if (er > cf->rollback_max_error_rate)
-		sl_buf_adds(&reasons, "high_error_rate;");
-	if (lat > cf->rollback_max_latency_increase)
-		sl_buf_adds(&reasons, "performance_degradation;");
-	if (hc > cf->rollback_max_health_failures)
-		sl_buf_adds(&reasons, "health_check_failures;");
-	roll = reasons.len > 0;
-	if (roll)
-		reasons.data[--reasons.len] = '\0';
+	out->latency_increase = p95->n && base > 0 ? mean(p95) / base - 1 : latency_change;
+	/* each rule breached strictly: a value at its bound passes */
+	if (out->error_rate > cf->rollback_max_error_rate)
+		strcat(out->reasons, "high_error_rate;");
+	if (out->latency_increase > cf->rollback_max_latency_increase)
+		strcat(out->reasons, "performance_degradation;");
+	if (out->health_check_failures > cf->rollback_max_health_failures)
+		strcat(out->reasons, "health_check_failures;");
+	out->rollback = out->reasons[0] != '\0';
+	if (out->rollback)
+		out->reasons[strlen(out->reasons) - 1] = '\0';
 	/* confidence: the share of samples that agree with the decision (a
 	 * sample agrees with a rollback when it breaches a threshold itself) */
 	for (size_t i = 0; i < err->n; i++)
@@ -286,105 +286,188 @@ static int decide(struct sl_table *t, const struct dep *d, const struct frame *f
 		breach += hcf->v[i] > cf->rollback_max_health_failures;
 	for (size_t i = 0; base > 0 && i < p95->n; i++)
 		breach += p95->v[i] / base - 1 > cf->rollback_max_latency_increase;
-	if (sl_table_add_row(t) ||
-	    frame_table_set_id(t, SL_ROLLBACK_DECISIONS_DEPLOYMENT_ID, f, d->id)) {
-		rc = SL_ENOMEM;
-		goto out;
-	}
-	sl_table_set_i64(t, SL_ROLLBACK_DECISIONS_START_TIME, f->start[d->id]);
-	sl_table_set_i64(t, SL_ROLLBACK_DECISIONS_SAMPLES, (int64_t)ns);
-	sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_ERROR_RATE, er);
-	sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_LATENCY_INCREASE, lat);
-	sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_HEALTH_CHECK_FAILURES, hc);
-	sl_table_set_bool(t, SL_ROLLBACK_DECISIONS_SHOULD_ROLLBACK, roll);
-	if (sl_table_set_str(t, SL_ROLLBACK_DECISIONS_REASONS, sl_buf_cstr(&reasons),
-			     reasons.len)) {
-		rc = SL_ENOMEM;
-		goto out;
-	}
-	{
-		/* every check of every sample is a vote */
-		size_t votes = err->n + hcf->n + (base > 0 ? p95->n : 0);
-		double agree = roll ? (double)breach : (double)(votes - breach);
+	/* every check of every sample is a vote */
+	votes = err->n + hcf->n + (base > 0 ? p95->n : 0);
+	out->confidence = votes ? (double)(out->rollback ? breach : votes - breach) / (double)votes
+				: NAN;
+}
 
-		sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_CONFIDENCE,
-				 votes ? agree / (double)votes : NAN);
-	}
-	if (sl_table_set_str(t, SL_ROLLBACK_DECISIONS_RECOMMENDED_ACTION,
-			     roll ? "auto_rollback" : "continue_monitoring",
-			     strlen(roll ? "auto_rollback" : "continue_monitoring")))
-		rc = SL_ENOMEM;
+/* The seed's auto_rollback_decision over the rollout cohort (canary
+ * samples, else the samples of all instances). */
+static int decide(struct sl_table *t, const struct dep *d, const struct frame *f,
+		  const struct analyze_config *cf)
+{
+	const struct samples *sm = d->s;
+	int k = sm->nsamples[K_CANARY] ? K_CANARY : K_ALL;
+	struct canary_decision cd;
+	double lat;
+	const char *act;
+
+	if (!frame_real(f->latency, d->id, &lat))
+		lat = NAN;
+	canary_decide(sm->m[k], sm->m[K_BASELINE], lat, cf, &cd);
+	act = cd.rollback ? "auto_rollback" : "continue_monitoring";
+	if (sl_table_add_row(t) ||
+	    frame_table_set_id(t, SL_ROLLBACK_DECISIONS_DEPLOYMENT_ID, f, d->id))
+		return SL_ENOMEM;
+	sl_table_set_i64(t, SL_ROLLBACK_DECISIONS_START_TIME, f->start[d->id]);
+	sl_table_set_i64(t, SL_ROLLBACK_DECISIONS_SAMPLES, (int64_t)sm->nsamples[k]);
+	sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_ERROR_RATE, cd.error_rate);
+	sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_LATENCY_INCREASE, cd.latency_increase);
+	sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_HEALTH_CHECK_FAILURES, cd.health_check_failures);
+	sl_table_set_bool(t, SL_ROLLBACK_DECISIONS_SHOULD_ROLLBACK, cd.rollback);
+	if (sl_table_set_str(t, SL_ROLLBACK_DECISIONS_REASONS, cd.reasons, strlen(cd.reasons)))
+		return SL_ENOMEM;
+	sl_table_set_f64(t, SL_ROLLBACK_DECISIONS_CONFIDENCE, cd.confidence);
+	if (sl_table_set_str(t, SL_ROLLBACK_DECISIONS_RECOMMENDED_ACTION, act, strlen(act)))
+		return SL_ENOMEM;
 	sl_table_set_bool(t, SL_ROLLBACK_DECISIONS_ROLLED_BACK, frame_rolled_back(f, d->id));
-out:
-	sl_buf_release(&reasons);
-	return rc;
+	return SL_OK;
+}
+
+/* The canary's traffic share of row: canary_percentage / 100 when the
+ * deployment has one in (0, 100), else NaN. */
+static double share_of(const struct ctx *cx, uint32_t row)
+{
+	char buf[FRAME_ID_BUF];
+	size_t n;
+	const char *id = frame_id(cx->f, row, buf, &n);
+	const uint32_t *v = sl_u64map_get(&cx->share, sl_hash(id, n));
+
+	return v ? (double)(*v - 1) / (double)(1u << 20) / 100 : NAN;
+}
+
+int canary_judge(struct canary_vec *canary, struct canary_vec *baseline, double share,
+		 const struct analyze_config *cf, struct canary_judgement *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int m = 0; m < NM; m++) {
+		struct canary_vec *c = &canary[m], *b = &baseline[m];
+		struct canary_metric_result *r = &out->m[m];
+		double side;
+
+		if (c->n < (size_t)cf->canary_min_samples || b->n < (size_t)cf->canary_min_samples)
+			continue;
+		if (m == M_TPUT) {
+			/* throughput is a rate of the whole cohort: compared per
+			 * unit of traffic share, so a 5% canary serving 5% of the
+			 * traffic is as good as its baseline */
+			if (!(share > 0 && share < 1))
+				continue;
+			for (size_t i = 0; i < c->n; i++)
+				c->v[i] /= share;
+			for (size_t i = 0; i < b->n; i++)
+				b->v[i] /= 1 - share;
+		}
+		if (sl_stats_mann_whitney(c->v, c->n, b->v, b->n, &r->u, &r->p))
+			continue;
+		r->canary_median = median_sorted(c->v, c->n);
+		r->baseline_median = median_sorted(b->v, b->n);
+		r->cls = "Pass";
+		if (r->p < cf->canary_alpha) {
+			/* direction by the medians, by U when they are equal */
+			side = r->canary_median != r->baseline_median
+				       ? r->canary_median - r->baseline_median
+				       : r->u - (double)c->n * (double)b->n / 2;
+			r->cls = side > 0 ? "High" : "Low";
+		}
+		r->judged = 1;
+		r->passed = !strcmp(r->cls, "Pass") ||
+			    (bad_direction[m] > 0 ? !strcmp(r->cls, "Low") : !strcmp(r->cls, "High"));
+		out->judged++;
+		out->passed += r->passed;
+	}
+	if (!out->judged)
+		return 0;
+	out->score = 100.0 * out->passed / out->judged;
+	out->result = out->score >= cf->canary_pass_score	? "pass"
+		      : out->score >= cf->canary_marginal_score ? "marginal"
+								: "fail";
+	return 1;
 }
 
 /* Kayenta-style: each metric High / Low / Pass by a two-sided Mann-Whitney
  * test at 5%; a metric fails when it moved the bad way; the score is the
  * share of metrics that pass: pass at 95 or more, marginal at 75. */
 static int judge(struct sl_table *mt, struct sl_table *jt, struct dep *d,
-		 const struct frame *f, const struct analyze_config *cf)
+		 const struct frame *f, const struct analyze_config *cf, double share)
 {
-	int judged = 0, passed = 0;
-	double score;
-	const char *result;
+	struct canary_judgement cj;
 
+	if (!canary_judge(d->s->m[K_CANARY], d->s->m[K_BASELINE], share, cf, &cj))
+		return SL_OK;
 	for (int m = 0; m < NM; m++) {
-		struct vec *c = &d->s->m[K_CANARY][m], *b = &d->s->m[K_BASELINE][m];
-		double u, pv, cm, bm;
-		const char *cls;
-		int ok;
+		const struct canary_metric_result *r = &cj.m[m];
 
-		if (c->n < (size_t)cf->canary_min_samples || b->n < (size_t)cf->canary_min_samples)
+		if (!r->judged)
 			continue;
-		if (sl_stats_mann_whitney(c->v, c->n, b->v, b->n, &u, &pv))
-			continue;
-		cm = median_sorted(c->v, c->n);
-		bm = median_sorted(b->v, b->n);
-		cls = "Pass";
-		if (pv < cf->canary_alpha) {
-			/* direction by the medians, by U when they are equal */
-			double side = cm != bm ? cm - bm : u - (double)c->n * (double)b->n / 2;
-
-			cls = side > 0 ? "High" : "Low";
-		}
-		ok = !strcmp(cls, "Pass") || (bad_direction[m] > 0 ? !strcmp(cls, "Low")
-								  : !strcmp(cls, "High"));
-		judged++;
-		passed += ok;
 		if (sl_table_add_row(mt) ||
 		    frame_table_set_id(mt, SL_CANARY_METRICS_DEPLOYMENT_ID, f, d->id) ||
 		    sl_table_set_str(mt, SL_CANARY_METRICS_METRIC, metric_names[m],
 				     strlen(metric_names[m])))
 			return SL_ENOMEM;
-		sl_table_set_i64(mt, SL_CANARY_METRICS_CANARY_N, (int64_t)c->n);
-		sl_table_set_i64(mt, SL_CANARY_METRICS_BASELINE_N, (int64_t)b->n);
-		sl_table_set_f64(mt, SL_CANARY_METRICS_CANARY_MEDIAN, cm);
-		sl_table_set_f64(mt, SL_CANARY_METRICS_BASELINE_MEDIAN, bm);
-		sl_table_set_f64(mt, SL_CANARY_METRICS_U, u);
-		sl_table_set_f64(mt, SL_CANARY_METRICS_P_VALUE, pv);
-		if (sl_table_set_str(mt, SL_CANARY_METRICS_CLASSIFICATION, cls, strlen(cls)))
+		sl_table_set_i64(mt, SL_CANARY_METRICS_CANARY_N, (int64_t)d->s->m[K_CANARY][m].n);
+		sl_table_set_i64(mt, SL_CANARY_METRICS_BASELINE_N, (int64_t)d->s->m[K_BASELINE][m].n);
+		sl_table_set_f64(mt, SL_CANARY_METRICS_CANARY_MEDIAN, r->canary_median);
+		sl_table_set_f64(mt, SL_CANARY_METRICS_BASELINE_MEDIAN, r->baseline_median);
+		sl_table_set_f64(mt, SL_CANARY_METRICS_U, r->u);
+		sl_table_set_f64(mt, SL_CANARY_METRICS_P_VALUE, r->p);
+		if (sl_table_set_str(mt, SL_CANARY_METRICS_CLASSIFICATION, r->cls, strlen(r->cls)))
 			return SL_ENOMEM;
-		sl_table_set_bool(mt, SL_CANARY_METRICS_PASSED, ok);
+		sl_table_set_bool(mt, SL_CANARY_METRICS_PASSED, r->passed);
 	}
-	if (!judged)
-		return SL_OK;
-	score = 100.0 * passed / judged;
-	result = score >= cf->canary_pass_score	      ? "pass"
-		 : score >= cf->canary_marginal_score ? "marginal"
-						      : "fail";
 	if (sl_table_add_row(jt) ||
 	    frame_table_set_id(jt, SL_CANARY_JUDGEMENTS_DEPLOYMENT_ID, f, d->id))
 		return SL_ENOMEM;
 	sl_table_set_i64(jt, SL_CANARY_JUDGEMENTS_START_TIME, f->start[d->id]);
-	sl_table_set_i64(jt, SL_CANARY_JUDGEMENTS_METRICS, judged);
-	sl_table_set_i64(jt, SL_CANARY_JUDGEMENTS_PASSED, passed);
-	sl_table_set_f64(jt, SL_CANARY_JUDGEMENTS_SCORE, score);
-	if (sl_table_set_str(jt, SL_CANARY_JUDGEMENTS_RESULT, result, strlen(result)))
+	sl_table_set_i64(jt, SL_CANARY_JUDGEMENTS_METRICS, cj.judged);
+	sl_table_set_i64(jt, SL_CANARY_JUDGEMENTS_PASSED, cj.passed);
+	sl_table_set_f64(jt, SL_CANARY_JUDGEMENTS_SCORE, cj.score);
+	if (sl_table_set_str(jt, SL_CANARY_JUDGEMENTS_RESULT, cj.result, strlen(cj.result)))
 		return SL_ENOMEM;
 	sl_table_set_bool(jt, SL_CANARY_JUDGEMENTS_ROLLED_BACK, frame_rolled_back(f, d->id));
 	return SL_OK;
+}
+
+/* The canary percentage of every deployment of the window that has one,
+ * by the hash of its id (the frame does not keep the column: only the
+ * canary judgement reads it).  Of two rows of one id the larger wins, so
+ * the storage order does not matter. */
+static int read_shares(const struct analyze_params *p, const struct sl_store *st,
+		       struct ctx *cx, struct sl_errctx *err)
+{
+	static const char *const names[2] = {"deployment_id", "canary_percentage"};
+	struct sl_scan *sc;
+	struct sl_batch *b;
+	int col[2], rc;
+
+	if ((rc = scan_deployments_cols(st, p->from, p->to, names, 2, col, &sc, err)))
+		return rc;
+	while ((rc = sl_scan_next(sc, &b, err)) > 0)
+		for (size_t r = 0; r < b->n; r++) {
+			double pc;
+			size_t n;
+			const char *id;
+			uint32_t *v, x;
+			int added;
+
+			if (sl_batch_is_null(b, col[1], r) || !sl_scan_in_window(sc, b, r))
+				continue;
+			pc = b->cols[col[1]].v.f64[r];
+			if (!(pc > 0 && pc < 100) || !(id = sl_batch_get_str(b, col[0], r, &n)))
+				continue;
+			/* 2^-20 of a percent is finer than any share written */
+			x = (uint32_t)llround(pc * (double)(1u << 20)) + 1;
+			if (sl_u64map_put(&cx->share, sl_hash(id, n), &v, &added)) {
+				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+				goto out;
+			}
+			if (added || x > *v)
+				*v = x;
+		}
+out:
+	sl_scan_close(sc);
+	return rc < 0 ? rc : SL_OK;
 }
 
 int canary_run(const struct analyze_params *p, const struct sl_store *st,
@@ -405,7 +488,8 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	cx.rt = rt;
 	cx.mt = mt;
 	cx.jt = jt;
-	if ((rc = take_deployments(f, &cx, err)) || (rc = scan_samples(p, st, &cx, err)))
+	if ((rc = take_deployments(f, &cx, err)) || (rc = read_shares(p, st, &cx, err)) ||
+	    (rc = scan_samples(p, st, &cx, err)))
 		goto out;
 	{
 		struct sl_table *all[] = {rt, mt, jt};
@@ -424,5 +508,6 @@ out:
 		samples_free(&cx.d[i]);
 	free(cx.d);
 	sl_u64map_release(&cx.byid);
+	sl_u64map_release(&cx.share);
 	return rc;
 }

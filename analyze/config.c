@@ -28,6 +28,8 @@ void config_defaults(struct analyze_config *c)
 
 	memcpy(c->health_weight, w, sizeof(w));
 	c->alert_failure_fraction = 0.10;
+	c->alert_slow_factor = 3;
+	strcpy(c->alert_critical_envs, "production");
 	c->rollback_max_error_rate = 0.05;
 	c->rollback_max_latency_increase = 0.5;
 	c->rollback_max_health_failures = 3;
@@ -75,6 +77,8 @@ static const struct setting settings[] = {
 	{"health.weight.performance", 1, OFF(health_weight[3]), 0, 0, 1},
 	{"health.weight.speed", 1, OFF(health_weight[4]), 0, 0, 1},
 	{"alerts.high_failure_rate", 1, OFF(alert_failure_fraction), 0, 0, 1},
+	{"alerts.slow_factor", 1, OFF(alert_slow_factor), 0, 1, 1e6},
+	{"alerts.critical_environments", 0, OFF(alert_critical_envs), 0, 0, 0},
 	{"rollback.max_error_rate", 1, OFF(rollback_max_error_rate), 0, 0, 1},
 	{"rollback.max_latency_increase", 1, OFF(rollback_max_latency_increase), 0, 0, 1e9},
 	{"rollback.max_health_check_failures", 1, OFF(rollback_max_health_failures), 0, 0, 1e9},
@@ -115,6 +119,45 @@ static const struct setting settings[] = {
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+int config_critical_env(const struct analyze_config *c, const char *env, size_t n)
+{
+	const char *p = c->alert_critical_envs;
+
+	while (env && *p) {
+		size_t k = strcspn(p, " ");
+
+		if (k == n && !memcmp(p, env, n))
+			return 1;
+		p += k;
+		p += *p == ' ';
+	}
+	return 0;
+}
+
+/* A list of names (n 0): separated by commas or white space, kept
+ * separated by single spaces; an empty list is allowed (no environment
+ * is critical). */
+static int apply_names(struct analyze_config *c, const struct setting *st, char *val,
+		       const char *path, long line, struct sl_errctx *err)
+{
+	char *field = (char *)c + st->off, *tok, *save;
+	size_t len = 0, cap = sizeof(c->alert_critical_envs);
+
+	for (tok = strtok_r(val, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		size_t n = strlen(tok);
+
+		if (len + n + 2 > cap)
+			return sl_err_set(err, SL_EPARSE, path, line, "'%s' is longer than %zu bytes",
+					  st->key, cap - 1);
+		if (len)
+			field[len++] = ' ';
+		memcpy(field + len, tok, n);
+		len += n;
+	}
+	field[len] = '\0';
+	return SL_OK;
+}
 
 static char *trim(char *s)
 {
@@ -203,7 +246,8 @@ int config_load(const char *path, struct analyze_config *c, struct sl_errctx *er
 			rc = sl_err_set(err, SL_EPARSE, path, line, "'%s' is set twice", key);
 			break;
 		}
-		if ((rc = apply(c, &settings[k], val, path, line, err)))
+		if ((rc = settings[k].n ? apply(c, &settings[k], val, path, line, err)
+					: apply_names(c, &settings[k], val, path, line, err)))
 			break;
 	}
 	free(buf);

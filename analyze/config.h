@@ -14,6 +14,10 @@ struct analyze_config {
 	/* health score weights: success, no_rollback, validation, performance, speed */
 	double health_weight[5];
 	double alert_failure_fraction; /* HIGH_FAILURE_RATE above this share of target */
+	double alert_slow_factor;      /* SLOW_DEPLOYMENT above this x the group's median */
+	/* environments whose alerts are critical: names separated by single
+	 * spaces (the config file's commas and runs of spaces made one) */
+	char alert_critical_envs[256];
 	double rollback_max_error_rate, rollback_max_latency_increase;
 	double rollback_max_health_failures;
 	double canary_alpha, canary_pass_score, canary_marginal_score;
@@ -42,6 +46,8 @@ struct analyze_config {
 };
 
 void config_defaults(struct analyze_config *c);
+/* Whether env (n bytes) is one of c's critical environments. */
+int config_critical_env(const struct analyze_config *c, const char *env, size_t n);
 /* Reads path over the current values.  A bad line is SL_EPARSE with the
  * file and line in err. */
 int config_load(const char *path, struct analyze_config *c, struct sl_errctx *err);

@@ -8,7 +8,6 @@
 
 #include "sl_buf.h"
 #include "sl_scan.h"
-#include "sl_u64map.h"
 #include "window.h"
 
 #define HOUR_MS 3600000LL
@@ -36,6 +35,67 @@ static int counted(const struct frame *f, size_t i, uint32_t prod)
 	return f->wanted[i] && f->env[i] == prod && frame_finished(f, i);
 }
 
+int dora_keys(const struct frame *f, const uint32_t *rows, size_t n, double weeks,
+	      const struct analyze_config *cf, int64_t *scratch, struct dora_row *out)
+{
+	int64_t *lead = scratch, *rec = scratch + n, last_day = INT64_MIN;
+	size_t nlead = 0, nrec = 0;
+	uint64_t success = 0, cfr_fail = 0, days = 0;
+	double v;
+
+	memset(out, 0, sizeof(*out));
+	out->finished = n;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = rows[k];
+		int64_t r;
+
+		/* change failure: failed, rolled back, or named by an incident */
+		if (frame_failure(f, i) || f->incident[i])
+			cfr_fail++;
+		if (frame_completed(f, i)) {
+			/* rows come in frame order, so by start: a new day is a
+			 * day after the last one counted */
+			int64_t day = window_day(f->start[i]);
+
+			success++;
+			days += day != last_day;
+			last_day = day;
+			/* lead time: commit to the end of a completed deployment */
+			if (f->end[i] != FRAME_NULL && f->commit[i] != FRAME_NULL &&
+			    f->end[i] - f->commit[i] >= 0)
+				lead[nlead++] = f->end[i] - f->commit[i];
+		}
+		/* recovery (the frame's): the next completed deployment of the
+		 * same agent and environment after a failure ends */
+		switch (frame_recovery(f, i, &r)) {
+		case 1:
+			rec[nrec++] = r;
+			/* fall through */
+		case 0:
+			out->failures++;
+			break;
+		default:
+			break;
+		}
+	}
+	out->completed = success;
+	out->days = days;
+	out->lead_n = nlead;
+	out->recovered = nrec;
+	out->cfr_failures = cfr_fail;
+	v = out->value[DORA_FREQUENCY] = (double)success / weeks;
+	/* no deployment at all: no tier, not "low" */
+	out->tier[DORA_FREQUENCY] = n ? tier_of(cf, DORA_FREQUENCY, v) : NULL;
+	out->deployment_days = (double)days / weeks;
+	v = out->value[DORA_LEAD_TIME] = nlead ? (double)lower_median(lead, nlead) : NAN;
+	out->tier[DORA_LEAD_TIME] = tier_of(cf, DORA_LEAD_TIME, v);
+	v = out->value[DORA_CHANGE_FAILURE] = n ? (double)cfr_fail / (double)n : NAN;
+	out->tier[DORA_CHANGE_FAILURE] = tier_of(cf, DORA_CHANGE_FAILURE, v);
+	v = out->value[DORA_RECOVERY] = nrec ? (double)lower_median(rec, nrec) : NAN;
+	out->tier[DORA_RECOVERY] = tier_of(cf, DORA_RECOVERY, v);
+	return SL_OK;
+}
+
 static int add_metric(struct sl_table *t, const char *metric, double value, const char *unit,
 		      uint64_t samples, const char *tier)
 {
@@ -49,104 +109,162 @@ static int add_metric(struct sl_table *t, const char *metric, double value, cons
 	return SL_OK;
 }
 
-int dora_run(const struct analyze_params *p, const struct sl_store *st, const struct frame *f, struct sl_analysis *a,
-	     struct sl_errctx *err)
+static int dora_table(struct sl_table *t, const struct dora_row *d)
 {
-	struct sl_table *t = NULL;
-	struct sl_u64map dayset = SL_U64MAP_INIT; /* days with a completed deployment */
-	int64_t *rec = NULL, *lead = NULL, first = INT64_MAX, last = INT64_MIN;
-	size_t nrec = 0, nfail = 0, nlead = 0, nprod = 0;
-	uint64_t days = 0, success = 0, finished = 0, cfr_fail = 0;
-	double weeks, v;
+	int rc = add_metric(t, "deployment_frequency", d->value[DORA_FREQUENCY],
+			    "deployments_per_week", d->completed, d->tier[DORA_FREQUENCY]);
+
+	rc = rc ? rc : add_metric(t, "deployment_days", d->deployment_days, "days_per_week",
+				  d->days, NULL);
+	rc = rc ? rc : add_metric(t, "lead_time_for_changes", d->value[DORA_LEAD_TIME], "ms",
+				  d->lead_n, d->tier[DORA_LEAD_TIME]);
+	rc = rc ? rc : add_metric(t, "change_failure_rate", d->value[DORA_CHANGE_FAILURE],
+				  "fraction", d->finished, d->tier[DORA_CHANGE_FAILURE]);
+	rc = rc ? rc : add_metric(t, "failed_deployment_recovery_time", d->value[DORA_RECOVERY],
+				  "ms", d->recovered, d->tier[DORA_RECOVERY]);
+	rc = rc ? rc : add_metric(t, "unrecovered_failures", (double)(d->failures - d->recovered),
+				  "count", d->failures, NULL);
+	return rc;
+}
+
+/* The keys of one row of dora_agents or dora_weekly, from column c0 (the
+ * deployments column) on: both tables declare them in the same order
+ * (SL_DORA_KEYS_COLS_). */
+static int keys_row(struct sl_table *t, int c0, const struct dora_row *d)
+{
+	static const int off[DORA_NMETRICS] = {
+		SL_DORA_AGENTS_DEPLOYMENT_FREQUENCY, SL_DORA_AGENTS_LEAD_TIME_MS,
+		SL_DORA_AGENTS_CHANGE_FAILURE_RATE, SL_DORA_AGENTS_RECOVERY_TIME_MS};
+
+	sl_table_set_i64(t, c0, (int64_t)d->finished);
+	for (int m = 0; m < DORA_NMETRICS; m++) {
+		int c = c0 + off[m] - SL_DORA_AGENTS_DEPLOYMENTS;
+
+		sl_table_set_f64(t, c, d->value[m]);
+		if (d->tier[m] && sl_table_set_str(t, c + 1, d->tier[m], strlen(d->tier[m])))
+			return SL_ENOMEM;
+	}
+	sl_table_set_i64(t, c0 + SL_DORA_AGENTS_UNRECOVERED_FAILURES - SL_DORA_AGENTS_DEPLOYMENTS,
+			 (int64_t)(d->failures - d->recovered));
+	return SL_OK;
+}
+
+static _Thread_local const struct frame *sort_frame;
+
+/* Rows by agent name, then frame order. */
+static int cmp_agent_row(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	int c = names_cmp(sort_frame->names, sort_frame->agent[a], sort_frame->agent[b]);
+
+	return c ? c : (a > b) - (a < b);
+}
+
+/* The Monday (UTC day number) of the ISO week holding day d: day 0,
+ * 1970-01-01, was a Thursday. */
+static int64_t monday_of(int64_t d)
+{
+	return d - (((d + 3) % 7) + 7) % 7;
+}
+
+static int64_t floor_day(int64_t ms)
+{
+	return ms >= 0 ? ms / DAY_MS : -((-ms + DAY_MS - 1) / DAY_MS);
+}
+
+int dora_run(const struct analyze_params *p, const struct sl_store *st, const struct frame *f,
+	     struct sl_analysis *a, struct sl_errctx *err)
+{
+	struct sl_table *t[3] = {NULL, NULL, NULL};
+	uint32_t *rows = NULL, *byagent = NULL;
+	size_t n = 0;
+	int64_t *scratch = NULL, first = INT64_MAX, last = INT64_MIN, lo, hi;
+	double weeks;
+	struct dora_row d;
 	uint32_t prod = frame_code(f, "production");
-	int rc;
+	int rc = SL_ENOMEM;
 
 	(void)st;
-	if (p->env && strcmp(p->env, "production"))
-		goto table; /* DORA is about production: nothing else counts */
-	rec = malloc((f->n ? f->n : 1) * sizeof(*rec));
-	lead = malloc((f->n ? f->n : 1) * sizeof(*lead));
-	if (!rec || !lead)
-		goto nomem;
-	for (size_t i = 0; i < f->n; i++) {
-		int64_t r;
-
-		if (!counted(f, i, prod))
-			continue;
-		nprod++;
-		finished++;
-		/* change failure: failed, rolled back, or named by an incident */
-		if (frame_failure(f, i) || f->incident[i])
-			cfr_fail++;
-		if (frame_completed(f, i)) {
-			uint32_t *dv;
-			int added;
-
-			success++;
-			if (sl_u64map_put(&dayset, (uint64_t)window_day(f->start[i]), &dv, &added))
-				goto nomem;
-			days += (uint64_t)added;
-			/* lead time: commit to the end of a completed deployment */
-			if (f->end[i] != FRAME_NULL && f->commit[i] != FRAME_NULL &&
-			    f->end[i] - f->commit[i] >= 0)
-				lead[nlead++] = f->end[i] - f->commit[i];
-		}
-		if (f->start[i] < first)
-			first = f->start[i];
-		if (f->start[i] > last)
-			last = f->start[i];
-		/* recovery (the frame's): the next completed deployment of the
-		 * same agent and environment after a failure ends */
-		switch (frame_recovery(f, i, &r)) {
-		case 1:
-			rec[nrec++] = r;
-			/* fall through */
-		case 0:
-			nfail++;
-			break;
-		default:
-			break;
-		}
-	}
-table:
-	if (!(t = sl_table_new_def(SL_T_DORA)))
-		goto nomem;
-	/* weeks of the window; an open window spans the data, whole days */
-	if (p->from != SL_TIME_MIN && p->to != SL_TIME_MAX)
-		weeks = (double)(p->to - p->from) / WEEK_MS;
-	else if (nprod)
-		weeks = (double)((window_day(last) - window_day(first) + 1) * DAY_MS) / WEEK_MS;
-	else
-		weeks = NAN;
-	v = (double)success / weeks;
-	rc = add_metric(t, "deployment_frequency", v, "deployments_per_week", success,
-			tier_of(&p->cfg, DORA_FREQUENCY, v));
-	rc = rc ? rc : add_metric(t, "deployment_days", (double)days / weeks, "days_per_week",
-				  days, NULL);
-	v = nlead ? (double)lower_median(lead, nlead) : NAN;
-	rc = rc ? rc : add_metric(t, "lead_time_for_changes", v, "ms", nlead,
-				  tier_of(&p->cfg, DORA_LEAD_TIME, v));
-	v = finished ? (double)cfr_fail / (double)finished : NAN;
-	rc = rc ? rc : add_metric(t, "change_failure_rate", v, "fraction", finished,
-				  tier_of(&p->cfg, DORA_CHANGE_FAILURE, v));
-	v = nrec ? (double)lower_median(rec, nrec) : NAN;
-	rc = rc ? rc : add_metric(t, "failed_deployment_recovery_time", v, "ms", nrec,
-				  tier_of(&p->cfg, DORA_RECOVERY, v));
-	rc = rc ? rc : add_metric(t, "unrecovered_failures", (double)(nfail - nrec), "count",
-				  nfail, NULL);
-	if (rc) {
-		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if (!(t[0] = sl_table_new_def(SL_T_DORA)) || !(t[1] = sl_table_new_def(SL_T_DORA_AGENTS)) ||
+	    !(t[2] = sl_table_new_def(SL_T_DORA_WEEKLY)))
 		goto out;
+	if (!(rows = malloc((f->n ? f->n : 1) * sizeof(*rows))))
+		goto out;
+	/* DORA is about production: nothing else counts */
+	if (!p->env || !strcmp(p->env, "production"))
+		for (size_t i = 0; i < f->n; i++)
+			if (counted(f, i, prod)) {
+				rows[n++] = (uint32_t)i;
+				if (f->start[i] < first)
+					first = f->start[i];
+				if (f->start[i] > last)
+					last = f->start[i];
+			}
+	if (!(byagent = malloc((n ? n : 1) * sizeof(*byagent))) ||
+	    !(scratch = malloc(2 * (n ? n : 1) * sizeof(*scratch))))
+		goto out;
+	/* weeks of the window; an open window spans the data, whole days */
+	if (p->from != SL_TIME_MIN && p->to != SL_TIME_MAX) {
+		weeks = (double)(p->to - p->from) / WEEK_MS;
+		lo = p->from;
+		hi = p->to;
+	} else if (n) {
+		weeks = (double)((window_day(last) - window_day(first) + 1) * DAY_MS) / WEEK_MS;
+		/* the weeks are UTC's: the data's UTC days */
+		lo = floor_day(first) * DAY_MS;
+		hi = (floor_day(last) + 1) * DAY_MS;
+	} else {
+		weeks = NAN;
+		lo = hi = 0;
 	}
-	rc = sl_analysis_add(a, t) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
-	t = NULL;
-	goto out;
-nomem:
-	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if (dora_keys(f, rows, n, weeks, &p->cfg, scratch, &d) || dora_table(t[0], &d))
+		goto out;
+	/* per agent: the window's weeks, the agent's deployments */
+	memcpy(byagent, rows, n * sizeof(*rows));
+	sort_frame = f;
+	sl_sort(byagent, n, sizeof(*byagent), cmp_agent_row);
+	for (size_t k = 0, e; k < n; k = e) {
+		for (e = k + 1; e < n && f->agent[byagent[e]] == f->agent[byagent[k]]; e++)
+			;
+		if (dora_keys(f, byagent + k, e - k, weeks, &p->cfg, scratch, &d) ||
+		    sl_table_add_row(t[1]) ||
+		    table_set_name(t[1], SL_DORA_AGENTS_AGENT_ID, f->names, f->agent[byagent[k]]) ||
+		    keys_row(t[1], SL_DORA_AGENTS_DEPLOYMENTS, &d))
+			goto out;
+	}
+	/* per ISO week (Monday, UTC) of the window, empty weeks too; rows
+	 * are in start order, so a week's are consecutive */
+	if (hi > lo) {
+		size_t k = 0;
+
+		for (int64_t w = monday_of(floor_day(lo)); w * DAY_MS < hi; w += 7) {
+			int64_t ws = w * DAY_MS, we = ws + WEEK_MS;
+			int64_t in_lo = ws > lo ? ws : lo, in_hi = we < hi ? we : hi;
+			size_t e = k;
+
+			while (e < n && f->start[rows[e]] < we)
+				e++;
+			if (dora_keys(f, rows + k, e - k, (double)(in_hi - in_lo) / WEEK_MS, &p->cfg,
+				      scratch, &d) ||
+			    sl_table_add_row(t[2]))
+				goto out;
+			sl_table_set_i64(t[2], SL_DORA_WEEKLY_WEEK_START, w);
+			sl_table_set_bool(t[2], SL_DORA_WEEKLY_PARTIAL, in_lo != ws || in_hi != we);
+			sl_table_set_f64(t[2], SL_DORA_WEEKLY_WEEKS, (double)(in_hi - in_lo) / WEEK_MS);
+			if (keys_row(t[2], SL_DORA_WEEKLY_DEPLOYMENTS, &d))
+				goto out;
+			k = e;
+		}
+	}
+	rc = analysis_add_tables(a, t, 3, err);
+	goto done;
 out:
-	sl_table_free(t);
-	sl_u64map_release(&dayset);
-	free(lead);
-	free(rec);
+	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (int k = 0; k < 3; k++)
+		sl_table_free(t[k]);
+done:
+	free(rows);
+	free(byagent);
+	free(scratch);
 	return rc;
 }

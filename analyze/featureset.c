@@ -88,12 +88,14 @@ static int standardize(struct feature_set *fs)
 
 	if (!n)
 		return SL_OK;
-	if (!(fs->x = malloc(n * F_N * sizeof(*fs->x))) || !(tmp = malloc(n * sizeof(*tmp))))
+	if (!(fs->x = malloc(n * F_N * sizeof(*fs->x))) ||
+	    !(fs->known = malloc(n * sizeof(*fs->known))) || !(tmp = malloc(n * sizeof(*tmp))))
 		return SL_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct feature_row w;
 
 		features_row(fs, i, &w);
+		fs->known[i] = w.known;
 		for (int f = 0; f < F_N; f++)
 			fs->x[i * F_N + f] = w.known >> f & 1 ? w.raw[f] : NAN;
 	}
@@ -173,6 +175,7 @@ void features_release(struct feature_set *fs)
 {
 	free(fs->frow);
 	free(fs->x);
+	free(fs->known);
 	memset(fs, 0, sizeof(*fs));
 }
 

@@ -54,6 +54,7 @@ struct feature_set {
 	size_t n;
 	uint32_t *frow;   /* the frame row of each row */
 	double *x;
+	uint16_t *known; /* row k's feature_row known bits (NULL when n is 0) */
 	double median[F_N], mean[F_N], sd[F_N];
 };
 
@@ -67,7 +68,8 @@ void features_row(const struct feature_set *fs, size_t k, struct feature_row *w)
 double features_z(const struct feature_set *fs, const struct feature_row *w, int f);
 void features_release(struct feature_set *fs);
 
-/* Adds the tables "features", "anomalies", "patterns" and "clusters". */
+/* Adds the tables "features", "anomalies", "anomaly_summary", "patterns"
+ * and "clusters". */
 int features_run(const struct analyze_params *p, const struct sl_store *st,
 		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err);

@@ -73,20 +73,22 @@ static const struct analysis {
 	const enum sl_tid *tables; /* the tables it writes, up to SL_T_COUNT */
 } analyses[] = {
 #define TABLES(...) ((const enum sl_tid[]){__VA_ARGS__, SL_T_COUNT})
-	{"dora", dora_run, 1, 0, 1, TABLES(SL_T_DORA)},
+	{"dora", dora_run, 1, 0, 1, TABLES(SL_T_DORA, SL_T_DORA_AGENTS, SL_T_DORA_WEEKLY)},
 	{"health", health_run, 1, 0, 7, TABLES(SL_T_HEALTH_SCORES)},
 	{"strategies", strategy_run, 1, 0, 3, TABLES(SL_T_STRATEGIES)},
-	{"alerts", alerts_run, 1, 0, 2, TABLES(SL_T_ALERTS, SL_T_ALERT_PRECISION)},
+	{"alerts", alerts_run, 1, 0, 2, TABLES(SL_T_ALERTS, SL_T_ALERT_GROUPS, SL_T_ALERT_PRECISION)},
 	{"canary", canary_run, 1, 0, 15,
 	 TABLES(SL_T_ROLLBACK_DECISIONS, SL_T_CANARY_METRICS, SL_T_CANARY_JUDGEMENTS)},
 	{"predict", predict_run, 1, 0, 12,
 	 TABLES(SL_T_PREDICTIONS, SL_T_DURATION_MODEL, SL_T_DURATION_BACKTEST,
 		SL_T_SUCCESS_BACKTEST)},
 	{"predict", predict_rollback_run, 1, 0, 13,
-	 TABLES(SL_T_ROLLBACK_CAUSES, SL_T_ROLLBACK_RISK, SL_T_ROLLBACK_RISK_BACKTEST)},
+	 TABLES(SL_T_ROLLBACK_CAUSES, SL_T_ROLLBACK_RISK, SL_T_ROLLBACK_RISK_BACKTEST,
+		SL_T_ROLLBACK_RISK_LEVELS)},
 	{"versions", versions_run, 1, 0, 9, TABLES(SL_T_VERSIONS, SL_T_ADOPTION, SL_T_REGRESSIONS)},
 	{"features", features_run, 1, 0, 31,
-	 TABLES(SL_T_FEATURES, SL_T_ANOMALIES, SL_T_PATTERNS, SL_T_CLUSTERS)},
+	 TABLES(SL_T_FEATURES, SL_T_ANOMALIES, SL_T_ANOMALY_SUMMARY, SL_T_PATTERNS,
+		SL_T_CLUSTERS)},
 	{"activity", activity_run, 1, 0, 1,
 	 TABLES(SL_T_HEATMAP, SL_T_TIMELINE, SL_T_ACTIVE_DEPLOYMENTS)},
 	{"scorecard", scorecard_run, 1, 1, 2, TABLES(SL_T_SCORECARD)},
@@ -137,7 +139,7 @@ static int check_only(const char *list)
  * the store is opened, so a misspelt name costs no run. */
 static const char *owner_of(int id)
 {
-	if (id == SL_T_SUCCESS_RATES || id == SL_T_SUMMARY)
+	if (id == SL_T_SUCCESS_RATES || id == SL_T_SUMMARY || id == SL_T_SUCCESS_CHANGE)
 		return "";
 	for (size_t i = 0; i < NANALYSES; i++)
 		for (const enum sl_tid *t = analyses[i].tables; *t != SL_T_COUNT; t++)

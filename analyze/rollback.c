@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sl_hash.h"
+#include "sl_stats.h"
 #include "sl_u64map.h"
 #include "sl_value.h"
 
@@ -648,16 +649,39 @@ static void risk_score(struct risk_state *s, const struct risk_in *in, struct ri
 	o->base = pg;
 }
 
-static const char *risk_level(double score)
+static const char *const level_names[4] = {"low", "medium", "high", "critical"};
+
+/* The levels fitted on the training part (fit_levels()): orig[] cuts the
+ * scores at the training scores' 50th, 80th and 95th percentiles into
+ * four levels (a score at a cut is in the level above it); where two
+ * adjacent levels' training rollback rates are out of order they are
+ * pooled (pool-adjacent-violators), so the rate never falls as the level
+ * rises.  A pooled level takes the name of its lowest member. */
+struct levels {
+	double cut[3];
+	int nb;          /* pooled levels */
+	int first[4], last[4]; /* original levels first..last in each */
+	int of[4];       /* pooled level of each original level */
+	double n[4], r[4]; /* training deployments and rollbacks, pooled */
+	char why[4][200]; /* what was pooled into it, and why */
+};
+
+static int orig_level(const struct levels *lv, double score)
 {
-	return score < 5 ? "low" : score < 15 ? "medium" : score < 30 ? "high" : "critical";
+	return score < lv->cut[0] ? 0 : score < lv->cut[1] ? 1 : score < lv->cut[2] ? 2 : 3;
 }
 
-static int level_index(double score)
+static int level_index(const struct levels *lv, double score)
 {
-	return score < 5 ? 0 : score < 15 ? 1 : score < 30 ? 2 : 3;
+	return lv->of[orig_level(lv, score)];
 }
 
+static const char *risk_level(const struct levels *lv, double score)
+{
+	return level_names[lv->first[level_index(lv, score)]];
+}
+
+/* The validation advised at a pooled level (by the name it has). */
 static const char *validation_for(int level)
 {
 	static const char *const v[4] = {
@@ -716,36 +740,48 @@ static long by_end(const struct history *h, struct end_row **ends, size_t *nf)
 	return (long)ne;
 }
 
-static int risk_tables(const struct history *h, struct sl_analysis *a)
+/* Every deployment's score, from what had ended before it started. */
+struct scored {
+	size_t n;
+	double *p, *base; /* probability, base rate at the time; p NaN: no history */
+	uint8_t *factors; /* bit k: factor k of risk_out */
+	uint8_t *train;   /* 1: finished, in the training part; 2: held out; 0 neither */
+};
+
+static void scored_release(struct scored *sc)
 {
-	static const char *const hist_factors[2] = {"agent_rollback_history", "strategy_rollback_rate"};
-	static const char *const hist_mitigations[2] = {
-		"review the agent's recent rollbacks in this environment first",
-		"use a strategy with a smaller blast radius (canary) or add a canary step",
-	};
+	free(sc->p);
+	free(sc->base);
+	free(sc->factors);
+	free(sc->train);
+	memset(sc, 0, sizeof(*sc));
+}
+
+/* Scores the deployments of h in order; the last 20% of the finished
+ * ones (by start) are held out.  0 or SL_ENOMEM. */
+static int score_all(const struct history *h, struct scored *sc)
+{
 	struct risk_state s;
-	struct sl_table *t = NULL, *mt = NULL;
-	struct sl_buf fac = SL_BUF_INIT, mit = SL_BUF_INIT;
 	struct end_row *ends = NULL;
-	size_t ne = 0, next = 0, nf = 0, seen = 0, hold_from;
+	size_t ne, next = 0, nf = 0, seen = 0, hold_from;
 	long got;
-	double brier = 0, brier_base = 0, lv_n[4] = {0}, lv_r[4] = {0}, hn = 0;
 	int rc = SL_ENOMEM;
 
 	memset(&s, 0, sizeof(s));
-	if ((got = by_end(h, &ends, &nf)) < 0)
+	memset(sc, 0, sizeof(*sc));
+	sc->n = h->n;
+	if ((got = by_end(h, &ends, &nf)) < 0 ||
+	    !(sc->p = malloc((h->n ? h->n : 1) * sizeof(*sc->p))) ||
+	    !(sc->base = malloc((h->n ? h->n : 1) * sizeof(*sc->base))) ||
+	    !(sc->factors = malloc(h->n ? h->n : 1)) || !(sc->train = malloc(h->n ? h->n : 1)))
 		goto out;
 	ne = (size_t)got;
 	hold_from = nf - nf / 5; /* the last 20% of the finished deployments */
-	if (!(t = sl_table_new_stream_def(a, SL_T_ROLLBACK_RISK)))
-		goto out;
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hist_row wv = hist_get(h, i), *w = &wv;
 		struct risk_in in = {w->agent, w->env, w->strategy,
 				     w->target > 0 ? (double)w->target : 0, w->validations, w->start};
 		struct risk_out o;
-		double score;
-		int lv;
 
 		/* what had ended before this deployment started */
 		while (next < ne && ends[next].end <= w->start) {
@@ -755,101 +791,293 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 				goto out;
 		}
 		risk_score(&s, &in, &o);
-		score = 100 * o.p;
-		lv = level_index(score);
-		sl_buf_reset(&fac);
-		sl_buf_reset(&mit);
-		if (s.global.n == 0) {
+		sc->factors[i] = 0;
+		for (int k = 0; k < F_N + 2; k++)
+			sc->factors[i] |= (uint8_t)(o.factors[k] ? 1u << k : 0);
+		/* nothing had ended yet: no score, only the prior */
+		sc->p[i] = s.global.n ? o.p : NAN;
+		sc->base[i] = o.base;
+		sc->train[i] = 0;
+		if (w->finished && !isnan(sc->p[i]))
+			sc->train[i] = seen >= hold_from ? 2 : 1;
+		seen += w->finished;
+	}
+	rc = SL_OK;
+out:
+	free(ends);
+	risk_release(&s);
+	return rc;
+}
+
+int rollback_pool_levels(const double n[4], const double r[4], int first[4], int last[4])
+{
+	double pn[4], pr[4];
+	int nb = 0;
+
+	/* an empty level joins the one below it (the first, the one above) */
+	for (int l = 0; l < 4; l++) {
+		if (!n[l]) {
+			if (nb)
+				last[nb - 1] = l;
+			continue;
+		}
+		first[nb] = nb ? l : 0;
+		last[nb] = l;
+		pn[nb] = n[l];
+		pr[nb] = r[l];
+		nb++;
+		/* pool adjacent violators: the block below rolled back more often */
+		while (nb > 1 && pr[nb - 2] / pn[nb - 2] > pr[nb - 1] / pn[nb - 1]) {
+			pn[nb - 2] += pn[nb - 1];
+			pr[nb - 2] += pr[nb - 1];
+			last[nb - 2] = last[nb - 1];
+			nb--;
+		}
+	}
+	if (!nb) /* nothing to fit on: one level */
+		first[nb++] = 0;
+	last[nb - 1] = 3;
+	return nb;
+}
+
+int rollback_verdict(const double *p, const double *b, const double *y, size_t n,
+		     double *mean, double *upper)
+{
+	double sd = 0, sdd = 0, se;
+
+	for (size_t i = 0; i < n; i++) {
+		double d = (p[i] - y[i]) * (p[i] - y[i]) - (b[i] - y[i]) * (b[i] - y[i]);
+
+		sd += d;
+		sdd += d * d;
+	}
+	*mean = n ? sd / (double)n : NAN;
+	se = n > 1 ? sqrt(fmax(0, (sdd - (double)n * *mean * *mean) / (double)(n - 1)) / (double)n)
+		   : NAN;
+	*upper = *mean + 1.96 * se;
+	return *upper < 0;
+}
+
+/* The levels of struct levels from the training part of sc. */
+static int fit_levels(const struct history *h, const struct scored *sc, struct levels *lv)
+{
+	static const double q[3] = {0.50, 0.80, 0.95};
+	double *v = malloc((sc->n ? sc->n : 1) * sizeof(*v));
+	size_t m = 0;
+	double bn[4] = {0}, br[4] = {0};
+	int lo[4], hi[4], nb = 0;
+
+	if (!v)
+		return SL_ENOMEM;
+	memset(lv, 0, sizeof(*lv));
+	for (size_t i = 0; i < sc->n; i++)
+		if (sc->train[i] == 1)
+			v[m++] = 100 * sc->p[i];
+	for (int k = 0; k < 3; k++)
+		/* the nearest rank: an observed score */
+		lv->cut[k] = m ? sl_select_kth(v, m, (size_t)ceil(q[k] * (double)m) - 1) : 0;
+	free(v);
+	for (size_t i = 0; i < sc->n; i++)
+		if (sc->train[i] == 1) {
+			int l = orig_level(lv, 100 * sc->p[i]);
+
+			bn[l]++;
+			br[l] += hist_get(h, i).rolled_back;
+		}
+	nb = rollback_pool_levels(bn, br, lo, hi);
+	lv->nb = nb;
+	for (int b = 0; b < nb; b++) {
+		size_t len = 0;
+
+		lv->n[b] = lv->r[b] = 0;
+		for (int l = lo[b]; l <= hi[b]; l++) {
+			lv->n[b] += bn[l];
+			lv->r[b] += br[l];
+		}
+		lv->first[b] = lo[b];
+		lv->last[b] = hi[b];
+		lv->why[b][0] = '\0';
+		for (int l = lo[b]; l <= hi[b]; l++) {
+			lv->of[l] = b;
+			/* what was pooled: each level's training rollbacks */
+			if (lo[b] < hi[b] && len < sizeof(lv->why[b]))
+				len += (size_t)snprintf(lv->why[b] + len, sizeof(lv->why[b]) - len,
+							"%s%s %.0f/%.0f", l > lo[b] ? ", " : "",
+							level_names[l], br[l], bn[l]);
+		}
+		if (lo[b] < hi[b] && len < sizeof(lv->why[b]))
+			snprintf(lv->why[b] + len, sizeof(lv->why[b]) - len,
+				 " rolled back in training: pooled, the rates were out of order "
+				 "(or a level was empty)");
+	}
+	return SL_OK;
+}
+
+static int levels_table(const struct history *h, const struct scored *sc,
+			const struct levels *lv, struct sl_analysis *a)
+{
+	struct sl_table *t = sl_table_new_def(SL_T_ROLLBACK_RISK_LEVELS);
+	double hn[4] = {0}, hr[4] = {0};
+
+	if (!t)
+		return SL_ENOMEM;
+	for (size_t i = 0; i < sc->n; i++)
+		if (sc->train[i] == 2) {
+			int b = level_index(lv, 100 * sc->p[i]);
+
+			hn[b]++;
+			hr[b] += hist_get(h, i).rolled_back;
+		}
+	for (int b = 0; b < lv->nb; b++) {
+		const char *name = level_names[lv->first[b]];
+
+		if (sl_table_add_row(t) ||
+		    sl_table_set_str(t, SL_ROLLBACK_RISK_LEVELS_RISK_LEVEL, name, strlen(name)) ||
+		    sl_table_set_str(t, SL_ROLLBACK_RISK_LEVELS_POOLED, lv->why[b],
+				     strlen(lv->why[b]))) {
+			sl_table_free(t);
+			return SL_ENOMEM;
+		}
+		if (lv->first[b] > 0)
+			sl_table_set_f64(t, SL_ROLLBACK_RISK_LEVELS_MIN_SCORE,
+					 lv->cut[lv->first[b] - 1]);
+		if (lv->last[b] < 3)
+			sl_table_set_f64(t, SL_ROLLBACK_RISK_LEVELS_MAX_SCORE, lv->cut[lv->last[b]]);
+		sl_table_set_i64(t, SL_ROLLBACK_RISK_LEVELS_TRAINING_DEPLOYMENTS, (int64_t)lv->n[b]);
+		sl_table_set_f64(t, SL_ROLLBACK_RISK_LEVELS_TRAINING_ROLLBACK_RATE,
+				 lv->n[b] ? lv->r[b] / lv->n[b] : NAN);
+		sl_table_set_i64(t, SL_ROLLBACK_RISK_LEVELS_HOLDOUT_DEPLOYMENTS, (int64_t)hn[b]);
+		sl_table_set_f64(t, SL_ROLLBACK_RISK_LEVELS_HOLDOUT_ROLLBACK_RATE,
+				 hn[b] ? hr[b] / hn[b] : NAN);
+	}
+	return sl_analysis_add(a, t);
+}
+
+/* The backtest over the held-out part: Brier scores of the model and of
+ * the base rate, the skill score, and the verdict: better only when the
+ * mean per-row difference d = (p - y)^2 - (b - y)^2 is below 0 by more
+ * than 1.96 standard errors. */
+static int backtest_table(const struct history *h, const struct scored *sc,
+			  struct sl_analysis *a)
+{
+	struct sl_table *mt = metric_table_new(SL_T_ROLLBACK_RISK_BACKTEST);
+	double *p = malloc((sc->n ? sc->n : 1) * sizeof(*p));
+	double *b = malloc((sc->n ? sc->n : 1) * sizeof(*b));
+	double *y = malloc((sc->n ? sc->n : 1) * sizeof(*y));
+	double bs = 0, bb = 0, mean, upper;
+	size_t n = 0;
+	int better, rc = SL_ENOMEM;
+	const char *note;
+
+	if (!mt || !p || !b || !y)
+		goto out;
+	for (size_t i = 0; i < sc->n; i++)
+		if (sc->train[i] == 2) {
+			p[n] = sc->p[i];
+			b[n] = sc->base[i];
+			y[n] = hist_get(h, i).rolled_back;
+			bs += (p[n] - y[n]) * (p[n] - y[n]);
+			bb += (b[n] - y[n]) * (b[n] - y[n]);
+			n++;
+		}
+	better = rollback_verdict(p, b, y, n, &mean, &upper);
+	note = better ? "better than the base rate" : "no better than the base rate";
+	if (metric_add(mt, "holdout_deployments", (double)n) ||
+	    metric_add(mt, "brier", n ? bs / (double)n : NAN) ||
+	    metric_add(mt, "brier_base_rate", n ? bb / (double)n : NAN) ||
+	    metric_add(mt, "brier_skill", n && bb > 0 ? 1 - bs / bb : NAN) ||
+	    metric_add(mt, "brier_difference", mean) ||
+	    metric_add(mt, "brier_difference_upper_95", upper) ||
+	    metric_add(mt, "better_than_base_rate", better) ||
+	    sl_table_set_str(mt, SL_ROLLBACK_RISK_BACKTEST_NOTE, note, strlen(note)))
+		goto out;
+	rc = sl_analysis_add(a, mt);
+	mt = NULL;
+out:
+	sl_table_free(mt);
+	free(p);
+	free(b);
+	free(y);
+	return rc;
+}
+
+static int risk_tables(const struct history *h, struct sl_analysis *a)
+{
+	static const char *const hist_factors[2] = {"agent_rollback_history", "strategy_rollback_rate"};
+	static const char *const hist_mitigations[2] = {
+		"review the agent's recent rollbacks in this environment first",
+		"use a strategy with a smaller blast radius (canary) or add a canary step",
+	};
+	struct scored sc;
+	struct levels lv;
+	struct sl_table *t = NULL;
+	struct sl_buf fac = SL_BUF_INIT, mit = SL_BUF_INIT;
+	int rc = SL_ENOMEM;
+
+	if (score_all(h, &sc) || fit_levels(h, &sc, &lv))
+		goto out;
+	if (!(t = sl_table_new_stream_def(a, SL_T_ROLLBACK_RISK)))
+		goto out;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hist_row wv = hist_get(h, i), *w = &wv;
+		double score = 100 * sc.p[i];
+		const char *lname;
+		int lv_name;
+
+		if (sl_table_add_row(t) ||
+		    frame_table_set_id(t, SL_ROLLBACK_RISK_DEPLOYMENT_ID, h->f, w->id) ||
+		    table_set_name(t, SL_ROLLBACK_RISK_AGENT_ID, h->names, w->agent) ||
+		    table_set_name(t, SL_ROLLBACK_RISK_ENVIRONMENT, h->names, w->env) ||
+		    (w->strategy != HIST_NONE &&
+		     table_set_name(t, SL_ROLLBACK_RISK_ROLLOUT_STRATEGY, h->names, w->strategy)))
+			goto out;
+		sl_table_set_i64(t, SL_ROLLBACK_RISK_START_TIME, w->start);
+		if (w->finished)
+			sl_table_set_bool(t, SL_ROLLBACK_RISK_ROLLED_BACK, w->rolled_back);
+		if (isnan(sc.p[i])) {
 			/* nothing had ended yet: no score, only the prior */
-			if (sl_table_add_row(t) ||
-			    frame_table_set_id(t, SL_ROLLBACK_RISK_DEPLOYMENT_ID, h->f, w->id) ||
-			    table_set_name(t, SL_ROLLBACK_RISK_AGENT_ID, h->names, w->agent) ||
-			    table_set_name(t, SL_ROLLBACK_RISK_ENVIRONMENT, h->names, w->env) ||
-			    (w->strategy != HIST_NONE &&
-			     table_set_name(t, SL_ROLLBACK_RISK_ROLLOUT_STRATEGY, h->names,
-					    w->strategy)) ||
-			    sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_LEVEL, "unknown", 7) ||
+			if (sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_LEVEL, "unknown", 7) ||
 			    sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_FACTORS, "no_history", 10) ||
 			    sl_table_set_str(t, SL_ROLLBACK_RISK_MITIGATIONS,
 					     "deploy to a lower environment first", 35) ||
 			    sl_table_set_str(t, SL_ROLLBACK_RISK_RECOMMENDED_VALIDATION,
 					     validation_for(1), strlen(validation_for(1))))
 				goto out;
-			sl_table_set_i64(t, SL_ROLLBACK_RISK_START_TIME, w->start);
-			if (w->finished) {
-				sl_table_set_bool(t, SL_ROLLBACK_RISK_ROLLED_BACK, w->rolled_back);
-				seen++;
-			}
 			continue;
 		}
+		sl_buf_reset(&fac);
+		sl_buf_reset(&mit);
 		for (int k = 0; k < F_N + 2; k++) {
 			const char *name = k < F_N ? cond_names[k] : hist_factors[k - F_N];
 			const char *m = k < F_N ? cond_mitigations[k] : hist_mitigations[k - F_N];
 
-			if (o.factors[k] && (add_sep(&fac) || sl_buf_adds(&fac, name) ||
-					     add_sep(&mit) || sl_buf_adds(&mit, m)))
+			if ((sc.factors[i] >> k & 1) &&
+			    (add_sep(&fac) || sl_buf_adds(&fac, name) || add_sep(&mit) ||
+			     sl_buf_adds(&mit, m)))
 				goto out;
 		}
-		if (sl_table_add_row(t) ||
-		    frame_table_set_id(t, SL_ROLLBACK_RISK_DEPLOYMENT_ID, h->f, w->id) ||
-		    table_set_name(t, SL_ROLLBACK_RISK_AGENT_ID, h->names, w->agent) ||
-		    table_set_name(t, SL_ROLLBACK_RISK_ENVIRONMENT, h->names, w->env) ||
-		    (w->strategy != HIST_NONE &&
-		     table_set_name(t, SL_ROLLBACK_RISK_ROLLOUT_STRATEGY, h->names, w->strategy)) ||
-		    sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_LEVEL, risk_level(score),
-				     strlen(risk_level(score))) ||
+		lname = risk_level(&lv, score);
+		lv_name = lv.first[level_index(&lv, score)];
+		if (sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_LEVEL, lname, strlen(lname)) ||
 		    sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_FACTORS, sl_buf_cstr(&fac),
 				     fac.len) ||
 		    sl_table_set_str(t, SL_ROLLBACK_RISK_MITIGATIONS, sl_buf_cstr(&mit), mit.len) ||
-		    sl_table_set_str(t, SL_ROLLBACK_RISK_RECOMMENDED_VALIDATION, validation_for(lv),
-				     strlen(validation_for(lv))))
+		    sl_table_set_str(t, SL_ROLLBACK_RISK_RECOMMENDED_VALIDATION,
+				     validation_for(lv_name), strlen(validation_for(lv_name))))
 			goto out;
-		sl_table_set_i64(t, SL_ROLLBACK_RISK_START_TIME, w->start);
 		sl_table_set_f64(t, SL_ROLLBACK_RISK_RISK_SCORE, score);
-		if (w->finished)
-			sl_table_set_bool(t, SL_ROLLBACK_RISK_ROLLED_BACK, w->rolled_back);
-		if (w->finished && seen++ >= hold_from) {
-			double y = w->rolled_back;
-
-			brier += (o.p - y) * (o.p - y);
-			brier_base += (o.base - y) * (o.base - y);
-			lv_n[lv]++;
-			lv_r[lv] += y;
-			hn++;
-		}
 	}
 	if (sl_analysis_add(a, t))
 		goto out;
 	t = NULL;
-	if (!(mt = metric_table_new(SL_T_ROLLBACK_RISK_BACKTEST)) ||
-	    metric_add(mt, "holdout_deployments", hn) ||
-	    metric_add(mt, "brier", hn ? brier / hn : NAN) ||
-	    metric_add(mt, "brier_base_rate", hn ? brier_base / hn : NAN) ||
-	    metric_add(mt, "brier_skill", hn && brier_base > 0 ? 1 - brier / brier_base : NAN))
+	if (backtest_table(h, &sc, a) || levels_table(h, &sc, &lv, a))
 		goto out;
-	for (int l = 0; l < 4; l++) {
-		static const char *const names[4][2] = {
-			{"holdout_low", "rollback_rate_low"},
-			{"holdout_medium", "rollback_rate_medium"},
-			{"holdout_high", "rollback_rate_high"},
-			{"holdout_critical", "rollback_rate_critical"},
-		};
-
-		if (metric_add(mt, names[l][0], lv_n[l]) ||
-		    metric_add(mt, names[l][1], lv_n[l] ? lv_r[l] / lv_n[l] : NAN))
-			goto out;
-	}
-	if (sl_analysis_add(a, mt))
-		goto out;
-	mt = NULL;
 	rc = SL_OK;
 out:
 	sl_table_free(t);
-	sl_table_free(mt);
 	sl_buf_release(&fac);
 	sl_buf_release(&mit);
-	free(ends);
-	risk_release(&s);
+	scored_release(&sc);
 	return rc;
 }
 
@@ -859,11 +1087,19 @@ int rollback_plan(const struct history *h, uint32_t agent, uint32_t env, uint32_
 	struct risk_state s;
 	struct risk_in in = {agent, env, strategy, target, validations, start};
 	struct risk_out o;
+	struct scored sc;
+	struct levels lv;
 	int rc = SL_OK;
 	struct end_row *ends;
 	size_t nf;
 	long ne;
 
+	/* the levels the rollback_risk table uses: fitted the same way */
+	if (score_all(h, &sc) || fit_levels(h, &sc, &lv)) {
+		scored_release(&sc);
+		return SL_ENOMEM;
+	}
+	scored_release(&sc);
 	memset(&s, 0, sizeof(s));
 	if ((ne = by_end(h, &ends, &nf)) < 0)
 		return SL_ENOMEM;
@@ -876,7 +1112,7 @@ int rollback_plan(const struct history *h, uint32_t agent, uint32_t env, uint32_
 	if (!rc) {
 		risk_score(&s, &in, &o);
 		out->score = s.global.n ? 100 * o.p : NAN;
-		out->level = s.global.n ? risk_level(out->score) : "unknown";
+		out->level = s.global.n ? risk_level(&lv, out->score) : "unknown";
 	}
 	risk_release(&s);
 	return rc;

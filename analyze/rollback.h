@@ -30,6 +30,21 @@ int rollback_template(const char *s, size_t n, struct sl_buf *out);
  * timeout, configuration, dependency, manual or other. */
 const char *rollback_category(const char *tmpl);
 
+/* The risk levels' pooling: n[l] and r[l] are level l's training
+ * deployments and rollbacks (levels low..critical).  Adjacent levels
+ * whose rates fall as the level rises are pooled (pool-adjacent-
+ * violators; an empty level joins its neighbour), so the pooled rates
+ * never fall.  Returns the number of pooled levels; pooled level b holds
+ * the levels first[b]..last[b]. */
+int rollback_pool_levels(const double n[4], const double r[4], int first[4], int last[4]);
+/* The backtest's verdict on probabilities p[] against the base rates b[]
+ * for outcomes y[] (0 or 1): 1 (better) only when the mean of d_i =
+ * (p_i - y_i)^2 - (b_i - y_i)^2 plus 1.96 standard errors (sample sd /
+ * sqrt(n)) is below 0; *mean and *upper are that mean and bound (NaN
+ * when n < 2 leaves no standard error: then 0). */
+int rollback_verdict(const double *p, const double *b, const double *y, size_t n,
+		     double *mean, double *upper);
+
 /* The rollback risk of a planned deployment from the whole history. */
 struct rollback_plan_risk {
 	double score;      /* 0-100; NaN with no history */

@@ -34,8 +34,15 @@ struct envsum {
 	struct totals cur, prev;
 };
 
+/* One agent's finished and completed deployments, now and before. */
+struct agentsum {
+	uint64_t fin, ok, prev_fin, prev_ok;
+};
+
 struct ctx {
 	struct sl_dict *names;
+	struct agentsum *agents; /* by agent code (a code of names) */
+	size_t nagents;
 	struct sl_u64map gmap;
 	struct group *groups;
 	size_t ngroups, gcap;
@@ -146,6 +153,19 @@ static int add_row(struct ctx *cx, const struct sl_batch *b, size_t r, const int
 		return SL_ENOMEM;
 	count(current ? &es->cur : &es->prev, ph, rollback, has_dur, dur);
 	count(current ? &cx->all : &cx->all_prev, ph, rollback, has_dur, dur);
+	if (ac >= cx->nagents) {
+		size_t n = cx->nagents;
+
+		if (sl_grow(&cx->agents, &cx->nagents, (size_t)ac + 1, sizeof(*cx->agents)))
+			return SL_ENOMEM;
+		memset(cx->agents + n, 0, (cx->nagents - n) * sizeof(*cx->agents));
+	}
+	if (sl_phase_finished(ph)) {
+		struct agentsum *as = &cx->agents[ac];
+
+		*(current ? &as->fin : &as->prev_fin) += 1;
+		*(current ? &as->ok : &as->prev_ok) += ph == SL_PHASE_COMPLETED;
+	}
 	if (!current)
 		return SL_OK;
 	g = group_of(cx, ac, ec, window_day(b->cols[col[C_START]].v.i64[r]));
@@ -278,6 +298,61 @@ static int summary_table(struct ctx *cx, struct sl_analysis *a, int has_prev)
 	return sl_analysis_add(a, t);
 }
 
+struct change {
+	uint32_t agent;
+	double change;
+};
+
+static int cmp_change(const void *x, const void *y)
+{
+	const struct change *a = x, *b = y;
+
+	if (a->change != b->change)
+		return (a->change > b->change) - (a->change < b->change);
+	return cmp_code(a->agent, b->agent);
+}
+
+/* success_change: the agents finished in both windows, the largest fall
+ * first.  The success rate is the summary's (completed / finished). */
+static int change_table(struct ctx *cx, struct sl_analysis *a)
+{
+	struct sl_table *t = sl_table_new_def(SL_T_SUCCESS_CHANGE);
+	struct change *ch = malloc((cx->nagents ? cx->nagents : 1) * sizeof(*ch));
+	size_t n = 0;
+	int rc = SL_ENOMEM;
+
+	if (!t || !ch)
+		goto out;
+	for (size_t i = 0; i < cx->nagents; i++) {
+		const struct agentsum *s = &cx->agents[i];
+
+		if (s->fin && s->prev_fin)
+			ch[n++] = (struct change){(uint32_t)i,
+						  (double)s->ok / (double)s->fin -
+							  (double)s->prev_ok / (double)s->prev_fin};
+	}
+	sort_names = cx->names;
+	sl_sort(ch, n, sizeof(*ch), cmp_change);
+	for (size_t k = 0; k < n; k++) {
+		const struct agentsum *s = &cx->agents[ch[k].agent];
+
+		if (sl_table_add_row(t) ||
+		    table_set_name(t, SL_SUCCESS_CHANGE_AGENT_ID, cx->names, ch[k].agent))
+			goto out;
+		sl_table_set_i64(t, SL_SUCCESS_CHANGE_DEPLOYMENTS, (int64_t)s->fin);
+		sl_table_set_f64(t, SL_SUCCESS_CHANGE_SUCCESS_RATE, ratio(s->ok, s->fin));
+		sl_table_set_i64(t, SL_SUCCESS_CHANGE_PREV_DEPLOYMENTS, (int64_t)s->prev_fin);
+		sl_table_set_f64(t, SL_SUCCESS_CHANGE_PREV_SUCCESS_RATE, ratio(s->prev_ok, s->prev_fin));
+		sl_table_set_f64(t, SL_SUCCESS_CHANGE_CHANGE_PP, 100 * ch[k].change);
+	}
+	rc = sl_analysis_add(a, t);
+	t = NULL;
+out:
+	sl_table_free(t);
+	free(ch);
+	return rc;
+}
+
 int success_run(const struct analyze_params *p, const struct sl_store *st,
 		struct sl_analysis *a, struct success_counts *counts, struct sl_errctx *err)
 {
@@ -313,7 +388,8 @@ int success_run(const struct analyze_params *p, const struct sl_store *st,
 	if (rc < 0)
 		goto out;
 	counts->files += sl_scan_files(sc);
-	if ((rc = rates_table(&cx, a)) || (rc = summary_table(&cx, a, has_prev)))
+	if ((rc = rates_table(&cx, a)) || (rc = summary_table(&cx, a, has_prev)) ||
+	    (rc = change_table(&cx, a)))
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 out:
 	sl_scan_close(sc);
@@ -321,5 +397,6 @@ out:
 	sl_u64map_release(&cx.gmap);
 	free(cx.groups);
 	free(cx.envs);
+	free(cx.agents);
 	return rc;
 }

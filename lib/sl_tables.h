@@ -61,12 +61,44 @@
 	C(SUMMARY, PREV_SUCCESS_RATE, "prev_success_rate", F64, "fraction", "success rate of the previous window") \
 	C(SUMMARY, SUCCESS_RATE_CHANGE, "success_rate_change", F64, "fraction", "success rate minus the previous one")
 
+#define SL_SUCCESS_CHANGE_COLS(C) \
+	C(SUCCESS_CHANGE, AGENT_ID, "agent_id", STR, "", "the agent (service) deployed") \
+	C(SUCCESS_CHANGE, DEPLOYMENTS, "deployments", I64, "count", "finished deployments in the window") \
+	C(SUCCESS_CHANGE, SUCCESS_RATE, "success_rate", F64, "fraction", "completed / finished in the window") \
+	C(SUCCESS_CHANGE, PREV_DEPLOYMENTS, "prev_deployments", I64, "count", "finished deployments in the previous window") \
+	C(SUCCESS_CHANGE, PREV_SUCCESS_RATE, "prev_success_rate", F64, "fraction", "completed / finished in the previous window") \
+	C(SUCCESS_CHANGE, CHANGE_PP, "change_pp", F64, "", "success rate minus the previous one, in percentage points")
+
 #define SL_DORA_COLS(C) \
 	C(DORA, METRIC, "metric", STR, "", "the DORA key") \
 	C(DORA, VALUE, "value", F64, "", "the measured value, in unit") \
 	C(DORA, UNIT, "unit", STR, "", "the unit of value") \
 	C(DORA, TIER, "tier", STR, "", "DORA tier: elite, high, medium or low") \
 	C(DORA, SAMPLES, "samples", I64, "count", "observations behind the value")
+
+/* The four keys with their tiers, as dora defines them, for a set of
+ * production deployments (one agent's, one week's). */
+#define SL_DORA_KEYS_COLS_(C, T) \
+	C(T, DEPLOYMENTS, "deployments", I64, "count", "finished production deployments") \
+	C(T, DEPLOYMENT_FREQUENCY, "deployment_frequency", F64, "/week", "completed deployments a week") \
+	C(T, FREQUENCY_TIER, "frequency_tier", STR, "", "DORA tier of the frequency") \
+	C(T, LEAD_TIME_MS, "lead_time_ms", F64, "ms", "lower median of commit to end of the completed") \
+	C(T, LEAD_TIME_TIER, "lead_time_tier", STR, "", "DORA tier of the lead time") \
+	C(T, CHANGE_FAILURE_RATE, "change_failure_rate", F64, "fraction", "failed, rolled back or named by an incident, over finished") \
+	C(T, CHANGE_FAILURE_TIER, "change_failure_tier", STR, "", "DORA tier of the change failure rate") \
+	C(T, RECOVERY_TIME_MS, "recovery_time_ms", F64, "ms", "lower median time to recover from a failure") \
+	C(T, RECOVERY_TIER, "recovery_tier", STR, "", "DORA tier of the recovery time") \
+	C(T, UNRECOVERED_FAILURES, "unrecovered_failures", I64, "count", "failures not recovered within the window")
+
+#define SL_DORA_AGENTS_COLS(C) \
+	C(DORA_AGENTS, AGENT_ID, "agent_id", STR, "", "the agent (service) deployed") \
+	SL_DORA_KEYS_COLS_(C, DORA_AGENTS)
+
+#define SL_DORA_WEEKLY_COLS(C) \
+	C(DORA_WEEKLY, WEEK_START, "week_start", DAY, "", "the Monday the ISO week starts on, UTC") \
+	C(DORA_WEEKLY, PARTIAL, "partial", BOOL, "", "the window covers only part of the week") \
+	C(DORA_WEEKLY, WEEKS, "weeks", F64, "", "the share of the week inside the window") \
+	SL_DORA_KEYS_COLS_(C, DORA_WEEKLY)
 
 #define SL_HEALTH_SCORES_COLS(C) \
 	C(HEALTH_SCORES, DEPLOYMENT_ID, "deployment_id", STR, "", "the deployment") \
@@ -108,13 +140,24 @@
 	C(ALERTS, MESSAGE, "message", STR, "", "what happened, in words") \
 	C(ALERTS, CONFIRMED, "confirmed", BOOL, "", "later rolled back or named by an incident")
 
+#define SL_ALERT_GROUPS_COLS(C) \
+	C(ALERT_GROUPS, AGENT_ID, "agent_id", STR, "", "the agent (service) deployed") \
+	C(ALERT_GROUPS, ENVIRONMENT, "environment", STR, "", "the environment") \
+	C(ALERT_GROUPS, TYPE, "type", STR, "", "the alert type") \
+	C(ALERT_GROUPS, SEVERITY, "severity", STR, "", "warning or critical") \
+	C(ALERT_GROUPS, ALERTS, "alerts", I64, "count", "alerts of this agent, environment and type") \
+	C(ALERT_GROUPS, FIRST, "first", TIME, "", "start of the first alerted deployment") \
+	C(ALERT_GROUPS, LAST, "last", TIME, "", "start of the last alerted deployment")
+
 #define SL_ALERT_PRECISION_COLS(C) \
 	C(ALERT_PRECISION, TYPE, "type", STR, "", "the alert type, or all") \
 	C(ALERT_PRECISION, SEVERITY, "severity", STR, "", "warning or critical") \
 	C(ALERT_PRECISION, ALERTS, "alerts", I64, "count", "alerts raised") \
 	C(ALERT_PRECISION, CONFIRMED, "confirmed", I64, "count", "alerts confirmed") \
 	C(ALERT_PRECISION, PRECISION, "precision", F64, "fraction", "confirmed / alerts") \
-	C(ALERT_PRECISION, FALSE_POSITIVE_RATE, "false_positive_rate", F64, "fraction", "1 - precision")
+	C(ALERT_PRECISION, FALSE_POSITIVE_RATE, "false_positive_rate", F64, "fraction", "1 - precision") \
+	C(ALERT_PRECISION, BASE_RATE, "base_rate", F64, "fraction", "confirmed share of all finished deployments") \
+	C(ALERT_PRECISION, LIFT, "lift", F64, "", "precision / base rate: 1 is no better than chance")
 
 #define SL_ROLLBACK_DECISIONS_COLS(C) \
 	C(ROLLBACK_DECISIONS, DEPLOYMENT_ID, "deployment_id", STR, "", "the deployment") \
@@ -195,7 +238,19 @@
 	C(ROLLBACK_RISK, RECOMMENDED_VALIDATION, "recommended_validation", STR, "", "the validation to run") \
 	C(ROLLBACK_RISK, ROLLED_BACK, "rolled_back", BOOL, "", "it was actually rolled back")
 
-#define SL_ROLLBACK_RISK_BACKTEST_COLS(C) SL_BACKTEST_COLS_(C, ROLLBACK_RISK_BACKTEST)
+#define SL_ROLLBACK_RISK_BACKTEST_COLS(C) \
+	SL_BACKTEST_COLS_(C, ROLLBACK_RISK_BACKTEST) \
+	C(ROLLBACK_RISK_BACKTEST, NOTE, "note", STR, "", "the verdict in words")
+
+#define SL_ROLLBACK_RISK_LEVELS_COLS(C) \
+	C(ROLLBACK_RISK_LEVELS, RISK_LEVEL, "risk_level", STR, "", "low, medium, high or critical") \
+	C(ROLLBACK_RISK_LEVELS, MIN_SCORE, "min_score", F64, "0-100", "lowest score of the level (null: none)") \
+	C(ROLLBACK_RISK_LEVELS, MAX_SCORE, "max_score", F64, "0-100", "the level holds scores below this (null: no bound)") \
+	C(ROLLBACK_RISK_LEVELS, TRAINING_DEPLOYMENTS, "training_deployments", I64, "count", "finished training deployments at this level") \
+	C(ROLLBACK_RISK_LEVELS, TRAINING_ROLLBACK_RATE, "training_rollback_rate", F64, "fraction", "their rollback rate") \
+	C(ROLLBACK_RISK_LEVELS, HOLDOUT_DEPLOYMENTS, "holdout_deployments", I64, "count", "held-out deployments at this level") \
+	C(ROLLBACK_RISK_LEVELS, HOLDOUT_ROLLBACK_RATE, "holdout_rollback_rate", F64, "fraction", "their rollback rate") \
+	C(ROLLBACK_RISK_LEVELS, POOLED, "pooled", STR, "", "levels pooled into this one, and why")
 
 #define SL_VERSIONS_COLS(C) \
 	C(VERSIONS, AGENT_ID, "agent_id", STR, "", "the agent (service) deployed") \
@@ -263,7 +318,24 @@
 	C(ANOMALIES, DEPLOYMENT_ID, "deployment_id", STR, "", "the deployment") \
 	C(ANOMALIES, ANOMALY_SCORE, "anomaly_score", F64, "", "isolation forest score, higher is stranger") \
 	C(ANOMALIES, IS_ANOMALY, "is_anomaly", BOOL, "", "the score is above the threshold") \
-	C(ANOMALIES, REASONS, "reasons", STR, "", "why, ;-separated")
+	C(ANOMALIES, RANK, "rank", I64, "", "of a flagged one: 1 for the highest score") \
+	C(ANOMALIES, REASONS, "reasons", STR, "", "features beyond reason_sigma standard deviations, ;-separated") \
+	C(ANOMALIES, AGENT_ID, "agent_id", STR, "", "the agent (service) deployed, of a flagged one") \
+	C(ANOMALIES, ENVIRONMENT, "environment", STR, "", "the environment, of a flagged one") \
+	C(ANOMALIES, START_TIME, "start_time", TIME, "", "when a flagged one started") \
+	C(ANOMALIES, REASON, "reason", STR, "", "the feature farthest from its median in robust z, with its value") \
+	C(ANOMALIES, ROBUST_Z, "robust_z", F64, "", "that feature's (value - median) / (1.4826 MAD)")
+
+#define SL_ANOMALY_SUMMARY_COLS(C) \
+	C(ANOMALY_SUMMARY, DEPLOYMENTS, "deployments", I64, "count", "deployments scored") \
+	C(ANOMALY_SUMMARY, FLAGGED, "flagged", I64, "count", "deployments flagged") \
+	C(ANOMALY_SUMMARY, CONTAMINATION, "contamination", F64, "fraction", "the share flagged: a setting, not a finding") \
+	C(ANOMALY_SUMMARY, HEADLINE, "headline", STR, "", "the flagged in words") \
+	C(ANOMALY_SUMMARY, FLAGGED_FINISHED, "flagged_finished", I64, "count", "flagged deployments that finished") \
+	C(ANOMALY_SUMMARY, FLAGGED_FAILURES, "flagged_failures", I64, "count", "of those, failed or rolled back") \
+	C(ANOMALY_SUMMARY, FLAGGED_FAILURE_RATE, "flagged_failure_rate", F64, "fraction", "failed or rolled back / finished, among the flagged") \
+	C(ANOMALY_SUMMARY, BASE_FAILURE_RATE, "base_failure_rate", F64, "fraction", "failed or rolled back / finished, among all scored") \
+	C(ANOMALY_SUMMARY, LIFT, "lift", F64, "", "flagged failure rate / base failure rate: 1 is no better than chance")
 
 #define SL_PATTERNS_COLS(C) \
 	C(PATTERNS, DEPLOYMENT_ID, "deployment_id", STR, "", "the deployment") \
@@ -458,10 +530,14 @@
 #define SL_TABLES(T) \
 	T(SUCCESS_RATES, "success_rates") \
 	T(SUMMARY, "summary") \
+	T(SUCCESS_CHANGE, "success_change") \
 	T(DORA, "dora") \
+	T(DORA_AGENTS, "dora_agents") \
+	T(DORA_WEEKLY, "dora_weekly") \
 	T(HEALTH_SCORES, "health_scores") \
 	T(STRATEGIES, "strategies") \
 	T(ALERTS, "alerts") \
+	T(ALERT_GROUPS, "alert_groups") \
 	T(ALERT_PRECISION, "alert_precision") \
 	T(ROLLBACK_DECISIONS, "rollback_decisions") \
 	T(CANARY_METRICS, "canary_metrics") \
@@ -473,11 +549,13 @@
 	T(ROLLBACK_CAUSES, "rollback_causes") \
 	T(ROLLBACK_RISK, "rollback_risk") \
 	T(ROLLBACK_RISK_BACKTEST, "rollback_risk_backtest") \
+	T(ROLLBACK_RISK_LEVELS, "rollback_risk_levels") \
 	T(VERSIONS, "versions") \
 	T(ADOPTION, "adoption") \
 	T(REGRESSIONS, "regressions") \
 	T(FEATURES, "features") \
 	T(ANOMALIES, "anomalies") \
+	T(ANOMALY_SUMMARY, "anomaly_summary") \
 	T(PATTERNS, "patterns") \
 	T(CLUSTERS, "clusters") \
 	T(HEATMAP, "heatmap") \

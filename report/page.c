@@ -21,8 +21,8 @@ static void sec_other(struct ctx *cx, const struct section *s)
 }
 
 static const struct section sections[] = {
-	{"overview", "Overview", {"summary", NULL}, sec_overview},
-	{"dora", "DORA four keys", {"dora", NULL}, sec_dora},
+	{"overview", "Overview", {"summary", "success_change*", NULL}, sec_overview},
+	{"dora", "DORA four keys", {"dora", "dora_*", NULL}, sec_dora},
 	{"timeline", "Deployment timeline", {"timeline", NULL}, sec_timeline},
 	{"strategies", "Rollout strategies", {"strategies", NULL}, sec_strategies},
 	{"heatmap", "When deployments happen", {"heatmap", NULL}, sec_heatmap},

@@ -617,6 +617,10 @@ double pg_metric(const struct sl_table *t, const char *name)
 void pg_brier_card(struct out *o, const char *title, const struct sl_table *t)
 {
 	double b = pg_metric(t, "brier"), base = pg_metric(t, "brier_base_rate");
+	/* the analysis's verdict where it gives one (rollback risk: better
+	 * only by more than the noise), else the bare comparison */
+	double verdict = pg_metric(t, "better_than_base_rate");
+	int better = isnan(verdict) ? b < base : verdict == 1;
 
 	pg_card_open(o, title);
 	out_num(o, b, 3);
@@ -624,8 +628,8 @@ void pg_brier_card(struct out *o, const char *title, const struct sl_table *t)
 		    "rate: ");
 	out_num(o, base, 3);
 	if (isfinite(b) && isfinite(base))
-		out_printf(o, ", <span class=\"%s\">%s</span>", b < base ? "up" : "down",
-			   b < base ? "better" : "no better");
+		out_printf(o, ", <span class=\"%s\">%s</span>", better ? "up" : "down",
+			   better ? "better" : "no better");
 	out_puts(o, " over ");
 	out_num(o, pg_metric(t, "holdout_deployments"), 10);
 	out_puts(o, " held-out deployments</div></div>\n");

@@ -7,6 +7,9 @@ samples of a metric: scipy.stats.mannwhitneyu(canary, baseline,
 alternative="two-sided", method="asymptotic", use_continuity=True), the
 medians, High/Low (p < 0.05, by the medians, else by U against n1 n2 / 2) or
 Pass, and whether the metric passes (it did not move the bad way).
+Throughput is compared per unit of traffic share: the canary's samples
+divided by canary_percentage / 100, the baseline's by 1 minus that; it is
+not judged for a deployment without a canary_percentage in (0, 100).
 Run once; the output is committed under tests/e2e/data/ref/.
 
 usage: ref-canary.py DEPLOYMENTS.csv METRIC_SAMPLES.csv
@@ -22,7 +25,9 @@ METRICS = [("error_rate", 1), ("latency_p50_ms", 1), ("latency_p95_ms", 1),
 
 
 def main():
-    d = pd.read_csv(sys.argv[1], usecols=["deployment_id", "start_time"], keep_default_na=False)
+    d = pd.read_csv(sys.argv[1], usecols=["deployment_id", "start_time", "canary_percentage"],
+                    keep_default_na=False, na_values={"canary_percentage": [""]})
+    share = d.groupby("deployment_id")["canary_percentage"].max() / 100
     s = pd.read_csv(sys.argv[2], keep_default_na=False,
                     na_values={m: [""] for m, _ in METRICS})
     order = d.assign(key=d["deployment_id"].map(str.encode)).sort_values(["start_time", "key"])
@@ -38,6 +43,11 @@ def main():
             b = g.loc[g["cohort"] == "baseline", m].dropna().to_numpy()
             if len(c) < 3 or len(b) < 3:
                 continue
+            if m == "throughput_rps":
+                sh = share.get(dep, np.nan)
+                if not (0 < sh < 1):
+                    continue
+                c, b = c / sh, b / (1 - sh)
             if np.all(np.concatenate([c, b]) == c[0]):
                 u, p = len(c) * len(b) / 2, 1.0   # all tied: no evidence
             else:

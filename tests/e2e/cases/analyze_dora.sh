@@ -13,6 +13,21 @@ st "$BIN/shiplog-ingest" -q --store s "$E2E_DATA/dora_hand.csv" "$E2E_DATA/dora_
 st "$BIN/shiplog-analyze" --store s --only dora --print dora
 # a bounded window counts its own weeks: 2 weeks, 4 completed = 2 a week -> high
 st "$BIN/shiplog-analyze" --store s --from 2026-04-26 --to 2026-05-10 --print dora | head -3
+# per agent, over the same 3/7 week (the keys defined once, as above):
+#   x: 4 finished, 2 completed: 4.67 a week -> high; lead 24h, 1h: lower
+#      median 1h -> elite; x2 failed, x4 rolled back: 0.5 -> low; recovery
+#      2h -> high, x4 unrecovered
+#   y: 2 finished (y2 pending), 2 completed: 4.67 -> high; lead 1h, 2h ->
+#      1h, elite; y1 named by i1: 0.5 -> low; no failure to recover from
+st "$BIN/shiplog-analyze" --store s --only dora --print dora_agents
+# per ISO week (Monday, UTC): the data's days (May 1-3) are 3/7 of the
+# week of April 27, flagged partial, with the whole window's numbers
+st "$BIN/shiplog-analyze" --store s --only dora --print dora_weekly
+# a bounded window: April 26 is 1/7 of its week, nothing then (no tier,
+# frequency 0); the window ends on Sunday May 10: 6/7 of the week of May
+# 4, empty
+st "$BIN/shiplog-analyze" --store s --from 2026-04-26 --to 2026-05-10 --print dora_weekly |
+	cut -d, -f1-6
 # an environment other than production has no DORA numbers
 st "$BIN/shiplog-analyze" --store s --env staging --print dora
 # the sample, against pandas (scripts/ref-dora.py, committed under data/ref/)

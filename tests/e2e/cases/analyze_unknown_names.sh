@@ -4,6 +4,8 @@
 # same way and has confidence low; a full run warns and still writes its
 # (empty) tables.
 # stdout and stderr are kept apart so that an empty answer cannot hide.
+# The plans are for a Monday at 03:00 UTC (off hours): by default a plan is
+# for the clock's time, and the case would depend on the hour it runs at.
 "$BIN/shiplog-ingest" -q --store s "$E2E_ROOT"/data/sample/*.csv.gz 2>/dev/null
 run() {
 	"$@" >out.txt 2>err.txt

@@ -54,8 +54,8 @@ run -c nightly.conf --now 2026-03-04T00:00:00Z --mail-to 'ops@example.com' --sen
 grep -c '^To: ops@example.com' sent.eml
 echo "--- critical alerts: their own exit status"
 run -c nightly.conf --now 2026-03-04T00:00:00Z --critical-exit 3
-echo "--- the per-minute alert check: the last hour's alerts"
-run -c nightly.conf --alerts-only --window 6h --now 2026-03-03T12:00:00Z --critical-exit 3 \
+echo "--- the per-minute alert check: the last hours' alerts (one critical: production)"
+run -c nightly.conf --alerts-only --window 6h --now 2026-03-03T16:00:00Z --critical-exit 3 \
 	>alerts.txt
 cut -d, -f1,5,6 alerts.txt | head -3
 tail -1 alerts.txt

@@ -617,8 +617,9 @@ static int pipe_rows(const struct pl_all *A, const struct pl_pipe *pp, uint32_t 
 static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 {
 	static const int fcol[FIG_N] = {
-		SL_PIPELINES_EXECUTIONS,      SL_PIPELINES_FINISHED,	    SL_PIPELINES_SUCCESSFUL,
-		SL_PIPELINES_FAILED,	      SL_PIPELINES_SUCCESS_RATE,    SL_PIPELINES_P50_DURATION_MS,
+		SL_PIPELINES_EXECUTIONS,      SL_PIPELINES_FINISHED,
+		SL_PIPELINES_SUCCESSFUL,      SL_PIPELINES_FAILED,
+		SL_PIPELINES_SUCCESS_RATE,    SL_PIPELINES_P50_DURATION_MS,
 		SL_PIPELINES_P95_DURATION_MS};
 	struct sl_table *t = sl_table_new_def(SL_T_PIPELINES);
 	struct sl_buf path = SL_BUF_INIT;
@@ -730,14 +731,20 @@ static int write_groups(const struct pl_all *A, int by_day, struct sl_analysis *
 	for (size_t i = 0; i < A->npipes; i++) {
 		const struct pl_pipe *pp = &A->pipes[i];
 		size_t n;
+		int sorted = 1;
 
 		if (pipe_rows(A, pp, &rows, &rcap, &n) || sl_grow(&kr, &krcap, n + 1, sizeof(*kr)))
 			goto out;
 		for (size_t k = 0; k < n; k++) {
 			kr[k].row = rows[k];
-			kr[k].key = by_day ? window_day(R->x_start[rows[k]]) : (int64_t)R->x_branch[rows[k]];
+			kr[k].key = by_day ? window_day(R->x_start[rows[k]])
+					   : (int64_t)R->x_branch[rows[k]];
+			sorted &= !k || kr[k - 1].key <= kr[k].key;
 		}
-		sl_sort(kr, n, sizeof(*kr), cmp_keyed);
+		/* rows are in the one order: runs of one branch, or numbered
+		 * in the order they started, are often grouped already */
+		if (!sorted)
+			sl_sort(kr, n, sizeof(*kr), cmp_keyed);
 		for (size_t g0 = 0, g1; g0 < n; g0 = g1) {
 			struct run_figures fig;
 
@@ -745,17 +752,18 @@ static int write_groups(const struct pl_all *A, int by_day, struct sl_analysis *
 				rows[g1 - g0] = kr[g1].row;
 			if (run_figures(R, rows, g1 - g0, &d, &dcap, &fig) || sl_table_add_row(t))
 				goto out;
+			if (table_set_name(t, by_day ? SL_PIPELINE_DAYS_PIPELINE_ID
+						     : SL_PIPELINE_BRANCHES_PIPELINE_ID,
+					   A->names, pp->code))
+				goto out;
 			if (by_day) {
-				if (table_set_name(t, SL_PIPELINE_DAYS_PIPELINE_ID, A->names, pp->code))
-					goto out;
 				sl_table_set_i64(t, SL_PIPELINE_DAYS_DAY, kr[g0].key);
 				set_figures(t, dcol, &fig);
 				continue;
 			}
-			if (table_set_name(t, SL_PIPELINE_BRANCHES_PIPELINE_ID, A->names, pp->code) ||
-			    (kr[g0].key != RUNS_NONE &&
-			     table_set_name(t, SL_PIPELINE_BRANCHES_BRANCH, A->names,
-					    (uint32_t)kr[g0].key)))
+			if (kr[g0].key != RUNS_NONE &&
+			    table_set_name(t, SL_PIPELINE_BRANCHES_BRANCH, A->names,
+					   (uint32_t)kr[g0].key))
 				goto out;
 			set_figures(t, bcol, &fig);
 		}

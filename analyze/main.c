@@ -95,7 +95,7 @@ static const struct analysis {
 	/* reads runs, not the frame */
 	{"pipelines", pipeline_run, 0, 0, 14,
 	 TABLES(SL_T_PIPELINES, SL_T_STAGES, SL_T_PIPELINE_SUGGESTIONS, SL_T_PIPELINE_FACTORS,
-		SL_T_GATES)},
+		SL_T_PIPELINE_BRANCHES, SL_T_PIPELINE_DAYS, SL_T_GATES)},
 #undef TABLES
 };
 

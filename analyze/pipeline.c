@@ -18,6 +18,7 @@
 #include "sl_dict.h"
 #include "pipeline_int.h"
 #include "query.h"
+#include "window.h"
 #include <strings.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -539,12 +540,92 @@ static void set_opt_i64(struct sl_table *t, int c, int has, int64_t v)
 		sl_table_set_i64(t, c, v);
 }
 
+/* The figures of a set of pipeline runs: executions (a repeated row of
+ * an execution counted once), finished, successful, failed or cancelled,
+ * and the nearest-rank p50 and p95 of the finished runs' durations.  The
+ * pipelines, pipeline_branches and pipeline_days tables all take them from
+ * here, so a pipeline of one branch and one day has the same numbers in
+ * the three. */
+struct run_figures {
+	uint64_t exec, fin, ok, bad;
+	size_t nd;
+	int64_t p50, p95;
+};
+
+/* The columns of the figures in a table, in the order of
+ * SL_RUN_FIGURES_COLS_: executions, finished, successful, failed,
+ * success_rate, p50_duration_ms, p95_duration_ms. */
+enum { FIG_EXEC, FIG_FIN, FIG_OK, FIG_BAD, FIG_RATE, FIG_P50, FIG_P95, FIG_N };
+
+/* The figures of the runs rows[0..n) (indices of A->R, first rows of
+ * their executions); *d is scratch for the durations. */
+static int run_figures(const struct runs *R, const uint32_t *rows, size_t n, int64_t **d,
+		       size_t *dcap, struct run_figures *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < n; i++) {
+		size_t k = rows[i];
+		uint8_t status = R->x_status[k];
+		int fin = runs_finished(status);
+
+		f->exec++;
+		f->fin += (uint64_t)fin;
+		f->ok += status == PL_SUCCESS;
+		f->bad += status == PL_FAILED || status == PL_CANCELLED;
+		if (fin && (R->x_flags[k] & RUNS_HAS_DUR)) {
+			if (sl_grow(d, dcap, f->nd + 1, sizeof(**d)))
+				return SL_ENOMEM;
+			(*d)[f->nd++] = R->x_dur[k];
+		}
+	}
+	sl_sort_i64(*d, f->nd);
+	if (f->nd) {
+		f->p50 = nearest_rank(*d, f->nd, 0.5);
+		f->p95 = nearest_rank(*d, f->nd, 0.95);
+	}
+	return SL_OK;
+}
+
+static void set_figures(struct sl_table *t, const int *col, const struct run_figures *f)
+{
+	sl_table_set_i64(t, col[FIG_EXEC], (int64_t)f->exec);
+	sl_table_set_i64(t, col[FIG_FIN], (int64_t)f->fin);
+	sl_table_set_i64(t, col[FIG_OK], (int64_t)f->ok);
+	sl_table_set_i64(t, col[FIG_BAD], (int64_t)f->bad);
+	if (f->fin)
+		sl_table_set_f64(t, col[FIG_RATE], (double)f->ok / (double)f->fin);
+	set_opt_i64(t, col[FIG_P50], f->nd > 0, f->p50);
+	set_opt_i64(t, col[FIG_P95], f->nd > 0, f->p95);
+}
+
+/* The first rows of the executions of pipeline pp into *rows (grown as
+ * needed), in the one order; their number. */
+static int pipe_rows(const struct pl_all *A, const struct pl_pipe *pp, uint32_t **rows,
+		     size_t *cap, size_t *n)
+{
+	*n = 0;
+	for (size_t k = pp->x0; k < pp->x1; k++) {
+		if (!A->R.x_first[k])
+			continue; /* a repeated row of an execution */
+		if (sl_grow(rows, cap, *n + 1, sizeof(**rows)))
+			return SL_ENOMEM;
+		(*rows)[(*n)++] = (uint32_t)k;
+	}
+	return SL_OK;
+}
+
 static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 {
+	static const int fcol[FIG_N] = {
+		SL_PIPELINES_EXECUTIONS,      SL_PIPELINES_FINISHED,
+		SL_PIPELINES_SUCCESSFUL,      SL_PIPELINES_FAILED,
+		SL_PIPELINES_SUCCESS_RATE,    SL_PIPELINES_P50_DURATION_MS,
+		SL_PIPELINES_P95_DURATION_MS};
 	struct sl_table *t = sl_table_new_def(SL_T_PIPELINES);
 	struct sl_buf path = SL_BUF_INIT;
 	int64_t *d = NULL;
-	size_t dcap = 0;
+	uint32_t *rows = NULL;
+	size_t dcap = 0, rcap = 0;
 	int rc = SL_ENOMEM;
 
 	if (!t)
@@ -552,39 +633,17 @@ static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 	for (size_t i = 0; i < A->npipes; i++) {
 		const struct pl_pipe *pp = &A->pipes[i];
 		const struct pl_result *r = &pp->res;
-		uint64_t fin = 0, ok = 0, bad = 0;
-		size_t nd = 0;
+		struct run_figures fig;
+		size_t nrows;
 		double x[PF_N], mid, lo, hi;
 
-		for (size_t k = pp->x0; k < pp->x1; k++) {
-			uint8_t status = A->R.x_status[k];
-			int f = runs_finished(status);
-
-			if (!A->R.x_first[k])
-				continue; /* a repeated row of an execution */
-			fin += f;
-			ok += status == PL_SUCCESS;
-			bad += status == PL_FAILED || status == PL_CANCELLED;
-			if (f && (A->R.x_flags[k] & RUNS_HAS_DUR)) {
-				if (sl_grow(&d, &dcap, nd + 1, sizeof(*d)))
-					goto out;
-				d[nd++] = A->R.x_dur[k];
-			}
-		}
-		sl_sort_i64(d, nd);
+		if (pipe_rows(A, pp, &rows, &rcap, &nrows) ||
+		    run_figures(&A->R, rows, nrows, &d, &dcap, &fig))
+			goto out;
 		if (sl_table_add_row(t) ||
 		    table_set_name(t, SL_PIPELINES_PIPELINE_ID, A->names, pp->code))
 			goto out;
-		sl_table_set_i64(t, SL_PIPELINES_EXECUTIONS, (int64_t)pp->nexec);
-		sl_table_set_i64(t, SL_PIPELINES_FINISHED, (int64_t)fin);
-		sl_table_set_i64(t, SL_PIPELINES_SUCCESSFUL, (int64_t)ok);
-		sl_table_set_i64(t, SL_PIPELINES_FAILED, (int64_t)bad);
-		if (fin)
-			sl_table_set_f64(t, SL_PIPELINES_SUCCESS_RATE, (double)ok / (double)fin);
-		set_opt_i64(t, SL_PIPELINES_P50_DURATION_MS, nd > 0,
-			    nd ? nearest_rank(d, nd, 0.5) : 0);
-		set_opt_i64(t, SL_PIPELINES_P95_DURATION_MS, nd > 0,
-			    nd ? nearest_rank(d, nd, 0.95) : 0);
+		set_figures(t, fcol, &fig);
 		if (pp->nqueue) {
 			sl_sort_i64(pp->queue, pp->nqueue);
 			sl_table_set_i64(t, SL_PIPELINES_QUEUE_P50_MS,
@@ -623,6 +682,98 @@ static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 out:
 	sl_table_free(t);
 	sl_buf_release(&path);
+	free(d);
+	free(rows);
+	return rc;
+}
+
+/* A pipeline's runs grouped: key (a branch code, RUNS_NONE last, or a
+ * local day), then the one order. */
+struct keyed_row {
+	int64_t key;
+	uint32_t row;
+};
+
+static int cmp_keyed(const void *x, const void *y)
+{
+	const struct keyed_row *a = x, *b = y;
+
+	if (a->key != b->key)
+		return (a->key > b->key) - (a->key < b->key);
+	return (a->row > b->row) - (a->row < b->row);
+}
+
+/* pipeline_branches (by_day 0) or pipeline_days (1): a row per pipeline
+ * and branch (byte order, null last) or local day of the start (in the
+ * --tz zone, as window_day()), with the figures of those runs. */
+static int write_groups(const struct pl_all *A, int by_day, struct sl_analysis *a)
+{
+	static const int bcol[FIG_N] = {
+		SL_PIPELINE_BRANCHES_EXECUTIONS,   SL_PIPELINE_BRANCHES_FINISHED,
+		SL_PIPELINE_BRANCHES_SUCCESSFUL,   SL_PIPELINE_BRANCHES_FAILED,
+		SL_PIPELINE_BRANCHES_SUCCESS_RATE, SL_PIPELINE_BRANCHES_P50_DURATION_MS,
+		SL_PIPELINE_BRANCHES_P95_DURATION_MS};
+	static const int dcol[FIG_N] = {
+		SL_PIPELINE_DAYS_EXECUTIONS,   SL_PIPELINE_DAYS_FINISHED,
+		SL_PIPELINE_DAYS_SUCCESSFUL,   SL_PIPELINE_DAYS_FAILED,
+		SL_PIPELINE_DAYS_SUCCESS_RATE, SL_PIPELINE_DAYS_P50_DURATION_MS,
+		SL_PIPELINE_DAYS_P95_DURATION_MS};
+	const struct runs *R = &A->R;
+	struct sl_table *t = sl_table_new_def(by_day ? SL_T_PIPELINE_DAYS : SL_T_PIPELINE_BRANCHES);
+	struct keyed_row *kr = NULL;
+	uint32_t *rows = NULL;
+	int64_t *d = NULL;
+	size_t krcap = 0, rcap = 0, dcap = 0;
+	int rc = SL_ENOMEM;
+
+	if (!t)
+		return SL_ENOMEM;
+	for (size_t i = 0; i < A->npipes; i++) {
+		const struct pl_pipe *pp = &A->pipes[i];
+		size_t n;
+		int sorted = 1;
+
+		if (pipe_rows(A, pp, &rows, &rcap, &n) || sl_grow(&kr, &krcap, n + 1, sizeof(*kr)))
+			goto out;
+		for (size_t k = 0; k < n; k++) {
+			kr[k].row = rows[k];
+			kr[k].key = by_day ? window_day(R->x_start[rows[k]])
+					   : (int64_t)R->x_branch[rows[k]];
+			sorted &= !k || kr[k - 1].key <= kr[k].key;
+		}
+		/* rows are in the one order: runs of one branch, or numbered
+		 * in the order they started, are often grouped already */
+		if (!sorted)
+			sl_sort(kr, n, sizeof(*kr), cmp_keyed);
+		for (size_t g0 = 0, g1; g0 < n; g0 = g1) {
+			struct run_figures fig;
+
+			for (g1 = g0; g1 < n && kr[g1].key == kr[g0].key; g1++)
+				rows[g1 - g0] = kr[g1].row;
+			if (run_figures(R, rows, g1 - g0, &d, &dcap, &fig) || sl_table_add_row(t))
+				goto out;
+			if (table_set_name(t, by_day ? SL_PIPELINE_DAYS_PIPELINE_ID
+						     : SL_PIPELINE_BRANCHES_PIPELINE_ID,
+					   A->names, pp->code))
+				goto out;
+			if (by_day) {
+				sl_table_set_i64(t, SL_PIPELINE_DAYS_DAY, kr[g0].key);
+				set_figures(t, dcol, &fig);
+				continue;
+			}
+			if (kr[g0].key != RUNS_NONE &&
+			    table_set_name(t, SL_PIPELINE_BRANCHES_BRANCH, A->names,
+					   (uint32_t)kr[g0].key))
+				goto out;
+			set_figures(t, bcol, &fig);
+		}
+	}
+	rc = sl_analysis_add(a, t);
+	t = NULL;
+out:
+	sl_table_free(t);
+	free(kr);
+	free(rows);
 	free(d);
 	return rc;
 }
@@ -775,8 +926,8 @@ int pipeline_run(const struct analyze_params *p, const struct sl_store *st,
 	if (rc)
 		goto out;
 	if (write_pipelines(&A, a) || write_stages(&A, &p->cfg, a) ||
-	    write_suggestions(&A, a) ||
-	    write_factors(&A, a)) {
+	    write_suggestions(&A, a) || write_factors(&A, a) || write_groups(&A, 0, a) ||
+	    write_groups(&A, 1, a)) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}

@@ -6,8 +6,10 @@
  * The work on one pipeline is pipeline_analyze_one(), a pure function of
  * its stage runs and graph (the unit tests drive it with hand-made DAGs);
  * pipeline_run() scans the store, builds its inputs and writes the tables
- * "pipelines", "stages", "pipeline_suggestions", "pipeline_factors" and
- * "gates". */
+ * "pipelines", "stages", "pipeline_suggestions", "pipeline_factors",
+ * "pipeline_branches", "pipeline_days" (the pipelines' run figures per
+ * branch and per local day, from the one function that gives them to
+ * "pipelines") and "gates". */
 #ifndef ANALYZE_PIPELINE_H
 #define ANALYZE_PIPELINE_H
 

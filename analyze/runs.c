@@ -106,6 +106,7 @@ static int grow_x(struct runs *R, int64_t **x_end)
 	} while (0)
 	GROW(R->x_pipe);
 	GROW(R->x_trigger);
+	GROW(R->x_branch);
 	GROW(R->x_exec);
 	GROW(R->x_start);
 	GROW(R->x_dur);
@@ -120,11 +121,14 @@ static int grow_x(struct runs *R, int64_t **x_end)
 static int scan_execs(const struct analyze_params *p, const struct sl_store *st, struct runs *R,
 		      int64_t **x_end, struct sl_errctx *err)
 {
-	enum { C_PIPE, C_EXEC, C_TRIGGER, C_START, C_END, C_DUR, C_STATUS, C_SUPERSEDED, NCOL };
+	enum {
+		C_PIPE, C_EXEC, C_TRIGGER, C_START, C_END, C_DUR, C_STATUS, C_SUPERSEDED, C_BRANCH,
+		NCOL
+	};
 	static const char *const cn[NCOL] = {"pipeline_id", "execution_number", "trigger_type",
 					     "start_time",  "end_time",		"duration_ms",
-					     "status",	    "superseded"};
-	struct code_map mp = {0}, mt = {0}, ms = {0};
+					     "status",	    "superseded",	"branch"};
+	struct code_map mp = {0}, mt = {0}, ms = {0}, mb = {0};
 	int col[NCOL], rc;
 	struct sl_scan *sc;
 	struct sl_batch *b;
@@ -146,6 +150,7 @@ static int scan_execs(const struct analyze_params *p, const struct sl_store *st,
 				goto nomem;
 			if (code_of(R, &mp, b, col[C_PIPE], r, &R->x_pipe[i]) ||
 			    code_of(R, &mt, b, col[C_TRIGGER], r, &R->x_trigger[i]) ||
+			    code_of(R, &mb, b, col[C_BRANCH], r, &R->x_branch[i]) ||
 			    status_of(&ms, b, col[C_STATUS], r, &R->x_status[i]) ||
 			    pipe_idx(R, R->x_pipe[i], &idx))
 				goto nomem;
@@ -172,6 +177,7 @@ out:
 	code_map_release(&mp);
 	code_map_release(&mt);
 	code_map_release(&ms);
+	code_map_release(&mb);
 	return rc;
 }
 
@@ -296,6 +302,8 @@ static int renumber(struct runs *R)
 		R->x_pipe[i] = to[R->x_pipe[i]];
 		if (R->x_trigger[i] != RUNS_NONE)
 			R->x_trigger[i] = to[R->x_trigger[i]];
+		if (R->x_branch[i] != RUNS_NONE)
+			R->x_branch[i] = to[R->x_branch[i]];
 	}
 	/* pipelines by name, each with its stages by name */
 	sl_u64map_release(&R->stage_of);
@@ -368,9 +376,11 @@ static int cmp_x(const void *x, const void *y)
 	    (c = CMP(fi & RUNS_HAS_END, fj & RUNS_HAS_END)) ||
 	    (c = CMP(sort_end[i], sort_end[j])) || (c = CMP(fi & RUNS_HAS_DUR, fj & RUNS_HAS_DUR)) ||
 	    (c = CMP(R->x_dur[i], R->x_dur[j])) || (c = CMP(R->x_status[i], R->x_status[j])) ||
-	    (c = CMP(fi & RUNS_HAS_TRIGGER, fj & RUNS_HAS_TRIGGER)))
+	    (c = CMP(fi & RUNS_HAS_TRIGGER, fj & RUNS_HAS_TRIGGER)) ||
+	    ((fi & RUNS_HAS_TRIGGER) && (c = CMP(R->x_trigger[i], R->x_trigger[j]))))
 		return c;
-	return (fi & RUNS_HAS_TRIGGER) ? CMP(R->x_trigger[i], R->x_trigger[j]) : 0;
+	/* RUNS_NONE (null) is the largest code: a null branch last */
+	return CMP(R->x_branch[i], R->x_branch[j]);
 }
 
 #define PERMUTE(col, type)                                                                  \
@@ -399,6 +409,7 @@ static int order_execs(struct runs *R, int64_t *x_end)
 	sl_sort(perm, n, sizeof(*perm), cmp_x);
 	PERMUTE(R->x_pipe, uint32_t);
 	PERMUTE(R->x_trigger, uint32_t);
+	PERMUTE(R->x_branch, uint32_t);
 	PERMUTE(R->x_exec, int64_t);
 	PERMUTE(R->x_start, int64_t);
 	PERMUTE(R->x_dur, int64_t);
@@ -462,6 +473,7 @@ void runs_release(struct runs *R)
 	sl_u64map_release(&R->last);
 	free(R->x_pipe);
 	free(R->x_trigger);
+	free(R->x_branch);
 	free(R->x_exec);
 	free(R->x_start);
 	free(R->x_dur);

@@ -80,11 +80,12 @@ struct runs_pipe {
 };
 
 struct runs {
-	struct sl_dict *names; /* pipelines, stages, depends_on lists, triggers */
+	struct sl_dict *names; /* pipelines, stages, depends_on lists, triggers, branches */
 	uint32_t ncodes;       /* the names runs_load() read: codes in byte order */
 	/* pipeline runs */
 	size_t nx, xcap;
 	uint32_t *x_pipe, *x_trigger;
+	uint32_t *x_branch; /* the branch's code, RUNS_NONE when null (or no column) */
 	int64_t *x_exec, *x_start, *x_dur; /* x_dur: see the duration rule */
 	uint8_t *x_status, *x_flags, *x_first;
 	/* pipelines named by a pipeline run or a stage run, by name */

@@ -527,6 +527,27 @@
 	C(PROMOTION_READINESS, READY, "ready", BOOL, "", "ready to promote") \
 	C(PROMOTION_READINESS, REASONS, "reasons", STR, "", "why not, ;-separated")
 
+/* The figures of a set of pipeline runs, as the pipelines table's columns
+ * of those names: per branch and per day. */
+#define SL_RUN_FIGURES_COLS_(C, T) \
+	C(T, EXECUTIONS, "executions", I64, "count", "pipeline runs") \
+	C(T, FINISHED, "finished", I64, "count", "finished runs") \
+	C(T, SUCCESSFUL, "successful", I64, "count", "successful runs") \
+	C(T, FAILED, "failed", I64, "count", "failed or cancelled runs") \
+	C(T, SUCCESS_RATE, "success_rate", F64, "fraction", "successful / finished") \
+	C(T, P50_DURATION_MS, "p50_duration_ms", I64, "ms", "median run duration") \
+	C(T, P95_DURATION_MS, "p95_duration_ms", I64, "ms", "95th percentile duration")
+
+#define SL_PIPELINE_BRANCHES_COLS(C) \
+	C(PIPELINE_BRANCHES, PIPELINE_ID, "pipeline_id", STR, "", "the pipeline") \
+	C(PIPELINE_BRANCHES, BRANCH, "branch", STR, "", "the branch the runs built; null when the logs do not say") \
+	SL_RUN_FIGURES_COLS_(C, PIPELINE_BRANCHES)
+
+#define SL_PIPELINE_DAYS_COLS(C) \
+	C(PIPELINE_DAYS, PIPELINE_ID, "pipeline_id", STR, "", "the pipeline") \
+	C(PIPELINE_DAYS, DAY, "day", DAY, "", "the day the runs started, in the time zone") \
+	SL_RUN_FIGURES_COLS_(C, PIPELINE_DAYS)
+
 #define SL_TABLES(T) \
 	T(SUCCESS_RATES, "success_rates") \
 	T(SUMMARY, "summary") \
@@ -571,7 +592,9 @@
 	T(PIPELINE_OPTIMIZATION, "pipeline_optimization") \
 	T(PREDICTION, "prediction") \
 	T(VERSION_COMPATIBILITY, "version_compatibility") \
-	T(PROMOTION_READINESS, "promotion_readiness")
+	T(PROMOTION_READINESS, "promotion_readiness") \
+	T(PIPELINE_BRANCHES, "pipeline_branches") \
+	T(PIPELINE_DAYS, "pipeline_days")
 
 #define SL_TID_(T, name) SL_T_##T,
 enum sl_tid { SL_TABLES(SL_TID_) SL_T_COUNT };

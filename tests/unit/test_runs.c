@@ -12,12 +12,15 @@
 #include <string.h>
 
 #include "common.h"
+#include "config.h"
 #include "pipeline.h"
 #include "runs.h"
 #include "sl_stats.h"
 #include "xorshift.h"
 #include "sl_colfile.h"
+#include "sl_result.h"
 #include "sl_store.h"
+#include "window.h"
 
 #define DAY 86400000LL
 #define MIN_MS 60000LL
@@ -435,6 +438,168 @@ START_TEST(test_ranks)
 }
 END_TEST
 
+
+/* The per-branch and per-day tables on hand-made pipeline runs (minutes
+ * after 2024-10-04 00:00 UTC, day 20000; Berlin is UTC+2 then): ci has
+ * two branches and a run of none (still running), runs on two days, one at
+ * 22:30 UTC (00:30 the next day in Berlin), a superseded failed attempt
+ * (never counted) and a repeated row of an execution (counted once); api
+ * has one branch on one day, so its three rows carry the same figures. */
+struct brun {
+	const char *pipe, *branch, *status;
+	int64_t exec, start, dur; /* dur -1: no end */
+	int superseded;
+};
+
+static const struct brun bruns[] = {
+	{"ci", "main", "success", 1, 10 * 60, 10, 0},
+	{"ci", "main", "success", 1, 10 * 60 + 1, 10, 0}, /* a repeat: the later one */
+	{"ci", "main", "failed", 2, 22 * 60 + 30, 20, 0},
+	{"ci", "feature", "failed", 3, 24 * 60 + 8 * 60, 1, 1},
+	{"ci", "feature", "success", 3, 24 * 60 + 9 * 60, 5, 0},
+	{"ci", NULL, "running", 4, 24 * 60 + 12 * 60, -1, 0},
+	{"ci", "feature", "cancelled", 5, 24 * 60 + 13 * 60, 2, 0},
+	{"api", "main", "success", 1, 8 * 60, 1, 0},
+};
+#define NBRUNS (sizeof(bruns) / sizeof(bruns[0]))
+
+static void write_bruns(int64_t day, const size_t *perm)
+{
+	struct sl_errctx err;
+	char tmp[PATH_MAX], final[PATH_MAX];
+	struct sl_cfw *w;
+	struct sl_batch *b = sl_batch_new(SL_KIND_PIPELINE_RUNS, 8);
+	int any = 0;
+
+#define COL(name) sl_kind_col(SL_KIND_PIPELINE_RUNS, name)
+	ck_assert_int_eq(sl_store_temp_path(st, SL_KIND_PIPELINE_RUNS, tmp, sizeof(tmp), &err), 0);
+	ck_assert_int_eq(sl_cfw_open(&w, tmp, SL_KIND_PIPELINE_RUNS, day, &err), 0);
+	for (size_t k = 0; k < NBRUNS; k++) {
+		const struct brun *x = &bruns[perm[k]];
+		int64_t start = 20000 * DAY + x->start * MIN_MS;
+		size_t r;
+
+		if (start / DAY != day)
+			continue;
+		sl_batch_add_row(b, &r);
+		sl_batch_set_str(b, COL("pipeline_id"), r, x->pipe, strlen(x->pipe));
+		if (x->branch)
+			sl_batch_set_str(b, COL("branch"), r, x->branch, strlen(x->branch));
+		sl_batch_set_str(b, COL("status"), r, x->status, strlen(x->status));
+		sl_batch_set_i64(b, COL("execution_number"), r, x->exec);
+		sl_batch_set_i64(b, COL("start_time"), r, start);
+		if (x->dur >= 0)
+			sl_batch_set_i64(b, COL("end_time"), r, start + x->dur * MIN_MS);
+		if (x->superseded)
+			sl_batch_set_bool(b, COL("superseded"), r, 1);
+		any = 1;
+		if (b->n == 2) {
+			ck_assert_int_eq(sl_cfw_write_batch(w, b, &err), 0);
+			sl_batch_clear(b);
+		}
+	}
+#undef COL
+	if (b->n)
+		ck_assert_int_eq(sl_cfw_write_batch(w, b, &err), 0);
+	ck_assert_int_eq(sl_cfw_finish(w, &err), 0);
+	sl_store_partition_path(st, SL_KIND_PIPELINE_RUNS, day, final, sizeof(final));
+	if (any)
+		ck_assert_int_eq(sl_store_stage_rename(st, tmp, final), 0);
+	else
+		ck_assert_int_eq(sl_store_stage_unlink(st, tmp), 0);
+	sl_batch_free(b);
+}
+
+/* Table name of the pipelines analysis of the store, as CSV, under the
+ * time zone tz. */
+static void table_csv(const char *tz, const char *name, char *out, size_t cap)
+{
+	struct analyze_params p;
+	struct sl_analysis *a = sl_analysis_new();
+	struct sl_errctx err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memset(&p, 0, sizeof(p));
+	p.from = 20000 * DAY;
+	p.to = 20002 * DAY;
+	config_defaults(&p.cfg);
+	ck_assert_int_eq(window_set_tz(tz), 0);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(pipeline_run(&p, st, NULL, a, &err), 0);
+	ck_assert_ptr_nonnull(sl_analysis_table(a, name));
+	ck_assert_ptr_nonnull(f = open_memstream(&buf, &len));
+	ck_assert_int_eq(sl_table_write_csv(sl_analysis_table(a, name), f), 0);
+	fclose(f);
+	snprintf(out, cap, "%s", buf);
+	free(buf);
+	sl_analysis_free(a);
+	ck_assert_int_eq(window_set_tz(NULL), 0);
+}
+
+static const char expect_branches[] =
+	"pipeline_id,branch,executions,finished,successful,failed,success_rate,"
+	"p50_duration_ms,p95_duration_ms\n"
+	"api,main,1,1,1,0,1,60000,60000\n"
+	/* feature: 5 and 2 min; nearest rank: p50 the 1st, p95 the 2nd */
+	"ci,feature,2,2,1,1,0.5,120000,300000\n"
+	"ci,main,2,2,1,1,0.5,600000,1200000\n"
+	/* no branch: last; running, so nothing finished */
+	"ci,,1,0,0,0,,,\n";
+
+static const char expect_days_utc[] =
+	"pipeline_id,day,executions,finished,successful,failed,success_rate,"
+	"p50_duration_ms,p95_duration_ms\n"
+	"api,2024-10-04,1,1,1,0,1,60000,60000\n"
+	"ci,2024-10-04,2,2,1,1,0.5,600000,1200000\n"
+	"ci,2024-10-05,3,2,1,1,0.5,120000,300000\n";
+
+/* in Berlin #2 (22:30 UTC, 20 min, failed) starts on the 5th */
+static const char expect_days_berlin[] =
+	"pipeline_id,day,executions,finished,successful,failed,success_rate,"
+	"p50_duration_ms,p95_duration_ms\n"
+	"api,2024-10-04,1,1,1,0,1,60000,60000\n"
+	"ci,2024-10-04,1,1,1,0,1,600000,600000\n"
+	"ci,2024-10-05,4,3,1,2,0.3333333333333333,300000,1200000\n";
+
+static void check_groups(const size_t *perm)
+{
+	char got[2048], pipes[2048];
+
+	snprintf(dir, sizeof(dir), "/tmp/shiplog-runs-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	{
+		struct sl_errctx err;
+
+		ck_assert_int_eq(sl_store_open(&st, dir, 0, SL_LOCK_EXCLUSIVE, 0, &err), 0);
+		write_bruns(20000, perm);
+		write_bruns(20001, perm);
+		ck_assert_int_eq(sl_store_commit(st, &err), 0);
+	}
+	table_csv(NULL, "pipeline_branches", got, sizeof(got));
+	ck_assert_str_eq(got, expect_branches);
+	table_csv("UTC", "pipeline_days", got, sizeof(got));
+	ck_assert_str_eq(got, expect_days_utc);
+	table_csv("Europe/Berlin", "pipeline_days", got, sizeof(got));
+	ck_assert_str_eq(got, expect_days_berlin);
+	/* the pipelines table: the same figures as api's rows above, and ci's
+	 * branches added up */
+	table_csv(NULL, "pipelines", pipes, sizeof(pipes));
+	ck_assert_ptr_nonnull(strstr(pipes, "\napi,1,1,1,0,1,60000,60000,"));
+	ck_assert_ptr_nonnull(strstr(pipes, "\nci,5,4,2,2,0.5,300000,1200000,"));
+	drop_store();
+}
+
+START_TEST(test_branches_days)
+{
+	static const size_t p0[] = {0, 1, 2, 3, 4, 5, 6, 7}, p1[] = {7, 5, 3, 1, 6, 4, 2, 0};
+
+	check_groups(p0);
+	check_groups(p1);
+}
+END_TEST
+
 Suite *suite_runs(void);
 
 Suite *suite_runs(void)
@@ -445,6 +610,7 @@ Suite *suite_runs(void)
 	tcase_add_test(tc, test_rules);
 	tcase_add_test(tc, test_stream);
 	tcase_add_test(tc, test_ranks);
+	tcase_add_test(tc, test_branches_days);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -28,6 +28,9 @@ static const char *const spec_cols[SL_KIND_COUNT][40] = {
 	[SL_KIND_PIPELINE_RUNS] = {"pipeline_id", "pipeline_name", "execution_number",
 		"trigger_type", "triggered_by", "start_time", "end_time", "duration_ms", "status",
 		"agent_ids",
+		/* added: the branch a run built, where the provider says it
+		 * (docs/ADAPTERS.md) */
+		"branch",
 		/* added: the attempt decides which row of a run counts, and a
 		 * superseded attempt stays flagged (docs/INGEST.md) */
 		"attempt", "superseded", NULL},

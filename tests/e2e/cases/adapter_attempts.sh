@@ -47,7 +47,7 @@ for s in b c d; do
 		echo "$s analysis: DIFFERS from a"
 done
 echo "--- 1. Tests #75 (run id 2589885628): execution, status, attempt, superseded"
-cut -d, -f1,3,9,11,12 a.pipeline_runs.csv | grep 2589885628
+cut -d, -f1,3,9,12,13 a.pipeline_runs.csv | grep 2589885628
 echo "--- 2. the pipelines, their runs and stages"
 "$BIN/shiplog-analyze" --store a $A --print pipelines 2>/dev/null | cut -d, -f1-6,10
 "$BIN/shiplog-analyze" --store a $A --print stages 2>/dev/null | cut -d, -f1-8

@@ -323,6 +323,53 @@ static int alerts(struct attention *at, struct sl_anfile *f, struct sl_errctx *e
 	return rc;
 }
 
+/* The agents whose success rate fell most against the previous window of
+ * the same length (success_change, largest fall first).  1 when the
+ * analysis has no previous window to compare with (nothing done), else 0
+ * or an error. */
+static int fell(struct att_group *g, struct sl_anfile *f, struct sl_errctx *err)
+{
+	struct sl_table *t = NULL;
+	struct out o = {SL_BUF_INIT, 0};
+	size_t n, listed = 0;
+	int rc;
+
+	if ((rc = whole(f, SL_T_SUCCESS_CHANGE, &t, err)))
+		return rc;
+	if (!t || !(n = sl_table_rows(t))) {
+		sl_table_free(t);
+		return 1;
+	}
+	g->title = "Agents whose success rate fell most";
+	for (size_t r = 0; !rc && r < n && listed < ATT_ITEMS; r++) {
+		double pp = num(t, SL_SUCCESS_CHANGE_CHANGE_PP, r);
+		char b1[TEXT_MAX], b2[TEXT_MAX];
+		const char *a = str(t, SL_SUCCESS_CHANGE_AGENT_ID, r);
+
+		if (!(pp < 0))
+			continue;
+		out_printf(&o, "%s: %s completed, was %s (", a[0] ? a : "(no agent)",
+			   text_pct(b1, num(t, SL_SUCCESS_CHANGE_SUCCESS_RATE, r)),
+			   text_pct(b2, num(t, SL_SUCCESS_CHANGE_PREV_SUCCESS_RATE, r)));
+		out_num(&o, -pp, 2);
+		out_puts(&o, " points less), of ");
+		out_num(&o, num(t, SL_SUCCESS_CHANGE_DEPLOYMENTS, r), 10);
+		out_puts(&o, " finished");
+		rc = add(g, 1, &o);
+		listed++;
+	}
+	if (!rc) {
+		out_num(&o, (double)n, 10);
+		out_puts(&o, n == 1 ? " agent" : " agents");
+		out_puts(&o, " deployed in this window and the one of the same length before it");
+		out_puts(&o, listed ? "; the largest falls:" : "; none did worse than before.");
+		rc = lead(g, &o);
+	}
+	out_release(&o);
+	sl_table_free(t);
+	return rc;
+}
+
 static int agents(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
 {
 	static const int want[] = {SL_SUCCESS_RATES_AGENT_ID, SL_SUCCESS_RATES_TOTAL_DEPLOYMENTS,
@@ -380,6 +427,12 @@ static int agents(struct attention *at, struct sl_anfile *f, struct sl_errctx *e
 		ok += ag.a[k].completed;
 		ranked += ag.a[k].deployments >= ATT_MIN_AGENT;
 	}
+	/* against the previous window where the analysis has one: the
+	 * largest falls, not the lowest rates (a low rate that has always
+	 * been low is no news) */
+	if ((rc = fell(g, f, err)) != 1)
+		goto out;
+	rc = 0;
 	for (size_t k = 0; !rc && k < ranked && k < ATT_ITEMS; k++) {
 		const struct att_agent *a = &ag.a[k];
 		char b[TEXT_MAX];

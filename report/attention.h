@@ -1,7 +1,8 @@
 /* attention.h - what needs attention in an analysis, computed once: the
  * page's first screen and the mail's summary render the same list, in the
  * same order (missed targets, critical alerts in production by agent, the
- * agents with the lowest success rate, the DORA tiers), and say the same
+ * agents whose success rate fell most against the previous window, or the
+ * lowest success rates without one, the DORA tiers), and say the same
  * window.
  *
  * Texts are plain UTF-8 (controls from the analysis made spaces): the mail

@@ -1,7 +1,7 @@
 /* mail.h - the report as a MIME message for sendmail -t: a plain-text
  * summary (the window, what needs attention as on the page's first screen:
- * missed targets, critical alerts in production by agent, the agents with
- * the lowest success rate, the DORA tiers; then the headline numbers) and the HTML
+ * missed targets, critical alerts in production by agent, the agents whose
+ * success rate fell most, the DORA tiers; then the headline numbers) and the HTML
  * report attached in base64.
  *
  * Headers are built only from checked values (cli.c refuses CR, LF and

@@ -561,6 +561,15 @@ START_TEST(test_risk_levels_pooled)
 	ck_assert(first[0] == 0 && last[0] == 3);
 	/* falling all the way: one level */
 	ck_assert_int_eq(rollback_pool_levels(n5, r5, first, last), 1);
+	{
+		/* two levels at the same rate are in order: neither pooled
+		 * (only a fall is a violation) */
+		double n6[4] = {10, 10, 10, 10}, r6[4] = {1, 2, 2, 3};
+
+		ck_assert_int_eq(rollback_pool_levels(n6, r6, first, last), 4);
+		for (int b = 0; b < 4; b++)
+			ck_assert(first[b] == b && last[b] == b);
+	}
 }
 END_TEST
 

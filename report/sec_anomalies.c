@@ -18,13 +18,24 @@ void sec_anomalies(struct ctx *cx, const struct section *s)
 	if (pp && pp->ok) {
 		const struct sl_table *t = pp->pk.t;
 
+		const struct sl_table *sum = pg_take(cx, SL_T_ANOMALY_SUMMARY);
+
 		pg_mark(cx, SL_T_ANOMALIES);
 		out_puts(o, "<p>");
-		out_num(o, (double)pp->n, 10);
-		out_puts(o, " of ");
-		out_num(o, (double)pg_all_rows(cx, SL_T_ANOMALIES), 10);
-		out_puts(o, " deployments flagged as anomalies (isolation forest); the highest "
-			    "scores first, with the features that stood out.</p>\n");
+		if (sum && sl_table_rows(sum)) {
+			/* the summary says the share flagged is the contamination
+			 * setting, and how often the flagged failed against all */
+			out_puts(o, "Flagged: ");
+			out_esc(o, str(sum, SL_ANOMALY_SUMMARY_HEADLINE, 0), 400);
+			out_puts(o, ". The highest scores first, with the features that stood out.");
+		} else {
+			out_num(o, (double)pp->n, 10);
+			out_puts(o, " of ");
+			out_num(o, (double)pg_all_rows(cx, SL_T_ANOMALIES), 10);
+			out_puts(o, " deployments flagged as anomalies (isolation forest); the "
+				    "highest scores first, with the features that stood out.");
+		}
+		out_puts(o, "</p>\n");
 		out_puts(o, "<h3>Flagged deployments <span class=\"src\">(anomalies.csv)</span></h3>\n");
 		pg_th_row(o, heads);
 		for (size_t i = 0; i < pp->shown; i++) {

@@ -469,17 +469,53 @@ out:
 	return rc;
 }
 
+/* A key's trend: its last full week (dora_weekly) against the full week
+ * before it, better or worse for the key (more deployments, shorter
+ * times, fewer failures); "" when there are no two such weeks. */
+static const char *trend(const struct sl_table *w, const char *metric)
+{
+	static const struct {
+		const char *metric;
+		int col, more_is_better;
+	} keys[] = {
+		{"deployment_frequency", SL_DORA_WEEKLY_DEPLOYMENT_FREQUENCY, 1},
+		{"lead_time_for_changes", SL_DORA_WEEKLY_LEAD_TIME_MS, 0},
+		{"change_failure_rate", SL_DORA_WEEKLY_CHANGE_FAILURE_RATE, 0},
+		{"failed_deployment_recovery_time", SL_DORA_WEEKLY_RECOVERY_TIME_MS, 0},
+	};
+	double v[2];
+	int k, got = 0;
+
+	for (k = 0; k < 4 && strcmp(keys[k].metric, metric); k++)
+		;
+	if (k == 4 || !w)
+		return "";
+	for (size_t r = sl_table_rows(w); r-- > 0 && got < 2;) {
+		double x = num(w, keys[k].col, r), partial = num(w, SL_DORA_WEEKLY_PARTIAL, r);
+
+		if (partial == 1 || !isfinite(x))
+			continue;
+		v[got++] = x;
+	}
+	if (got < 2 || v[0] == v[1])
+		return got < 2 ? "" : "; last full week as the one before";
+	return (v[0] > v[1]) == keys[k].more_is_better ? "; last full week better than the one before"
+						       : "; last full week worse than the one before";
+}
+
 static int dora(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
 {
 	struct att_group *g = &at->g[ATT_DORA];
-	struct sl_table *t = NULL;
+	struct sl_table *t = NULL, *w = NULL;
 	struct out o = {SL_BUF_INIT, 0};
 	int rc;
 
 	g->title = "DORA four keys (production)";
 	g->section = "dora";
-	if ((rc = whole(f, SL_T_DORA, &t, err)))
+	if ((rc = whole(f, SL_T_DORA, &t, err)) || (rc = whole(f, SL_T_DORA_WEEKLY, &w, err))) {
+		sl_table_free(t);
 		return rc;
+	}
 	for (size_t r = 0; !rc && t && r < sl_table_rows(t); r++) {
 		const char *tier = str(t, SL_DORA_TIER, r), *m = str(t, SL_DORA_METRIC, r);
 		double n = num(t, SL_DORA_SAMPLES, r), v = num(t, SL_DORA_VALUE, r);
@@ -507,6 +543,7 @@ static int dora(struct attention *at, struct sl_anfile *f, struct sl_errctx *err
 		} else {
 			out_printf(&o, "%s, ", text_value(b2, v, str(t, SL_DORA_UNIT, r)));
 			text_clean(&o, tier, 20);
+			out_puts(&o, trend(w, m));
 			bad = !strcmp(tier, "low");
 		}
 		rc = add(g, bad, &o);
@@ -518,6 +555,7 @@ static int dora(struct attention *at, struct sl_anfile *f, struct sl_errctx *err
 	}
 	out_release(&o);
 	sl_table_free(t);
+	sl_table_free(w);
 	return rc;
 }
 

@@ -22,11 +22,14 @@ void sec_anomalies(struct ctx *cx, const struct section *s)
 
 		pg_mark(cx, SL_T_ANOMALIES);
 		out_puts(o, "<p>");
-		if (sum && sl_table_rows(sum)) {
+		const char *headline = sum && sl_table_rows(sum)
+					       ? str(sum, SL_ANOMALY_SUMMARY_HEADLINE, 0) : NULL;
+
+		if (headline && headline[0]) {
 			/* the summary says the share flagged is the contamination
 			 * setting, and how often the flagged failed against all */
 			out_puts(o, "Flagged: ");
-			out_esc(o, str(sum, SL_ANOMALY_SUMMARY_HEADLINE, 0), 400);
+			out_esc(o, headline, 400);
 			out_puts(o, ". The highest scores first, with the features that stood out.");
 		} else {
 			out_num(o, (double)pp->n, 10);

@@ -93,6 +93,58 @@ void sec_overview(struct ctx *cx, const struct section *s)
 	pg_rest(cx, s);
 }
 
+/* Each key week by week (dora_weekly), a small chart each; the weeks'
+ * tiers follow in the table view of dora_weekly. */
+static void dora_trends(struct ctx *cx)
+{
+	static const struct {
+		int col;
+		const char *title, *ylabel;
+		double scale; /* value to the axis' unit */
+		int percent;
+	} keys[4] = {
+		{SL_DORA_WEEKLY_DEPLOYMENT_FREQUENCY, "Deployment frequency, week by week",
+		 "a week", 1, 0},
+		{SL_DORA_WEEKLY_LEAD_TIME_MS, "Lead time for changes, week by week",
+		 "median (h)", 1.0 / 3600000, 0},
+		{SL_DORA_WEEKLY_CHANGE_FAILURE_RATE, "Change failure rate, week by week",
+		 "share failed", 1, 1},
+		{SL_DORA_WEEKLY_RECOVERY_TIME_MS, "Failed deployment recovery time, week by week",
+		 "median (h)", 1.0 / 3600000, 0},
+	};
+	struct out *o = cx->o;
+	const struct sl_table *w = pg_load(cx, SL_T_DORA_WEEKLY);
+	size_t n = w ? sl_table_rows(w) : 0;
+	double *x, *v;
+
+	if (n < 2 || cx->att->empty)
+		return; /* one week is no trend */
+	x = malloc(n * sizeof(*x));
+	v = malloc(n * sizeof(*v));
+	if (!x || !v) {
+		free(x);
+		free(v);
+		return;
+	}
+	out_puts(o, "<h3>Week by week <span class=\"src\">(dora_weekly.csv)</span></h3>\n");
+	for (size_t r = 0; r < n; r++)
+		x[r] = num(w, SL_DORA_WEEKLY_WEEK_START, r);
+	for (int k = 0; k < 4; k++) {
+		struct svg_chart c = {keys[k].title, "week (starting Monday, UTC)", keys[k].ylabel,
+				      600, 200, keys[k].percent, 1};
+		struct svg_series sr = {keys[k].ylabel, v, NULL};
+
+		for (size_t r = 0; r < n; r++)
+			v[r] = num(w, keys[k].col, r) * keys[k].scale;
+		svg_line(o, &c, x, n, &sr, 1);
+	}
+	pg_note(o, "The first and last weeks may lie partly outside the window (partial in "
+		"dora_weekly.csv, with the share of the week inside it); each week's tiers are in "
+		"the table below.");
+	free(x);
+	free(v);
+}
+
 void sec_dora(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
@@ -134,6 +186,7 @@ void sec_dora(struct ctx *cx, const struct section *s)
 	out_puts(o, "</div>\n");
 	pg_note(o, "Production deployments only; tiers from the DORA 2023 report "
 		"(elite, high, medium, low).");
+	dora_trends(cx);
 	pg_rest(cx, s);
 }
 

@@ -10,17 +10,30 @@
 #include "sl_scan.h"
 #include "sl_u64map.h"
 
-/* Every per-row array of struct frame, for growing, ordering and freeing
- * them together. */
+/* Every per-row array of struct frame with the optional column it belongs
+ * to (0: every frame has it), for growing, ordering and freeing them
+ * together. */
 #define FRAME_COLUMNS(X)                                                                     \
-	X(id) X(agent) X(env) X(strategy) X(version) X(target_group) X(reason) X(phase)     \
-	X(rb_flag) X(wanted) X(start) X(end) X(dur) X(commit) X(target) X(deployed)           \
-	X(healthy) X(failed) X(latency) X(error_rate) X(cpu) X(memory) X(artifact_bytes)      \
-	X(validations) X(val_passed) X(val_failed) X(val_skipped) X(incident) X(recovery)
+	X(id, 0) X(agent, 0) X(env, 0) X(phase, 0) X(rb_flag, 0) X(wanted, 0) X(start, 0)     \
+	X(strategy, FC_STRATEGY) X(version, FC_VERSION) X(target_group, FC_GROUP)              \
+	X(reason, FC_REASON) X(end, FC_END) X(dur, FC_DUR) X(commit, FC_COMMIT)                \
+	X(target, FC_TARGET) X(deployed, FC_DEPLOYED) X(healthy, FC_HEALTHY)                   \
+	X(failed, FC_FAILED) X(latency, FC_LATENCY) X(error_rate, FC_ERROR_RATE) X(cpu, FC_CPU) \
+	X(memory, FC_MEMORY) X(artifact_bytes, FC_ARTIFACTS) X(validations, FC_VALIDATIONS)    \
+	X(val_passed, FC_VALIDATIONS) X(val_failed, FC_VALIDATIONS)                            \
+	X(val_skipped, FC_VALIDATIONS) X(incident, FC_INCIDENT) X(recovery, FC_RECOVERY)
+
+/* Whether f holds the column of bit (0: every frame does). */
+#define HOLDS(f, bit) (!(bit) || ((f)->cols & (bit)))
 
 enum { C_ID, C_AGENT, C_ENV, C_PHASE, C_START, C_END, C_DUR, C_STRAT, C_VERSION, C_GROUP,
        C_REASON, C_RB, C_COMMIT, C_TARGET, C_DEPLOYED, C_HEALTHY, C_FAILED, C_LAT, C_ERR,
        C_CPU, C_MEM, NC };
+/* the optional column each store column is read for (0: always read) */
+static const unsigned colbit[NC] = {
+	0, 0, 0, 0, 0, FC_END, FC_DUR, FC_STRATEGY, FC_VERSION, FC_GROUP, FC_REASON, 0,
+	FC_COMMIT, FC_TARGET, FC_DEPLOYED, FC_HEALTHY, FC_FAILED, FC_LATENCY, FC_ERROR_RATE,
+	FC_CPU, FC_MEMORY};
 static const char *const colnames[NC] = {
 	"deployment_id", "agent_id", "environment", "phase", "start_time", "end_time",
 	"duration_ms", "rollout_strategy", "version", "target_group", "rollback_reason",
@@ -142,10 +155,16 @@ int frame_table_set_id(struct sl_table *t, int c, const struct frame *f, size_t 
 	return sl_table_set_str(t, c, s, n);
 }
 
-int frame_begin(struct frame *f)
+static int frame_begin_cols(struct frame *f, unsigned cols)
 {
 	memset(f, 0, sizeof(*f));
+	f->cols = cols;
 	return (f->names = sl_dict_new()) ? SL_OK : SL_ENOMEM;
+}
+
+int frame_begin(struct frame *f)
+{
+	return frame_begin_cols(f, FC_ALL);
 }
 
 int frame_append(struct frame *f, size_t *cap, size_t *row)
@@ -155,8 +174,8 @@ int frame_append(struct frame *f, size_t *cap, size_t *row)
 	if (f->n == *cap) {
 		size_t want = *cap ? *cap * 2 : 4096;
 
-#define GROW(c)                                                                              \
-	{                                                                                     \
+#define GROW(c, bit)                                                                         \
+	if (HOLDS(f, bit)) {                                                                  \
 		void *p = realloc(f->c, want * sizeof(*f->c));                                \
 		if (!p)                                                                       \
 			return SL_ENOMEM;                                                     \
@@ -167,18 +186,23 @@ int frame_append(struct frame *f, size_t *cap, size_t *row)
 		*cap = want;
 	}
 	f->id[i] = 0; /* the empty string at offset 0 */
-	f->agent[i] = f->env[i] = f->strategy[i] = f->version[i] = FRAME_NONE;
-	f->target_group[i] = f->reason[i] = FRAME_NONE;
+	f->agent[i] = f->env[i] = FRAME_NONE;
 	f->phase[i] = SL_PHASE_OTHER;
 	f->rb_flag[i] = -1;
 	f->wanted[i] = 1;
-	f->start[i] = f->end[i] = f->dur[i] = f->commit[i] = FRAME_NULL;
-	f->target[i] = f->deployed[i] = f->healthy[i] = f->failed[i] = FRAME_NULL_COUNT;
-	f->latency[i] = f->error_rate[i] = f->cpu[i] = f->memory[i] = NAN;
-	f->artifact_bytes[i] = 0;
-	f->validations[i] = f->val_passed[i] = f->val_failed[i] = f->val_skipped[i] = 0;
-	f->incident[i] = 0;
-	f->recovery[i] = FRAME_NULL;
+	f->start[i] = FRAME_NULL;
+	/* the optional columns: null, none or 0 */
+#define SET(c, v)                                                                            \
+	if (f->c)                                                                             \
+		f->c[i] = (v);
+	SET(strategy, FRAME_NONE) SET(version, FRAME_NONE) SET(target_group, FRAME_NONE)
+	SET(reason, FRAME_NONE) SET(end, FRAME_NULL) SET(dur, FRAME_NULL) SET(commit, FRAME_NULL)
+	SET(target, FRAME_NULL_COUNT) SET(deployed, FRAME_NULL_COUNT)
+	SET(healthy, FRAME_NULL_COUNT) SET(failed, FRAME_NULL_COUNT) SET(latency, NAN)
+	SET(error_rate, NAN) SET(cpu, NAN) SET(memory, NAN) SET(artifact_bytes, 0)
+	SET(validations, 0) SET(val_passed, 0) SET(val_failed, 0) SET(val_skipped, 0)
+	SET(incident, 0) SET(recovery, FRAME_NULL)
+#undef SET
 	f->n++;
 	*row = i;
 	return SL_OK;
@@ -248,33 +272,41 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 		nomem = 1;
 	f->agent[i] = code_of(f->names, &xl[X_AGENT], b, col[C_AGENT], r, &nomem);
 	f->env[i] = code_of(f->names, &xl[X_ENV], b, col[C_ENV], r, &nomem);
-	f->strategy[i] = code_of(f->names, &xl[X_STRAT], b, col[C_STRAT], r, &nomem);
-	f->version[i] = code_of(f->names, &xl[X_VERSION], b, col[C_VERSION], r, &nomem);
-	f->target_group[i] = code_of(f->names, &xl[X_GROUP], b, col[C_GROUP], r, &nomem);
 	f->phase[i] = (uint8_t)sl_phase_of(s[C_PHASE], n[C_PHASE]);
 	f->rb_flag[i] = sl_batch_is_null(b, col[C_RB], r) ? -1 : b->cols[col[C_RB]].v.u8[r] != 0;
+	f->wanted[i] = (uint8_t)agent_env_wanted(p, s[C_AGENT], n[C_AGENT], s[C_ENV], n[C_ENV]);
+	f->start[i] = b->cols[col[C_START]].v.i64[r];
+	/* the optional columns asked for */
+	if (f->strategy)
+		f->strategy[i] = code_of(f->names, &xl[X_STRAT], b, col[C_STRAT], r, &nomem);
+	if (f->version)
+		f->version[i] = code_of(f->names, &xl[X_VERSION], b, col[C_VERSION], r, &nomem);
+	if (f->target_group)
+		f->target_group[i] = code_of(f->names, &xl[X_GROUP], b, col[C_GROUP], r, &nomem);
 	/* a reason only for what was rolled back (and said) */
-	f->reason[i] = FRAME_NONE;
-	if (frame_rolled_back(f, i)) {
+	if (f->reason && frame_rolled_back(f, i)) {
 		size_t rn;
 		const char *reason = sl_batch_get_str(b, col[C_REASON], r, &rn);
 
 		if (reason && rn)
 			f->reason[i] = code_of(f->names, &xl[X_REASON], b, col[C_REASON], r, &nomem);
 	}
-	f->wanted[i] = (uint8_t)agent_env_wanted(p, s[C_AGENT], n[C_AGENT], s[C_ENV], n[C_ENV]);
-	f->start[i] = b->cols[col[C_START]].v.i64[r];
-	f->end[i] = int_of(b, col[C_END], r);
-	f->dur[i] = int_of(b, col[C_DUR], r);
-	f->commit[i] = int_of(b, col[C_COMMIT], r);
-	f->target[i] = count_of(f, b, col[C_TARGET], r);
-	f->deployed[i] = count_of(f, b, col[C_DEPLOYED], r);
-	f->healthy[i] = count_of(f, b, col[C_HEALTHY], r);
-	f->failed[i] = count_of(f, b, col[C_FAILED], r);
-	f->latency[i] = real_of(b, col[C_LAT], r);
-	f->error_rate[i] = real_of(b, col[C_ERR], r);
-	f->cpu[i] = real_of(b, col[C_CPU], r);
-	f->memory[i] = real_of(b, col[C_MEM], r);
+#define INT(c, k)                                                                            \
+	if (f->c)                                                                             \
+		f->c[i] = int_of(b, col[k], r);
+#define COUNT(c, k)                                                                          \
+	if (f->c)                                                                             \
+		f->c[i] = count_of(f, b, col[k], r);
+#define REAL(c, k)                                                                           \
+	if (f->c)                                                                             \
+		f->c[i] = real_of(b, col[k], r);
+	INT(end, C_END) INT(dur, C_DUR) INT(commit, C_COMMIT)
+	COUNT(target, C_TARGET) COUNT(deployed, C_DEPLOYED) COUNT(healthy, C_HEALTHY)
+	COUNT(failed, C_FAILED)
+	REAL(latency, C_LAT) REAL(error_rate, C_ERR) REAL(cpu, C_CPU) REAL(memory, C_MEM)
+#undef INT
+#undef COUNT
+#undef REAL
 	if (nomem || sl_u64map_put(byid, idh, &v, &added))
 		return SL_ENOMEM;
 	*v = (uint32_t)i;
@@ -320,8 +352,8 @@ static int put_in_order(struct frame *f)
 		perm[i] = (uint32_t)i;
 	order_f = f;
 	sl_sort(perm, f->n, sizeof(*perm), cmp_order);
-#define PERMUTE(c)                                                                           \
-	{                                                                                     \
+#define PERMUTE(c, bit)                                                                      \
+	if (f->c) {                                                                           \
 		size_t w = sizeof(*f->c);                                                     \
 		for (size_t i = 0; i < f->n; i++)                                             \
 			memcpy((char *)tmp + i * w, (char *)f->c + (size_t)perm[i] * w, w);  \
@@ -342,7 +374,7 @@ static int put_in_order(struct frame *f)
 static int canonical_codes(struct frame *f)
 {
 	uint32_t *const cols[] = {f->agent, f->env, f->strategy, f->version, f->target_group,
-				  f->reason};
+				  f->reason}; /* the optional ones may be NULL */
 	uint32_t count = sl_dict_count(f->names), nsmall = 0;
 	uint32_t *map = malloc((count ? count : 1) * sizeof(*map));
 	uint32_t *small = malloc((count ? count : 1) * sizeof(*small));
@@ -354,7 +386,7 @@ static int canonical_codes(struct frame *f)
 	for (uint32_t c = 0; c < count; c++)
 		map[c] = FRAME_NONE;
 	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
-		for (size_t i = 0; i < f->n; i++)
+		for (size_t i = 0; cols[k] && i < f->n; i++)
 			if (cols[k][i] != FRAME_NONE && map[cols[k][i]] == FRAME_NONE) {
 				map[cols[k][i]] = 0;
 				small[nsmall++] = cols[k][i];
@@ -362,7 +394,7 @@ static int canonical_codes(struct frame *f)
 	if (names_in_order(f->names, small, nsmall, map, &d))
 		goto out;
 	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
-		for (size_t i = 0; i < f->n; i++)
+		for (size_t i = 0; cols[k] && i < f->n; i++)
 			if (cols[k][i] != FRAME_NONE)
 				cols[k][i] = map[cols[k][i]];
 	sl_dict_free(f->names);
@@ -558,13 +590,14 @@ static int fixed_ids(struct frame *f)
 
 int frame_finish(struct frame *f)
 {
-	if (put_in_order(f) || fixed_ids(f) || canonical_codes(f) || recoveries(f))
+	if (put_in_order(f) || fixed_ids(f) || canonical_codes(f) ||
+	    ((f->cols & FC_RECOVERY) && recoveries(f)))
 		return SL_ENOMEM;
 	return SL_OK;
 }
 
 int frame_load(const struct analyze_params *p, const struct sl_store *st, struct frame *f,
-	       struct sl_errctx *err)
+	       unsigned cols, struct sl_errctx *err)
 {
 	struct sl_u64map byid = SL_U64MAP_INIT;
 	struct sl_scan *sc = NULL;
@@ -572,14 +605,23 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	struct code_map xl[X_N];
 	struct join_job vj;
 	pthread_t th;
+	const char *names[NC];
 	size_t cap = 0;
-	int col[NC], rc, vthread;
+	int col[NC], got[NC], rc, vthread = 0, nn = 0;
 
 	memset(xl, 0, sizeof(xl));
-	if (frame_begin(f))
+	if (cols & FC_RECOVERY)
+		cols |= FC_END; /* from one end to the next */
+	if (frame_begin_cols(f, cols & FC_ALL))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = scan_deployments_cols(st, p->from, p->to, colnames, NC, col, &sc, err)))
+	/* only the store columns of the frame's columns are read */
+	for (int k = 0; k < NC; k++)
+		if (HOLDS(f, colbit[k]))
+			names[nn++] = colnames[k];
+	if ((rc = scan_deployments_cols(st, p->from, p->to, names, nn, got, &sc, err)))
 		goto out;
+	for (int k = 0, j = 0; k < NC; k++)
+		col[k] = HOLDS(f, colbit[k]) ? got[j++] : -1;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++)
 			if (sl_scan_in_window(sc, b, r) && take(f, p, b, r, col, &cap, &byid, xl)) {
@@ -592,11 +634,12 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	/* the validations on a thread of their own (they fill columns of
 	 * their own), the artifacts and incidents here */
 	vj = (struct join_job){f, p, st, &byid, SL_OK, {0}};
-	vthread = !pthread_create(&th, NULL, join_main, &vj);
-	if (!vthread)
+	if (f->validations)
+		vthread = !pthread_create(&th, NULL, join_main, &vj);
+	if (f->validations && !vthread)
 		join_main(&vj);
-	rc = join(f, p, st, SL_KIND_ARTIFACTS, &byid, err);
-	if (!rc)
+	rc = f->artifact_bytes ? join(f, p, st, SL_KIND_ARTIFACTS, &byid, err) : SL_OK;
+	if (!rc && f->incident)
 		rc = join(f, p, st, SL_KIND_INCIDENTS, &byid, err);
 	if (vthread)
 		pthread_join(th, NULL);
@@ -622,13 +665,26 @@ out:
 	return rc;
 }
 
+void frame_drop(struct frame *f, unsigned cols)
+{
+	cols &= f->cols;
+#define DROP(c, bit)                                                                         \
+	if ((bit) & cols) {                                                                   \
+		free(f->c);                                                                   \
+		f->c = NULL;                                                                  \
+	}
+	FRAME_COLUMNS(DROP)
+#undef DROP
+	f->cols &= ~cols;
+}
+
 void frame_release(struct frame *f)
 {
 	if (!f)
 		return;
 	sl_dict_free(f->names);
 	free(f->id_text);
-#define FREE(c) free(f->c);
+#define FREE(c, bit) free(f->c);
 	FRAME_COLUMNS(FREE)
 #undef FREE
 	memset(f, 0, sizeof(*f));

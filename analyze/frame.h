@@ -37,12 +37,45 @@
 #include "sl_schema.h"
 #include "sl_store.h"
 
+/* The columns an analysis may ask for (frame_load()), beyond those every
+ * frame has: id, agent, environment, phase, rollback_triggered, start and
+ * wanted.  A column not asked for is not read from the store (a joined
+ * one's kind is not scanned) and its pointer is NULL. */
+enum frame_col {
+	FC_STRATEGY = 1u << 0,
+	FC_VERSION = 1u << 1,
+	FC_GROUP = 1u << 2,       /* target_group */
+	FC_REASON = 1u << 3,
+	FC_END = 1u << 4,
+	FC_DUR = 1u << 5,
+	FC_COMMIT = 1u << 6,
+	FC_TARGET = 1u << 7,
+	FC_DEPLOYED = 1u << 8,
+	FC_HEALTHY = 1u << 9,
+	FC_FAILED = 1u << 10,
+	FC_LATENCY = 1u << 11,
+	FC_ERROR_RATE = 1u << 12,
+	FC_CPU = 1u << 13,
+	FC_MEMORY = 1u << 14,
+	FC_ARTIFACTS = 1u << 15,   /* artifact_bytes */
+	FC_VALIDATIONS = 1u << 16, /* validations and val_passed, val_failed, val_skipped */
+	FC_INCIDENT = 1u << 17,
+	FC_RECOVERY = 1u << 18,    /* frame_recovery(): reads end too */
+	FC_ALL = (1u << 19) - 1,
+};
+
+/* What hist_get() (history.h) reads. */
+#define FC_HISTORY                                                                          \
+	(FC_STRATEGY | FC_REASON | FC_END | FC_DUR | FC_TARGET | FC_DEPLOYED | FC_ARTIFACTS |     \
+	 FC_VALIDATIONS | FC_RECOVERY)
+
 #define FRAME_NONE UINT32_MAX /* a string code: null */
 #define FRAME_NULL INT64_MIN  /* an integer or time: null */
 #define FRAME_NULL_COUNT INT32_MIN /* an instance count: null */
 
 struct frame {
 	size_t n;
+	unsigned cols;         /* enum frame_col: the optional columns it holds */
 	struct sl_dict *names; /* agents, environments, strategies, versions, groups, reasons */
 	/* strings, as codes into names (FRAME_NONE: null) */
 	uint32_t *agent, *env, *strategy, *version, *target_group, *reason;
@@ -73,13 +106,17 @@ struct frame {
 	uint64_t counts_unread;  /* instance counts beyond 32 bits, read as null */
 };
 
-/* Loads the window of p: one scan of the deployments and one of each
- * joined kind.  0 or a negative code with err set; on failure f is empty. */
+/* Loads the window of p with the optional columns cols (enum frame_col):
+ * one scan of the deployments and one of each joined kind asked for.  0
+ * or a negative code with err set; on failure f is empty. */
 int frame_load(const struct analyze_params *p, const struct sl_store *st, struct frame *f,
-	       struct sl_errctx *err);
+	       unsigned cols, struct sl_errctx *err);
+/* Frees the optional columns cols (no analysis still to run reads them). */
+void frame_drop(struct frame *f, unsigned cols);
 void frame_release(struct frame *f);
 
-/* A frame made by hand (tests; frame_load() is these three): begin, then
+/* A frame made by hand (tests; frame_load() is these three), with every
+ * column: begin, then
  * append rows and set their fields (strings interned into f->names;
  * append sets every field null, wanted 1), then finish: the frame's order,
  * codes and recovery times.  0 or SL_ENOMEM. */

@@ -40,7 +40,7 @@ int history_load(const struct analyze_params *p, const struct sl_store *st, int 
 	memset(h, 0, sizeof(*h));
 	if (!f)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = frame_load(p, st, f, err)) || (rc = history_from_frame(f, filter, h, err))) {
+	if ((rc = frame_load(p, st, f, FC_HISTORY, err)) || (rc = history_from_frame(f, filter, h, err))) {
 		frame_release(f);
 		free(f);
 		return rc;

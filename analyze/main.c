@@ -67,31 +67,44 @@ typedef int (*analysis_fn)(const struct analyze_params *, const struct sl_store 
 static const struct analysis {
 	const char *name; /* for --only */
 	analysis_fn run;
-	int frame;        /* reads the frame of the window's deployments */
+	unsigned frame;   /* the frame's optional columns it reads (enum frame_col), with
+			   * FRAME_ONLY when it reads none of them; 0: not the frame */
 	int reads_before; /* reads the tables of the analyses before it */
 	int cost;         /* rough seconds at 1M deployments x10: the longest start first */
 	const enum sl_tid *tables; /* the tables it writes, up to SL_T_COUNT */
 } analyses[] = {
 #define TABLES(...) ((const enum sl_tid[]){__VA_ARGS__, SL_T_COUNT})
-	{"dora", dora_run, 1, 0, 1, TABLES(SL_T_DORA, SL_T_DORA_AGENTS, SL_T_DORA_WEEKLY)},
-	{"health", health_run, 1, 0, 7, TABLES(SL_T_HEALTH_SCORES)},
-	{"strategies", strategy_run, 1, 0, 3, TABLES(SL_T_STRATEGIES)},
-	{"alerts", alerts_run, 1, 0, 2, TABLES(SL_T_ALERTS, SL_T_ALERT_GROUPS, SL_T_ALERT_PRECISION)},
-	{"canary", canary_run, 1, 0, 15,
+#define FRAME_ONLY (1u << 31) /* the columns every frame has */
+	{"dora", dora_run, FC_END | FC_COMMIT | FC_INCIDENT | FC_RECOVERY, 0, 1,
+	 TABLES(SL_T_DORA, SL_T_DORA_AGENTS, SL_T_DORA_WEEKLY)},
+	{"health", health_run,
+	 FC_VALIDATIONS | FC_HEALTHY | FC_TARGET | FC_ERROR_RATE | FC_LATENCY | FC_DUR, 0, 7,
+	 TABLES(SL_T_HEALTH_SCORES)},
+	{"strategies", strategy_run,
+	 FC_STRATEGY | FC_DUR | FC_CPU | FC_ERROR_RATE | FC_LATENCY | FC_MEMORY, 0, 3,
+	 TABLES(SL_T_STRATEGIES)},
+	{"alerts", alerts_run,
+	 FC_STRATEGY | FC_TARGET | FC_FAILED | FC_VALIDATIONS | FC_INCIDENT | FC_DUR, 0, 2,
+	 TABLES(SL_T_ALERTS, SL_T_ALERT_GROUPS, SL_T_ALERT_PRECISION)},
+	{"canary", canary_run, FC_LATENCY, 0, 15,
 	 TABLES(SL_T_ROLLBACK_DECISIONS, SL_T_CANARY_METRICS, SL_T_CANARY_JUDGEMENTS)},
-	{"predict", predict_run, 1, 0, 12,
+	{"predict", predict_run, FC_HISTORY, 0, 12,
 	 TABLES(SL_T_PREDICTIONS, SL_T_DURATION_MODEL, SL_T_DURATION_BACKTEST,
 		SL_T_SUCCESS_BACKTEST)},
-	{"predict", predict_rollback_run, 1, 0, 13,
+	{"predict", predict_rollback_run, FC_HISTORY, 0, 13,
 	 TABLES(SL_T_ROLLBACK_CAUSES, SL_T_ROLLBACK_RISK, SL_T_ROLLBACK_RISK_BACKTEST,
 		SL_T_ROLLBACK_RISK_LEVELS)},
-	{"versions", versions_run, 1, 0, 9, TABLES(SL_T_VERSIONS, SL_T_ADOPTION, SL_T_REGRESSIONS)},
-	{"features", features_run, 1, 0, 31,
+	{"versions", versions_run, VERSIONS_FRAME_COLS, 0, 9,
+	 TABLES(SL_T_VERSIONS, SL_T_ADOPTION, SL_T_REGRESSIONS)},
+	{"features", features_run,
+	 FC_STRATEGY | FC_TARGET | FC_DEPLOYED | FC_HEALTHY | FC_FAILED | FC_LATENCY |
+		 FC_ERROR_RATE | FC_CPU | FC_MEMORY | FC_DUR,
+	 0, 31,
 	 TABLES(SL_T_FEATURES, SL_T_ANOMALIES, SL_T_ANOMALY_SUMMARY, SL_T_PATTERNS,
 		SL_T_CLUSTERS)},
-	{"activity", activity_run, 1, 0, 1,
-	 TABLES(SL_T_HEATMAP, SL_T_TIMELINE, SL_T_ACTIVE_DEPLOYMENTS)},
-	{"scorecard", scorecard_run, 1, 1, 2, TABLES(SL_T_SCORECARD)},
+	{"activity", activity_run, FC_STRATEGY | FC_VERSION | FC_TARGET | FC_DEPLOYED | FC_DUR, 0,
+	 1, TABLES(SL_T_HEATMAP, SL_T_TIMELINE, SL_T_ACTIVE_DEPLOYMENTS)},
+	{"scorecard", scorecard_run, FRAME_ONLY, 1, 2, TABLES(SL_T_SCORECARD)},
 	/* reads runs, not the frame */
 	{"pipelines", pipeline_run, 0, 0, 14,
 	 TABLES(SL_T_PIPELINES, SL_T_STAGES, SL_T_PIPELINE_SUGGESTIONS, SL_T_PIPELINE_FACTORS,
@@ -267,6 +280,17 @@ static struct task *pick(struct sched *s)
 	return best;
 }
 
+/* The frame's optional columns a task not yet done reads. */
+static unsigned cols_still_read(const struct sched *s)
+{
+	unsigned cols = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->t[i].state < T_DONE)
+			cols |= s->t[i].an->frame;
+	return cols;
+}
+
 /* Merges the done tasks that are next in order; called with mu held,
  * which it drops while copying. */
 static void merge_ready(struct sched *s)
@@ -332,6 +356,8 @@ static void *worker(void *arg)
 			s->failed = 1;
 		if (t->an->frame && !--s->frame_users)
 			frame_release(s->f); /* no task reads it any more */
+		else if (t->an->frame)
+			frame_drop(s->f, ~cols_still_read(s));
 		malloc_trim(0);
 		merge_ready(s);
 		pthread_cond_broadcast(&s->cv);
@@ -356,7 +382,7 @@ static int run_analyses(const struct analyze_params *p, const struct sl_store *s
 		if (!listed(p->only, analyses[i].name))
 			continue;
 		s.t[s.n] = (struct task){.an = &analyses[i], .index = s.n};
-		s.frame_users += analyses[i].frame;
+		s.frame_users += analyses[i].frame != 0;
 		s.n++;
 	}
 	if (!s.frame_users)
@@ -427,6 +453,7 @@ int main(int argc, char **argv)
 	struct sl_errctx err;
 	pthread_t th;
 	int need_frame = 0, prep_thread, rc, status = 1;
+	unsigned cols = 0;
 	double start = now_s(), t0;
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
@@ -459,15 +486,17 @@ int main(int argc, char **argv)
 	/* the window's deployments, read once for the analyses that read
 	 * them, while the success rates are computed beside */
 	for (size_t i = 0; i < NANALYSES; i++)
-		if (listed(p.only, analyses[i].name) && analyses[i].frame)
+		if (listed(p.only, analyses[i].name) && analyses[i].frame) {
 			need_frame = 1;
+			cols |= analyses[i].frame;
+		}
 	pr = (struct prep){.p = &p, .st = st, .a = a};
 	prep_thread = need_frame && !pthread_create(&th, NULL, prep_main, &pr);
 	if (!prep_thread)
 		prep_main(&pr);
 	sl_err_clear(&err);
 	t0 = now_s();
-	rc = need_frame ? frame_load(&p, st, &f, &err) : SL_OK;
+	rc = need_frame ? frame_load(&p, st, &f, cols & FC_ALL, &err) : SL_OK;
 	if (need_frame)
 		said(&p, "frame", t0);
 	if (prep_thread)

@@ -529,7 +529,7 @@ static int build_store(const struct analyze_params *p, const struct sl_store *st
 	struct frame f;
 	int rc;
 
-	if ((rc = frame_load(p, st, &f, err)))
+	if ((rc = frame_load(p, st, &f, VERSIONS_FRAME_COLS, err)))
 		return rc;
 	rc = build(p, &f, a, err);
 	frame_release(&f);

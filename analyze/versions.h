@@ -11,6 +11,9 @@
 struct frame;
 #include "sl_store.h"
 
+/* The frame's optional columns they read (enum frame_col, frame.h). */
+#define VERSIONS_FRAME_COLS (FC_VERSION | FC_GROUP | FC_END | FC_LATENCY)
+
 /* Adds the tables "adoption", "regressions" and "versions" to a. */
 int versions_run(const struct analyze_params *p, const struct sl_store *st,
 		 const struct frame *f,

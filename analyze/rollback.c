@@ -1011,9 +1011,14 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 	struct scored sc;
 	struct levels lv;
 	struct sl_table *t = NULL;
-	struct sl_buf fac = SL_BUF_INIT, mit = SL_BUF_INIT;
+	/* the factors and mitigations of each set of factors, written once
+	 * (a million rows have at most 2^(F_N + 2) sets) */
+	struct sl_buf fac[1 << (F_N + 2)], mit[1 << (F_N + 2)];
+	uint8_t built[1 << (F_N + 2)] = {0};
 	int rc = SL_ENOMEM;
 
+	for (int m = 0; m < 1 << (F_N + 2); m++)
+		fac[m] = mit[m] = (struct sl_buf)SL_BUF_INIT;
 	if (score_all(h, &sc) || fit_levels(h, &sc, &lv))
 		goto out;
 	if (!(t = sl_table_new_stream_def(a, SL_T_ROLLBACK_RISK)))
@@ -1022,6 +1027,7 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 		const struct hist_row wv = hist_get(h, i), *w = &wv;
 		double score = 100 * sc.p[i];
 		const char *lname;
+		unsigned set;
 		int lv_name;
 
 		if (sl_table_add_row(t) ||
@@ -1045,23 +1051,24 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 				goto out;
 			continue;
 		}
-		sl_buf_reset(&fac);
-		sl_buf_reset(&mit);
-		for (int k = 0; k < F_N + 2; k++) {
+		set = sc.factors[i] & ((1u << (F_N + 2)) - 1);
+		for (int k = 0; !built[set] && k < F_N + 2; k++) {
 			const char *name = k < F_N ? cond_names[k] : hist_factors[k - F_N];
 			const char *m = k < F_N ? cond_mitigations[k] : hist_mitigations[k - F_N];
 
-			if ((sc.factors[i] >> k & 1) &&
-			    (add_sep(&fac) || sl_buf_adds(&fac, name) || add_sep(&mit) ||
-			     sl_buf_adds(&mit, m)))
+			if ((set >> k & 1) &&
+			    (add_sep(&fac[set]) || sl_buf_adds(&fac[set], name) ||
+			     add_sep(&mit[set]) || sl_buf_adds(&mit[set], m)))
 				goto out;
 		}
+		built[set] = 1;
 		lname = risk_level(&lv, score);
 		lv_name = lv.first[level_index(&lv, score)];
 		if (sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_LEVEL, lname, strlen(lname)) ||
-		    sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_FACTORS, sl_buf_cstr(&fac),
-				     fac.len) ||
-		    sl_table_set_str(t, SL_ROLLBACK_RISK_MITIGATIONS, sl_buf_cstr(&mit), mit.len) ||
+		    sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_FACTORS, sl_buf_cstr(&fac[set]),
+				     fac[set].len) ||
+		    sl_table_set_str(t, SL_ROLLBACK_RISK_MITIGATIONS, sl_buf_cstr(&mit[set]),
+				     mit[set].len) ||
 		    sl_table_set_str(t, SL_ROLLBACK_RISK_RECOMMENDED_VALIDATION,
 				     validation_for(lv_name), strlen(validation_for(lv_name))))
 			goto out;
@@ -1075,8 +1082,10 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 	rc = SL_OK;
 out:
 	sl_table_free(t);
-	sl_buf_release(&fac);
-	sl_buf_release(&mit);
+	for (int m = 0; m < 1 << (F_N + 2); m++) {
+		sl_buf_release(&fac[m]);
+		sl_buf_release(&mit[m]);
+	}
 	scored_release(&sc);
 	return rc;
 }

@@ -20,8 +20,8 @@
 	X(target, FC_TARGET) X(deployed, FC_DEPLOYED) X(healthy, FC_HEALTHY)                   \
 	X(failed, FC_FAILED) X(latency, FC_LATENCY) X(error_rate, FC_ERROR_RATE) X(cpu, FC_CPU) \
 	X(memory, FC_MEMORY) X(artifact_bytes, FC_ARTIFACTS) X(validations, FC_VALIDATIONS)    \
-	X(val_passed, FC_VALIDATIONS) X(val_failed, FC_VALIDATIONS)                            \
-	X(val_skipped, FC_VALIDATIONS) X(incident, FC_INCIDENT) X(recovery, FC_RECOVERY)
+	X(val_passed, FC_VAL_STATUS) X(val_failed, FC_VAL_STATUS)                              \
+	X(val_skipped, FC_VAL_STATUS) X(incident, FC_INCIDENT) X(recovery, FC_RECOVERY)
 
 /* Whether f holds the column of bit (0: every frame does). */
 #define HOLDS(f, bit) (!(bit) || ((f)->cols & (bit)))
@@ -446,8 +446,11 @@ static int join(struct frame *f, const struct analyze_params *p, const struct sl
 					f->artifact_bytes[*v] += (double)b->cols[col[1]].v.i64[r];
 				break;
 			case SL_KIND_VALIDATIONS:
+				if (f->validations)
+					f->validations[*v]++;
+				if (!f->val_passed)
+					break;
 				s = sl_batch_get_str(b, col[1], r, &sn);
-				f->validations[*v]++;
 				f->val_passed[*v] += is_str(s, sn, "passed");
 				f->val_failed[*v] += is_str(s, sn, "failed");
 				f->val_skipped[*v] += is_str(s, sn, "skipped");
@@ -634,9 +637,9 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	/* the validations on a thread of their own (they fill columns of
 	 * their own), the artifacts and incidents here */
 	vj = (struct join_job){f, p, st, &byid, SL_OK, {0}};
-	if (f->validations)
+	if (f->validations || f->val_passed)
 		vthread = !pthread_create(&th, NULL, join_main, &vj);
-	if (f->validations && !vthread)
+	if ((f->validations || f->val_passed) && !vthread)
 		join_main(&vj);
 	rc = f->artifact_bytes ? join(f, p, st, SL_KIND_ARTIFACTS, &byid, err) : SL_OK;
 	if (!rc && f->incident)

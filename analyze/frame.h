@@ -58,10 +58,11 @@ enum frame_col {
 	FC_CPU = 1u << 13,
 	FC_MEMORY = 1u << 14,
 	FC_ARTIFACTS = 1u << 15,   /* artifact_bytes */
-	FC_VALIDATIONS = 1u << 16, /* validations and val_passed, val_failed, val_skipped */
-	FC_INCIDENT = 1u << 17,
-	FC_RECOVERY = 1u << 18,    /* frame_recovery(): reads end too */
-	FC_ALL = (1u << 19) - 1,
+	FC_VALIDATIONS = 1u << 16, /* validations: how many */
+	FC_VAL_STATUS = 1u << 17,  /* val_passed, val_failed, val_skipped */
+	FC_INCIDENT = 1u << 18,
+	FC_RECOVERY = 1u << 19,    /* frame_recovery(): reads end too */
+	FC_ALL = (1u << 20) - 1,
 };
 
 /* What hist_get() (history.h) reads. */

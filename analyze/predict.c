@@ -762,14 +762,19 @@ static int success_backtest(const struct analyze_params *p, const struct history
 {
 	struct sim_index s = {SL_U64MAP_INIT, NULL, 0, 0};
 	struct sl_table *t = NULL;
-	size_t nf = 0, ntrain, seen = 0, levels[SIM_N] = {0};
+	size_t nf = 0, ntrain, seen = 0, levels[SIM_N] = {0}, nh = 0;
 	uint64_t done = 0;
-	double brier = 0, brier_base = 0, base;
-	int rc = SL_ENOMEM;
+	double brier = 0, brier_base = 0, base, *pm = NULL, *pb = NULL, *py = NULL, dmean, dupper;
+	int rc = SL_ENOMEM, better;
 
 	for (size_t i = 0; i < h->n; i++)
 		nf += hist_get(h, i).finished;
 	ntrain = nf - nf / 5;
+	/* the held-out probabilities, base rates and outcomes, for the
+	 * verdict the rollback risk's backtest gives too */
+	if (!(pm = malloc((nf / 5 + 1) * sizeof(*pm))) || !(pb = malloc((nf / 5 + 1) * sizeof(*pb))) ||
+	    !(py = malloc((nf / 5 + 1) * sizeof(*py))))
+		goto out;
 	for (size_t i = 0; i < h->n && seen < ntrain; i++) {
 		const struct hist_row w = hist_get(h, i);
 
@@ -797,7 +802,11 @@ static int success_backtest(const struct analyze_params *p, const struct history
 		mean = beta_mean(c.completed, c.finished, PRIOR_A, PRIOR_B);
 		brier += (mean - y) * (mean - y);
 		brier_base += (base - y) * (base - y);
+		pm[nh] = mean;
+		pb[nh] = base;
+		py[nh++] = y;
 	}
+	better = rollback_verdict(pm, pb, py, nh, &dmean, &dupper);
 	if (!(t = metric_table_new(SL_T_SUCCESS_BACKTEST)))
 		goto out;
 	{
@@ -809,7 +818,10 @@ static int success_backtest(const struct analyze_params *p, const struct history
 		    metric_add(t, "base_rate", base) ||
 		    metric_add(t, "brier", ok ? brier / hn : NAN) ||
 		    metric_add(t, "brier_base_rate", ok ? brier_base / hn : NAN) ||
-		    metric_add(t, "brier_skill", ok && brier_base > 0 ? 1 - brier / brier_base : NAN))
+		    metric_add(t, "brier_skill", ok && brier_base > 0 ? 1 - brier / brier_base : NAN) ||
+		    metric_add(t, "brier_difference", dmean) ||
+		    metric_add(t, "brier_difference_upper_95", dupper) ||
+		    metric_add(t, "better_than_base_rate", better))
 			goto out;
 		for (int l = 0; l < SIM_N; l++) {
 			char name[64];
@@ -826,6 +838,9 @@ static int success_backtest(const struct analyze_params *p, const struct history
 out:
 	sl_table_free(t);
 	sim_release(&s);
+	free(pm);
+	free(pb);
+	free(py);
 	return rc ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
 }
 

@@ -617,17 +617,17 @@ double pg_metric(const struct sl_table *t, const char *name)
 void pg_brier_card(struct out *o, const char *title, const struct sl_table *t)
 {
 	double b = pg_metric(t, "brier"), base = pg_metric(t, "brier_base_rate");
-	/* the analysis's verdict where it gives one (rollback risk: better
-	 * only by more than the noise), else the bare comparison */
+	/* the analysis's verdict: better only by more than the noise (no
+	 * verdict, none said) */
 	double verdict = pg_metric(t, "better_than_base_rate");
-	int better = isnan(verdict) ? b < base : verdict == 1;
+	int better = verdict == 1;
 
 	pg_card_open(o, title);
 	out_num(o, b, 3);
 	out_puts(o, "</div><div class=\"sub\">Brier score (lower is better); always the base "
 		    "rate: ");
 	out_num(o, base, 3);
-	if (isfinite(b) && isfinite(base))
+	if (isfinite(b) && isfinite(base) && !isnan(verdict))
 		out_printf(o, ", <span class=\"%s\">%s</span>", better ? "up" : "down",
 			   better ? "better" : "no better");
 	out_puts(o, " over ");

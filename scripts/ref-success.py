@@ -8,7 +8,10 @@ deployments`), all data.  The finished deployments in time order
 the last n//5 predicted by the narrowest of agent+environment+strategy,
 agent+environment, environment+strategy, environment, all with at least
 MIN (20) finished training deployments: the mean of Beta(1/2 + completed,
-1/2 + finished - completed) (scipy.stats.beta).  Prints the
+1/2 + finished - completed) (scipy.stats.beta).  The verdict: better
+than the base rate only when the mean of d = (p - y)^2 - (base - y)^2 over
+the holdout plus 1.96 standard errors (sample standard deviation over
+sqrt(n), numpy) is below 0.  Prints the
 success_backtest table as CSV.  Run once; the output is committed under
 tests/e2e/data/ref/.
 
@@ -19,6 +22,7 @@ import sys
 from collections import Counter
 from datetime import datetime
 
+import numpy as np
 from scipy import stats
 
 TERMINAL = {"completed", "failed", "rolled_back", "partial"}
@@ -50,6 +54,7 @@ def main():
     base = sum(d["phase"] == "completed" for d in rows[:ntrain]) / ntrain
     brier = brier_base = 0.0
     used = Counter()
+    diff = []
     for d in rows[ntrain:]:
         y = 1.0 if d["phase"] == "completed" else 0.0
         for lv, k in enumerate(keys(d)):
@@ -59,7 +64,10 @@ def main():
         p = stats.beta(0.5 + done[k], 0.5 + fin[k] - done[k]).mean()
         brier += (p - y) ** 2
         brier_base += (base - y) ** 2
+        diff.append((p - y) ** 2 - (base - y) ** 2)
     h = n // 5
+    d = np.array(diff)
+    upper = d.mean() + 1.96 * d.std(ddof=1) / np.sqrt(len(d))
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(["metric", "value"])
     w.writerow(["train_deployments", ntrain])
@@ -68,6 +76,9 @@ def main():
     w.writerow(["brier", repr(brier / h)])
     w.writerow(["brier_base_rate", repr(brier_base / h)])
     w.writerow(["brier_skill", repr(1 - brier / brier_base)])
+    w.writerow(["brier_difference", repr(float(d.mean()))])
+    w.writerow(["brier_difference_upper_95", repr(float(upper))])
+    w.writerow(["better_than_base_rate", 1 if upper < 0 else 0])
     for lv, name in enumerate(LEVELS):
         w.writerow(["similar_by_" + name, used[lv]])
 

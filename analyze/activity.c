@@ -139,7 +139,7 @@ static struct sl_table *timeline_table(const struct ctx *cx)
 
 static int set_code(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
 {
-	return code == FRAME_NONE ? SL_OK : table_set_name(t, c, d, code);
+	return code == FRAME_NONE ? SL_OK : sl_table_set_name(t, c, d, code);
 }
 
 static struct sl_table *active_table(const struct ctx *cx)

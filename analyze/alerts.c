@@ -39,8 +39,8 @@ static int add_alert(struct sl_table *t, const struct frame *f, size_t i, int ty
 		     const char *sev, const char *msg)
 {
 	if (sl_table_add_row(t) || frame_table_set_id(t, SL_ALERTS_DEPLOYMENT_ID, f, i) ||
-	    table_set_name(t, SL_ALERTS_AGENT_ID, f->names, f->agent[i]) ||
-	    table_set_name(t, SL_ALERTS_ENVIRONMENT, f->names, f->env[i]))
+	    sl_table_set_name(t, SL_ALERTS_AGENT_ID, f->names, f->agent[i]) ||
+	    sl_table_set_name(t, SL_ALERTS_ENVIRONMENT, f->names, f->env[i]))
 		return SL_ENOMEM;
 	sl_table_set_i64(t, SL_ALERTS_START_TIME, f->start[i]);
 	if (sl_table_set_str(t, SL_ALERTS_TYPE, type_names[type], strlen(type_names[type])) ||
@@ -117,8 +117,8 @@ static int groups_table(struct groups *gs, const struct frame *f, struct sl_tabl
 		const char *sev = g->critical ? "critical" : "warning";
 
 		if (sl_table_add_row(t) ||
-		    table_set_name(t, SL_ALERT_GROUPS_AGENT_ID, f->names, g->agent) ||
-		    table_set_name(t, SL_ALERT_GROUPS_ENVIRONMENT, f->names, g->env) ||
+		    sl_table_set_name(t, SL_ALERT_GROUPS_AGENT_ID, f->names, g->agent) ||
+		    sl_table_set_name(t, SL_ALERT_GROUPS_ENVIRONMENT, f->names, g->env) ||
 		    sl_table_set_str(t, SL_ALERT_GROUPS_TYPE, type_names[g->type],
 				     strlen(type_names[g->type])) ||
 		    sl_table_set_str(t, SL_ALERT_GROUPS_SEVERITY, sev, strlen(sev)))

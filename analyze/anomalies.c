@@ -337,8 +337,8 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 			double z;
 			int top = farthest(fs, &rb, i, known[i], &z);
 
-			if (table_set_name(t, SL_ANOMALIES_AGENT_ID, fr->names, fr->agent[r]) ||
-			    table_set_name(t, SL_ANOMALIES_ENVIRONMENT, fr->names, fr->env[r]))
+			if (sl_table_set_name(t, SL_ANOMALIES_AGENT_ID, fr->names, fr->agent[r]) ||
+			    sl_table_set_name(t, SL_ANOMALIES_ENVIRONMENT, fr->names, fr->env[r]))
 				goto out;
 			sl_table_set_i64(t, SL_ANOMALIES_START_TIME, fr->start[r]);
 			sl_table_set_i64(t, SL_ANOMALIES_RANK, rank[k++].rank);

@@ -62,14 +62,6 @@ int agent_env_wanted(const struct analyze_params *p, const char *agent, size_t a
 	return (!p->env || is_str(env, en, p->env)) && (!p->agent || is_str(agent, an, p->agent));
 }
 
-int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
-{
-	size_t n;
-	const char *s = sl_dict_get(d, code, &n);
-
-	return sl_table_set_str(t, c, s, n);
-}
-
 int scan_kind_cols(const struct sl_store *st, enum sl_kind kind, int64_t from, int64_t to,
 		   const char *const *names, int n, int *col, struct sl_scan **sc,
 		   struct sl_errctx *err)

@@ -44,8 +44,6 @@ int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b);
  * (codes is sorted in place).  0 or SL_ENOMEM. */
 int names_in_order(const struct sl_dict *d, uint32_t *codes, size_t n, uint32_t *to,
 		   struct sl_dict **out);
-/* Sets column c of t's last row to the string behind code. */
-int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code);
 
 /* Opens a scan of the records of kind in [from, to) reading the n columns
  * named, whose indices it writes to col[]. */

@@ -228,7 +228,7 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, const st
 			;
 		if (dora_keys(f, byagent + k, e - k, weeks, &p->cfg, scratch, &d) ||
 		    sl_table_add_row(t[1]) ||
-		    table_set_name(t[1], SL_DORA_AGENTS_AGENT_ID, f->names, f->agent[byagent[k]]) ||
+		    sl_table_set_name(t[1], SL_DORA_AGENTS_AGENT_ID, f->names, f->agent[byagent[k]]) ||
 		    keys_row(t[1], SL_DORA_AGENTS_DEPLOYMENTS, &d))
 			goto out;
 	}

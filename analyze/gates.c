@@ -183,7 +183,7 @@ static const struct grow *group_mid(const struct gctx *g, size_t i0, size_t i1, 
 
 static int set_code(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
 {
-	return code == UINT32_MAX ? SL_OK : table_set_name(t, c, d, code);
+	return code == UINT32_MAX ? SL_OK : sl_table_set_name(t, c, d, code);
 }
 
 int gates_run(const struct analyze_params *p, const struct sl_store *st, struct sl_analysis *a,

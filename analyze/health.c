@@ -66,8 +66,8 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 		n = strlen(ph);
 		if (sl_table_add_row(t) ||
 		    frame_table_set_id(t, SL_HEALTH_SCORES_DEPLOYMENT_ID, f, i) ||
-		    table_set_name(t, SL_HEALTH_SCORES_AGENT_ID, f->names, f->agent[i]) ||
-		    table_set_name(t, SL_HEALTH_SCORES_ENVIRONMENT, f->names, f->env[i]) ||
+		    sl_table_set_name(t, SL_HEALTH_SCORES_AGENT_ID, f->names, f->agent[i]) ||
+		    sl_table_set_name(t, SL_HEALTH_SCORES_ENVIRONMENT, f->names, f->env[i]) ||
 		    sl_table_set_str(t, SL_HEALTH_SCORES_PHASE, ph, n))
 			goto nomem;
 		sl_table_set_i64(t, SL_HEALTH_SCORES_START_TIME, f->start[i]);

@@ -214,9 +214,9 @@ static int clusters_table(const struct feature_set *fs, const int32_t *label, in
 		sl_table_set_f64(t, SL_CLUSTERS_SUCCESS_RATE,
 				 c->finished ? (double)c->completed / (double)c->finished : NAN);
 		if ((c->strategy != NO_CODE &&
-		     table_set_name(t, SL_CLUSTERS_DOMINANT_STRATEGY, fs->names, c->strategy)) ||
+		     sl_table_set_name(t, SL_CLUSTERS_DOMINANT_STRATEGY, fs->names, c->strategy)) ||
 		    (c->env != NO_CODE &&
-		     table_set_name(t, SL_CLUSTERS_DOMINANT_ENVIRONMENT, fs->names, c->env)) ||
+		     sl_table_set_name(t, SL_CLUSTERS_DOMINANT_ENVIRONMENT, fs->names, c->env)) ||
 		    describe(fs, (int32_t)g - 1, c, &b) ||
 		    sl_table_set_str(t, SL_CLUSTERS_DESCRIPTION, b.data, b.len))
 			goto out;

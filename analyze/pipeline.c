@@ -641,7 +641,7 @@ static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 		    run_figures(&A->R, rows, nrows, &d, &dcap, &fig))
 			goto out;
 		if (sl_table_add_row(t) ||
-		    table_set_name(t, SL_PIPELINES_PIPELINE_ID, A->names, pp->code))
+		    sl_table_set_name(t, SL_PIPELINES_PIPELINE_ID, A->names, pp->code))
 			goto out;
 		set_figures(t, fcol, &fig);
 		if (pp->nqueue) {
@@ -752,7 +752,7 @@ static int write_groups(const struct pl_all *A, int by_day, struct sl_analysis *
 				rows[g1 - g0] = kr[g1].row;
 			if (run_figures(R, rows, g1 - g0, &d, &dcap, &fig) || sl_table_add_row(t))
 				goto out;
-			if (table_set_name(t, by_day ? SL_PIPELINE_DAYS_PIPELINE_ID
+			if (sl_table_set_name(t, by_day ? SL_PIPELINE_DAYS_PIPELINE_ID
 						     : SL_PIPELINE_BRANCHES_PIPELINE_ID,
 					   A->names, pp->code))
 				goto out;
@@ -762,7 +762,7 @@ static int write_groups(const struct pl_all *A, int by_day, struct sl_analysis *
 				continue;
 			}
 			if (kr[g0].key != RUNS_NONE &&
-			    table_set_name(t, SL_PIPELINE_BRANCHES_BRANCH, A->names,
+			    sl_table_set_name(t, SL_PIPELINE_BRANCHES_BRANCH, A->names,
 					   (uint32_t)kr[g0].key))
 				goto out;
 			set_figures(t, bcol, &fig);
@@ -792,8 +792,8 @@ static int write_stages(const struct pl_all *A, const struct analyze_config *c,
 			const struct pl_stage_stats *x = &pp->res.st[s];
 
 			if (sl_table_add_row(t) ||
-			    table_set_name(t, SL_STAGES_PIPELINE_ID, A->names, pp->code) ||
-			    table_set_name(t, SL_STAGES_STAGE_ID, A->names, pp->stages[s])) {
+			    sl_table_set_name(t, SL_STAGES_PIPELINE_ID, A->names, pp->code) ||
+			    sl_table_set_name(t, SL_STAGES_STAGE_ID, A->names, pp->stages[s])) {
 				sl_table_free(t);
 				return SL_ENOMEM;
 			}
@@ -848,15 +848,15 @@ static int append_suggestions(const struct pl_all *A, const struct pl_pipe *pp,
 			if ((size_t)n >= sizeof(msg))
 				n = sizeof(msg) - 1;
 			if (sl_table_add_row(t) ||
-			    table_set_name(t, SL_PIPELINE_SUGGESTIONS_PIPELINE_ID, A->names,
+			    sl_table_set_name(t, SL_PIPELINE_SUGGESTIONS_PIPELINE_ID, A->names,
 					   pp->code) ||
 			    sl_table_set_str(t, SL_PIPELINE_SUGGESTIONS_KIND,
 					     pipeline_kind_names[kind],
 					     strlen(pipeline_kind_names[kind])) ||
-			    table_set_name(t, SL_PIPELINE_SUGGESTIONS_STAGE_ID, A->names,
+			    sl_table_set_name(t, SL_PIPELINE_SUGGESTIONS_STAGE_ID, A->names,
 					   pp->stages[s->stage]) ||
 			    (s->other != UINT32_MAX &&
-			     table_set_name(t, SL_PIPELINE_SUGGESTIONS_OTHER_STAGE_ID, A->names,
+			     sl_table_set_name(t, SL_PIPELINE_SUGGESTIONS_OTHER_STAGE_ID, A->names,
 					    pp->stages[s->other])) ||
 			    sl_table_set_str(t, SL_PIPELINE_SUGGESTIONS_MESSAGE, msg, (size_t)n))
 				return SL_ENOMEM;
@@ -941,7 +941,7 @@ static int summary_row(struct sl_table *t, const struct pl_all *A, const struct 
 		       const char *kind, double value, const char *msg)
 {
 	if (sl_table_add_row(t) ||
-	    table_set_name(t, SL_PIPELINE_SUGGESTIONS_PIPELINE_ID, A->names, pp->code) ||
+	    sl_table_set_name(t, SL_PIPELINE_SUGGESTIONS_PIPELINE_ID, A->names, pp->code) ||
 	    sl_table_set_str(t, SL_PIPELINE_SUGGESTIONS_KIND, kind, strlen(kind)) ||
 	    sl_table_set_str(t, SL_PIPELINE_SUGGESTIONS_MESSAGE, msg, strlen(msg)))
 		return SL_ENOMEM;

@@ -1032,10 +1032,10 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 
 		if (sl_table_add_row(t) ||
 		    frame_table_set_id(t, SL_ROLLBACK_RISK_DEPLOYMENT_ID, h->f, w->id) ||
-		    table_set_name(t, SL_ROLLBACK_RISK_AGENT_ID, h->names, w->agent) ||
-		    table_set_name(t, SL_ROLLBACK_RISK_ENVIRONMENT, h->names, w->env) ||
+		    sl_table_set_name(t, SL_ROLLBACK_RISK_AGENT_ID, h->names, w->agent) ||
+		    sl_table_set_name(t, SL_ROLLBACK_RISK_ENVIRONMENT, h->names, w->env) ||
 		    (w->strategy != HIST_NONE &&
-		     table_set_name(t, SL_ROLLBACK_RISK_ROLLOUT_STRATEGY, h->names, w->strategy)))
+		     sl_table_set_name(t, SL_ROLLBACK_RISK_ROLLOUT_STRATEGY, h->names, w->strategy)))
 			goto out;
 		sl_table_set_i64(t, SL_ROLLBACK_RISK_START_TIME, w->start);
 		if (w->finished)
@@ -1064,12 +1064,13 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 		built[set] = 1;
 		lname = risk_level(&lv, score);
 		lv_name = lv.first[level_index(&lv, score)];
-		if (sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_LEVEL, lname, strlen(lname)) ||
-		    sl_table_set_str(t, SL_ROLLBACK_RISK_RISK_FACTORS, sl_buf_cstr(&fac[set]),
-				     fac[set].len) ||
-		    sl_table_set_str(t, SL_ROLLBACK_RISK_MITIGATIONS, sl_buf_cstr(&mit[set]),
-				     mit[set].len) ||
-		    sl_table_set_str(t, SL_ROLLBACK_RISK_RECOMMENDED_VALIDATION,
+		/* the level names and the sets' texts stay put until t is gone */
+		if (sl_table_set_stable(t, SL_ROLLBACK_RISK_RISK_LEVEL, lname, strlen(lname)) ||
+		    sl_table_set_stable(t, SL_ROLLBACK_RISK_RISK_FACTORS, sl_buf_cstr(&fac[set]),
+					fac[set].len) ||
+		    sl_table_set_stable(t, SL_ROLLBACK_RISK_MITIGATIONS, sl_buf_cstr(&mit[set]),
+					mit[set].len) ||
+		    sl_table_set_stable(t, SL_ROLLBACK_RISK_RECOMMENDED_VALIDATION,
 				     validation_for(lv_name), strlen(validation_for(lv_name))))
 			goto out;
 		sl_table_set_f64(t, SL_ROLLBACK_RISK_RISK_SCORE, score);

@@ -229,8 +229,8 @@ static int rates_table(struct ctx *cx, struct sl_analysis *a)
 		const struct group *g = &cx->groups[i];
 
 		if (sl_table_add_row(t) ||
-		    table_set_name(t, SL_SUCCESS_RATES_AGENT_ID, cx->names, g->agent) ||
-		    table_set_name(t, SL_SUCCESS_RATES_ENVIRONMENT, cx->names, g->env)) {
+		    sl_table_set_name(t, SL_SUCCESS_RATES_AGENT_ID, cx->names, g->agent) ||
+		    sl_table_set_name(t, SL_SUCCESS_RATES_ENVIRONMENT, cx->names, g->env)) {
 			sl_table_free(t);
 			return SL_ENOMEM;
 		}
@@ -256,7 +256,7 @@ static int summary_row(struct sl_table *t, const char *scope, const struct sl_di
 	double sr = ratio(c->completed, c->finished), psr = ratio(p->completed, p->finished);
 
 	if (sl_table_add_row(t) || sl_table_set_str(t, SL_SUMMARY_SCOPE, scope, strlen(scope)) ||
-	    (env && table_set_name(t, SL_SUMMARY_ENVIRONMENT, d, *env)))
+	    (env && sl_table_set_name(t, SL_SUMMARY_ENVIRONMENT, d, *env)))
 		return SL_ENOMEM;
 	sl_table_set_i64(t, SL_SUMMARY_TOTAL_DEPLOYMENTS, (int64_t)c->total);
 	sl_table_set_i64(t, SL_SUMMARY_ACTIVE_DEPLOYMENTS, (int64_t)c->active);
@@ -337,7 +337,7 @@ static int change_table(struct ctx *cx, struct sl_analysis *a)
 		const struct agentsum *s = &cx->agents[ch[k].agent];
 
 		if (sl_table_add_row(t) ||
-		    table_set_name(t, SL_SUCCESS_CHANGE_AGENT_ID, cx->names, ch[k].agent))
+		    sl_table_set_name(t, SL_SUCCESS_CHANGE_AGENT_ID, cx->names, ch[k].agent))
 			goto out;
 		sl_table_set_i64(t, SL_SUCCESS_CHANGE_DEPLOYMENTS, (int64_t)s->fin);
 		sl_table_set_f64(t, SL_SUCCESS_CHANGE_SUCCESS_RATE, ratio(s->ok, s->fin));

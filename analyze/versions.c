@@ -289,7 +289,7 @@ static int per_version(struct vctx *cx)
 
 static int set_name(struct sl_table *t, int c, const struct vctx *cx, uint32_t code)
 {
-	return table_set_name(t, c, cx->names, code);
+	return sl_table_set_name(t, c, cx->names, code);
 }
 
 static int write_regressions(const struct analyze_params *p, struct vctx *cx, struct sl_table *t)

@@ -2,8 +2,9 @@
  *
  * Codes are assigned in first-insertion order (0, 1, 2, ...), so the same
  * sequence of insertions always gives the same codes.  The dictionary owns
- * copies of its strings; pointers from sl_dict_get() stay valid until
- * sl_dict_clear() or sl_dict_free(). */
+ * copies of its strings in one block that moves as it grows: a pointer
+ * from sl_dict_get() stays valid until the next sl_dict_intern() (or
+ * clear, or free); a code until sl_dict_clear() or sl_dict_free(). */
 #ifndef SL_DICT_H
 #define SL_DICT_H
 

@@ -1,4 +1,5 @@
 #include "sl_result.h"
+#include "sl_dict.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -41,6 +42,18 @@ struct rcol {
 	uint8_t *isnull;
 	struct sl_dict *dict; /* SL_R_STR */
 	struct sl_buf flat;   /* SL_R_STR of a flat table: the strings, code = offset */
+	struct stable *stable; /* sl_table_set_stable()'s codes by address, or NULL */
+};
+
+/* A string sl_table_set_stable() or sl_table_set_name() was given, known
+ * by its address and length or by its dictionary and code: its code in
+ * the column's dictionary of the group gen. */
+#define STABLE_SLOTS 256
+struct stable {
+	const void *key;
+	size_t id;
+	uint32_t code;
+	uint64_t gen;
 };
 
 struct sl_table {
@@ -57,6 +70,7 @@ struct sl_table {
 	size_t ngroups, groups_cap;
 	int written; /* its groups are in the file being written */
 	int flat;    /* strings stored as they come (sl_table_new_flat) */
+	uint64_t gen; /* the dictionaries' generation: flush_group() starts them again */
 };
 
 static int flush_group(struct sl_table *t);
@@ -112,6 +126,7 @@ void sl_table_free(struct sl_table *t)
 	for (int c = 0; t->cols && c < t->ncols; c++) {
 		sl_dict_free(t->cols[c].dict);
 		sl_buf_release(&t->cols[c].flat);
+		free(t->cols[c].stable);
 		free(t->cols[c].v.p);
 		free(t->cols[c].isnull);
 		free(t->cols[c].name);
@@ -224,6 +239,46 @@ int sl_table_set_str_at(struct sl_table *t, int c, size_t r, const char *s, size
 	t->cols[c].v.code[r] = code;
 	t->cols[c].isnull[r] = 0;
 	return SL_OK;
+}
+
+/* The code of the string known as (key, id) in column c's dictionary,
+ * remembered in its slot; s[0..n) the string when it is not. */
+static int set_remembered(struct sl_table *t, int c, const void *key, size_t id, const char *s,
+			  size_t n)
+{
+	struct rcol *col = &t->cols[c];
+	struct stable *e;
+	int rc;
+
+	if (!col->dict)
+		return sl_table_set_str(t, c, s, n);
+	if (!col->stable && !(col->stable = calloc(STABLE_SLOTS, sizeof(*col->stable))))
+		return SL_ENOMEM;
+	e = &col->stable[((uintptr_t)key >> 4 ^ id * 0x9e3779b97f4a7c15u) % STABLE_SLOTS];
+	if (e->key == key && e->id == id && e->gen == t->gen + 1) {
+		col->v.code[t->n - 1] = e->code;
+		col->isnull[t->n - 1] = 0;
+		return SL_OK;
+	}
+	if ((rc = sl_table_set_str(t, c, s, n)))
+		return rc;
+	/* gen + 1: a zeroed slot is never valid */
+	*e = (struct stable){key, id, col->v.code[t->n - 1], t->gen + 1};
+	return SL_OK;
+}
+
+int sl_table_set_stable(struct sl_table *t, int c, const char *s, size_t n)
+{
+	return set_remembered(t, c, s, n, s, n);
+}
+
+int sl_table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
+{
+	size_t n;
+	const char *s = sl_dict_get(d, code, &n);
+
+	/* ids above any length: a name is never taken for a string */
+	return set_remembered(t, c, d, (size_t)1 << 63 | code, s, n);
 }
 
 static const char *cell_str(const struct rcol *col, size_t r)
@@ -776,6 +831,7 @@ static int flush_group(struct sl_table *t)
 
 	t->flushed += t->n;
 	t->n = 0;
+	t->gen++;
 	for (int c = 0; c < t->ncols; c++)
 		if (t->cols[c].dict)
 			sl_dict_clear(t->cols[c].dict);

@@ -82,6 +82,16 @@ int sl_table_copy_row(struct sl_table *t, const struct sl_table *src, size_t r);
 /* Setters for the last row.  set_str copies s (a NUL byte in it becomes
  * U+FFFD: cells are text). */
 int sl_table_set_str(struct sl_table *t, int c, const char *s, size_t n);
+/* The same for a string that stays where it is, unchanged, as long as t
+ * lives (a string literal, a buffer written once and kept): its code is
+ * remembered by its address, so a string set again is neither copied nor
+ * hashed.  Never for a buffer that is reused, nor for a dictionary's name
+ * (the dictionary's strings move as it grows): */
+int sl_table_set_stable(struct sl_table *t, int c, const char *s, size_t n);
+/* The same for the name of code in d, remembered by d and code: d must be
+ * neither cleared nor freed while t is being filled. */
+struct sl_dict;
+int sl_table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code);
 void sl_table_set_i64(struct sl_table *t, int c, int64_t v);
 void sl_table_set_f64(struct sl_table *t, int c, double v);
 void sl_table_set_bool(struct sl_table *t, int c, int v);

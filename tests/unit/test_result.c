@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sl_dict.h"
 #include "sl_result.h"
 
 static const struct sl_rcol cols[] = {
@@ -316,6 +317,62 @@ START_TEST(test_streamed)
 }
 END_TEST
 
+/* Strings set by their address (sl_table_set_stable) or by dictionary and
+ * code (sl_table_set_name) come out as sl_table_set_str() writes them:
+ * across row groups (whose dictionaries start again), for more names than
+ * the column remembers, while the names' dictionary grows (its strings
+ * move; its codes stay), and for a text with a NUL. */
+START_TEST(test_remembered)
+{
+	static const struct sl_rcol sc[2] = {{"name", SL_R_STR}, {"text", SL_R_STR}};
+	static const char nul[] = "a\0b";
+	const char *lit[3] = {"low", "a rather long mitigation; another one", nul};
+	const size_t litn[3] = {3, 38, 3};
+	char path[] = "/tmp/shiplog-remember-XXXXXX", name[32];
+	struct sl_analysis *a = sl_analysis_new();
+	struct sl_dict *d = sl_dict_new();
+	struct sl_table *t, *u;
+	struct sl_errctx err;
+	size_t rows = 2 * SL_RESULT_GROUP_ROWS + 7;
+	uint32_t code;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(sl_analysis_open(a, path, &err), 0);
+	t = sl_table_new_stream(a, "t", sc, 2);
+	u = sl_table_new("t", sc, 2);
+	for (int k = 0; k < 40; k++) {
+		snprintf(name, sizeof(name), "agent-%d", k);
+		ck_assert_int_eq(sl_dict_intern(d, name, strlen(name), &code), 0);
+	}
+	for (size_t r = 0; r < rows; r++) {
+		uint32_t c = (uint32_t)(r * 7919 % sl_dict_count(d));
+		size_t n;
+		const char *s;
+
+		if (r % 1000 == 999) { /* the dictionary grows: its strings move */
+			snprintf(name, sizeof(name), "later-agent-%zu", r);
+			ck_assert_int_eq(sl_dict_intern(d, name, strlen(name), &code), 0);
+		}
+		ck_assert_int_eq(sl_table_add_row(t), 0);
+		ck_assert_int_eq(sl_table_add_row(u), 0);
+		ck_assert_int_eq(sl_table_set_name(t, 0, d, c), 0);
+		s = sl_dict_get(d, c, &n);
+		ck_assert_int_eq(sl_table_set_str(u, 0, s, n), 0);
+		ck_assert_int_eq(sl_table_set_stable(t, 1, lit[r % 3], litn[r % 3]), 0);
+		ck_assert_int_eq(sl_table_set_str(u, 1, lit[r % 3], litn[r % 3]), 0);
+	}
+	ck_assert_int_eq(sl_table_streamed(t), 1);
+	same_csv(t, u);
+	sl_table_free(t);
+	sl_table_free(u);
+	sl_dict_free(d);
+	sl_analysis_free(a);
+	unlink(path);
+}
+END_TEST
+
 /* A streamed analysis freed before it is written leaves no file. */
 START_TEST(test_stream_abandoned)
 {
@@ -445,6 +502,7 @@ Suite *suite_result(void)
 	tcase_add_test(tc, test_many_rows);
 	tcase_add_test(tc, test_analysis_file);
 	tcase_add_test(tc, test_streamed);
+	tcase_add_test(tc, test_remembered);
 	tcase_add_test(tc, test_stream_abandoned);
 	tcase_add_test(tc, test_parts);
 	tcase_set_timeout(tc, 60);

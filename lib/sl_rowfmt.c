@@ -27,12 +27,23 @@ typedef unsigned __int128 u128;
  * to buf: plain notation only (-4 <= x < P), trailing zeros dropped. */
 static void put_g(char *buf, int neg, uint64_t c, int p, int x)
 {
-	char d[17];
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char d17[17], *d = d17 + 17 - p;
 	char *o = buf;
 	int last;
 
-	for (int i = p - 1; i >= 0; i--, c /= 10)
-		d[i] = (char)('0' + c % 10);
+	/* 17 digits, leading zeros and all, two at a time in two halves of
+	 * eight that do not wait for each other (a digit at a time was a
+	 * chain of 17 dependent divisions) */
+	d17[0] = (char)('0' + c / 10000000000000000ull);
+	for (uint32_t hi = (uint32_t)(c / 100000000 % 100000000), lo = (uint32_t)(c % 100000000),
+		      i = 8; i > 0; i -= 2, hi /= 100, lo /= 100) {
+		memcpy(d17 + i - 1, pairs + 2 * (hi % 100), 2);
+		memcpy(d17 + i + 7, pairs + 2 * (lo % 100), 2);
+	}
 	for (last = p - 1; last > 0 && last > x && d[last] == '0'; last--)
 		;
 	if (neg)
@@ -81,7 +92,9 @@ static int fmt_double_fast(double v, char *buf)
 		return -1;
 	m = (uint64_t)ldexp(frexp(a, &ex), 53); /* 2^52 <= m < 2^53 */
 	s = 53 - ex;                            /* 1e-4 <= a < 1e15: 3 <= s <= 66 */
-	k = 16 - (int)floor(log10(a));          /* a guess, put right below */
+	/* a guess from log10(2^(ex-1)) (78913 / 2^18 ~ log10(2)), one low
+	 * at most: put right below */
+	k = 16 - (((ex - 1) * 78913) >> 18);
 	for (int tries = 0;; tries++) {
 		u128 p;
 
@@ -174,18 +187,29 @@ static void put_str(FILE *out, const char *s, size_t n)
 	fputc_unlocked('"', out);
 }
 
-/* An integer in decimal, without printf's parsing of a format. */
-static void put_i64(FILE *out, int64_t v)
+size_t sl_fmt_i64(int64_t v, char *buf)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char tmp[24], *p = tmp + sizeof(tmp);
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t n;
 
 	do
 		*--p = (char)('0' + u % 10);
 	while (u /= 10);
 	if (v < 0)
 		*--p = '-';
-	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), out);
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return n;
+}
+
+/* Called with out locked (the row functions hold it). */
+static void put_i64(FILE *out, int64_t v)
+{
+	char buf[24];
+
+	fwrite_unlocked(buf, 1, sl_fmt_i64(v, buf), out);
 }
 
 /* The spreadsheet rule lives in sl_result.c and wants a C string: the

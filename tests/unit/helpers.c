@@ -2,8 +2,14 @@
 
 #include <check.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "../../analyze/cli.h" /* ingest/ has a cli.h too */
+#include "config.h"
+#include "window.h"
 
 /* A temporary file holding a; path gets its name. */
 static void write_temp(struct sl_analysis *a, char *path)
@@ -47,4 +53,13 @@ char *analysis_bytes(struct sl_analysis *a, size_t *n)
 	unlink(path);
 	*n = (size_t)len;
 	return buf;
+}
+
+void default_params(struct analyze_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->from = INT64_MIN;
+	p->to = INT64_MAX;
+	config_defaults(&p->cfg);
+	ck_assert_int_eq(window_set_tz(NULL), 0);
 }

@@ -1,7 +1,7 @@
-/* helpers.h - what several unit suites need of an analysis file: an
- * analysis written to a temporary file and read back as the report reads
- * it, or its bytes.  The temporary file is gone when these return; a
- * failure fails the calling test (Check's assertions). */
+/* helpers.h - what several unit suites share: an analysis written to a
+ * temporary file and read back as the report reads it, or its bytes (the
+ * temporary file is gone when these return), and the analyses' default
+ * parameters.  A failure fails the calling test (Check's assertions). */
 #ifndef TESTS_HELPERS_H
 #define TESTS_HELPERS_H
 
@@ -15,5 +15,9 @@
 struct sl_anfile *as_file(struct sl_analysis *a);
 /* The file's bytes of a (*n of them, NUL-terminated); the caller frees. */
 char *analysis_bytes(struct sl_analysis *a, size_t *n);
+
+struct analyze_params;
+/* Every row (no window bounds), the default configuration, UTC. */
+void default_params(struct analyze_params *p);
 
 #endif

@@ -118,6 +118,12 @@ static int fmt_same(double v)
 	return !strcmp(got, want);
 }
 
+/* How many of v and the doubles either side of it are written wrong. */
+static int fmt_bad_around(double v)
+{
+	return !fmt_same(v) + !fmt_same(nextafter(v, -INFINITY)) + !fmt_same(nextafter(v, INFINITY));
+}
+
 START_TEST(test_fmt_double)
 {
 	static const double edges[] = {
@@ -129,8 +135,7 @@ START_TEST(test_fmt_double)
 	long bad = 0;
 
 	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
-		bad += !fmt_same(edges[i]) + !fmt_same(-edges[i]);
-		bad += !fmt_same(nextafter(edges[i], 0)) + !fmt_same(nextafter(edges[i], INFINITY));
+		bad += fmt_bad_around(edges[i]) + fmt_bad_around(-edges[i]);
 	}
 	for (int i = 0; i < 20000; i++) {
 		uint64_t r = xorshift64(&seed);
@@ -149,9 +154,7 @@ START_TEST(test_fmt_double)
 			   ldexp(1, (int)(xorshift64(&seed) % 10));
 
 		bad += !fmt_same(v) + !fmt_same(-v) + !fmt_same(t);
-		bad += !fmt_same(d) + !fmt_same(nextafter(d, INFINITY)) + !fmt_same(nextafter(d, -INFINITY));
-		bad += !fmt_same(p2) + !fmt_same(nextafter(p2, 0)) + !fmt_same(nextafter(p2, INFINITY));
-		bad += !fmt_same(p10) + !fmt_same(nextafter(p10, 0)) + !fmt_same(nextafter(p10, INFINITY));
+		bad += fmt_bad_around(d) + fmt_bad_around(p2) + fmt_bad_around(p10);
 	}
 	ck_assert_int_eq(bad, 0);
 }

@@ -372,22 +372,37 @@ static void csv_text_clean(FILE *out, const char *s, unsigned flags)
 
 static void csv_text(FILE *out, const char *s, unsigned flags)
 {
-	if (flags & SL_CSV_NEUTRALISE) {
-		for (const char *p = s; *p; p++)
-			if (is_ctl((unsigned char)*p)) {
-				csv_text_clean(out, s, flags);
-				return;
-			}
+	size_t n;
+	int quote = 0, ctl = 0;
+
+	/* one pass: the length, whether quotes are needed, and control
+	 * characters (every byte it looks at twice is below '#', ',' or DEL) */
+	for (n = 0; s[n]; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		if (c <= '"' || c == ',' || c == 0x7f) {
+			if (c == ',' || c == '"' || c == '\r' || c == '\n')
+				quote = 1;
+			else
+				ctl |= is_ctl(c);
+		}
+	}
+	if (ctl && (flags & SL_CSV_NEUTRALISE)) {
+		csv_text_clean(out, s, flags);
+		return;
 	}
 	if (!(flags & SL_CSV_NEUTRALISE) || !s[0] || !strchr("=+-@\t\r", s[0]) || is_number(s)) {
-		csv_field(out, s);
+		if (quote)
+			csv_fwrite(out, s, n);
+		else
+			fwrite_unlocked(s, 1, n, out);
 		return;
 	}
 	/* the apostrophe goes inside the quotes, where a spreadsheet reads it
 	 * as "text follows" */
-	if (!strpbrk(s, ",\"\r\n")) {
+	if (!quote) {
 		fputc_unlocked('\'', out);
-		fputs_unlocked(s, out);
+		fwrite_unlocked(s, 1, n, out);
 		return;
 	}
 	fputs_unlocked("\"'", out);

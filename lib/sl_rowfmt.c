@@ -115,8 +115,9 @@ static int fmt_double_fast(double v, char *buf)
 	q = (uint64_t)(N >> s);
 	x = 16 - k; /* a = q.... * 10^(x-16) */
 	for (int prec = 15; prec <= 17; prec++) {
-		uint64_t D = p10[17 - prec], c = q / D;
-		u128 unit = (u128)D << s, t = (u128)c * unit, r = N - t, diff;
+		/* division by constants: a multiplication each */
+		uint64_t D = p10[17 - prec], c = prec == 15 ? q / 100 : prec == 16 ? q / 10 : q;
+		u128 unit = (u128)D << s, t = (u128)(c * D) << s, r = N - t, diff;
 		int xp = x, up;
 
 		/* round half to even: r against half a unit */

@@ -120,7 +120,8 @@ struct day_part {
 	int any;
 };
 
-static void day_open(struct day_part *d, enum sl_kind kind, int64_t day)
+/* Returns the batch the rows go to. */
+static struct sl_batch *day_open(struct day_part *d, enum sl_kind kind, int64_t day)
 {
 	struct sl_errctx err;
 
@@ -130,6 +131,7 @@ static void day_open(struct day_part *d, enum sl_kind kind, int64_t day)
 	ck_assert_ptr_nonnull(d->b = sl_batch_new(kind, 8));
 	ck_assert_int_eq(sl_store_temp_path(st, kind, d->tmp, sizeof(d->tmp), &err), 0);
 	ck_assert_int_eq(sl_cfw_open(&d->w, d->tmp, kind, day, &err), 0);
+	return d->b;
 }
 
 static size_t day_row(struct day_part *d)
@@ -167,10 +169,8 @@ static void day_close(struct day_part *d)
 static void write_day(enum sl_kind kind, int64_t day, const size_t *perm, size_t n)
 {
 	struct day_part d;
-	struct sl_batch *b;
+	struct sl_batch *b = day_open(&d, kind, day);
 
-	day_open(&d, kind, day);
-	b = d.b;
 #define COL(name) sl_kind_col(kind, name)
 	for (size_t k = 0; k < n; k++) {
 		size_t i = perm[k], r;
@@ -504,10 +504,8 @@ static const struct brun bruns[] = {
 static void write_bruns(int64_t day, const size_t *perm)
 {
 	struct day_part d;
-	struct sl_batch *b;
+	struct sl_batch *b = day_open(&d, SL_KIND_PIPELINE_RUNS, day);
 
-	day_open(&d, SL_KIND_PIPELINE_RUNS, day);
-	b = d.b;
 #define COL(name) sl_kind_col(SL_KIND_PIPELINE_RUNS, name)
 	for (size_t k = 0; k < NBRUNS; k++) {
 		const struct brun *x = &bruns[perm[k]];

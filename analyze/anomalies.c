@@ -30,45 +30,6 @@ static int cmp_reason(const void *x, const void *y)
 	return (a->f > b->f) - (a->f < b->f);
 }
 
-static void fmt_duration(char *buf, size_t n, int64_t ms)
-{
-	if (ms < 60000)
-		snprintf(buf, n, "%.1f s", (double)ms / 1000);
-	else if (ms < 3600000)
-		snprintf(buf, n, "%.1f min", (double)ms / 60000);
-	else
-		snprintf(buf, n, "%.1f h", (double)ms / 3600000);
-}
-
-/* Feature f of w in words, in its units. */
-static int value_words(struct sl_buf *out, const struct feature_row *w, int f)
-{
-	char val[96];
-	double v = w->raw[f];
-
-	switch (f) {
-	case F_LOG_DURATION:
-		fmt_duration(val, sizeof(val), w->duration_ms);
-		return sl_buf_printf(out, "duration %s", val);
-	case F_FAILED:
-		return sl_buf_printf(out, "%.0f%% of instances failed", 100 * v);
-	case F_UNHEALTHY:
-		return sl_buf_printf(out, "%.0f%% of instances unhealthy", 100 * v);
-	case F_COVERAGE:
-		return sl_buf_printf(out, "coverage %.0f%%", 100 * v);
-	case F_LATENCY:
-		return sl_buf_printf(out, "latency %+.0f%%", 100 * v);
-	case F_ERROR_RATE:
-		return sl_buf_printf(out, "error rate %+.3f", v);
-	case F_CPU:
-		return sl_buf_printf(out, "cpu %+.0f%%", 100 * v);
-	case F_MEMORY:
-		return sl_buf_printf(out, "memory %+.0f%%", 100 * v);
-	default:
-		return sl_buf_printf(out, "%s", v > 0 ? "rolled back" : "not rolled back");
-	}
-}
-
 /* Per feature, the median and the scale of the robust z of the standardized
  * column over the rows where the feature is known: (x - median) / scale
  * with scale 1.4826 x the median absolute deviation (the sd of a normal
@@ -139,34 +100,20 @@ static int farthest(const struct feature_set *fs, const struct robust *rb, size_
 	return best;
 }
 
-/* One reason in words: the value in its units and how far out it is. */
+/* One reason in words: the value in its units and how far out it is
+ * (a duration says how far first). */
 static int add_reason(struct sl_buf *out, const struct feature_row *w, int f, double z)
 {
-	char val[96], side[48];
-	double v = w->raw[f];
+	char val[32], side[48];
 
 	snprintf(side, sizeof(side), "%.1f\xcf\x83 %s the mean", fabs(z), z > 0 ? "above" : "below");
-	switch (f) {
-	case F_LOG_DURATION:
-		fmt_duration(val, sizeof(val), w->duration_ms);
+	if (f == F_LOG_DURATION) {
+		features_fmt_duration(val, sizeof(val), (double)w->duration_ms);
 		return sl_buf_printf(out, "duration %s (%s)", side, val);
-	case F_FAILED:
-		return sl_buf_printf(out, "%.0f%% of instances failed (%s)", 100 * v, side);
-	case F_UNHEALTHY:
-		return sl_buf_printf(out, "%.0f%% of instances unhealthy (%s)", 100 * v, side);
-	case F_COVERAGE:
-		return sl_buf_printf(out, "coverage %.0f%% (%s)", 100 * v, side);
-	case F_LATENCY:
-		return sl_buf_printf(out, "latency %+.0f%% (%s)", 100 * v, side);
-	case F_ERROR_RATE:
-		return sl_buf_printf(out, "error rate %+.3f (%s)", v, side);
-	case F_CPU:
-		return sl_buf_printf(out, "cpu %+.0f%% (%s)", 100 * v, side);
-	case F_MEMORY:
-		return sl_buf_printf(out, "memory %+.0f%% (%s)", 100 * v, side);
-	default:
-		return sl_buf_printf(out, "%s (%s)", v > 0 ? "rolled back" : "not rolled back", side);
 	}
+	if (features_words(out, f, w->raw[f], (double)w->duration_ms, FW_ONE))
+		return SL_ENOMEM;
+	return sl_buf_printf(out, " (%s)", side);
 }
 
 /* Features of row i known in the data and beyond sigma standard
@@ -348,7 +295,7 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 			if (top >= 0) {
 				features_row(fs, i, &w);
 				sl_buf_reset(&why);
-				if (value_words(&why, &w, top) ||
+				if (features_words(&why, top, w.raw[top], (double)w.duration_ms, FW_ONE) ||
 				    sl_buf_printf(&why, " (robust z %+.1f)", z) ||
 				    sl_table_set_str(t, SL_ANOMALIES_REASON, why.data, why.len))
 					goto out;

@@ -3,9 +3,11 @@
 #include "frame.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_buf.h"
 #include "sl_stats.h"
 
 static void set(struct feature_row *w, int f, double v)
@@ -201,6 +203,46 @@ static int features_table(const struct feature_set *fs, struct sl_analysis *a)
 			sl_table_set_f64(t, SL_FEATURES_LOG_DURATION + f, fs->x[i * F_N + f]);
 	}
 	return sl_analysis_add(a, t) ? SL_ENOMEM : SL_OK;
+}
+
+void features_fmt_duration(char *buf, size_t n, double ms)
+{
+	if (ms < 60000)
+		snprintf(buf, n, "%.1f s", ms / 1000);
+	else if (ms < 3600000)
+		snprintf(buf, n, "%.1f min", ms / 60000);
+	else
+		snprintf(buf, n, "%.1f h", ms / 3600000);
+}
+
+int features_words(struct sl_buf *b, int f, double v, double duration_ms, enum feature_form form)
+{
+	const char *avg = form == FW_MEAN ? " on average" : "";
+	char d[32];
+
+	switch (f) {
+	case F_LOG_DURATION:
+		features_fmt_duration(d, sizeof(d), duration_ms);
+		return sl_buf_printf(b, "%sduration %s", form == FW_MEAN ? "mean " : "", d);
+	case F_FAILED:
+		return sl_buf_printf(b, "%.0f%% of instances failed%s", 100 * v, avg);
+	case F_UNHEALTHY:
+		return sl_buf_printf(b, "%.0f%% of instances unhealthy%s", 100 * v, avg);
+	case F_COVERAGE:
+		return sl_buf_printf(b, "coverage %.0f%%%s", 100 * v, avg);
+	case F_LATENCY:
+		return sl_buf_printf(b, "latency %+.0f%%%s", 100 * v, avg);
+	case F_ERROR_RATE:
+		return sl_buf_printf(b, "error rate %+.3f%s", v, avg);
+	case F_CPU:
+		return sl_buf_printf(b, "cpu %+.0f%%%s", 100 * v, avg);
+	case F_MEMORY:
+		return sl_buf_printf(b, "memory %+.0f%%%s", 100 * v, avg);
+	default: /* F_ROLLBACK: a group's is the share rolled back */
+		if (form == FW_MEAN)
+			return sl_buf_printf(b, "%.0f%% rolled back", 100 * v);
+		return sl_buf_adds(b, v > 0 ? "rolled back" : "not rolled back");
+	}
 }
 
 int features_run(const struct analyze_params *p, const struct sl_store *st,

@@ -68,6 +68,17 @@ void features_row(const struct feature_set *fs, size_t k, struct feature_row *w)
 double features_z(const struct feature_set *fs, const struct feature_row *w, int f);
 void features_release(struct feature_set *fs);
 
+struct sl_buf;
+/* A duration in words ("42.0 s", "3.5 min", "2.1 h"). */
+void features_fmt_duration(char *buf, size_t n, double ms);
+/* Feature f in words, in its units, appended to b: of one deployment
+ * (FW_ONE: v its value, "duration 3.5 min", "40% of instances failed",
+ * "rolled back") or of a group (FW_MEAN: v the mean, a share for
+ * F_ROLLBACK, "mean duration 3.5 min", "40% of instances failed on
+ * average", "25% rolled back").  duration_ms stands for F_LOG_DURATION. */
+enum feature_form { FW_ONE, FW_MEAN };
+int features_words(struct sl_buf *b, int f, double v, double duration_ms, enum feature_form form);
+
 /* Adds the tables "features", "anomalies", "anomaly_summary", "patterns"
  * and "clusters". */
 int features_run(const struct analyze_params *p, const struct sl_store *st,

@@ -64,45 +64,6 @@ out:
 	return rc;
 }
 
-static void fmt_duration(char *buf, size_t n, double ms)
-{
-	if (ms < 60000)
-		snprintf(buf, n, "%.1f s", ms / 1000);
-	else if (ms < 3600000)
-		snprintf(buf, n, "%.1f min", ms / 60000);
-	else
-		snprintf(buf, n, "%.1f h", ms / 3600000);
-}
-
-/* A feature's mean over the cluster in its units. */
-static int fmt_mean(struct sl_buf *b, const struct acc *c, int f)
-{
-	double v = c->known[f] ? c->sum[f] / (double)c->known[f] : NAN;
-	char d[32];
-
-	switch (f) {
-	case F_LOG_DURATION:
-		fmt_duration(d, sizeof(d), c->dur_n ? c->dur_sum / (double)c->dur_n : NAN);
-		return sl_buf_printf(b, "mean duration %s", d);
-	case F_FAILED:
-		return sl_buf_printf(b, "%.0f%% of instances failed on average", 100 * v);
-	case F_UNHEALTHY:
-		return sl_buf_printf(b, "%.0f%% of instances unhealthy on average", 100 * v);
-	case F_COVERAGE:
-		return sl_buf_printf(b, "coverage %.0f%% on average", 100 * v);
-	case F_LATENCY:
-		return sl_buf_printf(b, "latency %+.0f%% on average", 100 * v);
-	case F_ERROR_RATE:
-		return sl_buf_printf(b, "error rate %+.3f on average", v);
-	case F_CPU:
-		return sl_buf_printf(b, "cpu %+.0f%% on average", 100 * v);
-	case F_MEMORY:
-		return sl_buf_printf(b, "memory %+.0f%% on average", 100 * v);
-	default:
-		return sl_buf_printf(b, "%.0f%% rolled back", 100 * v);
-	}
-}
-
 static int describe(const struct feature_set *fs, int32_t cl, const struct acc *c,
 		    struct sl_buf *b)
 {
@@ -142,7 +103,9 @@ static int describe(const struct feature_set *fs, int32_t cl, const struct acc *
 		return rc;
 	if (far < 0 || fabs(zbest) < 0.5)
 		return sl_buf_adds(b, "; close to the overall average on every feature");
-	if (sl_buf_adds(b, "; stands out by ") || fmt_mean(b, c, far))
+	if (sl_buf_adds(b, "; stands out by ") ||
+	    features_words(b, far, c->known[far] ? c->sum[far] / (double)c->known[far] : NAN,
+			   c->dur_n ? c->dur_sum / (double)c->dur_n : NAN, FW_MEAN))
 		return SL_ENOMEM;
 	return sl_buf_printf(b, " (%.1f\xcf\x83 %s the mean)", fabs(zbest),
 			     zbest > 0 ? "above" : "below");

@@ -11,6 +11,9 @@
 
 /* The shortest of %.15g .. %.17g that reads back as v (buf >= 32 bytes). */
 void sl_fmt_double(double v, char *buf, size_t n);
+/* v in decimal, NUL-terminated (buf >= 21 bytes, as printf's %lld);
+ * returns the length. */
+size_t sl_fmt_i64(int64_t v, char *buf);
 void sl_rowfmt_csv_header(FILE *out, enum sl_kind kind);
 void sl_rowfmt_csv_row(FILE *out, const struct sl_batch *b, size_t r);
 /* The same with the CSV rule of sl_result.h: 0 writes text exactly as

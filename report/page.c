@@ -278,3 +278,18 @@ int html_page(struct out *o, struct sl_anfile *f, const struct report_params *p,
 	free(cx.shown);
 	return o->err;
 }
+
+int pg_chart_start(struct out *o, int allocated, size_t rows, const char *nodata)
+{
+	if (!allocated) {
+		o->err = SL_ENOMEM;
+		return 1;
+	}
+	if (!rows) {
+		out_puts(o, "<p class=\"nodata\">");
+		out_puts(o, nodata);
+		out_puts(o, "</p>\n");
+		return 1;
+	}
+	return 0;
+}

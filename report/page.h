@@ -195,6 +195,11 @@ void pg_table_view(struct ctx *cx, const struct sl_table *t, const size_t *idx, 
 /* Every table of the section not shown yet, in the generic view. */
 void pg_rest(struct ctx *cx, const struct section *s);
 void pg_note(struct out *o, const char *text);
+/* The start of a chart over a table of rows rows: 0 to draw it, 1 when
+ * the caller stops here, with o->err set to SL_ENOMEM when its buffers
+ * were not allocated, or with the sentence nodata ("No rollbacks in this
+ * window.") written when there are no rows. */
+int pg_chart_start(struct out *o, int allocated, size_t rows, const char *nodata);
 void pg_card_open(struct out *o, const char *title);
 void pg_td_open(struct out *o, int numeric_);
 void pg_td_str(struct out *o, const char *s, size_t max);

@@ -18,14 +18,8 @@ void sec_timeline(struct ctx *cx, const struct section *s)
 	const char **labels = calloc(m + 1, sizeof(*labels));
 	struct out xl = {SL_BUF_INIT, 0};
 
-	if (!v || !lab || !labels) {
-		o->err = SL_ENOMEM;
+	if (pg_chart_start(o, v && lab && labels, n, "No deployments in this window."))
 		goto out;
-	}
-	if (!n) {
-		out_puts(o, "<p class=\"nodata\">No deployments in this window.</p>\n");
-		goto out;
-	}
 	for (size_t i = 0; i < m; i++) {
 		size_t r = first + i;
 		double dep = num(t, SL_TIMELINE_DEPLOYMENTS, r),

@@ -198,14 +198,8 @@ static void pipeline_gates(struct ctx *cx, const struct sl_table *t)
 	static const char *const names[3] = {"pass rate", NULL, NULL};
 
 	out_puts(o, "<h3>Quality gates <span class=\"src\">(gates.csv)</span></h3>\n");
-	if (!v || !lab || !off) {
-		o->err = SL_ENOMEM;
+	if (pg_chart_start(o, v && lab && off, nr, "No gate results in this window."))
 		goto out;
-	}
-	if (!nr) {
-		out_puts(o, "<p class=\"nodata\">No gate results in this window.</p>\n");
-		goto out;
-	}
 	/* "gate (metric op threshold)": a gate name may come with several
 	 * metrics or operators */
 	for (size_t r = 0; r < n; r++) {

@@ -23,14 +23,8 @@ static void rollback_causes(struct ctx *cx, const struct sl_table *t)
 	const char **lab = malloc((n + 1) * sizeof(*lab));
 
 	out_puts(o, "<h3>Rollback causes <span class=\"src\">(rollback_causes.csv)</span></h3>\n");
-	if (!v || !lab) {
-		o->err = SL_ENOMEM;
+	if (pg_chart_start(o, v && lab, nr, "No rollbacks in this window."))
 		goto out;
-	}
-	if (!nr) {
-		out_puts(o, "<p class=\"nodata\">No rollbacks in this window.</p>\n");
-		goto out;
-	}
 	for (size_t r = 0; r < n; r++) {
 		lab[r] = str(t, SL_ROLLBACK_CAUSES_CAUSE, r);
 		v[r] = num(t, SL_ROLLBACK_CAUSES_ROLLBACKS, r);

@@ -24,12 +24,7 @@ static void versions_cadence(struct ctx *cx, const struct sl_table *t)
 	size_t shown = n < (size_t)cx->p->rows ? n : (size_t)cx->p->rows;
 
 	out_puts(o, "<h3>Release cadence per agent <span class=\"src\">(versions.csv)</span></h3>\n");
-	if (!idx) {
-		o->err = SL_ENOMEM;
-		return;
-	}
-	if (!nr) {
-		out_puts(o, "<p class=\"nodata\">No versioned deployments in this window.</p>\n");
+	if (pg_chart_start(o, idx != NULL, nr, "No versioned deployments in this window.")) {
 		free(idx);
 		return;
 	}
@@ -110,12 +105,7 @@ static void versions_adoption(struct ctx *cx, const struct sl_table *t, const st
 
 	out_puts(o, "<h3>Adoption of the latest rollouts <span class=\"src\">(adoption.csv)"
 		    "</span></h3>\n");
-	if (!idx) {
-		o->err = SL_ENOMEM;
-		return;
-	}
-	if (!nr) {
-		out_puts(o, "<p class=\"nodata\">No agent with target groups in this window.</p>\n");
+	if (pg_chart_start(o, idx != NULL, nr, "No agent with target groups in this window.")) {
 		free(idx);
 		return;
 	}

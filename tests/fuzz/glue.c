@@ -58,22 +58,26 @@ static int on_header(void *vc, const char *const *names, size_t n, struct sl_err
 	return c->is_csv ? rowmap_set_header(c->rm, names, n, err) : SL_OK;
 }
 
-static int on_record(void *vc, const struct record *rec, struct sl_errctx *err)
+int fuzz_sink_add(struct fuzz_sink *sink, const struct record *rec, struct sl_errctx *err)
 {
-	struct fuzz_sink *c = vc;
 	const char *reason = NULL;
 	int rc;
 
-	fuzz_touch(rec->raw, rec->rawlen);
-	if (!c->rm && !(c->rm = rowmap_new(c->kind, c->ps)))
+	if (!sink->rm && !(sink->rm = rowmap_new(sink->kind, sink->ps)))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	rc = rowmap_add(c->rm, rec, &reason, err);
+	rc = rowmap_add(sink->rm, rec, &reason, err);
 	if (rc == 1)
 		fuzz_touch(reason, strlen(reason));
-	c->accepted += rc == 0;
-	c->rejected += rc == 1;
-	c->fatal |= rc < 0;
+	sink->accepted += rc == 0;
+	sink->rejected += rc == 1;
+	sink->fatal |= rc < 0;
 	return rc < 0 ? rc : SL_OK;
+}
+
+static int on_record(void *vc, const struct record *rec, struct sl_errctx *err)
+{
+	fuzz_touch(rec->raw, rec->rawlen);
+	return fuzz_sink_add(vc, rec, err);
 }
 
 static int on_reject(void *vc, long line, const char *reason, const char *raw, size_t rawlen,

@@ -22,6 +22,10 @@ struct fuzz_sink {
 /* Sets up sink and ops for one input (the partition set lives in a
  * scratch store removed at exit); 0, or -1 when out of memory. */
 int fuzz_sink_open(struct fuzz_sink *sink, struct src_ops *ops);
+/* Hands rec to the row mapper (made for the sink's kind if there is none
+ * yet) and counts its answer for fuzz_sink_close(); a rejection's reason
+ * is read back.  SL_OK for a row taken or refused, else the error. */
+int fuzz_sink_add(struct fuzz_sink *sink, const struct record *rec, struct sl_errctx *err);
 /* Frees the sink; abort()s when the row mapper's counts of accepted and
  * rejected rows are not the answers it gave record by record. */
 void fuzz_sink_close(struct fuzz_sink *sink);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "sl_anread.h"
 #include "sl_result.h"
 
@@ -44,49 +45,17 @@ static struct sl_analysis *sample(void)
 	return a;
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long len;
-
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)len + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	*n = (size_t)len;
-	return buf;
-}
-
-static char *write_bytes(struct sl_analysis *a, size_t *n)
-{
-	char path[] = "/tmp/shiplog-anread-XXXXXX";
-	int fd = mkstemp(path);
-	struct sl_errctx err;
-	char *buf;
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	ck_assert_int_eq(sl_analysis_write(a, path, &err), 0);
-	buf = slurp(path, n);
-	unlink(path);
-	return buf;
-}
-
 START_TEST(test_round_trip)
 {
 	struct sl_analysis *a = sample(), *b = NULL;
 	struct sl_errctx err;
 	size_t n1, n2;
-	char *b1 = write_bytes(a, &n1), *b2;
+	char *b1 = analysis_bytes(a, &n1), *b2;
 	const struct sl_table *t;
 	double v;
 
 	ck_assert_int_eq(sl_anread_buf(b1, n1, "x", &b, &err), 0);
-	b2 = write_bytes(b, &n2);
+	b2 = analysis_bytes(b, &n2);
 	ck_assert_uint_eq(n1, n2);
 	ck_assert_int_eq(memcmp(b1, b2, n1), 0);
 	/* and the values are there */
@@ -144,7 +113,7 @@ START_TEST(test_rejects)
 {
 	struct sl_analysis *a = sample();
 	size_t n;
-	char *buf = write_bytes(a, &n), *c, msg[512];
+	char *buf = analysis_bytes(a, &n), *c, msg[512];
 	/* array 32 claiming four billion elements, in five bytes */
 	static const char huge[] = "\xdd\xff\xff\xff\xff";
 
@@ -237,7 +206,7 @@ START_TEST(test_bad_offsets)
 {
 	struct sl_analysis *a = sample();
 	size_t n;
-	char *buf = write_bytes(a, &n), *c, msg[512];
+	char *buf = analysis_bytes(a, &n), *c, msg[512];
 	unsigned char *tr;
 	uint64_t ioff, ilen;
 	char *g;

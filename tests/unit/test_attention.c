@@ -12,25 +12,11 @@
 #include <unistd.h>
 
 #include "attention.h"
+#include "helpers.h"
 #include "sl_anread.h"
 #include "sl_result.h"
 #include "sl_tables.h"
 #include "sl_value.h"
-
-static struct sl_anfile *as_file(struct sl_analysis *a)
-{
-	char path[] = "/tmp/shiplog-attention-XXXXXX";
-	int fd = mkstemp(path);
-	struct sl_errctx err;
-	struct sl_anfile *f;
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	ck_assert_int_eq(sl_analysis_write(a, path, &err), 0);
-	ck_assert_int_eq(sl_anfile_open(path, &f, &err), 0);
-	unlink(path);
-	return f;
-}
 
 static void str(struct sl_table *t, int c, const char *s)
 {

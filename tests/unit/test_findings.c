@@ -17,6 +17,7 @@
 #include "dora.h"
 #include "featureset.h"
 #include "frame.h"
+#include "helpers.h"
 #include "rollback.h"
 #include "window.h"
 
@@ -76,15 +77,6 @@ static void make(struct frame *f, const struct row *rows, size_t n)
 	ck_assert_int_eq(frame_finish(f), 0);
 }
 
-static void params(struct analyze_params *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->from = INT64_MIN;
-	p->to = INT64_MAX;
-	config_defaults(&p->cfg);
-	ck_assert_int_eq(window_set_tz(NULL), 0);
-}
-
 static const struct sl_table *table(const struct sl_analysis *a, const char *name)
 {
 	const struct sl_table *t = sl_analysis_table(a, name);
@@ -132,6 +124,14 @@ static void cohort(struct cohort *c, double err0, double err_factor, double shar
 		c->vec[m] = (struct canary_vec){c->v[m], NS, NS};
 }
 
+/* A 5% canary whose errors are err_factor times those of its 95%
+ * baseline (from err0). */
+static void cohorts(struct cohort *can, struct cohort *base, double err0, double err_factor)
+{
+	cohort(can, err0, err_factor, 0.05);
+	cohort(base, err0, 1, 0.95);
+}
+
 START_TEST(test_canary_healthy_passes)
 {
 	struct analyze_config cf;
@@ -142,8 +142,7 @@ START_TEST(test_canary_healthy_passes)
 	config_defaults(&cf);
 	/* a 5% canary that behaves per request and per unit of traffic as
 	 * its baseline: its whole throughput is 5/95 of the baseline's */
-	cohort(&can, 0.010, 1, 0.05);
-	cohort(&base, 0.010, 1, 0.95);
+	cohorts(&can, &base, 0.010, 1);
 	canary_decide(can.vec, base.vec, NAN, &cf, &d);
 	ck_assert_int_eq(d.rollback, 0);
 	ck_assert_str_eq(d.reasons, "");
@@ -159,8 +158,7 @@ START_TEST(test_canary_healthy_passes)
 	ck_assert_str_eq(j.result, "pass");
 	/* without a share the whole rates are not comparable: not judged
 	 * (they would be Low: 52 against 993 requests a second) */
-	cohort(&can, 0.010, 1, 0.05);
-	cohort(&base, 0.010, 1, 0.95);
+	cohorts(&can, &base, 0.010, 1);
 	ck_assert_int_eq(canary_judge(can.vec, base.vec, NAN, &cf, &j), 1);
 	ck_assert_int_eq(j.judged, CANARY_NMETRICS - 1);
 	ck_assert_int_eq(j.m[CANARY_THROUGHPUT].judged, 0);
@@ -177,8 +175,7 @@ START_TEST(test_canary_bad_fails)
 
 	config_defaults(&cf);
 	/* error rate 3x the baseline's 2%: 6%, above the 5% rollback bound */
-	cohort(&can, 0.020, 3, 0.05);
-	cohort(&base, 0.020, 1, 0.95);
+	cohorts(&can, &base, 0.020, 3);
 	canary_decide(can.vec, base.vec, NAN, &cf, &d);
 	ck_assert_int_eq(d.rollback, 1);
 	ck_assert_str_eq(d.reasons, "high_error_rate");
@@ -197,6 +194,11 @@ END_TEST
 
 START_TEST(test_canary_bounds)
 {
+	/* the bad canary (error rate 3x) scores exactly 80 */
+	static const struct {
+		double pass, marginal;
+		const char *result;
+	} bounds[] = {{80, 75, "pass"}, {95, 80, "marginal"}, {95, 80.5, "fail"}};
 	struct analyze_config cf;
 	struct cohort can, base;
 	struct canary_judgement j;
@@ -204,8 +206,7 @@ START_TEST(test_canary_bounds)
 
 	config_defaults(&cf);
 	/* each rollback rule at its bound does not fire; just above it does */
-	cohort(&can, 0.010, 1, 0.05);
-	cohort(&base, 0.010, 1, 0.95);
+	cohorts(&can, &base, 0.010, 1);
 	for (int i = 0; i < NS; i++) {
 		can.v[CANARY_ERROR_RATE][i] = 0.05;
 		can.v[CANARY_LATENCY_P95][i] = 150; /* baseline's mean p95 is 209 */
@@ -228,27 +229,16 @@ START_TEST(test_canary_bounds)
 	can.v[CANARY_HEALTH_CHECKS][0] = 4;
 	canary_decide(can.vec, base.vec, NAN, &cf, &d);
 	ck_assert_str_eq(d.reasons, "health_check_failures");
-	/* the judgement's bounds: the bad canary scores exactly 80 */
-	cf.canary_pass_score = 80;
-	cf.canary_marginal_score = 75;
-	cohort(&can, 0.020, 3, 0.05);
-	cohort(&base, 0.020, 1, 0.95);
-	canary_judge(can.vec, base.vec, 0.05, &cf, &j);
-	ck_assert_str_eq(j.result, "pass");
-	cf.canary_pass_score = 95;
-	cf.canary_marginal_score = 80;
-	cohort(&can, 0.020, 3, 0.05);
-	cohort(&base, 0.020, 1, 0.95);
-	canary_judge(can.vec, base.vec, 0.05, &cf, &j);
-	ck_assert_str_eq(j.result, "marginal");
-	cf.canary_marginal_score = 80.5;
-	cohort(&can, 0.020, 3, 0.05);
-	cohort(&base, 0.020, 1, 0.95);
-	canary_judge(can.vec, base.vec, 0.05, &cf, &j);
-	ck_assert_str_eq(j.result, "fail");
+	/* the judgement's bounds */
+	for (size_t i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
+		cf.canary_pass_score = bounds[i].pass;
+		cf.canary_marginal_score = bounds[i].marginal;
+		cohorts(&can, &base, 0.020, 3);
+		canary_judge(can.vec, base.vec, 0.05, &cf, &j);
+		ck_assert_str_eq(j.result, bounds[i].result);
+	}
 	/* too few samples: nothing judged */
-	cohort(&can, 0.010, 1, 0.05);
-	cohort(&base, 0.010, 1, 0.95);
+	cohorts(&can, &base, 0.010, 1);
 	for (int m = 0; m < CANARY_NMETRICS; m++)
 		can.vec[m].n = 2;
 	ck_assert_int_eq(canary_judge(can.vec, base.vec, 0.05, &cf, &j), 0);
@@ -283,7 +273,7 @@ START_TEST(test_alert_severity_groups)
 	struct sl_errctx err;
 	const struct sl_table *t, *g, *pr;
 
-	params(&p);
+	default_params(&p);
 	make(&f, alert_rows, NALERT_ROWS);
 	ck_assert_int_eq(alerts_run(&p, NULL, &f, a, &err), 0);
 	t = table(a, "alerts");
@@ -340,7 +330,7 @@ START_TEST(test_alert_config)
 	fputs("alerts.critical_environments = development,  production # both\n"
 	      "alerts.slow_factor = 4\n", out);
 	fclose(out);
-	params(&p);
+	default_params(&p);
 	ck_assert_int_eq(config_load(path, &p.cfg, &err), 0);
 	unlink(path);
 	ck_assert_str_eq(p.cfg.alert_critical_envs, "development production");
@@ -357,7 +347,7 @@ START_TEST(test_alert_config)
 	sl_analysis_free(a);
 	frame_release(&f);
 	/* an empty list: nothing is critical */
-	params(&p);
+	default_params(&p);
 	strcpy(p.cfg.alert_critical_envs, "");
 	ck_assert(!config_critical_env(&p.cfg, "production", 10));
 }
@@ -385,7 +375,7 @@ START_TEST(test_dora_agents_weekly)
 	const struct sl_table *d, *ag, *wk;
 	double weeks = 19.0 / 7;
 
-	params(&p);
+	default_params(&p);
 	p.from = t0 + 2 * DAY_MS;
 	p.to = t0 + 21 * DAY_MS;
 	make(&f, dora_rows, sizeof(dora_rows) / sizeof(dora_rows[0]));
@@ -474,7 +464,7 @@ START_TEST(test_anomalies_lift)
 	struct frame f;
 	struct sl_errctx err;
 
-	params(&p);
+	default_params(&p);
 	for (int bad = 1; bad >= 0; bad--) {
 		struct sl_analysis *a = sl_analysis_new();
 		const struct sl_table *t, *s;

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "dora.h"
 #include "frame.h"
+#include "helpers.h"
 #include "health.h"
 #include "strategy.h"
 #include "window.h"
@@ -142,15 +143,6 @@ START_TEST(test_order_codes_recovery)
 }
 END_TEST
 
-static void params(struct analyze_params *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->from = INT64_MIN;
-	p->to = INT64_MAX;
-	config_defaults(&p->cfg);
-	ck_assert_int_eq(window_set_tz(NULL), 0);
-}
-
 static double metric(const struct sl_analysis *a, const char *name, int col)
 {
 	const struct sl_table *t = sl_analysis_table(a, "dora");
@@ -171,7 +163,7 @@ START_TEST(test_dora_by_hand)
 	struct sl_analysis *a = sl_analysis_new();
 	struct sl_errctx err;
 
-	params(&p);
+	default_params(&p);
 	make(&f, NULL);
 	ck_assert_int_eq(dora_run(&p, NULL, &f, a, &err), 0);
 	/* finished production: d1 d3 d4 d5 d6 d7 (d2 is rolling out); failures
@@ -218,7 +210,7 @@ START_TEST(test_activity_by_hand)
 	const struct sl_table *t;
 	double total = 0;
 
-	params(&p);
+	default_params(&p);
 	make(&f, NULL);
 	ck_assert_int_eq(activity_run(&p, NULL, &f, a, &err), 0);
 	ck_assert_ptr_nonnull(t = sl_analysis_table(a, "heatmap"));
@@ -266,7 +258,7 @@ static char *tables_text(const struct frame *f)
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
 
-	params(&p);
+	default_params(&p);
 	ck_assert_ptr_nonnull(out);
 	ck_assert_int_eq(dora_run(&p, NULL, f, a, &err), 0);
 	ck_assert_int_eq(health_run(&p, NULL, f, a, &err), 0);

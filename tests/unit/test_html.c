@@ -12,27 +12,12 @@
 
 #include <unistd.h>
 
+#include "helpers.h"
 #include "html.h"
 #include "mail.h"
 #include "sl_anread.h"
 #include "sl_result.h"
 #include "sl_tables.h"
-
-/* The analysis as the report sees it: written, then opened. */
-static struct sl_anfile *as_file(struct sl_analysis *a)
-{
-	char path[] = "/tmp/shiplog-html-XXXXXX";
-	int fd = mkstemp(path);
-	struct sl_errctx err;
-	struct sl_anfile *f;
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	ck_assert_int_eq(sl_analysis_write(a, path, &err), 0);
-	ck_assert_int_eq(sl_anfile_open(path, &f, &err), 0);
-	unlink(path); /* open: read through the descriptor */
-	return f;
-}
 
 static int render(struct out *o, struct sl_analysis *a, const struct report_params *p)
 {

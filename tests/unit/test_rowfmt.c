@@ -2,6 +2,9 @@
  * export reads back as stored) and spreadsheet (the rule of sl_result's
  * CSV, for the same value the same bytes). */
 #include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +12,7 @@
 #include "sl_batch.h"
 #include "sl_result.h"
 #include "sl_rowfmt.h"
+#include "xorshift.h"
 
 static const char *const texts[] = {"=1+2", "-cmd", "-1.5", "@x,\"y\"", "esc\033[1m", "a\0b", ""};
 static const size_t lens[] = {4, 4, 4, 6, 7, 3, 0};
@@ -91,6 +95,70 @@ START_TEST(test_exact_and_spreadsheet)
 	free(s);
 }
 END_TEST
+/* sl_fmt_double's rule as the C library says it: the shortest of %.15g,
+ * %.16g and %.17g that strtod reads back as v.  sl_fmt_double computes
+ * most values its own way: it must write the same bytes. */
+static void fmt_reference(double v, char *buf, size_t n)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+}
+
+static int fmt_same(double v)
+{
+	char got[64], want[64];
+
+	sl_fmt_double(v, got, sizeof(got));
+	fmt_reference(v, want, sizeof(want));
+	if (strcmp(got, want))
+		fprintf(stderr, "sl_fmt_double(%a): '%s', want '%s'\n", v, got, want);
+	return !strcmp(got, want);
+}
+
+/* How many of v and the doubles either side of it are written wrong. */
+static int fmt_bad_around(double v)
+{
+	return !fmt_same(v) + !fmt_same(nextafter(v, -INFINITY)) + !fmt_same(nextafter(v, INFINITY));
+}
+
+START_TEST(test_fmt_double)
+{
+	static const double edges[] = {
+		0.0, -0.0, 1e-4, 1e15, 999999999999999.9, 9.999999999999999e14,
+		0.1, 0.3, 1.0 / 3, 2.0 / 3, 30.000000000000004, 0.125, 2.5,
+		1e-5, 1e16, 1e300, DBL_MIN, DBL_TRUE_MIN, DBL_MAX, INFINITY, NAN,
+	};
+	uint64_t seed = XORSHIFT_SEED;
+	long bad = 0;
+
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		bad += fmt_bad_around(edges[i]) + fmt_bad_around(-edges[i]);
+	}
+	for (int i = 0; i < 20000; i++) {
+		uint64_t r = xorshift64(&seed);
+		/* any 53 bits, 2^-20 .. 2^49 */
+		double v = ldexp((double)(r >> 11) / 9007199254740992.0 + 0.5,
+				 (int)(xorshift64(&seed) % 70) - 20);
+		/* a short decimal (what a rate or a latency often is), and the
+		 * doubles either side of it */
+		double d = (double)((int64_t)(xorshift64(&seed) % 2000000001) - 1000000000) /
+			   pow(10, (double)(xorshift64(&seed) % 22));
+		/* a power of two (its lower neighbour is half as far) and of ten */
+		double p2 = ldexp(1, (int)(xorshift64(&seed) % 100) - 50);
+		double p10 = pow(10, (double)(xorshift64(&seed) % 24) - 6);
+		/* a tie at the last digits: n + 0.5 over a power of two */
+		double t = ((double)(xorshift64(&seed) % 1000000000000000ull) + 0.5) /
+			   ldexp(1, (int)(xorshift64(&seed) % 10));
+
+		bad += !fmt_same(v) + !fmt_same(-v) + !fmt_same(t);
+		bad += fmt_bad_around(d) + fmt_bad_around(p2) + fmt_bad_around(p10);
+	}
+	ck_assert_int_eq(bad, 0);
+}
+END_TEST
 
 Suite *suite_rowfmt(void);
 
@@ -100,6 +168,7 @@ Suite *suite_rowfmt(void)
 	TCase *tc = tcase_create("rowfmt");
 
 	tcase_add_test(tc, test_exact_and_spreadsheet);
+	tcase_add_test(tc, test_fmt_double);
 	suite_add_tcase(s, tc);
 	return s;
 }

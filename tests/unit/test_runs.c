@@ -108,19 +108,70 @@ static const struct prun pruns[] = {
 static char dir[64];
 static struct sl_store *st;
 
-/* Writes the rows of kind for the day (rows of that day, in the order of
- * perm), in row groups of 2 rows. */
-static void write_day(enum sl_kind kind, int64_t day, const size_t *perm, size_t n)
+/* One day's partition of kind in the store, in row groups of 2 rows (the
+ * analyses must join across groups): day_row() adds a row, day_close()
+ * commits the partition, or drops it when it got no row. */
+struct day_part {
+	enum sl_kind kind;
+	int64_t day;
+	char tmp[PATH_MAX];
+	struct sl_cfw *w;
+	struct sl_batch *b;
+	int any;
+};
+
+/* Returns the batch the rows go to. */
+static struct sl_batch *day_open(struct day_part *d, enum sl_kind kind, int64_t day)
 {
 	struct sl_errctx err;
-	char tmp[PATH_MAX], final[PATH_MAX];
-	struct sl_cfw *w;
-	struct sl_batch *b = sl_batch_new(kind, 8);
-	int any = 0;
+
+	d->kind = kind;
+	d->day = day;
+	d->any = 0;
+	ck_assert_ptr_nonnull(d->b = sl_batch_new(kind, 8));
+	ck_assert_int_eq(sl_store_temp_path(st, kind, d->tmp, sizeof(d->tmp), &err), 0);
+	ck_assert_int_eq(sl_cfw_open(&d->w, d->tmp, kind, day, &err), 0);
+	return d->b;
+}
+
+static size_t day_row(struct day_part *d)
+{
+	struct sl_errctx err;
+	size_t r;
+
+	if (d->b->n == 2) {
+		ck_assert_int_eq(sl_cfw_write_batch(d->w, d->b, &err), 0);
+		sl_batch_clear(d->b);
+	}
+	ck_assert_int_eq(sl_batch_add_row(d->b, &r), 0);
+	d->any = 1;
+	return r;
+}
+
+static void day_close(struct day_part *d)
+{
+	struct sl_errctx err;
+	char final[PATH_MAX];
+
+	if (d->b->n)
+		ck_assert_int_eq(sl_cfw_write_batch(d->w, d->b, &err), 0);
+	ck_assert_int_eq(sl_cfw_finish(d->w, &err), 0);
+	sl_store_partition_path(st, d->kind, d->day, final, sizeof(final));
+	if (d->any)
+		ck_assert_int_eq(sl_store_stage_rename(st, d->tmp, final), 0);
+	else
+		ck_assert_int_eq(sl_store_stage_unlink(st, d->tmp), 0);
+	sl_batch_free(d->b);
+}
+
+/* Writes the rows of kind for the day (rows of that day, in the order of
+ * perm). */
+static void write_day(enum sl_kind kind, int64_t day, const size_t *perm, size_t n)
+{
+	struct day_part d;
+	struct sl_batch *b = day_open(&d, kind, day);
 
 #define COL(name) sl_kind_col(kind, name)
-	ck_assert_int_eq(sl_store_temp_path(st, kind, tmp, sizeof(tmp), &err), 0);
-	ck_assert_int_eq(sl_cfw_open(&w, tmp, kind, day, &err), 0);
 	for (size_t k = 0; k < n; k++) {
 		size_t i = perm[k], r;
 
@@ -129,7 +180,7 @@ static void write_day(enum sl_kind kind, int64_t day, const size_t *perm, size_t
 
 			if ((20000 * DAY + s->start * MIN_MS) / DAY != day)
 				continue;
-			sl_batch_add_row(b, &r);
+			r = day_row(&d);
 			sl_batch_set_str(b, COL("pipeline_id"), r, s->pipe, strlen(s->pipe));
 			sl_batch_set_str(b, COL("stage_id"), r, s->stage, strlen(s->stage));
 			if (s->deps)
@@ -150,7 +201,7 @@ static void write_day(enum sl_kind kind, int64_t day, const size_t *perm, size_t
 
 			if ((20000 * DAY + x->start * MIN_MS) / DAY != day)
 				continue;
-			sl_batch_add_row(b, &r);
+			r = day_row(&d);
 			sl_batch_set_str(b, COL("pipeline_id"), r, x->pipe, strlen(x->pipe));
 			if (x->trigger)
 				sl_batch_set_str(b, COL("trigger_type"), r, x->trigger,
@@ -161,22 +212,9 @@ static void write_day(enum sl_kind kind, int64_t day, const size_t *perm, size_t
 			if (x->end >= 0)
 				sl_batch_set_i64(b, COL("end_time"), r, 20000 * DAY + x->end * MIN_MS);
 		}
-		any = 1;
-		if (b->n == 2) {
-			ck_assert_int_eq(sl_cfw_write_batch(w, b, &err), 0);
-			sl_batch_clear(b);
-		}
 	}
 #undef COL
-	if (b->n)
-		ck_assert_int_eq(sl_cfw_write_batch(w, b, &err), 0);
-	ck_assert_int_eq(sl_cfw_finish(w, &err), 0);
-	sl_store_partition_path(st, kind, day, final, sizeof(final));
-	if (any)
-		ck_assert_int_eq(sl_store_stage_rename(st, tmp, final), 0);
-	else
-		ck_assert_int_eq(sl_store_stage_unlink(st, tmp), 0);
-	sl_batch_free(b);
+	day_close(&d);
 }
 
 static void make_store(const size_t *sperm, const size_t *pperm)
@@ -465,15 +503,10 @@ static const struct brun bruns[] = {
 
 static void write_bruns(int64_t day, const size_t *perm)
 {
-	struct sl_errctx err;
-	char tmp[PATH_MAX], final[PATH_MAX];
-	struct sl_cfw *w;
-	struct sl_batch *b = sl_batch_new(SL_KIND_PIPELINE_RUNS, 8);
-	int any = 0;
+	struct day_part d;
+	struct sl_batch *b = day_open(&d, SL_KIND_PIPELINE_RUNS, day);
 
 #define COL(name) sl_kind_col(SL_KIND_PIPELINE_RUNS, name)
-	ck_assert_int_eq(sl_store_temp_path(st, SL_KIND_PIPELINE_RUNS, tmp, sizeof(tmp), &err), 0);
-	ck_assert_int_eq(sl_cfw_open(&w, tmp, SL_KIND_PIPELINE_RUNS, day, &err), 0);
 	for (size_t k = 0; k < NBRUNS; k++) {
 		const struct brun *x = &bruns[perm[k]];
 		int64_t start = 20000 * DAY + x->start * MIN_MS;
@@ -481,7 +514,7 @@ static void write_bruns(int64_t day, const size_t *perm)
 
 		if (start / DAY != day)
 			continue;
-		sl_batch_add_row(b, &r);
+		r = day_row(&d);
 		sl_batch_set_str(b, COL("pipeline_id"), r, x->pipe, strlen(x->pipe));
 		if (x->branch)
 			sl_batch_set_str(b, COL("branch"), r, x->branch, strlen(x->branch));
@@ -492,22 +525,9 @@ static void write_bruns(int64_t day, const size_t *perm)
 			sl_batch_set_i64(b, COL("end_time"), r, start + x->dur * MIN_MS);
 		if (x->superseded)
 			sl_batch_set_bool(b, COL("superseded"), r, 1);
-		any = 1;
-		if (b->n == 2) {
-			ck_assert_int_eq(sl_cfw_write_batch(w, b, &err), 0);
-			sl_batch_clear(b);
-		}
 	}
 #undef COL
-	if (b->n)
-		ck_assert_int_eq(sl_cfw_write_batch(w, b, &err), 0);
-	ck_assert_int_eq(sl_cfw_finish(w, &err), 0);
-	sl_store_partition_path(st, SL_KIND_PIPELINE_RUNS, day, final, sizeof(final));
-	if (any)
-		ck_assert_int_eq(sl_store_stage_rename(st, tmp, final), 0);
-	else
-		ck_assert_int_eq(sl_store_stage_unlink(st, tmp), 0);
-	sl_batch_free(b);
+	day_close(&d);
 }
 
 /* Table name of the pipelines analysis of the store, as CSV, under the

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "sl_anread.h"
 #include "sl_result.h"
 #include "sl_tables.h"
@@ -97,31 +98,6 @@ START_TEST(test_declarations)
 }
 END_TEST
 
-/* The analysis file's bytes of one analysis. */
-static char *write_bytes(struct sl_analysis *a, size_t *n)
-{
-	char path[] = "/tmp/shiplog-tables-XXXXXX";
-	int fd = mkstemp(path);
-	struct sl_errctx err;
-	char *buf;
-	long len;
-	FILE *f;
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	ck_assert_int_eq(sl_analysis_write(a, path, &err), 0);
-	ck_assert_ptr_nonnull(f = fopen(path, "rb"));
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	ck_assert_ptr_nonnull(buf = malloc((size_t)len + 1));
-	ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	unlink(path);
-	*n = (size_t)len;
-	return buf;
-}
-
 START_TEST(test_every_table_reads_back)
 {
 	struct sl_analysis *a = sl_analysis_new(), *b = NULL;
@@ -138,7 +114,7 @@ START_TEST(test_every_table_reads_back)
 		ck_assert_int_eq(sl_table_add_row(t), 0);
 		ck_assert_int_eq(sl_analysis_add(a, t), 0);
 	}
-	buf = write_bytes(a, &n);
+	buf = analysis_bytes(a, &n);
 	ck_assert_int_eq(sl_anread_buf(buf, n, "x", &b, &err), 0);
 	ck_assert_uint_eq(sl_analysis_ntables(b), SL_T_COUNT);
 	ck_assert_ptr_null(sl_table_new_def(SL_T_COUNT));
@@ -163,7 +139,7 @@ static int read_dora(const struct sl_rcol *cols, int ncols, char *msg, size_t ca
 	ck_assert_ptr_nonnull(t);
 	ck_assert_int_eq(sl_table_add_row(t), 0);
 	ck_assert_int_eq(sl_analysis_add(a, t), 0);
-	buf = write_bytes(a, &n);
+	buf = analysis_bytes(a, &n);
 	rc = sl_anread_buf(buf, n, "old.msgpack", &b, &err);
 	snprintf(msg, cap, "%s", rc ? err.msg : "");
 	free(buf);

@@ -298,7 +298,7 @@ START_TEST(test_groups)
 	struct sl_analysis *a = sl_analysis_new(), *m = sl_analysis_new(), *ra, *rm;
 	struct sl_anfile *f;
 	struct sl_errctx err;
-	char name[8];
+	char name[16];
 	int fd1 = mkstemp(p1), fd2 = mkstemp(p2);
 
 	ck_assert_int_ge(fd1, 0);

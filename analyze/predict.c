@@ -263,11 +263,13 @@ static void terms_memo_init(struct terms_memo *tm)
 		tm->log_target[i] = NAN;
 }
 
-/* The numeric terms of a plan, the same in every model; tm may be NULL. */
-static void plan_terms(const struct plan *pl, struct terms_memo *tm, double *num)
+/* The numeric terms of a plan that cost little (a look-up, a division):
+ * the target's logarithm (memoised in tm, which may be NULL), the
+ * validations, the weekend; the time of day's ms in *ms. */
+static void cheap_terms(const struct plan *pl, struct terms_memo *tm, double *num, int64_t *ms)
 {
-	int64_t ms, wd = weekday(pl->start, &ms);
-	double ang = 2 * M_PI * (double)ms / (double)DAY_MS, t = pl->target;
+	int64_t wd = weekday(pl->start, ms);
+	double t = pl->target;
 
 	if (tm && t >= 0 && t < LOG_TARGET_MEMO && t == (int)t) {
 		if (isnan(tm->log_target[(int)t]))
@@ -276,11 +278,21 @@ static void plan_terms(const struct plan *pl, struct terms_memo *tm, double *num
 	} else {
 		num[T_LOG_TARGET] = log1p(t);
 	}
-	num[T_LOG_BYTES] = log1p(pl->bytes);
 	num[T_VALIDATIONS] = pl->validations;
+	num[T_WEEKEND] = wd >= 5;
+}
+
+/* The numeric terms of a plan, the same in every model; tm may be NULL. */
+static void plan_terms(const struct plan *pl, struct terms_memo *tm, double *num)
+{
+	int64_t ms;
+	double ang;
+
+	cheap_terms(pl, tm, num, &ms);
+	ang = 2 * M_PI * (double)ms / (double)DAY_MS;
+	num[T_LOG_BYTES] = log1p(pl->bytes);
 	num[T_HOUR_SIN] = sin(ang);
 	num[T_HOUR_COS] = cos(ang);
-	num[T_WEEKEND] = wd >= 5;
 }
 
 /* The regressors of a plan with numeric terms num as a sparse row (idx
@@ -341,12 +353,33 @@ static void dmodel_release(struct dmodel *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* What a training row gives every model: its numeric terms and log
- * duration, computed once (the logarithms and the sine and cosine cost
- * more than the rest of a row's work). */
+/* What a training row gives every model, computed once: its log duration
+ * and the numeric terms that cost a logarithm, a sine or a cosine (more
+ * than the rest of a row's work); the others are worked out again from
+ * the row (rterms_num()), so that a row costs 32 bytes, not 56. */
 struct rterms {
-	double num[T_NUM], y;
+	double y, log_bytes, hour_sin, hour_cos;
 };
+
+static void rterms_set(struct rterms *r, const double *num, double y)
+{
+	r->y = y;
+	r->log_bytes = num[T_LOG_BYTES];
+	r->hour_sin = num[T_HOUR_SIN];
+	r->hour_cos = num[T_HOUR_COS];
+}
+
+/* The numeric terms of the row whose plan is pl, from its rterms r. */
+static void rterms_num(const struct rterms *r, const struct plan *pl, struct terms_memo *tm,
+		       double *num)
+{
+	int64_t ms;
+
+	cheap_terms(pl, tm, num, &ms);
+	num[T_LOG_BYTES] = r->log_bytes;
+	num[T_HOUR_SIN] = r->hour_sin;
+	num[T_HOUR_COS] = r->hour_cos;
+}
 
 /* Fits nm models at once, model j on the usable rows among idx[0..n[j]):
  * one pass over the rows feeds them all.  rt (the largest n[j] entries)
@@ -400,15 +433,19 @@ static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const s
 			int xi[DESIGN_NZ], k;
 			double xv[DESIGN_NZ];
 
+			double num[T_NUM];
+
 			plan_of(w, &pl);
 			if (pass == 0) {
-				plan_terms(&pl, &tm, rt[i].num);
-				rt[i].y = log((double)w->dur);
+				plan_terms(&pl, &tm, num);
+				rterms_set(&rt[i], num, log((double)w->dur));
+			} else {
+				rterms_num(&rt[i], &pl, &tm, num);
 			}
 			for (int j = 0; j < nm; j++) {
 				if (i >= n[j])
 					continue;
-				design(&m[j], &pl, rt[i].num, xi, xv, &k);
+				design(&m[j], &pl, num, xi, xv, &k);
 				if (pass == 0)
 					sl_ols_add_sparse(o[j], xi, xv, k, rt[i].y);
 				else
@@ -580,11 +617,13 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 	struct sl_table *pt = NULL, *mt = NULL;
 	size_t *idx = NULL, n = 0, ntrain, nhold;
 	struct rterms *rt = NULL;
-	double *ape = NULL, *base = NULL, abs_sum = 0, base_sum = 0, base_med = NAN;
+	struct terms_memo tm;
+	double *ape = NULL, *base = NULL, abs_sum = 0, base_sum = 0, base_med = NAN, num[T_NUM];
 	size_t covered = 0, unseen = 0;
 	int rc = SL_ENOMEM;
 
 	memset(model, 0, sizeof(model));
+	terms_memo_init(&tm);
 	if (!(idx = malloc((h->n ? h->n : 1) * sizeof(*idx))))
 		goto nomem;
 	for (size_t i = 0; i < h->n; i++) {
@@ -614,7 +653,8 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 		double pred, lo, hi, act = (double)w->dur;
 
 		plan_of(w, &pl);
-		unseen += dmodel_predict(train, &pl, rt[i].num, &pred, &lo, &hi) > 0;
+		rterms_num(&rt[i], &pl, &tm, num);
+		unseen += dmodel_predict(train, &pl, num, &pred, &lo, &hi) > 0;
 		abs_sum += fabs(pred - act);
 		base_sum += fabs(base_med - act);
 		ape[i - ntrain] = fabs(pred - act) / act;

@@ -567,18 +567,21 @@ static int team_path(const char *dir, const char *name, char *buf, size_t n)
 
 /* --team-dir: the organisation's file, then each team's from the same
  * scan and frame, one team after another. */
-static int run_teams(const struct analyze_params *p, const struct sl_store *st,
+static int run_teams(const struct analyze_params *org, const struct sl_store *st,
 		     struct success_agg *agg, struct frame *f)
 {
 	struct sl_analysis *a = sl_analysis_new(), *reuse = sl_analysis_new();
+	struct analyze_params op = *org, *p = &op;
 	struct success_counts sc;
 	struct sl_errctx err;
 	int status = 1;
-
 	double t0 = now_s();
 
 	sl_err_clear(&err);
-	if (!a || !reuse) {
+	/* what the canary read of the store, kept for the teams */
+	op.canary_cache = canary_cache_new();
+	op.scorecard_cache = scorecard_cache_new();
+	if (!a || !reuse || !op.canary_cache || !op.scorecard_cache) {
 		errorf("out of memory");
 		goto out;
 	}
@@ -594,6 +597,10 @@ static int run_teams(const struct analyze_params *p, const struct sl_store *st,
 			report(&err);
 			goto out;
 		}
+	if (canary_cache_finish(op.canary_cache, f->n)) {
+		errorf("out of memory");
+		goto out;
+	}
 	if (sl_analysis_write(a, p->out, &err)) {
 		report(&err);
 		goto out;
@@ -648,6 +655,8 @@ static int run_teams(const struct analyze_params *p, const struct sl_store *st,
 out:
 	sl_analysis_free(a);
 	sl_analysis_free(reuse);
+	canary_cache_free(op.canary_cache);
+	scorecard_cache_free(op.scorecard_cache);
 	return status;
 }
 

@@ -1,6 +1,7 @@
 /* shiplog-analyze: the store into one analysis file of named result tables.
  * main.c wires options (cli.c), the window (window.c) and the analyses;
  * each analysis adds its tables (success.c: success rates and summary). */
+#include <assert.h>
 #include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <malloc.h>
@@ -268,6 +269,8 @@ static int copy_tables(const struct sl_analysis *src, const enum sl_tid *ids,
 
 		if (!from)
 			continue;
+		/* a streamed table's rows are in its file, not in memory */
+		assert(!sl_table_streamed(from));
 		if (!(t = sl_table_new_def(*ids)))
 			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		for (size_t r = 0; r < sl_table_rows(from); r++)

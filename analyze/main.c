@@ -742,6 +742,11 @@ int main(int argc, char **argv)
 		report(pr.rc ? &pr.err : &err);
 		goto out;
 	}
+	if (!p.team_dir) {
+		/* its tables are made: the groups go before the analyses */
+		success_free(pr.agg);
+		pr.agg = NULL;
+	}
 	if (f.counts_unread)
 		fprintf(stderr, "shiplog-analyze: warning: %llu instance count%s beyond 2^31 read "
 			"as unknown\n", (unsigned long long)f.counts_unread,

@@ -35,10 +35,18 @@ struct dora_row {
 int dora_keys(const struct frame *f, const uint32_t *rows, size_t n, double weeks,
 	      const struct analyze_config *cf, int64_t *scratch, struct dora_row *out);
 
+/* The frame's optional columns dora reads (enum frame_col, frame.h). */
+#define DORA_FRAME_COLS (FC_END | FC_COMMIT | FC_INCIDENT | FC_RECOVERY)
+
 /* Adds the tables "dora" (the window), "dora_agents" (per agent, over the
  * window's weeks) and "dora_weekly" (per ISO week, Monday 00:00 UTC; a
  * week the window covers in part counts its part) to a. */
 int dora_run(const struct analyze_params *p, const struct sl_store *st, const struct frame *f, struct sl_analysis *a,
 	     struct sl_errctx *err);
+/* Adds "org_dora": dora's figures over the wanted rows of f (the whole
+ * organisation's frame beside a team's), rated with p's tiers so that
+ * the two compare. */
+int dora_org_run(const struct analyze_params *p, const struct frame *f, struct sl_analysis *a,
+		 struct sl_errctx *err);
 
 #endif

@@ -13,8 +13,10 @@
 /* Every per-row array of struct frame with the optional column it belongs
  * to (0: every frame has it), for growing, ordering and freeing them
  * together. */
-#define FRAME_COLUMNS(X)                                                                     \
-	X(id, 0) X(agent, 0) X(env, 0) X(phase, 0) X(rb_flag, 0) X(wanted, 0) X(start, 0)     \
+#define FRAME_COLUMNS(X) X(id, 0) FRAME_DATA_COLUMNS(X)
+/* The same but the ids (kept as references into id_text, or not at all). */
+#define FRAME_DATA_COLUMNS(X)                                                                \
+	X(agent, 0) X(env, 0) X(phase, 0) X(rb_flag, 0) X(wanted, 0) X(start, 0)              \
 	X(strategy, FC_STRATEGY) X(version, FC_VERSION) X(target_group, FC_GROUP)              \
 	X(reason, FC_REASON) X(end, FC_END) X(dur, FC_DUR) X(commit, FC_COMMIT)                \
 	X(target, FC_TARGET) X(deployed, FC_DEPLOYED) X(healthy, FC_HEALTHY)                   \
@@ -274,7 +276,8 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 	f->env[i] = code_of(f->names, &xl[X_ENV], b, col[C_ENV], r, &nomem);
 	f->phase[i] = (uint8_t)sl_phase_of(s[C_PHASE], n[C_PHASE]);
 	f->rb_flag[i] = sl_batch_is_null(b, col[C_RB], r) ? -1 : b->cols[col[C_RB]].v.u8[r] != 0;
-	f->wanted[i] = (uint8_t)agent_env_wanted(p, s[C_AGENT], n[C_AGENT], s[C_ENV], n[C_ENV]);
+	/* the agents are matched once per name, when the frame is done */
+	f->wanted[i] = (uint8_t)env_wanted(p, s[C_ENV], n[C_ENV]);
 	f->start[i] = b->cols[col[C_START]].v.i64[r];
 	/* the optional columns asked for */
 	if (f->strategy)
@@ -653,7 +656,7 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	if (rc)
 		goto out;
 	sl_u64map_release(&byid); /* before the peak of frame_finish() */
-	if (frame_finish(f)) {
+	if (frame_finish(f) || frame_want_agents(f, &p->agents)) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}
@@ -681,12 +684,75 @@ void frame_drop(struct frame *f, unsigned cols)
 	f->cols &= ~cols;
 }
 
+int frame_want_agents(struct frame *f, const struct agent_set *set)
+{
+	uint8_t *in;
+
+	if (!set || !set->n)
+		return SL_OK;
+	if (agent_set_codes(set, f->names, &in))
+		return SL_ENOMEM;
+	for (size_t i = 0; i < f->n; i++)
+		f->wanted[i] &= in[f->agent[i]];
+	free(in);
+	return SL_OK;
+}
+
+int frame_select(const struct frame *f, const uint8_t *agents, struct frame *out)
+{
+	size_t cap = 0, ocap = 0, row;
+	uint32_t count = sl_dict_count(f->names);
+
+	/* the same columns as f */
+	if (frame_begin_cols(out, f->cols))
+		return SL_ENOMEM;
+	/* the same dictionary, code for code: names interned in code order
+	 * get the same codes, still in byte order */
+	for (uint32_t c = 0; c < count; c++) {
+		size_t n;
+		const char *s = sl_dict_get(f->names, c, &n);
+		uint32_t code;
+
+		if (sl_dict_intern(out->names, s, n, &code) || code != c)
+			goto nomem;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		char buf[FRAME_ID_BUF];
+		size_t n;
+		const char *id;
+
+		if (f->agent[i] == FRAME_NONE || !agents[f->agent[i]])
+			continue;
+		if (frame_append(out, &cap, &row) ||
+		    (out->n > ocap && sl_grow(&out->origin, &ocap, out->n, sizeof(*out->origin))))
+			goto nomem;
+		out->origin[row] = (uint32_t)i;
+		id = frame_id(f, i, buf, &n);
+#define COPY(c, bit)                                                                         \
+	if (HOLDS(f, bit))                                                                    \
+		out->c[row] = f->c[i];
+		FRAME_DATA_COLUMNS(COPY)
+#undef COPY
+		if (frame_set_id(out, row, id, n))
+			goto nomem;
+	}
+	out->files = f->files;
+	out->counts_unread = f->counts_unread;
+	if (fixed_ids(out))
+		goto nomem;
+	return SL_OK;
+nomem:
+	frame_release(out);
+	return SL_ENOMEM;
+}
+
 void frame_release(struct frame *f)
 {
 	if (!f)
 		return;
 	sl_dict_free(f->names);
 	free(f->id_text);
+	free(f->origin);
 #define FREE(c, bit) free(f->c);
 	FRAME_COLUMNS(FREE)
 #undef FREE

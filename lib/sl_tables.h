@@ -45,21 +45,26 @@
 	C(SUCCESS_RATES, AVG_DURATION_MS, "avg_duration_ms", F64, "ms", "mean duration of those with one") \
 	C(SUCCESS_RATES, AVG_DEPLOYMENT_COVERAGE, "avg_deployment_coverage", F64, "fraction", "mean deployed / target instances")
 
-#define SL_SUMMARY_COLS(C) \
-	C(SUMMARY, SCOPE, "scope", STR, "", "environment: one environment; overall: all of them") \
-	C(SUMMARY, ENVIRONMENT, "environment", STR, "", "the environment") \
-	C(SUMMARY, TOTAL_DEPLOYMENTS, "total_deployments", I64, "count", "deployments, whatever their phase") \
-	C(SUMMARY, ACTIVE_DEPLOYMENTS, "active_deployments", I64, "count", "deployments still in an active phase") \
-	C(SUMMARY, FINISHED_DEPLOYMENTS, "finished_deployments", I64, "count", "deployments in a terminal phase") \
-	C(SUMMARY, SUCCESSFUL_DEPLOYMENTS, "successful_deployments", I64, "count", "deployments that completed") \
-	C(SUMMARY, FAILED_DEPLOYMENTS, "failed_deployments", I64, "count", "deployments that failed") \
-	C(SUMMARY, ROLLED_BACK_DEPLOYMENTS, "rolled_back_deployments", I64, "count", "deployments rolled back") \
-	C(SUMMARY, SUCCESS_RATE, "success_rate", F64, "fraction", "completed / finished") \
-	C(SUMMARY, ROLLBACK_RATE, "rollback_rate", F64, "fraction", "rolled back / finished") \
-	C(SUMMARY, AVG_DURATION_MS, "avg_duration_ms", F64, "ms", "mean duration of those with one") \
-	C(SUMMARY, PREV_TOTAL_DEPLOYMENTS, "prev_total_deployments", I64, "count", "deployments of the previous window") \
-	C(SUMMARY, PREV_SUCCESS_RATE, "prev_success_rate", F64, "fraction", "success rate of the previous window") \
-	C(SUMMARY, SUCCESS_RATE_CHANGE, "success_rate_change", F64, "fraction", "success rate minus the previous one")
+/* One summary: the window's deployments by environment and overall; the
+ * organisation's (every agent) beside a team's in org_summary. */
+#define SL_SUMMARY_COLS_(C, T) \
+	C(T, SCOPE, "scope", STR, "", "environment: one environment; overall: all of them") \
+	C(T, ENVIRONMENT, "environment", STR, "", "the environment") \
+	C(T, TOTAL_DEPLOYMENTS, "total_deployments", I64, "count", "deployments, whatever their phase") \
+	C(T, ACTIVE_DEPLOYMENTS, "active_deployments", I64, "count", "deployments still in an active phase") \
+	C(T, FINISHED_DEPLOYMENTS, "finished_deployments", I64, "count", "deployments in a terminal phase") \
+	C(T, SUCCESSFUL_DEPLOYMENTS, "successful_deployments", I64, "count", "deployments that completed") \
+	C(T, FAILED_DEPLOYMENTS, "failed_deployments", I64, "count", "deployments that failed") \
+	C(T, ROLLED_BACK_DEPLOYMENTS, "rolled_back_deployments", I64, "count", "deployments rolled back") \
+	C(T, SUCCESS_RATE, "success_rate", F64, "fraction", "completed / finished") \
+	C(T, ROLLBACK_RATE, "rollback_rate", F64, "fraction", "rolled back / finished") \
+	C(T, AVG_DURATION_MS, "avg_duration_ms", F64, "ms", "mean duration of those with one") \
+	C(T, PREV_TOTAL_DEPLOYMENTS, "prev_total_deployments", I64, "count", "deployments of the previous window") \
+	C(T, PREV_SUCCESS_RATE, "prev_success_rate", F64, "fraction", "success rate of the previous window") \
+	C(T, SUCCESS_RATE_CHANGE, "success_rate_change", F64, "fraction", "success rate minus the previous one")
+
+#define SL_SUMMARY_COLS(C) SL_SUMMARY_COLS_(C, SUMMARY)
+#define SL_ORG_SUMMARY_COLS(C) SL_SUMMARY_COLS_(C, ORG_SUMMARY)
 
 #define SL_SUCCESS_CHANGE_COLS(C) \
 	C(SUCCESS_CHANGE, AGENT_ID, "agent_id", STR, "", "the agent (service) deployed") \
@@ -69,12 +74,17 @@
 	C(SUCCESS_CHANGE, PREV_SUCCESS_RATE, "prev_success_rate", F64, "fraction", "completed / finished in the previous window") \
 	C(SUCCESS_CHANGE, CHANGE_PP, "change_pp", F64, "", "success rate minus the previous one, in percentage points")
 
-#define SL_DORA_COLS(C) \
-	C(DORA, METRIC, "metric", STR, "", "the DORA key") \
-	C(DORA, VALUE, "value", F64, "", "the measured value, in unit") \
-	C(DORA, UNIT, "unit", STR, "", "the unit of value") \
-	C(DORA, TIER, "tier", STR, "", "DORA tier: elite, high, medium or low") \
-	C(DORA, SAMPLES, "samples", I64, "count", "observations behind the value")
+/* The four DORA keys of the window; the organisation's beside a team's
+ * in org_dora. */
+#define SL_DORA_COLS_(C, T) \
+	C(T, METRIC, "metric", STR, "", "the DORA key") \
+	C(T, VALUE, "value", F64, "", "the measured value, in unit") \
+	C(T, UNIT, "unit", STR, "", "the unit of value") \
+	C(T, TIER, "tier", STR, "", "DORA tier: elite, high, medium or low") \
+	C(T, SAMPLES, "samples", I64, "count", "observations behind the value")
+
+#define SL_DORA_COLS(C) SL_DORA_COLS_(C, DORA)
+#define SL_ORG_DORA_COLS(C) SL_DORA_COLS_(C, ORG_DORA)
 
 /* The four keys with their tiers, as dora defines them, for a set of
  * production deployments (one agent's, one week's). */
@@ -548,6 +558,12 @@
 	C(PIPELINE_DAYS, DAY, "day", DAY, "", "the day the runs started, in the time zone") \
 	SL_RUN_FIGURES_COLS_(C, PIPELINE_DAYS)
 
+/* In the organisation-wide analysis of a teams file: the agents no team
+ * owns that deployed in the window. */
+#define SL_UNOWNED_AGENTS_COLS(C) \
+	C(UNOWNED_AGENTS, AGENT_ID, "agent_id", STR, "", "the agent (service) no team owns") \
+	C(UNOWNED_AGENTS, DEPLOYMENTS, "deployments", I64, "count", "its deployments in the window")
+
 #define SL_TABLES(T) \
 	T(SUCCESS_RATES, "success_rates") \
 	T(SUMMARY, "summary") \
@@ -594,7 +610,10 @@
 	T(VERSION_COMPATIBILITY, "version_compatibility") \
 	T(PROMOTION_READINESS, "promotion_readiness") \
 	T(PIPELINE_BRANCHES, "pipeline_branches") \
-	T(PIPELINE_DAYS, "pipeline_days")
+	T(PIPELINE_DAYS, "pipeline_days") \
+	T(ORG_SUMMARY, "org_summary") \
+	T(ORG_DORA, "org_dora") \
+	T(UNOWNED_AGENTS, "unowned_agents")
 
 #define SL_TID_(T, name) SL_T_##T,
 enum sl_tid { SL_TABLES(SL_TID_) SL_T_COUNT };

@@ -149,6 +149,8 @@ if [ -x "$BIN/shiplog-analyze" ] && [ "${BENCH_ANALYZE:-1}" = 1 ]; then
 	BIN="$BIN" sh scripts/bench-analyze.sh
 	# the merge of 4 shard stores cut from those stores (docs/SCALING.md)
 	[ "${BENCH_MERGE:-1}" = 1 ] && BIN="$BIN" sh scripts/bench-merge.sh
+	# 60 teams over the 1M store: --team-dir against one run (docs/OPERATIONS.md)
+	[ "${BENCH_TEAMS:-1}" = 1 ] && BIN="$BIN" sh scripts/bench-teams.sh
 fi
 
 # The JSON API reader (--format github-runs): GitHub Actions pages of 100

@@ -37,6 +37,8 @@ static void mail_attention(struct out *o, const struct attention *at)
 	for (int k = 0; k < ATT_NGROUPS; k++) {
 		const struct att_group *g = &at->g[k];
 
+		if (!g->title)
+			continue; /* not in this analysis */
 		out_puts(o, g->title);
 		out_puts(o, "\n");
 		if (g->none) {

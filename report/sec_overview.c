@@ -41,6 +41,24 @@ void sec_overview(struct ctx *cx, const struct section *s)
 		out_puts(o, "no previous window to compare with");
 	}
 	out_puts(o, "</div></div>\n");
+	if (cx->att->vs.have) {
+		/* a team's report: the organisation beside it (attention.c's
+		 * comparison, as the attention list says it) */
+		const struct att_vs_org *v = &cx->att->vs;
+		double d = v->rate - v->org_rate;
+
+		pg_card_open(o, "The organisation's success rate");
+		pct(o, v->org_rate);
+		out_puts(o, "</div><div class=\"sub\">");
+		if (isfinite(d) && d != 0) {
+			out_printf(o, "<span class=\"%s\">this team ", d > 0 ? "up" : "down");
+			out_num(o, fabs(100 * d), 2);
+			out_puts(o, d > 0 ? " points higher</span>" : " points lower</span>");
+		} else {
+			out_puts(o, isfinite(d) ? "this team the same" : "not comparable");
+		}
+		out_puts(o, ", every agent in the same window</div></div>\n");
+	}
 	pg_card_open(o, "Mean deployment time");
 	out_duration(o, num(sum, SL_SUMMARY_AVG_DURATION_MS, r));
 	out_puts(o, "</div><div class=\"sub\">over ");
@@ -181,7 +199,15 @@ void sec_dora(struct ctx *cx, const struct section *s)
 			out_puts(o, "</span> ");
 		}
 		out_num(o, ns, 10);
-		out_puts(o, ns == 1 ? " sample</div></div>\n" : " samples</div></div>\n");
+		out_puts(o, ns == 1 ? " sample" : " samples");
+		for (int k = 0; cx->att->vs.have && m && k < ATT_NKEYS; k++)
+			if (!strcmp(m, cx->att->vs.key[k].metric)) {
+				const char *ot = cx->att->vs.key[k].org_tier;
+
+				out_puts(o, "; the organisation: ");
+				out_puts(o, ot[0] ? ot : "not rated");
+			}
+		out_puts(o, "</div></div>\n");
 	}
 	out_puts(o, "</div>\n");
 	pg_note(o, "Production deployments only; tiers from the DORA 2023 report "

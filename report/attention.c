@@ -718,9 +718,9 @@ static int team(struct attention *at, struct sl_anfile *f, struct sl_errctx *err
 	out_puts(&o, text_pct(b2, at->vs.org_rate));
 	out_puts(&o, " in the organisation");
 	if (isfinite(at->vs.rate) && isfinite(at->vs.org_rate) && at->vs.rate != at->vs.org_rate) {
-		out_puts(&o, " (");
-		out_num(&o, fabs(100 * (at->vs.rate - at->vs.org_rate)), 2);
-		out_puts(&o, at->vs.rate < at->vs.org_rate ? " points lower)" : " points higher)");
+		/* one decimal, as the subject says a change */
+		out_printf(&o, " (%.1f points %s)", fabs(100 * (at->vs.rate - at->vs.org_rate)),
+			   at->vs.rate < at->vs.org_rate ? "lower" : "higher");
 	}
 	if ((rc = add(g, at->vs.rate < at->vs.org_rate, &o)))
 		goto out;

@@ -47,13 +47,12 @@ void sec_overview(struct ctx *cx, const struct section *s)
 		const struct att_vs_org *v = &cx->att->vs;
 		double d = v->rate - v->org_rate;
 
-		pg_card_open(o, "The organisation's success rate");
+		pg_card_open(o, "The organisation&rsquo;s success rate");
 		pct(o, v->org_rate);
 		out_puts(o, "</div><div class=\"sub\">");
 		if (isfinite(d) && d != 0) {
-			out_printf(o, "<span class=\"%s\">this team ", d > 0 ? "up" : "down");
-			out_num(o, fabs(100 * d), 2);
-			out_puts(o, d > 0 ? " points higher</span>" : " points lower</span>");
+			out_printf(o, "<span class=\"%s\">this team %.1f points %s</span>",
+				   d > 0 ? "up" : "down", fabs(100 * d), d > 0 ? "higher" : "lower");
 		} else {
 			out_puts(o, isfinite(d) ? "this team the same" : "not comparable");
 		}

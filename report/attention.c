@@ -822,6 +822,12 @@ static int quiet(struct attention *at, struct sl_anfile *f, struct sl_errctx *er
 	at->quiet = 0;
 	if (at->deployments != 0) /* NaN: the file does not say */
 		return 0;
+	if (at->team[0]) {
+		/* a team's pipelines are the organisation's (shiplog-analyze
+		 * copies them into every team's file): no news of the team */
+		at->quiet = 1;
+		return 0;
+	}
 	if ((rc = whole(f, SL_T_PIPELINES, &t, err)))
 		return rc;
 	for (size_t r = 0; t && r < sl_table_rows(t); r++) {

@@ -92,9 +92,10 @@ struct attention {
 	char span[ATT_WINDOW]; /* the window's first and last day ("" when not known) */
 	/* "nothing new" (shiplog-report --if-quiet): no deployment in the
 	 * window (input_deployments is 0) and no pipeline run (the pipelines
-	 * table's executions sum to 0, or it is absent).  A file that does
-	 * not say its deployments is never quiet.  In a team's analysis both
-	 * are the team's agents' own. */
+	 * table's executions sum to 0, or it is absent).  In a team's
+	 * analysis the deployments alone: its pipelines are the
+	 * organisation's, the same in every team's file.  A file that does
+	 * not say its deployments is never quiet. */
 	int quiet;
 	/* every agent, the lowest success rate first (those with fewer
 	 * than ATT_MIN_AGENT deployments last) */

@@ -448,28 +448,31 @@ START_TEST(test_unowned)
 END_TEST
 
 /* Nothing new: no deployment and no pipeline run; a pipeline run, or a
- * file that does not say its deployments, is news. */
+ * file that does not say its deployments, is news.  A team's pipelines
+ * are the organisation's: its deployments alone count. */
 START_TEST(test_quiet)
 {
 	struct report_params p = rparams();
 
-	for (int runs = 0; runs < 3; runs++) {
+	for (int k = 0; k < 5; k++) {
+		int runs = k == 1 || k >= 3, team = k >= 3, counted = k != 2 && k != 4;
 		struct sl_analysis *a = sl_analysis_new();
 		struct attention att;
 		struct sl_table *t = sl_table_new_def(SL_T_PIPELINES);
 
-		ck_assert_int_eq(sl_analysis_meta_str(a, "team", "search"), 0);
+		if (team)
+			ck_assert_int_eq(sl_analysis_meta_str(a, "team", "search"), 0);
 		ck_assert_int_eq(sl_analysis_meta_str(a, "window_from", "2026-11-30T00:00:00.000Z"), 0);
 		ck_assert_int_eq(sl_analysis_meta_str(a, "window_to", "2026-12-07T00:00:00.000Z"), 0);
-		if (runs < 2)
+		if (counted)
 			ck_assert_int_eq(sl_analysis_meta_i64(a, "input_deployments", 0), 0);
 		sl_table_add_row(t);
 		str(t, SL_PIPELINES_PIPELINE_ID, "build");
-		sl_table_set_i64(t, SL_PIPELINES_EXECUTIONS, runs == 1);
+		sl_table_set_i64(t, SL_PIPELINES_EXECUTIONS, runs);
 		ck_assert_int_eq(sl_analysis_add(a, t), 0);
 		build(a, &att);
-		ck_assert_int_eq(att.quiet, runs == 0);
-		if (runs == 0) {
+		ck_assert_msg(att.quiet == (k == 0 || k == 3), "case %d", k);
+		if (k == 3) {
 			p.if_quiet = REPORT_QUIET_ONELINE;
 			subject(&p, &att, "search: nothing new, 2026-12-06");
 			p.if_quiet = REPORT_QUIET_FULL;

@@ -253,6 +253,19 @@ int html_page(struct out *o, struct sl_anfile *f, const struct report_params *p,
 							cx.shown[t] = 1;
 				out_puts(&body, "<p class=\"nodata\">No deployments in this "
 						"window.</p>\n");
+			} else if (at->team[0] && !strcmp(s->id, "pipelines") &&
+				   pg_section_has(&bx, s)) {
+				/* a team's file holds the organisation's pipelines
+				 * (they are not split by agent): shown once, in the
+				 * organisation's report, not among the team's own */
+				for (size_t t = 0; t < sl_anfile_ntables(f); t++)
+					for (int k = 0; s->tables[k]; k++)
+						if (pg_matches(s->tables[k], sl_anfile_name(f, t)))
+							cx.shown[t] = 1;
+				out_puts(&body, "<p class=\"nodata\">The pipelines are the "
+						"organisation&rsquo;s, not this team&rsquo;s alone: "
+						"see the organisation&rsquo;s report (this report&rsquo;s "
+						"CSV files hold them too).</p>\n");
 			} else if (pg_section_has(&bx, s)) {
 				s->render(&bx, s);
 				pg_release(&bx);

@@ -401,8 +401,15 @@ START_TEST(test_teams)
 		sl_table_set_f64(t, SL_SUMMARY_SUCCESS_RATE, k ? 0.9 : 0.8);
 		ck_assert_int_eq(sl_analysis_add(a, t), 0);
 	}
+	/* the organisation's pipelines, copied into the team's file */
+	t = sl_table_new_def(SL_T_PIPELINES);
+	sl_table_add_row(t);
+	sl_table_set_str(t, SL_PIPELINES_PIPELINE_ID, "others-ci", 9);
+	ck_assert_int_eq(sl_analysis_add(a, t), 0);
 	ck_assert_int_eq(render(&o, a, &p), 0);
 	h = o.b.data;
+	ck_assert_ptr_null(strstr(h, "others-ci"));
+	ck_assert_ptr_nonnull(strstr(h, "The pipelines are the organisation&rsquo;s"));
 	ck_assert_ptr_nonnull(strstr(h, "<b>Team:</b> payments &middot; <b>agents:</b> "
 					"pay-&lt;*&gt; (3 agents matched)"));
 	ck_assert_ptr_nonnull(strstr(h, "<a href=\"#overview\">Against the organisation</a>"));
@@ -424,6 +431,7 @@ START_TEST(test_teams)
 	ck_assert_int_eq(render(&o, a, &p), 0);
 	h = o.b.data;
 	ck_assert_ptr_null(strstr(h, "<b>Team:</b>"));
+	ck_assert_ptr_null(strstr(h, "The pipelines are the organisation"));
 	ck_assert_ptr_nonnull(strstr(h, "<li class=\"hot\">1 agent belongs to no team: lost-api</li>"));
 	ck_assert(strstr(h, "Agents no team owns") < strstr(h, "<nav>"));
 	out_release(&o);

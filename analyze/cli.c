@@ -29,7 +29,17 @@ static const char usage[] =
 	"                         with the same input and --now the file is the same\n"
 	"      --tz ZONE          day buckets in this IANA zone (default UTC)\n"
 	"      --env ENV          only deployments of this environment\n"
-	"      --agent AGENT      only deployments of this agent\n"
+	"      --agent AGENT      only deployments of this agent: a name or an fnmatch\n"
+	"                         glob ('payments-*'); repeatable, any of them\n"
+	"      --teams FILE       the teams file (docs/OPERATIONS.md, \"Teams\")\n"
+	"      --team NAME        only the agents of that team of --teams, with its\n"
+	"                         config unless --config is given\n"
+	"      --team-dir DIR     with --teams and -o ORG: one run writes ORG (every\n"
+	"                         agent, and the agents no team owns) and\n"
+	"                         DIR/NAME/analysis.msgpack for every team\n"
+	"      --list-teams       check --teams (its patterns against --store, if\n"
+	"                         given) and print a line a team: name, mail_to,\n"
+	"                         quiet, config (tab-separated)\n"
 	"      --seed N           seed of the randomised analyses (default 1)\n"
 	"      --config FILE      thresholds, weights and tiers (docs/ANALYZE.md)\n"
 	"      --print TABLE      also print one result table as CSV on standard output\n"
@@ -60,7 +70,10 @@ static const char usage[] =
 	"The window is half-open, [from, to), by start_time; default: all data.\n"
 	"Exit status: 0 success, 1 error or no such thing (a query's unknown id, or an\n"
 	"--agent/--env the store never saw: said with the nearest names), 2 misuse.\n"
-	"A full run with such an --agent/--env, or --query predict, warns instead (0).\n";
+	"A full run with such an --agent/--env, or --query predict, warns instead (0).\n"
+	"With --agent or --team the file also holds org_summary and org_dora: the same\n"
+	"figures over every agent.  A bad teams file is an error naming its line (1);\n"
+	"a --team the file does not name is misuse (2).\n";
 
 static const struct option opts[] = {
 	{"store", required_argument, NULL, 's'},
@@ -72,6 +85,10 @@ static const struct option opts[] = {
 	{"tz", required_argument, NULL, 'Z'},
 	{"env", required_argument, NULL, 'E'},
 	{"agent", required_argument, NULL, 'A'},
+	{"teams", required_argument, NULL, 't'},
+	{"team", required_argument, NULL, 'M'},
+	{"team-dir", required_argument, NULL, 'G'},
+	{"list-teams", no_argument, NULL, 'l'},
 	{"seed", required_argument, NULL, 'D'},
 	{"config", required_argument, NULL, 'C'},
 	{"query", required_argument, NULL, 'Q'},
@@ -121,9 +138,66 @@ const char *query_arg_or(const struct analyze_params *p, const char *key, const 
 	return v ? v : def;
 }
 
+/* A config or teams file that cannot be used: said, exit 1. */
+static int file_error(const struct sl_errctx *err)
+{
+	char text[SL_ERR_TEXT];
+
+	sl_err_format(err, NULL, text, sizeof(text));
+	fprintf(stderr, "shiplog-analyze: error: %s\n", text);
+	return 1;
+}
+
+/* The team options go together: -1 when they do, else 2 (said). */
+static int check_teams(const struct analyze_params *p)
+{
+	if ((p->team_name || p->team_dir || p->list_teams) && !p->teams_path)
+		return misuse("%s", "--team, --team-dir and --list-teams need --teams FILE");
+	if (p->teams_path && !p->team_name && !p->team_dir && !p->list_teams)
+		return misuse("%s", "--teams FILE wants --team NAME, --team-dir DIR or --list-teams");
+	if (!!p->team_name + !!p->team_dir + p->list_teams > 1)
+		return misuse("%s", "--team, --team-dir and --list-teams exclude each other");
+	if ((p->team_name || p->team_dir) && p->nagent_pat)
+		return misuse("%s", "--agent excludes --team and --team-dir (the team names its agents)");
+	if (p->team_dir && (!p->out || p->print || p->query))
+		return misuse("%s", "--team-dir wants -o ORG.msgpack, and no --print or --query");
+	if (p->list_teams && (p->out || p->print || p->query))
+		return misuse("%s", "--list-teams writes no analysis (no -o, --print or --query)");
+	return -1;
+}
+
+int cli_team(struct analyze_params *p, const struct sl_team *t, struct sl_errctx *err)
+{
+	const char **pat = malloc((t->nagents ? t->nagents : 1) * sizeof(*pat));
+
+	if (!pat)
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (size_t k = 0; k < t->nagents; k++)
+		pat[k] = t->agents[k].text;
+	p->team = t;
+	p->team_pat = pat;
+	p->agents = (struct agent_set){pat, t->nagents};
+	if (!p->config_path) {
+		config_defaults(&p->cfg);
+		if (t->config)
+			return config_load(t->config, &p->cfg, err);
+	}
+	return SL_OK;
+}
+
+void cli_release(struct analyze_params *p)
+{
+	if (!p)
+		return;
+	sl_teams_free(p->teams);
+	free(p->team_pat);
+	p->teams = NULL;
+	p->team_pat = NULL;
+}
+
 int cli_parse(int argc, char **argv, struct analyze_params *p)
 {
-	int c;
+	int c, rc;
 	char *end;
 
 	memset(p, 0, sizeof(*p));
@@ -141,7 +215,16 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 		case 'N': p->now_s = optarg; break;
 		case 'Z': p->tz = optarg; break;
 		case 'E': p->env = optarg; break;
-		case 'A': p->agent = optarg; break;
+		case 'A':
+			if (p->nagent_pat == AGENTS_MAX || !*optarg)
+				return misuse("--agent wants a name or a glob (at most %d), not '%s'",
+					      AGENTS_MAX, optarg);
+			p->agent_pat[p->nagent_pat++] = optarg;
+			break;
+		case 't': p->teams_path = optarg; break;
+		case 'M': p->team_name = optarg; break;
+		case 'G': p->team_dir = optarg; break;
+		case 'l': p->list_teams = 1; break;
 		case 'D':
 			p->seed = strtoull(optarg, &end, 10);
 			if (!*optarg || *end)
@@ -196,9 +279,18 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 	}
 	if (optind < argc)
 		return misuse("unexpected argument '%s'", argv[optind]);
-	if (!p->store)
+	if (!p->store && !p->list_teams)
 		return misuse("%s", "no store given (--store DIR)");
-	if (p->query) {
+	if ((rc = check_teams(p)) >= 0)
+		return rc;
+	p->agents = (struct agent_set){p->agent_pat, p->nagent_pat};
+	if (p->nagent_pat == 1)
+		p->agent = p->agent_pat[0];
+	if (p->query && (p->nagent_pat > 1 || p->team_name))
+		return misuse("%s", "a query takes one --agent name, not several or a --team");
+	if (p->list_teams) {
+		/* nothing else to check */
+	} else if (p->query) {
 		const struct query_def *q = query_find(p->query);
 
 		if (!q)
@@ -220,13 +312,28 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 		struct sl_errctx err;
 
 		sl_err_clear(&err);
-		if (config_load(p->config_path, &p->cfg, &err)) {
-			if (err.line)
-				fprintf(stderr, "shiplog-analyze: error: '%s':%ld: %s\n", err.path,
-					err.line, err.msg);
-			else
-				fprintf(stderr, "shiplog-analyze: error: '%s': %s\n", err.path, err.msg);
-			return 1;
+		if (config_load(p->config_path, &p->cfg, &err))
+			return file_error(&err);
+	}
+	if (p->teams_path) {
+		struct sl_errctx err;
+
+		sl_err_clear(&err);
+		if (sl_teams_load(p->teams_path, &p->teams, &err))
+			return file_error(&err);
+		if (p->team_name) {
+			const struct sl_team *t = sl_teams_find(p->teams, p->team_name);
+
+			if (!t) {
+				fprintf(stderr, "shiplog-analyze: no team '%s' in '%s' (teams:",
+					p->team_name, p->teams_path);
+				for (size_t i = 0; i < p->teams->n; i++)
+					fprintf(stderr, "%s %s", i ? "," : "", p->teams->teams[i].name);
+				fputs(")\nTry 'shiplog-analyze --help' for more information.\n", stderr);
+				return 2;
+			}
+			if (cli_team(p, t, &err))
+				return file_error(&err);
 		}
 	}
 	/* the zone first: dates are local midnights in it */

@@ -4,9 +4,12 @@
 
 #include <stdint.h>
 
+#include "common.h"
 #include "config.h"
+#include "sl_teams.h"
 
 #define QUERY_MAX_ARGS 16
+#define AGENTS_MAX 256 /* --agent values */
 
 struct analyze_params {
 	const char *store;
@@ -17,7 +20,22 @@ struct analyze_params {
 	int64_t from, to;    /* window by start_time, ms; SL_TIME_MIN/MAX = open */
 	int64_t now;         /* --now, or the clock */
 	int now_given;
-	const char *from_s, *to_s, *since_s, *now_s, *tz, *env, *agent;
+	const char *from_s, *to_s, *since_s, *now_s, *tz, *env;
+	/* --agent, repeatable: names and globs as given (agent_pat), the set
+	 * every analysis filters by (agents: these, or --team's), and the one
+	 * name a query of one agent needs (agent: NULL unless exactly one
+	 * --agent was given) */
+	const char *agent_pat[AGENTS_MAX];
+	size_t nagent_pat;
+	struct agent_set agents;
+	const char *agent;
+	/* teams (docs/OPERATIONS.md): --teams FILE, --team NAME, --team-dir DIR,
+	 * --list-teams; teams is the parsed file, team the one of --team */
+	const char *teams_path, *team_name, *team_dir;
+	int list_teams;
+	struct sl_teams *teams;
+	const struct sl_team *team;
+	const char **team_pat;     /* team's patterns, for agents (malloc'ed) */
 	uint64_t seed;
 	int wait_lock;
 	int verbose;         /* -v: each step's wall time on stderr */
@@ -37,7 +55,16 @@ const char *query_arg(const struct analyze_params *p, const char *key);
 /* The same, or def when the key was not given. */
 const char *query_arg_or(const struct analyze_params *p, const char *key, const char *def);
 
-/* -1 to go on, else the exit status (0 after --help/--version, 2 misuse). */
+/* -1 to go on, else the exit status (0 after --help/--version, 2 misuse,
+ * 1 a config or teams file that cannot be read).  cli_release() frees
+ * what it loaded. */
 int cli_parse(int argc, char **argv, struct analyze_params *p);
+void cli_release(struct analyze_params *p);
+
+/* Makes p the params of team t: its agents, and its config unless
+ * --config was given (loaded into p->cfg).  0, or a negative code with
+ * err naming the config file; p->team_pat is then the caller's to free
+ * (cli_release frees the one cli_parse set). */
+int cli_team(struct analyze_params *p, const struct sl_team *t, struct sl_errctx *err);
 
 #endif

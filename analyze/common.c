@@ -10,6 +10,7 @@
 #include "sl_stats.h"
 #include "sl_err.h"
 #include "sl_hash.h"
+#include "sl_teams.h"
 #include "sl_u64map.h"
 
 int names_cmp(const struct sl_dict *d, uint32_t a, uint32_t b)
@@ -56,10 +57,130 @@ int is_str(const char *s, size_t n, const char *want)
 	return s && n == strlen(want) && !memcmp(s, want, n);
 }
 
+int agent_set_match(const struct agent_set *s, const char *agent, size_t n)
+{
+	char buf[512], *name = buf;
+	int yes = 0;
+
+	if (!s || !s->n)
+		return 1;
+	if (!agent)
+		return 0;
+	if (n >= sizeof(buf) && !(name = malloc(n + 1)))
+		return 0; /* out of memory: no agent of so long a name */
+	memcpy(name, agent, n);
+	name[n] = '\0';
+	/* a NUL inside the name: fnmatch sees a shorter one, which a glob
+	 * could match; the store's names hold none (cells are text) */
+	for (size_t k = 0; k < s->n && !yes; k++)
+		yes = sl_pattern_matches(s->pat[k], name);
+	if (name != buf)
+		free(name);
+	return yes;
+}
+
+int agent_set_codes(const struct agent_set *s, const struct sl_dict *d, uint8_t **out)
+{
+	uint32_t count = sl_dict_count(d);
+
+	if (!(*out = malloc(count ? count : 1)))
+		return SL_ENOMEM;
+	for (uint32_t c = 0; c < count; c++) {
+		size_t n;
+		const char *str = sl_dict_get(d, c, &n);
+
+		(*out)[c] = (uint8_t)agent_set_match(s, str, n);
+	}
+	return SL_OK;
+}
+
+int env_wanted(const struct analyze_params *p, const char *env, size_t en)
+{
+	return !p->env || is_str(env, en, p->env);
+}
+
 int agent_env_wanted(const struct analyze_params *p, const char *agent, size_t an,
 		     const char *env, size_t en)
 {
-	return (!p->env || is_str(env, en, p->env)) && (!p->agent || is_str(agent, an, p->agent));
+	return env_wanted(p, env, en) && agent_set_match(&p->agents, agent, an);
+}
+
+static int cmp_str_at(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+void names_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int store_agents(const struct sl_store *st, char ***names, size_t *n, struct sl_errctx *err)
+{
+	struct sl_dict *d = sl_dict_new();
+	char **v = NULL;
+	uint32_t count;
+	int rc = SL_OK;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (int kind = 0; kind < SL_KIND_COUNT && !rc; kind++) {
+		static const char *const col = "agent_id";
+		int c = sl_kind_col((enum sl_kind)kind, col);
+		struct sl_scan *sc = NULL;
+		struct sl_batch *b;
+
+		if (c < 0 || sl_kind_def((enum sl_kind)kind)->cols[c].type != SL_STR)
+			continue;
+		if ((rc = scan_kind_cols(st, (enum sl_kind)kind, SL_TIME_MIN, SL_TIME_MAX, &col, 1,
+					 &c, &sc, err)))
+			break;
+		/* a row group's strings are its dictionary: each is seen once */
+		while (!rc && (rc = sl_scan_next(sc, &b, err)) > 0) {
+			rc = 0;
+			for (uint32_t i = 0; i < sl_dict_count(b->cols[c].dict); i++) {
+				size_t len;
+				const char *s = sl_dict_get(b->cols[c].dict, i, &len);
+				uint32_t code;
+
+				if (sl_dict_intern(d, s, len, &code)) {
+					rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+					break;
+				}
+			}
+		}
+		sl_scan_close(sc);
+		rc = rc < 0 ? rc : SL_OK;
+	}
+	if (rc)
+		goto out;
+	count = sl_dict_count(d);
+	if (!(v = calloc(count + 1, sizeof(*v)))) {
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		size_t len;
+		const char *s = sl_dict_get(d, i, &len);
+
+		if (!(v[i] = malloc(len + 1))) {
+			names_free(v, count);
+			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			goto out;
+		}
+		memcpy(v[i], s, len);
+		v[i][len] = '\0';
+	}
+	sl_sort(v, count, sizeof(*v), cmp_str_at);
+	*names = v;
+	*n = count;
+out:
+	sl_dict_free(d);
+	return rc;
 }
 
 int table_set_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
@@ -416,7 +537,9 @@ int agent_env_unknown(const struct analyze_params *p, const struct sl_store *st,
 {
 	int ra = 0, re = 0;
 
-	if (p->agent && (ra = name_unknown(st, kinds, nk, "agent_id", "agent", p->agent, warn, err)) < 0)
+	/* a glob matches names; only a name can be unknown */
+	if (p->agent && !strpbrk(p->agent, "*?[\\") &&
+	    (ra = name_unknown(st, kinds, nk, "agent_id", "agent", p->agent, warn, err)) < 0)
 		return ra;
 	if (p->env &&
 	    (re = name_unknown(st, kinds, nk, "environment", "environment", p->env, warn,

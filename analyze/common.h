@@ -14,12 +14,36 @@
 
 struct analyze_params;
 
+/* The agents a run is about (--agent, repeatable, or a team's agents):
+ * names and fnmatch(3) globs.  No pattern: every agent. */
+struct agent_set {
+	const char *const *pat;
+	size_t n;
+};
+
 /* Whether the n bytes at s (NULL: a null value) are the string want. */
 int is_str(const char *s, size_t n, const char *want);
+/* Whether the agent (n bytes, NULL: null) is one of the set's (a set of
+ * no pattern holds every agent, null included).  A glob is tried on the
+ * name, so callers match each distinct name once (agent_set_codes), not
+ * each row. */
+int agent_set_match(const struct agent_set *s, const char *agent, size_t n);
+/* For each code c of d, whether its string is an agent of the set
+ * (*out: malloc'ed, sl_dict_count(d) bytes, at least 1).  0 or SL_ENOMEM. */
+int agent_set_codes(const struct agent_set *s, const struct sl_dict *d, uint8_t **out);
+/* Whether a row of env (n bytes, NULL: null) passes the --env filter. */
+int env_wanted(const struct analyze_params *p, const char *env, size_t en);
 /* Whether a row of agent and env (n bytes each, NULL: null) passes the
- * --agent and --env filters of p. */
+ * agent set and --env filter of p (one row at a time: for the few rows
+ * of a query, not for a window's). */
 int agent_env_wanted(const struct analyze_params *p, const char *agent, size_t an,
 		     const char *env, size_t en);
+/* The agents the store has ever seen (agent_id of every kind that has
+ * one, whatever the time), each once, in byte order: *names of *n
+ * NUL-terminated strings, the caller's to free with names_free().  0 or
+ * a negative SL_E* code in err. */
+int store_agents(const struct sl_store *st, char ***names, size_t *n, struct sl_errctx *err);
+void names_free(char **names, size_t n);
 /* Whether name occurs nowhere in the string column col of the nk kinds[]
  * (nk 0: every kind with such a column) of the whole store, whatever the
  * window: then it says so on stderr with the nearest names the store holds

@@ -172,8 +172,10 @@ static int64_t floor_day(int64_t ms)
 	return ms >= 0 ? ms / DAY_MS : -((-ms + DAY_MS - 1) / DAY_MS);
 }
 
-int dora_run(const struct analyze_params *p, const struct sl_store *st, const struct frame *f,
-	     struct sl_analysis *a, struct sl_errctx *err)
+/* dora, dora_agents and dora_weekly; or with org only dora's figures,
+ * as org_dora (the same columns). */
+static int dora_tables(const struct analyze_params *p, const struct frame *f, int org,
+		       struct sl_analysis *a, struct sl_errctx *err)
 {
 	struct sl_table *t[3] = {NULL, NULL, NULL};
 	uint32_t *rows = NULL, *byagent = NULL;
@@ -184,9 +186,9 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, const st
 	uint32_t prod = frame_code(f, "production");
 	int rc = SL_ENOMEM;
 
-	(void)st;
-	if (!(t[0] = sl_table_new_def(SL_T_DORA)) || !(t[1] = sl_table_new_def(SL_T_DORA_AGENTS)) ||
-	    !(t[2] = sl_table_new_def(SL_T_DORA_WEEKLY)))
+	if (!(t[0] = sl_table_new_def(org ? SL_T_ORG_DORA : SL_T_DORA)) ||
+	    (!org && (!(t[1] = sl_table_new_def(SL_T_DORA_AGENTS)) ||
+		      !(t[2] = sl_table_new_def(SL_T_DORA_WEEKLY)))))
 		goto out;
 	if (!(rows = malloc((f->n ? f->n : 1) * sizeof(*rows))))
 		goto out;
@@ -219,6 +221,10 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, const st
 	}
 	if (dora_keys(f, rows, n, weeks, &p->cfg, scratch, &d) || dora_table(t[0], &d))
 		goto out;
+	if (org) {
+		rc = analysis_add_tables(a, t, 1, err);
+		goto done;
+	}
 	/* per agent: the window's weeks, the agent's deployments */
 	memcpy(byagent, rows, n * sizeof(*rows));
 	sort_frame = f;
@@ -267,4 +273,17 @@ done:
 	free(byagent);
 	free(scratch);
 	return rc;
+}
+
+int dora_run(const struct analyze_params *p, const struct sl_store *st, const struct frame *f,
+	     struct sl_analysis *a, struct sl_errctx *err)
+{
+	(void)st;
+	return dora_tables(p, f, 0, a, err);
+}
+
+int dora_org_run(const struct analyze_params *p, const struct frame *f, struct sl_analysis *a,
+		 struct sl_errctx *err)
+{
+	return dora_tables(p, f, 1, a, err);
 }

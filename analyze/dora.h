@@ -40,5 +40,10 @@ int dora_keys(const struct frame *f, const uint32_t *rows, size_t n, double week
  * week the window covers in part counts its part) to a. */
 int dora_run(const struct analyze_params *p, const struct sl_store *st, const struct frame *f, struct sl_analysis *a,
 	     struct sl_errctx *err);
+/* Adds "org_dora": dora's figures over the wanted rows of f (the whole
+ * organisation's frame beside a team's), rated with p's tiers so that
+ * the two compare. */
+int dora_org_run(const struct analyze_params *p, const struct frame *f, struct sl_analysis *a,
+		 struct sl_errctx *err);
 
 #endif

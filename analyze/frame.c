@@ -12,8 +12,10 @@
 
 /* Every per-row array of struct frame, for growing, ordering and freeing
  * them together. */
-#define FRAME_COLUMNS(X)                                                                     \
-	X(id) X(agent) X(env) X(strategy) X(version) X(target_group) X(reason) X(phase)     \
+#define FRAME_COLUMNS(X) X(id) FRAME_DATA_COLUMNS(X)
+/* The same but the ids (kept as references into id_text, or not at all). */
+#define FRAME_DATA_COLUMNS(X)                                                                \
+	X(agent) X(env) X(strategy) X(version) X(target_group) X(reason) X(phase)     \
 	X(rb_flag) X(wanted) X(start) X(end) X(dur) X(commit) X(target) X(deployed)           \
 	X(healthy) X(failed) X(latency) X(error_rate) X(cpu) X(memory) X(artifact_bytes)      \
 	X(validations) X(val_passed) X(val_failed) X(val_skipped) X(incident) X(recovery)
@@ -262,7 +264,8 @@ static int take(struct frame *f, const struct analyze_params *p, const struct sl
 		if (reason && rn)
 			f->reason[i] = code_of(f->names, &xl[X_REASON], b, col[C_REASON], r, &nomem);
 	}
-	f->wanted[i] = (uint8_t)agent_env_wanted(p, s[C_AGENT], n[C_AGENT], s[C_ENV], n[C_ENV]);
+	/* the agents are matched once per name, when the frame is done */
+	f->wanted[i] = (uint8_t)env_wanted(p, s[C_ENV], n[C_ENV]);
 	f->start[i] = b->cols[col[C_START]].v.i64[r];
 	f->end[i] = int_of(b, col[C_END], r);
 	f->dur[i] = int_of(b, col[C_DUR], r);
@@ -607,7 +610,7 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	if (rc)
 		goto out;
 	sl_u64map_release(&byid); /* before the peak of frame_finish() */
-	if (frame_finish(f)) {
+	if (frame_finish(f) || frame_want_agents(f, &p->agents)) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}
@@ -620,6 +623,63 @@ out:
 	if (rc)
 		frame_release(f);
 	return rc;
+}
+
+int frame_want_agents(struct frame *f, const struct agent_set *set)
+{
+	uint8_t *in;
+
+	if (!set || !set->n)
+		return SL_OK;
+	if (agent_set_codes(set, f->names, &in))
+		return SL_ENOMEM;
+	for (size_t i = 0; i < f->n; i++)
+		f->wanted[i] &= in[f->agent[i]];
+	free(in);
+	return SL_OK;
+}
+
+int frame_select(const struct frame *f, const uint8_t *agents, struct frame *out)
+{
+	size_t cap = 0, row;
+	uint32_t count = sl_dict_count(f->names);
+
+	if (frame_begin(out))
+		return SL_ENOMEM;
+	/* the same dictionary, code for code: names interned in code order
+	 * get the same codes, still in byte order */
+	for (uint32_t c = 0; c < count; c++) {
+		size_t n;
+		const char *s = sl_dict_get(f->names, c, &n);
+		uint32_t code;
+
+		if (sl_dict_intern(out->names, s, n, &code) || code != c)
+			goto nomem;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		char buf[FRAME_ID_BUF];
+		size_t n;
+		const char *id;
+
+		if (f->agent[i] == FRAME_NONE || !agents[f->agent[i]])
+			continue;
+		if (frame_append(out, &cap, &row))
+			goto nomem;
+		id = frame_id(f, i, buf, &n);
+#define COPY(c) out->c[row] = f->c[i];
+		FRAME_DATA_COLUMNS(COPY)
+#undef COPY
+		if (frame_set_id(out, row, id, n))
+			goto nomem;
+	}
+	out->files = f->files;
+	out->counts_unread = f->counts_unread;
+	if (fixed_ids(out))
+		goto nomem;
+	return SL_OK;
+nomem:
+	frame_release(out);
+	return SL_ENOMEM;
 }
 
 void frame_release(struct frame *f)

@@ -87,6 +87,17 @@ int frame_begin(struct frame *f);
 int frame_append(struct frame *f, size_t *cap, size_t *row);
 int frame_finish(struct frame *f);
 
+/* Narrows wanted to the rows of set's agents (NULL or empty: no change),
+ * each agent name matched once.  0 or SL_ENOMEM. */
+int frame_want_agents(struct frame *f, const struct agent_set *set);
+/* A frame of the rows of f whose agent code c has agents[c] set (one
+ * byte per code of f->names): every column copied, wanted and the
+ * recovery times included (a recovery is within one agent), in f's order,
+ * with a copy of f's dictionary, code for code.  Analyses of out see what
+ * they would see of f with wanted narrowed to those agents.  0 or
+ * SL_ENOMEM (out is then empty). */
+int frame_select(const struct frame *f, const uint8_t *agents, struct frame *out);
+
 /* The string behind a code of names, *n its length (FRAME_NONE: NULL, 0). */
 const char *frame_name(const struct frame *f, uint32_t code, size_t *n);
 /* The code of the string s in names, FRAME_NONE when no row has it. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "sl_scan.h"
 #include "sl_store.h"
 #include "sl_tables.h"
+#include "sl_teams.h"
 #include "sl_value.h"
 #include "sl_version.h"
 #include "activity.h"
@@ -211,19 +213,72 @@ static int meta_time(struct sl_analysis *a, const char *key, int64_t t)
 	return sl_analysis_meta_str(a, key, buf);
 }
 
-/* Run metadata: what was analysed, how, and with which version. */
+/* The agent patterns of p (--agent or the team's), comma-joined; "" for
+ * none.  NULL when out of memory; the caller frees it. */
+static char *joined_agents(const struct analyze_params *p)
+{
+	size_t n = 1;
+	char *s, *w;
+
+	for (size_t k = 0; k < p->agents.n; k++)
+		n += strlen(p->agents.pat[k]) + 1;
+	if (!(s = w = malloc(n)))
+		return NULL;
+	*w = '\0';
+	for (size_t k = 0; k < p->agents.n; k++)
+		w += sprintf(w, "%s%s", k ? "," : "", p->agents.pat[k]);
+	return s;
+}
+
+/* Run metadata: what was analysed, how, and with which version.  agent
+ * is the filter as before teams (the one pattern, or all of them
+ * joined); team and agents say which set of agents the file is about,
+ * agents_matched how many of them deployed in the window. */
 static int add_meta(struct sl_analysis *a, const struct analyze_params *p,
 		    const struct success_counts *sc)
 {
-	return sl_analysis_meta_str(a, "shiplog_version", SHIPLOG_VERSION) ||
+	char *agents = joined_agents(p);
+	int rc = !agents ||
+	       sl_analysis_meta_str(a, "shiplog_version", SHIPLOG_VERSION) ||
 	       meta_time(a, "window_from", p->from) || meta_time(a, "window_to", p->to) ||
 	       meta_time(a, "now", p->now) ||
 	       sl_analysis_meta_str(a, "tz", p->tz ? p->tz : "UTC") ||
 	       sl_analysis_meta_str(a, "env", p->env ? p->env : "") ||
-	       sl_analysis_meta_str(a, "agent", p->agent ? p->agent : "") ||
+	       sl_analysis_meta_str(a, "agent", agents) ||
+	       sl_analysis_meta_str(a, "team", p->team ? p->team->name : "") ||
+	       sl_analysis_meta_str(a, "agents", agents) ||
+	       (p->agents.n && sl_analysis_meta_i64(a, "agents_matched", (int64_t)sc->matched)) ||
 	       sl_analysis_meta_i64(a, "seed", (int64_t)p->seed) ||
 	       sl_analysis_meta_i64(a, "input_deployments", (int64_t)sc->deployments) ||
 	       sl_analysis_meta_i64(a, "input_files", (int64_t)sc->files);
+
+	free(agents);
+	return rc;
+}
+
+/* Adds to a a copy of each table of ids[] (up to SL_T_COUNT) that src
+ * holds: the tables of an analysis that does not depend on the agents
+ * (the pipelines), computed once for every team.  0 or SL_ENOMEM. */
+static int copy_tables(const struct sl_analysis *src, const enum sl_tid *ids,
+		       struct sl_analysis *a, struct sl_errctx *err)
+{
+	for (; *ids != SL_T_COUNT; ids++) {
+		const struct sl_table *from = sl_analysis_table(src, sl_tdef(*ids)->name);
+		struct sl_table *t;
+
+		if (!from)
+			continue;
+		if (!(t = sl_table_new_def(*ids)))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		for (size_t r = 0; r < sl_table_rows(from); r++)
+			if (sl_table_copy_row(t, from, r)) {
+				sl_table_free(t);
+				return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			}
+		if (sl_analysis_add(a, t))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	}
+	return SL_OK;
 }
 
 /* ---- running the analyses: two workers, parts merged in order ---- */
@@ -244,6 +299,8 @@ struct sched {
 	const struct analyze_params *p;
 	const struct sl_store *st;
 	struct frame *f;
+	int keep_frame;            /* f is the organisation's, for the teams after */
+	const struct sl_analysis *reuse; /* tables of the analyses that read no frame */
 	struct sl_analysis *a;
 	struct task t[NANALYSES];
 	size_t n, merged;          /* tasks [0, merged) are in a */
@@ -317,7 +374,10 @@ static void *worker(void *arg)
 		 * itself: they are all merged, and none after it can merge
 		 * before it is done */
 		t->rc = t->an->reads_before ? SL_OK : sl_analysis_part(s->a, &t->part, &t->err);
-		if (!t->rc)
+		if (!t->rc && s->reuse && !t->an->frame)
+			t->rc = copy_tables(s->reuse, t->an->tables, t->part ? t->part : s->a,
+					    &t->err);
+		else if (!t->rc)
 			t->rc = t->an->run(s->p, s->st, s->f, t->part ? t->part : s->a, &t->err);
 		{
 			char what[64];
@@ -330,7 +390,7 @@ static void *worker(void *arg)
 		t->state = T_DONE;
 		if (t->rc)
 			s->failed = 1;
-		if (t->an->frame && !--s->frame_users)
+		if (t->an->frame && !--s->frame_users && !s->keep_frame)
 			frame_release(s->f); /* no task reads it any more */
 		malloc_trim(0);
 		merge_ready(s);
@@ -342,12 +402,15 @@ static void *worker(void *arg)
 }
 
 /* Runs the analyses listed in p->only on f (released when the last of
- * them that reads it is done) into a.  0, or the error of the first
- * failed analysis in order in err. */
+ * them that reads it is done, unless keep_frame) into a; those that read
+ * no frame copy their tables from reuse instead, when it is not NULL.
+ * 0, or the error of the first failed analysis in order in err. */
 static int run_analyses(const struct analyze_params *p, const struct sl_store *st,
-			struct frame *f, struct sl_analysis *a, struct sl_errctx *err)
+			struct frame *f, int keep_frame, const struct sl_analysis *reuse,
+			struct sl_analysis *a, struct sl_errctx *err)
 {
-	struct sched s = {.p = p, .st = st, .f = f, .a = a};
+	struct sched s = {.p = p, .st = st, .f = f, .keep_frame = keep_frame, .reuse = reuse,
+			  .a = a};
 	pthread_t th[16];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int jobs = p->jobs ? p->jobs : cpus > 1 ? 2 : 1, started = 0, rc = SL_OK;
@@ -359,7 +422,7 @@ static int run_analyses(const struct analyze_params *p, const struct sl_store *s
 		s.frame_users += analyses[i].frame;
 		s.n++;
 	}
-	if (!s.frame_users)
+	if (!s.frame_users && !keep_frame)
 		frame_release(f);
 	if (pthread_mutex_init(&s.mu, NULL))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, "cannot start a thread");
@@ -386,16 +449,34 @@ static int run_analyses(const struct analyze_params *p, const struct sl_store *s
 	return rc;
 }
 
-/* The success rates, the metadata and the file's start, on a thread of
- * their own while the frame loads. */
+/* The success rates' scan, and for a single run its tables, the
+ * metadata and the file's start, on a thread of their own while the
+ * frame loads. */
 struct prep {
 	const struct analyze_params *p;
 	const struct sl_store *st;
-	struct sl_analysis *a;
+	struct sl_analysis *a; /* NULL: the scan only (--team-dir) */
+	struct success_agg *agg;
 	struct success_counts sc;
 	struct sl_errctx err;
 	int rc;
 };
+
+/* The tables of the success rates of p's agents (and the organisation's
+ * summary beside a set's), the metadata, and the file started, so that
+ * the per-deployment tables stream to it. */
+static int start_analysis(const struct analyze_params *p, const struct success_agg *agg,
+			  const char *out, struct sl_analysis *a, struct success_counts *sc,
+			  struct sl_errctx *err)
+{
+	int rc;
+
+	if ((rc = success_tables(agg, &p->agents, p->agents.n > 0, a, sc, err)))
+		return rc;
+	if (add_meta(a, p, sc))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	return out ? sl_analysis_open(a, out, err) : SL_OK;
+}
 
 static void *prep_main(void *arg)
 {
@@ -404,35 +485,192 @@ static void *prep_main(void *arg)
 	double t0 = now_s();
 
 	sl_err_clear(&pr->err);
-	if ((pr->rc = success_run(pr->p, pr->st, pr->a, &pr->sc, &pr->err)))
+	if ((pr->rc = success_scan(pr->p, pr->st, &pr->agg, &pr->err)))
 		return NULL;
 	said(pr->p, "success", t0);
-	if (add_meta(pr->a, pr->p, &pr->sc)) {
-		pr->rc = sl_err_set(&pr->err, SL_ENOMEM, NULL, 0, NULL);
-		return NULL;
-	}
-	/* the file starts now, so the per-deployment tables stream to it */
-	if (pr->p->out)
-		pr->rc = sl_analysis_open(pr->a, pr->p->out, &pr->err);
+	if (pr->a)
+		pr->rc = start_analysis(pr->p, pr->agg, pr->p->out, pr->a, &pr->sc, &pr->err);
 	return NULL;
+}
+
+/* The rows of p's agents as a frame of their own, and the organisation's
+ * DORA keys from the whole frame f into a: what a run over a set of
+ * agents adds, the same for --agent, --team and each team of --team-dir. */
+static int select_agents(const struct analyze_params *p, const struct frame *f,
+			 struct frame *sub, struct sl_analysis *a, struct sl_errctx *err)
+{
+	uint8_t *in = NULL;
+	int rc;
+
+	if (agent_set_codes(&p->agents, f->names, &in) || frame_select(f, in, sub)) {
+		free(in);
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	}
+	free(in);
+	if ((rc = dora_org_run(p, f, a, err)))
+		frame_release(sub);
+	return rc;
+}
+
+/* The agents the store has ever seen, and every pattern of the teams
+ * file matching one of them: 0, or 1 said with the file's line. */
+static int check_team_agents(const struct analyze_params *p, const struct sl_store *st)
+{
+	struct sl_errctx err;
+	char **names = NULL;
+	size_t n = 0;
+	int rc;
+
+	sl_err_clear(&err);
+	if (!(rc = store_agents(st, &names, &n, &err)))
+		rc = sl_teams_check_agents(p->teams, (const char *const *)names, n, &err);
+	names_free(names, n);
+	if (rc)
+		report(&err);
+	return rc ? 1 : 0;
+}
+
+/* --list-teams: a line a team, tab-separated: name, mail_to, quiet, the
+ * config's path (resolved; empty when none). */
+static int list_teams(const struct analyze_params *p)
+{
+	for (size_t i = 0; i < p->teams->n; i++) {
+		const struct sl_team *t = &p->teams->teams[i];
+
+		printf("%s\t%s\t%s\t%s\n", t->name, t->mail_to, sl_team_quiet_name(t->quiet),
+		       t->config ? t->config : "");
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		errorf("cannot write standard output: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* DIR/NAME/analysis.msgpack into buf (PATH_MAX), the directories made. */
+static int team_path(const char *dir, const char *name, char *buf, size_t n)
+{
+	if ((size_t)snprintf(buf, n, "%s/%s", dir, name) >= n) {
+		errorf("'%s/%s': path too long", dir, name);
+		return -1;
+	}
+	if ((mkdir(dir, 0777) && errno != EEXIST) || (mkdir(buf, 0777) && errno != EEXIST)) {
+		errorf("cannot make '%s': %s", buf, strerror(errno));
+		return -1;
+	}
+	if ((size_t)snprintf(buf, n, "%s/%s/analysis.msgpack", dir, name) >= n) {
+		errorf("'%s/%s': path too long", dir, name);
+		return -1;
+	}
+	return 0;
+}
+
+/* --team-dir: the organisation's file, then each team's from the same
+ * scan and frame, one team after another. */
+static int run_teams(const struct analyze_params *p, const struct sl_store *st,
+		     struct success_agg *agg, struct frame *f)
+{
+	struct sl_analysis *a = sl_analysis_new(), *reuse = sl_analysis_new();
+	struct success_counts sc;
+	struct sl_errctx err;
+	int status = 1;
+
+	double t0 = now_s();
+
+	sl_err_clear(&err);
+	if (!a || !reuse) {
+		errorf("out of memory");
+		goto out;
+	}
+	/* every agent, and those no team owns */
+	if (start_analysis(p, agg, NULL, a, &sc, &err) ||
+	    success_unowned(agg, p->teams, a, &err) || sl_analysis_open(a, p->out, &err) ||
+	    run_analyses(p, st, f, 1, NULL, a, &err)) {
+		report(&err);
+		goto out;
+	}
+	for (size_t i = 0; i < NANALYSES; i++)
+		if (!analyses[i].frame && copy_tables(a, analyses[i].tables, reuse, &err)) {
+			report(&err);
+			goto out;
+		}
+	if (sl_analysis_write(a, p->out, &err)) {
+		report(&err);
+		goto out;
+	}
+	sl_analysis_free(a);
+	a = NULL;
+	said(p, "organisation", t0);
+	for (size_t i = 0; i < p->teams->n; i++) {
+		struct analyze_params tp = *p;
+		struct frame sub = {0};
+		char path[4096];
+		double t1 = now_s();
+		int rc;
+
+		tp.team_pat = NULL;
+		if (cli_team(&tp, &p->teams->teams[i], &err)) {
+			report(&err);
+			goto out;
+		}
+		tp.out = path;
+		rc = team_path(p->team_dir, tp.team->name, path, sizeof(path));
+		if (!rc && !(a = sl_analysis_new())) {
+			errorf("out of memory");
+			rc = -1;
+		}
+		/* a team with thresholds of its own computes the pipelines
+		 * again: their suggestions follow the thresholds */
+		if (!rc && (start_analysis(&tp, agg, path, a, &sc, &err) ||
+			    select_agents(&tp, f, &sub, a, &err) ||
+			    run_analyses(&tp, st, &sub, 0,
+					 memcmp(&tp.cfg, &p->cfg, sizeof(tp.cfg)) ? NULL : reuse, a,
+					 &err) ||
+			    sl_analysis_write(a, path, &err))) {
+			report(&err);
+			rc = -1;
+		}
+		frame_release(&sub);
+		free(tp.team_pat);
+		sl_analysis_free(a);
+		a = NULL;
+		malloc_trim(0);
+		if (rc)
+			goto out;
+		{
+			char what[96];
+
+			snprintf(what, sizeof(what), "team %.64s", tp.team->name);
+			said(p, what, t1);
+		}
+	}
+	status = 0;
+out:
+	sl_analysis_free(a);
+	sl_analysis_free(reuse);
+	return status;
 }
 
 int main(int argc, char **argv)
 {
-	struct analyze_params p;
+	struct analyze_params p, pall;
 	struct sl_store *st = NULL;
 	struct sl_analysis *a = NULL;
-	struct prep pr;
-	struct frame f = {0};
+	struct prep pr = {0};
+	struct frame f = {0}, sub = {0};
 	struct sl_errctx err;
 	pthread_t th;
 	int need_frame = 0, prep_thread, rc, status = 1;
 	double start = now_s(), t0;
 
-	if ((rc = cli_parse(argc, argv, &p)) >= 0)
+	if ((rc = cli_parse(argc, argv, &p)) >= 0) {
+		cli_release(&p);
 		return rc;
-	if ((p.only && check_only(p.only)) || (p.print && check_print(p.print, p.only)))
+	}
+	if ((p.only && check_only(p.only)) || (p.print && check_print(p.print, p.only))) {
+		cli_release(&p);
 		return 2;
+	}
 	gsl_set_error_handler_off(); /* GSL reports through return values */
 	/* Arrays of a row per deployment come from mmap and go back to the
 	 * system when freed: glibc's default raises this threshold as large
@@ -441,9 +679,20 @@ int main(int argc, char **argv)
 	 * held while the next analyses run). */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	sl_err_clear(&err);
+	if (p.list_teams && !p.store) {
+		status = list_teams(&p);
+		goto out;
+	}
 	if (sl_store_open(&st, p.store, 0, SL_LOCK_SHARED, p.wait_lock, &err)) {
 		report(&err);
-		return 1;
+		goto out;
+	}
+	/* a pattern no agent of the store has is a mistake in the file */
+	if (p.teams && check_team_agents(&p, st))
+		goto out;
+	if (p.list_teams) {
+		status = list_teams(&p);
+		goto out;
 	}
 	if (p.query) {
 		rc = query_run(&p, st, &err);
@@ -452,22 +701,27 @@ int main(int argc, char **argv)
 		status = rc == 2 ? 2 : rc ? 1 : 0;
 		goto out;
 	}
-	if (!(a = sl_analysis_new())) {
+	if (!p.team_dir && !(a = sl_analysis_new())) {
 		errorf("out of memory");
 		goto out;
 	}
 	/* the window's deployments, read once for the analyses that read
-	 * them, while the success rates are computed beside */
+	 * them, while the success rates are computed beside; the frame holds
+	 * every agent (the organisation's figures beside a set's, and each
+	 * team's rows for --team-dir) */
 	for (size_t i = 0; i < NANALYSES; i++)
 		if (listed(p.only, analyses[i].name) && analyses[i].frame)
 			need_frame = 1;
+	need_frame |= p.agents.n > 0 || p.team_dir;
+	pall = p;
+	pall.agents = (struct agent_set){NULL, 0};
 	pr = (struct prep){.p = &p, .st = st, .a = a};
 	prep_thread = need_frame && !pthread_create(&th, NULL, prep_main, &pr);
 	if (!prep_thread)
 		prep_main(&pr);
 	sl_err_clear(&err);
 	t0 = now_s();
-	rc = need_frame ? frame_load(&p, st, &f, &err) : SL_OK;
+	rc = need_frame ? frame_load(&pall, st, &f, &err) : SL_OK;
 	if (need_frame)
 		said(&p, "frame", t0);
 	if (prep_thread)
@@ -481,7 +735,23 @@ int main(int argc, char **argv)
 			"as unknown\n", (unsigned long long)f.counts_unread,
 			f.counts_unread == 1 ? "" : "s");
 	malloc_trim(0); /* the load's buffers, freed in the middle of the heap */
-	if ((rc = run_analyses(&p, st, &f, a, &err))) {
+	if (p.team_dir) {
+		status = run_teams(&p, st, pr.agg, &f);
+		if (!status)
+			said(&p, "in all", start);
+		goto out;
+	}
+	if (p.agents.n) {
+		/* the set's rows; the whole frame goes before the analyses */
+		t0 = now_s();
+		if (select_agents(&p, &f, &sub, a, &err)) {
+			report(&err);
+			goto out;
+		}
+		frame_release(&f);
+		said(&p, "agents", t0);
+	}
+	if ((rc = run_analyses(&p, st, p.agents.n ? &sub : &f, 0, NULL, a, &err))) {
 		report(&err);
 		goto out;
 	}
@@ -512,7 +782,10 @@ int main(int argc, char **argv)
 	status = 0;
 out:
 	frame_release(&f);
+	frame_release(&sub);
+	success_free(pr.agg);
 	sl_analysis_free(a);
 	sl_store_close(st);
+	cli_release(&p);
 	return status;
 }

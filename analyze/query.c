@@ -350,7 +350,7 @@ static int rates_query(const struct analyze_params *p, const struct sl_store *st
 {
 	struct sl_analysis *a = sl_analysis_new();
 	static const enum sl_kind dkind = SL_KIND_DEPLOYMENTS;
-	struct success_counts sc = {0, 0};
+	struct success_counts sc = {0, 0, 0};
 	int rc;
 
 	if (!a)

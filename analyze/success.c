@@ -12,11 +12,14 @@
 #include "sl_u64map.h"
 #include "window.h"
 
-/* One row of the view: agent × environment × day. */
+/* One row of the view: agent × environment × day of the window, with
+ * what the summary adds up (so that any set of agents' summary is a sum
+ * of groups: the scan is made once for every team). */
 struct group {
 	uint32_t agent, env; /* codes in the run's dictionary */
 	int64_t day;
 	uint64_t total, completed, failed, rollbacks;
+	uint64_t active, finished, rolled_back; /* the summary's (rollbacks: the view's flag) */
 	int64_t dur_sum;     /* exact: durations are integers */
 	uint64_t dur_n;
 	struct sl_fsum cov_sum; /* exact: the mean does not follow the rows' order */
@@ -29,6 +32,12 @@ struct totals {
 	int64_t dur_sum;
 };
 
+/* The previous window of one agent × environment. */
+struct prevsum {
+	uint32_t agent, env;
+	struct totals t;
+};
+
 struct envsum {
 	uint32_t env;
 	struct totals cur, prev;
@@ -39,16 +48,15 @@ struct agentsum {
 	uint64_t fin, ok, prev_fin, prev_ok;
 };
 
-struct ctx {
+struct success_agg {
 	struct sl_dict *names;
-	struct agentsum *agents; /* by agent code (a code of names) */
-	size_t nagents;
-	struct sl_u64map gmap;
-	struct group *groups;
+	struct sl_u64map gmap, pmap;
+	struct group *groups;  /* sorted by agent, environment, day when done */
 	size_t ngroups, gcap;
-	struct envsum *envs;
-	size_t nenvs, ecap;
-	struct totals all, all_prev;
+	struct prevsum *prev;
+	size_t nprev, pcap;
+	int has_prev;
+	uint64_t files;
 };
 
 enum { C_AGENT, C_ENV, C_PHASE, C_START, C_DUR, C_DEPLOYED, C_TARGET, C_ROLLBACK, NC };
@@ -56,7 +64,7 @@ static const char *const colnames[NC] = {"agent_id", "environment", "phase", "st
 					 "duration_ms", "deployed_instances",
 					 "target_instances", "rollback_triggered"};
 
-static struct group *group_of(struct ctx *cx, uint32_t agent, uint32_t env, int64_t day)
+static struct group *group_of(struct success_agg *cx, uint32_t agent, uint32_t env, int64_t day)
 {
 	uint64_t key[2] = {(uint64_t)agent << 32 | env, (uint64_t)day};
 	uint32_t *v;
@@ -82,16 +90,24 @@ static struct group *group_of(struct ctx *cx, uint32_t agent, uint32_t env, int6
 	return g;
 }
 
-static struct envsum *env_of(struct ctx *cx, uint32_t env)
+static struct totals *prev_of(struct success_agg *cx, uint32_t agent, uint32_t env)
 {
-	for (size_t i = 0; i < cx->nenvs; i++)
-		if (cx->envs[i].env == env)
-			return &cx->envs[i];
-	if (sl_grow(&cx->envs, &cx->ecap, cx->nenvs + 1, sizeof(*cx->envs)))
+	uint32_t *v;
+	int added;
+	struct prevsum *ps;
+
+	if (sl_u64map_put(&cx->pmap, (uint64_t)agent << 32 | env, &v, &added))
 		return NULL;
-	memset(&cx->envs[cx->nenvs], 0, sizeof(cx->envs[0]));
-	cx->envs[cx->nenvs].env = env;
-	return &cx->envs[cx->nenvs++];
+	if (!added)
+		return &cx->prev[*v].t;
+	if (sl_grow(&cx->prev, &cx->pcap, cx->nprev + 1, sizeof(*cx->prev)))
+		return NULL;
+	*v = (uint32_t)cx->nprev;
+	ps = &cx->prev[cx->nprev++];
+	memset(ps, 0, sizeof(*ps));
+	ps->agent = agent;
+	ps->env = env;
+	return &ps->t;
 }
 
 /* The rules are lib/sl_schema.h's, as the frame's (frame.h). */
@@ -111,26 +127,25 @@ static void count(struct totals *t, enum sl_phase ph, int rollback, int has_dur,
 	}
 }
 
-static int want_row(const struct analyze_params *p, const struct sl_batch *b, size_t r,
-		    const int *col)
+static void add_totals(struct totals *t, const struct totals *u)
 {
-	size_t n;
-	const char *s;
-
-	if (p->env) {
-		s = sl_batch_get_str(b, col[C_ENV], r, &n);
-		if (!s || n != strlen(p->env) || memcmp(s, p->env, n))
-			return 0;
-	}
-	if (p->agent) {
-		s = sl_batch_get_str(b, col[C_AGENT], r, &n);
-		if (!s || n != strlen(p->agent) || memcmp(s, p->agent, n))
-			return 0;
-	}
-	return 1;
+	t->total += u->total;
+	t->active += u->active;
+	t->finished += u->finished;
+	t->completed += u->completed;
+	t->failed += u->failed;
+	t->rolled_back += u->rolled_back;
+	t->dur_n += u->dur_n;
+	t->dur_sum += u->dur_sum;
 }
 
-static int add_row(struct ctx *cx, const struct sl_batch *b, size_t r, const int *col,
+static struct totals group_totals(const struct group *g)
+{
+	return (struct totals){g->total, g->active, g->finished, g->completed, g->failed,
+			       g->rolled_back, g->dur_n, g->dur_sum};
+}
+
+static int add_row(struct success_agg *cx, const struct sl_batch *b, size_t r, const int *col,
 		   int current)
 {
 	size_t an, en, phn;
@@ -143,34 +158,26 @@ static int add_row(struct ctx *cx, const struct sl_batch *b, size_t r, const int
 		       b->cols[col[C_ROLLBACK]].v.u8[r];
 	int has_dur = !sl_batch_is_null(b, col[C_DUR], r);
 	int64_t dur = b->cols[col[C_DUR]].v.i64[r];
-	struct envsum *es;
+	struct totals *pt, t = {0};
 	struct group *g;
 
 	if (!agent || !env) /* required at ingest; a foreign file may lack them */
 		return SL_OK;
-	if (sl_dict_intern(cx->names, agent, an, &ac) || sl_dict_intern(cx->names, env, en, &ec) ||
-	    !(es = env_of(cx, ec)))
+	if (sl_dict_intern(cx->names, agent, an, &ac) || sl_dict_intern(cx->names, env, en, &ec))
 		return SL_ENOMEM;
-	count(current ? &es->cur : &es->prev, ph, rollback, has_dur, dur);
-	count(current ? &cx->all : &cx->all_prev, ph, rollback, has_dur, dur);
-	if (ac >= cx->nagents) {
-		size_t n = cx->nagents;
-
-		if (sl_grow(&cx->agents, &cx->nagents, (size_t)ac + 1, sizeof(*cx->agents)))
+	if (!current) {
+		if (!(pt = prev_of(cx, ac, ec)))
 			return SL_ENOMEM;
-		memset(cx->agents + n, 0, (cx->nagents - n) * sizeof(*cx->agents));
-	}
-	if (sl_phase_finished(ph)) {
-		struct agentsum *as = &cx->agents[ac];
-
-		*(current ? &as->fin : &as->prev_fin) += 1;
-		*(current ? &as->ok : &as->prev_ok) += ph == SL_PHASE_COMPLETED;
-	}
-	if (!current)
+		count(pt, ph, rollback, has_dur, dur);
 		return SL_OK;
+	}
 	g = group_of(cx, ac, ec, window_day(b->cols[col[C_START]].v.i64[r]));
 	if (!g)
 		return SL_ENOMEM;
+	count(&t, ph, rollback, has_dur, dur);
+	g->active += t.active;
+	g->finished += t.finished;
+	g->rolled_back += t.rolled_back;
 	/* the view: COUNT(*), FILTER on phase and rollback_triggered, AVG
 	 * ignoring nulls; coverage is NULL when target is 0 (NULLIF) */
 	g->total++;
@@ -217,17 +224,22 @@ static double ratio(uint64_t a, uint64_t b)
 	return b ? (double)a / (double)b : NAN; /* NaN is written as null */
 }
 
-static int rates_table(struct ctx *cx, struct sl_analysis *a)
+static int in_set(const uint8_t *mask, uint32_t agent)
+{
+	return !mask || mask[agent];
+}
+
+static int rates_table(const struct success_agg *cx, const uint8_t *mask, struct sl_analysis *a)
 {
 	struct sl_table *t = sl_table_new_def(SL_T_SUCCESS_RATES);
 
 	if (!t)
 		return SL_ENOMEM;
-	sort_names = cx->names;
-	sl_sort(cx->groups, cx->ngroups, sizeof(*cx->groups), cmp_group);
 	for (size_t i = 0; i < cx->ngroups; i++) {
 		const struct group *g = &cx->groups[i];
 
+		if (!in_set(mask, g->agent))
+			continue;
 		if (sl_table_add_row(t) ||
 		    table_set_name(t, SL_SUCCESS_RATES_AGENT_ID, cx->names, g->agent) ||
 		    table_set_name(t, SL_SUCCESS_RATES_ENVIRONMENT, cx->names, g->env)) {
@@ -249,6 +261,8 @@ static int rates_table(struct ctx *cx, struct sl_analysis *a)
 	return sl_analysis_add(a, t);
 }
 
+/* summary and org_summary have the same columns (sl_tables.h), so the
+ * SL_SUMMARY_* constants serve both. */
 static int summary_row(struct sl_table *t, const char *scope, const struct sl_dict *d,
 		       const uint32_t *env, const struct totals *c, const struct totals *p,
 		       int has_prev)
@@ -277,25 +291,67 @@ static int summary_row(struct sl_table *t, const char *scope, const struct sl_di
 	return SL_OK;
 }
 
-static int summary_table(struct ctx *cx, struct sl_analysis *a, int has_prev)
+static struct envsum *env_of(struct envsum **envs, size_t *n, size_t *cap, uint32_t env)
 {
-	struct sl_table *t = sl_table_new_def(SL_T_SUMMARY);
+	for (size_t i = 0; i < *n; i++)
+		if ((*envs)[i].env == env)
+			return &(*envs)[i];
+	if (sl_grow(envs, cap, *n + 1, sizeof(**envs)))
+		return NULL;
+	memset(&(*envs)[*n], 0, sizeof(**envs));
+	(*envs)[*n].env = env;
+	return &(*envs)[(*n)++];
+}
+
+/* The summary of the agents in mask (NULL: all) as table id: per
+ * environment (the environments any of them deployed to, in either
+ * window) and overall. */
+static int summary_table(const struct success_agg *cx, const uint8_t *mask, enum sl_tid id,
+			 struct sl_analysis *a)
+{
+	struct sl_table *t = sl_table_new_def(id);
+	struct envsum *envs = NULL, *es;
+	struct totals all = {0}, all_prev = {0};
+	size_t nenvs = 0, ecap = 0;
+	int rc = SL_ENOMEM;
 
 	if (!t)
 		return SL_ENOMEM;
-	sort_names = cx->names;
-	sl_sort(cx->envs, cx->nenvs, sizeof(*cx->envs), cmp_env);
-	for (size_t i = 0; i < cx->nenvs; i++)
-		if (summary_row(t, "environment", cx->names, &cx->envs[i].env, &cx->envs[i].cur,
-				&cx->envs[i].prev, has_prev)) {
-			sl_table_free(t);
-			return SL_ENOMEM;
-		}
-	if (summary_row(t, "overall", cx->names, NULL, &cx->all, &cx->all_prev, has_prev)) {
-		sl_table_free(t);
-		return SL_ENOMEM;
+	for (size_t i = 0; i < cx->ngroups; i++) {
+		const struct group *g = &cx->groups[i];
+		struct totals gt = group_totals(g);
+
+		if (!in_set(mask, g->agent))
+			continue;
+		if (!(es = env_of(&envs, &nenvs, &ecap, g->env)))
+			goto out;
+		add_totals(&es->cur, &gt);
+		add_totals(&all, &gt);
 	}
-	return sl_analysis_add(a, t);
+	for (size_t i = 0; i < cx->nprev; i++) {
+		const struct prevsum *ps = &cx->prev[i];
+
+		if (!in_set(mask, ps->agent))
+			continue;
+		if (!(es = env_of(&envs, &nenvs, &ecap, ps->env)))
+			goto out;
+		add_totals(&es->prev, &ps->t);
+		add_totals(&all_prev, &ps->t);
+	}
+	sort_names = cx->names;
+	sl_sort(envs, nenvs, sizeof(*envs), cmp_env);
+	for (size_t i = 0; i < nenvs; i++)
+		if (summary_row(t, "environment", cx->names, &envs[i].env, &envs[i].cur,
+				&envs[i].prev, cx->has_prev))
+			goto out;
+	if (summary_row(t, "overall", cx->names, NULL, &all, &all_prev, cx->has_prev))
+		goto out;
+	rc = sl_analysis_add(a, t);
+	t = NULL;
+out:
+	sl_table_free(t);
+	free(envs);
+	return rc;
 }
 
 struct change {
@@ -314,19 +370,32 @@ static int cmp_change(const void *x, const void *y)
 
 /* success_change: the agents finished in both windows, the largest fall
  * first.  The success rate is the summary's (completed / finished). */
-static int change_table(struct ctx *cx, struct sl_analysis *a)
+static int change_table(const struct success_agg *cx, const uint8_t *mask, struct sl_analysis *a)
 {
 	struct sl_table *t = sl_table_new_def(SL_T_SUCCESS_CHANGE);
-	struct change *ch = malloc((cx->nagents ? cx->nagents : 1) * sizeof(*ch));
-	size_t n = 0;
+	size_t nagents = sl_dict_count(cx->names), n = 0;
+	struct agentsum *as = calloc(nagents ? nagents : 1, sizeof(*as));
+	struct change *ch = malloc((nagents ? nagents : 1) * sizeof(*ch));
 	int rc = SL_ENOMEM;
 
-	if (!t || !ch)
+	if (!t || !ch || !as)
 		goto out;
-	for (size_t i = 0; i < cx->nagents; i++) {
-		const struct agentsum *s = &cx->agents[i];
+	for (size_t i = 0; i < cx->ngroups; i++) {
+		const struct group *g = &cx->groups[i];
 
-		if (s->fin && s->prev_fin)
+		as[g->agent].fin += g->finished;
+		as[g->agent].ok += g->completed;
+	}
+	for (size_t i = 0; i < cx->nprev; i++) {
+		const struct prevsum *ps = &cx->prev[i];
+
+		as[ps->agent].prev_fin += ps->t.finished;
+		as[ps->agent].prev_ok += ps->t.completed;
+	}
+	for (size_t i = 0; i < nagents; i++) {
+		const struct agentsum *s = &as[i];
+
+		if (in_set(mask, (uint32_t)i) && s->fin && s->prev_fin)
 			ch[n++] = (struct change){(uint32_t)i,
 						  (double)s->ok / (double)s->fin -
 							  (double)s->prev_ok / (double)s->prev_fin};
@@ -334,7 +403,7 @@ static int change_table(struct ctx *cx, struct sl_analysis *a)
 	sort_names = cx->names;
 	sl_sort(ch, n, sizeof(*ch), cmp_change);
 	for (size_t k = 0; k < n; k++) {
-		const struct agentsum *s = &cx->agents[ch[k].agent];
+		const struct agentsum *s = &as[ch[k].agent];
 
 		if (sl_table_add_row(t) ||
 		    table_set_name(t, SL_SUCCESS_CHANGE_AGENT_ID, cx->names, ch[k].agent))
@@ -350,13 +419,26 @@ static int change_table(struct ctx *cx, struct sl_analysis *a)
 out:
 	sl_table_free(t);
 	free(ch);
+	free(as);
 	return rc;
 }
 
-int success_run(const struct analyze_params *p, const struct sl_store *st,
-		struct sl_analysis *a, struct success_counts *counts, struct sl_errctx *err)
+void success_free(struct success_agg *cx)
 {
-	struct ctx cx;
+	if (!cx)
+		return;
+	sl_dict_free(cx->names);
+	sl_u64map_release(&cx->gmap);
+	sl_u64map_release(&cx->pmap);
+	free(cx->groups);
+	free(cx->prev);
+	free(cx);
+}
+
+int success_scan(const struct analyze_params *p, const struct sl_store *st,
+		 struct success_agg **out, struct sl_errctx *err)
+{
+	struct success_agg *cx = calloc(1, sizeof(*cx));
 	struct sl_scan *sc = NULL;
 	struct sl_batch *b;
 	int col[NC], rc;
@@ -364,22 +446,28 @@ int success_run(const struct analyze_params *p, const struct sl_store *st,
 	int has_prev = p->from != SL_TIME_MIN && p->to != SL_TIME_MAX;
 	int64_t scan_from = has_prev ? p->from - (p->to - p->from) : p->from;
 
-	memset(&cx, 0, sizeof(cx));
-	if (!(cx.names = sl_dict_new()))
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	*out = NULL;
+	if (!cx || !(cx->names = sl_dict_new())) {
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	cx->has_prev = has_prev;
 	if ((rc = scan_deployments_cols(st, scan_from, p->to, colnames, NC, col, &sc,
 					  err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0) {
 		for (size_t r = 0; r < b->n; r++) {
 			int64_t t;
+			size_t en;
+			const char *env;
 
-			if (!sl_scan_in_window(sc, b, r) || !want_row(p, b, r, col))
+			if (!sl_scan_in_window(sc, b, r))
+				continue;
+			env = sl_batch_get_str(b, col[C_ENV], r, &en);
+			if (!env_wanted(p, env, en))
 				continue;
 			t = b->cols[col[C_START]].v.i64[r];
-			if (t >= p->from || p->from == SL_TIME_MIN)
-				counts->deployments++;
-			if (add_row(&cx, b, r, col, p->from == SL_TIME_MIN || t >= p->from)) {
+			if (add_row(cx, b, r, col, p->from == SL_TIME_MIN || t >= p->from)) {
 				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 				goto out;
 			}
@@ -387,16 +475,94 @@ int success_run(const struct analyze_params *p, const struct sl_store *st,
 	}
 	if (rc < 0)
 		goto out;
-	counts->files += sl_scan_files(sc);
-	if ((rc = rates_table(&cx, a)) || (rc = summary_table(&cx, a, has_prev)) ||
-	    (rc = change_table(&cx, a)))
-		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	cx->files = sl_scan_files(sc);
+	sort_names = cx->names;
+	sl_sort(cx->groups, cx->ngroups, sizeof(*cx->groups), cmp_group);
+	/* the lookups are done: the maps' memory goes before the analyses */
+	sl_u64map_release(&cx->gmap);
+	sl_u64map_release(&cx->pmap);
+	*out = cx;
+	cx = NULL;
+	rc = SL_OK;
 out:
 	sl_scan_close(sc);
-	sl_dict_free(cx.names);
-	sl_u64map_release(&cx.gmap);
-	free(cx.groups);
-	free(cx.envs);
-	free(cx.agents);
+	success_free(cx);
 	return rc;
+}
+
+int success_tables(const struct success_agg *cx, const struct agent_set *set, int org,
+		   struct sl_analysis *a, struct success_counts *counts, struct sl_errctx *err)
+{
+	uint8_t *mask = NULL;
+	int rc = SL_OK;
+
+	if (set && set->n && agent_set_codes(set, cx->names, &mask))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	counts->deployments = 0;
+	counts->matched = 0;
+	for (size_t i = 0; i < cx->ngroups; i++)
+		if (in_set(mask, cx->groups[i].agent)) {
+			counts->deployments += cx->groups[i].total;
+			if (!i || cx->groups[i].agent != cx->groups[i - 1].agent)
+				counts->matched++;
+		}
+	counts->files = cx->files;
+	if (rates_table(cx, mask, a) || summary_table(cx, mask, SL_T_SUMMARY, a) ||
+	    change_table(cx, mask, a) || (org && summary_table(cx, NULL, SL_T_ORG_SUMMARY, a)))
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	free(mask);
+	return rc;
+}
+
+int success_run(const struct analyze_params *p, const struct sl_store *st,
+		struct sl_analysis *a, struct success_counts *counts, struct sl_errctx *err)
+{
+	struct success_agg *cx;
+	int rc;
+
+	if ((rc = success_scan(p, st, &cx, err)))
+		return rc;
+	rc = success_tables(cx, &p->agents, 0, a, counts, err);
+	success_free(cx);
+	return rc;
+}
+
+int success_unowned(const struct success_agg *cx, const struct sl_teams *teams,
+		    struct sl_analysis *a, struct sl_errctx *err)
+{
+	struct sl_table *t = sl_table_new_def(SL_T_UNOWNED_AGENTS);
+	char *name = NULL;
+	size_t cap = 0;
+
+	if (!t)
+		goto nomem;
+	/* the groups are by agent name: an agent's are consecutive */
+	for (size_t i = 0, e; i < cx->ngroups; i = e) {
+		uint64_t total = 0;
+		size_t n;
+		const char *s = sl_dict_get(cx->names, cx->groups[i].agent, &n);
+		int owned = 0;
+
+		for (e = i; e < cx->ngroups && cx->groups[e].agent == cx->groups[i].agent; e++)
+			total += cx->groups[e].total;
+		if (sl_grow(&name, &cap, n + 1, 1))
+			goto nomem;
+		memcpy(name, s, n);
+		name[n] = '\0';
+		for (size_t k = 0; k < teams->n && !owned; k++)
+			owned = sl_team_matches(&teams->teams[k], name);
+		if (owned)
+			continue;
+		if (sl_table_add_row(t) || sl_table_set_str(t, SL_UNOWNED_AGENTS_AGENT_ID, s, n))
+			goto nomem;
+		sl_table_set_i64(t, SL_UNOWNED_AGENTS_DEPLOYMENTS, (int64_t)total);
+	}
+	free(name);
+	if (sl_analysis_add(a, t))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	return SL_OK;
+nomem:
+	free(name);
+	sl_table_free(t);
+	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 }

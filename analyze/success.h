@@ -11,10 +11,29 @@
 
 struct success_counts {
 	uint64_t deployments; /* rows in the window (after --env/--agent) */
+	uint64_t matched;     /* agents of the set with deployments in the window */
 	uint64_t files;       /* partition files read */
 };
 
-/* Adds the tables success_rates and summary to a. */
+/* The view's groups of every agent (after --env), read once: any set of
+ * agents' tables are then sums of them (a team's, the organisation's). */
+struct success_agg;
+
+/* Scans the window (and the previous one) of p into *out, the caller's
+ * to free with success_free(). */
+int success_scan(const struct analyze_params *p, const struct sl_store *st,
+		 struct success_agg **out, struct sl_errctx *err);
+void success_free(struct success_agg *agg);
+/* Adds the tables success_rates, summary and success_change of the
+ * agents of set (NULL or empty: every agent) to a, and with org set
+ * org_summary, the summary of every agent. */
+int success_tables(const struct success_agg *agg, const struct agent_set *set, int org,
+		   struct sl_analysis *a, struct success_counts *counts, struct sl_errctx *err);
+/* Adds unowned_agents: the agents with deployments in the window that
+ * no team of teams matches, by name, with their deployments. */
+int success_unowned(const struct success_agg *agg, const struct sl_teams *teams,
+		    struct sl_analysis *a, struct sl_errctx *err);
+/* success_scan() and success_tables() of p's agents. */
 int success_run(const struct analyze_params *p, const struct sl_store *st,
 		struct sl_analysis *a, struct success_counts *counts, struct sl_errctx *err);
 

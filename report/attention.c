@@ -697,14 +697,26 @@ static int team(struct attention *at, struct sl_anfile *f, struct sl_errctx *err
 
 	at->agents_matched = NAN;
 	sl_analysis_get_meta_f64(a, "agents_matched", &at->agents_matched);
-	at->teams = name != NULL || sl_anfile_find_id(f, SL_T_UNOWNED_AGENTS) >= 0;
+	/* every analysis says its team, "" outside a team: the organisation's
+	 * of a teams run is the one with unowned_agents */
+	at->teams = (name && name[0]) || sl_anfile_find_id(f, SL_T_UNOWNED_AGENTS) >= 0;
 	if (name && name[0]) {
 		text_clean(&o, name, ATT_NAME);
 		snprintf(at->team, sizeof(at->team), "%s", o.b.data ? o.b.data : "");
 		out_release(&o);
 	}
 	if (pats && pats[0]) {
-		text_clean(&o, pats, TEXT_MAX - 8);
+		/* the patterns comma-joined: said "a, b" */
+		struct out j = {SL_BUF_INIT, 0};
+
+		for (const char *c = pats; *c; c++)
+			if (*c == ',')
+				out_puts(&j, ", ");
+			else
+				out_putn(&j, c, 1);
+		if (j.b.data)
+			text_clean(&o, j.b.data, TEXT_MAX - 8);
+		out_release(&j);
 		snprintf(at->team_agents, sizeof(at->team_agents), "%s", o.b.data ? o.b.data : "");
 		out_release(&o);
 	}

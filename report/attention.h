@@ -78,7 +78,8 @@ struct attention {
 	/* a teams run: the team ("" in the organisation's analysis, or
 	 * outside a teams run), its agent patterns as given, how many agents
 	 * they matched (NaN when not said); teams is set in both the team's and
-	 * the organisation's analysis of a teams file */
+	 * the organisation's analysis of a teams file (the one that holds
+	 * unowned_agents) */
 	char team[ATT_NAME + 8];
 	char team_agents[TEXT_MAX];
 	double agents_matched;

@@ -120,7 +120,7 @@ static void header(struct ctx *cx)
 		out_puts(o, " &middot; <b>environment:</b> ");
 		out_esc(o, env, MAXCELL);
 	}
-	if (agent && agent[0]) {
+	if (agent && agent[0] && !cx->att->team[0]) { /* a team's: said below */
 		out_puts(o, " &middot; <b>agent:</b> ");
 		out_esc(o, agent, MAXCELL);
 	}
@@ -198,6 +198,15 @@ static void attention(struct ctx *cx)
 	out_puts(o, "</div>\n</section>\n");
 }
 
+/* Every table of section s shown: said in one line instead. */
+static void mark_shown(struct ctx *cx, const struct section *s)
+{
+	for (size_t t = 0; t < sl_anfile_ntables(cx->f); t++)
+		for (int k = 0; s->tables[k]; k++)
+			if (pg_matches(s->tables[k], sl_anfile_name(cx->f, t)))
+				cx->shown[t] = 1;
+}
+
 int html_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
 		struct sl_errctx *err)
 {
@@ -247,10 +256,7 @@ int html_page(struct out *o, struct sl_anfile *f, const struct report_params *p,
 			if (at->empty && strcmp(s->id, "pipelines") && pg_section_has(&bx, s)) {
 				/* nothing to draw or rate: said once, no empty charts
 				 * (the pipelines come from CI runs, not deployments) */
-				for (size_t t = 0; t < sl_anfile_ntables(f); t++)
-					for (int k = 0; s->tables[k]; k++)
-						if (pg_matches(s->tables[k], sl_anfile_name(f, t)))
-							cx.shown[t] = 1;
+				mark_shown(&cx, s);
 				out_puts(&body, "<p class=\"nodata\">No deployments in this "
 						"window.</p>\n");
 			} else if (at->team[0] && !strcmp(s->id, "pipelines") &&
@@ -258,10 +264,7 @@ int html_page(struct out *o, struct sl_anfile *f, const struct report_params *p,
 				/* a team's file holds the organisation's pipelines
 				 * (they are not split by agent): shown once, in the
 				 * organisation's report, not among the team's own */
-				for (size_t t = 0; t < sl_anfile_ntables(f); t++)
-					for (int k = 0; s->tables[k]; k++)
-						if (pg_matches(s->tables[k], sl_anfile_name(f, t)))
-							cx.shown[t] = 1;
+				mark_shown(&cx, s);
 				out_puts(&body, "<p class=\"nodata\">The pipelines are the "
 						"organisation&rsquo;s, not this team&rsquo;s alone: "
 						"see the organisation&rsquo;s report (this report&rsquo;s "

@@ -8,6 +8,48 @@
 #include "stream.h"
 #include "svg.h"
 
+/* A summary per environment and overall (summary, or org_summary of the
+ * same columns); durations in one unit. */
+static void summary_table(struct ctx *cx, const struct sl_table *sum)
+{
+	struct out *o = cx->o;
+	double longest = 0;
+	const char *unit;
+	char b[TEXT_MAX];
+
+	for (size_t i = 0; i < sl_table_rows(sum); i++)
+		longest = fmax(longest, num(sum, SL_SUMMARY_AVG_DURATION_MS, i));
+	unit = text_dur_unit(longest);
+	out_printf(o, "<div class=\"scroll\"><table>\n<tr><th>scope</th><th>environment</th>"
+		      "<th class=\"n\">deployments</th><th class=\"n\">finished</th>"
+		      "<th class=\"n\">success rate</th><th class=\"n\">rollback rate</th>"
+		      "<th class=\"n\">mean duration (%s)</th><th class=\"n\">previous success "
+		      "rate</th></tr>\n", unit);
+	for (size_t i = 0; i < sl_table_rows(sum) && i < (size_t)cx->p->rows; i++) {
+		const char *sc = str(sum, SL_SUMMARY_SCOPE, i),
+			   *env = str(sum, SL_SUMMARY_ENVIRONMENT, i);
+
+		out_puts(o, "<tr><td>");
+		out_esc(o, sc ? sc : "", MAXCELL);
+		out_puts(o, "</td><td>");
+		out_esc(o, env ? env : "", MAXCELL);
+		out_puts(o, "</td><td class=\"n\">");
+		out_num(o, num(sum, SL_SUMMARY_TOTAL_DEPLOYMENTS, i), 10);
+		out_puts(o, "</td><td class=\"n\">");
+		out_num(o, num(sum, SL_SUMMARY_FINISHED_DEPLOYMENTS, i), 10);
+		out_puts(o, "</td><td class=\"n\">");
+		pct(o, num(sum, SL_SUMMARY_SUCCESS_RATE, i));
+		out_puts(o, "</td><td class=\"n\">");
+		pct(o, num(sum, SL_SUMMARY_ROLLBACK_RATE, i));
+		out_puts(o, "</td><td class=\"n\">");
+		out_puts(o, text_dur_in(b, num(sum, SL_SUMMARY_AVG_DURATION_MS, i), unit));
+		out_puts(o, "</td><td class=\"n\">");
+		pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, i));
+		out_puts(o, "</td></tr>\n");
+	}
+	out_puts(o, "</table></div>\n");
+}
+
 void sec_overview(struct ctx *cx, const struct section *s)
 {
 	struct out *o = cx->o;
@@ -17,9 +59,7 @@ void sec_overview(struct ctx *cx, const struct section *s)
 	       ch = num(sum, SL_SUMMARY_SUCCESS_RATE_CHANGE, r);
 	double rr = num(sum, SL_SUMMARY_ROLLBACK_RATE, r),
 	       act = num(sum, SL_SUMMARY_ACTIVE_DEPLOYMENTS, r);
-	double longest = 0;
-	const char *unit;
-	char b[TEXT_MAX];
+	const struct sl_table *org;
 
 	if (r == (size_t)-1) {
 		out_puts(o, "<p class=\"nodata\">No overall row in the summary table.</p>\n");
@@ -75,38 +115,11 @@ void sec_overview(struct ctx *cx, const struct section *s)
 	out_num(o, act, 10);
 	out_puts(o, "</div><div class=\"sub\">pending, in progress, rolling out or "
 		    "validating</div></div>\n</div>\n");
-	/* per environment; durations in one unit */
-	for (size_t i = 0; i < sl_table_rows(sum); i++)
-		longest = fmax(longest, num(sum, SL_SUMMARY_AVG_DURATION_MS, i));
-	unit = text_dur_unit(longest);
-	out_printf(o, "<div class=\"scroll\"><table>\n<tr><th>scope</th><th>environment</th>"
-		      "<th class=\"n\">deployments</th><th class=\"n\">finished</th>"
-		      "<th class=\"n\">success rate</th><th class=\"n\">rollback rate</th>"
-		      "<th class=\"n\">mean duration (%s)</th><th class=\"n\">previous success "
-		      "rate</th></tr>\n", unit);
-	for (size_t i = 0; i < sl_table_rows(sum) && i < (size_t)cx->p->rows; i++) {
-		const char *sc = str(sum, SL_SUMMARY_SCOPE, i),
-			   *env = str(sum, SL_SUMMARY_ENVIRONMENT, i);
-
-		out_puts(o, "<tr><td>");
-		out_esc(o, sc ? sc : "", MAXCELL);
-		out_puts(o, "</td><td>");
-		out_esc(o, env ? env : "", MAXCELL);
-		out_puts(o, "</td><td class=\"n\">");
-		out_num(o, num(sum, SL_SUMMARY_TOTAL_DEPLOYMENTS, i), 10);
-		out_puts(o, "</td><td class=\"n\">");
-		out_num(o, num(sum, SL_SUMMARY_FINISHED_DEPLOYMENTS, i), 10);
-		out_puts(o, "</td><td class=\"n\">");
-		pct(o, num(sum, SL_SUMMARY_SUCCESS_RATE, i));
-		out_puts(o, "</td><td class=\"n\">");
-		pct(o, num(sum, SL_SUMMARY_ROLLBACK_RATE, i));
-		out_puts(o, "</td><td class=\"n\">");
-		out_puts(o, text_dur_in(b, num(sum, SL_SUMMARY_AVG_DURATION_MS, i), unit));
-		out_puts(o, "</td><td class=\"n\">");
-		pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, i));
-		out_puts(o, "</td></tr>\n");
+	summary_table(cx, sum);
+	if (cx->att->vs.have && (org = pg_take(cx, SL_T_ORG_SUMMARY))) {
+		out_puts(o, "<h3>The organisation <span class=\"src\">(org_summary.csv)</span></h3>\n");
+		summary_table(cx, org);
 	}
-	out_puts(o, "</table></div>\n");
 	pg_rest(cx, s);
 }
 
@@ -212,6 +225,8 @@ void sec_dora(struct ctx *cx, const struct section *s)
 	pg_note(o, "Production deployments only; tiers from the DORA 2023 report "
 		"(elite, high, medium, low).");
 	dora_trends(cx);
+	if ((t = pg_take(cx, SL_T_ORG_DORA)))
+		pg_table_view(cx, t, NULL, 0, "The organisation\xe2\x80\x99s keys, every agent");
 	pg_rest(cx, s);
 }
 

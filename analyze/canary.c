@@ -45,6 +45,23 @@ struct dep {
 	struct samples *s;
 };
 
+/* One sample as the scan accepted it, for the teams after the
+ * organisation's run (--team-dir): the frame row of its deployment, its
+ * cohort, and its metrics (bit m of has: metric m is not null). */
+struct cached_sample {
+	uint32_t row;
+	uint8_t cohort, has;
+	double v[NM];
+};
+
+struct canary_cache {
+	struct cached_sample *s; /* by row when ready, else in scan order */
+	size_t n, cap;
+	size_t *first;          /* ready: row r's samples are s[first[r] .. first[r + 1]) */
+	struct sl_u64map share; /* read_shares()'s map of the whole window */
+	int ready;
+};
+
 struct ctx {
 	const struct frame *f;
 	struct dep *d;
@@ -56,6 +73,8 @@ struct ctx {
 	size_t m_lo, m_hi;
 	size_t done; /* d[0..done) are judged and their samples freed */
 	struct sl_u64map share; /* id hash -> canary_percentage x 2^20, + 1 */
+	const struct sl_u64map *shares; /* &share, or the cache's */
+	struct canary_cache *cache;     /* to fill (the organisation's run), or NULL */
 	struct sl_table *rt, *mt, *jt;
 	const struct analyze_config *cf;
 };
@@ -216,6 +235,7 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 			uint32_t row;
 			int k;
 			struct dep *d;
+			struct cached_sample *cs = NULL;
 
 			if (scan_row_of(&ids, sc, b, r, col[0], &cx->byid, &row))
 				goto nomem;
@@ -231,6 +251,15 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 			if (!d->s && !(d->s = calloc(1, sizeof(*d->s))))
 				goto nomem;
 			d->s->nsamples[k]++;
+			if (cx->cache) {
+				if (sl_grow(&cx->cache->s, &cx->cache->cap, cx->cache->n + 1,
+					    sizeof(*cx->cache->s)))
+					goto nomem;
+				cs = &cx->cache->s[cx->cache->n++];
+				memset(cs, 0, sizeof(*cs));
+				cs->row = d->id;
+				cs->cohort = (uint8_t)k;
+			}
 			for (int m = 0; m < NM; m++) {
 				double x;
 
@@ -240,6 +269,10 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 					       : b->cols[c_m[m]].v.f64[r];
 				if (!isnan(x) && push(&d->s->m[k][m], x))
 					goto nomem;
+				if (cs && !isnan(x)) {
+					cs->has |= (uint8_t)(1u << m);
+					cs->v[m] = x;
+				}
 			}
 		}
 	}
@@ -332,7 +365,7 @@ static double share_of(const struct ctx *cx, uint32_t row)
 	char buf[FRAME_ID_BUF];
 	size_t n;
 	const char *id = frame_id(cx->f, row, buf, &n);
-	const uint32_t *v = sl_u64map_get(&cx->share, sl_hash(id, n));
+	const uint32_t *v = sl_u64map_get(cx->shares, sl_hash(id, n));
 
 	return v ? (double)(*v - 1) / (double)(1u << 20) / 100 : NAN;
 }
@@ -470,6 +503,90 @@ out:
 	return rc < 0 ? rc : SL_OK;
 }
 
+/* The samples of the deployments of cx from the cache instead of the
+ * store: f's rows are rows of the frame the cache was filled from
+ * (f->origin), each one's samples in the order the scan met them. */
+static int cached_samples(struct ctx *cx, const struct canary_cache *c, struct sl_errctx *err)
+{
+	for (size_t k = 0; k < cx->n; k++) {
+		struct dep *d = &cx->d[k];
+		uint32_t from = cx->f->origin[d->id];
+
+		for (size_t j = c->first[from]; j < c->first[from + 1]; j++) {
+			const struct cached_sample *cs = &c->s[j];
+
+			if (!d->s && !(d->s = calloc(1, sizeof(*d->s))))
+				goto nomem;
+			d->s->nsamples[cs->cohort]++;
+			for (int m = 0; m < NM; m++)
+				if ((cs->has >> m & 1) && push(&d->s->m[cs->cohort][m], cs->v[m]))
+					goto nomem;
+		}
+		/* judged as the scan would, once no later deployment starts at
+		 * the same time: only a few deployments' samples are held */
+		if (k + 1 < cx->n &&
+		    judge_upto(cx, cx->f->start[cx->d[k + 1].id] + FOLLOW_AFTER_MS - 1))
+			goto nomem;
+	}
+	if (judge_upto(cx, INT64_MAX))
+		goto nomem;
+	return SL_OK;
+nomem:
+	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+}
+
+struct canary_cache *canary_cache_new(void)
+{
+	return calloc(1, sizeof(struct canary_cache));
+}
+
+void canary_cache_free(struct canary_cache *c)
+{
+	if (!c)
+		return;
+	free(c->s);
+	free(c->first);
+	sl_u64map_release(&c->share);
+	free(c);
+}
+
+int canary_cache_finish(struct canary_cache *c, size_t rows)
+{
+	struct cached_sample *tmp;
+	size_t *count;
+
+	if (c->ready)
+		return SL_OK;
+	/* by row, each row's in scan order: a counting sort (stable) */
+	if (!(c->first = calloc(rows + 2, sizeof(*c->first))))
+		return SL_ENOMEM;
+	if (!(tmp = malloc((c->n ? c->n : 1) * sizeof(*tmp))))
+		return SL_ENOMEM;
+	count = c->first + 1;
+	for (size_t j = 0; j < c->n; j++)
+		count[c->s[j].row]++;
+	for (size_t r = 0; r < rows; r++)
+		c->first[r + 1] += c->first[r];
+	/* first[r] is now where row r's samples start; place them */
+	{
+		size_t *at = malloc((rows ? rows : 1) * sizeof(*at));
+
+		if (!at) {
+			free(tmp);
+			return SL_ENOMEM;
+		}
+		memcpy(at, c->first, rows * sizeof(*at));
+		for (size_t j = 0; j < c->n; j++)
+			tmp[at[c->s[j].row]++] = c->s[j];
+		free(at);
+	}
+	free(c->s);
+	c->s = tmp;
+	c->cap = c->n;
+	c->ready = 1;
+	return SL_OK;
+}
+
 int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	       const struct frame *f,
 	       struct sl_analysis *a, struct sl_errctx *err)
@@ -488,8 +605,23 @@ int canary_run(const struct analyze_params *p, const struct sl_store *st,
 	cx.rt = rt;
 	cx.mt = mt;
 	cx.jt = jt;
-	if ((rc = take_deployments(f, &cx, err)) || (rc = read_shares(p, st, &cx, err)) ||
-	    (rc = scan_samples(p, st, &cx, err)))
+	cx.shares = &cx.share;
+	if ((rc = take_deployments(f, &cx, err)))
+		goto out;
+	if (p->canary_cache && p->canary_cache->ready) {
+		/* a team of --team-dir: what the organisation's run read */
+		cx.shares = &p->canary_cache->share;
+		rc = cached_samples(&cx, p->canary_cache, err);
+	} else {
+		cx.cache = p->canary_cache;
+		if (!(rc = read_shares(p, st, &cx, err)) && !(rc = scan_samples(p, st, &cx, err)) &&
+		    cx.cache) {
+			/* the shares go to the cache */
+			cx.cache->share = cx.share;
+			memset(&cx.share, 0, sizeof(cx.share));
+		}
+	}
+	if (rc)
 		goto out;
 	{
 		struct sl_table *all[] = {rt, mt, jt};

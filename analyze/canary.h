@@ -23,6 +23,19 @@ struct frame;
 
 struct analyze_config;
 
+/* What the canary analysis reads from the store (metric samples and
+ * canary shares), kept from the organisation's run of --team-dir for each
+ * team's: canary_run() fills it when p->canary_cache is set and the frame
+ * is a loaded one, canary_cache_finish() orders it, and a team's run on a
+ * frame selected from that frame (frame_select) reads it instead of the
+ * store.  About 48 bytes a sample. */
+struct canary_cache;
+struct canary_cache *canary_cache_new(void);
+void canary_cache_free(struct canary_cache *c);
+/* Orders the samples by the row of the frame of rows rows they belong
+ * to.  0 or SL_ENOMEM. */
+int canary_cache_finish(struct canary_cache *c, size_t rows);
+
 enum {
 	CANARY_ERROR_RATE,
 	CANARY_LATENCY_P50,

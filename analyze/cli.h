@@ -8,6 +8,9 @@
 #include "config.h"
 #include "sl_teams.h"
 
+struct canary_cache;
+struct scorecard_cache;
+
 #define QUERY_MAX_ARGS 16
 #define AGENTS_MAX 256 /* --agent values */
 
@@ -48,6 +51,8 @@ struct analyze_params {
 	const char *qargs[QUERY_MAX_ARGS]; /* --arg KEY=VALUE, as given */
 	int nqargs;
 	struct analyze_config cfg; /* defaults, then the config file */
+	struct canary_cache *canary_cache; /* --team-dir: canary.h */
+	struct scorecard_cache *scorecard_cache; /* --team-dir: scorecard.h */
 };
 
 /* The value of --arg KEY=VALUE for key (the last one given), or NULL. */

@@ -641,7 +641,7 @@ int frame_want_agents(struct frame *f, const struct agent_set *set)
 
 int frame_select(const struct frame *f, const uint8_t *agents, struct frame *out)
 {
-	size_t cap = 0, row;
+	size_t cap = 0, ocap = 0, row;
 	uint32_t count = sl_dict_count(f->names);
 
 	if (frame_begin(out))
@@ -663,8 +663,10 @@ int frame_select(const struct frame *f, const uint8_t *agents, struct frame *out
 
 		if (f->agent[i] == FRAME_NONE || !agents[f->agent[i]])
 			continue;
-		if (frame_append(out, &cap, &row))
+		if (frame_append(out, &cap, &row) ||
+		    (out->n > ocap && sl_grow(&out->origin, &ocap, out->n, sizeof(*out->origin))))
 			goto nomem;
+		out->origin[row] = (uint32_t)i;
 		id = frame_id(f, i, buf, &n);
 #define COPY(c) out->c[row] = f->c[i];
 		FRAME_DATA_COLUMNS(COPY)
@@ -688,6 +690,7 @@ void frame_release(struct frame *f)
 		return;
 	sl_dict_free(f->names);
 	free(f->id_text);
+	free(f->origin);
 #define FREE(c) free(f->c);
 	FRAME_COLUMNS(FREE)
 #undef FREE

@@ -69,6 +69,8 @@ struct frame {
 	uint32_t *val_passed, *val_failed, *val_skipped; /* by status */
 	uint8_t *incident;       /* named by an incident */
 	int64_t *recovery;       /* see frame_recovery() */
+	uint32_t *origin;        /* a selection's: row i is row origin[i] of the frame
+				  * it was selected from; NULL for a loaded frame */
 	uint64_t files;          /* deployment row groups read */
 	uint64_t counts_unread;  /* instance counts beyond 32 bits, read as null */
 };

@@ -1,6 +1,7 @@
 /* shiplog-analyze: the store into one analysis file of named result tables.
  * main.c wires options (cli.c), the window (window.c) and the analyses;
  * each analysis adds its tables (success.c: success rates and summary). */
+#include <assert.h>
 #include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <malloc.h>
@@ -268,6 +269,8 @@ static int copy_tables(const struct sl_analysis *src, const enum sl_tid *ids,
 
 		if (!from)
 			continue;
+		/* a streamed table's rows are in its file, not in memory */
+		assert(!sl_table_streamed(from));
 		if (!(t = sl_table_new_def(*ids)))
 			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		for (size_t r = 0; r < sl_table_rows(from); r++)
@@ -567,18 +570,21 @@ static int team_path(const char *dir, const char *name, char *buf, size_t n)
 
 /* --team-dir: the organisation's file, then each team's from the same
  * scan and frame, one team after another. */
-static int run_teams(const struct analyze_params *p, const struct sl_store *st,
+static int run_teams(const struct analyze_params *org, const struct sl_store *st,
 		     struct success_agg *agg, struct frame *f)
 {
 	struct sl_analysis *a = sl_analysis_new(), *reuse = sl_analysis_new();
+	struct analyze_params op = *org, *p = &op;
 	struct success_counts sc;
 	struct sl_errctx err;
 	int status = 1;
-
 	double t0 = now_s();
 
 	sl_err_clear(&err);
-	if (!a || !reuse) {
+	/* what the canary read of the store, kept for the teams */
+	op.canary_cache = canary_cache_new();
+	op.scorecard_cache = scorecard_cache_new();
+	if (!a || !reuse || !op.canary_cache || !op.scorecard_cache) {
 		errorf("out of memory");
 		goto out;
 	}
@@ -594,6 +600,10 @@ static int run_teams(const struct analyze_params *p, const struct sl_store *st,
 			report(&err);
 			goto out;
 		}
+	if (canary_cache_finish(op.canary_cache, f->n)) {
+		errorf("out of memory");
+		goto out;
+	}
 	if (sl_analysis_write(a, p->out, &err)) {
 		report(&err);
 		goto out;
@@ -648,6 +658,8 @@ static int run_teams(const struct analyze_params *p, const struct sl_store *st,
 out:
 	sl_analysis_free(a);
 	sl_analysis_free(reuse);
+	canary_cache_free(op.canary_cache);
+	scorecard_cache_free(op.scorecard_cache);
 	return status;
 }
 
@@ -729,6 +741,11 @@ int main(int argc, char **argv)
 	if (pr.rc || rc) {
 		report(pr.rc ? &pr.err : &err);
 		goto out;
+	}
+	if (!p.team_dir) {
+		/* its tables are made: the groups go before the analyses */
+		success_free(pr.agg);
+		pr.agg = NULL;
 	}
 	if (f.counts_unread)
 		fprintf(stderr, "shiplog-analyze: warning: %llu instance count%s beyond 2^31 read "

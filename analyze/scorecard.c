@@ -16,6 +16,7 @@
 /* A failed or rolled-back deployment and the first sign of its trouble. */
 struct trouble {
 	int64_t start, first_sign;
+	uint32_t row;  /* in the frame */
 	uint8_t has_sign;
 };
 
@@ -24,6 +25,45 @@ struct ctx {
 	size_t n, cap;
 	struct sl_u64map byid;
 };
+
+/* The first signs the organisation's run of --team-dir found, by the row
+ * of its frame, for the teams after it (scorecard.h). */
+struct scorecard_cache {
+	int64_t *first_sign;
+	uint8_t *has_sign;
+	size_t n;
+	int ready;
+};
+
+struct scorecard_cache *scorecard_cache_new(void)
+{
+	return calloc(1, sizeof(struct scorecard_cache));
+}
+
+void scorecard_cache_free(struct scorecard_cache *c)
+{
+	if (!c)
+		return;
+	free(c->first_sign);
+	free(c->has_sign);
+	free(c);
+}
+
+/* Fills the cache from the troubles of the organisation's frame of n
+ * rows.  0 or SL_ENOMEM. */
+static int cache_fill(struct scorecard_cache *c, const struct ctx *cx, size_t n)
+{
+	if (!(c->first_sign = calloc(n ? n : 1, sizeof(*c->first_sign))) ||
+	    !(c->has_sign = calloc(n ? n : 1, 1)))
+		return SL_ENOMEM;
+	for (size_t k = 0; k < cx->n; k++) {
+		c->first_sign[cx->t[k].row] = cx->t[k].first_sign;
+		c->has_sign[cx->t[k].row] = cx->t[k].has_sign;
+	}
+	c->n = n;
+	c->ready = 1;
+	return SL_OK;
+}
 
 /* The window's failures (failed or rolled back) of the --agent/--env. */
 static int take_troubles(const struct frame *f, struct ctx *cx, struct sl_errctx *err)
@@ -45,6 +85,7 @@ static int take_troubles(const struct frame *f, struct ctx *cx, struct sl_errctx
 		t = &cx->t[cx->n];
 		memset(t, 0, sizeof(*t));
 		t->start = f->start[i];
+		t->row = (uint32_t)i;
 		*v = (uint32_t)cx->n++;
 	}
 	return SL_OK;
@@ -137,10 +178,24 @@ int scorecard_run(const struct analyze_params *p, const struct sl_store *st,
 
 
 	memset(&cx, 0, sizeof(cx));
-	if ((rc = take_troubles(f, &cx, err)) ||
-	    (rc = scan_signs(p, st, &cx, SL_KIND_VALIDATIONS, err)) ||
-	    (rc = scan_signs(p, st, &cx, SL_KIND_CHECKPOINTS, err)))
+	if ((rc = take_troubles(f, &cx, err)))
 		goto out;
+	if (p->scorecard_cache && p->scorecard_cache->ready) {
+		/* a team of --team-dir: what the organisation's run read */
+		const struct scorecard_cache *c = p->scorecard_cache;
+
+		for (size_t k = 0; k < cx.n; k++) {
+			uint32_t from = f->origin[cx.t[k].row];
+
+			cx.t[k].first_sign = c->first_sign[from];
+			cx.t[k].has_sign = c->has_sign[from];
+		}
+	} else if ((rc = scan_signs(p, st, &cx, SL_KIND_VALIDATIONS, err)) ||
+		   (rc = scan_signs(p, st, &cx, SL_KIND_CHECKPOINTS, err))) {
+		goto out;
+	} else if (p->scorecard_cache && cache_fill(p->scorecard_cache, &cx, f->n)) {
+		goto nomem;
+	}
 	if (!(det = malloc((cx.n ? cx.n : 1) * sizeof(*det))))
 		goto nomem;
 	for (size_t i = 0; i < cx.n; i++) {

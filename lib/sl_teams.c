@@ -48,12 +48,13 @@ static int name_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* A text of the file: no control characters (a tab is a blank, so never
- * inside a value: the list of teams is tab-separated). */
+/* A line of the file: no control characters but tabs, which are blanks
+ * (around keys, values and items, never inside one: the list of teams
+ * is tab-separated). */
 static int text_ok(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
 			return 0;
 	return 1;
 }
@@ -162,6 +163,8 @@ static int add_pattern(struct parser *ps, const char *s, size_t n)
 {
 	struct sl_team *team = &ps->t->teams[ps->t->n - 1];
 
+	if (memchr(s, '\t', n))
+		return perr(ps, SL_EPARSE, "a tab inside the agent pattern '%.*s'", (int)n, s);
 	if (n > SL_TEAMS_MAX_PATTERN)
 		return perr(ps, SL_ELIMIT, "an agent pattern longer than %d bytes",
 			    SL_TEAMS_MAX_PATTERN);
@@ -182,7 +185,7 @@ static int add_mail(struct parser *ps, const char *s, size_t n)
 	char *m;
 
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == ' ' || s[i] == '<' || s[i] == '>' || s[i] == '"')
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '<' || s[i] == '>' || s[i] == '"')
 			return perr(ps, SL_EPARSE, "'%.*s' is not a mail address", (int)n, s);
 		at += s[i] == '@';
 	}
@@ -225,6 +228,8 @@ static int key_value(struct parser *ps, const char *k, size_t kn, const char *v,
 				    team->name, team->config_line);
 		if (!vn)
 			return perr(ps, SL_EPARSE, "'config' without a value");
+		if (memchr(v, '\t', vn))
+			return perr(ps, SL_EPARSE, "a tab inside the config's name");
 		if (!(team->config = resolve(ps->name, v, vn)))
 			return perr(ps, SL_ENOMEM, "out of memory");
 		team->config_line = ps->line;

@@ -5,7 +5,6 @@
 # Not part of `make check`.  BENCH_SIZES="1000000" to run fewer sizes;
 # BENCH_REPEAT=N (default 3) runs zcat and the ingest N times each and
 # keeps the fastest; BENCH_ANALYZE=0 skips the analyses of the stores.
-# BENCH_TEAMS_REPORTS=0 skips the per-team reports (bench-reports-teams.sh).
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin}
@@ -150,8 +149,8 @@ if [ -x "$BIN/shiplog-analyze" ] && [ "${BENCH_ANALYZE:-1}" = 1 ]; then
 	BIN="$BIN" sh scripts/bench-analyze.sh
 	# the merge of 4 shard stores cut from those stores (docs/SCALING.md)
 	[ "${BENCH_MERGE:-1}" = 1 ] && BIN="$BIN" sh scripts/bench-merge.sh
-	# 60 teams' reports beside one whole-store report (docs/OPERATIONS.md)
-	[ "${BENCH_TEAMS_REPORTS:-1}" = 1 ] && BIN="$BIN" sh scripts/bench-reports-teams.sh
+	# 60 teams over the 1M store: --team-dir against one run (docs/OPERATIONS.md)
+	[ "${BENCH_TEAMS:-1}" = 1 ] && BIN="$BIN" sh scripts/bench-teams.sh
 fi
 
 # The JSON API reader (--format github-runs): GitHub Actions pages of 100

@@ -309,6 +309,114 @@ START_TEST(test_any_append_order)
 }
 END_TEST
 
+/* An agent set: names and fnmatch globs, any of them; none is every
+ * agent. */
+START_TEST(test_agent_set)
+{
+	static const char *const pats[] = {"pay*", "b", "x?z"};
+	struct agent_set set = {pats, 3}, none = {NULL, 0};
+	struct frame f;
+	uint8_t *in;
+
+	ck_assert(agent_set_match(&set, "payments", 8));
+	ck_assert(agent_set_match(&set, "pay", 3));
+	ck_assert(agent_set_match(&set, "bx", 1)); /* the first byte: "b" */
+	ck_assert(!agent_set_match(&set, "bx", 2));
+	ck_assert(agent_set_match(&set, "xyz", 3));
+	ck_assert(!agent_set_match(&set, "xz", 2));
+	ck_assert(!agent_set_match(&set, "apay", 4));
+	ck_assert(!agent_set_match(&set, NULL, 0));
+	ck_assert(agent_set_match(&none, "anything", 8));
+	ck_assert(agent_set_match(NULL, NULL, 0));
+	{
+		/* a name longer than the stack buffer */
+		char big[2000];
+
+		memset(big, 'y', sizeof(big));
+		memcpy(big, "pay", 3);
+		ck_assert(agent_set_match(&set, big, sizeof(big)));
+		big[0] = 'q';
+		ck_assert(!agent_set_match(&set, big, sizeof(big)));
+	}
+	make(&f, NULL);
+	ck_assert_int_eq(agent_set_codes(&set, f.names, &in), 0);
+	for (uint32_t c = 0; c < sl_dict_count(f.names); c++) {
+		size_t n;
+		const char *s = sl_dict_get(f.names, c, &n);
+
+		ck_assert_int_eq(in[c], n == 1 && *s == 'b');
+	}
+	free(in);
+	frame_release(&f);
+}
+END_TEST
+
+/* frame_select: the rows of some agents as a frame of their own, in
+ * order, with their ids, recoveries and codes; an analysis of it is the
+ * analysis of the whole frame narrowed to those agents (frame_want_agents),
+ * byte for byte. */
+START_TEST(test_select)
+{
+	static const char *const b_only[] = {"b"}, *const a_glob[] = {"?"};
+	const struct agent_set sets[] = {{b_only, 1}, {a_glob, 1}};
+	struct frame f, sub, narrowed;
+
+	for (size_t k = 0; k < 2; k++) {
+		uint8_t *in;
+		char *want, *got;
+
+		make(&f, NULL);
+		ck_assert_int_eq(agent_set_codes(&sets[k], f.names, &in), 0);
+		ck_assert_int_eq(frame_select(&f, in, &sub), 0);
+		free(in);
+		if (k == 0) {
+			static const char *const ids[] = {"d5", "d6", "d7"};
+
+			ck_assert_uint_eq(sub.n, 3);
+			for (size_t i = 0; i < 3; i++) {
+				size_t r = row_of(&f, ids[i]), n;
+				char buf[FRAME_ID_BUF];
+				const char *id = frame_id(&sub, i, buf, &n);
+
+				ck_assert_uint_eq(n, 2);
+				ck_assert(!memcmp(id, ids[i], 2));
+				ck_assert_uint_eq(sub.agent[i], f.agent[r]);
+				ck_assert_uint_eq(sub.strategy[i], f.strategy[r]);
+				ck_assert_int_eq(sub.start[i], f.start[r]);
+				ck_assert_int_eq(sub.recovery[i], f.recovery[r]);
+			}
+			/* d5 recovered by d7, 15 minutes */
+			ck_assert_int_eq(sub.recovery[0], 15 * MIN_MS);
+			ck_assert_uint_eq(sl_dict_count(sub.names), sl_dict_count(f.names));
+		} else {
+			ck_assert_uint_eq(sub.n, NROWS); /* every agent's name is one letter */
+		}
+		got = tables_text(&sub);
+		make(&narrowed, NULL);
+		ck_assert_int_eq(frame_want_agents(&narrowed, &sets[k]), 0);
+		want = tables_text(&narrowed);
+		if (strcmp(want, got))
+			ck_abort_msg("set %zu: the selection's tables differ:\n%s\n---\n%s", k, want,
+				     got);
+		free(want);
+		free(got);
+		frame_release(&narrowed);
+		frame_release(&sub);
+		frame_release(&f);
+	}
+	/* no row selected: an empty frame */
+	{
+		uint8_t none[16] = {0};
+
+		make(&f, NULL);
+		ck_assert_int_eq(frame_select(&f, none, &sub), 0);
+		ck_assert_uint_eq(sub.n, 0);
+		frame_release(&sub);
+		frame_release(&f);
+	}
+}
+END_TEST
+
 /* A frame of three deployments with these ids, started at one time (so
  * in the order of their ids). */
 static void ids_frame(struct frame *f, const char *const *ids)
@@ -358,6 +466,26 @@ START_TEST(test_id_layouts)
 			s = frame_id(&f, (size_t)j, buf, &n);
 			ck_assert_uint_eq(n, 36);
 			ck_assert_int_eq(memcmp(s, uuids[k][want[j]], 36), 0);
+		}
+		/* a selection keeps the ids and their layout */
+		{
+			struct frame sub;
+			uint8_t all[4] = {1, 1, 1, 1};
+			char buf2[FRAME_ID_BUF];
+
+			ck_assert_int_eq(frame_select(&f, all, &sub), 0);
+			ck_assert_uint_eq(sub.n, 3);
+			ck_assert_int_eq(sub.id_uuid, f.id_uuid);
+			ck_assert(k ? sub.id != NULL : sub.id == NULL);
+			for (size_t j = 0; j < 3; j++) {
+				size_t n2;
+				const char *s2 = frame_id(&sub, j, buf2, &n2);
+
+				s = frame_id(&f, j, buf, &n);
+				ck_assert_uint_eq(n, n2);
+				ck_assert_int_eq(memcmp(s, s2, n), 0);
+			}
+			frame_release(&sub);
 		}
 		frame_release(&f);
 	}
@@ -413,6 +541,8 @@ Suite *suite_frame(void)
 	tcase_add_test(tc, test_activity_by_hand);
 	tcase_add_test(tc, test_any_append_order);
 	tcase_add_test(tc, test_id_layouts);
+	tcase_add_test(tc, test_agent_set);
+	tcase_add_test(tc, test_select);
 	suite_add_tcase(s, tc);
 	return s;
 }

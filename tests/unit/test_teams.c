@@ -77,6 +77,11 @@ START_TEST(test_parse)
 	ck_assert_ptr_eq(sl_teams_find(t, "search.v2_x-1"), s);
 	ck_assert_ptr_null(sl_teams_find(t, "search"));
 	sl_teams_free(t);
+	/* tabs are blanks around keys, values and items */
+	t = parse("[t]\t# tabs\n\tagents\t=\tx ,\ty\t\n", 0, 0, "");
+	ck_assert_uint_eq(t->teams[0].nagents, 2);
+	ck_assert_str_eq(t->teams[0].agents[1].text, "y");
+	sl_teams_free(t);
 	/* a file without a directory: the config is beside it, in . */
 	t = parse_as("teams", "[a]\nagents = x\nconfig = a.conf\nquiet = none\n", 0, 0, "");
 	ck_assert_str_eq(t->teams[0].config, "a.conf");
@@ -115,6 +120,9 @@ START_TEST(test_errors)
 	parse("[a]\nagents = x\nconfig = a\nconfig = b\n", SL_EPARSE, 4, "a second 'config'");
 	parse("[a]\nagents = x\nconfig =\n", SL_EPARSE, 3, "'config' without a value");
 	parse("[a]\nagents = x\x01y\n", SL_EPARSE, 2, "control character");
+	parse("[a]\nagents = x\ty\n", SL_EPARSE, 2, "a tab inside the agent pattern");
+	parse("[a]\nagents = x\nmail_to = a@b\tc\n", SL_EPARSE, 3, "not a mail address");
+	parse("[a]\nagents = x\nconfig = a\tb\n", SL_EPARSE, 3, "a tab inside the config");
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	memcpy(big, "[a]\nagents = ", 13);

@@ -144,6 +144,17 @@ must "legacy has nothing attached" test "$(grep -c 'multipart\|^Content-Disposit
 must "legacy's line" grep -q '^legacy: nothing new in 2026-02-25 =E2=80=93 2026-03-03$' "$legacy"
 must "payments' report attached" grep -q '^Content-Disposition: attachment; filename="report.html"' "$pay"
 
+echo "--- shiplog-report --if-quiet by hand on legacy's analysis"
+la=reports/2026-03-03/teams/legacy/analysis.msgpack
+"$BIN/shiplog-report" "$la" --mail-to legacy@example.com --if-quiet none --mail-out none.eml
+echo "exit=$? $(ls none.eml 2>&1 | sed 's/.*: //')"
+"$BIN/shiplog-report" "$la" --mail-to legacy@example.com --if-quiet oneline --mail-out one.eml
+echo "exit=$? $(wc -l <one.eml) lines"
+"$BIN/shiplog-report" "$la" --mail-to legacy@example.com --if-quiet full | grep -c '^Content-Disposition: attachment'
+"$BIN/shiplog-report" "$la" --mail-to legacy@example.com --if-quiet sometimes
+echo "exit=$?"
+"$BIN/shiplog-report" "$la" --html x.html --if-quiet none
+echo "exit=$?"
 echo "--- quiet = none: no mail for legacy; pricing without recipients: its report alone"
 sed -i -e 's/^agents = loyalty-service$/agents = loyalty-service\nquiet = none/' \
 	-e '/^mail_to = pricing@example.com$/d' teams.conf

@@ -145,6 +145,31 @@ static int cmp_alerts(const void *x, const void *y)
 
 /* ---- the parts ---- */
 
+/* The window's first and last day (UTC) in at->span and at->last_day:
+ * window_to is the end, not in the window, so its last day is the one of
+ * the instant before; without the window's bounds, the first and last day
+ * with deployments (d0, d1). */
+static void days_of(struct attention *at, const char *from, const char *to, double d0,
+		    double d1)
+{
+	int64_t f, t;
+	char b1[TEXT_MAX], b2[TEXT_MAX];
+
+	if (from && to && !sl_parse_time(from, strlen(from), &f) &&
+	    !sl_parse_time(to, strlen(to), &t) && t > f) {
+		d0 = floor((double)f / 86400000);
+		d1 = floor((double)(t - 1) / 86400000);
+	}
+	if (!isfinite(d0) || !isfinite(d1))
+		return;
+	snprintf(at->last_day, sizeof(at->last_day), "%s", text_day(b2, d1));
+	if (d0 == d1)
+		snprintf(at->span, sizeof(at->span), "%s", text_day(b1, d0));
+	else
+		snprintf(at->span, sizeof(at->span), "%s \xe2\x80\x93 %s", text_day(b1, d0),
+			 text_day(b2, d1));
+}
+
 static int window(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
 {
 	const struct sl_analysis *a = sl_anfile_meta(f);
@@ -168,6 +193,7 @@ static int window(struct attention *at, struct sl_anfile *f, struct sl_errctx *e
 	if (isfinite(d0))
 		snprintf(at->days, sizeof(at->days), "%s \xe2\x80\x93 %s", text_day(b1, d0),
 			 text_day(b2, d1));
+	days_of(at, from, to, d0, d1);
 	if (from && from[0] && to && to[0])
 		snprintf(at->window, sizeof(at->window), "%s \xe2\x80\x93 %s", text_time(b1, from),
 			 text_time(b2, to));
@@ -301,6 +327,7 @@ static int alerts(struct attention *at, struct sl_anfile *f, struct sl_errctx *e
 		}
 	}
 	if (!rc) {
+		at->critical = prod;
 		out_num(&o, prod, 10);
 		out_printf(&o, " critical alert%s in production", prod == 1 ? "" : "s");
 		if (ag.n) {
@@ -559,13 +586,281 @@ static int dora(struct attention *at, struct sl_anfile *f, struct sl_errctx *err
 	return rc;
 }
 
+/* The overall row of a summary table (org_summary has summary's shape). */
+static size_t overall_row(const struct sl_table *t, int scope_col)
+{
+	for (size_t r = 0; t && r < sl_table_rows(t); r++)
+		if (!strcmp(str(t, scope_col, r), "overall"))
+			return r;
+	return (size_t)-1;
+}
+
+static int headline(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
+{
+	struct sl_table *t = NULL;
+	size_t r;
+	int rc;
+
+	at->success = at->success_change = NAN;
+	if ((rc = whole(f, SL_T_SUMMARY, &t, err)))
+		return rc;
+	if ((r = overall_row(t, SL_SUMMARY_SCOPE)) != (size_t)-1) {
+		at->success = num(t, SL_SUMMARY_SUCCESS_RATE, r);
+		at->success_change = num(t, SL_SUMMARY_SUCCESS_RATE_CHANGE, r);
+	}
+	sl_table_free(t);
+	return 0;
+}
+
+/* The DORA tiers from best to worst; -1 for none. */
+static int tier_rank(const char *tier)
+{
+	static const char *const tiers[] = {"elite", "high", "medium", "low"};
+
+	for (int k = 0; k < 4; k++)
+		if (!strcmp(tier, tiers[k]))
+			return k;
+	return -1;
+}
+
+static const char *const four_keys[ATT_NKEYS] = {
+	"deployment_frequency", "lead_time_for_changes", "change_failure_rate",
+	"failed_deployment_recovery_time",
+};
+
+/* The tier of metric in a dora-shaped table: "" when absent or rated on
+ * fewer than ATT_MIN_TIER samples (the attention list's rule). */
+static void tier_of(const struct sl_table *t, int metric_col, int tier_col, int samples_col,
+		    const char *metric, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	for (size_t r = 0; t && r < sl_table_rows(t); r++)
+		if (!strcmp(str(t, metric_col, r), metric)) {
+			const char *tier = str(t, tier_col, r);
+
+			if (num(t, samples_col, r) >= ATT_MIN_TIER && tier_rank(tier) >= 0)
+				snprintf(buf, cap, "%s", tier);
+			return;
+		}
+}
+
+int attention_vs_org(struct att_vs_org *v, struct sl_anfile *f, struct sl_errctx *err)
+{
+	struct sl_table *sum = NULL, *osum = NULL, *d = NULL, *od = NULL;
+	size_t r;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	v->rate = v->org_rate = NAN;
+	if ((rc = whole(f, SL_T_ORG_SUMMARY, &osum, err)) || (rc = whole(f, SL_T_ORG_DORA, &od, err)))
+		goto out;
+	if (!osum && !od)
+		goto out;
+	if ((rc = whole(f, SL_T_SUMMARY, &sum, err)) || (rc = whole(f, SL_T_DORA, &d, err)))
+		goto out;
+	v->have = 1;
+	if ((r = overall_row(sum, SL_SUMMARY_SCOPE)) != (size_t)-1)
+		v->rate = num(sum, SL_SUMMARY_SUCCESS_RATE, r);
+	if ((r = overall_row(osum, SL_ORG_SUMMARY_SCOPE)) != (size_t)-1)
+		v->org_rate = num(osum, SL_ORG_SUMMARY_SUCCESS_RATE, r);
+	for (int k = 0; k < ATT_NKEYS; k++) {
+		int a, b;
+
+		v->key[k].metric = four_keys[k];
+		tier_of(d, SL_DORA_METRIC, SL_DORA_TIER, SL_DORA_SAMPLES, four_keys[k],
+			v->key[k].tier, sizeof(v->key[k].tier));
+		tier_of(od, SL_ORG_DORA_METRIC, SL_ORG_DORA_TIER, SL_ORG_DORA_SAMPLES, four_keys[k],
+			v->key[k].org_tier, sizeof(v->key[k].org_tier));
+		a = tier_rank(v->key[k].tier);
+		b = tier_rank(v->key[k].org_tier);
+		v->key[k].cmp = a < 0 || b < 0 ? 0 : b - a;
+	}
+out:
+	sl_table_free(sum);
+	sl_table_free(osum);
+	sl_table_free(d);
+	sl_table_free(od);
+	return rc;
+}
+
+/* Who the analysis is for (a teams run's metadata), and the team against
+ * the organisation. */
+static int team(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
+{
+	const struct sl_analysis *a = sl_anfile_meta(f);
+	const char *name = sl_analysis_get_meta_str(a, "team");
+	const char *pats = sl_analysis_get_meta_str(a, "agents");
+	struct att_group *g = &at->g[ATT_TEAM];
+	struct out o = {SL_BUF_INIT, 0};
+	char b1[TEXT_MAX], b2[TEXT_MAX], b3[TEXT_MAX];
+	int rc;
+
+	at->agents_matched = NAN;
+	sl_analysis_get_meta_f64(a, "agents_matched", &at->agents_matched);
+	/* every analysis says its team, "" outside a team: the organisation's
+	 * of a teams run is the one with unowned_agents */
+	at->teams = (name && name[0]) || sl_anfile_find_id(f, SL_T_UNOWNED_AGENTS) >= 0;
+	if (name && name[0]) {
+		text_clean(&o, name, ATT_NAME);
+		snprintf(at->team, sizeof(at->team), "%s", o.b.data ? o.b.data : "");
+		out_release(&o);
+	}
+	if (pats && pats[0]) {
+		/* the patterns comma-joined: said "a, b" */
+		struct out j = {SL_BUF_INIT, 0};
+
+		for (const char *c = pats; *c; c++)
+			if (*c == ',')
+				out_puts(&j, ", ");
+			else
+				out_putn(&j, c, 1);
+		if (j.b.data)
+			text_clean(&o, j.b.data, TEXT_MAX - 8);
+		out_release(&j);
+		snprintf(at->team_agents, sizeof(at->team_agents), "%s", o.b.data ? o.b.data : "");
+		out_release(&o);
+	}
+	if ((rc = attention_vs_org(&at->vs, f, err)) || !at->vs.have)
+		return rc;
+	g->title = "Against the organisation";
+	g->section = "overview";
+	out_puts(&o, "Success rate: ");
+	out_puts(&o, text_pct(b1, at->vs.rate));
+	out_puts(&o, " here, ");
+	out_puts(&o, text_pct(b2, at->vs.org_rate));
+	out_puts(&o, " in the organisation");
+	if (isfinite(at->vs.rate) && isfinite(at->vs.org_rate) && at->vs.rate != at->vs.org_rate) {
+		/* one decimal, as the subject says a change */
+		out_printf(&o, " (%.1f points %s)", fabs(100 * (at->vs.rate - at->vs.org_rate)),
+			   at->vs.rate < at->vs.org_rate ? "lower" : "higher");
+	}
+	if ((rc = add(g, at->vs.rate < at->vs.org_rate, &o)))
+		goto out;
+	for (int k = 0; k < ATT_NKEYS; k++) {
+		const char *t = at->vs.key[k].tier, *ot = at->vs.key[k].org_tier;
+
+		out_printf(&o, "%s: %s here, %s in the organisation",
+			   text_label(b3, four_keys[k], 1), t[0] ? t : "not rated",
+			   ot[0] ? ot : "not rated");
+		if (at->vs.key[k].cmp)
+			out_puts(&o, at->vs.key[k].cmp > 0 ? " (better)" : " (worse)");
+		if ((rc = add(g, at->vs.key[k].cmp < 0, &o)))
+			goto out;
+	}
+	out_puts(&o, "This team's deployments against every agent's in the same window "
+		     "(overall success rate; DORA tiers in production).");
+	rc = lead(g, &o);
+out:
+	out_release(&o);
+	return rc;
+}
+
+/* unowned_agents rows: the most deployments first, then by name */
+struct unowned {
+	const char *agent;
+	double deployments;
+};
+
+static int cmp_unowned(const void *x, const void *y)
+{
+	const struct unowned *a = x, *b = y;
+
+	if (a->deployments != b->deployments && !isnan(a->deployments) && !isnan(b->deployments))
+		return a->deployments > b->deployments ? -1 : 1;
+	if (isnan(a->deployments) != isnan(b->deployments))
+		return isnan(a->deployments) - isnan(b->deployments);
+	return strcmp(a->agent, b->agent);
+}
+
+/* The organisation's analysis of a teams file: the agents that deployed
+ * and that no team owns, named (a bounded number) in one item. */
+static int unowned(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
+{
+	struct att_group *g = &at->g[ATT_UNOWNED];
+	struct sl_table *t = NULL;
+	struct unowned *u = NULL;
+	struct out o = {SL_BUF_INIT, 0};
+	size_t n;
+	int rc;
+
+	if ((rc = whole(f, SL_T_UNOWNED_AGENTS, &t, err)) || !t)
+		return rc;
+	g->title = "Agents no team owns";
+	g->section = "agents";
+	n = sl_table_rows(t);
+	if (n && !(u = calloc(n, sizeof(*u)))) {
+		rc = SL_ENOMEM;
+		goto out;
+	}
+	for (size_t r = 0; r < n; r++) {
+		u[r].agent = str(t, SL_UNOWNED_AGENTS_AGENT_ID, r);
+		u[r].deployments = num(t, SL_UNOWNED_AGENTS_DEPLOYMENTS, r);
+	}
+	if (n) {
+		qsort(u, n, sizeof(*u), cmp_unowned);
+		out_num(&o, (double)n, 10);
+		out_puts(&o, n == 1 ? " agent belongs to no team: " : " agents belong to no team: ");
+		for (size_t k = 0; k < n && k < ATT_UNOWNED_NAMED; k++) {
+			if (k)
+				out_puts(&o, ", ");
+			text_clean(&o, u[k].agent[0] ? u[k].agent : "(no agent)", ATT_NAME);
+		}
+		if (n > ATT_UNOWNED_NAMED) {
+			out_puts(&o, " and ");
+			out_num(&o, (double)(n - ATT_UNOWNED_NAMED), 10);
+			out_puts(&o, " more");
+		}
+		if ((rc = add(g, 1, &o)))
+			goto out;
+		out_puts(&o, "Agents that deployed in this window and that no team of the teams "
+			     "file names: their reports go to no team.");
+	} else {
+		out_puts(&o, "Every agent that deployed in this window belongs to a team.");
+	}
+	rc = lead(g, &o);
+out:
+	out_release(&o);
+	free(u);
+	sl_table_free(t);
+	return rc;
+}
+
+static int quiet(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
+{
+	struct sl_table *t = NULL;
+	double runs = 0;
+	int rc;
+
+	at->quiet = 0;
+	if (at->deployments != 0) /* NaN: the file does not say */
+		return 0;
+	if (at->team[0]) {
+		/* a team's pipelines are the organisation's (shiplog-analyze
+		 * copies them into every team's file): no news of the team */
+		at->quiet = 1;
+		return 0;
+	}
+	if ((rc = whole(f, SL_T_PIPELINES, &t, err)))
+		return rc;
+	for (size_t r = 0; t && r < sl_table_rows(t); r++) {
+		double x = num(t, SL_PIPELINES_EXECUTIONS, r);
+
+		runs += isfinite(x) ? x : 0;
+	}
+	sl_table_free(t);
+	at->quiet = runs == 0;
+	return 0;
+}
+
 int attention_build(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
 {
 	int rc;
 
 	memset(at, 0, sizeof(*at));
+	at->critical = NAN;
 	if ((rc = window(at, f, err)) || (rc = missed(at, f, err)) || (rc = alerts(at, f, err)) ||
-	    (rc = agents(at, f, err)) || (rc = dora(at, f, err)))
+	    (rc = agents(at, f, err)) || (rc = dora(at, f, err)) || (rc = team(at, f, err)) ||
+	    (rc = unowned(at, f, err)) || (rc = headline(at, f, err)) || (rc = quiet(at, f, err)))
 		return rc;
 	return 0;
 }

@@ -10,7 +10,8 @@
 
 static const char usage[] =
 	"usage: shiplog-report ANALYSIS [--html FILE] [--csv-dir DIR] [--title T] [--rows N]\n"
-	"                      [--mail-to ADDR [--mail-from ADDR] [--subject S] [--mail-out FILE]]\n"
+	"                      [--mail-to ADDR [--mail-from ADDR] [--subject S] [--mail-out FILE]\n"
+	"                       [--if-quiet oneline|none|full]]\n"
 	"\n"
 	"Reads an analysis file written by shiplog-analyze and writes:\n"
 	"  --html FILE       one self-contained HTML report (inline CSS and SVG)\n"
@@ -18,9 +19,17 @@ static const char usage[] =
 	"  --mail-to ADDR    a MIME message (text summary, report attached) on standard\n"
 	"                    output, for sendmail -t; ADDR may be a comma-separated list\n"
 	"  --mail-from ADDR  its sender (default shiplog@localhost)\n"
-	"  --subject S       its subject (default: the title and the window)\n"
+	"  --subject S       its subject (default: the title and the window; for an\n"
+	"                    analysis of a teams file, the team or the title, the critical\n"
+	"                    alerts in production, the success rate and its change, the\n"
+	"                    window's last day)\n"
 	"  --mail-out FILE   write the message to FILE instead of standard output\n"
-	"  --title T         the report's title (default \"Deployment report\")\n"
+	"  --if-quiet Q      when nothing is new (no deployment and no pipeline run in\n"
+	"                    the window; a team's analysis: no deployment of its agents):\n"
+	"                    oneline, a mail of one line and no attachment; none, no\n"
+	"                    mail at all (exit 0); full (default), the whole mail\n"
+	"  --title T         the report's title (default \"Deployment report\"; for a\n"
+	"                    team's analysis \"TEAM: deployment report\")\n"
 	"  --rows N          rows of each table shown in the HTML (default 20, at most 1000);\n"
 	"                    the CSV files hold every row\n"
 	"  -q, --quiet       no summary on standard error\n"
@@ -31,6 +40,7 @@ static const struct option opts[] = {
 	{"title", required_argument, NULL, 'T'},  {"rows", required_argument, NULL, 'R'},
 	{"mail-to", required_argument, NULL, 't'}, {"mail-from", required_argument, NULL, 'f'},
 	{"subject", required_argument, NULL, 's'}, {"mail-out", required_argument, NULL, 'o'},
+	{"if-quiet", required_argument, NULL, 'Q'},
 	{"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 };
@@ -96,7 +106,7 @@ static int text_ok(const char *s)
 
 int cli_parse(int argc, char **argv, struct report_params *p)
 {
-	int c;
+	int c, quiet_given = 0;
 	char *end;
 	long v;
 
@@ -109,12 +119,23 @@ int cli_parse(int argc, char **argv, struct report_params *p)
 		switch (c) {
 		case 'H': p->html = optarg; break;
 		case 'C': p->csv_dir = optarg; break;
-		case 'T': p->title = optarg; break;
+		case 'T': p->title = optarg; p->title_given = 1; break;
 		case 't': p->mail_to = optarg; break;
 		case 'f': p->mail_from = optarg; break;
 		case 's': p->subject = optarg; break;
 		case 'o': p->mail_out = optarg; break;
 		case 'q': p->quiet = 1; break;
+		case 'Q':
+			if (!strcmp(optarg, "full"))
+				p->if_quiet = REPORT_QUIET_FULL;
+			else if (!strcmp(optarg, "oneline"))
+				p->if_quiet = REPORT_QUIET_ONELINE;
+			else if (!strcmp(optarg, "none"))
+				p->if_quiet = REPORT_QUIET_NONE;
+			else
+				return misuse("--if-quiet wants oneline, none or full, not", optarg);
+			quiet_given = 1;
+			break;
 		case 'R':
 			v = strtol(optarg, &end, 10);
 			if (end == optarg || *end || v < 1 || v > REPORT_ROWS_MAX)
@@ -140,8 +161,8 @@ int cli_parse(int argc, char **argv, struct report_params *p)
 		return misuse("--mail-from is not one plain address:", p->mail_from);
 	if (p->subject && !text_ok(p->subject))
 		return misuse("--subject must be one line of at most 200 bytes of UTF-8", NULL);
-	if ((p->subject || p->mail_out || strcmp(p->mail_from, "shiplog@localhost")) &&
+	if ((p->subject || p->mail_out || quiet_given || strcmp(p->mail_from, "shiplog@localhost")) &&
 	    !p->mail_to)
-		return misuse("--mail-from, --subject and --mail-out need --mail-to", NULL);
+		return misuse("--mail-from, --subject, --mail-out and --if-quiet need --mail-to", NULL);
 	return -1;
 }

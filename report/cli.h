@@ -6,16 +6,21 @@
 #define REPORT_ROWS_DEFAULT 20
 #define REPORT_ROWS_MAX 1000
 
+/* --if-quiet: the mail of an analysis with nothing new (attention.h) */
+enum report_quiet { REPORT_QUIET_FULL = 0, REPORT_QUIET_ONELINE, REPORT_QUIET_NONE };
+
 struct report_params {
 	const char *input;    /* analysis.msgpack */
 	const char *html;     /* --html FILE */
 	const char *csv_dir;  /* --csv-dir DIR */
-	const char *title;    /* --title T */
+	const char *title;    /* --title T; main.c names the team when not given */
+	int title_given;
 	const char *mail_to;  /* --mail-to ADDR[,ADDR...] */
 	const char *mail_from;
 	const char *subject;
 	const char *mail_out; /* --mail-out FILE; stdout when NULL */
 	int rows;             /* --rows N: rows of a table shown in the HTML */
+	enum report_quiet if_quiet;
 	int quiet;
 };
 

@@ -37,6 +37,8 @@ static void mail_attention(struct out *o, const struct attention *at)
 	for (int k = 0; k < ATT_NGROUPS; k++) {
 		const struct att_group *g = &at->g[k];
 
+		if (!g->title)
+			continue; /* not in this analysis */
 		out_puts(o, g->title);
 		out_puts(o, "\n");
 		if (g->none) {
@@ -244,48 +246,139 @@ int mail_render(struct out *o, struct sl_anfile *f, const struct report_params *
 	return rc;
 }
 
-int mail_message(struct out *o, struct sl_anfile *f, const struct report_params *p,
-		 const struct attention *at, const char *html, size_t nhtml,
-		 struct sl_errctx *err)
+/* The headline of an analysis of a teams file, from the attention list's
+ * figures: "payments: 2 critical alerts, success 91.2% (▼3.1), 2026-12-06"
+ * (the organisation's with the title in place of the team); the alerts
+ * part only when there are some, the change only when there is a previous
+ * window.  Outside a teams run: the title and the window, as before. */
+void mail_subject(struct out *o, const struct report_params *p, const struct attention *at)
+{
+	const char *who = at->team[0] ? at->team : p->title;
+	const char *sep = ": ";
+
+	if (p->subject) {
+		out_puts(o, p->subject);
+		return;
+	}
+	if (!at->teams) {
+		out_puts(o, p->title);
+		out_puts(o, ": ");
+		out_puts(o, at->window);
+		if (at->empty)
+			out_puts(o, " (no deployments)");
+		return;
+	}
+	text_clean(o, who, REPORT_MAX_TEXT);
+	if (at->quiet && p->if_quiet == REPORT_QUIET_ONELINE) {
+		out_puts(o, ": nothing new");
+		sep = ", ";
+	} else if (at->empty) {
+		out_puts(o, ": no deployments");
+		sep = ", ";
+	} else {
+		if (at->critical > 0) {
+			out_puts(o, sep);
+			out_num(o, at->critical, 10);
+			out_puts(o, at->critical == 1 ? " critical alert" : " critical alerts");
+			sep = ", ";
+		}
+		if (isfinite(at->success)) {
+			char b[TEXT_MAX];
+			/* one decimal of percentage points; a change that rounds to
+			 * nothing has no arrow */
+			double pp = round(1000 * at->success_change) / 10;
+
+			out_puts(o, sep);
+			out_puts(o, "success ");
+			out_puts(o, text_pct(b, at->success));
+			if (isfinite(pp))
+				out_printf(o, " (%s%.1f)",
+					   pp > 0 ? "\xe2\x96\xb2" : pp < 0 ? "\xe2\x96\xbc" : "\xc2\xb1",
+					   fabs(pp));
+			sep = ", ";
+		}
+	}
+	if (at->last_day[0]) {
+		out_puts(o, sep);
+		out_puts(o, at->last_day);
+	}
+}
+
+/* The subject made one bounded header line: nothing from the analysis
+ * may start another header. */
+static void subject_line(struct out *subj)
+{
+	size_t n = subj->b.len;
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)subj->b.data[i] < 0x20 || subj->b.data[i] == 0x7f)
+			subj->b.data[i] = ' ';
+	if (n > MAIL_MAX_SUBJECT) {
+		n = MAIL_MAX_SUBJECT;
+		while (n > 0 && ((unsigned char)subj->b.data[n] & 0xc0) == 0x80)
+			n--;
+		subj->b.data[n] = '\0';
+		subj->b.len = n;
+	}
+}
+
+static void headers(struct out *o, struct sl_anfile *f, const struct report_params *p,
+		    const char *subject, uint64_t h)
 {
 	const struct sl_analysis *a = sl_anfile_meta(f);
-	struct out body = {SL_BUF_INIT, 0}, subj = {SL_BUF_INIT, 0};
 	const char *domain = strchr(p->mail_from, '@') + 1;
-	char date[64], name[64], boundary[48];
-	uint64_t h;
+	char date[64];
 
-	mail_summary(&body, f, p, at, err);
-	if (body.err)
-		goto out;
-	h = sl_hash(html, nhtml) ^ (sl_hash(body.b.data, body.b.len) * 0x9e3779b97f4a7c15ULL);
-	snprintf(boundary, sizeof(boundary), "shiplog-%016llx", (unsigned long long)h);
-	if (p->subject) {
-		out_puts(&subj, p->subject);
-	} else {
-		out_puts(&subj, p->title);
-		out_puts(&subj, ": ");
-		out_puts(&subj, at->window);
-		if (at->empty)
-			out_puts(&subj, " (no deployments)");
-	}
-	if (subj.err) {
-		body.err = subj.err;
-		goto out;
-	}
-	/* nothing from the analysis may break a header line */
-	for (size_t i = 0; i < subj.b.len; i++)
-		if ((unsigned char)subj.b.data[i] < 0x20)
-			subj.b.data[i] = ' ';
 	out_puts(o, "From: ");
 	out_puts(o, p->mail_from);
 	out_puts(o, "\nTo: ");
 	out_puts(o, p->mail_to);
 	out_puts(o, "\nSubject: ");
-	header_text(o, subj.b.data);
+	header_text(o, subject);
 	if (!mail_date(sl_analysis_get_meta_str(a, "now"), date, sizeof(date)) ||
 	    !mail_date(sl_analysis_get_meta_str(a, "window_to"), date, sizeof(date)))
 		out_printf(o, "\nDate: %s", date);
 	out_printf(o, "\nMessage-ID: <%016llx.report@%s>\n", (unsigned long long)h, domain);
+}
+
+int mail_message(struct out *o, struct sl_anfile *f, const struct report_params *p,
+		 const struct attention *at, const char *html, size_t nhtml,
+		 struct sl_errctx *err)
+{
+	struct out body = {SL_BUF_INIT, 0}, subj = {SL_BUF_INIT, 0};
+	char name[64], boundary[48];
+	int oneline = at->quiet && p->if_quiet == REPORT_QUIET_ONELINE;
+	uint64_t h;
+
+	if (oneline) {
+		/* nothing new: one line, nothing attached */
+		text_clean(&body, at->team[0] ? at->team : p->title, REPORT_MAX_TEXT);
+		out_puts(&body, ": nothing new in ");
+		out_puts(&body, at->span[0] ? at->span : at->window);
+		out_puts(&body, "\n");
+	} else {
+		mail_summary(&body, f, p, at, err);
+	}
+	if (body.err)
+		goto out;
+	mail_subject(&subj, p, at);
+	if (subj.err) {
+		body.err = subj.err;
+		goto out;
+	}
+	subject_line(&subj);
+	h = sl_hash(body.b.data, body.b.len) * 0x9e3779b97f4a7c15ULL;
+	if (!oneline)
+		h ^= sl_hash(html, nhtml);
+	headers(o, f, p, subj.b.data ? subj.b.data : "", h);
+	if (oneline) {
+		out_puts(o, "X-Shiplog-Quiet: nothing new\nMIME-Version: 1.0\n"
+			    "Content-Type: text/plain; charset=utf-8\n"
+			    "Content-Transfer-Encoding: quoted-printable\n\n");
+		qp(o, body.b.data, body.b.len);
+		goto out;
+	}
+	snprintf(boundary, sizeof(boundary), "shiplog-%016llx", (unsigned long long)h);
 	out_printf(o, "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"%s\"\n\n"
 		      "This is a MIME message: a summary and the HTML report attached.\n\n",
 		   boundary);

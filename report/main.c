@@ -46,7 +46,8 @@ int main(int argc, char **argv)
 	struct sl_errctx err;
 	struct out html = {SL_BUF_INIT, 0}, mail = {SL_BUF_INIT, 0};
 	struct attention at;
-	int rc, status = 1;
+	char title[ATT_NAME + 64];
+	int rc, status = 1, send, page;
 
 	if ((rc = cli_parse(argc, argv, &p)) >= 0)
 		return rc;
@@ -72,11 +73,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "shiplog-report: warning: only %.0f deployments in the "
 				"window (%s): the rates and tiers rest on few of them\n",
 			at.deployments, at.window);
+	if (!p.title_given && at.team[0]) {
+		/* a team's report says whose it is */
+		snprintf(title, sizeof(title), "%s: deployment report", at.team);
+		p.title = title;
+	}
+	/* nothing new: the mail of --if-quiet (attention.h says what counts) */
+	send = p.mail_to && !(at.quiet && p.if_quiet == REPORT_QUIET_NONE);
+	page = p.html || (send && !(at.quiet && p.if_quiet == REPORT_QUIET_ONELINE));
+	if (p.mail_to && !send && !p.quiet)
+		fprintf(stderr, "shiplog-report: nothing new in the window (%s): no mail "
+				"(--if-quiet none)\n", at.span[0] ? at.span : at.window);
 	if (p.csv_dir && csvout_write(a, p.csv_dir, &err)) {
 		report(&err);
 		goto out;
 	}
-	if ((p.html || p.mail_to) && (rc = html_page(&html, a, &p, &at, &err))) {
+	if (page && (rc = html_page(&html, a, &p, &at, &err))) {
 		if (rc == SL_ENOMEM && !err.code)
 			errorf("out of memory");
 		else
@@ -87,7 +99,7 @@ int main(int argc, char **argv)
 		report(&err);
 		goto out;
 	}
-	if (p.mail_to) {
+	if (send) {
 		if ((rc = mail_message(&mail, a, &p, &at, html.b.data ? html.b.data : "", html.b.len,
 				      &err))) {
 			if (rc == SL_ENOMEM && !err.code)
@@ -111,8 +123,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "shiplog-report: %zu tables%s%s%s%s%s\n", sl_anfile_ntables(a),
 			p.html ? ", HTML in " : "", p.html ? p.html : "",
 			p.csv_dir ? ", CSV files in " : "", p.csv_dir ? p.csv_dir : "",
-			p.mail_to ? (p.mail_out ? ", mail in a file" : ", mail on standard output")
-				  : "");
+			!send ? (p.mail_to ? ", no mail" : "")
+			: at.quiet && p.if_quiet == REPORT_QUIET_ONELINE
+				? (p.mail_out ? ", a one-line mail in a file"
+					      : ", a one-line mail on standard output")
+			: p.mail_out ? ", mail in a file" : ", mail on standard output");
 	status = 0;
 out:
 	attention_free(&at);

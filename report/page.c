@@ -20,14 +20,17 @@ static void sec_other(struct ctx *cx, const struct section *s)
 		}
 }
 
+/* The tables of a teams run (org_*, unowned_agents) are given as
+ * prefixes: a section's no-data line names only the tables every analysis
+ * has. */
 static const struct section sections[] = {
-	{"overview", "Overview", {"summary", "success_change*", NULL}, sec_overview},
-	{"dora", "DORA four keys", {"dora", "dora_*", NULL}, sec_dora},
+	{"overview", "Overview", {"summary", "success_change*", "org_summary*", NULL}, sec_overview},
+	{"dora", "DORA four keys", {"dora", "dora_*", "org_dora*", NULL}, sec_dora},
 	{"timeline", "Deployment timeline", {"timeline", NULL}, sec_timeline},
 	{"strategies", "Rollout strategies", {"strategies", NULL}, sec_strategies},
 	{"heatmap", "When deployments happen", {"heatmap", NULL}, sec_heatmap},
 	{"active", "Active deployments", {"active_deployments", NULL}, sec_active},
-	{"agents", "Success rate per agent", {"success_rates", NULL}, sec_agents},
+	{"agents", "Success rate per agent", {"success_rates", "unowned_agents*", NULL}, sec_agents},
 	{"health", "Health scores", {"health_scores", NULL}, sec_health},
 	{"pipelines", "Pipelines",
 	 {"pipelines", "stages", "critical_path*", "pipeline*", "stage*", "gate*", NULL},
@@ -117,9 +120,23 @@ static void header(struct ctx *cx)
 		out_puts(o, " &middot; <b>environment:</b> ");
 		out_esc(o, env, MAXCELL);
 	}
-	if (agent && agent[0]) {
+	if (agent && agent[0] && !cx->att->team[0]) { /* a team's: said below */
 		out_puts(o, " &middot; <b>agent:</b> ");
 		out_esc(o, agent, MAXCELL);
+	}
+	if (cx->att->team[0]) {
+		/* whose report it is: the team and the agents it names */
+		out_puts(o, "</p>\n<p class=\"meta team\"><b>Team:</b> ");
+		out_esc(o, cx->att->team, sizeof(cx->att->team));
+		out_puts(o, " &middot; <b>agents:</b> ");
+		out_esc(o, cx->att->team_agents[0] ? cx->att->team_agents : "none named",
+			 sizeof(cx->att->team_agents));
+		if (isfinite(cx->att->agents_matched)) {
+			out_puts(o, " (");
+			out_num(o, cx->att->agents_matched, 10);
+			out_puts(o, cx->att->agents_matched == 1 ? " agent matched)"
+								  : " agents matched)");
+		}
 	}
 	out_puts(o, "</p>\n<p class=\"meta\"><b>Generated:</b> ");
 	pg_time(o, sl_analysis_get_meta_str(cx->a, "now"));
@@ -156,6 +173,8 @@ static void attention(struct ctx *cx)
 		const struct att_group *g = &at->g[k];
 		size_t bad = 0;
 
+		if (!g->title)
+			continue; /* not in this analysis */
 		for (size_t i = 0; i < g->n; i++)
 			bad += g->items[i].bad;
 		out_printf(o, "<div class=\"group%s\"><h3><a href=\"#%s\">%s</a></h3>\n",
@@ -177,6 +196,15 @@ static void attention(struct ctx *cx)
 		out_puts(o, "</div>\n");
 	}
 	out_puts(o, "</div>\n</section>\n");
+}
+
+/* Every table of section s shown: said in one line instead. */
+static void mark_shown(struct ctx *cx, const struct section *s)
+{
+	for (size_t t = 0; t < sl_anfile_ntables(cx->f); t++)
+		for (int k = 0; s->tables[k]; k++)
+			if (pg_matches(s->tables[k], sl_anfile_name(cx->f, t)))
+				cx->shown[t] = 1;
 }
 
 int html_render(struct out *o, struct sl_anfile *f, const struct report_params *p,
@@ -228,12 +256,19 @@ int html_page(struct out *o, struct sl_anfile *f, const struct report_params *p,
 			if (at->empty && strcmp(s->id, "pipelines") && pg_section_has(&bx, s)) {
 				/* nothing to draw or rate: said once, no empty charts
 				 * (the pipelines come from CI runs, not deployments) */
-				for (size_t t = 0; t < sl_anfile_ntables(f); t++)
-					for (int k = 0; s->tables[k]; k++)
-						if (pg_matches(s->tables[k], sl_anfile_name(f, t)))
-							cx.shown[t] = 1;
+				mark_shown(&cx, s);
 				out_puts(&body, "<p class=\"nodata\">No deployments in this "
 						"window.</p>\n");
+			} else if (at->team[0] && !strcmp(s->id, "pipelines") &&
+				   pg_section_has(&bx, s)) {
+				/* a team's file holds the organisation's pipelines
+				 * (they are not split by agent): shown once, in the
+				 * organisation's report, not among the team's own */
+				mark_shown(&cx, s);
+				out_puts(&body, "<p class=\"nodata\">The pipelines are the "
+						"organisation&rsquo;s, not this team&rsquo;s alone: "
+						"see the organisation&rsquo;s report (this report&rsquo;s "
+						"CSV files hold them too).</p>\n");
 			} else if (pg_section_has(&bx, s)) {
 				s->render(&bx, s);
 				pg_release(&bx);

@@ -12,6 +12,7 @@ void sec_agents(struct ctx *cx, const struct section *s)
 	const struct attention *at = cx->att;
 	size_t n = at->nagents < (size_t)cx->p->rows ? at->nagents : (size_t)cx->p->rows;
 	double longest = 0;
+	const struct sl_table *t;
 	const char *unit;
 	char b[TEXT_MAX];
 
@@ -55,5 +56,7 @@ void sec_agents(struct ctx *cx, const struct section *s)
 		      "window that completed.  Agents with fewer than %d deployments come last.  "
 		      "Each agent's rows per environment and day are in success_rates.csv.</p>\n",
 		   ATT_MIN_AGENT);
+	if ((t = pg_take(cx, SL_T_UNOWNED_AGENTS)))
+		pg_table_view(cx, t, NULL, 0, "Agents no team owns");
 	pg_rest(cx, s);
 }

@@ -8,57 +8,15 @@
 #include "stream.h"
 #include "svg.h"
 
-void sec_overview(struct ctx *cx, const struct section *s)
+/* A summary per environment and overall (summary, or org_summary of the
+ * same columns); durations in one unit. */
+static void summary_table(struct ctx *cx, const struct sl_table *sum)
 {
 	struct out *o = cx->o;
-	const struct sl_table *sum = pg_take(cx, SL_T_SUMMARY);
-	size_t r = pg_find_row(sum, SL_SUMMARY_SCOPE, "overall");
-	double sr = num(sum, SL_SUMMARY_SUCCESS_RATE, r),
-	       ch = num(sum, SL_SUMMARY_SUCCESS_RATE_CHANGE, r);
-	double rr = num(sum, SL_SUMMARY_ROLLBACK_RATE, r),
-	       act = num(sum, SL_SUMMARY_ACTIVE_DEPLOYMENTS, r);
 	double longest = 0;
 	const char *unit;
 	char b[TEXT_MAX];
 
-	if (r == (size_t)-1) {
-		out_puts(o, "<p class=\"nodata\">No overall row in the summary table.</p>\n");
-		pg_rest(cx, s);
-		return;
-	}
-	out_puts(o, "<div class=\"cards\">\n");
-	pg_card_open(o, "Deployment success rate");
-	pct(o, sr);
-	out_puts(o, "</div><div class=\"sub\">");
-	if (isfinite(ch)) {
-		out_printf(o, "<span class=\"%s\">%s ", ch > 0 ? "up" : ch < 0 ? "down" : "flat",
-			   ch > 0 ? "\xe2\x96\xb2" : ch < 0 ? "\xe2\x96\xbc" : "\xe2\x96\xb6");
-		out_num(o, fabs(100 * ch), 2);
-		out_puts(o, " points</span> vs the previous window (");
-		pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, r));
-		out_puts(o, ")");
-	} else {
-		out_puts(o, "no previous window to compare with");
-	}
-	out_puts(o, "</div></div>\n");
-	pg_card_open(o, "Mean deployment time");
-	out_duration(o, num(sum, SL_SUMMARY_AVG_DURATION_MS, r));
-	out_puts(o, "</div><div class=\"sub\">over ");
-	out_num(o, num(sum, SL_SUMMARY_TOTAL_DEPLOYMENTS, r), 10);
-	out_puts(o, " deployments</div></div>\n");
-	/* above its target: marked like a missed target */
-	out_printf(o, "<div class=\"card%s\"><div class=\"k\">Rollback rate</div>"
-		      "<div class=\"v\">", isfinite(rr) && rr >= 0.05 ? " alarm" : "");
-	pct(o, rr);
-	out_printf(o, "</div><div class=\"sub %s\">%s</div></div>\n",
-		   !isfinite(rr) ? "" : rr < 0.05 ? "up" : "down",
-		   !isfinite(rr) ? "nothing finished" : rr < 0.05 ? "within the 5% target"
-								  : "above the 5% target");
-	pg_card_open(o, "Active deployments");
-	out_num(o, act, 10);
-	out_puts(o, "</div><div class=\"sub\">pending, in progress, rolling out or "
-		    "validating</div></div>\n</div>\n");
-	/* per environment; durations in one unit */
 	for (size_t i = 0; i < sl_table_rows(sum); i++)
 		longest = fmax(longest, num(sum, SL_SUMMARY_AVG_DURATION_MS, i));
 	unit = text_dur_unit(longest);
@@ -90,6 +48,78 @@ void sec_overview(struct ctx *cx, const struct section *s)
 		out_puts(o, "</td></tr>\n");
 	}
 	out_puts(o, "</table></div>\n");
+}
+
+void sec_overview(struct ctx *cx, const struct section *s)
+{
+	struct out *o = cx->o;
+	const struct sl_table *sum = pg_take(cx, SL_T_SUMMARY);
+	size_t r = pg_find_row(sum, SL_SUMMARY_SCOPE, "overall");
+	double sr = num(sum, SL_SUMMARY_SUCCESS_RATE, r),
+	       ch = num(sum, SL_SUMMARY_SUCCESS_RATE_CHANGE, r);
+	double rr = num(sum, SL_SUMMARY_ROLLBACK_RATE, r),
+	       act = num(sum, SL_SUMMARY_ACTIVE_DEPLOYMENTS, r);
+	const struct sl_table *org;
+
+	if (r == (size_t)-1) {
+		out_puts(o, "<p class=\"nodata\">No overall row in the summary table.</p>\n");
+		pg_rest(cx, s);
+		return;
+	}
+	out_puts(o, "<div class=\"cards\">\n");
+	pg_card_open(o, "Deployment success rate");
+	pct(o, sr);
+	out_puts(o, "</div><div class=\"sub\">");
+	if (isfinite(ch)) {
+		out_printf(o, "<span class=\"%s\">%s ", ch > 0 ? "up" : ch < 0 ? "down" : "flat",
+			   ch > 0 ? "\xe2\x96\xb2" : ch < 0 ? "\xe2\x96\xbc" : "\xe2\x96\xb6");
+		out_num(o, fabs(100 * ch), 2);
+		out_puts(o, " points</span> vs the previous window (");
+		pct(o, num(sum, SL_SUMMARY_PREV_SUCCESS_RATE, r));
+		out_puts(o, ")");
+	} else {
+		out_puts(o, "no previous window to compare with");
+	}
+	out_puts(o, "</div></div>\n");
+	if (cx->att->vs.have) {
+		/* a team's report: the organisation beside it (attention.c's
+		 * comparison, as the attention list says it) */
+		const struct att_vs_org *v = &cx->att->vs;
+		double d = v->rate - v->org_rate;
+
+		pg_card_open(o, "The organisation&rsquo;s success rate");
+		pct(o, v->org_rate);
+		out_puts(o, "</div><div class=\"sub\">");
+		if (isfinite(d) && d != 0) {
+			out_printf(o, "<span class=\"%s\">this team %.1f points %s</span>",
+				   d > 0 ? "up" : "down", fabs(100 * d), d > 0 ? "higher" : "lower");
+		} else {
+			out_puts(o, isfinite(d) ? "this team the same" : "not comparable");
+		}
+		out_puts(o, ", every agent in the same window</div></div>\n");
+	}
+	pg_card_open(o, "Mean deployment time");
+	out_duration(o, num(sum, SL_SUMMARY_AVG_DURATION_MS, r));
+	out_puts(o, "</div><div class=\"sub\">over ");
+	out_num(o, num(sum, SL_SUMMARY_TOTAL_DEPLOYMENTS, r), 10);
+	out_puts(o, " deployments</div></div>\n");
+	/* above its target: marked like a missed target */
+	out_printf(o, "<div class=\"card%s\"><div class=\"k\">Rollback rate</div>"
+		      "<div class=\"v\">", isfinite(rr) && rr >= 0.05 ? " alarm" : "");
+	pct(o, rr);
+	out_printf(o, "</div><div class=\"sub %s\">%s</div></div>\n",
+		   !isfinite(rr) ? "" : rr < 0.05 ? "up" : "down",
+		   !isfinite(rr) ? "nothing finished" : rr < 0.05 ? "within the 5% target"
+								  : "above the 5% target");
+	pg_card_open(o, "Active deployments");
+	out_num(o, act, 10);
+	out_puts(o, "</div><div class=\"sub\">pending, in progress, rolling out or "
+		    "validating</div></div>\n</div>\n");
+	summary_table(cx, sum);
+	if (cx->att->vs.have && (org = pg_take(cx, SL_T_ORG_SUMMARY))) {
+		out_puts(o, "<h3>The organisation <span class=\"src\">(org_summary.csv)</span></h3>\n");
+		summary_table(cx, org);
+	}
 	pg_rest(cx, s);
 }
 
@@ -181,12 +211,22 @@ void sec_dora(struct ctx *cx, const struct section *s)
 			out_puts(o, "</span> ");
 		}
 		out_num(o, ns, 10);
-		out_puts(o, ns == 1 ? " sample</div></div>\n" : " samples</div></div>\n");
+		out_puts(o, ns == 1 ? " sample" : " samples");
+		for (int k = 0; cx->att->vs.have && m && k < ATT_NKEYS; k++)
+			if (!strcmp(m, cx->att->vs.key[k].metric)) {
+				const char *ot = cx->att->vs.key[k].org_tier;
+
+				out_puts(o, "; the organisation: ");
+				out_puts(o, ot[0] ? ot : "not rated");
+			}
+		out_puts(o, "</div></div>\n");
 	}
 	out_puts(o, "</div>\n");
 	pg_note(o, "Production deployments only; tiers from the DORA 2023 report "
 		"(elite, high, medium, low).");
 	dora_trends(cx);
+	if ((t = pg_take(cx, SL_T_ORG_DORA)))
+		pg_table_view(cx, t, NULL, 0, "The organisation\xe2\x80\x99s keys, every agent");
 	pg_rest(cx, s);
 }
 

@@ -4,7 +4,10 @@
 # runs of about equal length, each team listing its names, every third a
 # glob of its first name's prefix as well; a few names stay unowned), then
 # one `shiplog-analyze --team-dir` run against one whole-store run, and
-# BENCH_TEAMS_SAMPLE (3) separate `--team` runs extrapolated to every team.
+# BENCH_TEAMS_SAMPLE (3) separate `--team` runs extrapolated to every team;
+# then the reports: shiplog-report of the one run (HTML, CSV files, mail)
+# against every team's report as shiplog-nightly writes it, one after
+# another (the per-team work must cost little beside the one analysis).
 # The store: BENCH_TEAMS_STORE, else scripts/bench-analyze.sh's of 1M
 # deployments; BENCH_TEAMS_NOW the time of the analysis.  A line a run:
 #   run  wall_s  cpu_s  RSS_MB  (x one run)
@@ -69,4 +72,25 @@ done
 printf '%-34s %7.2f %7.2f %7.0f %9.2f\n' "$TEAMS x --team (from $SAMPLE)" \
 	"$(echo "$w * $TEAMS / $SAMPLE" | bc -l)" "$(echo "$c * $TEAMS / $SAMPLE" | bc -l)" \
 	"$((kb / 1024))" "$(echo "$w * $TEAMS / $SAMPLE / $one" | bc -l)"
-rm -rf "$D"/*.msgpack "$D/teams.d"
+
+# the reports: the whole store's against every team's (HTML, CSV files,
+# mail, --if-quiet oneline: what the nightly job runs a team)
+printf '%-34s %7s %7s %7s %9s\n' report wall_s cpu_s RSS_MB "x one"
+set -- $(measure "$BIN/shiplog-report" -q "$D/one.msgpack" --html "$D/one.html" \
+	--csv-dir "$D/one-csv" --mail-to ops@example.com --mail-out "$D/one.eml")
+one=$1
+printf '%-34s %7.2f %7.2f %7.0f %9.2f\n' "the one run's report" "$1" "$2" "$(($3 / 1024))" 1
+cat >"$D/reports.sh" <<'EOS'
+for t in $(ls "$2/teams.d"); do
+	mkdir -p "$2/reports/$t"
+	"$1" -q "$2/teams.d/$t/analysis.msgpack" --html "$2/reports/$t/report.html" \
+		--csv-dir "$2/reports/$t/csv" --mail-to "$t@example.com" --if-quiet oneline \
+		--mail-out "$2/reports/$t/mail.eml" || exit 1
+done
+EOS
+set -- $(measure sh "$D/reports.sh" "$BIN/shiplog-report" "$D")
+printf '%-34s %7.2f %7.2f %7.0f %9.2f\n' "$TEAMS teams' reports, one by one" "$1" "$2" \
+	"$(($3 / 1024))" "$(echo "$1 / $one" | bc -l)"
+echo "HTML: $(du -ch "$D"/reports/*/report.html | tail -1 | cut -f1) for the teams," \
+	"$(du -h "$D/one.html" | cut -f1) for the one run; RSS: the largest single report"
+rm -rf "$D"/*.msgpack "$D/teams.d" "$D/reports" "$D"/one*

@@ -364,6 +364,90 @@ START_TEST(test_mail)
 }
 END_TEST
 
+/* A team's page says whose it is and sets it beside the organisation; the
+ * organisation's lists the unowned agents first screen; a quiet team's
+ * one-line mail has nothing attached. */
+START_TEST(test_teams)
+{
+	struct sl_analysis *a = sl_analysis_new();
+	struct report_params p = params();
+	struct out o = {SL_BUF_INIT, 0};
+	struct sl_table *t;
+	const char *h;
+
+	ck_assert_int_eq(sl_analysis_meta_str(a, "team", "payments"), 0);
+	ck_assert_int_eq(sl_analysis_meta_str(a, "agents", "pay-<*>"), 0);
+	ck_assert_int_eq(sl_analysis_meta_i64(a, "agents_matched", 3), 0);
+	ck_assert_int_eq(sl_analysis_meta_i64(a, "input_deployments", 50), 0);
+	for (int k = 0; k < 2; k++) {
+		t = sl_table_new_def(k ? SL_T_ORG_SUMMARY : SL_T_SUMMARY);
+		sl_table_add_row(t);
+		sl_table_set_str(t, SL_SUMMARY_SCOPE, "overall", 7);
+		sl_table_set_f64(t, SL_SUMMARY_SUCCESS_RATE, k ? 0.9 : 0.8);
+		ck_assert_int_eq(sl_analysis_add(a, t), 0);
+	}
+	/* the organisation's pipelines, copied into the team's file */
+	t = sl_table_new_def(SL_T_PIPELINES);
+	sl_table_add_row(t);
+	sl_table_set_str(t, SL_PIPELINES_PIPELINE_ID, "others-ci", 9);
+	ck_assert_int_eq(sl_analysis_add(a, t), 0);
+	ck_assert_int_eq(render(&o, a, &p), 0);
+	h = o.b.data;
+	ck_assert_ptr_null(strstr(h, "others-ci"));
+	ck_assert_ptr_nonnull(strstr(h, "The pipelines are the organisation&rsquo;s"));
+	ck_assert_ptr_nonnull(strstr(h, "<b>Team:</b> payments &middot; <b>agents:</b> "
+					"pay-&lt;*&gt; (3 agents matched)"));
+	ck_assert_ptr_nonnull(strstr(h, "<a href=\"#overview\">Against the organisation</a>"));
+	ck_assert_ptr_nonnull(strstr(h, "<li class=\"hot\">Success rate: 80% here, 90% in the "
+					"organisation (10.0 points lower)</li>"));
+	ck_assert_ptr_nonnull(strstr(h, "The organisation&rsquo;s success rate"));
+	ck_assert_ptr_nonnull(strstr(h, "this team 10.0 points lower"));
+	ck_assert_ptr_null(strstr(h, "Agents no team owns"));
+	out_release(&o);
+	sl_analysis_free(a);
+
+	a = sl_analysis_new();
+	ck_assert_int_eq(sl_analysis_meta_str(a, "team", ""), 0);
+	t = sl_table_new_def(SL_T_UNOWNED_AGENTS);
+	sl_table_add_row(t);
+	sl_table_set_str(t, SL_UNOWNED_AGENTS_AGENT_ID, "lost-api", 8);
+	sl_table_set_i64(t, SL_UNOWNED_AGENTS_DEPLOYMENTS, 4);
+	ck_assert_int_eq(sl_analysis_add(a, t), 0);
+	ck_assert_int_eq(render(&o, a, &p), 0);
+	h = o.b.data;
+	ck_assert_ptr_null(strstr(h, "<b>Team:</b>"));
+	ck_assert_ptr_null(strstr(h, "The pipelines are the organisation"));
+	ck_assert_ptr_nonnull(strstr(h, "<li class=\"hot\">1 agent belongs to no team: lost-api</li>"));
+	ck_assert(strstr(h, "Agents no team owns") < strstr(h, "<nav>"));
+	out_release(&o);
+	sl_analysis_free(a);
+
+	a = sl_analysis_new();
+	ck_assert_int_eq(sl_analysis_meta_str(a, "team", "search"), 0);
+	ck_assert_int_eq(sl_analysis_meta_str(a, "window_from", "2026-11-30T00:00:00.000Z"), 0);
+	ck_assert_int_eq(sl_analysis_meta_str(a, "window_to", "2026-12-07T00:00:00.000Z"), 0);
+	ck_assert_int_eq(sl_analysis_meta_i64(a, "input_deployments", 0), 0);
+	p.if_quiet = REPORT_QUIET_ONELINE;
+	{
+		struct sl_anfile *f = as_file(a);
+		struct sl_errctx err;
+
+		ck_assert_int_eq(mail_render(&o, f, &p, "<html>", 6, &err), 0);
+		sl_anfile_close(f);
+	}
+	h = o.b.data;
+	ck_assert_ptr_nonnull(strstr(h, "\nX-Shiplog-Quiet: nothing new\n"));
+	ck_assert_ptr_nonnull(strstr(h, "\n\nsearch: nothing new in 2026-11-30 =E2=80=93 "
+					"2026-12-06\n"));
+	ck_assert_ptr_null(strstr(h, "multipart"));
+	ck_assert_ptr_null(strstr(h, "PGh0bWw+"));
+	/* the subject: encoded only when not ASCII */
+	ck_assert_ptr_nonnull(strstr(h, "\nSubject: search: nothing new, 2026-12-06\n"));
+	out_release(&o);
+	sl_analysis_free(a);
+}
+END_TEST
+
 /* Tables of several row groups: the top rows across groups, the counts
  * over every row, and the scatter a fixed sample with its caption. */
 START_TEST(test_big_tables)
@@ -438,6 +522,7 @@ Suite *suite_html(void)
 	tcase_add_test(tc, test_every_table_has_a_section);
 	tcase_add_test(tc, test_specific_views);
 	tcase_add_test(tc, test_mail);
+	tcase_add_test(tc, test_teams);
 	tcase_add_test(tc, test_big_tables);
 	suite_add_tcase(s, tc);
 	return s;

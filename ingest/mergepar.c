@@ -738,7 +738,7 @@ int mergepar_part(const struct ingest_params *p)
 	struct sl_store **shards = NULL;
 	uint64_t *shard_fp = NULL, all_fp = 0;
 	struct partset_stats stats = {0};
-	char dir[PATH_MAX], a[32], b[32];
+	char dir[PATH_MAX], a[32], b[32], days[80];
 	int status = 1, rc, merged = 0, skipped = 0;
 	int *take = NULL;
 
@@ -812,12 +812,16 @@ int mergepar_part(const struct ingest_params *p)
 		goto fail;
 	day_text(t.lo, 0, a);
 	day_text(t.hi == INT64_MAX ? t.hi : t.hi - 1, 1, b);
+	if (t.lo >= t.hi) /* more tasks than days */
+		pathf(days, sizeof(days), "no day");
+	else
+		pathf(days, sizeof(days), "days %s to %s", a, b);
 	if (!p->quiet)
 		fprintf(stderr,
-			"shiplog-ingest: part %d of %d (days %s to %s%s): %d shard%s read, %d "
+			"shiplog-ingest: part %d of %d (%s%s): %d shard%s read, %d "
 			"skipped; %" PRIu64 " of their rows taken, %" PRIu64 " partition files "
 			"written in '%s'; --commit makes the parts visible\n",
-			t.k, t.m, a, b, t.k == 0 ? ", and undated rows" : "", merged,
+			t.k, t.m, days, t.k == 0 ? ", and undated rows" : "", merged,
 			merged == 1 ? "" : "s", skipped, t.taken, stats.partitions, dir);
 	status = 0;
 	goto out;
@@ -1113,9 +1117,9 @@ int mergepar_commit(const struct ingest_params *p)
 	}
 	if (!p->quiet)
 		fprintf(stderr,
-			"shiplog-ingest: the %d parts of the merge of %d shard%s committed: %" PRIu64
+			"shiplog-ingest: the %d part%s of the merge of %d shard%s committed: %" PRIu64
 			" partition files written, %" PRIu64 " removed\n",
-			m, p->nfiles, p->nfiles == 1 ? "" : "s", written, removed);
+			m, m == 1 ? "" : "s", p->nfiles, p->nfiles == 1 ? "" : "s", written, removed);
 	status = 0;
 	goto out;
 fail:

@@ -425,8 +425,7 @@ static int takes(struct task *t, const struct sl_batch *b, size_t r)
 }
 
 /* Index pass over one file of kind: the keys the task's choice needs. */
-static int index_file(struct task *t, enum sl_kind k, int64_t day, const char *path,
-		      int is_all, struct sl_errctx *err)
+static int index_file(struct task *t, enum sl_kind k, const char *path, struct sl_errctx *err)
 {
 	const struct sl_kind_def *d = sl_kind_def(k);
 	struct sl_batch *b = t->kb[k];
@@ -459,8 +458,6 @@ static int index_file(struct task *t, enum sl_kind k, int64_t day, const char *p
 				rc = hset_add(&t->par[k], h);
 		}
 	}
-	(void)day;
-	(void)is_all;
 	sl_cfr_close(r);
 	return rc == SL_ENOMEM ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : rc;
 }
@@ -489,11 +486,11 @@ static int index_store(struct task *t, struct sl_store *st, int is_all, struct s
 				if (!in_days(t, days[i]) && !(t->k == 0 && is_parent(k)))
 					continue;
 				sl_store_partition_path(st, k, days[i], path, sizeof(path));
-				rc = index_file(t, k, days[i], path, is_all, err);
+				rc = index_file(t, k, path, err);
 			}
 		} else if (undated) {
 			sl_store_partition_path(st, k, SL_DAY_NONE, path, sizeof(path));
-			rc = index_file(t, k, SL_DAY_NONE, path, is_all, err);
+			rc = index_file(t, k, path, err);
 		}
 		free(days);
 	}
@@ -608,8 +605,15 @@ static int make_staging(struct task *t, const char *dir, struct sl_errctx *err)
 {
 	char path[PATH_MAX], src[PATH_MAX];
 	FILE *in, *out;
+	struct sl_store *old;
 	int rc;
 
+	/* the same part still at work (a task started twice) keeps its lock */
+	if (!access(dir, F_OK)) {
+		if ((rc = sl_store_open(&old, dir, 0, SL_LOCK_EXCLUSIVE, 0, err)))
+			return rc;
+		sl_store_close(old);
+	}
 	if ((rc = rm_tree(dir, err)) || (rc = sl_mkdirs(dir, err)))
 		return rc;
 	pathf(src, sizeof(src), "%s/manifest.tsv", sl_store_dir(t->all));
@@ -1110,11 +1114,11 @@ int mergepar_commit(const struct ingest_params *p)
 		errorf("the store could not be committed; the next run completes or undoes it");
 		goto out;
 	}
-	/* what is left (links, parts of other tasks' days) is no longer needed */
-	if ((rc = rm_tree(staging, &err))) {
-		report(&err);
-		goto out;
-	}
+	/* what is left (links, parts of other tasks' days) is no longer needed;
+	 * the merge is committed even if it stays */
+	if ((rc = rm_tree(staging, &err)))
+		fprintf(stderr, "shiplog-ingest: warning: the staging area '%s' could not be "
+			"removed: %s\n", staging, strerror(errno));
 	if (!p->quiet)
 		fprintf(stderr,
 			"shiplog-ingest: the %d part%s of the merge of %d shard%s committed: %" PRIu64

@@ -80,7 +80,8 @@ static int hset_add(struct hset *s, uint64_t h)
 	return SL_OK;
 }
 
-/* Sorted by a counting pass on the top bits, then within each bucket;
+/* Sorted by a counting pass on the top bits (a bucket for about four
+ * hashes: the directory is a byte a hash), then within each bucket;
  * duplicates dropped.  0 or SL_ENOMEM. */
 static int hset_seal(struct hset *s)
 {
@@ -89,7 +90,7 @@ static int hset_seal(struct hset *s)
 	uint32_t *cnt;
 	unsigned bits = 1;
 
-	while (bits < 30 && ((size_t)1 << bits) < s->n)
+	while (bits < 30 && ((size_t)1 << bits) < s->n / 4)
 		bits++;
 	nb = (size_t)1 << bits;
 	cnt = calloc(nb + 1, sizeof(*cnt));

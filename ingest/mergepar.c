@@ -385,7 +385,7 @@ struct task {
 	struct hset every[SL_KIND_COUNT]; /* task 0: every parent's key */
 	uint8_t want_key[SL_KIND_COUNT][64];
 	struct sl_batch *kb[SL_KIND_COUNT], *fb[SL_KIND_COUNT];
-	uint64_t taken, seen;
+	uint64_t taken;
 };
 
 static int in_days(const struct task *t, int64_t day)
@@ -393,6 +393,8 @@ static int in_days(const struct task *t, int64_t day)
 	return day >= t->lo && day < t->hi;
 }
 
+/* The kinds of partset's joins (partset.c): parents, and the kinds whose
+ * rows are updated by later rows of their key. */
 static int is_parent(enum sl_kind k)
 {
 	return k == SL_KIND_DEPLOYMENTS || k == SL_KIND_PIPELINE_RUNS;
@@ -533,15 +535,12 @@ static int take_file(struct task *t, enum sl_kind k, const char *path, int all_r
 				break;
 			for (size_t i = 0; i < t->kb[k]->n; i++)
 				any += keep[i] = (uint8_t)takes(t, t->kb[k], i);
-			t->seen += t->kb[k]->n;
 			if (!any)
 				continue;
 		}
 		sl_batch_clear(src);
 		if ((rc = sl_cfr_read_group(r, g, NULL, src, err)))
 			break;
-		if (all_rows)
-			t->seen += src->n;
 		for (size_t i = 0; i < src->n && !rc; i++) {
 			struct sl_batch *b;
 			struct part *p;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "merge.h"
@@ -60,6 +61,14 @@ static void report(const struct sl_errctx *e)
 
 	sl_err_format(e, NULL, text, sizeof(text));
 	errorf("%s", text);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- a set of 64-bit hashes: sorted, with a directory on the top bits
@@ -744,6 +753,7 @@ int mergepar_part(const struct ingest_params *p)
 	struct partset_stats stats = {0};
 	char dir[PATH_MAX], a[32], b[32], days[80];
 	int status = 1, rc, merged = 0, skipped = 0;
+	double t0 = now_s(), t_keys = 0, t_rows = 0, t_parts = 0;
 	int *take = NULL;
 
 	memset(&t, 0, sizeof(t));
@@ -808,10 +818,15 @@ int mergepar_part(const struct ingest_params *p)
 	for (int k = 0; k < SL_KIND_COUNT && !rc; k++)
 		if (hset_seal(&t.upd[k]) || hset_seal(&t.par[k]) || hset_seal(&t.every[k]))
 			rc = sl_err_set(&err, SL_ENOMEM, NULL, 0, NULL);
+	t_keys = now_s() - t0;
 	for (int i = 0; i < p->nfiles && !rc; i++)
 		if (take[i] && !(rc = take_shard(&t, shards[i], &err)))
 			rc = merge_manifest(t.st, shards[i], &err);
-	if (rc || (rc = partset_finish(t.ps, &stats, &err)) || (rc = sl_store_commit(t.st, &err)) ||
+	t_rows = now_s() - t0 - t_keys;
+	if (rc || (rc = partset_finish(t.ps, &stats, &err)))
+		goto fail;
+	t_parts = now_s() - t0 - t_keys - t_rows;
+	if ((rc = sl_store_commit(t.st, &err)) ||
 	    (rc = write_part(&t, dir, shards, shard_fp, all_fp, &err)))
 		goto fail;
 	day_text(t.lo, 0, a);
@@ -827,6 +842,11 @@ int mergepar_part(const struct ingest_params *p)
 			"written in '%s'; --commit makes the parts visible\n",
 			t.k, t.m, days, t.k == 0 ? ", and undated rows" : "", merged,
 			merged == 1 ? "" : "s", skipped, t.taken, stats.partitions, dir);
+	if (!p->quiet)
+		fprintf(stderr,
+			"shiplog-ingest: time: %.2f s (keys %.2f, rows %.2f, partitions %.2f, "
+			"commit %.2f)\n",
+			now_s() - t0, t_keys, t_rows, t_parts, now_s() - t0 - t_keys - t_rows - t_parts);
 	status = 0;
 	goto out;
 fail:

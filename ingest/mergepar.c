@@ -240,9 +240,10 @@ static int name_day(const char *name, int64_t *day)
 	return n == 18 && !sl_parse_day(name, 10, day);
 }
 
-/* What a store is at a moment: its manifest and, for each partition file,
- * its name, size, time and inode.  A run that changes the store changes
- * it; reading does not. */
+/* What a store is at a moment: its manifest, and its partition files'
+ * names and sizes.  Every run that changes a store's rows adds to its
+ * manifest or rewrites an entry's time; nothing here depends on where the
+ * store lies, so a copy of it (staged in and out) is the same store. */
 static int fingerprint(const char *dir, uint64_t *fp, struct sl_errctx *err)
 {
 	struct sl_buf b = SL_BUF_INIT;
@@ -269,7 +270,7 @@ static int fingerprint(const char *dir, uint64_t *fp, struct sl_errctx *err)
 			break;
 		for (size_t i = 0; i < n && !rc; i++) {
 			struct stat sb;
-			int64_t v[4];
+			int64_t size;
 
 			pathf(path, sizeof(path), "%s/%s", kdir, names[i]);
 			if (stat(path, &sb)) {
@@ -277,12 +278,9 @@ static int fingerprint(const char *dir, uint64_t *fp, struct sl_errctx *err)
 						strerror(errno));
 				break;
 			}
-			v[0] = (int64_t)sb.st_size;
-			v[1] = (int64_t)sb.st_mtim.tv_sec;
-			v[2] = (int64_t)sb.st_mtim.tv_nsec;
-			v[3] = (int64_t)sb.st_ino;
+			size = (int64_t)sb.st_size;
 			if (sl_buf_add(&b, path + strlen(dir), strlen(path + strlen(dir)) + 1) ||
-			    sl_buf_add(&b, v, sizeof(v)))
+			    sl_buf_add(&b, &size, sizeof(size)))
 				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		}
 		free_names(names, n);

@@ -14,6 +14,8 @@
 static const char usage[] =
 	"usage: shiplog-ingest --store DIR [options] [FILE...]\n"
 	"       shiplog-ingest --store DIR --merge SHARD...\n"
+	"       shiplog-ingest --store DIR --merge --part K/M SHARD...   (K = 0 .. M-1)\n"
+	"       shiplog-ingest --store DIR --merge --commit SHARD...\n"
 	"\n"
 	"Reads CI and deployment logs (CSV with a header row, or JSON Lines; plain\n"
 	"or gzip-compressed) into the columnar store DIR.  No FILE, or '-', reads\n"
@@ -53,6 +55,11 @@ static const char usage[] =
 	"      --merge            the arguments are stores (shards ingested apart, on\n"
 	"                         other machines): their rows go into DIR in one run\n"
 	"                         under the rules of one ingest (docs/SCALING.md)\n"
+	"      --part K/M         with --merge: task K of M, run at once, each over a\n"
+	"                         range of days; its partitions wait in DIR/.merge\n"
+	"      --commit           with --merge: check that the M parts are all there\n"
+	"                         and made from these shards, and make them visible\n"
+	"                         in one atomic commit\n"
 	"  -q, --quiet            no progress line and no summary\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          the version\n"
@@ -76,6 +83,8 @@ static const struct option opts[] = {
 	{"csv", required_argument, NULL, 'Y'},
 	{"verify", no_argument, NULL, 'C'},
 	{"merge", no_argument, NULL, 'G'},
+	{"part", required_argument, NULL, 'T'},
+	{"commit", no_argument, NULL, 'O'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -231,6 +240,22 @@ int cli_parse(int argc, char **argv, struct ingest_params *p)
 		case 'G':
 			p->merge = 1;
 			break;
+		case 'T': {
+			char *end;
+			long k = strtol(optarg, &end, 10), m = 0;
+
+			if (end != optarg && *end == '/')
+				m = strtol(end + 1, &end, 10);
+			if (*end || k < 0 || m < 1 || k >= m || m > 100000)
+				return misuse("--part wants K/M with 0 <= K < M (e.g. 0/2), not '%s'",
+					      optarg);
+			p->part_k = (int)k;
+			p->part_m = (int)m;
+			break;
+		}
+		case 'O':
+			p->commit = 1;
+			break;
 		case 'E':
 			deploy_re = optarg;
 			break;
@@ -358,6 +383,13 @@ int cli_parse(int argc, char **argv, struct ingest_params *p)
 			 p->kind != SL_KIND_NONE))
 		return misuse("%s", "--merge reads stores: no --kind, --format, --map, --dump "
 			      "or --verify");
+	if ((p->part_m || p->commit) && !p->merge)
+		return misuse("%s", "--part and --commit belong to --merge");
+	if (p->part_m && p->commit)
+		return misuse("%s", "--part and --commit are two steps: the parts first, then "
+			      "the commit");
+	if ((p->part_m || p->commit) && p->reprocess)
+		return misuse("%s", "--reprocess is for the one-task merge (no --part, --commit)");
 	if (p->merge && optind == argc)
 		return misuse("%s", "--merge wants the shard stores to merge");
 	if ((p->dump || p->verify) && optind < argc)

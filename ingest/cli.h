@@ -28,6 +28,8 @@ struct ingest_params {
 	unsigned csv_flags;  /* --csv: 0 exact (default), SL_CSV_NEUTRALISE */
 	int verify;          /* --verify */
 	int merge;           /* --merge: the arguments are shard stores */
+	int part_k, part_m;  /* --part K/M: task K of a merge in M (part_m 0: none) */
+	int commit;          /* --commit: the parts of a merge made visible */
 	char **files;
 	int nfiles;
 };

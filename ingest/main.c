@@ -18,6 +18,7 @@
 #include "mapply.h"
 #include "dump.h"
 #include "merge.h"
+#include "mergepar.h"
 #include "partset.h"
 #include "rejects.h"
 #include "rowmap.h"
@@ -540,6 +541,10 @@ int main(int argc, char **argv)
 		return inspect(&p);
 	if (check_inputs(&p))
 		return 1;
+	if (p.part_m)
+		return mergepar_part(&p);
+	if (p.commit)
+		return mergepar_commit(&p);
 	raise_fd_limit();
 	memset(&r, 0, sizeof(r));
 	sl_err_clear(&err);

@@ -88,6 +88,37 @@ int ps_child_key(struct partset *ps, const struct sl_batch *b, size_t r, uint64_
 	return row_key(ps, b, ps->child_col[b->kind], ps->nchild[b->kind], r, h);
 }
 
+int partset_row_key(struct partset *ps, enum partset_key which, const struct sl_batch *b,
+		    size_t r, uint64_t *h)
+{
+	const struct updset *u;
+
+	switch (which) {
+	case PK_UPDATE:
+		return (u = ps_updset(ps, b->kind)) && ps_upd_key(ps, u, b, r, h);
+	case PK_PARENT:
+		return ps_parent_key(ps, b, r, h);
+	default:
+		return ps->nchild[b->kind] && ps_child_key(ps, b, r, h);
+	}
+}
+
+void partset_key_cols(const struct partset *ps, enum partset_key which, enum sl_kind kind,
+		      uint8_t *want)
+{
+	const struct updset *u = ps->upd_of[kind] >= 0 ? &ps->upd[ps->upd_of[kind]] : NULL;
+
+	if (which == PK_UPDATE && u)
+		for (int i = 0; i < u->nkey; i++)
+			want[u->key_col[i]] = 1;
+	if (which == PK_PARENT)
+		for (int i = 0; i < ps->nparent[kind]; i++)
+			want[ps->parent_col[kind][i]] = 1;
+	if (which == PK_CHILD)
+		for (int i = 0; i < ps->nchild[kind]; i++)
+			want[ps->child_col[kind][i]] = 1;
+}
+
 /* ---- partitions ---- */
 
 /* The kinds updated by later rows of their key (partset_int.h). */

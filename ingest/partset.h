@@ -58,4 +58,18 @@ int partset_add_row(struct partset *ps, struct part *p, size_t r, struct sl_errc
 void partset_prefetch_deployment(struct partset *ps, uint64_t h);
 int partset_finish(struct partset *ps, struct partset_stats *stats, struct sl_errctx *err);
 
+/* The keys the partitions join rows by, as hashes (mergepar.c picks a
+ * task's rows by them, so that its choice and the joins agree even where
+ * two keys' hashes meet): the status-update key of a deployment, pipeline
+ * run or stage run; the key a parent kind is found by; the key a child
+ * kind (artifacts, gate results) finds its parent by. */
+enum partset_key { PK_UPDATE, PK_PARENT, PK_CHILD };
+/* 1 with *h set, 0 when the row has no such key (a null in it, or a kind
+ * without one). */
+int partset_row_key(struct partset *ps, enum partset_key which, const struct sl_batch *b,
+		    size_t r, uint64_t *h);
+/* Sets want[c] for the columns of kind that partset_row_key() reads. */
+void partset_key_cols(const struct partset *ps, enum partset_key which, enum sl_kind kind,
+		      uint8_t *want);
+
 #endif

@@ -2,13 +2,15 @@
 # Submits shiplog's flow to Slurm as three jobs chained by
 # --dependency=afterok: an ingest array of TASKS shards over the files of
 # INBOX, the merge of the shards into STORE, and the analysis into OUT.
+# The merge runs as an array of MERGE_TASKS tasks (default 2), each over a
+# range of days, then a commit job; MERGE_TASKS=1 merges in one task.
 #
 #   scripts/slurm/submit.sh INBOX WORK STORE OUT TASKS [sbatch options...]
 #
 # WORK, STORE and OUT must be on a file system every node sees (the locks
 # and the atomic renames need POSIX semantics: NFS with locking, Lustre,
 # GPFS, CephFS; see docs/SCALING.md).  SHIPLOG_BIN and ANALYZE_ARGS are
-# passed on.  Prints the three job ids; with SUBMIT_WAIT=1, waits for the
+# passed on.  Prints the job ids; with SUBMIT_WAIT=1, waits for the
 # last and exits 0 only when it completed.
 set -eu
 [ $# -ge 5 ] || { echo "usage: submit.sh INBOX WORK STORE OUT TASKS [sbatch options...]" >&2; exit 2; }
@@ -19,9 +21,18 @@ export INBOX WORK STORE OUT
 mkdir -p "$WORK" "$OUT"
 ingest=$(sbatch --parsable --export=ALL --array=0-$((TASKS - 1)) -o "$WORK/ingest-%a.log" "$@" \
 	"$here/ingest.sbatch")
-merge=$(sbatch --parsable --export=ALL --dependency=afterok:$ingest --kill-on-invalid-dep=yes \
-	-o "$WORK/merge.log" "$@" "$here/merge.sbatch")
+M=${MERGE_TASKS:-2}
 echo "ingest $ingest"
+if [ "$M" -gt 1 ]; then
+	parts=$(sbatch --parsable --export=ALL,MERGE_STEP= --array=0-$((M - 1)) --dependency=afterok:$ingest \
+		--kill-on-invalid-dep=yes -o "$WORK/merge-%a.log" "$@" "$here/merge.sbatch")
+	echo "merge-parts $parts"
+	merge=$(sbatch --parsable --export=ALL,MERGE_STEP=commit --dependency=afterok:$parts \
+		--kill-on-invalid-dep=yes -o "$WORK/merge.log" "$@" "$here/merge.sbatch")
+else
+	merge=$(sbatch --parsable --export=ALL --dependency=afterok:$ingest \
+		--kill-on-invalid-dep=yes -o "$WORK/merge.log" "$@" "$here/merge.sbatch")
+fi
 echo "merge $merge"
 analyze=$(sbatch --parsable --export=ALL --dependency=afterok:$merge --kill-on-invalid-dep=yes \
 	-o "$OUT/analyze.log" "$@" "$here/analyze.sbatch")

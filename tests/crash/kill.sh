@@ -9,7 +9,8 @@
 # build/hooks/bin with it), and (2) at TIMED moments spread over its run.
 # After each kill: --verify passes (the store opens, every checksum holds)
 # and a rerun of the second ingest gives exactly the rows, rejects and
-# manifest of a run that was never killed.
+# manifest of a run that was never killed.  (3) does the same for the
+# parallel merge's part and commit.
 #
 #   BIN=build/hooks/bin sh tests/crash/kill.sh [DEPLOYMENTS [TIMED [all]]]
 #
@@ -142,5 +143,79 @@ echo "timed kills landed: $landed of $timed"
 if [ "$timed" -gt 0 ] && [ $landed -eq 0 ]; then
 	echo "no timed kill landed: the timed part tested nothing"; fail=1
 fi
+# (3) the parallel merge (--merge --part K/M, then --commit) killed at each
+# step of a part's commit (into its staging area) and of the commit into
+# the store: the store is then the old one or the merged one, never between
+# (--verify passes), and the rest of the flow run again (the part, the
+# commit) gives the store of a merge that was never killed.
+"$BIN/shiplog-ingest" -q --store "$tmp/sh0" "$tmp"/in2/deployments.csv "$tmp"/in2/pipeline_runs.csv \
+	"$tmp"/in2/gate_results.csv || exit 1
+"$BIN/shiplog-ingest" -q --store "$tmp/sh1" "$tmp"/in2/artifacts.csv "$tmp"/in2/validations.csv \
+	"$tmp"/in2/stage_runs.csv || exit 1
+cp -a "$tmp/base" "$tmp/mref"
+"$BIN/shiplog-ingest" -q --store "$tmp/mref" --merge "$tmp/sh0" "$tmp/sh1" || exit 1
+state "$tmp/mref" >"$tmp/mref.txt"
+state "$tmp/base" >"$tmp/base.txt"
+merge_check() { # $1 names the trial; the store is $tmp/s, the flow done again
+	if ! "$BIN/shiplog-ingest" --store "$tmp/s" --verify >"$tmp/verify.txt" 2>&1; then
+		echo "$1: verify FAILED"; fail=1; return
+	fi
+	state "$tmp/s" >"$tmp/got.txt"
+	if ! cmp -s "$tmp/base.txt" "$tmp/got.txt" && ! cmp -s "$tmp/mref.txt" "$tmp/got.txt"; then
+		echo "$1: the store is neither the old one nor the merged one"; fail=1; return
+	fi
+	for k in 0 1; do
+		[ -s "$tmp/s/.merge/part-$k-of-2/part.tsv" ] || cmp -s "$tmp/mref.txt" "$tmp/got.txt" ||
+			"$BIN/shiplog-ingest" -q --store "$tmp/s" --merge --part $k/2 "$tmp/sh0" "$tmp/sh1"
+	done
+	"$BIN/shiplog-ingest" -q --store "$tmp/s" --merge --commit "$tmp/sh0" "$tmp/sh1" 2>"$tmp/rerun.txt" ||
+		{ echo "$1: commit again FAILED"; sed 's/^/  /' "$tmp/rerun.txt" | head -3; fail=1; return; }
+	state "$tmp/s" >"$tmp/got.txt"
+	if cmp -s "$tmp/mref.txt" "$tmp/got.txt" && [ ! -e "$tmp/s/.merge" ]; then
+		echo "$1: ok"
+	else
+		echo "$1: store DIFFERS from the clean merge"; fail=1
+	fi
+}
+# the store with both parts made: the commit's trials start from a copy
+cp -a "$tmp/base" "$tmp/mbase"
+"$BIN/shiplog-ingest" -q --store "$tmp/mbase" --merge --part 0/2 "$tmp/sh0" "$tmp/sh1" || exit 1
+"$BIN/shiplog-ingest" -q --store "$tmp/mbase" --merge --part 1/2 "$tmp/sh0" "$tmp/sh1" || exit 1
+mkill() { # $1 part|commit, $2 the step: into $tmp/s; true when killed there
+	rm -rf "$tmp/s"
+	if [ "$1" = commit ]; then
+		cp -a "$tmp/mbase" "$tmp/s"
+		SHIPLOG_CRASH_AT=$2 "$BIN/shiplog-ingest" -q --store "$tmp/s" --merge --commit \
+			"$tmp/sh0" "$tmp/sh1" 2>/dev/null
+	else
+		cp -a "$tmp/base" "$tmp/s"
+		SHIPLOG_CRASH_AT=$2 "$BIN/shiplog-ingest" -q --store "$tmp/s" --merge --part 0/2 \
+			"$tmp/sh0" "$tmp/sh1" 2>/dev/null
+	fi
+	[ $? -eq 137 ]
+}
+for what in part commit; do
+	hi=8
+	while mkill $what $hi; do hi=$((hi * 2)); done
+	lo=$((hi / 2))
+	while [ $((hi - lo)) -gt 1 ]; do
+		mid=$(((lo + hi) / 2))
+		if mkill $what $mid; then lo=$mid; else hi=$mid; fi
+	done
+	last=$lo
+	if [ "$every" = all ]; then
+		steps=$(seq 1 "$last")
+	else
+		steps=$(printf '%s\n' 1 2 3 $((last / 4)) $((last / 2)) $((3 * last / 4)) \
+			$((last - 1)) "$last" | awk '$1 >= 1' | sort -nu)
+	fi
+	for step in $steps; do
+		if mkill $what "$step"; then
+			merge_check "parallel merge: $what killed at step $step of $last"
+		else
+			echo "parallel merge: $what step $step: not a kill"; fail=1
+		fi
+	done
+done
 [ $fail -eq 0 ] && echo "kill test: rows lost 0, rows doubled 0" || echo "kill test: FAILED"
 exit $fail

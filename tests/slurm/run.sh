@@ -1,7 +1,8 @@
 #!/bin/sh
 # make check-slurm: shiplog's flow on a real (one-node) Slurm cluster.
 # Generated logs, cut into 20 files, are ingested by an array of 4 tasks
-# into 4 shard stores, merged, and analysed, through scripts/slurm (the
+# into 4 shard stores, merged by an array of 2 tasks over ranges of days
+# and a commit job, and analysed, through scripts/slurm (the
 # jobs chained by --dependency=afterok); the merged store's rows (--dump of
 # every kind) and the analysis file must equal, byte for byte, a run on
 # this machine alone.  The cluster (tests/slurm/cluster.sh) lives in a
@@ -57,6 +58,11 @@ t1=$(date +%s)
 fail=0
 shards=$(ls -d "$tmp"/work/shard-* | wc -l)
 [ "$shards" -eq 4 ] || { echo "check-slurm: FAILED: $shards shards, not 4" >&2; fail=1; }
+for k in 0 1; do
+	grep -q "part $k of 2" "$tmp/work/merge-$k.log" 2>/dev/null ||
+		{ echo "check-slurm: FAILED: no part $k of 2 of the merge" >&2; fail=1; }
+done
+[ ! -e "$tmp/store/.merge" ] || { echo "check-slurm: FAILED: the merge's staging is left" >&2; fail=1; }
 for k in $kinds; do
 	"$BIN/shiplog-ingest" --store "$tmp/one" --dump $k | sort >"$tmp/a.csv"
 	"$BIN/shiplog-ingest" --store "$tmp/store" --dump $k | sort >"$tmp/b.csv"

@@ -56,19 +56,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void errorf(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("shiplog-ingest: error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /* "'path':line: message" — the data first, as users grep for it. */
 static void report(const struct sl_errctx *e, const char *fallback_path)
 {

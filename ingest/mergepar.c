@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "merge.h"
 #include "partset.h"
 #include "sl_batch.h"
@@ -28,19 +29,6 @@
 #define PART_FILE "part.tsv"
 #define PART_MAGIC "shiplog-merge-part 1"
 #define GROUP_CAP 65536
-
-static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void errorf(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("shiplog-ingest: error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* A path (or text) into buf; one too long is cut, and then names no file
  * of ours (PATH_MAX is the system's limit). */

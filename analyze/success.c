@@ -353,22 +353,54 @@ out:
 	return rc;
 }
 
-int success_run(const struct analyze_params *p, const struct sl_store *st,
-		struct sl_analysis *a, struct success_counts *counts, struct sl_errctx *err)
-{
+/* ---- accumulate, save, load, finish (docs/SCALING.md: map and reduce) ---- */
+
+struct success_acc {
 	struct ctx cx;
+};
+
+struct success_acc *success_acc_new(void)
+{
+	struct success_acc *acc = calloc(1, sizeof(*acc));
+
+	if (acc && !(acc->cx.names = sl_dict_new())) {
+		free(acc);
+		return NULL;
+	}
+	return acc;
+}
+
+void success_acc_free(struct success_acc *acc)
+{
+	if (!acc)
+		return;
+	sl_dict_free(acc->cx.names);
+	sl_u64map_release(&acc->cx.gmap);
+	free(acc->cx.groups);
+	free(acc->cx.envs);
+	free(acc->cx.agents);
+	free(acc);
+}
+
+/* The scan starts at the previous window of equal length when the window
+ * is bounded: success_change and the summary compare with it. */
+int64_t success_scan_from(const struct analyze_params *p)
+{
+	int has_prev = p->from != SL_TIME_MIN && p->to != SL_TIME_MAX;
+
+	return has_prev ? p->from - (p->to - p->from) : p->from;
+}
+
+int success_acc_scan(const struct analyze_params *p, const struct sl_store *st, int64_t from,
+		     int64_t to, struct success_acc *acc, struct success_counts *counts,
+		     struct sl_errctx *err)
+{
+	struct ctx *cx = &acc->cx;
 	struct sl_scan *sc = NULL;
 	struct sl_batch *b;
 	int col[NC], rc;
-	/* the previous window of equal length, when the window is bounded */
-	int has_prev = p->from != SL_TIME_MIN && p->to != SL_TIME_MAX;
-	int64_t scan_from = has_prev ? p->from - (p->to - p->from) : p->from;
 
-	memset(&cx, 0, sizeof(cx));
-	if (!(cx.names = sl_dict_new()))
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = scan_deployments_cols(st, scan_from, p->to, colnames, NC, col, &sc,
-					  err)))
+	if ((rc = scan_deployments_cols(st, from, to, colnames, NC, col, &sc, err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0) {
 		for (size_t r = 0; r < b->n; r++) {
@@ -379,7 +411,7 @@ int success_run(const struct analyze_params *p, const struct sl_store *st,
 			t = b->cols[col[C_START]].v.i64[r];
 			if (t >= p->from || p->from == SL_TIME_MIN)
 				counts->deployments++;
-			if (add_row(&cx, b, r, col, p->from == SL_TIME_MIN || t >= p->from)) {
+			if (add_row(cx, b, r, col, p->from == SL_TIME_MIN || t >= p->from)) {
 				rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 				goto out;
 			}
@@ -388,15 +420,308 @@ int success_run(const struct analyze_params *p, const struct sl_store *st,
 	if (rc < 0)
 		goto out;
 	counts->files += sl_scan_files(sc);
-	if ((rc = rates_table(&cx, a)) || (rc = summary_table(&cx, a, has_prev)) ||
-	    (rc = change_table(&cx, a)))
-		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	rc = SL_OK;
 out:
 	sl_scan_close(sc);
-	sl_dict_free(cx.names);
-	sl_u64map_release(&cx.gmap);
-	free(cx.groups);
-	free(cx.envs);
-	free(cx.agents);
+	return rc;
+}
+
+int success_acc_finish(struct success_acc *acc, const struct analyze_params *p,
+		       struct sl_analysis *a, struct sl_errctx *err)
+{
+	int has_prev = p->from != SL_TIME_MIN && p->to != SL_TIME_MAX;
+
+	if (rates_table(&acc->cx, a) || summary_table(&acc->cx, a, has_prev) ||
+	    change_table(&acc->cx, a))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	return SL_OK;
+}
+
+/* A partial's tables: the groups, the environments' totals (the overall's
+ * with a null environment) and the agents' sums, by name. */
+static const struct sl_rcol pg_cols[] = {
+	{"agent", SL_R_STR}, {"environment", SL_R_STR}, {"day", SL_R_I64},
+	{"total", SL_R_I64}, {"completed", SL_R_I64}, {"failed", SL_R_I64},
+	{"rollbacks", SL_R_I64}, {"dur_sum", SL_R_I64}, {"dur_n", SL_R_I64},
+	{"cov_sum", SL_R_STR}, {"cov_n", SL_R_I64}};
+#define TOTALS_COLS(p) \
+	{p "total", SL_R_I64}, {p "active", SL_R_I64}, {p "finished", SL_R_I64}, \
+	{p "completed", SL_R_I64}, {p "failed", SL_R_I64}, {p "rolled_back", SL_R_I64}, \
+	{p "dur_n", SL_R_I64}, {p "dur_sum", SL_R_I64}
+static const struct sl_rcol pe_cols[] = {{"environment", SL_R_STR}, TOTALS_COLS(""),
+					 TOTALS_COLS("prev_")};
+static const struct sl_rcol pa_cols[] = {{"agent", SL_R_STR}, {"fin", SL_R_I64},
+					 {"ok", SL_R_I64}, {"prev_fin", SL_R_I64},
+					 {"prev_ok", SL_R_I64}};
+#define NCOLS(c) ((int)(sizeof(c) / sizeof(c[0])))
+#define TOTALS_N 8
+
+static void totals_put(struct sl_table *t, int c, const struct totals *x)
+{
+	const int64_t v[TOTALS_N] = {(int64_t)x->total,     (int64_t)x->active,
+				     (int64_t)x->finished,  (int64_t)x->completed,
+				     (int64_t)x->failed,    (int64_t)x->rolled_back,
+				     (int64_t)x->dur_n,     x->dur_sum};
+
+	for (int k = 0; k < TOTALS_N; k++)
+		sl_table_set_i64(t, c + k, v[k]);
+}
+
+/* The fixed-point words of an exact sum as hex (34 x 16 digits and the
+ * flags): exact, and as long whatever the sum. */
+static int fsum_put(struct sl_table *t, int c, const struct sl_fsum *s)
+{
+	char buf[SL_FSUM_WORDS * 16 + 4];
+	int n = 0;
+
+	for (int k = 0; k < SL_FSUM_WORDS; k++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%016llx",
+			      (unsigned long long)s->w[k]);
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%x", s->special & 7);
+	return sl_table_set_str(t, c, buf, (size_t)n);
+}
+
+static int fsum_get(const char *hex, struct sl_fsum *s)
+{
+	char w[17];
+
+	if (!hex || strlen(hex) != SL_FSUM_WORDS * 16 + 1)
+		return -1;
+	for (int k = 0; k < SL_FSUM_WORDS; k++) {
+		char *end;
+
+		memcpy(w, hex + 16 * k, 16);
+		w[16] = 0;
+		s->w[k] = strtoull(w, &end, 16);
+		if (*end)
+			return -1;
+	}
+	s->special = (unsigned)(hex[SL_FSUM_WORDS * 16] - '0');
+	return s->special > 7 ? -1 : 0;
+}
+
+static int put_name(struct sl_table *t, int c, const struct sl_dict *d, uint32_t code)
+{
+	return table_set_name(t, c, d, code);
+}
+
+int success_acc_save(const struct success_acc *acc, struct sl_analysis *part)
+{
+	const struct ctx *cx = &acc->cx;
+	struct sl_table *g = sl_table_new(SUCCESS_PART_GROUPS, pg_cols, NCOLS(pg_cols));
+	struct sl_table *e = sl_table_new(SUCCESS_PART_ENVS, pe_cols, NCOLS(pe_cols));
+	struct sl_table *ag = sl_table_new(SUCCESS_PART_AGENTS, pa_cols, NCOLS(pa_cols));
+	int rc = SL_ENOMEM;
+
+	if (!g || !e || !ag)
+		goto out;
+	for (size_t i = 0; i < cx->ngroups; i++) {
+		const struct group *x = &cx->groups[i];
+		const int64_t v[] = {x->day, (int64_t)x->total, (int64_t)x->completed,
+				     (int64_t)x->failed, (int64_t)x->rollbacks, x->dur_sum,
+				     (int64_t)x->dur_n};
+
+		if (sl_table_add_row(g) || put_name(g, 0, cx->names, x->agent) ||
+		    put_name(g, 1, cx->names, x->env) || fsum_put(g, 9, &x->cov_sum))
+			goto out;
+		for (int k = 0; k < 7; k++)
+			sl_table_set_i64(g, 2 + k, v[k]);
+		sl_table_set_i64(g, 10, (int64_t)x->cov_n);
+	}
+	for (size_t i = 0; i <= cx->nenvs; i++) {
+		int overall = i == cx->nenvs;
+
+		if (sl_table_add_row(e) ||
+		    (!overall && put_name(e, 0, cx->names, cx->envs[i].env)))
+			goto out;
+		totals_put(e, 1, overall ? &cx->all : &cx->envs[i].cur);
+		totals_put(e, 1 + TOTALS_N, overall ? &cx->all_prev : &cx->envs[i].prev);
+	}
+	for (size_t i = 0; i < cx->nagents; i++) {
+		const struct agentsum *s = &cx->agents[i];
+
+		if (!s->fin && !s->prev_fin)
+			continue;
+		if (sl_table_add_row(ag) || put_name(ag, 0, cx->names, (uint32_t)i))
+			goto out;
+		sl_table_set_i64(ag, 1, (int64_t)s->fin);
+		sl_table_set_i64(ag, 2, (int64_t)s->ok);
+		sl_table_set_i64(ag, 3, (int64_t)s->prev_fin);
+		sl_table_set_i64(ag, 4, (int64_t)s->prev_ok);
+	}
+	if (sl_analysis_add(part, g)) {
+		g = NULL;
+		goto out;
+	}
+	g = NULL;
+	if (sl_analysis_add(part, e)) {
+		e = NULL;
+		goto out;
+	}
+	e = NULL;
+	rc = sl_analysis_add(part, ag);
+	ag = NULL;
+out:
+	sl_table_free(g);
+	sl_table_free(e);
+	sl_table_free(ag);
+	return rc;
+}
+
+/* A whole number cell of a partial: 0 when it is one and >= 0. */
+static int cell_u64(const struct sl_table *t, int c, size_t r, uint64_t *v)
+{
+	double d;
+
+	/* the file's integers are read back as doubles: exact below 2^53 */
+	if (sl_table_get_f64(t, c, r, &d) || d < 0 || d >= 9007199254740992.0)
+		return -1;
+	*v = (uint64_t)d;
+	return 0;
+}
+
+static int cell_i64(const struct sl_table *t, int c, size_t r, int64_t *v)
+{
+	double d;
+
+	if (sl_table_get_f64(t, c, r, &d) || fabs(d) >= 9007199254740992.0)
+		return -1;
+	*v = (int64_t)d;
+	return 0;
+}
+
+static int totals_get(const struct sl_table *t, int c, size_t r, struct totals *x)
+{
+	uint64_t v[TOTALS_N - 1];
+	int64_t dur_sum;
+
+	for (int k = 0; k < TOTALS_N - 1; k++)
+		if (cell_u64(t, c + k, r, &v[k]))
+			return -1;
+	if (cell_i64(t, c + TOTALS_N - 1, r, &dur_sum))
+		return -1;
+	x->total += v[0];
+	x->active += v[1];
+	x->finished += v[2];
+	x->completed += v[3];
+	x->failed += v[4];
+	x->rolled_back += v[5];
+	x->dur_n += v[6];
+	x->dur_sum += dur_sum;
+	return 0;
+}
+
+/* The table name of a partial, or NULL with err set. */
+static const struct sl_table *part_table(const struct sl_analysis *part, const char *name,
+					 const struct sl_rcol *cols, int ncols, const char *path,
+					 struct sl_errctx *err)
+{
+	const struct sl_table *t = sl_analysis_table(part, name);
+
+	if (!t || sl_table_ncols(t) != ncols) {
+		sl_err_set(err, SL_EFORMAT, path, 0, "not a partial of this version: no table '%s'",
+			   name);
+		return NULL;
+	}
+	for (int c = 0; c < ncols; c++)
+		if (strcmp(sl_table_col_name(t, c), cols[c].name)) {
+			sl_err_set(err, SL_EFORMAT, path, 0, "table '%s': no column '%s'", name,
+				   cols[c].name);
+			return NULL;
+		}
+	return t;
+}
+
+int success_acc_load(struct success_acc *acc, const struct sl_analysis *part, const char *path,
+		     struct sl_errctx *err)
+{
+	struct ctx *cx = &acc->cx;
+	const struct sl_table *g, *e, *ag;
+
+	if (!(g = part_table(part, SUCCESS_PART_GROUPS, pg_cols, NCOLS(pg_cols), path, err)) ||
+	    !(e = part_table(part, SUCCESS_PART_ENVS, pe_cols, NCOLS(pe_cols), path, err)) ||
+	    !(ag = part_table(part, SUCCESS_PART_AGENTS, pa_cols, NCOLS(pa_cols), path, err)))
+		return err->code;
+	for (size_t r = 0; r < sl_table_rows(g); r++) {
+		const char *an = sl_table_get_str(g, 0, r), *en = sl_table_get_str(g, 1, r);
+		uint32_t ac, ec;
+		int64_t day, dur_sum;
+		uint64_t v[6];
+		struct sl_fsum cov;
+		struct group *x;
+
+		if (!an || !en || cell_i64(g, 2, r, &day) || cell_u64(g, 3, r, &v[0]) ||
+		    cell_u64(g, 4, r, &v[1]) || cell_u64(g, 5, r, &v[2]) ||
+		    cell_u64(g, 6, r, &v[3]) || cell_i64(g, 7, r, &dur_sum) ||
+		    cell_u64(g, 8, r, &v[4]) || cell_u64(g, 10, r, &v[5]) ||
+		    fsum_get(sl_table_get_str(g, 9, r), &cov))
+			goto bad;
+		if (sl_dict_intern(cx->names, an, strlen(an), &ac) ||
+		    sl_dict_intern(cx->names, en, strlen(en), &ec) || !(x = group_of(cx, ac, ec, day)))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		x->total += v[0];
+		x->completed += v[1];
+		x->failed += v[2];
+		x->rollbacks += v[3];
+		x->dur_sum += dur_sum;
+		x->dur_n += v[4];
+		x->cov_n += v[5];
+		sl_fsum_merge(&x->cov_sum, &cov);
+	}
+	for (size_t r = 0; r < sl_table_rows(e); r++) {
+		const char *en = sl_table_get_str(e, 0, r);
+		struct totals *cur = &cx->all, *prev = &cx->all_prev;
+
+		if (en) {
+			uint32_t ec;
+			struct envsum *es;
+
+			if (sl_dict_intern(cx->names, en, strlen(en), &ec) || !(es = env_of(cx, ec)))
+				return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			cur = &es->cur;
+			prev = &es->prev;
+		}
+		if (totals_get(e, 1, r, cur) || totals_get(e, 1 + TOTALS_N, r, prev))
+			goto bad;
+	}
+	for (size_t r = 0; r < sl_table_rows(ag); r++) {
+		const char *an = sl_table_get_str(ag, 0, r);
+		uint64_t v[4];
+		uint32_t ac;
+
+		if (!an || cell_u64(ag, 1, r, &v[0]) || cell_u64(ag, 2, r, &v[1]) ||
+		    cell_u64(ag, 3, r, &v[2]) || cell_u64(ag, 4, r, &v[3]))
+			goto bad;
+		if (sl_dict_intern(cx->names, an, strlen(an), &ac))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		if (ac >= cx->nagents) {
+			size_t n = cx->nagents;
+
+			if (sl_grow(&cx->agents, &cx->nagents, (size_t)ac + 1, sizeof(*cx->agents)))
+				return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+			memset(cx->agents + n, 0, (cx->nagents - n) * sizeof(*cx->agents));
+		}
+		cx->agents[ac].fin += v[0];
+		cx->agents[ac].ok += v[1];
+		cx->agents[ac].prev_fin += v[2];
+		cx->agents[ac].prev_ok += v[3];
+	}
+	return SL_OK;
+bad:
+	return sl_err_set(err, SL_EFORMAT, path, 0, "a partial's success counts are damaged");
+}
+
+int success_run(const struct analyze_params *p, const struct sl_store *st,
+		struct sl_analysis *a, struct success_counts *counts, struct sl_errctx *err)
+{
+	struct success_acc *acc = success_acc_new();
+	int rc;
+
+	if (!acc)
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	rc = success_acc_scan(p, st, success_scan_from(p), p->to, acc, counts, err);
+	if (!rc)
+		rc = success_acc_finish(acc, p, a, err);
+	success_acc_free(acc);
 	return rc;
 }

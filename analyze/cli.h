@@ -30,6 +30,13 @@ struct analyze_params {
 	const char *qargs[QUERY_MAX_ARGS]; /* --arg KEY=VALUE, as given */
 	int nqargs;
 	struct analyze_config cfg; /* defaults, then the config file */
+	/* map and reduce (mapred.h, docs/SCALING.md) */
+	int map_k, map_n;          /* --map K/N: task K of N (map_n 0: no map) */
+	const char *ranks;         /* --ranks FILE: the map's input, the reduce's output */
+	int reduce;                /* --reduce: parts[] are the partials */
+	char **parts;
+	int nparts;
+	int64_t part_from, part_to; /* a map task's deployments (frame_load), set by mapred */
 };
 
 /* The value of --arg KEY=VALUE for key (the last one given), or NULL. */

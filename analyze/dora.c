@@ -103,6 +103,19 @@ void dora_finish(const struct dora_count *c, double weeks, int64_t lead_median,
 	out->tier[DORA_RECOVERY] = tier_of(cf, DORA_RECOVERY, v);
 }
 
+size_t dora_rows(const struct analyze_params *p, const struct frame *f, uint32_t *rows)
+{
+	uint32_t prod = frame_code(f, "production");
+	size_t n = 0;
+
+	/* DORA is about production: nothing else counts */
+	if (!p->env || !strcmp(p->env, "production"))
+		for (size_t i = 0; i < f->n; i++)
+			if (counted(f, i, prod))
+				rows[n++] = (uint32_t)i;
+	return n;
+}
+
 int dora_keys(const struct frame *f, const uint32_t *rows, size_t n, double weeks,
 	      const struct analyze_config *cf, int64_t *scratch, struct dora_row *out)
 {
@@ -244,7 +257,6 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, const st
 	int64_t *scratch = NULL, first = INT64_MAX, last = INT64_MIN, lo, hi;
 	double weeks;
 	struct dora_row d;
-	uint32_t prod = frame_code(f, "production");
 	int rc = SL_ENOMEM;
 
 	(void)st;
@@ -252,16 +264,13 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, const st
 		goto out;
 	if (!(rows = malloc((f->n ? f->n : 1) * sizeof(*rows))))
 		goto out;
-	/* DORA is about production: nothing else counts */
-	if (!p->env || !strcmp(p->env, "production"))
-		for (size_t i = 0; i < f->n; i++)
-			if (counted(f, i, prod)) {
-				rows[n++] = (uint32_t)i;
-				if (f->start[i] < first)
-					first = f->start[i];
-				if (f->start[i] > last)
-					last = f->start[i];
-			}
+	n = dora_rows(p, f, rows);
+	for (size_t k = 0; k < n; k++) {
+		if (f->start[rows[k]] < first)
+			first = f->start[rows[k]];
+		if (f->start[rows[k]] > last)
+			last = f->start[rows[k]];
+	}
 	if (!(byagent = malloc((n ? n : 1) * sizeof(*byagent))) ||
 	    !(scratch = malloc(2 * (n ? n : 1) * sizeof(*scratch))))
 		goto out;

@@ -42,6 +42,9 @@ int dora_keys(const struct frame *f, const uint32_t *rows, size_t n, double week
  * values).  Counts add up across sets of rows, so a reduce that adds the
  * counts of every map task and finds the medians exactly gets the same
  * row as dora_keys() over all the rows. */
+/* The rows DORA counts (finished production deployments the filters
+ * want) into rows[] (room for f->n), in frame order; their number. */
+size_t dora_rows(const struct analyze_params *p, const struct frame *f, uint32_t *rows);
 struct dora_count {
 	uint64_t finished, completed, days, lead_n, cfr_failures, failures, recovered;
 };

@@ -578,7 +578,11 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	memset(xl, 0, sizeof(xl));
 	if (frame_begin(f))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = scan_deployments_cols(st, p->from, p->to, colnames, NC, col, &sc, err)))
+	/* a map task's deployments are its share of the window; what is
+	 * joined to them comes from the window's bounds, as in one run */
+	if ((rc = scan_deployments_cols(st, p->map_n ? p->part_from : p->from,
+					p->map_n ? p->part_to : p->to, colnames, NC, col, &sc,
+					err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++)
@@ -592,10 +596,11 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 	/* the validations on a thread of their own (they fill columns of
 	 * their own), the artifacts and incidents here */
 	vj = (struct join_job){f, p, st, &byid, SL_OK, {0}};
-	vthread = !pthread_create(&th, NULL, join_main, &vj);
-	if (!vthread)
+	/* a map task runs dora only, which reads no artifacts or validations */
+	vthread = !p->map_n && !pthread_create(&th, NULL, join_main, &vj);
+	if (!vthread && !p->map_n)
 		join_main(&vj);
-	rc = join(f, p, st, SL_KIND_ARTIFACTS, &byid, err);
+	rc = p->map_n ? SL_OK : join(f, p, st, SL_KIND_ARTIFACTS, &byid, err);
 	if (!rc)
 		rc = join(f, p, st, SL_KIND_INCIDENTS, &byid, err);
 	if (vthread)

@@ -26,6 +26,7 @@
 #include "featureset.h"
 #include "frame.h"
 #include "health.h"
+#include "mapred.h"
 #include "pipeline.h"
 #include "predict.h"
 #include "query.h"
@@ -199,31 +200,6 @@ static void print_no_table(const struct sl_analysis *a, const char *name)
 	for (size_t i = 0; i < sl_analysis_ntables(a); i++)
 		fprintf(stderr, "%s %s", i ? "," : "", sl_table_name(sl_analysis_table_at(a, i)));
 	fputs(")\n", stderr);
-}
-
-static int meta_time(struct sl_analysis *a, const char *key, int64_t t)
-{
-	char buf[32];
-
-	if (t == SL_TIME_MIN || t == SL_TIME_MAX)
-		return sl_analysis_meta_str(a, key, "");
-	sl_format_time(t, buf);
-	return sl_analysis_meta_str(a, key, buf);
-}
-
-/* Run metadata: what was analysed, how, and with which version. */
-static int add_meta(struct sl_analysis *a, const struct analyze_params *p,
-		    const struct success_counts *sc)
-{
-	return sl_analysis_meta_str(a, "shiplog_version", SHIPLOG_VERSION) ||
-	       meta_time(a, "window_from", p->from) || meta_time(a, "window_to", p->to) ||
-	       meta_time(a, "now", p->now) ||
-	       sl_analysis_meta_str(a, "tz", p->tz ? p->tz : "UTC") ||
-	       sl_analysis_meta_str(a, "env", p->env ? p->env : "") ||
-	       sl_analysis_meta_str(a, "agent", p->agent ? p->agent : "") ||
-	       sl_analysis_meta_i64(a, "seed", (int64_t)p->seed) ||
-	       sl_analysis_meta_i64(a, "input_deployments", (int64_t)sc->deployments) ||
-	       sl_analysis_meta_i64(a, "input_files", (int64_t)sc->files);
 }
 
 /* ---- running the analyses: two workers, parts merged in order ---- */
@@ -407,7 +383,7 @@ static void *prep_main(void *arg)
 	if ((pr->rc = success_run(pr->p, pr->st, pr->a, &pr->sc, &pr->err)))
 		return NULL;
 	said(pr->p, "success", t0);
-	if (add_meta(pr->a, pr->p, &pr->sc)) {
+	if (analyze_add_meta(pr->a, pr->p, &pr->sc)) {
 		pr->rc = sl_err_set(&pr->err, SL_ENOMEM, NULL, 0, NULL);
 		return NULL;
 	}
@@ -441,9 +417,23 @@ int main(int argc, char **argv)
 	 * held while the next analyses run). */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	sl_err_clear(&err);
+	if (p.reduce) { /* partials in, the analysis file (or the ranks) out */
+		if (mapred_reduce(&p, &err)) {
+			report(&err);
+			return 1;
+		}
+		return 0;
+	}
 	if (sl_store_open(&st, p.store, 0, SL_LOCK_SHARED, p.wait_lock, &err)) {
 		report(&err);
 		return 1;
+	}
+	if (p.map_n) {
+		if (mapred_map(&p, st, &err))
+			report(&err);
+		else
+			status = 0;
+		goto out;
 	}
 	if (p.query) {
 		rc = query_run(&p, st, &err);

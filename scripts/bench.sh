@@ -149,6 +149,8 @@ if [ -x "$BIN/shiplog-analyze" ] && [ "${BENCH_ANALYZE:-1}" = 1 ]; then
 	BIN="$BIN" sh scripts/bench-analyze.sh
 	# the merge of 4 shard stores cut from those stores (docs/SCALING.md)
 	[ "${BENCH_MERGE:-1}" = 1 ] && BIN="$BIN" sh scripts/bench-merge.sh
+	# the analysis as a map over day ranges and a reduce (docs/SCALING.md)
+	[ "${BENCH_MR:-1}" = 1 ] && BIN="$BIN" sh scripts/bench-mapreduce.sh
 fi
 
 # The JSON API reader (--format github-runs): GitHub Actions pages of 100

@@ -103,7 +103,8 @@ void dora_finish(const struct dora_count *c, double weeks, int64_t lead_median,
 	out->tier[DORA_RECOVERY] = tier_of(cf, DORA_RECOVERY, v);
 }
 
-size_t dora_rows(const struct analyze_params *p, const struct frame *f, uint32_t *rows)
+size_t dora_counted_rows(const struct analyze_params *p, const struct frame *f,
+			 uint32_t *rows)
 {
 	uint32_t prod = frame_code(f, "production");
 	size_t n = 0;
@@ -264,7 +265,7 @@ int dora_run(const struct analyze_params *p, const struct sl_store *st, const st
 		goto out;
 	if (!(rows = malloc((f->n ? f->n : 1) * sizeof(*rows))))
 		goto out;
-	n = dora_rows(p, f, rows);
+	n = dora_counted_rows(p, f, rows);
 	for (size_t k = 0; k < n; k++) {
 		if (f->start[rows[k]] < first)
 			first = f->start[rows[k]];

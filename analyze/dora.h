@@ -44,7 +44,8 @@ int dora_keys(const struct frame *f, const uint32_t *rows, size_t n, double week
  * row as dora_keys() over all the rows. */
 /* The rows DORA counts (finished production deployments the filters
  * want) into rows[] (room for f->n), in frame order; their number. */
-size_t dora_rows(const struct analyze_params *p, const struct frame *f, uint32_t *rows);
+size_t dora_counted_rows(const struct analyze_params *p, const struct frame *f,
+			 uint32_t *rows);
 struct dora_count {
 	uint64_t finished, completed, days, lead_n, cfr_failures, failures, recovered;
 };

@@ -660,7 +660,7 @@ static int emit_dora(const struct analyze_params *p, const struct frame *f, stru
 	E->rec = malloc((f->n ? f->n : 1) * sizeof(int64_t));
 	if (!rows || !by || !E->lead || !E->rec)
 		goto out;
-	n = dora_rows(p, f, rows);
+	n = dora_counted_rows(p, f, rows);
 	if ((rc = emit_group(E, SC_ALL, NULL, 0, rows, n)))
 		goto out;
 	memcpy(by, rows, n * sizeof(*rows));
@@ -803,7 +803,7 @@ int mapred_map(const struct analyze_params *p0, const struct sl_store *st,
 
 			if (!r)
 				goto nomem;
-			n = dora_rows(&p, &f, r);
+			n = dora_counted_rows(&p, &f, r);
 			rc = lookahead(&p, st, &f, r, n, p.part_to, err);
 			free(r);
 			if (rc)

@@ -343,12 +343,9 @@ static int row_group(struct groups *G, const struct sl_table *t, size_t r, struc
 
 /* ---- what the tasks must agree on ---- */
 
-static int config_digest(const struct analyze_params *p, char out[17])
+static void config_text(const struct analyze_params *p, char out[17])
 {
-	/* the struct is zeroed before the defaults and the file fill it
-	 * (cli.c), so its padding is the same in every process */
-	snprintf(out, 17, "%016llx", (unsigned long long)sl_hash(&p->cfg, sizeof(p->cfg)));
-	return 0;
+	snprintf(out, 17, "%016llx", (unsigned long long)config_digest(&p->cfg));
 }
 
 /* The metadata every partial and the ranks carry and the reduce checks:
@@ -360,7 +357,7 @@ static int agreement_meta(struct sl_analysis *a, const struct analyze_params *p,
 	struct success_counts none = {0, 0};
 	char cfg[17];
 
-	config_digest(p, cfg);
+	config_text(p, cfg);
 	return sl_analysis_meta_str(a, "partial", magic) || analyze_add_meta(a, p, &none) ||
 	       sl_analysis_meta_str(a, "config", cfg) ||
 	       sl_analysis_meta_i64(a, "map_n", p->map_n) ||
@@ -387,6 +384,10 @@ static int agree(const struct sl_analysis *ref, const struct sl_analysis *a, con
 			if (!k && (!y || strcmp(x, y)))
 				return sl_err_set(err, SL_EFORMAT, path, 0,
 						  "not a partial of shiplog-analyze --map");
+			if (!strcmp(agreed[k], "config"))
+				return sl_err_set(err, SL_EINVAL, path, 0,
+						  "made with other settings (--config) than the "
+						  "ones given");
 			if (!strcmp(agreed[k], "map_n") &&
 			    !sl_analysis_get_meta_i64(a, agreed[k], &j))
 				return sl_err_set(err, SL_EINVAL, path, 0,

@@ -67,6 +67,13 @@ st "$BIN/shiplog-analyze" --store s $W --map 0/4 --ranks ranks.msgpack -o x.msgp
 st "$BIN/shiplog-analyze" --reduce $W -o x.msgpack one.msgpack
 # ranks of another run
 st "$BIN/shiplog-analyze" --store s $W --map 0/3 --ranks ranks.msgpack -o x.msgpack --env staging
+# the settings: a file that restates defaults is no change (the digest is
+# of the values); a DORA tier's bound is
+printf 'dora.change_failure_rate = 0.05 0.10 0.15\nalerts.critical_environments = production\n' >same.conf
+printf 'dora.lead_time_for_changes = 3600000 604800000 2592000000\n' >tier.conf
+st "$BIN/shiplog-analyze" --reduce $W --config same.conf -o same.msgpack p2-*.msgpack
+must "a config of defaults: the same file" cmp x.msgpack same.msgpack
+st "$BIN/shiplog-analyze" --reduce $W --config tier.conf -o x.msgpack p2-*.msgpack
 # misuse
 st "$BIN/shiplog-analyze" --store s --since 30d --map 0/3 -o x.msgpack
 st "$BIN/shiplog-analyze" --store s --now 2026-10-30 --map 0/3 -o x.msgpack

@@ -15,6 +15,8 @@
 
 static const char usage[] =
 	"usage: shiplog-analyze --store DIR [options] -o analysis.msgpack\n"
+	"       shiplog-analyze --store DIR --map K/N [--ranks R] [window] -o PART\n"
+	"       shiplog-analyze --reduce [--ranks R] [window] [-o analysis.msgpack] PART...\n"
 	"\n"
 	"Computes success rates, DORA keys, health scores, anomalies, patterns,\n"
 	"predictions, pipelines, versions, rollbacks, alerts and the scorecard over\n"
@@ -63,6 +65,14 @@ static const char usage[] =
 	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
 	"      --jobs N           analyses run at a time (default: 2, or 1 on one core);\n"
 	"                         --jobs 1 holds the least memory (docs/ANALYZE.md)\n"
+	"      --map K/N          task K (0..N-1) of N: the success rates, summary and\n"
+	"                         dora of its share of the days, as a partial (needs a\n"
+	"                         bounded window and --now); with --ranks FILE the\n"
+	"                         second pass (docs/SCALING.md)\n"
+	"      --reduce           the partials given as arguments into the analysis\n"
+	"                         file (-o), or with --ranks FILE the ranks the second\n"
+	"                         pass of the maps needs; the same window flags\n"
+	"      --ranks FILE       see --map and --reduce\n"
 "  -v, --verbose          say on standard error how long each step took\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          the version\n"
@@ -101,6 +111,9 @@ static const struct option opts[] = {
 	{"only", required_argument, NULL, 'O'},
 	{"wait-lock", required_argument, NULL, 'W'},
 	{"jobs", required_argument, NULL, 'K'},
+	{"map", required_argument, NULL, 'm'},
+	{"reduce", no_argument, NULL, 'U'},
+	{"ranks", required_argument, NULL, 'X'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -195,6 +208,40 @@ void cli_release(struct analyze_params *p)
 	p->team_pat = NULL;
 }
 
+/* --map and --reduce: what goes with them (-1: fine). */
+static int cli_check_mapred(const struct analyze_params *p)
+{
+	if (!p->map_n && !p->reduce) {
+		if (p->ranks)
+			return misuse("%s", "--ranks goes with --map or --reduce");
+		return -1;
+	}
+	if (p->map_n && p->reduce)
+		return misuse("%s", "--map excludes --reduce");
+	/* a set of agents' file holds the organisation's figures beside
+	 * (org_summary, org_dora), which the partials do not carry */
+	if (p->teams_path || p->nagent_pat)
+		return misuse("%s", "--map and --reduce analyse every agent: no --agent or --teams");
+	if (p->query || p->print)
+		return misuse("--%s does not go with --map or --reduce", p->query ? "query" : "print");
+	if (p->only && strcmp(p->only, "dora"))
+		return misuse("%s", "--map and --reduce compute the success rates, summary and dora "
+			      "only: --only dora or nothing");
+	if (!p->now_s)
+		return misuse("%s", "--map and --reduce need --now: every task must agree on it");
+	if (p->map_n && !p->store)
+		return misuse("%s", "no store given (--store DIR)");
+	if (p->map_n && !p->out)
+		return misuse("%s", "--map needs -o PART (the partial to write)");
+	if (p->reduce && !p->nparts)
+		return misuse("%s", "--reduce needs the partials as arguments");
+	if (p->reduce && p->ranks && p->out)
+		return misuse("%s", "--reduce --ranks FILE writes the ranks only: no -o");
+	if (p->reduce && !p->ranks && !p->out)
+		return misuse("%s", "--reduce needs -o FILE (or --ranks FILE)");
+	return -1;
+}
+
 int cli_parse(int argc, char **argv, struct analyze_params *p)
 {
 	int c, rc;
@@ -262,6 +309,13 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 			if (!*optarg || *end || p->jobs < 1 || p->jobs > 16)
 				return misuse("--jobs wants a number from 1 to 16, not '%s'", optarg);
 			break;
+		case 'm':
+			if (sscanf(optarg, "%d/%d%c", &p->map_k, &p->map_n, &(char){0}) != 2 ||
+			    p->map_n < 1 || p->map_n > 100000 || p->map_k < 0 || p->map_k >= p->map_n)
+				return misuse("--map wants K/N with 0 <= K < N, not '%s'", optarg);
+			break;
+		case 'U': p->reduce = 1; break;
+		case 'X': p->ranks = optarg; break;
 		case 'v':
 			p->verbose = 1;
 			break;
@@ -277,9 +331,16 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 			return misuse("unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
+	if (p->reduce) {
+		p->parts = argv + optind;
+		p->nparts = argc - optind;
+		optind = argc;
+	}
 	if (optind < argc)
 		return misuse("unexpected argument '%s'", argv[optind]);
-	if (!p->store && !p->list_teams)
+	if ((c = cli_check_mapred(p)) >= 0)
+		return c;
+	if (!p->store && !p->list_teams && !p->reduce)
 		return misuse("%s", "no store given (--store DIR)");
 	if ((rc = check_teams(p)) >= 0)
 		return rc;
@@ -304,7 +365,7 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 								       : "--env");
 		if (!p->limit)
 			p->limit = 50;
-	} else if (!p->out && !p->print) {
+	} else if (!p->out && !p->print && !(p->reduce && p->ranks)) {
 		return misuse("%s", "no output given (-o FILE, --print TABLE or --query NAME)");
 	}
 	config_defaults(&p->cfg);
@@ -365,5 +426,8 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 		return misuse("--to wants a date or time, not '%s'", p->to_s);
 	if (p->from != SL_TIME_MIN && p->to != SL_TIME_MAX && p->from >= p->to)
 		return misuse("%s", "the window is empty (--from must be before --to)");
+	if ((p->map_n || p->reduce) && (p->from == SL_TIME_MIN || p->to == SL_TIME_MAX))
+		return misuse("%s", "--map and --reduce need a bounded window (--since, or "
+			      "--from and --to): the tasks split its days");
 	return -1;
 }

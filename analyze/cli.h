@@ -53,6 +53,13 @@ struct analyze_params {
 	struct analyze_config cfg; /* defaults, then the config file */
 	struct canary_cache *canary_cache; /* --team-dir: canary.h */
 	struct scorecard_cache *scorecard_cache; /* --team-dir: scorecard.h */
+	/* map and reduce (mapred.h, docs/SCALING.md) */
+	int map_k, map_n;          /* --map K/N: task K of N (map_n 0: no map) */
+	const char *ranks;         /* --ranks FILE: the map's input, the reduce's output */
+	int reduce;                /* --reduce: parts[] are the partials */
+	char **parts;
+	int nparts;
+	int64_t part_from, part_to; /* a map task's deployments (frame_load), set by mapred */
 };
 
 /* The value of --arg KEY=VALUE for key (the last one given), or NULL. */

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "sl_hash.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -263,4 +264,39 @@ int config_load(const char *path, struct analyze_config *c, struct sl_errctx *er
 		return sl_err_set(err, SL_EPARSE, path, 0,
 				  "canary.marginal_score is above canary.pass_score");
 	return SL_OK;
+}
+
+uint64_t config_digest(const struct analyze_config *c)
+{
+	uint64_t h = 0;
+
+	/* setting by setting, as the file names them: the struct's padding
+	 * and the bytes after a name's end are no part of the settings */
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting *st = &settings[i];
+		const char *f = (const char *)c + st->off;
+		uint64_t w[3] = {h, sl_hash(st->key, strlen(st->key)), 0};
+
+		if (!st->n) {
+			w[2] = sl_hash(f, strlen(f));
+			h = sl_hash(w, sizeof(w));
+			continue;
+		}
+		for (int j = 0; j < st->n; j++) {
+			if (st->is_int) {
+				int v;
+
+				memcpy(&v, f + (size_t)j * sizeof(int), sizeof(v));
+				w[2] = (uint64_t)(int64_t)v;
+			} else {
+				double v;
+
+				memcpy(&v, f + (size_t)j * sizeof(double), sizeof(v));
+				memcpy(&w[2], &v, sizeof(v));
+			}
+			h = sl_hash(w, sizeof(w));
+			w[0] = h;
+		}
+	}
+	return h;
 }

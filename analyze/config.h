@@ -4,6 +4,8 @@
 #ifndef ANALYZE_CONFIG_H
 #define ANALYZE_CONFIG_H
 
+#include <stdint.h>
+
 #include "sl_err.h"
 
 enum { DORA_FREQUENCY, DORA_LEAD_TIME, DORA_CHANGE_FAILURE, DORA_RECOVERY, DORA_NMETRICS };
@@ -51,5 +53,9 @@ int config_critical_env(const struct analyze_config *c, const char *env, size_t 
 /* Reads path over the current values.  A bad line is SL_EPARSE with the
  * file and line in err. */
 int config_load(const char *path, struct analyze_config *c, struct sl_errctx *err);
+
+/* A digest of every setting's value (a map task and its reduce must agree
+ * on them): equal settings give equal digests, however they were given. */
+uint64_t config_digest(const struct analyze_config *c);
 
 #endif

@@ -37,6 +37,39 @@ int dora_keys(const struct frame *f, const uint32_t *rows, size_t n, double week
 
 /* The frame's optional columns dora reads (enum frame_col, frame.h). */
 #define DORA_FRAME_COLS (FC_END | FC_COMMIT | FC_INCIDENT | FC_RECOVERY)
+/* dora_keys() in its two steps, for the map and the reduce (docs/SCALING.md):
+ * the counts of rows[0..n) with their lead times and recovery times into
+ * lead[] and rec[] (n each; c->lead_n and c->recovered of them), and the
+ * keys from counts and the two lower medians (read only when there are
+ * values).  Counts add up across sets of rows, so a reduce that adds the
+ * counts of every map task and finds the medians exactly gets the same
+ * row as dora_keys() over all the rows. */
+/* The rows DORA counts (finished production deployments the filters
+ * want) into rows[] (room for f->n), in frame order; their number. */
+size_t dora_counted_rows(const struct analyze_params *p, const struct frame *f,
+			 uint32_t *rows);
+struct dora_count {
+	uint64_t finished, completed, days, lead_n, cfr_failures, failures, recovered;
+};
+void dora_count_rows(const struct frame *f, const uint32_t *rows, size_t n,
+		     struct dora_count *c, int64_t *lead, int64_t *rec);
+void dora_finish(const struct dora_count *c, double weeks, int64_t lead_median,
+		 int64_t rec_median, const struct analyze_config *cf, struct dora_row *out);
+
+/* The tables and their rows, as dora_run() writes them: new makes the
+ * three (t[0] dora, t[1] dora_agents, t[2] dora_weekly; 0 or SL_ENOMEM,
+ * none made on failure); a week is its Monday as a UTC day number, within
+ * the window [lo, hi) (ms). */
+int dora_tables_new(struct sl_table *t[3]);
+int dora_add_window(struct sl_table *t, const struct dora_row *d);
+int dora_add_agent(struct sl_table *t, const char *agent, size_t n, const struct dora_row *d);
+int dora_add_week(struct sl_table *t, int64_t w, int64_t lo, int64_t hi,
+		  const struct dora_row *d);
+/* The share of week w inside [lo, hi), in weeks; the Monday of UTC day d;
+ * the UTC day of ms. */
+double dora_week_weeks(int64_t w, int64_t lo, int64_t hi);
+int64_t dora_monday_of(int64_t d);
+int64_t dora_floor_day(int64_t ms);
 
 /* Adds the tables "dora" (the window), "dora_agents" (per agent, over the
  * window's weeks) and "dora_weekly" (per ISO week, Monday 00:00 UTC; a

@@ -620,11 +620,14 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 		cols |= FC_END; /* from one end to the next */
 	if (frame_begin_cols(f, cols & FC_ALL))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	/* only the store columns of the frame's columns are read */
+	/* only the store columns of the frame's columns are read; a map
+	 * task's deployments are its share of the window (what is joined to
+	 * them comes from the window's bounds, as in one run) */
 	for (int k = 0; k < NC; k++)
 		if (HOLDS(f, colbit[k]))
 			names[nn++] = colnames[k];
-	if ((rc = scan_deployments_cols(st, p->from, p->to, names, nn, got, &sc, err)))
+	if ((rc = scan_deployments_cols(st, p->map_n ? p->part_from : p->from,
+					p->map_n ? p->part_to : p->to, names, nn, got, &sc, err)))
 		goto out;
 	for (int k = 0, j = 0; k < NC; k++)
 		col[k] = HOLDS(f, colbit[k]) ? got[j++] : -1;

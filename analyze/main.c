@@ -29,6 +29,7 @@
 #include "featureset.h"
 #include "frame.h"
 #include "health.h"
+#include "mapred.h"
 #include "pipeline.h"
 #include "predict.h"
 #include "query.h"
@@ -217,59 +218,6 @@ static void print_no_table(const struct sl_analysis *a, const char *name)
 	for (size_t i = 0; i < sl_analysis_ntables(a); i++)
 		fprintf(stderr, "%s %s", i ? "," : "", sl_table_name(sl_analysis_table_at(a, i)));
 	fputs(")\n", stderr);
-}
-
-static int meta_time(struct sl_analysis *a, const char *key, int64_t t)
-{
-	char buf[32];
-
-	if (t == SL_TIME_MIN || t == SL_TIME_MAX)
-		return sl_analysis_meta_str(a, key, "");
-	sl_format_time(t, buf);
-	return sl_analysis_meta_str(a, key, buf);
-}
-
-/* The agent patterns of p (--agent or the team's), comma-joined; "" for
- * none.  NULL when out of memory; the caller frees it. */
-static char *joined_agents(const struct analyze_params *p)
-{
-	size_t n = 1;
-	char *s, *w;
-
-	for (size_t k = 0; k < p->agents.n; k++)
-		n += strlen(p->agents.pat[k]) + 1;
-	if (!(s = w = malloc(n)))
-		return NULL;
-	*w = '\0';
-	for (size_t k = 0; k < p->agents.n; k++)
-		w += sprintf(w, "%s%s", k ? "," : "", p->agents.pat[k]);
-	return s;
-}
-
-/* Run metadata: what was analysed, how, and with which version.  agent
- * is the filter as before teams (the one pattern, or all of them
- * joined); team and agents say which set of agents the file is about,
- * agents_matched how many of them deployed in the window. */
-static int add_meta(struct sl_analysis *a, const struct analyze_params *p,
-		    const struct success_counts *sc)
-{
-	char *agents = joined_agents(p);
-	int rc = !agents ||
-	       sl_analysis_meta_str(a, "shiplog_version", SHIPLOG_VERSION) ||
-	       meta_time(a, "window_from", p->from) || meta_time(a, "window_to", p->to) ||
-	       meta_time(a, "now", p->now) ||
-	       sl_analysis_meta_str(a, "tz", p->tz ? p->tz : "UTC") ||
-	       sl_analysis_meta_str(a, "env", p->env ? p->env : "") ||
-	       sl_analysis_meta_str(a, "agent", agents) ||
-	       sl_analysis_meta_str(a, "team", p->team ? p->team->name : "") ||
-	       sl_analysis_meta_str(a, "agents", agents) ||
-	       (p->agents.n && sl_analysis_meta_i64(a, "agents_matched", (int64_t)sc->matched)) ||
-	       sl_analysis_meta_i64(a, "seed", (int64_t)p->seed) ||
-	       sl_analysis_meta_i64(a, "input_deployments", (int64_t)sc->deployments) ||
-	       sl_analysis_meta_i64(a, "input_files", (int64_t)sc->files);
-
-	free(agents);
-	return rc;
 }
 
 /* Adds to a a copy of each table of ids[] (up to SL_T_COUNT) that src
@@ -506,7 +454,7 @@ static int start_analysis(const struct analyze_params *p, const struct success_a
 
 	if ((rc = success_tables(agg, &p->agents, p->agents.n > 0, a, sc, err)))
 		return rc;
-	if (add_meta(a, p, sc))
+	if (analyze_add_meta(a, p, sc))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	return out ? sl_analysis_open(a, out, err) : SL_OK;
 }
@@ -722,6 +670,13 @@ int main(int argc, char **argv)
 	 * held while the next analyses run). */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	sl_err_clear(&err);
+	if (p.reduce) { /* partials in, the analysis file (or the ranks) out */
+		if (mapred_reduce(&p, &err))
+			report(&err);
+		else
+			status = 0;
+		goto out;
+	}
 	if (p.list_teams && !p.store) {
 		status = list_teams(&p);
 		goto out;
@@ -735,6 +690,13 @@ int main(int argc, char **argv)
 		goto out;
 	if (p.list_teams) {
 		status = list_teams(&p);
+		goto out;
+	}
+	if (p.map_n) {
+		if (mapred_map(&p, st, &err))
+			report(&err);
+		else
+			status = 0;
 		goto out;
 	}
 	if (p.query) {

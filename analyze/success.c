@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -435,25 +436,36 @@ void success_free(struct success_agg *cx)
 	free(cx);
 }
 
-int success_scan(const struct analyze_params *p, const struct sl_store *st,
-		 struct success_agg **out, struct sl_errctx *err)
+int64_t success_scan_from(const struct analyze_params *p)
 {
-	struct success_agg *cx = calloc(1, sizeof(*cx));
-	struct sl_scan *sc = NULL;
-	struct sl_batch *b;
-	int col[NC], rc;
 	/* the previous window of equal length, when the window is bounded */
 	int has_prev = p->from != SL_TIME_MIN && p->to != SL_TIME_MAX;
-	int64_t scan_from = has_prev ? p->from - (p->to - p->from) : p->from;
+
+	return has_prev ? p->from - (p->to - p->from) : p->from;
+}
+
+int success_new(const struct analyze_params *p, struct success_agg **out, struct sl_errctx *err)
+{
+	struct success_agg *cx = calloc(1, sizeof(*cx));
 
 	*out = NULL;
 	if (!cx || !(cx->names = sl_dict_new())) {
-		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-		goto out;
+		free(cx);
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	}
-	cx->has_prev = has_prev;
-	if ((rc = scan_deployments_cols(st, scan_from, p->to, colnames, NC, col, &sc,
-					  err)))
+	cx->has_prev = p->from != SL_TIME_MIN && p->to != SL_TIME_MAX;
+	*out = cx;
+	return SL_OK;
+}
+
+int success_scan_range(const struct analyze_params *p, const struct sl_store *st, int64_t from,
+		       int64_t to, struct success_agg *cx, struct sl_errctx *err)
+{
+	struct sl_scan *sc = NULL;
+	struct sl_batch *b;
+	int col[NC], rc;
+
+	if ((rc = scan_deployments_cols(st, from, to, colnames, NC, col, &sc, err)))
 		goto out;
 	while ((rc = sl_scan_next(sc, &b, err)) > 0) {
 		for (size_t r = 0; r < b->n; r++) {
@@ -475,19 +487,43 @@ int success_scan(const struct analyze_params *p, const struct sl_store *st,
 	}
 	if (rc < 0)
 		goto out;
-	cx->files = sl_scan_files(sc);
+	cx->files += sl_scan_files(sc);
+	rc = SL_OK;
+out:
+	sl_scan_close(sc);
+	return rc;
+}
+
+void success_done(struct success_agg *cx)
+{
 	sort_names = cx->names;
 	sl_sort(cx->groups, cx->ngroups, sizeof(*cx->groups), cmp_group);
 	/* the lookups are done: the maps' memory goes before the analyses */
 	sl_u64map_release(&cx->gmap);
 	sl_u64map_release(&cx->pmap);
+}
+
+uint64_t success_files(const struct success_agg *cx)
+{
+	return cx->files;
+}
+
+int success_scan(const struct analyze_params *p, const struct sl_store *st,
+		 struct success_agg **out, struct sl_errctx *err)
+{
+	struct success_agg *cx;
+	int rc;
+
+	*out = NULL;
+	if ((rc = success_new(p, &cx, err)))
+		return rc;
+	if ((rc = success_scan_range(p, st, success_scan_from(p), p->to, cx, err))) {
+		success_free(cx);
+		return rc;
+	}
+	success_done(cx);
 	*out = cx;
-	cx = NULL;
-	rc = SL_OK;
-out:
-	sl_scan_close(sc);
-	success_free(cx);
-	return rc;
+	return SL_OK;
 }
 
 int success_tables(const struct success_agg *cx, const struct agent_set *set, int org,
@@ -565,4 +601,208 @@ nomem:
 	free(name);
 	sl_table_free(t);
 	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+}
+
+/* ---- a partial of the map and reduce (docs/SCALING.md) ----
+ * The groups and the previous window's totals as they are, by name: the
+ * reduce adds them into one agg (group_of, prev_of) and finishes with
+ * success_tables(), as one run does. */
+
+static const struct sl_rcol pg_cols[] = {
+	{"agent", SL_R_STR},	 {"environment", SL_R_STR}, {"day", SL_R_I64},
+	{"total", SL_R_I64},	 {"completed", SL_R_I64},	  {"failed", SL_R_I64},
+	{"rollbacks", SL_R_I64}, {"active", SL_R_I64},	  {"finished", SL_R_I64},
+	{"rolled_back", SL_R_I64}, {"dur_sum", SL_R_I64},	  {"dur_n", SL_R_I64},
+	{"cov_sum", SL_R_STR},	 {"cov_n", SL_R_I64}};
+enum { PG_AGENT, PG_ENV, PG_DAY, PG_TOTAL, PG_COMPLETED, PG_FAILED, PG_ROLLBACKS, PG_ACTIVE,
+       PG_FINISHED, PG_ROLLED_BACK, PG_DUR_SUM, PG_DUR_N, PG_COV_SUM, PG_COV_N };
+static const struct sl_rcol pp_cols[] = {
+	{"agent", SL_R_STR},	{"environment", SL_R_STR}, {"total", SL_R_I64},
+	{"active", SL_R_I64},	{"finished", SL_R_I64},	 {"completed", SL_R_I64},
+	{"failed", SL_R_I64},	{"rolled_back", SL_R_I64}, {"dur_n", SL_R_I64},
+	{"dur_sum", SL_R_I64}};
+#define NCOLS(c) ((int)(sizeof(c) / sizeof(c[0])))
+#define TOTALS_N 8
+
+/* The fixed-point words of an exact sum as hex (34 x 16 digits and the
+ * flags): exact, and as long whatever the sum. */
+static int fsum_put(struct sl_table *t, int c, const struct sl_fsum *s)
+{
+	char buf[SL_FSUM_WORDS * 16 + 4];
+	int n = 0;
+
+	for (int k = 0; k < SL_FSUM_WORDS; k++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%016llx",
+			      (unsigned long long)s->w[k]);
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%x", s->special & 7);
+	return sl_table_set_str(t, c, buf, (size_t)n);
+}
+
+static int fsum_get(const char *hex, struct sl_fsum *s)
+{
+	char w[17];
+
+	if (!hex || strlen(hex) != SL_FSUM_WORDS * 16 + 1)
+		return -1;
+	for (int k = 0; k < SL_FSUM_WORDS; k++) {
+		char *end;
+
+		memcpy(w, hex + 16 * k, 16);
+		w[16] = 0;
+		s->w[k] = strtoull(w, &end, 16);
+		if (*end)
+			return -1;
+	}
+	s->special = (unsigned)(hex[SL_FSUM_WORDS * 16] - '0');
+	return s->special > 7 ? -1 : 0;
+}
+
+int success_save(const struct success_agg *cx, struct sl_analysis *part)
+{
+	struct sl_table *g = sl_table_new(SUCCESS_PART_GROUPS, pg_cols, NCOLS(pg_cols));
+	struct sl_table *pv = sl_table_new(SUCCESS_PART_PREV, pp_cols, NCOLS(pp_cols));
+	int rc = SL_ENOMEM;
+
+	if (!g || !pv)
+		goto out;
+	for (size_t i = 0; i < cx->ngroups; i++) {
+		const struct group *x = &cx->groups[i];
+		const int64_t v[] = {x->day,	   (int64_t)x->total,	    (int64_t)x->completed,
+				     (int64_t)x->failed, (int64_t)x->rollbacks,   (int64_t)x->active,
+				     (int64_t)x->finished, (int64_t)x->rolled_back, x->dur_sum,
+				     (int64_t)x->dur_n};
+
+		if (sl_table_add_row(g) || sl_table_set_name(g, PG_AGENT, cx->names, x->agent) ||
+		    sl_table_set_name(g, PG_ENV, cx->names, x->env) ||
+		    fsum_put(g, PG_COV_SUM, &x->cov_sum))
+			goto out;
+		for (int k = 0; k < PG_COV_SUM - PG_DAY; k++)
+			sl_table_set_i64(g, PG_DAY + k, v[k]);
+		sl_table_set_i64(g, PG_COV_N, (int64_t)x->cov_n);
+	}
+	for (size_t i = 0; i < cx->nprev; i++) {
+		const struct prevsum *ps = &cx->prev[i];
+		const int64_t v[TOTALS_N] = {(int64_t)ps->t.total,	(int64_t)ps->t.active,
+					     (int64_t)ps->t.finished,	(int64_t)ps->t.completed,
+					     (int64_t)ps->t.failed,	(int64_t)ps->t.rolled_back,
+					     (int64_t)ps->t.dur_n,	ps->t.dur_sum};
+
+		if (sl_table_add_row(pv) || sl_table_set_name(pv, 0, cx->names, ps->agent) ||
+		    sl_table_set_name(pv, 1, cx->names, ps->env))
+			goto out;
+		for (int k = 0; k < TOTALS_N; k++)
+			sl_table_set_i64(pv, 2 + k, v[k]);
+	}
+	rc = sl_analysis_add(part, g);
+	g = NULL;
+	if (!rc)
+		rc = sl_analysis_add(part, pv);
+	pv = NULL;
+out:
+	sl_table_free(g);
+	sl_table_free(pv);
+	return rc;
+}
+
+/* A whole number cell of a partial: 0 when it is one and >= 0. */
+static int cell_u64(const struct sl_table *t, int c, size_t r, uint64_t *v)
+{
+	double d;
+
+	/* the file's integers are read back as doubles: exact below 2^53 */
+	if (sl_table_get_f64(t, c, r, &d) || d < 0 || d >= 9007199254740992.0 || d != floor(d))
+		return -1;
+	*v = (uint64_t)d;
+	return 0;
+}
+
+static int cell_i64(const struct sl_table *t, int c, size_t r, int64_t *v)
+{
+	double d;
+
+	if (sl_table_get_f64(t, c, r, &d) || fabs(d) >= 9007199254740992.0 || d != floor(d))
+		return -1;
+	*v = (int64_t)d;
+	return 0;
+}
+
+/* The table name of a partial, or NULL with err set. */
+static const struct sl_table *part_table(const struct sl_analysis *part, const char *name,
+					 const struct sl_rcol *cols, int ncols, const char *path,
+					 struct sl_errctx *err)
+{
+	const struct sl_table *t = sl_analysis_table(part, name);
+
+	if (!t || sl_table_ncols(t) != ncols) {
+		sl_err_set(err, SL_EFORMAT, path, 0, "not a partial of this version: no table '%s'",
+			   name);
+		return NULL;
+	}
+	for (int c = 0; c < ncols; c++)
+		if (strcmp(sl_table_col_name(t, c), cols[c].name)) {
+			sl_err_set(err, SL_EFORMAT, path, 0, "table '%s': no column '%s'", name,
+				   cols[c].name);
+			return NULL;
+		}
+	return t;
+}
+
+int success_load(struct success_agg *cx, const struct sl_analysis *part, const char *path,
+		 struct sl_errctx *err)
+{
+	const struct sl_table *g, *pv;
+
+	if (!(g = part_table(part, SUCCESS_PART_GROUPS, pg_cols, NCOLS(pg_cols), path, err)) ||
+	    !(pv = part_table(part, SUCCESS_PART_PREV, pp_cols, NCOLS(pp_cols), path, err)))
+		return err->code;
+	for (size_t r = 0; r < sl_table_rows(g); r++) {
+		const char *an = sl_table_get_str(g, PG_AGENT, r);
+		const char *en = sl_table_get_str(g, PG_ENV, r);
+		uint64_t v[PG_COV_N + 1];
+		int64_t day, dur_sum;
+		struct sl_fsum cov;
+		uint32_t ac, ec;
+		struct group *x;
+
+		if (!an || !en || cell_i64(g, PG_DAY, r, &day) || cell_i64(g, PG_DUR_SUM, r, &dur_sum) ||
+		    fsum_get(sl_table_get_str(g, PG_COV_SUM, r), &cov))
+			goto bad;
+		for (int c = PG_TOTAL; c <= PG_COV_N; c++)
+			if (c != PG_DUR_SUM && c != PG_COV_SUM && cell_u64(g, c, r, &v[c]))
+				goto bad;
+		if (sl_dict_intern(cx->names, an, strlen(an), &ac) ||
+		    sl_dict_intern(cx->names, en, strlen(en), &ec) || !(x = group_of(cx, ac, ec, day)))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		x->total += v[PG_TOTAL];
+		x->completed += v[PG_COMPLETED];
+		x->failed += v[PG_FAILED];
+		x->rollbacks += v[PG_ROLLBACKS];
+		x->active += v[PG_ACTIVE];
+		x->finished += v[PG_FINISHED];
+		x->rolled_back += v[PG_ROLLED_BACK];
+		x->dur_sum += dur_sum;
+		x->dur_n += v[PG_DUR_N];
+		x->cov_n += v[PG_COV_N];
+		sl_fsum_merge(&x->cov_sum, &cov);
+	}
+	for (size_t r = 0; r < sl_table_rows(pv); r++) {
+		const char *an = sl_table_get_str(pv, 0, r), *en = sl_table_get_str(pv, 1, r);
+		uint64_t v[TOTALS_N - 1];
+		int64_t dur_sum;
+		uint32_t ac, ec;
+		struct totals *t;
+
+		if (!an || !en || cell_i64(pv, 2 + TOTALS_N - 1, r, &dur_sum))
+			goto bad;
+		for (int k = 0; k < TOTALS_N - 1; k++)
+			if (cell_u64(pv, 2 + k, r, &v[k]))
+				goto bad;
+		if (sl_dict_intern(cx->names, an, strlen(an), &ac) ||
+		    sl_dict_intern(cx->names, en, strlen(en), &ec) || !(t = prev_of(cx, ac, ec)))
+			return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		add_totals(t, &(struct totals){v[0], v[1], v[2], v[3], v[4], v[5], v[6], dur_sum});
+	}
+	return SL_OK;
+bad:
+	return sl_err_set(err, SL_EFORMAT, path, 0, "a partial's success counts are damaged");
 }

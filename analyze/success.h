@@ -37,4 +37,26 @@ int success_unowned(const struct success_agg *agg, const struct sl_teams *teams,
 int success_run(const struct analyze_params *p, const struct sl_store *st,
 		struct sl_analysis *a, struct success_counts *counts, struct sl_errctx *err);
 
+/* The scan in steps, for a map task's share of the days and the reduce
+ * (docs/SCALING.md).  success_new() makes an empty agg for p's window;
+ * success_scan_range() adds the rows starting in [from, to) (within
+ * success_scan_from(p) .. p->to); success_save() writes the agg's groups
+ * and previous totals into a partial as exact counts by name, and
+ * success_load() adds a partial's into an agg.  success_done(), once the
+ * rows are in, orders the groups for success_tables(): no rows are added
+ * after it.  Counts and sums are exact, so the order of scans and loads
+ * does not matter.  success_scan() is new, one range, done. */
+#define SUCCESS_PART_GROUPS "partial_success_groups"
+#define SUCCESS_PART_PREV "partial_success_prev"
+int64_t success_scan_from(const struct analyze_params *p);
+int success_new(const struct analyze_params *p, struct success_agg **out, struct sl_errctx *err);
+int success_scan_range(const struct analyze_params *p, const struct sl_store *st, int64_t from,
+		       int64_t to, struct success_agg *agg, struct sl_errctx *err);
+void success_done(struct success_agg *agg);
+/* The partition files the scans read (success_counts.files). */
+uint64_t success_files(const struct success_agg *agg);
+int success_save(const struct success_agg *agg, struct sl_analysis *part);
+int success_load(struct success_agg *agg, const struct sl_analysis *part, const char *path,
+		 struct sl_errctx *err);
+
 #endif

@@ -188,17 +188,6 @@ static int rules_load(const char *path, char *deploy, char *prod)
 	return rc;
 }
 
-void errorf(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("shiplog-ingest: error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 void cli_release(struct ingest_params *p)
 {
 	if (p) {

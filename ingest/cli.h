@@ -37,8 +37,6 @@ struct ingest_params {
 /* Returns -1 to go on, or the exit status (0 after --help/--version, 2 on
  * misuse, with the hint already printed). */
 int cli_parse(int argc, char **argv, struct ingest_params *p);
-/* "shiplog-ingest: error: " and the message, a line on stderr. */
-void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_release(struct ingest_params *p);
 
 #endif

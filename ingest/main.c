@@ -21,6 +21,7 @@
 #include "mergepar.h"
 #include "partset.h"
 #include "rejects.h"
+#include "say.h"
 #include "rowmap.h"
 #include "sl_input.h"
 #include "sl_store.h"

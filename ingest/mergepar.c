@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "merge.h"
 #include "partset.h"
+#include "say.h"
 #include "sl_batch.h"
 #include "sl_buf.h"
 #include "sl_colfile.h"

@@ -151,6 +151,8 @@ if [ -x "$BIN/shiplog-analyze" ] && [ "${BENCH_ANALYZE:-1}" = 1 ]; then
 	[ "${BENCH_MERGE:-1}" = 1 ] && BIN="$BIN" sh scripts/bench-merge.sh
 	# 60 teams over the 1M store: --team-dir against one run (docs/OPERATIONS.md)
 	[ "${BENCH_TEAMS:-1}" = 1 ] && BIN="$BIN" sh scripts/bench-teams.sh
+	# the analysis as a map over day ranges and a reduce (docs/SCALING.md)
+	[ "${BENCH_MR:-1}" = 1 ] && BIN="$BIN" sh scripts/bench-mapreduce.sh
 fi
 
 # The JSON API reader (--format github-runs): GitHub Actions pages of 100

@@ -10,8 +10,12 @@
 # WORK, STORE and OUT must be on a file system every node sees (the locks
 # and the atomic renames need POSIX semantics: NFS with locking, Lustre,
 # GPFS, CephFS; see docs/SCALING.md).  SHIPLOG_BIN and ANALYZE_ARGS are
-# passed on.  Prints the job ids; with SUBMIT_WAIT=1, waits for the
-# last and exits 0 only when it completed.
+# passed on.  With MAP_TASKS=M the analysis is a map array of M tasks, a
+# reduce into the ranks, the map again and the reduce into
+# OUT/analysis.msgpack (success rates, summary and DORA; ANALYZE_ARGS must
+# hold a bounded window and --now), instead of one analyze job.  Prints
+# the job ids; with SUBMIT_WAIT=1, waits for the last and exits 0 only
+# when it completed.
 set -eu
 [ $# -ge 5 ] || { echo "usage: submit.sh INBOX WORK STORE OUT TASKS [sbatch options...]" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,9 +38,27 @@ else
 		--kill-on-invalid-dep=yes -o "$WORK/merge.log" "$@" "$here/merge.sbatch")
 fi
 echo "merge $merge"
-analyze=$(sbatch --parsable --export=ALL --dependency=afterok:$merge --kill-on-invalid-dep=yes \
-	-o "$OUT/analyze.log" "$@" "$here/analyze.sbatch")
-echo "analyze $analyze"
+if [ "${MAP_TASKS:-0}" -gt 0 ]; then
+	# the analysis as a map array and reduces, each pass a job after the
+	# one before (docs/SCALING.md); a partial of an earlier run must not
+	# be taken for one of this run's
+	rm -f "$WORK"/part1-*.msgpack "$WORK"/part2-*.msgpack "$WORK/ranks.msgpack"
+	dep=$merge
+	for pass in 1 2; do
+		map=$(PASS=$pass sbatch --parsable --export=ALL --dependency=afterok:$dep \
+			--kill-on-invalid-dep=yes --array=0-$((MAP_TASKS - 1)) \
+			-o "$WORK/map$pass-%a.log" "$@" "$here/map.sbatch")
+		echo "map$pass $map"
+		dep=$(PASS=$pass sbatch --parsable --export=ALL --dependency=afterok:$map \
+			--kill-on-invalid-dep=yes -o "$WORK/reduce$pass.log" "$@" "$here/reduce.sbatch")
+		echo "reduce$pass $dep"
+	done
+	analyze=$dep
+else
+	analyze=$(sbatch --parsable --export=ALL --dependency=afterok:$merge --kill-on-invalid-dep=yes \
+		-o "$OUT/analyze.log" "$@" "$here/analyze.sbatch")
+	echo "analyze $analyze"
+fi
 [ "${SUBMIT_WAIT:-0}" = 1 ] || exit 0
 # sbatch --wait polls ever more slowly (tens of seconds); scontrol keeps a
 # finished job's state for MinJobAge (300 s by default), no accounting needed
@@ -58,5 +80,5 @@ while :; do
 	esac
 done
 [ "$s" = COMPLETED ] && exit 0
-echo "submit.sh: analyze job $analyze: $s (logs: $WORK/*.log, $OUT/analyze.log)" >&2
+echo "submit.sh: the last job $analyze: $s (logs: $WORK/*.log, $OUT/analyze.log)" >&2
 exit 1

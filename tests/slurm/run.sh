@@ -5,7 +5,9 @@
 # and a commit job, and analysed, through scripts/slurm (the
 # jobs chained by --dependency=afterok); the merged store's rows (--dump of
 # every kind) and the analysis file must equal, byte for byte, a run on
-# this machine alone.  The cluster (tests/slurm/cluster.sh) lives in a
+# this machine alone; then the same flow with the analysis as a map array
+# and its reduces (MAP_TASKS=3), whose file must equal one machine's run
+# with --only dora.  The cluster (tests/slurm/cluster.sh) lives in a
 # temporary directory and is stopped by its pid files, whatever happens.
 # Without slurmctld it is skipped, except under CI (CI=true), where that
 # is a failure: INSTALL_SLURM=1 scripts/install-deps.sh installs it.
@@ -55,6 +57,20 @@ SHIPLOG_BIN=$BIN ANALYZE_ARGS="--now 2026-04-01" SUBMIT_WAIT=1 \
 	exit 1
 }
 t1=$(date +%s)
+# the analysis as a map array of 3 tasks and its reduces, over a store of
+# its own from the same flow: the reduce's file must be one machine's
+# --only dora run over the same window, byte for byte
+MW="--since 9d --now 2026-01-15T06:00:00Z"
+# shellcheck disable=SC2086
+"$BIN/shiplog-analyze" --store "$tmp/one" $MW --only dora -o "$tmp/one-dora.msgpack"
+SHIPLOG_BIN=$BIN ANALYZE_ARGS="$MW" MAP_TASKS=3 SUBMIT_WAIT=1 \
+	sh "$root/scripts/slurm/submit.sh" "$tmp/inbox" "$tmp/mwork" "$tmp/mstore" "$tmp/mout" 4 \
+	>"$tmp/msubmit.log" 2>&1 || {
+	cat "$tmp/msubmit.log" "$tmp"/mwork/*.log >&2 2>/dev/null || true
+	echo "check-slurm: FAILED: the map/reduce jobs failed" >&2
+	exit 1
+}
+t2=$(date +%s)
 fail=0
 shards=$(ls -d "$tmp"/work/shard-* | wc -l)
 [ "$shards" -eq 4 ] || { echo "check-slurm: FAILED: $shards shards, not 4" >&2; fail=1; }
@@ -75,9 +91,16 @@ if ! cmp "$tmp/one.msgpack" "$tmp/out/analysis.msgpack"; then
 	echo "check-slurm: FAILED: the analysis files differ" >&2
 	fail=1
 fi
+parts=$(ls "$tmp"/mwork/part2-*.msgpack | wc -l)
+[ "$parts" -eq 3 ] || { echo "check-slurm: FAILED: $parts partials, not 3" >&2; fail=1; }
+if ! cmp "$tmp/one-dora.msgpack" "$tmp/mout/analysis.msgpack"; then
+	echo "check-slurm: FAILED: the reduce's analysis file differs from one machine's" >&2
+	fail=1
+fi
 sh "$root/tests/slurm/cluster.sh" stop "$tmp/cluster"
 for f in slurmctld slurmd munged; do
 	[ ! -e "$tmp/cluster/$f.pid" ] || { echo "check-slurm: FAILED: $f still running" >&2; fail=1; }
 done
 [ $fail -eq 0 ] || exit 1
 echo "check-slurm: ok: 4 shards on Slurm (jobs $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }' "$tmp/submit.log"): $((t1 - t0)) s), merged and analysed: store and analysis file equal to one machine's"
+echo "check-slurm: ok: map array of 3 and reduces on Slurm (jobs $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }' "$tmp/msubmit.log"): $((t2 - t1)) s): analysis file equal to one machine's --only dora"

@@ -65,11 +65,14 @@ int main(int argc, char **argv)
 			report(&err);
 		goto out;
 	}
-	if (at.empty)
-		fprintf(stderr, "shiplog-report: warning: no deployments in the window "
-				"(%s): nothing is rated; --since counts back from --now, "
-				"today unless given\n", at.window);
-	else if (at.notice[0])
+	/* an empty window that --if-quiet answers (a one-line mail or none)
+	 * is the case handled, not a surprise to warn of */
+	if (at.empty) {
+		if (p.if_quiet == REPORT_QUIET_FULL)
+			fprintf(stderr, "shiplog-report: warning: no deployments in the window "
+					"(%s): nothing is rated; --since counts back from --now, "
+					"today unless given\n", at.window);
+	} else if (at.notice[0])
 		fprintf(stderr, "shiplog-report: warning: only %.0f deployments in the "
 				"window (%s): the rates and tiers rest on few of them\n",
 			at.deployments, at.window);

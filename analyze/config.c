@@ -19,7 +19,7 @@ void config_defaults(struct analyze_config *c)
 	static const double w[5] = {0.30, 0.25, 0.20, 0.15, 0.10};
 	/* the DORA 2023 tiers: a week has 7 days, a month 30 */
 	static const double dora[DORA_NMETRICS][3] = {
-		{7.0, 1.0, 52.0 / 12.0 / 7.0},
+		{7.0, 1.0, 7.0 / 30.0},
 		{1 * DAY_MS, 7 * DAY_MS, 30 * DAY_MS},
 		{0.05, 0.10, 0.15},
 		{1 * HOUR_MS, 1 * DAY_MS, 7 * DAY_MS},

@@ -132,6 +132,25 @@ static void cohorts(struct cohort *can, struct cohort *base, double err0, double
 	cohort(base, err0, 1, 0.95);
 }
 
+/* The bundled data/analyze.conf holds every default, value for value (a
+ * digest of each setting, doubles to the bit): a default changed in one
+ * place and not the other fails here, whether or not a test's data lies
+ * where the two values disagree. */
+START_TEST(test_bundled_config_is_the_defaults)
+{
+	struct analyze_config a, b;
+	struct sl_errctx err;
+
+	config_defaults(&a);
+	config_defaults(&b);
+	ck_assert_int_eq(config_load("../../data/analyze.conf", &b, &err), 0);
+	ck_assert_uint_eq(config_digest(&a), config_digest(&b));
+	/* and the digest sees a setting's change */
+	b.dora[0][2] *= 1 + 1e-15;
+	ck_assert_uint_ne(config_digest(&a), config_digest(&b));
+}
+END_TEST
+
 START_TEST(test_canary_healthy_passes)
 {
 	struct analyze_config cf;
@@ -596,6 +615,7 @@ Suite *suite_findings(void)
 	Suite *s = suite_create("findings");
 	TCase *tc = tcase_create("findings");
 
+	tcase_add_test(tc, test_bundled_config_is_the_defaults);
 	tcase_add_test(tc, test_canary_healthy_passes);
 	tcase_add_test(tc, test_canary_bad_fails);
 	tcase_add_test(tc, test_canary_bounds);

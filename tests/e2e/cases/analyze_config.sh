@@ -35,3 +35,17 @@ printf 'canary.alpha = 0.01\ncanary.alpha = 0.02\n' >twice.conf
 	-o v.msgpack 2>&1 >/dev/null | sed 's/ *[0-9.]* s, peak so far [0-9]* MB$//' | sort
 "$BIN/shiplog-analyze" --store s --now 2026-06-01 --only dora,health -o q.msgpack
 cmp v.msgpack q.msgpack && echo "-v writes the same file"
+# the default tiers of deployment_frequency: four completed deployments in
+# eight weeks (one every two weeks, 0.5 a week) lie between monthly (7/30
+# a week) and weekly: medium; one in eight weeks is low
+for n in 4 1; do
+	{
+		echo "deployment_id,agent_id,environment,phase,start_time,end_time"
+		for k in $(seq "$n"); do
+			echo "f$k,a,production,completed,2026-01-$((k * 10))T10:00:00Z,2026-01-$((k * 10))T10:30:00Z"
+		done
+	} | sed 's/2026-01-40/2026-02-09/g' >freq$n.csv
+	"$BIN/shiplog-ingest" -q --store freq$n freq$n.csv
+	"$BIN/shiplog-analyze" --store freq$n --from 2026-01-05 --to 2026-03-02 --print dora |
+		grep '^deployment_frequency'
+done

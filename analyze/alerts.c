@@ -130,34 +130,6 @@ static int groups_table(struct groups *gs, const struct frame *f, struct sl_tabl
 	return SL_OK;
 }
 
-/* The median duration of each agent x environment x strategy (slow is
- * measured against deployments done the same way: a canary takes many
- * times a recreate).  group[i], *stat, *has as frame_group_durations(). */
-static int slow_groups(const struct frame *f, uint32_t *group, int64_t **stat, uint8_t **has)
-{
-	uint64_t *key = malloc((f->n ? f->n : 1) * sizeof(*key));
-	uint8_t *known = malloc(f->n ? f->n : 1);
-	int rc;
-
-	if (!key || !known) {
-		free(key);
-		free(known);
-		return SL_ENOMEM;
-	}
-	for (size_t i = 0; i < f->n; i++) {
-		uint32_t k[3] = {f->agent[i], f->env[i], f->strategy[i]};
-		int64_t d;
-
-		/* unwanted rows share one group of their own, never read */
-		key[i] = f->wanted[i] ? sl_hash(k, sizeof(k)) : UINT64_MAX;
-		known[i] = (uint8_t)(f->wanted[i] && frame_duration(f, i, &d));
-	}
-	rc = group_rank(f->n, key, f->dur, known, RANK_LOWER_MEDIAN, group, stat, has);
-	free(key);
-	free(known);
-	return rc;
-}
-
 int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 	       const struct frame *f,
 	       struct sl_analysis *a, struct sl_errctx *err)
@@ -176,7 +148,9 @@ int alerts_run(const struct analyze_params *p, const struct sl_store *st,
 
 	(void)st;
 	memset(&gs, 0, sizeof(gs));
-	if (!group || slow_groups(f, group, &med, &hasmed) ||
+	/* slow is measured against deployments done the same way (agent ×
+	 * environment × strategy: a canary takes many times a recreate) */
+	if (!group || frame_group_durations(f, RANK_LOWER_MEDIAN, 1, group, &med, &hasmed) ||
 	    !(t = sl_table_new_stream_def(a, SL_T_ALERTS)) ||
 	    !(gt = sl_table_new_def(SL_T_ALERT_GROUPS)) ||
 	    !(pt = sl_table_new_def(SL_T_ALERT_PRECISION))) {

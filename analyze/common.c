@@ -539,3 +539,33 @@ int agent_env_unknown(const struct analyze_params *p, const struct sl_store *st,
 		return re;
 	return ra || re;
 }
+
+const struct sl_table *partial_table(const struct sl_analysis *a, const char *name,
+				     const struct sl_rcol *cols, int ncols, const char *path,
+				     struct sl_errctx *err)
+{
+	const struct sl_table *t = sl_analysis_table(a, name);
+
+	if (!t || sl_table_ncols(t) != ncols) {
+		sl_err_set(err, SL_EFORMAT, path, 0, "not a partial of this version: no table '%s'",
+			   name);
+		return NULL;
+	}
+	for (int c = 0; c < ncols; c++)
+		if (strcmp(sl_table_col_name(t, c), cols[c].name)) {
+			sl_err_set(err, SL_EFORMAT, path, 0, "table '%s': no column '%s'", name,
+				   cols[c].name);
+			return NULL;
+		}
+	return t;
+}
+
+int partial_cell(const struct sl_table *t, int c, size_t r, int64_t *v)
+{
+	double d;
+
+	if (sl_table_get_f64(t, c, r, &d) || fabs(d) >= 9007199254740992.0 || d != floor(d))
+		return -1;
+	*v = (int64_t)d;
+	return 0;
+}

@@ -149,4 +149,13 @@ enum rank_rule {
 int group_rank(size_t n, const uint64_t *key, const int64_t *val, const uint8_t *has,
 	       enum rank_rule rule, uint32_t *group, int64_t **stat, uint8_t **has_stat);
 
+/* Reading a partial of --map (docs/SCALING.md): its table name with
+ * exactly the columns cols[0..ncols), or NULL with err set naming path. */
+const struct sl_table *partial_table(const struct sl_analysis *a, const char *name,
+				     const struct sl_rcol *cols, int ncols, const char *path,
+				     struct sl_errctx *err);
+/* A whole number cell of a partial, exact (the file's integers are read
+ * back as doubles: exact below 2^53): 0, or -1 when it is not one. */
+int partial_cell(const struct sl_table *t, int c, size_t r, int64_t *v);
+
 #endif

@@ -539,8 +539,8 @@ out:
 	return rc;
 }
 
-int frame_group_durations(const struct frame *f, enum rank_rule rule, uint32_t *group,
-			  int64_t **stat, uint8_t **has)
+int frame_group_durations(const struct frame *f, enum rank_rule rule, int by_strategy,
+			  uint32_t *group, int64_t **stat, uint8_t **has)
 {
 	uint64_t *key = malloc((f->n ? f->n : 1) * sizeof(*key));
 	uint8_t *known = malloc(f->n ? f->n : 1);
@@ -554,8 +554,12 @@ int frame_group_durations(const struct frame *f, enum rank_rule rule, uint32_t *
 	for (size_t i = 0; i < f->n; i++) {
 		int64_t d;
 
+		uint32_t k[3] = {f->agent[i], f->env[i], by_strategy ? f->strategy[i] : 0};
+
 		/* unwanted rows share one group of their own, never read */
-		key[i] = f->wanted[i] ? (uint64_t)f->agent[i] << 32 | f->env[i] : UINT64_MAX;
+		key[i] = !f->wanted[i]   ? UINT64_MAX
+			 : by_strategy ? sl_hash(k, sizeof(k))
+				       : (uint64_t)f->agent[i] << 32 | f->env[i];
 		known[i] = (uint8_t)(f->wanted[i] && frame_duration(f, i, &d));
 	}
 	rc = group_rank(f->n, key, f->dur, known, rule, group, stat, has);

@@ -151,12 +151,13 @@ int frame_set_id(struct frame *f, size_t i, const char *s, size_t n);
 /* Sets column c of t's last row to row i's id.  0 or SL_ENOMEM. */
 int frame_table_set_id(struct sl_table *t, int c, const struct frame *f, size_t i);
 
-/* Groups the wanted rows by agent × environment (group[i]: row i's group)
- * and gives per group the order statistic rule of its durations (*stat,
- * *has: malloc'ed, one per group; has 0 when no row of the group has a
- * duration).  0 or SL_ENOMEM. */
-int frame_group_durations(const struct frame *f, enum rank_rule rule, uint32_t *group,
-			  int64_t **stat, uint8_t **has);
+/* Groups the wanted rows by agent × environment, and by strategy too when
+ * by_strategy is set (group[i]: row i's group), and gives per group the
+ * order statistic rule of its durations (*stat, *has: malloc'ed, one per
+ * group; has 0 when no row of the group has a duration).  0 or
+ * SL_ENOMEM. */
+int frame_group_durations(const struct frame *f, enum rank_rule rule, int by_strategy,
+			  uint32_t *group, int64_t **stat, uint8_t **has);
 
 /* The rules. */
 static inline int frame_finished(const struct frame *f, size_t i)

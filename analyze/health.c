@@ -28,7 +28,7 @@ int health_run(const struct analyze_params *p, const struct sl_store *st,
 	int rc;
 
 	(void)st;
-	if (!group || frame_group_durations(f, RANK_LOWER_MEDIAN, group, &med, &has_med) ||
+	if (!group || frame_group_durations(f, RANK_LOWER_MEDIAN, 0, group, &med, &has_med) ||
 	    !(t = sl_table_new_stream_def(a, SL_T_HEALTH_SCORES)))
 		goto nomem;
 	for (size_t i = 0; i < f->n; i++) {

@@ -327,43 +327,13 @@ static int key_cells(struct sl_table *t, const struct dgroup *g)
 	return SL_OK;
 }
 
-/* A whole number cell, exact (the file's integers read back as doubles). */
-static int cell(const struct sl_table *t, int c, size_t r, int64_t *v)
-{
-	double d;
-
-	if (sl_table_get_f64(t, c, r, &d) || fabs(d) >= 9007199254740992.0 || d != floor(d))
-		return -1;
-	*v = (int64_t)d;
-	return 0;
-}
-
-static const struct sl_table *table_of(const struct sl_analysis *a, const char *name,
-				       const struct sl_rcol *cols, int ncols, const char *path,
-				       struct sl_errctx *err)
-{
-	const struct sl_table *t = sl_analysis_table(a, name);
-
-	if (!t || sl_table_ncols(t) != ncols) {
-		sl_err_set(err, SL_EFORMAT, path, 0, "no table '%s' of this version", name);
-		return NULL;
-	}
-	for (int c = 0; c < ncols; c++)
-		if (strcmp(sl_table_col_name(t, c), cols[c].name)) {
-			sl_err_set(err, SL_EFORMAT, path, 0, "table '%s': no column '%s'", name,
-				   cols[c].name);
-			return NULL;
-		}
-	return t;
-}
-
 /* The group of row r of t (scope, agent, week in columns 0..2). */
 static int row_group(struct groups *G, const struct sl_table *t, size_t r, struct dgroup **g)
 {
 	int64_t scope, week;
 	const char *agent = sl_table_get_str(t, 1, r);
 
-	if (cell(t, 0, r, &scope) || cell(t, 2, r, &week) || scope < SC_ALL || scope > SC_WEEK ||
+	if (partial_cell(t, 0, r, &scope) || partial_cell(t, 2, r, &week) || scope < SC_ALL || scope > SC_WEEK ||
 	    (scope == SC_AGENT && !agent))
 		return SL_EFORMAT;
 	return (*g = group_get(G, (int)scope, agent, week)) ? SL_OK : SL_ENOMEM;
@@ -463,6 +433,17 @@ static int pair_key(struct sl_buf *k, const char *a, size_t an, const char *e, s
 	return sl_buf_add(k, a, an) || sl_buf_add(k, "", 1) || sl_buf_add(k, e, en);
 }
 
+/* The code in pairs of frame row i's agent and environment. */
+static int row_pair(const struct frame *f, size_t i, struct sl_buf *key, struct sl_dict *pairs,
+		    uint32_t *code)
+{
+	size_t an, en;
+	const char *a = frame_name(f, f->agent[i], &an), *e = frame_name(f, f->env[i], &en);
+
+	return pair_key(key, a, an, e, en) ||
+	       sl_dict_intern(pairs, (const char *)key->data, key->len, code);
+}
+
 static int lookahead(const struct analyze_params *p, const struct sl_store *st, struct frame *f,
 		     const uint32_t *rows, size_t nrows, int64_t from, struct sl_errctx *err)
 {
@@ -479,17 +460,12 @@ static int lookahead(const struct analyze_params *p, const struct sl_store *st, 
 	if (!pairs)
 		goto out;
 	for (size_t k = 0; k < nrows; k++) {
-		size_t i = rows[k], an, en;
 		int64_t ms;
-		const char *a, *e;
 		uint32_t code;
 
-		if (frame_recovery(f, i, &ms) != 0)
+		if (frame_recovery(f, rows[k], &ms) != 0)
 			continue;
-		a = frame_name(f, f->agent[i], &an);
-		e = frame_name(f, f->env[i], &en);
-		if (pair_key(&key, a, an, e, en) ||
-		    sl_dict_intern(pairs, (const char *)key.data, key.len, &code))
+		if (row_pair(f, rows[k], &key, pairs, &code))
 			goto out;
 		left++;
 	}
@@ -501,17 +477,13 @@ static int lookahead(const struct analyze_params *p, const struct sl_store *st, 
 	if (!(wait = calloc(npairs, sizeof(*wait))) || !(nwait = calloc(npairs, sizeof(*nwait))))
 		goto out;
 	for (size_t k = 0; k < nrows; k++) {
-		size_t i = rows[k], an, en, cap;
+		size_t i = rows[k], cap;
 		int64_t ms;
-		const char *a, *e;
 		uint32_t code;
 
 		if (frame_recovery(f, i, &ms) != 0)
 			continue;
-		a = frame_name(f, f->agent[i], &an);
-		e = frame_name(f, f->env[i], &en);
-		if (pair_key(&key, a, an, e, en) ||
-		    sl_dict_intern(pairs, (const char *)key.data, key.len, &code))
+		if (row_pair(f, i, &key, pairs, &code))
 			goto out;
 		cap = nwait[code];
 		if (sl_grow(&wait[code], &cap, nwait[code] + 1, sizeof(**wait)))
@@ -756,7 +728,7 @@ static int load_ranks(const struct analyze_params *p, struct groups *G, char dig
 	}
 	if ((rc = agree(ref, ra, p->ranks, err)))
 		goto out;
-	if (!(t = table_of(ra, "ranks", rcols, NCOLS(rcols), p->ranks, err))) {
+	if (!(t = partial_table(ra, "ranks", rcols, NCOLS(rcols), p->ranks, err))) {
 		rc = err->code;
 		goto out;
 	}
@@ -764,8 +736,8 @@ static int load_ranks(const struct analyze_params *p, struct groups *G, char dig
 		struct dgroup *g;
 		int64_t m, b, below, n;
 
-		if ((rc = row_group(G, t, r, &g)) || cell(t, 3, r, &m) || m < 0 || m >= NM ||
-		    cell(t, 4, r, &b) || cell(t, 5, r, &below) || cell(t, 6, r, &n)) {
+		if ((rc = row_group(G, t, r, &g)) || partial_cell(t, 3, r, &m) || m < 0 || m >= NM ||
+		    partial_cell(t, 4, r, &b) || partial_cell(t, 5, r, &below) || partial_cell(t, 6, r, &n)) {
 			rc = rc == SL_ENOMEM ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL)
 					     : sl_err_set(err, SL_EFORMAT, p->ranks, 0,
 							  "row %zu is damaged", r + 1);
@@ -888,9 +860,9 @@ static int load_dora(struct groups *G, const struct sl_analysis *a, const char *
 {
 	const struct sl_table *d, *h, *v;
 
-	if (!(d = table_of(a, "partial_dora", dcols, NCOLS(dcols), path, err)) ||
-	    !(h = table_of(a, "partial_dora_hist", hcols, NCOLS(hcols), path, err)) ||
-	    !(v = table_of(a, "partial_dora_values", vcols, NCOLS(vcols), path, err)))
+	if (!(d = partial_table(a, "partial_dora", dcols, NCOLS(dcols), path, err)) ||
+	    !(h = partial_table(a, "partial_dora_hist", hcols, NCOLS(hcols), path, err)) ||
+	    !(v = partial_table(a, "partial_dora_values", vcols, NCOLS(vcols), path, err)))
 		return err->code;
 	for (size_t r = 0; r < sl_table_rows(d); r++) {
 		struct dgroup *g;
@@ -898,7 +870,7 @@ static int load_dora(struct groups *G, const struct sl_analysis *a, const char *
 		int rc = row_group(G, d, r, &g);
 
 		for (int k = 0; !rc && k < 7; k++)
-			if (cell(d, 3 + k, r, &x[k]) || x[k] < 0)
+			if (partial_cell(d, 3 + k, r, &x[k]) || x[k] < 0)
 				rc = SL_EFORMAT;
 		if (rc)
 			goto bad;
@@ -915,8 +887,8 @@ static int load_dora(struct groups *G, const struct sl_analysis *a, const char *
 		int64_t m, b, n;
 		int rc = row_group(G, h, r, &g);
 
-		if (!rc && (cell(h, 3, r, &m) || m < 0 || m >= NM || cell(h, 4, r, &b) ||
-			    cell(h, 5, r, &n) || n < 0))
+		if (!rc && (partial_cell(h, 3, r, &m) || m < 0 || m >= NM || partial_cell(h, 4, r, &b) ||
+			    partial_cell(h, 5, r, &n) || n < 0))
 			rc = SL_EFORMAT;
 		if (!rc)
 			rc = hist_add(g, (int)m, b, (uint64_t)n);
@@ -929,7 +901,7 @@ static int load_dora(struct groups *G, const struct sl_analysis *a, const char *
 			int64_t m, x;
 			int rc = row_group(G, v, r, &g);
 
-			if (!rc && (cell(v, 3, r, &m) || m < 0 || m >= NM || cell(v, 4, r, &x)))
+			if (!rc && (partial_cell(v, 3, r, &m) || m < 0 || m >= NM || partial_cell(v, 4, r, &x)))
 				rc = SL_EFORMAT;
 			if (!rc)
 				rc = val_add(g, (int)m, x);

@@ -704,47 +704,15 @@ out:
 	return rc;
 }
 
-/* A whole number cell of a partial: 0 when it is one and >= 0. */
+/* A whole number cell of a partial that is not negative. */
 static int cell_u64(const struct sl_table *t, int c, size_t r, uint64_t *v)
 {
-	double d;
+	int64_t x;
 
-	/* the file's integers are read back as doubles: exact below 2^53 */
-	if (sl_table_get_f64(t, c, r, &d) || d < 0 || d >= 9007199254740992.0 || d != floor(d))
+	if (partial_cell(t, c, r, &x) || x < 0)
 		return -1;
-	*v = (uint64_t)d;
+	*v = (uint64_t)x;
 	return 0;
-}
-
-static int cell_i64(const struct sl_table *t, int c, size_t r, int64_t *v)
-{
-	double d;
-
-	if (sl_table_get_f64(t, c, r, &d) || fabs(d) >= 9007199254740992.0 || d != floor(d))
-		return -1;
-	*v = (int64_t)d;
-	return 0;
-}
-
-/* The table name of a partial, or NULL with err set. */
-static const struct sl_table *part_table(const struct sl_analysis *part, const char *name,
-					 const struct sl_rcol *cols, int ncols, const char *path,
-					 struct sl_errctx *err)
-{
-	const struct sl_table *t = sl_analysis_table(part, name);
-
-	if (!t || sl_table_ncols(t) != ncols) {
-		sl_err_set(err, SL_EFORMAT, path, 0, "not a partial of this version: no table '%s'",
-			   name);
-		return NULL;
-	}
-	for (int c = 0; c < ncols; c++)
-		if (strcmp(sl_table_col_name(t, c), cols[c].name)) {
-			sl_err_set(err, SL_EFORMAT, path, 0, "table '%s': no column '%s'", name,
-				   cols[c].name);
-			return NULL;
-		}
-	return t;
 }
 
 int success_load(struct success_agg *cx, const struct sl_analysis *part, const char *path,
@@ -752,8 +720,8 @@ int success_load(struct success_agg *cx, const struct sl_analysis *part, const c
 {
 	const struct sl_table *g, *pv;
 
-	if (!(g = part_table(part, SUCCESS_PART_GROUPS, pg_cols, NCOLS(pg_cols), path, err)) ||
-	    !(pv = part_table(part, SUCCESS_PART_PREV, pp_cols, NCOLS(pp_cols), path, err)))
+	if (!(g = partial_table(part, SUCCESS_PART_GROUPS, pg_cols, NCOLS(pg_cols), path, err)) ||
+	    !(pv = partial_table(part, SUCCESS_PART_PREV, pp_cols, NCOLS(pp_cols), path, err)))
 		return err->code;
 	for (size_t r = 0; r < sl_table_rows(g); r++) {
 		const char *an = sl_table_get_str(g, PG_AGENT, r);
@@ -764,7 +732,7 @@ int success_load(struct success_agg *cx, const struct sl_analysis *part, const c
 		uint32_t ac, ec;
 		struct group *x;
 
-		if (!an || !en || cell_i64(g, PG_DAY, r, &day) || cell_i64(g, PG_DUR_SUM, r, &dur_sum) ||
+		if (!an || !en || partial_cell(g, PG_DAY, r, &day) || partial_cell(g, PG_DUR_SUM, r, &dur_sum) ||
 		    fsum_get(sl_table_get_str(g, PG_COV_SUM, r), &cov))
 			goto bad;
 		for (int c = PG_TOTAL; c <= PG_COV_N; c++)
@@ -792,7 +760,7 @@ int success_load(struct success_agg *cx, const struct sl_analysis *part, const c
 		uint32_t ac, ec;
 		struct totals *t;
 
-		if (!an || !en || cell_i64(pv, 2 + TOTALS_N - 1, r, &dur_sum))
+		if (!an || !en || partial_cell(pv, 2 + TOTALS_N - 1, r, &dur_sum))
 			goto bad;
 		for (int k = 0; k < TOTALS_N - 1; k++)
 			if (cell_u64(pv, 2 + k, r, &v[k]))

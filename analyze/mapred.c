@@ -429,6 +429,11 @@ static int agree(const struct sl_analysis *ref, const struct sl_analysis *a, con
 				return sl_err_set(err, SL_EINVAL, path, 0,
 						  "written by a map of %lld tasks, not %d",
 						  (long long)j, (int)i);
+			if (!x && !sl_analysis_get_meta_i64(a, agreed[k], &j))
+				return sl_err_set(err, SL_EINVAL, path, 0,
+						  "its %s is %lld, not %lld as given (every task and "
+						  "the reduce need the same --seed)", agreed[k],
+						  (long long)j, (long long)i);
 			return sl_err_set(err, SL_EINVAL, path, 0,
 					  "its %s is '%s', not '%s' as given (every task and the "
 					  "reduce need the same window, --now, --tz, --env, --agent, "

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mapred.h"
 #include "query.h"
 #include "sl_err.h"
 #include "sl_scan.h"
@@ -65,8 +66,9 @@ static const char usage[] =
 	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
 	"      --jobs N           analyses run at a time (default: 2, or 1 on one core);\n"
 	"                         --jobs 1 holds the least memory (docs/ANALYZE.md)\n"
-	"      --map K/N          task K (0..N-1) of N: the success rates, summary and\n"
-	"                         dora of its share of the days, as a partial (needs a\n"
+	"      --map K/N          task K (0..N-1) of N: the success rates, summary,\n"
+	"                         dora and features (anomalies, patterns; --only picks)\n"
+	"                         of its share of the days, as a partial (needs a\n"
 	"                         bounded window and --now); with --ranks FILE the\n"
 	"                         second pass (docs/SCALING.md)\n"
 	"      --reduce           the partials given as arguments into the analysis\n"
@@ -224,9 +226,19 @@ static int cli_check_mapred(const struct analyze_params *p)
 		return misuse("%s", "--map and --reduce analyse every agent: no --agent or --teams");
 	if (p->query || p->print)
 		return misuse("--%s does not go with --map or --reduce", p->query ? "query" : "print");
-	if (p->only && strcmp(p->only, "dora"))
-		return misuse("%s", "--map and --reduce compute the success rates, summary and dora "
-			      "only: --only dora or nothing");
+	/* --only names analyses the map and reduce compute, nothing else */
+	for (const char *s = p->only; s; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL) {
+		size_t n = strcspn(s, ",");
+		int k;
+
+		for (k = 0; mapred_analyses[k]; k++)
+			if (strlen(mapred_analyses[k]) == n && !strncmp(s, mapred_analyses[k], n))
+				break;
+		if (!mapred_analyses[k])
+			return misuse("--map and --reduce compute the success rates, summary, dora "
+				      "and features only, not '%.*s' (--only dora,features, one "
+				      "of them, or nothing)", (int)n, s);
+	}
 	if (!p->now_s)
 		return misuse("%s", "--map and --reduce need --now: every task must agree on it");
 	if (p->map_n && !p->store)

@@ -58,11 +58,13 @@ SHIPLOG_BIN=$BIN ANALYZE_ARGS="--now 2026-04-01" SUBMIT_WAIT=1 \
 }
 t1=$(date +%s)
 # the analysis as a map array of 3 tasks and its reduces, over a store of
-# its own from the same flow: the reduce's file must be one machine's
-# --only dora run over the same window, byte for byte
+# its own from the same flow: the reduce's file (the map and reduce
+# without --only: every analysis they cover) must be one machine's run of
+# those analyses over the same window, byte for byte
 MW="--since 9d --now 2026-01-15T06:00:00Z"
+MR_ONLY=dora,features
 # shellcheck disable=SC2086
-"$BIN/shiplog-analyze" --store "$tmp/one" $MW --only dora -o "$tmp/one-dora.msgpack"
+"$BIN/shiplog-analyze" --store "$tmp/one" $MW --only $MR_ONLY -o "$tmp/one-dora.msgpack"
 SHIPLOG_BIN=$BIN ANALYZE_ARGS="$MW" MAP_TASKS=3 SUBMIT_WAIT=1 \
 	sh "$root/scripts/slurm/submit.sh" "$tmp/inbox" "$tmp/mwork" "$tmp/mstore" "$tmp/mout" 4 \
 	>"$tmp/msubmit.log" 2>&1 || {

@@ -7,7 +7,7 @@
 # every kind) and the analysis file must equal, byte for byte, a run on
 # this machine alone; then the same flow with the analysis as a map array
 # and its reduces (MAP_TASKS=3), whose file must equal one machine's run
-# with --only dora.  The cluster (tests/slurm/cluster.sh) lives in a
+# of the analyses the map and reduce cover.  The cluster (tests/slurm/cluster.sh) lives in a
 # temporary directory and is stopped by its pid files, whatever happens.
 # Without slurmctld it is skipped, except under CI (CI=true), where that
 # is a failure: INSTALL_SLURM=1 scripts/install-deps.sh installs it.
@@ -105,4 +105,4 @@ for f in slurmctld slurmd munged; do
 done
 [ $fail -eq 0 ] || exit 1
 echo "check-slurm: ok: 4 shards on Slurm (jobs $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }' "$tmp/submit.log"): $((t1 - t0)) s), merged and analysed: store and analysis file equal to one machine's"
-echo "check-slurm: ok: map array of 3 and reduces on Slurm (jobs $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }' "$tmp/msubmit.log"): $((t2 - t1)) s): analysis file equal to one machine's --only dora"
+echo "check-slurm: ok: map array of 3 and reduces on Slurm (jobs $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }' "$tmp/msubmit.log"): $((t2 - t1)) s): analysis file equal to one machine's --only $MR_ONLY"

@@ -528,39 +528,118 @@ struct counts {
 	double n, r;
 };
 
-/* Counts of the finished deployments that have ended so far. */
-struct risk_state {
-	struct sl_u64map map; /* key -> index in c */
-	struct counts *c;
-	size_t nc, cap;
-	struct counts global, cond[F_N];
+/* The groups the counts are kept by: agent x environment x strategy,
+ * environment x strategy, agent x environment; each group of the history
+ * numbered once, so that a row's counts are found by its numbers, not by
+ * nine look-ups of hashed keys. */
+enum { K_AES, K_ES, K_AE };
+#define RISK_NONE UINT32_MAX /* a group the history does not have */
+
+struct risk_ids {
+	uint32_t aes, es, ae;
 };
 
-enum { K_AES, K_ES, K_AE, K_LAST };
+struct risk_keys {
+	struct sl_u64map map[3]; /* rkey() -> number, by K_* */
+	size_t n[3];
+	struct risk_ids *of;     /* the numbers of each aes number */
+	size_t cap;
+	uint32_t *row;           /* the aes number of each row of the history */
+};
 
 static uint64_t rkey(int kind, uint32_t agent, uint32_t env, uint32_t strat)
 {
-	uint32_t k[4] = {(uint32_t)kind, kind == K_ES ? 0 : agent, env, kind == K_AES || kind == K_ES ? strat : 0};
+	uint32_t k[4] = {(uint32_t)kind, kind == K_ES ? 0 : agent, env, kind == K_AE ? 0 : strat};
 
 	return sl_hash(k, sizeof(k));
 }
 
-static struct counts *rget(struct risk_state *s, uint64_t key, int create)
+static void risk_keys_release(struct risk_keys *k)
 {
-	uint32_t *v;
-	int added;
+	for (int i = 0; i < 3; i++)
+		sl_u64map_release(&k->map[i]);
+	free(k->of);
+	free(k->row);
+	memset(k, 0, sizeof(*k));
+}
 
-	if (!create)
-		return (v = sl_u64map_get(&s->map, key)) ? &s->c[*v] : NULL;
-	if (sl_u64map_put(&s->map, key, &v, &added))
-		return NULL;
-	if (added) {
-		if (sl_grow(&s->c, &s->cap, s->nc + 1, sizeof(*s->c)))
-			return NULL;
-		memset(&s->c[s->nc], 0, sizeof(*s->c));
-		*v = (uint32_t)s->nc++;
+/* The groups of h's rows, numbered.  0 or SL_ENOMEM. */
+static int risk_keys_build(const struct history *h, struct risk_keys *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (!(k->row = malloc((h->n ? h->n : 1) * sizeof(*k->row))))
+		return SL_ENOMEM;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct frame *f = h->f;
+		size_t fi = h->fr ? h->fr[i] : i;
+		uint32_t agent = f->agent[fi], env = f->env[fi], strat = f->strategy[fi], *v;
+		int added;
+
+		if (sl_u64map_put(&k->map[K_AES], rkey(K_AES, agent, env, strat), &v, &added))
+			goto nomem;
+		if (added) {
+			struct risk_ids ids;
+			uint32_t *e, *a;
+			int ea, aa;
+
+			if (sl_grow(&k->of, &k->cap, k->n[K_AES] + 1, sizeof(*k->of)))
+				goto nomem;
+			*v = (uint32_t)k->n[K_AES]++;
+			ids.aes = *v;
+			if (sl_u64map_put(&k->map[K_ES], rkey(K_ES, agent, env, strat), &e, &ea))
+				goto nomem;
+			if (ea)
+				*e = (uint32_t)k->n[K_ES]++;
+			ids.es = *e;
+			if (sl_u64map_put(&k->map[K_AE], rkey(K_AE, agent, env, strat), &a, &aa))
+				goto nomem;
+			if (aa)
+				*a = (uint32_t)k->n[K_AE]++;
+			ids.ae = *a;
+			k->of[ids.aes] = ids;
+		}
+		k->row[i] = *v;
 	}
-	return &s->c[*v];
+	return SL_OK;
+nomem:
+	risk_keys_release(k);
+	return SL_ENOMEM;
+}
+
+/* The numbers of a deployment's groups, RISK_NONE for those the history
+ * does not have. */
+static struct risk_ids risk_ids_of(const struct risk_keys *k, uint32_t agent, uint32_t env,
+				   uint32_t strat)
+{
+	uint32_t *v[3];
+
+	for (int i = 0; i < 3; i++)
+		v[i] = sl_u64map_get(&k->map[i], rkey(i, agent, env, strat));
+	return (struct risk_ids){v[K_AES] ? *v[K_AES] : RISK_NONE, v[K_ES] ? *v[K_ES] : RISK_NONE,
+				 v[K_AE] ? *v[K_AE] : RISK_NONE};
+}
+
+/* Counts of the finished deployments that have ended so far, by group
+ * number (n == 0: none of the group has). */
+struct risk_state {
+	struct counts *c[3]; /* by K_* */
+	uint8_t *last;       /* by ae number: the latest one that ended rolled back */
+	struct counts global, cond[F_N];
+};
+
+static int risk_init(struct risk_state *s, const struct risk_keys *k)
+{
+	memset(s, 0, sizeof(*s));
+	for (int i = 0; i < 3; i++)
+		if (!(s->c[i] = calloc(k->n[i] ? k->n[i] : 1, sizeof(*s->c[i]))))
+			return SL_ENOMEM;
+	return (s->last = calloc(k->n[K_AE] ? k->n[K_AE] : 1, 1)) ? SL_OK : SL_ENOMEM;
+}
+
+/* The counts of group number id of kind, NULL when none has ended. */
+static const struct counts *rget(const struct risk_state *s, int kind, uint32_t id)
+{
+	return id != RISK_NONE && s->c[kind][id].n > 0 ? &s->c[kind][id] : NULL;
 }
 
 struct risk_in {
@@ -569,33 +648,29 @@ struct risk_in {
 	int64_t start;
 };
 
-static void conditions(const struct risk_state *s, const struct risk_in *in, int *f)
+static void conditions(const struct risk_state *s, const struct risk_in *in,
+		       const struct risk_ids *ids, int *f)
 {
 	int64_t day = sl_day_of_ms(in->start), ms = in->start - day * DAY_MS;
 	int64_t wd = ((day % 7) + 7 + 3) % 7; /* 0 = Monday */
-	struct counts *last = rget((struct risk_state *)s, rkey(K_LAST, in->agent, in->env, 0), 0);
 
 	f[F_OFF_HOURS] = wd >= 5 || ms < 8 * HOUR_MS || ms >= 18 * HOUR_MS;
 	f[F_LARGE_FLEET] = in->target >= 50;
 	f[F_NO_VALIDATIONS] = in->validations == 0;
-	f[F_RECENT_ROLLBACK] = last && last->r > 0;
+	f[F_RECENT_ROLLBACK] = ids->ae != RISK_NONE && s->last[ids->ae];
 }
 
-static int risk_ingest(struct risk_state *s, const struct hist_row *w)
+static void risk_ingest(struct risk_state *s, const struct hist_row *w, const struct risk_ids *ids)
 {
 	struct risk_in in = {w->agent, w->env, w->strategy, w->target > 0 ? (double)w->target : 0,
 			     w->validations, w->start};
-	int f[F_N], kinds[3] = {K_AES, K_ES, K_AE};
-	struct counts *last;
+	uint32_t id[3] = {ids->aes, ids->es, ids->ae};
+	int f[F_N];
 
-	conditions(s, &in, f);
+	conditions(s, &in, ids, f);
 	for (int k = 0; k < 3; k++) {
-		struct counts *c = rget(s, rkey(kinds[k], w->agent, w->env, w->strategy), 1);
-
-		if (!c)
-			return SL_ENOMEM;
-		c->n++;
-		c->r += w->rolled_back;
+		s->c[k][id[k]].n++;
+		s->c[k][id[k]].r += w->rolled_back;
 	}
 	for (int k = 0; k < F_N; k++)
 		if (f[k]) {
@@ -604,11 +679,8 @@ static int risk_ingest(struct risk_state *s, const struct hist_row *w)
 		}
 	s->global.n++;
 	s->global.r += w->rolled_back;
-	/* the latest outcome of the agent x environment (n unused) */
-	if (!(last = rget(s, rkey(K_LAST, w->agent, w->env, 0), 1)))
-		return SL_ENOMEM;
-	last->r = w->rolled_back;
-	return SL_OK;
+	/* the latest outcome of the agent x environment */
+	s->last[ids->ae] = w->rolled_back;
 }
 
 static double smooth(const struct counts *c, double prior)
@@ -625,16 +697,17 @@ struct risk_out {
  * environment x strategy (shrunk towards environment x strategy, that
  * towards the overall rate), times the smoothed rate ratio of each
  * condition present (a naive-Bayes-style product), at most 0.99. */
-static void risk_score(struct risk_state *s, const struct risk_in *in, struct risk_out *o)
+static void risk_score(const struct risk_state *s, const struct risk_in *in,
+		       const struct risk_ids *ids, struct risk_out *o)
 {
 	double pg = (s->global.r + 0.5) / (s->global.n + 1);
-	double pes = smooth(rget(s, rkey(K_ES, in->agent, in->env, in->strategy), 0), pg);
-	double paes = smooth(rget(s, rkey(K_AES, in->agent, in->env, in->strategy), 0), pes);
-	double pae = smooth(rget(s, rkey(K_AE, in->agent, in->env, in->strategy), 0), pg);
+	double pes = smooth(rget(s, K_ES, ids->es), pg);
+	double paes = smooth(rget(s, K_AES, ids->aes), pes);
+	double pae = smooth(rget(s, K_AE, ids->ae), pg);
 	double p = paes;
 	int f[F_N];
 
-	conditions(s, in, f);
+	conditions(s, in, ids, f);
 	memset(o->factors, 0, sizeof(o->factors));
 	for (int k = 0; k < F_N; k++)
 		if (f[k]) {
@@ -695,8 +768,9 @@ static const char *validation_for(int level)
 
 static void risk_release(struct risk_state *s)
 {
-	sl_u64map_release(&s->map);
-	free(s->c);
+	for (int i = 0; i < 3; i++)
+		free(s->c[i]);
+	free(s->last);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -757,9 +831,9 @@ static void scored_release(struct scored *sc)
 	memset(sc, 0, sizeof(*sc));
 }
 
-/* Scores the deployments of h in order; the last 20% of the finished
- * ones (by start) are held out.  0 or SL_ENOMEM. */
-static int score_all(const struct history *h, struct scored *sc)
+/* Scores the deployments of h (their groups k) in order; the last 20% of
+ * the finished ones (by start) are held out.  0 or SL_ENOMEM. */
+static int score_all(const struct history *h, const struct risk_keys *keys, struct scored *sc)
 {
 	struct risk_state s;
 	struct end_row *ends = NULL;
@@ -767,10 +841,9 @@ static int score_all(const struct history *h, struct scored *sc)
 	long got;
 	int rc = SL_ENOMEM;
 
-	memset(&s, 0, sizeof(s));
 	memset(sc, 0, sizeof(*sc));
 	sc->n = h->n;
-	if ((got = by_end(h, &ends, &nf)) < 0 ||
+	if (risk_init(&s, keys) || (got = by_end(h, &ends, &nf)) < 0 ||
 	    !(sc->p = malloc((h->n ? h->n : 1) * sizeof(*sc->p))) ||
 	    !(sc->base = malloc((h->n ? h->n : 1) * sizeof(*sc->base))) ||
 	    !(sc->factors = malloc(h->n ? h->n : 1)) || !(sc->train = malloc(h->n ? h->n : 1)))
@@ -785,12 +858,12 @@ static int score_all(const struct history *h, struct scored *sc)
 
 		/* what had ended before this deployment started */
 		while (next < ne && ends[next].end <= w->start) {
-			const struct hist_row e = hist_get(h, ends[next++].row);
+			size_t r = ends[next++].row;
+			const struct hist_row e = hist_get(h, r);
 
-			if (risk_ingest(&s, &e))
-				goto out;
+			risk_ingest(&s, &e, &keys->of[keys->row[r]]);
 		}
-		risk_score(&s, &in, &o);
+		risk_score(&s, &in, &keys->of[keys->row[i]], &o);
 		sc->factors[i] = 0;
 		for (int k = 0; k < F_N + 2; k++)
 			sc->factors[i] |= (uint8_t)(o.factors[k] ? 1u << k : 0);
@@ -1009,6 +1082,7 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 		"use a strategy with a smaller blast radius (canary) or add a canary step",
 	};
 	struct scored sc;
+	struct risk_keys keys;
 	struct levels lv;
 	struct sl_table *t = NULL;
 	/* the factors and mitigations of each set of factors, written once
@@ -1019,8 +1093,14 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 
 	for (int m = 0; m < 1 << (F_N + 2); m++)
 		fac[m] = mit[m] = (struct sl_buf)SL_BUF_INIT;
-	if (score_all(h, &sc) || fit_levels(h, &sc, &lv))
+	memset(&sc, 0, sizeof(sc));
+	if (risk_keys_build(h, &keys))
 		goto out;
+	rc = score_all(h, &keys, &sc);
+	risk_keys_release(&keys);
+	if (rc || (rc = fit_levels(h, &sc, &lv)))
+		goto out;
+	rc = SL_ENOMEM;
 	if (!(t = sl_table_new_stream_def(a, SL_T_ROLLBACK_RISK)))
 		goto out;
 	for (size_t i = 0; i < h->n; i++) {
@@ -1097,34 +1177,38 @@ int rollback_plan(const struct history *h, uint32_t agent, uint32_t env, uint32_
 	struct risk_state s;
 	struct risk_in in = {agent, env, strategy, target, validations, start};
 	struct risk_out o;
+	struct risk_ids ids;
+	struct risk_keys k;
 	struct scored sc;
 	struct levels lv;
-	int rc = SL_OK;
-	struct end_row *ends;
+	int rc = SL_ENOMEM;
+	struct end_row *ends = NULL;
 	size_t nf;
 	long ne;
 
-	/* the levels the rollback_risk table uses: fitted the same way */
-	if (score_all(h, &sc) || fit_levels(h, &sc, &lv)) {
-		scored_release(&sc);
-		return SL_ENOMEM;
-	}
-	scored_release(&sc);
 	memset(&s, 0, sizeof(s));
-	if ((ne = by_end(h, &ends, &nf)) < 0)
+	memset(&sc, 0, sizeof(sc));
+	/* the levels the rollback_risk table uses: fitted the same way */
+	if (risk_keys_build(h, &k))
 		return SL_ENOMEM;
-	for (long i = 0; i < ne && !rc; i++) {
+	if (score_all(h, &k, &sc) || fit_levels(h, &sc, &lv) || risk_init(&s, &k) ||
+	    (ne = by_end(h, &ends, &nf)) < 0)
+		goto out;
+	for (long i = 0; i < ne; i++) {
 		const struct hist_row e = hist_get(h, ends[i].row);
 
-		rc = risk_ingest(&s, &e);
+		risk_ingest(&s, &e, &k.of[k.row[ends[i].row]]);
 	}
+	ids = risk_ids_of(&k, agent, env, strategy);
+	risk_score(&s, &in, &ids, &o);
+	out->score = s.global.n ? 100 * o.p : NAN;
+	out->level = s.global.n ? risk_level(&lv, out->score) : "unknown";
+	rc = SL_OK;
+out:
 	free(ends);
-	if (!rc) {
-		risk_score(&s, &in, &o);
-		out->score = s.global.n ? 100 * o.p : NAN;
-		out->level = s.global.n ? risk_level(&lv, out->score) : "unknown";
-	}
+	scored_release(&sc);
 	risk_release(&s);
+	risk_keys_release(&k);
 	return rc;
 }
 

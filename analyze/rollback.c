@@ -779,25 +779,12 @@ static int add_sep(struct sl_buf *b)
 	return b->len ? sl_buf_addc(b, ';') : SL_OK;
 }
 
-struct end_row {
-	int64_t end;
-	size_t row;
-};
-
-static int cmp_end(const void *x, const void *y)
-{
-	const struct end_row *a = x, *b = y;
-
-	if (a->end != b->end)
-		return (a->end > b->end) - (a->end < b->end);
-	return (a->row > b->row) - (a->row < b->row);
-}
-
 /* The finished deployments that have an end, by end time (then row):
  * the order they become history for a later one.  *ends is malloc'ed;
  * returns how many, and in *nf the finished ones.  SL_ENOMEM: -1. */
-static long by_end(const struct history *h, struct end_row **ends, size_t *nf)
+static long by_end(const struct history *h, struct sl_key_row **ends, size_t *nf)
 {
+	struct sl_key_row *tmp, *sorted;
 	size_t ne = 0;
 
 	*nf = 0;
@@ -807,10 +794,18 @@ static long by_end(const struct history *h, struct end_row **ends, size_t *nf)
 		const struct hist_row w = hist_get(h, i);
 
 		if (w.finished && w.has_end)
-			(*ends)[ne++] = (struct end_row){w.end, i};
+			(*ends)[ne++] = (struct sl_key_row){w.end, i};
 		*nf += w.finished;
 	}
-	sl_sort(*ends, ne, sizeof(**ends), cmp_end);
+	/* rows go in increasing: a stable sort by end is by end, then row */
+	if (!(tmp = malloc((ne ? ne : 1) * sizeof(*tmp)))) {
+		free(*ends);
+		*ends = NULL;
+		return -1;
+	}
+	sorted = sl_sort_key_rows(*ends, tmp, ne);
+	free(sorted == tmp ? *ends : tmp);
+	*ends = sorted;
 	return (long)ne;
 }
 
@@ -836,7 +831,7 @@ static void scored_release(struct scored *sc)
 static int score_all(const struct history *h, const struct risk_keys *keys, struct scored *sc)
 {
 	struct risk_state s;
-	struct end_row *ends = NULL;
+	struct sl_key_row *ends = NULL;
 	size_t ne, next = 0, nf = 0, seen = 0, hold_from;
 	long got;
 	int rc = SL_ENOMEM;
@@ -857,7 +852,7 @@ static int score_all(const struct history *h, const struct risk_keys *keys, stru
 		struct risk_out o;
 
 		/* what had ended before this deployment started */
-		while (next < ne && ends[next].end <= w->start) {
+		while (next < ne && ends[next].key <= w->start) {
 			size_t r = ends[next++].row;
 			const struct hist_row e = hist_get(h, r);
 
@@ -1182,7 +1177,7 @@ int rollback_plan(const struct history *h, uint32_t agent, uint32_t env, uint32_
 	struct scored sc;
 	struct levels lv;
 	int rc = SL_ENOMEM;
-	struct end_row *ends = NULL;
+	struct sl_key_row *ends = NULL;
 	size_t nf;
 	long ne;
 

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -79,6 +80,42 @@ static int cmp_i64(const void *a, const void *b)
 
 DEFINE_SORT(sl_sort_doubles, double, cmp_double)
 DEFINE_SORT(sl_sort_i64, int64_t, cmp_i64)
+
+struct sl_key_row *sl_sort_key_rows(struct sl_key_row *v, struct sl_key_row *tmp, size_t n)
+{
+	enum { BITS = 11, RADIX = 1 << BITS };
+	int64_t mn = n ? v[0].key : 0, mx = mn;
+	uint64_t lo, span;
+	size_t count[RADIX];
+
+	for (size_t i = 1; i < n; i++) {
+		mn = v[i].key < mn ? v[i].key : mn;
+		mx = v[i].key > mx ? v[i].key : mx;
+	}
+	/* offsets from the smallest, in unsigned arithmetic: no overflow */
+	lo = (uint64_t)mn;
+	span = (uint64_t)mx - lo;
+	for (int shift = 0; shift < 64 && span >> shift; shift += BITS) {
+		struct sl_key_row *x;
+		size_t sum = 0;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[((uint64_t)v[i].key - lo) >> shift & (RADIX - 1)]++;
+		for (size_t d = 0; d < RADIX; d++) {
+			size_t c = count[d];
+
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[((uint64_t)v[i].key - lo) >> shift & (RADIX - 1)]++] = v[i];
+		x = v;
+		v = tmp;
+		tmp = x;
+	}
+	return v;
+}
 
 int sl_stats_mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u, double *p)
 {

@@ -28,6 +28,20 @@ void sl_sort_doubles(double *v, size_t n);
 /* Sorts v[0..n) ascending, in O(n log n) whatever the order. */
 void sl_sort_i64(int64_t *v, size_t n);
 
+/* A row and its sort key. */
+struct sl_key_row {
+	int64_t key;
+	uint64_t row;
+};
+
+/* Sorts v[0..n) by key, stably (entries with equal keys keep their
+ * order), by radix: 11 bits a pass over the bits in which the keys differ
+ * from the smallest, so that keys within months of milliseconds (33 bits)
+ * take three passes over the entries where a comparison sort takes twenty.
+ * tmp has room for n entries; the sorted entries are in the array
+ * returned, v or tmp. */
+struct sl_key_row *sl_sort_key_rows(struct sl_key_row *v, struct sl_key_row *tmp, size_t n);
+
 /* The k-th smallest of v[0..n) (k < n; no NaN), the value a sort would put
  * at index k; v is reordered (v[0..k) <= v[k] <= v[k+1..n)). */
 double sl_select_kth(double *v, size_t n, size_t k);

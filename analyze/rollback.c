@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,7 +362,9 @@ static int cmp_pair(const void *x, const void *y)
 	return (a->v > b->v) - (a->v < b->v);
 }
 
-static int causes_table(const struct history *h, struct sl_analysis *a)
+/* The rollback_causes table of h in *out (NULL on failure).  0 or
+ * SL_ENOMEM. */
+static int causes_table(const struct history *h, struct sl_table **out)
 {
 	struct sl_dict *tmpl = sl_dict_new();
 	struct sl_buf b = SL_BUF_INIT;
@@ -375,6 +378,7 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 	size_t nc = 0, nv = 0;
 	int rc = SL_ENOMEM;
 
+	*out = NULL;
 	if (!tmpl || !rec || !cause)
 		goto out;
 	recovery_times(h, rec);
@@ -396,7 +400,7 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 	}
 	nc = sl_dict_count(tmpl);
 	if (!(cs = calloc(nc ? nc : 1, sizeof(*cs))) ||
-	    !(pairs_v = malloc((h->n ? h->n : 1) * sizeof(*pairs_v))))
+	    !(pairs_v = malloc((total ? total : 1) * sizeof(*pairs_v))))
 		goto out;
 	for (size_t c = 0; c < nc; c++) {
 		cs[c].cause = (uint32_t)c;
@@ -495,8 +499,7 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 			sl_table_set_i64(t, SL_ROLLBACK_CAUSES_MEDIAN_RECOVERY_MS, cs[c].rec_med);
 		sl_table_set_i64(t, SL_ROLLBACK_CAUSES_UNRECOVERED, (int64_t)cs[c].unrecovered);
 	}
-	if (sl_analysis_add(a, t))
-		goto out;
+	*out = t;
 	t = NULL;
 	rc = SL_OK;
 out:
@@ -1069,7 +1072,52 @@ out:
 	return rc;
 }
 
-static int risk_tables(const struct history *h, struct sl_analysis *a)
+/* The causes, built on a thread of their own beside the risk (they read
+ * the history only); their table goes into the analysis before the
+ * risk's, as when they were built first. */
+struct causes_job {
+	const struct history *h;
+	struct sl_table *t;
+	int rc, running;
+	pthread_t th;
+};
+
+static void *causes_main(void *arg)
+{
+	struct causes_job *j = arg;
+
+	j->rc = causes_table(j->h, &j->t);
+	return NULL;
+}
+
+static void causes_start(struct causes_job *j, const struct history *h)
+{
+	*j = (struct causes_job){.h = h};
+	j->running = !pthread_create(&j->th, NULL, causes_main, j);
+	if (!j->running)
+		causes_main(j);
+}
+
+/* Waits for the causes; adds their table to a (NULL: frees it). */
+static int causes_finish(struct causes_job *j, struct sl_analysis *a)
+{
+	int rc;
+
+	if (j->running)
+		pthread_join(j->th, NULL);
+	j->running = 0;
+	rc = j->rc;
+	if (!rc && a) {
+		rc = sl_analysis_add(a, j->t); /* frees it on failure */
+		j->t = NULL;
+	}
+	sl_table_free(j->t);
+	j->t = NULL;
+	j->rc = rc ? rc : SL_OK;
+	return rc;
+}
+
+static int risk_tables(const struct history *h, struct sl_analysis *a, struct causes_job *cj)
 {
 	static const char *const hist_factors[2] = {"agent_rollback_history", "strategy_rollback_rate"};
 	static const char *const hist_mitigations[2] = {
@@ -1150,7 +1198,7 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 			goto out;
 		sl_table_set_f64(t, SL_ROLLBACK_RISK_RISK_SCORE, score);
 	}
-	if (sl_analysis_add(a, t))
+	if (causes_finish(cj, a) || sl_analysis_add(a, t))
 		goto out;
 	t = NULL;
 	if (backtest_table(h, &sc, a) || levels_table(h, &sc, &lv, a))
@@ -1209,7 +1257,13 @@ out:
 
 int rollback_tables(const struct history *h, struct sl_analysis *a, struct sl_errctx *err)
 {
-	if (causes_table(h, a) || risk_tables(h, a))
+	struct causes_job cj;
+	int rc;
+
+	causes_start(&cj, h);
+	rc = risk_tables(h, a, &cj);
+	causes_finish(&cj, NULL); /* when risk_tables() failed before it */
+	if (rc)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	return SL_OK;
 }

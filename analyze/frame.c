@@ -8,6 +8,7 @@
 #include "sl_buf.h"
 #include "sl_hash.h"
 #include "sl_scan.h"
+#include "sl_stats.h"
 #include "sl_u64map.h"
 
 /* Every per-row array of struct frame with the optional column it belongs
@@ -336,10 +337,11 @@ static int cmp_order(const void *x, const void *y)
 	}
 }
 
-/* Puts every column in the frame's order. */
+/* Puts every column in the frame's order: a radix sort by start, then
+ * the runs of equal starts (few) by id. */
 static int put_in_order(struct frame *f)
 {
-	uint32_t *perm;
+	uint32_t *perm, *by;
 	uint64_t *tmp;
 
 	if (!f->n)
@@ -353,8 +355,16 @@ static int put_in_order(struct frame *f)
 	}
 	for (size_t i = 0; i < f->n; i++)
 		perm[i] = (uint32_t)i;
+	/* tmp (8 bytes a row) is the sort's second array of rows */
+	by = sl_sort_rows_by_key(perm, (uint32_t *)tmp, f->n, f->start);
+	if (by != perm)
+		memcpy(perm, by, f->n * sizeof(*perm));
 	order_f = f;
-	sl_sort(perm, f->n, sizeof(*perm), cmp_order);
+	for (size_t a = 0, b; a < f->n; a = b) {
+		for (b = a + 1; b < f->n && f->start[perm[b]] == f->start[perm[a]]; b++)
+			;
+		sl_sort(perm + a, b - a, sizeof(*perm), cmp_order);
+	}
 #define PERMUTE(c, bit)                                                                      \
 	if (f->c) {                                                                           \
 		size_t w = sizeof(*f->c);                                                     \

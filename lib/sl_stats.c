@@ -81,39 +81,57 @@ static int cmp_i64(const void *a, const void *b)
 DEFINE_SORT(sl_sort_doubles, double, cmp_double)
 DEFINE_SORT(sl_sort_i64, int64_t, cmp_i64)
 
+/* The radix passes of both sorts: KEY(e) is entry e's key. */
+#define RADIX_SORT(T, v, tmp, n, KEY)                                                       \
+	do {                                                                                  \
+		enum { BITS = 11, RADIX = 1 << BITS };                                         \
+		int64_t mn_ = (n) ? KEY((v)[0]) : 0, mx_ = mn_;                                \
+		uint64_t lo_, span_;                                                           \
+		size_t count_[RADIX];                                                          \
+                                                                                              \
+		for (size_t i_ = 1; i_ < (n); i_++) {                                          \
+			int64_t k_ = KEY((v)[i_]);                                             \
+                                                                                              \
+			mn_ = k_ < mn_ ? k_ : mn_;                                             \
+			mx_ = k_ > mx_ ? k_ : mx_;                                             \
+		}                                                                              \
+		/* offsets from the smallest, in unsigned arithmetic: no overflow */          \
+		lo_ = (uint64_t)mn_;                                                           \
+		span_ = (uint64_t)mx_ - lo_;                                                   \
+		for (int shift_ = 0; shift_ < 64 && span_ >> shift_; shift_ += BITS) {         \
+			T *x_;                                                                 \
+			size_t sum_ = 0;                                                       \
+                                                                                              \
+			memset(count_, 0, sizeof(count_));                                     \
+			for (size_t i_ = 0; i_ < (n); i_++)                                    \
+				count_[((uint64_t)KEY((v)[i_]) - lo_) >> shift_ & (RADIX - 1)]++; \
+			for (size_t d_ = 0; d_ < RADIX; d_++) {                                \
+				size_t c_ = count_[d_];                                        \
+                                                                                              \
+				count_[d_] = sum_;                                             \
+				sum_ += c_;                                                    \
+			}                                                                      \
+			for (size_t i_ = 0; i_ < (n); i_++)                                    \
+				(tmp)[count_[((uint64_t)KEY((v)[i_]) - lo_) >> shift_ &        \
+					     (RADIX - 1)]++] = (v)[i_];                        \
+			x_ = (v);                                                              \
+			(v) = (tmp);                                                           \
+			(tmp) = x_;                                                            \
+		}                                                                              \
+	} while (0)
+
+#define KEY_OF_ENTRY(e) ((e).key)
+#define KEY_OF_ROW(r) (key[r])
+
+uint32_t *sl_sort_rows_by_key(uint32_t *rows, uint32_t *tmp, size_t n, const int64_t *key)
+{
+	RADIX_SORT(uint32_t, rows, tmp, n, KEY_OF_ROW);
+	return rows;
+}
+
 struct sl_key_row *sl_sort_key_rows(struct sl_key_row *v, struct sl_key_row *tmp, size_t n)
 {
-	enum { BITS = 11, RADIX = 1 << BITS };
-	int64_t mn = n ? v[0].key : 0, mx = mn;
-	uint64_t lo, span;
-	size_t count[RADIX];
-
-	for (size_t i = 1; i < n; i++) {
-		mn = v[i].key < mn ? v[i].key : mn;
-		mx = v[i].key > mx ? v[i].key : mx;
-	}
-	/* offsets from the smallest, in unsigned arithmetic: no overflow */
-	lo = (uint64_t)mn;
-	span = (uint64_t)mx - lo;
-	for (int shift = 0; shift < 64 && span >> shift; shift += BITS) {
-		struct sl_key_row *x;
-		size_t sum = 0;
-
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++)
-			count[((uint64_t)v[i].key - lo) >> shift & (RADIX - 1)]++;
-		for (size_t d = 0; d < RADIX; d++) {
-			size_t c = count[d];
-
-			count[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			tmp[count[((uint64_t)v[i].key - lo) >> shift & (RADIX - 1)]++] = v[i];
-		x = v;
-		v = tmp;
-		tmp = x;
-	}
+	RADIX_SORT(struct sl_key_row, v, tmp, n, KEY_OF_ENTRY);
 	return v;
 }
 

@@ -41,6 +41,10 @@ struct sl_key_row {
  * tmp has room for n entries; the sorted entries are in the array
  * returned, v or tmp. */
 struct sl_key_row *sl_sort_key_rows(struct sl_key_row *v, struct sl_key_row *tmp, size_t n);
+/* The same for row numbers rows[0..n) by key[row] (key indexed by row
+ * number), in the memory of the rows only: tmp has room for n of them;
+ * the sorted rows are in the array returned, rows or tmp. */
+uint32_t *sl_sort_rows_by_key(uint32_t *rows, uint32_t *tmp, size_t n, const int64_t *key);
 
 /* The k-th smallest of v[0..n) (k < n; no NaN), the value a sort would put
  * at index k; v is reordered (v[0..k) <= v[k] <= v[k+1..n)). */

@@ -240,6 +240,57 @@ START_TEST(test_sort_key_rows)
 }
 END_TEST
 
+/* sl_sort_rows_by_key against qsort by (key[row], row), rows given in
+ * increasing order so that a stable sort gives the same, over the same
+ * kinds of keys. */
+static const int64_t *rows_key;
+
+static int cmp_row_key(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	if (rows_key[a] != rows_key[b])
+		return (rows_key[a] > rows_key[b]) - (rows_key[a] < rows_key[b]);
+	return (a > b) - (a < b);
+}
+
+START_TEST(test_sort_rows_by_key)
+{
+	uint64_t seed = 0x50f7;
+	static int64_t key[6000];
+	static uint32_t rows[6000], tmp[6000], w[6000];
+
+	for (int round = 0; round < 300; round++) {
+		size_t n = round < 30 ? (size_t)round : xorshift64(&seed) % 6001;
+		int kind = round % 6;
+		uint32_t *got;
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r = xorshift64(&seed);
+
+			rows[i] = (uint32_t)i;
+			key[i] = kind == 0   ? (int64_t)r
+				 : kind == 1 ? (int64_t)(r % 5) - 2
+				 : kind == 2 ? 1767225600000 + (int64_t)(r % 7776000000)
+				 : kind == 3 ? (int64_t)i
+				 : kind == 4 ? -(int64_t)i
+					     : -7;
+		}
+		if (n > 2 && kind == 0) {
+			key[0] = INT64_MAX;
+			key[n - 1] = INT64_MIN;
+		}
+		memcpy(w, rows, n * sizeof(*w));
+		rows_key = key;
+		qsort(w, n, sizeof(*w), cmp_row_key);
+		got = sl_sort_rows_by_key(rows, tmp, n, key);
+		ck_assert_msg(got == rows || got == tmp, "round %d: not one of the arrays", round);
+		ck_assert_msg(!memcmp(got, w, n * sizeof(*w)), "round %d, n %zu, kind %d", round, n,
+			      kind);
+	}
+}
+END_TEST
+
 Suite *suite_stats(void);
 
 Suite *suite_stats(void)
@@ -252,6 +303,7 @@ Suite *suite_stats(void)
 	tcase_add_test(tc, test_select_kth);
 	tcase_add_test(tc, test_sort_i64);
 	tcase_add_test(tc, test_sort_key_rows);
+	tcase_add_test(tc, test_sort_rows_by_key);
 	suite_add_tcase(s, tc);
 	return s;
 }

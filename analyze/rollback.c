@@ -317,17 +317,6 @@ static const char *prevention(const char *category)
 /* ---- causes ---- */
 
 
-/* Recovery time of each rolled-back deployment (the frame's recovery:
- * from its end to the end of the next completed deployment of the same
- * agent and environment that ends later); -1 when there is none. */
-static void recovery_times(const struct history *h, int64_t *rec)
-{
-	for (size_t i = 0; i < h->n; i++) {
-		const struct hist_row w = hist_get(h, i);
-
-		rec[i] = w.rolled_back && w.has_end ? w.recovery : -1;
-	}
-}
 
 struct cause_stat {
 	uint32_t cause;
@@ -368,35 +357,51 @@ static int causes_table(const struct history *h, struct sl_table **out)
 {
 	struct sl_dict *tmpl = sl_dict_new();
 	struct sl_buf b = SL_BUF_INIT;
-	struct sl_u64map pairs = SL_U64MAP_INIT;
+	struct sl_u64map pairs = SL_U64MAP_INIT, by_reason = SL_U64MAP_INIT;
 	struct sl_table *t = NULL;
-	int64_t *rec = malloc((h->n ? h->n : 1) * sizeof(*rec));
+	/* the rolled-back deployments (few): their rows, causes and recovery
+	 * times (the frame's: from the end to the end of the next completed
+	 * deployment of the same agent and environment that ends later; -1
+	 * when none) */
+	struct rolled {
+		size_t row;
+		uint32_t cause;
+		int64_t rec;
+	} *rb = NULL;
 	struct cause_value *pairs_v = NULL;
-	uint32_t *cause = malloc((h->n ? h->n : 1) * sizeof(*cause));
 	struct cause_stat *cs = NULL;
 	uint64_t total = 0;
-	size_t nc = 0, nv = 0;
+	size_t nc = 0, nv = 0, cap = 0;
 	int rc = SL_ENOMEM;
 
 	*out = NULL;
-	if (!tmpl || !rec || !cause)
+	if (!tmpl)
 		goto out;
-	recovery_times(h, rec);
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hist_row wv = hist_get(h, i), *w = &wv;
-		size_t n;
-		const char *s;
+		uint32_t *tc;
+		int added;
 
-		cause[i] = UINT32_MAX;
 		if (!w->rolled_back)
 			continue;
-		sl_buf_reset(&b);
-		s = history_name(h, w->reason, &n);
-		if (s ? rollback_template(s, n, &b) : sl_buf_adds(&b, "(no reason given)"))
+		if (sl_grow(&rb, &cap, total + 1, sizeof(*rb)))
 			goto out;
-		if (sl_dict_intern(tmpl, b.data ? b.data : "", b.len, &cause[i]))
+		rb[total].row = i;
+		rb[total].rec = w->has_end ? w->recovery : -1;
+		/* a reason's template once, however often it was given */
+		if (sl_u64map_put(&by_reason, w->reason, &tc, &added))
 			goto out;
-		total++;
+		if (added) {
+			size_t n;
+			const char *s = history_name(h, w->reason, &n);
+
+			sl_buf_reset(&b);
+			if (s ? rollback_template(s, n, &b) : sl_buf_adds(&b, "(no reason given)"))
+				goto out;
+			if (sl_dict_intern(tmpl, b.data ? b.data : "", b.len, tc))
+				goto out;
+		}
+		rb[total++].cause = *tc;
 	}
 	nc = sl_dict_count(tmpl);
 	if (!(cs = calloc(nc ? nc : 1, sizeof(*cs))) ||
@@ -406,20 +411,18 @@ static int causes_table(const struct history *h, struct sl_table **out)
 		cs[c].cause = (uint32_t)c;
 		cs[c].example_row = UINT64_MAX;
 	}
-	for (size_t i = 0; i < h->n; i++) {
-		const struct hist_row wv = hist_get(h, i), *w = &wv;
+	for (size_t k = 0; k < total; k++) {
+		const struct hist_row wv = hist_get(h, rb[k].row), *w = &wv;
 		struct cause_stat *c;
 		uint32_t *v;
 		int added;
 		uint32_t key[3];
 
-		if (cause[i] == UINT32_MAX)
-			continue;
-		c = &cs[cause[i]];
+		c = &cs[rb[k].cause];
 		c->count++;
 		if (c->example_row == UINT64_MAX && w->reason != HIST_NONE)
-			c->example_row = i;
-		key[0] = cause[i];
+			c->example_row = rb[k].row;
+		key[0] = rb[k].cause;
 		key[1] = 0;
 		key[2] = w->agent;
 		if (sl_u64map_put(&pairs, sl_hash(key, sizeof(key)), &v, &added))
@@ -434,17 +437,17 @@ static int causes_table(const struct history *h, struct sl_table **out)
 			c->instances += (double)w->deployed;
 			c->instances_n++;
 		}
-		c->unrecovered += rec[i] < 0;
+		c->unrecovered += rb[k].rec < 0;
 	}
 	/* lower medians per cause: (cause, value) pairs sorted, one run per cause */
 	for (int which = 0; which < 2; which++) {
 		nv = 0;
-		for (size_t i = 0; i < h->n; i++) {
-			const struct hist_row w = hist_get(h, i);
-			int64_t v = which ? rec[i] : w.end - w.start;
+		for (size_t k = 0; k < total; k++) {
+			const struct hist_row w = hist_get(h, rb[k].row);
+			int64_t v = which ? rb[k].rec : w.end - w.start;
 
-			if (cause[i] != UINT32_MAX && (which ? rec[i] >= 0 : w.has_end)) {
-				pairs_v[nv].cause = cause[i];
+			if (which ? rb[k].rec >= 0 : w.has_end) {
+				pairs_v[nv].cause = rb[k].cause;
 				pairs_v[nv++].v = v;
 			}
 		}
@@ -507,8 +510,8 @@ out:
 	sl_dict_free(tmpl);
 	sl_buf_release(&b);
 	sl_u64map_release(&pairs);
-	free(rec);
-	free(cause);
+	sl_u64map_release(&by_reason);
+	free(rb);
 	free(cs);
 	free(pairs_v);
 	return rc;

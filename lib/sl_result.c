@@ -174,6 +174,19 @@ int sl_table_add_rows(struct sl_table *t, size_t k)
 {
 	if (reserve(t, t->n + k))
 		return SL_ENOMEM;
+	if (k == 1) { /* a row at a time (most tables): stores, not two calls a column */
+		for (int c = 0; c < t->ncols; c++) {
+			struct rcol *col = &t->cols[c];
+
+			col->isnull[t->n] = 1;
+			if (col->type == SL_R_STR)
+				col->v.code[t->n] = 0;
+			else
+				col->v.i64[t->n] = 0;
+		}
+		t->n++;
+		return SL_OK;
+	}
 	for (int c = 0; c < t->ncols; c++) {
 		struct rcol *col = &t->cols[c];
 
@@ -792,7 +805,17 @@ static void pack_group(msgpack_packer *pk, const struct sl_table *t, size_t r0, 
 			}
 			switch (col->type) {
 			case SL_R_STR:
-				pack_str(pk, cell_str(col, r));
+				if (col->dict) {
+					/* interned with its NUL: the length is known */
+					size_t len;
+					const char *s = sl_dict_get(col->dict, col->v.code[r], &len);
+
+					len -= len > 0;
+					msgpack_pack_str(pk, len);
+					msgpack_pack_str_body(pk, s, len);
+				} else {
+					pack_str(pk, cell_str(col, r));
+				}
 				break;
 			case SL_R_F64:
 				msgpack_pack_double(pk, col->v.f64[r]);

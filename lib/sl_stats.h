@@ -1,7 +1,9 @@
 /* sl_stats.h - two-sample tests shared by the analyses: Mann-Whitney U
  * (the canary judgement, latency regressions) and Fisher's exact test
  * (failure-rate regressions).  p-values come from GSL's distributions; the
- * results match scipy.stats (scripts/ref-stats.py). */
+ * results match scipy.stats (scripts/ref-stats.py).  And the sorts and the
+ * selection the analyses use on a row per deployment: the caller owns
+ * every array. */
 #ifndef SL_STATS_H
 #define SL_STATS_H
 

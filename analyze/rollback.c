@@ -1116,7 +1116,7 @@ static int causes_finish(struct causes_job *j, struct sl_analysis *a)
 	}
 	sl_table_free(j->t);
 	j->t = NULL;
-	j->rc = rc ? rc : SL_OK;
+	j->rc = rc;
 	return rc;
 }
 

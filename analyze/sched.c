@@ -35,7 +35,8 @@ uint64_t sched_default_budget(uint64_t frame_bytes)
 {
 	/* the features, the largest, hold about a third of the frame beside
 	 * the two thirds of it they read: with this, the others wait rather
-	 * than run beside them, and under a 768 MiB frame it never binds */
+	 * than run beside them; the floor keeps small windows (up to about
+	 * three million deployments) two at a time as before */
 	uint64_t b = frame_bytes / 3 * 4;
 
 	return b > (1ull << 30) ? b : 1ull << 30;

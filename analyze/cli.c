@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mapred.h"
 #include "query.h"
 #include "sl_err.h"
 #include "sl_scan.h"
@@ -24,7 +25,8 @@ static const char usage[] =
 	"the store DIR and writes them to one analysis file (docs/ANALYZE.md).\n"
 	"\n"
 	"  -s, --store DIR        the store written by shiplog-ingest\n"
-	"  -o, --output FILE      the analysis file to write\n"
+	"  -o, --output FILE      the analysis file to write (whole, then renamed over\n"
+	"                         FILE; a FIFO or device such as /dev/null written through)\n"
 	"      --from DATE        window start (YYYY-MM-DD = local midnight, or a time)\n"
 	"      --to DATE          window end, exclusive\n"
 	"      --since SPAN       the window ending at --now: 7d, 12h, 2w, 30m\n"
@@ -70,8 +72,9 @@ static const char usage[] =
 	"                         analyses running stay within SIZE (bytes, or with\n"
 	"                         K, M or G: KiB, MiB, GiB); one always runs (default:\n"
 	"                         the frame and a third, at least 1G; docs/ANALYZE.md)\n"
-	"      --map K/N          task K (0..N-1) of N: the success rates, summary and\n"
-	"                         dora of its share of the days, as a partial (needs a\n"
+	"      --map K/N          task K (0..N-1) of N: the success rates, summary,\n"
+	"                         dora and features (anomalies, patterns; --only picks)\n"
+	"                         of its share of the days, as a partial (needs a\n"
 	"                         bounded window and --now); with --ranks FILE the\n"
 	"                         second pass (docs/SCALING.md)\n"
 	"      --reduce           the partials given as arguments into the analysis\n"
@@ -230,9 +233,19 @@ static int cli_check_mapred(const struct analyze_params *p)
 		return misuse("%s", "--map and --reduce analyse every agent: no --agent or --teams");
 	if (p->query || p->print)
 		return misuse("--%s does not go with --map or --reduce", p->query ? "query" : "print");
-	if (p->only && strcmp(p->only, "dora"))
-		return misuse("%s", "--map and --reduce compute the success rates, summary and dora "
-			      "only: --only dora or nothing");
+	/* --only names analyses the map and reduce compute, nothing else */
+	for (const char *s = p->only; s; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL) {
+		size_t n = strcspn(s, ",");
+		int k;
+
+		for (k = 0; mapred_analyses[k]; k++)
+			if (strlen(mapred_analyses[k]) == n && !strncmp(s, mapred_analyses[k], n))
+				break;
+		if (!mapred_analyses[k])
+			return misuse("--map and --reduce compute the success rates, summary, dora "
+				      "and features only, not '%.*s' (--only dora,features, one "
+				      "of them, or nothing)", (int)n, s);
+	}
 	if (!p->now_s)
 		return misuse("%s", "--map and --reduce need --now: every task must agree on it");
 	if (p->map_n && !p->store)

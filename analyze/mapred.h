@@ -23,6 +23,12 @@
 #include "sl_store.h"
 #include "success.h"
 
+/* The analyses the map and reduce compute, in the file's order, NULL
+ * after the last: --only picks among them, without it they all run. */
+extern const char *const mapred_analyses[];
+/* Whether the map and reduce of p compute the analysis name. */
+int mapred_wants(const struct analyze_params *p, const char *name);
+
 int mapred_map(const struct analyze_params *p, const struct sl_store *st,
 	       struct sl_errctx *err);
 int mapred_reduce(const struct analyze_params *p, struct sl_errctx *err);

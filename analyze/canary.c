@@ -38,8 +38,8 @@ struct samples {
 	size_t nsamples[NK];
 };
 
-/* A deployment of the window: its frame row (start, outcome and latency
- * change are read from the frame) and its samples. */
+/* A deployment being judged: its frame row (start, outcome and latency
+ * change are read from the frame in place) and its samples. */
 struct dep {
 	uint32_t id;
 	struct samples *s;
@@ -64,8 +64,17 @@ struct canary_cache {
 
 struct ctx {
 	const struct frame *f;
-	struct dep *d;
-	size_t n, cap;
+	/* the window's deployments of the --agent/--env in frame order: the
+	 * k-th is frame row rows[k], or row k when every row is wanted (no
+	 * array then: the frame is read in place) */
+	uint32_t *rows;
+	size_t n;
+	/* the samples of deployment k, for k in [done, done + ring_cap): at
+	 * ring[k & (ring_cap - 1)], NULL when none came; only the
+	 * deployments whose samples may still come have a slot, so this
+	 * holds weeks of deployments, not the window */
+	struct samples **ring;
+	size_t ring_cap;
 	/* the ids of d[m_lo..m_hi): the deployments whose samples the row
 	 * groups being read can hold (about two weeks of them, not the
 	 * window) */
@@ -79,13 +88,39 @@ struct ctx {
 	const struct analyze_config *cf;
 };
 
-static void samples_free(struct dep *d)
+static void samples_free(struct samples *s)
 {
-	for (int k = 0; d->s && k < NK; k++)
+	for (int k = 0; s && k < NK; k++)
 		for (int m = 0; m < NM; m++)
-			free(d->s->m[k][m].v);
-	free(d->s);
-	d->s = NULL;
+			free(s->m[k][m].v);
+	free(s);
+}
+
+/* The frame row of the k-th deployment. */
+static uint32_t row_of(const struct ctx *cx, size_t k)
+{
+	return cx->rows ? cx->rows[k] : (uint32_t)k;
+}
+
+/* The slot of deployment k's samples (k >= done), the ring grown to hold
+ * it: NULL when out of memory. */
+static struct samples **slot(struct ctx *cx, size_t k)
+{
+	if (k - cx->done >= cx->ring_cap) {
+		size_t cap = cx->ring_cap ? cx->ring_cap : 1024;
+		struct samples **r;
+
+		while (k - cx->done >= cap)
+			cap *= 2;
+		if (!(r = calloc(cap, sizeof(*r))))
+			return NULL;
+		for (size_t j = cx->done; j < cx->done + cx->ring_cap; j++)
+			r[j & (cap - 1)] = cx->ring[j & (cx->ring_cap - 1)];
+		free(cx->ring);
+		cx->ring = r;
+		cx->ring_cap = cap;
+	}
+	return &cx->ring[k & (cx->ring_cap - 1)];
 }
 
 static int decide(struct sl_table *t, const struct dep *d, const struct frame *f,
@@ -100,15 +135,24 @@ static double share_of(const struct ctx *cx, uint32_t row);
 static int judge_upto(struct ctx *cx, int64_t watermark)
 {
 	for (; cx->done < cx->n; cx->done++) {
-		struct dep *d = &cx->d[cx->done];
+		struct dep dd = {row_of(cx, cx->done), NULL}, *d = &dd;
+		int rc = SL_OK;
 
 		if (watermark != INT64_MAX && cx->f->start[d->id] > watermark - FOLLOW_AFTER_MS)
 			break;
+		if (cx->ring_cap) {
+			struct samples **sp = &cx->ring[cx->done & (cx->ring_cap - 1)];
+
+			d->s = *sp;
+			*sp = NULL;
+		}
 		if (d->s && (d->s->nsamples[K_CANARY] || d->s->nsamples[K_ALL]) &&
 		    (decide(cx->rt, d, cx->f, cx->cf) ||
 		     judge(cx->mt, cx->jt, d, cx->f, cx->cf, share_of(cx, d->id))))
-			return SL_ENOMEM;
-		samples_free(d);
+			rc = SL_ENOMEM;
+		samples_free(d->s);
+		if (rc)
+			return rc;
 	}
 	return SL_OK;
 }
@@ -137,14 +181,23 @@ static double max_of(const struct canary_vec *v)
 	return v->n ? m : NAN;
 }
 
-/* The window's deployments of the --agent/--env, in frame order. */
+/* The window's deployments of the --agent/--env, in frame order: the
+ * frame's rows themselves when every row is wanted. */
 static int take_deployments(const struct frame *f, struct ctx *cx, struct sl_errctx *err)
 {
-	if (!(cx->d = calloc(f->n ? f->n : 1, sizeof(*cx->d))))
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += f->wanted[i] != 0;
+	cx->n = n;
+	if (n == f->n)
+		return SL_OK;
+	if (!(cx->rows = malloc((n ? n : 1) * sizeof(*cx->rows))))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	n = 0;
 	for (size_t i = 0; i < f->n; i++)
 		if (f->wanted[i])
-			cx->d[cx->n++].id = (uint32_t)i;
+			cx->rows[n++] = (uint32_t)i;
 	return SL_OK;
 }
 
@@ -157,7 +210,7 @@ static size_t started_after(const struct ctx *cx, int64_t t)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (cx->f->start[cx->d[mid].id] > t)
+		if (cx->f->start[row_of(cx, mid)] > t)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -186,7 +239,7 @@ static int cover(struct ctx *cx, int64_t lo, int64_t hi)
 	for (; cx->m_hi < to; cx->m_hi++) {
 		char buf[FRAME_ID_BUF];
 		size_t n;
-		const char *id = frame_id(cx->f, cx->d[cx->m_hi].id, buf, &n);
+		const char *id = frame_id(cx->f, row_of(cx, cx->m_hi), buf, &n);
 		uint32_t *v;
 		int added;
 
@@ -234,7 +287,8 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 			int64_t ts = b->cols[col[2]].v.i64[r];
 			uint32_t row;
 			int k;
-			struct dep *d;
+			struct dep dd, *d = &dd;
+			struct samples **sp;
 			struct cached_sample *cs = NULL;
 
 			if (scan_row_of(&ids, sc, b, r, col[0], &cx->byid, &row))
@@ -242,14 +296,14 @@ static int scan_samples(const struct analyze_params *p, const struct sl_store *s
 			/* a deployment's samples: from a day before its start to a
 			 * week after it */
 			if (row == UINT32_MAX || row < cx->done ||
-			    ts < cx->f->start[cx->d[row].id] - FOLLOW_BEFORE_MS ||
-			    ts >= cx->f->start[cx->d[row].id] + FOLLOW_AFTER_MS)
+			    ts < cx->f->start[row_of(cx, row)] - FOLLOW_BEFORE_MS ||
+			    ts >= cx->f->start[row_of(cx, row)] + FOLLOW_AFTER_MS)
 				continue;
 			k = is_str(co, cn, "canary") ? K_CANARY
 			    : is_str(co, cn, "baseline") ? K_BASELINE : K_ALL;
-			d = &cx->d[row];
-			if (!d->s && !(d->s = calloc(1, sizeof(*d->s))))
+			if (!(sp = slot(cx, row)) || (!*sp && !(*sp = calloc(1, sizeof(**sp)))))
 				goto nomem;
+			dd = (struct dep){row_of(cx, row), *sp};
 			d->s->nsamples[k]++;
 			if (cx->cache) {
 				if (sl_grow(&cx->cache->s, &cx->cache->cap, cx->cache->n + 1,
@@ -509,23 +563,23 @@ out:
 static int cached_samples(struct ctx *cx, const struct canary_cache *c, struct sl_errctx *err)
 {
 	for (size_t k = 0; k < cx->n; k++) {
-		struct dep *d = &cx->d[k];
-		uint32_t from = cx->f->origin[d->id];
+		uint32_t from = cx->f->origin[row_of(cx, k)];
 
 		for (size_t j = c->first[from]; j < c->first[from + 1]; j++) {
 			const struct cached_sample *cs = &c->s[j];
+			struct samples **sp = slot(cx, k);
 
-			if (!d->s && !(d->s = calloc(1, sizeof(*d->s))))
+			if (!sp || (!*sp && !(*sp = calloc(1, sizeof(**sp)))))
 				goto nomem;
-			d->s->nsamples[cs->cohort]++;
+			(*sp)->nsamples[cs->cohort]++;
 			for (int m = 0; m < NM; m++)
-				if ((cs->has >> m & 1) && push(&d->s->m[cs->cohort][m], cs->v[m]))
+				if ((cs->has >> m & 1) && push(&(*sp)->m[cs->cohort][m], cs->v[m]))
 					goto nomem;
 		}
 		/* judged as the scan would, once no later deployment starts at
 		 * the same time: only a few deployments' samples are held */
 		if (k + 1 < cx->n &&
-		    judge_upto(cx, cx->f->start[cx->d[k + 1].id] + FOLLOW_AFTER_MS - 1))
+		    judge_upto(cx, cx->f->start[row_of(cx, k + 1)] + FOLLOW_AFTER_MS - 1))
 			goto nomem;
 	}
 	if (judge_upto(cx, INT64_MAX))
@@ -636,9 +690,10 @@ out:
 	sl_table_free(rt);
 	sl_table_free(mt);
 	sl_table_free(jt);
-	for (size_t i = 0; i < cx.n; i++)
-		samples_free(&cx.d[i]);
-	free(cx.d);
+	for (size_t i = 0; i < cx.ring_cap; i++)
+		samples_free(cx.ring[i]);
+	free(cx.ring);
+	free(cx.rows);
 	sl_u64map_release(&cx.byid);
 	sl_u64map_release(&cx.share);
 	return rc;

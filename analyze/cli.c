@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -67,6 +68,10 @@ static const char usage[] =
 	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
 	"      --jobs N           analyses run at a time (default: 2, or 1 on one core);\n"
 	"                         --jobs 1 holds the least memory (docs/ANALYZE.md)\n"
+	"      --memory-budget SIZE  start an analysis only while the frame and the\n"
+	"                         analyses running stay within SIZE (bytes, or with\n"
+	"                         K, M or G: KiB, MiB, GiB); one always runs (default:\n"
+	"                         the frame and a third, at least 1G; docs/ANALYZE.md)\n"
 	"      --map K/N          task K (0..N-1) of N: the success rates, summary,\n"
 	"                         dora and features (anomalies, patterns; --only picks)\n"
 	"                         of its share of the days, as a partial (needs a\n"
@@ -114,6 +119,7 @@ static const struct option opts[] = {
 	{"only", required_argument, NULL, 'O'},
 	{"wait-lock", required_argument, NULL, 'W'},
 	{"jobs", required_argument, NULL, 'K'},
+	{"memory-budget", required_argument, NULL, 'B'},
 	{"map", required_argument, NULL, 'm'},
 	{"reduce", no_argument, NULL, 'U'},
 	{"ranks", required_argument, NULL, 'X'},
@@ -322,6 +328,19 @@ int cli_parse(int argc, char **argv, struct analyze_params *p)
 			if (!*optarg || *end || p->jobs < 1 || p->jobs > 16)
 				return misuse("--jobs wants a number from 1 to 16, not '%s'", optarg);
 			break;
+		case 'B': {
+			/* a whole number of bytes, K, M or G */
+			unsigned long long v = strtoull(optarg, &end, 10);
+			int shift = !*end ? 0 : !strcmp(end, "K") ? 10 : !strcmp(end, "M") ? 20
+				    : !strcmp(end, "G") ? 30 : -1;
+
+			if (!isdigit((unsigned char)*optarg) || shift < 0 || !v ||
+			    v > (UINT64_MAX >> 30))
+				return misuse("--memory-budget wants a size such as 1500M or 2G, "
+					      "not '%s'", optarg);
+			p->memory_budget = (uint64_t)v << shift;
+			break;
+		}
 		case 'm':
 			if (sscanf(optarg, "%d/%d%c", &p->map_k, &p->map_n, &(char){0}) != 2 ||
 			    p->map_n < 1 || p->map_n > 100000 || p->map_k < 0 || p->map_k >= p->map_n)

@@ -43,6 +43,7 @@ struct analyze_params {
 	int wait_lock;
 	int verbose;         /* -v: each step's wall time on stderr */
 	int jobs;            /* --jobs: analyses at a time (0: one a core, at most 2) */
+	uint64_t memory_budget; /* --memory-budget in bytes (0: from the frame's size) */
 	const char *config_path;   /* --config FILE */
 	const char *query;         /* --query NAME (query.h) */
 	const char *query_id;      /* --id */

@@ -713,6 +713,21 @@ void frame_drop(struct frame *f, unsigned cols)
 	f->cols &= ~cols;
 }
 
+size_t frame_bytes(const struct frame *f, unsigned cols)
+{
+	size_t row = 0, fixed = 0;
+
+	/* the columns every frame has count with FRAME_BASE */
+#define SIZE(c, bit)                                                                         \
+	if (f->c && ((bit) ? (bit) & cols : cols & FRAME_BASE))                                \
+		row += sizeof(*f->c);
+	FRAME_COLUMNS(SIZE)
+#undef SIZE
+	if (cols & FRAME_BASE)
+		fixed = f->id_len + (f->origin ? f->n * sizeof(*f->origin) : 0);
+	return f->n * row + fixed;
+}
+
 int frame_want_agents(struct frame *f, const struct agent_set *set)
 {
 	uint8_t *in;

@@ -117,6 +117,11 @@ int frame_load(const struct analyze_params *p, const struct sl_store *st, struct
 /* Frees the optional columns cols (no analysis still to run reads them). */
 void frame_drop(struct frame *f, unsigned cols);
 void frame_release(struct frame *f);
+/* The bytes of f's arrays of the optional columns cols, and of the
+ * columns every frame has (the ids' text included) when cols has
+ * FRAME_BASE: what they hold, for the scheduler's memory budget. */
+#define FRAME_BASE (1u << 31)
+size_t frame_bytes(const struct frame *f, unsigned cols);
 
 /* A frame made by hand (tests; frame_load() is these three), with every
  * column: begin, then

@@ -33,6 +33,7 @@
 #include "pipeline.h"
 #include "predict.h"
 #include "query.h"
+#include "sched.h"
 #include "scorecard.h"
 #include "strategy.h"
 #include "success.h"
@@ -64,7 +65,8 @@ static void report(const struct sl_errctx *e)
  * merged back in this order (sl_analysis_merge), so the file is the same
  * byte for byte as when they run one after another.  An analysis that
  * reads the tables of those before it (the scorecard) starts when they
- * are merged. */
+ * are merged.  Which runs when is the scheduler's choice (run_analyses):
+ * by cost, and within a memory budget by what each holds. */
 typedef int (*analysis_fn)(const struct analyze_params *, const struct sl_store *,
 			   const struct frame *, struct sl_analysis *, struct sl_errctx *);
 
@@ -75,41 +77,46 @@ static const struct analysis {
 			   * FRAME_ONLY when it reads none of them; 0: not the frame */
 	int reads_before; /* reads the tables of the analyses before it */
 	int cost;         /* rough seconds at 1M deployments x10: the longest start first */
+	unsigned mem;     /* bytes a deployment of the window it holds beside the frame at
+			   * its peak (measured over 10M deployments with --jobs 1; over
+			   * fewer its fixed part weighs more, but the budget binds over
+			   * large windows only; docs/ANALYZE.md "Memory") */
 	const enum sl_tid *tables; /* the tables it writes, up to SL_T_COUNT */
 } analyses[] = {
 #define TABLES(...) ((const enum sl_tid[]){__VA_ARGS__, SL_T_COUNT})
-#define FRAME_ONLY (1u << 31) /* the columns every frame has */
-	{"dora", dora_run, DORA_FRAME_COLS, 0, 1,
+#define FRAME_ONLY FRAME_BASE /* the columns every frame has */
+	{"dora", dora_run, DORA_FRAME_COLS, 0, 1, 5,
 	 TABLES(SL_T_DORA, SL_T_DORA_AGENTS, SL_T_DORA_WEEKLY)},
 	{"health", health_run,
 	 FC_VALIDATIONS | FC_VAL_STATUS | FC_HEALTHY | FC_TARGET | FC_ERROR_RATE | FC_LATENCY |
 		 FC_DUR,
-	 0, 7,
+	 0, 7, 21,
 	 TABLES(SL_T_HEALTH_SCORES)},
 	{"strategies", strategy_run,
-	 FC_STRATEGY | FC_DUR | FC_CPU | FC_ERROR_RATE | FC_LATENCY | FC_MEMORY, 0, 3,
+	 FC_STRATEGY | FC_DUR | FC_CPU | FC_ERROR_RATE | FC_LATENCY | FC_MEMORY, 0, 3, 26,
 	 TABLES(SL_T_STRATEGIES)},
 	{"alerts", alerts_run,
-	 FC_STRATEGY | FC_TARGET | FC_FAILED | FC_VAL_STATUS | FC_INCIDENT | FC_DUR, 0, 2,
+	 FC_STRATEGY | FC_TARGET | FC_FAILED | FC_VAL_STATUS | FC_INCIDENT | FC_DUR, 0, 2, 21,
 	 TABLES(SL_T_ALERTS, SL_T_ALERT_GROUPS, SL_T_ALERT_PRECISION)},
-	{"canary", canary_run, FC_LATENCY, 0, 15,
+	{"canary", canary_run, FC_LATENCY, 0, 15, 57,
 	 TABLES(SL_T_ROLLBACK_DECISIONS, SL_T_CANARY_METRICS, SL_T_CANARY_JUDGEMENTS)},
-	{"predict", predict_run, FC_HISTORY, 0, 12,
+	{"predict", predict_run, FC_HISTORY, 0, 12, 53,
 	 TABLES(SL_T_PREDICTIONS, SL_T_DURATION_MODEL, SL_T_DURATION_BACKTEST,
 		SL_T_SUCCESS_BACKTEST)},
-	{"predict", predict_rollback_run, FC_HISTORY, 0, 13,
+	{"predict", predict_rollback_run, FC_HISTORY, 0, 13, 42,
 	 TABLES(SL_T_ROLLBACK_CAUSES, SL_T_ROLLBACK_RISK, SL_T_ROLLBACK_RISK_BACKTEST,
 		SL_T_ROLLBACK_RISK_LEVELS)},
-	{"versions", versions_run, VERSIONS_FRAME_COLS, 0, 9,
+	{"versions", versions_run, VERSIONS_FRAME_COLS, 0, 9, 9,
 	 TABLES(SL_T_VERSIONS, SL_T_ADOPTION, SL_T_REGRESSIONS)},
-	{"features", features_run, FEATURES_FRAME_COLS, 0, 31,
+	{"features", features_run, FEATURES_FRAME_COLS, 0, 31, 104,
 	 TABLES(SL_T_FEATURES, SL_T_ANOMALIES, SL_T_ANOMALY_SUMMARY, SL_T_PATTERNS,
 		SL_T_CLUSTERS)},
 	{"activity", activity_run, FC_STRATEGY | FC_VERSION | FC_TARGET | FC_DEPLOYED | FC_DUR, 0,
-	 1, TABLES(SL_T_HEATMAP, SL_T_TIMELINE, SL_T_ACTIVE_DEPLOYMENTS)},
-	{"scorecard", scorecard_run, FRAME_ONLY, 1, 2, TABLES(SL_T_SCORECARD)},
-	/* reads runs, not the frame */
-	{"pipelines", pipeline_run, 0, 0, 14,
+	 1, 1, TABLES(SL_T_HEATMAP, SL_T_TIMELINE, SL_T_ACTIVE_DEPLOYMENTS)},
+	{"scorecard", scorecard_run, FRAME_ONLY, 1, 2, 8, TABLES(SL_T_SCORECARD)},
+	/* reads runs, not the frame (its memory grows with the runs: here
+	 * per deployment, as many as the generated stores have beside them) */
+	{"pipelines", pipeline_run, 0, 0, 14, 83,
 	 TABLES(SL_T_PIPELINES, SL_T_STAGES, SL_T_PIPELINE_SUGGESTIONS, SL_T_PIPELINE_FACTORS,
 		SL_T_PIPELINE_BRANCHES, SL_T_PIPELINE_DAYS, SL_T_GATES)},
 #undef TABLES
@@ -269,22 +276,41 @@ struct sched {
 	size_t n, merged;          /* tasks [0, merged) are in a */
 	size_t frame_users;        /* frame tasks not done: the frame goes at 0 */
 	int merging, failed;
+	/* the memory budget: a task starts while the frame's columns, held
+	 * (memory the analyses do not see: the organisation's frame beside a
+	 * team's) and the estimates of the running tasks stay within it */
+	uint64_t budget, held;
+	size_t rows;               /* the frame's, for the estimates (kept when it goes) */
+	size_t running;            /* tasks running */
+	uint64_t running_mem;      /* their estimates */
 };
 
-/* The next task to start: the costliest waiting one that may start. */
+/* What task t is estimated to hold beside the frame. */
+static uint64_t estimate(const struct sched *s, const struct task *t)
+{
+	return (uint64_t)t->an->mem * s->rows;
+}
+
+/* The next task to start, or NULL to wait (sched_pick()): of the waiting
+ * ones that may start (the scorecard once those before it are merged). */
 static struct task *pick(struct sched *s)
 {
-	struct task *best = NULL;
+	struct sched_item it[NANALYSES];
+	struct task *of[NANALYSES];
+	size_t n = 0;
+	int k;
 
 	for (size_t i = 0; i < s->n; i++) {
 		struct task *t = &s->t[i];
 
 		if (t->state != T_WAITING || (t->an->reads_before && s->merged != i))
 			continue;
-		if (!best || t->an->cost > best->an->cost)
-			best = t;
+		it[n] = (struct sched_item){t->an->frame, t->an->cost, estimate(s, t)};
+		of[n++] = t;
 	}
-	return best;
+	k = sched_pick(it, n, frame_bytes(s->f, ~0u) + s->held + s->running_mem, s->budget,
+		       s->f->cols, s->running);
+	return k < 0 ? NULL : of[k];
 }
 
 /* The frame's optional columns a task not yet done reads. */
@@ -341,6 +367,8 @@ static void *worker(void *arg)
 			continue;
 		}
 		t->state = T_RUNNING;
+		s->running++;
+		s->running_mem += estimate(s, t);
 		pthread_mutex_unlock(&s->mu);
 		sl_err_clear(&t->err);
 		double t0 = now_s();
@@ -362,6 +390,8 @@ static void *worker(void *arg)
 		}
 		pthread_mutex_lock(&s->mu);
 		t->state = T_DONE;
+		s->running--;
+		s->running_mem -= estimate(s, t);
 		if (t->rc)
 			s->failed = 1;
 		/* no task reads the frame any more, or some of its columns
@@ -382,13 +412,16 @@ static void *worker(void *arg)
 /* Runs the analyses listed in p->only on f (released when the last of
  * them that reads it is done, unless keep_frame) into a; those that read
  * no frame copy their tables from reuse instead, when it is not NULL.
- * 0, or the error of the first failed analysis in order in err. */
+ * held: bytes held beside f that the budget counts (the organisation's
+ * frame while a team's runs).  0, or the error of the first failed
+ * analysis in order in err. */
 static int run_analyses(const struct analyze_params *p, const struct sl_store *st,
-			struct frame *f, int keep_frame, const struct sl_analysis *reuse,
-			struct sl_analysis *a, struct sl_errctx *err)
+			struct frame *f, int keep_frame, uint64_t held,
+			const struct sl_analysis *reuse, struct sl_analysis *a,
+			struct sl_errctx *err)
 {
 	struct sched s = {.p = p, .st = st, .f = f, .keep_frame = keep_frame, .reuse = reuse,
-			  .a = a};
+			  .a = a, .held = held, .rows = f->n};
 	pthread_t th[16];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int jobs = p->jobs ? p->jobs : cpus > 1 ? 2 : 1, started = 0, rc = SL_OK;
@@ -402,6 +435,11 @@ static int run_analyses(const struct analyze_params *p, const struct sl_store *s
 	}
 	if (!s.frame_users && !keep_frame)
 		frame_release(f);
+	s.budget = p->memory_budget ? p->memory_budget
+				    : sched_default_budget(frame_bytes(f, ~0u) + held);
+	if (p->verbose && s.rows)
+		fprintf(stderr, "shiplog-analyze: memory budget %.0f MB, the frame %.0f MB\n",
+			(double)s.budget / 1048576, (double)(frame_bytes(f, ~0u) + held) / 1048576);
 	if (pthread_mutex_init(&s.mu, NULL))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, "cannot start a thread");
 	if (pthread_cond_init(&s.cv, NULL)) {
@@ -566,7 +604,7 @@ static int run_teams(const struct analyze_params *org, const struct sl_store *st
 	/* every agent, and those no team owns */
 	if (start_analysis(p, agg, NULL, a, &sc, &err) ||
 	    success_unowned(agg, p->teams, a, &err) || sl_analysis_open(a, p->out, &err) ||
-	    run_analyses(p, st, f, 1, NULL, a, &err)) {
+	    run_analyses(p, st, f, 1, 0, NULL, a, &err)) {
 		report(&err);
 		goto out;
 	}
@@ -608,7 +646,7 @@ static int run_teams(const struct analyze_params *org, const struct sl_store *st
 		 * again: their suggestions follow the thresholds */
 		if (!rc && (start_analysis(&tp, agg, path, a, &sc, &err) ||
 			    select_agents(&tp, f, &sub, a, &err) ||
-			    run_analyses(&tp, st, &sub, 0,
+			    run_analyses(&tp, st, &sub, 0, frame_bytes(f, ~0u),
 					 memcmp(&tp.cfg, &p->cfg, sizeof(tp.cfg)) ? NULL : reuse, a,
 					 &err) ||
 			    sl_analysis_write(a, path, &err))) {
@@ -764,7 +802,7 @@ int main(int argc, char **argv)
 		frame_release(&f);
 		said(&p, "agents", t0);
 	}
-	if ((rc = run_analyses(&p, st, p.agents.n ? &sub : &f, 0, NULL, a, &err))) {
+	if ((rc = run_analyses(&p, st, p.agents.n ? &sub : &f, 0, 0, NULL, a, &err))) {
 		report(&err);
 		goto out;
 	}

@@ -20,13 +20,8 @@
 #define WEEK_MS (7 * 24 * HOUR_MS)
 #define NONE UINT32_MAX
 
-/* A deployment of the window that names its version. */
-struct dep {
-	uint32_t agent, env, version, group; /* group NONE when not given */
-	int64_t start, end;
-	uint8_t has_end, finished, completed, has_lat;
-	double lat;
-};
+/* The deployments are the frame's rows, read in place: the analysis
+ * sorts their row numbers (4 bytes a deployment, not a copy of each). */
 
 /* One agent × environment × version: its adoption. */
 struct adopt {
@@ -44,79 +39,85 @@ struct ver {
 	uint32_t agent, version;
 	int64_t first;
 	uint64_t finished, failed;
-	double *lat;
-	size_t nlat;
+	size_t d0, d1; /* its deployments: d[d0..d1) */
+	size_t nlat;   /* of them finished with a finite latency change */
 	int regression;
 };
 
 struct vctx {
+	const struct frame *f;
 	const struct sl_dict *names; /* the frame's */
-	struct dep *d;
-	size_t n, cap;
+	uint32_t *d; /* frame rows */
+	size_t n;
 	struct adopt *ad;
 	size_t nad, adcap;
 	struct ver *v;
 	size_t nv, vcap;
-	double *lat; /* every latency sample, by agent and version */
 };
 
 static const int adoption_hours[5] = {1, 6, 24, 48, 168};
 
-/* The window's deployments of the --agent/--env that name their version. */
+/* The window's deployments of the --agent/--env that name their version,
+ * in frame order. */
 static int take_deps(const struct frame *f, struct vctx *cx, struct sl_errctx *err)
 {
 	if (!(cx->d = malloc((f->n ? f->n : 1) * sizeof(*cx->d))))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	for (size_t i = 0; i < f->n; i++) {
-		struct dep *w = &cx->d[cx->n];
-
-		if (!f->wanted[i] || f->version[i] == FRAME_NONE)
-			continue;
-		memset(w, 0, sizeof(*w));
-		w->agent = f->agent[i];
-		w->env = f->env[i];
-		w->version = f->version[i];
-		w->group = f->target_group[i] == FRAME_NONE ? NONE : f->target_group[i];
-		w->start = f->start[i];
-		w->has_end = f->end[i] != FRAME_NULL;
-		w->end = w->has_end ? f->end[i] : 0;
-		w->completed = (uint8_t)frame_completed(f, i);
-		w->finished = (uint8_t)frame_finished(f, i);
-		w->has_lat = (uint8_t)frame_real(f->latency, i, &w->lat);
-		cx->n++;
-	}
+	for (size_t i = 0; i < f->n; i++)
+		if (f->wanted[i] && f->version[i] != FRAME_NONE)
+			cx->d[cx->n++] = (uint32_t)i;
 	return SL_OK;
 }
 
+/* Row i's end time, 0 when it has none (those sort first). */
+static int64_t end_of(const struct frame *f, uint32_t i)
+{
+	return f->end[i] != FRAME_NULL ? f->end[i] : 0;
+}
+
+/* Row i's latency change: 1 and *v set when it is known and finite. */
+static int lat_of(const struct frame *f, uint32_t i, double *v)
+{
+	return frame_real(f->latency, i, v) && isfinite(*v);
+}
+
 static _Thread_local const struct sl_dict *sort_names;
+static _Thread_local const struct frame *sort_f;
 
 static int cmp_code(uint32_t a, uint32_t b)
 {
 	return a == b ? 0 : names_cmp(sort_names, a, b);
 }
 
-/* agent, environment, version, group, end */
+static int cmp_u32(const void *x, const void *y);
+
+/* agent, environment, version, group (none last), end */
 static int cmp_dep_env(const void *x, const void *y)
 {
-	const struct dep *a = x, *b = y;
+	const struct frame *f = sort_f;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	int64_t ea, eb;
 	int c;
 
-	if ((c = cmp_code(a->agent, b->agent)) || (c = cmp_code(a->env, b->env)) ||
-	    (c = (a->version > b->version) - (a->version < b->version)) ||
-	    (c = (a->group > b->group) - (a->group < b->group)))
+	if ((c = cmp_code(f->agent[a], f->agent[b])) || (c = cmp_code(f->env[a], f->env[b])) ||
+	    (c = cmp_u32(&f->version[a], &f->version[b])) ||
+	    (c = cmp_u32(&f->target_group[a], &f->target_group[b])))
 		return c;
-	return (a->end > b->end) - (a->end < b->end);
+	ea = end_of(f, a);
+	eb = end_of(f, b);
+	return (ea > eb) - (ea < eb);
 }
 
 /* agent, version */
 static int cmp_dep_ver(const void *x, const void *y)
 {
-	const struct dep *a = x, *b = y;
+	const struct frame *f = sort_f;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	int c;
 
-	if ((c = cmp_code(a->agent, b->agent)))
+	if ((c = cmp_code(f->agent[a], f->agent[b])))
 		return c;
-	return (a->version > b->version) - (a->version < b->version);
+	return cmp_u32(&f->version[a], &f->version[b]);
 }
 
 static int cmp_u32(const void *x, const void *y)
@@ -158,6 +159,7 @@ static int64_t horizon(const struct analyze_params *p)
 
 static int adoption(const struct analyze_params *p, struct vctx *cx)
 {
+	const struct frame *f = cx->f;
 	uint32_t *groups = malloc((cx->n ? cx->n : 1) * sizeof(*groups));
 	int64_t *reach = malloc((cx->n ? cx->n : 1) * sizeof(*reach));
 	double mark = p->cfg.version_adoption_share;
@@ -170,15 +172,16 @@ static int adoption(const struct analyze_params *p, struct vctx *cx)
 		return SL_ENOMEM;
 	}
 	sort_names = cx->names;
+	sort_f = f;
 	sl_sort(cx->d, cx->n, sizeof(*cx->d), cmp_dep_env);
 	for (size_t e0 = 0, e1; e0 < cx->n; e0 = e1) {
 		size_t ng = 0;
 
-		for (e1 = e0; e1 < cx->n && cx->d[e1].agent == cx->d[e0].agent &&
-			      cx->d[e1].env == cx->d[e0].env;
+		for (e1 = e0; e1 < cx->n && f->agent[cx->d[e1]] == f->agent[cx->d[e0]] &&
+			      f->env[cx->d[e1]] == f->env[cx->d[e0]];
 		     e1++)
-			if (cx->d[e1].group != NONE)
-				groups[ng++] = cx->d[e1].group;
+			if (f->target_group[cx->d[e1]] != NONE)
+				groups[ng++] = f->target_group[cx->d[e1]];
 		sl_sort(groups, ng, sizeof(*groups), cmp_u32);
 		{
 			size_t u = 0;
@@ -201,27 +204,28 @@ static int adoption(const struct analyze_params *p, struct vctx *cx)
 			}
 			a = &cx->ad[cx->nad++];
 			memset(a, 0, sizeof(*a));
-			a->agent = cx->d[v0].agent;
-			a->env = cx->d[v0].env;
-			a->version = cx->d[v0].version;
-			a->first = cx->d[v0].start;
+			a->agent = f->agent[cx->d[v0]];
+			a->env = f->env[cx->d[v0]];
+			a->version = f->version[cx->d[v0]];
+			a->first = f->start[cx->d[v0]];
 			a->groups = (uint32_t)ng;
-			for (v1 = v0; v1 < e1 && cx->d[v1].version == cx->d[v0].version; v1++) {
-				const struct dep *d = &cx->d[v1];
+			for (v1 = v0; v1 < e1 && f->version[cx->d[v1]] == a->version; v1++) {
+				int64_t start = f->start[cx->d[v1]];
 
 				a->deployments++;
-				a->first = d->start < a->first ? d->start : a->first;
+				a->first = start < a->first ? start : a->first;
 			}
 			/* a group is reached by its earliest completed deployment
 			 * (rows sort by group, then end) */
 			for (size_t i = v0, done = 0; i < v1; i++) {
-				const struct dep *d = &cx->d[i];
+				uint32_t d = cx->d[i], group = f->target_group[d];
 
-				if (i == v0 || d->group != cx->d[i - 1].group)
+				if (i == v0 || group != f->target_group[cx->d[i - 1]])
 					done = 0;
-				if (d->group == NONE || !d->completed || !d->has_end || done)
+				if (group == NONE || !frame_completed(f, d) || f->end[d] == FRAME_NULL ||
+				    done)
 					continue;
-				reach[nr++] = d->end;
+				reach[nr++] = f->end[d];
 				done = 1;
 			}
 			sl_sort_i64(reach, nr);
@@ -250,13 +254,25 @@ static int adoption(const struct analyze_params *p, struct vctx *cx)
 	return SL_OK;
 }
 
+/* A version's latency changes, in the order of its deployments, into x
+ * (room for v->nlat). */
+static void gather_lat(const struct vctx *cx, const struct ver *v, double *x)
+{
+	size_t k = 0;
+	double lat;
+
+	for (size_t i = v->d0; i < v->d1; i++)
+		if (frame_finished(cx->f, cx->d[i]) && lat_of(cx->f, cx->d[i], &lat))
+			x[k++] = lat;
+}
+
 static int per_version(struct vctx *cx)
 {
-	size_t nl = 0;
+	const struct frame *f = cx->f;
 
+	sort_names = cx->names;
+	sort_f = f;
 	sl_sort(cx->d, cx->n, sizeof(*cx->d), cmp_dep_ver);
-	if (!(cx->lat = malloc((cx->n ? cx->n : 1) * sizeof(*cx->lat))))
-		return SL_ENOMEM;
 	for (size_t v0 = 0, v1; v0 < cx->n; v0 = v1) {
 		struct ver *v;
 
@@ -264,24 +280,24 @@ static int per_version(struct vctx *cx)
 			return SL_ENOMEM;
 		v = &cx->v[cx->nv++];
 		memset(v, 0, sizeof(*v));
-		v->agent = cx->d[v0].agent;
-		v->version = cx->d[v0].version;
-		v->first = cx->d[v0].start;
-		v->lat = cx->lat + nl;
-		for (v1 = v0; v1 < cx->n && cx->d[v1].agent == cx->d[v0].agent &&
-			      cx->d[v1].version == cx->d[v0].version;
+		v->agent = f->agent[cx->d[v0]];
+		v->version = f->version[cx->d[v0]];
+		v->first = f->start[cx->d[v0]];
+		v->d0 = v0;
+		for (v1 = v0; v1 < cx->n && f->agent[cx->d[v1]] == v->agent &&
+			      f->version[cx->d[v1]] == v->version;
 		     v1++) {
-			const struct dep *d = &cx->d[v1];
+			uint32_t d = cx->d[v1];
+			double lat;
 
-			v->first = d->start < v->first ? d->start : v->first;
-			if (!d->finished)
+			v->first = f->start[d] < v->first ? f->start[d] : v->first;
+			if (!frame_finished(f, d))
 				continue;
 			v->finished++;
-			v->failed += !d->completed;
-			if (d->has_lat && isfinite(d->lat))
-				cx->lat[nl++] = d->lat;
+			v->failed += !frame_completed(f, d);
+			v->nlat += (size_t)lat_of(f, d, &lat);
 		}
-		v->nlat = (size_t)(cx->lat + nl - v->lat);
+		v->d1 = v1;
 	}
 	sl_sort(cx->v, cx->nv, sizeof(*cx->v), cmp_ver);
 	return SL_OK;
@@ -323,8 +339,8 @@ static int write_regressions(const struct analyze_params *p, struct vctx *cx, st
 				y = ny;
 				cap = need;
 			}
-			memcpy(x, v->lat, v->nlat * sizeof(*x));
-			memcpy(y, u->lat, u->nlat * sizeof(*y));
+			gather_lat(cx, v, x);
+			gather_lat(cx, u, y);
 			if (!sl_stats_mann_whitney(x, v->nlat, y, u->nlat, &u_stat, &pl)) {
 				mx = median_sorted(x, v->nlat);
 				my = median_sorted(y, u->nlat);
@@ -478,7 +494,6 @@ static void vctx_release(struct vctx *cx)
 	free(cx->d);
 	free(cx->ad);
 	free(cx->v);
-	free(cx->lat);
 }
 
 /* The three tables into a (query: adoption only when regressions is 0). */
@@ -490,6 +505,7 @@ static int build(const struct analyze_params *p, const struct frame *f, struct s
 	int rc;
 
 	memset(&cx, 0, sizeof(cx));
+	cx.f = f;
 	cx.names = f->names;
 	if ((rc = take_deps(f, &cx, err)))
 		goto out;

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "mapred.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -65,10 +66,11 @@ static const char usage[] =
 	"      --wait-lock SECS   wait for a running ingest (default 0: refuse)\n"
 	"      --jobs N           analyses run at a time (default: 2, or 1 on one core);\n"
 	"                         --jobs 1 holds the least memory (docs/ANALYZE.md)\n"
-	"      --map K/N          task K (0..N-1) of N: the success rates, summary and\n"
-	"                         dora of its share of the days, as a partial (needs a\n"
-	"                         bounded window and --now); with --ranks FILE the\n"
-	"                         second pass (docs/SCALING.md)\n"
+	"      --map K/N          task K (0..N-1) of N: the success rates, summary,\n"
+	"                         dora and pipelines (or those of --only) of its share\n"
+	"                         of the days, as a partial (needs a bounded window and\n"
+	"                         --now); with --ranks FILE the second pass\n"
+	"                         (docs/SCALING.md)\n"
 	"      --reduce           the partials given as arguments into the analysis\n"
 	"                         file (-o), or with --ranks FILE the ranks the second\n"
 	"                         pass of the maps needs; the same window flags\n"
@@ -224,9 +226,9 @@ static int cli_check_mapred(const struct analyze_params *p)
 		return misuse("%s", "--map and --reduce analyse every agent: no --agent or --teams");
 	if (p->query || p->print)
 		return misuse("--%s does not go with --map or --reduce", p->query ? "query" : "print");
-	if (p->only && strcmp(p->only, "dora"))
-		return misuse("%s", "--map and --reduce compute the success rates, summary and dora "
-			      "only: --only dora or nothing");
+	if (mapred_covers(p->only))
+		return misuse("--map and --reduce compute the success rates, summary and %s "
+			      "only: --only a list of those or nothing", mapred_list());
 	if (!p->now_s)
 		return misuse("%s", "--map and --reduce need --now: every task must agree on it");
 	if (p->map_n && !p->store)

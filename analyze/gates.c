@@ -152,8 +152,8 @@ int gates_each(const struct gates *g, gates_fn f, void *ctx)
 	return SL_OK;
 }
 
-int gates_scan(const struct sl_store *st, int64_t from, int64_t to, struct gates *g,
-	       struct sl_errctx *err)
+int gates_scan(const struct sl_store *st, int64_t from, int64_t to, int undated,
+	       struct gates *g, struct sl_errctx *err)
 {
 	static const char *const cn[] = {"gate_name", "gate_type", "metric",
 					 "operator",  "threshold", "status"};
@@ -167,6 +167,8 @@ int gates_scan(const struct sl_store *st, int64_t from, int64_t to, struct gates
 		want[col[i] = sl_kind_col(SL_KIND_GATE_RESULTS, cn[i])] = 1;
 	if ((rc = sl_scan_open(&sc, st, SL_KIND_GATE_RESULTS, from, to, want, err)))
 		return rc;
+	if (!undated)
+		sl_scan_skip_undated(sc);
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
 			struct grow w;
@@ -297,7 +299,7 @@ int gates_run(const struct analyze_params *p, const struct sl_store *st, struct 
 
 	if (!g)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if (!(rc = gates_scan(st, p->from, p->to, g, err)) && gates_table(g, &p->cfg, a))
+	if (!(rc = gates_scan(st, p->from, p->to, 1, g, err)) && gates_table(g, &p->cfg, a))
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	gates_free(g);
 	return rc;
@@ -346,7 +348,7 @@ int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *s
 	}
 	if (!(gp = gates_new()))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-	if ((rc = gates_scan(st, p->from, p->to, gp, err)))
+	if ((rc = gates_scan(st, p->from, p->to, 1, gp, err)))
 		goto out;
 	g = *gp;
 	if (!(t = sl_table_new_def(SL_T_GATE_EVALUATION)))

@@ -3,6 +3,7 @@
  * tables, is success.c's and dora.c's: this file moves their counts
  * between processes and finds the medians' ranks. */
 #include "mapred.h"
+#include "mapred_int.h"
 
 #include <limits.h>
 #include <math.h>
@@ -29,6 +30,55 @@
 #define WEEK_MS (7 * DAY_MS)
 #define PART_MAGIC "shiplog-analyze partial 1"
 #define RANKS_MAGIC "shiplog-analyze ranks 1"
+
+/* ---- the analyses the map and the reduce compute ----
+ * in the order one run writes their tables (main.c's registry) */
+enum { R_DORA, R_PIPELINES, NREDUCIBLE };
+static const char *const reducible[NREDUCIBLE] = {"dora", "pipelines"};
+
+/* The analyses of the --only list (NULL: every one) as bits; -1 when it
+ * names one the map and the reduce do not compute. */
+static int covered(const char *only)
+{
+	int mask = 0;
+
+	if (!only)
+		return (1 << NREDUCIBLE) - 1;
+	for (const char *q = only; q; q = strchr(q, ',') ? strchr(q, ',') + 1 : NULL) {
+		size_t n = strcspn(q, ",");
+		int k;
+
+		for (k = 0; k < NREDUCIBLE; k++)
+			if (strlen(reducible[k]) == n && !strncmp(q, reducible[k], n))
+				break;
+		if (k == NREDUCIBLE)
+			return -1;
+		mask |= 1 << k;
+	}
+	return mask;
+}
+
+int mapred_covers(const char *only)
+{
+	return covered(only) < 0 ? -1 : 0;
+}
+
+const char *mapred_list(void)
+{
+	return "dora,pipelines";
+}
+
+/* The analyses as the partials say them: the names in table order. */
+static void covered_text(const struct analyze_params *p, char *out, size_t cap)
+{
+	int mask = covered(p->only);
+
+	*out = 0;
+	for (int k = 0; k < NREDUCIBLE; k++)
+		if (mask > 0 && (mask & 1 << k))
+			snprintf(out + strlen(out), cap - strlen(out), "%s%s", *out ? "," : "",
+				 reducible[k]);
+}
 
 /* ---- the run metadata (main.c writes it too) ---- */
 
@@ -93,9 +143,9 @@ int analyze_add_meta(struct sl_analysis *a, const struct analyze_params *p,
  * of its median), and a histogram has at most NBUCKETS rows. */
 #define SUB_BITS 4
 #define SUB (1 << SUB_BITS)
-#define NBUCKETS (SUB + (63 - SUB_BITS) * SUB)
+#define NBUCKETS MR_NBUCKETS
 
-static int64_t bucket_of(int64_t v)
+int64_t mr_bucket_of(int64_t v)
 {
 	int e;
 
@@ -104,6 +154,86 @@ static int64_t bucket_of(int64_t v)
 	e = 63 - __builtin_clzll((uint64_t)v);
 	return SUB + (int64_t)(e - SUB_BITS) * SUB +
 	       (int64_t)(((uint64_t)v >> (e - SUB_BITS)) & (SUB - 1));
+}
+#define bucket_of mr_bucket_of
+
+/* ---- an order statistic in two passes (mapred_int.h) ---- */
+
+int mr_stat_hist(struct mr_stat *s, int64_t bucket, uint64_t count)
+{
+	if (bucket < 0 || bucket >= NBUCKETS)
+		return SL_EFORMAT;
+	if (!s->hist && !(s->hist = calloc(NBUCKETS, sizeof(uint64_t))))
+		return SL_ENOMEM;
+	s->hist[bucket] += count;
+	s->n += count;
+	return SL_OK;
+}
+
+int mr_stat_val(struct mr_stat *s, int64_t v)
+{
+	if (sl_grow(&s->vals, &s->vcap, s->nvals + 1, sizeof(int64_t)))
+		return SL_ENOMEM;
+	s->vals[s->nvals++] = v;
+	s->sorted = 0;
+	return SL_OK;
+}
+
+void mr_stat_find(struct mr_stat *s, const size_t *rank, int nrank)
+{
+	for (int k = 0; k < MR_RANKS; k++) {
+		uint64_t cum = 0;
+
+		s->bucket[k] = -1;
+		if (k >= nrank || !s->n)
+			continue;
+		for (int64_t b = 0; b < NBUCKETS; b++) {
+			if (cum + s->hist[b] > rank[k]) {
+				s->bucket[k] = b;
+				s->below[k] = cum;
+				break;
+			}
+			cum += s->hist[b];
+		}
+	}
+}
+
+int mr_stat_value(struct mr_stat *s, int k, size_t rank, int64_t *out)
+{
+	size_t lo = 0, hi, n = 0;
+
+	if (!s->sorted) {
+		sl_sort_i64(s->vals, s->nvals);
+		s->sorted = 1;
+	}
+	if (s->nvals == s->n && s->n > rank) { /* every value */
+		*out = s->vals[rank];
+		return 0;
+	}
+	if (s->bucket[k] < 0)
+		return -1;
+	hi = s->nvals;
+	while (lo < hi) { /* the first value of the bucket: buckets follow values */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (bucket_of(s->vals[mid]) < s->bucket[k])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + n < s->nvals && bucket_of(s->vals[lo + n]) == s->bucket[k])
+		n++;
+	if (n != s->hist[s->bucket[k]] || rank < s->below[k] || rank - s->below[k] >= n)
+		return -1;
+	*out = s->vals[lo + rank - s->below[k]];
+	return 0;
+}
+
+void mr_stat_release(struct mr_stat *s)
+{
+	free(s->hist);
+	free(s->vals);
+	memset(s, 0, sizeof(*s));
 }
 
 /* ---- a map task's days ---- */
@@ -353,18 +483,21 @@ static int agreement_meta(struct sl_analysis *a, const struct analyze_params *p,
 			  const char *magic, int pass, const char *ranks)
 {
 	struct success_counts none = {0};
-	char cfg[17];
+	char cfg[17], an[64];
 
 	config_text(p, cfg);
+	covered_text(p, an, sizeof(an));
 	return sl_analysis_meta_str(a, "partial", magic) || analyze_add_meta(a, p, &none) ||
 	       sl_analysis_meta_str(a, "config", cfg) ||
+	       sl_analysis_meta_str(a, "analyses", an) ||
 	       sl_analysis_meta_i64(a, "map_n", p->map_n) ||
 	       sl_analysis_meta_i64(a, "pass", pass) ||
 	       sl_analysis_meta_str(a, "ranks", ranks ? ranks : "");
 }
 
 static const char *const agreed[] = {"partial", "shiplog_version", "window_from", "window_to",
-				     "now", "tz", "env", "agent", "seed", "config", "map_n"};
+				     "now", "tz", "env", "agent", "seed", "config", "map_n",
+				     "analyses"};
 
 /* 0 when file's metadata agrees with ref's, else SL_EINVAL with err
  * naming the file and the first key that differs. */
@@ -394,7 +527,7 @@ static int agree(const struct sl_analysis *ref, const struct sl_analysis *a, con
 			return sl_err_set(err, SL_EINVAL, path, 0,
 					  "its %s is '%s', not '%s' as given (every task and the "
 					  "reduce need the same window, --now, --tz, --env, --agent, "
-					  "--seed, --config and N)",
+					  "--seed, --config, --only and N)",
 					  agreed[k], y ? y : "?", x ? x : "?");
 		}
 	}
@@ -797,7 +930,7 @@ int mapred_map(const struct analyze_params *p0, const struct sl_store *st,
 	/* the window's part of the task's days: the DORA rows */
 	p.part_from = lo > p.from ? lo : p.from;
 	p.part_to = hi < p.to ? hi : p.to;
-	if (p.part_to > p.part_from) {
+	if (p.part_to > p.part_from && (covered(p.only) & 1 << R_DORA)) {
 		if ((rc = frame_load(&p, st, &f, DORA_FRAME_COLS, err)))
 			goto out;
 		{
@@ -821,6 +954,9 @@ int mapred_map(const struct analyze_params *p0, const struct sl_store *st,
 	E.G = p.ranks ? &G : NULL;
 	if (f.n && emit_dora(&p, &f, &E))
 		goto nomem;
+	if ((covered(p.only) & 1 << R_PIPELINES) &&
+	    (rc = mrpl_map(&p, st, p.part_from, p.part_to, part, err)))
+		goto out;
 	if (agreement_meta(part, &p, PART_MAGIC, p.ranks ? 2 : 1, digest) ||
 	    sl_analysis_meta_i64(part, "map_k", p.map_k) ||
 	    sl_analysis_meta_i64(part, "input_files_part", (int64_t)success_files(acc)) ||
@@ -913,7 +1049,8 @@ bad:
 	return sl_err_set(err, SL_EFORMAT, path, 0, "its dora counts are damaged (or out of memory)");
 }
 
-static int write_ranks(const struct analyze_params *p, struct groups *G, struct sl_errctx *err)
+static int write_ranks(const struct analyze_params *p, struct groups *G, struct mrpl *pl,
+		       struct sl_errctx *err)
 {
 	struct sl_analysis *a = sl_analysis_new();
 	struct sl_table *t = sl_table_new("ranks", rcols, NCOLS(rcols));
@@ -942,6 +1079,8 @@ static int write_ranks(const struct analyze_params *p, struct groups *G, struct 
 	t = NULL;
 	if (rc)
 		goto nomem;
+	if (pl && (rc = mrpl_ranks(pl, p, a, err)))
+		goto out;
 	rc = sl_analysis_write(a, p->ranks, err);
 	goto out;
 nomem:
@@ -1042,7 +1181,11 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 	unsigned char *seen = NULL;
 	char ranks[17] = "";
 	const char *first = NULL;
+	int mask = covered(p.only);
+	struct mrpl *pl = mrpl_new();
 
+	if (!pl)
+		goto nomem;
 	if ((rc = success_new(&p, &acc, err)))
 		goto out;
 	for (int i = 0; i < p.nparts; i++) {
@@ -1098,8 +1241,10 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 		}
 		seen[k] = 1;
 		rc = success_load(acc, a, path, err);
-		if (!rc)
+		if (!rc && (mask & 1 << R_DORA))
 			rc = load_dora(&G, a, path, pass, err);
+		if (!rc && (mask & 1 << R_PIPELINES))
+			rc = mrpl_load(pl, a, path, pass, err);
 		if (!rc && !sl_analysis_get_meta_i64(a, "input_files_part", &x))
 			files += (uint64_t)x;
 		if (!rc && !sl_analysis_get_meta_i64(a, "input_files_shared", &x))
@@ -1117,7 +1262,7 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 		}
 	find_ranks(&G);
 	if (pass == 1) {
-		rc = write_ranks(&p, &G, err);
+		rc = write_ranks(&p, &G, (mask & 1 << R_PIPELINES) ? pl : NULL, err);
 		goto out;
 	}
 	{
@@ -1141,7 +1286,9 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 	sc.files = files; /* the maps' scans', each file once */
 	if (analyze_add_meta(out, &p, &sc))
 		goto nomem;
-	if ((rc = dora_tables(&p, &G, out, err)))
+	if ((mask & 1 << R_DORA) && (rc = dora_tables(&p, &G, out, err)))
+		goto out;
+	if ((mask & 1 << R_PIPELINES) && (rc = mrpl_tables(pl, &p, out, err)))
 		goto out;
 	rc = sl_analysis_write(out, p.out, err);
 	goto out;
@@ -1152,6 +1299,7 @@ out:
 	sl_analysis_free(out);
 	success_free(acc);
 	groups_release(&G);
+	mrpl_free(pl);
 	free(seen);
 	return rc;
 }

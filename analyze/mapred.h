@@ -23,6 +23,12 @@
 #include "sl_store.h"
 #include "success.h"
 
+/* The analyses the map and the reduce compute, in the order of their
+ * tables: mapred_covers() is 0 when every name of the --only list is one
+ * of them (NULL: all), else -1; mapred_list() the list of them. */
+int mapred_covers(const char *only);
+const char *mapred_list(void);
+
 int mapred_map(const struct analyze_params *p, const struct sl_store *st,
 	       struct sl_errctx *err);
 int mapred_reduce(const struct analyze_params *p, struct sl_errctx *err);

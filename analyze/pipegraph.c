@@ -814,6 +814,11 @@ int pl_acc_pair(const struct pl_acc *a, size_t x, size_t y, uint32_t *together, 
 	return 0;
 }
 
+size_t pl_acc_edges(const struct pl_acc *a)
+{
+	return a->g.poff[a->ns];
+}
+
 struct pl_stage_stats *pl_acc_given(struct pl_acc *a)
 {
 	a->given = 1;

@@ -123,8 +123,9 @@ int pipeline_suggestion_text(const struct pl_all *A, const struct pl_pipe *pp,
 struct gates;
 struct gates *gates_new(void);
 void gates_free(struct gates *g);
-int gates_scan(const struct sl_store *st, int64_t from, int64_t to, struct gates *g,
-	       struct sl_errctx *err);
+/* undated: with the rows of no day (their pipeline run was not known) */
+int gates_scan(const struct sl_store *st, int64_t from, int64_t to, int undated,
+	       struct gates *g, struct sl_errctx *err);
 /* s, n: the gate's name, type, metric and operator, s[k] NULL when null */
 int gates_add(struct gates *g, const char *const s[4], const size_t n[4], int has_threshold,
 	      double threshold, int passed, int failed, uint64_t count);

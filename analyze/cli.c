@@ -227,8 +227,8 @@ static int cli_check_mapred(const struct analyze_params *p)
 	if (p->query || p->print)
 		return misuse("--%s does not go with --map or --reduce", p->query ? "query" : "print");
 	if (mapred_covers(p->only))
-		return misuse("--map and --reduce compute the success rates, summary and %s "
-			      "only: --only a list of those or nothing", mapred_list());
+		return misuse("--map and --reduce compute the success rates and summary with %s: "
+			      "--only a list of those, or nothing for all", mapred_list());
 	if (!p->now_s)
 		return misuse("%s", "--map and --reduce need --now: every task must agree on it");
 	if (p->map_n && !p->store)

@@ -65,7 +65,13 @@ int mapred_covers(const char *only)
 
 const char *mapred_list(void)
 {
-	return "dora,pipelines";
+	static char list[64];
+
+	if (!*list)
+		for (int k = 0; k < NREDUCIBLE; k++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 k ? ", " : "", reducible[k]);
+	return list;
 }
 
 /* The analyses as the partials say them: the names in table order. */
@@ -239,11 +245,13 @@ void mr_stat_release(struct mr_stat *s)
 /* ---- a map task's days ---- */
 
 /* Task k of n takes the local days [d0 + k D / n, d0 + (k + 1) D / n) of
- * the D days the analysis reads, clipped to them: [*lo, *hi) (empty when
- * there are fewer days than tasks). */
-static void task_range(const struct analyze_params *p, int k, int n, int64_t *lo, int64_t *hi)
+ * the D days from s (the success rates' and DORA's: those the summary
+ * compares with too; the pipelines': the window's), clipped to them
+ * (mapred_int.h). */
+void mr_task_days(const struct analyze_params *p, int64_t s, int k, int n, int64_t *lo,
+		  int64_t *hi)
 {
-	int64_t s = success_scan_from(p), d0 = window_day(s), d1 = window_day(p->to - 1);
+	int64_t d0 = window_day(s), d1 = window_day(p->to - 1);
 	int64_t nd = d1 - d0 + 1, a = d0 + nd * k / n, b = d0 + nd * (k + 1) / n;
 
 	*lo = k == 0 ? s : window_day_start(a);
@@ -912,7 +920,7 @@ int mapred_map(const struct analyze_params *p0, const struct sl_store *st,
 		goto out;
 	if (p.ranks && (rc = load_ranks(&p, &G, digest, err)))
 		goto out;
-	task_range(&p, p.map_k, p.map_n, &lo, &hi);
+	mr_task_days(&p, success_scan_from(&p), p.map_k, p.map_n, &lo, &hi);
 	if (hi > lo) {
 		if ((rc = success_scan_range(&p, st, lo, hi, acc, err)))
 			goto out;
@@ -954,9 +962,12 @@ int mapred_map(const struct analyze_params *p0, const struct sl_store *st,
 	E.G = p.ranks ? &G : NULL;
 	if (f.n && emit_dora(&p, &f, &E))
 		goto nomem;
-	if ((covered(p.only) & 1 << R_PIPELINES) &&
-	    (rc = mrpl_map(&p, st, p.part_from, p.part_to, part, err)))
-		goto out;
+	/* the pipelines' days are the window's only: cut among all tasks */
+	if (covered(p.only) & 1 << R_PIPELINES) {
+		mr_task_days(&p, p.from, p.map_k, p.map_n, &lo, &hi);
+		if ((rc = mrpl_map(&p, st, lo, hi, part, err)))
+			goto out;
+	}
 	if (agreement_meta(part, &p, PART_MAGIC, p.ranks ? 2 : 1, digest) ||
 	    sl_analysis_meta_i64(part, "map_k", p.map_k) ||
 	    sl_analysis_meta_i64(part, "input_files_part", (int64_t)success_files(acc)) ||

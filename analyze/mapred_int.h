@@ -39,6 +39,12 @@ void mr_stat_find(struct mr_stat *s, const size_t *rank, int nrank);
 int mr_stat_value(struct mr_stat *s, int k, size_t rank, int64_t *out);
 void mr_stat_release(struct mr_stat *s);
 
+/* Task k of n's days of the days from s to the window's end: the local
+ * days [d0 + k D / n, d0 + (k + 1) D / n) of the D days, clipped to
+ * [s, p->to): [*lo, *hi) (empty when there are fewer days than tasks). */
+void mr_task_days(const struct analyze_params *p, int64_t s, int k, int n, int64_t *lo,
+		  int64_t *hi);
+
 /* The pipelines' part (mapred_pl.c).  map: task's own days [lo, hi) of
  * the window into part's tables, the second pass with the ranks file
  * p->ranks.  reduce: load() each partial; ranks() writes its table of the

@@ -52,12 +52,26 @@ struct rec {
 	struct pl_msum m;
 };
 
+/* The window's graph of a pipeline some task's days did not show whole
+ * (a stage, or a depends_on list, seen in other tasks' days only): its
+ * stages by name and its edges between them. */
+struct wgraph {
+	char *pipe;
+	char **stage;
+	size_t ns, scap;
+	uint32_t (*edge)[2];
+	size_t ne, ecap;
+};
+
 struct mrpl {
 	struct sl_u64map map;
 	struct rec *r;
 	size_t n, cap;
 	struct gates *gates;
-	struct sl_u64map want; /* the second pass: (statistic, bucket) wanted */
+	/* the second pass: (statistic, bucket) wanted, the window's graphs */
+	struct sl_u64map want;
+	struct wgraph *wg;
+	size_t nwg, wgcap;
 };
 
 static uint64_t rec_key(int kind, int metric, const char *pipe, const char *a, const char *b,
@@ -131,6 +145,14 @@ void mrpl_free(struct mrpl *m)
 		mr_stat_release(&m->r[k].st);
 	}
 	free(m->r);
+	for (size_t k = 0; k < m->nwg; k++) {
+		for (size_t s = 0; s < m->wg[k].ns; s++)
+			free(m->wg[k].stage[s]);
+		free(m->wg[k].stage);
+		free(m->wg[k].edge);
+		free(m->wg[k].pipe);
+	}
+	free(m->wg);
 	sl_u64map_release(&m->map);
 	sl_u64map_release(&m->want);
 	gates_free(m->gates);
@@ -151,6 +173,9 @@ static const struct sl_rcol gcols[] = {
 static const struct sl_rcol wcols[] = {
 	{"metric", SL_R_I64}, {"pipeline", SL_R_STR}, {"a", SL_R_STR}, {"i", SL_R_I64},
 	{"bucket", SL_R_I64}};
+/* a stage (to null) or an edge of a window's graph */
+static const struct sl_rcol ecols[] = {
+	{"pipeline", SL_R_STR}, {"from", SL_R_STR}, {"to", SL_R_STR}};
 #define NCOLS(c) ((int)(sizeof(c) / sizeof(c[0])))
 /* rows of the statistics: v0 0 a bucket with v1 its count, 1 a value v1 */
 enum { ST_BUCKET, ST_VALUE };
@@ -184,8 +209,8 @@ static uint64_t want_key(int metric, const char *pipe, const char *a, int64_t i,
 
 /* A statistic's values (any order; sorted here): its histogram, and in the
  * second pass the values of the buckets the ranks want. */
-static int put_stat(struct mrpl *m, struct sl_table *t, int pass, int metric, const char *pipe,
-		    const char *a, int64_t i, int64_t *v, size_t n)
+static int put_stat_all(struct mrpl *m, struct sl_table *t, int pass, int metric,
+			const char *pipe, const char *a, int64_t i, int64_t *v, size_t n, int all)
 {
 	sl_sort_i64(v, n);
 	for (size_t k = 0, e; k < n; k = e) {
@@ -199,7 +224,7 @@ static int put_stat(struct mrpl *m, struct sl_table *t, int pass, int metric, co
 		sl_table_set_i64(t, 6, ST_BUCKET);
 		sl_table_set_i64(t, 7, b);
 		sl_table_set_i64(t, 8, x[1]);
-		if (pass != 2 || !sl_u64map_get(&m->want, want_key(metric, pipe, a, i, b)))
+		if (pass != 2 || (!all && !sl_u64map_get(&m->want, want_key(metric, pipe, a, i, b))))
 			continue;
 		for (size_t j = k; j < e; j++) {
 			if (key_row(t, K_STAT, metric, pipe, a, NULL, i))
@@ -211,6 +236,12 @@ static int put_stat(struct mrpl *m, struct sl_table *t, int pass, int metric, co
 	return SL_OK;
 }
 
+static int put_stat(struct mrpl *m, struct sl_table *t, int pass, int metric, const char *pipe,
+		    const char *a, int64_t i, int64_t *v, size_t n)
+{
+	return put_stat_all(m, t, pass, metric, pipe, a, i, v, n, 0);
+}
+
 /* ---- the map ---- */
 
 struct task {
@@ -218,7 +249,30 @@ struct task {
 	int64_t lo, hi;
 	struct sl_errctx *err;
 	uint8_t *owned_any; /* per pipeline: an execution is the task's */
+	/* per pipeline of the second pass analysed by the window's graph:
+	 * its stages' indices in that graph (else NULL), and the codes of
+	 * those stages */
+	uint32_t **remap, **gstages;
+	struct runs_stage *rows; /* remapped rows */
+	size_t rcap;
 };
+
+/* rows[0..n) with the stage indices of the window's graph, when the
+ * pipeline goes by it. */
+static const struct runs_stage *remapped(struct task *T, const struct runs_stage *rows, size_t n)
+{
+	const uint32_t *to = T->remap[rows[0].pipe_idx];
+
+	if (!to)
+		return rows;
+	if (sl_grow(&T->rows, &T->rcap, n, sizeof(*T->rows)))
+		return NULL;
+	for (size_t k = 0; k < n; k++) {
+		T->rows[k] = rows[k];
+		T->rows[k].stage_idx = to[rows[k].stage_idx];
+	}
+	return T->rows;
+}
 
 static int task_row(void *ctx, const struct runs_stage *w)
 {
@@ -226,6 +280,8 @@ static int task_row(void *ctx, const struct runs_stage *w)
 
 	if (w->start < T->lo || w->start >= T->hi)
 		return SL_OK; /* another task's */
+	if (!(w = remapped(T, w, 1)))
+		return SL_ENOMEM;
 	return pipeline_on_row(T->A, w);
 }
 
@@ -254,6 +310,8 @@ static int task_exec(void *ctx, const struct runs_stage *rows, size_t n)
 	if (lo < T->lo || lo >= T->hi)
 		return SL_OK;
 	T->owned_any[rows[0].pipe_idx] = 1;
+	if (!(rows = remapped(T, rows, n)))
+		return SL_ENOMEM;
 	return pipeline_on_exec(T->A, rows, n);
 }
 
@@ -302,9 +360,106 @@ static int load_wanted(struct mrpl *m, const char *path, struct sl_errctx *err)
 		}
 		*v = 1;
 	}
+	if (!(t = partial_table(ra, "ranks_pipelines_graph", ecols, NCOLS(ecols), path, err))) {
+		rc = err->code;
+		goto out;
+	}
+	for (size_t r = 0; r < sl_table_rows(t); r++) {
+		const char *pipe = sl_table_get_str(t, 0, r), *from = sl_table_get_str(t, 1, r);
+		const char *to = sl_table_get_str(t, 2, r);
+		struct wgraph *g = m->nwg ? &m->wg[m->nwg - 1] : NULL;
+		uint32_t e[2];
+
+		if (!pipe || !from) {
+			rc = sl_err_set(err, SL_EFORMAT, path, 0, "row %zu is damaged", r + 1);
+			goto out;
+		}
+		if (!g || strcmp(g->pipe, pipe)) {
+			if (sl_grow(&m->wg, &m->wgcap, m->nwg + 1, sizeof(*m->wg)))
+				goto nomem;
+			g = &m->wg[m->nwg++];
+			memset(g, 0, sizeof(*g));
+			if (!(g->pipe = strdup(pipe)))
+				goto nomem;
+		}
+		if (!to) {
+			if (sl_grow(&g->stage, &g->scap, g->ns + 1, sizeof(*g->stage)) ||
+			    !(g->stage[g->ns] = strdup(from)))
+				goto nomem;
+			g->ns++;
+			continue;
+		}
+		/* an edge between stages listed before it */
+		e[0] = e[1] = UINT32_MAX;
+		for (size_t k = 0; k < g->ns; k++) {
+			if (!strcmp(g->stage[k], from))
+				e[0] = (uint32_t)k;
+			if (!strcmp(g->stage[k], to))
+				e[1] = (uint32_t)k;
+		}
+		if (e[0] == UINT32_MAX || e[1] == UINT32_MAX) {
+			rc = sl_err_set(err, SL_EFORMAT, path, 0, "row %zu is damaged", r + 1);
+			goto out;
+		}
+		if (sl_grow(&g->edge, &g->ecap, g->ne + 1, sizeof(*g->edge)))
+			goto nomem;
+		g->edge[g->ne][0] = e[0];
+		g->edge[g->ne++][1] = e[1];
+	}
+	rc = SL_OK;
+	goto out;
+nomem:
+	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 out:
 	sl_analysis_free(ra);
 	return rc;
+}
+
+/* Pipeline i of the second pass analysed by the window's graph g: its
+ * pl_acc anew, its stages the window's (T->gstages[i], codes of A->names)
+ * and T->remap[i] from the task's stage indices to them. */
+static int by_window_graph(struct task *T, size_t i, const struct wgraph *g)
+{
+	struct pl_all *A = T->A;
+	struct pl_pipe *pp = &A->pipes[i];
+	struct pl_edge *e = malloc((g->ne ? g->ne : 1) * sizeof(*e));
+	uint32_t *gs = malloc((g->ns ? g->ns : 1) * sizeof(*gs));
+	uint32_t *to = malloc((pp->nstages ? pp->nstages : 1) * sizeof(*to));
+
+	T->gstages[i] = gs;
+	T->remap[i] = to;
+	if (!e || !gs || !to) {
+		free(e);
+		return SL_ENOMEM;
+	}
+	for (size_t k = 0; k < g->ns; k++)
+		if (sl_dict_intern(A->names, g->stage[k], strlen(g->stage[k]), &gs[k])) {
+			free(e);
+			return SL_ENOMEM;
+		}
+	for (size_t s = 0; s < pp->nstages; s++) {
+		size_t n;
+		const char *name = sl_dict_get(A->names, pp->stages[s], &n);
+
+		to[s] = UINT32_MAX;
+		for (size_t k = 0; k < g->ns; k++)
+			if (strlen(g->stage[k]) == n && !memcmp(g->stage[k], name, n))
+				to[s] = (uint32_t)k;
+		if (to[s] == UINT32_MAX) {
+			free(e);
+			return SL_EFORMAT; /* the ranks lack a stage the task has */
+		}
+	}
+	for (size_t k = 0; k < g->ne; k++)
+		e[k] = (struct pl_edge){g->edge[k][0], g->edge[k][1]};
+	pl_acc_free(pp->acc);
+	pp->acc = pl_acc_new(g->ns, e, g->ne);
+	free(e);
+	if (!pp->acc)
+		return SL_ENOMEM;
+	pp->stages = gs;
+	pp->nstages = g->ns;
+	return SL_OK;
 }
 
 static int put_gate(void *ctx, const char *const s[4], const size_t n[4], int has_threshold,
@@ -431,7 +586,7 @@ out:
 
 /* What the analysis of pp gathered of the task's stage runs. */
 static int put_acc(struct mrpl *m, struct sl_table *t, int pass, const struct pl_all *A,
-		   const struct pl_pipe *pp, const char *pipe, uint64_t *missing)
+		   const struct pl_pipe *pp, const char *pipe, uint64_t *missing, int all_waits)
 {
 	struct sl_buf sa = SL_BUF_INIT, sb = SL_BUF_INIT;
 	const struct pl_stage_stats *st = pl_acc_counts(pp->acc, missing);
@@ -460,8 +615,11 @@ static int put_acc(struct mrpl *m, struct sl_table *t, int pass, const struct pl
 		for (int l = PL_L_DUR; l <= PL_L_WAIT; l++) {
 			free(v);
 			v = NULL;
+			/* waits by the window's graph: all of them, their
+			 * histogram of the first pass went by the task's */
 			if (pl_acc_values(pp->acc, l, s, &v, &n) ||
-			    put_stat(m, t, pass, l == PL_L_DUR ? M_SDUR : M_WAIT, pipe, a, 0, v, n))
+			    put_stat_all(m, t, pass, l == PL_L_DUR ? M_SDUR : M_WAIT, pipe, a, 0, v,
+					 n, l == PL_L_WAIT && all_waits))
 				goto out;
 		}
 		for (size_t y = s + 1; y < pp->nstages; y++) {
@@ -524,7 +682,7 @@ int mrpl_map(const struct analyze_params *p0, const struct sl_store *st, int64_t
 	struct analyze_params p = *p0;
 	struct pl_all A;
 	struct mrpl *m = mrpl_new();
-	struct task T = {&A, lo, hi, err, NULL};
+	struct task T = {.A = &A, .lo = lo, .hi = hi, .err = err};
 	struct runs_sink sink = {&T, task_row, task_exec};
 	struct sl_table *t = sl_table_new("partial_pipelines", rcols, NCOLS(rcols));
 	struct sl_table *g = sl_table_new("partial_gates", gcols, NCOLS(gcols));
@@ -553,6 +711,25 @@ int mrpl_map(const struct analyze_params *p0, const struct sl_store *st, int64_t
 		for (size_t i = 0; i < A.npipes; i++)
 			if (pipeline_begin(&A, &A.pipes[i], &A.R.pipes[i]))
 				goto nomem;
+		if (!(T.remap = calloc(A.npipes + 1, sizeof(*T.remap))) ||
+		    !(T.gstages = calloc(A.npipes + 1, sizeof(*T.gstages))))
+			goto nomem;
+		for (size_t k = 0; k < m->nwg; k++) {
+			uint32_t c, *ix;
+
+			if (sl_dict_intern(A.names, m->wg[k].pipe, strlen(m->wg[k].pipe), &c))
+				goto nomem;
+			if (c >= A.R.npipe_of || (ix = &A.R.pipe_of[c], *ix == RUNS_NONE) ||
+			    !A.pipes[*ix].acc)
+				continue; /* not the task's, or not analysed */
+			if ((rc = by_window_graph(&T, *ix, &m->wg[k])) == SL_EFORMAT) {
+				rc = sl_err_set(err, SL_EFORMAT, p.ranks, 0,
+						"not the ranks of these partials' stages");
+				goto out;
+			}
+			if (rc)
+				goto nomem;
+		}
 		if ((rc = runs_stream(&p, st, &A.R, &sink, err)))
 			goto out;
 		for (size_t i = 0; i < A.npipes; i++) {
@@ -566,7 +743,7 @@ int mrpl_map(const struct analyze_params *p0, const struct sl_store *st, int64_t
 			    put_stat(m, t, pass, M_QUEUE, pipe, NULL, 0, pp->queue, pp->nqueue))
 				goto nomem;
 			if (pp->acc) {
-				if (put_acc(m, t, pass, &A, pp, pipe, &missing))
+				if (put_acc(m, t, pass, &A, pp, pipe, &missing, T.remap[i] != NULL))
 					goto nomem;
 				c[5] = (int64_t)missing;
 				if (T.owned_any[i] &&
@@ -606,6 +783,13 @@ out:
 	sl_buf_release(&nb);
 	sl_buf_release(&pb);
 	free(T.owned_any);
+	for (size_t i = 0; T.remap && i < A.npipes; i++) {
+		free(T.remap[i]);
+		free(T.gstages[i]);
+	}
+	free(T.remap);
+	free(T.gstages);
+	free(T.rows);
 	pipeline_all_release(&A);
 	mrpl_free(m);
 	return rc;
@@ -885,7 +1069,7 @@ out:
 int mrpl_ranks(struct mrpl *m, const struct analyze_params *p, struct sl_analysis *ranks,
 	       struct sl_errctx *err)
 {
-	struct sl_table *t = sl_table_new("ranks_pipelines", wcols, NCOLS(wcols));
+	struct sl_table *t = sl_table_new("ranks_pipelines", wcols, NCOLS(wcols)), *e = NULL;
 	struct pl_all A;
 	struct names N = {0};
 	int rc = SL_ENOMEM;
@@ -893,7 +1077,11 @@ int mrpl_ranks(struct mrpl *m, const struct analyze_params *p, struct sl_analysi
 	memset(&A, 0, sizeof(A));
 	if (!t || rebuild(m, p, &A, &N))
 		goto nomem;
-	/* a task's waits and pairs went by its graph: the window's it must be */
+	/* a task whose graph of a pipeline lacked an edge (a stage or a
+	 * depends_on list it did not see) measured waits and pairs by it:
+	 * the second pass goes by the window's */
+	if (!(e = sl_table_new("ranks_pipelines_graph", ecols, NCOLS(ecols))))
+		goto nomem;
 	for (size_t i = 0; i < A.npipes; i++) {
 		const struct pl_pipe *pp = &A.pipes[i];
 		size_t sn;
@@ -904,13 +1092,20 @@ int mrpl_ranks(struct mrpl *m, const struct analyze_params *p, struct sl_analysi
 		free(name);
 		if (!x)
 			goto nomem;
-		if (pp->acc && x->has && (x->v[0] != (int64_t)pl_acc_edges(pp->acc))) {
-			rc = sl_err_set(err, SL_EINVAL, NULL, 0,
-					"pipeline '%.*s': the stages' depends_on differ between the "
-					"tasks' days (a stage or a dependency seen in some only): "
-					"the map cannot cut its days (analyse the window in one run)",
-					(int)(sn > 80 ? 80 : sn), s);
-			goto out;
+		if (!pp->acc || !x->has || x->v[0] == (int64_t)pl_acc_edges(pp->acc))
+			continue;
+		for (size_t k = 0; k < pp->nstages; k++)
+			if (sl_table_add_row(e) || sl_table_set_str(e, 0, s, sn) ||
+			    sl_table_set_name(e, 1, A.names, pp->stages[k]))
+				goto nomem;
+		for (size_t k = 0; k < pl_acc_edges(pp->acc); k++) {
+			uint32_t from, to;
+
+			pl_acc_edge(pp->acc, k, &from, &to);
+			if (sl_table_add_row(e) || sl_table_set_str(e, 0, s, sn) ||
+			    sl_table_set_name(e, 1, A.names, pp->stages[from]) ||
+			    sl_table_set_name(e, 2, A.names, pp->stages[to]))
+				goto nomem;
 		}
 	}
 	for (size_t k = 0; k < m->n; k++) {
@@ -935,13 +1130,14 @@ int mrpl_ranks(struct mrpl *m, const struct analyze_params *p, struct sl_analysi
 	}
 	rc = sl_analysis_add(ranks, t);
 	t = NULL;
-	if (rc)
+	if (rc || (rc = sl_analysis_add(ranks, e), e = NULL, rc))
 		goto nomem;
 	goto out;
 nomem:
 	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 out:
 	sl_table_free(t);
+	sl_table_free(e);
 	pipeline_all_release(&A);
 	sl_dict_free(N.d);
 	free(N.to);

@@ -819,6 +819,16 @@ size_t pl_acc_edges(const struct pl_acc *a)
 	return a->g.poff[a->ns];
 }
 
+void pl_acc_edge(const struct pl_acc *a, size_t k, uint32_t *from, uint32_t *to)
+{
+	uint32_t s = 0;
+
+	while (s + 1 < a->ns && a->g.poff[s + 1] <= k)
+		s++;
+	*from = a->g.pred[k];
+	*to = s;
+}
+
 struct pl_stage_stats *pl_acc_given(struct pl_acc *a)
 {
 	a->given = 1;

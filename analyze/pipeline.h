@@ -139,6 +139,7 @@ size_t pl_acc_timeouts(const struct pl_acc *a, size_t s, const int64_t **val,
 		       const uint64_t **cnt);
 int pl_acc_pair(const struct pl_acc *a, size_t x, size_t y, uint32_t *together, uint32_t *seq);
 size_t pl_acc_edges(const struct pl_acc *a); /* distinct edges of its graph */
+void pl_acc_edge(const struct pl_acc *a, size_t k, uint32_t *from, uint32_t *to); /* the k-th */
 struct pl_stage_stats *pl_acc_given(struct pl_acc *a);
 void pl_acc_given_pair(struct pl_acc *a, size_t x, size_t y, uint32_t together, uint32_t seq);
 void pl_acc_given_makespan(struct pl_acc *a, int64_t median, uint64_t n);

@@ -1,6 +1,8 @@
 # The analysis as a map over day ranges and a reduce (docs/SCALING.md):
 # the reduce's file must equal, byte for byte, one run with --only dora
-# (success rates, summary and success_change always run).  N = 1, 3, 4
+# (success rates, summary and success_change always run); the pipelines'
+# part has its own case (analyze_mapreduce_pl.sh), so the maps here are
+# given --only dora too.  N = 1, 3, 4
 # and 7 tasks over 60 days (30 and the 30 before them, which the summary
 # compares with) split the days unevenly; with 7, failures at the end of a
 # task's days are recovered in the next task's (the map looks ahead), and
@@ -28,16 +30,16 @@ mapreduce() { # N OUT window flags...
 W="--since 30d --now 2026-10-30"
 st "$BIN/shiplog-analyze" --store s $W --only dora -o one.msgpack
 for n in 1 3 4 7; do
-	st mapreduce $n red-$n.msgpack $W
+	st mapreduce $n red-$n.msgpack $W --only dora
 	must "N=$n: the reduce's file is the single run's" cmp one.msgpack red-$n.msgpack
 done
 Z="--since 45d --now 2026-10-30T13:17:00Z --tz America/New_York"
 st "$BIN/shiplog-analyze" --store s $Z --only dora -o one-z.msgpack
-st mapreduce 4 red-z.msgpack $Z
+st mapreduce 4 red-z.msgpack $Z --only dora
 must "a zone's days, N=4" cmp one-z.msgpack red-z.msgpack
 st "$BIN/shiplog-analyze" --store s --since 30d --now 2026-10-30 --env production --only dora \
 	-o one-e.msgpack
-st mapreduce 3 red-e.msgpack --since 30d --now 2026-10-30 --env production
+st mapreduce 3 red-e.msgpack --since 30d --now 2026-10-30 --env production --only dora
 must "--env production, N=3" cmp one-e.msgpack red-e.msgpack
 # the tables themselves, for the golden file
 "$BIN/shiplog-report" red-4.msgpack --csv-dir csv >/dev/null 2>&1
@@ -78,7 +80,7 @@ st "$BIN/shiplog-analyze" --reduce $W --config tier.conf -o x.msgpack p2-*.msgpa
 st "$BIN/shiplog-analyze" --store s --since 30d --map 0/3 -o x.msgpack
 st "$BIN/shiplog-analyze" --store s --now 2026-10-30 --map 0/3 -o x.msgpack
 st "$BIN/shiplog-analyze" --store s $W --map 3/3 -o x.msgpack
-st "$BIN/shiplog-analyze" --store s $W --map 1/3 --only pipelines -o x.msgpack
+st "$BIN/shiplog-analyze" --store s $W --map 1/3 --only pipelines,health -o x.msgpack
 st "$BIN/shiplog-analyze" --reduce $W
 st "$BIN/shiplog-analyze" --store s $W --ranks ranks.msgpack -o x.msgpack
 st "$BIN/shiplog-analyze" --store s $W --map 0/3 --agent 'a*' -o x.msgpack

@@ -3,9 +3,10 @@
 # the stores of scripts/bench-analyze.sh (or BENCH_MR_STORE, e.g.
 # /work/data/s10m), the window --since 30d (and the 30 days before it,
 # which the summary compares with) as N=4 map tasks run 2 at a time, the
-# reduce into the ranks, the 4 tasks again and the final reduce, next to
-# one `--only dora` run (the same tables) and one `--only dora,pipelines`
-# run; the two files of --only dora must be equal byte for byte.  Wall
+# reduce into the ranks, the 4 tasks again and the final reduce of every
+# analysis they compute (dora and pipelines), next to one `--only dora`
+# run and one `--only dora,pipelines` run (the same tables); the
+# reduce's file and the latter's must be equal byte for byte.  Wall
 # time per step, CPU time summed over the tasks, the largest peak RSS and
 # the partials' bytes.  BENCH_MR_SIZES="1000000" runs fewer sizes.
 set -eu
@@ -73,8 +74,8 @@ for n in ${BENCH_MR_SIZES:-1000000 10000000}; do
 	printf '  partials: pass 1 %s bytes, pass 2 %s bytes (%s tasks); the analysis file %s bytes\n' \
 		"$(cat "$w"/part1-*.msgpack | wc -c)" "$(cat "$w"/part2-*.msgpack | wc -c)" "$N" \
 		"$(wc -c <"$w/red.msgpack")"
-	if cmp -s "$w/one.msgpack" "$w/red.msgpack"; then
-		echo "  the reduce's file equals one run's --only dora, byte for byte"
+	if cmp -s "$w/one-pl.msgpack" "$w/red.msgpack"; then
+		echo "  the reduce's file equals one run's --only dora,pipelines, byte for byte"
 	else
 		echo "bench-mapreduce: FAILED: the reduce's file differs from one run's" >&2
 		exit 1

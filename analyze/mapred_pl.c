@@ -1144,10 +1144,11 @@ out:
 	return rc;
 }
 
-/* A statistic's values at its ranks: 1 with v[] set, 0 when it has
- * none, -1 when the second pass lacks values of a rank's bucket. */
+/* A statistic's values at its ranks and their number: 1 with v[] and *n
+ * set, 0 when it has none, -1 when the second pass lacks values of a
+ * rank's bucket. */
 static int stat_values(struct mrpl *m, int metric, const char *pipe, const char *a, int64_t i,
-		       int64_t *v)
+		       int64_t *v, uint64_t *n)
 {
 	uint32_t *slot = sl_u64map_get(&m->map, rec_key(K_STAT, metric, pipe, a, NULL, i));
 	struct rec *x;
@@ -1159,6 +1160,7 @@ static int stat_values(struct mrpl *m, int metric, const char *pipe, const char 
 	x = &m->r[*slot];
 	if (!(nr = stat_ranks(x, rank)))
 		return 0;
+	*n = x->st.n;
 	mr_stat_find(&x->st, rank, nr);
 	for (int j = 0; j < nr; j++)
 		if (mr_stat_value(&x->st, j, rank[j], &v[j]))
@@ -1166,27 +1168,59 @@ static int stat_values(struct mrpl *m, int metric, const char *pipe, const char 
 	return 1;
 }
 
-static int cmp_i64(const void *x, const void *y)
-{
-	int64_t a = ((const int64_t *)x)[0], b = ((const int64_t *)y)[0];
+/* The records by pipeline, kind, first name and i: a pipeline's are
+ * together, and a stage's timeouts in the order of their values. */
+static _Thread_local const struct mrpl *sort_m;
 
-	return (a > b) - (a < b);
+static int cmp_rec(const void *x, const void *y)
+{
+	const struct rec *a = &sort_m->r[*(const uint32_t *)x], *b = &sort_m->r[*(const uint32_t *)y];
+	int c;
+
+	if ((c = strcmp(a->pipe, b->pipe)))
+		return c;
+	if (a->kind != b->kind)
+		return a->kind - b->kind;
+	if ((c = strcmp(a->a ? a->a : "", b->a ? b->a : "")))
+		return c;
+	return (a->i > b->i) - (a->i < b->i);
 }
 
-/* A pipeline's statistics from the records, into pp and its pl_acc. */
+/* The lower median of the timeouts tmo[0..n) (a stage's K_TMO records,
+ * by value) from their counts. */
+static void timeout_median(const struct mrpl *m, const uint32_t *tmo, size_t n,
+			   struct pl_stage_stats *s)
+{
+	uint64_t tot = 0, seen = 0, r;
+
+	for (size_t k = 0; k < n; k++)
+		tot += (uint64_t)m->r[tmo[k]].v[0];
+	if (!tot)
+		return;
+	r = pipeline_rank(tot, 0.5) + 1;
+	for (size_t k = 0; k < n; k++) {
+		seen += (uint64_t)m->r[tmo[k]].v[0];
+		if (seen >= r) {
+			s->has_timeout = 1;
+			s->timeout_ms = m->r[tmo[k]].i;
+			return;
+		}
+	}
+}
+
+/* A pipeline's statistics from its records idx[0..nidx), into pp and its
+ * pl_acc. */
 static int fill(struct mrpl *m, struct pl_all *A, struct pl_pipe *pp, const char *pipe,
-		const struct names *N, struct sl_errctx *err)
+		const uint32_t *idx, size_t nidx, const struct names *N, struct sl_errctx *err)
 {
 	struct pl_stage_stats *st = pp->acc ? pl_acc_given(pp->acc) : NULL;
 	int64_t v[MR_RANKS];
+	uint64_t n;
 	int h;
 
-	(void)A;
-	for (size_t k = 0; k < m->n; k++) {
-		struct rec *x = &m->r[k];
+	for (size_t k = 0; k < nidx; k++) {
+		struct rec *x = &m->r[idx[k]];
 
-		if (strcmp(x->pipe, pipe))
-			continue;
 		switch (x->kind) {
 		case K_PIPE:
 			pp->fig.exec = (uint64_t)x->v[0];
@@ -1211,10 +1245,10 @@ static int fill(struct mrpl *m, struct pl_all *A, struct pl_pipe *pp, const char
 			g->fig.fin = (uint64_t)x->v[1];
 			g->fig.ok = (uint64_t)x->v[2];
 			g->fig.bad = (uint64_t)x->v[3];
-			if ((h = stat_values(m, M_GDUR, pipe, x->a, x->i, v)) < 0)
+			if ((h = stat_values(m, M_GDUR, pipe, x->a, x->i, v, &n)) < 0)
 				goto lacking;
 			if (h) {
-				g->fig.nd = (size_t)m->r[*sl_u64map_get(&m->map, rec_key(K_STAT, M_GDUR, pipe, x->a, NULL, x->i))].st.n;
+				g->fig.nd = (size_t)n;
 				g->fig.p50 = v[0];
 				g->fig.p95 = v[1];
 			}
@@ -1242,6 +1276,14 @@ static int fill(struct mrpl *m, struct pl_all *A, struct pl_pipe *pp, const char
 						  "the partials name a stage they do not list");
 			if (x->kind == K_PAIR) {
 				pl_acc_given_pair(pp->acc, *sa, *sb, (uint32_t)x->v[0], (uint32_t)x->v[1]);
+			} else if (x->kind == K_TMO) {
+				size_t e = k + 1;
+
+				while (e < nidx && m->r[idx[e]].kind == K_TMO &&
+				       !strcmp(m->r[idx[e]].a, x->a))
+					e++;
+				timeout_median(m, idx + k, e - k, &st[*sa]);
+				k = e - 1;
 			} else if (x->kind == K_STAGE) {
 				struct pl_stage_stats *s = &st[*sa];
 
@@ -1252,7 +1294,7 @@ static int fill(struct mrpl *m, struct pl_all *A, struct pl_pipe *pp, const char
 				s->retries = (uint64_t)x->v[4];
 				s->retries_finished = (uint64_t)x->v[5];
 				s->retries_succeeded = (uint64_t)x->v[6];
-				if ((h = stat_values(m, M_SDUR, pipe, x->a, 0, v)) < 0)
+				if ((h = stat_values(m, M_SDUR, pipe, x->a, 0, v, &n)) < 0)
 					goto lacking;
 				if (h) {
 					s->has_dur = 1;
@@ -1260,10 +1302,10 @@ static int fill(struct mrpl *m, struct pl_all *A, struct pl_pipe *pp, const char
 					s->p95 = v[1];
 					s->p99 = v[2];
 				}
-				if ((h = stat_values(m, M_WAIT, pipe, x->a, 0, v)) < 0)
+				if ((h = stat_values(m, M_WAIT, pipe, x->a, 0, v, &n)) < 0)
 					goto lacking;
 				if (h) {
-					s->waits = m->r[*sl_u64map_get(&m->map, rec_key(K_STAT, M_WAIT, pipe, x->a, NULL, 0))].st.n;
+					s->waits = n;
 					s->wait_p50 = v[0];
 				}
 			}
@@ -1273,60 +1315,21 @@ static int fill(struct mrpl *m, struct pl_all *A, struct pl_pipe *pp, const char
 			break;
 		}
 	}
-	/* the lower median of a stage's timeouts, from their counts */
-	for (size_t s = 0; st && s < pp->nstages; s++) {
-		int64_t (*tc)[2] = NULL;
-		size_t n = 0, cap = 0;
-		uint64_t tot = 0, seen = 0, r;
-		size_t an;
-		const char *an_s = sl_dict_get(A->names, pp->stages[s], &an);
-		char *a = strndup(an_s, an);
-
-		if (!a)
-			return SL_ENOMEM;
-		for (size_t k = 0; k < m->n; k++) {
-			struct rec *x = &m->r[k];
-
-			if (x->kind != K_TMO || strcmp(x->pipe, pipe) || strcmp(x->a, a))
-				continue;
-			if (sl_grow(&tc, &cap, n + 1, sizeof(*tc))) {
-				free(a);
-				return SL_ENOMEM;
-			}
-			tc[n][0] = x->i;
-			tc[n++][1] = x->v[0];
-			tot += (uint64_t)x->v[0];
-		}
-		free(a);
-		if (tot) {
-			qsort(tc, n, sizeof(*tc), cmp_i64);
-			r = pipeline_rank(tot, 0.5) + 1;
-			for (size_t k = 0; k < n; k++) {
-				seen += (uint64_t)tc[k][1];
-				if (seen >= r) {
-					st[s].has_timeout = 1;
-					st[s].timeout_ms = tc[k][0];
-					break;
-				}
-			}
-		}
-		free(tc);
-	}
-	if ((h = stat_values(m, M_PDUR, pipe, NULL, 0, v)) < 0)
+	if ((h = stat_values(m, M_PDUR, pipe, NULL, 0, v, &n)) < 0)
 		goto lacking;
 	if (h) {
-		pp->fig.nd = (size_t)m->r[*sl_u64map_get(&m->map, rec_key(K_STAT, M_PDUR, pipe, NULL, NULL, 0))].st.n;
+		pp->fig.nd = (size_t)n;
 		pp->fig.p50 = v[0];
 		pp->fig.p95 = v[1];
 	}
-	if ((h = stat_values(m, M_QUEUE, pipe, NULL, 0, v)) < 0)
+	if ((h = stat_values(m, M_QUEUE, pipe, NULL, 0, v, &n)) < 0)
 		goto lacking;
 	pp->has_queue = (uint8_t)h;
 	pp->queue_p50 = v[0];
-	if ((h = stat_values(m, M_MK, pipe, NULL, 0, v)) < 0)
+	if ((h = stat_values(m, M_MK, pipe, NULL, 0, v, &n)) < 0)
 		goto lacking;
 	if (h && pp->acc)
-		pl_acc_given_makespan(pp->acc, v[0], m->r[*sl_u64map_get(&m->map, rec_key(K_STAT, M_MK, pipe, NULL, NULL, 0))].st.n);
+		pl_acc_given_makespan(pp->acc, v[0], n);
 	return SL_OK;
 lacking:
 	return sl_err_set(err, SL_EFORMAT, NULL, 0,
@@ -1346,13 +1349,22 @@ int mrpl_tables(struct mrpl *m, const struct analyze_params *p, struct sl_analys
 {
 	struct pl_all A;
 	struct names N = {0};
+	uint32_t *idx = NULL;
 	int rc;
 
 	if (rebuild(m, p, &A, &N)) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}
-	for (size_t i = 0; i < A.npipes; i++) {
+	if (!(idx = malloc((m->n ? m->n : 1) * sizeof(*idx)))) {
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+		goto out;
+	}
+	for (size_t k = 0; k < m->n; k++)
+		idx[k] = (uint32_t)k;
+	sort_m = m;
+	sl_sort(idx, m->n, sizeof(*idx), cmp_rec);
+	for (size_t i = 0, k0 = 0, k1; i < A.npipes; i++, k0 = k1) {
 		struct pl_pipe *pp = &A.pipes[i];
 		size_t sn;
 		const char *s = sl_dict_get(A.names, pp->code, &sn);
@@ -1362,7 +1374,10 @@ int mrpl_tables(struct mrpl *m, const struct analyze_params *p, struct sl_analys
 			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 			goto out;
 		}
-		rc = fill(m, &A, pp, pipe, &N, err);
+		/* pipelines by name, as the records */
+		for (k1 = k0; k1 < m->n && !strcmp(m->r[idx[k1]].pipe, pipe); k1++)
+			;
+		rc = fill(m, &A, pp, pipe, idx + k0, k1 - k0, &N, err);
 		free(pipe);
 		if (rc == SL_ENOMEM)
 			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
@@ -1394,5 +1409,6 @@ out:
 	pipeline_all_release(&A);
 	sl_dict_free(N.d);
 	free(N.to);
+	free(idx);
 	return rc;
 }

@@ -1,7 +1,9 @@
 /* mapred.c - map over ranges of days, reduce into one analysis file
  * (mapred.h, docs/SCALING.md).  What is counted, and how counts become
  * tables, is success.c's and dora.c's: this file moves their counts
- * between processes and finds the medians' ranks. */
+ * between processes and finds the medians' ranks; the pipelines' part is
+ * mapred_pl.c's, through the hooks and the order statistic of
+ * mapred_int.h. */
 #include "mapred.h"
 #include "mapred_int.h"
 

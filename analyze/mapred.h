@@ -1,6 +1,7 @@
 /* mapred.h - the analysis as a map over ranges of days and a reduce
- * (docs/SCALING.md): success rates, summary, success_change and the DORA
- * tables, byte for byte those of one run with --only dora.
+ * (docs/SCALING.md): success rates, summary, success_change, the DORA
+ * tables and the pipeline tables (mapred_pl.c), byte for byte those of one
+ * run with --only dora,pipelines (or the --only given).
  *
  * A map task (--map K/N) takes its share of the local days the analysis
  * reads (the window and the previous window the summary compares with)

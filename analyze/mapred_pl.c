@@ -991,7 +991,7 @@ static int rebuild(struct mrpl *m, const struct analyze_params *p, struct pl_all
 	N->d = tmp;
 	tmp = NULL;
 	A->names = A->R.names;
-	qsort(pipes, np, sizeof(*pipes), cmp_str);
+	sl_sort(pipes, np, sizeof(*pipes), cmp_str);
 	if (!(A->R.pipes = calloc(np + 1, sizeof(*A->R.pipes))) ||
 	    !(A->pipes = calloc(np + 1, sizeof(*A->pipes))))
 		goto out;
@@ -1002,7 +1002,7 @@ static int rebuild(struct mrpl *m, const struct analyze_params *p, struct pl_all
 	for (size_t k = 0; k < m->n; k++) {
 		const struct rec *x = &m->r[k];
 		struct runs_pipe *rp;
-		char **hit = bsearch(&x->pipe, pipes, np, sizeof(*pipes), cmp_str);
+		char **hit = np ? bsearch(&x->pipe, pipes, np, sizeof(*pipes), cmp_str) : NULL;
 
 		if (!hit || (x->kind != K_STAGE && x->kind != K_DEPS))
 			continue;
@@ -1044,7 +1044,7 @@ static int rebuild(struct mrpl *m, const struct analyze_params *p, struct pl_all
 	for (size_t i = 0; i < np; i++) {
 		struct runs_pipe *rp = &A->R.pipes[i];
 
-		qsort(rp->stages, rp->nstages, sizeof(*rp->stages), cmp_u32);
+		sl_sort(rp->stages, rp->nstages, sizeof(*rp->stages), cmp_u32);
 		for (size_t s = 0; s < rp->nstages; s++) {
 			uint32_t *v;
 			int added;
@@ -1385,7 +1385,7 @@ int mrpl_tables(struct mrpl *m, const struct analyze_params *p, struct sl_analys
 			goto out;
 		/* branches by name (codes are in byte order), null last; days */
 		for (int d = 0; d < 2; d++)
-			qsort(pp->grp[d], pp->ngrp[d], sizeof(*pp->grp[d]), cmp_keyfig);
+			sl_sort(pp->grp[d], pp->ngrp[d], sizeof(*pp->grp[d]), cmp_keyfig);
 		if ((rc = pipeline_end(&A, pp, &A.R.pipes[i]))) {
 			rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 			goto out;

@@ -181,7 +181,9 @@ static int summary_table(const struct analyze_params *p, const struct feature_se
 		goto out;
 	for (size_t i = 0; i < fs->n; i++) {
 		size_t r = fs->frow[i];
-		int done = frame_finished(fs->f, r), bad = done && frame_failure(fs->f, r);
+		enum sl_phase ph = (enum sl_phase)fs->c.phase[r];
+		int done = sl_phase_finished(ph),
+		    bad = done && (ph == SL_PHASE_FAILED || sl_rolled_back(ph, fs->c.rb_flag[r]));
 
 		flagged += flag[i];
 		fin += (uint64_t)done;
@@ -268,11 +270,10 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 		sl_sort(rank, nflag, sizeof(*rank), cmp_row);
 	}
 	for (size_t i = 0, k = 0; i < fs->n; i++) {
-		const struct frame *fr = fs->f;
+		const struct feature_cols *fc = &fs->c;
 		size_t r = fs->frow[i];
 
-		if (sl_table_add_row(t) ||
-		    frame_table_set_id(t, SL_ANOMALIES_DEPLOYMENT_ID, fr, r))
+		if (sl_table_add_row(t) || fc->set_id(t, SL_ANOMALIES_DEPLOYMENT_ID, fc->id_ctx, r))
 			goto out;
 		sl_table_set_f64(t, SL_ANOMALIES_ANOMALY_SCORE, score[i]);
 		sl_table_set_bool(t, SL_ANOMALIES_IS_ANOMALY, flag[i]);
@@ -284,10 +285,10 @@ int anomalies_add(const struct analyze_params *p, const struct feature_set *fs,
 			double z;
 			int top = farthest(fs, &rb, i, known[i], &z);
 
-			if (sl_table_set_name(t, SL_ANOMALIES_AGENT_ID, fr->names, fr->agent[r]) ||
-			    sl_table_set_name(t, SL_ANOMALIES_ENVIRONMENT, fr->names, fr->env[r]))
+			if (sl_table_set_name(t, SL_ANOMALIES_AGENT_ID, fc->names, fc->agent[r]) ||
+			    sl_table_set_name(t, SL_ANOMALIES_ENVIRONMENT, fc->names, fc->env[r]))
 				goto out;
-			sl_table_set_i64(t, SL_ANOMALIES_START_TIME, fr->start[r]);
+			sl_table_set_i64(t, SL_ANOMALIES_START_TIME, fc->start[r]);
 			sl_table_set_i64(t, SL_ANOMALIES_RANK, rank[k++].rank);
 			if (reasons(fs, i, p->cfg.anomaly_reason_sigma, &why) ||
 			    sl_table_set_str(t, SL_ANOMALIES_REASONS, why.data, why.len))

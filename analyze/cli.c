@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mapred.h"
 #include "query.h"
 #include "sl_err.h"
 #include "sl_scan.h"
@@ -24,7 +25,8 @@ static const char usage[] =
 	"the store DIR and writes them to one analysis file (docs/ANALYZE.md).\n"
 	"\n"
 	"  -s, --store DIR        the store written by shiplog-ingest\n"
-	"  -o, --output FILE      the analysis file to write\n"
+	"  -o, --output FILE      the analysis file to write (whole, then renamed over\n"
+	"                         FILE; a FIFO or device such as /dev/null written through)\n"
 	"      --from DATE        window start (YYYY-MM-DD = local midnight, or a time)\n"
 	"      --to DATE          window end, exclusive\n"
 	"      --since SPAN       the window ending at --now: 7d, 12h, 2w, 30m\n"
@@ -67,10 +69,10 @@ static const char usage[] =
 	"      --jobs N           analyses run at a time (default: 2, or 1 on one core);\n"
 	"                         --jobs 1 holds the least memory (docs/ANALYZE.md)\n"
 	"      --map K/N          task K (0..N-1) of N: the success rates, summary,\n"
-	"                         dora and pipelines (or those of --only) of its share\n"
-	"                         of the days, as a partial (needs a bounded window and\n"
-	"                         --now); with --ranks FILE the second pass\n"
-	"                         (docs/SCALING.md)\n"
+	"                         dora, features (anomalies, patterns) and pipelines\n"
+	"                         (--only picks) of its share of the days, as a partial\n"
+	"                         (needs a bounded window and --now); with --ranks FILE\n"
+	"                         the second pass (docs/SCALING.md)\n"
 	"      --reduce           the partials given as arguments into the analysis\n"
 	"                         file (-o), or with --ranks FILE the ranks the second\n"
 	"                         pass of the maps needs; the same window flags\n"
@@ -226,9 +228,19 @@ static int cli_check_mapred(const struct analyze_params *p)
 		return misuse("%s", "--map and --reduce analyse every agent: no --agent or --teams");
 	if (p->query || p->print)
 		return misuse("--%s does not go with --map or --reduce", p->query ? "query" : "print");
-	if (mapred_covers(p->only))
-		return misuse("--map and --reduce compute the success rates and summary with %s: "
-			      "--only a list of those, or nothing for all", mapred_list());
+	/* --only names analyses the map and reduce compute, nothing else */
+	for (const char *s = p->only; s; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL) {
+		size_t n = strcspn(s, ",");
+		int k;
+
+		for (k = 0; mapred_analyses[k]; k++)
+			if (strlen(mapred_analyses[k]) == n && !strncmp(s, mapred_analyses[k], n))
+				break;
+		if (!mapred_analyses[k])
+			return misuse("--map and --reduce compute the success rates and summary "
+				      "with %s only, not '%.*s' (--only a list of those, or "
+				      "nothing for all)", mapred_list(), (int)n, s);
+	}
 	if (!p->now_s)
 		return misuse("%s", "--map and --reduce need --now: every task must agree on it");
 	if (p->map_n && !p->store)

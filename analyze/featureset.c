@@ -21,46 +21,45 @@ static int real(const double *col, size_t i, double *v)
 	return frame_real(col, i, v) && isfinite(*v);
 }
 
-static void take(struct feature_row *w, const struct frame *f, size_t i)
+static void take(struct feature_row *w, const struct feature_cols *c, size_t i)
 {
 	double target, v;
-	int64_t dur;
 	int has_target;
 
 	memset(w, 0, sizeof(*w));
 	w->id = (uint32_t)i;
-	w->env = f->env[i];
-	w->strategy = f->strategy[i] == FRAME_NONE ? NO_CODE : f->strategy[i];
-	w->phase = f->phase[i];
-	w->start = f->start[i];
+	w->env = c->env[i];
+	w->strategy = c->strategy[i] == FRAME_NONE ? NO_CODE : c->strategy[i];
+	w->phase = c->phase[i];
+	w->start = c->start[i];
 	w->duration_ms = -1;
-	if (frame_duration(f, i, &dur) && dur >= 0) {
-		w->duration_ms = dur;
-		set(w, F_LOG_DURATION, log1p((double)dur));
+	if (c->dur[i] != FRAME_NULL && c->dur[i] >= 0) {
+		w->duration_ms = c->dur[i];
+		set(w, F_LOG_DURATION, log1p((double)c->dur[i]));
 	}
-	has_target = frame_count(f->target, i, &target) && target > 0;
-	if (has_target && frame_count(f->failed, i, &v))
+	has_target = frame_count(c->target, i, &target) && target > 0;
+	if (has_target && frame_count(c->failed, i, &v))
 		set(w, F_FAILED, v / target);
-	if (has_target && frame_count(f->healthy, i, &v)) {
+	if (has_target && frame_count(c->healthy, i, &v)) {
 		v = (target - v) / target;
 		set(w, F_UNHEALTHY, v < 0 ? 0 : v > 1 ? 1 : v);
 	}
-	if (has_target && frame_count(f->deployed, i, &v))
+	if (has_target && frame_count(c->deployed, i, &v))
 		set(w, F_COVERAGE, v / target);
-	if (real(f->latency, i, &v))
+	if (real(c->latency, i, &v))
 		set(w, F_LATENCY, v);
-	if (real(f->error_rate, i, &v))
+	if (real(c->error_rate, i, &v))
 		set(w, F_ERROR_RATE, v);
-	if (real(f->cpu, i, &v))
+	if (real(c->cpu, i, &v))
 		set(w, F_CPU, v);
-	if (real(f->memory, i, &v))
+	if (real(c->memory, i, &v))
 		set(w, F_MEMORY, v);
-	set(w, F_ROLLBACK, frame_rolled_back(f, i));
+	set(w, F_ROLLBACK, sl_rolled_back((enum sl_phase)c->phase[i], c->rb_flag[i]));
 }
 
 void features_row(const struct feature_set *fs, size_t k, struct feature_row *w)
 {
-	take(w, fs->f, fs->frow[k]);
+	take(w, &fs->c, fs->frow[k]);
 }
 
 /* The standardized value from the raw one, as standardize() writes it
@@ -157,17 +156,48 @@ static int standardize(struct feature_set *fs)
 	return SL_OK;
 }
 
+static int frame_set_id_of(struct sl_table *t, int c, const void *ctx, size_t i)
+{
+	return frame_table_set_id(t, c, ctx, i);
+}
+
+void features_cols_frame(const struct frame *f, struct feature_cols *c)
+{
+	*c = (struct feature_cols){
+		.names = f->names, .agent = f->agent, .env = f->env, .strategy = f->strategy,
+		.phase = f->phase, .rb_flag = f->rb_flag, .start = f->start, .dur = f->dur,
+		.target = f->target, .deployed = f->deployed, .healthy = f->healthy,
+		.failed = f->failed, .latency = f->latency, .error_rate = f->error_rate,
+		.cpu = f->cpu, .memory = f->memory, .set_id = frame_set_id_of, .id_ctx = f};
+}
+
 int features_from_frame(const struct frame *f, struct feature_set *fs, struct sl_errctx *err)
 {
 	memset(fs, 0, sizeof(*fs));
-	fs->names = f->names;
-	fs->f = f;
+	features_cols_frame(f, &fs->c);
 	if (!(fs->frow = malloc((f->n ? f->n : 1) * sizeof(*fs->frow))))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	/* in frame order: start time, then id */
 	for (size_t i = 0; i < f->n; i++)
 		if (f->wanted[i])
 			fs->frow[fs->n++] = (uint32_t)i;
+	if (standardize(fs))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	return SL_OK;
+}
+
+int features_from_cols(const struct feature_cols *c, size_t n, struct feature_set *fs,
+		       struct sl_errctx *err)
+{
+	memset(fs, 0, sizeof(*fs));
+	fs->c = *c;
+	if (n > UINT32_MAX)
+		return sl_err_set(err, SL_EINVAL, NULL, 0, "more than 2^32 deployments");
+	if (!(fs->frow = malloc((n ? n : 1) * sizeof(*fs->frow))))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	for (size_t i = 0; i < n; i++)
+		fs->frow[i] = (uint32_t)i;
+	fs->n = n;
 	if (standardize(fs))
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	return SL_OK;
@@ -195,7 +225,7 @@ static int features_table(const struct feature_set *fs, struct sl_analysis *a)
 		return SL_ENOMEM;
 	for (size_t i = 0; i < fs->n; i++) {
 		if (sl_table_add_row(t) ||
-		    frame_table_set_id(t, SL_FEATURES_DEPLOYMENT_ID, fs->f, fs->frow[i])) {
+		    fs->c.set_id(t, SL_FEATURES_DEPLOYMENT_ID, fs->c.id_ctx, fs->frow[i])) {
 			sl_table_free(t);
 			return SL_ENOMEM;
 		}
@@ -245,6 +275,18 @@ int features_words(struct sl_buf *b, int f, double v, double duration_ms, enum f
 	}
 }
 
+int features_tables(const struct analyze_params *p, struct feature_set *fs,
+		    struct sl_analysis *a, struct sl_errctx *err)
+{
+	int rc;
+
+	if (features_table(fs, a))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if ((rc = anomalies_add(p, fs, a, err)))
+		return rc;
+	return patterns_add(p, fs, a, err);
+}
+
 int features_run(const struct analyze_params *p, const struct sl_store *st,
 		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err)
@@ -253,15 +295,8 @@ int features_run(const struct analyze_params *p, const struct sl_store *st,
 	int rc;
 
 	(void)st;
-	if ((rc = features_from_frame(f, &fs, err)))
-		goto out;
-	if (features_table(&fs, a)) {
-		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-		goto out;
-	}
-	if ((rc = anomalies_add(p, &fs, a, err)) || (rc = patterns_add(p, &fs, a, err)))
-		goto out;
-out:
+	if (!(rc = features_from_frame(f, &fs, err)))
+		rc = features_tables(p, &fs, a, err);
 	features_release(&fs);
 	return rc;
 }

@@ -10,8 +10,8 @@
 #include "cli.h"
 #include "sl_dict.h"
 #include "sl_err.h"
+#include "frame.h"
 #include "sl_result.h"
-struct frame;
 #include "sl_store.h"
 
 enum {
@@ -30,7 +30,7 @@ enum {
 #define NO_CODE UINT32_MAX
 
 struct feature_row {
-	uint32_t id;                /* the frame's row */
+	uint32_t id;                /* the source row */
 	uint32_t env, strategy;     /* codes in names; strategy may be NO_CODE */
 	uint8_t phase;              /* enum sl_phase */
 	int64_t start;
@@ -39,28 +39,60 @@ struct feature_row {
 	uint16_t known;   /* bit f: raw[f] was in the data (else imputed) */
 };
 
-/* The frame's wanted rows, in frame order (start time, then deployment
- * id); a row's features in original units are recomputed from the frame
+/* The deployments' fields the features are computed from, one entry per
+ * source row, as the frame holds them (frame.h: FRAME_NONE, FRAME_NULL,
+ * FRAME_NULL_COUNT and NaN for null): a frame's own arrays, borrowed (one
+ * run and a map task: no copy, so the set costs what it did when it read
+ * the frame, and the frame must outlive it), or the reduce's arrays,
+ * gathered from the partials (mapred_ft.c), which outlive the set.  The
+ * ids are set_id's, of the row it is given. */
+struct feature_cols {
+	const struct sl_dict *names; /* agents, environments, strategies */
+	const uint32_t *agent, *env, *strategy;
+	const uint8_t *phase;    /* enum sl_phase */
+	const int8_t *rb_flag;   /* rollback_triggered: 1, 0 or -1 */
+	const int64_t *start, *dur;
+	const int32_t *target, *deployed, *healthy, *failed;
+	const double *latency, *error_rate, *cpu, *memory;
+	/* sets column c of t's last row to source row i's id: 0 or SL_ENOMEM */
+	int (*set_id)(struct sl_table *t, int c, const void *ctx, size_t i);
+	const void *id_ctx;
+};
+
+/* The frame's columns the features read (beyond those every frame has). */
+#define FEATURES_FRAME_COLS                                                                 \
+	(FC_STRATEGY | FC_TARGET | FC_DEPLOYED | FC_HEALTHY | FC_FAILED | FC_LATENCY |            \
+	 FC_ERROR_RATE | FC_CPU | FC_MEMORY | FC_DUR)
+
+/* The set's rows, in frame order (start time, then deployment id); a
+ * row's features in original units are recomputed from the columns c
  * when asked for (features_row()), so the set holds 4 bytes a row besides
- * the matrix.  x is the
+ * the matrix and the columns.  x is the
  * n x F_N standardized matrix in the same order: nulls replaced by the
  * column's median (of the known values; 0 when none), then (v - mean) / sd
  * with the population sd; a column with sd 0 is all 0.  patterns_add()
  * gives x to DBSCAN, which reorders it, and frees it (x is NULL after):
- * a value is recomputed bit for bit by features_z(). */
+ * a value is recomputed bit for bit by features_z().  Nothing in the set
+ * reads a struct frame: the same rows give the same tables, whether they
+ * come from a frame or from the partials of a map. */
 struct feature_set {
-	const struct sl_dict *names; /* the frame's: environments, strategies */
-	const struct frame *f;       /* the frame: ids of the rows */
+	struct feature_cols c;
 	size_t n;
-	uint32_t *frow;   /* the frame row of each row */
+	uint32_t *frow;   /* the source row of each row */
 	double *x;
 	uint16_t *known; /* row k's feature_row known bits (NULL when n is 0) */
 	double median[F_N], mean[F_N], sd[F_N];
 };
 
+/* c borrows the columns of f (which must hold FEATURES_FRAME_COLS). */
+void features_cols_frame(const struct frame *f, struct feature_cols *c);
 /* The frame's wanted rows (--env, --agent apply) into fs, which the
  * caller releases with features_release(); f must outlive fs. */
 int features_from_frame(const struct frame *f, struct feature_set *fs, struct sl_errctx *err);
+/* Rows 0..n-1 of the columns c, which are in frame order (the reduce):
+ * c is copied, its arrays must outlive fs. */
+int features_from_cols(const struct feature_cols *c, size_t n, struct feature_set *fs,
+		       struct sl_errctx *err);
 /* Row k's features in original units, with what was known. */
 void features_row(const struct feature_set *fs, size_t k, struct feature_row *w);
 /* The standardized value of feature f of the row w (from features_row()):
@@ -80,7 +112,10 @@ enum feature_form { FW_ONE, FW_MEAN };
 int features_words(struct sl_buf *b, int f, double v, double duration_ms, enum feature_form form);
 
 /* Adds the tables "features", "anomalies", "anomaly_summary", "patterns"
- * and "clusters". */
+ * and "clusters": of the frame's wanted rows (features_run), or of the set
+ * fs (features_tables, which uses up fs->x: see patterns_add()). */
+int features_tables(const struct analyze_params *p, struct feature_set *fs,
+		    struct sl_analysis *a, struct sl_errctx *err);
 int features_run(const struct analyze_params *p, const struct sl_store *st,
 		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err);

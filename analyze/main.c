@@ -102,10 +102,7 @@ static const struct analysis {
 		SL_T_ROLLBACK_RISK_LEVELS)},
 	{"versions", versions_run, VERSIONS_FRAME_COLS, 0, 9,
 	 TABLES(SL_T_VERSIONS, SL_T_ADOPTION, SL_T_REGRESSIONS)},
-	{"features", features_run,
-	 FC_STRATEGY | FC_TARGET | FC_DEPLOYED | FC_HEALTHY | FC_FAILED | FC_LATENCY |
-		 FC_ERROR_RATE | FC_CPU | FC_MEMORY | FC_DUR,
-	 0, 31,
+	{"features", features_run, FEATURES_FRAME_COLS, 0, 31,
 	 TABLES(SL_T_FEATURES, SL_T_ANOMALIES, SL_T_ANOMALY_SUMMARY, SL_T_PATTERNS,
 		SL_T_CLUSTERS)},
 	{"activity", activity_run, FC_STRATEGY | FC_VERSION | FC_TARGET | FC_DEPLOYED | FC_DUR, 0,

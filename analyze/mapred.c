@@ -16,7 +16,9 @@
 
 #include "common.h"
 #include "dora.h"
+#include "featureset.h"
 #include "frame.h"
+#include "mapred_ft.h"
 #include "sl_anread.h"
 #include "sl_buf.h"
 #include "sl_hash.h"
@@ -33,36 +35,33 @@
 #define PART_MAGIC "shiplog-analyze partial 1"
 #define RANKS_MAGIC "shiplog-analyze ranks 1"
 
-/* ---- the analyses the map and the reduce compute ----
- * in the order one run writes their tables (main.c's registry) */
-enum { R_DORA, R_PIPELINES, NREDUCIBLE };
-static const char *const reducible[NREDUCIBLE] = {"dora", "pipelines"};
+/* ---- which analyses ---- */
 
-/* The analyses of the --only list (NULL: every one) as bits; -1 when it
- * names one the map and the reduce do not compute. */
-static int covered(const char *only)
+const char *const mapred_analyses[] = {"dora", "features", "pipelines", NULL};
+
+int mapred_wants(const struct analyze_params *p, const char *name)
 {
-	int mask = 0;
+	size_t n = strlen(name);
 
-	if (!only)
-		return (1 << NREDUCIBLE) - 1;
-	for (const char *q = only; q; q = strchr(q, ',') ? strchr(q, ',') + 1 : NULL) {
-		size_t n = strcspn(q, ",");
-		int k;
-
-		for (k = 0; k < NREDUCIBLE; k++)
-			if (strlen(reducible[k]) == n && !strncmp(q, reducible[k], n))
-				break;
-		if (k == NREDUCIBLE)
-			return -1;
-		mask |= 1 << k;
-	}
-	return mask;
+	if (!p->only)
+		return 1;
+	for (const char *s = p->only; s; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL)
+		if (!strncmp(s, name, n) && (s[n] == ',' || !s[n]))
+			return 1;
+	return 0;
 }
 
-int mapred_covers(const char *only)
+/* The analyses of p, comma-joined in the file's order: what every task
+ * and the reduce must agree on. */
+static void wanted_text(const struct analyze_params *p, char *out, size_t n)
 {
-	return covered(only) < 0 ? -1 : 0;
+	size_t w = 0;
+
+	*out = '\0';
+	for (int k = 0; mapred_analyses[k]; k++)
+		if (mapred_wants(p, mapred_analyses[k]))
+			w += (size_t)snprintf(out + w, w < n ? n - w : 0, "%s%s", w ? "," : "",
+					      mapred_analyses[k]);
 }
 
 const char *mapred_list(void)
@@ -70,22 +69,10 @@ const char *mapred_list(void)
 	static char list[64];
 
 	if (!*list)
-		for (int k = 0; k < NREDUCIBLE; k++)
+		for (int k = 0; mapred_analyses[k]; k++)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-				 k ? ", " : "", reducible[k]);
+				 k ? ", " : "", mapred_analyses[k]);
 	return list;
-}
-
-/* The analyses as the partials say them: the names in table order. */
-static void covered_text(const struct analyze_params *p, char *out, size_t cap)
-{
-	int mask = covered(p->only);
-
-	*out = 0;
-	for (int k = 0; k < NREDUCIBLE; k++)
-		if (mask > 0 && (mask & 1 << k))
-			snprintf(out + strlen(out), cap - strlen(out), "%s%s", *out ? "," : "",
-				 reducible[k]);
 }
 
 /* ---- the run metadata (main.c writes it too) ---- */
@@ -493,10 +480,10 @@ static int agreement_meta(struct sl_analysis *a, const struct analyze_params *p,
 			  const char *magic, int pass, const char *ranks)
 {
 	struct success_counts none = {0};
-	char cfg[17], an[64];
+	char cfg[17], an[128];
 
 	config_text(p, cfg);
-	covered_text(p, an, sizeof(an));
+	wanted_text(p, an, sizeof(an));
 	return sl_analysis_meta_str(a, "partial", magic) || analyze_add_meta(a, p, &none) ||
 	       sl_analysis_meta_str(a, "config", cfg) ||
 	       sl_analysis_meta_str(a, "analyses", an) ||
@@ -506,8 +493,8 @@ static int agreement_meta(struct sl_analysis *a, const struct analyze_params *p,
 }
 
 static const char *const agreed[] = {"partial", "shiplog_version", "window_from", "window_to",
-				     "now", "tz", "env", "agent", "seed", "config", "map_n",
-				     "analyses"};
+				     "now", "tz", "env", "agent", "seed", "config", "analyses",
+				     "map_n"};
 
 /* 0 when file's metadata agrees with ref's, else SL_EINVAL with err
  * naming the file and the first key that differs. */
@@ -529,15 +516,24 @@ static int agree(const struct sl_analysis *ref, const struct sl_analysis *a, con
 				return sl_err_set(err, SL_EINVAL, path, 0,
 						  "made with other settings (--config) than the "
 						  "ones given");
+			if (!strcmp(agreed[k], "analyses"))
+				return sl_err_set(err, SL_EINVAL, path, 0,
+						  "made for the analyses '%s', not '%s' as given "
+						  "(--only)", y ? y : "?", x);
 			if (!strcmp(agreed[k], "map_n") &&
 			    !sl_analysis_get_meta_i64(a, agreed[k], &j))
 				return sl_err_set(err, SL_EINVAL, path, 0,
 						  "written by a map of %lld tasks, not %d",
 						  (long long)j, (int)i);
+			if (!x && !sl_analysis_get_meta_i64(a, agreed[k], &j))
+				return sl_err_set(err, SL_EINVAL, path, 0,
+						  "its %s is %lld, not %lld as given (every task and "
+						  "the reduce need the same --seed)", agreed[k],
+						  (long long)j, (long long)i);
 			return sl_err_set(err, SL_EINVAL, path, 0,
 					  "its %s is '%s', not '%s' as given (every task and the "
 					  "reduce need the same window, --now, --tz, --env, --agent, "
-					  "--seed, --config, --only and N)",
+					  "--seed, --config and N)",
 					  agreed[k], y ? y : "?", x ? x : "?");
 		}
 	}
@@ -914,6 +910,11 @@ int mapred_map(const struct analyze_params *p0, const struct sl_store *st,
 	struct emit E = {0};
 	char digest[17] = "";
 	int64_t lo, hi, shared = 0;
+	int dora = mapred_wants(p0, "dora");
+	/* the features' rows go in the second pass only: nothing of theirs
+	 * needs ranks */
+	int ft = mapred_wants(p0, "features") && p0->ranks;
+	unsigned cols = (dora ? DORA_FRAME_COLS : 0) | (ft ? FEATURES_FRAME_COLS : 0);
 	int rc = SL_ENOMEM;
 
 	if (!part)
@@ -940,10 +941,10 @@ int mapred_map(const struct analyze_params *p0, const struct sl_store *st,
 	/* the window's part of the task's days: the DORA rows */
 	p.part_from = lo > p.from ? lo : p.from;
 	p.part_to = hi < p.to ? hi : p.to;
-	if (p.part_to > p.part_from && (covered(p.only) & 1 << R_DORA)) {
-		if ((rc = frame_load(&p, st, &f, DORA_FRAME_COLS, err)))
+	if (p.part_to > p.part_from && cols) {
+		if ((rc = frame_load(&p, st, &f, cols, err)))
 			goto out;
-		{
+		if (dora) {
 			uint32_t *r = malloc((f.n ? f.n : 1) * sizeof(*r));
 			size_t n;
 
@@ -962,19 +963,25 @@ int mapred_map(const struct analyze_params *p0, const struct sl_store *st,
 		goto nomem;
 	E.f = &f;
 	E.G = p.ranks ? &G : NULL;
-	if (f.n && emit_dora(&p, &f, &E))
+	if (dora && f.n && emit_dora(&p, &f, &E))
 		goto nomem;
 	/* the pipelines' days are the window's only: cut among all tasks */
-	if (covered(p.only) & 1 << R_PIPELINES) {
-		mr_task_days(&p, p.from, p.map_k, p.map_n, &lo, &hi);
-		if ((rc = mrpl_map(&p, st, lo, hi, part, err)))
+	if (mapred_wants(&p, "pipelines")) {
+		int64_t plo, phi;
+
+		mr_task_days(&p, p.from, p.map_k, p.map_n, &plo, &phi);
+		if ((rc = mrpl_map(&p, st, plo, phi, part, err)))
 			goto out;
 	}
 	if (agreement_meta(part, &p, PART_MAGIC, p.ranks ? 2 : 1, digest) ||
 	    sl_analysis_meta_i64(part, "map_k", p.map_k) ||
 	    sl_analysis_meta_i64(part, "input_files_part", (int64_t)success_files(acc)) ||
-	    sl_analysis_meta_i64(part, "input_files_shared", shared) ||
-	    success_save(acc, part))
+	    sl_analysis_meta_i64(part, "input_files_shared", shared))
+		goto nomem;
+	/* the features' rows stream to the file, a row group at a time */
+	if (ft && ((rc = sl_analysis_open(part, p.out, err)) || (rc = mapred_ft_map(&f, part, err))))
+		goto out;
+	if (success_save(acc, part))
 		goto nomem;
 	{
 		struct sl_table *t[3] = {E.d, E.h, E.v};
@@ -1003,6 +1010,61 @@ out:
 }
 
 /* ---- the reduce ---- */
+
+/* A partial's metadata and tables but the features' rows, which
+ * mapred_ft.c reads a row group at a time (they are most of the file). */
+static int read_partial(const char *path, struct sl_analysis **out, struct sl_errctx *err)
+{
+	struct sl_anfile *f = NULL;
+	struct sl_analysis *a = NULL;
+	const struct sl_analysis *m;
+	int rc;
+
+	*out = NULL;
+	if ((rc = sl_anfile_open(path, &f, err)))
+		return rc;
+	m = sl_anfile_meta(f);
+	if (!(a = sl_analysis_new()))
+		goto nomem;
+	for (size_t i = 0; i < sl_analysis_nmeta(m); i++) {
+		enum sl_rtype ty;
+		const char *k = sl_analysis_meta_key(m, i, &ty);
+		double d = 0;
+		int64_t v = 0;
+
+		if (ty == SL_R_STR) {
+			rc = sl_analysis_meta_str(a, k, sl_analysis_get_meta_str(m, k));
+		} else if (ty == SL_R_F64) {
+			sl_analysis_get_meta_f64(m, k, &d);
+			rc = sl_analysis_meta_f64(a, k, d);
+		} else {
+			sl_analysis_get_meta_i64(m, k, &v);
+			rc = sl_analysis_meta_i64(a, k, v);
+		}
+		if (rc)
+			goto nomem;
+	}
+	for (size_t i = 0; i < sl_anfile_ntables(f); i++) {
+		struct sl_table *t;
+
+		if (!strcmp(sl_anfile_name(f, i), MAPRED_FT_ROWS))
+			continue;
+		if ((rc = sl_anfile_table(f, i, &t, err)))
+			goto out;
+		if (sl_analysis_add(a, t))
+			goto nomem;
+	}
+	*out = a;
+	a = NULL;
+	rc = SL_OK;
+	goto out;
+nomem:
+	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+out:
+	sl_analysis_free(a);
+	sl_anfile_close(f);
+	return rc;
+}
 
 static int load_dora(struct groups *G, const struct sl_analysis *a, const char *path, int pass,
 		     struct sl_errctx *err)
@@ -1192,9 +1254,9 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 	uint64_t files = 0;
 	struct groups G = {SL_U64MAP_INIT, NULL, 0, 0};
 	unsigned char *seen = NULL;
+	const char **by_task = NULL; /* the partials in task order */
 	char ranks[17] = "";
 	const char *first = NULL;
-	int mask = covered(p.only);
 	struct mrpl *pl = mrpl_new();
 
 	if (!pl)
@@ -1206,7 +1268,7 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 		struct sl_analysis *a = NULL;
 		int64_t k, kn, ps, x;
 
-		if ((rc = sl_anread_file(path, &a, err)))
+		if ((rc = read_partial(path, &a, err)))
 			goto out;
 		if (sl_analysis_get_meta_i64(a, "map_n", &kn) || kn < 1 || kn > 100000 ||
 		    sl_analysis_get_meta_i64(a, "map_k", &k) || k < 0 || k >= kn ||
@@ -1224,7 +1286,8 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 			first = path;
 			if (!(ref = sl_analysis_new()) ||
 			    agreement_meta(ref, &p, PART_MAGIC, pass, NULL) ||
-			    !(seen = calloc((size_t)n, 1))) {
+			    !(seen = calloc((size_t)n, 1)) ||
+			    !(by_task = calloc((size_t)n, sizeof(*by_task)))) {
 				sl_analysis_free(a);
 				goto nomem;
 			}
@@ -1253,10 +1316,11 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 			goto out;
 		}
 		seen[k] = 1;
+		by_task[k] = path;
 		rc = success_load(acc, a, path, err);
-		if (!rc && (mask & 1 << R_DORA))
+		if (!rc && mapred_wants(&p, "dora"))
 			rc = load_dora(&G, a, path, pass, err);
-		if (!rc && (mask & 1 << R_PIPELINES))
+		if (!rc && mapred_wants(&p, "pipelines"))
 			rc = mrpl_load(pl, a, path, pass, err);
 		if (!rc && !sl_analysis_get_meta_i64(a, "input_files_part", &x))
 			files += (uint64_t)x;
@@ -1275,7 +1339,7 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 		}
 	find_ranks(&G);
 	if (pass == 1) {
-		rc = write_ranks(&p, &G, (mask & 1 << R_PIPELINES) ? pl : NULL, err);
+		rc = write_ranks(&p, &G, mapred_wants(&p, "pipelines") ? pl : NULL, err);
 		goto out;
 	}
 	{
@@ -1299,9 +1363,15 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 	sc.files = files; /* the maps' scans', each file once */
 	if (analyze_add_meta(out, &p, &sc))
 		goto nomem;
-	if ((mask & 1 << R_DORA) && (rc = dora_tables(&p, &G, out, err)))
+	/* started as one run starts it: the per-deployment tables stream */
+	if ((rc = sl_analysis_open(out, p.out, err)))
 		goto out;
-	if ((mask & 1 << R_PIPELINES) && (rc = mrpl_tables(pl, &p, out, err)))
+	if (mapred_wants(&p, "dora") && (rc = dora_tables(&p, &G, out, err)))
+		goto out;
+	if (mapred_wants(&p, "features") &&
+	    (rc = mapred_ft_reduce(&p, by_task, n, out, err)))
+		goto out;
+	if (mapred_wants(&p, "pipelines") && (rc = mrpl_tables(pl, &p, out, err)))
 		goto out;
 	rc = sl_analysis_write(out, p.out, err);
 	goto out;
@@ -1314,5 +1384,6 @@ out:
 	groups_release(&G);
 	mrpl_free(pl);
 	free(seen);
+	free(by_task);
 	return rc;
 }

@@ -24,10 +24,12 @@
 #include "sl_store.h"
 #include "success.h"
 
-/* The analyses the map and the reduce compute, in the order of their
- * tables: mapred_covers() is 0 when every name of the --only list is one
- * of them (NULL: all), else -1; mapred_list() the list of them. */
-int mapred_covers(const char *only);
+/* The analyses the map and reduce compute, in the file's order, NULL
+ * after the last: --only picks among them, without it they all run. */
+extern const char *const mapred_analyses[];
+/* Whether the map and reduce of p compute the analysis name. */
+int mapred_wants(const struct analyze_params *p, const char *name);
+/* The list of them, ", "-joined (for messages). */
 const char *mapred_list(void);
 
 int mapred_map(const struct analyze_params *p, const struct sl_store *st,

@@ -35,7 +35,7 @@ static int dominant(const struct feature_set *fs, const int32_t *label, struct a
 		goto out;
 	for (size_t i = 0; i < fs->n; i++) {
 		uint32_t fr = fs->frow[i], *cnt;
-		uint32_t c = strategy ? fs->f->strategy[fr] : fs->f->env[fr];
+		uint32_t c = strategy ? fs->c.strategy[fr] : fs->c.env[fr];
 		int added;
 
 		if (c == NO_CODE)
@@ -52,7 +52,7 @@ static int dominant(const struct feature_set *fs, const int32_t *label, struct a
 		if (!e->used)
 			continue;
 		dom = strategy ? &acc[g].strategy : &acc[g].env;
-		if (e->val > best[g] || (e->val == best[g] && names_cmp(fs->names, code, *dom) < 0)) {
+		if (e->val > best[g] || (e->val == best[g] && names_cmp(fs->c.names, code, *dom) < 0)) {
 			best[g] = e->val;
 			*dom = code;
 		}
@@ -79,11 +79,11 @@ static int describe(const struct feature_set *fs, int32_t cl, const struct acc *
 		rc = sl_buf_printf(b, "Pattern %d: %zu deployments", cl, c->size);
 	if (!rc && c->env != NO_CODE) {
 		size_t n;
-		const char *s = sl_dict_get(fs->names, c->env, &n);
+		const char *s = sl_dict_get(fs->c.names, c->env, &n);
 
 		rc = sl_buf_printf(b, ", mostly in %.*s", (int)n, s);
 		if (!rc && c->strategy != NO_CODE) {
-			s = sl_dict_get(fs->names, c->strategy, &n);
+			s = sl_dict_get(fs->c.names, c->strategy, &n);
 			rc = sl_buf_printf(b, " with %.*s", (int)n, s);
 		}
 	}
@@ -177,9 +177,9 @@ static int clusters_table(const struct feature_set *fs, const int32_t *label, in
 		sl_table_set_f64(t, SL_CLUSTERS_SUCCESS_RATE,
 				 c->finished ? (double)c->completed / (double)c->finished : NAN);
 		if ((c->strategy != NO_CODE &&
-		     sl_table_set_name(t, SL_CLUSTERS_DOMINANT_STRATEGY, fs->names, c->strategy)) ||
+		     sl_table_set_name(t, SL_CLUSTERS_DOMINANT_STRATEGY, fs->c.names, c->strategy)) ||
 		    (c->env != NO_CODE &&
-		     sl_table_set_name(t, SL_CLUSTERS_DOMINANT_ENVIRONMENT, fs->names, c->env)) ||
+		     sl_table_set_name(t, SL_CLUSTERS_DOMINANT_ENVIRONMENT, fs->c.names, c->env)) ||
 		    describe(fs, (int32_t)g - 1, c, &b) ||
 		    sl_table_set_str(t, SL_CLUSTERS_DESCRIPTION, b.data, b.len))
 			goto out;
@@ -212,7 +212,7 @@ int patterns_add(const struct analyze_params *p, struct feature_set *fs,
 	rc = SL_ENOMEM;
 	for (size_t i = 0; i < fs->n; i++) {
 		if (sl_table_add_row(t) ||
-		    frame_table_set_id(t, SL_PATTERNS_DEPLOYMENT_ID, fs->f, fs->frow[i]))
+		    fs->c.set_id(t, SL_PATTERNS_DEPLOYMENT_ID, fs->c.id_ctx, fs->frow[i]))
 			goto out;
 		sl_table_set_i64(t, SL_PATTERNS_CLUSTER, label[i]);
 	}

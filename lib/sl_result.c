@@ -14,6 +14,7 @@
 #include "sl_anread.h"
 #include "sl_buf.h"
 #include "sl_dict.h"
+#include "sl_outfile.h"
 #include "sl_rowfmt.h"
 #include "sl_value.h"
 #include "sl_version.h"
@@ -570,6 +571,7 @@ struct sl_analysis {
 	uint64_t off;  /* bytes written */
 	int werr;      /* errno of the first failed write (-1: unknown), sticky */
 	int streaming; /* opened by sl_analysis_open: tables may stream */
+	int special;   /* path is written through, not replaced (sl_outfile.h) */
 };
 
 struct sl_analysis *sl_analysis_new(void)
@@ -941,17 +943,25 @@ static void pack_header(struct sl_analysis *a)
 static int file_start(struct sl_analysis *a, const char *path, struct sl_errctx *err)
 {
 	char tmp[PATH_MAX];
+	int fd;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
-	if (!(a->tmp = strdup(tmp)) || !(a->path = strdup(path))) {
-		file_abort(a);
-		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
-	}
-	if (!(a->f = fopen(tmp, "w+e"))) { /* read back by --print */
+	a->special = sl_outfile_special(path);
+	if ((fd = sl_outfile_temp(path, a->special, tmp, sizeof(tmp))) < 0 ||
+	    !(a->f = fdopen(fd, "w+"))) { /* read back by --print */
 		int rc = sl_err_set(err, SL_EIO, path, 0, "cannot create: %s", strerror(errno));
 
-		file_abort(a);
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		return rc;
+	}
+	if (!(a->tmp = strdup(tmp)) || !(a->path = strdup(path))) {
+		fclose(a->f);
+		a->f = NULL;
+		unlink(tmp);
+		file_abort(a);
+		return sl_err_set(err, SL_ENOMEM, path, 0, NULL);
 	}
 	a->off = 0;
 	a->werr = 0;
@@ -1141,7 +1151,7 @@ int sl_analysis_write(struct sl_analysis *a, const char *path, struct sl_errctx 
 	if (fclose(a->f))
 		fail = 1;
 	a->f = NULL;
-	if (fail || rename(a->tmp, a->path)) {
+	if (fail || sl_outfile_commit(a->tmp, a->path, a->special)) {
 		rc = sl_err_set(err, a->werr == ENOMEM ? SL_ENOMEM : SL_EIO, path, 0,
 				"cannot write: %s", strerror(errno));
 		unlink(a->tmp);

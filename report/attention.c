@@ -262,20 +262,45 @@ static int missed(struct attention *at, struct sl_anfile *f, struct sl_errctx *e
 	return rc;
 }
 
+static int cmp_name(const void *x, const void *y)
+{
+	return strcmp(((const struct att_agent *)x)->agent, ((const struct att_agent *)y)->agent);
+}
+
+/* " in production", " in prod and staging", " in 5 environments": where
+ * the critical alerts were, by name while there are few. */
+static void env_names(struct out *o, struct agents *envs)
+{
+	enum { NAMED = 3 };
+
+	if (envs->n > NAMED) {
+		out_printf(o, " in %zu environments", envs->n);
+		return;
+	}
+	/* the slots index the array: sorting it is the last use */
+	qsort(envs->a, envs->n, sizeof(*envs->a), cmp_name);
+	out_puts(o, " in ");
+	for (size_t k = 0; k < envs->n; k++) {
+		if (k)
+			out_puts(o, k + 1 == envs->n ? " and " : ", ");
+		out_puts(o, envs->a[k].agent[0] ? envs->a[k].agent : "(no environment)");
+	}
+}
+
 static int alerts(struct attention *at, struct sl_anfile *f, struct sl_errctx *err)
 {
 	static const int want[] = {SL_ALERTS_AGENT_ID, SL_ALERTS_ENVIRONMENT, SL_ALERTS_SEVERITY,
 				   SL_ALERTS_START_TIME, -1};
 	struct att_group *g = &at->g[ATT_ALERTS];
 	long ai = sl_anfile_find_id(f, SL_T_ALERTS);
-	struct agents ag = {NULL, 0, 0, NULL, 0};
+	struct agents ag = {NULL, 0, 0, NULL, 0}, envs = {NULL, 0, 0, NULL, 0};
 	struct out o = {SL_BUF_INIT, 0};
 	const struct sl_table *t;
-	double all = 0, crit = 0, prod = 0;
+	double all = 0, crit = 0;
 	struct giter it;
 	int rc = 0;
 
-	g->title = "Critical alerts in production";
+	g->title = "Critical alerts";
 	g->section = "alerts";
 	if (ai < 0) {
 		out_puts(&o, "The analysis has no alerts table.");
@@ -291,11 +316,12 @@ static int alerts(struct attention *at, struct sl_anfile *f, struct sl_errctx *e
 			all++;
 			if (strcmp(str(t, SL_ALERTS_SEVERITY, r), "critical"))
 				continue;
+			/* critical: a failure in an environment the analysis
+			 * was configured to hold critical (production unless
+			 * told otherwise), so every critical alert counts */
 			crit++;
-			if (strcmp(str(t, SL_ALERTS_ENVIRONMENT, r), "production"))
-				continue;
-			prod++;
-			if (!(a = agent_of(&ag, str(t, SL_ALERTS_AGENT_ID, r)))) {
+			if (!agent_of(&envs, str(t, SL_ALERTS_ENVIRONMENT, r)) ||
+			    !(a = agent_of(&ag, str(t, SL_ALERTS_AGENT_ID, r)))) {
 				rc = SL_ENOMEM;
 				break;
 			}
@@ -327,9 +353,11 @@ static int alerts(struct attention *at, struct sl_anfile *f, struct sl_errctx *e
 		}
 	}
 	if (!rc) {
-		at->critical = prod;
-		out_num(&o, prod, 10);
-		out_printf(&o, " critical alert%s in production", prod == 1 ? "" : "s");
+		at->critical = crit;
+		out_num(&o, crit, 10);
+		out_puts(&o, crit == 1 ? " critical alert" : " critical alerts");
+		if (envs.n)
+			env_names(&o, &envs);
 		if (ag.n) {
 			out_puts(&o, " from ");
 			out_num(&o, (double)ag.n, 10);
@@ -339,13 +367,13 @@ static int alerts(struct attention *at, struct sl_anfile *f, struct sl_errctx *e
 		}
 		out_puts(&o, "; ");
 		out_num(&o, all, 10);
-		out_puts(&o, all == 1 ? " alert in all environments, " : " alerts in all environments, ");
-		out_num(&o, crit, 10);
-		out_puts(&o, " of them critical.");
+		out_puts(&o, all == 1 ? " alert in all, warnings included." :
+					" alerts in all, warnings included.");
 		rc = lead(g, &o);
 	}
 	/* the agents' names were copied into the items */
 	agents_free(&ag);
+	agents_free(&envs);
 	out_release(&o);
 	return rc;
 }

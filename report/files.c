@@ -1,4 +1,5 @@
 #include "files.h"
+#include "sl_outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,15 +13,17 @@ int afile_open(struct afile *a, const char *path, struct sl_errctx *err)
 
 	a->path = path;
 	a->f = NULL;
-	if ((size_t)snprintf(a->tmp, sizeof(a->tmp), "%s.tmp-%ld", path, (long)getpid()) >=
-	    sizeof(a->tmp))
+	a->special = sl_outfile_special(path);
+	fd = sl_outfile_temp(path, a->special, a->tmp, sizeof(a->tmp));
+	if (fd < 0 && errno == ENAMETOOLONG)
 		return sl_err_set(err, SL_EINVAL, path, 0, "path too long");
-	fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || !(a->f = fdopen(fd, "w"))) {
 		int e = errno;
 
-		if (fd >= 0)
+		if (fd >= 0) {
 			close(fd);
+			unlink(a->tmp);
+		}
 		errno = e;
 		return sl_err_set(err, SL_EIO, path, 0, "cannot create: %s", strerror(e));
 	}
@@ -37,7 +40,7 @@ int afile_commit(struct afile *a, struct sl_errctx *err)
 		e = errno;
 	}
 	a->f = NULL;
-	if (!fail && rename(a->tmp, a->path)) {
+	if (!fail && sl_outfile_commit(a->tmp, a->path, a->special)) {
 		fail = 1;
 		e = errno;
 	}

@@ -13,6 +13,7 @@ struct afile {
 	FILE *f;
 	char tmp[4096];
 	const char *path;
+	int special; /* written through, not replaced (sl_outfile.h) */
 };
 
 int afile_open(struct afile *a, const char *path, struct sl_errctx *err);

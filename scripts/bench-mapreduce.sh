@@ -3,19 +3,20 @@
 # the stores of scripts/bench-analyze.sh (or BENCH_MR_STORE, e.g.
 # /work/data/s10m), the window --since 30d (and the 30 days before it,
 # which the summary compares with) as N=4 map tasks run 2 at a time, the
-# reduce into the ranks, the 4 tasks again and the final reduce of every
-# analysis they compute (dora and pipelines), next to one `--only dora`
-# run and one `--only dora,pipelines` run (the same tables); the
-# reduce's file and the latter's must be equal byte for byte.  Wall
-# time per step, CPU time summed over the tasks, the largest peak RSS and
-# the partials' bytes.  BENCH_MR_SIZES="1000000" runs fewer sizes.
+# reduce into the ranks, the 4 tasks again and the final reduce, of the
+# analyses BENCH_MR_ONLY (default dora,features), next to one run of
+# them (the same tables) and one `--only dora,pipelines` run; the two
+# files of BENCH_MR_ONLY must be equal byte for byte.  Wall time per step,
+# CPU time summed over the tasks, the largest peak RSS and the partials'
+# bytes.  BENCH_MR_SIZES="1000000" runs fewer sizes.
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin}
 D=build/bench
 N=${BENCH_MR_TASKS:-4}
 P=${BENCH_MR_PARALLEL:-2}
-W="--since 30d --now 2026-04-01"
+ONLY=${BENCH_MR_ONLY:-dora,features}
+W="--since 30d --now 2026-04-01 --only $ONLY"
 mkdir -p "$D"
 
 # runs a command under time, appends "wall user sys kb" to $D/mr-times.txt
@@ -61,7 +62,7 @@ for n in ${BENCH_MR_SIZES:-1000000 10000000}; do
 	: >"$D/mr-stderr.txt"
 	: >"$D/mr-walls.txt"
 	echo "$S ($n deployments):"
-	step "one run --only dora" timed "$BIN/shiplog-analyze" --store "$S" $W --only dora -o "$w/one.msgpack"
+	step "one run --only $ONLY" timed "$BIN/shiplog-analyze" --store "$S" $W -o "$w/one.msgpack"
 	step "one run --only dora,pipelines" timed "$BIN/shiplog-analyze" --store "$S" $W \
 		--only dora,pipelines -o "$w/one-pl.msgpack"
 	: >"$D/mr-walls.txt"
@@ -74,8 +75,8 @@ for n in ${BENCH_MR_SIZES:-1000000 10000000}; do
 	printf '  partials: pass 1 %s bytes, pass 2 %s bytes (%s tasks); the analysis file %s bytes\n' \
 		"$(cat "$w"/part1-*.msgpack | wc -c)" "$(cat "$w"/part2-*.msgpack | wc -c)" "$N" \
 		"$(wc -c <"$w/red.msgpack")"
-	if cmp -s "$w/one-pl.msgpack" "$w/red.msgpack"; then
-		echo "  the reduce's file equals one run's --only dora,pipelines, byte for byte"
+	if cmp -s "$w/one.msgpack" "$w/red.msgpack"; then
+		echo "  the reduce's file equals one run's --only $ONLY, byte for byte"
 	else
 		echo "bench-mapreduce: FAILED: the reduce's file differs from one run's" >&2
 		exit 1

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 	config_defaults(&p.cfg);
 	sl_err_clear(&err);
 	if (sl_store_open(&st, argv[1], 0, SL_LOCK_SHARED, 0, &err) ||
-	    frame_load(&p, st, &fr, &err) || features_from_frame(&fr, &fs, &err)) {
+	    frame_load(&p, st, &fr, FEATURES_FRAME_COLS, &err) || features_from_frame(&fr, &fs, &err)) {
 		fprintf(stderr, "mlbench: error: '%s': %s\n", argv[1],
 			err.msg[0] ? err.msg : sl_strerror(err.code));
 		return 1;

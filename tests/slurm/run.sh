@@ -7,7 +7,7 @@
 # every kind) and the analysis file must equal, byte for byte, a run on
 # this machine alone; then the same flow with the analysis as a map array
 # and its reduces (MAP_TASKS=3), whose file must equal one machine's run
-# with --only dora,pipelines (every analysis the map computes).  The cluster (tests/slurm/cluster.sh) lives in a
+# of the analyses the map and reduce cover.  The cluster (tests/slurm/cluster.sh) lives in a
 # temporary directory and is stopped by its pid files, whatever happens.
 # Without slurmctld it is skipped, except under CI (CI=true), where that
 # is a failure: INSTALL_SLURM=1 scripts/install-deps.sh installs it.
@@ -58,11 +58,13 @@ SHIPLOG_BIN=$BIN ANALYZE_ARGS="--now 2026-04-01" SUBMIT_WAIT=1 \
 }
 t1=$(date +%s)
 # the analysis as a map array of 3 tasks and its reduces, over a store of
-# its own from the same flow: the reduce's file must be one machine's
-# --only dora,pipelines run over the same window, byte for byte
+# its own from the same flow: the reduce's file (the map and reduce
+# without --only: every analysis they cover) must be one machine's run of
+# those analyses over the same window, byte for byte
 MW="--since 9d --now 2026-01-15T06:00:00Z"
+MR_ONLY=dora,features,pipelines
 # shellcheck disable=SC2086
-"$BIN/shiplog-analyze" --store "$tmp/one" $MW --only dora,pipelines -o "$tmp/one-dora.msgpack" \
+"$BIN/shiplog-analyze" --store "$tmp/one" $MW --only $MR_ONLY -o "$tmp/one-dora.msgpack" \
 	2>/dev/null
 SHIPLOG_BIN=$BIN ANALYZE_ARGS="$MW" MAP_TASKS=3 SUBMIT_WAIT=1 \
 	sh "$root/scripts/slurm/submit.sh" "$tmp/inbox" "$tmp/mwork" "$tmp/mstore" "$tmp/mout" 4 \
@@ -104,4 +106,4 @@ for f in slurmctld slurmd munged; do
 done
 [ $fail -eq 0 ] || exit 1
 echo "check-slurm: ok: 4 shards on Slurm (jobs $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }' "$tmp/submit.log"): $((t1 - t0)) s), merged and analysed: store and analysis file equal to one machine's"
-echo "check-slurm: ok: map array of 3 and reduces on Slurm (jobs $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }' "$tmp/msubmit.log"): $((t2 - t1)) s): analysis file equal to one machine's --only dora,pipelines"
+echo "check-slurm: ok: map array of 3 and reduces on Slurm (jobs $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }' "$tmp/msubmit.log"): $((t2 - t1)) s): analysis file equal to one machine's --only $MR_ONLY"

@@ -151,15 +151,17 @@ START_TEST(test_groups)
 	ck_assert_uint_eq(g->n, 1);
 	ck_assert_str_eq(g->items[0].text, "Rollback rate: 10%, target < 5%");
 	ck_assert_str_eq(g->none, "1 of 2 measured targets met.");
-	/* production critical alerts by agent, the most first; staging and
-	 * warnings only counted */
+	/* critical alerts by agent, the most first, in every environment
+	 * the analysis held critical (here staging too, as a configuration
+	 * can say); warnings only counted */
 	g = &att.g[ATT_ALERTS];
-	ck_assert_uint_eq(g->n, 2);
+	ck_assert_uint_eq(g->n, 3);
 	ck_assert_str_eq(g->items[0].text,
 			 "api: 3 critical alerts, the latest 2026-10-03 11:30 UTC");
-	ck_assert_str_eq(g->items[1].text, "web: 1 critical alert, the latest 2026-10-04 08:00 UTC");
-	ck_assert_str_eq(g->none, "4 critical alerts in production from 2 agents; 7 alerts in all "
-				  "environments, 6 of them critical.");
+	ck_assert_str_eq(g->items[1].text, "db: 2 critical alerts, the latest 2026-10-05 09:00 UTC");
+	ck_assert_str_eq(g->items[2].text, "web: 1 critical alert, the latest 2026-10-04 08:00 UTC");
+	ck_assert_str_eq(g->none, "6 critical alerts in production and staging from 3 agents; "
+				  "7 alerts in all, warnings included.");
 	/* api 5 of 10, web 21 of 22; tiny (2 deployments) not ranked, last */
 	g = &att.g[ATT_AGENTS];
 	ck_assert_uint_eq(g->n, 2);
@@ -374,8 +376,9 @@ START_TEST(test_team)
 					   "elite in the organisation");
 	/* no unowned_agents in a team's analysis */
 	ck_assert_ptr_null(att.g[ATT_UNOWNED].title);
-	/* the headline: production critical alerts, as the alerts group counts */
-	subject(&p, &att, "pay ments: 2 critical alerts, success 91.2% (\xe2\x96\xbc" "3.1), "
+	/* the headline: the critical alerts, as the alerts group counts
+	 * them (the nightly's log sums alert_precision's to the same) */
+	subject(&p, &att, "pay ments: 3 critical alerts, success 91.2% (\xe2\x96\xbc" "3.1), "
 			  "2026-12-06");
 	p.subject = "given";
 	subject(&p, &att, "given");
@@ -428,6 +431,41 @@ START_TEST(test_unowned)
 	ck_assert_uint_eq(att.g[ATT_UNOWNED].n, 0);
 	ck_assert_str_eq(att.g[ATT_UNOWNED].none,
 			 "Every agent that deployed in this window belongs to a team.");
+	attention_free(&att);
+	sl_analysis_free(a);
+}
+END_TEST
+
+/* Critical alerts in more environments than are named: counted; the
+ * subject says the same number the group leads with. */
+START_TEST(test_alert_envs)
+{
+	struct sl_analysis *a = sl_analysis_new();
+	struct report_params p = rparams();
+	struct sl_table *t = sl_table_new_def(SL_T_ALERTS);
+	struct attention att;
+	char env[16];
+
+	for (int k = 0; k < 5; k++) {
+		snprintf(env, sizeof(env), "prod-%d", k);
+		sl_table_add_row(t);
+		str(t, SL_ALERTS_AGENT_ID, "api");
+		str(t, SL_ALERTS_ENVIRONMENT, env);
+		str(t, SL_ALERTS_SEVERITY, "critical");
+		sl_table_set_i64(t, SL_ALERTS_START_TIME, at("2026-12-01T10:00:00Z") + k);
+	}
+	ck_assert_int_eq(sl_analysis_add(a, t), 0);
+	ck_assert_int_eq(sl_analysis_meta_str(a, "window_from", "2026-11-30T00:00:00.000Z"), 0);
+	ck_assert_int_eq(sl_analysis_meta_str(a, "window_to", "2026-12-07T00:00:00.000Z"), 0);
+	ck_assert_int_eq(sl_analysis_meta_i64(a, "input_deployments", 5), 0);
+	overall(a, SL_T_SUMMARY, 0.95, NAN);
+	/* an organisation's file of a teams run: the subject has figures */
+	ck_assert_int_eq(sl_analysis_add(a, sl_table_new_def(SL_T_UNOWNED_AGENTS)), 0);
+	build(a, &att);
+	ck_assert_str_eq(att.g[ATT_ALERTS].none,
+			 "5 critical alerts in 5 environments from 1 agent; 5 alerts in all, "
+			 "warnings included.");
+	subject(&p, &att, "Deployment report: 5 critical alerts, success 95%, 2026-12-06");
 	attention_free(&att);
 	sl_analysis_free(a);
 }
@@ -486,6 +524,7 @@ Suite *suite_attention(void)
 	tcase_add_test(tc, test_team);
 	tcase_add_test(tc, test_unowned);
 	tcase_add_test(tc, test_quiet);
+	tcase_add_test(tc, test_alert_envs);
 	suite_add_tcase(s, tc);
 	return s;
 }

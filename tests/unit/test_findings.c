@@ -608,6 +608,110 @@ START_TEST(test_backtest_verdict)
 }
 END_TEST
 
+/* ---- the feature set from columns (the reduce's) ---- */
+
+/* The reduce's case: the wanted rows' columns copied out of the frame
+ * (mapred_ft.c gathers them from the partials), the ids through the
+ * frame rows they came from. */
+struct copied {
+	const struct frame *f;
+	uint32_t *row;
+};
+
+static int copied_id(struct sl_table *t, int c, const void *ctx, size_t i)
+{
+	const struct copied *cp = ctx;
+
+	return frame_table_set_id(t, c, cp->f, cp->row[i]);
+}
+
+#define COPY(dst, src, n, rows)                                                             \
+	do {                                                                                \
+		(dst) = malloc(((n) ? (n) : 1) * sizeof(*(src)));                           \
+		ck_assert_ptr_nonnull(dst);                                                 \
+		for (size_t i_ = 0; i_ < (n); i_++)                                         \
+			(dst)[i_] = (src)[(rows)[i_]];                                      \
+	} while (0)
+
+START_TEST(test_features_from_cols)
+{
+	struct analyze_params p;
+	struct frame f;
+	struct sl_errctx err;
+	struct sl_analysis *a = sl_analysis_new(), *b = sl_analysis_new();
+	struct feature_cols c;
+	struct feature_set fs;
+	struct copied cp;
+	uint32_t *agent, *env, *strategy;
+	uint8_t *phase;
+	int8_t *rb;
+	int64_t *start, *dur;
+	int32_t *target, *deployed, *healthy, *failed;
+	double *lat, *er, *cpu, *mem;
+	size_t n = 0;
+	static const char *const names[] = {"features", "anomalies", "anomaly_summary",
+					    "patterns", "clusters"};
+
+	default_params(&p);
+	anomaly_frame(&f, 1);
+	/* a hole in the wanted rows: the set's rows are the frame's wanted */
+	for (size_t i = 20; i < 30; i++)
+		f.wanted[i] = 0;
+	ck_assert_int_eq(features_run(&p, NULL, &f, a, &err), 0);
+	cp.f = &f;
+	ck_assert_ptr_nonnull(cp.row = malloc(f.n * sizeof(*cp.row)));
+	for (size_t i = 0; i < f.n; i++)
+		if (f.wanted[i])
+			cp.row[n++] = (uint32_t)i;
+	COPY(agent, f.agent, n, cp.row);
+	COPY(env, f.env, n, cp.row);
+	COPY(strategy, f.strategy, n, cp.row);
+	COPY(phase, f.phase, n, cp.row);
+	COPY(rb, f.rb_flag, n, cp.row);
+	COPY(start, f.start, n, cp.row);
+	COPY(dur, f.dur, n, cp.row);
+	COPY(target, f.target, n, cp.row);
+	COPY(deployed, f.deployed, n, cp.row);
+	COPY(healthy, f.healthy, n, cp.row);
+	COPY(failed, f.failed, n, cp.row);
+	COPY(lat, f.latency, n, cp.row);
+	COPY(er, f.error_rate, n, cp.row);
+	COPY(cpu, f.cpu, n, cp.row);
+	COPY(mem, f.memory, n, cp.row);
+	c = (struct feature_cols){f.names, agent, env, strategy, phase, rb, start, dur, target,
+				  deployed, healthy, failed, lat, er, cpu, mem, copied_id, &cp};
+	ck_assert_int_eq(features_from_cols(&c, n, &fs, &err), 0);
+	ck_assert_int_eq(features_tables(&p, &fs, b, &err), 0);
+	features_release(&fs);
+	/* every cell of the five tables, bit for bit */
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		const struct sl_table *x = table(a, names[k]), *y = table(b, names[k]);
+
+		ck_assert_uint_eq(sl_table_rows(x), sl_table_rows(y));
+		ck_assert_int_eq(sl_table_ncols(x), sl_table_ncols(y));
+		for (int col = 0; col < sl_table_ncols(x); col++)
+			for (size_t r = 0; r < sl_table_rows(x); r++) {
+				double u = 0, v = 0;
+
+				if (sl_table_col_type(x, col) == SL_R_STR) {
+					ck_assert_str_eq(str(x, col, r), str(y, col, r));
+					continue;
+				}
+				ck_assert_int_eq(sl_table_get_f64(x, col, r, &u),
+						 sl_table_get_f64(y, col, r, &v));
+				ck_assert(memcmp(&u, &v, sizeof(u)) == 0);
+			}
+	}
+	ck_assert_uint_eq(sl_table_rows(table(b, "features")), 100);
+	free(agent), free(env), free(strategy), free(phase), free(rb), free(start), free(dur);
+	free(target), free(deployed), free(healthy), free(failed);
+	free(lat), free(er), free(cpu), free(mem), free(cp.row);
+	sl_analysis_free(a);
+	sl_analysis_free(b);
+	frame_release(&f);
+}
+END_TEST
+
 Suite *suite_findings(void);
 
 Suite *suite_findings(void)
@@ -623,6 +727,7 @@ Suite *suite_findings(void)
 	tcase_add_test(tc, test_alert_config);
 	tcase_add_test(tc, test_dora_agents_weekly);
 	tcase_add_test(tc, test_anomalies_lift);
+	tcase_add_test(tc, test_features_from_cols);
 	tcase_add_test(tc, test_risk_levels_pooled);
 	tcase_add_test(tc, test_backtest_verdict);
 	suite_add_tcase(s, tc);

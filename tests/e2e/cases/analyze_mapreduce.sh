@@ -1,23 +1,22 @@
 # The analysis as a map over day ranges and a reduce (docs/SCALING.md):
 # the reduce's file must equal, byte for byte, one run with --only dora
-# (success rates, summary and success_change always run); the pipelines'
-# part has its own case (analyze_mapreduce_pl.sh), so the maps here are
-# given --only dora too.  N = 1, 3, 4
+# (success rates, summary and success_change always run; the features are
+# analyze_mapreduce_ft's).  N = 1, 3, 4
 # and 7 tasks over 60 days (30 and the 30 before them, which the summary
 # compares with) split the days unevenly; with 7, failures at the end of a
 # task's days are recovered in the next task's (the map looks ahead), and
 # a zone with --now at 13:17 puts the tasks' edges inside UTC days (the
 # partition files read by two tasks are counted once).
 st "$BIN/shiplog-ingest" -q --store s "$E2E_ROOT"/data/sample/*.csv.gz
-W="--since 30d --now 2026-10-30"
-st "$BIN/shiplog-analyze" --store s $W --only dora -o one.msgpack
+W="--since 30d --now 2026-10-30 --only dora"
+st "$BIN/shiplog-analyze" --store s $W -o one.msgpack
 for n in 1 3 4 7; do
-	st mapreduce $n red-$n.msgpack $W --only dora
+	st mapreduce $n red-$n.msgpack $W
 	must "N=$n: the reduce's file is the single run's" cmp one.msgpack red-$n.msgpack
 done
-Z="--since 45d --now 2026-10-30T13:17:00Z --tz America/New_York"
-st "$BIN/shiplog-analyze" --store s $Z --only dora -o one-z.msgpack
-st mapreduce 4 red-z.msgpack $Z --only dora
+Z="--since 45d --now 2026-10-30T13:17:00Z --tz America/New_York --only dora"
+st "$BIN/shiplog-analyze" --store s $Z -o one-z.msgpack
+st mapreduce 4 red-z.msgpack $Z
 must "a zone's days, N=4" cmp one-z.msgpack red-z.msgpack
 st "$BIN/shiplog-analyze" --store s --since 30d --now 2026-10-30 --env production --only dora \
 	-o one-e.msgpack
@@ -40,7 +39,7 @@ done
 mapreduce 3 x.msgpack $W
 st "$BIN/shiplog-analyze" --reduce $W -o x.msgpack p2-0.msgpack p2-1.msgpack
 st "$BIN/shiplog-analyze" --reduce $W -o x.msgpack p2-0.msgpack p2-1.msgpack p2-1.msgpack p2-2.msgpack
-st "$BIN/shiplog-analyze" --reduce --since 31d --now 2026-10-30 -o x.msgpack p2-*.msgpack
+st "$BIN/shiplog-analyze" --reduce --since 31d --now 2026-10-30 --only dora -o x.msgpack p2-*.msgpack
 st "$BIN/shiplog-analyze" --reduce $W --tz Europe/Paris -o x.msgpack p2-*.msgpack
 st "$BIN/shiplog-analyze" --reduce $W -o x.msgpack p1-0.msgpack p1-1.msgpack p1-2.msgpack
 st "$BIN/shiplog-analyze" --reduce $W -o x.msgpack p2-0.msgpack p2-1.msgpack p1-2.msgpack

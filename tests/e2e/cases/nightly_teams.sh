@@ -79,7 +79,7 @@ ls reports/2026-03-03/payments reports/2026-03-03/legacy | sed 's/^/  /'
 log
 mails >mails.txt
 cat mails.txt
-# the subject of docs/REPORT.md: team, critical alerts in production (left
+# the subject of docs/REPORT.md: team, critical alerts (left
 # out without any), success with its change in points, the last day
 must "pricing's subject" grep -q '^  Subject: pricing: 1 critical alert, success [0-9.]*% ([▲▼][0-9]*\.[0-9]), 2026-03-03$' mails.txt
 must "payments' subject" grep -q '^  Subject: payments: success [0-9.]*% ([▲▼][0-9]*\.[0-9]), 2026-03-03$' mails.txt

@@ -8,6 +8,7 @@
 #include "sl_buf.h"
 #include "sl_hash.h"
 #include "sl_scan.h"
+#include "sl_stats.h"
 #include "sl_u64map.h"
 
 /* Every per-row array of struct frame with the optional column it belongs
@@ -336,14 +337,27 @@ static int cmp_order(const void *x, const void *y)
 	}
 }
 
-/* Puts every column in the frame's order. */
+/* Are the rows in the frame's order already?  A store written in time
+ * order (the usual) is read in it. */
+static int in_order(const struct frame *f)
+{
+	order_f = f;
+	for (uint32_t i = 1; i < f->n; i++)
+		if (f->start[i - 1] > f->start[i] ||
+		    (f->start[i - 1] == f->start[i] && cmp_order(&(uint32_t){i - 1}, &i) >= 0))
+			return 0;
+	return 1;
+}
+
+/* Puts every column in the frame's order: a radix sort by start, then
+ * the runs of equal starts (few) by id. */
 static int put_in_order(struct frame *f)
 {
-	uint32_t *perm;
+	uint32_t *perm, *by;
 	uint64_t *tmp;
 
-	if (!f->n)
-		return SL_OK; /* the columns are not even allocated */
+	if (!f->n || in_order(f))
+		return SL_OK; /* (with no rows the columns are not even allocated) */
 	perm = malloc(f->n * sizeof(*perm));
 	tmp = malloc(f->n * sizeof(*tmp));
 	if (!perm || !tmp) {
@@ -353,8 +367,16 @@ static int put_in_order(struct frame *f)
 	}
 	for (size_t i = 0; i < f->n; i++)
 		perm[i] = (uint32_t)i;
+	/* tmp (8 bytes a row) is the sort's second array of rows */
+	by = sl_sort_rows_by_key(perm, (uint32_t *)tmp, f->n, f->start);
+	if (by != perm)
+		memcpy(perm, by, f->n * sizeof(*perm));
 	order_f = f;
-	sl_sort(perm, f->n, sizeof(*perm), cmp_order);
+	for (size_t a = 0, b; a < f->n; a = b) {
+		for (b = a + 1; b < f->n && f->start[perm[b]] == f->start[perm[a]]; b++)
+			;
+		sl_sort(perm + a, b - a, sizeof(*perm), cmp_order);
+	}
 #define PERMUTE(c, bit)                                                                      \
 	if (f->c) {                                                                           \
 		size_t w = sizeof(*f->c);                                                     \

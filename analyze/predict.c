@@ -89,12 +89,71 @@ enum { T_LOG_TARGET, T_LOG_BYTES, T_VALIDATIONS, T_HOUR_SIN, T_HOUR_COS, T_WEEKE
 static const char *const num_terms[T_NUM] = {"log_target_instances", "log_artifact_bytes",
 					     "validations", "hour_sin", "hour_cos", "weekend"};
 
+struct dcols {
+	int env, strat, agent, unseen;
+};
+
 struct dmodel {
 	struct levels env, strat, agent;
 	int p; /* regressors */
 	struct sl_ols_fit *fit;
 	double smear;
+	struct dcols *dc; /* of each combination of the rows (struct combos), or NULL */
 };
+
+/* The combinations of agent, environment and strategy of a history's
+ * rows, numbered: what a model or the similar deployments make of a row
+ * depends on its combination only, worked out once for each of them
+ * instead of looked up again for each row. */
+struct combos {
+	struct sl_u64map map; /* combo_key() -> number */
+	struct combo_key_ {
+		uint32_t agent, env, strategy;
+	} *key;               /* of each number */
+	size_t n, cap;
+	uint32_t *of;         /* the number of each row of the history */
+};
+
+static uint64_t combo_key(uint32_t agent, uint32_t env, uint32_t strategy)
+{
+	uint32_t k[3] = {agent, env, strategy};
+
+	return sl_hash(k, sizeof(k));
+}
+
+static void combos_release(struct combos *cb)
+{
+	sl_u64map_release(&cb->map);
+	free(cb->key);
+	free(cb->of);
+	memset(cb, 0, sizeof(*cb));
+}
+
+static int combos_build(const struct history *h, struct combos *cb)
+{
+	memset(cb, 0, sizeof(*cb));
+	if (!(cb->of = malloc((h->n ? h->n : 1) * sizeof(*cb->of))))
+		return SL_ENOMEM;
+	for (size_t i = 0; i < h->n; i++) {
+		size_t fi = h->fr ? h->fr[i] : i;
+		uint32_t a = h->f->agent[fi], e = h->f->env[fi], st = h->f->strategy[fi], *v;
+		int added;
+
+		if (sl_u64map_put(&cb->map, combo_key(a, e, st), &v, &added))
+			goto nomem;
+		if (added) {
+			if (sl_grow(&cb->key, &cb->cap, cb->n + 1, sizeof(*cb->key)))
+				goto nomem;
+			cb->key[cb->n] = (struct combo_key_){a, e, st};
+			*v = (uint32_t)cb->n++;
+		}
+		cb->of[i] = *v;
+	}
+	return SL_OK;
+nomem:
+	combos_release(cb);
+	return SL_ENOMEM;
+}
 
 /* What a deployment (past or planned) looks like to the model. */
 struct plan {
@@ -295,39 +354,72 @@ static void plan_terms(const struct plan *pl, struct terms_memo *tm, double *num
 	num[T_HOUR_COS] = cos(ang);
 }
 
-/* The regressors of a plan with numeric terms num as a sparse row (idx
- * increasing, the numeric terms always listed), their number in *k;
- * returns how many of its factor levels the model had not seen (they
- * count as the reference level). */
-static int design(const struct dmodel *m, const struct plan *pl, const double *num, int *idx,
-		  double *val, int *k)
+/* The columns of a deployment's factor levels within their blocks (-1:
+ * none, see level_col()) and how many of the levels the model had not
+ * seen (they count as the reference level). */
+static struct dcols dcols_of(const struct dmodel *m, uint32_t agent, uint32_t env,
+			     uint32_t strategy)
 {
-	int seen, unseen = 0, c, off = 0, n = 0;
+	struct dcols d;
+	int seen;
 
-	if ((c = level_col(&m->env, pl->env, &seen)) >= 0) {
-		idx[n] = off + c;
+	d.env = level_col(&m->env, env, &seen);
+	d.unseen = !seen;
+	d.strat = level_col(&m->strat, strategy, &seen);
+	d.unseen += !seen;
+	/* an agent below the minimum is pooled, not unseen */
+	d.agent = level_col(&m->agent, agent, &seen);
+	return d;
+}
+
+/* The regressors of a deployment with factor columns d and numeric terms
+ * num as a sparse row (idx increasing, the numeric terms always listed),
+ * their number in *k; returns d's unseen levels. */
+static int design_cols(const struct dmodel *m, const struct dcols *d, const double *num,
+		       int *idx, double *val, int *k)
+{
+	int off = 0, n = 0;
+
+	if (d->env >= 0) {
+		idx[n] = off + d->env;
 		val[n++] = 1;
 	}
-	unseen += !seen;
 	off += (int)level_cols(&m->env);
-	if ((c = level_col(&m->strat, pl->strategy, &seen)) >= 0) {
-		idx[n] = off + c;
+	if (d->strat >= 0) {
+		idx[n] = off + d->strat;
 		val[n++] = 1;
 	}
-	unseen += !seen;
 	off += (int)level_cols(&m->strat);
 	for (int t = 0; t < T_NUM; t++) {
 		idx[n] = off + t;
 		val[n++] = num[t];
 	}
 	off += T_NUM;
-	/* an agent below the minimum is pooled, not unseen */
-	if ((c = level_col(&m->agent, pl->agent, &seen)) >= 0) {
-		idx[n] = off + c;
+	if (d->agent >= 0) {
+		idx[n] = off + d->agent;
 		val[n++] = 1;
 	}
 	*k = n;
-	return unseen;
+	return d->unseen;
+}
+
+/* design_cols() of a plan. */
+static int design(const struct dmodel *m, const struct plan *pl, const double *num, int *idx,
+		  double *val, int *k)
+{
+	struct dcols d = dcols_of(m, pl->agent, pl->env, pl->strategy);
+
+	return design_cols(m, &d, num, idx, val, k);
+}
+
+/* The columns of each combination of cb in m->dc.  0 or SL_ENOMEM. */
+static int dmodel_combos(struct dmodel *m, const struct combos *cb)
+{
+	if (!(m->dc = malloc((cb->n ? cb->n : 1) * sizeof(*m->dc))))
+		return SL_ENOMEM;
+	for (size_t c = 0; c < cb->n; c++)
+		m->dc[c] = dcols_of(m, cb->key[c].agent, cb->key[c].env, cb->key[c].strategy);
+	return SL_OK;
 }
 
 /* Day of the week of a UTC time (0 = Monday) and its ms since midnight. */
@@ -350,6 +442,7 @@ static void dmodel_release(struct dmodel *m)
 	levels_release(&m->strat);
 	levels_release(&m->agent);
 	sl_ols_fit_free(m->fit);
+	free(m->dc);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -383,10 +476,13 @@ static void rterms_num(const struct rterms *r, const struct plan *pl, struct ter
 
 /* Fits nm models at once, model j on the usable rows among idx[0..n[j]):
  * one pass over the rows feeds them all.  rt (the largest n[j] entries)
- * gets the rows' terms.  An empty training set leaves m[j].fit NULL. */
+ * gets the rows' terms.  An empty training set leaves m[j].fit NULL.
+ * With cb (the combinations of h's rows; may be NULL) each model gets the
+ * columns of each combination, m[j].dc. */
 #define DMODEL_MAX 2
 static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const size_t *idx,
-		      const size_t *n, struct rterms *rt, int agent_min, struct sl_errctx *err)
+		      const size_t *n, struct rterms *rt, int agent_min, const struct combos *cb,
+		      struct sl_errctx *err)
 {
 	struct sl_ols *o[DMODEL_MAX] = {NULL};
 	struct terms_memo tm;
@@ -422,7 +518,7 @@ static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const s
 			goto out;
 		d->p = (int)(level_cols(&d->env) + level_cols(&d->strat) + T_NUM +
 			     level_cols(&d->agent));
-		if (n[j] && !(o[j] = sl_ols_new(d->p)))
+		if ((n[j] && !(o[j] = sl_ols_new(d->p))) || (cb && dmodel_combos(d, cb)))
 			goto out;
 	}
 	terms_memo_init(&tm);
@@ -445,7 +541,10 @@ static int dmodel_fit(struct dmodel *m, int nm, const struct history *h, const s
 			for (int j = 0; j < nm; j++) {
 				if (i >= n[j])
 					continue;
-				design(&m[j], &pl, num, xi, xv, &k);
+				if (cb)
+					design_cols(&m[j], &m[j].dc[cb->of[idx[i]]], num, xi, xv, &k);
+				else
+					design(&m[j], &pl, num, xi, xv, &k);
 				if (pass == 0)
 					sl_ols_add_sparse(o[j], xi, xv, k, rt[i].y);
 				else
@@ -482,15 +581,16 @@ out:
 
 /* Predicted duration (ms, Duan-corrected mean) and the 90% interval
  * (the log-scale interval back-transformed: quantiles need no
- * correction) of a plan with numeric terms num (plan_terms()).  Returns
- * the number of unseen levels. */
-static int dmodel_predict(const struct dmodel *m, const struct plan *pl, const double *num,
-			  double *pred, double *lo, double *hi)
+ * correction) of a plan with numeric terms num (plan_terms()), its
+ * factor columns dc (NULL: worked out from the plan).  Returns the number
+ * of unseen levels. */
+static int dmodel_predict(const struct dmodel *m, const struct plan *pl, const struct dcols *dc,
+			  const double *num, double *pred, double *lo, double *hi)
 {
 	int xi[DESIGN_NZ], k, unseen;
 	double xv[DESIGN_NZ], half, yhat;
 
-	unseen = design(m, pl, num, xi, xv, &k);
+	unseen = dc ? design_cols(m, dc, num, xi, xv, &k) : design(m, pl, num, xi, xv, &k);
 	yhat = sl_ols_predict_sparse(m->fit, xi, xv, k, &half);
 	*pred = exp(yhat) * m->smear;
 	*lo = exp(yhat - half);
@@ -611,7 +711,7 @@ static double median(double *v, size_t n)
 /* The duration backtest: fit on the first 80% of the usable deployments
  * (start time, then id), predict the last 20%. */
 static int duration_run(const struct analyze_params *p, const struct history *h,
-			struct sl_analysis *a, struct sl_errctx *err)
+			const struct combos *cb, struct sl_analysis *a, struct sl_errctx *err)
 {
 	struct dmodel model[2], *train = &model[0], *full = &model[1];
 	struct sl_table *pt = NULL, *mt = NULL;
@@ -637,7 +737,7 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 	if (!(rt = malloc((n ? n : 1) * sizeof(*rt))))
 		goto nomem;
 	if ((rc = dmodel_fit(model, 2, h, idx, (const size_t[2]){ntrain, n}, rt,
-			     p->cfg.predict_agent_min, err)))
+			     p->cfg.predict_agent_min, cb, err)))
 		goto out;
 	rc = SL_ENOMEM;
 	if (!(pt = sl_table_new_stream_def(a, SL_T_PREDICTIONS)) ||
@@ -654,7 +754,8 @@ static int duration_run(const struct analyze_params *p, const struct history *h,
 
 		plan_of(w, &pl);
 		rterms_num(&rt[i], &pl, &tm, num);
-		unseen += dmodel_predict(train, &pl, num, &pred, &lo, &hi) > 0;
+		unseen += dmodel_predict(train, &pl, &train->dc[cb->of[idx[i]]], num, &pred, &lo,
+					 &hi) > 0;
 		abs_sum += fabs(pred - act);
 		base_sum += fabs(base_med - act);
 		ape[i - ntrain] = fabs(pred - act) / act;
@@ -749,7 +850,9 @@ static uint64_t sim_key(int level, uint32_t agent, uint32_t env, uint32_t strat)
 	return sl_hash(k, sizeof(k));
 }
 
-static int sim_add(struct sim_index *s, const struct hist_row *w)
+/* The counts of w's key at each level, made when new; their indices in
+ * at[] (optional). */
+static int sim_add_at(struct sim_index *s, const struct hist_row *w, uint32_t *at)
 {
 	for (int l = 0; l < SIM_N; l++) {
 		uint32_t *v;
@@ -766,8 +869,15 @@ static int sim_add(struct sim_index *s, const struct hist_row *w)
 		s->c[*v].finished++;
 		s->c[*v].completed += w->completed;
 		s->c[*v].rolled_back += w->rolled_back;
+		if (at)
+			at[l] = *v;
 	}
 	return SL_OK;
+}
+
+static int sim_add(struct sim_index *s, const struct hist_row *w)
+{
+	return sim_add_at(s, w, NULL);
 }
 
 /* The narrowest level with at least min finished deployments (all, the
@@ -787,6 +897,19 @@ static int sim_find(const struct sim_index *s, uint32_t agent, uint32_t env, uin
 	return SIM_ALL;
 }
 
+/* sim_find() of a combination whose counts are at at[] (each level's key
+ * has them: a row of that combination was added). */
+static int sim_find_at(const struct sim_index *s, const uint32_t *at, int min,
+		       struct sim_counts *out)
+{
+	int l = 0;
+
+	while (l < SIM_ALL && s->c[at[l]].finished < (uint64_t)min)
+		l++;
+	*out = s->c[at[l]];
+	return l;
+}
+
 static void sim_release(struct sim_index *s)
 {
 	sl_u64map_release(&s->map);
@@ -798,9 +921,12 @@ static void sim_release(struct sim_index *s)
  * 80% of the finished deployments, Brier score on the last 20% next to the
  * training base rate's. */
 static int success_backtest(const struct analyze_params *p, const struct history *h,
-			    struct sl_analysis *a, struct sl_errctx *err)
+			    const struct combos *cb, struct sl_analysis *a, struct sl_errctx *err)
 {
 	struct sim_index s = {SL_U64MAP_INIT, NULL, 0, 0};
+	/* each combination's counts, once a row of it was added (UINT32_MAX
+	 * before): a row costs no look-up */
+	uint32_t (*at)[SIM_N] = malloc((cb->n ? cb->n : 1) * sizeof(*at));
 	struct sl_table *t = NULL;
 	size_t nf = 0, ntrain, seen = 0, levels[SIM_N] = {0}, nh = 0;
 	uint64_t done = 0;
@@ -812,18 +938,29 @@ static int success_backtest(const struct analyze_params *p, const struct history
 	ntrain = nf - nf / 5;
 	/* the held-out probabilities, base rates and outcomes, for the
 	 * verdict the rollback risk's backtest gives too */
-	if (!(pm = malloc((nf / 5 + 1) * sizeof(*pm))) || !(pb = malloc((nf / 5 + 1) * sizeof(*pb))) ||
-	    !(py = malloc((nf / 5 + 1) * sizeof(*py))))
+	if (!at || !(pm = malloc((nf / 5 + 1) * sizeof(*pm))) ||
+	    !(pb = malloc((nf / 5 + 1) * sizeof(*pb))) || !(py = malloc((nf / 5 + 1) * sizeof(*py))))
 		goto out;
+	for (size_t c = 0; c < cb->n; c++)
+		at[c][0] = UINT32_MAX;
 	for (size_t i = 0; i < h->n && seen < ntrain; i++) {
 		const struct hist_row w = hist_get(h, i);
+		uint32_t *ca = at[cb->of[i]];
 
-		if (w.finished) {
-			if (sim_add(&s, &w))
+		if (!w.finished)
+			continue;
+		if (ca[0] == UINT32_MAX) {
+			if (sim_add_at(&s, &w, ca))
 				goto out;
-			done += w.completed;
-			seen++;
+		} else {
+			for (int l = 0; l < SIM_N; l++) {
+				s.c[ca[l]].finished++;
+				s.c[ca[l]].completed += w.completed;
+				s.c[ca[l]].rolled_back += w.rolled_back;
+			}
 		}
+		done += w.completed;
+		seen++;
 	}
 	base = ntrain ? (double)done / (double)ntrain : NAN;
 	seen = 0;
@@ -835,7 +972,11 @@ static int success_backtest(const struct analyze_params *p, const struct history
 
 		if (!w->finished || seen++ < ntrain)
 			continue;
-		l = sim_find(&s, w->agent, w->env, w->strategy, p->cfg.predict_min_similar, &c);
+		if (at[cb->of[i]][0] != UINT32_MAX)
+			l = sim_find_at(&s, at[cb->of[i]], p->cfg.predict_min_similar, &c);
+		else
+			l = sim_find(&s, w->agent, w->env, w->strategy, p->cfg.predict_min_similar,
+				     &c);
 		levels[l]++;
 		/* the Brier score needs the posterior mean only (predict_beta()'s,
 		 * without its quantiles, which cost a root search each) */
@@ -878,6 +1019,7 @@ static int success_backtest(const struct analyze_params *p, const struct history
 out:
 	sl_table_free(t);
 	sim_release(&s);
+	free(at);
 	free(pm);
 	free(pb);
 	free(py);
@@ -889,13 +1031,19 @@ int predict_run(const struct analyze_params *p, const struct sl_store *st,
 		struct sl_analysis *a, struct sl_errctx *err)
 {
 	struct history h;
+	struct combos cb;
 	int rc;
 
 	(void)st;
 	if ((rc = history_from_frame(f, 1, &h, err)))
 		return rc;
-	if (!(rc = duration_run(p, &h, a, err)))
-		rc = success_backtest(p, &h, a, err);
+	if ((rc = combos_build(&h, &cb))) {
+		history_release(&h);
+		return sl_err_set(err, rc, NULL, 0, NULL);
+	}
+	if (!(rc = duration_run(p, &h, &cb, a, err)))
+		rc = success_backtest(p, &h, &cb, a, err);
+	combos_release(&cb);
 	history_release(&h);
 	return rc;
 }
@@ -1018,14 +1166,14 @@ int predict_query(const struct analyze_params *p, const struct sl_store *st,
 		if (w.finished && sim_add(&s, &w))
 			goto out;
 	}
-	if ((rc = dmodel_fit(&m, 1, &h, idx, &n, rt, p->cfg.predict_agent_min, err)))
+	if ((rc = dmodel_fit(&m, 1, &h, idx, &n, rt, p->cfg.predict_agent_min, NULL, err)))
 		goto out;
 	rc = SL_ENOMEM;
 	plan_terms(&pl, NULL, num);
 	if (!m.fit) {
 		if (sl_buf_adds(&note, "no finished deployments with a duration to fit"))
 			goto out;
-	} else if (dmodel_predict(&m, &pl, num, &pred, &lo, &hi)) {
+	} else if (dmodel_predict(&m, &pl, NULL, num, &pred, &lo, &hi)) {
 		int seen;
 
 		level_col(&m.env, pl.env, &seen);

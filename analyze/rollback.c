@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,17 +317,6 @@ static const char *prevention(const char *category)
 /* ---- causes ---- */
 
 
-/* Recovery time of each rolled-back deployment (the frame's recovery:
- * from its end to the end of the next completed deployment of the same
- * agent and environment that ends later); -1 when there is none. */
-static void recovery_times(const struct history *h, int64_t *rec)
-{
-	for (size_t i = 0; i < h->n; i++) {
-		const struct hist_row w = hist_get(h, i);
-
-		rec[i] = w.rolled_back && w.has_end ? w.recovery : -1;
-	}
-}
 
 struct cause_stat {
 	uint32_t cause;
@@ -361,61 +351,78 @@ static int cmp_pair(const void *x, const void *y)
 	return (a->v > b->v) - (a->v < b->v);
 }
 
-static int causes_table(const struct history *h, struct sl_analysis *a)
+/* The rollback_causes table of h in *out (NULL on failure).  0 or
+ * SL_ENOMEM. */
+static int causes_table(const struct history *h, struct sl_table **out)
 {
 	struct sl_dict *tmpl = sl_dict_new();
 	struct sl_buf b = SL_BUF_INIT;
-	struct sl_u64map pairs = SL_U64MAP_INIT;
+	struct sl_u64map pairs = SL_U64MAP_INIT, by_reason = SL_U64MAP_INIT;
 	struct sl_table *t = NULL;
-	int64_t *rec = malloc((h->n ? h->n : 1) * sizeof(*rec));
+	/* the rolled-back deployments (few): their rows, causes and recovery
+	 * times (the frame's: from the end to the end of the next completed
+	 * deployment of the same agent and environment that ends later; -1
+	 * when none) */
+	struct rolled {
+		size_t row;
+		uint32_t cause;
+		int64_t rec;
+	} *rb = NULL;
 	struct cause_value *pairs_v = NULL;
-	uint32_t *cause = malloc((h->n ? h->n : 1) * sizeof(*cause));
 	struct cause_stat *cs = NULL;
 	uint64_t total = 0;
-	size_t nc = 0, nv = 0;
+	size_t nc = 0, nv = 0, cap = 0;
 	int rc = SL_ENOMEM;
 
-	if (!tmpl || !rec || !cause)
+	*out = NULL;
+	if (!tmpl)
 		goto out;
-	recovery_times(h, rec);
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hist_row wv = hist_get(h, i), *w = &wv;
-		size_t n;
-		const char *s;
+		uint32_t *tc;
+		int added;
 
-		cause[i] = UINT32_MAX;
 		if (!w->rolled_back)
 			continue;
-		sl_buf_reset(&b);
-		s = history_name(h, w->reason, &n);
-		if (s ? rollback_template(s, n, &b) : sl_buf_adds(&b, "(no reason given)"))
+		if (sl_grow(&rb, &cap, total + 1, sizeof(*rb)))
 			goto out;
-		if (sl_dict_intern(tmpl, b.data ? b.data : "", b.len, &cause[i]))
+		rb[total].row = i;
+		rb[total].rec = w->has_end ? w->recovery : -1;
+		/* a reason's template once, however often it was given */
+		if (sl_u64map_put(&by_reason, w->reason, &tc, &added))
 			goto out;
-		total++;
+		if (added) {
+			size_t n;
+			const char *s = history_name(h, w->reason, &n);
+
+			sl_buf_reset(&b);
+			if (s ? rollback_template(s, n, &b) : sl_buf_adds(&b, "(no reason given)"))
+				goto out;
+			if (sl_dict_intern(tmpl, b.data ? b.data : "", b.len, tc))
+				goto out;
+		}
+		rb[total++].cause = *tc;
 	}
 	nc = sl_dict_count(tmpl);
 	if (!(cs = calloc(nc ? nc : 1, sizeof(*cs))) ||
-	    !(pairs_v = malloc((h->n ? h->n : 1) * sizeof(*pairs_v))))
+	    !(pairs_v = malloc((total ? total : 1) * sizeof(*pairs_v))))
 		goto out;
 	for (size_t c = 0; c < nc; c++) {
 		cs[c].cause = (uint32_t)c;
 		cs[c].example_row = UINT64_MAX;
 	}
-	for (size_t i = 0; i < h->n; i++) {
-		const struct hist_row wv = hist_get(h, i), *w = &wv;
+	for (size_t k = 0; k < total; k++) {
+		const struct hist_row wv = hist_get(h, rb[k].row), *w = &wv;
 		struct cause_stat *c;
 		uint32_t *v;
 		int added;
 		uint32_t key[3];
 
-		if (cause[i] == UINT32_MAX)
-			continue;
-		c = &cs[cause[i]];
+		c = &cs[rb[k].cause];
 		c->count++;
 		if (c->example_row == UINT64_MAX && w->reason != HIST_NONE)
-			c->example_row = i;
-		key[0] = cause[i];
+			c->example_row = rb[k].row;
+		key[0] = rb[k].cause;
 		key[1] = 0;
 		key[2] = w->agent;
 		if (sl_u64map_put(&pairs, sl_hash(key, sizeof(key)), &v, &added))
@@ -430,17 +437,17 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 			c->instances += (double)w->deployed;
 			c->instances_n++;
 		}
-		c->unrecovered += rec[i] < 0;
+		c->unrecovered += rb[k].rec < 0;
 	}
 	/* lower medians per cause: (cause, value) pairs sorted, one run per cause */
 	for (int which = 0; which < 2; which++) {
 		nv = 0;
-		for (size_t i = 0; i < h->n; i++) {
-			const struct hist_row w = hist_get(h, i);
-			int64_t v = which ? rec[i] : w.end - w.start;
+		for (size_t k = 0; k < total; k++) {
+			const struct hist_row w = hist_get(h, rb[k].row);
+			int64_t v = which ? rb[k].rec : w.end - w.start;
 
-			if (cause[i] != UINT32_MAX && (which ? rec[i] >= 0 : w.has_end)) {
-				pairs_v[nv].cause = cause[i];
+			if (which ? rb[k].rec >= 0 : w.has_end) {
+				pairs_v[nv].cause = rb[k].cause;
 				pairs_v[nv++].v = v;
 			}
 		}
@@ -495,8 +502,7 @@ static int causes_table(const struct history *h, struct sl_analysis *a)
 			sl_table_set_i64(t, SL_ROLLBACK_CAUSES_MEDIAN_RECOVERY_MS, cs[c].rec_med);
 		sl_table_set_i64(t, SL_ROLLBACK_CAUSES_UNRECOVERED, (int64_t)cs[c].unrecovered);
 	}
-	if (sl_analysis_add(a, t))
-		goto out;
+	*out = t;
 	t = NULL;
 	rc = SL_OK;
 out:
@@ -504,8 +510,8 @@ out:
 	sl_dict_free(tmpl);
 	sl_buf_release(&b);
 	sl_u64map_release(&pairs);
-	free(rec);
-	free(cause);
+	sl_u64map_release(&by_reason);
+	free(rb);
 	free(cs);
 	free(pairs_v);
 	return rc;
@@ -528,39 +534,118 @@ struct counts {
 	double n, r;
 };
 
-/* Counts of the finished deployments that have ended so far. */
-struct risk_state {
-	struct sl_u64map map; /* key -> index in c */
-	struct counts *c;
-	size_t nc, cap;
-	struct counts global, cond[F_N];
+/* The groups the counts are kept by: agent x environment x strategy,
+ * environment x strategy, agent x environment; each group of the history
+ * numbered once, so that a row's counts are found by its numbers, not by
+ * nine look-ups of hashed keys. */
+enum { K_AES, K_ES, K_AE };
+#define RISK_NONE UINT32_MAX /* a group the history does not have */
+
+struct risk_ids {
+	uint32_t aes, es, ae;
 };
 
-enum { K_AES, K_ES, K_AE, K_LAST };
+struct risk_keys {
+	struct sl_u64map map[3]; /* rkey() -> number, by K_* */
+	size_t n[3];
+	struct risk_ids *of;     /* the numbers of each aes number */
+	size_t cap;
+	uint32_t *row;           /* the aes number of each row of the history */
+};
 
 static uint64_t rkey(int kind, uint32_t agent, uint32_t env, uint32_t strat)
 {
-	uint32_t k[4] = {(uint32_t)kind, kind == K_ES ? 0 : agent, env, kind == K_AES || kind == K_ES ? strat : 0};
+	uint32_t k[4] = {(uint32_t)kind, kind == K_ES ? 0 : agent, env, kind == K_AE ? 0 : strat};
 
 	return sl_hash(k, sizeof(k));
 }
 
-static struct counts *rget(struct risk_state *s, uint64_t key, int create)
+static void risk_keys_release(struct risk_keys *k)
 {
-	uint32_t *v;
-	int added;
+	for (int i = 0; i < 3; i++)
+		sl_u64map_release(&k->map[i]);
+	free(k->of);
+	free(k->row);
+	memset(k, 0, sizeof(*k));
+}
 
-	if (!create)
-		return (v = sl_u64map_get(&s->map, key)) ? &s->c[*v] : NULL;
-	if (sl_u64map_put(&s->map, key, &v, &added))
-		return NULL;
-	if (added) {
-		if (sl_grow(&s->c, &s->cap, s->nc + 1, sizeof(*s->c)))
-			return NULL;
-		memset(&s->c[s->nc], 0, sizeof(*s->c));
-		*v = (uint32_t)s->nc++;
+/* The groups of h's rows, numbered.  0 or SL_ENOMEM. */
+static int risk_keys_build(const struct history *h, struct risk_keys *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (!(k->row = malloc((h->n ? h->n : 1) * sizeof(*k->row))))
+		return SL_ENOMEM;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct frame *f = h->f;
+		size_t fi = h->fr ? h->fr[i] : i;
+		uint32_t agent = f->agent[fi], env = f->env[fi], strat = f->strategy[fi], *v;
+		int added;
+
+		if (sl_u64map_put(&k->map[K_AES], rkey(K_AES, agent, env, strat), &v, &added))
+			goto nomem;
+		if (added) {
+			struct risk_ids ids;
+			uint32_t *e, *a;
+			int ea, aa;
+
+			if (sl_grow(&k->of, &k->cap, k->n[K_AES] + 1, sizeof(*k->of)))
+				goto nomem;
+			*v = (uint32_t)k->n[K_AES]++;
+			ids.aes = *v;
+			if (sl_u64map_put(&k->map[K_ES], rkey(K_ES, agent, env, strat), &e, &ea))
+				goto nomem;
+			if (ea)
+				*e = (uint32_t)k->n[K_ES]++;
+			ids.es = *e;
+			if (sl_u64map_put(&k->map[K_AE], rkey(K_AE, agent, env, strat), &a, &aa))
+				goto nomem;
+			if (aa)
+				*a = (uint32_t)k->n[K_AE]++;
+			ids.ae = *a;
+			k->of[ids.aes] = ids;
+		}
+		k->row[i] = *v;
 	}
-	return &s->c[*v];
+	return SL_OK;
+nomem:
+	risk_keys_release(k);
+	return SL_ENOMEM;
+}
+
+/* The numbers of a deployment's groups, RISK_NONE for those the history
+ * does not have. */
+static struct risk_ids risk_ids_of(const struct risk_keys *k, uint32_t agent, uint32_t env,
+				   uint32_t strat)
+{
+	uint32_t *v[3];
+
+	for (int i = 0; i < 3; i++)
+		v[i] = sl_u64map_get(&k->map[i], rkey(i, agent, env, strat));
+	return (struct risk_ids){v[K_AES] ? *v[K_AES] : RISK_NONE, v[K_ES] ? *v[K_ES] : RISK_NONE,
+				 v[K_AE] ? *v[K_AE] : RISK_NONE};
+}
+
+/* Counts of the finished deployments that have ended so far, by group
+ * number (n == 0: none of the group has). */
+struct risk_state {
+	struct counts *c[3]; /* by K_* */
+	uint8_t *last;       /* by ae number: the latest one that ended rolled back */
+	struct counts global, cond[F_N];
+};
+
+static int risk_init(struct risk_state *s, const struct risk_keys *k)
+{
+	memset(s, 0, sizeof(*s));
+	for (int i = 0; i < 3; i++)
+		if (!(s->c[i] = calloc(k->n[i] ? k->n[i] : 1, sizeof(*s->c[i]))))
+			return SL_ENOMEM;
+	return (s->last = calloc(k->n[K_AE] ? k->n[K_AE] : 1, 1)) ? SL_OK : SL_ENOMEM;
+}
+
+/* The counts of group number id of kind, NULL when none has ended. */
+static const struct counts *rget(const struct risk_state *s, int kind, uint32_t id)
+{
+	return id != RISK_NONE && s->c[kind][id].n > 0 ? &s->c[kind][id] : NULL;
 }
 
 struct risk_in {
@@ -569,33 +654,29 @@ struct risk_in {
 	int64_t start;
 };
 
-static void conditions(const struct risk_state *s, const struct risk_in *in, int *f)
+static void conditions(const struct risk_state *s, const struct risk_in *in,
+		       const struct risk_ids *ids, int *f)
 {
 	int64_t day = sl_day_of_ms(in->start), ms = in->start - day * DAY_MS;
 	int64_t wd = ((day % 7) + 7 + 3) % 7; /* 0 = Monday */
-	struct counts *last = rget((struct risk_state *)s, rkey(K_LAST, in->agent, in->env, 0), 0);
 
 	f[F_OFF_HOURS] = wd >= 5 || ms < 8 * HOUR_MS || ms >= 18 * HOUR_MS;
 	f[F_LARGE_FLEET] = in->target >= 50;
 	f[F_NO_VALIDATIONS] = in->validations == 0;
-	f[F_RECENT_ROLLBACK] = last && last->r > 0;
+	f[F_RECENT_ROLLBACK] = ids->ae != RISK_NONE && s->last[ids->ae];
 }
 
-static int risk_ingest(struct risk_state *s, const struct hist_row *w)
+static void risk_ingest(struct risk_state *s, const struct hist_row *w, const struct risk_ids *ids)
 {
 	struct risk_in in = {w->agent, w->env, w->strategy, w->target > 0 ? (double)w->target : 0,
 			     w->validations, w->start};
-	int f[F_N], kinds[3] = {K_AES, K_ES, K_AE};
-	struct counts *last;
+	uint32_t id[3] = {ids->aes, ids->es, ids->ae};
+	int f[F_N];
 
-	conditions(s, &in, f);
+	conditions(s, &in, ids, f);
 	for (int k = 0; k < 3; k++) {
-		struct counts *c = rget(s, rkey(kinds[k], w->agent, w->env, w->strategy), 1);
-
-		if (!c)
-			return SL_ENOMEM;
-		c->n++;
-		c->r += w->rolled_back;
+		s->c[k][id[k]].n++;
+		s->c[k][id[k]].r += w->rolled_back;
 	}
 	for (int k = 0; k < F_N; k++)
 		if (f[k]) {
@@ -604,11 +685,8 @@ static int risk_ingest(struct risk_state *s, const struct hist_row *w)
 		}
 	s->global.n++;
 	s->global.r += w->rolled_back;
-	/* the latest outcome of the agent x environment (n unused) */
-	if (!(last = rget(s, rkey(K_LAST, w->agent, w->env, 0), 1)))
-		return SL_ENOMEM;
-	last->r = w->rolled_back;
-	return SL_OK;
+	/* the latest outcome of the agent x environment */
+	s->last[ids->ae] = w->rolled_back;
 }
 
 static double smooth(const struct counts *c, double prior)
@@ -625,16 +703,17 @@ struct risk_out {
  * environment x strategy (shrunk towards environment x strategy, that
  * towards the overall rate), times the smoothed rate ratio of each
  * condition present (a naive-Bayes-style product), at most 0.99. */
-static void risk_score(struct risk_state *s, const struct risk_in *in, struct risk_out *o)
+static void risk_score(const struct risk_state *s, const struct risk_in *in,
+		       const struct risk_ids *ids, struct risk_out *o)
 {
 	double pg = (s->global.r + 0.5) / (s->global.n + 1);
-	double pes = smooth(rget(s, rkey(K_ES, in->agent, in->env, in->strategy), 0), pg);
-	double paes = smooth(rget(s, rkey(K_AES, in->agent, in->env, in->strategy), 0), pes);
-	double pae = smooth(rget(s, rkey(K_AE, in->agent, in->env, in->strategy), 0), pg);
+	double pes = smooth(rget(s, K_ES, ids->es), pg);
+	double paes = smooth(rget(s, K_AES, ids->aes), pes);
+	double pae = smooth(rget(s, K_AE, ids->ae), pg);
 	double p = paes;
 	int f[F_N];
 
-	conditions(s, in, f);
+	conditions(s, in, ids, f);
 	memset(o->factors, 0, sizeof(o->factors));
 	for (int k = 0; k < F_N; k++)
 		if (f[k]) {
@@ -695,8 +774,9 @@ static const char *validation_for(int level)
 
 static void risk_release(struct risk_state *s)
 {
-	sl_u64map_release(&s->map);
-	free(s->c);
+	for (int i = 0; i < 3; i++)
+		free(s->c[i]);
+	free(s->last);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -705,25 +785,12 @@ static int add_sep(struct sl_buf *b)
 	return b->len ? sl_buf_addc(b, ';') : SL_OK;
 }
 
-struct end_row {
-	int64_t end;
-	size_t row;
-};
-
-static int cmp_end(const void *x, const void *y)
-{
-	const struct end_row *a = x, *b = y;
-
-	if (a->end != b->end)
-		return (a->end > b->end) - (a->end < b->end);
-	return (a->row > b->row) - (a->row < b->row);
-}
-
 /* The finished deployments that have an end, by end time (then row):
  * the order they become history for a later one.  *ends is malloc'ed;
  * returns how many, and in *nf the finished ones.  SL_ENOMEM: -1. */
-static long by_end(const struct history *h, struct end_row **ends, size_t *nf)
+static long by_end(const struct history *h, struct sl_key_row **ends, size_t *nf)
 {
+	struct sl_key_row *tmp, *sorted;
 	size_t ne = 0;
 
 	*nf = 0;
@@ -733,10 +800,18 @@ static long by_end(const struct history *h, struct end_row **ends, size_t *nf)
 		const struct hist_row w = hist_get(h, i);
 
 		if (w.finished && w.has_end)
-			(*ends)[ne++] = (struct end_row){w.end, i};
+			(*ends)[ne++] = (struct sl_key_row){w.end, i};
 		*nf += w.finished;
 	}
-	sl_sort(*ends, ne, sizeof(**ends), cmp_end);
+	/* rows go in increasing: a stable sort by end is by end, then row */
+	if (!(tmp = malloc((ne ? ne : 1) * sizeof(*tmp)))) {
+		free(*ends);
+		*ends = NULL;
+		return -1;
+	}
+	sorted = sl_sort_key_rows(*ends, tmp, ne);
+	free(sorted == tmp ? *ends : tmp);
+	*ends = sorted;
 	return (long)ne;
 }
 
@@ -757,20 +832,19 @@ static void scored_release(struct scored *sc)
 	memset(sc, 0, sizeof(*sc));
 }
 
-/* Scores the deployments of h in order; the last 20% of the finished
- * ones (by start) are held out.  0 or SL_ENOMEM. */
-static int score_all(const struct history *h, struct scored *sc)
+/* Scores the deployments of h (their groups k) in order; the last 20% of
+ * the finished ones (by start) are held out.  0 or SL_ENOMEM. */
+static int score_all(const struct history *h, const struct risk_keys *keys, struct scored *sc)
 {
 	struct risk_state s;
-	struct end_row *ends = NULL;
+	struct sl_key_row *ends = NULL;
 	size_t ne, next = 0, nf = 0, seen = 0, hold_from;
 	long got;
 	int rc = SL_ENOMEM;
 
-	memset(&s, 0, sizeof(s));
 	memset(sc, 0, sizeof(*sc));
 	sc->n = h->n;
-	if ((got = by_end(h, &ends, &nf)) < 0 ||
+	if (risk_init(&s, keys) || (got = by_end(h, &ends, &nf)) < 0 ||
 	    !(sc->p = malloc((h->n ? h->n : 1) * sizeof(*sc->p))) ||
 	    !(sc->base = malloc((h->n ? h->n : 1) * sizeof(*sc->base))) ||
 	    !(sc->factors = malloc(h->n ? h->n : 1)) || !(sc->train = malloc(h->n ? h->n : 1)))
@@ -784,13 +858,13 @@ static int score_all(const struct history *h, struct scored *sc)
 		struct risk_out o;
 
 		/* what had ended before this deployment started */
-		while (next < ne && ends[next].end <= w->start) {
-			const struct hist_row e = hist_get(h, ends[next++].row);
+		while (next < ne && ends[next].key <= w->start) {
+			size_t r = ends[next++].row;
+			const struct hist_row e = hist_get(h, r);
 
-			if (risk_ingest(&s, &e))
-				goto out;
+			risk_ingest(&s, &e, &keys->of[keys->row[r]]);
 		}
-		risk_score(&s, &in, &o);
+		risk_score(&s, &in, &keys->of[keys->row[i]], &o);
 		sc->factors[i] = 0;
 		for (int k = 0; k < F_N + 2; k++)
 			sc->factors[i] |= (uint8_t)(o.factors[k] ? 1u << k : 0);
@@ -1001,7 +1075,52 @@ out:
 	return rc;
 }
 
-static int risk_tables(const struct history *h, struct sl_analysis *a)
+/* The causes, built on a thread of their own beside the risk (they read
+ * the history only); their table goes into the analysis before the
+ * risk's, as when they were built first. */
+struct causes_job {
+	const struct history *h;
+	struct sl_table *t;
+	int rc, running;
+	pthread_t th;
+};
+
+static void *causes_main(void *arg)
+{
+	struct causes_job *j = arg;
+
+	j->rc = causes_table(j->h, &j->t);
+	return NULL;
+}
+
+static void causes_start(struct causes_job *j, const struct history *h)
+{
+	*j = (struct causes_job){.h = h};
+	j->running = !pthread_create(&j->th, NULL, causes_main, j);
+	if (!j->running)
+		causes_main(j);
+}
+
+/* Waits for the causes; adds their table to a (NULL: frees it). */
+static int causes_finish(struct causes_job *j, struct sl_analysis *a)
+{
+	int rc;
+
+	if (j->running)
+		pthread_join(j->th, NULL);
+	j->running = 0;
+	rc = j->rc;
+	if (!rc && a) {
+		rc = sl_analysis_add(a, j->t); /* frees it on failure */
+		j->t = NULL;
+	}
+	sl_table_free(j->t);
+	j->t = NULL;
+	j->rc = rc;
+	return rc;
+}
+
+static int risk_tables(const struct history *h, struct sl_analysis *a, struct causes_job *cj)
 {
 	static const char *const hist_factors[2] = {"agent_rollback_history", "strategy_rollback_rate"};
 	static const char *const hist_mitigations[2] = {
@@ -1009,6 +1128,7 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 		"use a strategy with a smaller blast radius (canary) or add a canary step",
 	};
 	struct scored sc;
+	struct risk_keys keys;
 	struct levels lv;
 	struct sl_table *t = NULL;
 	/* the factors and mitigations of each set of factors, written once
@@ -1019,8 +1139,14 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 
 	for (int m = 0; m < 1 << (F_N + 2); m++)
 		fac[m] = mit[m] = (struct sl_buf)SL_BUF_INIT;
-	if (score_all(h, &sc) || fit_levels(h, &sc, &lv))
+	memset(&sc, 0, sizeof(sc));
+	if (risk_keys_build(h, &keys))
 		goto out;
+	rc = score_all(h, &keys, &sc);
+	risk_keys_release(&keys);
+	if (rc || (rc = fit_levels(h, &sc, &lv)))
+		goto out;
+	rc = SL_ENOMEM;
 	if (!(t = sl_table_new_stream_def(a, SL_T_ROLLBACK_RISK)))
 		goto out;
 	for (size_t i = 0; i < h->n; i++) {
@@ -1075,7 +1201,7 @@ static int risk_tables(const struct history *h, struct sl_analysis *a)
 			goto out;
 		sl_table_set_f64(t, SL_ROLLBACK_RISK_RISK_SCORE, score);
 	}
-	if (sl_analysis_add(a, t))
+	if (causes_finish(cj, a) || sl_analysis_add(a, t))
 		goto out;
 	t = NULL;
 	if (backtest_table(h, &sc, a) || levels_table(h, &sc, &lv, a))
@@ -1097,40 +1223,50 @@ int rollback_plan(const struct history *h, uint32_t agent, uint32_t env, uint32_
 	struct risk_state s;
 	struct risk_in in = {agent, env, strategy, target, validations, start};
 	struct risk_out o;
+	struct risk_ids ids;
+	struct risk_keys k;
 	struct scored sc;
 	struct levels lv;
-	int rc = SL_OK;
-	struct end_row *ends;
+	int rc = SL_ENOMEM;
+	struct sl_key_row *ends = NULL;
 	size_t nf;
 	long ne;
 
-	/* the levels the rollback_risk table uses: fitted the same way */
-	if (score_all(h, &sc) || fit_levels(h, &sc, &lv)) {
-		scored_release(&sc);
-		return SL_ENOMEM;
-	}
-	scored_release(&sc);
 	memset(&s, 0, sizeof(s));
-	if ((ne = by_end(h, &ends, &nf)) < 0)
+	memset(&sc, 0, sizeof(sc));
+	/* the levels the rollback_risk table uses: fitted the same way */
+	if (risk_keys_build(h, &k))
 		return SL_ENOMEM;
-	for (long i = 0; i < ne && !rc; i++) {
+	if (score_all(h, &k, &sc) || fit_levels(h, &sc, &lv) || risk_init(&s, &k) ||
+	    (ne = by_end(h, &ends, &nf)) < 0)
+		goto out;
+	for (long i = 0; i < ne; i++) {
 		const struct hist_row e = hist_get(h, ends[i].row);
 
-		rc = risk_ingest(&s, &e);
+		risk_ingest(&s, &e, &k.of[k.row[ends[i].row]]);
 	}
+	ids = risk_ids_of(&k, agent, env, strategy);
+	risk_score(&s, &in, &ids, &o);
+	out->score = s.global.n ? 100 * o.p : NAN;
+	out->level = s.global.n ? risk_level(&lv, out->score) : "unknown";
+	rc = SL_OK;
+out:
 	free(ends);
-	if (!rc) {
-		risk_score(&s, &in, &o);
-		out->score = s.global.n ? 100 * o.p : NAN;
-		out->level = s.global.n ? risk_level(&lv, out->score) : "unknown";
-	}
+	scored_release(&sc);
 	risk_release(&s);
+	risk_keys_release(&k);
 	return rc;
 }
 
 int rollback_tables(const struct history *h, struct sl_analysis *a, struct sl_errctx *err)
 {
-	if (causes_table(h, a) || risk_tables(h, a))
+	struct causes_job cj;
+	int rc;
+
+	causes_start(&cj, h);
+	rc = risk_tables(h, a, &cj);
+	causes_finish(&cj, NULL); /* when risk_tables() failed before it */
+	if (rc)
 		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	return SL_OK;
 }

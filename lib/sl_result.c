@@ -175,6 +175,19 @@ int sl_table_add_rows(struct sl_table *t, size_t k)
 {
 	if (reserve(t, t->n + k))
 		return SL_ENOMEM;
+	if (k == 1) { /* a row at a time (most tables): stores, not two calls a column */
+		for (int c = 0; c < t->ncols; c++) {
+			struct rcol *col = &t->cols[c];
+
+			col->isnull[t->n] = 1;
+			if (col->type == SL_R_STR)
+				col->v.code[t->n] = 0;
+			else
+				col->v.i64[t->n] = 0;
+		}
+		t->n++;
+		return SL_OK;
+	}
 	for (int c = 0; c < t->ncols; c++) {
 		struct rcol *col = &t->cols[c];
 
@@ -572,7 +585,13 @@ struct sl_analysis {
 	int werr;      /* errno of the first failed write (-1: unknown), sticky */
 	int streaming; /* opened by sl_analysis_open: tables may stream */
 	int special;   /* path is written through, not replaced (sl_outfile.h) */
+	/* msgpack-c writes item by item, a few bytes each: they gather here
+	 * and go to f a buffer at a time (wflush() before f is used) */
+	char *wbuf;
+	size_t wlen;
 };
+
+#define WBUF_SIZE ((size_t)1 << 16)
 
 struct sl_analysis *sl_analysis_new(void)
 {
@@ -581,6 +600,7 @@ struct sl_analysis *sl_analysis_new(void)
 
 static void file_abort(struct sl_analysis *a)
 {
+	a->wlen = 0; /* what was gathered goes with the file */
 	if (a->f) {
 		fclose(a->f);
 		if (a->tmp) /* a part's file has no name */
@@ -605,6 +625,7 @@ void sl_analysis_free(struct sl_analysis *a)
 		sl_table_free(a->tables[i]);
 	free(a->meta);
 	free(a->tables);
+	free(a->wbuf);
 	free(a);
 }
 
@@ -794,7 +815,17 @@ static void pack_group(msgpack_packer *pk, const struct sl_table *t, size_t r0, 
 			}
 			switch (col->type) {
 			case SL_R_STR:
-				pack_str(pk, cell_str(col, r));
+				if (col->dict) {
+					/* interned with its NUL: the length is known */
+					size_t len;
+					const char *s = sl_dict_get(col->dict, col->v.code[r], &len);
+
+					len -= len > 0;
+					msgpack_pack_str(pk, len);
+					msgpack_pack_str_body(pk, s, len);
+				} else {
+					pack_str(pk, cell_str(col, r));
+				}
 				break;
 			case SL_R_F64:
 				msgpack_pack_double(pk, col->v.f64[r]);
@@ -817,17 +848,36 @@ static void pack_group(msgpack_packer *pk, const struct sl_table *t, size_t r0, 
 	}
 }
 
+/* The gathered bytes to the file.  0, or -1 with a->werr set. */
+static int wflush(struct sl_analysis *a)
+{
+	/* the stream is this thread's alone: its lock is not taken */
+	if (a->wlen && !a->werr && fwrite_unlocked(a->wbuf, 1, a->wlen, a->f) != a->wlen)
+		a->werr = errno ? errno : -1;
+	a->wlen = 0;
+	return a->werr ? -1 : 0;
+}
+
 static int write_cb(void *data, const char *buf, size_t len)
 {
 	struct sl_analysis *a = data;
 
 	if (a->werr)
 		return -1;
-	/* msgpack-c writes item by item: the stream is this thread's alone,
-	 * so its lock is not taken for each */
-	if (fwrite_unlocked(buf, 1, len, a->f) != len) {
-		a->werr = errno ? errno : -1;
+	if (!a->wbuf && !(a->wbuf = malloc(WBUF_SIZE))) {
+		a->werr = ENOMEM;
 		return -1;
+	}
+	if (a->wlen + len > WBUF_SIZE && wflush(a))
+		return -1;
+	if (len >= WBUF_SIZE) {
+		if (fwrite_unlocked(buf, 1, len, a->f) != len) {
+			a->werr = errno ? errno : -1;
+			return -1;
+		}
+	} else {
+		memcpy(a->wbuf + a->wlen, buf, len);
+		a->wlen += len;
 	}
 	a->off += len;
 	return 0;
@@ -886,7 +936,7 @@ static int streamed_csv_rows(const struct sl_table *t, FILE *out, unsigned flags
 	int rc = SL_OK;
 
 	/* only while the file is being written (--print comes before the end) */
-	if (!a->f || a->werr || fflush(a->f))
+	if (!a->f || wflush(a) || fflush(a->f))
 		return a->f ? SL_EIO : SL_EINVAL;
 	for (int c = 0; c < t->ncols && c < SL_ANREAD_MAX_COLS; c++)
 		cols[c] = (struct sl_rcol){t->cols[c].name, t->cols[c].type};
@@ -1031,7 +1081,7 @@ int sl_analysis_merge(struct sl_analysis *a, struct sl_analysis *part, struct sl
 					a->f ? NULL : "analysis file not started");
 			goto out;
 		}
-		if (part->werr || fflush(part->f)) {
+		if (wflush(part) || fflush(part->f)) {
 			errno = part->werr > 0 ? part->werr : errno;
 			rc = sl_err_set(err, part->werr == ENOMEM ? SL_ENOMEM : SL_EIO, a->path, 0,
 					"cannot write: %s", strerror(errno));
@@ -1147,7 +1197,7 @@ int sl_analysis_write(struct sl_analysis *a, const char *path, struct sl_errctx 
 	pack_index(a);
 	pack_trailer(a, ioff, a->off - ioff);
 	errno = a->werr > 0 ? a->werr : EIO;
-	fail = a->werr || fflush(a->f) || fsync(fileno(a->f));
+	fail = wflush(a) || fflush(a->f) || fsync(fileno(a->f));
 	if (fclose(a->f))
 		fail = 1;
 	a->f = NULL;

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -79,6 +80,60 @@ static int cmp_i64(const void *a, const void *b)
 
 DEFINE_SORT(sl_sort_doubles, double, cmp_double)
 DEFINE_SORT(sl_sort_i64, int64_t, cmp_i64)
+
+/* The radix passes of both sorts: KEY(e) is entry e's key. */
+#define RADIX_SORT(T, v, tmp, n, KEY)                                                       \
+	do {                                                                                  \
+		enum { BITS = 11, RADIX = 1 << BITS };                                         \
+		int64_t mn_ = (n) ? KEY((v)[0]) : 0, mx_ = mn_;                                \
+		uint64_t lo_, span_;                                                           \
+		size_t count_[RADIX];                                                          \
+                                                                                              \
+		for (size_t i_ = 1; i_ < (n); i_++) {                                          \
+			int64_t k_ = KEY((v)[i_]);                                             \
+                                                                                              \
+			mn_ = k_ < mn_ ? k_ : mn_;                                             \
+			mx_ = k_ > mx_ ? k_ : mx_;                                             \
+		}                                                                              \
+		/* offsets from the smallest, in unsigned arithmetic: no overflow */          \
+		lo_ = (uint64_t)mn_;                                                           \
+		span_ = (uint64_t)mx_ - lo_;                                                   \
+		for (int shift_ = 0; shift_ < 64 && span_ >> shift_; shift_ += BITS) {         \
+			T *x_;                                                                 \
+			size_t sum_ = 0;                                                       \
+                                                                                              \
+			memset(count_, 0, sizeof(count_));                                     \
+			for (size_t i_ = 0; i_ < (n); i_++)                                    \
+				count_[((uint64_t)KEY((v)[i_]) - lo_) >> shift_ & (RADIX - 1)]++; \
+			for (size_t d_ = 0; d_ < RADIX; d_++) {                                \
+				size_t c_ = count_[d_];                                        \
+                                                                                              \
+				count_[d_] = sum_;                                             \
+				sum_ += c_;                                                    \
+			}                                                                      \
+			for (size_t i_ = 0; i_ < (n); i_++)                                    \
+				(tmp)[count_[((uint64_t)KEY((v)[i_]) - lo_) >> shift_ &        \
+					     (RADIX - 1)]++] = (v)[i_];                        \
+			x_ = (v);                                                              \
+			(v) = (tmp);                                                           \
+			(tmp) = x_;                                                            \
+		}                                                                              \
+	} while (0)
+
+#define KEY_OF_ENTRY(e) ((e).key)
+#define KEY_OF_ROW(r) (key[r])
+
+uint32_t *sl_sort_rows_by_key(uint32_t *rows, uint32_t *tmp, size_t n, const int64_t *key)
+{
+	RADIX_SORT(uint32_t, rows, tmp, n, KEY_OF_ROW);
+	return rows;
+}
+
+struct sl_key_row *sl_sort_key_rows(struct sl_key_row *v, struct sl_key_row *tmp, size_t n)
+{
+	RADIX_SORT(struct sl_key_row, v, tmp, n, KEY_OF_ENTRY);
+	return v;
+}
 
 int sl_stats_mann_whitney(double *x, size_t nx, double *y, size_t ny, double *u, double *p)
 {

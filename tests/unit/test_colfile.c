@@ -21,7 +21,12 @@
 #include "sl_batch.h"
 #include "sl_colfile.h"
 #include "sl_err.h"
+#include "sl_hash.h"
 #include "sl_schema.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#endif
 
 #define SEED 0x5eedc01f11eull
 #define DAY_MS 86400000LL
@@ -1597,6 +1602,50 @@ START_TEST(abort_leaves_no_file)
 }
 END_TEST
 
+/* The vector state components in use (XGETBV 1), or 0 where the
+ * processor cannot say: bit 2 the upper halves of ymm0-15, bit 6 those of
+ * zmm0-15. */
+static uint64_t xinuse(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	unsigned a, b, c, d, lo, hi;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE) ||
+	    !__get_cpuid_count(0xd, 1, &a, &b, &c, &d) || !(a & 4)) /* XGETBV 1 */
+		return 0;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(1));
+	return lo | (uint64_t)hi << 32;
+#else
+	return 0;
+#endif
+}
+
+/* sl_crc32 is zlib's CRC, and leaves no vector register's upper half in
+ * use: after ISA-L's AVX-512 code they made every later SSE instruction
+ * of the thread slow. */
+START_TEST(crc_matches_zlib_and_leaves_vectors_clean)
+{
+	unsigned char *buf = malloc(1 << 16);
+	uint64_t x = SEED;
+
+	ck_assert_ptr_nonnull(buf);
+	for (size_t i = 0; i < 1 << 16; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		buf[i] = (unsigned char)(x >> 56);
+	}
+	for (size_t n = 0; n <= 1 << 16; n = n ? n * 4 : 1) {
+		uint32_t got = sl_crc32(7, buf, n);
+		uint64_t use = xinuse();
+
+		ck_assert_uint_eq(got, (uint32_t)crc32_z(7, buf, n));
+		ck_assert_msg(!(use & (1u << 2 | 1u << 6)),
+			      "after %zu bytes the vector state in use is %#llx", n,
+			      (unsigned long long)use);
+	}
+	free(buf);
+}
+END_TEST
+
 Suite *suite_colfile(void);
 
 Suite *suite_colfile(void)
@@ -1626,6 +1675,7 @@ Suite *suite_colfile(void)
 	tcase_add_test(tc, truncation);
 	tcase_add_test(tc, open_errors);
 	tcase_add_test(tc, abort_leaves_no_file);
+	tcase_add_test(tc, crc_matches_zlib_and_leaves_vectors_clean);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -98,6 +98,28 @@ static size_t row_of(const struct frame *f, const char *id)
 	return 0;
 }
 
+/* Rows appended in the frame's order stay so; rows whose starts are in
+ * order but not the ids of one start (d8 d5 d1 at t0) are put in it. */
+START_TEST(test_order_nearly_sorted)
+{
+	static const size_t orders[][NROWS] = {
+		{0, 4, 7, 1, 5, 2, 6, 8, 3},
+		{7, 4, 0, 1, 5, 2, 6, 8, 3},
+		{0, 4, 7, 1, 5, 2, 6, 3, 8},
+	};
+	static const char *const want[] = {"d1", "d5", "d8", "d2", "d6", "d3", "d7", "d9", "d4"};
+	struct frame f;
+
+	for (size_t k = 0; k < sizeof(orders) / sizeof(orders[0]); k++) {
+		make(&f, orders[k]);
+		for (size_t i = 0; i < NROWS; i++)
+			ck_assert_msg(row_of(&f, want[i]) == i, "order %zu: %s not at %zu", k,
+				      want[i], i);
+		frame_release(&f);
+	}
+}
+END_TEST
+
 START_TEST(test_order_codes_recovery)
 {
 	static const size_t rev[NROWS] = {8, 7, 6, 5, 4, 3, 2, 1, 0};
@@ -273,13 +295,17 @@ static char *tables_text(const struct frame *f)
 }
 
 /* The same rows appended in any order give the same tables, byte for
- * byte (sums in frame order, codes from byte order). */
+ * byte (sums in frame order, codes from byte order): among the orders the
+ * frame's own (nothing to sort) and its starts in order but not the ids
+ * of one start (d8 d5 d1). */
 START_TEST(test_any_append_order)
 {
 	static const size_t orders[][NROWS] = {
 		{8, 7, 6, 5, 4, 3, 2, 1, 0},
 		{4, 0, 8, 2, 6, 1, 5, 3, 7},
 		{1, 3, 5, 7, 0, 2, 4, 6, 8},
+		{0, 4, 7, 1, 5, 2, 6, 8, 3},
+		{7, 4, 0, 1, 5, 2, 6, 8, 3},
 	};
 	struct frame f;
 	char *want, *got;
@@ -529,6 +555,7 @@ Suite *suite_frame(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_order_codes_recovery);
+	tcase_add_test(tc, test_order_nearly_sorted);
 	tcase_add_test(tc, test_dora_by_hand);
 	tcase_add_test(tc, test_activity_by_hand);
 	tcase_add_test(tc, test_any_append_order);

@@ -192,6 +192,105 @@ START_TEST(test_sort_i64)
 }
 END_TEST
 
+static int cmp_key_row(const void *x, const void *y)
+{
+	const struct sl_key_row *a = x, *b = y;
+
+	if (a->key != b->key)
+		return (a->key > b->key) - (a->key < b->key);
+	return (a->row > b->row) - (a->row < b->row);
+}
+
+/* sl_sort_key_rows against qsort by (key, row) of entries whose rows go
+ * in increasing, so that a stable sort gives the same: keys random over
+ * all 64 bits (INT64_MIN next to INT64_MAX), few distinct (ties), in
+ * milliseconds over months (3 passes), sorted, reversed and constant. */
+START_TEST(test_sort_key_rows)
+{
+	uint64_t seed = 0x51ab1e;
+	static struct sl_key_row v[6000], tmp[6000], w[6000];
+
+	for (int round = 0; round < 300; round++) {
+		size_t n = round < 30 ? (size_t)round : xorshift64(&seed) % 6001;
+		int kind = round % 6;
+		struct sl_key_row *got;
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r = xorshift64(&seed);
+
+			v[i].row = i;
+			v[i].key = kind == 0   ? (int64_t)r
+				   : kind == 1 ? (int64_t)(r % 5) - 2
+				   : kind == 2 ? 1767225600000 + (int64_t)(r % 7776000000)
+				   : kind == 3 ? (int64_t)i
+				   : kind == 4 ? -(int64_t)i
+					       : 42;
+		}
+		if (n > 2 && kind == 0) {
+			v[0].key = INT64_MAX;
+			v[n - 1].key = INT64_MIN;
+		}
+		memcpy(w, v, n * sizeof(*v));
+		qsort(w, n, sizeof(*w), cmp_key_row);
+		got = sl_sort_key_rows(v, tmp, n);
+		ck_assert_msg(got == v || got == tmp, "round %d: not one of the arrays", round);
+		ck_assert_msg(!memcmp(got, w, n * sizeof(*w)), "round %d, n %zu, kind %d", round, n,
+			      kind);
+	}
+}
+END_TEST
+
+/* sl_sort_rows_by_key against qsort by (key[row], row), rows given in
+ * increasing order so that a stable sort gives the same, over the same
+ * kinds of keys. */
+static const int64_t *rows_key;
+
+static int cmp_row_key(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	if (rows_key[a] != rows_key[b])
+		return (rows_key[a] > rows_key[b]) - (rows_key[a] < rows_key[b]);
+	return (a > b) - (a < b);
+}
+
+START_TEST(test_sort_rows_by_key)
+{
+	uint64_t seed = 0x50f7;
+	static int64_t key[6000];
+	static uint32_t rows[6000], tmp[6000], w[6000];
+
+	for (int round = 0; round < 300; round++) {
+		size_t n = round < 30 ? (size_t)round : xorshift64(&seed) % 6001;
+		int kind = round % 6;
+		uint32_t *got;
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r = xorshift64(&seed);
+
+			rows[i] = (uint32_t)i;
+			key[i] = kind == 0   ? (int64_t)r
+				 : kind == 1 ? (int64_t)(r % 5) - 2
+				 : kind == 2 ? 1767225600000 + (int64_t)(r % 7776000000)
+				 : kind == 3 ? (int64_t)i
+				 : kind == 4 ? -(int64_t)i
+					     : -7;
+		}
+		if (n > 2 && kind == 0) {
+			key[0] = INT64_MAX;
+			key[n - 1] = INT64_MIN;
+		}
+		memcpy(w, rows, n * sizeof(*w));
+		rows_key = key;
+		qsort(w, n, sizeof(*w), cmp_row_key);
+		got = sl_sort_rows_by_key(rows, tmp, n, key);
+		ck_assert_msg(got == rows || got == tmp, "round %d: not one of the arrays", round);
+		ck_assert_msg(!memcmp(got, w, n * sizeof(*w)), "round %d, n %zu, kind %d", round, n,
+			      kind);
+	}
+}
+END_TEST
+
 Suite *suite_stats(void);
 
 Suite *suite_stats(void)
@@ -203,6 +302,8 @@ Suite *suite_stats(void)
 	tcase_add_test(tc, test_fisher_hand);
 	tcase_add_test(tc, test_select_kth);
 	tcase_add_test(tc, test_sort_i64);
+	tcase_add_test(tc, test_sort_key_rows);
+	tcase_add_test(tc, test_sort_rows_by_key);
 	suite_add_tcase(s, tc);
 	return s;
 }

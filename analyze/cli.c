@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "mapred.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -73,10 +74,10 @@ static const char usage[] =
 	"                         K, M or G: KiB, MiB, GiB); one always runs (default:\n"
 	"                         the frame and a third, at least 1G; docs/ANALYZE.md)\n"
 	"      --map K/N          task K (0..N-1) of N: the success rates, summary,\n"
-	"                         dora and features (anomalies, patterns; --only picks)\n"
-	"                         of its share of the days, as a partial (needs a\n"
-	"                         bounded window and --now); with --ranks FILE the\n"
-	"                         second pass (docs/SCALING.md)\n"
+	"                         dora, features (anomalies, patterns) and pipelines\n"
+	"                         (--only picks) of its share of the days, as a partial\n"
+	"                         (needs a bounded window and --now); with --ranks FILE\n"
+	"                         the second pass (docs/SCALING.md)\n"
 	"      --reduce           the partials given as arguments into the analysis\n"
 	"                         file (-o), or with --ranks FILE the ranks the second\n"
 	"                         pass of the maps needs; the same window flags\n"
@@ -242,9 +243,9 @@ static int cli_check_mapred(const struct analyze_params *p)
 			if (strlen(mapred_analyses[k]) == n && !strncmp(s, mapred_analyses[k], n))
 				break;
 		if (!mapred_analyses[k])
-			return misuse("--map and --reduce compute the success rates, summary, dora "
-				      "and features only, not '%.*s' (--only dora,features, one "
-				      "of them, or nothing)", (int)n, s);
+			return misuse("--map and --reduce compute the success rates and summary "
+				      "with %s only, not '%.*s' (--only a list of those, or "
+				      "nothing for all)", mapred_list(), (int)n, s);
 	}
 	if (!p->now_s)
 		return misuse("%s", "--map and --reduce need --now: every task must agree on it");

@@ -1,4 +1,6 @@
 #include "common.h"
+
+#include "sl_fsum.h"
 #include "cli.h"
 
 #include <math.h>
@@ -568,4 +570,37 @@ int partial_cell(const struct sl_table *t, int c, size_t r, int64_t *v)
 		return -1;
 	*v = (int64_t)d;
 	return 0;
+}
+
+/* The fixed-point words of an exact sum as hex (34 x 16 digits and the
+ * flags): exact, and as long whatever the sum. */
+int partial_fsum_put(struct sl_table *t, int c, const struct sl_fsum *s)
+{
+	char buf[SL_FSUM_WORDS * 16 + 4];
+	int n = 0;
+
+	for (int k = 0; k < SL_FSUM_WORDS; k++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%016llx",
+			      (unsigned long long)s->w[k]);
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%x", s->special & 7);
+	return sl_table_set_str(t, c, buf, (size_t)n);
+}
+
+int partial_fsum_get(const char *hex, struct sl_fsum *s)
+{
+	char w[17];
+
+	if (!hex || strlen(hex) != SL_FSUM_WORDS * 16 + 1)
+		return -1;
+	for (int k = 0; k < SL_FSUM_WORDS; k++) {
+		char *end;
+
+		memcpy(w, hex + 16 * k, 16);
+		w[16] = 0;
+		s->w[k] = strtoull(w, &end, 16);
+		if (*end)
+			return -1;
+	}
+	s->special = (unsigned)(hex[SL_FSUM_WORDS * 16] - '0');
+	return s->special > 7 ? -1 : 0;
 }

@@ -157,5 +157,10 @@ const struct sl_table *partial_table(const struct sl_analysis *a, const char *na
 /* A whole number cell of a partial, exact (the file's integers are read
  * back as doubles: exact below 2^53): 0, or -1 when it is not one. */
 int partial_cell(const struct sl_table *t, int c, size_t r, int64_t *v);
+/* An exact sum (sl_fsum) in a partial's string cell, exactly: its words
+ * as hex.  put: 0 or SL_ENOMEM; get: 0, or -1 when hex is not one. */
+struct sl_fsum;
+int partial_fsum_put(struct sl_table *t, int c, const struct sl_fsum *s);
+int partial_fsum_get(const char *hex, struct sl_fsum *s);
 
 #endif

@@ -22,7 +22,7 @@ struct grow {
 	uint64_t count;
 };
 
-struct gctx {
+struct gates {
 	struct sl_dict *names;
 	struct sl_dict *keys; /* a grow's fields as bytes -> its index in g */
 	struct grow *g;
@@ -59,14 +59,14 @@ static int cmp_grow(const void *x, const void *y)
 	return a->passed != b->passed ? a->passed - b->passed : a->failed - b->failed;
 }
 
-static int intern(struct gctx *g, struct code_map *m, const struct sl_batch *b, int c, size_t r,
+static int intern(struct gates *g, struct code_map *m, const struct sl_batch *b, int c, size_t r,
 		  uint32_t *code)
 {
 	return code_map_intern(m, g->names, b, c, r, UINT32_MAX, code);
 }
 
-/* Counts the row w among the distinct rows. */
-static int count_row(struct gctx *g, const struct grow *w)
+/* Counts the row w (w->count times) among the distinct rows. */
+static int count_row(struct gates *g, const struct grow *w)
 {
 	unsigned char key[4 * 4 + 8 + 3];
 	uint32_t k;
@@ -87,12 +87,73 @@ static int count_row(struct gctx *g, const struct grow *w)
 		g->g[g->n] = *w;
 		g->g[g->n++].count = 0;
 	}
-	g->g[k].count++;
+	g->g[k].count += w->count;
 	return SL_OK;
 }
 
-static int scan_gates(const struct analyze_params *p, const struct sl_store *st, struct gctx *g,
-		      struct sl_errctx *err)
+struct gates *gates_new(void)
+{
+	struct gates *g = calloc(1, sizeof(*g));
+
+	if (g && (!(g->names = sl_dict_new()) || !(g->keys = sl_dict_new()))) {
+		gates_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+static void sort_gates(struct gates *g)
+{
+	sort_names = g->names;
+	sl_sort(g->g, g->n, sizeof(*g->g), cmp_grow);
+}
+
+int gates_add(struct gates *g, const char *const s[4], const size_t n[4], int has_threshold,
+	      double threshold, int passed, int failed, uint64_t count)
+{
+	struct grow w;
+	uint32_t c[4];
+
+	for (int k = 0; k < 4; k++) {
+		c[k] = UINT32_MAX;
+		if (s[k] && sl_dict_intern(g->names, s[k], n[k], &c[k]))
+			return SL_ENOMEM;
+	}
+	memset(&w, 0, sizeof(w));
+	w.gate = c[0];
+	w.type = c[1];
+	w.metric = c[2];
+	w.op = c[3];
+	w.has_threshold = (uint8_t)!!has_threshold;
+	w.threshold = has_threshold ? threshold : 0;
+	w.passed = (uint8_t)!!passed;
+	w.failed = (uint8_t)!!failed;
+	w.count = count;
+	return count_row(g, &w);
+}
+
+int gates_each(const struct gates *g, gates_fn f, void *ctx)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		const struct grow *w = &g->g[i];
+		const uint32_t c[4] = {w->gate, w->type, w->metric, w->op};
+		const char *s[4];
+		size_t n[4];
+		int rc;
+
+		for (int k = 0; k < 4; k++) {
+			n[k] = 0;
+			s[k] = c[k] == UINT32_MAX ? NULL : sl_dict_get(g->names, c[k], &n[k]);
+		}
+		if ((rc = f(ctx, s, n, w->has_threshold, w->threshold, w->passed, w->failed,
+			    w->count)))
+			return rc;
+	}
+	return SL_OK;
+}
+
+int gates_scan(const struct sl_store *st, int64_t from, int64_t to, int undated,
+	       struct gates *g, struct sl_errctx *err)
 {
 	static const char *const cn[] = {"gate_name", "gate_type", "metric",
 					 "operator",  "threshold", "status"};
@@ -102,12 +163,12 @@ static int scan_gates(const struct analyze_params *p, const struct sl_store *st,
 	struct sl_scan *sc;
 	struct sl_batch *b;
 
-	if (!(g->names = sl_dict_new()) || !(g->keys = sl_dict_new()))
-		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 	for (int i = 0; i < 6; i++)
 		want[col[i] = sl_kind_col(SL_KIND_GATE_RESULTS, cn[i])] = 1;
-	if ((rc = sl_scan_open(&sc, st, SL_KIND_GATE_RESULTS, p->from, p->to, want, err)))
+	if ((rc = sl_scan_open(&sc, st, SL_KIND_GATE_RESULTS, from, to, want, err)))
 		return rc;
+	if (!undated)
+		sl_scan_skip_undated(sc);
 	while ((rc = sl_scan_next(sc, &b, err)) > 0)
 		for (size_t r = 0; r < b->n; r++) {
 			struct grow w;
@@ -116,6 +177,7 @@ static int scan_gates(const struct analyze_params *p, const struct sl_store *st,
 			if (!sl_scan_in_window(sc, b, r) || sl_batch_is_null(b, col[0], r))
 				continue;
 			memset(&w, 0, sizeof(w));
+			w.count = 1;
 			if (intern(g, &mc[0], b, col[0], r, &w.gate) ||
 			    intern(g, &mc[1], b, col[1], r, &w.type) ||
 			    intern(g, &mc[2], b, col[2], r, &w.metric) ||
@@ -139,10 +201,8 @@ static int scan_gates(const struct analyze_params *p, const struct sl_store *st,
 	sl_scan_close(sc);
 	for (int i = 0; i < 5; i++)
 		code_map_release(&mc[i]);
-	if (rc >= 0) {
-		sort_names = g->names;
-		sl_sort(g->g, g->n, sizeof(*g->g), cmp_grow);
-	}
+	if (rc >= 0)
+		sort_gates(g);
 	return rc < 0 ? rc : SL_OK;
 nomem:
 	sl_scan_close(sc);
@@ -151,11 +211,14 @@ nomem:
 	return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 }
 
-static void gctx_release(struct gctx *g)
+void gates_free(struct gates *g)
 {
+	if (!g)
+		return;
 	sl_dict_free(g->names);
 	sl_dict_free(g->keys);
 	free(g->g);
+	free(g);
 }
 
 static int same_group(const struct grow *a, const struct grow *b)
@@ -165,7 +228,7 @@ static int same_group(const struct grow *a, const struct grow *b)
 
 /* The rows of the group [i0, i1) and the row of their lower median (the
  * rows sort by threshold within the group). */
-static const struct grow *group_mid(const struct gctx *g, size_t i0, size_t i1, uint64_t *rows)
+static const struct grow *group_mid(const struct gates *g, size_t i0, size_t i1, uint64_t *rows)
 {
 	uint64_t n = 0, k, seen = 0;
 
@@ -186,17 +249,15 @@ static int set_code(struct sl_table *t, int c, const struct sl_dict *d, uint32_t
 	return code == UINT32_MAX ? SL_OK : sl_table_set_name(t, c, d, code);
 }
 
-int gates_run(const struct analyze_params *p, const struct sl_store *st, struct sl_analysis *a,
-	      struct sl_errctx *err)
+int gates_table(struct gates *gs, const struct analyze_config *c, struct sl_analysis *a)
 {
-	struct gctx g = {0};
-	struct sl_table *t = NULL;
-	int rc;
+	struct gates g;
+	struct sl_table *t;
 
-	if ((rc = scan_gates(p, st, &g, err)))
-		goto out;
+	sort_gates(gs);
+	g = *gs;
 	if (!(t = sl_table_new_def(SL_T_GATES)))
-		goto nomem;
+		return SL_ENOMEM;
 	for (size_t i0 = 0, i1; i0 < g.n; i0 = i1) {
 		uint64_t pass = 0, fail = 0;
 		const struct grow *mid;
@@ -222,16 +283,25 @@ int gates_run(const struct analyze_params *p, const struct sl_store *st, struct 
 			sl_table_set_f64(t, SL_GATES_PASS_RATE,
 					 (double)pass / (double)(pass + fail));
 		sl_table_set_bool(t, SL_GATES_NEVER_FAILS,
-				  pass + fail >= (uint64_t)p->cfg.pipe_redundant_min_runs && !fail);
+				  pass + fail >= (uint64_t)c->pipe_redundant_min_runs && !fail);
 	}
-	rc = sl_analysis_add(a, t) ? sl_err_set(err, SL_ENOMEM, NULL, 0, NULL) : SL_OK;
-	t = NULL;
-	goto out;
+	return sl_analysis_add(a, t);
 nomem:
-	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-out:
 	sl_table_free(t);
-	gctx_release(&g);
+	return SL_ENOMEM;
+}
+
+int gates_run(const struct analyze_params *p, const struct sl_store *st, struct sl_analysis *a,
+	      struct sl_errctx *err)
+{
+	struct gates *g = gates_new();
+	int rc;
+
+	if (!g)
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if (!(rc = gates_scan(st, p->from, p->to, 1, g, err)) && gates_table(g, &p->cfg, a))
+		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	gates_free(g);
 	return rc;
 }
 
@@ -265,7 +335,7 @@ static int parse_num(const char *s, double *v)
 int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *st,
 			struct sl_errctx *err)
 {
-	struct gctx g = {0};
+	struct gates *gp, g;
 	struct sl_table *t = NULL;
 	const char *dur_s = query_arg(p, "duration"), *held_s = query_arg(p, "held");
 	double dur = 0, held = 0;
@@ -276,8 +346,11 @@ int pipeline_query_gate(const struct analyze_params *p, const struct sl_store *s
 		fprintf(stderr, "shiplog-analyze: --arg duration and held want minutes\n");
 		return 1;
 	}
-	if ((rc = scan_gates(p, st, &g, err)))
+	if (!(gp = gates_new()))
+		return sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
+	if ((rc = gates_scan(st, p->from, p->to, 1, gp, err)))
 		goto out;
+	g = *gp;
 	if (!(t = sl_table_new_def(SL_T_GATE_EVALUATION)))
 		goto nomem;
 	/* the first pass finds the verdict, the second writes the rows */
@@ -350,6 +423,6 @@ nomem:
 	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 out:
 	sl_table_free(t);
-	gctx_release(&g);
+	gates_free(gp);
 	return rc;
 }

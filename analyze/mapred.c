@@ -1,8 +1,11 @@
 /* mapred.c - map over ranges of days, reduce into one analysis file
  * (mapred.h, docs/SCALING.md).  What is counted, and how counts become
  * tables, is success.c's and dora.c's: this file moves their counts
- * between processes and finds the medians' ranks. */
+ * between processes and finds the medians' ranks; the pipelines' part is
+ * mapred_pl.c's, through the hooks and the order statistic of
+ * mapred_int.h. */
 #include "mapred.h"
+#include "mapred_int.h"
 
 #include <limits.h>
 #include <math.h>
@@ -34,7 +37,7 @@
 
 /* ---- which analyses ---- */
 
-const char *const mapred_analyses[] = {"dora", "features", NULL};
+const char *const mapred_analyses[] = {"dora", "features", "pipelines", NULL};
 
 int mapred_wants(const struct analyze_params *p, const char *name)
 {
@@ -59,6 +62,17 @@ static void wanted_text(const struct analyze_params *p, char *out, size_t n)
 		if (mapred_wants(p, mapred_analyses[k]))
 			w += (size_t)snprintf(out + w, w < n ? n - w : 0, "%s%s", w ? "," : "",
 					      mapred_analyses[k]);
+}
+
+const char *mapred_list(void)
+{
+	static char list[64];
+
+	if (!*list)
+		for (int k = 0; mapred_analyses[k]; k++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 k ? ", " : "", mapred_analyses[k]);
+	return list;
 }
 
 /* ---- the run metadata (main.c writes it too) ---- */
@@ -124,9 +138,9 @@ int analyze_add_meta(struct sl_analysis *a, const struct analyze_params *p,
  * of its median), and a histogram has at most NBUCKETS rows. */
 #define SUB_BITS 4
 #define SUB (1 << SUB_BITS)
-#define NBUCKETS (SUB + (63 - SUB_BITS) * SUB)
+#define NBUCKETS MR_NBUCKETS
 
-static int64_t bucket_of(int64_t v)
+int64_t mr_bucket_of(int64_t v)
 {
 	int e;
 
@@ -136,15 +150,97 @@ static int64_t bucket_of(int64_t v)
 	return SUB + (int64_t)(e - SUB_BITS) * SUB +
 	       (int64_t)(((uint64_t)v >> (e - SUB_BITS)) & (SUB - 1));
 }
+#define bucket_of mr_bucket_of
+
+/* ---- an order statistic in two passes (mapred_int.h) ---- */
+
+int mr_stat_hist(struct mr_stat *s, int64_t bucket, uint64_t count)
+{
+	if (bucket < 0 || bucket >= NBUCKETS)
+		return SL_EFORMAT;
+	if (!s->hist && !(s->hist = calloc(NBUCKETS, sizeof(uint64_t))))
+		return SL_ENOMEM;
+	s->hist[bucket] += count;
+	s->n += count;
+	return SL_OK;
+}
+
+int mr_stat_val(struct mr_stat *s, int64_t v)
+{
+	if (sl_grow(&s->vals, &s->vcap, s->nvals + 1, sizeof(int64_t)))
+		return SL_ENOMEM;
+	s->vals[s->nvals++] = v;
+	s->sorted = 0;
+	return SL_OK;
+}
+
+void mr_stat_find(struct mr_stat *s, const size_t *rank, int nrank)
+{
+	for (int k = 0; k < MR_RANKS; k++) {
+		uint64_t cum = 0;
+
+		s->bucket[k] = -1;
+		if (k >= nrank || !s->n)
+			continue;
+		for (int64_t b = 0; b < NBUCKETS; b++) {
+			if (cum + s->hist[b] > rank[k]) {
+				s->bucket[k] = b;
+				s->below[k] = cum;
+				break;
+			}
+			cum += s->hist[b];
+		}
+	}
+}
+
+int mr_stat_value(struct mr_stat *s, int k, size_t rank, int64_t *out)
+{
+	size_t lo = 0, hi, n = 0;
+
+	if (!s->sorted) {
+		sl_sort_i64(s->vals, s->nvals);
+		s->sorted = 1;
+	}
+	if (s->nvals == s->n && s->n > rank) { /* every value */
+		*out = s->vals[rank];
+		return 0;
+	}
+	if (s->bucket[k] < 0)
+		return -1;
+	hi = s->nvals;
+	while (lo < hi) { /* the first value of the bucket: buckets follow values */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (bucket_of(s->vals[mid]) < s->bucket[k])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + n < s->nvals && bucket_of(s->vals[lo + n]) == s->bucket[k])
+		n++;
+	if (n != s->hist[s->bucket[k]] || rank < s->below[k] || rank - s->below[k] >= n)
+		return -1;
+	*out = s->vals[lo + rank - s->below[k]];
+	return 0;
+}
+
+void mr_stat_release(struct mr_stat *s)
+{
+	free(s->hist);
+	free(s->vals);
+	memset(s, 0, sizeof(*s));
+}
 
 /* ---- a map task's days ---- */
 
 /* Task k of n takes the local days [d0 + k D / n, d0 + (k + 1) D / n) of
- * the D days the analysis reads, clipped to them: [*lo, *hi) (empty when
- * there are fewer days than tasks). */
-static void task_range(const struct analyze_params *p, int k, int n, int64_t *lo, int64_t *hi)
+ * the D days from s (the success rates' and DORA's: those the summary
+ * compares with too; the pipelines': the window's), clipped to them
+ * (mapred_int.h). */
+void mr_task_days(const struct analyze_params *p, int64_t s, int k, int n, int64_t *lo,
+		  int64_t *hi)
 {
-	int64_t s = success_scan_from(p), d0 = window_day(s), d1 = window_day(p->to - 1);
+	int64_t d0 = window_day(s), d1 = window_day(p->to - 1);
 	int64_t nd = d1 - d0 + 1, a = d0 + nd * k / n, b = d0 + nd * (k + 1) / n;
 
 	*lo = k == 0 ? s : window_day_start(a);
@@ -827,7 +923,7 @@ int mapred_map(const struct analyze_params *p0, const struct sl_store *st,
 		goto out;
 	if (p.ranks && (rc = load_ranks(&p, &G, digest, err)))
 		goto out;
-	task_range(&p, p.map_k, p.map_n, &lo, &hi);
+	mr_task_days(&p, success_scan_from(&p), p.map_k, p.map_n, &lo, &hi);
 	if (hi > lo) {
 		if ((rc = success_scan_range(&p, st, lo, hi, acc, err)))
 			goto out;
@@ -869,6 +965,14 @@ int mapred_map(const struct analyze_params *p0, const struct sl_store *st,
 	E.G = p.ranks ? &G : NULL;
 	if (dora && f.n && emit_dora(&p, &f, &E))
 		goto nomem;
+	/* the pipelines' days are the window's only: cut among all tasks */
+	if (mapred_wants(&p, "pipelines")) {
+		int64_t plo, phi;
+
+		mr_task_days(&p, p.from, p.map_k, p.map_n, &plo, &phi);
+		if ((rc = mrpl_map(&p, st, plo, phi, part, err)))
+			goto out;
+	}
 	if (agreement_meta(part, &p, PART_MAGIC, p.ranks ? 2 : 1, digest) ||
 	    sl_analysis_meta_i64(part, "map_k", p.map_k) ||
 	    sl_analysis_meta_i64(part, "input_files_part", (int64_t)success_files(acc)) ||
@@ -1020,7 +1124,8 @@ bad:
 	return sl_err_set(err, SL_EFORMAT, path, 0, "its dora counts are damaged (or out of memory)");
 }
 
-static int write_ranks(const struct analyze_params *p, struct groups *G, struct sl_errctx *err)
+static int write_ranks(const struct analyze_params *p, struct groups *G, struct mrpl *pl,
+		       struct sl_errctx *err)
 {
 	struct sl_analysis *a = sl_analysis_new();
 	struct sl_table *t = sl_table_new("ranks", rcols, NCOLS(rcols));
@@ -1049,6 +1154,8 @@ static int write_ranks(const struct analyze_params *p, struct groups *G, struct 
 	t = NULL;
 	if (rc)
 		goto nomem;
+	if (pl && (rc = mrpl_ranks(pl, p, a, err)))
+		goto out;
 	rc = sl_analysis_write(a, p->ranks, err);
 	goto out;
 nomem:
@@ -1150,7 +1257,10 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 	const char **by_task = NULL; /* the partials in task order */
 	char ranks[17] = "";
 	const char *first = NULL;
+	struct mrpl *pl = mrpl_new();
 
+	if (!pl)
+		goto nomem;
 	if ((rc = success_new(&p, &acc, err)))
 		goto out;
 	for (int i = 0; i < p.nparts; i++) {
@@ -1208,8 +1318,10 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 		seen[k] = 1;
 		by_task[k] = path;
 		rc = success_load(acc, a, path, err);
-		if (!rc)
+		if (!rc && mapred_wants(&p, "dora"))
 			rc = load_dora(&G, a, path, pass, err);
+		if (!rc && mapred_wants(&p, "pipelines"))
+			rc = mrpl_load(pl, a, path, pass, err);
 		if (!rc && !sl_analysis_get_meta_i64(a, "input_files_part", &x))
 			files += (uint64_t)x;
 		if (!rc && !sl_analysis_get_meta_i64(a, "input_files_shared", &x))
@@ -1227,7 +1339,7 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 		}
 	find_ranks(&G);
 	if (pass == 1) {
-		rc = write_ranks(&p, &G, err);
+		rc = write_ranks(&p, &G, mapred_wants(&p, "pipelines") ? pl : NULL, err);
 		goto out;
 	}
 	{
@@ -1259,6 +1371,8 @@ int mapred_reduce(const struct analyze_params *p0, struct sl_errctx *err)
 	if (mapred_wants(&p, "features") &&
 	    (rc = mapred_ft_reduce(&p, by_task, n, out, err)))
 		goto out;
+	if (mapred_wants(&p, "pipelines") && (rc = mrpl_tables(pl, &p, out, err)))
+		goto out;
 	rc = sl_analysis_write(out, p.out, err);
 	goto out;
 nomem:
@@ -1268,6 +1382,7 @@ out:
 	sl_analysis_free(out);
 	success_free(acc);
 	groups_release(&G);
+	mrpl_free(pl);
 	free(seen);
 	free(by_task);
 	return rc;

@@ -1,6 +1,7 @@
 /* mapred.h - the analysis as a map over ranges of days and a reduce
- * (docs/SCALING.md): success rates, summary, success_change and the DORA
- * tables, byte for byte those of one run with --only dora.
+ * (docs/SCALING.md): success rates, summary, success_change, the DORA
+ * tables and the pipeline tables (mapred_pl.c), byte for byte those of one
+ * run with --only dora,pipelines (or the --only given).
  *
  * A map task (--map K/N) takes its share of the local days the analysis
  * reads (the window and the previous window the summary compares with)
@@ -28,6 +29,8 @@
 extern const char *const mapred_analyses[];
 /* Whether the map and reduce of p compute the analysis name. */
 int mapred_wants(const struct analyze_params *p, const char *name);
+/* The list of them, ", "-joined (for messages). */
+const char *mapred_list(void);
 
 int mapred_map(const struct analyze_params *p, const struct sl_store *st,
 	       struct sl_errctx *err);

@@ -392,6 +392,10 @@ struct pl_acc {
 	struct vals *dur, *wait, mk;
 	struct counted *tmo;
 	uint32_t *together, *seq; /* ns x ns, when the graph has no cycle */
+	/* the reduce's: statistics given, not gathered (pl_acc_given) */
+	uint8_t given, has_mk;
+	int64_t mk_med;
+	uint64_t mk_n;
 	/* one execution's scratch */
 	int64_t *end_of, *s0, *e0;
 	uint8_t *has_end, *in;
@@ -579,6 +583,8 @@ int pl_acc_exec(struct pl_acc *a, const struct pl_run *runs, size_t n)
 /* The order statistics of the stages. */
 static int stage_ranks(struct pl_acc *a, struct pl_result *res)
 {
+	if (a->given)
+		return SL_OK; /* in st already */
 	for (size_t s = 0; s < a->ns; s++) {
 		struct pl_stage_stats *x = &res->st[s];
 		int64_t *v;
@@ -618,7 +624,11 @@ static int schedules(struct pl_acc *a, const struct pl_config *cfg, struct pl_re
 	size_t ns = a->ns;
 	int64_t saved = 0;
 
-	if (a->mk.n) {
+	if (a->given) {
+		res->current_ms = a->mk_med;
+		res->makespans = a->mk_n;
+		res->has_current = a->has_mk;
+	} else if (a->mk.n) {
 		int64_t *mk = vals_copy(&a->mk);
 
 		if (!mk)
@@ -772,6 +782,77 @@ int pipeline_analyze_one(size_t nstages, const struct pl_edge *edges, size_t ned
 out:
 	pl_acc_free(a);
 	return rc;
+}
+
+const struct pl_stage_stats *pl_acc_counts(const struct pl_acc *a, uint64_t *missing_end)
+{
+	*missing_end = a->missing_end;
+	return a->st;
+}
+
+int pl_acc_values(const struct pl_acc *a, int list, size_t s, int64_t **v, size_t *n)
+{
+	const struct vals *x = list == PL_L_MK ? &a->mk : list == PL_L_DUR ? &a->dur[s] : &a->wait[s];
+
+	*n = x->n;
+	return (*v = vals_copy(x)) ? SL_OK : SL_ENOMEM;
+}
+
+size_t pl_acc_timeouts(const struct pl_acc *a, size_t s, const int64_t **val, const uint64_t **cnt)
+{
+	*val = a->tmo[s].val;
+	*cnt = a->tmo[s].cnt;
+	return a->tmo[s].nval;
+}
+
+int pl_acc_pair(const struct pl_acc *a, size_t x, size_t y, uint32_t *together, uint32_t *seq)
+{
+	if (!a->g.anc)
+		return -1;
+	*together = a->together[x * a->ns + y];
+	*seq = a->seq[x * a->ns + y];
+	return 0;
+}
+
+size_t pl_acc_edges(const struct pl_acc *a)
+{
+	return a->g.poff[a->ns];
+}
+
+void pl_acc_edge(const struct pl_acc *a, size_t k, uint32_t *from, uint32_t *to)
+{
+	uint32_t s = 0;
+
+	while (s + 1 < a->ns && a->g.poff[s + 1] <= k)
+		s++;
+	*from = a->g.pred[k];
+	*to = s;
+}
+
+struct pl_stage_stats *pl_acc_given(struct pl_acc *a)
+{
+	a->given = 1;
+	return a->st;
+}
+
+void pl_acc_given_pair(struct pl_acc *a, size_t x, size_t y, uint32_t together, uint32_t seq)
+{
+	if (!a->g.anc)
+		return;
+	a->together[x * a->ns + y] += together;
+	a->seq[x * a->ns + y] += seq;
+}
+
+void pl_acc_given_makespan(struct pl_acc *a, int64_t median, uint64_t n)
+{
+	a->has_mk = n > 0;
+	a->mk_med = median;
+	a->mk_n = n;
+}
+
+void pl_acc_given_missing(struct pl_acc *a, uint64_t n)
+{
+	a->missing_end += n;
 }
 
 void pipeline_result_release(struct pl_result *res)

@@ -6,7 +6,7 @@
 #include "common.h"
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_multifit.h>
+#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +28,7 @@
 #define HOUR_MS 3600000LL
 
 static int warn(struct pl_pipe *pp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int pipe_figures(struct pl_all *A);
 
 static int warn(struct pl_pipe *pp, const char *fmt, ...)
 {
@@ -123,7 +124,7 @@ static int warn_unknown(struct pl_all *A, struct pl_pipe *pp, const struct runs_
 
 /* A pipeline's analysis before its stage runs are read: its stages and
  * the graph of their depends_on lists. */
-static int pipe_begin(struct pl_all *A, struct pl_pipe *pp, const struct runs_pipe *rp)
+int pipeline_begin(struct pl_all *A, struct pl_pipe *pp, const struct runs_pipe *rp)
 {
 	struct edges E = {0};
 	int rc = SL_ENOMEM;
@@ -160,7 +161,7 @@ static int cmp_deps(const void *x, const void *y)
 
 /* After its stage runs: the results, and the warnings in the order of the
  * stage runs (a depends_on list at its first run). */
-static int pipe_end(struct pl_all *A, struct pl_pipe *pp, struct runs_pipe *rp)
+int pipeline_end(struct pl_all *A, struct pl_pipe *pp, struct runs_pipe *rp)
 {
 	size_t unknown = 0;
 	int rc;
@@ -210,7 +211,7 @@ static void pl_run_of(struct pl_run *r, const struct runs_stage *w)
 	r->timeout_ms = w->timeout_ms;
 }
 
-static int on_row(void *ctx, const struct runs_stage *w)
+int pipeline_on_row(void *ctx, const struct runs_stage *w)
 {
 	struct pl_all *A = ctx;
 	struct pl_pipe *pp = &A->pipes[w->pipe_idx];
@@ -223,7 +224,7 @@ static int on_row(void *ctx, const struct runs_stage *w)
 	return pl_acc_row(pp->acc, &r);
 }
 
-static int on_exec(void *ctx, const struct runs_stage *rows, size_t n)
+int pipeline_on_exec(void *ctx, const struct runs_stage *rows, size_t n)
 {
 	struct pl_all *A = ctx;
 	struct pl_pipe *pp = &A->pipes[rows[0].pipe_idx];
@@ -275,94 +276,146 @@ const char *const pipeline_factor_names[PF_N] = {
 	"intercept", "night (00-06 UTC)", "afternoon (12-18 UTC)", "evening (18-24 UTC)",
 	"weekend", "trigger pull_request", "trigger manual", "trigger schedule"};
 
-static int fit_model(struct pl_all *A)
+int pipeline_combo(int64_t start, const char *trigger, size_t tn)
 {
-	const struct runs *R = &A->R;
-	size_t n = 0, i = 0;
-	int used[PF_N], p = 0, rc = SL_ENOMEM;
-	size_t ones[PF_N] = {0};
-	gsl_matrix *gx = NULL, *cov = NULL;
-	gsl_vector *gy = NULL, *c = NULL;
-	gsl_multifit_linear_workspace *ws = NULL;
-	double chisq, x[PF_N];
-	struct pl_model *m = &A->model;
+	double x[PF_N];
+	int c;
 
-	memset(m, 0, sizeof(*m));
-	/* twice over the runs, counting then filling: the samples are not
-	 * kept twice */
-	for (int fill = 0; fill < 2; fill++) {
-		for (size_t k = 0; k < R->nx; k++) {
-			const struct pl_pipe *pp = &A->pipes[R->pipe_of[R->x_pipe[k]]];
-			size_t tn = 0;
-			const char *tr = R->x_trigger[k] != RUNS_NONE
-						 ? sl_dict_get(A->names, R->x_trigger[k], &tn)
-						 : NULL;
+	pipeline_features(start, trigger, tn, x);
+	c = x[PF_NIGHT] ? 1 : x[PF_AFTERNOON] ? 2 : x[PF_EVENING] ? 3 : 0;
+	c = c * 2 + (x[PF_WEEKEND] != 0);
+	for (int k = 0; k < 3; k++)
+		if (x[PF_PULL_REQUEST + k])
+			return c * 4 + k + 1;
+	return c * 4;
+}
 
-			if (!pp->analysed || !pp->res.has_cp || pp->res.cp_ms <= 0 ||
-			    R->x_status[k] != PL_SUCCESS || !(R->x_flags[k] & RUNS_HAS_DUR) ||
-			    R->x_dur[k] <= 0)
+void pipeline_combo_x(int combo, double *x)
+{
+	int t = combo % 4, w = combo / 4 % 2, h = combo / 8;
+
+	memset(x, 0, PF_N * sizeof(*x));
+	x[PF_INTERCEPT] = 1;
+	if (h)
+		x[PF_NIGHT + h - 1] = 1;
+	x[PF_WEEKEND] = w;
+	if (t)
+		x[PF_PULL_REQUEST + t - 1] = 1;
+}
+
+/* Adds a successful run of duration d > 0 to the model's sums of pp. */
+static int msum_add(struct pl_pipe *pp, int combo, int64_t d)
+{
+	double y = log((double)d);
+
+	if (!pp->msum && !(pp->msum = calloc(PL_COMBOS, sizeof(*pp->msum))))
+		return SL_ENOMEM;
+	pp->msum[combo].n++;
+	sl_fsum_add(&pp->msum[combo].s, y);
+	sl_fsum_add(&pp->msum[combo].q, y * y);
+	return SL_OK;
+}
+
+/* The model by its normal equations from the per-combination sums: with
+ * L = log(critical path), a sample's y is log d - L, so X'X holds counts,
+ * X'y and y'y come from the sums of log d and its square, each added up
+ * exactly (sl_fsum) over the pipelines and combinations: the fit is the
+ * same whatever the order of the runs, and whichever tasks summed them. */
+int pipeline_fit(struct pl_all *A)
+{
+	struct sl_fsum xy[PF_N], yy;
+	double xtx[PF_N][PF_N] = {{0}}, x[PF_N], chisq, bxy = 0;
+	size_t n = 0, ones[PF_N] = {0};
+	int used[PF_N], col[PF_N], p = 0, rc = SL_ENOMEM;
+	gsl_matrix *m = NULL, *inv = NULL;
+	gsl_vector *b = NULL, *v = NULL;
+	struct pl_model *md = &A->model;
+
+	memset(md, 0, sizeof(*md));
+	memset(xy, 0, sizeof(xy));
+	memset(&yy, 0, sizeof(yy));
+	for (size_t i = 0; i < A->npipes; i++) {
+		const struct pl_pipe *pp = &A->pipes[i];
+
+		if (!pp->msum || !pp->analysed || !pp->res.has_cp || pp->res.cp_ms <= 0)
+			continue;
+		for (int c = 0; c < PL_COMBOS; c++) {
+			const struct pl_msum *q = &pp->msum[c];
+			double L = log((double)pp->res.cp_ms), s, t;
+
+			if (!q->n)
 				continue;
-			pipeline_features(R->x_start[k], tr, tn, x);
-			if (!fill) {
-				for (int f = 0; f < PF_N; f++)
-					ones[f] += x[f] != 0;
-				n++;
-				continue;
-			}
-			for (int f = 0, col = 0; f < PF_N; f++)
-				if (used[f])
-					gsl_matrix_set(gx, i, (size_t)col++, x[f]);
-			gsl_vector_set(gy, i, log((double)R->x_dur[k] / (double)pp->res.cp_ms));
-			i++;
+			pipeline_combo_x(c, x);
+			n += q->n;
+			for (int f = 0; f < PF_N; f++)
+				ones[f] += x[f] != 0 ? q->n : 0;
+			for (int f = 0; f < PF_N; f++)
+				for (int g = 0; g < PF_N; g++)
+					xtx[f][g] += x[f] * x[g] * (double)q->n;
+			/* the sum of y = log d - L over the samples, and of y^2 */
+			s = sl_fsum_value(&q->s);
+			t = s - (double)q->n * L;
+			for (int f = 0; f < PF_N; f++)
+				if (x[f])
+					sl_fsum_add(&xy[f], t);
+			sl_fsum_add(&yy, sl_fsum_value(&q->q));
+			sl_fsum_add(&yy, -2 * L * s);
+			sl_fsum_add(&yy, (double)q->n * L * L);
 		}
-		if (fill)
-			break;
-		/* a factor seen fewer than twice cannot be estimated: left out (1x) */
-		for (int k = 0; k < PF_N; k++) {
-			used[k] = k == PF_INTERCEPT || (ones[k] >= 2 && ones[k] + 2 <= n);
-			p += used[k];
-		}
-		m->samples = n;
-		if (n < (size_t)p + 2) {
-			rc = SL_OK;
-			goto out;
-		}
-		gx = gsl_matrix_alloc(n, (size_t)p);
-		gy = gsl_vector_alloc(n);
-		if (!gx || !gy)
-			goto out;
 	}
-	c = gsl_vector_alloc((size_t)p);
-	cov = gsl_matrix_alloc((size_t)p, (size_t)p);
-	ws = gsl_multifit_linear_alloc(n, (size_t)p);
-	if (!c || !cov || !ws)
-		goto out;
-	if (gsl_multifit_linear(gx, gy, c, cov, &chisq, ws)) {
-		rc = SL_OK; /* no model: the predictions stay null */
-		goto out;
+	/* a factor seen fewer than twice cannot be estimated: left out (1x) */
+	for (int k = 0; k < PF_N; k++) {
+		used[k] = k == PF_INTERCEPT || (ones[k] >= 2 && ones[k] + 2 <= n);
+		col[k] = p;
+		p += used[k];
 	}
-	m->dof = (double)(n - (size_t)p);
-	m->sigma2 = chisq / m->dof;
-	for (int k = 0, j = 0; k < PF_N; k++) {
-		m->used[k] = (uint8_t)used[k];
-		m->ones[k] = ones[k];
+	md->samples = n;
+	for (int k = 0; k < PF_N; k++)
+		md->ones[k] = ones[k];
+	if (n < (size_t)p + 2)
+		return SL_OK;
+	m = gsl_matrix_alloc((size_t)p, (size_t)p);
+	inv = gsl_matrix_alloc((size_t)p, (size_t)p);
+	b = gsl_vector_alloc((size_t)p);
+	v = gsl_vector_alloc((size_t)p);
+	if (!m || !inv || !b || !v)
+		goto out;
+	for (int f = 0; f < PF_N; f++) {
+		if (!used[f])
+			continue;
+		gsl_vector_set(v, (size_t)col[f], sl_fsum_value(&xy[f]));
+		for (int g = 0; g < PF_N; g++)
+			if (used[g])
+				gsl_matrix_set(m, (size_t)col[f], (size_t)col[g], xtx[f][g]);
+	}
+	/* factors always seen together make X'X singular: no model */
+	rc = SL_OK;
+	if (gsl_linalg_cholesky_decomp1(m) || gsl_linalg_cholesky_solve(m, v, b) ||
+	    gsl_matrix_memcpy(inv, m) || gsl_linalg_cholesky_invert(inv))
+		goto out;
+	for (int f = 0; f < PF_N; f++)
+		if (used[f])
+			bxy += gsl_vector_get(b, (size_t)col[f]) * sl_fsum_value(&xy[f]);
+	/* the residual sum of squares y'y - b'X'y, never below 0 */
+	chisq = fmax(0, sl_fsum_value(&yy) - bxy);
+	md->dof = (double)(n - (size_t)p);
+	md->sigma2 = chisq / md->dof;
+	for (int k = 0; k < PF_N; k++) {
+		md->used[k] = (uint8_t)used[k];
 		if (!used[k])
 			continue;
-		m->coef[k] = gsl_vector_get(c, (size_t)j);
-		for (int k2 = 0, j2 = 0; k2 < PF_N; k2++)
+		md->coef[k] = gsl_vector_get(b, (size_t)col[k]);
+		for (int k2 = 0; k2 < PF_N; k2++)
 			if (used[k2])
-				m->cov[k][k2] = gsl_matrix_get(cov, (size_t)j, (size_t)j2++);
-		j++;
+				md->cov[k][k2] = md->sigma2 * gsl_matrix_get(inv, (size_t)col[k],
+									     (size_t)col[k2]);
 	}
-	m->fitted = 1;
-	rc = SL_OK;
+	md->fitted = 1;
 out:
-	gsl_matrix_free(gx);
-	gsl_matrix_free(cov);
-	gsl_vector_free(gy);
-	gsl_vector_free(c);
-	if (ws)
-		gsl_multifit_linear_free(ws);
+	gsl_matrix_free(m);
+	gsl_matrix_free(inv);
+	gsl_vector_free(b);
+	gsl_vector_free(v);
 	return rc;
 }
 
@@ -389,7 +442,7 @@ int pipeline_predict(const struct pl_model *m, int64_t cp_ms, const double *x, d
 	return 0;
 }
 
-static void pl_config_from(const struct analyze_config *c, struct pl_config *pc)
+void pipeline_config(const struct analyze_config *c, struct pl_config *pc)
 {
 	pc->bottleneck_share = c->pipe_bottleneck_share;
 	pc->timeout_factor = c->pipe_timeout_factor;
@@ -404,11 +457,11 @@ static void pl_config_from(const struct analyze_config *c, struct pl_config *pc)
 int pipeline_build(const struct analyze_params *p, const struct sl_store *st, struct pl_all *A,
 		   int quiet, struct sl_errctx *err)
 {
-	struct runs_sink sink = {A, on_row, on_exec};
+	struct runs_sink sink = {A, pipeline_on_row, pipeline_on_exec};
 	int rc;
 
 	memset(A, 0, sizeof(*A));
-	pl_config_from(&p->cfg, &A->cfg);
+	pipeline_config(&p->cfg, &A->cfg);
 	if ((rc = runs_load(p, st, &A->R, err)))
 		return rc;
 	A->names = A->R.names;
@@ -416,12 +469,12 @@ int pipeline_build(const struct analyze_params *p, const struct sl_store *st, st
 		goto nomem;
 	A->npipes = A->R.npipes;
 	for (size_t i = 0; i < A->npipes; i++)
-		if (pipe_begin(A, &A->pipes[i], &A->R.pipes[i]))
+		if (pipeline_begin(A, &A->pipes[i], &A->R.pipes[i]))
 			goto nomem;
 	if ((rc = runs_stream(p, st, &A->R, &sink, err)))
 		goto fail;
 	for (size_t i = 0; i < A->npipes; i++)
-		if ((rc = pipe_end(A, &A->pipes[i], &A->R.pipes[i])))
+		if ((rc = pipeline_end(A, &A->pipes[i], &A->R.pipes[i])))
 			goto fail;
 	/* what only the stream needed */
 	sl_u64map_release(&A->R.last);
@@ -433,7 +486,7 @@ int pipeline_build(const struct analyze_params *p, const struct sl_store *st, st
 	 * the heap: returned now, the model's matrices do not come on top */
 	malloc_trim(0);
 #endif
-	if (fit_model(A))
+	if (pipe_figures(A) || pipeline_fit(A))
 		goto nomem;
 	for (size_t i = 0; !quiet && i < A->npipes; i++)
 		if (A->pipes[i].warning.len) {
@@ -460,6 +513,9 @@ void pipeline_all_release(struct pl_all *A)
 		pipeline_result_release(&pp->res);
 		pl_acc_free(pp->acc);
 		free(pp->queue);
+		free(pp->grp[0]);
+		free(pp->grp[1]);
+		free(pp->msum);
 		sl_buf_release(&pp->warning);
 	}
 	free(A->pipes);
@@ -470,9 +526,7 @@ void pipeline_all_release(struct pl_all *A)
 
 static int64_t nearest_rank(const int64_t *v, size_t n, double q)
 {
-	size_t k = (size_t)ceil(q * (double)n);
-
-	return v[k ? k - 1 : 0];
+	return v[pipeline_rank(n, q)];
 }
 
 const char *const pipeline_kind_names[PL_S_NKINDS] = {
@@ -540,27 +594,25 @@ static void set_opt_i64(struct sl_table *t, int c, int has, int64_t v)
 		sl_table_set_i64(t, c, v);
 }
 
-/* The figures of a set of pipeline runs: executions (a repeated row of
- * an execution counted once), finished, successful, failed or cancelled,
- * and the nearest-rank p50 and p95 of the finished runs' durations.  The
- * pipelines, pipeline_branches and pipeline_days tables all take them from
- * here, so a pipeline of one branch and one day has the same numbers in
- * the three. */
-struct run_figures {
-	uint64_t exec, fin, ok, bad;
-	size_t nd;
-	int64_t p50, p95;
-};
-
 /* The columns of the figures in a table, in the order of
  * SL_RUN_FIGURES_COLS_: executions, finished, successful, failed,
- * success_rate, p50_duration_ms, p95_duration_ms. */
+ * success_rate, p50_duration_ms, p95_duration_ms.  The pipelines,
+ * pipeline_branches and pipeline_days tables all take them from struct
+ * pl_fig, so a pipeline of one branch and one day has the same numbers in
+ * the three. */
 enum { FIG_EXEC, FIG_FIN, FIG_OK, FIG_BAD, FIG_RATE, FIG_P50, FIG_P95, FIG_N };
+
+size_t pipeline_rank(size_t n, double q)
+{
+	size_t k = (size_t)ceil(q * (double)n);
+
+	return k ? k - 1 : 0;
+}
 
 /* The figures of the runs rows[0..n) (indices of A->R, first rows of
  * their executions); *d is scratch for the durations. */
 static int run_figures(const struct runs *R, const uint32_t *rows, size_t n, int64_t **d,
-		       size_t *dcap, struct run_figures *f)
+		       size_t *dcap, struct pl_fig *f)
 {
 	memset(f, 0, sizeof(*f));
 	for (size_t i = 0; i < n; i++) {
@@ -586,7 +638,7 @@ static int run_figures(const struct runs *R, const uint32_t *rows, size_t n, int
 	return SL_OK;
 }
 
-static void set_figures(struct sl_table *t, const int *col, const struct run_figures *f)
+static void set_figures(struct sl_table *t, const int *col, const struct pl_fig *f)
 {
 	sl_table_set_i64(t, col[FIG_EXEC], (int64_t)f->exec);
 	sl_table_set_i64(t, col[FIG_FIN], (int64_t)f->fin);
@@ -614,6 +666,105 @@ static int pipe_rows(const struct pl_all *A, const struct pl_pipe *pp, uint32_t 
 	return SL_OK;
 }
 
+/* A pipeline's runs grouped: key (a branch code, RUNS_NONE last, or a
+ * local day), then the one order. */
+struct keyed_row {
+	int64_t key;
+	uint32_t row;
+};
+
+static int cmp_keyed(const void *x, const void *y)
+{
+	const struct keyed_row *a = x, *b = y;
+
+	if (a->key != b->key)
+		return (a->key > b->key) - (a->key < b->key);
+	return (a->row > b->row) - (a->row < b->row);
+}
+
+/* The figures of pp's runs per branch (by_day 0: byte order, null last)
+ * or local day of the start (1: in the --tz zone, as window_day()). */
+static int group_figures(const struct pl_all *A, struct pl_pipe *pp, int by_day,
+			 const uint32_t *rows0, size_t n, int64_t **d, size_t *dcap)
+{
+	const struct runs *R = &A->R;
+	struct keyed_row *kr = malloc((n ? n : 1) * sizeof(*kr));
+	uint32_t *rows = malloc((n ? n : 1) * sizeof(*rows));
+	int sorted = 1, rc = SL_ENOMEM;
+	size_t cap = 0;
+
+	if (!kr || !rows)
+		goto out;
+	for (size_t k = 0; k < n; k++) {
+		kr[k].row = rows0[k];
+		kr[k].key = by_day ? window_day(R->x_start[rows0[k]]) : (int64_t)R->x_branch[rows0[k]];
+		sorted &= !k || kr[k - 1].key <= kr[k].key;
+	}
+	/* rows are in the one order: runs of one branch, or numbered in the
+	 * order they started, are often grouped already */
+	if (!sorted)
+		sl_sort(kr, n, sizeof(*kr), cmp_keyed);
+	for (size_t g0 = 0, g1; g0 < n; g0 = g1) {
+		struct pl_keyfig *g;
+
+		for (g1 = g0; g1 < n && kr[g1].key == kr[g0].key; g1++)
+			rows[g1 - g0] = kr[g1].row;
+		if (sl_grow(&pp->grp[by_day], &cap, pp->ngrp[by_day] + 1, sizeof(*pp->grp[by_day])))
+			goto out;
+		g = &pp->grp[by_day][pp->ngrp[by_day]++];
+		g->key = kr[g0].key;
+		if (run_figures(R, rows, g1 - g0, d, dcap, &g->fig))
+			goto out;
+	}
+	rc = SL_OK;
+out:
+	free(kr);
+	free(rows);
+	return rc;
+}
+
+/* What the tables show of the pipeline runs, and the model's sums. */
+static int pipe_figures(struct pl_all *A)
+{
+	const struct runs *R = &A->R;
+	int64_t *d = NULL;
+	uint32_t *rows = NULL;
+	size_t dcap = 0, rcap = 0, n;
+	int rc = SL_ENOMEM;
+
+	for (size_t i = 0; i < A->npipes; i++) {
+		struct pl_pipe *pp = &A->pipes[i];
+
+		if (pipe_rows(A, pp, &rows, &rcap, &n) ||
+		    run_figures(R, rows, n, &d, &dcap, &pp->fig) ||
+		    group_figures(A, pp, 0, rows, n, &d, &dcap) ||
+		    group_figures(A, pp, 1, rows, n, &d, &dcap))
+			goto out;
+		if (pp->nqueue) {
+			sl_sort_i64(pp->queue, pp->nqueue);
+			pp->queue_p50 = nearest_rank(pp->queue, pp->nqueue, 0.5);
+			pp->has_queue = 1;
+		}
+		for (size_t k = pp->x0; k < pp->x1; k++) {
+			size_t tn = 0;
+			const char *tr = R->x_trigger[k] != RUNS_NONE
+						 ? sl_dict_get(A->names, R->x_trigger[k], &tn)
+						 : NULL;
+
+			if (R->x_status[k] != PL_SUCCESS || !(R->x_flags[k] & RUNS_HAS_DUR) ||
+			    R->x_dur[k] <= 0)
+				continue;
+			if (msum_add(pp, pipeline_combo(R->x_start[k], tr, tn), R->x_dur[k]))
+				goto out;
+		}
+	}
+	rc = SL_OK;
+out:
+	free(d);
+	free(rows);
+	return rc;
+}
+
 static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 {
 	static const int fcol[FIG_N] = {
@@ -623,9 +774,6 @@ static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 		SL_PIPELINES_P95_DURATION_MS};
 	struct sl_table *t = sl_table_new_def(SL_T_PIPELINES);
 	struct sl_buf path = SL_BUF_INIT;
-	int64_t *d = NULL;
-	uint32_t *rows = NULL;
-	size_t dcap = 0, rcap = 0;
 	int rc = SL_ENOMEM;
 
 	if (!t)
@@ -633,22 +781,13 @@ static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 	for (size_t i = 0; i < A->npipes; i++) {
 		const struct pl_pipe *pp = &A->pipes[i];
 		const struct pl_result *r = &pp->res;
-		struct run_figures fig;
-		size_t nrows;
 		double x[PF_N], mid, lo, hi;
 
-		if (pipe_rows(A, pp, &rows, &rcap, &nrows) ||
-		    run_figures(&A->R, rows, nrows, &d, &dcap, &fig))
-			goto out;
 		if (sl_table_add_row(t) ||
 		    sl_table_set_name(t, SL_PIPELINES_PIPELINE_ID, A->names, pp->code))
 			goto out;
-		set_figures(t, fcol, &fig);
-		if (pp->nqueue) {
-			sl_sort_i64(pp->queue, pp->nqueue);
-			sl_table_set_i64(t, SL_PIPELINES_QUEUE_P50_MS,
-					 nearest_rank(pp->queue, pp->nqueue, 0.5));
-		}
+		set_figures(t, fcol, &pp->fig);
+		set_opt_i64(t, SL_PIPELINES_QUEUE_P50_MS, pp->has_queue, pp->queue_p50);
 		sl_table_set_i64(t, SL_PIPELINES_STAGES, (int64_t)pp->nstages);
 		sl_table_set_i64(t, SL_PIPELINES_STAGE_RUNS, (int64_t)pp->nruns);
 		if (pp->analysed && r->has_cp) {
@@ -682,30 +821,11 @@ static int write_pipelines(const struct pl_all *A, struct sl_analysis *a)
 out:
 	sl_table_free(t);
 	sl_buf_release(&path);
-	free(d);
-	free(rows);
 	return rc;
 }
 
-/* A pipeline's runs grouped: key (a branch code, RUNS_NONE last, or a
- * local day), then the one order. */
-struct keyed_row {
-	int64_t key;
-	uint32_t row;
-};
-
-static int cmp_keyed(const void *x, const void *y)
-{
-	const struct keyed_row *a = x, *b = y;
-
-	if (a->key != b->key)
-		return (a->key > b->key) - (a->key < b->key);
-	return (a->row > b->row) - (a->row < b->row);
-}
-
 /* pipeline_branches (by_day 0) or pipeline_days (1): a row per pipeline
- * and branch (byte order, null last) or local day of the start (in the
- * --tz zone, as window_day()), with the figures of those runs. */
+ * and branch or local day, with the figures of those runs. */
 static int write_groups(const struct pl_all *A, int by_day, struct sl_analysis *a)
 {
 	static const int bcol[FIG_N] = {
@@ -718,64 +838,37 @@ static int write_groups(const struct pl_all *A, int by_day, struct sl_analysis *
 		SL_PIPELINE_DAYS_SUCCESSFUL,   SL_PIPELINE_DAYS_FAILED,
 		SL_PIPELINE_DAYS_SUCCESS_RATE, SL_PIPELINE_DAYS_P50_DURATION_MS,
 		SL_PIPELINE_DAYS_P95_DURATION_MS};
-	const struct runs *R = &A->R;
 	struct sl_table *t = sl_table_new_def(by_day ? SL_T_PIPELINE_DAYS : SL_T_PIPELINE_BRANCHES);
-	struct keyed_row *kr = NULL;
-	uint32_t *rows = NULL;
-	int64_t *d = NULL;
-	size_t krcap = 0, rcap = 0, dcap = 0;
-	int rc = SL_ENOMEM;
 
 	if (!t)
 		return SL_ENOMEM;
 	for (size_t i = 0; i < A->npipes; i++) {
 		const struct pl_pipe *pp = &A->pipes[i];
-		size_t n;
-		int sorted = 1;
 
-		if (pipe_rows(A, pp, &rows, &rcap, &n) || sl_grow(&kr, &krcap, n + 1, sizeof(*kr)))
-			goto out;
-		for (size_t k = 0; k < n; k++) {
-			kr[k].row = rows[k];
-			kr[k].key = by_day ? window_day(R->x_start[rows[k]])
-					   : (int64_t)R->x_branch[rows[k]];
-			sorted &= !k || kr[k - 1].key <= kr[k].key;
-		}
-		/* rows are in the one order: runs of one branch, or numbered
-		 * in the order they started, are often grouped already */
-		if (!sorted)
-			sl_sort(kr, n, sizeof(*kr), cmp_keyed);
-		for (size_t g0 = 0, g1; g0 < n; g0 = g1) {
-			struct run_figures fig;
+		for (size_t k = 0; k < pp->ngrp[by_day]; k++) {
+			const struct pl_keyfig *g = &pp->grp[by_day][k];
 
-			for (g1 = g0; g1 < n && kr[g1].key == kr[g0].key; g1++)
-				rows[g1 - g0] = kr[g1].row;
-			if (run_figures(R, rows, g1 - g0, &d, &dcap, &fig) || sl_table_add_row(t))
-				goto out;
-			if (sl_table_set_name(t, by_day ? SL_PIPELINE_DAYS_PIPELINE_ID
+			if (sl_table_add_row(t) ||
+			    sl_table_set_name(t, by_day ? SL_PIPELINE_DAYS_PIPELINE_ID
 						     : SL_PIPELINE_BRANCHES_PIPELINE_ID,
 					   A->names, pp->code))
-				goto out;
+				goto nomem;
 			if (by_day) {
-				sl_table_set_i64(t, SL_PIPELINE_DAYS_DAY, kr[g0].key);
-				set_figures(t, dcol, &fig);
+				sl_table_set_i64(t, SL_PIPELINE_DAYS_DAY, g->key);
+				set_figures(t, dcol, &g->fig);
 				continue;
 			}
-			if (kr[g0].key != RUNS_NONE &&
+			if (g->key != RUNS_NONE &&
 			    sl_table_set_name(t, SL_PIPELINE_BRANCHES_BRANCH, A->names,
-					   (uint32_t)kr[g0].key))
-				goto out;
-			set_figures(t, bcol, &fig);
+					   (uint32_t)g->key))
+				goto nomem;
+			set_figures(t, bcol, &g->fig);
 		}
 	}
-	rc = sl_analysis_add(a, t);
-	t = NULL;
-out:
+	return sl_analysis_add(a, t);
+nomem:
 	sl_table_free(t);
-	free(kr);
-	free(rows);
-	free(d);
-	return rc;
+	return SL_ENOMEM;
 }
 
 static int write_stages(const struct pl_all *A, const struct analyze_config *c,
@@ -914,6 +1007,15 @@ static int write_factors(const struct pl_all *A, struct sl_analysis *a)
 	return sl_analysis_add(a, t);
 }
 
+int pipeline_write(const struct pl_all *A, const struct analyze_config *c,
+		   struct sl_analysis *a)
+{
+	return write_pipelines(A, a) || write_stages(A, c, a) || write_suggestions(A, a) ||
+	       write_factors(A, a) || write_groups(A, 0, a) || write_groups(A, 1, a)
+		       ? SL_ENOMEM
+		       : SL_OK;
+}
+
 int pipeline_run(const struct analyze_params *p, const struct sl_store *st,
 		 const struct frame *f,
 		 struct sl_analysis *a, struct sl_errctx *err)
@@ -925,9 +1027,7 @@ int pipeline_run(const struct analyze_params *p, const struct sl_store *st,
 
 	if (rc)
 		goto out;
-	if (write_pipelines(&A, a) || write_stages(&A, &p->cfg, a) ||
-	    write_suggestions(&A, a) || write_factors(&A, a) || write_groups(&A, 0, a) ||
-	    write_groups(&A, 1, a)) {
+	if (pipeline_write(&A, &p->cfg, a)) {
 		rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
 		goto out;
 	}

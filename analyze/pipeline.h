@@ -125,6 +125,26 @@ int pl_acc_exec(struct pl_acc *a, const struct pl_run *runs, size_t n);
 int pl_acc_finish(struct pl_acc *a, const struct pl_config *cfg, struct pl_result *res);
 void pl_acc_free(struct pl_acc *a);
 
+/* The map and the reduce (mapred_pl.c): what a pl_acc gathered (its
+ * counts per stage; the values of a list, malloc'ed, in no order; the
+ * distinct timeouts of a stage with their counts; how often stages x < y
+ * ran together and one after the other: -1 when the graph has a cycle),
+ * and a pl_acc whose statistics are given: pl_acc_given() returns the
+ * stages' statistics to fill (counts and order statistics), the others
+ * add what the tasks summarised; then pl_acc_finish() as usual. */
+enum { PL_L_DUR, PL_L_WAIT, PL_L_MK };
+const struct pl_stage_stats *pl_acc_counts(const struct pl_acc *a, uint64_t *missing_end);
+int pl_acc_values(const struct pl_acc *a, int list, size_t s, int64_t **v, size_t *n);
+size_t pl_acc_timeouts(const struct pl_acc *a, size_t s, const int64_t **val,
+		       const uint64_t **cnt);
+int pl_acc_pair(const struct pl_acc *a, size_t x, size_t y, uint32_t *together, uint32_t *seq);
+size_t pl_acc_edges(const struct pl_acc *a); /* distinct edges of its graph */
+void pl_acc_edge(const struct pl_acc *a, size_t k, uint32_t *from, uint32_t *to); /* the k-th */
+struct pl_stage_stats *pl_acc_given(struct pl_acc *a);
+void pl_acc_given_pair(struct pl_acc *a, size_t x, size_t y, uint32_t together, uint32_t seq);
+void pl_acc_given_makespan(struct pl_acc *a, int64_t median, uint64_t n);
+void pl_acc_given_missing(struct pl_acc *a, uint64_t n);
+
 /* The status word as enum pl_status. */
 int pipeline_status(const char *s, size_t n);
 

@@ -624,39 +624,6 @@ static const struct sl_rcol pp_cols[] = {
 #define NCOLS(c) ((int)(sizeof(c) / sizeof(c[0])))
 #define TOTALS_N 8
 
-/* The fixed-point words of an exact sum as hex (34 x 16 digits and the
- * flags): exact, and as long whatever the sum. */
-static int fsum_put(struct sl_table *t, int c, const struct sl_fsum *s)
-{
-	char buf[SL_FSUM_WORDS * 16 + 4];
-	int n = 0;
-
-	for (int k = 0; k < SL_FSUM_WORDS; k++)
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%016llx",
-			      (unsigned long long)s->w[k]);
-	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%x", s->special & 7);
-	return sl_table_set_str(t, c, buf, (size_t)n);
-}
-
-static int fsum_get(const char *hex, struct sl_fsum *s)
-{
-	char w[17];
-
-	if (!hex || strlen(hex) != SL_FSUM_WORDS * 16 + 1)
-		return -1;
-	for (int k = 0; k < SL_FSUM_WORDS; k++) {
-		char *end;
-
-		memcpy(w, hex + 16 * k, 16);
-		w[16] = 0;
-		s->w[k] = strtoull(w, &end, 16);
-		if (*end)
-			return -1;
-	}
-	s->special = (unsigned)(hex[SL_FSUM_WORDS * 16] - '0');
-	return s->special > 7 ? -1 : 0;
-}
-
 int success_save(const struct success_agg *cx, struct sl_analysis *part)
 {
 	struct sl_table *g = sl_table_new(SUCCESS_PART_GROUPS, pg_cols, NCOLS(pg_cols));
@@ -674,7 +641,7 @@ int success_save(const struct success_agg *cx, struct sl_analysis *part)
 
 		if (sl_table_add_row(g) || sl_table_set_name(g, PG_AGENT, cx->names, x->agent) ||
 		    sl_table_set_name(g, PG_ENV, cx->names, x->env) ||
-		    fsum_put(g, PG_COV_SUM, &x->cov_sum))
+		    partial_fsum_put(g, PG_COV_SUM, &x->cov_sum))
 			goto out;
 		for (int k = 0; k < PG_COV_SUM - PG_DAY; k++)
 			sl_table_set_i64(g, PG_DAY + k, v[k]);
@@ -733,7 +700,7 @@ int success_load(struct success_agg *cx, const struct sl_analysis *part, const c
 		struct group *x;
 
 		if (!an || !en || partial_cell(g, PG_DAY, r, &day) || partial_cell(g, PG_DUR_SUM, r, &dur_sum) ||
-		    fsum_get(sl_table_get_str(g, PG_COV_SUM, r), &cov))
+		    partial_fsum_get(sl_table_get_str(g, PG_COV_SUM, r), &cov))
 			goto bad;
 		for (int c = PG_TOTAL; c <= PG_COV_N; c++)
 			if (c != PG_DUR_SUM && c != PG_COV_SUM && cell_u64(g, c, r, &v[c]))

@@ -132,6 +132,12 @@ int sl_scan_in_window(const struct sl_scan *sc, const struct sl_batch *b, size_t
 	return (sc->from == SL_TIME_MIN || t >= sc->from) && (sc->to == SL_TIME_MAX || t < sc->to);
 }
 
+void sl_scan_skip_undated(struct sl_scan *sc)
+{
+	if (sc)
+		sc->undated = 0;
+}
+
 uint64_t sl_scan_files(const struct sl_scan *sc)
 {
 	return sc->files;

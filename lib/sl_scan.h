@@ -34,6 +34,10 @@ int sl_scan_next(struct sl_scan *sc, struct sl_batch **b, struct sl_errctx *err)
 /* Whether row r of the current batch lies in the window (by the kind's
  * time column; always true for kinds without one). */
 int sl_scan_in_window(const struct sl_scan *sc, const struct sl_batch *b, size_t r);
+/* Leaves out the rows of no day (a kind without a time, whose rows'
+ * record was not known): called before the first sl_scan_next().  A scan
+ * cut in ranges of days reads them in one range only. */
+void sl_scan_skip_undated(struct sl_scan *sc);
 /* Row groups and files read so far (for the run metadata). */
 uint64_t sl_scan_files(const struct sl_scan *sc);
 void sl_scan_close(struct sl_scan *sc);

@@ -12,8 +12,9 @@
 # GPFS, CephFS; see docs/SCALING.md).  SHIPLOG_BIN and ANALYZE_ARGS are
 # passed on.  With MAP_TASKS=M the analysis is a map array of M tasks, a
 # reduce into the ranks, the map again and the reduce into
-# OUT/analysis.msgpack (success rates, summary and DORA; ANALYZE_ARGS must
-# hold a bounded window and --now), instead of one analyze job.  Prints
+# OUT/analysis.msgpack (success rates, summary, DORA, features and
+# pipelines, or those of an --only; ANALYZE_ARGS must hold a bounded window
+# and --now), instead of one analyze job.  Prints
 # the job ids; with SUBMIT_WAIT=1, waits for the last and exits 0 only
 # when it completed.
 set -eu

@@ -71,3 +71,25 @@ must() {
 is() {
 	[ "$1" = "$2" ] || { echo "got '$1', want '$2'" >&2; return 1; }
 }
+
+# The analysis as a map of N tasks over the store s and its reduces
+# (docs/SCALING.md), into OUT: both passes, partials p1-K and p2-K and
+# ranks.msgpack in this folder.  mapreduce N OUT window flags...
+mapreduce() {
+	n=$1 out=$2
+	shift 2
+	rm -f p1-* p2-* ranks.msgpack
+	k=0
+	while [ $k -lt $n ]; do
+		"$BIN/shiplog-analyze" --store s "$@" --map $k/$n -o p1-$k.msgpack || return 1
+		k=$((k + 1))
+	done
+	"$BIN/shiplog-analyze" --reduce "$@" --ranks ranks.msgpack p1-*.msgpack || return 1
+	k=0
+	while [ $k -lt $n ]; do
+		"$BIN/shiplog-analyze" --store s "$@" --map $k/$n --ranks ranks.msgpack \
+			-o p2-$k.msgpack || return 1
+		k=$((k + 1))
+	done
+	"$BIN/shiplog-analyze" --reduce "$@" -o "$out" p2-*.msgpack
+}

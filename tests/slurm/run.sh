@@ -62,9 +62,10 @@ t1=$(date +%s)
 # without --only: every analysis they cover) must be one machine's run of
 # those analyses over the same window, byte for byte
 MW="--since 9d --now 2026-01-15T06:00:00Z"
-MR_ONLY=dora,features
+MR_ONLY=dora,features,pipelines
 # shellcheck disable=SC2086
-"$BIN/shiplog-analyze" --store "$tmp/one" $MW --only $MR_ONLY -o "$tmp/one-dora.msgpack"
+"$BIN/shiplog-analyze" --store "$tmp/one" $MW --only $MR_ONLY -o "$tmp/one-dora.msgpack" \
+	2>/dev/null
 SHIPLOG_BIN=$BIN ANALYZE_ARGS="$MW" MAP_TASKS=3 SUBMIT_WAIT=1 \
 	sh "$root/scripts/slurm/submit.sh" "$tmp/inbox" "$tmp/mwork" "$tmp/mstore" "$tmp/mout" 4 \
 	>"$tmp/msubmit.log" 2>&1 || {

@@ -1,10 +1,17 @@
 /* pipeline_analyze_one on hand-worked DAGs: a chain, a diamond, a fan-out
- * run one after another, retries, a cycle, and the stage advice. */
+ * run one after another, retries, a cycle, and the stage advice; a pl_acc
+ * given what another gathered (the map/reduce's) finishing the same; the
+ * duration model from its sums against gsl_multifit_linear over the runs. */
 #include <check.h>
+#include <gsl/gsl_multifit.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pipeline.h"
+#include "pipeline_int.h"
+#include "sl_stats.h"
+#include "xorshift.h"
 
 static const struct pl_config cfg = {
 	.bottleneck_share = 0.25, .timeout_factor = 1.5, .timeout_loose = 10,
@@ -326,6 +333,199 @@ START_TEST(test_parallel_bound)
 }
 END_TEST
 
+/* Three stages a -> {b, c}, b and c unrelated; 40 executions with
+ * retries, failures, timeouts and b|c sometimes one after the other.  A
+ * pl_acc fed the runs, and one given its counts, its order statistics (by
+ * nearest rank over its values), its pairs and makespan median: the same
+ * result, field by field. */
+START_TEST(test_given)
+{
+	struct pl_edge e[] = {{0, 1}, {0, 2}};
+	struct pl_acc *a = pl_acc_new(3, e, 2), *b = pl_acc_new(3, e, 2);
+	struct pl_result ra, rb;
+	struct pl_stage_stats *st;
+	const struct pl_stage_stats *cnt;
+	uint64_t seed = 42, missing;
+	int64_t *v;
+	size_t n;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	for (int64_t x = 1; x <= 40; x++) {
+		int64_t t = x * 100000, da = 100 + (int64_t)(xorshift64(&seed) % 50);
+		int64_t db = 300 + (int64_t)(xorshift64(&seed) % 300), dc = 50 + (int64_t)(xorshift64(&seed) % 90);
+		int serial = xorshift64(&seed) % 3 == 0;
+		struct pl_run r[4] = {ok(x, 0, t, t + da), ok(x, 1, t + da, t + da + db),
+				      ok(x, 2, serial ? t + da + db : t + da,
+					 (serial ? t + da + db : t + da) + dc),
+				      ok(x, 2, 0, 0)};
+		size_t nr = 3;
+
+		for (int k = 0; k < 3; k++) {
+			r[k].has_timeout = 1;
+			r[k].timeout_ms = k == 1 ? 600 : 60 + 10 * (int64_t)(x % 3);
+			r[k].has_exec_start = 1;
+			r[k].exec_start = t - (int64_t)(xorshift64(&seed) % 20);
+		}
+		if (x % 7 == 0) { /* c fails, then passes on retry */
+			r[2].status = PL_FAILED;
+			r[3] = r[2];
+			r[3].attempt = 2;
+			r[3].status = PL_SUCCESS;
+			r[3].start = r[2].end;
+			r[3].end = r[3].start + 40;
+			r[3].dur = 40;
+			nr = 4;
+		}
+		for (size_t k = 0; k < nr; k++)
+			ck_assert_int_eq(pl_acc_row(a, &r[k]), 0);
+		ck_assert_int_eq(pl_acc_exec(a, r, nr), 0);
+	}
+	/* b given what a holds */
+	cnt = pl_acc_counts(a, &missing);
+	st = pl_acc_given(b);
+	for (size_t s = 0; s < 3; s++) {
+		const int64_t *tv;
+		const uint64_t *tc;
+		size_t nt = pl_acc_timeouts(a, s, &tv, &tc);
+		int64_t *tw = malloc(64 * sizeof(*tw));
+
+		st[s] = cnt[s];
+		ck_assert_int_eq(pl_acc_values(a, PL_L_DUR, s, &v, &n), 0);
+		sl_sort_i64(v, n);
+		st[s].has_dur = n > 0;
+		st[s].p50 = v[pipeline_rank(n, 0.5)];
+		st[s].p95 = v[pipeline_rank(n, 0.95)];
+		st[s].p99 = v[pipeline_rank(n, 0.99)];
+		free(v);
+		ck_assert_int_eq(pl_acc_values(a, PL_L_WAIT, s, &v, &n), 0);
+		sl_sort_i64(v, n);
+		st[s].waits = n;
+		st[s].wait_p50 = n ? v[pipeline_rank(n, 0.5)] : 0;
+		free(v);
+		/* the timeouts' lower median, expanded from their counts */
+		n = 0;
+		for (size_t k = 0; k < nt; k++)
+			for (uint64_t c = 0; c < tc[k]; c++)
+				tw[n++] = tv[k];
+		sl_sort_i64(tw, n);
+		st[s].has_timeout = n > 0;
+		st[s].timeout_ms = tw[pipeline_rank(n, 0.5)];
+		free(tw);
+		for (size_t y = s + 1; y < 3; y++) {
+			uint32_t tog, seq;
+
+			ck_assert_int_eq(pl_acc_pair(a, s, y, &tog, &seq), 0);
+			pl_acc_given_pair(b, s, y, tog, seq);
+		}
+	}
+	pl_acc_given_missing(b, missing);
+	ck_assert_int_eq(pl_acc_values(a, PL_L_MK, 0, &v, &n), 0);
+	sl_sort_i64(v, n);
+	pl_acc_given_makespan(b, v[pipeline_rank(n, 0.5)], n);
+	free(v);
+	ck_assert_int_eq(pl_acc_finish(a, &cfg, &ra), 0);
+	ck_assert_int_eq(pl_acc_finish(b, &cfg, &rb), 0);
+	ck_assert_mem_eq(ra.st, rb.st, 3 * sizeof(*ra.st));
+	ck_assert_uint_eq(ra.npath, rb.npath);
+	ck_assert_mem_eq(ra.path, rb.path, ra.npath * sizeof(*ra.path));
+	ck_assert_int_eq(ra.cp_ms, rb.cp_ms);
+	ck_assert_int_eq(ra.current_ms, rb.current_ms);
+	ck_assert_uint_eq(ra.makespans, rb.makespans);
+	ck_assert_int_eq(ra.saved_ms, rb.saved_ms);
+	ck_assert_uint_eq(ra.nsug, rb.nsug);
+	ck_assert_uint_gt(ra.nsug, 0);
+	for (size_t k = 0; k < ra.nsug; k++) { /* field by field: padding differs */
+		ck_assert_int_eq(ra.sug[k].kind, rb.sug[k].kind);
+		ck_assert_uint_eq(ra.sug[k].stage, rb.sug[k].stage);
+		ck_assert_uint_eq(ra.sug[k].other, rb.sug[k].other);
+		ck_assert(ra.sug[k].value == rb.sug[k].value);
+		ck_assert_int_eq(ra.sug[k].saving_ms, rb.sug[k].saving_ms);
+	}
+	ck_assert(ra.current_eff == rb.current_eff);
+	pipeline_result_release(&ra);
+	pipeline_result_release(&rb);
+	pl_acc_free(a);
+	pl_acc_free(b);
+}
+END_TEST
+
+/* The duration model from per-combination sums against
+ * gsl_multifit_linear (SVD) over the runs' rows: 3 pipelines, 2000 runs
+ * at random hours, days and triggers, log(d / cp) = the factors' effects
+ * + noise.  Coefficients, their covariance and the residual variance
+ * agree to 1e-9 relative; a run's combination gives back its factors. */
+START_TEST(test_fit_reference)
+{
+	static const char *const trig[] = {"push", "pull_request", "manual", "schedule", NULL};
+	static const double effect[PF_N] = {0.1, -0.05, 0.02, 0.03, -0.04, -0.6, 0.1, 0.05};
+	struct pl_pipe pipes[3];
+	struct pl_all A;
+	const int64_t cp[3] = {60000, 240000, 900000};
+	enum { N = 2000 };
+	gsl_matrix *X = gsl_matrix_alloc(N, PF_N), *cov = gsl_matrix_alloc(PF_N, PF_N);
+	gsl_vector *y = gsl_vector_alloc(N), *c = gsl_vector_alloc(PF_N);
+	gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(N, PF_N);
+	uint64_t seed = 7;
+	double chisq;
+
+	memset(&A, 0, sizeof(A));
+	memset(pipes, 0, sizeof(pipes));
+	A.pipes = pipes;
+	A.npipes = 3;
+	for (int p = 0; p < 3; p++) {
+		pipes[p].analysed = 1;
+		pipes[p].res.has_cp = 1;
+		pipes[p].res.cp_ms = cp[p];
+		pipes[p].msum = calloc(PL_COMBOS, sizeof(*pipes[p].msum));
+	}
+	for (int i = 0; i < N; i++) {
+		int p = (int)(xorshift64(&seed) % 3), combo;
+		int64_t start = (int64_t)(xorshift64(&seed) % (14 * 86400000ULL));
+		const char *tr = trig[xorshift64(&seed) % 5];
+		double x[PF_N], xc[PF_N], lg = 0, noise = ((double)(xorshift64(&seed) % 2001) - 1000) / 4000;
+		int64_t d;
+
+		pipeline_features(start, tr, tr ? strlen(tr) : 0, x);
+		combo = pipeline_combo(start, tr, tr ? strlen(tr) : 0);
+		pipeline_combo_x(combo, xc);
+		ck_assert_mem_eq(x, xc, sizeof(x));
+		for (int k = 0; k < PF_N; k++) {
+			lg += effect[k] * x[k];
+			gsl_matrix_set(X, (size_t)i, (size_t)k, x[k]);
+		}
+		d = (int64_t)llround((double)cp[p] * exp(lg + noise));
+		gsl_vector_set(y, (size_t)i, log((double)d / (double)cp[p]));
+		pipes[p].msum[combo].n++;
+		sl_fsum_add(&pipes[p].msum[combo].s, log((double)d));
+		sl_fsum_add(&pipes[p].msum[combo].q, log((double)d) * log((double)d));
+	}
+	ck_assert_int_eq(gsl_multifit_linear(X, y, c, cov, &chisq, ws), 0);
+	ck_assert_int_eq(pipeline_fit(&A), 0);
+	ck_assert(A.model.fitted);
+	ck_assert_uint_eq(A.model.samples, N);
+	ck_assert(fabs(A.model.sigma2 - chisq / (N - PF_N)) <= 1e-9 * A.model.sigma2);
+	for (int k = 0; k < PF_N; k++) {
+		ck_assert(A.model.used[k]);
+		ck_assert_msg(fabs(A.model.coef[k] - gsl_vector_get(c, (size_t)k)) <=
+				      1e-9 * fmax(1e-3, fabs(gsl_vector_get(c, (size_t)k))),
+			      "coefficient %d: %.17g, GSL %.17g", k, A.model.coef[k],
+			      gsl_vector_get(c, (size_t)k));
+		for (int j = 0; j < PF_N; j++)
+			ck_assert(fabs(A.model.cov[k][j] - gsl_matrix_get(cov, (size_t)k, (size_t)j)) <=
+				  1e-9 * sqrt(fabs(gsl_matrix_get(cov, (size_t)k, (size_t)k)) *
+					      fabs(gsl_matrix_get(cov, (size_t)j, (size_t)j))));
+	}
+	for (int p = 0; p < 3; p++)
+		free(pipes[p].msum);
+	gsl_matrix_free(X);
+	gsl_matrix_free(cov);
+	gsl_vector_free(y);
+	gsl_vector_free(c);
+	gsl_multifit_linear_free(ws);
+}
+END_TEST
+
 Suite *suite_pipeline(void);
 
 Suite *suite_pipeline(void)
@@ -342,6 +542,8 @@ Suite *suite_pipeline(void)
 	tcase_add_test(tc, test_advice_bounds);
 	tcase_add_test(tc, test_parallel_bound);
 	tcase_add_test(tc, test_bottleneck_bound);
+	tcase_add_test(tc, test_given);
+	tcase_add_test(tc, test_fit_reference);
 	suite_add_tcase(s, tc);
 	return s;
 }

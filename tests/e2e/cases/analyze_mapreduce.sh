@@ -8,24 +8,6 @@
 # a zone with --now at 13:17 puts the tasks' edges inside UTC days (the
 # partition files read by two tasks are counted once).
 st "$BIN/shiplog-ingest" -q --store s "$E2E_ROOT"/data/sample/*.csv.gz
-mapreduce() { # N OUT window flags...
-	n=$1 out=$2
-	shift 2
-	rm -f p1-* p2-* ranks.msgpack
-	k=0
-	while [ $k -lt $n ]; do
-		"$BIN/shiplog-analyze" --store s "$@" --map $k/$n -o p1-$k.msgpack || return 1
-		k=$((k + 1))
-	done
-	"$BIN/shiplog-analyze" --reduce "$@" --ranks ranks.msgpack p1-*.msgpack || return 1
-	k=0
-	while [ $k -lt $n ]; do
-		"$BIN/shiplog-analyze" --store s "$@" --map $k/$n --ranks ranks.msgpack \
-			-o p2-$k.msgpack || return 1
-		k=$((k + 1))
-	done
-	"$BIN/shiplog-analyze" --reduce "$@" -o "$out" p2-*.msgpack
-}
 W="--since 30d --now 2026-10-30 --only dora"
 st "$BIN/shiplog-analyze" --store s $W -o one.msgpack
 for n in 1 3 4 7; do
@@ -79,7 +61,7 @@ st "$BIN/shiplog-analyze" --reduce $W --config tier.conf -o x.msgpack p2-*.msgpa
 st "$BIN/shiplog-analyze" --store s --since 30d --map 0/3 -o x.msgpack
 st "$BIN/shiplog-analyze" --store s --now 2026-10-30 --map 0/3 -o x.msgpack
 st "$BIN/shiplog-analyze" --store s $W --map 3/3 -o x.msgpack
-st "$BIN/shiplog-analyze" --store s $W --map 1/3 --only pipelines -o x.msgpack
+st "$BIN/shiplog-analyze" --store s $W --map 1/3 --only pipelines,health -o x.msgpack
 st "$BIN/shiplog-analyze" --reduce $W
 st "$BIN/shiplog-analyze" --store s $W --ranks ranks.msgpack -o x.msgpack
 st "$BIN/shiplog-analyze" --store s $W --map 0/3 --agent 'a*' -o x.msgpack

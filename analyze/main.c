@@ -730,6 +730,10 @@ int main(int argc, char **argv)
 	if (p.map_n) {
 		if (mapred_map(&p, st, &err))
 			report(&err);
+		/* a name the store never saw is a typo, as in one run: said
+		 * once, by the first task */
+		else if (!p.map_k && p.env && agent_env_unknown(&p, st, NULL, 0, 1, &err) < 0)
+			report(&err);
 		else
 			status = 0;
 		goto out;

@@ -4,9 +4,9 @@
 # /work/data/s10m), the window --since 30d (and the 30 days before it,
 # which the summary compares with) as N=4 map tasks run 2 at a time, the
 # reduce into the ranks, the 4 tasks again and the final reduce, of the
-# analyses BENCH_MR_ONLY (default dora,features), next to one run of
-# them (the same tables) and one `--only dora,pipelines` run; the two
-# files of BENCH_MR_ONLY must be equal byte for byte.  Wall time per step,
+# analyses BENCH_MR_ONLY (default every analysis the map and reduce
+# cover: dora, features and pipelines), next to one run of them (the same
+# tables); the two files must be equal byte for byte.  Wall time per step,
 # CPU time summed over the tasks, the largest peak RSS and the partials'
 # bytes.  BENCH_MR_SIZES="1000000" runs fewer sizes.
 set -eu
@@ -15,7 +15,7 @@ BIN=${BIN:-bin}
 D=build/bench
 N=${BENCH_MR_TASKS:-4}
 P=${BENCH_MR_PARALLEL:-2}
-ONLY=${BENCH_MR_ONLY:-dora,features}
+ONLY=${BENCH_MR_ONLY:-dora,features,pipelines}
 W="--since 30d --now 2026-04-01 --only $ONLY"
 mkdir -p "$D"
 
@@ -63,8 +63,6 @@ for n in ${BENCH_MR_SIZES:-1000000 10000000}; do
 	: >"$D/mr-walls.txt"
 	echo "$S ($n deployments):"
 	step "one run --only $ONLY" timed "$BIN/shiplog-analyze" --store "$S" $W -o "$w/one.msgpack"
-	step "one run --only dora,pipelines" timed "$BIN/shiplog-analyze" --store "$S" $W \
-		--only dora,pipelines -o "$w/one-pl.msgpack"
 	: >"$D/mr-walls.txt"
 	step "map pass 1 ($N tasks)" maps "" 1
 	step "reduce --ranks" timed "$BIN/shiplog-analyze" --reduce $W --ranks "$w/ranks.msgpack" \

@@ -14,6 +14,12 @@ for n in 1 3 4 7; do
 	st mapreduce $n red-$n.msgpack $W
 	must "N=$n: the reduce's file is the single run's" cmp one.msgpack red-$n.msgpack
 done
+# a misspelt environment is said once, by the first task, as one run says it
+"$BIN/shiplog-analyze" --store s $W --env prodution --map 0/3 -o typo0.msgpack 2>typo0.err
+"$BIN/shiplog-analyze" --store s $W --env prodution --map 1/3 -o typo1.msgpack 2>typo1.err
+must "task 0 names the typo" grep -q "no environment 'prodution' in the store (nearest: production" typo0.err
+must "task 1 does not" test ! -s typo1.err
+echo "a misspelt --env: said by task 0"
 Z="--since 45d --now 2026-10-30T13:17:00Z --tz America/New_York --only dora"
 st "$BIN/shiplog-analyze" --store s $Z -o one-z.msgpack
 st mapreduce 4 red-z.msgpack $Z

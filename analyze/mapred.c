@@ -1016,52 +1016,12 @@ out:
 static int read_partial(const char *path, struct sl_analysis **out, struct sl_errctx *err)
 {
 	struct sl_anfile *f = NULL;
-	struct sl_analysis *a = NULL;
-	const struct sl_analysis *m;
 	int rc;
 
 	*out = NULL;
 	if ((rc = sl_anfile_open(path, &f, err)))
 		return rc;
-	m = sl_anfile_meta(f);
-	if (!(a = sl_analysis_new()))
-		goto nomem;
-	for (size_t i = 0; i < sl_analysis_nmeta(m); i++) {
-		enum sl_rtype ty;
-		const char *k = sl_analysis_meta_key(m, i, &ty);
-		double d = 0;
-		int64_t v = 0;
-
-		if (ty == SL_R_STR) {
-			rc = sl_analysis_meta_str(a, k, sl_analysis_get_meta_str(m, k));
-		} else if (ty == SL_R_F64) {
-			sl_analysis_get_meta_f64(m, k, &d);
-			rc = sl_analysis_meta_f64(a, k, d);
-		} else {
-			sl_analysis_get_meta_i64(m, k, &v);
-			rc = sl_analysis_meta_i64(a, k, v);
-		}
-		if (rc)
-			goto nomem;
-	}
-	for (size_t i = 0; i < sl_anfile_ntables(f); i++) {
-		struct sl_table *t;
-
-		if (!strcmp(sl_anfile_name(f, i), MAPRED_FT_ROWS))
-			continue;
-		if ((rc = sl_anfile_table(f, i, &t, err)))
-			goto out;
-		if (sl_analysis_add(a, t))
-			goto nomem;
-	}
-	*out = a;
-	a = NULL;
-	rc = SL_OK;
-	goto out;
-nomem:
-	rc = sl_err_set(err, SL_ENOMEM, NULL, 0, NULL);
-out:
-	sl_analysis_free(a);
+	rc = sl_anfile_analysis(f, MAPRED_FT_ROWS, out, err);
 	sl_anfile_close(f);
 	return rc;
 }

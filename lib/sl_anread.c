@@ -925,7 +925,8 @@ int sl_anfile_table(struct sl_anfile *f, size_t i, struct sl_table **out,
 
 /* ---- the whole file at once ---- */
 
-static int read_all(struct sl_anfile *f, struct sl_analysis **out, struct sl_errctx *err)
+int sl_anfile_analysis(struct sl_anfile *f, const char *skip, struct sl_analysis **out,
+		       struct sl_errctx *err)
 {
 	struct sl_analysis *a = sl_analysis_new();
 	const struct sl_analysis *m = f->meta;
@@ -954,6 +955,8 @@ static int read_all(struct sl_anfile *f, struct sl_analysis **out, struct sl_err
 	for (size_t i = 0; !rc && i < f->nt; i++) {
 		struct sl_table *t;
 
+		if (skip && !strcmp(f->t[i].name, skip))
+			continue;
 		if (!(rc = sl_anfile_table(f, i, &t, err)) && sl_analysis_add(a, t))
 			rc = sl_err_set(err, SL_ENOMEM, f->path, 0, NULL);
 	}
@@ -973,7 +976,7 @@ int sl_anread_buf(const char *buf, size_t n, const char *path, struct sl_analysi
 	*out = NULL;
 	if ((rc = sl_anfile_open_buf(buf, n, path, &f, err)))
 		return rc;
-	rc = read_all(f, out, err);
+	rc = sl_anfile_analysis(f, NULL, out, err);
 	sl_anfile_close(f);
 	return rc;
 }
@@ -986,7 +989,7 @@ int sl_anread_file(const char *path, struct sl_analysis **out, struct sl_errctx 
 	*out = NULL;
 	if ((rc = sl_anfile_open(path, &f, err)))
 		return rc;
-	rc = read_all(f, out, err);
+	rc = sl_anfile_analysis(f, NULL, out, err);
 	sl_anfile_close(f);
 	return rc;
 }

@@ -78,6 +78,12 @@ int sl_anread_group(const char *buf, size_t n, const char *path, const char *tab
 		    const struct sl_rcol *cols, int ncols, uint64_t rows,
 		    struct sl_table **out, struct sl_errctx *err);
 
+/* The open file's metadata and every table but the one named skip (NULL:
+ * every table), in the file's order, as a new analysis *out the caller
+ * frees with sl_analysis_free(). */
+int sl_anfile_analysis(struct sl_anfile *f, const char *skip, struct sl_analysis **out,
+		       struct sl_errctx *err);
+
 /* Parses the whole file buf[0..n) (path only names it in errors).  On
  * success *out is a new analysis (metadata and every table, in the file's
  * order) the caller frees with sl_analysis_free(). */

@@ -102,7 +102,8 @@ nomem:
 /* ---- the reduce ---- */
 
 /* The window's rows, column by column as a frame holds them (what
- * feature_cols borrows), the ids as text: about 120 bytes a row. */
+ * feature_cols borrows), the ids as a frame keeps them (a UUID in 16
+ * bytes): about 100 bytes a row. */
 struct gather {
 	size_t n, cap;
 	struct sl_dict *names;
@@ -112,19 +113,17 @@ struct gather {
 	int64_t *start, *dur;
 	int32_t *target, *deployed, *healthy, *failed;
 	double *latency, *error_rate, *cpu, *memory;
-	uint64_t *id; /* offset into id_text << 20 | length */
-	char *id_text;
-	size_t id_len, id_cap;
+	struct frame ids; /* the ids alone, kept as a frame keeps them (frame_set_id) */
 };
 
-#define ID_LEN_BITS 20
+/* An id longer than this is a damaged partial (the store bounds them). */
+#define ID_MAX ((size_t)1 << 20)
 
 static int gather_set_id(struct sl_table *t, int c, const void *ctx, size_t i)
 {
 	const struct gather *g = ctx;
 
-	return sl_table_set_str(t, c, g->id_text + (g->id[i] >> ID_LEN_BITS),
-				(size_t)(g->id[i] & ((1u << ID_LEN_BITS) - 1)));
+	return frame_table_set_id(t, c, &g->ids, i);
 }
 
 static void gather_release(struct gather *g)
@@ -145,8 +144,7 @@ static void gather_release(struct gather *g)
 	free(g->error_rate);
 	free(g->cpu);
 	free(g->memory);
-	free(g->id);
-	free(g->id_text);
+	frame_release(&g->ids);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -165,7 +163,7 @@ static int gather_alloc(struct gather *g, size_t cap)
 	       !(g->healthy = malloc(n * 4)) || !(g->failed = malloc(n * 4)) ||
 	       !(g->latency = malloc(n * 8)) || !(g->error_rate = malloc(n * 8)) ||
 	       !(g->cpu = malloc(n * 8)) || !(g->memory = malloc(n * 8)) ||
-	       !(g->id = malloc(n * 8));
+	       !(g->ids.id = malloc(n * 8));
 }
 
 /* The table of f called name, with exactly the columns cols: its index,
@@ -294,7 +292,7 @@ static int take_row(struct gather *g, const struct sl_table *t, size_t r, const 
 	int64_t v;
 	int k;
 
-	if (!id || idn >= (1u << ID_LEN_BITS) ||
+	if (!id || idn >= ID_MAX ||
 	    code_of(t, C_AGENT, r, to, nto, 0, &g->agent[i]) ||
 	    code_of(t, C_ENV, r, to, nto, 0, &g->env[i]) ||
 	    code_of(t, C_STRATEGY, r, to, nto, 1, &g->strategy[i]) ||
@@ -318,11 +316,8 @@ static int take_row(struct gather *g, const struct sl_table *t, size_t r, const 
 	g->error_rate[i] = real_of(t, C_ERROR_RATE, r);
 	g->cpu[i] = real_of(t, C_CPU, r);
 	g->memory[i] = real_of(t, C_MEMORY, r);
-	if (sl_grow(&g->id_text, &g->id_cap, g->id_len + idn + 1, 1))
+	if (frame_set_id(&g->ids, i, id, idn))
 		return -2;
-	memcpy(g->id_text + g->id_len, id, idn);
-	g->id[i] = (uint64_t)g->id_len << ID_LEN_BITS | idn;
-	g->id_len += idn;
 	g->n++;
 	return 0;
 }

@@ -9,7 +9,7 @@
  * computed from (about 100 bytes a row, in row groups), and the reduce
  * gathers them in frame order (the tasks' days follow one another, each
  * task's rows in frame order), builds the feature set from them and runs
- * what one run runs (featureset.h).  The reduce holds about 120 bytes a
+ * what one run runs (featureset.h).  The reduce holds about 100 bytes a
  * row of the window besides what one run's features hold.
  *
  * Both return 0 or a negative code with err naming the file at fault. */

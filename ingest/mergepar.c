@@ -939,6 +939,16 @@ static int read_part(const char *dir, struct partinfo *pi, struct sl_errctx *err
 	return rc ? rc : ok;
 }
 
+/* Is the partition file name one of part pi's days (the undated one is
+ * task 0's)? */
+static int part_owns(const struct partinfo *pi, const char *name)
+{
+	int64_t day;
+
+	return name_day(name, &day) &&
+	       (day == SL_DAY_NONE ? pi->k == 0 : day >= pi->lo && day < pi->hi);
+}
+
 /* Stages part pi's partitions of its days into the store: the files it
  * wrote renamed in, the store's files it removed (a partition emptied)
  * removed.  *written and *removed count them. */
@@ -959,10 +969,8 @@ static int stage_part(struct sl_store *all, const struct partinfo *pi, uint64_t 
 			break;
 		for (size_t i = 0; i < n && !rc; i++) {
 			struct stat sb;
-			int64_t day;
 
-			if (!name_day(names[i], &day) ||
-			    !(day == SL_DAY_NONE ? pi->k == 0 : day >= pi->lo && day < pi->hi))
+			if (!part_owns(pi, names[i]))
 				continue;
 			pathf(from, sizeof(from), "%s/%s", sdir, names[i]);
 			pathf(to, sizeof(to), "%s/%s", adir, names[i]);
@@ -979,10 +987,8 @@ static int stage_part(struct sl_store *all, const struct partinfo *pi, uint64_t 
 			break;
 		for (size_t i = 0; i < n && !rc; i++) {
 			struct stat sb;
-			int64_t day;
 
-			if (!name_day(names[i], &day) ||
-			    !(day == SL_DAY_NONE ? pi->k == 0 : day >= pi->lo && day < pi->hi))
+			if (!part_owns(pi, names[i]))
 				continue;
 			pathf(from, sizeof(from), "%s/%s", sdir, names[i]);
 			if (!lstat(from, &sb) || errno != ENOENT)
